@@ -1,0 +1,43 @@
+/* testutil.h - helpers shared by the Check suites: fixture files, temp
+ * dirs, and the rule for suites that need an outside program.
+ */
+#ifndef SLOTSCOPE_TESTUTIL_H
+#define SLOTSCOPE_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Read tests/fixtures/REL whole; aborts the test (ck_abort) when missing.
+ * The buffer is NUL-terminated beyond *len; free() it. */
+char *tu_fixture(const char *rel, size_t *len);
+
+/* Absolute path of a file in the source tree, in a static buffer. */
+const char *tu_srcpath(const char *rel);
+
+/* The slotscope binary under test (SLOTSCOPE_BIN). */
+const char *tu_bin(void);
+
+/* mkdtemp under $TMPDIR; the caller removes it with tu_rmrf. Returns a
+ * malloc'd path. */
+char *tu_tmpdir(void);
+void tu_rmrf(const char *path);
+
+/* 1 when running in CI (CI=true). */
+int tu_in_ci(void);
+
+/* Does PATH have this program?  When it does not: in CI, returns 0 and the
+ * caller must add a failing test (tu_missing_suite); outside CI the caller
+ * skips the suite and this prints why on stderr. */
+int tu_have_program(const char *prog);
+
+/* A suite with one test that fails, saying the program is missing: what a
+ * suite returns in CI when tu_have_program() said no. */
+struct Suite *tu_missing_suite(const char *name, const char *prog);
+
+/* An empty suite that runs nothing (outside CI, with the reason printed). */
+struct Suite *tu_skipped_suite(const char *name, const char *why);
+
+/* Run a shell command, capturing stdout+stderr (malloc'd, NUL-terminated)
+ * and the exit status.  Returns the exit status, -1 on failure to run. */
+int tu_run(const char *cmd, char **out);
+
+#endif
