@@ -1,0 +1,169 @@
+/* check_audit.c - the audit log's line format and appending. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "testutil.h"
+
+START_TEST(format_line)
+{
+	char line[AUDIT_LINE_MAX];
+	size_t n;
+
+	n = audit_format(line, sizeof line, 1795576458, "alice", "web1",
+	    "reserve 7", "ok");
+	ck_assert_str_eq(line, "2026-11-25T03:14:18Z user=alice "
+	    "instance=web1 what=\"reserve 7\" result=ok\n");
+	ck_assert_uint_eq(n, strlen(line));
+	/* newlines, quotes and control characters cannot break the line */
+	audit_format(line, sizeof line, 1795576458, "bob", "web1",
+	    "hotplug disk path=/a\"b\\c\nd", "failed: x\x01y\tz");
+	ck_assert_str_eq(line, "2026-11-25T03:14:18Z user=bob instance=web1 "
+	    "what=\"hotplug disk path=/a\\\"b\\\\c\\nd\" "
+	    "result=\"failed: x\\x01y\\tz\"\n");
+	audit_format(line, sizeof line, 1795576458, "bob", NULL, "", "ok");
+	ck_assert_str_eq(line, "2026-11-25T03:14:18Z user=bob instance=- "
+	    "what=\"\" result=ok\n");
+}
+END_TEST
+
+START_TEST(format_truncates_long_lines)
+{
+	char line[AUDIT_LINE_MAX], what[5000];
+	size_t n;
+
+	memset(what, 'w', sizeof what - 1);
+	what[sizeof what - 1] = '\0';
+	n = audit_format(line, sizeof line, 1795576458, "a", "b", what, "ok");
+	ck_assert_uint_lt(n, sizeof line);
+	ck_assert_uint_eq(n, strlen(line));
+	ck_assert_int_eq(line[n - 1], '\n');
+	ck_assert_ptr_nonnull(strstr(line, "...\n"));
+	ck_assert_ptr_eq(strchr(line, '\n'), line + n - 1);
+}
+END_TEST
+
+START_TEST(user_name)
+{
+	char u[128];
+
+	unsetenv("SUDO_USER");
+	audit_user(u, sizeof u);
+	ck_assert_uint_gt(strlen(u), 0);
+	if (geteuid() == 0) {
+		ck_assert_str_eq(u, "root");
+		setenv("SUDO_USER", "alice", 1);
+		audit_user(u, sizeof u);
+		ck_assert_str_eq(u, "root(sudo:alice)");
+	}
+}
+END_TEST
+
+START_TEST(append_lines)
+{
+	char *tmp = tu_tmpdir(), p[4096], l[4096], *out;
+	struct err e;
+	struct stat st;
+	FILE *f;
+	int n = 0;
+
+	ck_assert_int_eq(audit_default_path(tmp, p, sizeof p, &e), 0);
+	ck_assert_ptr_nonnull(strstr(p, "/audit.log"));
+	ck_assert_int_eq(audit_append(p, "alice", "web1", "reserve 7", "ok",
+	    &e), 0);
+	ck_assert_int_eq(audit_append(p, NULL, "web1", "free 7",
+	    "failed: slot 7 is not reserved", &e), 0);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	f = fopen(p, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(l, sizeof l, f) != NULL) {
+		n++;
+		ck_assert_ptr_nonnull(strstr(l, "instance=web1"));
+	}
+	fclose(f);
+	ck_assert_int_eq(n, 2);
+	/* symlinks refused */
+	snprintf(l, sizeof l, "%s/link.log", tmp);
+	ck_assert_int_eq(symlink(p, l), 0);
+	ck_assert_int_eq(audit_append(l, "a", "b", "c", "ok", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "symlink"));
+	setenv("P", p, 1);
+	ck_assert_int_eq(tu_run("wc -l < \"$P\"", &out), 0);
+	ck_assert_int_eq(atoi(out), 2);
+	free(out);
+	tu_rmrf(tmp);
+	free(tmp);
+}
+END_TEST
+
+/* Many writers at once: every line arrives whole. */
+START_TEST(concurrent_appends_do_not_interleave)
+{
+	char *tmp = tu_tmpdir(), p[4096], l[4096], what[600];
+	struct err e;
+	FILE *f;
+	int k, st, n = 0;
+	pid_t pid[4];
+
+	snprintf(p, sizeof p, "%s/audit.log", tmp);
+	for (k = 0; k < 4; k++) {
+		pid[k] = fork();
+		ck_assert_int_ge(pid[k], 0);
+		if (pid[k] == 0) {
+			int i;
+
+			memset(what, 'a' + k, sizeof what - 1);
+			what[sizeof what - 1] = '\0';
+			for (i = 0; i < 50; i++)
+				if (audit_append(p, "u", "web1", what, "ok",
+				    &e) < 0)
+					_exit(1);
+			_exit(0);
+		}
+	}
+	for (k = 0; k < 4; k++) {
+		ck_assert_int_eq(waitpid(pid[k], &st, 0), pid[k]);
+		ck_assert_int_eq(WEXITSTATUS(st), 0);
+	}
+	f = fopen(p, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(l, sizeof l, f) != NULL) {
+		char *w = strstr(l, "what=");
+		char c;
+		int i;
+
+		ck_assert_ptr_nonnull(w);
+		c = w[5];
+		for (i = 0; i < 599; i++)
+			ck_assert_int_eq(w[5 + i], c);
+		ck_assert_str_eq(w + 5 + 599, " result=ok\n");
+		n++;
+	}
+	fclose(f);
+	ck_assert_int_eq(n, 200);
+	tu_rmrf(tmp);
+	free(tmp);
+}
+END_TEST
+
+Suite *
+audit_suite(void)
+{
+	Suite *s = suite_create("audit");
+	TCase *tc = tcase_create("audit");
+
+	tcase_add_test(tc, format_line);
+	tcase_add_test(tc, format_truncates_long_lines);
+	tcase_add_test(tc, user_name);
+	tcase_add_test(tc, append_lines);
+	tcase_add_test(tc, concurrent_appends_do_not_interleave);
+	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+	return s;
+}

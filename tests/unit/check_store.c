@@ -1,0 +1,667 @@
+/* check_store.c - the runtime store: atomic writes, the lock, corrupt and
+ * symlinked files, modes, defaults, and a kill -9 crash test. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "testutil.h"
+
+static char *tmp;
+
+static void
+setup(void)
+{
+	tmp = tu_tmpdir();
+	ck_assert_ptr_nonnull(tmp);
+}
+
+static void
+teardown(void)
+{
+	tu_rmrf(tmp);
+	free(tmp);
+	tmp = NULL;
+}
+
+static char *
+path(const char *rel)
+{
+	static char p[4][4096];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "%s/%s", tmp, rel);
+	return p[k];
+}
+
+static void
+write_file(const char *p, const char *txt)
+{
+	FILE *f = fopen(p, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(txt, f);
+	fclose(f);
+}
+
+static char *
+read_file(const char *p)
+{
+	FILE *f = fopen(p, "r");
+	char *buf = calloc(1, 1 << 20);
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static struct store_dev
+mkdev(const char *id, const char *type, int slot)
+{
+	struct store_dev d;
+
+	memset(&d, 0, sizeof d);
+	snprintf(d.id, sizeof d.id, "%s", id);
+	snprintf(d.type, sizeof d.type, "%s", type);
+	d.slot = slot;
+	d.state = STORE_DEV_PLUGGED;
+	return d;
+}
+
+START_TEST(default_dir_rule)
+{
+	char out[4096];
+	struct err e;
+
+	ck_assert_int_eq(store_default_dir_as(1, out, sizeof out, &e), 0);
+	ck_assert_str_eq(out, "/var/lib/slotscope");
+	setenv("XDG_STATE_HOME", "/x/state", 1);
+	ck_assert_int_eq(store_default_dir_as(0, out, sizeof out, &e), 0);
+	ck_assert_str_eq(out, "/x/state/slotscope");
+	unsetenv("XDG_STATE_HOME");
+	setenv("HOME", "/home/op", 1);
+	ck_assert_int_eq(store_default_dir_as(0, out, sizeof out, &e), 0);
+	ck_assert_str_eq(out, "/home/op/.local/state/slotscope");
+	unsetenv("HOME");
+	ck_assert_int_eq(store_default_dir_as(0, out, sizeof out, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--runtime-dir"));
+}
+END_TEST
+
+START_TEST(names)
+{
+	struct err e;
+
+	ck_assert_int_eq(store_check_name("web1.example.com", &e), 0);
+	ck_assert_int_eq(store_check_name("a_b-c", &e), 0);
+	ck_assert_int_eq(store_check_name("", &e), -1);
+	ck_assert_int_eq(store_check_name("../etc", &e), -1);
+	ck_assert_int_eq(store_check_name("a/b", &e), -1);
+	ck_assert_int_eq(store_check_name("-x", &e), -1);
+	ck_assert_int_eq(store_check_name("a b", &e), -1);
+	ck_assert_int_eq(store_check_name(
+	    "a123456789012345678901234567890123456789012345678901234567890123",
+	    &e), -1);
+}
+END_TEST
+
+START_TEST(missing_file_is_fresh_default)
+{
+	struct store_rt rt;
+	struct err e;
+	char s[33];
+
+	/* No dir at all, then a dir without the file. */
+	ck_assert_int_eq(store_load(path("nodir"), "web1", &rt, &e), 0);
+	ck_assert_int_eq(rt.fresh, 1);
+	slotmap_to_string(&rt.reserved, s);
+	ck_assert_str_eq(s, "11110000000000000000000000000000");
+	ck_assert_uint_eq(rt.ndev, 0);
+	store_rt_free(&rt);
+	ck_assert_int_eq(store_load(tmp, "web1", &rt, &e), 0);
+	ck_assert_int_eq(rt.fresh, 1);
+	store_rt_free(&rt);
+	/* store_load never creates anything. */
+	ck_assert_int_eq(access(path("nodir"), F_OK), -1);
+}
+END_TEST
+
+START_TEST(commit_round_trip_and_modes)
+{
+	struct store_txn t;
+	struct store_rt rt;
+	struct store_dev d, *p;
+	struct stat st;
+	struct err e;
+	char s[33];
+	const char *dir = path("a/b/rt");
+
+	umask(022);
+	ck_assert_int_eq(store_open_locked(dir, "web1", &t, 1000, &e), 0);
+	ck_assert_int_eq(t.rt.fresh, 1);
+	ck_assert_int_eq(slotmap_reserve(&t.rt.reserved, 7, &e), 0);
+	d = mkdev("nic-6f1a2b3c-pci-5", "nic", 5);
+	snprintf(d.uuid, sizeof d.uuid, "6f1a2b3c-0000-4000-8000-000000000001");
+	snprintf(d.driver, sizeof d.driver, "virtio-net-pci");
+	snprintf(d.mac, sizeof d.mac, "52:54:00:12:34:56");
+	d.backend.kind = STORE_BK_USER;
+	snprintf(d.backend.netdev, sizeof d.backend.netdev, "hostnet-6f1a2b3c");
+	ck_assert_int_eq(store_add_dev(&t.rt, &d, &e), 0);
+	d = mkdev("disk-0d4e5f60-pci-0", "disk", 0);
+	d.state = STORE_DEV_UNPLUGGING;
+	d.backend.kind = STORE_BK_FILE;
+	snprintf(d.backend.path, sizeof d.backend.path, "/srv/a \"b\".img");
+	snprintf(d.backend.format, sizeof d.backend.format, "qcow2");
+	snprintf(d.backend.drive, sizeof d.backend.drive, "drive-0d4e5f60");
+	ck_assert_int_eq(store_add_dev(&t.rt, &d, &e), 0);
+	ck_assert_int_eq(store_commit(&t, &e), 0);
+	ck_assert_int_eq(t.lockfd, -1);
+
+	ck_assert_int_eq(stat(path("a/b/rt/web1.json"), &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	ck_assert_int_eq(stat(path("a"), &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+
+	ck_assert_int_eq(store_load(dir, "web1", &rt, &e), 0);
+	ck_assert_int_eq(rt.fresh, 0);
+	slotmap_to_string(&rt.reserved, s);
+	ck_assert_str_eq(s, "11110001000000000000000000000000");
+	ck_assert_uint_eq(rt.ndev, 2);
+	p = store_find_slot(&rt, 5);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->id, "nic-6f1a2b3c-pci-5");
+	ck_assert_str_eq(p->uuid, "6f1a2b3c-0000-4000-8000-000000000001");
+	ck_assert_str_eq(p->mac, "52:54:00:12:34:56");
+	ck_assert_str_eq(p->driver, "virtio-net-pci");
+	ck_assert_int_eq(p->backend.kind, STORE_BK_USER);
+	ck_assert_str_eq(p->backend.netdev, "hostnet-6f1a2b3c");
+	ck_assert_int_eq(p->state, STORE_DEV_PLUGGED);
+	p = store_find_id(&rt, "disk-0d4e5f60-pci-0");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->slot, 0);
+	ck_assert_int_eq(p->state, STORE_DEV_UNPLUGGING);
+	ck_assert_str_eq(p->backend.path, "/srv/a \"b\".img");
+	ck_assert_str_eq(p->backend.format, "qcow2");
+	ck_assert_int_eq(p->backend.kind, STORE_BK_FILE);
+	store_rt_free(&rt);
+	/* No temp file left behind; the lock file stays. */
+	ck_assert_int_eq(access(path("a/b/rt/web1.lock"), F_OK), 0);
+	{
+		char *out;
+
+		setenv("T", dir, 1);
+		ck_assert_int_eq(tu_run("ls -A1 \"$T\" | sort | tr '\\n' ' '",
+		    &out), 0);
+		ck_assert_str_eq(out, "web1.json web1.lock ");
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(abort_writes_nothing)
+{
+	struct store_txn t;
+	struct err e;
+
+	ck_assert_int_eq(store_open_locked(tmp, "web1", &t, 0, &e), 0);
+	ck_assert_int_eq(slotmap_reserve(&t.rt.reserved, 9, &e), 0);
+	store_abort(&t);
+	ck_assert_int_eq(access(path("web1.json"), F_OK), -1);
+	/* and the lock is free again */
+	ck_assert_int_eq(store_open_locked(tmp, "web1", &t, 0, &e), 0);
+	store_abort(&t);
+}
+END_TEST
+
+START_TEST(add_dev_rules)
+{
+	struct store_rt rt;
+	struct store_dev d;
+	struct err e;
+
+	store_rt_init(&rt, "web1");
+	d = mkdev("nic-6f1a2b3c-pci-5", "nic", 5);
+	ck_assert_int_eq(store_add_dev(&rt, &d, &e), 0);
+	ck_assert_int_eq(store_add_dev(&rt, &d, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "already has a device"));
+	d = mkdev("nic-11111111-pci-5", "nic", 5);
+	ck_assert_int_eq(store_add_dev(&rt, &d, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "slot 5"));
+	d = mkdev("nic-11111111-pci-32", "nic", 32);
+	ck_assert_int_eq(store_add_dev(&rt, &d, &e), -1);
+	d = mkdev("a b", "nic", 6);
+	ck_assert_int_eq(store_add_dev(&rt, &d, &e), -1);
+	d = mkdev("nic-11111111-pci-6", "n1c", 6);
+	ck_assert_int_eq(store_add_dev(&rt, &d, &e), -1);
+	d = mkdev("nic-11111111-pci-6", "nic", 6);
+	snprintf(d.uuid, sizeof d.uuid, "not-a-uuid");
+	ck_assert_int_eq(store_add_dev(&rt, &d, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "uuid"));
+	ck_assert_uint_eq(rt.ndev, 1);
+	ck_assert_int_eq(store_remove_dev(&rt, "nic-6f1a2b3c-pci-5", &e), 0);
+	ck_assert_uint_eq(rt.ndev, 0);
+	ck_assert_int_eq(store_remove_dev(&rt, "nic-6f1a2b3c-pci-5", &e), -1);
+	store_rt_free(&rt);
+}
+END_TEST
+
+static const char *good =
+    "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+    "\"11110000000000000000000000000001\", \"future-key\": [1, 2],"
+    " \"devices\": [{\"id\": \"nic-6f1a2b3c-pci-5\", \"type\": \"nic\","
+    " \"slot\": 5, \"state\": \"plugged\"}]}";
+
+START_TEST(parse_good_and_unknown_keys)
+{
+	struct store_rt rt;
+	struct err e;
+
+	ck_assert_int_eq(store_parse(good, strlen(good), &rt, &e), 0);
+	ck_assert_uint_eq(rt.ndev, 1);
+	ck_assert_int_eq(slotmap_is_free(&rt.reserved, 31), 0);
+	ck_assert_int_eq(rt.dev[0].backend.kind, STORE_BK_NONE);
+	store_rt_free(&rt);
+	/* (buf, len): the text after len is not read. */
+	ck_assert_int_eq(store_parse(good, strlen(good) - 1, &rt, &e), -1);
+	store_rt_free(&rt);
+}
+END_TEST
+
+static const struct {
+	const char *txt, *want;
+} bad[] = {
+	{ "", "bad JSON" },
+	{ "[]", "not a JSON object" },
+	{ "{\"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\"}", "format" },
+	{ "{\"format\": 2, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\"}", "newer slotscope" },
+	{ "{\"format\": 1, \"reservations\": "
+	  "\"11110000000000000000000000000000\"}", "instance" },
+	{ "{\"format\": 1, \"instance\": \"../x\", \"reservations\": "
+	  "\"11110000000000000000000000000000\"}", "instance" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"1111\"}", "reservations" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"1111000000000000000000000000000x\"}", "reservations" },
+	{ "{\"format\": 1, \"format\": 1, \"instance\": \"web1\"}",
+	  "bad JSON" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"devices\": {}}",
+	  "devices" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"devices\": [{\"id\": "
+	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 32, "
+	  "\"state\": \"plugged\"}]}", "slot" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"devices\": [{\"id\": "
+	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 5, "
+	  "\"state\": \"gone\"}]}", "state" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"devices\": [{\"id\": "
+	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 5, "
+	  "\"state\": \"plugged\"}, {\"id\": \"nic-77777777-pci-5\", "
+	  "\"type\": \"nic\", \"slot\": 5, \"state\": \"plugged\"}]}",
+	  "slot 5" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"devices\": [{\"id\": "
+	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 5, "
+	  "\"state\": \"plugged\", \"backend\": {\"kind\": \"vhost\"}}]}",
+	  "kind" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"devices\": [{\"id\": "
+	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 5, "
+	  "\"state\": \"plugged\", \"mac\": "
+	  "\"52:54:00:12:34:56:52:54:00:12:34:56\"}]}", "mac" },
+};
+
+START_TEST(parse_bad)
+{
+	struct store_rt rt;
+	struct err e;
+
+	e.msg[0] = '\0';
+	ck_assert_int_eq(store_parse(bad[_i].txt, strlen(bad[_i].txt), &rt,
+	    &e), -1);
+	store_rt_free(&rt);
+	ck_assert_msg(strstr(e.msg, bad[_i].want) != NULL,
+	    "case %d: '%s' does not mention '%s'", _i, e.msg, bad[_i].want);
+}
+END_TEST
+
+START_TEST(corrupt_file_left_untouched)
+{
+	const char *junk = "{\"format\": 1, \"instance\": \"web1\", trunc";
+	struct store_txn t;
+	struct store_rt rt;
+	struct err e;
+	struct stat a, b;
+	char *now;
+
+	write_file(path("web1.json"), junk);
+	ck_assert_int_eq(stat(path("web1.json"), &a), 0);
+	ck_assert_int_eq(store_load(tmp, "web1", &rt, &e), -1);
+	store_rt_free(&rt);
+	ck_assert_ptr_nonnull(strstr(e.msg, "does not parse"));
+	ck_assert_int_eq(store_open_locked(tmp, "web1", &t, 100, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "will not overwrite"));
+	ck_assert_int_eq(t.lockfd, -1);
+	now = read_file(path("web1.json"));
+	ck_assert_str_eq(now, junk);
+	free(now);
+	ck_assert_int_eq(stat(path("web1.json"), &b), 0);
+	ck_assert_uint_eq(a.st_ino, b.st_ino);
+	/* The lock was released: a good file can then be written by someone
+	 * who moved the bad one away. */
+	ck_assert_int_eq(rename(path("web1.json"), path("web1.json.bad")), 0);
+	ck_assert_int_eq(store_open_locked(tmp, "web1", &t, 0, &e), 0);
+	ck_assert_int_eq(store_commit(&t, &e), 0);
+}
+END_TEST
+
+START_TEST(file_of_another_instance)
+{
+	struct store_rt rt;
+	struct err e;
+
+	write_file(path("web2.json"), good);	/* says "web1" */
+	ck_assert_int_eq(store_load(tmp, "web2", &rt, &e), -1);
+	store_rt_free(&rt);
+	ck_assert_ptr_nonnull(strstr(e.msg, "belongs to instance 'web1'"));
+}
+END_TEST
+
+START_TEST(symlinks_refused)
+{
+	struct store_txn t;
+	struct store_rt rt;
+	struct err e;
+	char *now;
+
+	/* The runtime file */
+	write_file(path("target.json"), good);
+	ck_assert_int_eq(symlink(path("target.json"), path("web1.json")), 0);
+	ck_assert_int_eq(store_load(tmp, "web1", &rt, &e), -1);
+	store_rt_free(&rt);
+	ck_assert_ptr_nonnull(strstr(e.msg, "symlink"));
+	ck_assert_int_eq(store_open_locked(tmp, "web1", &t, 0, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "symlink"));
+	now = read_file(path("target.json"));
+	ck_assert_str_eq(now, good);
+	free(now);
+	/* The lock file */
+	ck_assert_int_eq(symlink(path("elsewhere"), path("web3.lock")), 0);
+	ck_assert_int_eq(store_open_locked(tmp, "web3", &t, 0, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "symlink"));
+	ck_assert_int_eq(access(path("elsewhere"), F_OK), -1);
+	/* The dir */
+	ck_assert_int_eq(mkdir(path("real"), 0700), 0);
+	ck_assert_int_eq(symlink(path("real"), path("link")), 0);
+	ck_assert_int_eq(store_open_locked(path("link"), "web1", &t, 0, &e),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "symlink"));
+	ck_assert_int_eq(store_load(path("link"), "web1", &rt, &e), -1);
+	store_rt_free(&rt);
+}
+END_TEST
+
+START_TEST(stale_temp_files_removed)
+{
+	struct store_txn t;
+	struct err e;
+
+	write_file(path(".web1.json.abc123"), "{half");
+	write_file(path(".web2.json.abc123"), "{other instance");
+	ck_assert_int_eq(store_open_locked(tmp, "web1", &t, 0, &e), 0);
+	ck_assert_int_eq(access(path(".web1.json.abc123"), F_OK), -1);
+	ck_assert_int_eq(access(path(".web2.json.abc123"), F_OK), 0);
+	store_abort(&t);
+}
+END_TEST
+
+/* A second process cannot take the lock while the first holds it. */
+START_TEST(lock_excludes_other_process)
+{
+	struct store_txn t;
+	struct err e;
+	pid_t pid;
+	int st;
+
+	ck_assert_int_eq(store_open_locked(tmp, "web1", &t, 0, &e), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct store_txn t2;
+		struct err e2;
+		int rc = store_open_locked(tmp, "web1", &t2, 150, &e2);
+
+		_exit(rc == -1 && strstr(e2.msg, "locked") != NULL ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert_int_eq(store_commit(&t, &e), 0);
+	/* Released: now the other process gets it. */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct store_txn t2;
+		struct err e2;
+
+		if (store_open_locked(tmp, "web1", &t2, 0, &e2) < 0)
+			_exit(1);
+		store_abort(&t2);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
+/* Two processes each take the first free slot ROUNDS times: with the lock
+ * no slot is taken twice and no update is lost. */
+#define ROUNDS 12
+START_TEST(racing_writers_never_share_a_slot)
+{
+	struct store_rt rt;
+	struct err e;
+	pid_t pid[2];
+	int k, st;
+
+	for (k = 0; k < 2; k++) {
+		pid[k] = fork();
+		ck_assert_int_ge(pid[k], 0);
+		if (pid[k] == 0) {
+			int r;
+
+			for (r = 0; r < ROUNDS; r++) {
+				struct store_txn t;
+				struct store_dev d;
+				struct err e2;
+				int s;
+
+				if (store_open_locked(tmp, "web1", &t, -1,
+				    &e2) < 0)
+					_exit(2);
+				s = slotmap_first_free(&t.rt.reserved, 0, &e2);
+				if (s < 0)
+					_exit(3);
+				slotmap_reserve(&t.rt.reserved, s, &e2);
+				memset(&d, 0, sizeof d);
+				snprintf(d.id, sizeof d.id, "nic-%08x-pci-%d",
+				    (unsigned)getpid(), s);
+				snprintf(d.type, sizeof d.type, "nic");
+				d.slot = s;
+				if (store_add_dev(&t.rt, &d, &e2) < 0)
+					_exit(4);
+				usleep(1000);	/* widen the race window */
+				if (store_commit(&t, &e2) < 0)
+					_exit(5);
+			}
+			_exit(0);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		ck_assert_int_eq(waitpid(pid[k], &st, 0), pid[k]);
+		ck_assert(WIFEXITED(st));
+		ck_assert_int_eq(WEXITSTATUS(st), 0);
+	}
+	ck_assert_int_eq(store_load(tmp, "web1", &rt, &e), 0);
+	ck_assert_int_eq(slotmap_count(&rt.reserved), 4 + 2 * ROUNDS);
+	ck_assert_uint_eq(rt.ndev, 2 * ROUNDS);
+	store_rt_free(&rt);
+}
+END_TEST
+
+/* Version k of the crash test's file: reservations encode k, and there are
+ * k % 5 devices whose ids carry k too, so a reader can tell a complete
+ * version from a mix. */
+static void
+make_version(struct store_rt *rt, unsigned k)
+{
+	unsigned i;
+
+	rt->reserved.bits = 0xfu | ((k & 0xffffu) << 16);
+	rt->ndev = 0;
+	for (i = 0; i < k % 5; i++) {
+		struct store_dev d;
+		struct err e;
+
+		memset(&d, 0, sizeof d);
+		snprintf(d.id, sizeof d.id, "nic-%08x-pci-%u", k, 4 + i);
+		snprintf(d.type, sizeof d.type, "nic");
+		snprintf(d.backend.path, sizeof d.backend.path,
+		    "/padding/to/make/the/file/longer/%0200u", k);
+		d.backend.kind = STORE_BK_FILE;
+		d.slot = (int)(4 + i);
+		store_add_dev(rt, &d, &e);
+	}
+}
+
+/* Returns k, or -1 when the file is not one complete version. */
+static long
+check_version(const struct store_rt *rt)
+{
+	unsigned k = (rt->reserved.bits >> 16) & 0xffffu;
+	char id[64];
+	size_t i;
+
+	if ((rt->reserved.bits & 0xffffu) != 0xfu || rt->ndev != k % 5)
+		return -1;
+	for (i = 0; i < rt->ndev; i++) {
+		snprintf(id, sizeof id, "nic-%08x-pci-%zu", k, 4 + i);
+		if (strcmp(rt->dev[i].id, id) != 0)
+			return -1;
+	}
+	return k;
+}
+
+START_TEST(crash_kill9_writer)
+{
+	long last = -1, seen;
+	int round, reads = 0;
+
+	srand((unsigned)time(NULL));
+	for (round = 0; round < 25; round++) {
+		pid_t pid = fork();
+		int st, j;
+
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			for (;;) {
+				struct store_txn t;
+				struct err e;
+				unsigned k;
+
+				if (store_open_locked(tmp, "web1", &t, -1,
+				    &e) < 0)
+					_exit(2);
+				k = t.rt.fresh ? 1 :
+				    ((t.rt.reserved.bits >> 16) & 0xffffu) + 1;
+				make_version(&t.rt, k & 0xffffu);
+				if (store_commit(&t, &e) < 0)
+					_exit(3);
+			}
+		}
+		for (j = 0; j < 4; j++) {
+			struct store_rt rt;
+			struct err e;
+
+			usleep((useconds_t)(200 + rand() % 3000));
+			ck_assert_msg(store_load(tmp, "web1", &rt, &e) == 0,
+			    "read failed: %s", e.msg);
+			if (!rt.fresh) {
+				seen = check_version(&rt);
+				ck_assert_msg(seen >= 0, "mixed version");
+				ck_assert_int_ge(seen, last);
+				last = seen;
+				reads++;
+			}
+			store_rt_free(&rt);
+		}
+		kill(pid, SIGKILL);
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert(WIFSIGNALED(st));
+		{
+			struct store_rt rt;
+			struct err e;
+
+			ck_assert_int_eq(store_load(tmp, "web1", &rt, &e), 0);
+			if (!rt.fresh) {
+				seen = check_version(&rt);
+				ck_assert_int_ge(seen, last);
+				last = seen;
+			}
+			store_rt_free(&rt);
+		}
+	}
+	/* The writers did write (so the test tested something). */
+	ck_assert_int_gt(reads, 0);
+	ck_assert_int_gt(last, 25);
+}
+END_TEST
+
+Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+	TCase *cr = tcase_create("crash");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, default_dir_rule);
+	tcase_add_test(tc, names);
+	tcase_add_test(tc, missing_file_is_fresh_default);
+	tcase_add_test(tc, commit_round_trip_and_modes);
+	tcase_add_test(tc, abort_writes_nothing);
+	tcase_add_test(tc, add_dev_rules);
+	tcase_add_test(tc, parse_good_and_unknown_keys);
+	tcase_add_loop_test(tc, parse_bad, 0, sizeof bad / sizeof *bad);
+	tcase_add_test(tc, corrupt_file_left_untouched);
+	tcase_add_test(tc, file_of_another_instance);
+	tcase_add_test(tc, symlinks_refused);
+	tcase_add_test(tc, stale_temp_files_removed);
+	tcase_add_test(tc, lock_excludes_other_process);
+	tcase_add_test(tc, racing_writers_never_share_a_slot);
+	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(cr, setup, teardown);
+	tcase_add_test(cr, crash_kill9_writer);
+	tcase_set_timeout(cr, 60);
+	suite_add_tcase(s, cr);
+	return s;
+}
