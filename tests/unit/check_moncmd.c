@@ -1,0 +1,335 @@
+/* check_moncmd.c - the exact bytes of every monitor command, HMP and QMP,
+ * the escaping and refusal rules, endpoints, and the error kind names. */
+#include <check.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+#include "moncmd.h"
+
+#define HMP MON_PROTO_HMP
+#define QMP MON_PROTO_QMP
+
+static void
+is(int rc, char **out, const char *want, const struct err *e)
+{
+	ck_assert_msg(rc == 0, "refused: %s", e->msg);
+	ck_assert_str_eq(*out, want);
+	free(*out);
+}
+
+static void
+refused(int rc, char **out, const struct err *e, const char *needle)
+{
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_null(*out);
+	ck_assert_msg(strstr(e->msg, needle) != NULL, "'%s' lacks '%s'",
+	    e->msg, needle);
+}
+
+START_TEST(device_add_like_the_fixtures)
+{
+	struct moncmd_prop props[] = { { "netdev", "hostnet-6f1a2b3c" },
+		{ "mac", "52:54:00:12:34:56" } };
+	struct moncmd_device d = { "virtio-net-pci", "nic-6f1a2b3c-pci-5",
+		"pci.0", 5, 0, props, 2 };
+	struct err e;
+	char *out;
+
+	/* the order of the captured command, with netdev moved after addr */
+	is(moncmd_device_add(HMP, &d, &out, &e), &out,
+	    "device_add virtio-net-pci,id=nic-6f1a2b3c-pci-5,bus=pci.0,"
+	    "addr=0x5,netdev=hostnet-6f1a2b3c,mac=52:54:00:12:34:56\n", &e);
+	is(moncmd_device_add(QMP, &d, &out, &e), &out,
+	    "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+	    "\"virtio-net-pci\",\"id\":\"nic-6f1a2b3c-pci-5\",\"bus\":"
+	    "\"pci.0\",\"addr\":\"0x5\",\"netdev\":\"hostnet-6f1a2b3c\","
+	    "\"mac\":\"52:54:00:12:34:56\"}}\n", &e);
+}
+END_TEST
+
+START_TEST(addr_is_always_hex)
+{
+	struct moncmd_device d = { "virtio-net-pci", "nic-cccccccc-pci-31",
+		"pci.0", 31, 0, NULL, 0 };
+	struct err e;
+	char *out;
+
+	is(moncmd_device_add(HMP, &d, &out, &e), &out,
+	    "device_add virtio-net-pci,id=nic-cccccccc-pci-31,bus=pci.0,"
+	    "addr=0x1f\n", &e);
+	d.slot = 16;
+	d.func = 1;
+	d.id = "n";
+	d.bus = NULL;
+	is(moncmd_device_add(HMP, &d, &out, &e), &out,
+	    "device_add virtio-net-pci,id=n,addr=0x10.0x1\n", &e);
+	is(moncmd_device_add(QMP, &d, &out, &e), &out,
+	    "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+	    "\"virtio-net-pci\",\"id\":\"n\",\"addr\":\"0x10.0x1\"}}\n", &e);
+	d.slot = -1;
+	d.func = 0;
+	is(moncmd_device_add(HMP, &d, &out, &e), &out,
+	    "device_add virtio-net-pci,id=n\n", &e);
+	d.slot = 32;
+	refused(moncmd_device_add(HMP, &d, &out, &e), &out, &e, "0 to 31");
+	d.slot = 3;
+	d.func = 8;
+	refused(moncmd_device_add(QMP, &d, &out, &e), &out, &e, "0 to 7");
+}
+END_TEST
+
+START_TEST(commas_doubled_in_hmp_only)
+{
+	struct moncmd_prop props[] = { { "serial", "a,b,,c" } };
+	struct moncmd_device d = { "virtio-blk-pci", "disk-1", "pci.0", 6, 0,
+		props, 1 };
+	struct moncmd_drive dr = { "drive-0d4e5f60", "/tmp/q/a,b.img", NULL };
+	struct err e;
+	char *out;
+
+	is(moncmd_device_add(HMP, &d, &out, &e), &out,
+	    "device_add virtio-blk-pci,id=disk-1,bus=pci.0,addr=0x6,"
+	    "serial=a,,b,,,,c\n", &e);
+	is(moncmd_device_add(QMP, &d, &out, &e), &out,
+	    "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+	    "\"virtio-blk-pci\",\"id\":\"disk-1\",\"bus\":\"pci.0\",\"addr\":"
+	    "\"0x6\",\"serial\":\"a,b,,c\"}}\n", &e);
+	is(moncmd_drive_add(HMP, &dr, &out, &e), &out,
+	    "drive_add dummy file=/tmp/q/a,,b.img,if=none,id=drive-0d4e5f60,"
+	    "format=raw\n", &e);
+	is(moncmd_drive_add(QMP, &dr, &out, &e), &out,
+	    "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\","
+	    "\"node-name\":\"drive-0d4e5f60\",\"file\":{\"driver\":\"file\","
+	    "\"filename\":\"/tmp/q/a,b.img\"}}}\n", &e);
+}
+END_TEST
+
+START_TEST(control_characters_and_bad_ids_refused)
+{
+	struct moncmd_prop props[] = { { "mac", "52:54\n00" } };
+	struct moncmd_device d = { "virtio-net-pci", "nic-1", "pci.0", 5, 0,
+		props, 1 };
+	struct moncmd_drive dr = { "drive-1", "/tmp/x\ty", "raw" };
+	struct err e;
+	char *out;
+	int p;
+
+	for (p = HMP; p <= QMP; p++) {
+		refused(moncmd_device_add(p, &d, &out, &e), &out, &e,
+		    "control character");
+		refused(moncmd_drive_add(p, &dr, &out, &e), &out, &e,
+		    "control character");
+		refused(moncmd_device_del(p, "a b", &out, &e), &out, &e,
+		    "device id");
+		refused(moncmd_device_del(p, "5nic", &out, &e), &out, &e,
+		    "device id");
+		refused(moncmd_device_del(p, "x,id=y", &out, &e), &out, &e,
+		    "device id");
+		refused(moncmd_device_del(p, "", &out, &e), &out, &e, "missing");
+		refused(moncmd_netdev_del(p, "n\n", &out, &e), &out, &e,
+		    "netdev id");
+		refused(moncmd_getfd(p, "fd 1", &out, &e), &out, &e, "fd name");
+	}
+	props[0].key = "id";
+	props[0].val = "other";
+	refused(moncmd_device_add(HMP, &d, &out, &e), &out, &e, "own field");
+	props[0].key = "Bad=Key";
+	refused(moncmd_device_add(HMP, &d, &out, &e), &out, &e, "not a valid");
+	d.nprops = 0;
+	d.driver = "virtio-net-pci,id=x";
+	refused(moncmd_device_add(QMP, &d, &out, &e), &out, &e, "not a valid");
+	d.driver = "virtio-net-pci";
+	d.bus = "pci.0,addr=3";
+	refused(moncmd_device_add(HMP, &d, &out, &e), &out, &e, "bus");
+	/* HMP cannot carry spaces; QMP can */
+	dr.file = "/tmp/my disk.img";
+	refused(moncmd_drive_add(HMP, &dr, &out, &e), &out, &e, "space");
+	ck_assert_int_eq(moncmd_drive_add(QMP, &dr, &out, &e), 0);
+	ck_assert_ptr_nonnull(strstr(out, "my disk.img"));
+	free(out);
+}
+END_TEST
+
+START_TEST(hmp_line_length_is_bounded)
+{
+	char big[1100];
+	struct moncmd_prop props[] = { { "serial", big } };
+	struct moncmd_device d = { "virtio-blk-pci", "disk-1", "pci.0", 6, 0,
+		props, 1 };
+	struct err e;
+	char *out;
+
+	memset(big, 'a', 1000);
+	big[1000] = '\0';
+	refused(moncmd_device_add(HMP, &d, &out, &e), &out, &e, "longer");
+	memset(big, ',', 600);
+	big[600] = '\0';
+	refused(moncmd_device_add(HMP, &d, &out, &e), &out, &e, "too long");
+	ck_assert_int_eq(moncmd_device_add(QMP, &d, &out, &e), 0);
+	free(out);
+}
+END_TEST
+
+START_TEST(the_other_commands)
+{
+	struct moncmd_netdev user = { MONCMD_NETDEV_USER, "hostnet-6f1a2b3c",
+		NULL };
+	struct moncmd_netdev tap = { MONCMD_NETDEV_TAP, "hostnet-1",
+		"tapfd-1" };
+	struct err e;
+	char *out;
+
+	is(moncmd_query_pci(HMP, &out, &e), &out, "info pci\n", &e);
+	is(moncmd_query_pci(QMP, &out, &e), &out,
+	    "{\"execute\":\"query-pci\"}\n", &e);
+	is(moncmd_query_version(HMP, &out, &e), &out, "info version\n", &e);
+	is(moncmd_query_version(QMP, &out, &e), &out,
+	    "{\"execute\":\"query-version\"}\n", &e);
+	is(moncmd_qmp_capabilities(&out, &e), &out,
+	    "{\"execute\":\"qmp_capabilities\"}\n", &e);
+	is(moncmd_netdev_add(HMP, &user, &out, &e), &out,
+	    "netdev_add user,id=hostnet-6f1a2b3c\n", &e);
+	is(moncmd_netdev_add(QMP, &user, &out, &e), &out,
+	    "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"user\","
+	    "\"id\":\"hostnet-6f1a2b3c\"}}\n", &e);
+	is(moncmd_netdev_add(HMP, &tap, &out, &e), &out,
+	    "netdev_add tap,id=hostnet-1,fd=tapfd-1\n", &e);
+	is(moncmd_netdev_add(QMP, &tap, &out, &e), &out,
+	    "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"tap\","
+	    "\"id\":\"hostnet-1\",\"fd\":\"tapfd-1\"}}\n", &e);
+	tap.fdname = "bad fd";
+	refused(moncmd_netdev_add(HMP, &tap, &out, &e), &out, &e, "fd name");
+	is(moncmd_netdev_del(HMP, "hostnet-1", &out, &e), &out,
+	    "netdev_del hostnet-1\n", &e);
+	is(moncmd_device_del(HMP, "nic-6f1a2b3c-pci-5", &out, &e), &out,
+	    "device_del nic-6f1a2b3c-pci-5\n", &e);
+	is(moncmd_device_del(QMP, "nic-6f1a2b3c-pci-5", &out, &e), &out,
+	    "{\"execute\":\"device_del\",\"arguments\":{\"id\":"
+	    "\"nic-6f1a2b3c-pci-5\"}}\n", &e);
+	is(moncmd_drive_del(HMP, "drive-1", &out, &e), &out,
+	    "drive_del drive-1\n", &e);
+	is(moncmd_drive_del(QMP, "drive-1", &out, &e), &out,
+	    "{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":"
+	    "\"drive-1\"}}\n", &e);
+	is(moncmd_getfd(HMP, "tapfd-1", &out, &e), &out, "getfd tapfd-1\n", &e);
+	is(moncmd_getfd(QMP, "tapfd-1", &out, &e), &out,
+	    "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"tapfd-1\"}}\n",
+	    &e);
+	is(moncmd_closefd(HMP, "tapfd-1", &out, &e), &out,
+	    "closefd tapfd-1\n", &e);
+	refused(moncmd_query_pci(MON_PROTO_UNKNOWN, &out, &e), &out, &e,
+	    "protocol");
+}
+END_TEST
+
+/* QMP output is JSON that jansson reads back to the same strings, with
+ * quotes and backslashes in values. */
+START_TEST(qmp_is_real_json)
+{
+	struct moncmd_prop props[] = { { "serial", "q\"u\\o'te,}" } };
+	struct moncmd_device d = { "virtio-blk-pci", "disk-1", NULL, 6, 0,
+		props, 1 };
+	struct err e;
+	char *out;
+	json_t *j;
+
+	ck_assert_int_eq(moncmd_device_add(QMP, &d, &out, &e), 0);
+	j = json_loads(out, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
+	    "arguments"), "serial")), "q\"u\\o'te,}");
+	json_decref(j);
+	free(out);
+}
+END_TEST
+
+START_TEST(endpoints)
+{
+	struct endpoint ep;
+	struct err e;
+	char s[300];
+
+#define P(x) endpoint_parse(x, strlen(x), &ep, &e)
+	ck_assert_int_eq(P("unix:/run/ganeti/x.monitor"), 0);
+	ck_assert_int_eq(ep.kind, ENDPOINT_UNIX);
+	ck_assert_str_eq(ep.path, "/run/ganeti/x.monitor");
+	ck_assert_int_eq(P("/tmp/q/hmp.sock"), 0);
+	ck_assert_int_eq(ep.kind, ENDPOINT_UNIX);
+	ck_assert_str_eq(ep.path, "/tmp/q/hmp.sock");
+	endpoint_format(&ep, s, sizeof s);
+	ck_assert_str_eq(s, "unix:/tmp/q/hmp.sock");
+	ck_assert_int_eq(P("relative.sock"), 0);
+	ck_assert_str_eq(ep.path, "relative.sock");
+	ck_assert_int_eq(P("tcp:127.0.0.1:4444"), 0);
+	ck_assert_int_eq(ep.kind, ENDPOINT_TCP);
+	ck_assert_str_eq(ep.host, "127.0.0.1");
+	ck_assert_str_eq(ep.port, "4444");
+	ck_assert_int_eq(P("tcp:[::1]:55"), 0);
+	ck_assert_str_eq(ep.host, "::1");
+	endpoint_format(&ep, s, sizeof s);
+	ck_assert_str_eq(s, "tcp:[::1]:55");
+	ck_assert_int_eq(P(""), -1);
+	ck_assert_int_eq(P("unix:"), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "empty"));
+	ck_assert_int_eq(P("tcp:host"), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "port"));
+	ck_assert_int_eq(P("tcp::4444"), -1);
+	ck_assert_int_eq(P("tcp:h:0"), -1);
+	ck_assert_int_eq(P("tcp:h:65536"), -1);
+	ck_assert_int_eq(P("tcp:h:12a"), -1);
+	ck_assert_int_eq(P("tcp:h:"), -1);
+	ck_assert_int_eq(P("/tmp/a\nb"), -1);
+	memset(s, 'a', 200);
+	s[0] = '/';
+	s[200] = '\0';
+	ck_assert_int_eq(P(s), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "at most"));
+	ck_assert_int_eq(endpoint_parse("/tmp/x\0y", 8, &ep, &e), -1);
+#undef P
+}
+END_TEST
+
+START_TEST(connect_failures_are_clear)
+{
+	struct endpoint ep;
+	struct err e;
+	int inprog, fd;
+
+	ck_assert_int_eq(endpoint_parse("/nonexistent/dir/x.sock", 23, &ep,
+	    &e), 0);
+	ck_assert_int_eq(endpoint_connect(&ep, &inprog, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "No such file"));
+	/* a closed loopback port: refused now or after POLLOUT */
+	ck_assert_int_eq(endpoint_parse("tcp:127.0.0.1:1", 15, &ep, &e), 0);
+	fd = endpoint_connect(&ep, &inprog, &e);
+	if (fd >= 0) {
+		ck_assert_int_eq(inprog, 1);
+		usleep(50000);
+		ck_assert_int_eq(endpoint_connect_result(fd, &ep, &e), -1);
+		close(fd);
+	}
+	ck_assert_ptr_nonnull(strstr(e.msg, "refused"));
+}
+END_TEST
+
+Suite *
+moncmd_suite(void)
+{
+	Suite *s = suite_create("moncmd");
+	TCase *t = tcase_create("moncmd");
+
+	tcase_add_test(t, device_add_like_the_fixtures);
+	tcase_add_test(t, addr_is_always_hex);
+	tcase_add_test(t, commas_doubled_in_hmp_only);
+	tcase_add_test(t, control_characters_and_bad_ids_refused);
+	tcase_add_test(t, hmp_line_length_is_bounded);
+	tcase_add_test(t, the_other_commands);
+	tcase_add_test(t, qmp_is_real_json);
+	tcase_add_test(t, endpoints);
+	tcase_add_test(t, connect_failures_are_clear);
+	suite_add_tcase(s, t);
+	return s;
+}
