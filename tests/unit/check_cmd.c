@@ -1,0 +1,564 @@
+/* check_cmd.c - the command language without a monitor: tokenizer, every
+ * command, every bad argument (one line, nothing changed), the id/slot
+ * choice, show's JSON, help and completion.  The fleet is built by hand
+ * with a live bus like a fresh `-machine pc` plus chosen devices. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "store.h"
+#include "testutil.h"
+
+struct fx {
+	char *dir;
+	char audit[4096];
+	struct fleet f;
+	struct cmd_ctx c;
+};
+
+static void
+addfn(struct pci_info *pi, int slot, int func, const char *id)
+{
+	struct pci_fn f;
+	struct err e;
+
+	memset(&f, 0, sizeof f);
+	f.slot = slot;
+	f.func = func;
+	f.vendor = 0x8086;
+	f.device = 0x1237;
+	snprintf(f.class_text, sizeof f.class_text, "Host bridge");
+	snprintf(f.id, sizeof f.id, "%s", id);
+	ck_assert_int_eq(pci_info_add(pi, &f, &e), 0);
+}
+
+/* web1: fresh pc + a foreign device in slot 9; db1: fresh pc. */
+static void
+fx_init(struct fx *x)
+{
+	size_t i;
+
+	memset(x, 0, sizeof *x);
+	x->dir = tu_tmpdir();
+	snprintf(x->f.runtime_dir, sizeof x->f.runtime_dir, "%s/rt", x->dir);
+	snprintf(x->audit, sizeof x->audit, "%s/audit.log", x->dir);
+	x->f.inst = calloc(2, sizeof *x->f.inst);
+	ck_assert_ptr_nonnull(x->f.inst);
+	x->f.n = x->f.cap = 2;
+	snprintf(x->f.inst[0].name, 64, "web1");
+	snprintf(x->f.inst[1].name, 64, "db1");
+	for (i = 0; i < 2; i++) {
+		struct instance *in = &x->f.inst[i];
+
+		snprintf(in->endpoint, sizeof in->endpoint, "unix:/nonexistent");
+		snprintf(in->protocol, sizeof in->protocol, "qmp");
+		in->version.major = 7;
+		in->version.minor = 2;
+		in->version.micro = 22;
+		in->conn = INST_OK;
+		pci_info_init(&in->live);
+		addfn(&in->live, 0, 0, "");
+		addfn(&in->live, 1, 0, "");
+		addfn(&in->live, 1, 1, "");
+		addfn(&in->live, 1, 3, "");
+		addfn(&in->live, 2, 0, "");
+		addfn(&in->live, 3, 0, "");
+	}
+	addfn(&x->f.inst[0].live, 9, 0, "someone-elses");
+	x->c.fleet = &x->f;
+	x->c.audit_log = x->audit;
+	x->c.unplug_wait_ms = 0;
+}
+
+static void
+fx_free(struct fx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->f.n; i++)
+		pci_info_free(&x->f.inst[i].live);
+	free(x->f.inst);
+	tu_rmrf(x->dir);
+	free(x->dir);
+}
+
+/* Run a command; returns ok, keeps the result in *r (caller frees). */
+static int
+run(struct fx *x, const char *line, struct cmd_result *r)
+{
+	cmd_exec(&x->c, line, strlen(line), r);
+	return r->ok;
+}
+
+/* Run and expect success; returns the text (static copy). */
+static const char *
+ok(struct fx *x, const char *line)
+{
+	static char text[8192];
+	struct cmd_result r;
+
+	ck_assert_msg(run(x, line, &r) == 1, "'%s' failed: %s", line, r.text);
+	ck_assert_ptr_nonnull(r.json);
+	snprintf(text, sizeof text, "%s", r.text);
+	cmd_result_free(&r);
+	return text;
+}
+
+/* Run and expect failure with one line containing want. */
+static void
+bad(struct fx *x, const char *line, const char *want)
+{
+	struct cmd_result r;
+
+	ck_assert_msg(run(x, line, &r) == 0, "'%s' succeeded", line);
+	ck_assert_ptr_null(r.json);
+	ck_assert_ptr_nonnull(r.text);
+	ck_assert_msg(strchr(r.text, '\n') == NULL, "'%s': two lines: %s",
+	    line, r.text);
+	ck_assert_msg(strstr(r.text, want) != NULL, "'%s': got '%s', want "
+	    "'%s'", line, r.text, want);
+	cmd_result_free(&r);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (fp == NULL)
+		return strdup("<missing>");
+	buf = calloc(1, 1 << 20);
+	n = fread(buf, 1, (1 << 20) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static char *
+rtfile(struct fx *x, const char *inst)
+{
+	char p[8192];
+
+	snprintf(p, sizeof p, "%s/%s.json", x->f.runtime_dir, inst);
+	return slurp(p);
+}
+
+START_TEST(unknown_and_empty)
+{
+	struct fx x;
+	struct cmd_result r;
+
+	fx_init(&x);
+	ck_assert_int_eq(run(&x, "frobnicate web1", &r), 0);
+	ck_assert_str_eq(r.text, "unknown command 'frobnicate': type help");
+	cmd_result_free(&r);
+	bad(&x, "", "empty command");
+	bad(&x, "   \t ", "empty command");
+	bad(&x, "lis", "unknown command 'lis'");
+	fx_free(&x);
+}
+END_TEST
+
+START_TEST(tokenizer)
+{
+	struct fx x;
+	const char *t;
+
+	fx_init(&x);
+	t = ok(&x, "id 'nic' \"6f1a2b3c-0000-4000-8000-000000000000\" 5");
+	ck_assert_str_eq(t, "nic-6f1a2b3c-pci-5");
+	t = ok(&x, "  id\tdisk   0d4e5f60-1111-4222-8333-444444444444 6  ");
+	ck_assert_str_eq(t, "disk-0d4e5f60-pci-6");
+	t = ok(&x, "id n\\ic 6f1a2b3c-0000-4000-8000-000000000000 3\n");
+	ck_assert_str_eq(t, "nic-6f1a2b3c-pci-3");
+	bad(&x, "id 'nic 6f1a2b3c-0000-4000-8000-000000000000 5",
+	    "unterminated single quote");
+	bad(&x, "id \"nic", "unterminated double quote");
+	bad(&x, "id nic\\", "ends in a backslash");
+	bad(&x, "id nic\x1b[A 6f1a2b3c-0000-4000-8000-000000000000 5",
+	    "control characters");
+	/* quoted words keep blanks: a type with a blank is refused */
+	bad(&x, "id 'n c' 6f1a2b3c-0000-4000-8000-000000000000 5",
+	    "must be letters");
+	{
+		char line[200];
+		int i;
+
+		line[0] = '\0';
+		for (i = 0; i < 40; i++)
+			strcat(line, "x ");
+		bad(&x, line, "too many words");
+	}
+	fx_free(&x);
+}
+END_TEST
+
+START_TEST(id_and_parse_id)
+{
+	struct fx x;
+	struct cmd_result r;
+
+	fx_init(&x);
+	ck_assert_int_eq(run(&x, "parse-id nic-6f1a2b3c-pci-31", &r), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "type")),
+	    "nic");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "uuid8")),
+	    "6f1a2b3c");
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "slot")),
+	    31);
+	cmd_result_free(&r);
+	ck_assert_int_eq(run(&x, "id DISK 0d4e5f60-1111-4222-8333-444444444444 "
+	    "0", &r), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "id")),
+	    "disk-0d4e5f60-pci-0");
+	cmd_result_free(&r);
+	bad(&x, "id", "usage: id TYPE UUID SLOT");
+	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000",
+	    "usage: id TYPE UUID SLOT");
+	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000 5 6",
+	    "usage: id TYPE UUID SLOT");
+	bad(&x, "id n1c 6f1a2b3c-0000-4000-8000-000000000000 5",
+	    "must be letters");
+	bad(&x, "id nic 6f1a2b3c 5", "is not a UUID");
+	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000 32",
+	    "give a slot from 0 to 31");
+	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000 x",
+	    "not a slot number");
+	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000 -1",
+	    "not a slot number");
+	bad(&x, "parse-id", "usage: parse-id ID");
+	bad(&x, "parse-id a b", "usage: parse-id ID");
+	bad(&x, "parse-id nic-6f1a2b3c-pci-32", "parse-id: ");
+	bad(&x, "parse-id hostnet0", "not a slotscope device id");
+	fx_free(&x);
+}
+END_TEST
+
+START_TEST(reserve_free_next)
+{
+	struct fx x;
+	struct cmd_result r;
+	char *before, *after, *log;
+
+	fx_init(&x);
+	ck_assert_str_eq(ok(&x, "next web1"), "4");
+	ck_assert_str_eq(ok(&x, "reserve web1 4"), "web1: slot 4 reserved");
+	ck_assert_str_eq(ok(&x, "next web1"), "5");
+	ck_assert_str_eq(ok(&x, "next db1"), "4");
+	before = rtfile(&x, "web1");
+	ck_assert_ptr_nonnull(strstr(before,
+	    "11111000000000000000000000000000"));
+	/* refusals: nothing changes, nothing is logged */
+	log = slurp(x.audit);
+	bad(&x, "reserve web1 4", "already reserved");
+	bad(&x, "reserve web1 9", "live device (someone-elses)");
+	bad(&x, "free web1 10", "not reserved");
+	bad(&x, "reserve web1 2", "already reserved");
+	bad(&x, "free web1 2", "add --force");
+	bad(&x, "reserve nope 5", "no instance 'nope'");
+	bad(&x, "reserve web1", "usage: reserve INST SLOT");
+	bad(&x, "reserve web1 5 6", "usage: reserve INST SLOT");
+	bad(&x, "reserve web1 5 --force", "unknown option '--force'");
+	bad(&x, "reserve web1 x", "not a slot number");
+	bad(&x, "reserve web1 32", "give a slot from 0 to 31");
+	bad(&x, "free web1", "usage: free INST SLOT [--force]");
+	bad(&x, "free web1 4 --forse", "expected --force");
+	bad(&x, "free web1 4 --force --force", "usage: free");
+	bad(&x, "next", "usage: next INST");
+	bad(&x, "next web1 db1", "usage: next INST");
+	after = rtfile(&x, "web1");
+	ck_assert_str_eq(before, after);
+	free(after);
+	after = slurp(x.audit);
+	ck_assert_str_eq(log, after);
+	free(after);
+	free(log);
+	/* free with --force of a live (built-in) slot; then a plain free */
+	ck_assert_str_eq(ok(&x, "free web1 2 --force"), "web1: slot 2 freed");
+	ck_assert_str_eq(ok(&x, "free web1 4"), "web1: slot 4 freed");
+	after = rtfile(&x, "web1");
+	ck_assert_ptr_nonnull(strstr(after,
+	    "11010000000000000000000000000000"));
+	free(after);
+	/* slot 2 is free in the map but live: next skips it */
+	ck_assert_str_eq(ok(&x, "next web1"), "4");
+	log = slurp(x.audit);
+	ck_assert_ptr_nonnull(strstr(log, "instance=web1 what=\"reserve 4\" "
+	    "result=ok"));
+	ck_assert_ptr_nonnull(strstr(log, "what=\"free 2 --force\" "
+	    "result=ok"));
+	ck_assert_ptr_nonnull(strstr(log, "what=\"free 4\" result=ok"));
+	free(log);
+	free(before);
+	/* a full bus */
+	{
+		char line[64];
+		int s;
+
+		for (s = 4; s < 32; s++) {
+			if (s == 9)
+				continue;
+			snprintf(line, sizeof line, "reserve db1 %d", s);
+			ok(&x, line);
+		}
+		ok(&x, "reserve db1 9");
+		bad(&x, "next db1", "all 32 PCI slots are taken");
+	}
+	ck_assert_int_eq(run(&x, "reserve web1 31", &r), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json,
+	    "reservations")), "11010000000000000000000000000001");
+	cmd_result_free(&r);
+	fx_free(&x);
+}
+END_TEST
+
+/* A runtime file that does not parse: commands say so and leave it. */
+START_TEST(corrupt_runtime)
+{
+	struct fx x;
+	char p[8192], *after;
+	FILE *fp;
+
+	fx_init(&x);
+	mkdir(x.f.runtime_dir, 0700);
+	snprintf(p, sizeof p, "%s/web1.json", x.f.runtime_dir);
+	fp = fopen(p, "w");
+	fputs("{\"format\": 1, garbage", fp);
+	fclose(fp);
+	bad(&x, "reserve web1 5", "reserve: ");
+	bad(&x, "show web1", "show: ");
+	bad(&x, "next web1", "next: ");
+	after = slurp(p);
+	ck_assert_str_eq(after, "{\"format\": 1, garbage");
+	free(after);
+	/* list still lists it, with the problem */
+	ck_assert_ptr_nonnull(strstr(ok(&x, "list"), "runtime file"));
+	fx_free(&x);
+}
+END_TEST
+
+START_TEST(no_runtime_dir)
+{
+	struct fx x;
+
+	fx_init(&x);
+	x.f.runtime_dir[0] = '\0';
+	bad(&x, "reserve web1 5", "give --runtime-dir");
+	ck_assert_str_eq(ok(&x, "next web1"), "4");
+	fx_free(&x);
+}
+END_TEST
+
+static void
+add_rt_dev(struct fx *x, const char *inst, const char *id, int slot,
+    int unplugging)
+{
+	struct store_txn t;
+	struct store_dev d;
+	struct err e;
+
+	ck_assert_msg(store_open_locked(x->f.runtime_dir, inst, &t, 1000,
+	    &e) == 0, "%s", e.msg);
+	memset(&d, 0, sizeof d);
+	snprintf(d.id, sizeof d.id, "%s", id);
+	snprintf(d.type, sizeof d.type, "nic");
+	snprintf(d.uuid, sizeof d.uuid, "%.8s-0000-4000-8000-000000000000",
+	    id + 4);
+	d.slot = slot;
+	d.state = unplugging ? STORE_DEV_UNPLUGGING : STORE_DEV_PLUGGED;
+	ck_assert_msg(store_add_dev(&t.rt, &d, &e) == 0, "%s", e.msg);
+	ck_assert_msg(store_commit(&t, &e) == 0, "%s", e.msg);
+}
+
+START_TEST(show_json)
+{
+	struct fx x;
+	struct cmd_result r;
+	json_t *slots, *s;
+	const char *t;
+
+	fx_init(&x);
+	/* runtime: a used device (live in 5), a missing one (6), an
+	 * unplugging one still live (7) */
+	addfn(&x.f.inst[0].live, 5, 0, "nic-11111111-pci-5");
+	addfn(&x.f.inst[0].live, 7, 0, "nic-33333333-pci-7");
+	add_rt_dev(&x, "web1", "nic-11111111-pci-5", 5, 0);
+	add_rt_dev(&x, "web1", "nic-22222222-pci-6", 6, 0);
+	add_rt_dev(&x, "web1", "nic-33333333-pci-7", 7, 1);
+	ok(&x, "reserve web1 20");
+	ck_assert_int_eq(run(&x, "show web1", &r), 1);
+	slots = json_object_get(r.json, "slots");
+	ck_assert_int_eq(json_array_size(slots), 32);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json,
+	    "instance")), "web1");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json,
+	    "protocol")), "qmp");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "qemu")),
+	    "7.2.22");
+#define ST(n) json_string_value(json_object_get(json_array_get(slots, n), \
+	"state"))
+	ck_assert_str_eq(ST(0), "builtin");
+	ck_assert_str_eq(ST(4), "free");
+	ck_assert_str_eq(ST(5), "used");
+	ck_assert_str_eq(ST(6), "missing");
+	ck_assert_str_eq(ST(7), "unplugging");
+	ck_assert_str_eq(ST(9), "foreign");
+	ck_assert_str_eq(ST(20), "reserved");
+#undef ST
+	s = json_array_get(slots, 1);
+	ck_assert_int_eq(json_array_size(json_object_get(s, "functions")), 3);
+	ck_assert(json_is_true(json_object_get(s, "reserved")));
+	ck_assert(json_is_null(json_object_get(s, "id")) ||
+	    json_object_get(s, "id") == NULL);
+	s = json_array_get(slots, 5);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "id")),
+	    "nic-11111111-pci-5");
+	ck_assert(json_is_false(json_object_get(s, "reserved")));
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "slot")), 5);
+	ck_assert_ptr_nonnull(strstr(r.text, "   6 missing"));
+	cmd_result_free(&r);
+	/* --json prints the same value as text */
+	ck_assert_int_eq(run(&x, "show --json web1", &r), 1);
+	{
+		json_error_t je;
+		json_t *back = json_loads(r.text, 0, &je);
+
+		ck_assert_ptr_nonnull(back);
+		ck_assert(json_equal(back, r.json));
+		json_decref(back);
+	}
+	cmd_result_free(&r);
+	/* next skips the missing (6) and unplugging (7) devices' slots */
+	ck_assert_str_eq(ok(&x, "next web1"), "4");
+	ok(&x, "reserve web1 4");
+	ck_assert_str_eq(ok(&x, "next web1"), "8");
+	bad(&x, "reserve web1 6", "belongs to nic-22222222-pci-6");
+	bad(&x, "show", "usage: show INST [--json]");
+	bad(&x, "show web1 db1", "usage: show");
+	bad(&x, "show web1 --yaml", "unknown option '--yaml'");
+	bad(&x, "show nope", "no instance 'nope'");
+	t = ok(&x, "list");
+	ck_assert_ptr_nonnull(strstr(t, "web1"));
+	ck_assert_ptr_nonnull(strstr(t, "db1"));
+	bad(&x, "list web1", "usage: list");
+	fx_free(&x);
+}
+END_TEST
+
+START_TEST(help)
+{
+	struct fx x;
+	const char *const *n;
+	char line[64];
+
+	fx_init(&x);
+	for (n = cmd_names(); *n != NULL; n++) {
+		ck_assert_ptr_nonnull(cmd_help(*n));
+		ck_assert_ptr_nonnull(strstr(cmd_help(*n), *n));
+		snprintf(line, sizeof line, "help %s", *n);
+		ck_assert_str_eq(ok(&x, line), cmd_help(*n));
+		ck_assert_ptr_nonnull(strstr(ok(&x, "help"), *n));
+	}
+	ck_assert_ptr_null(cmd_help("nope"));
+	bad(&x, "help nope", "unknown command 'nope': type help");
+	bad(&x, "help a b", "usage: help [CMD]");
+	fx_free(&x);
+}
+END_TEST
+
+static int
+has(char **v, const char *w)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		if (strcmp(v[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t
+count(char **v)
+{
+	size_t i = 0;
+
+	while (v != NULL && v[i] != NULL)
+		i++;
+	return i;
+}
+
+START_TEST(completion)
+{
+	struct fx x;
+	char **v;
+
+	fx_init(&x);
+	v = cmd_complete(&x.c, "re", 2);
+	ck_assert(has(v, "reserve"));
+	ck_assert_int_eq(count(v), 1);
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "", 0);
+	ck_assert_int_eq(count(v), 8);
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "show ", 5);
+	ck_assert(has(v, "web1") && has(v, "db1"));
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "show w", 6);
+	ck_assert(has(v, "web1") && !has(v, "db1"));
+	cmd_completions_free(v);
+	/* point in the middle: only what is before it counts */
+	v = cmd_complete(&x.c, "show d and more", 6);
+	ck_assert(has(v, "db1") && count(v) == 1);
+	cmd_completions_free(v);
+	/* reserve offers free slots only: not 0-3 (reserved), not 9 (live) */
+	v = cmd_complete(&x.c, "reserve web1 ", 13);
+	ck_assert(has(v, "4") && has(v, "31") && !has(v, "3") &&
+	    !has(v, "9"));
+	ck_assert_int_eq(count(v), 27);
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "free web1 ", 10);
+	ck_assert(has(v, "0") && has(v, "3") && !has(v, "4"));
+	ck_assert_int_eq(count(v), 4);
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "free web1 3 --f", 15);
+	ck_assert(has(v, "--force") && count(v) == 1);
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "id ", 3);
+	ck_assert(has(v, "nic") && has(v, "disk"));
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "help pa", 7);
+	ck_assert(has(v, "parse-id"));
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "show 'w", 7);
+	ck_assert(has(v, "web1"));
+	cmd_completions_free(v);
+	ck_assert_ptr_null(cmd_complete(&x.c, "zz", 2));
+	ck_assert_ptr_null(cmd_complete(&x.c, "list ", 5));
+	fx_free(&x);
+}
+END_TEST
+
+Suite *
+cmd_suite(void)
+{
+	Suite *s = suite_create("cmd");
+	TCase *tc = tcase_create("language");
+
+	tcase_add_test(tc, unknown_and_empty);
+	tcase_add_test(tc, tokenizer);
+	tcase_add_test(tc, id_and_parse_id);
+	tcase_add_test(tc, reserve_free_next);
+	tcase_add_test(tc, corrupt_runtime);
+	tcase_add_test(tc, no_runtime_dir);
+	tcase_add_test(tc, show_json);
+	tcase_add_test(tc, help);
+	tcase_add_test(tc, completion);
+	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+	return s;
+}
