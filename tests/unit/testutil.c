@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -166,4 +167,57 @@ tu_run(const char *cmd, char **out)
 	if (st == -1 || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
+}
+
+int
+tu_qemu_start(const char *dir, const char *machine, const char *extra)
+{
+	char *cmd, *out = NULL;
+	int rc;
+
+	if (asprintf(&cmd, "rm -f '%s'/hmp.sock '%s'/qmp.sock '%s'/qemu.pid; "
+	    "qemu-system-x86_64 -machine %s,accel=tcg -S -display none "
+	    "-m 128 -monitor unix:'%s'/hmp.sock,server,nowait "
+	    "-qmp unix:'%s'/qmp.sock,server,nowait -pidfile '%s'/qemu.pid "
+	    "-daemonize %s", dir, dir, dir, machine, dir, dir, dir,
+	    extra ? extra : "") < 0)
+		return -1;
+	rc = tu_run(cmd, &out);
+	free(cmd);
+	if (rc != 0) {
+		fprintf(stderr, "qemu did not start: %s\n", out ? out : "");
+		free(out);
+		tu_qemu_stop(dir);
+		return -1;
+	}
+	free(out);
+	return 0;
+}
+
+void
+tu_qemu_stop(const char *dir)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	long pid = 0;
+	int i;
+
+	snprintf(path, sizeof path, "%s/qemu.pid", dir);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid <= 1)
+		return;
+	kill((pid_t)pid, SIGTERM);
+	for (i = 0; i < 300 && kill((pid_t)pid, 0) == 0; i++)
+		usleep(10000);
+	if (kill((pid_t)pid, 0) == 0) {
+		kill((pid_t)pid, SIGKILL);
+		for (i = 0; i < 300 && kill((pid_t)pid, 0) == 0; i++)
+			usleep(10000);
+	}
+	unlink(path);
 }

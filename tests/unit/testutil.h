@@ -40,4 +40,15 @@ struct Suite *tu_skipped_suite(const char *name, const char *why);
  * and the exit status.  Returns the exit status, -1 on failure to run. */
 int tu_run(const char *cmd, char **out);
 
+/* A paused QEMU for integration tests: `qemu-system-x86_64 -machine
+ * MACHINE,accel=tcg -S -display none -m 128` with HMP on DIR/hmp.sock, QMP
+ * on DIR/qmp.sock, daemonized, pid in DIR/qemu.pid.  extra: more
+ * arguments (shell words, trusted test text) or NULL.  Returns 0 once
+ * both sockets exist, -1 (and prints QEMU's output) otherwise.  Call
+ * tu_qemu_stop(DIR) on every path, also after a failure. */
+int tu_qemu_start(const char *dir, const char *machine, const char *extra);
+/* Kill the QEMU whose pid is in DIR/qemu.pid (SIGTERM, then SIGKILL) and
+ * wait until it is gone.  Harmless when none runs. */
+void tu_qemu_stop(const char *dir);
+
 #endif

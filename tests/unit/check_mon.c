@@ -1,0 +1,635 @@
+/* check_mon.c - the monitor session state machine against a scripted peer
+ * on a unix socket in a temp dir (this test plays QEMU with recorded
+ * bytes): QMP events between a command and its reply, DEVICE_DELETED
+ * matching, byte-by-byte HMP delivery, SCM_RIGHTS, and every transport
+ * failure (busy, unreachable, timeout, garbage) ending in a clear error.
+ */
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mon.h"
+#include "testutil.h"
+
+#define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, " \
+	"\"minor\": 2, \"major\": 7}, \"package\": \"Debian\"}, " \
+	"\"capabilities\": [\"oob\"]}}\r\n"
+#define BANNER "QEMU 7.2.22 monitor - type 'help' for more information\r\n" \
+	"(qemu) "
+#define RET "{\"return\": {}}\r\n"
+
+struct peer {
+	char *dir;
+	char path[4200];
+	int lfd, fd;
+	char buf[65536];
+	size_t len;
+};
+
+static struct peer P;
+
+static void
+peer_listen(void)
+{
+	struct sockaddr_un sa;
+
+	P.dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(P.dir);
+	snprintf(P.path, sizeof P.path, "%s/m.sock", P.dir);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", P.path);
+	P.lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(P.lfd, 0);
+	ck_assert_int_eq(bind(P.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(listen(P.lfd, 4), 0);
+	P.fd = -1;
+	P.len = 0;
+}
+
+static void
+peer_teardown(void)
+{
+	if (P.fd >= 0)
+		close(P.fd);
+	if (P.lfd >= 0)
+		close(P.lfd);
+	P.fd = P.lfd = -1;
+	if (P.dir) {
+		tu_rmrf(P.dir);
+		free(P.dir);
+		P.dir = NULL;
+	}
+}
+
+/* A mon connected to the peer (accepted). */
+static struct mon *
+connected(const struct mon_opts *o)
+{
+	struct err e;
+	struct mon *m = mon_new(P.path, o, &e);
+
+	ck_assert_msg(m != NULL, "%s", e.msg);
+	ck_assert_int_eq(mon_start(m), MON_RUNNING);
+	P.fd = accept(P.lfd, NULL, NULL);
+	ck_assert_int_ge(P.fd, 0);
+	return m;
+}
+
+static long
+ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Drive m like a poll loop would, for up to ms or until it stops
+ * running. */
+static enum mon_status
+pump(struct mon *m, int ms)
+{
+	long end = ms_now() + ms;
+	enum mon_status st = mon_status(m);
+
+	while (st == MON_RUNNING && ms_now() < end) {
+		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
+		int t = mon_timeout_ms(m), left = (int)(end - ms_now());
+		int rc;
+
+		if (t < 0 || t > left)
+			t = left;
+		if (t < 0)
+			t = 0;
+		rc = poll(&pfd, pfd.fd >= 0 ? 1 : 0, t);
+		st = mon_step(m, rc > 0 ? pfd.revents : 0);
+	}
+	return st;
+}
+
+static void
+say(const char *s)
+{
+	size_t n = strlen(s);
+
+	ck_assert_int_eq(write(P.fd, s, n), (ssize_t)n);
+}
+
+/* The next line the mon sent (pumping it meanwhile), NUL-terminated in a
+ * static buffer. */
+static const char *
+heard(struct mon *m)
+{
+	static char line[65536];
+	long end = ms_now() + 2000;
+
+	while (ms_now() < end) {
+		char *nl = memchr(P.buf, '\n', P.len);
+		ssize_t r;
+
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - P.buf) + 1;
+
+			memcpy(line, P.buf, n);
+			line[n] = '\0';
+			memmove(P.buf, P.buf + n, P.len - n);
+			P.len -= n;
+			return line;
+		}
+		pump(m, 5);
+		r = recv(P.fd, P.buf + P.len, sizeof P.buf - P.len, MSG_DONTWAIT);
+		if (r > 0)
+			P.len += (size_t)r;
+	}
+	ck_abort_msg("the monitor client sent nothing");
+	return NULL;
+}
+
+static void
+expect(struct mon *m, const char *want)
+{
+	const char *l = heard(m);
+
+	ck_assert_msg(strcmp(l, want) == 0, "sent '%s', expected '%s'", l,
+	    want);
+}
+
+static struct mon *
+qmp_ready(const struct mon_opts *o)
+{
+	struct mon *m = connected(o);
+
+	say(GREETING);
+	expect(m, "{\"execute\":\"qmp_capabilities\"}\n");
+	say(RET);
+	return m;
+}
+
+/* pc-guest-readd-race.log: a device_add whose error reply comes after the
+ * two DEVICE_DELETED events of the device's previous life. */
+START_TEST(qmp_events_are_queued_never_replies)
+{
+	struct mon *m = connected(NULL);
+	struct moncmd_device d = { "virtio-net-pci", "nic-77777777-pci-7",
+		"pci.0", 7, 0, NULL, 0 };
+	struct err e;
+	int a, b, w;
+	json_t *ev;
+
+	a = mon_add_device_add(m, &d, &e);
+	b = mon_add_device_add(m, &d, &e);
+	w = mon_add_wait_deleted(m, "nic-77777777-pci-7", 1000, &e);
+	say(GREETING);
+	expect(m, "{\"execute\":\"qmp_capabilities\"}\n");
+	/* an event before the negotiation's reply */
+	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, "
+	    "\"event\": \"RESUME\"}\r\n" RET);
+	expect(m, "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+	    "\"virtio-net-pci\",\"id\":\"nic-77777777-pci-7\",\"bus\":"
+	    "\"pci.0\",\"addr\":\"0x7\"}}\n");
+	say("{\"timestamp\": {\"seconds\": 1795562087, \"microseconds\": "
+	    "887255}, \"event\": \"DEVICE_DELETED\", \"data\": {\"path\": "
+	    "\"/machine/peripheral/nic-77777777-pci-7/virtio-backend\"}}\r\n"
+	    "{\"timestamp\": {\"seconds\": 1795562087, \"microseconds\": "
+	    "887542}, \"event\": \"DEVICE_DELETED\", \"data\": {\"device\": "
+	    "\"nic-77777777-pci-7\", \"path\": "
+	    "\"/machine/peripheral/nic-77777777-pci-7\"}}\r\n");
+	pump(m, 30);
+	ck_assert_int_eq(mon_result(m, a)->done, 0);	/* events aren't replies */
+	say("{\"error\": {\"class\": \"GenericError\", \"desc\": \"Duplicate "
+	    "device ID 'nic-77777777-pci-7'\"}}\r\n");
+	heard(m);
+	say(RET);
+	ck_assert_msg(pump(m, 2000) == MON_DONE, "%s", (mon_error(m, &e), e.msg));
+	ck_assert_int_eq(mon_result(m, a)->ok, 0);
+	ck_assert_int_eq(mon_result(m, a)->kind, MONERR_DUPLICATE_ID);
+	ck_assert_str_eq(mon_result(m, a)->msg,
+	    "Duplicate device ID 'nic-77777777-pci-7'");
+	ck_assert_int_eq(mon_result(m, b)->ok, 1);
+	/* the event had already come: the wait ends at once */
+	ck_assert_int_eq(mon_result(m, w)->ok, 1);
+	ev = mon_take_event(m);
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "event")),
+	    "RESUME");
+	json_decref(ev);
+	ev = mon_take_event(m);
+	ck_assert_int_eq(json_object_get(json_object_get(ev, "data"),
+	    "device") == NULL, 1);
+	json_decref(ev);
+	ev = mon_take_event(m);
+	ck_assert_ptr_nonnull(ev);
+	json_decref(ev);
+	ck_assert_ptr_null(mon_take_event(m));
+	mon_free(m);
+}
+END_TEST
+
+/* Only the event with data.device == id ends the wait. */
+START_TEST(qmp_wait_deleted_needs_the_device_event)
+{
+	struct mon *m = qmp_ready(NULL);
+	struct err e;
+	int w;
+
+	w = mon_add_wait_deleted(m, "nic-6f1a2b3c-pci-5", 3000, &e);
+	pump(m, 20);
+	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 1}, \"event\": "
+	    "\"DEVICE_DELETED\", \"data\": {\"path\": \"/machine/peripheral/"
+	    "nic-6f1a2b3c-pci-5/virtio-backend\"}}\r\n");
+	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": "
+	    "\"DEVICE_DELETED\", \"data\": {\"device\": \"nic-6f1a2b3c-pci-50\","
+	    " \"path\": \"/machine/peripheral/nic-6f1a2b3c-pci-50\"}}\r\n");
+	pump(m, 50);
+	ck_assert_int_eq(mon_result(m, w)->done, 0);
+	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 3}, \"event\": "
+	    "\"DEVICE_DELETED\", \"data\": {\"device\": \"nic-6f1a2b3c-pci-5\", "
+	    "\"path\": \"/machine/peripheral/nic-6f1a2b3c-pci-5\"}}\r\n");
+	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, w)->ok, 1);
+	mon_free(m);
+}
+END_TEST
+
+START_TEST(qmp_wait_deleted_times_out_and_goes_on)
+{
+	struct mon *m = qmp_ready(NULL);
+	struct err e;
+	int w, v;
+
+	w = mon_add_wait_deleted(m, "nic-1", 100, &e);
+	v = mon_add_query_version(m, &e);
+	expect(m, "{\"execute\":\"query-version\"}\n");
+	say("{\"return\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": "
+	    "7}, \"package\": \"x\"}}\r\n");
+	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, w)->kind, MONERR_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(mon_result(m, w)->msg,
+	    "no DEVICE_DELETED"));
+	ck_assert_int_eq(mon_result(m, v)->ok, 1);
+	ck_assert_int_eq(mon_result(m, v)->version.micro, 22);
+	mon_free(m);
+}
+END_TEST
+
+/* HMP bytes delivered one at a time: banner, then a real info pci reply
+ * with its readline echo. */
+START_TEST(hmp_charwise_delivery)
+{
+	struct mon *m = connected(NULL);
+	struct err e;
+	size_t n, i;
+	char *raw = tu_fixture("hmp/info-pci-default.raw", &n);
+	const char *b = BANNER;
+	int op = mon_add_query_pci(m, &e);
+	struct pci_info pi;
+
+	for (i = 0; b[i]; i++) {
+		ck_assert_int_eq(write(P.fd, b + i, 1), 1);
+		pump(m, 1);
+	}
+	expect(m, "info pci\n");
+	for (i = 0; i < n; i += 7) {
+		size_t k = n - i < 7 ? n - i : 7;
+
+		ck_assert_int_eq(write(P.fd, raw + i, k), (ssize_t)k);
+		pump(m, 1);
+	}
+	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(mon_protocol(m), MON_PROTO_HMP);
+	ck_assert_int_eq(mon_result(m, op)->ok, 1);
+	ck_assert_int_eq(mon_take_pci(m, op, &pi), 0);
+	ck_assert_uint_eq(pi.n, 6);
+	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xf);
+	pci_info_free(&pi);
+	ck_assert_int_eq(mon_fd(m), -1);	/* disconnected after the batch */
+	free(raw);
+	mon_free(m);
+}
+END_TEST
+
+/* HMP replies: empty = done, text = QEMU's refusal, classified. */
+START_TEST(hmp_replies_and_refusals)
+{
+	struct mon *m = connected(NULL);
+	struct moncmd_drive d = { "drive-1", "/tmp/x.img", NULL };
+	struct err e;
+	int a, b, c;
+
+	a = mon_add_device_del(m, "nic-1", &e);
+	b = mon_add_drive_add(m, &d, &e);
+	c = mon_add_drive_del(m, "nosuch", &e);
+	say(BANNER);
+	expect(m, "device_del nic-1\n");
+	say("device_del nic-1\r\n(qemu) ");
+	expect(m, "drive_add dummy file=/tmp/x.img,if=none,id=drive-1,"
+	    "format=raw\n");
+	say("drive_add dummy \x1b[K\r\nDuplicate ID 'drive-1' for drive\r\n"
+	    "(qemu) ");
+	expect(m, "drive_del nosuch\n");
+	say("drive_del nosuch\r\nDevice 'nosuch' not found\r\n(qemu) ");
+	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, a)->ok, 1);
+	ck_assert_int_eq(mon_result(m, b)->kind, MONERR_DUPLICATE_ID);
+	ck_assert_str_eq(mon_result(m, b)->msg,
+	    "Duplicate ID 'drive-1' for drive");
+	ck_assert_int_eq(mon_result(m, c)->kind, MONERR_NOT_FOUND);
+	mon_free(m);
+}
+END_TEST
+
+/* getfd: the fd travels with the command bytes (SCM_RIGHTS). */
+START_TEST(getfd_passes_the_fd)
+{
+	struct mon *m = connected(NULL);
+	struct err e;
+	int pfd[2], op, got = -1;
+	char buf[64], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { buf, sizeof buf };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	ssize_t r;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	op = mon_add_getfd(m, "tapfd-1", pfd[1], &e);
+	ck_assert_int_ge(op, 0);
+	close(pfd[1]);		/* mon holds its own copy */
+	say(BANNER);
+	pump(m, 50);
+	memset(&mh, 0, sizeof mh);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof cbuf;
+	r = recvmsg(P.fd, &mh, 0);
+	ck_assert_int_eq(r, 14);
+	ck_assert_int_eq(memcmp(buf, "getfd tapfd-1\n", 14), 0);
+	c = CMSG_FIRSTHDR(&mh);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->cmsg_type, SCM_RIGHTS);
+	memcpy(&got, CMSG_DATA(c), sizeof got);
+	ck_assert_int_eq(write(got, "x", 1), 1);	/* the pipe's write end */
+	ck_assert_int_eq(read(pfd[0], buf, 1), 1);
+	close(got);
+	say("getfd tapfd-1\r\n(qemu) ");
+	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, op)->ok, 1);
+	close(pfd[0]);
+	mon_free(m);
+	/* fds cannot travel over TCP */
+	m = mon_new("tcp:127.0.0.1:4444", NULL, &e);
+	ck_assert_int_eq(mon_add_getfd(m, "x", 0, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "unix"));
+	mon_free(m);
+}
+END_TEST
+
+/* --- transport failures ------------------------------------------------ */
+
+START_TEST(silent_peer_is_busy)
+{
+	struct mon_opts o = { .greet_ms = 100 };
+	struct mon *m = connected(&o);
+	struct err e;
+	int op = mon_add_query_pci(m, &e);
+
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_BUSY);
+	ck_assert_str_eq(e.msg, "monitor busy: another client is connected");
+	ck_assert_int_eq(mon_result(m, op)->kind, MONERR_BUSY);
+	ck_assert_int_eq(mon_fd(m), -1);
+	/* nothing was sent before the banner */
+	ck_assert_int_eq(recv(P.fd, P.buf, sizeof P.buf, MSG_DONTWAIT), 0);
+	mon_free(m);
+}
+END_TEST
+
+START_TEST(partial_greeting_times_out)
+{
+	struct mon_opts o = { .greet_ms = 100 };
+	struct mon *m = connected(&o);
+	struct err e;
+
+	say("QEMU 7.2.22 monitor - type 'help'");
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(e.msg, "incomplete greeting"));
+	mon_free(m);
+}
+END_TEST
+
+START_TEST(garbage_is_a_protocol_error)
+{
+	static const char *const junk[] = {
+		"HTTP/1.0 400 Bad Request\r\n\r\n",
+		"{\"foo\": 1}\r\n",
+		"{not json\r\n",
+		"QEMU x\r\nsomething else",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		struct mon *m = connected(NULL);
+		struct err e;
+
+		mon_add_query_pci(m, &e);
+		say(junk[i]);
+		ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+		ck_assert_msg(mon_error(m, &e) == MONERR_PROTOCOL, "%s: %s",
+		    junk[i], e.msg);
+		mon_free(m);
+		close(P.fd);
+		P.fd = -1;
+	}
+}
+END_TEST
+
+START_TEST(qmp_garbage_after_greeting)
+{
+	struct mon *m = qmp_ready(NULL);
+	struct err e;
+
+	mon_add_query_pci(m, &e);
+	expect(m, "{\"execute\":\"query-pci\"}\n");
+	say("{\"return\": [}\r\n");
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_PROTOCOL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "not JSON"));
+	mon_free(m);
+}
+END_TEST
+
+START_TEST(unanswered_command_times_out)
+{
+	struct mon_opts o = { .op_ms = 150 };
+	struct mon *m = connected(&o);
+	struct err e;
+	int a, b;
+
+	a = mon_add_query_pci(m, &e);
+	b = mon_add_query_version(m, &e);
+	say(BANNER);
+	expect(m, "info pci\n");
+	say("info pci\r\n  Bus  0, device   0, function 0:\r\n");
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(e.msg, "did not answer query pci within "
+	    "150 ms"));
+	ck_assert_int_eq(mon_result(m, a)->kind, MONERR_TIMEOUT);
+	ck_assert_int_eq(mon_result(m, b)->done, 1);
+	ck_assert_int_eq(mon_result(m, b)->ok, 0);
+	mon_free(m);
+}
+END_TEST
+
+START_TEST(peer_closing_is_unreachable)
+{
+	struct mon *m = connected(NULL);
+	struct err e;
+
+	mon_add_query_pci(m, &e);
+	say(BANNER);
+	expect(m, "info pci\n");
+	say("info pci\r\n  Bus  0, dev");
+	close(P.fd);
+	P.fd = -1;
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "closed the connection during "
+	    "query pci"));
+	mon_free(m);
+	/* closed before greeting */
+	m = connected(NULL);
+	close(P.fd);
+	P.fd = -1;
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "before greeting"));
+	mon_free(m);
+}
+END_TEST
+
+START_TEST(nobody_listening_is_unreachable)
+{
+	struct err e;
+	char path[4300];
+	struct mon *m;
+
+	snprintf(path, sizeof path, "%s/none.sock", P.dir);
+	m = mon_new(path, NULL, &e);
+	mon_add_query_pci(m, &e);
+	ck_assert_int_eq(mon_start(m), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "No such file"));
+	ck_assert_int_eq(mon_run(m, &e), -1);
+	mon_free(m);
+	ck_assert_ptr_null(mon_new("tcp:nohost", NULL, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "port"));
+}
+END_TEST
+
+/* keep_open: a second batch over the same connection, events read while
+ * idle, and a hang-up while idle noticed. */
+START_TEST(keep_open_runs_more_batches)
+{
+	struct mon_opts o = { .keep_open = 1 };
+	struct mon *m = qmp_ready(&o);
+	struct err e;
+	int a;
+	json_t *ev;
+
+	ck_assert_int_eq(pump(m, 200), MON_IDLE);
+	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 1}, \"event\": "
+	    "\"STOP\"}\r\n");
+	ck_assert_int_eq(pump(m, 50), MON_IDLE);
+	ck_assert_int_eq(mon_poll_events(m) & POLLIN, POLLIN);
+	{
+		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
+
+		ck_assert_int_eq(poll(&pfd, 1, 500), 1);
+		mon_step(m, pfd.revents);
+	}
+	ev = mon_take_event(m);
+	ck_assert_ptr_nonnull(ev);
+	json_decref(ev);
+	a = mon_add_device_del(m, "nic-1", &e);
+	ck_assert_int_eq(mon_timeout_ms(m), 0);	/* wake up to send */
+	expect(m, "{\"execute\":\"device_del\",\"arguments\":{\"id\":"
+	    "\"nic-1\"}}\n");
+	say("{\"error\": {\"class\": \"DeviceNotFound\", \"desc\": \"Device "
+	    "'nic-1' not found\"}}\r\n");
+	ck_assert_int_eq(pump(m, 1000), MON_IDLE);
+	ck_assert_int_eq(mon_result(m, a)->kind, MONERR_NOT_FOUND);
+	close(P.fd);
+	P.fd = -1;
+	{
+		/* an idle connection is still polled for input */
+		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
+
+		ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+		ck_assert_int_eq(mon_step(m, pfd.revents), MON_FAILED);
+	}
+	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
+	ck_assert_int_eq(mon_fd(m), -1);
+	mon_free(m);
+}
+END_TEST
+
+/* An op refused for the protocol in use is not sent. */
+START_TEST(arguments_checked_before_sending)
+{
+	struct mon *m = connected(NULL);
+	struct moncmd_drive d = { "drive-1", "/tmp/my disk.img", NULL };
+	struct err e;
+	int a, b;
+
+	ck_assert_int_eq(mon_add_device_del(m, "bad id", &e), -1);
+	ck_assert_int_eq(mon_add_raw(m, "info pci\n", NULL, &e), -1);
+	a = mon_add_drive_add(m, &d, &e);	/* fine for QMP only */
+	ck_assert_int_ge(a, 0);
+	b = mon_add_query_version(m, &e);
+	say(BANNER);
+	expect(m, "info version\n");
+	say("info version\r\n7.2.22Debian 1:7.2+dfsg-7+deb12u18+b3\r\n"
+	    "(qemu) ");
+	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, a)->kind, MONERR_BAD_ARGUMENT);
+	ck_assert_ptr_nonnull(strstr(mon_result(m, a)->msg, "space"));
+	ck_assert_int_eq(mon_result(m, b)->version.minor, 2);
+	mon_free(m);
+}
+END_TEST
+
+Suite *
+mon_suite(void)
+{
+	Suite *s = suite_create("mon");
+	TCase *t = tcase_create("mon");
+
+	tcase_add_checked_fixture(t, peer_listen, peer_teardown);
+	tcase_set_timeout(t, 10);
+	tcase_add_test(t, qmp_events_are_queued_never_replies);
+	tcase_add_test(t, qmp_wait_deleted_needs_the_device_event);
+	tcase_add_test(t, qmp_wait_deleted_times_out_and_goes_on);
+	tcase_add_test(t, hmp_charwise_delivery);
+	tcase_add_test(t, hmp_replies_and_refusals);
+	tcase_add_test(t, getfd_passes_the_fd);
+	tcase_add_test(t, silent_peer_is_busy);
+	tcase_add_test(t, partial_greeting_times_out);
+	tcase_add_test(t, garbage_is_a_protocol_error);
+	tcase_add_test(t, qmp_garbage_after_greeting);
+	tcase_add_test(t, unanswered_command_times_out);
+	tcase_add_test(t, peer_closing_is_unreachable);
+	tcase_add_test(t, nobody_listening_is_unreachable);
+	tcase_add_test(t, keep_open_runs_more_batches);
+	tcase_add_test(t, arguments_checked_before_sending);
+	suite_add_tcase(s, t);
+	return s;
+}
