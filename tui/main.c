@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "simcli.h"
 #include "slotmap.h"
 
 int
@@ -11,6 +12,8 @@ main(int argc, char **argv)
 	struct slotmap m;
 	char s[SLOTMAP_NSLOTS + 1];
 
+	if (simcli_wants(argc, argv))
+		return simcli_main(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
 		printf("slotscope 0.1.0\n");
 		return 0;

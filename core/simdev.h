@@ -1,0 +1,207 @@
+/* simdev.h - the simulator's machine model: bus 0 of a QEMU 7.2 `pc`,
+ * `pc -nodefaults` or `q35` machine, its hot-pluggable devices, netdevs,
+ * drives/block nodes, fds received by getfd, and the QOM containers
+ * /machine/peripheral and /machine/peripheral-anon.
+ *
+ * It knows no sockets and no text protocol: simhmp/simqmp turn commands
+ * into calls here and render the results.  Error texts are QEMU's own
+ * (qdev, PCI core, QemuOpts) so that both monitors can print them.
+ *
+ * A struct simdev_machine is caller-allocated; simdev_machine_init() fills
+ * it and simdev_machine_free() releases what it allocated (device ids,
+ * tables, received fds).  Nothing here is global.
+ */
+#ifndef SLOTSCOPE_SIMDEV_H
+#define SLOTSCOPE_SIMDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum simdev_machine_type {
+	SIMDEV_PC,		/* qemu-system-x86_64 -machine pc -S */
+	SIMDEV_PC_NODEFAULTS,	/* ... -nodefaults */
+	SIMDEV_Q35,		/* -machine q35 -S */
+};
+
+/* What a PCI function is.  The first ones are built into the machines;
+ * the last three can be created by device_add. */
+enum simdev_kind {
+	SIMDEV_I440FX, SIMDEV_PIIX3, SIMDEV_PIIX3_IDE, SIMDEV_PIIX4_PM,
+	SIMDEV_VGA, SIMDEV_E1000_BUILTIN, SIMDEV_MCH, SIMDEV_E1000E,
+	SIMDEV_ICH9_LPC, SIMDEV_ICH9_AHCI, SIMDEV_ICH9_SMB,
+	SIMDEV_VIRTIO_NET, SIMDEV_VIRTIO_BLK, SIMDEV_E1000,
+	SIMDEV_NKINDS
+};
+
+struct simdev_region {
+	int bar;
+	int io;			/* 1 = I/O, 0 = memory */
+	int prefetch, mem64;
+	uint64_t size;
+};
+
+/* The fixed facts of one kind (see the table in simdev.c). */
+struct simdev_kinfo {
+	const char *type;	/* QOM type name, "virtio-net-pci", "VGA" */
+	const char *desc;	/* class description, "Ethernet controller" */
+	int class_code;
+	unsigned vendor, device, sub_vendor, sub_device;
+	int irq_pin;		/* 0 = none, 1 = INTA */
+	int nregions;
+	struct simdev_region region[6];
+	int user;		/* can be created by device_add */
+	int virtio;		/* has a virtio-backend child (two events) */
+};
+
+const struct simdev_kinfo *simdev_kind_info(enum simdev_kind k);
+
+struct simdev_fn {
+	enum simdev_kind kind;
+	int slot, func;
+	char *id;		/* qdev id, NULL for built-in and anonymous */
+	int anon;		/* index N of /machine/peripheral-anon/device[N] or -1 */
+	char *netdev;		/* backend names claimed, or NULL */
+	char *drive;
+	int unplug_pending;
+	int64_t unplug_due_ms;	/* when the simulated guest acks; -1 never */
+};
+
+/* A string-keyed table that iterates exactly like GLib's GHashTable (QOM
+ * keeps child properties in one), so qom-list lists children in QEMU's
+ * order.  Values are the QOM type of the child. */
+struct simdev_qtab {
+	unsigned *hash;
+	char **key;
+	const char **val;
+	unsigned size, mod, mask, nnodes, noccupied;
+};
+
+struct simdev_netdev {
+	char *id;
+	char *type;
+	int hmp_opts;		/* created by HMP netdev_add (QemuOpts kept) */
+	int in_use;
+};
+
+struct simdev_drive {
+	char *id;		/* drive id or node-name */
+	int legacy;		/* drive_add (1) or blockdev-add (0) */
+	int in_use;
+};
+
+struct simdev_fd {
+	char *name;
+	int fd;
+};
+
+/* How the simulated guest answers an unplug request. */
+enum simdev_guest {
+	SIMDEV_GUEST_NONE,	/* paused QEMU, no guest: pending forever */
+	SIMDEV_GUEST_ACK,	/* acknowledges after ack_ms */
+	SIMDEV_GUEST_IGNORE,	/* running guest that ignores the request */
+};
+
+struct simdev_machine {
+	enum simdev_machine_type type;
+	enum simdev_guest guest;
+	int ack_ms;
+	struct simdev_fn *fn;
+	size_t nfn, capfn;
+	struct simdev_netdev *net;
+	size_t nnet, capnet;
+	struct simdev_drive *drv;
+	size_t ndrv, capdrv;
+	struct simdev_fd *fds;
+	size_t nfds, capfds;
+	struct simdev_qtab periph, anon;
+	unsigned drive_seq;
+};
+
+/* Error classes of QMP; HMP prints only the text. */
+enum simdev_ecls { SIMDEV_GENERIC, SIMDEV_DEVICE_NOT_FOUND,
+	SIMDEV_COMMAND_NOT_FOUND };
+
+struct simdev_err {
+	enum simdev_ecls cls;
+	char desc[512];
+};
+
+/* One key=value of device_add, as strings (QMP numbers and booleans are
+ * turned into QemuOpts strings by the caller: 13 -> "13", true -> "on"). */
+struct simdev_kv {
+	const char *key;
+	const char *val;
+};
+
+int simdev_machine_init(struct simdev_machine *m, enum simdev_machine_type t);
+void simdev_machine_free(struct simdev_machine *m);
+
+/* The root bus name: "pci.0" or "pcie.0". */
+const char *simdev_bus_name(const struct simdev_machine *m);
+
+/* Functions sorted by slot, function (the order info pci lists them). */
+void simdev_sort(struct simdev_machine *m);
+
+/* QEMU's id rule (letter, then letters, digits, '-', '.', '_'). */
+int simdev_id_wellformed(const char *id);
+
+/* device_add.  kv holds every key including driver, id and bus.
+ * Returns 0 or -1 with *e set to QEMU's text. */
+int simdev_device_add(struct simdev_machine *m, const struct simdev_kv *kv,
+    size_t nkv, struct simdev_err *e);
+
+/* device_del: id is an id or a QOM path.  Marks the unplug pending; with
+ * SIMDEV_GUEST_ACK it completes at now_ms + ack_ms (simdev_due()). */
+int simdev_device_del(struct simdev_machine *m, const char *id,
+    int64_t now_ms, struct simdev_err *e);
+
+/* A device that leaves the bus, for the DEVICE_DELETED events. */
+struct simdev_gone {
+	char id[256];		/* "" for anonymous devices */
+	char path[300];		/* /machine/peripheral/ID */
+	int virtio;
+};
+
+/* Complete due unplugs (all pending ones when all != 0, like
+ * system_reset).  Fills up to max entries of out; returns how many. */
+size_t simdev_complete(struct simdev_machine *m, int64_t now_ms, int all,
+    struct simdev_gone *out, size_t max);
+
+/* Earliest unplug completion time, or -1. */
+int64_t simdev_next_due(const struct simdev_machine *m);
+
+int simdev_netdev_add(struct simdev_machine *m, const char *type,
+    const char *id, const char *fdname, int hmp, struct simdev_err *e);
+int simdev_netdev_del(struct simdev_machine *m, const char *id,
+    struct simdev_err *e);
+/* drive_add / blockdev-add: file may be NULL (empty drive). */
+int simdev_drive_add(struct simdev_machine *m, const char *id,
+    const char *file, int legacy, struct simdev_err *e);
+int simdev_drive_del(struct simdev_machine *m, const char *id, int legacy,
+    struct simdev_err *e);
+/* getfd: takes ownership of fd (closes an older one of the same name). */
+int simdev_getfd(struct simdev_machine *m, const char *name, int fd,
+    struct simdev_err *e);
+int simdev_closefd(struct simdev_machine *m, const char *name,
+    struct simdev_err *e);
+
+/* qom-list of path: calls fn(name, type) in QEMU's order.  -1 with
+ * DeviceNotFound when the path is not one the simulator knows. */
+int simdev_qom_list(const struct simdev_machine *m, const char *path,
+    void (*fn)(void *arg, const char *name, const char *type), void *arg,
+    struct simdev_err *e);
+
+/* The QOM table primitives (exposed for tests). */
+void simdev_qtab_init(struct simdev_qtab *t);
+void simdev_qtab_free(struct simdev_qtab *t);
+int simdev_qtab_insert(struct simdev_qtab *t, const char *key,
+    const char *val);	/* 0 added, 1 already there, -1 no memory */
+int simdev_qtab_remove(struct simdev_qtab *t, const char *key);
+const char *simdev_qtab_get(const struct simdev_qtab *t, const char *key);
+
+/* Add a device without the checks, for scenarios (e.g. a device present
+ * before the session).  Returns 0 or -1. */
+int simdev_plug(struct simdev_machine *m, enum simdev_kind k, int slot,
+    const char *id, struct simdev_err *e);
+
+#endif

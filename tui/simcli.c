@@ -1,0 +1,216 @@
+/* simcli.c - `--simulate`, `--demo` and `--scenario list`; see simcli.h.
+ *
+ *   slotscope --simulate DIR [--instances N] [--machine pc|pc-nodefaults|q35]
+ *             [--scenario NAME]
+ *   slotscope --demo [--scenario NAME]
+ *   slotscope --scenario list
+ */
+#include "simcli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "simscen.h"
+
+static volatile sig_atomic_t got_signal;
+static struct sim *serving;	/* for the signal handler's sim_stop() */
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+	if (serving)
+		sim_stop(serving);
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+simcli_wants(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--simulate") == 0 ||
+		    strcmp(argv[i], "--demo") == 0 ||
+		    strncmp(argv[i], "--simulate=", 11) == 0)
+			return 1;
+	for (i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--scenario") == 0 &&
+		    strcmp(argv[i + 1], "list") == 0)
+			return 1;
+	return 0;
+}
+
+static int
+usage(const char *msg)
+{
+	fprintf(stderr, "slotscope: %s\n"
+	    "usage: slotscope --simulate DIR [--instances N] "
+	    "[--machine pc|pc-nodefaults|q35] [--scenario NAME]\n"
+	    "       slotscope --demo [--scenario NAME]\n"
+	    "       slotscope --scenario list\n", msg);
+	return 2;
+}
+
+static int
+list_scenarios(void)
+{
+	size_t n, i;
+	const struct simscen *s = simscen_list(&n);
+
+	for (i = 0; i < n; i++)
+		printf("%-17s %s\n", s[i].name, s[i].help);
+	return 0;
+}
+
+static int
+simulate(const char *dir, int count, enum simdev_machine_type machine,
+    const char *scenario)
+{
+	struct sim *s;
+	struct err e;
+	long lim;
+	int rc = 0;
+
+	/* two listening sockets per instance, one client each at most */
+	lim = sim_raise_nofile(&e);
+	if (lim >= 0 && (long)count * 4 + 16 > lim)
+		fprintf(stderr, "slotscope: warning: %d instances may need %d "
+		    "open files, the limit is %ld\n", count, count * 4 + 16,
+		    lim);
+	s = sim_new(&e);
+	if (s == NULL) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		return 1;
+	}
+	if (simscen_populate(s, dir, count, machine, scenario, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		sim_free(s);
+		return 1;
+	}
+	serving = s;
+	catch_signals();
+	fprintf(stderr, "slotscope: simulating %d instance%s in %s "
+	    "(NAME.monitor = HMP, NAME.qmp = QMP); stop with Ctrl-C\n",
+	    count, count == 1 ? "" : "s", dir);
+	if (!got_signal && sim_run(s, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = 1;
+	}
+	serving = NULL;
+	sim_free(s);
+	return rc;
+}
+
+static int
+demo(const char *scenario)
+{
+	struct sim_demo d;
+	struct err e;
+	size_t i;
+
+	catch_signals();
+	if (sim_demo_start(scenario, &d, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		return 1;
+	}
+	printf("slotscope demo: %zu simulated instances (monitor dir %s, "
+	    "runtime dir %s)\n", d.n, d.monitor_dir, d.runtime_dir);
+	for (i = 0; i < d.n; i++)
+		printf("  %-14s hmp %s\n  %-14s qmp %s\n", d.inst[i].name,
+		    d.inst[i].hmp, "", d.inst[i].qmp);
+	printf("Press Ctrl-C to stop the demo (everything is removed).\n");
+	fflush(stdout);
+	while (!got_signal)
+		pause();
+	sim_demo_stop(&d);
+	return 0;
+}
+
+int
+simcli_main(int argc, char **argv)
+{
+	const char *dir = NULL, *scenario = NULL;
+	enum simdev_machine_type machine = SIMDEV_PC;
+	int count = 1, is_demo = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--demo") == 0)
+			is_demo = 1;
+		else if (strcmp(a, "--simulate") == 0) {
+			if (v == NULL)
+				return usage("--simulate needs a directory");
+			dir = v;
+			i++;
+		} else if (strcmp(a, "--instances") == 0) {
+			char *end;
+			long n;
+
+			if (v == NULL)
+				return usage("--instances needs a number");
+			errno = 0;
+			n = strtol(v, &end, 10);
+			if (errno || *end || n < 1 || n > 100000)
+				return usage("--instances takes a number from "
+				    "1 to 100000");
+			count = (int)n;
+			i++;
+		} else if (strcmp(a, "--machine") == 0) {
+			if (v == NULL)
+				return usage("--machine needs pc, "
+				    "pc-nodefaults or q35");
+			if (strcmp(v, "pc") == 0)
+				machine = SIMDEV_PC;
+			else if (strcmp(v, "pc-nodefaults") == 0)
+				machine = SIMDEV_PC_NODEFAULTS;
+			else if (strcmp(v, "q35") == 0)
+				machine = SIMDEV_Q35;
+			else
+				return usage("--machine takes pc, "
+				    "pc-nodefaults or q35");
+			i++;
+		} else if (strcmp(a, "--scenario") == 0) {
+			if (v == NULL)
+				return usage("--scenario needs a name (or "
+				    "list)");
+			scenario = v;
+			i++;
+		} else
+			return usage("unknown option for the simulator modes");
+	}
+	if (scenario && strcmp(scenario, "list") == 0)
+		return list_scenarios();
+	if (scenario && simscen_find(scenario) == NULL) {
+		fprintf(stderr, "slotscope: unknown scenario %s; `slotscope "
+		    "--scenario list` shows them\n", scenario);
+		return 2;
+	}
+	if (is_demo && dir)
+		return usage("--demo and --simulate do not go together");
+	if (is_demo)
+		return demo(scenario);
+	if (dir == NULL)
+		return usage("nothing to do");
+	return simulate(dir, count, machine, scenario);
+}
