@@ -871,8 +871,10 @@ simdev_device_del(struct simdev_machine *m, const char *id, int64_t now_ms,
 		return eset(e, SIMDEV_DEVICE_NOT_FOUND,
 		    "Device '%s' not found", id);
 	/* A paused machine's virtual clock stands at 0, so QEMU refuses a
-	 * repeated request; a running one accepts it again. */
-	if (f->unplug_pending && m->guest == SIMDEV_GUEST_NONE)
+	 * repeated request; a running one accepts it again.  The guest that
+	 * ignores unplugs refuses too: that is what operators meet when a
+	 * request is stuck (and what the stuck-unplug scenario teaches). */
+	if (f->unplug_pending && m->guest != SIMDEV_GUEST_ACK)
 		return eset(e, SIMDEV_GENERIC,
 		    "Device %s is already in the process of unplug", id);
 	if (!f->unplug_pending) {

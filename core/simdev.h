@@ -98,7 +98,8 @@ struct simdev_fd {
 enum simdev_guest {
 	SIMDEV_GUEST_NONE,	/* paused QEMU, no guest: pending forever */
 	SIMDEV_GUEST_ACK,	/* acknowledges after ack_ms */
-	SIMDEV_GUEST_IGNORE,	/* running guest that ignores the request */
+	SIMDEV_GUEST_IGNORE,	/* running guest that ignores the request;
+				 * a repeated device_del is refused */
 };
 
 struct simdev_machine {
