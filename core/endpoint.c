@@ -132,8 +132,10 @@ endpoint_connect(const struct endpoint *ep, int *in_progress, struct err *e)
 			return fd;
 		saved = errno;
 		close(fd);
-		return err_set(e, "cannot connect to monitor socket %s: %s",
+		err_set(e, "cannot connect to monitor socket %s: %s",
 		    ep->path, strerror(saved));
+		errno = saved;
+		return -1;
 	} else {
 		struct addrinfo hints, *res = NULL, *ai;
 
@@ -160,10 +162,13 @@ endpoint_connect(const struct endpoint *ep, int *in_progress, struct err *e)
 			fd = -1;
 		}
 		freeaddrinfo(res);
-		if (fd < 0)
-			return err_set(e, "cannot connect to monitor at %s:%s: "
-			    "%s", ep->host, ep->port,
-			    strerror(saved ? saved : EHOSTUNREACH));
+		if (fd < 0) {
+			saved = saved ? saved : EHOSTUNREACH;
+			err_set(e, "cannot connect to monitor at %s:%s: %s",
+			    ep->host, ep->port, strerror(saved));
+			errno = saved;
+			return -1;
+		}
 		return fd;
 	}
 }

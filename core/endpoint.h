@@ -34,7 +34,8 @@ void endpoint_format(const struct endpoint *ep, char *out, size_t outsz);
 /* Create a non-blocking, close-on-exec socket and start connecting.
  * Returns the fd (>= 0) and sets *in_progress when the connection is still
  * being made (wait for POLLOUT, then endpoint_connect_result()); -1 with e
- * set when it failed at once.  A host name is resolved with getaddrinfo(),
+ * set (and errno kept) when it failed at once: EAGAIN on a unix socket
+ * means the listener's queue is full.  A host name is resolved with getaddrinfo(),
  * which may block briefly: use numeric addresses in latency-critical
  * loops. */
 int endpoint_connect(const struct endpoint *ep, int *in_progress,

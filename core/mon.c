@@ -172,7 +172,13 @@ start_connect(struct mon *m)
 	m->fail_msg[0] = '\0';
 	m->fd = endpoint_connect(&m->ep, &inprog, &e);
 	if (m->fd < 0) {
-		fail(m, MONERR_UNREACHABLE, "%s", e.msg);
+		/* A unix listener whose queue is full: QEMU is serving one
+		 * client and others already wait. */
+		if (errno == EAGAIN && m->ep.kind == ENDPOINT_UNIX)
+			fail(m, MONERR_BUSY, "monitor busy: another client is "
+			    "connected");
+		else
+			fail(m, MONERR_UNREACHABLE, "%s", e.msg);
 		return;
 	}
 	m->st = inprog ? S_CONNECTING : S_GREETING;

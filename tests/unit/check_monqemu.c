@@ -302,6 +302,88 @@ START_TEST(q35_root_bus_refuses_hotplug)
 }
 END_TEST
 
+/* After a holder leaves, QEMU first drains the clients that queued
+ * behind it (and gave up): until then a new client is still busy. */
+static uint32_t
+settled_mask(struct mon *m)
+{
+	struct pci_info pi;
+	struct err e;
+	uint32_t mask;
+	int i;
+
+	pci_info_init(&pi);
+	for (i = 0; i < 40; i++) {
+		if (mon_query_pci(m, &pi, &e) == 0)
+			break;
+		ck_assert_msg(mon_last_kind(m) == MONERR_BUSY, "%s", e.msg);
+		usleep(50000);
+	}
+	mask = pci_info_bus0_mask(&pi);
+	pci_info_free(&pi);
+	return mask;
+}
+
+static void
+probe_cmd(const char *sock, const char *args, char **out, int *rc)
+{
+	char cmd[4400];
+
+	snprintf(cmd, sizeof cmd, "'%s' --probe 'unix:%s/%s' %s", tu_bin(),
+	    vm_busy.dir, sock, args);
+	*rc = tu_run(cmd, out);
+}
+
+/* `slotscope --probe EP --json` prints exactly the documented shape. */
+static void
+check_probe_json(const char *sock, const char *proto)
+{
+	char *out, ep[4300];
+	int rc, i;
+	json_error_t je;
+	json_t *j, *slots, *f;
+
+	probe_cmd(sock, "--json 2>/dev/null", &out, &rc);
+	ck_assert_msg(rc == 0, "%s", out);
+	j = json_loads(out, 0, &je);
+	ck_assert_msg(j != NULL, "not JSON: %s", je.text);
+	ck_assert_uint_eq(json_object_size(j), 4);
+	snprintf(ep, sizeof ep, "unix:%s/%s", vm_busy.dir, sock);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "endpoint")), ep);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "protocol")),
+	    proto);
+	ck_assert_int_eq(strncmp(json_string_value(json_object_get(j, "qemu")),
+	    "7.", 2), 0);
+	slots = json_object_get(j, "slots");
+	ck_assert_uint_eq(json_array_size(slots), 32);
+	for (i = 0; i < 32; i++) {
+		json_t *s = json_array_get(slots, (size_t)i);
+
+		ck_assert_int_eq(json_integer_value(json_object_get(s, "slot")),
+		    i);
+		ck_assert_str_eq(json_string_value(json_object_get(s, "state")),
+		    i < 4 ? "occupied" : "free");
+		ck_assert_uint_eq(json_array_size(json_object_get(s,
+		    "functions")), i == 1 ? 3 : i < 4 ? 1 : 0);
+	}
+	f = json_array_get(json_object_get(json_array_get(slots, 0),
+	    "functions"), 0);
+	ck_assert_uint_eq(json_object_size(f), 5);
+	ck_assert_int_eq(json_integer_value(json_object_get(f, "function")), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(f, "class")),
+	    "Host bridge");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "vendor")),
+	    "8086");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "device")),
+	    "1237");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "id")), "");
+	f = json_array_get(json_object_get(json_array_get(slots, 1),
+	    "functions"), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(f, "function")), 3);
+	json_decref(j);
+	free(out);
+}
+
 /* The one-client rule: a second client hears nothing and says busy. */
 START_TEST(second_client_is_busy)
 {
@@ -313,7 +395,8 @@ START_TEST(second_client_is_busy)
 		struct mon *a = open_mon(&vm_busy, socks[i], &hold);
 		struct mon *b = open_mon(&vm_busy, socks[i], NULL);
 		struct err e;
-		int op;
+		int op, rc;
+		char *out;
 
 		ck_assert_int_ge(mon_add_query_version(a, &e), 0);
 		ck_assert_int_eq(mon_run(a, &e), 0);
@@ -324,13 +407,51 @@ START_TEST(second_client_is_busy)
 		ck_assert_str_eq(e.msg, "monitor busy: another client is "
 		    "connected");
 		ck_assert_int_eq(mon_result(b, op)->kind, MONERR_BUSY);
+		/* the real binary says so too, with exit status 1 */
+		probe_cmd(socks[i], "", &out, &rc);
+		ck_assert_int_eq(rc, 1);
+		ck_assert_ptr_nonnull(strstr(out, "monitor busy: another "
+		    "client is connected"));
+		free(out);
 		/* the holder still works; once it leaves, b gets in */
 		ck_assert_uint_eq(bus_mask(a), 0xf);
 		mon_free(a);
 		mon_reset(b);
-		ck_assert_uint_eq(bus_mask(b), 0xf);
+		ck_assert_uint_eq(settled_mask(b), 0xf);
 		mon_free(b);
+		check_probe_json(socks[i], i == 0 ? "hmp" : "qmp");
 	}
+}
+END_TEST
+
+START_TEST(probe_usage_and_failures)
+{
+	char cmd[4400], *out;
+
+	snprintf(cmd, sizeof cmd, "'%s' --probe", tu_bin());
+	ck_assert_int_eq(tu_run(cmd, &out), 2);
+	free(out);
+	snprintf(cmd, sizeof cmd, "'%s' --probe tcp:nohost --json", tu_bin());
+	ck_assert_int_eq(tu_run(cmd, &out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "port"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "'%s' --probe '%s/none.sock'", tu_bin(),
+	    vm_busy.dir);
+	ck_assert_int_eq(tu_run(cmd, &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "No such file"));
+	free(out);
+	/* text: one line per slot after the header */
+	snprintf(cmd, sizeof cmd, "'%s' --probe 'unix:%s/hmp.sock' 2>/dev/null",
+	    tu_bin(), vm_busy.dir);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, " over HMP\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nslot  0  occupied  fn 0 Host "
+	    "bridge [8086:1237]\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nslot  1  occupied  fn 0 ISA "
+	    "bridge [8086:7000]; fn 1 IDE controller [8086:7010]; fn 3 Bridge "
+	    "[8086:7113]\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nslot 31  free\n"));
+	free(out);
 }
 END_TEST
 
@@ -375,6 +496,7 @@ monqemu_suite(void)
 	suite_add_tcase(s, tc);
 	tc = vm_case("busy", &vm_busy, busy_up, busy_down, 30);
 	tcase_add_test(tc, second_client_is_busy);
+	tcase_add_test(tc, probe_usage_and_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -194,6 +194,26 @@ tu_qemu_start(const char *dir, const char *machine, const char *extra)
 	return 0;
 }
 
+/* Still running?  A zombie (not yet reaped by init) counts as gone. */
+static int
+alive(long pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	if (kill((pid_t)pid, 0) != 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return !(p != NULL && p[1] == ' ' && p[2] == 'Z');
+}
+
 void
 tu_qemu_stop(const char *dir)
 {
@@ -212,11 +232,11 @@ tu_qemu_stop(const char *dir)
 	if (pid <= 1)
 		return;
 	kill((pid_t)pid, SIGTERM);
-	for (i = 0; i < 300 && kill((pid_t)pid, 0) == 0; i++)
+	for (i = 0; i < 300 && alive(pid); i++)
 		usleep(10000);
-	if (kill((pid_t)pid, 0) == 0) {
+	if (alive(pid)) {
 		kill((pid_t)pid, SIGKILL);
-		for (i = 0; i < 300 && kill((pid_t)pid, 0) == 0; i++)
+		for (i = 0; i < 300 && alive(pid); i++)
 			usleep(10000);
 	}
 	unlink(path);
