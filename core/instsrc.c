@@ -226,6 +226,16 @@ instsrc_scan_dir(const char *dir, struct instsrc_list *l, struct err *e)
 	return added;
 }
 
+int
+instsrc_scan_default(struct instsrc_list *l, struct err *e)
+{
+	struct stat st;
+
+	if (stat(INSTSRC_GANETI_DIR, &st) < 0 && errno == ENOENT)
+		return 0;
+	return instsrc_scan_dir(INSTSRC_GANETI_DIR, l, e);
+}
+
 /* ---- config file ---- */
 
 void

@@ -76,6 +76,10 @@ int instsrc_parse_arg(const char *buf, size_t len, struct instsrc *out,
  * many were added. */
 int instsrc_scan_dir(const char *dir, struct instsrc_list *l, struct err *e);
 
+/* The default to try when no source was given: scan INSTSRC_GANETI_DIR if
+ * it exists (0 added when it does not; other errors are errors). */
+int instsrc_scan_default(struct instsrc_list *l, struct err *e);
+
 void instsrc_config_init(struct instsrc_config *c);
 void instsrc_config_free(struct instsrc_config *c);
 /* Parse a config file's text (buf, len).  On error c keeps what the lines

@@ -180,6 +180,11 @@ START_TEST(scan_missing_dir)
 	ck_assert_int_eq(instsrc_scan_dir("/nonexistent/ctrl", &l, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "/nonexistent/ctrl"));
 	ck_assert_uint_eq(l.n, 0);
+	/* The Ganeti default is only tried: absent, it adds nothing. */
+	if (access(INSTSRC_GANETI_DIR, F_OK) != 0)
+		ck_assert_int_eq(instsrc_scan_default(&l, &e), 0);
+	else
+		ck_assert_int_ge(instsrc_scan_default(&l, &e), 0);
 	instsrc_list_free(&l);
 }
 END_TEST
