@@ -60,6 +60,13 @@ state_reconcile(const struct pci_info *live, const struct store_rt *rt,
 		if (n > 8)
 			n = 8;
 		if (n > 0) {
+			/* Another device took the slot of one whose unplug
+			 * was pending: that unplug is confirmed too. */
+			d = store_find_slot(rt, s);
+			if (d != NULL && d->state == STORE_DEV_UNPLUGGING &&
+			    pci_info_find_id(live, d->id) == NULL)
+				done |= (uint32_t)1 << s;
+			d = NULL;
 			/* Prefer an id the runtime knows, then any id. */
 			for (k = 0; k < n; k++) {
 				if (fn[k]->id[0] == '\0')

@@ -9,9 +9,10 @@
  * whose runtime device is `unplugging` while the bus shows the slot empty
  * (or shows another id there).  That is QEMU's confirmation.  The caller that
  * owns the runtime file persists it: fleet.c does, under the store lock,
- * after re-reading the file (fleet_step -> finish_unplugs).  Until it is
- * persisted such a slot is shown free/reserved, never given to a new device
- * (state_first_free still counts the runtime device).
+ * after re-reading the file (persist_unplugs; see fleet.h).  Until it is
+ * persisted such a slot is shown free/reserved (or as what now lives
+ * there), never given to a new device (state_first_free still counts the
+ * runtime device).
  */
 #ifndef SLOTSCOPE_STATE_H
 #define SLOTSCOPE_STATE_H
@@ -61,6 +62,8 @@ int slot_state_parse(const char *buf, size_t len, enum slot_state *out,
  *                                                        its bit is returned
  *     reserved                                        -> reserved
  *     otherwise                                       -> free
+ * A runtime device `unplugging` whose id is nowhere on the bus also sets its
+ * slot's bit when another device now lives in that slot.
  * `reserved` is set from the map whatever the state.  A runtime device is
  * matched to a live function by id, so a device the runtime puts in slot 5
  * whose id is live in slot 7 makes 7 used and 5 missing.

@@ -207,6 +207,28 @@ START_TEST(multifunction_prefers_known_id)
 }
 END_TEST
 
+/* An unplug was confirmed and another device already took the slot. */
+START_TEST(unplug_confirmed_under_new_device)
+{
+	struct pci_info pi;
+	struct store_rt rt;
+	struct slot_view v[32];
+
+	pci_info_init(&pi);
+	store_rt_init(&rt, "web1");
+	adddev(&rt, "nic-55555555-pci-5", 5, 1);
+	addfn(&pi, 0, 5, 0, "someone-else");
+	ck_assert_uint_eq(state_reconcile(&pi, &rt, v), 1u << 5);
+	ck_assert_int_eq(v[5].state, SLOT_FOREIGN);
+	ck_assert_str_eq(v[5].id, "someone-else");
+	/* a plugged device under someone else's: no completion */
+	rt.dev[0].state = STORE_DEV_PLUGGED;
+	ck_assert_uint_eq(state_reconcile(&pi, &rt, v), 0);
+	pci_info_free(&pi);
+	store_rt_free(&rt);
+}
+END_TEST
+
 /* The runtime says slot 5, the bus has the id at slot 7. */
 START_TEST(device_moved)
 {
@@ -385,6 +407,7 @@ state_suite(void)
 	tcase_add_test(tc, slot0_and_slot31);
 	tcase_add_test(tc, multifunction_prefers_known_id);
 	tcase_add_test(tc, device_moved);
+	tcase_add_test(tc, unplug_confirmed_under_new_device);
 	tcase_add_test(tc, full_bus);
 	tcase_add_test(tc, first_free_rule);
 	tcase_add_test(tc, check_new_slot);
