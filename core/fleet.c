@@ -378,6 +378,9 @@ queue_cleanup(struct ipriv *p, const struct store_rt *rt)
 	return n;
 }
 
+static void advance(struct fleet *f, size_t i, enum mon_status st,
+    double now);
+
 /* The queries ended (status IDLE or DONE). */
 static void
 queries_done(struct fleet *f, size_t i, double now)
@@ -411,6 +414,8 @@ queries_done(struct fleet *f, size_t i, double now)
 	    queue_cleanup(p, &rt) > 0) {
 		store_rt_free(&rt);
 		p->phase = PH_CLEANUP;
+		/* the session is idle: kick it so the new ops go out now */
+		advance(f, i, mon_step(p->m, 0), now);
 		return;
 	}
 	store_rt_free(&rt);

@@ -104,8 +104,10 @@ long fleet_find(const struct fleet *f, const char *name, struct err *e);
 /* Start refreshing instance i (or all, i == (size_t)-1); one already under
  * way is left alone. */
 void fleet_refresh_start(struct fleet *f, size_t i, double now);
-/* Fill up to max pollfds for the refreshes under way; *timeout_ms is lowered
- * to the nearest deadline.  Returns how many were filled. */
+/* Fill up to max pollfds for the refreshes under way (give max >=
+ * fleet_npending(): a refresh left out is not polled and may run into its
+ * deadline); *timeout_ms (-1 = none yet) is lowered to the nearest
+ * deadline.  Returns how many were filled. */
 size_t fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
     int *timeout_ms);
 /* Advance every refresh under way with what poll() returned (pfd/n as
