@@ -1,0 +1,101 @@
+/* app.h - the TUI's one state record (struct app) and the functions the
+ * tui/ files share.  Internal to tui/: main.c only sees tui.h.
+ *
+ * tui.c owns the loop and keys, draw.c paints the screen from struct app
+ * and the fleet (it changes nothing but the layout it computes), rl.c glues
+ * GNU readline's callback interface to a curses window.
+ */
+#ifndef SLOTSCOPE_APP_H
+#define SLOTSCOPE_APP_H
+
+#include <curses.h>
+
+#include "cmd.h"
+#include "fleet.h"
+#include "tui.h"
+
+#define APP_LOG_MAX 400			/* lines kept in the event log */
+#define APP_LOG_LINE 512
+#define APP_RLBUF 64			/* keys queued for readline */
+
+enum app_focus { FOCUS_CMD, FOCUS_GRID };
+
+struct app_log_line {
+	char text[APP_LOG_LINE];
+	int kind;			/* LOG_INFO, LOG_ERR, LOG_CMD, LOG_EVENT */
+};
+enum { LOG_INFO, LOG_ERR, LOG_CMD, LOG_EVENT };
+
+/* Where things are on the screen, recomputed by draw_layout(). */
+struct app_layout {
+	int rows, cols;
+	int grid_y, grid_h;		/* first instance row, rows shown */
+	int cell_w;			/* 2 or 3 columns per slot */
+	int slots_x;			/* column of slot 0 */
+	int name_w, proto_w, conn_w;
+	int legend_y;
+	int pane_y, pane_h;		/* detail + log boxes */
+	int detail_w;			/* log starts at detail_w */
+	int hint_y, cmd_y;
+};
+
+struct app {
+	struct fleet *fleet;
+	struct tui_opts opts;
+	struct cmd_ctx ctx;
+
+	int color;			/* 0: NO_COLOR or a monochrome terminal */
+	int utf8;			/* the locale's charset is UTF-8 */
+	int quit;
+	int dirty;			/* redraw everything */
+	int help;			/* help overlay shown */
+	enum app_focus focus;
+
+	size_t sel_inst;		/* selection in the grid */
+	int sel_slot;
+	size_t top;			/* first instance row shown */
+
+	struct app_log_line log[APP_LOG_MAX];
+	size_t log_start, log_n;	/* ring buffer */
+	size_t log_scroll;		/* lines scrolled back from the end */
+
+	double next_refresh;
+
+	struct app_layout lay;
+	WINDOW *cmdwin;			/* the readline line */
+
+	/* readline's input queue: bytes fed one at a time (rl.c) */
+	unsigned char rlbuf[APP_RLBUF];
+	size_t rl_head, rl_len;
+	char history[4096];		/* history file, "" = none */
+	size_t ev_inst;			/* last slot-change line, for chaining */
+	int ev_slot, ev_to;
+	char **compl;			/* cmd_complete()'s words being offered */
+};
+
+/* tui.c */
+void app_log(struct app *a, int kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void app_run_line(struct app *a, const char *line);
+double app_now(void);
+
+/* draw.c */
+void draw_init_colors(struct app *a);
+void draw_layout(struct app *a);
+void draw_all(struct app *a);
+/* Map a screen position to an instance/slot; 0 when it is on a cell, 1 on
+ * an instance name (slot unchanged), -1 elsewhere. */
+int draw_hit(const struct app *a, int y, int x, size_t *inst, int *slot);
+/* What Enter on the selected slot puts on the command line. */
+void draw_suggest(const struct app *a, char *buf, size_t len);
+
+/* rl.c */
+int rl_setup(struct app *a, struct err *e);
+void rl_teardown(struct app *a);
+void rl_feed(struct app *a, int byte);
+void rl_draw(struct app *a);
+void rl_set_line(struct app *a, const char *text);
+int rl_line_empty(void);
+void rl_key(struct app *a, int key);	/* curses KEY_* on the line */
+
+#endif

@@ -1,0 +1,313 @@
+/* rl.c - GNU readline inside the curses screen, through readline's
+ * callback interface (the way gdb's TUI does it).
+ *
+ * Readline never touches the terminal here: it gets its bytes from a queue
+ * the main loop fills (rl_getc_function), its output stream is /dev/null,
+ * it neither preps the terminal nor catches signals, and the line is drawn
+ * by rl_draw() into a curses window (rl_redisplay_function).  Completion
+ * comes from cmd_complete(); lists of candidates go to the event log.
+ *
+ * Readline's callbacks take no user argument, so the one piece of global
+ * state in tui/ is `rl_app`, the struct app they work on.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "app.h"
+
+#define PROMPT "slotscope> "
+#define HISTORY_MAX 1000
+
+static struct app *rl_app;		/* forced by readline's callback API */
+static FILE *rl_null;
+
+static int
+getc_cb(FILE *f)
+{
+	struct app *a = rl_app;
+	int c;
+
+	(void)f;
+	if (a->rl_len == 0)
+		return '\n';	/* never reached: we feed only queued bytes */
+	c = a->rlbuf[a->rl_head];
+	a->rl_head = (a->rl_head + 1) % APP_RLBUF;
+	a->rl_len--;
+	return c;
+}
+
+static int
+avail_cb(void)
+{
+	return rl_app->rl_len > 0;
+}
+
+static void
+redisplay_cb(void)
+{
+	rl_draw(rl_app);
+}
+
+static void
+line_cb(char *line)
+{
+	struct app *a = rl_app;
+
+	if (line == NULL) {		/* Ctrl-D on an empty line */
+		a->quit = 1;
+		return;
+	}
+	if (*line != '\0') {
+		add_history(line);
+		if (a->history[0] && append_history(1, a->history) != 0)
+			a->history[0] = '\0';	/* stop trying; not fatal */
+	}
+	app_run_line(a, line);
+	free(line);
+}
+
+static char *
+gen_cb(const char *text, int state)
+{
+	static size_t i;		/* readline's generator protocol */
+	char **v = rl_app->compl;
+	size_t n = strlen(text);
+
+	if (state == 0)
+		i = 0;
+	for (; v != NULL && v[i] != NULL; i++)
+		if (strncmp(v[i], text, n) == 0)
+			return strdup(v[i++]);
+	return NULL;
+}
+
+static char **
+complete_cb(const char *text, int start, int end)
+{
+	struct app *a = rl_app;
+	char **m;
+
+	(void)start;
+	(void)end;
+	rl_attempted_completion_over = 1;	/* never complete file names */
+	cmd_completions_free(a->compl);
+	a->compl = cmd_complete(&a->ctx, rl_line_buffer, (size_t)rl_point);
+	m = rl_completion_matches(text, gen_cb);
+	cmd_completions_free(a->compl);
+	a->compl = NULL;
+	/* "key=" wants its value right after the '=' */
+	if (m != NULL && m[1] == NULL && *m[0] != '\0' &&
+	    m[0][strlen(m[0]) - 1] == '=')
+		rl_completion_suppress_append = 1;
+	return m;
+}
+
+static void
+matches_cb(char **matches, int num, int maxlen)
+{
+	char buf[APP_LOG_LINE];
+	size_t len = 0;
+	int i;
+
+	(void)maxlen;
+	buf[0] = '\0';
+	for (i = 1; i <= num && len + 2 < sizeof buf; i++) {
+		int w = snprintf(buf + len, sizeof buf - len, "%s%s",
+		    i > 1 ? "  " : "", matches[i]);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	if (len >= sizeof buf)
+		len = sizeof buf - 1;
+	app_log(rl_app, LOG_INFO, "%d completions: %s", num, buf);
+}
+
+/* mkdir -p for the directory part of path. */
+static int
+mkdirs_for(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+static void
+history_path(struct app *a)
+{
+	const char *x = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+
+	a->history[0] = '\0';
+	if (a->opts.history_file != NULL)
+		snprintf(a->history, sizeof a->history, "%s",
+		    a->opts.history_file);
+	else if (x != NULL && *x == '/')
+		snprintf(a->history, sizeof a->history,
+		    "%s/slotscope/history", x);
+	else if (home != NULL && *home == '/')
+		snprintf(a->history, sizeof a->history,
+		    "%s/.local/state/slotscope/history", home);
+	if (a->history[0] && mkdirs_for(a->history) != 0)
+		a->history[0] = '\0';
+}
+
+/* Called before initscr(): readline's terminal set-up (tgetent) must not
+ * run after curses has set up its own terminal. */
+int
+rl_setup(struct app *a, struct err *e)
+{
+	static char brk[] = " \t";
+
+	rl_app = a;
+	rl_null = fopen("/dev/null", "w");
+	if (rl_null == NULL)
+		return err_set(e, "cannot open /dev/null: %s", strerror(errno));
+	rl_readline_name = "slotscope";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;	/* keep LINES/COLUMNS out of curses' way */
+	rl_prep_term_function = NULL;
+	rl_deprep_term_function = NULL;
+	rl_outstream = rl_null;
+	rl_instream = stdin;
+	rl_getc_function = getc_cb;
+	rl_input_available_hook = avail_cb;
+	rl_redisplay_function = redisplay_cb;
+	rl_initialize();
+	rl_variable_bind("bell-style", "none");
+	rl_variable_bind("enable-bracketed-paste", "off");
+	rl_variable_bind("show-all-if-ambiguous", "on");
+	rl_attempted_completion_function = complete_cb;
+	rl_completion_display_matches_hook = matches_cb;
+	rl_completer_word_break_characters = brk;
+	rl_basic_word_break_characters = brk;
+	history_path(a);
+	using_history();
+	stifle_history(HISTORY_MAX);
+	if (a->history[0])
+		read_history(a->history);	/* a missing file is fine */
+	rl_callback_handler_install(PROMPT, line_cb);
+	return 0;
+}
+
+void
+rl_teardown(struct app *a)
+{
+	rl_callback_handler_remove();
+	if (a->history[0])
+		history_truncate_file(a->history, HISTORY_MAX);
+	clear_history();
+	cmd_completions_free(a->compl);
+	a->compl = NULL;
+	if (rl_null != NULL)
+		fclose(rl_null);
+	rl_null = NULL;
+	rl_outstream = NULL;
+	rl_app = NULL;
+}
+
+/* Hand one byte to readline. */
+void
+rl_feed(struct app *a, int byte)
+{
+	if (a->rl_len == APP_RLBUF)
+		return;
+	a->rlbuf[(a->rl_head + a->rl_len) % APP_RLBUF] = (unsigned char)byte;
+	a->rl_len++;
+	while (a->rl_len > 0 && !a->quit)
+		rl_callback_read_char();
+}
+
+/* Curses function keys become readline commands directly, so nothing
+ * depends on which escape sequences readline bound. */
+void
+rl_key(struct app *a, int key)
+{
+	switch (key) {
+	case KEY_LEFT: rl_backward_char(1, 0); break;
+	case KEY_RIGHT: rl_forward_char(1, 0); break;
+	case KEY_UP: rl_get_previous_history(1, 0); break;
+	case KEY_DOWN: rl_get_next_history(1, 0); break;
+	case KEY_HOME: rl_beg_of_line(1, 0); break;
+	case KEY_END: rl_end_of_line(1, 0); break;
+	case KEY_DC: rl_delete(1, 0); break;
+	case KEY_BACKSPACE: rl_feed(a, 127); return;
+	case KEY_ENTER: rl_feed(a, '\r'); return;
+	default: return;
+	}
+	rl_draw(a);
+}
+
+void
+rl_set_line(struct app *a, const char *text)
+{
+	rl_replace_line(text, 0);
+	rl_point = rl_end;
+	rl_draw(a);
+}
+
+int
+rl_line_empty(void)
+{
+	return rl_end == 0;
+}
+
+/* Draw prompt + line in the command window, scrolled so that the cursor
+ * shows, and leave the terminal cursor there when the line has focus. */
+void
+rl_draw(struct app *a)
+{
+	WINDOW *w = a->cmdwin;
+	const char *prompt = rl_display_prompt ? rl_display_prompt : PROMPT;
+	int width, plen, avail, off = 0, cx;
+
+	if (w == NULL)
+		return;
+	width = getmaxx(w);
+	plen = (int)strlen(prompt);
+	avail = width - plen - 1;
+	if (avail < 4) {
+		plen = 0;
+		avail = width - 1;
+	}
+	if (rl_point > avail)
+		off = rl_point - avail;
+	werase(w);
+	if (plen > 0) {
+		if (a->focus == FOCUS_CMD)
+			wattron(w, A_BOLD);
+		else
+			wattron(w, A_DIM);
+		mvwaddstr(w, 0, 0, prompt);
+		wattroff(w, A_BOLD | A_DIM);
+	}
+	mvwaddnstr(w, 0, plen, rl_line_buffer + off,
+	    rl_end - off < avail ? rl_end - off : avail);
+	cx = plen + rl_point - off;
+	wmove(w, 0, cx);
+	wnoutrefresh(w);
+	if (a->focus == FOCUS_CMD && !a->help) {
+		curs_set(1);
+		doupdate();
+	} else {
+		curs_set(0);
+		doupdate();
+	}
+}
