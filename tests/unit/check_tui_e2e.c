@@ -1,0 +1,354 @@
+/* check_tui_e2e.c - end-to-end tests of the interactive screen: the real
+ * slotscope binary runs in a detached tmux session (tmuxdrv.h) against real
+ * paused QEMUs, and the tests type keys and read the screen back.
+ *
+ * Needs tmux and qemu-system-x86_64: in CI (CI=true) a missing one is a
+ * failing test, elsewhere the suite is skipped with the reason.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "tmuxdrv.h"
+
+#define W 120
+#define H 36
+#define WAIT 8000		/* ms: generous, the suite also runs under ASan */
+
+/* A test's world: a temp dir, up to two paused QEMUs, one tmux session. */
+struct world {
+	char *dir;
+	int nq;
+	struct tmx t;
+};
+
+static int
+qemu_start(const char *dir, const char *name)
+{
+	char *cmd, *out = NULL;
+	int rc;
+
+	if (asprintf(&cmd, "mkdir -p %s/%s && qemu-system-x86_64 -machine "
+	    "pc,accel=tcg -S -display none -m 128 "
+	    "-monitor unix:%s/%s/hmp.sock,server,nowait "
+	    "-qmp unix:%s/%s/qmp.sock,server,nowait "
+	    "-pidfile %s/%s/qemu.pid -daemonize", dir, name, dir, name, dir,
+	    name, dir, name) < 0)
+		return -1;
+	rc = tu_run(cmd, &out);
+	free(cmd);
+	if (rc != 0)
+		fprintf(stderr, "qemu failed: %s\n", out ? out : "");
+	free(out);
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+qemu_kill(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+	long pid = 0;
+
+	snprintf(path, sizeof path, "%s/%s/qemu.pid", dir, name);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	if (fscanf(f, "%ld", &pid) == 1 && pid > 1)
+		kill((pid_t)pid, SIGKILL);
+	fclose(f);
+	unlink(path);
+}
+
+static void
+world_free(struct world *w)
+{
+	tmx_kill(&w->t);
+	if (w->nq > 0)
+		qemu_kill(w->dir, "qa");
+	if (w->nq > 1)
+		qemu_kill(w->dir, "qb");
+	tu_rmrf(w->dir);
+	free(w->dir);
+}
+
+/* Start nq QEMUs (qa, qb) and slotscope on them: instance `a` through qa's
+ * QMP socket, `b` through qb's HMP socket; extra is added to slotscope's
+ * environment (e.g. "NO_COLOR=1"). */
+static void
+world_start(struct world *w, int nq, const char *extra)
+{
+	char *cmd;
+
+	memset(w, 0, sizeof *w);
+	w->dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(w->dir);
+	for (w->nq = 0; w->nq < nq; w->nq++)
+		ck_assert_int_eq(qemu_start(w->dir, w->nq ? "qb" : "qa"), 0);
+	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
+	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
+	    "XDG_CONFIG_HOME=%s/config %s %s --runtime-dir %s/rt "
+	    "--interval 0.3 a=unix:%s/qa/qmp.sock%s%s%s 2>%s/stderr",
+	    w->dir, w->dir, w->dir, w->dir, extra ? extra : "", tu_bin(),
+	    w->dir, w->dir, nq > 1 ? " b=unix:" : "", nq > 1 ? w->dir : "",
+	    nq > 1 ? "/qb/hmp.sock" : "", w->dir), -1);
+	ck_assert_int_eq(tmx_start(&w->t, W, H, cmd), 0);
+	free(cmd);
+}
+
+#define SEE(w, text) do { \
+	char *scr_ = NULL; \
+	int ok_ = tmx_wait_for(&(w)->t, (text), WAIT, &scr_); \
+	ck_assert_msg(ok_, "expected \"%s\" on the screen:\n%s", (text), \
+	    scr_); \
+	free(scr_); \
+} while (0)
+
+#define CELLS(w, name, first, want) do { \
+	char *scr_ = NULL; \
+	int ok_ = tmx_wait_cells(&(w)->t, (name), (first), (want), WAIT, \
+	    &scr_); \
+	ck_assert_msg(ok_, "expected row %s to show %s from slot %d:\n%s", \
+	    (name), (want), (first), scr_); \
+	free(scr_); \
+} while (0)
+
+/* A paused `pc` QEMU has its host bridge, PIIX3, VGA and e1000 in slots
+ * 0-3; the rest is free. */
+#define PC_BUS "BBBB............................"
+
+START_TEST(grid_shows_live_states)
+{
+	struct world w;
+	char *scr;
+
+	world_start(&w, 2, NULL);
+	CELLS(&w, "a", 0, PC_BUS);
+	CELLS(&w, "b", 0, PC_BUS);
+	SEE(&w, "2 instances  0 unreachable  0 busy");
+	scr = tmx_screen(&w.t, 0);
+	/* the QMP and the HMP instance both say what they are */
+	ck_assert_msg(strstr(scr, "qmp 7.") && strstr(scr, "hmp 7."),
+	    "protocol/version missing:\n%s", scr);
+	free(scr);
+	/* the detail pane shows the selected slot: a's slot 0 */
+	SEE(&w, "a slot 0");
+	SEE(&w, "Host bridge");
+	SEE(&w, "endpoint unix:");
+	world_free(&w);
+}
+END_TEST
+
+START_TEST(keys_move_fill_and_help)
+{
+	struct world w;
+
+	world_start(&w, 1, NULL);
+	CELLS(&w, "a", 0, PC_BUS);
+	tmx_keys(&w.t, "Tab");
+	SEE(&w, "focus: grid");
+	tmx_keys(&w.t, "Right Right l l l Right Right");	/* slot 7 */
+	SEE(&w, "a slot 7");
+	tmx_keys(&w.t, "h");
+	SEE(&w, "a slot 6");
+	tmx_keys(&w.t, "Enter");		/* a free slot: reserve it */
+	SEE(&w, "slotscope> reserve a 6");
+	SEE(&w, "focus: line");
+	tmx_keys(&w.t, "C-u");			/* readline: kill the line */
+	tmx_keys(&w.t, "BTab");
+	SEE(&w, "focus: grid");
+	tmx_keys(&w.t, "0 Enter");		/* slot 0: builtin */
+	SEE(&w, "slotscope> show a");
+	tmx_keys(&w.t, "C-u Tab ?");
+	SEE(&w, "help - any key closes");
+	tmx_keys(&w.t, "x");
+	{
+		char *scr = NULL;
+
+		ck_assert(tmx_wait_for(&w.t, "events", WAIT, &scr));
+		ck_assert_msg(strstr(scr, "help - any key") == NULL,
+		    "help did not close:\n%s", scr);
+		free(scr);
+	}
+	tmx_keys(&w.t, "F1");
+	SEE(&w, "help - any key closes");
+	world_free(&w);
+}
+END_TEST
+
+START_TEST(resize_redraws)
+{
+	struct world w;
+	char *scr, *row;
+	char cells[33];
+
+	world_start(&w, 1, NULL);
+	CELLS(&w, "a", 0, PC_BUS);
+	tmx_resize(&w.t, 80, 24);
+	/* at 80 columns the slot numbers take two header rows */
+	SEE(&w, "0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1");
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_int_eq(tmx_row_cells(scr, "a", cells), 0);
+	ck_assert_str_eq(cells, PC_BUS);
+	ck_assert_msg(strstr(scr, "slotscope>") != NULL, "%s", scr);
+	free(scr);
+	tmx_resize(&w.t, 140, 40);
+	/* wide enough for one header row of two-digit numbers */
+	SEE(&w, "29 30 31");
+	CELLS(&w, "a", 0, PC_BUS);
+	scr = tmx_screen(&w.t, 0);
+	row = tmx_row(scr, "a");
+	ck_assert_ptr_nonnull(row);
+	ck_assert_msg(strstr(row, "B  B  B  B  .  .") != NULL,
+	    "wide cells not drawn:\n%s", scr);
+	free(row);
+	free(scr);
+	world_free(&w);
+}
+END_TEST
+
+START_TEST(killed_qemu_goes_unreachable)
+{
+	struct world w;
+	char *scr = NULL, *row;
+
+	world_start(&w, 2, NULL);
+	CELLS(&w, "a", 0, PC_BUS);
+	CELLS(&w, "b", 0, PC_BUS);
+	qemu_kill(w.dir, "qa");
+	SEE(&w, "1 unreachable");
+	ck_assert(tmx_wait_for(&w.t, "unreachable", WAIT, &scr));
+	row = tmx_row(scr, "a");
+	ck_assert_msg(row && strstr(row, "unreachable"), "%s", scr);
+	free(row);
+	row = tmx_row(scr, "b");
+	ck_assert_msg(row && strstr(row, " ok ") && !strstr(row,
+	    "unreachable"), "b disturbed:\n%s", scr);
+	free(row);
+	free(scr);
+	/* b keeps being refreshed and typing still works */
+	CELLS(&w, "b", 0, PC_BUS);
+	tmx_type(&w.t, "refresh b");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "refreshing b");
+	world_free(&w);
+}
+END_TEST
+
+/* Does a `capture-pane -e` screen set any foreground/background colour? */
+static int
+has_colour(const char *s)
+{
+	const char *p;
+
+	for (p = strstr(s, "\033["); p; p = strstr(p + 1, "\033[")) {
+		const char *q = p + 2;
+
+		while (*q && *q != 'm' && (size_t)(q - p) < 64) {
+			long v = strtol(q, (char **)&q, 10);
+
+			if ((v >= 30 && v <= 48) || (v >= 90 && v <= 107))
+				return 1;
+			if (*q == ';' || *q == ':')
+				q++;
+			else
+				break;
+		}
+	}
+	return 0;
+}
+
+START_TEST(no_color_uses_letters_only)
+{
+	struct world w;
+	char *scr;
+
+	world_start(&w, 1, NULL);
+	CELLS(&w, "a", 0, PC_BUS);
+	scr = tmx_screen(&w.t, 1);
+	ck_assert_msg(has_colour(scr), "no colours without NO_COLOR");
+	free(scr);
+	world_free(&w);
+
+	world_start(&w, 1, "NO_COLOR=1");
+	CELLS(&w, "a", 0, PC_BUS);
+	SEE(&w, "R reserved  B builtin");
+	scr = tmx_screen(&w.t, 1);
+	ck_assert_msg(!has_colour(scr), "colours despite NO_COLOR:\n%s", scr);
+	free(scr);
+	world_free(&w);
+}
+END_TEST
+
+START_TEST(quit_keeps_history)
+{
+	struct world w;
+	char path[4096], *hist;
+	size_t len;
+	FILE *f;
+
+	world_start(&w, 1, NULL);
+	CELLS(&w, "a", 0, PC_BUS);
+	tmx_type(&w.t, "refresh a");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "refreshing a");
+	tmx_type(&w.t, "quit");
+	tmx_keys(&w.t, "Enter");
+	ck_assert_msg(tmx_wait_dead(&w.t, WAIT), "quit did not exit");
+	snprintf(path, sizeof path, "%s/state/slotscope/history", w.dir);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "no history file %s", path);
+	hist = calloc(1, 4096);
+	len = fread(hist, 1, 4095, f);
+	fclose(f);
+	ck_assert_msg(len > 0 && strstr(hist, "refresh a\n"), "history: %s",
+	    hist);
+	free(hist);
+	world_free(&w);
+
+	/* the next session finds it: Up brings the last line back */
+	world_start(&w, 1, NULL);
+	SEE(&w, "slotscope>");
+	tmx_keys(&w.t, "Up");
+	SEE(&w, "slotscope> quit");
+	tmx_keys(&w.t, "Up");
+	SEE(&w, "slotscope> refresh a");
+	tmx_keys(&w.t, "F10");
+	ck_assert_msg(tmx_wait_dead(&w.t, WAIT), "F10 did not exit");
+	world_free(&w);
+}
+END_TEST
+
+Suite *
+tui_e2e_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+	static const char *need[] = { "tmux", "qemu-system-x86_64" };
+	size_t i;
+
+	for (i = 0; i < sizeof need / sizeof need[0]; i++) {
+		if (tu_have_program(need[i]))
+			continue;
+		if (tu_in_ci())
+			return tu_missing_suite("tui_e2e", need[i]);
+		return tu_skipped_suite("tui_e2e", "tmux or qemu-system-x86_64 "
+		    "is not installed");
+	}
+	s = suite_create("tui_e2e");
+	tc = tcase_create("qemu");
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, grid_shows_live_states);
+	tcase_add_test(tc, keys_move_fill_and_help);
+	tcase_add_test(tc, resize_redraws);
+	tcase_add_test(tc, killed_qemu_goes_unreachable);
+	tcase_add_test(tc, no_color_uses_letters_only);
+	tcase_add_test(tc, quit_keeps_history);
+	suite_add_tcase(s, tc);
+	return s;
+}

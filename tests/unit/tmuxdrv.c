@@ -1,0 +1,260 @@
+/* tmuxdrv.c - see tmuxdrv.h. */
+#include "tmuxdrv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static int
+sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int
+sh(char **out, const char *fmt, ...)
+{
+	char *cmd;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&cmd, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	rc = tu_run(cmd, out);
+	free(cmd);
+	return rc;
+}
+
+/* Single-quote s for sh into a malloc'd string. */
+static char *
+quote(const char *s)
+{
+	size_t n = strlen(s), o = 0;
+	char *q = malloc(4 * n + 3);
+
+	if (q == NULL)
+		abort();
+	q[o++] = '\'';
+	for (; *s; s++) {
+		if (*s == '\'') {
+			memcpy(q + o, "'\\''", 4);
+			o += 4;
+		} else
+			q[o++] = *s;
+	}
+	q[o++] = '\'';
+	q[o] = '\0';
+	return q;
+}
+
+int
+tmx_start(struct tmx *t, int w, int h, const char *cmd)
+{
+	static int seq;
+	char *q = quote(cmd);
+	int rc;
+
+	snprintf(t->sock, sizeof t->sock, "slotscope-e2e-%ld-%d",
+	    (long)getpid(), seq++);
+	rc = sh(NULL, "tmux -L %s -f /dev/null new-session -d -s e2e "
+	    "-x %d -y %d %s", t->sock, w, h, q);
+	free(q);
+	t->up = rc == 0;
+	if (t->up)	/* keep the pane's last screen if the program dies */
+		sh(NULL, "tmux -L %s set-option -g remain-on-exit on", t->sock);
+	return rc == 0 ? 0 : -1;
+}
+
+void
+tmx_kill(struct tmx *t)
+{
+	if (!t->up)
+		return;
+	sh(NULL, "tmux -L %s kill-server", t->sock);
+	t->up = 0;
+}
+
+void
+tmx_type(struct tmx *t, const char *text)
+{
+	char *q = quote(text);
+
+	sh(NULL, "tmux -L %s send-keys -t e2e -l %s", t->sock, q);
+	free(q);
+}
+
+void
+tmx_keys(struct tmx *t, const char *keys)
+{
+	sh(NULL, "tmux -L %s send-keys -t e2e %s", t->sock, keys);
+}
+
+void
+tmx_resize(struct tmx *t, int w, int h)
+{
+	sh(NULL, "tmux -L %s resize-window -t e2e -x %d -y %d", t->sock, w,
+	    h);
+}
+
+int
+tmx_dead(struct tmx *t)
+{
+	char *out = NULL;
+	int dead;
+
+	if (sh(&out, "tmux -L %s display-message -p -t e2e '#{pane_dead}'",
+	    t->sock) != 0) {
+		free(out);
+		return 1;
+	}
+	dead = out[0] == '1';
+	free(out);
+	return dead;
+}
+
+static void nap(void);
+static long ms_now(void);
+
+int
+tmx_wait_dead(struct tmx *t, int timeout_ms)
+{
+	long end = ms_now() + timeout_ms;
+
+	while (!tmx_dead(t)) {
+		if (ms_now() >= end)
+			return 0;
+		nap();
+	}
+	return 1;
+}
+
+char *
+tmx_screen(struct tmx *t, int with_escapes)
+{
+	char *out = NULL;
+
+	if (sh(&out, "tmux -L %s capture-pane -t e2e -p %s", t->sock,
+	    with_escapes ? "-e" : "") != 0) {
+		free(out);
+		return strdup("(no screen: tmux capture-pane failed)");
+	}
+	return out;
+}
+
+static void
+nap(void)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static long
+ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int
+tmx_wait_for(struct tmx *t, const char *text, int timeout_ms, char **last)
+{
+	long end = ms_now() + timeout_ms;
+	char *s = NULL;
+	int found = 0;
+
+	for (;;) {
+		free(s);
+		s = tmx_screen(t, 0);
+		if (strstr(s, text) != NULL) {
+			found = 1;
+			break;
+		}
+		if (ms_now() >= end)
+			break;
+		nap();
+	}
+	if (last)
+		*last = s;
+	else
+		free(s);
+	return found;
+}
+
+char *
+tmx_row(const char *screen, const char *name)
+{
+	const char *p = screen;
+	size_t n = strlen(name);
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len > n && strncmp(p, name, n) == 0 && p[n] == ' ')
+			return strndup(p, len);
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* The slot letters are the last 32 one-character words of the row. */
+int
+tmx_row_cells(const char *screen, const char *name, char out[33])
+{
+	char *row = tmx_row(screen, name);
+	int k = 32;
+	size_t i;
+
+	if (row == NULL)
+		return -1;
+	i = strlen(row);
+	while (k > 0 && i > 0) {
+		while (i > 0 && row[i - 1] == ' ')
+			i--;
+		if (i == 0)
+			break;
+		if (i >= 2 && row[i - 2] != ' ')
+			break;		/* a longer word: not a cell */
+		out[--k] = row[i - 1];
+		i--;
+	}
+	free(row);
+	if (k != 0)
+		return -1;
+	out[32] = '\0';
+	return 0;
+}
+
+int
+tmx_wait_cells(struct tmx *t, const char *name, int first, const char *want,
+    int timeout_ms, char **last)
+{
+	long end = ms_now() + timeout_ms;
+	char *s = NULL, cells[33];
+	int found = 0;
+
+	for (;;) {
+		free(s);
+		s = tmx_screen(t, 0);
+		if (tmx_row_cells(s, name, cells) == 0 &&
+		    strncmp(cells + first, want, strlen(want)) == 0) {
+			found = 1;
+			break;
+		}
+		if (ms_now() >= end)
+			break;
+		nap();
+	}
+	if (last)
+		*last = s;
+	else
+		free(s);
+	return found;
+}
