@@ -1,12 +1,227 @@
-/* main.c - slotscope's entry point: options, then batch mode or the TUI.
- * The only place in slotscope that may call exit(). */
+/* main.c - slotscope's entry point: options, then one mode (the TUI by
+ * default).  The only place in slotscope that may call exit(), once, at the
+ * end of main().
+ *
+ * Modes get what they share from struct opts: the instances (NAME=ENDPOINT
+ * arguments, --monitor-dir, --config or the default config file), the
+ * runtime dir, the audit log and the refresh interval.
+ */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
+#include "fleet.h"
+#include "instsrc.h"
 #include "probe.h"
 #include "simcli.h"
-#include "slotmap.h"
+#include "store.h"
+#include "tui.h"
+
+#define EXIT_USAGE 2
+
+struct opts {
+	const char *config;		/* --config FILE, NULL = default */
+	const char *monitor_dir[8];
+	int nmonitor_dir;
+	const char *runtime_dir;
+	const char *audit_log;
+	double interval;		/* 0 = not given */
+	char **args;			/* NAME=ENDPOINT ... */
+	int nargs;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: slotscope [options] [NAME=ENDPOINT ...]\n"
+	    "Shows and manages the 32 PCI slots of QEMU instances' first bus.\n"
+	    "  NAME=ENDPOINT        an instance's monitor: unix:PATH, "
+	    "tcp:HOST:PORT or PATH\n"
+	    "  --monitor-dir DIR    find NAME.qmp / NAME.monitor sockets in DIR\n"
+	    "  --config FILE        read instances and settings from FILE\n"
+	    "  --runtime-dir DIR    where instances' runtime files live\n"
+	    "  --audit-log FILE     where changes are logged\n"
+	    "  --interval SEC       seconds between refreshes (default 2)\n"
+	    "  --version, --help\n");
+}
+
+/* Parse the command line into o; 0, or EXIT_USAGE after a message. */
+static int
+parse_opts(int argc, char **argv, struct opts *o, int *done)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "monitor-dir", required_argument, NULL, 'M' },
+		{ "runtime-dir", required_argument, NULL, 'R' },
+		{ "audit-log", required_argument, NULL, 'A' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	*done = 0;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'C': o->config = optarg; break;
+		case 'M':
+			if (o->nmonitor_dir == 8) {
+				fprintf(stderr, "slotscope: at most 8 "
+				    "--monitor-dir\n");
+				return EXIT_USAGE;
+			}
+			o->monitor_dir[o->nmonitor_dir++] = optarg;
+			break;
+		case 'R': o->runtime_dir = optarg; break;
+		case 'A': o->audit_log = optarg; break;
+		case 'i':
+			o->interval = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(o->interval >= 0.1 && o->interval <= 3600)) {
+				fprintf(stderr, "slotscope: --interval wants "
+				    "seconds from 0.1 to 3600, not \"%s\"\n",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			*done = 1;
+			return 0;
+		case 'V':
+			printf("slotscope 0.1.0\n");
+			*done = 1;
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	return 0;
+}
+
+/* Everything that decides which instances to watch and where their files
+ * are, in order of precedence: arguments, --monitor-dir, the config file. */
+struct setup {
+	struct instsrc_config cfg;
+	struct instsrc_list list;
+	char runtime_dir[4096];
+	char audit_log[4096];
+	double interval;
+};
+
+static int
+setup_load(const struct opts *o, struct setup *s, struct err *e)
+{
+	char path[4096];
+	struct instsrc one;
+	int i;
+
+	instsrc_config_init(&s->cfg);
+	instsrc_list_init(&s->list);
+	if (o->config != NULL) {
+		if (instsrc_load_config(o->config, 1, &s->cfg, e) < 0)
+			return -1;
+	} else if (instsrc_default_config(path, sizeof path, e) == 0) {
+		if (instsrc_load_config(path, 0, &s->cfg, e) < 0)
+			return -1;
+	}
+	for (i = 0; i < o->nargs; i++) {
+		if (instsrc_parse_arg(o->args[i], strlen(o->args[i]), &one,
+		    e) < 0 || instsrc_list_add(&s->list, one.name,
+		    one.endpoint, e) < 0)
+			return -1;
+	}
+	for (i = 0; i < o->nmonitor_dir; i++)
+		if (instsrc_scan_dir(o->monitor_dir[i], &s->list, e) < 0)
+			return -1;
+	for (i = 0; i < s->cfg.nmonitor_dir; i++)
+		if (instsrc_scan_dir(s->cfg.monitor_dir[i], &s->list, e) < 0)
+			return -1;
+	for (i = 0; i < (int)s->cfg.inst.n; i++)
+		if (instsrc_list_find(&s->list, s->cfg.inst.v[i].name) < 0 &&
+		    instsrc_list_add(&s->list, s->cfg.inst.v[i].name,
+		    s->cfg.inst.v[i].endpoint, e) < 0)
+			return -1;
+	/* none given at all: try Ganeti's own control dir */
+	if (s->list.n == 0 && o->nmonitor_dir == 0 &&
+	    s->cfg.nmonitor_dir == 0)
+		instsrc_scan_dir(INSTSRC_GANETI_DIR, &s->list, NULL);
+	if (o->runtime_dir != NULL)
+		snprintf(s->runtime_dir, sizeof s->runtime_dir, "%s",
+		    o->runtime_dir);
+	else if (s->cfg.runtime_dir[0])
+		snprintf(s->runtime_dir, sizeof s->runtime_dir, "%s",
+		    s->cfg.runtime_dir);
+	else if (store_default_dir(s->runtime_dir, sizeof s->runtime_dir,
+	    e) < 0)
+		return -1;
+	if (o->audit_log != NULL)
+		snprintf(s->audit_log, sizeof s->audit_log, "%s", o->audit_log);
+	else if (s->cfg.audit_log[0])
+		snprintf(s->audit_log, sizeof s->audit_log, "%s",
+		    s->cfg.audit_log);
+	else if (audit_default_path(s->runtime_dir, s->audit_log,
+	    sizeof s->audit_log, e) < 0)
+		return -1;
+	s->interval = o->interval > 0 ? o->interval :
+	    s->cfg.interval > 0 ? s->cfg.interval : 2.0;
+	return 0;
+}
+
+static void
+setup_free(struct setup *s)
+{
+	instsrc_config_free(&s->cfg);
+	instsrc_list_free(&s->list);
+}
+
+/* The interactive mode. */
+static int
+run_tui(const struct opts *o)
+{
+	struct setup s;
+	struct tui_opts to;
+	struct fleet f;
+	struct err e;
+	size_t i;
+	int rc = 0;
+
+	if (setup_load(o, &s, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		setup_free(&s);
+		return EXIT_USAGE;
+	}
+	fleet_init(&f, s.runtime_dir);
+	if (s.cfg.monitor_timeout_ms > 0)
+		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
+	for (i = 0; i < s.list.n; i++)
+		if (fleet_add(&f, s.list.v[i].name, s.list.v[i].endpoint,
+		    &e) < 0) {
+			fprintf(stderr, "slotscope: %s\n", e.msg);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	tui_opts_init(&to);
+	to.interval = s.interval;
+	to.audit_log = s.audit_log;
+	if (tui_run(&f, &to, &e) != 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = 1;
+	}
+out:
+	fleet_free(&f);
+	setup_free(&s);
+	return rc;
+}
 
 /* slotscope --probe ENDPOINT [--json]: exit 0 ok, 1 monitor failed or
  * busy, 2 bad usage. */
@@ -54,23 +269,31 @@ run_probe(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+static int
+has_arg(int argc, char **argv, const char *a)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], a) == 0)
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct slotmap m;
-	char s[SLOTMAP_NSLOTS + 1];
+	struct opts o;
+	int rc, done;
 
 	if (simcli_wants(argc, argv))
-		return simcli_main(argc, argv);
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--probe") == 0)
-			return run_probe(argc, argv);
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("slotscope 0.1.0\n");
-		return 0;
+		rc = simcli_main(argc, argv);
+	else if (has_arg(argc, argv, "--probe"))
+		rc = run_probe(argc, argv);
+	else {
+		rc = parse_opts(argc, argv, &o, &done);
+		if (rc == 0 && !done)
+			rc = run_tui(&o);
 	}
-	slotmap_init_default(&m);
-	slotmap_to_string(&m, s);
-	printf("default reservation map: %s\n", s);
-	return 0;
+	exit(rc);
 }
