@@ -89,6 +89,13 @@ int draw_hit(const struct app *a, int y, int x, size_t *inst, int *slot);
 /* What Enter on the selected slot puts on the command line. */
 void draw_suggest(const struct app *a, char *buf, size_t len);
 
+/* lang.c: the command language (core/cmd.h) */
+void lang_run(struct app *a, const char *line, size_t n);
+char **lang_complete(struct app *a, const char *line, size_t point);
+void lang_complete_free(char **v);
+const char *const *lang_names(void);
+const char *lang_help(const char *name);
+
 /* rl.c */
 int rl_setup(struct app *a, struct err *e);
 void rl_teardown(struct app *a);

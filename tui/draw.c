@@ -450,7 +450,7 @@ draw_help(struct app *a)
 		"Ctrl-L     redraw           quit    on the line",
 		NULL
 	};
-	const char *const *names = cmd_names();
+	const char *const *names = lang_names();
 	int h, w, y0, x0, y, i;
 
 	w = a->lay.cols - 4 < 76 ? a->lay.cols - 4 : 76;
@@ -468,7 +468,7 @@ draw_help(struct app *a)
 	if (y < y0 + h - 1)
 		putf(y++, x0 + 2, w - 4, A_BOLD, "commands (help CMD for more)");
 	for (i = 0; names && names[i] && y < y0 + h - 1; i++) {
-		const char *hp = cmd_help(names[i]);
+		const char *hp = lang_help(names[i]);
 		int n = 0;
 
 		if (hp == NULL)

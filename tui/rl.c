@@ -5,7 +5,7 @@
  * the main loop fills (rl_getc_function), its output stream is /dev/null,
  * it neither preps the terminal nor catches signals, and the line is drawn
  * by rl_draw() into a curses window (rl_redisplay_function).  Completion
- * comes from cmd_complete(); lists of candidates go to the event log.
+ * comes from the command language (lang.c); lists of candidates go to the event log.
  *
  * Readline's callbacks take no user argument, so the one piece of global
  * state in tui/ is `rl_app`, the struct app they work on.
@@ -96,10 +96,10 @@ complete_cb(const char *text, int start, int end)
 	(void)start;
 	(void)end;
 	rl_attempted_completion_over = 1;	/* never complete file names */
-	cmd_completions_free(a->compl);
-	a->compl = cmd_complete(&a->ctx, rl_line_buffer, (size_t)rl_point);
+	lang_complete_free(a->compl);
+	a->compl = lang_complete(a, rl_line_buffer, (size_t)rl_point);
 	m = rl_completion_matches(text, gen_cb);
-	cmd_completions_free(a->compl);
+	lang_complete_free(a->compl);
 	a->compl = NULL;
 	/* "key=" wants its value right after the '=' */
 	if (m != NULL && m[1] == NULL && *m[0] != '\0' &&
@@ -214,7 +214,7 @@ rl_teardown(struct app *a)
 	if (a->history[0])
 		history_truncate_file(a->history, HISTORY_MAX);
 	clear_history();
-	cmd_completions_free(a->compl);
+	lang_complete_free(a->compl);
 	a->compl = NULL;
 	if (rl_null != NULL)
 		fclose(rl_null);

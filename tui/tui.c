@@ -151,7 +151,6 @@ app_run_line(struct app *a, const char *line)
 {
 	const char *p = line, *w, *arg;
 	size_t n, alen;
-	struct cmd_result res;
 
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -190,13 +189,7 @@ app_run_line(struct app *a, const char *line)
 		app_log(a, LOG_INFO, "refreshing %s", alen ? name : "all");
 		return;
 	}
-	memset(&res, 0, sizeof res);
-	cmd_exec(&a->ctx, p, n, &res);
-	if (res.text != NULL && res.text[0] != '\0')
-		app_log(a, res.ok ? LOG_INFO : LOG_ERR, "%s", res.text);
-	else if (!res.ok)
-		app_log(a, LOG_ERR, "command failed");
-	cmd_result_free(&res);
+	lang_run(a, p, n);
 	/* show the effect at once rather than at the next tick */
 	fleet_refresh_start(a->fleet, (size_t)-1, app_now());
 }
