@@ -190,8 +190,20 @@ app_run_line(struct app *a, const char *line)
 		return;
 	}
 	lang_run(a, p, n);
-	/* show the effect at once rather than at the next tick */
-	fleet_refresh_start(a->fleet, (size_t)-1, app_now());
+	/* show the effect at once rather than at the next tick: refresh the
+	 * instance the command named (its second word), else all */
+	{
+		char name[128];
+		size_t k = 0;
+		long i;
+
+		while (k < alen && arg[k] != ' ' && arg[k] != '\t')
+			k++;
+		snprintf(name, sizeof name, "%.*s", (int)k, arg);
+		i = k > 0 ? fleet_find(a->fleet, name, NULL) : -1;
+		fleet_refresh_start(a->fleet, i >= 0 ? (size_t)i : (size_t)-1,
+		    app_now());
+	}
 }
 
 static void
