@@ -93,7 +93,7 @@ void draw_suggest(const struct app *a, char *buf, size_t len);
 void lang_run(struct app *a, const char *line, size_t n);
 char **lang_complete(struct app *a, const char *line, size_t point);
 void lang_complete_free(char **v);
-const char *const *lang_names(void);
+size_t lang_names(const char **out, size_t max);
 const char *lang_help(const char *name);
 
 /* rl.c */

@@ -450,7 +450,8 @@ draw_help(struct app *a)
 		"Ctrl-L     redraw           quit    on the line",
 		NULL
 	};
-	const char *const *names = lang_names();
+	const char *names[64];
+	size_t nn = lang_names(names, 64), ni;
 	int h, w, y0, x0, y, i;
 
 	w = a->lay.cols - 4 < 76 ? a->lay.cols - 4 : 76;
@@ -467,16 +468,18 @@ draw_help(struct app *a)
 		putf(y++, x0 + 2, w - 4, A_NORMAL, "%s", keys[i]);
 	if (y < y0 + h - 1)
 		putf(y++, x0 + 2, w - 4, A_BOLD, "commands (help CMD for more)");
-	for (i = 0; names && names[i] && y < y0 + h - 1; i++) {
-		const char *hp = lang_help(names[i]);
+	for (ni = 0; ni < nn && y < y0 + h - 1; ni++) {
+		const char *hp = lang_help(names[ni]);
 		int n = 0;
 
 		if (hp == NULL)
 			hp = "";
 		while (hp[n] && hp[n] != '\n')
 			n++;
-		putf(y++, x0 + 2, w - 4, A_NORMAL, "%-10s %.*s", names[i], n,
-		    hp);
+		if (n == 0)
+			putf(y++, x0 + 2, w - 4, A_NORMAL, "%s", names[ni]);
+		else
+			putf(y++, x0 + 2, w - 4, A_NORMAL, "%.*s", n, hp);
 	}
 }
 
