@@ -121,7 +121,7 @@ draw_layout(struct app *a)
 	l->rows = LINES;
 	l->cols = COLS;
 	l->name_w = nm < 6 ? 6 : nm > 16 ? 16 : nm;
-	l->proto_w = 9;
+	l->proto_w = 10;	/* "qmp 7.2.22" */
 	l->conn_w = 11;
 	l->cell_w = 3;
 #define NEED (l->name_w + l->proto_w + l->conn_w + \

@@ -201,8 +201,11 @@ rl_setup(struct app *a, struct err *e)
 	history_path(a);
 	using_history();
 	stifle_history(HISTORY_MAX);
-	if (a->history[0])
-		read_history(a->history);	/* a missing file is fine */
+	/* a missing file is fine: create it, since append_history() only
+	 * appends to an existing one */
+	if (a->history[0] && read_history(a->history) != 0 &&
+	    write_history(a->history) != 0)
+		a->history[0] = '\0';
 	rl_callback_handler_install(PROMPT, line_cb);
 	return 0;
 }
