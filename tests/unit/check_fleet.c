@@ -14,7 +14,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -428,6 +430,44 @@ START_TEST(unplug_completed_by_refresh)
 }
 END_TEST
 
+/* A runtime file that does not parse: the bus is still shown (against
+ * the default runtime), rt_error says why, and the file is not touched. */
+START_TEST(corrupt_runtime_is_reported_not_touched)
+{
+	const char *junk = "{\"format\": 1, \"instance\": ";
+	struct fleet f;
+	struct err e;
+	char *now;
+	FILE *fp;
+	char buf[256];
+	size_t n;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	ck_assert_int_eq(mkdir(qpath("rt2"), 0700), 0);
+	fp = fopen(qpath("rt2/q.json"), "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(junk, fp);
+	fclose(fp);
+	fleet_init(&f, qpath("rt2"));
+	ck_assert_int_eq(fleet_add(&f, "q", qpath("qmp.sock"), &e), 0);
+	ck_assert_str_ne(f.inst[0].rt_error, "");
+	fleet_refresh_start(&f, 0, now_s());
+	fleet_refresh_wait(&f, 0);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
+	ck_assert_ptr_nonnull(strstr(f.inst[0].rt_error, "does not parse"));
+	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_FOREIGN);
+	ck_assert_int_eq(f.inst[0].slots[3].state, SLOT_RESERVED);
+	fp = fopen(qpath("rt2/q.json"), "r");
+	ck_assert_ptr_nonnull(fp);
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	now = buf;
+	ck_assert_str_eq(now, junk);
+	fleet_free(&f);
+}
+END_TEST
+
 /* A refresh never holds the monitor: right after it, another client gets
  * the banner at once. */
 START_TEST(refresh_releases_the_socket)
@@ -453,6 +493,78 @@ START_TEST(refresh_releases_the_socket)
 	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_FOREIGN);
 	ck_assert_ptr_nonnull(strstr(hmp("info version"), "7."));
 	fleet_free(&f);
+}
+END_TEST
+
+/* A fake monitor in a child process: listens on path, and to each client
+ * writes `greeting`, then keeps the connection open without answering
+ * (until killed). */
+static pid_t
+fake_monitor(const char *path, const char *greeting)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (;;) {	/* accepted sockets stay open, silent */
+			int cf = accept(fd, NULL, NULL);
+			ssize_t w;
+
+			if (cf < 0)
+				_exit(1);
+			w = write(cf, greeting, strlen(greeting));
+			(void)w;
+		}
+	}
+	close(fd);
+	return pid;
+}
+
+/* A peer that is no monitor -> error; one that greets and then never
+ * answers -> error at its query deadline, not a hang. */
+START_TEST(garbage_and_silent_peers)
+{
+	char *d = tu_tmpdir(), p1[4096], p2[4096];
+	struct fleet f;
+	struct err e;
+	pid_t a, b;
+	int st;
+
+	snprintf(p1, sizeof p1, "%s/garbage.sock", d);
+	snprintf(p2, sizeof p2, "%s/silent.sock", d);
+	a = fake_monitor(p1, "HTTP/1.1 400 Bad Request\r\n\r\n");
+	b = fake_monitor(p2, "QEMU 7.2.22 monitor - type 'help' for more "
+	    "information\r\n(qemu) ");
+	fleet_init(&f, d);
+	f.op_timeout_ms = 300;
+	ck_assert_int_eq(fleet_add(&f, "garbage", p1, &e), 0);
+	ck_assert_int_eq(fleet_add(&f, "silent", p2, &e), 1);
+	fleet_refresh_start(&f, (size_t)-1, now_s());
+	fleet_refresh_wait(&f, (size_t)-1);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, &st, 0);
+	waitpid(b, &st, 0);
+	ck_assert_int_eq(f.inst[0].conn, INST_ERROR);
+	ck_assert_str_ne(f.inst[0].error, "");
+	ck_assert_int_eq(f.inst[1].conn, INST_ERROR);
+	ck_assert_str_ne(f.inst[1].error, "");
+	ck_assert_str_eq(f.inst[1].protocol, "");	/* never got a view */
+	/* a failed refresh keeps the old (runtime-only) view */
+	ck_assert_int_eq(f.inst[1].slots[0].state, SLOT_RESERVED);
+	ck_assert(f.inst[1].last_refresh > 0);
+	fleet_free(&f);
+	tu_rmrf(d);
+	free(d);
 }
 END_TEST
 
@@ -485,6 +597,8 @@ fleet_suite(void)
 	s = suite_create("fleet");
 	tc = tcase_create("fleet");
 	tcase_add_test(tc, add_refuses_bad_input);
+	tcase_add_test(tc, garbage_and_silent_peers);
+	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	/* One QEMU per test case, started and killed by the runner itself
 	 * (unchecked fixtures), so a failing test cannot leak it. */
@@ -492,6 +606,7 @@ fleet_suite(void)
 	tcase_add_unchecked_fixture(tq, qemu_start, qemu_stop);
 	tcase_add_test(tq, refresh_mixed_fleet);
 	tcase_add_test(tq, refresh_releases_the_socket);
+	tcase_add_test(tq, corrupt_runtime_is_reported_not_touched);
 	tcase_set_timeout(tq, 60);
 	suite_add_tcase(s, tq);
 	tq = tcase_create("fleet-unplug");
