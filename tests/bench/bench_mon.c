@@ -1,0 +1,300 @@
+/* bench_mon.c - the monitor client: ns to parse the 34-function full-bus
+ * `info pci` (and a query-pci reply), and one --probe-style round trip
+ * (connect, version + PCI, disconnect) against a real paused QEMU it
+ * starts, beside a plain blocking-socket client sending the same bytes,
+ * printed as a ratio.  Figures only; nothing is asserted.
+ */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "hmp.h"
+#include "mon.h"
+#include "qmp.h"
+
+static char *
+slurp(const char *rel, size_t *n)
+{
+	char path[PATH_MAX];
+	const char *top = getenv("SLOTSCOPE_SRCDIR");
+	FILE *f;
+	char *b;
+	long l;
+
+	snprintf(path, sizeof path, "%s/tests/fixtures/%s", top ? top : ".",
+	    rel);
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	l = ftell(f);
+	rewind(f);
+	b = malloc((size_t)l + 1);
+	if (b == NULL || fread(b, 1, (size_t)l, f) != (size_t)l) {
+		fclose(f);
+		free(b);
+		return NULL;
+	}
+	fclose(f);
+	*n = (size_t)l;
+	return b;
+}
+
+static void
+bench_parsers(void)
+{
+	size_t n, cn, i;
+	char *raw = slurp("hmp/info-pci-full.raw", &n), *clean, *q;
+	struct pci_info pi;
+	struct err e;
+	double t0, t1;
+	const int N = 20000;
+	char detail[96];
+
+	if (raw == NULL) {
+		printf("bench mon parsers: fixtures not found (set "
+		    "SLOTSCOPE_SRCDIR)\n");
+		return;
+	}
+	clean = malloc(n + 1);
+	cn = hmp_reply_clean(raw, n, clean);
+	pci_info_init(&pi);
+	t0 = bench_now();
+	for (i = 0; i < (size_t)N; i++) {
+		pci_info_clear(&pi);
+		hmp_parse_info_pci(clean, cn, &pi, &e);
+	}
+	t1 = bench_now();
+	snprintf(detail, sizeof detail, "%zu functions, %zu bytes of text",
+	    pi.n, cn);
+	bench_report("hmp parse info pci, full bus", (t1 - t0) / N, "ns/op",
+	    detail);
+	t0 = bench_now();
+	for (i = 0; i < (size_t)N; i++) {
+		pci_info_clear(&pi);
+		cn = hmp_reply_clean(raw, n, clean);
+		hmp_parse_info_pci(clean, cn, &pi, &e);
+	}
+	t1 = bench_now();
+	bench_report("hmp frame+clean+parse, full bus", (t1 - t0) / N,
+	    "ns/op", "raw reply incl. echo and prompt");
+	free(raw);
+	free(clean);
+	if ((q = slurp("qmp/query-pci-after-add.json", &n)) != NULL) {
+		t0 = bench_now();
+		for (i = 0; i < (size_t)N; i++) {
+			struct qmp_msg m;
+
+			pci_info_clear(&pi);
+			if (qmp_msg_parse(q, n, &m, &e) == 0) {
+				qmp_parse_pci(m.ret, &pi, &e);
+				qmp_msg_free(&m);
+			}
+		}
+		t1 = bench_now();
+		snprintf(detail, sizeof detail, "jansson, %zu functions, %zu "
+		    "bytes", pi.n, n);
+		bench_report("qmp parse query-pci", (t1 - t0) / N, "ns/op",
+		    detail);
+		free(q);
+	}
+	pci_info_free(&pi);
+}
+
+/* --- round trips ------------------------------------------------------ */
+
+static int
+plain_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read until buf ends with end (and holds at least one "\n" when nl). */
+static int
+read_until(int fd, char *buf, size_t cap, size_t *len, const char *end)
+{
+	size_t el = strlen(end);
+
+	*len = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + *len, cap - *len);
+
+		if (r <= 0)
+			return -1;
+		*len += (size_t)r;
+		if (*len >= el && memcmp(buf + *len - el, end, el) == 0 &&
+		    memchr(buf, '\n', *len) != NULL)
+			return 0;
+		if (*len == cap)
+			return -1;
+	}
+}
+
+static int
+plain_hmp(const char *path, char *buf, size_t cap)
+{
+	size_t n;
+	int fd = plain_connect(path), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (read_until(fd, buf, cap, &n, "(qemu) ") == 0 &&
+	    write(fd, "info version\n", 13) == 13 &&
+	    read_until(fd, buf, cap, &n, "\r\n(qemu) ") == 0 &&
+	    write(fd, "info pci\n", 9) == 9 &&
+	    read_until(fd, buf, cap, &n, "\r\n(qemu) ") == 0)
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
+static int
+plain_qmp(const char *path, char *buf, size_t cap)
+{
+	static const char *const cmds[] = {
+		"{\"execute\":\"qmp_capabilities\"}\n",
+		"{\"execute\":\"query-version\"}\n",
+		"{\"execute\":\"query-pci\"}\n",
+	};
+	size_t n, i;
+	int fd = plain_connect(path), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (read_until(fd, buf, cap, &n, "\n") < 0)
+		goto out;
+	for (i = 0; i < 3; i++) {
+		size_t l = strlen(cmds[i]);
+
+		if (write(fd, cmds[i], l) != (ssize_t)l ||
+		    read_until(fd, buf, cap, &n, "\n") < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+static int
+mon_trip(const char *ep)
+{
+	struct err e;
+	struct mon *m = mon_new(ep, NULL, &e);
+	int v, q, ok;
+
+	if (m == NULL)
+		return -1;
+	v = mon_add_query_version(m, &e);
+	q = mon_add_query_pci(m, &e);
+	ok = mon_run(m, &e) == 0 && mon_result(m, v)->ok &&
+	    mon_result(m, q)->ok;
+	mon_free(m);
+	return ok ? 0 : -1;
+}
+
+static int
+cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define TRIPS 300
+
+static double
+median_us(double *t)
+{
+	qsort(t, TRIPS, sizeof *t, cmp_d);
+	return t[TRIPS / 2] / 1e3;
+}
+
+static void
+bench_round_trips(void)
+{
+	char dir[] = "/tmp/slotscope-bench.XXXXXX", cmd[1024], path[256],
+	    ep[300], pidf[256], *buf;
+	const char *socks[] = { "hmp.sock", "qmp.sock" };
+	double tm[TRIPS], tp[TRIPS], mm, mp, t0;
+	FILE *f;
+	long pid = 0;
+	int s, i, fails;
+
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(cmd, sizeof cmd, "qemu-system-x86_64 -machine pc,accel=tcg "
+	    "-S -display none -m 128 -monitor unix:%s/hmp.sock,server,nowait "
+	    "-qmp unix:%s/qmp.sock,server,nowait -pidfile %s/qemu.pid "
+	    "-daemonize >/dev/null 2>&1", dir, dir, dir);
+	if (system(cmd) != 0) {
+		printf("bench mon round trip: skipped (qemu-system-x86_64 did "
+		    "not start)\n");
+		rmdir(dir);
+		return;
+	}
+	buf = malloc(1 << 20);
+	for (s = 0; s < 2 && buf != NULL; s++) {
+		snprintf(path, sizeof path, "%s/%s", dir, socks[s]);
+		snprintf(ep, sizeof ep, "unix:%s", path);
+		fails = 0;
+		for (i = 0; i < TRIPS; i++) {
+			/* alternate, so both see the same machine state */
+			t0 = bench_now();
+			fails += mon_trip(ep) < 0;
+			tm[i] = bench_now() - t0;
+			t0 = bench_now();
+			fails += (s == 0 ? plain_hmp(path, buf, 1 << 20) :
+			    plain_qmp(path, buf, 1 << 20)) < 0;
+			tp[i] = bench_now() - t0;
+		}
+		mm = median_us(tm);
+		mp = median_us(tp);
+		snprintf(cmd, sizeof cmd, "median of %d, connect + version + "
+		    "pci + close%s", TRIPS, fails ? ", SOME FAILED" : "");
+		bench_report(s == 0 ? "mon probe round trip HMP" :
+		    "mon probe round trip QMP", mm, "us", cmd);
+		bench_report(s == 0 ? "plain-socket round trip HMP" :
+		    "plain-socket round trip QMP", mp, "us", "blocking "
+		    "read/write, same bytes");
+		bench_report(s == 0 ? "mon / plain ratio HMP" :
+		    "mon / plain ratio QMP", mm / mp, "x", NULL);
+	}
+	free(buf);
+	snprintf(pidf, sizeof pidf, "%s/qemu.pid", dir);
+	if ((f = fopen(pidf, "r")) != NULL) {
+		if (fscanf(f, "%ld", &pid) == 1 && pid > 1) {
+			kill((pid_t)pid, SIGTERM);
+			for (i = 0; i < 200 && kill((pid_t)pid, 0) == 0; i++)
+				usleep(10000);
+		}
+		fclose(f);
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+int
+main(void)
+{
+	bench_parsers();
+	bench_round_trips();
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* fuzz_qmp.c - libFuzzer target: QMP line splitting, message
+ * classification (greeting / reply / error / event), query-pci and
+ * query-version parsing and DEVICE_DELETED matching on any bytes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qmp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+one(const char *line, size_t len)
+{
+	struct qmp_msg m;
+	struct pci_info pi;
+	struct qemu_version v;
+	struct err e;
+	size_t i;
+
+	if (qmp_msg_parse(line, len, &m, &e) < 0) {
+		if (m.root != NULL)
+			abort();
+		return;
+	}
+	switch (m.kind) {
+	case QMP_MSG_GREETING:
+		(void)qmp_greeting_version(m.root, &v, &e);
+		break;
+	case QMP_MSG_RETURN:
+		pci_info_init(&pi);
+		if (qmp_parse_pci(m.ret, &pi, &e) == 0)
+			for (i = 0; i < pi.n; i++)
+				if (pi.fn[i].slot < 0 || pi.fn[i].slot > 31 ||
+				    pi.fn[i].vendor > 0xffff)
+					abort();
+		pci_info_free(&pi);
+		(void)qmp_parse_version(m.ret, &v, &e);
+		break;
+	case QMP_MSG_ERROR:
+		if (m.err_desc == NULL || m.err_kind == MONERR_NONE)
+			abort();
+		break;
+	case QMP_MSG_EVENT:
+		(void)qmp_is_device_deleted(m.root, "nic-6f1a2b3c-pci-5");
+		break;
+	}
+	qmp_msg_free(&m);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data;
+	size_t left = size, len;
+
+	while ((len = qmp_line_len(p, left)) > 0) {
+		one(p, len);
+		p += len;
+		left -= len;
+	}
+	if (left > 0)
+		one(p, left);
+	return 0;
+}
