@@ -201,6 +201,8 @@ run_tui(const struct opts *o)
 		return EXIT_USAGE;
 	}
 	fleet_init(&f, s.runtime_dir);
+	/* refreshes that complete an unplug log it there too */
+	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
 	if (s.cfg.monitor_timeout_ms > 0)
 		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
 	for (i = 0; i < s.list.n; i++)
