@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "audit.h"
 #include "cmd.h"
 #include "devid.h"
+#include "hotplug.h"
 #include "slotmap.h"
 #include "state.h"
 #include "store.h"
@@ -346,19 +348,58 @@ audit(struct cmd_ctx *c, const char *inst, const char *what,
 		sb_add(b, " (audit log not written: %s)", e.msg);
 }
 
-/* inst_conn_name() lives in fleet.c; the command language only reads the
- * fleet's fields, so it keeps its own copy of the names. */
-static const char *
-conn_text(enum inst_conn cn)
+static double
+now_s(void)
 {
-	switch (cn) {
-	case INST_NEW: return "new";
-	case INST_OK: return "ok";
-	case INST_BUSY: return "busy";
-	case INST_UNREACHABLE: return "unreachable";
-	case INST_ERROR: return "error";
-	}
-	return "?";
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* Refresh instance i now and wait for it (i == (size_t)-1: all). */
+static void
+refresh_now(struct cmd_ctx *c, size_t i)
+{
+	fleet_refresh_start(c->fleet, i, now_s());
+	fleet_refresh_wait(c->fleet, i);
+}
+
+/* A command needs instance i's live bus: see it once if it never was
+ * (batch mode); a refresh under way (the TUI) is run to its end so that
+ * it does not hold the monitor socket while we use it. */
+static void
+ensure_seen(struct cmd_ctx *c, size_t i)
+{
+	struct instance *in = &c->fleet->inst[i];
+
+	if (in->refreshing)
+		fleet_refresh_wait(c->fleet, i);
+	else if (in->last_refresh == 0)
+		refresh_now(c, i);
+}
+
+static void
+target(struct cmd_ctx *c, size_t i, struct hotplug_target *t)
+{
+	memset(t, 0, sizeof *t);
+	t->inst = c->fleet->inst[i].name;
+	t->endpoint = c->fleet->inst[i].endpoint;
+	t->runtime_dir = c->fleet->runtime_dir;
+	if (c->fleet->monitor_timeout_ms > HOTPLUG_GREET_MS)
+		t->greet_ms = c->fleet->monitor_timeout_ms;
+}
+
+/* "hotplug nic mac=..." from words k.. for the audit log */
+static void
+join(struct words *ws, size_t from, char *out, size_t sz)
+{
+	size_t k, n = 0;
+
+	out[0] = '\0';
+	for (k = from; k < ws->n && n < sz; k++)
+		n += (size_t)snprintf(out + n, sz - n, "%s%s", k > from ? " " :
+		    "", ws->w[k]);
 }
 
 /* "7.2.22" or "" */
@@ -387,6 +428,8 @@ run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		json_decref(arr);
 		return usage(r, s);
 	}
+	for (i = 0; c->fleet != NULL && i < c->fleet->n; i++)
+		ensure_seen(c, i);
 	if (c->fleet == NULL || c->fleet->n == 0)
 		sb_add(&b, "no instances (give NAME=ENDPOINT, --monitor-dir "
 		    "or a config file)\n");
@@ -406,7 +449,7 @@ run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 			cnt[v[k].state]++;
 		qemu_text(in, q, sizeof q);
 		sb_add(&b, "%-16s %-12s %-4s %-8s free %2d  used %2d  "
-		    "reserved %2d", in->name, conn_text(in->conn),
+		    "reserved %2d", in->name, inst_conn_name(in->conn),
 		    in->protocol[0] ? in->protocol : "-", q[0] ? q : "-",
 		    cnt[SLOT_FREE], cnt[SLOT_USED] + cnt[SLOT_FOREIGN] +
 		    cnt[SLOT_BUILTIN], cnt[SLOT_RESERVED]);
@@ -422,7 +465,7 @@ run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 			    json_integer(cnt[k]));
 		o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o}",
 		    "name", in->name, "endpoint", in->endpoint,
-		    "conn", conn_text(in->conn),
+		    "conn", inst_conn_name(in->conn),
 		    "protocol", in->protocol[0] ? in->protocol : NULL,
 		    "qemu", q[0] ? q : NULL,
 		    "error", in->error[0] ? in->error : (rtok ? NULL : e.msg),
@@ -468,7 +511,7 @@ show_json(const struct instance *in, const struct slot_view *v)
 	    "instance", in->name,
 	    "protocol", in->protocol[0] ? in->protocol : NULL,
 	    "qemu", q[0] ? q : NULL,
-	    "conn", conn_text(in->conn),
+	    "conn", inst_conn_name(in->conn),
 	    "error", in->error[0] ? in->error : NULL,
 	    "slots", slots);
 }
@@ -508,6 +551,7 @@ run_show(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		return usage(r, s);
 	if ((i = find_inst(c, s, name, r)) < 0)
 		return -1;
+	ensure_seen(c, (size_t)i);
 	in = &c->fleet->inst[i];
 	if (load_rt(c, (size_t)i, &rt, &e) < 0) {
 		store_rt_free(&rt);
@@ -530,7 +574,7 @@ run_show(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		return succeed(r, &b, j);
 	}
 	qemu_text(in, q, sizeof q);
-	sb_add(&b, "%s  %s  %s  QEMU %s", in->name, conn_text(in->conn),
+	sb_add(&b, "%s  %s  %s  QEMU %s", in->name, inst_conn_name(in->conn),
 	    in->protocol[0] ? in->protocol : "-", q[0] ? q : "?");
 	if (in->error[0])
 		sb_add(&b, "  (%s)", in->error);
@@ -587,6 +631,7 @@ run_resfree(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		return -1;
 	if (parse_slot(s, slotw, &slot, r) < 0)
 		return -1;
+	ensure_seen(c, (size_t)i);
 	if (!have_rtdir(c))
 		return fail(r, "%s: no runtime dir: give --runtime-dir",
 		    s->name);
@@ -630,6 +675,7 @@ run_next(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		return usage(r, s);
 	if ((i = find_inst(c, s, ws->w[1], r)) < 0)
 		return -1;
+	ensure_seen(c, (size_t)i);
 	if (load_rt(c, (size_t)i, &rt, &e) < 0) {
 		store_rt_free(&rt);
 		return fail(r, "next: %s", e.msg);
@@ -688,6 +734,229 @@ run_parse_id(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 	    ws->w[1], "type", d.type, "uuid8", d.uuid8, "slot", d.slot));
 }
 
+/* ---- hotplug, unplug, refresh, version --------------------------------- */
+
+static json_t *
+dev_json(const char *inst, const struct store_dev *d, const char *state)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s?, "
+	    "s:{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}}",
+	    "instance", inst, "id", d->id, "type", d->type, "uuid", d->uuid,
+	    "slot", d->slot, "state", state, "driver", d->driver,
+	    "mac", d->mac[0] ? d->mac : NULL,
+	    "backend", "kind", store_backend_kind_name(d->backend.kind),
+	    "netdev", d->backend.netdev[0] ? d->backend.netdev : NULL,
+	    "tap", d->backend.tap[0] ? d->backend.tap : NULL,
+	    "path", d->backend.path[0] ? d->backend.path : NULL,
+	    "format", d->backend.format[0] ? d->backend.format : NULL,
+	    "drive", d->backend.drive[0] ? d->backend.drive : NULL);
+}
+
+static int
+run_hotplug(struct cmd_ctx *c, const struct spec *s, struct words *ws,
+    struct cmd_result *r)
+{
+	struct hotplug_req req;
+	struct hotplug_target t;
+	struct store_dev d;
+	enum hotplug_type type;
+	struct sbuf b = { 0 };
+	struct err e;
+	char what[1024];
+	size_t k;
+	long i;
+
+	if (ws->n < 3)
+		return usage(r, s);
+	if ((i = find_inst(c, s, ws->w[1], r)) < 0)
+		return -1;
+	if (hotplug_parse_type(ws->w[2], &type, &e) < 0)
+		return fail(r, "hotplug: %s", e.msg);
+	hotplug_req_init(&req, type);
+	for (k = 3; k < ws->n; k++)
+		if (hotplug_req_set(&req, ws->w[k], &e) < 0)
+			return fail(r, "hotplug: %s", e.msg);
+	if (hotplug_req_check(&req, &e) < 0)
+		return fail(r, "hotplug: %s", e.msg);
+	if (!have_rtdir(c))
+		return fail(r, "hotplug: no runtime dir: give --runtime-dir");
+	ensure_seen(c, (size_t)i);
+	target(c, (size_t)i, &t);
+	join(ws, 0, what, sizeof what);
+	if (hotplug_add(&t, &req, &d, &e) < 0) {
+		audit(c, ws->w[1], what, e.msg, NULL);
+		return fail(r, "hotplug: %s", e.msg);
+	}
+	refresh_now(c, (size_t)i);
+	sb_add(&b, "%s: %s plugged in slot %d", ws->w[1], d.id, d.slot);
+	if (d.backend.netdev[0])
+		sb_add(&b, " (netdev %s, mac %s)", d.backend.netdev, d.mac);
+	else if (d.backend.drive[0])
+		sb_add(&b, " (drive %s, %s %s)", d.backend.drive,
+		    d.backend.format, d.backend.path);
+	{
+		char res[200];
+
+		snprintf(res, sizeof res, "ok %s", d.id);
+		audit(c, ws->w[1], what, res, &b);
+	}
+	return succeed(r, &b, dev_json(ws->w[1], &d, "plugged"));
+}
+
+static int
+run_unplug(struct cmd_ctx *c, const struct spec *s, struct words *ws,
+    struct cmd_result *r)
+{
+	struct hotplug_target t;
+	struct store_dev d;
+	struct sbuf b = { 0 };
+	struct err e;
+	char what[1024], res[200];
+	long i;
+	int rc;
+
+	if (ws->n != 3)
+		return usage(r, s);
+	if ((i = find_inst(c, s, ws->w[1], r)) < 0)
+		return -1;
+	if (!have_rtdir(c))
+		return fail(r, "unplug: no runtime dir: give --runtime-dir");
+	/* refuse what names no recorded device before anything is sent or
+	 * logged (hotplug_del checks again under the lock) */
+	{
+		struct store_rt rt;
+		const char *w = ws->w[2];
+		int slot = -1, found;
+
+		if (w[0] != '\0' && strspn(w, "0123456789") == strlen(w)) {
+			if (parse_slot(s, w, &slot, r) < 0)
+				return -1;
+		} else if (devid_check_qemu_id(w, strlen(w), &e) < 0)
+			return fail(r, "unplug: %s", e.msg);
+		if (load_rt(c, (size_t)i, &rt, &e) < 0) {
+			store_rt_free(&rt);
+			return fail(r, "unplug: %s", e.msg);
+		}
+		found = isdigit((unsigned char)w[0]) ?
+		    store_find_slot(&rt, slot) != NULL :
+		    store_find_id(&rt, w) != NULL;
+		store_rt_free(&rt);
+		if (!found)
+			return fail(r, isdigit((unsigned char)w[0]) ?
+			    "unplug: slot %s holds no device slotscope placed "
+			    "(see show)" : "unplug: no device %s in the runtime "
+			    "file (see show)", w);
+	}
+	ensure_seen(c, (size_t)i);
+	target(c, (size_t)i, &t);
+	join(ws, 0, what, sizeof what);
+	rc = hotplug_del(&t, ws->w[2], c->unplug_wait_ms > 0 ?
+	    c->unplug_wait_ms : 0, &d, &e);
+	if (rc < 0) {
+		audit(c, ws->w[1], what, e.msg, NULL);
+		return fail(r, "unplug: %s", e.msg);
+	}
+	refresh_now(c, (size_t)i);
+	if (rc == HOTPLUG_DELETED) {
+		sb_add(&b, "%s: %s unplugged, slot %d is free again", ws->w[1],
+		    d.id, d.slot);
+		snprintf(res, sizeof res, "ok %s deleted", d.id);
+	} else {
+		sb_add(&b, "%s: unplug of %s requested; the guest has not "
+		    "confirmed it yet, so slot %d stays unplugging until a "
+		    "refresh sees it gone", ws->w[1], d.id, d.slot);
+		snprintf(res, sizeof res, "ok %s pending", d.id);
+	}
+	audit(c, ws->w[1], what, res, &b);
+	{
+		json_t *j = dev_json(ws->w[1], &d, rc == HOTPLUG_DELETED ?
+		    "deleted" : "unplugging");
+
+		if (j != NULL)
+			json_object_set_new(j, "confirmed",
+			    json_boolean(rc == HOTPLUG_DELETED));
+		return succeed(r, &b, j);
+	}
+}
+
+static int
+run_refresh(struct cmd_ctx *c, const struct spec *s, struct words *ws,
+    struct cmd_result *r)
+{
+	struct sbuf b = { 0 }, bad = { 0 };
+	json_t *arr;
+	size_t k, from = 0, to;
+	long i;
+	int nbad = 0;
+
+	if (ws->n > 2)
+		return usage(r, s);
+	if (c->fleet == NULL || c->fleet->n == 0)
+		return fail(r, "refresh: no instances");
+	to = c->fleet->n;
+	if (ws->n == 2) {
+		if ((i = find_inst(c, s, ws->w[1], r)) < 0)
+			return -1;
+		from = (size_t)i;
+		to = from + 1;
+		refresh_now(c, from);
+	} else
+		refresh_now(c, (size_t)-1);
+	arr = json_array();
+	for (k = from; k < to; k++) {
+		const struct instance *in = &c->fleet->inst[k];
+
+		sb_add(&b, "%s: %s%s%s\n", in->name, inst_conn_name(in->conn),
+		    in->error[0] ? ": " : "", in->error);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s?}",
+		    "name", in->name, "conn", inst_conn_name(in->conn),
+		    "error", in->error[0] ? in->error : NULL));
+		if (in->conn != INST_OK) {
+			sb_add(&bad, "%s%s: %s%s%s", nbad ? "; " : "",
+			    in->name, inst_conn_name(in->conn),
+			    in->error[0] ? ": " : "", in->error);
+			nbad++;
+		}
+	}
+	if (nbad > 0) {
+		json_decref(arr);
+		free(b.p);
+		fail(r, "refresh: %s", bad.p ? bad.p : "failed");
+		free(bad.p);
+		return -1;
+	}
+	return succeed(r, &b, json_pack("{s:o}", "instances", arr));
+}
+
+static int
+run_version(struct cmd_ctx *c, const struct spec *s, struct words *ws,
+    struct cmd_result *r)
+{
+	const struct instance *in;
+	struct sbuf b = { 0 };
+	char q[32];
+	long i;
+
+	if (ws->n != 2)
+		return usage(r, s);
+	if ((i = find_inst(c, s, ws->w[1], r)) < 0)
+		return -1;
+	refresh_now(c, (size_t)i);
+	in = &c->fleet->inst[i];
+	if (in->conn != INST_OK)
+		return fail(r, "version: %s: %s%s%s", in->name,
+		    inst_conn_name(in->conn), in->error[0] ? ": " : "",
+		    in->error);
+	qemu_text(in, q, sizeof q);
+	sb_add(&b, "%s: QEMU %s%s%s over %s", in->name, q,
+	    in->version.package[0] ? " " : "", in->version.package,
+	    in->protocol);
+	return succeed(r, &b, json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, "
+	    "s:i}", "instance", in->name, "protocol", in->protocol, "qemu", q,
+	    "package", in->version.package, "major", in->version.major,
+	    "minor", in->version.minor, "micro", in->version.micro));
+}
+
 /* ---- help -------------------------------------------------------------- */
 
 static int
@@ -723,6 +992,26 @@ static const struct spec specs[] = {
 	{ "parse-id", "parse-id ID",
 	  "parse-id ID: split a device id into type, uuid block and slot.",
 	  run_parse_id },
+	{ "hotplug", "hotplug INST nic|disk [KEY=VALUE ...]",
+	  "hotplug INST nic [backend=user|tap:IFNAME] [mac=MAC] "
+	  "[model=virtio-net-pci] [uuid=UUID] [slot=N], or hotplug INST disk "
+	  "path=FILE [format=raw|qcow2] [uuid=UUID] [slot=N]: add the backend "
+	  "and the device at the first free slot (or N), confirm it on the "
+	  "bus, then record it; any failure is rolled back.",
+	  run_hotplug },
+	{ "unplug", "unplug INST ID|SLOT",
+	  "unplug INST ID|SLOT: device_del, then wait for QEMU's confirmation; "
+	  "confirmed: the backend is removed and the slot freed; otherwise the "
+	  "device stays unplugging (its slot and id stay taken) until a "
+	  "refresh sees it gone.",
+	  run_unplug },
+	{ "refresh", "refresh [INST]",
+	  "refresh [INST]: read the live bus of one or every instance now.",
+	  run_refresh },
+	{ "version", "version INST",
+	  "version INST: the QEMU version and monitor protocol of an "
+	  "instance.",
+	  run_version },
 	{ "help", "help [CMD]",
 	  "help [CMD]: the commands, or what one command does.",
 	  run_help },
@@ -730,8 +1019,8 @@ static const struct spec specs[] = {
 #define NSPECS (sizeof specs / sizeof specs[0])
 
 static const char *const names[NSPECS + 1] = {
-	"list", "show", "reserve", "free", "next", "id", "parse-id", "help",
-	NULL,
+	"list", "show", "reserve", "free", "next", "id", "parse-id",
+	"hotplug", "unplug", "refresh", "version", "help", NULL,
 };
 
 const char *const *
@@ -905,6 +1194,68 @@ want_reserved(const struct slot_view *v)
 	return v->reserved;
 }
 
+/* hotplug's KEY= words, and values for the keys that have a fixed set. */
+static void
+cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
+    const char *type)
+{
+	static const char *const nic[] = { "backend=", "mac=", "model=",
+	    "uuid=", "slot=", "backend=user", "backend=tap:",
+	    "model=virtio-net-pci", "model=e1000", "model=rtl8139", NULL };
+	static const char *const disk[] = { "path=", "format=", "uuid=",
+	    "slot=", "format=raw", "format=qcow2", NULL };
+	const char *const *k = strcmp(type, "disk") == 0 ? disk :
+	    strcmp(type, "nic") == 0 ? nic : NULL;
+	size_t i;
+
+	if (k == NULL)
+		return;
+	/* values only once the key is typed */
+	for (i = 0; k[i] != NULL; i++) {
+		const char *eq = strchr(k[i], '=');
+
+		if (eq[1] != '\0' && strchr(cs->prefix, '=') == NULL)
+			continue;
+		cand(cs, k[i]);
+	}
+	if (strncmp(cs->prefix, "slot=", 5) == 0) {
+		struct cands sub = { 0 };
+		size_t n;
+
+		sub.prefix = cs->prefix + 5;
+		cand_slots(c, &sub, inst, want_reservable);
+		for (n = 0; n < sub.n; n++) {
+			char w[32];
+
+			snprintf(w, sizeof w, "slot=%s", sub.v[n]);
+			cand(cs, w);
+		}
+		cmd_completions_free(sub.v);
+	}
+}
+
+/* unplug's ID|SLOT: the runtime file's devices. */
+static void
+cand_devs(struct cmd_ctx *c, struct cands *cs, const char *name)
+{
+	struct store_rt rt;
+	struct err e;
+	char num[16];
+	size_t i, k;
+
+	for (i = 0; c->fleet != NULL && i < c->fleet->n; i++) {
+		if (strcmp(c->fleet->inst[i].name, name) != 0)
+			continue;
+		load_rt(c, i, &rt, &e);
+		for (k = 0; k < rt.ndev; k++) {
+			cand(cs, rt.dev[k].id);
+			snprintf(num, sizeof num, "%d", rt.dev[k].slot);
+			cand(cs, num);
+		}
+		store_rt_free(&rt);
+	}
+}
+
 void
 cmd_completions_free(char **v)
 {
@@ -972,6 +1323,23 @@ cmd_complete(struct cmd_ctx *c, const char *line, size_t point)
 			cand(&cs, "nic");
 			cand(&cs, "disk");
 		}
+	} else if (strcmp(cmd, "refresh") == 0 ||
+	    strcmp(cmd, "version") == 0) {
+		if (idx == 1)
+			cand_insts(c, &cs);
+	} else if (strcmp(cmd, "hotplug") == 0) {
+		if (idx == 1)
+			cand_insts(c, &cs);
+		else if (idx == 2) {
+			cand(&cs, "nic");
+			cand(&cs, "disk");
+		} else
+			cand_keys(c, &cs, ws.w[1], ws.w[2]);
+	} else if (strcmp(cmd, "unplug") == 0) {
+		if (idx == 1)
+			cand_insts(c, &cs);
+		else if (idx == 2)
+			cand_devs(c, &cs, ws.w[1]);
 	}
 	words_free(&ws);
 	return cs.v;

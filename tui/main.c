@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "batch.h"
 #include "fleet.h"
 #include "instsrc.h"
 #include "probe.h"
@@ -30,6 +31,11 @@ struct opts {
 	double interval;		/* 0 = not given */
 	char **args;			/* NAME=ENDPOINT ... */
 	int nargs;
+	/* batch mode (tui/batch.c) */
+	const char *cmds[BATCH_MAX_CMDS];	/* -c COMMAND ... */
+	int ncmds;
+	int json;			/* --json */
+	int unplug_wait_ms;		/* --unplug-wait MS, -1 = default */
 };
 
 static void
@@ -45,6 +51,11 @@ usage(FILE *out)
 	    "  --runtime-dir DIR    where instances' runtime files live\n"
 	    "  --audit-log FILE     where changes are logged\n"
 	    "  --interval SEC       seconds between refreshes (default 2)\n"
+	    "  -c COMMAND           run a command and exit (repeatable; "
+	    "batch mode)\n"
+	    "  --json               batch mode: print JSON values\n"
+	    "  --unplug-wait MS     batch mode: wait for unplugs (default "
+	    "10000)\n"
 	    "  --version, --help\n");
 }
 
@@ -58,6 +69,8 @@ parse_opts(int argc, char **argv, struct opts *o, int *done)
 		{ "runtime-dir", required_argument, NULL, 'R' },
 		{ "audit-log", required_argument, NULL, 'A' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "unplug-wait", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -66,9 +79,30 @@ parse_opts(int argc, char **argv, struct opts *o, int *done)
 	int c;
 
 	memset(o, 0, sizeof *o);
+	o->unplug_wait_ms = -1;
 	*done = 0;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hc:", lo, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			if (o->ncmds == BATCH_MAX_CMDS) {
+				fprintf(stderr, "slotscope: at most %d -c\n",
+				    BATCH_MAX_CMDS);
+				return EXIT_USAGE;
+			}
+			o->cmds[o->ncmds++] = optarg;
+			break;
+		case 'J': o->json = 1; break;
+		case 'U':
+			o->unplug_wait_ms = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' ||
+			    o->unplug_wait_ms < 0 ||
+			    o->unplug_wait_ms > 600000) {
+				fprintf(stderr, "slotscope: --unplug-wait wants "
+				    "milliseconds from 0 to 600000, not \"%s\"\n",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'C': o->config = optarg; break;
 		case 'M':
 			if (o->nmonitor_dir == 8) {
@@ -225,6 +259,40 @@ out:
 	return rc;
 }
 
+/* Batch mode: -c COMMAND ... runs the commands and exits (batch.h). */
+static int
+run_batch(const struct opts *o)
+{
+	struct setup s;
+	struct fleet f;
+	struct err e;
+	int rc;
+
+	if ((o->json || o->unplug_wait_ms >= 0) && o->ncmds == 0) {
+		fprintf(stderr, "slotscope: --json and --unplug-wait go with "
+		    "-c COMMAND\n");
+		return EXIT_USAGE;
+	}
+	if (setup_load(o, &s, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		setup_free(&s);
+		return EXIT_USAGE;
+	}
+	fleet_init(&f, s.runtime_dir);
+	if (s.cfg.monitor_timeout_ms > 0)
+		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
+	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
+	if (fleet_add_list(&f, &s.list, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = EXIT_USAGE;
+	} else
+		rc = batch_run(&f, s.audit_log, o->cmds, o->ncmds, o->json,
+		    o->unplug_wait_ms);
+	fleet_free(&f);
+	setup_free(&s);
+	return rc;
+}
+
 /* slotscope --probe ENDPOINT [--json]: exit 0 ok, 1 monitor failed or
  * busy, 2 bad usage. */
 static int
@@ -295,7 +363,8 @@ main(int argc, char **argv)
 	else {
 		rc = parse_opts(argc, argv, &o, &done);
 		if (rc == 0 && !done)
-			rc = run_tui(&o);
+			rc = o.ncmds > 0 || o.json || o.unplug_wait_ms >= 0 ?
+			    run_batch(&o) : run_tui(&o);
 	}
 	exit(rc);
 }

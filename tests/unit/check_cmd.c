@@ -35,31 +35,34 @@ addfn(struct pci_info *pi, int slot, int func, const char *id)
 	ck_assert_int_eq(pci_info_add(pi, &f, &e), 0);
 }
 
-/* web1: fresh pc + a foreign device in slot 9; db1: fresh pc. */
+/* web1: fresh pc + a foreign device in slot 9; db1: fresh pc.  The live
+ * bus is set by hand and marked as seen, so no monitor is asked. */
 static void
 fx_init(struct fx *x)
 {
+	struct err e;
+	char rt[4200];
 	size_t i;
 
 	memset(x, 0, sizeof *x);
 	x->dir = tu_tmpdir();
-	snprintf(x->f.runtime_dir, sizeof x->f.runtime_dir, "%s/rt", x->dir);
+	snprintf(rt, sizeof rt, "%s/rt", x->dir);
 	snprintf(x->audit, sizeof x->audit, "%s/audit.log", x->dir);
-	x->f.inst = calloc(2, sizeof *x->f.inst);
-	ck_assert_ptr_nonnull(x->f.inst);
-	x->f.n = x->f.cap = 2;
-	snprintf(x->f.inst[0].name, 64, "web1");
-	snprintf(x->f.inst[1].name, 64, "db1");
+	fleet_init(&x->f, rt);
+	ck_assert_int_eq(fleet_add(&x->f, "web1", "unix:/nonexistent/w", &e),
+	    0);
+	ck_assert_int_eq(fleet_add(&x->f, "db1", "unix:/nonexistent/d", &e),
+	    1);
 	for (i = 0; i < 2; i++) {
 		struct instance *in = &x->f.inst[i];
 
-		snprintf(in->endpoint, sizeof in->endpoint, "unix:/nonexistent");
 		snprintf(in->protocol, sizeof in->protocol, "qmp");
 		in->version.major = 7;
 		in->version.minor = 2;
 		in->version.micro = 22;
 		in->conn = INST_OK;
-		pci_info_init(&in->live);
+		in->last_refresh = 1;
+		pci_info_clear(&in->live);
 		addfn(&in->live, 0, 0, "");
 		addfn(&in->live, 1, 0, "");
 		addfn(&in->live, 1, 1, "");
@@ -76,11 +79,7 @@ fx_init(struct fx *x)
 static void
 fx_free(struct fx *x)
 {
-	size_t i;
-
-	for (i = 0; i < x->f.n; i++)
-		pci_info_free(&x->f.inst[i].live);
-	free(x->f.inst);
+	fleet_free(&x->f);
 	tu_rmrf(x->dir);
 	free(x->dir);
 }
@@ -499,11 +498,11 @@ START_TEST(completion)
 
 	fx_init(&x);
 	v = cmd_complete(&x.c, "re", 2);
-	ck_assert(has(v, "reserve"));
-	ck_assert_int_eq(count(v), 1);
+	ck_assert(has(v, "reserve") && has(v, "refresh"));
+	ck_assert_int_eq(count(v), 2);
 	cmd_completions_free(v);
 	v = cmd_complete(&x.c, "", 0);
-	ck_assert_int_eq(count(v), 8);
+	ck_assert_int_eq(count(v), 12);
 	cmd_completions_free(v);
 	v = cmd_complete(&x.c, "show ", 5);
 	ck_assert(has(v, "web1") && has(v, "db1"));
@@ -543,6 +542,112 @@ START_TEST(completion)
 }
 END_TEST
 
+/* hotplug/unplug/refresh/version arguments: every refusal is one line,
+ * nothing is sent (the endpoints do not exist), nothing changes. */
+START_TEST(monitor_cmd_args)
+{
+	struct fx x;
+	char *before, *log, *after;
+
+	fx_init(&x);
+	ok(&x, "reserve web1 30");	/* create the runtime file */
+	before = rtfile(&x, "web1");
+	log = slurp(x.audit);
+	bad(&x, "hotplug", "usage: hotplug INST nic|disk");
+	bad(&x, "hotplug web1", "usage: hotplug INST nic|disk");
+	bad(&x, "hotplug nope nic", "no instance 'nope'");
+	bad(&x, "hotplug web1 gpu", "expected nic or disk");
+	bad(&x, "hotplug web1 nic mac=52:54:00:zz:00:01", "not a MAC address");
+	bad(&x, "hotplug web1 nic mac=03:54:00:00:00:01", "multicast");
+	bad(&x, "hotplug web1 nic model='virtio net'", "not a QEMU driver");
+	bad(&x, "hotplug web1 nic backend=vde", "expected user or tap:IFNAME");
+	bad(&x, "hotplug web1 nic uuid=123", "not a UUID");
+	bad(&x, "hotplug web1 nic slot=40", "slot");
+	bad(&x, "hotplug web1 nic slot=5 slot=6", "given twice");
+	bad(&x, "hotplug web1 nic path=/x", "unknown key 'path' for a nic");
+	bad(&x, "hotplug web1 nic garbage", "not KEY=VALUE");
+	bad(&x, "hotplug web1 disk", "a disk needs path=FILE");
+	bad(&x, "hotplug web1 disk path=/nonexistent/d.img", "/nonexistent");
+	bad(&x, "hotplug web1 disk path=/dev/null", "not a file");
+	bad(&x, "hotplug web1 disk path=/etc/hostname format=vmdk",
+	    "expected raw or qcow2");
+	bad(&x, "unplug", "usage: unplug INST ID|SLOT");
+	bad(&x, "unplug web1", "usage: unplug INST ID|SLOT");
+	bad(&x, "unplug web1 4 5", "usage: unplug INST ID|SLOT");
+	bad(&x, "unplug nope 4", "no instance 'nope'");
+	bad(&x, "unplug web1 4", "slot 4 holds no device");
+	bad(&x, "unplug web1 nic-12345678-pci-4", "no device "
+	    "nic-12345678-pci-4");
+	bad(&x, "unplug web1 99", "unplug: ");
+	bad(&x, "unplug web1 'a b'", "unplug: ");
+	bad(&x, "refresh a b", "usage: refresh [INST]");
+	bad(&x, "refresh nope", "no instance 'nope'");
+	bad(&x, "version", "usage: version INST");
+	bad(&x, "version nope", "no instance 'nope'");
+	after = rtfile(&x, "web1");
+	ck_assert_str_eq(before, after);
+	free(after);
+	after = slurp(x.audit);
+	ck_assert_str_eq(log, after);
+	free(after);
+	free(before);
+	free(log);
+	/* a monitor that is not there: one line, and the runtime file stays */
+	bad(&x, "hotplug web1 nic", "hotplug: ");
+	bad(&x, "version web1", "version: web1: unreachable");
+	bad(&x, "refresh", "refresh: web1: unreachable");
+	after = rtfile(&x, "web1");
+	before = rtfile(&x, "web1");
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+	fx_free(&x);
+}
+END_TEST
+
+START_TEST(completion_hotplug)
+{
+	struct fx x;
+	char **v;
+	const char *line;
+
+	fx_init(&x);
+	line = "hotplug web1 ";
+	v = cmd_complete(&x.c, line, strlen(line));
+	ck_assert(has(v, "nic") && has(v, "disk") && count(v) == 2);
+	cmd_completions_free(v);
+	line = "hotplug web1 nic ";
+	v = cmd_complete(&x.c, line, strlen(line));
+	ck_assert(has(v, "mac=") && has(v, "backend=") && has(v, "slot=") &&
+	    !has(v, "path=") && !has(v, "backend=user"));
+	cmd_completions_free(v);
+	line = "hotplug web1 nic backend=";
+	v = cmd_complete(&x.c, line, strlen(line));
+	ck_assert(has(v, "backend=user") && has(v, "backend=tap:"));
+	cmd_completions_free(v);
+	line = "hotplug web1 disk f";
+	v = cmd_complete(&x.c, line, strlen(line));
+	ck_assert(has(v, "format=") && count(v) == 1);
+	cmd_completions_free(v);
+	line = "hotplug web1 nic slot=1";
+	v = cmd_complete(&x.c, line, strlen(line));
+	/* free slots starting with 1: 10..19; not 1 (reserved) */
+	ck_assert(has(v, "slot=10") && has(v, "slot=19") && !has(v, "slot=1"));
+	ck_assert_int_eq(count(v), 10);
+	cmd_completions_free(v);
+	add_rt_dev(&x, "web1", "nic-11111111-pci-5", 5, 0);
+	line = "unplug web1 ";
+	v = cmd_complete(&x.c, line, strlen(line));
+	ck_assert(has(v, "nic-11111111-pci-5") && has(v, "5") && count(v) == 2);
+	cmd_completions_free(v);
+	line = "version ";
+	v = cmd_complete(&x.c, line, strlen(line));
+	ck_assert(has(v, "web1") && has(v, "db1"));
+	cmd_completions_free(v);
+	fx_free(&x);
+}
+END_TEST
+
 Suite *
 cmd_suite(void)
 {
@@ -558,6 +663,8 @@ cmd_suite(void)
 	tcase_add_test(tc, show_json);
 	tcase_add_test(tc, help);
 	tcase_add_test(tc, completion);
+	tcase_add_test(tc, monitor_cmd_args);
+	tcase_add_test(tc, completion_hotplug);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;
