@@ -221,7 +221,7 @@ draw_numbers(struct app *a)
 	int s, x;
 
 	attron(A_DIM);
-	mvaddnstr(1, 0, "instance", l->name_w);
+	mvaddnstr(1, 0, l->name_w >= 8 ? "instance" : "name", l->name_w);
 	if (l->proto_w)
 		mvaddstr(1, l->name_w + 1, "monitor");
 	mvaddnstr(1, l->slots_x - l->conn_w - 1, "state", l->conn_w);
@@ -397,6 +397,8 @@ draw_detail(struct app *a)
 	    in->refreshing ? "  (refreshing)" : "");
 	if (in->error[0])
 		LINE(pair(a, PAIR_BAD), "error: %s", in->error);
+	if (in->rt_error[0])
+		LINE(pair(a, PAIR_BAD), "runtime file: %s", in->rt_error);
 #undef LINE
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "batch.h"
@@ -17,6 +18,7 @@
 #include "instsrc.h"
 #include "probe.h"
 #include "simcli.h"
+#include "simscen.h"
 #include "store.h"
 #include "tui.h"
 
@@ -350,13 +352,80 @@ has_arg(int argc, char **argv, const char *a)
 	return 0;
 }
 
+/* slotscope --demo [--scenario NAME] [--interval SEC] on a terminal: the
+ * simulated instances (core/simscen.h) in the normal screen; everything is
+ * removed when it closes.  (Without a terminal, --demo is simcli's.) */
+static int
+run_demo(int argc, char **argv)
+{
+	const char *scenario = NULL;
+	struct sim_demo d;
+	struct tui_opts to;
+	struct fleet f;
+	struct err e;
+	char title[128], audit[4096];
+	size_t i;
+	int rc = 0;
+
+	tui_opts_init(&to);
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--demo") == 0)
+			continue;
+		if (strcmp(argv[i], "--scenario") == 0 && i + 1 < (size_t)argc)
+			scenario = argv[++i];
+		else if (strcmp(argv[i], "--interval") == 0 &&
+		    i + 1 < (size_t)argc) {
+			char *end;
+
+			to.interval = strtod(argv[++i], &end);
+			if (*end != '\0' || !(to.interval >= 0.1 &&
+			    to.interval <= 3600)) {
+				fprintf(stderr, "slotscope: --interval wants "
+				    "seconds from 0.1 to 3600\n");
+				return EXIT_USAGE;
+			}
+		} else {
+			fprintf(stderr, "slotscope: usage: slotscope --demo "
+			    "[--scenario NAME] [--interval SEC]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (sim_demo_start(scenario, &d, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		return 1;
+	}
+	fleet_init(&f, d.runtime_dir);
+	for (i = 0; i < d.n; i++)
+		if (fleet_add(&f, d.inst[i].name, d.inst[i].endpoint, &e) < 0) {
+			fprintf(stderr, "slotscope: %s\n", e.msg);
+			rc = 1;
+			goto out;
+		}
+	snprintf(title, sizeof title, "demo%s%s", scenario ? ": " : "",
+	    scenario ? scenario : "");
+	to.title = title;
+	if (audit_default_path(d.runtime_dir, audit, sizeof audit, &e) == 0)
+		to.audit_log = audit;
+	if (tui_run(&f, &to, &e) != 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = 1;
+	}
+out:
+	fleet_free(&f);
+	sim_demo_stop(&d);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
 	int rc, done;
 
-	if (simcli_wants(argc, argv))
+	if (has_arg(argc, argv, "--demo") && !has_arg(argc, argv, "list") &&
+	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		rc = run_demo(argc, argv);
+	else if (simcli_wants(argc, argv))
 		rc = simcli_main(argc, argv);
 	else if (has_arg(argc, argv, "--probe"))
 		rc = run_probe(argc, argv);

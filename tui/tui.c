@@ -20,7 +20,7 @@
 
 #include "app.h"
 
-#define MAX_POLL 1024
+#define HOOK_FDS 64		/* pollfds offered to tui_opts.hook */
 
 static volatile sig_atomic_t stop_sig;	/* see the header comment */
 
@@ -417,8 +417,8 @@ screen_init(struct app *a, struct err *e)
 static void
 loop(struct app *a)
 {
-	struct pollfd pfd[MAX_POLL];
-	size_t nf, nh;
+	struct pollfd *pfd = NULL;
+	size_t nf, nh, cap = 0, need;
 	int timeout, k;
 	double now;
 
@@ -436,14 +436,25 @@ loop(struct app *a)
 		timeout = (int)((a->next_refresh - now) * 1000) + 1;
 		if (timeout < 0)
 			timeout = 0;
+		/* room for the keyboard, every refresh under way, the hook */
+		need = 1 + fleet_npending(a->fleet) + HOOK_FDS;
+		if (need > cap) {
+			struct pollfd *np = realloc(pfd, need * sizeof *pfd);
+
+			if (np == NULL)
+				break;
+			pfd = np;
+			cap = need;
+		}
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
-		nf = fleet_pollfds(a->fleet, pfd + 1, MAX_POLL / 2, &timeout);
+		nf = fleet_pollfds(a->fleet, pfd + 1, cap - 1 - HOOK_FDS,
+		    &timeout);
 		nh = 0;
 		if (a->opts.hook.pollfds != NULL)
 			nh = a->opts.hook.pollfds(a->opts.hook.arg,
-			    pfd + 1 + nf, MAX_POLL - 1 - nf, &timeout);
+			    pfd + 1 + nf, HOOK_FDS, &timeout);
 		if (poll(pfd, 1 + nf + nh, timeout) < 0 && errno != EINTR)
 			break;
 		now = app_now();
@@ -455,6 +466,7 @@ loop(struct app *a)
 		while (!a->quit && (k = getch()) != ERR)
 			on_key(a, k);
 	}
+	free(pfd);
 }
 
 int
@@ -497,6 +509,8 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	stop_sig = 0;
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	signal(SIGPIPE, SIG_IGN);	/* a monitor that hangs up is an error,
+					 * not the end of slotscope */
 	app_log(a, LOG_INFO, "%zu instance%s; Tab switches to the grid, "
 	    "F1 or ? for help", f->n, f->n == 1 ? "" : "s");
 	loop(a);

@@ -19,7 +19,8 @@
  * in-process simulator).  Both functions are called once per loop turn. */
 struct tui_hook {
 	void *arg;
-	/* Fill up to max pollfds; lower *timeout_ms if needed; return count. */
+	/* Fill up to max (64) pollfds; lower *timeout_ms if needed (-1 =
+	 * none yet); return count. */
 	size_t (*pollfds)(void *arg, struct pollfd *pfd, size_t max,
 	    int *timeout_ms);
 	/* Handle what poll() returned for them. */

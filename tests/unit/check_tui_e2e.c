@@ -339,6 +339,111 @@ START_TEST(quit_keeps_history)
 }
 END_TEST
 
+/* --demo: the simulated instances in the normal screen (no QEMU needed). */
+static void
+demo_start(struct world *w)
+{
+	char *cmd;
+
+	memset(w, 0, sizeof *w);
+	w->dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(w->dir);
+	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
+	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
+	    "XDG_CONFIG_HOME=%s/config %s --demo --interval 0.3 2>%s/stderr",
+	    w->dir, w->dir, w->dir, w->dir, tu_bin(), w->dir), -1);
+	ck_assert_int_eq(tmx_start(&w->t, W, H, cmd), 0);
+	free(cmd);
+}
+
+static int
+count_of(const char *cells, char c)
+{
+	int n = 0;
+
+	for (; *cells; cells++)
+		n += *cells == c;
+	return n;
+}
+
+START_TEST(demo_opens_the_grid)
+{
+	struct world w;
+	char *scr, cells[33];
+
+	demo_start(&w);
+	SEE(&w, "slotscope - demo");
+	/* a fresh instance is a plain `pc` bus */
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	CELLS(&w, "web1", 0, "BBBB");
+	CELLS(&w, "db1", 0, "BBBB");
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_int_eq(tmx_row_cells(scr, "web1", cells), 0);
+	ck_assert_msg(count_of(cells, 'U') >= 2, "web1 is busy: %s", cells);
+	ck_assert_int_eq(tmx_row_cells(scr, "db1", cells), 0);
+	ck_assert_msg(count_of(cells, '.') + count_of(cells, 'R') <= 4,
+	    "db1's bus is nearly full: %s", cells);
+	free(scr);
+	tmx_keys(&w.t, "F10");
+	ck_assert_msg(tmx_wait_dead(&w.t, WAIT), "F10 did not exit");
+	world_free(&w);
+}
+END_TEST
+
+START_TEST(demo_typed_commands_change_cells)
+{
+	struct world w;
+
+	demo_start(&w);
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	tmx_type(&w.t, "reserve fresh1 7");
+	tmx_keys(&w.t, "Enter");
+	CELLS(&w, "fresh1", 4, "...R....");
+	/* the others are untouched */
+	CELLS(&w, "fresh1", 0, "BBBB...R");
+	tmx_type(&w.t, "free fresh1 7");
+	tmx_keys(&w.t, "Enter");
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	/* a bad command: one red line, nothing changes */
+	tmx_type(&w.t, "reserve fresh1 99");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "> reserve fresh1 99");
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	/* Enter on a free slot in the grid proposes reserving it */
+	tmx_keys(&w.t, "Tab j j l l l l l l l l l Enter");
+	SEE(&w, "slotscope> reserve fresh1 9");
+	tmx_keys(&w.t, "Enter");
+	CELLS(&w, "fresh1", 8, ".R.");
+	world_free(&w);
+}
+END_TEST
+
+START_TEST(demo_completion)
+{
+	struct world w;
+
+	demo_start(&w);
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	tmx_type(&w.t, "rese");
+	tmx_keys(&w.t, "Tab");
+	/* (capture-pane drops trailing blanks: the next word shows the
+	 * blank that completion appended) */
+	SEE(&w, "slotscope> reserve");
+	tmx_type(&w.t, "fr");
+	tmx_keys(&w.t, "Tab");
+	tmx_type(&w.t, "7");
+	SEE(&w, "slotscope> reserve fresh1 7");
+	/* ambiguous: the candidates go to the event log */
+	tmx_keys(&w.t, "C-u");
+	tmx_type(&w.t, "re");
+	tmx_keys(&w.t, "Tab");
+	SEE(&w, "completions: ");
+	SEE(&w, "reserve");
+	SEE(&w, "refresh");
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 tui_e2e_suite(void)
 {
@@ -364,6 +469,12 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, killed_qemu_goes_unreachable);
 	tcase_add_test(tc, no_color_uses_letters_only);
 	tcase_add_test(tc, quit_keeps_history);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("demo");
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, demo_opens_the_grid);
+	tcase_add_test(tc, demo_typed_commands_change_cells);
+	tcase_add_test(tc, demo_completion);
 	suite_add_tcase(s, tc);
 	return s;
 }
