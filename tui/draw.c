@@ -153,9 +153,12 @@ draw_layout(struct app *a)
 	l->legend_y = l->grid_y + l->grid_h;
 	l->pane_y = l->legend_y + 1;
 	l->pane_h = l->cmd_y - l->pane_y;
-	l->detail_w = l->cols / 2;
-	if (l->detail_w < 40 && l->cols >= 60)
+	/* the log gets the wider half: its lines are longer */
+	l->detail_w = l->cols * 2 / 5;
+	if (l->detail_w < 40 && l->cols >= 72)
 		l->detail_w = 40;
+	if (l->detail_w > 64)
+		l->detail_w = 64;
 	/* keep the selection on screen */
 	if (a->sel_inst < a->top)
 		a->top = a->sel_inst;
@@ -402,38 +405,109 @@ draw_detail(struct app *a)
 #undef LINE
 }
 
+/* One screen row of UTF-8 text s at most w columns wide, broken after a
+ * blank when there is one in the second half: returns its byte length and
+ * sets *next to where the next row starts. */
+static size_t
+wrap_row(const char *s, int w, const char **next)
+{
+	const char *p = s, *brk = NULL;
+	int c = 0;
+
+	while (*p && c < w) {
+		if (*p == ' ' && c >= w / 2)
+			brk = p;
+		p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+		c++;
+	}
+	if (*p == '\0' || *p == ' ' || brk == NULL) {
+		*next = *p == ' ' ? p + 1 : p;
+		return (size_t)(p - s);
+	}
+	*next = brk + 1;
+	return (size_t)(brk - s);
+}
+
+static int
+wrap_rows(const char *s, int w)
+{
+	int rows = 0;
+
+	while (*s) {
+		wrap_row(s, w, &s);
+		rows++;
+	}
+	return rows ? rows : 1;
+}
+
+/* Print UTF-8 text wrapped at width w from row y; at most maxrows rows,
+ * skipping the first `skip` rows. */
+static void
+put_wrapped(int y, int x, int w, attr_t at, const char *s, int skip,
+    int maxrows)
+{
+	int row = 0;
+
+	attron(at);
+	while (*s && row - skip < maxrows) {
+		const char *next;
+		size_t n = wrap_row(s, w, &next);
+
+		if (row >= skip)
+			mvaddnstr(y + row - skip, x, s, (int)n);
+		row++;
+		s = next;
+	}
+	attroff(at);
+}
+
+static attr_t
+log_attr(const struct app *a, int kind)
+{
+	switch (kind) {
+	case LOG_ERR: return pair(a, PAIR_BAD) | A_BOLD;
+	case LOG_CMD: return A_BOLD;
+	case LOG_EVENT: return pair(a, PAIR_EVENT);
+	default: return A_NORMAL;
+	}
+}
+
 static void
 draw_log(struct app *a)
 {
 	const struct app_layout *l = &a->lay;
 	int x = l->detail_w, w = l->cols - l->detail_w;
-	int inner = l->pane_h - 2, y;
-	size_t shown, first, k;
+	int inner = l->pane_h - 2, tw = w - 2, rows, y;
+	size_t k, last;
 
 	box_at(l->pane_y, x, l->pane_h, w,
 	    a->log_scroll ? "events (PgDn: newer)" : "events", A_BOLD);
 	/* hints in the bottom border */
 	putf(l->pane_y + l->pane_h - 1, x + 2, w - 4, A_DIM,
 	    " Tab focus  Enter act  PgUp/PgDn log  ? help  F10 quit ");
-	if (inner <= 0)
+	if (inner <= 0 || tw <= 0 || a->log_n == 0)
 		return;
-	shown = a->log_n < (size_t)inner ? a->log_n : (size_t)inner;
-	if (a->log_scroll > a->log_n - shown)
-		a->log_scroll = a->log_n - shown;
-	first = a->log_n - shown - a->log_scroll;
-	for (k = 0; k < shown; k++) {
+	/* newest at the bottom, long lines wrapped; log_scroll counts whole
+	 * lines back from the newest */
+	if (a->log_scroll >= a->log_n)
+		a->log_scroll = a->log_n - 1;
+	last = a->log_n - 1 - a->log_scroll;
+	y = l->pane_y + 1 + inner;	/* one below the last inner row */
+	for (k = last + 1; k-- > 0 && y > l->pane_y + 1; ) {
 		const struct app_log_line *ln =
-		    &a->log[(a->log_start + first + k) % APP_LOG_MAX];
-		attr_t at = A_NORMAL;
+		    &a->log[(a->log_start + k) % APP_LOG_MAX];
+		int skip = 0;
 
-		switch (ln->kind) {
-		case LOG_ERR: at = pair(a, PAIR_BAD) | A_BOLD; break;
-		case LOG_CMD: at = A_BOLD; break;
-		case LOG_EVENT: at = pair(a, PAIR_EVENT); break;
-		default: break;
+		rows = wrap_rows(ln->text, tw);
+		y -= rows;
+		if (y < l->pane_y + 1) {	/* cut at the top */
+			skip = l->pane_y + 1 - y;
+			y = l->pane_y + 1;
 		}
-		y = l->pane_y + 1 + (int)k;
-		putf(y, x + 1, w - 2, at, "%s", ln->text);
+		put_wrapped(y, x + 1, tw, log_attr(a, ln->kind), ln->text,
+		    skip, rows - skip);
 	}
 }
 

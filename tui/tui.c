@@ -100,7 +100,7 @@ app_log(struct app *a, int kind, const char *fmt, ...)
 	a->dirty = 1;
 }
 
-/* "web1 slot 7: used -> unplugging -> free": a change that continues the
+/* "web1 slot 7 (ID): used -> unplugging -> free": a change that continues the
  * previous event line of the same slot extends it. */
 static void
 log_changes(struct app *a)
@@ -125,10 +125,10 @@ log_changes(struct app *a)
 			snprintf(last->text + len, sizeof last->text - len,
 			    "%s%s", arrow, slot_state_name(c->to));
 		} else
-			app_log(a, LOG_EVENT, "%s slot %d: %s%s%s%s%s", name,
-			    c->slot, slot_state_name(c->from), arrow,
-			    slot_state_name(c->to), c->id[0] ? "  " : "",
-			    c->id);
+			app_log(a, LOG_EVENT, "%s slot %d%s%s%s: %s%s%s", name,
+			    c->slot, c->id[0] ? " (" : "", c->id,
+			    c->id[0] ? ")" : "", slot_state_name(c->from),
+			    arrow, slot_state_name(c->to));
 		a->ev_inst = c->inst;
 		a->ev_slot = c->slot;
 		a->ev_to = (int)c->to;

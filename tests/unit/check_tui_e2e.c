@@ -253,6 +253,52 @@ START_TEST(killed_qemu_goes_unreachable)
 }
 END_TEST
 
+START_TEST(hotplug_and_unplug_typed)
+{
+	struct world w;
+
+	world_start(&w, 2, NULL);
+	CELLS(&w, "a", 0, PC_BUS);
+	CELLS(&w, "b", 0, PC_BUS);
+	tmx_type(&w.t, "hotplug a nic");
+	tmx_keys(&w.t, "Enter");
+	/* the first slot after the reserved 0-3 */
+	CELLS(&w, "a", 0, "BBBBU...");
+	SEE(&w, "a slot 4 (nic-");
+	SEE(&w, "free \xe2\x86\x92 used");
+	{
+		char *cmd;
+
+		ck_assert_int_ne(asprintf(&cmd, "hotplug b disk "
+		    "path=%s/disk.img format=raw slot=9", w.dir), -1);
+		{
+			char *mk;
+
+			ck_assert_int_ne(asprintf(&mk, "truncate -s 1M "
+			    "%s/disk.img", w.dir), -1);
+			ck_assert_int_eq(tu_run(mk, NULL), 0);
+			free(mk);
+		}
+		tmx_type(&w.t, cmd);
+		free(cmd);
+	}
+	tmx_keys(&w.t, "Enter");
+	CELLS(&w, "b", 0, "BBBB.....U");
+	CELLS(&w, "a", 0, "BBBBU...");
+	/* no guest in a paused QEMU: the unplug stays pending */
+	tmx_type(&w.t, "unplug a 4");
+	tmx_keys(&w.t, "Enter");
+	CELLS(&w, "a", 0, "BBBB~...");
+	SEE(&w, "used \xe2\x86\x92 unplugging");
+	tmx_type(&w.t, "refresh");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "refreshing all");
+	CELLS(&w, "a", 0, "BBBB~...");
+	CELLS(&w, "b", 0, "BBBB.....U");
+	world_free(&w);
+}
+END_TEST
+
 /* Does a `capture-pane -e` screen set any foreground/background colour? */
 static int
 has_colour(const char *s)
@@ -418,6 +464,25 @@ START_TEST(demo_typed_commands_change_cells)
 }
 END_TEST
 
+/* The demo's guests answer an unplug after a moment: the refresh that
+ * sees the slot empty completes it, and the log tells the whole story. */
+START_TEST(demo_unplug_completes)
+{
+	struct world w;
+
+	demo_start(&w);
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	tmx_type(&w.t, "hotplug fresh1 nic");
+	tmx_keys(&w.t, "Enter");
+	CELLS(&w, "fresh1", 0, "BBBBU...");
+	tmx_type(&w.t, "unplug fresh1 4");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "used \xe2\x86\x92 unplugging \xe2\x86\x92 free");
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	world_free(&w);
+}
+END_TEST
+
 START_TEST(demo_completion)
 {
 	struct world w;
@@ -467,6 +532,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, keys_move_fill_and_help);
 	tcase_add_test(tc, resize_redraws);
 	tcase_add_test(tc, killed_qemu_goes_unreachable);
+	tcase_add_test(tc, hotplug_and_unplug_typed);
 	tcase_add_test(tc, no_color_uses_letters_only);
 	tcase_add_test(tc, quit_keeps_history);
 	suite_add_tcase(s, tc);
@@ -475,6 +541,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_opens_the_grid);
 	tcase_add_test(tc, demo_typed_commands_change_cells);
 	tcase_add_test(tc, demo_completion);
+	tcase_add_test(tc, demo_unplug_completes);
 	suite_add_tcase(s, tc);
 	return s;
 }
