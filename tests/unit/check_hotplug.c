@@ -124,6 +124,9 @@ static struct vm vm_hmp = { "pc", NULL, 0 };
 static struct vm vm_qmp = { "pc", NULL, 0 };
 static struct vm vm_q35 = { "q35", NULL, 0 };
 static struct vm vm_race = { "pc", NULL, 0 };
+static struct vm vm_hmp2 = { "pc", NULL, 0 };
+static struct vm vm_qmp2 = { "pc", NULL, 0 };
+static struct vm vm_tap = { "pc", NULL, 0 };
 
 static void
 vm_up(struct vm *v)
@@ -151,6 +154,9 @@ FIXTURE(hmp, vm_hmp)
 FIXTURE(qmp, vm_qmp)
 FIXTURE(q35, vm_q35)
 FIXTURE(race, vm_race)
+FIXTURE(hmp2, vm_hmp2)
+FIXTURE(qmp2, vm_qmp2)
+FIXTURE(tap, vm_tap)
 
 struct tgt {
 	char ep[4200], rtdir[4200];
@@ -434,6 +440,135 @@ START_TEST(race)
 }
 END_TEST
 
+/* A raw command on a fresh connection (test setup only). */
+static void
+raw(struct tgt *g, const char *hmp, const char *qmp)
+{
+	struct mon *m;
+	struct err e;
+	int op;
+
+	m = mon_new(g->ep, NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	op = mon_add_raw(m, hmp, qmp, &e);
+	ck_assert_msg(op >= 0, "%s", e.msg);
+	ck_assert_msg(mon_run(m, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_result(m, op)->ok, "%s: %s", hmp,
+	    mon_result(m, op)->msg);
+	mon_free(m);
+}
+
+/* A disk whose device_add QEMU refuses (duplicate id: a device behind a
+ * PCI bridge already has it, where bus 0 does not show it): the drive /
+ * block node is removed again and the runtime file stays byte for byte;
+ * a backend QEMU refuses (qcow2 on a raw file) gives QEMU's reason. */
+static void
+disk_rollback(struct vm *v, const char *sock)
+{
+	struct tgt g;
+	struct hotplug_req r;
+	struct store_dev d;
+	struct err e;
+	char img[4300], word[4400], *before, *after;
+	FILE *fp;
+
+	tgt_init(&g, v, sock);
+	snprintf(img, sizeof img, "%s/d.img", v->dir);
+	fp = fopen(img, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
+	fclose(fp);
+	/* a runtime file to compare */
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
+	before = slurp(word);
+	raw(&g, "device_add pci-bridge,id=br1,chassis_nr=1,bus=pci.0,addr=0x1e",
+	    "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+	    "\"pci-bridge\", \"id\": \"br1\", \"chassis_nr\": 1, \"bus\": "
+	    "\"pci.0\", \"addr\": \"0x1e\"}}");
+	raw(&g, "device_add virtio-net-pci,id=disk-cccccccc-pci-5,bus=br1,"
+	    "addr=0x1", "{\"execute\": \"device_add\", \"arguments\": "
+	    "{\"driver\": \"virtio-net-pci\", \"id\": \"disk-cccccccc-pci-5\", "
+	    "\"bus\": \"br1\", \"addr\": \"0x1\"}}");
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	snprintf(word, sizeof word, "path=%s", img);
+	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "uuid=cccccccc-1111-4222-8333-"
+	    "444444444444", &e), 0);
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_msg(strstr(e.msg, "device_add") != NULL &&
+	    strstr(e.msg, "disk-cccccccc-pci-5") != NULL, "%s", e.msg);
+	ck_assert_int_eq(backend_exists(&g, 0, "drive-cccccccc-pci-5"), 0);
+	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
+	after = slurp(word);
+	ck_assert_str_eq(before, after);
+	free(after);
+	/* QEMU refuses the backend itself */
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	snprintf(word, sizeof word, "path=%s", img);
+	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "format=qcow2", &e), 0);
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_msg(strstr(e.msg, "qcow2") != NULL, "%s", e.msg);
+	ck_assert_ptr_null(strchr(e.msg, '\n'));
+	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
+	after = slurp(word);
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+}
+
+START_TEST(disk_rollback_hmp)
+{
+	disk_rollback(&vm_hmp2, "hmp.sock");
+}
+END_TEST
+
+START_TEST(disk_rollback_qmp)
+{
+	disk_rollback(&vm_qmp2, "qmp.sock");
+}
+END_TEST
+
+/* May this process create tap devices (CAP_NET_ADMIN)? */
+static int
+can_tap(void)
+{
+	struct hotplug_req r;
+	struct err e;
+
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	return access("/dev/net/tun", R_OK | W_OK) == 0 && geteuid() == 0 &&
+	    hotplug_req_set(&r, "backend=tap:x", &e) == 0;
+}
+
+/* backend=tap: the tap is opened here and its fd passed with getfd; the
+ * NIC is live and the runtime file names the tap. */
+START_TEST(tap_backend)
+{
+	struct tgt g;
+	struct hotplug_req r;
+	struct store_dev d;
+	struct pci_info pi;
+	struct err e;
+	char word[64];
+
+	tgt_init(&g, &vm_tap, "qmp.sock");
+	snprintf(word, sizeof word, "backend=tap:sstap%d", (int)getpid() %
+	    10000);
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(d.backend.kind, STORE_BK_TAP);
+	ck_assert_str_eq(d.backend.tap, word + 12);
+	live(&g, &pi);
+	ck_assert_ptr_nonnull(pci_info_find_id(&pi, d.id));
+	pci_info_free(&pi);
+	ck_assert_int_eq(backend_exists(&g, 1, d.backend.netdev), 1);
+}
+END_TEST
+
 Suite *
 hotplug_suite(void)
 {
@@ -459,5 +594,12 @@ hotplug_suite(void)
 	QTC("qemu-qmp", qmp, flow_qmp)
 	QTC("qemu-q35", q35, q35_root_bus)
 	QTC("qemu-race", race, race)
+	QTC("qemu-disk-rollback-hmp", hmp2, disk_rollback_hmp)
+	QTC("qemu-disk-rollback-qmp", qmp2, disk_rollback_qmp)
+	if (can_tap()) {
+		QTC("qemu-tap", tap, tap_backend)
+	} else
+		fprintf(stderr, "hotplug: not root or no /dev/net/tun: tap "
+		    "backend test skipped\n");
 	return s;
 }
