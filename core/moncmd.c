@@ -14,17 +14,54 @@ mon_proto_name(enum mon_proto p)
 	return p == MON_PROTO_HMP ? "hmp" : p == MON_PROTO_QMP ? "qmp" : "?";
 }
 
+/* Length of the UTF-8 sequence at s (1..4), or 0 when it is not valid
+ * UTF-8 (overlong forms, surrogates and code points past U+10FFFF are not):
+ * QMP can only carry valid UTF-8, and jansson would silently drop a value
+ * that is not, so such a value is refused for both protocols. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned int c;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return n;
+}
+
 int
 moncmd_check_value(const char *what, const char *val, struct err *e)
 {
 	const unsigned char *s;
+	size_t n;
 
 	if (val == NULL || *val == '\0')
 		return err_set(e, "%s must not be empty", what);
-	for (s = (const unsigned char *)val; *s; s++)
+	for (s = (const unsigned char *)val; *s; s += n) {
 		if (*s < 0x20 || *s == 0x7f)
 			return err_set(e, "%s contains a control character "
 			    "(0x%02x): refused", what, *s);
+		if ((n = utf8_len(s)) == 0)
+			return err_set(e, "%s is not valid UTF-8 (byte 0x%02x "
+			    "at %zu): refused", what, *s,
+			    (size_t)(s - (const unsigned char *)val));
+	}
 	if (strlen(val) > MONCMD_HMP_MAX)
 		return err_set(e, "%s is longer than %d bytes", what,
 		    MONCMD_HMP_MAX);
@@ -129,7 +166,11 @@ line_done(struct line *l, char **out, struct err *e)
 	if (l->over)
 		return err_set(e, "the HMP command would be longer than %d "
 		    "bytes", MONCMD_HMP_MAX);
-	put(l, "\n");
+	/* The newline does not count against the limit (buf has room for
+	 * it): put() would drop it from a line of exactly MONCMD_HMP_MAX
+	 * bytes, and the next command would then continue this line. */
+	l->buf[l->n++] = '\n';
+	l->buf[l->n] = '\0';
 	*out = strdup(l->buf);
 	return *out ? 0 : err_set(e, "out of memory");
 }

@@ -1,0 +1,109 @@
+/* fuzz_cmd.c - libFuzzer target: the command language (tokenizer, every
+ * command's argument parsing, completion) on any line, against a fleet of
+ * two instances built by hand (a fresh `pc` bus plus a foreign device) with
+ * a runtime directory in a private temp dir, so reserve/free really commit.
+ * No monitor is reachable (unix:/nonexistent): hotplug/unplug fail fast.
+ * Invariants: a result is ok with text and JSON, or failed with one line
+ * of text and no JSON. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct fleet F;
+static struct cmd_ctx C;
+
+static void
+addfn(struct pci_info *pi, int slot, int func, const char *id)
+{
+	struct pci_fn f;
+	struct err e;
+
+	memset(&f, 0, sizeof f);
+	f.slot = slot;
+	f.func = func;
+	f.vendor = 0x8086;
+	f.device = 0x1237;
+	snprintf(f.class_text, sizeof f.class_text, "Host bridge");
+	snprintf(f.id, sizeof f.id, "%s", id);
+	if (pci_info_add(pi, &f, &e) < 0)
+		abort();
+}
+
+static void
+setup(void)
+{
+	static char tmpl[] = "/tmp/fuzz_cmd.XXXXXX";
+	const char *dir = getenv("FUZZ_CMD_DIR");	/* the Check suite's */
+	size_t i;
+
+	if (dir == NULL && (dir = mkdtemp(tmpl)) == NULL)
+		abort();
+	snprintf(F.runtime_dir, sizeof F.runtime_dir, "%s", dir);
+	F.inst = calloc(2, sizeof *F.inst);
+	if (F.inst == NULL)
+		abort();
+	F.n = F.cap = 2;
+	snprintf(F.inst[0].name, 64, "web1");
+	snprintf(F.inst[1].name, 64, "db1");
+	for (i = 0; i < 2; i++) {
+		struct instance *in = &F.inst[i];
+
+		snprintf(in->endpoint, sizeof in->endpoint, "unix:/nonexistent");
+		snprintf(in->protocol, sizeof in->protocol, "qmp");
+		in->version.major = 7;
+		in->version.minor = 2;
+		in->conn = INST_OK;
+		pci_info_init(&in->live);
+		addfn(&in->live, 0, 0, "");
+		addfn(&in->live, 1, 0, "");
+		addfn(&in->live, 1, 3, "");
+		addfn(&in->live, 2, 0, "");
+		addfn(&in->live, 3, 0, "");
+	}
+	addfn(&F.inst[0].live, 9, 0, "someone-elses");
+	C.fleet = &F;
+	C.audit_log = NULL;
+	C.unplug_wait_ms = 0;
+	C.allow_raw = 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct cmd_result r;
+	char **c;
+	size_t i;
+
+	if (F.inst == NULL)
+		setup();
+	memset(&r, 0, sizeof r);
+	cmd_exec(&C, (const char *)data, size, &r);
+	if (r.text == NULL)
+		abort();
+	if (r.ok) {
+		if (r.json == NULL)
+			abort();
+	} else if (r.json != NULL || strchr(r.text, '\n') != NULL)
+		abort();
+	cmd_result_free(&r);
+	/* completion takes a NUL-terminated line */
+	if (size < 512 && memchr(data, '\0', size) == NULL) {
+		char line[512];
+
+		memcpy(line, data, size);
+		line[size] = '\0';
+		c = cmd_complete(&C, line, size);
+		for (i = 0; c != NULL && c[i] != NULL; i++)
+			if (strlen(c[i]) > 4096)
+				abort();
+		cmd_completions_free(c);
+		c = cmd_complete(&C, line, size / 2);
+		cmd_completions_free(c);
+	}
+	return 0;
+}

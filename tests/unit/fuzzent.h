@@ -1,0 +1,17 @@
+/* fuzzent.h - the libFuzzer entry points of tests/fuzz/fuzz_*.c, renamed
+ * (tests/unit/fuzzent_*.c) so that one Check runner can call them all. */
+#ifndef SLOTSCOPE_FUZZENT_H
+#define SLOTSCOPE_FUZZENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int fuzzent_cmd(const uint8_t *data, size_t size);
+int fuzzent_hmp(const uint8_t *data, size_t size);
+int fuzzent_ids(const uint8_t *data, size_t size);
+int fuzzent_instsrc(const uint8_t *data, size_t size);
+int fuzzent_moncmd(const uint8_t *data, size_t size);
+int fuzzent_qmp(const uint8_t *data, size_t size);
+int fuzzent_store(const uint8_t *data, size_t size);
+
+#endif
