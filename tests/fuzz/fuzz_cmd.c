@@ -1,7 +1,8 @@
 /* fuzz_cmd.c - libFuzzer target: the command language (tokenizer, every
  * command's argument parsing, completion) on any line, against a fleet of
  * two instances built by hand (a fresh `pc` bus plus a foreign device) with
- * a runtime directory in a private temp dir, so reserve/free really commit.
+ * a runtime directory in a private temp dir (fleet_init/fleet_add, the
+ * live bus set by hand and marked as seen), so reserve/free really commit.
  * No monitor is reachable (unix:/nonexistent): hotplug/unplug fail fast.
  * Invariants: a result is ok with text and JSON, or failed with one line
  * of text and no JSON. */
@@ -39,26 +40,24 @@ setup(void)
 {
 	static char tmpl[] = "/tmp/fuzz_cmd.XXXXXX";
 	const char *dir = getenv("FUZZ_CMD_DIR");	/* the Check suite's */
+	struct err e;
 	size_t i;
 
 	if (dir == NULL && (dir = mkdtemp(tmpl)) == NULL)
 		abort();
-	snprintf(F.runtime_dir, sizeof F.runtime_dir, "%s", dir);
-	F.inst = calloc(2, sizeof *F.inst);
-	if (F.inst == NULL)
+	fleet_init(&F, dir);
+	if (fleet_add(&F, "web1", "unix:/nonexistent/w", &e) != 0 ||
+	    fleet_add(&F, "db1", "unix:/nonexistent/d", &e) != 1)
 		abort();
-	F.n = F.cap = 2;
-	snprintf(F.inst[0].name, 64, "web1");
-	snprintf(F.inst[1].name, 64, "db1");
 	for (i = 0; i < 2; i++) {
 		struct instance *in = &F.inst[i];
 
-		snprintf(in->endpoint, sizeof in->endpoint, "unix:/nonexistent");
 		snprintf(in->protocol, sizeof in->protocol, "qmp");
 		in->version.major = 7;
 		in->version.minor = 2;
 		in->conn = INST_OK;
-		pci_info_init(&in->live);
+		in->last_refresh = 1;	/* seen: no monitor is asked */
+		pci_info_clear(&in->live);
 		addfn(&in->live, 0, 0, "");
 		addfn(&in->live, 1, 0, "");
 		addfn(&in->live, 1, 3, "");
@@ -79,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char **c;
 	size_t i;
 
-	if (F.inst == NULL)
+	if (C.fleet == NULL)
 		setup();
 	memset(&r, 0, sizeof r);
 	cmd_exec(&C, (const char *)data, size, &r);
