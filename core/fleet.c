@@ -5,7 +5,9 @@
  * connection: QUERY (version + pci) and, only when an unplug was confirmed,
  * CLEANUP (remove the gone devices' backends).  The session is opened with
  * keep_open so the cleanup ops can follow the queries; the connection is
- * always closed when the refresh ends.
+ * always closed when the refresh ends.  At most f->max_parallel sessions
+ * run at once (file descriptors, pollfd arrays); the other refreshes asked
+ * for wait in PH_QUEUED and start, in instance order, as sessions end.
  */
 #include "fleet.h"
 
@@ -19,7 +21,8 @@
 #include "mon.h"
 #include "store.h"
 
-enum phase { PH_IDLE, PH_QUERY, PH_CLEANUP };
+/* QUEUED: asked for, waiting for one of the max_parallel sessions. */
+enum phase { PH_IDLE, PH_QUEUED, PH_QUERY, PH_CLEANUP };
 
 struct ipriv {
 	struct mon *m;
@@ -77,6 +80,7 @@ fleet_init(struct fleet *f, const char *runtime_dir)
 	    runtime_dir ? runtime_dir : "");
 	f->monitor_timeout_ms = 500;
 	f->op_timeout_ms = 2000;
+	f->max_parallel = FLEET_MAX_PARALLEL;
 }
 
 static void
@@ -481,28 +485,64 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 	}
 }
 
+static int
+active(const struct ipriv *p)
+{
+	return p->phase == PH_QUERY || p->phase == PH_CLEANUP;
+}
+
+/* Open the session of a queued refresh. */
 static void
-start_one(struct fleet *f, size_t i, double now)
+launch(struct fleet *f, size_t i, double now)
 {
 	struct instance *in = &f->inst[i];
 	struct ipriv *p = in->priv;
 	struct err e;
 
-	if (in->refreshing)
-		return;
 	mon_reset(p->m);
 	pci_info_free(&p->pci);
 	p->gone = 0;
 	p->ver_ok = 0;
 	p->opv = mon_add_query_version(p->m, &e);
 	p->opp = mon_add_query_pci(p->m, &e);
-	in->refreshing = 1;
 	p->phase = PH_QUERY;
 	if (p->opv < 0 || p->opp < 0) {
 		finish(f, i, INST_ERROR, e.msg, now);
 		return;
 	}
 	advance(f, i, mon_start(p->m), now);
+}
+
+/* Start queued refreshes while fewer than max_parallel sessions run. */
+static void
+pump(struct fleet *f, double now)
+{
+	size_t i, run = 0, cap;
+
+	cap = f->max_parallel > 0 ? (size_t)f->max_parallel :
+	    FLEET_MAX_PARALLEL;
+	for (i = 0; i < f->n; i++)
+		run += active(f->inst[i].priv);
+	for (i = 0; i < f->n && run < cap; i++) {
+		struct ipriv *p = f->inst[i].priv;
+
+		if (p->phase != PH_QUEUED)
+			continue;
+		launch(f, i, now);
+		run += active(p);
+	}
+}
+
+static void
+queue_one(struct fleet *f, size_t i)
+{
+	struct instance *in = &f->inst[i];
+	struct ipriv *p = in->priv;
+
+	if (in->refreshing)
+		return;
+	in->refreshing = 1;
+	p->phase = PH_QUEUED;
 }
 
 void
@@ -512,11 +552,12 @@ fleet_refresh_start(struct fleet *f, size_t i, double now)
 
 	if (i != ALL) {
 		if (i < f->n)
-			start_one(f, i, now);
-		return;
+			queue_one(f, i);
+	} else {
+		for (k = 0; k < f->n; k++)
+			queue_one(f, k);
 	}
-	for (k = 0; k < f->n; k++)
-		start_one(f, k, now);
+	pump(f, now);
 }
 
 size_t
@@ -530,7 +571,7 @@ fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
 		int t;
 
 		p->pidx = ALL;
-		if (!f->inst[i].refreshing)
+		if (!f->inst[i].refreshing || !active(p))
 			continue;
 		t = mon_timeout_ms(p->m);
 		if (t >= 0 && (*timeout_ms < 0 || t < *timeout_ms))
@@ -554,13 +595,14 @@ fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 		struct ipriv *p = f->inst[i].priv;
 		short rev = 0;
 
-		if (!f->inst[i].refreshing)
+		if (!f->inst[i].refreshing || !active(p))
 			continue;
 		if (p->pidx < n && pfd[p->pidx].fd == mon_fd(p->m))
 			rev = pfd[p->pidx].revents;
 		p->pidx = ALL;
 		advance(f, i, mon_step(p->m, rev), now);
 	}
+	pump(f, now);
 }
 
 static int

@@ -72,6 +72,8 @@ struct fleet_change {
 	char id[128];
 };
 
+#define FLEET_MAX_PARALLEL 64
+
 struct fleet {
 	struct instance *inst;
 	size_t n, cap;
@@ -82,6 +84,9 @@ struct fleet {
 					 * read by fleet_add */
 	char audit_log[4096];		/* where confirmed unplugs are logged;
 					 * "" = not logged */
+	int max_parallel;		/* monitor sessions open at once,
+					 * default FLEET_MAX_PARALLEL; more
+					 * refreshes queue for a free one */
 	/* changes seen by refreshes, drained by fleet_take_changes() */
 	struct fleet_change *changes;
 	size_t nchanges, capchanges;
@@ -104,10 +109,11 @@ long fleet_find(const struct fleet *f, const char *name, struct err *e);
 /* Start refreshing instance i (or all, i == (size_t)-1); one already under
  * way is left alone. */
 void fleet_refresh_start(struct fleet *f, size_t i, double now);
-/* Fill up to max pollfds for the refreshes under way (give max >=
- * fleet_npending(): a refresh left out is not polled and may run into its
- * deadline); *timeout_ms (-1 = none yet) is lowered to the nearest
- * deadline.  Returns how many were filled. */
+/* Fill up to max pollfds for the refreshes under way (at most
+ * max_parallel are; give max >= that or >= fleet_npending(): a session left
+ * out is not polled and may run into its deadline); *timeout_ms (-1 = none
+ * yet) is lowered to the nearest deadline.  Returns how many were
+ * filled. */
 size_t fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
     int *timeout_ms);
 /* Advance every refresh under way with what poll() returned (pfd/n as

@@ -568,6 +568,51 @@ START_TEST(garbage_and_silent_peers)
 }
 END_TEST
 
+/* max_parallel = 1: refreshes queue and run one after another, so two
+ * instances on the SAME monitor socket (one client at a time) both
+ * succeed, and never more than one fd is polled. */
+START_TEST(max_parallel_queues_sessions)
+{
+	struct pollfd pfd[8];
+	struct fleet f;
+	struct err e;
+	double t0 = now_s();
+	size_t most = 0;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	fleet_init(&f, NULL);
+	f.max_parallel = 1;
+	ck_assert_int_eq(fleet_add(&f, "a", qpath("qmp.sock"), &e), 0);
+	ck_assert_int_eq(fleet_add(&f, "b", qpath("qmp.sock"), &e), 1);
+	ck_assert_int_eq(fleet_add(&f, "c", qpath("hmp.sock"), &e), 2);
+	fleet_refresh_start(&f, (size_t)-1, now_s());
+	ck_assert_uint_eq(fleet_npending(&f), 3);
+	while (fleet_npending(&f) > 0 && now_s() - t0 < 20) {
+		int timeout = -1;
+		size_t n = fleet_pollfds(&f, pfd, 8, &timeout);
+
+		if (n > most)
+			most = n;
+		poll(pfd, n, timeout);
+		fleet_step(&f, pfd, n, now_s());
+	}
+	ck_assert_uint_eq(most, 1);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "a: %s", f.inst[0].error);
+	ck_assert_msg(f.inst[1].conn == INST_OK, "b: %s", f.inst[1].error);
+	ck_assert_msg(f.inst[2].conn == INST_OK, "c: %s", f.inst[2].error);
+	ck_assert_int_eq(f.inst[1].slots[7].state, SLOT_FOREIGN);
+	/* the default lets them run at once: a and b then collide, and the
+	 * loser is reported busy, not hung */
+	f.max_parallel = 0;
+	fleet_refresh_start(&f, (size_t)-1, now_s());
+	fleet_refresh_wait(&f, (size_t)-1);
+	ck_assert(f.inst[0].conn == INST_OK || f.inst[1].conn == INST_OK);
+	ck_assert(f.inst[0].conn == INST_OK || f.inst[0].conn == INST_BUSY);
+	ck_assert(f.inst[1].conn == INST_OK || f.inst[1].conn == INST_BUSY);
+	fleet_free(&f);
+}
+END_TEST
+
 START_TEST(add_refuses_bad_input)
 {
 	struct fleet f;
@@ -607,6 +652,7 @@ fleet_suite(void)
 	tcase_add_test(tq, refresh_mixed_fleet);
 	tcase_add_test(tq, refresh_releases_the_socket);
 	tcase_add_test(tq, corrupt_runtime_is_reported_not_touched);
+	tcase_add_test(tq, max_parallel_queues_sessions);
 	tcase_set_timeout(tq, 60);
 	suite_add_tcase(s, tq);
 	tq = tcase_create("fleet-unplug");
