@@ -219,7 +219,7 @@ add_change(struct fleet *f, size_t i, int slot, const struct slot_view *o,
 		size_t cap = f->capchanges ? f->capchanges * 2 : 32;
 		struct fleet_change *p;
 
-		if (cap > 1u << 20)
+		if (cap > FLEET_MAX_CHANGES)
 			return;		/* nobody drains them: drop */
 		p = realloc(f->changes, cap * sizeof *p);
 		if (p == NULL)

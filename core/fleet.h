@@ -73,6 +73,7 @@ struct fleet_change {
 };
 
 #define FLEET_MAX_PARALLEL 64
+#define FLEET_MAX_CHANGES 16384	/* undrained changes beyond are dropped */
 
 struct fleet {
 	struct instance *inst;

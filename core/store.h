@@ -27,8 +27,8 @@
  *      "driver": "virtio-net-pci", "mac": "52:54:00:12:34:56",
  *      "backend": {"kind": "user", "netdev": "hostnet-6f1a2b3c",
  *                  "tap": "", "path": "", "format": "", "drive": ""}}]}
- * Unknown keys are ignored (a later format-1 writer may add some); a newer
- * "format" is refused.
+ * Unknown keys are ignored (a later format-1 writer may add some; a commit
+ * here does not keep them); a newer "format" is refused.
  *
  * Memory: struct store_rt owns its device array (store_rt_free).  A struct
  * store_txn is caller-owned (usually on the stack); store_commit() and
