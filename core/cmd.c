@@ -428,8 +428,20 @@ run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		json_decref(arr);
 		return usage(r, s);
 	}
-	for (i = 0; c->fleet != NULL && i < c->fleet->n; i++)
-		ensure_seen(c, i);
+	/* instances never seen are read all at once, not one after another */
+	if (c->fleet != NULL) {
+		int wait = 0;
+
+		for (i = 0; i < c->fleet->n; i++) {
+			struct instance *in = &c->fleet->inst[i];
+
+			if (!in->refreshing && in->last_refresh == 0)
+				fleet_refresh_start(c->fleet, i, now_s());
+			wait |= in->refreshing;
+		}
+		if (wait)
+			fleet_refresh_wait(c->fleet, (size_t)-1);
+	}
 	if (c->fleet == NULL || c->fleet->n == 0)
 		sb_add(&b, "no instances (give NAME=ENDPOINT, --monitor-dir "
 		    "or a config file)\n");

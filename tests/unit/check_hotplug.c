@@ -343,6 +343,31 @@ flow(struct vm *v, const char *sock)
 	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
 	ck_assert_int_eq(d.slot, 6);
 	ck_assert_str_eq(d.mac, "52:54:00:00:00:07");
+	/* a recorded device that is not on the bus (missing): QEMU says
+	 * "not found", which confirms the unplug at once */
+	{
+		struct store_txn txn;
+		struct store_dev m;
+
+		ck_assert_int_eq(store_open_locked(g.rtdir, "vm1", &txn, 1000,
+		    &e), 0);
+		memset(&m, 0, sizeof m);
+		snprintf(m.id, sizeof m.id, "nic-dddddddd-pci-20");
+		snprintf(m.type, sizeof m.type, "nic");
+		snprintf(m.uuid, sizeof m.uuid,
+		    "dddddddd-1111-4222-8333-444444444444");
+		m.slot = 20;
+		m.backend.kind = STORE_BK_USER;
+		snprintf(m.backend.netdev, sizeof m.backend.netdev,
+		    "hostnet-dddddddd-pci-20");
+		ck_assert_int_eq(store_add_dev(&txn.rt, &m, &e), 0);
+		ck_assert_int_eq(store_commit(&txn, &e), 0);
+		rc = hotplug_del(&g.t, "20", 0, &d, &e);
+		ck_assert_msg(rc == HOTPLUG_DELETED, "rc %d: %s", rc, e.msg);
+		ck_assert_int_eq(store_load(g.rtdir, "vm1", &rt, &e), 0);
+		ck_assert_ptr_null(store_find_slot(&rt, 20));
+		store_rt_free(&rt);
+	}
 	/* a slot with a built-in device */
 	hotplug_req_init(&r, HOTPLUG_NIC);
 	ck_assert_int_eq(hotplug_req_set(&r, "slot=2", &e), 0);
