@@ -61,8 +61,14 @@ make_uuid(const char *name, int k, char out[37])
 	for (p = name; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	h = (h ^ (unsigned)k) * 16777619u;
+	/* murmur3's finaliser spreads neighbouring k apart */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
 	a = h * 2654435761u;
-	b = a ^ (h >> 7);
+	b = a ^ (a >> 15) ^ (h << 7);
 	snprintf(out, 37, "%08x-%04x-4%03x-a%03x-%08x%04x", h, a & 0xffff,
 	    (a >> 16) & 0xfff, b & 0xfff, b, (h >> 3) & 0xffff);
 }
@@ -312,8 +318,9 @@ demo_build(struct sim *s, struct sim_demo *d, const char *scenario,
 		memset(&o, 0, sizeof o);
 		if (i < 3)
 			snprintf(name, sizeof name, "%s", names[i]);
-		else
-			snprintf(name, sizeof name, "%.10s1", scenario);
+		else	/* full1, orphan1, stuck1, busy1, crashed1, q351 */
+			snprintf(name, sizeof name, "%.*s1",
+			    (int)strcspn(scenario, "-"), scenario);
 		o.dir = d->monitor_dir;
 		o.name = name;
 		o.machine = scenario && i == 3 && strcmp(scenario, "q35") == 0 ?

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "probe.h"
 #include "sim.h"
 #include "simscen.h"
 
@@ -134,10 +135,23 @@ demo(const char *scenario)
 	}
 	printf("slotscope demo: %zu simulated instances (monitor dir %s, "
 	    "runtime dir %s)\n", d.n, d.monitor_dir, d.runtime_dir);
-	for (i = 0; i < d.n; i++)
-		printf("  %-14s hmp %s\n  %-14s qmp %s\n", d.inst[i].name,
-		    d.inst[i].hmp, "", d.inst[i].qmp);
-	printf("Press Ctrl-C to stop the demo (everything is removed).\n");
+	/* Until the TUI opens here: what the monitor client sees. */
+	for (i = 0; i < d.n && !got_signal; i++) {
+		struct probe p;
+		enum monerr_kind kind;
+		char *text;
+
+		printf("\n%s (hmp %s)\n", d.inst[i].name, d.inst[i].hmp);
+		if (probe_run(d.inst[i].endpoint, 0, &p, &kind, &e) < 0) {
+			printf("%s: %s\n", d.inst[i].endpoint, e.msg);
+			continue;
+		}
+		text = probe_text(&p);
+		fputs(text ? text : "out of memory\n", stdout);
+		free(text);
+		probe_free(&p);
+	}
+	printf("\nPress Ctrl-C to stop the demo (everything is removed).\n");
 	fflush(stdout);
 	while (!got_signal)
 		pause();

@@ -1301,6 +1301,88 @@ START_TEST(simulate_binary)
 }
 END_TEST
 
+/* Each scenario served by `slotscope --simulate`, seen by the real
+ * monitor client (`slotscope --probe`). */
+static pid_t
+simulate_bg(const char *dir, const char *scenario)
+{
+	char path[400];
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		execl(tu_bin(), "slotscope", "--simulate", dir, "--scenario",
+		    scenario, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(path, sizeof path, "%s/vm1.qmp", dir);
+	ck_assert(wait_file(path, 5000));
+	snprintf(path, sizeof path, "%s/vm1.monitor", dir);
+	ck_assert(wait_file(path, 5000));
+	return pid;
+}
+
+static int
+probe(const char *dir, const char *sock, char **out)
+{
+	char *cmd;
+	int rc;
+
+	ck_assert_int_ge(asprintf(&cmd, "\"$SLOTSCOPE_BIN\" --probe %s/%s",
+	    dir, sock), 0);
+	rc = tu_run(cmd, out);
+	free(cmd);
+	return rc;
+}
+
+START_TEST(scenarios_probe)
+{
+	static const struct {
+		const char *scen, *sock, *want;
+		int ok;
+	} t[] = {
+		{ "full-bus", "vm1.qmp", "slot 31  occupied  fn 0 Ethernet "
+		  "controller [1af4:1000] id nic-", 1 },
+		{ "orphan-device", "vm1.monitor", "slot  7  occupied  fn 0 "
+		  "Ethernet controller [8086:100e] id nic-0badc0de-pci-7", 1 },
+		{ "stuck-unplug", "vm1.qmp", "slot  5  occupied", 1 },
+		{ "q35", "vm1.monitor", "slot 31  occupied  fn 0 ISA bridge "
+		  "[8086:2918]; fn 2 SATA controller [8086:2922]; fn 3 SMBus "
+		  "[8086:2930]", 1 },
+		{ "busy-monitor", "vm1.qmp", "busy", 0 },
+		{ "crashed-instance", "vm1.qmp", "over QMP", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *dir = tu_tmpdir(), *out;
+		pid_t pid = simulate_bg(dir, t[i].scen);
+		int rc = probe(dir, t[i].sock, &out);
+
+		ck_assert_msg((rc == 0) == t[i].ok, "%s: rc %d: %s",
+		    t[i].scen, rc, out);
+		ck_assert_msg(strstr(out, t[i].want) != NULL, "%s: %s",
+		    t[i].scen, out);
+		free(out);
+		if (strcmp(t[i].scen, "crashed-instance") == 0) {
+			/* the next session dies mid-way, later ones are
+			 * refused: the instance is gone */
+			ck_assert_int_ne(probe(dir, t[i].sock, &out), 0);
+			free(out);
+			ck_assert_int_ne(probe(dir, "vm1.monitor", &out), 0);
+			free(out);
+		}
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		tu_rmrf(dir);
+		free(dir);
+	}
+}
+END_TEST
+
 START_TEST(demo_lifecycle)
 {
 	struct sim_demo d;
@@ -1371,6 +1453,7 @@ sim_suite(void)
 	tcase_add_test(sv, server_faults);
 	tcase_add_test(sv, scenarios);
 	tcase_add_test(sv, simulate_binary);
+	tcase_add_test(sv, scenarios_probe);
 	tcase_add_test(sv, demo_lifecycle);
 	suite_add_tcase(s, sv);
 	return s;

@@ -1,0 +1,208 @@
+/* bench_sim.c - the simulator at scale: time and memory to start 1000
+ * simulated instances in one process (one poll loop), the file
+ * descriptors they use, and one refresh of all of them (query-version +
+ * query-pci) through the monitor client (core/mon), 1000 sessions driven
+ * from one poll loop while the simulator serves from another process.
+ * Prints figures only.
+ */
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "mon.h"
+#include "sim.h"
+
+#define N 1000
+
+static long
+rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kib = atol(line + 6);
+	fclose(f);
+	return kib;
+}
+
+static void
+rmrf(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/slotscope-bench.XXXXXX";
+	char detail[128];
+	struct sim *s;
+	struct err e;
+	long before, after, lim;
+	double t0, t1;
+	int ready[2], i;
+	pid_t pid;
+	char c;
+
+	signal(SIGPIPE, SIG_IGN);
+	lim = sim_raise_nofile(&e);
+	if (lim < 2 * N + 64) {
+		printf("bench sim: skipped, the open-files limit is %ld, 1000 "
+		    "instances need %d\n", lim, 2 * N + 64);
+		return 0;
+	}
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	before = rss_kib(getpid());
+	t0 = bench_now();
+	s = sim_new(&e);
+	for (i = 0; s && i < N; i++) {
+		struct sim_inst_opts o;
+		char name[16];
+
+		memset(&o, 0, sizeof o);
+		snprintf(name, sizeof name, "vm%d", i + 1);
+		o.dir = dir;
+		o.name = name;
+		if (sim_add(s, &o, &e) == NULL) {
+			fprintf(stderr, "bench sim: %s\n", e.msg);
+			rmrf(dir);
+			return 1;
+		}
+	}
+	t1 = bench_now();
+	after = rss_kib(getpid());
+	if (s == NULL) {
+		fprintf(stderr, "bench sim: %s\n", e.msg);
+		return 1;
+	}
+	snprintf(detail, sizeof detail, "%d instances, 2 sockets each", N);
+	bench_report("sim start 1000 instances", (t1 - t0) / 1e6, "ms",
+	    detail);
+	bench_report("sim RSS growth for 1000 instances",
+	    (double)(after - before) / 1024.0, "MiB", "VmRSS delta");
+	bench_report("sim RSS total with 1000 instances",
+	    (double)after / 1024.0, "MiB", NULL);
+	snprintf(detail, sizeof detail, "soft limit raised to %ld", lim);
+	bench_report("sim open fds (idle)", (double)sim_fd_count(s), "fds",
+	    detail);
+
+	/* The server in a child, the 1000 client sessions here. */
+	if (pipe(ready) < 0)
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		close(ready[1]);
+		sim_run(s, &e);
+		sim_free(s);
+		_exit(0);
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		return 1;
+	close(ready[0]);
+	sim_forget(s);
+	{
+		struct mon **m = calloc(N, sizeof *m);
+		struct pollfd *pfd = calloc(N, sizeof *pfd);
+		int *idx = calloc(N, sizeof *idx);
+		int running = N, ok = 0, proto;
+		long srss;
+
+		for (proto = 0; proto < 2; proto++) {
+			const char *ext = proto ? "qmp" : "monitor";
+
+			t0 = bench_now();
+			running = N;
+			ok = 0;
+			for (i = 0; i < N; i++) {
+				char ep[256];
+
+				snprintf(ep, sizeof ep, "unix:%s/vm%d.%s", dir,
+				    i + 1, ext);
+				m[i] = mon_new(ep, NULL, &e);
+				if (m[i] == NULL || mon_add_query_version(m[i],
+				    &e) < 0 || mon_add_query_pci(m[i], &e) < 0) {
+					fprintf(stderr, "bench sim: %s\n", e.msg);
+					return 1;
+				}
+				if (mon_start(m[i]) != MON_RUNNING) {
+					running--;
+					continue;
+				}
+			}
+			while (running > 0) {
+				int n = 0, to = -1, k;
+
+				for (i = 0; i < N; i++) {
+					int t;
+
+					if (mon_status(m[i]) != MON_RUNNING)
+						continue;
+					t = mon_timeout_ms(m[i]);
+					if (t >= 0 && (to < 0 || t < to))
+						to = t;
+					if (mon_fd(m[i]) < 0)
+						continue;
+					pfd[n].fd = mon_fd(m[i]);
+					pfd[n].events = mon_poll_events(m[i]);
+					pfd[n].revents = 0;
+					idx[n++] = i;
+				}
+				poll(pfd, (nfds_t)n, to);
+				for (k = 0; k < n; k++)
+					mon_step(m[idx[k]], pfd[k].revents);
+				running = 0;
+				for (i = 0; i < N; i++)
+					if (mon_status(m[i]) == MON_RUNNING &&
+					    mon_step(m[i], 0) == MON_RUNNING)
+						running++;
+			}
+			t1 = bench_now();
+			for (i = 0; i < N; i++) {
+				const struct mon_result *r = mon_result(m[i], 1);
+
+				if (mon_status(m[i]) == MON_DONE && r && r->ok &&
+				    r->pci.n == 6)
+					ok++;
+				mon_free(m[i]);
+			}
+			snprintf(detail, sizeof detail, "%d/%d instances "
+			    "answered, version + PCI, all at once", ok, N);
+			bench_report(proto ? "refresh 1000 sims over QMP (mon)" :
+			    "refresh 1000 sims over HMP (mon)", (t1 - t0) / 1e6,
+			    "ms", detail);
+		}
+		srss = rss_kib(pid);
+		bench_report("sim server RSS after the refreshes",
+		    (double)srss / 1024.0, "MiB", "the serving process");
+		free(m);
+		free(pfd);
+		free(idx);
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	rmrf(dir);
+	return 0;
+}
