@@ -463,6 +463,9 @@ sim_demo_start(const char *scenario, struct sim_demo *d, struct err *e)
 	}
 	if (pid == 0) {
 		close(pfd[0]);
+		/* its own process group: a terminal's Ctrl-C goes to the
+		 * UI, which stops the demo when it exits */
+		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() == 1)
 			kill(getpid(), SIGTERM);	/* parent already gone */
