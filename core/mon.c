@@ -70,6 +70,8 @@ struct mon {
 	enum monerr_kind fail_kind, last_kind;
 	char fail_msg[256];
 	struct qemu_version greeting;
+	int adopt_fd;			/* mon_new_fd: not yet started */
+	int no_endpoint;		/* mon_new_fd: cannot reconnect */
 };
 
 static int64_t
@@ -170,6 +172,19 @@ start_connect(struct mon *m)
 	m->proto = MON_PROTO_UNKNOWN;
 	m->fail_kind = MONERR_NONE;
 	m->fail_msg[0] = '\0';
+	if (m->no_endpoint) {
+		if (m->adopt_fd < 0) {
+			fail(m, MONERR_UNREACHABLE, "the monitor connection "
+			    "(given as an fd) is closed and cannot be reopened");
+			return;
+		}
+		m->fd = m->adopt_fd;
+		m->adopt_fd = -1;
+		fcntl(m->fd, F_SETFL, fcntl(m->fd, F_GETFL) | O_NONBLOCK);
+		m->st = S_GREETING;
+		m->deadline = now_ms() + m->o.greet_ms;
+		return;
+	}
 	m->fd = endpoint_connect(&m->ep, &inprog, &e);
 	if (m->fd < 0) {
 		/* A unix listener whose queue is full: QEMU is serving one
@@ -607,12 +622,15 @@ input_greeting(struct mon *m)
 	advance(m);
 }
 
-/* Read what is there; 0 when the peer is still there. */
+/* Read what is there: 0 when the peer is still there, 1 when it closed
+ * (after what it sent before closing has been appended: it is processed
+ * first), -1 when the session failed. */
 static int
-read_some(struct mon *m)
+read_some(struct mon *m, int *err)
 {
 	int i;
 
+	*err = 0;
 	for (i = 0; i < READS_PER_STEP; i++) {
 		ssize_t r;
 
@@ -643,23 +661,29 @@ read_some(struct mon *m)
 			return 0;
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (m->st == S_GREETING)
-			fail(m, MONERR_UNREACHABLE, "the monitor at %s closed the "
-			    "connection before greeting%s%s", m->epstr,
-			    r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
-		else if (m->st == S_IDLE && m->wait == W_NONE &&
-		    m->cur >= m->nops)
-			fail(m, MONERR_UNREACHABLE, "the monitor at %s closed "
-			    "the connection", m->epstr);
-		else
-			fail(m, MONERR_UNREACHABLE, "the monitor at %s closed "
-			    "the connection during %s%s%s", m->epstr,
-			    m->cur < m->nops ? op_names[m->ops[m->cur].r.op] :
-			    "negotiation", r < 0 ? ": " : "",
-			    r < 0 ? strerror(errno) : "");
-		return -1;
+		*err = r < 0 ? errno : 0;
+		return 1;
 	}
 	return 0;
+}
+
+/* The peer closed while we still needed it. */
+static void
+closed(struct mon *m, int err)
+{
+	const char *sep = err ? ": " : "", *why = err ? strerror(err) : "";
+
+	if (m->st == S_GREETING)
+		fail(m, MONERR_UNREACHABLE, "the monitor at %s closed the "
+		    "connection before greeting%s%s", m->epstr, sep, why);
+	else if (m->st == S_IDLE && m->wait == W_NONE && m->cur >= m->nops)
+		fail(m, MONERR_UNREACHABLE, "the monitor at %s closed the "
+		    "connection%s%s", m->epstr, sep, why);
+	else
+		fail(m, MONERR_UNREACHABLE, "the monitor at %s closed the "
+		    "connection during %s%s%s", m->epstr,
+		    m->cur < m->nops ? op_names[m->ops[m->cur].r.op] :
+		    "negotiation", sep, why);
 }
 
 static void
@@ -745,8 +769,27 @@ mon_new(const char *endpoint, const struct mon_opts *opts, struct err *e)
 		m->o.greet_ms = MON_GREET_MS_DEFAULT;
 	if (m->o.op_ms <= 0)
 		m->o.op_ms = MON_OP_MS_DEFAULT;
-	m->fd = m->out_fd = -1;
+	m->fd = m->out_fd = m->adopt_fd = -1;
 	m->deadline = -1;
+	return m;
+}
+
+struct mon *
+mon_new_fd(int fd, const struct mon_opts *opts, struct err *e)
+{
+	struct mon *m;
+	char ep[32];
+
+	if (fd < 0) {
+		err_set(e, "no monitor connection given");
+		return NULL;
+	}
+	snprintf(ep, sizeof ep, "/dev/fd/%d", fd);
+	if ((m = mon_new(ep, opts, e)) == NULL)
+		return NULL;
+	snprintf(m->epstr, sizeof m->epstr, "fd:%d", fd);
+	m->adopt_fd = fd;
+	m->no_endpoint = 1;
 	return m;
 }
 
@@ -773,6 +816,9 @@ mon_reset(struct mon *m)
 	size_t i;
 
 	drop_conn(m);
+	if (m->adopt_fd >= 0)
+		close(m->adopt_fd);
+	m->adopt_fd = -1;
 	free_ops(m);
 	for (i = 0; i < m->nev; i++)
 		json_decref(m->ev[i]);
@@ -1156,7 +1202,9 @@ mon_step(struct mon *m, short revents)
 	    try_write(m) < 0)
 		return mon_status(m);
 	if (revents & (POLLIN | POLLHUP | POLLERR)) {
-		if (read_some(m) < 0)
+		int rerr, rc = read_some(m, &rerr);
+
+		if (rc < 0)
 			return mon_status(m);
 		if (m->st == S_GREETING)
 			input_greeting(m);
@@ -1166,6 +1214,10 @@ mon_step(struct mon *m, short revents)
 			input_qmp(m);
 		if (m->st == S_READY)
 			advance(m);
+		if (rc == 1 && m->fd >= 0) {
+			closed(m, rerr);
+			return mon_status(m);
+		}
 	}
 	if (m->fd >= 0)
 		expire(m);

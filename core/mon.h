@@ -118,6 +118,10 @@ struct mon;
  * NULL for the defaults.  NULL with e set on a bad endpoint. */
 struct mon *mon_new(const char *endpoint, const struct mon_opts *opts,
     struct err *e);
+/* The same over an already connected stream socket (a socketpair to the
+ * simulator, a test peer): mon owns fd from now on and closes it.  Such a
+ * session cannot reconnect once closed. */
+struct mon *mon_new_fd(int fd, const struct mon_opts *opts, struct err *e);
 void mon_free(struct mon *m);
 /* Close, drop ops, results and events: ready for a new session. */
 void mon_reset(struct mon *m);

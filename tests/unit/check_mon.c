@@ -607,6 +607,42 @@ START_TEST(arguments_checked_before_sending)
 }
 END_TEST
 
+/* mon_new_fd over a socketpair; a reply followed at once by a hang-up is
+ * still taken; such a session cannot reconnect. */
+START_TEST(adopted_fd_and_reply_then_close)
+{
+	int sv[2], op;
+	struct err e;
+	struct mon *m;
+	char buf[256];
+	ssize_t n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	m = mon_new_fd(sv[0], NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	op = mon_add_query_version(m, &e);
+	ck_assert_int_eq(mon_start(m), MON_RUNNING);
+	ck_assert_int_eq(write(sv[1], BANNER, strlen(BANNER)),
+	    (ssize_t)strlen(BANNER));
+	pump(m, 50);
+	n = read(sv[1], buf, sizeof buf);
+	ck_assert_int_eq(n, 13);
+	ck_assert_int_eq(memcmp(buf, "info version\n", 13), 0);
+	ck_assert_int_gt(write(sv[1], "info version\r\n7.2.22\r\n(qemu) ",
+	    29), 0);
+	close(sv[1]);
+	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, op)->ok, 1);
+	ck_assert_int_eq(mon_result(m, op)->version.micro, 22);
+	mon_reset(m);
+	mon_add_query_version(m, &e);
+	ck_assert_int_eq(mon_start(m), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "cannot be reopened"));
+	mon_free(m);
+}
+END_TEST
+
 Suite *
 mon_suite(void)
 {
@@ -630,6 +666,7 @@ mon_suite(void)
 	tcase_add_test(t, nobody_listening_is_unreachable);
 	tcase_add_test(t, keep_open_runs_more_batches);
 	tcase_add_test(t, arguments_checked_before_sending);
+	tcase_add_test(t, adopted_fd_and_reply_then_close);
 	suite_add_tcase(s, t);
 	return s;
 }
