@@ -109,7 +109,9 @@ hotplug_check_ifname(const char *s, struct err *e)
 {
 	size_t n = strlen(s), i;
 
-	if (n == 0 || n >= IFNAMSIZ)
+	/* A leading '-' would read as an option to ip(8) and friends in the
+	 * operator's own scripts; "." and ".." are not interface names. */
+	if (n == 0 || n >= IFNAMSIZ || !isalnum((unsigned char)s[0]))
 		goto bad;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
@@ -117,8 +119,9 @@ hotplug_check_ifname(const char *s, struct err *e)
 			goto bad;
 	return 0;
 bad:
-	return err_set(e, "tap interface '%.40s' is not valid: expected 1 to "
-	    "%d letters, digits, '-', '_' or '.'", s, IFNAMSIZ - 1);
+	return err_set(e, "tap interface '%.40s' is not valid: expected a "
+	    "letter or digit, then up to %d letters, digits, '-', '_' or '.'",
+	    s, IFNAMSIZ - 2);
 }
 
 static int

@@ -68,6 +68,8 @@ START_TEST(args)
 	set_bad(HOTPLUG_NIC, "backend=tap:", "tap interface");
 	set_bad(HOTPLUG_NIC, "backend=tap:waytoolongname0123", "tap interface");
 	set_bad(HOTPLUG_NIC, "backend=tap:a,b", "tap interface");
+	set_bad(HOTPLUG_NIC, "backend=tap:-evil", "tap interface");
+	set_bad(HOTPLUG_NIC, "backend=tap:..", "tap interface");
 	set_bad(HOTPLUG_NIC, "uuid=6f1a2b3c", "not a UUID");
 	set_bad(HOTPLUG_NIC, "slot=32", "slot");
 	set_bad(HOTPLUG_NIC, "slot=", "slot");

@@ -633,7 +633,9 @@ START_TEST(crash_kill9_writer)
 		ck_assert(WIFSIGNALED(st));
 		last = read_checked(last);
 	}
-	ck_assert_int_gt(reads, 25);
+	/* at least one read per round while the writer ran (a fast writer
+	 * has made progress by the first one: exactly 25 is fine) */
+	ck_assert_int_ge(reads, 25);
 	ck_assert_int_ge(last, 25);
 }
 END_TEST
