@@ -83,7 +83,8 @@ parse_opts(int argc, char **argv, struct opts *o, int *done)
 	memset(o, 0, sizeof *o);
 	o->unplug_wait_ms = -1;
 	*done = 0;
-	while ((c = getopt_long(argc, argv, "hc:", lo, NULL)) != -1) {
+	opterr = 0;	/* our own one-line messages below */
+	while ((c = getopt_long(argc, argv, ":hc:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (o->ncmds == BATCH_MAX_CMDS) {
@@ -134,8 +135,13 @@ parse_opts(int argc, char **argv, struct opts *o, int *done)
 			printf("slotscope 0.1.0\n");
 			*done = 1;
 			return 0;
+		case ':':
+			fprintf(stderr, "slotscope: %s needs a value (see "
+			    "slotscope --help)\n", argv[optind - 1]);
+			return EXIT_USAGE;
 		default:
-			usage(stderr);
+			fprintf(stderr, "slotscope: unknown option %s (see "
+			    "slotscope --help)\n", argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

@@ -544,6 +544,19 @@ disk_rollback(struct vm *v, const char *sock)
 	ck_assert_str_eq(before, after);
 	free(after);
 	free(before);
+	/* a path with ',' and '=' is one value, not more options (HMP
+	 * doubles the comma; QMP is JSON): the image is the one attached */
+	snprintf(img, sizeof img, "%s/d,format=qcow2,x=1.img", v->dir);
+	fp = fopen(img, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
+	fclose(fp);
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	snprintf(word, sizeof word, "path=%s", img);
+	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	ck_assert_str_eq(d.backend.path, img);
+	ck_assert_str_eq(d.backend.format, "raw");
 }
 
 START_TEST(disk_rollback_hmp)
