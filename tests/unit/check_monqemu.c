@@ -6,7 +6,10 @@
  * when a test fails or times out.
  */
 #include <check.h>
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,9 @@ static struct vm vm_qmp = { "pc", NULL, NULL, 0 };
 static struct vm vm_nodef = { "pc", "-nodefaults", NULL, 0 };
 static struct vm vm_q35 = { "q35", NULL, NULL, 0 };
 static struct vm vm_busy = { "pc", NULL, NULL, 0 };
+static struct vm vm_tcp = { "pc", NULL, NULL, 0 };
+static char tcp_extra[200];
+static int tcp_port[2];
 
 static void
 vm_up(struct vm *v)
@@ -55,6 +61,43 @@ FIXTURE(qmp, vm_qmp)
 FIXTURE(nodef, vm_nodef)
 FIXTURE(q35, vm_q35)
 FIXTURE(busy, vm_busy)
+
+/* A loopback port nobody uses right now (the kernel's pick). */
+static int
+free_port(void)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+		port = ntohs(sa.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+static void
+tcp_up(void)
+{
+	tcp_port[0] = free_port();
+	tcp_port[1] = free_port();
+	snprintf(tcp_extra, sizeof tcp_extra, "-monitor tcp:127.0.0.1:%d,"
+	    "server,nowait -qmp tcp:127.0.0.1:%d,server,nowait", tcp_port[0],
+	    tcp_port[1]);
+	vm_tcp.extra = tcp_extra;
+	vm_up(&vm_tcp);
+}
+
+static void
+tcp_down(void)
+{
+	vm_down(&vm_tcp);
+}
 
 static struct mon *
 open_mon(const struct vm *v, const char *sock, const struct mon_opts *o)
@@ -424,6 +467,40 @@ START_TEST(second_client_is_busy)
 }
 END_TEST
 
+/* tcp:HOST:PORT endpoints (a non-blocking connect that completes later),
+ * by address and by name. */
+START_TEST(tcp_endpoints)
+{
+	const char *host[2] = { "127.0.0.1", "localhost" };
+	int i;
+
+	ck_assert_msg(vm_tcp.up, "QEMU did not start");
+	for (i = 0; i < 2; i++) {
+		char ep[128], cmd[4400], *out;
+		struct err e;
+		struct mon *m;
+		struct pci_info pi;
+
+		snprintf(ep, sizeof ep, "tcp:%s:%d", host[i], tcp_port[i]);
+		m = mon_new(ep, NULL, &e);
+		ck_assert_ptr_nonnull(m);
+		pci_info_init(&pi);
+		ck_assert_msg(mon_query_pci(m, &pi, &e) == 0, "%s: %s", ep,
+		    e.msg);
+		ck_assert_int_eq(mon_protocol(m), i == 0 ? MON_PROTO_HMP :
+		    MON_PROTO_QMP);
+		ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xf);
+		pci_info_free(&pi);
+		mon_free(m);
+		snprintf(cmd, sizeof cmd, "'%s' --probe %s --json", tu_bin(), ep);
+		ck_assert_int_eq(tu_run(cmd, &out), 0);
+		ck_assert_ptr_nonnull(strstr(out, i == 0 ? "\"protocol\": "
+		    "\"hmp\"" : "\"protocol\": \"qmp\""));
+		free(out);
+	}
+}
+END_TEST
+
 START_TEST(probe_usage_and_failures)
 {
 	char cmd[4400], *out;
@@ -497,6 +574,9 @@ monqemu_suite(void)
 	tc = vm_case("busy", &vm_busy, busy_up, busy_down, 30);
 	tcase_add_test(tc, second_client_is_busy);
 	tcase_add_test(tc, probe_usage_and_failures);
+	suite_add_tcase(s, tc);
+	tc = vm_case("tcp", &vm_tcp, tcp_up, tcp_down, 20);
+	tcase_add_test(tc, tcp_endpoints);
 	suite_add_tcase(s, tc);
 	return s;
 }
