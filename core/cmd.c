@@ -390,16 +390,16 @@ target(struct cmd_ctx *c, size_t i, struct hotplug_target *t)
 		t->greet_ms = c->fleet->monitor_timeout_ms;
 }
 
-/* "hotplug nic mac=..." from words k.. for the audit log */
+/* "hotplug nic mac=..." for the audit log: the command and its words
+ * after the instance (which the log has as instance=) */
 static void
-join(struct words *ws, size_t from, char *out, size_t sz)
+join(struct words *ws, char *out, size_t sz)
 {
-	size_t k, n = 0;
+	size_t k, n;
 
-	out[0] = '\0';
-	for (k = from; k < ws->n && n < sz; k++)
-		n += (size_t)snprintf(out + n, sz - n, "%s%s", k > from ? " " :
-		    "", ws->w[k]);
+	n = (size_t)snprintf(out, sz, "%s", ws->w[0]);
+	for (k = 2; k < ws->n && n < sz; k++)
+		n += (size_t)snprintf(out + n, sz - n, " %s", ws->w[k]);
 }
 
 /* "7.2.22" or "" */
@@ -460,11 +460,18 @@ run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		for (k = 0; k < 32; k++)
 			cnt[v[k].state]++;
 		qemu_text(in, q, sizeof q);
-		sb_add(&b, "%-16s %-12s %-4s %-8s free %2d  used %2d  "
-		    "reserved %2d", in->name, inst_conn_name(in->conn),
+		sb_add(&b, "%-16s %-12s %-4s %-8s free %2d  reserved %2d  "
+		    "live %2d", in->name, inst_conn_name(in->conn),
 		    in->protocol[0] ? in->protocol : "-", q[0] ? q : "-",
-		    cnt[SLOT_FREE], cnt[SLOT_USED] + cnt[SLOT_FOREIGN] +
-		    cnt[SLOT_BUILTIN], cnt[SLOT_RESERVED]);
+		    cnt[SLOT_FREE], cnt[SLOT_RESERVED], cnt[SLOT_USED] +
+		    cnt[SLOT_FOREIGN] + cnt[SLOT_BUILTIN] +
+		    cnt[SLOT_UNPLUGGING]);
+		if (cnt[SLOT_UNPLUGGING])
+			sb_add(&b, "  unplugging %d", cnt[SLOT_UNPLUGGING]);
+		if (cnt[SLOT_MISSING])
+			sb_add(&b, "  missing %d", cnt[SLOT_MISSING]);
+		if (cnt[SLOT_FOREIGN])
+			sb_add(&b, "  foreign %d", cnt[SLOT_FOREIGN]);
 		if (in->error[0])
 			sb_add(&b, "  (%s)", in->error);
 		if (!rtok)
@@ -794,7 +801,7 @@ run_hotplug(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		return fail(r, "hotplug: no runtime dir: give --runtime-dir");
 	ensure_seen(c, (size_t)i);
 	target(c, (size_t)i, &t);
-	join(ws, 0, what, sizeof what);
+	join(ws, what, sizeof what);
 	if (hotplug_add(&t, &req, &d, &e) < 0) {
 		audit(c, ws->w[1], what, e.msg, NULL);
 		return fail(r, "hotplug: %s", e.msg);
@@ -861,7 +868,7 @@ run_unplug(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 	}
 	ensure_seen(c, (size_t)i);
 	target(c, (size_t)i, &t);
-	join(ws, 0, what, sizeof what);
+	join(ws, what, sizeof what);
 	rc = hotplug_del(&t, ws->w[2], c->unplug_wait_ms > 0 ?
 	    c->unplug_wait_ms : 0, &d, &e);
 	if (rc < 0) {
@@ -978,7 +985,8 @@ run_help(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 static const struct spec specs[] = {
 	{ "list", "list",
 	  "list: every instance with its monitor state, protocol, QEMU "
-	  "version and how many slots are free, used and reserved.",
+	  "version and how many slots are free, reserved and live (and "
+	  "unplugging, missing or foreign, when any).",
 	  run_list },
 	{ "show", "show INST [--json]",
 	  "show INST [--json]: the 32 slots of an instance: state (free, "

@@ -285,9 +285,9 @@ flow(struct vm *v, const char *sock, const char *proto)
 	after = slurp(args);
 	ck_assert_ptr_nonnull(strstr(after, "instance=vm what=\"reserve 10\" "
 	    "result=ok"));
-	ck_assert_ptr_nonnull(strstr(after, "what=\"hotplug vm nic\" "
+	ck_assert_ptr_nonnull(strstr(after, "what=\"hotplug nic\" "
 	    "result=\"ok nic-"));
-	ck_assert_ptr_nonnull(strstr(after, "what=\"unplug vm 4\" "
+	ck_assert_ptr_nonnull(strstr(after, "what=\"unplug 4\" "
 	    "result=\"ok nic-"));
 	ck_assert_ptr_nonnull(strstr(after, "virtio-nonsense-pci"));
 	free(after);
