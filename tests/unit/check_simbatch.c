@@ -1,0 +1,228 @@
+/* check_simbatch.c - every training scenario of the simulator, served by
+ * `slotscope --simulate DIR --scenario NAME` and driven through batch mode
+ * (`slotscope vm1=unix:DIR/vm1.qmp -c ...`), the way an operator in a
+ * training session meets it.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+struct world {
+	char *dir;
+	pid_t sim;
+};
+
+static void
+start(struct world *w, const char *scenario, const char *proto)
+{
+	char path[400];
+	int i;
+
+	w->dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(w->dir);
+	w->sim = fork();
+	ck_assert_int_ge(w->sim, 0);
+	if (w->sim == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		if (scenario)
+			execl(tu_bin(), "slotscope", "--simulate", w->dir,
+			    "--scenario", scenario, (char *)NULL);
+		else
+			execl(tu_bin(), "slotscope", "--simulate", w->dir,
+			    (char *)NULL);
+		_exit(127);
+	}
+	snprintf(path, sizeof path, "%s/vm1.%s", w->dir, proto);
+	for (i = 0; i < 500 && access(path, F_OK) != 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(access(path, F_OK), 0);
+}
+
+static void
+stop(struct world *w)
+{
+	kill(w->sim, SIGTERM);
+	waitpid(w->sim, NULL, 0);
+	tu_rmrf(w->dir);
+	free(w->dir);
+}
+
+/* Run slotscope in batch mode on vm1 over proto with the given -c
+ * arguments (already quoted); returns the exit status, output in *out. */
+static int
+batch(struct world *w, const char *proto, const char *args, char **out)
+{
+	char *cmd;
+	int rc;
+
+	ck_assert_int_ge(asprintf(&cmd, "\"$SLOTSCOPE_BIN\" "
+	    "vm1=unix:%s/vm1.%s --runtime-dir %s/rt --audit-log %s/audit.log "
+	    "%s", w->dir, proto, w->dir, w->dir, args), 0);
+	rc = tu_run(cmd, out);
+	free(cmd);
+	return rc;
+}
+
+static void
+has(const char *out, const char *want)
+{
+	ck_assert_msg(strstr(out, want) != NULL, "expected \"%s\" in:\n%s",
+	    want, out);
+}
+
+START_TEST(no_scenario_hotplug)
+{
+	struct world w;
+	char *out;
+
+	/* a plain --simulate instance takes a NIC and a disk like QEMU */
+	start(&w, NULL, "monitor");
+	ck_assert_int_eq(batch(&w, "monitor", "-c 'hotplug vm1 nic "
+	    "backend=user'", &out), 0);
+	has(out, "plugged in slot 4");
+	free(out);
+	ck_assert_int_eq(batch(&w, "monitor", "-c 'show vm1' --json", &out),
+	    0);
+	has(out, "{\"slot\":4,\"state\":\"used\"");
+	has(out, "\"protocol\":\"hmp\"");
+	free(out);
+	stop(&w);
+}
+END_TEST
+
+START_TEST(full_bus)
+{
+	struct world w;
+	char *out;
+
+	start(&w, "full-bus", "qmp");
+	ck_assert_int_ne(batch(&w, "qmp", "-c 'next vm1'", &out), 0);
+	has(out, "all 32 PCI slots are taken");
+	free(out);
+	ck_assert_int_ne(batch(&w, "qmp", "-c 'hotplug vm1 nic backend=user'",
+	    &out), 0);
+	free(out);
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json", &out), 0);
+	ck_assert_ptr_null(strstr(out, "\"state\":\"free\""));
+	has(out, "{\"slot\":31,\"state\":\"foreign\"");
+	free(out);
+	stop(&w);
+}
+END_TEST
+
+START_TEST(orphan_device)
+{
+	struct world w;
+	char *out;
+
+	start(&w, "orphan-device", "qmp");
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json", &out), 0);
+	has(out, "{\"slot\":7,\"state\":\"foreign\",\"reserved\":false,"
+	    "\"id\":\"nic-0badc0de-pci-7\"");
+	free(out);
+	stop(&w);
+}
+END_TEST
+
+START_TEST(stuck_unplug)
+{
+	struct world w;
+	char *out;
+
+	start(&w, "stuck-unplug", "qmp");
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'hotplug vm1 nic backend=user'",
+	    &out), 0);
+	has(out, "slot 4");
+	free(out);
+	batch(&w, "qmp", "--unplug-wait 300 -c 'unplug vm1 4'", &out);
+	has(out, "unplugging");
+	free(out);
+	/* the guest never answers: still unplugging later */
+	usleep(300000);
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json", &out), 0);
+	has(out, "{\"slot\":4,\"state\":\"unplugging\"");
+	free(out);
+	stop(&w);
+}
+END_TEST
+
+START_TEST(busy_monitor)
+{
+	struct world w;
+	char *out;
+
+	start(&w, "busy-monitor", "qmp");
+	batch(&w, "qmp", "-c 'show vm1' --json", &out);
+	has(out, "\"conn\":\"busy\"");
+	free(out);
+	stop(&w);
+}
+END_TEST
+
+START_TEST(crashed_instance)
+{
+	struct world w;
+	char *out;
+	int i, gone = 0;
+
+	start(&w, "crashed-instance", "qmp");
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json", &out), 0);
+	has(out, "\"conn\":\"ok\"");
+	free(out);
+	/* a few sessions later the monitor has gone away for good */
+	for (i = 0; i < 4; i++) {
+		batch(&w, "qmp", "-c 'show vm1' --json", &out);
+		gone = strstr(out, "\"conn\":\"unreachable\"") != NULL;
+		free(out);
+		if (gone)
+			break;
+	}
+	ck_assert_msg(gone, "the crashed instance still answers");
+	stop(&w);
+}
+END_TEST
+
+START_TEST(q35)
+{
+	struct world w;
+	char *out;
+
+	start(&w, "q35", "qmp");
+	ck_assert_int_ne(batch(&w, "qmp", "-c 'hotplug vm1 nic backend=user'",
+	    &out), 0);
+	has(out, "Bus 'pcie.0' does not support hotplugging");
+	free(out);
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json", &out), 0);
+	has(out, "{\"slot\":31,\"state\":\"builtin\"");
+	free(out);
+	stop(&w);
+}
+END_TEST
+
+Suite *
+simbatch_suite(void)
+{
+	Suite *s = suite_create("simbatch");
+	TCase *tc = tcase_create("scenarios");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, no_scenario_hotplug);
+	tcase_add_test(tc, full_bus);
+	tcase_add_test(tc, orphan_device);
+	tcase_add_test(tc, stuck_unplug);
+	tcase_add_test(tc, busy_monitor);
+	tcase_add_test(tc, crashed_instance);
+	tcase_add_test(tc, q35);
+	suite_add_tcase(s, tc);
+	return s;
+}
