@@ -48,9 +48,29 @@ START_TEST(format_truncates_long_lines)
 }
 END_TEST
 
+/* Tests that change the environment put it back (CK_FORK=no runs every
+ * test in one process). */
+static char *
+env_save(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? strdup(v) : NULL;
+}
+
+static void
+env_restore(const char *name, char *saved)
+{
+	if (saved)
+		setenv(name, saved, 1);
+	else
+		unsetenv(name);
+	free(saved);
+}
+
 START_TEST(user_name)
 {
-	char u[128];
+	char u[128], *sudo = env_save("SUDO_USER");
 
 	unsetenv("SUDO_USER");
 	audit_user(u, sizeof u);
@@ -61,6 +81,7 @@ START_TEST(user_name)
 		audit_user(u, sizeof u);
 		ck_assert_str_eq(u, "root(sudo:alice)");
 	}
+	env_restore("SUDO_USER", sudo);
 }
 END_TEST
 

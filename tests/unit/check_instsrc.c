@@ -281,11 +281,31 @@ START_TEST(config_long_value)
 }
 END_TEST
 
+/* Tests that change the environment put it back (CK_FORK=no runs every
+ * test in one process). */
+static char *
+env_save(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? strdup(v) : NULL;
+}
+
+static void
+env_restore(const char *name, char *saved)
+{
+	if (saved)
+		setenv(name, saved, 1);
+	else
+		unsetenv(name);
+	free(saved);
+}
+
 START_TEST(config_files)
 {
 	struct instsrc_config c;
 	struct err e;
-	char p[4096], out[4096];
+	char p[4096], out[4096], *home, *xdg;
 	FILE *f;
 
 	instsrc_config_init(&c);
@@ -312,6 +332,8 @@ START_TEST(config_files)
 	/* a directory is not a config file */
 	ck_assert_int_eq(instsrc_load_config(tmp, 1, &c, &e), -1);
 
+	home = env_save("HOME");
+	xdg = env_save("XDG_CONFIG_HOME");
 	setenv("XDG_CONFIG_HOME", "/cfg", 1);
 	ck_assert_int_eq(instsrc_default_config(out, sizeof out, &e), 0);
 	ck_assert_str_eq(out, "/cfg/slotscope/config");
@@ -321,6 +343,8 @@ START_TEST(config_files)
 	ck_assert_str_eq(out, "/home/op/.config/slotscope/config");
 	unsetenv("HOME");
 	ck_assert_int_eq(instsrc_default_config(out, sizeof out, &e), -1);
+	env_restore("HOME", home);
+	env_restore("XDG_CONFIG_HOME", xdg);
 }
 END_TEST
 

@@ -80,10 +80,31 @@ mkdev(const char *id, const char *type, int slot)
 	return d;
 }
 
+/* Tests that change the environment put it back (CK_FORK=no runs every
+ * test in one process). */
+static char *
+env_save(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? strdup(v) : NULL;
+}
+
+static void
+env_restore(const char *name, char *saved)
+{
+	if (saved)
+		setenv(name, saved, 1);
+	else
+		unsetenv(name);
+	free(saved);
+}
+
 START_TEST(default_dir_rule)
 {
 	char out[4096];
 	struct err e;
+	char *home = env_save("HOME"), *xdg = env_save("XDG_STATE_HOME");
 
 	ck_assert_int_eq(store_default_dir_as(1, out, sizeof out, &e), 0);
 	ck_assert_str_eq(out, "/var/lib/slotscope");
@@ -97,6 +118,8 @@ START_TEST(default_dir_rule)
 	unsetenv("HOME");
 	ck_assert_int_eq(store_default_dir_as(0, out, sizeof out, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "--runtime-dir"));
+	env_restore("HOME", home);
+	env_restore("XDG_STATE_HOME", xdg);
 }
 END_TEST
 
