@@ -57,6 +57,7 @@ struct sim {
 	struct sim_inst **inst;
 	size_t n, cap;
 	int wake[2];
+	int keep_files;		/* sim_forget(): leave the socket files */
 	volatile sig_atomic_t stop;
 	struct pollfd *pfd;
 	void **who;		/* per pollfd: the sim_ep it belongs to */
@@ -118,12 +119,15 @@ ep_close(struct sim_ep *ep, int unlink_file)
 }
 
 static void
-inst_free(struct sim_inst *in)
+inst_free(struct sim_inst *in, int keep_files)
 {
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		ep_close(&in->ep[i], !in->dead);
+		ep_close(&in->ep[i], !keep_files);
+		/* a crashed instance left its files: remove them too */
+		if (!keep_files && in->dead && in->ep[i].path)
+			unlink(in->ep[i].path);
 		free(in->ep[i].path);
 	}
 	simdev_machine_free(&in->m);
@@ -139,7 +143,7 @@ sim_free(struct sim *s)
 	if (s == NULL)
 		return;
 	for (i = 0; i < s->n; i++)
-		inst_free(s->inst[i]);
+		inst_free(s->inst[i], s->keep_files);
 	free(s->inst);
 	free(s->pfd);
 	free(s->who);
@@ -155,8 +159,8 @@ sim_forget(struct sim *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->n; i++)
-		s->inst[i]->dead = 1;
+	(void)i;
+	s->keep_files = 1;
 	sim_free(s);
 }
 
@@ -164,6 +168,7 @@ static int
 listen_unix(const char *path, struct err *e)
 {
 	struct sockaddr_un a;
+	char tmp[sizeof a.sun_path + 32];
 	int fd;
 
 	if (strlen(path) >= sizeof a.sun_path)
@@ -176,10 +181,20 @@ listen_unix(const char *path, struct err *e)
 	if (fd < 0)
 		return err_set(e, "cannot create a socket for %s: %s (raise "
 		    "the open-files limit?)", path, strerror(errno));
-	unlink(path);
+	/* Bind and listen under a temporary name, then rename: the socket
+	 * file appears only once it accepts connections, so a script that
+	 * waits for the file never meets "connection refused". */
+	if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) <
+	    (int)sizeof a.sun_path)
+		strcpy(a.sun_path, tmp);
+	else
+		tmp[0] = '\0';
+	unlink(a.sun_path);
 	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-	    listen(fd, 1) < 0) {
+	    listen(fd, 1) < 0 || (tmp[0] && rename(tmp, path) < 0)) {
 		err_set(e, "cannot listen on %s: %s", path, strerror(errno));
+		if (tmp[0])
+			unlink(tmp);
 		close(fd);
 		return -1;
 	}
@@ -232,13 +247,13 @@ sim_add(struct sim *s, const struct sim_inst_opts *o, struct err *e)
 	}
 	if (in->ep[0].path == NULL || in->ep[1].path == NULL) {
 		err_set(e, "out of memory");
-		inst_free(in);
+		inst_free(in, 0);
 		return NULL;
 	}
 	for (i = 0; i < 2; i++) {
 		in->ep[i].lfd = listen_unix(in->ep[i].path, e);
 		if (in->ep[i].lfd < 0) {
-			inst_free(in);
+			inst_free(in, 0);
 			return NULL;
 		}
 	}

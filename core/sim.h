@@ -8,7 +8,8 @@
  * model is simdev.h, the protocols simmon.h.
  *
  * Ownership: sim_new() returns a struct sim that sim_free() destroys,
- * closing every socket and removing the socket files it created.
+ * closing every socket and removing the socket files it created (also
+ * those a crashed instance left behind).
  * Instances belong to the sim.  sim_stop() is async-signal-safe and may
  * be called from another thread; everything else belongs to the thread
  * that runs the loop.

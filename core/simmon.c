@@ -456,7 +456,7 @@ struct hmp_cmd {
 	const char *args;
 	const char *optsname;	/* for 'O': implied key */
 	hmp_fn fn;
-	const char *help;
+	const char *help;	/* QEMU's help line: "NAME PARAMS -- TEXT" */
 };
 
 static void
@@ -675,29 +675,97 @@ static void h_info(struct simmon_ctx *c, const struct hmp_cmd *cmd, char **a,
     struct simmon_buf *o);
 
 static const struct hmp_cmd info_cmds[] = {
-	{ "pci", "", NULL, h_info_pci, "show PCI info" },
-	{ "status", "", NULL, h_info_status,
-	  "show the current VM status (running|paused)" },
-	{ "version", "", NULL, h_info_version, "show the version of QEMU" },
+	{ "pci", "", NULL, h_info_pci, "info pci  -- show PCI info" },
+	{ "status", "", NULL, h_info_status, "info status  -- show the "
+	  "current VM status (running|paused)" },
+	{ "version", "", NULL, h_info_version, "info version  -- show the "
+	  "version of QEMU" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+static void h_help(struct simmon_ctx *c, const struct hmp_cmd *cmd,
+    char **a, struct simmon_buf *o);
+
+/* The commands the simulator knows, sorted as QEMU's help lists them
+ * (QEMU has many more: the others are "unknown command"). */
 static const struct hmp_cmd hmp_cmds[] = {
-	{ "closefd", "s", NULL, h_closefd, NULL },
-	{ "device_add", "O", "driver", h_device_add, NULL },
-	{ "device_del", "s", NULL, h_device_del, NULL },
-	{ "drive_add", "ss", NULL, h_drive_add, NULL },
-	{ "drive_del", "B", NULL, h_drive_del, NULL },
-	{ "getfd", "s", NULL, h_getfd, NULL },
+	{ "?", "s?s?", NULL, h_help, NULL },
+	{ "closefd", "s", NULL, h_closefd, "closefd closefd name -- close a "
+	  "file descriptor previously passed via SCM rights" },
+	{ "device_add", "O", "driver", h_device_add, "device_add driver"
+	  "[,prop=value][,...] -- add device, like -device on the command "
+	  "line" },
+	{ "device_del", "s", NULL, h_device_del, "device_del device -- remove "
+	  "device" },
+	{ "drive_add", "ss", NULL, h_drive_add, "drive_add [-n] [[<domain>:]"
+	  "<bus>:]<slot>\n[file=file][,if=type][,bus=n]\n[,unit=m]"
+	  "[,media=d][,index=i]\n[,snapshot=on|off][,cache=on|off]\n"
+	  "[,readonly=on|off][,copy-on-read=on|off] -- add drive to PCI "
+	  "storage controller" },
+	{ "drive_del", "B", NULL, h_drive_del, "drive_del device -- remove "
+	  "host block device" },
+	{ "getfd", "s", NULL, h_getfd, "getfd getfd name -- receive a file "
+	  "descriptor via SCM rights and assign it a name" },
+	{ "help", "s?s?", NULL, h_help, "help|? [cmd] -- show the help" },
 	{ "info", "s?", NULL, h_info, NULL },
-	{ "netdev_add", "O", "type", h_netdev_add, NULL },
-	{ "netdev_del", "s", NULL, h_netdev_del, NULL },
+	{ "netdev_add", "O", "type", h_netdev_add, "netdev_add [user|tap|"
+	  "socket|stream|dgram|vde|bridge|hubport|netmap|vhost-user],id=str"
+	  "[,prop=value][,...] -- add host network device" },
+	{ "netdev_del", "s", NULL, h_netdev_del, "netdev_del id -- remove "
+	  "host network device" },
 	{ "q", "", NULL, h_quit, NULL },
-	{ "qom-list", "s?", NULL, h_qom_list, NULL },
-	{ "quit", "", NULL, h_quit, NULL },
-	{ "system_reset", "", NULL, h_system_reset, NULL },
+	{ "qom-list", "s?", NULL, h_qom_list, "qom-list path -- list QOM "
+	  "properties" },
+	{ "quit", "", NULL, h_quit, "quit|q  -- quit the emulator" },
+	{ "system_reset", "", NULL, h_system_reset, "system_reset  -- reset "
+	  "the system" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
+
+static void
+h_help(struct simmon_ctx *c, const struct hmp_cmd *cmd, char **a,
+    struct simmon_buf *o)
+{
+	const struct hmp_cmd *t = hmp_cmds, *s;
+
+	(void)c;
+	(void)cmd;
+	if (a[0] == NULL) {
+		for (s = hmp_cmds; s->name; s++)
+			if (s->help)
+				simmon_buf_printf(o, "%s\n", s->help);
+		for (s = info_cmds; s->name; s++)
+			simmon_buf_printf(o, "%s\n", s->help);
+		return;
+	}
+	if (strcmp(a[0], "info") == 0 && a[1] == NULL)
+		t = info_cmds;
+	else if (strcmp(a[0], "info") == 0) {
+		for (s = info_cmds; s->name; s++)
+			if (strcmp(s->name, a[1]) == 0) {
+				simmon_buf_printf(o, "%s\n", s->help);
+				return;
+			}
+		simmon_buf_printf(o, "unknown command: 'info %s'\n", a[1]);
+		return;
+	} else {
+		for (s = hmp_cmds; s->name; s++)
+			if (strcmp(s->name, a[0]) == 0) {
+				const char *h = s->help;
+
+				if (s->fn == h_quit)
+					h = "quit|q  -- quit the emulator";
+				else if (s->fn == h_help)
+					h = "help|? [cmd] -- show the help";
+				simmon_buf_printf(o, "%s\n", h);
+				return;
+			}
+		simmon_buf_printf(o, "unknown command: '%s'\n", a[0]);
+		return;
+	}
+	for (s = t; s->name; s++)
+		simmon_buf_printf(o, "%s\n", s->help);
+}
 
 static void
 h_info(struct simmon_ctx *c, const struct hmp_cmd *cmd, char **a,
@@ -709,7 +777,7 @@ h_info(struct simmon_ctx *c, const struct hmp_cmd *cmd, char **a,
 	(void)cmd;
 	(void)a;
 	for (s = info_cmds; s->name; s++)
-		simmon_buf_printf(o, "info %s  -- %s\n", s->name, s->help);
+		simmon_buf_printf(o, "%s\n", s->help);
 }
 
 /* QemuOpts lists that keep their entries after a successful command

@@ -551,6 +551,11 @@ START_TEST(hmp_more_errors)
 		{ "qom-list /nonexist", "Error: Device '/nonexist' not "
 		  "found\r\n" },
 		{ "info status", "VM status: paused (prelaunch)\r\n" },
+		{ "help device_del", "device_del device -- remove device\r\n" },
+		{ "help q", "quit|q  -- quit the emulator\r\n" },
+		{ "? frob", "unknown command: 'frob'\r\n" },
+		{ "help info version", "info version  -- show the version of "
+		  "QEMU\r\n" },
 		{ "netdev_add tap,id=t1,fd=nosuch", "Error: File descriptor "
 		  "named 'nosuch' has not been found\r\n" },
 		{ "device_add virtio-net-pci,id=zz,mac=xx", "Error: Property "

@@ -427,6 +427,12 @@ static const char *const pc_hmp[] = {
 	"h:info pci",
 	"h:qom-list /machine/peripheral",
 	"h:info status",
+	"h:help device_add",
+	"h:help drive_add",
+	"h:help netdev_add",
+	"h:help quit",
+	"h:? info pci",
+	"h:help nosuch",
 };
 
 static const char *const pc_qmp[] = {
