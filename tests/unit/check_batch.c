@@ -388,6 +388,35 @@ START_TEST(guest_unplug)
 		ck_assert_ptr_nonnull(strstr(out, "\"devices\": []"));
 		free(out);
 	}
+	/* not waiting (as the screen does): the command reports it pending,
+	 * and a refresh that sees the device gone completes the unplug (the
+	 * audit log says unplug-confirmed: the refresh did it) */
+	rc = batch(v, "qmp.sock", "--unplug-wait 0 -c 'hotplug vm nic' "
+	    "-c 'unplug vm 4'", &out, &err);
+	ck_assert_msg(rc == 0, "rc %d: %s / %s", rc, out, err);
+	ck_assert_ptr_nonnull(strstr(out, "has not confirmed"));
+	free(out);
+	free(err);
+	/* (the refresh after the command may already have completed it:
+	 * the guest is quick) */
+	usleep(1500 * 1000);	/* the guest ejects in about 100 ms */
+	rc = batch(v, "hmp.sock", "-c 'refresh vm' -c 'show vm --json'", &out,
+	    &err);
+	ck_assert_msg(rc == 0, "rc %d: %s / %s", rc, out, err);
+	j = json_loads(strstr(out, "{\"instance\""), JSON_DISABLE_EOF_CHECK,
+	    &je);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(slot_field(j, 4, "state"), "free");
+	json_decref(j);
+	free(out);
+	free(err);
+	out = slurp(rtpath);
+	ck_assert_ptr_nonnull(strstr(out, "\"devices\": []"));
+	free(out);
+	snprintf(rtpath, sizeof rtpath, "%s/audit.log", v->dir);
+	out = slurp(rtpath);
+	ck_assert_ptr_nonnull(strstr(out, "unplug-confirmed"));
+	free(out);
 }
 END_TEST
 
