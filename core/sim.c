@@ -303,6 +303,12 @@ sim_inst_set_fault(struct sim_inst *in, const struct sim_fault *f)
 	in->fault = *f;
 }
 
+const struct sim_fault *
+sim_inst_fault(const struct sim_inst *in)
+{
+	return &in->fault;
+}
+
 void
 sim_inst_set_held(struct sim_inst *in, int held)
 {
@@ -337,6 +343,48 @@ sim_fd_count(const struct sim *s)
 			n += (s->inst[i]->ep[k].lfd >= 0) +
 			    (s->inst[i]->ep[k].cur != NULL);
 	return n;
+}
+
+int
+sim_fault_parse(const char *spec, struct sim_fault *f, struct err *e)
+{
+	const char *p = spec;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char word[32];
+		char *end;
+		long v = 0;
+		const char *eq;
+
+		if (n == 0 || n >= sizeof word)
+			return err_set(e, "bad fault list \"%s\": use "
+			    "slow=MS,cut,garbage,crash=N", spec);
+		memcpy(word, p, n);
+		word[n] = '\0';
+		eq = strchr(word, '=');
+		if (eq) {
+			v = strtol(eq + 1, &end, 10);
+			if (end == eq + 1 || *end || v < 1 || v > 3600000)
+				return err_set(e, "fault %s needs a number from "
+				    "1 to 3600000", word);
+		}
+		if (strncmp(word, "slow=", 5) == 0)
+			f->slow_ms = (int)v;
+		else if (strncmp(word, "crash=", 6) == 0)
+			f->crash_after = (int)v;
+		else if (strcmp(word, "cut") == 0)
+			f->cut_reply = 1;
+		else if (strcmp(word, "garbage") == 0)
+			f->garbage = 1;
+		else
+			return err_set(e, "unknown fault %s: use slow=MS, cut, "
+			    "garbage or crash=N", word);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
 }
 
 long

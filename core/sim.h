@@ -33,6 +33,10 @@ struct sim_fault {
 				 * refuse connections, files stay */
 };
 
+/* Parse "slow=MS,cut,garbage,crash=N" (any subset, comma-separated) into
+ * f, on top of what f holds.  0, or -1 with a message. */
+int sim_fault_parse(const char *spec, struct sim_fault *f, struct err *e);
+
 struct sim_inst_opts {
 	const char *dir;	/* where NAME.monitor and NAME.qmp go */
 	const char *name;
@@ -66,6 +70,7 @@ const char *sim_inst_qmp_path(const struct sim_inst *in);
 /* The machine, to set up devices before serving (scenarios). */
 struct simdev_machine *sim_inst_machine(struct sim_inst *in);
 void sim_inst_set_fault(struct sim_inst *in, const struct sim_fault *f);
+const struct sim_fault *sim_inst_fault(const struct sim_inst *in);
 /* Release (held = 0) or take (1) the busy-monitor hold. */
 void sim_inst_set_held(struct sim_inst *in, int held);
 /* 1 once the instance died (crash_after, or `quit`). */

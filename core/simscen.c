@@ -137,6 +137,33 @@ add_disk(struct simdev_machine *m, const char *inst, int k, int slot,
 	return 0;
 }
 
+int
+simscen_guest_parse(const char *spec, enum simdev_guest *g, int *ack_ms,
+    struct err *e)
+{
+	char *end;
+	long v;
+
+	if (strcmp(spec, "none") == 0)
+		*g = SIMDEV_GUEST_NONE;
+	else if (strcmp(spec, "ignore") == 0)
+		*g = SIMDEV_GUEST_IGNORE;
+	else if (strcmp(spec, "ack") == 0) {
+		*g = SIMDEV_GUEST_ACK;
+		*ack_ms = 100;
+	} else if (strncmp(spec, "ack=", 4) == 0) {
+		v = strtol(spec + 4, &end, 10);
+		if (end == spec + 4 || *end || v < 0 || v > 3600000)
+			return err_set(e, "guest ack=MS needs a number of "
+			    "milliseconds from 0 to 3600000");
+		*g = SIMDEV_GUEST_ACK;
+		*ack_ms = (int)v;
+	} else
+		return err_set(e, "unknown guest %s: use none, ack, ack=MS or "
+		    "ignore", spec);
+	return 0;
+}
+
 /* The slot a scenario's orphan device takes. */
 #define ORPHAN_SLOT 7
 

@@ -38,6 +38,12 @@ const struct simscen *simscen_find(const char *name);
 int simscen_populate(struct sim *s, const char *dir, int count,
     enum simdev_machine_type machine, const char *scenario, struct err *e);
 
+/* Parse a guest mode: "none" (a paused QEMU: unplugs stay pending),
+ * "ack" or "ack=MS" (acknowledges after MS ms, default 100), "ignore"
+ * (a running guest that never acknowledges).  0 or -1. */
+int simscen_guest_parse(const char *spec, enum simdev_guest *g, int *ack_ms,
+    struct err *e);
+
 /* Shape one instance as a scenario says (devices, guest, faults). */
 int simscen_apply(struct sim_inst *in, const char *scenario, struct err *e);
 

@@ -1,7 +1,8 @@
 /* simcli.c - `--simulate`, `--demo` and `--scenario list`; see simcli.h.
  *
  *   slotscope --simulate DIR [--instances N] [--machine pc|pc-nodefaults|q35]
- *             [--scenario NAME]
+ *             [--scenario NAME] [--guest none|ack[=MS]|ignore]
+ *             [--fault slow=MS,cut,garbage,crash=N]
  *   slotscope --demo [--scenario NAME]
  *   slotscope --scenario list
  */
@@ -66,6 +67,8 @@ usage(const char *msg)
 	fprintf(stderr, "slotscope: %s\n"
 	    "usage: slotscope --simulate DIR [--instances N] "
 	    "[--machine pc|pc-nodefaults|q35] [--scenario NAME]\n"
+	    "           [--guest none|ack[=MS]|ignore] "
+	    "[--fault slow=MS,cut,garbage,crash=N]\n"
 	    "       slotscope --demo [--scenario NAME]\n"
 	    "       slotscope --scenario list\n", msg);
 	return 2;
@@ -82,15 +85,33 @@ list_scenarios(void)
 	return 0;
 }
 
+struct simargs {
+	const char *dir, *scenario, *guest, *fault;
+	int count;
+	enum simdev_machine_type machine;
+};
+
 static int
-simulate(const char *dir, int count, enum simdev_machine_type machine,
-    const char *scenario)
+simulate(const struct simargs *a)
 {
+	const char *dir = a->dir, *scenario = a->scenario;
+	int count = a->count;
 	struct sim *s;
 	struct err e;
+	struct sim_fault fault;
+	enum simdev_guest guest = SIMDEV_GUEST_NONE;
+	int ack_ms = 100;
 	long lim;
+	size_t i;
 	int rc = 0;
 
+	memset(&fault, 0, sizeof fault);
+	if ((a->guest && simscen_guest_parse(a->guest, &guest, &ack_ms,
+	    &e) < 0) || (a->fault && sim_fault_parse(a->fault, &fault,
+	    &e) < 0)) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		return 2;
+	}
 	/* two listening sockets per instance, one client each at most */
 	lim = sim_raise_nofile(&e);
 	if (lim >= 0 && (long)count * 4 + 16 > lim)
@@ -102,10 +123,25 @@ simulate(const char *dir, int count, enum simdev_machine_type machine,
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		return 1;
 	}
-	if (simscen_populate(s, dir, count, machine, scenario, &e) < 0) {
+	if (simscen_populate(s, dir, count, a->machine, scenario, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		sim_free(s);
 		return 1;
+	}
+	/* --guest and --fault apply on top of the scenario */
+	for (i = 0; i < sim_count(s); i++) {
+		struct sim_inst *in = sim_get(s, i);
+		struct sim_fault f = *sim_inst_fault(in);
+
+		if (a->guest) {
+			sim_inst_machine(in)->guest = guest;
+			sim_inst_machine(in)->ack_ms = ack_ms;
+		}
+		if (a->fault) {
+			if (sim_fault_parse(a->fault, &f, &e) < 0)
+				return 2;
+			sim_inst_set_fault(in, &f);
+		}
 	}
 	serving = s;
 	catch_signals();
@@ -165,6 +201,9 @@ simcli_main(int argc, char **argv)
 	const char *dir = NULL, *scenario = NULL;
 	enum simdev_machine_type machine = SIMDEV_PC;
 	int count = 1, is_demo = 0, i;
+	struct simargs sa;
+
+	memset(&sa, 0, sizeof sa);
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -204,6 +243,17 @@ simcli_main(int argc, char **argv)
 				return usage("--machine takes pc, "
 				    "pc-nodefaults or q35");
 			i++;
+		} else if (strcmp(a, "--guest") == 0 ||
+		    strcmp(a, "--fault") == 0) {
+			if (v == NULL)
+				return usage(a[2] == 'g' ? "--guest needs none, "
+				    "ack, ack=MS or ignore" : "--fault needs "
+				    "slow=MS,cut,garbage,crash=N");
+			if (a[2] == 'g')
+				sa.guest = v;
+			else
+				sa.fault = v;
+			i++;
 		} else if (strcmp(a, "--scenario") == 0) {
 			if (v == NULL)
 				return usage("--scenario needs a name (or "
@@ -220,11 +270,17 @@ simcli_main(int argc, char **argv)
 		    "--scenario list` shows them\n", scenario);
 		return 2;
 	}
+	if (is_demo && (sa.guest || sa.fault))
+		return usage("--guest and --fault are for --simulate");
 	if (is_demo && dir)
 		return usage("--demo and --simulate do not go together");
 	if (is_demo)
 		return demo(scenario);
 	if (dir == NULL)
 		return usage("nothing to do");
-	return simulate(dir, count, machine, scenario);
+	sa.dir = dir;
+	sa.scenario = scenario;
+	sa.count = count;
+	sa.machine = machine;
+	return simulate(&sa);
 }

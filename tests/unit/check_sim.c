@@ -307,6 +307,34 @@ START_TEST(guest_ack_timing)
 }
 END_TEST
 
+START_TEST(option_parsers)
+{
+	struct sim_fault f;
+	struct err e;
+	enum simdev_guest g;
+	int ack = 0;
+
+	memset(&f, 0, sizeof f);
+	ck_assert_int_eq(sim_fault_parse("slow=250,cut,garbage,crash=3", &f,
+	    &e), 0);
+	ck_assert_int_eq(f.slow_ms, 250);
+	ck_assert_int_eq(f.cut_reply, 1);
+	ck_assert_int_eq(f.garbage, 1);
+	ck_assert_int_eq(f.crash_after, 3);
+	ck_assert_int_eq(sim_fault_parse("slow=0", &f, &e), -1);
+	ck_assert_int_eq(sim_fault_parse("fast", &f, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "unknown fault fast"));
+	ck_assert_int_eq(sim_fault_parse("cut,,", &f, &e), -1);
+	ck_assert_int_eq(simscen_guest_parse("ack=250", &g, &ack, &e), 0);
+	ck_assert_int_eq(g, SIMDEV_GUEST_ACK);
+	ck_assert_int_eq(ack, 250);
+	ck_assert_int_eq(simscen_guest_parse("ignore", &g, &ack, &e), 0);
+	ck_assert_int_eq(g, SIMDEV_GUEST_IGNORE);
+	ck_assert_int_eq(simscen_guest_parse("ack=x", &g, &ack, &e), -1);
+	ck_assert_int_eq(simscen_guest_parse("maybe", &g, &ack, &e), -1);
+}
+END_TEST
+
 /* ---- HMP against QEMU's bytes -------------------------------------- */
 
 START_TEST(hmp_pc_session)
@@ -1439,6 +1467,7 @@ sim_suite(void)
 	tcase_add_test(tc, machine_defaults);
 	tcase_add_test(tc, device_add_rules);
 	tcase_add_test(tc, guest_ack_timing);
+	tcase_add_test(tc, option_parsers);
 	tcase_add_test(tc, hmp_pc_session);
 	tcase_add_test(tc, hmp_charwise_echo);
 	tcase_add_test(tc, hmp_readline_editing);

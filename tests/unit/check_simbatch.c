@@ -21,6 +21,31 @@ struct world {
 };
 
 static void
+start_args(struct world *w, const char *proto, const char *a1,
+    const char *a2, const char *a3, const char *a4)
+{
+	char path[400];
+	int i;
+
+	w->dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(w->dir);
+	w->sim = fork();
+	ck_assert_int_ge(w->sim, 0);
+	if (w->sim == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		execl(tu_bin(), "slotscope", "--simulate", w->dir, a1, a2, a3,
+		    a4, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(path, sizeof path, "%s/vm1.%s", w->dir, proto);
+	for (i = 0; i < 500 && access(path, F_OK) != 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(access(path, F_OK), 0);
+}
+
+static void
 start(struct world *w, const char *scenario, const char *proto)
 {
 	char path[400];
@@ -209,6 +234,51 @@ START_TEST(q35)
 }
 END_TEST
 
+START_TEST(guest_acks)
+{
+	struct world w;
+	char *out;
+
+	/* --guest ack=50: the simulated guest confirms the unplug */
+	start_args(&w, "qmp", "--guest", "ack=50", NULL, NULL);
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'hotplug vm1 nic backend=user'",
+	    &out), 0);
+	free(out);
+	ck_assert_int_eq(batch(&w, "qmp", "--unplug-wait 5000 -c "
+	    "'unplug vm1 4'", &out), 0);
+	free(out);
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json", &out), 0);
+	has(out, "{\"slot\":4,\"state\":\"free\"");
+	free(out);
+	stop(&w);
+}
+END_TEST
+
+START_TEST(fault_options)
+{
+	struct world w;
+	char *out;
+
+	/* slow replies still arrive (within the client's deadlines) */
+	start_args(&w, "monitor", "--fault", "slow=200", NULL, NULL);
+	ck_assert_int_eq(batch(&w, "monitor", "-c 'show vm1' --json", &out),
+	    0);
+	has(out, "\"conn\":\"ok\"");
+	free(out);
+	stop(&w);
+	/* garbage before every reply: the client refuses to trust it */
+	start_args(&w, "qmp", "--fault", "garbage", NULL, NULL);
+	batch(&w, "qmp", "-c 'show vm1' --json", &out);
+	ck_assert_ptr_null(strstr(out, "\"conn\":\"ok\""));
+	free(out);
+	stop(&w);
+	ck_assert_int_eq(tu_run("\"$SLOTSCOPE_BIN\" --simulate /tmp --fault "
+	    "slow", &out), 2);
+	has(out, "fault slow");
+	free(out);
+}
+END_TEST
+
 Suite *
 simbatch_suite(void)
 {
@@ -223,6 +293,8 @@ simbatch_suite(void)
 	tcase_add_test(tc, busy_monitor);
 	tcase_add_test(tc, crashed_instance);
 	tcase_add_test(tc, q35);
+	tcase_add_test(tc, guest_acks);
+	tcase_add_test(tc, fault_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
