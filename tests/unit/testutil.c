@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,29 +171,75 @@ tu_run(const char *cmd, char **out)
 	return WEXITSTATUS(st);
 }
 
+/* QEMU is started as a child of the test process, not daemonized, with
+ * PR_SET_PDEATHSIG: when Check kills a test that timed out (its teardown
+ * never runs), the kernel kills that test's QEMUs too, so no paused QEMU
+ * outlives the suite. */
 int
 tu_qemu_start(const char *dir, const char *machine, const char *extra)
 {
-	char *cmd, *out = NULL;
-	int rc;
+	char *cmd, sock[PATH_MAX], log[PATH_MAX];
+	pid_t parent = getpid(), pid;
+	int i, st;
 
 	if (asprintf(&cmd, "rm -f '%s'/hmp.sock '%s'/qmp.sock '%s'/qemu.pid; "
-	    "qemu-system-x86_64 -machine %s,accel=tcg -S -display none "
+	    "exec qemu-system-x86_64 -machine %s,accel=tcg -S -display none "
 	    "-m 128 -monitor unix:'%s'/hmp.sock,server,nowait "
 	    "-qmp unix:'%s'/qmp.sock,server,nowait -pidfile '%s'/qemu.pid "
-	    "-daemonize %s", dir, dir, dir, machine, dir, dir, dir,
+	    "%s", dir, dir, dir, machine, dir, dir, dir,
 	    extra ? extra : "") < 0)
 		return -1;
-	rc = tu_run(cmd, &out);
-	free(cmd);
-	if (rc != 0) {
-		fprintf(stderr, "qemu did not start: %s\n", out ? out : "");
-		free(out);
-		tu_qemu_stop(dir);
+	snprintf(log, sizeof log, "%s/qemu.log", dir);
+	pid = fork();
+	if (pid == -1) {
+		free(cmd);
 		return -1;
 	}
-	free(out);
-	return 0;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	free(cmd);
+	/* Ready when both sockets and the pid file exist (10 s at most). */
+	for (i = 0; i < 1000; i++) {
+		int ready = 1;
+
+		snprintf(sock, sizeof sock, "%s/hmp.sock", dir);
+		ready &= access(sock, F_OK) == 0;
+		snprintf(sock, sizeof sock, "%s/qmp.sock", dir);
+		ready &= access(sock, F_OK) == 0;
+		snprintf(sock, sizeof sock, "%s/qemu.pid", dir);
+		ready &= access(sock, F_OK) == 0;
+		if (ready)
+			return 0;
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+		usleep(10000);
+	}
+	{
+		char *out = NULL;
+		char *c;
+
+		if (asprintf(&c, "cat '%s'", log) >= 0) {
+			tu_run(c, &out);
+			free(c);
+		}
+		fprintf(stderr, "qemu did not start: %s\n", out ? out : "");
+		free(out);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
 }
 
 /* Still running?  A zombie (not yet reaped by init) counts as gone. */
@@ -232,8 +280,10 @@ tu_qemu_stop(const char *dir)
 	if (pid <= 1)
 		return;
 	kill((pid_t)pid, SIGTERM);
-	for (i = 0; i < 300 && alive(pid); i++)
+	for (i = 0; i < 300 && alive(pid); i++) {
+		waitpid((pid_t)pid, NULL, WNOHANG);	/* ours since not daemonized */
 		usleep(10000);
+	}
 	if (alive(pid)) {
 		kill((pid_t)pid, SIGKILL);
 		for (i = 0; i < 300 && alive(pid); i++)

@@ -42,7 +42,9 @@ int tu_run(const char *cmd, char **out);
 
 /* A paused QEMU for integration tests: `qemu-system-x86_64 -machine
  * MACHINE,accel=tcg -S -display none -m 128` with HMP on DIR/hmp.sock, QMP
- * on DIR/qmp.sock, daemonized, pid in DIR/qemu.pid.  extra: more
+ * on DIR/qmp.sock, pid in DIR/qemu.pid, output in DIR/qemu.log.  It is
+ * a child of the calling process and dies with it (PR_SET_PDEATHSIG), so
+ * a test killed by its timeout leaves no QEMU behind.  extra: more
  * arguments (shell words, trusted test text) or NULL.  Returns 0 once
  * both sockets exist, -1 (and prints QEMU's output) otherwise.  Call
  * tu_qemu_stop(DIR) on every path, also after a failure. */
