@@ -242,7 +242,8 @@ succeed(struct cmd_result *r, struct sbuf *b, json_t *j)
 	if (b->oom || j == NULL) {
 		free(b->p);
 		json_decref(j);
-		return fail(r, "out of memory");
+		return fail(r, b->oom ? "out of memory" : "could not build the "
+		    "JSON value (text that is not UTF-8?)");
 	}
 	while (b->n > 0 && b->p[b->n - 1] == '\n')
 		b->p[--b->n] = '\0';
@@ -1106,11 +1107,16 @@ int
 cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
     struct cmd_result *res)
 {
+	struct cmd_ctx none;
 	struct words ws;
 	const struct spec *s;
 	struct err e;
 	int rc;
 
+	if (c == NULL) {
+		memset(&none, 0, sizeof none);
+		c = &none;
+	}
 	res->ok = 0;
 	res->text = NULL;
 	res->json = NULL;
@@ -1297,7 +1303,7 @@ cmd_complete(struct cmd_ctx *c, const char *line, size_t point)
 	size_t idx, i;
 	const char *cmd;
 
-	if (line == NULL)
+	if (line == NULL || c == NULL)
 		return NULL;
 	if (point > strlen(line))
 		point = strlen(line);

@@ -159,6 +159,15 @@ START_TEST(unknown_and_empty)
 	bad(&x, "", "empty command");
 	bad(&x, "   \t ", "empty command");
 	bad(&x, "lis", "unknown command 'lis'");
+	/* no context at all: commands that need no instance still work */
+	cmd_exec(NULL, "list", 4, &r);
+	ck_assert_int_eq(r.ok, 1);
+	ck_assert_ptr_nonnull(strstr(r.text, "no instances"));
+	cmd_result_free(&r);
+	cmd_exec(NULL, "show web1", 9, &r);
+	ck_assert_int_eq(r.ok, 0);
+	cmd_result_free(&r);
+	ck_assert_ptr_null(cmd_complete(NULL, "li", 2));
 	fx_free(&x);
 }
 END_TEST
