@@ -326,85 +326,6 @@ box_at(int y, int x, int h, int w, const char *title, attr_t ta)
 		putf(y, x + 2, w - 4, ta, " %s ", title);
 }
 
-static void
-fmt_time(double t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || localtime_r(&tt, &tm) == NULL)
-		snprintf(buf, len, "never");
-	else
-		strftime(buf, len, "%H:%M:%S", &tm);
-}
-
-static void
-draw_detail(struct app *a)
-{
-	const struct app_layout *l = &a->lay;
-	int y = l->pane_y + 1, x = 2, w = l->detail_w - 4;
-	int ymax = l->pane_y + l->pane_h - 1;
-	const struct instance *in;
-	const struct slot_view *v;
-	const struct pci_fn *fn[8];
-	char title[128], when[32];
-	size_t nf, k;
-
-	if (a->fleet->n == 0) {
-		box_at(l->pane_y, 0, l->pane_h, l->detail_w, "detail", A_BOLD);
-		putf(y, x, w, A_DIM, "no instances");
-		return;
-	}
-	in = &a->fleet->inst[a->sel_inst];
-	v = &in->slots[a->sel_slot];
-	snprintf(title, sizeof title, "%s slot %d", in->name, a->sel_slot);
-	box_at(l->pane_y, 0, l->pane_h, l->detail_w, title, A_BOLD);
-#define LINE(at, ...) do { if (y < ymax) putf(y++, x, w, at, __VA_ARGS__); \
-	} while (0)
-	if (!has_data(in)) {
-		LINE(A_DIM, "no data yet");
-	} else {
-		if (y < ymax) {
-			mvaddstr(y, x, "state ");
-			attron(state_attr(a, v->state));
-			addch((chtype)state_letter[v->state]);
-			attroff(state_attr(a, v->state));
-			putf(y, x + 8, w - 8, A_BOLD, "%s%s",
-			    slot_state_name(v->state),
-			    v->reserved ? "  (reserved)" : "  (not reserved)");
-			y++;
-		}
-		if (v->id[0])
-			LINE(A_NORMAL, "id    %s", v->id);
-		if (v->type[0] || v->uuid[0])
-			LINE(A_NORMAL, "type  %s  uuid %s",
-			    v->type[0] ? v->type : "-", v->uuid);
-		nf = pci_info_slot(&in->live, a->sel_slot, fn, 8);
-		if (nf == 0)
-			LINE(A_DIM, "no live function");
-		for (k = 0; k < nf && k < 8; k++)
-			LINE(A_NORMAL, "fn %d  %04x:%04x  %s%s%s",
-			    fn[k]->func, fn[k]->vendor, fn[k]->device,
-			    fn[k]->class_text, fn[k]->id[0] ? "  id " : "",
-			    fn[k]->id);
-	}
-	y++;
-	LINE(A_BOLD, "%s  %s", in->name, conn_label(in, 11));
-	LINE(A_NORMAL, "endpoint %s", in->endpoint);
-	if (has_data(in))
-		LINE(A_NORMAL, "QEMU %d.%d.%d %s  (%s)", in->version.major,
-		    in->version.minor, in->version.micro,
-		    in->version.package, in->protocol);
-	fmt_time(in->last_refresh, when, sizeof when);
-	LINE(A_NORMAL, "refreshed %s%s", when,
-	    in->refreshing ? "  (refreshing)" : "");
-	if (in->error[0])
-		LINE(pair(a, PAIR_BAD), "error: %s", in->error);
-	if (in->rt_error[0])
-		LINE(pair(a, PAIR_BAD), "runtime file: %s", in->rt_error);
-#undef LINE
-}
-
 /* One screen row of UTF-8 text s at most w columns wide, broken after a
  * blank when there is one in the second half: returns its byte length and
  * sets *next to where the next row starts. */
@@ -461,6 +382,92 @@ put_wrapped(int y, int x, int w, attr_t at, const char *s, int skip,
 		s = next;
 	}
 	attroff(at);
+}
+
+static void
+fmt_time(double t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL)
+		snprintf(buf, len, "never");
+	else
+		strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+static void
+draw_detail(struct app *a)
+{
+	const struct app_layout *l = &a->lay;
+	int y = l->pane_y + 1, x = 2, w = l->detail_w - 4;
+	int ymax = l->pane_y + l->pane_h - 1;
+	const struct instance *in;
+	const struct slot_view *v;
+	const struct pci_fn *fn[8];
+	char title[128], when[32];
+	size_t nf, k;
+
+	if (a->fleet->n == 0) {
+		box_at(l->pane_y, 0, l->pane_h, l->detail_w, "detail", A_BOLD);
+		putf(y, x, w, A_DIM, "no instances");
+		return;
+	}
+	in = &a->fleet->inst[a->sel_inst];
+	v = &in->slots[a->sel_slot];
+	snprintf(title, sizeof title, "%s slot %d", in->name, a->sel_slot);
+	box_at(l->pane_y, 0, l->pane_h, l->detail_w, title, A_BOLD);
+	/* one item, wrapped when longer than the pane is wide */
+#define LINE(at, ...) do { \
+	char lb_[512]; \
+	snprintf(lb_, sizeof lb_, __VA_ARGS__); \
+	if (y < ymax && w > 0) { \
+		put_wrapped(y, x, w, (at), lb_, 0, ymax - y); \
+		y += wrap_rows(lb_, w); \
+	} \
+} while (0)
+	if (!has_data(in)) {
+		LINE(A_DIM, "no data yet");
+	} else {
+		if (y < ymax) {
+			mvaddstr(y, x, "state ");
+			attron(state_attr(a, v->state));
+			addch((chtype)state_letter[v->state]);
+			attroff(state_attr(a, v->state));
+			putf(y, x + 8, w - 8, A_BOLD, "%s%s",
+			    slot_state_name(v->state),
+			    v->reserved ? "  (reserved)" : "  (not reserved)");
+			y++;
+		}
+		if (v->id[0])
+			LINE(A_NORMAL, "id    %s", v->id);
+		if (v->type[0] || v->uuid[0])
+			LINE(A_NORMAL, "type  %s  uuid %s",
+			    v->type[0] ? v->type : "-", v->uuid);
+		nf = pci_info_slot(&in->live, a->sel_slot, fn, 8);
+		if (nf == 0)
+			LINE(A_DIM, "no live function");
+		for (k = 0; k < nf && k < 8; k++)
+			LINE(A_NORMAL, "fn %d  %04x:%04x  %s%s%s",
+			    fn[k]->func, fn[k]->vendor, fn[k]->device,
+			    fn[k]->class_text, fn[k]->id[0] ? "  id " : "",
+			    fn[k]->id);
+	}
+	y++;
+	LINE(A_BOLD, "%s  %s", in->name, conn_label(in, 11));
+	LINE(A_NORMAL, "endpoint %s", in->endpoint);
+	if (has_data(in))
+		LINE(A_NORMAL, "QEMU %d.%d.%d %s  (%s)", in->version.major,
+		    in->version.minor, in->version.micro,
+		    in->version.package, in->protocol);
+	fmt_time(in->last_refresh, when, sizeof when);
+	LINE(A_NORMAL, "refreshed %s%s", when,
+	    in->refreshing ? "  (refreshing)" : "");
+	if (in->error[0])
+		LINE(pair(a, PAIR_BAD), "error: %s", in->error);
+	if (in->rt_error[0])
+		LINE(pair(a, PAIR_BAD), "runtime file: %s", in->rt_error);
+#undef LINE
 }
 
 static attr_t

@@ -457,6 +457,8 @@ loop(struct app *a)
 			    pfd + 1 + nf, HOOK_FDS, &timeout);
 		if (poll(pfd, 1 + nf + nh, timeout) < 0 && errno != EINTR)
 			break;
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			a->quit = 1;	/* the terminal went away */
 		now = app_now();
 		fleet_step(a->fleet, pfd + 1, nf, now);
 		if (nh > 0)

@@ -6,6 +6,7 @@
  * failing test, elsewhere the suite is skipped with the reason.
  */
 #include <check.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,58 @@ struct world {
 	int nq;
 	struct tmx t;
 };
+
+/* A failing check ends the test's process at once (Check's fork mode), so
+ * world_free() does not run.  Each world therefore writes its temp dir and
+ * tmux socket into a registry file named after the runner, and the runner
+ * cleans up after each test case (an unchecked fixture): QEMUs, tmux
+ * servers (and so the slotscope in them), temp dirs. */
+static char registry[4096];	/* set in the runner, inherited by tests */
+static char bin[4096];		/* tu_bin() made absolute (tests cd away) */
+
+static void
+reg_add(const char *what, const char *value)
+{
+	FILE *f = fopen(registry, "a");
+
+	if (f != NULL) {
+		fprintf(f, "%s %s\n", what, value);
+		fclose(f);
+	}
+}
+
+static void qemu_kill(const char *dir, const char *name);
+
+static void
+reg_cleanup(void)
+{
+	char line[4200];
+	FILE *f = fopen(registry, "r");
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *v = strchr(line, ' ');
+
+		if (v == NULL)
+			continue;
+		*v++ = '\0';
+		v[strcspn(v, "\n")] = '\0';
+		if (strcmp(line, "tmux") == 0) {
+			struct tmx t;
+
+			snprintf(t.sock, sizeof t.sock, "%s", v);
+			t.up = 1;
+			tmx_kill(&t);
+		} else if (strcmp(line, "dir") == 0) {
+			qemu_kill(v, "qa");
+			qemu_kill(v, "qb");
+			tu_rmrf(v);
+		}
+	}
+	fclose(f);
+	unlink(registry);
+}
 
 static int
 qemu_start(const char *dir, const char *name)
@@ -92,10 +145,11 @@ world_launch(struct world *w, const char *extra)
 	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
 	    "XDG_CONFIG_HOME=%s/config %s %s --runtime-dir %s/rt "
 	    "--interval 0.3 a=unix:%s/qa/qmp.sock%s%s%s 2>%s/stderr",
-	    w->dir, w->dir, w->dir, w->dir, extra ? extra : "", tu_bin(),
+	    w->dir, w->dir, w->dir, w->dir, extra ? extra : "", bin,
 	    w->dir, w->dir, nq > 1 ? " b=unix:" : "", nq > 1 ? w->dir : "",
 	    nq > 1 ? "/qb/hmp.sock" : "", w->dir), -1);
 	ck_assert_int_eq(tmx_start(&w->t, W, H, cmd), 0);
+	reg_add("tmux", w->t.sock);
 	free(cmd);
 }
 
@@ -105,6 +159,7 @@ world_start(struct world *w, int nq, const char *extra)
 	memset(w, 0, sizeof *w);
 	w->dir = tu_tmpdir();
 	ck_assert_ptr_nonnull(w->dir);
+	reg_add("dir", w->dir);
 	for (w->nq = 0; w->nq < nq; w->nq++)
 		ck_assert_int_eq(qemu_start(w->dir, w->nq ? "qb" : "qa"), 0);
 	world_launch(w, extra);
@@ -394,11 +449,13 @@ demo_start(struct world *w)
 	memset(w, 0, sizeof *w);
 	w->dir = tu_tmpdir();
 	ck_assert_ptr_nonnull(w->dir);
+	reg_add("dir", w->dir);
 	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
 	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
 	    "XDG_CONFIG_HOME=%s/config %s --demo --interval 0.3 2>%s/stderr",
-	    w->dir, w->dir, w->dir, w->dir, tu_bin(), w->dir), -1);
+	    w->dir, w->dir, w->dir, w->dir, bin, w->dir), -1);
 	ck_assert_int_eq(tmx_start(&w->t, W, H, cmd), 0);
+	reg_add("tmux", w->t.sock);
 	free(cmd);
 }
 
@@ -525,8 +582,13 @@ tui_e2e_suite(void)
 		return tu_skipped_suite("tui_e2e", "tmux or qemu-system-x86_64 "
 		    "is not installed");
 	}
+	snprintf(registry, sizeof registry, "%s/slotscope-e2e-%ld.registry",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+	if (realpath(tu_bin(), bin) == NULL)
+		snprintf(bin, sizeof bin, "%s", tu_bin());
 	s = suite_create("tui_e2e");
 	tc = tcase_create("qemu");
+	tcase_add_unchecked_fixture(tc, NULL, reg_cleanup);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, grid_shows_live_states);
 	tcase_add_test(tc, keys_move_fill_and_help);
@@ -537,6 +599,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, quit_keeps_history);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("demo");
+	tcase_add_unchecked_fixture(tc, NULL, reg_cleanup);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, demo_opens_the_grid);
 	tcase_add_test(tc, demo_typed_commands_change_cells);

@@ -72,9 +72,16 @@ tmx_start(struct tmx *t, int w, int h, const char *cmd)
 void
 tmx_kill(struct tmx *t)
 {
+	const char *td = getenv("TMUX_TMPDIR");
+	char path[4096];
+
 	if (!t->up)
 		return;
 	sh(NULL, "tmux -L %s kill-server", t->sock);
+	/* the server does not always remove its socket file */
+	snprintf(path, sizeof path, "%s/tmux-%ld/%s", td && *td ? td : "/tmp",
+	    (long)getuid(), t->sock);
+	unlink(path);
 	t->up = 0;
 }
 
