@@ -1668,7 +1668,8 @@ simmon_qmp_input(struct simmon_qmp *q, struct simmon_ctx *c, const char *p,
 				if (isspace((unsigned char)ch))
 					continue;
 			} else {
-				simmon_buf_add(&q->acc, &ch, 1);
+				if (q->acc.n < 4096)	/* a bare token: bounded */
+					simmon_buf_add(&q->acc, &ch, 1);
 				continue;
 			}
 		}
