@@ -9,10 +9,12 @@
  * effect of the previous one even before the next refresh.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include "audit.h"
@@ -1220,6 +1222,8 @@ want_reserved(const struct slot_view *v)
 	return v->reserved;
 }
 
+static void cand_path(struct cands *cs);
+
 /* hotplug's KEY= words, and values for the keys that have a fixed set. */
 static void
 cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
@@ -1244,6 +1248,8 @@ cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
 			continue;
 		cand(cs, k[i]);
 	}
+	if (k == disk && strncmp(cs->prefix, "path=", 5) == 0)
+		cand_path(cs);
 	if (strncmp(cs->prefix, "slot=", 5) == 0) {
 		struct cands sub = { 0 };
 		size_t n;
@@ -1258,6 +1264,54 @@ cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
 		}
 		cmd_completions_free(sub.v);
 	}
+}
+
+/* path=FILE: the files of the directory typed so far (directories end in
+ * '/'); hidden ones only when the name typed starts with '.'. */
+static void
+cand_path(struct cands *cs)
+{
+	const char *typed = cs->prefix + 5;	/* after "path=" */
+	const char *slash = strrchr(typed, '/');
+	char dir[4096], w[4096 + 300];
+	const char *base;
+	size_t dlen, blen, n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (slash != NULL) {
+		dlen = (size_t)(slash - typed) + 1;
+		if (dlen >= sizeof dir)
+			return;
+		memcpy(dir, typed, dlen);
+		dir[dlen] = '\0';
+		base = slash + 1;
+	} else {
+		dir[0] = '\0';
+		dlen = 0;
+		base = typed;
+	}
+	blen = strlen(base);
+	if ((d = opendir(dlen ? dir : ".")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && n < 256) {
+		struct stat st;
+		char full[4096 + 300];
+		int isdir;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0
+		    || (de->d_name[0] == '.' && base[0] != '.') ||
+		    strncmp(de->d_name, base, blen) != 0)
+			continue;
+		snprintf(full, sizeof full, "%s%s", dlen ? dir : "./",
+		    de->d_name);
+		isdir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		snprintf(w, sizeof w, "path=%s%s%s", dir, de->d_name,
+		    isdir ? "/" : "");
+		cand(cs, w);
+		n++;
+	}
+	closedir(d);
 }
 
 /* unplug's ID|SLOT: the runtime file's devices. */

@@ -645,6 +645,38 @@ START_TEST(completion_hotplug)
 	ck_assert(has(v, "slot=10") && has(v, "slot=19") && !has(v, "slot=1"));
 	ck_assert_int_eq(count(v), 10);
 	cmd_completions_free(v);
+	/* path= completes file names; directories end in '/' */
+	{
+		char d[4300], l[4400], w[4400];
+		FILE *fp;
+
+		snprintf(d, sizeof d, "%s/imgs", x.dir);
+		ck_assert_int_eq(mkdir(d, 0700), 0);
+		snprintf(w, sizeof w, "%s/disk1.raw", d);
+		fp = fopen(w, "w");
+		fclose(fp);
+		snprintf(w, sizeof w, "%s/dsub", d);
+		ck_assert_int_eq(mkdir(w, 0700), 0);
+		snprintf(w, sizeof w, "%s/.hidden", d);
+		fp = fopen(w, "w");
+		fclose(fp);
+		snprintf(l, sizeof l, "hotplug web1 disk path=%s/d", d);
+		v = cmd_complete(&x.c, l, strlen(l));
+		snprintf(w, sizeof w, "path=%s/disk1.raw", d);
+		ck_assert(has(v, w));
+		snprintf(w, sizeof w, "path=%s/dsub/", d);
+		ck_assert(has(v, w));
+		ck_assert_int_eq(count(v), 2);
+		cmd_completions_free(v);
+		snprintf(l, sizeof l, "hotplug web1 disk path=%s/", d);
+		v = cmd_complete(&x.c, l, strlen(l));
+		ck_assert_int_eq(count(v), 2);	/* not .hidden */
+		cmd_completions_free(v);
+		snprintf(l, sizeof l, "hotplug web1 nic path=%s/", d);
+		v = cmd_complete(&x.c, l, strlen(l));
+		ck_assert_int_eq(count(v), 0);
+		cmd_completions_free(v);
+	}
 	add_rt_dev(&x, "web1", "nic-11111111-pci-5", 5, 0);
 	line = "unplug web1 ";
 	v = cmd_complete(&x.c, line, strlen(line));
