@@ -217,33 +217,84 @@ fail:
 	return err_set(e, "scenario %s: %s", scenario, de.desc);
 }
 
+static int
+populate_one(struct sim *s, const char *dir, const char *name,
+    enum simdev_machine_type machine, const char *scenario, struct err *e)
+{
+	struct sim_inst_opts o;
+	struct sim_inst *in;
+
+	memset(&o, 0, sizeof o);
+	o.dir = dir;
+	o.name = name;
+	o.machine = machine;
+	o.guest = SIMDEV_GUEST_NONE;
+	in = sim_add(s, &o, e);
+	if (in == NULL)
+		return -1;
+	return simscen_apply(in, scenario, e);
+}
+
+static int
+check_scenario(const char *scenario, enum simdev_machine_type *machine,
+    struct err *e)
+{
+	if (scenario && *scenario && simscen_find(scenario) == NULL)
+		return err_set(e, "unknown scenario %s; `--scenario list` "
+		    "shows them", scenario);
+	if (scenario && strcmp(scenario, "q35") == 0)
+		*machine = SIMDEV_Q35;
+	return 0;
+}
+
 int
 simscen_populate(struct sim *s, const char *dir, int count,
     enum simdev_machine_type machine, const char *scenario, struct err *e)
 {
 	int i;
 
-	if (scenario && *scenario && simscen_find(scenario) == NULL)
-		return err_set(e, "unknown scenario %s; `--scenario list` "
-		    "shows them", scenario);
-	if (scenario && strcmp(scenario, "q35") == 0)
-		machine = SIMDEV_Q35;
+	if (check_scenario(scenario, &machine, e) < 0)
+		return -1;
 	for (i = 1; i <= count; i++) {
-		struct sim_inst_opts o;
-		struct sim_inst *in;
 		char name[32];
 
-		memset(&o, 0, sizeof o);
 		snprintf(name, sizeof name, "vm%d", i);
-		o.dir = dir;
-		o.name = name;
-		o.machine = machine;
-		o.guest = SIMDEV_GUEST_NONE;
-		in = sim_add(s, &o, e);
-		if (in == NULL)
+		if (populate_one(s, dir, name, machine, scenario, e) < 0)
 			return -1;
-		if (simscen_apply(in, scenario, e) < 0)
+	}
+	return 0;
+}
+
+int
+simscen_populate_names(struct sim *s, const char *dir, const char *names,
+    enum simdev_machine_type machine, const char *scenario, struct err *e)
+{
+	const char *p = names;
+
+	if (check_scenario(scenario, &machine, e) < 0)
+		return -1;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char name[STORE_NAME_MAX + 1];
+		size_t i;
+
+		if (n == 0 || n > STORE_NAME_MAX)
+			return err_set(e, "bad instance name list \"%s\": "
+			    "names of 1 to %d characters, separated by commas",
+			    names, STORE_NAME_MAX);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (store_check_name(name, e) < 0)
 			return -1;
+		for (i = 0; i < sim_count(s); i++)
+			if (strcmp(sim_inst_name(sim_get(s, i)), name) == 0)
+				return err_set(e, "instance %s is named twice",
+				    name);
+		if (populate_one(s, dir, name, machine, scenario, e) < 0)
+			return -1;
+		p += n;
+		if (*p == ',')
+			p++;
 	}
 	return 0;
 }

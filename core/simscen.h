@@ -44,6 +44,11 @@ int simscen_populate(struct sim *s, const char *dir, int count,
 int simscen_guest_parse(const char *spec, enum simdev_guest *g, int *ack_ms,
     struct err *e);
 
+/* The same with given names ("web1,db1,..."; the rules of runtime file
+ * names, store_check_name()) instead of vm1..vmN. */
+int simscen_populate_names(struct sim *s, const char *dir, const char *names,
+    enum simdev_machine_type machine, const char *scenario, struct err *e);
+
 /* Shape one instance as a scenario says (devices, guest, faults). */
 int simscen_apply(struct sim_inst *in, const char *scenario, struct err *e);
 

@@ -1,7 +1,8 @@
 /* simcli.c - `--simulate`, `--demo` and `--scenario list`; see simcli.h.
  *
  *   slotscope --simulate DIR [--instances N] [--machine pc|pc-nodefaults|q35]
- *             [--scenario NAME] [--guest none|ack[=MS]|ignore]
+ *             [--names NAME,...] [--scenario NAME]
+ *             [--guest none|ack[=MS]|ignore]
  *             [--fault slow=MS,cut,garbage,crash=N]
  *   slotscope --demo [--scenario NAME]
  *   slotscope --scenario list
@@ -67,7 +68,7 @@ usage(const char *msg)
 	fprintf(stderr, "slotscope: %s\n"
 	    "usage: slotscope --simulate DIR [--instances N] "
 	    "[--machine pc|pc-nodefaults|q35] [--scenario NAME]\n"
-	    "           [--guest none|ack[=MS]|ignore] "
+	    "           [--names NAME,...] [--guest none|ack[=MS]|ignore] "
 	    "[--fault slow=MS,cut,garbage,crash=N]\n"
 	    "       slotscope --demo [--scenario NAME]\n"
 	    "       slotscope --scenario list\n", msg);
@@ -86,7 +87,7 @@ list_scenarios(void)
 }
 
 struct simargs {
-	const char *dir, *scenario, *guest, *fault;
+	const char *dir, *scenario, *guest, *fault, *names;
 	int count;
 	enum simdev_machine_type machine;
 };
@@ -123,7 +124,9 @@ simulate(const struct simargs *a)
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		return 1;
 	}
-	if (simscen_populate(s, dir, count, a->machine, scenario, &e) < 0) {
+	if ((a->names ? simscen_populate_names(s, dir, a->names, a->machine,
+	    scenario, &e) : simscen_populate(s, dir, count, a->machine,
+	    scenario, &e)) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		sim_free(s);
 		return 1;
@@ -145,9 +148,9 @@ simulate(const struct simargs *a)
 	}
 	serving = s;
 	catch_signals();
-	fprintf(stderr, "slotscope: simulating %d instance%s in %s "
+	fprintf(stderr, "slotscope: simulating %zu instance%s in %s "
 	    "(NAME.monitor = HMP, NAME.qmp = QMP); stop with Ctrl-C\n",
-	    count, count == 1 ? "" : "s", dir);
+	    sim_count(s), sim_count(s) == 1 ? "" : "s", dir);
 	if (!got_signal && sim_run(s, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = 1;
@@ -243,6 +246,11 @@ simcli_main(int argc, char **argv)
 				return usage("--machine takes pc, "
 				    "pc-nodefaults or q35");
 			i++;
+		} else if (strcmp(a, "--names") == 0) {
+			if (v == NULL)
+				return usage("--names needs NAME[,NAME...]");
+			sa.names = v;
+			i++;
 		} else if (strcmp(a, "--guest") == 0 ||
 		    strcmp(a, "--fault") == 0) {
 			if (v == NULL)
@@ -270,8 +278,8 @@ simcli_main(int argc, char **argv)
 		    "--scenario list` shows them\n", scenario);
 		return 2;
 	}
-	if (is_demo && (sa.guest || sa.fault))
-		return usage("--guest and --fault are for --simulate");
+	if (is_demo && (sa.guest || sa.fault || sa.names))
+		return usage("--names, --guest and --fault are for --simulate");
 	if (is_demo && dir)
 		return usage("--demo and --simulate do not go together");
 	if (is_demo)

@@ -47,6 +47,45 @@ rmrf(const char *dir)
 		fprintf(stderr, "could not remove %s\n", dir);
 }
 
+/* The same through the binary: `slotscope --simulate DIR --instances
+ * 1000` until the last socket accepts (files appear only then). */
+static void
+binary(void)
+{
+	const char *bin = getenv("SLOTSCOPE_BIN");
+	char dir[] = "/tmp/slotscope-bench.XXXXXX", last[128], detail[96];
+	double t0, t1;
+	pid_t pid;
+	int i;
+
+	if (bin == NULL || mkdtemp(dir) == NULL)
+		return;
+	snprintf(last, sizeof last, "%s/vm%d.qmp", dir, N);
+	t0 = bench_now();
+	pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr);
+		execl(bin, "slotscope", "--simulate", dir, "--instances", "1000",
+		    (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 3000 && access(last, F_OK) != 0; i++)
+		usleep(1000);
+	t1 = bench_now();
+	snprintf(detail, sizeof detail, "until vm%d.qmp accepts", N);
+	bench_report("--simulate --instances 1000 ready", (t1 - t0) / 1e6,
+	    "ms", detail);
+	bench_report("--simulate --instances 1000 RSS",
+	    (double)rss_kib(pid) / 1024.0, "MiB", "the slotscope process");
+	t0 = bench_now();
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	t1 = bench_now();
+	bench_report("--simulate 1000 instances: SIGTERM to exit",
+	    (t1 - t0) / 1e6, "ms", "2000 sockets removed");
+	rmrf(dir);
+}
+
 int
 main(void)
 {
@@ -204,5 +243,6 @@ main(void)
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	rmrf(dir);
+	binary();
 	return 0;
 }

@@ -1325,6 +1325,27 @@ START_TEST(simulate_binary)
 	    0);
 	ck_assert_ptr_nonnull(strstr(out, "stuck-unplug "));
 	free(out);
+	/* given names instead of vm1..vmN */
+	ck_assert_int_ge(asprintf(&path, "%s/db1.monitor", dir), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execl(tu_bin(), "slotscope", "--simulate", dir, "--names",
+		    "web1,db1", (char *)NULL);
+		_exit(127);
+	}
+	ck_assert(wait_file(path, 5000));
+	c = client(path);
+	ck_assert_int_ge(c, 0);
+	close(c);
+	kill(pid, SIGTERM);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	free(path);
+	ck_assert_int_ne(tu_run("\"$SLOTSCOPE_BIN\" --simulate /tmp "
+	    "--names 'a,../b'", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "instance name"));
+	free(out);
 	ck_assert_int_ne(tu_run("\"$SLOTSCOPE_BIN\" --simulate /tmp "
 	    "--scenario nosuch", &out), 0);
 	ck_assert_ptr_nonnull(strstr(out, "unknown scenario nosuch"));
