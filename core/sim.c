@@ -612,12 +612,14 @@ do_accept(struct sim_inst *in, struct sim_ep *ep)
 
 		if (fd < 0)
 			return;
-		/* a client that hung up while waiting is dropped unheard */
+		/* A client that closed while waiting is dropped unheard (as
+		 * QEMU does).  One that only shut down its sending side
+		 * (`echo cmd | socat ...`) is still served: POLLHUP means
+		 * both directions are gone, POLLRDHUP alone does not. */
 		p.fd = fd;
-		p.events = POLLRDHUP;
+		p.events = 0;
 		p.revents = 0;
-		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP |
-		    POLLERR))) {
+		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR))) {
 			close(fd);
 			continue;
 		}

@@ -954,6 +954,13 @@ START_TEST(server_one_client)
 	ck_assert(pump(&v, c1, &a, "id \"\"\r\n" SIMMON_PROMPT, 2000));
 	ck_assert_ptr_null(strstr(a.p, "ghost"));
 	close(c1);
+	/* `echo cmd | socat`: sent, then shut down its side; still served */
+	c1 = client(sim_inst_hmp_path(v.in));
+	say(c1, "info version\n");
+	ck_assert_int_eq(shutdown(c1, SHUT_WR), 0);
+	a.n = 0;
+	ck_assert(pump(&v, c1, &a, "deb12u18+b3\r\n" SIMMON_PROMPT, 2000));
+	close(c1);
 	simmon_buf_free(&a);
 	simmon_buf_free(&b);
 	srv_stop(&v);
