@@ -529,15 +529,16 @@ draw_help(struct app *a)
 		"Enter      put a command for the selected slot on the line",
 		"PgUp/PgDn  scroll the event log",
 		"mouse      click a cell to select it",
+		"r          refresh every instance now (grid)",
 		"?  F1      this help        q  F10  quit (grid)",
 		"Ctrl-L     redraw           quit    on the line",
 		NULL
 	};
 	const char *names[64];
 	size_t nn = lang_names(names, 64), ni;
-	int h, w, y0, x0, y, i;
+	int h, w, y0, x0, y, i, twocol;
 
-	w = a->lay.cols - 4 < 76 ? a->lay.cols - 4 : 76;
+	w = a->lay.cols - 4 < 110 ? a->lay.cols - 4 : 110;
 	h = a->lay.rows - 2;
 	if (w < 20 || h < 6)
 		return;
@@ -551,18 +552,41 @@ draw_help(struct app *a)
 		putf(y++, x0 + 2, w - 4, A_NORMAL, "%s", keys[i]);
 	if (y < y0 + h - 1)
 		putf(y++, x0 + 2, w - 4, A_BOLD, "commands (help CMD for more)");
+	/* one command a row with its description when there is room, else
+	 * only the usages, in two columns */
+	twocol = (int)nn > y0 + h - 1 - y || w - 4 < 90;
 	for (ni = 0; ni < nn && y < y0 + h - 1; ni++) {
-		const char *hp = lang_help(names[ni]);
-		int n = 0;
+		/* "usage: what it does" */
+		const char *hp = lang_help(names[ni]), *colon;
+		int n = 0, u, cx = x0 + 2, cw = w - 4;
 
 		if (hp == NULL)
 			hp = "";
 		while (hp[n] && hp[n] != '\n')
 			n++;
-		if (n == 0)
-			putf(y++, x0 + 2, w - 4, A_NORMAL, "%s", names[ni]);
-		else
-			putf(y++, x0 + 2, w - 4, A_NORMAL, "%.*s", n, hp);
+		for (colon = hp; colon < hp + n - 1 &&
+		    !(colon[0] == ':' && colon[1] == ' '); colon++)
+			;
+		if (colon >= hp + n - 1)
+			colon = NULL;
+		u = colon ? (int)(colon - hp) : n;
+		if (n == 0) {
+			hp = names[ni];
+			u = (int)strlen(hp);
+		}
+		if (twocol) {
+			cw = (w - 4) / 2 - 1;
+			cx += ni % 2 ? cw + 2 : 0;
+		}
+		putf(y, cx, cw, A_BOLD, "%.*s", u, hp);
+		if (!twocol && colon != NULL && u < 42) {
+			const char *d = colon + 2;
+
+			putf(y, x0 + 2 + 44, w - 4 - 44, A_NORMAL, "%.*s",
+			    (int)(hp + n - d), d);
+		}
+		if (!twocol || ni % 2 == 1)
+			y++;
 	}
 }
 
