@@ -398,6 +398,14 @@ START_TEST(no_color_uses_letters_only)
 	ck_assert_msg(!has_colour(scr), "colours despite NO_COLOR:\n%.2000s",
 	    scr);
 	free(scr);
+
+	/* a monochrome terminal: the same letters, no colours */
+	world_launch(&w, "TERM=vt100");
+	CELLS(&w, "a", 0, PC_BUS);
+	SEE(&w, "R reserved  B builtin");
+	scr = tmx_screen(&w.t, 1);
+	ck_assert_msg(!has_colour(scr), "colours on vt100:\n%.2000s", scr);
+	free(scr);
 	world_free(&w);
 }
 END_TEST
@@ -442,7 +450,7 @@ END_TEST
 
 /* --demo: the simulated instances in the normal screen (no QEMU needed). */
 static void
-demo_start(struct world *w)
+demo_start_args(struct world *w, const char *args)
 {
 	char *cmd;
 
@@ -452,12 +460,74 @@ demo_start(struct world *w)
 	reg_add("dir", w->dir);
 	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
 	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
-	    "XDG_CONFIG_HOME=%s/config %s --demo --interval 0.3 2>%s/stderr",
-	    w->dir, w->dir, w->dir, w->dir, bin, w->dir), -1);
+	    "XDG_CONFIG_HOME=%s/config %s --demo %s --interval 0.3 "
+	    "2>%s/stderr", w->dir, w->dir, w->dir, w->dir, bin, args,
+	    w->dir), -1);
 	ck_assert_int_eq(tmx_start(&w->t, W, H, cmd), 0);
 	reg_add("tmux", w->t.sock);
 	free(cmd);
 }
+
+static void
+demo_start(struct world *w)
+{
+	demo_start_args(w, "");
+}
+
+/* The first row starting with prefix (malloc'd), or NULL. */
+static char *
+row_starting(const char *screen, const char *prefix)
+{
+	const char *p = screen;
+	size_t n = strlen(prefix);
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+
+		if (strncmp(p, prefix, n) == 0)
+			return strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* Training scenarios: a monitor held by another client shows `busy`, a
+ * crashed one `unreachable`; the other instances and the keyboard carry
+ * on. */
+START_TEST(demo_busy_and_crashed)
+{
+	static const char *const sc[][3] = {
+		{ "--scenario busy-monitor", "busy", "1 busy" },
+		{ "--scenario crashed-instance", "crashed", "1 unreachable" },
+	};
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		struct world w;
+		char *scr = NULL, *row;
+
+		demo_start_args(&w, sc[k][0]);
+		CELLS(&w, "fresh1", 0, PC_BUS);
+		SEE(&w, sc[k][2]);
+		ck_assert(tmx_wait_for(&w.t, sc[k][2], WAIT, &scr));
+		row = row_starting(scr, sc[k][1]);
+		ck_assert_msg(row != NULL, "no %s row:\n%.1500s", sc[k][1], scr);
+		ck_assert_msg(strstr(row, k == 0 ? " busy " : " unreachable "),
+		    "row: %s", row);
+		free(row);
+		row = tmx_row(scr, "web1");
+		ck_assert_msg(row && strstr(row, " ok "), "web1 disturbed:\n"
+		    "%.1500s", scr);
+		free(row);
+		free(scr);
+		tmx_type(&w.t, "next fresh1");
+		tmx_keys(&w.t, "Enter");
+		SEE(&w, "> next fresh1");
+		CELLS(&w, "fresh1", 0, PC_BUS);
+		world_free(&w);
+	}
+}
+END_TEST
 
 static int
 count_of(const char *cells, char c)
@@ -605,6 +675,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_typed_commands_change_cells);
 	tcase_add_test(tc, demo_completion);
 	tcase_add_test(tc, demo_unplug_completes);
+	tcase_add_test(tc, demo_busy_and_crashed);
 	suite_add_tcase(s, tc);
 	return s;
 }
