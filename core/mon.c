@@ -72,6 +72,12 @@ struct mon {
 	struct qemu_version greeting;
 	int adopt_fd;			/* mon_new_fd: not yet started */
 	int no_endpoint;		/* mon_new_fd: cannot reconnect */
+	/* QMP: every command carries "id" (QEMU echoes it in the reply);
+	 * QEMU 7.2 can hand the reply to a command of the previous client
+	 * on a socket to the next client, so a reply with another id is
+	 * not ours and is dropped.  Unique per session: salt + sequence. */
+	unsigned qsalt, qseq;
+	char qid[40];
 };
 
 static int64_t
@@ -169,6 +175,16 @@ start_connect(struct mon *m)
 	int inprog;
 
 	drop_conn(m);
+	{
+		struct timespec ts;
+
+		/* new ids for the new session (see qid) */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		m->qsalt = (unsigned)ts.tv_nsec ^ (unsigned)ts.tv_sec << 20 ^
+		    (unsigned)getpid() << 8 ^ (unsigned)(uintptr_t)m;
+		m->qseq = 0;
+		m->qid[0] = '\0';
+	}
 	m->proto = MON_PROTO_UNKNOWN;
 	m->fail_kind = MONERR_NONE;
 	m->fail_msg[0] = '\0';
@@ -262,6 +278,20 @@ send_line(struct mon *m, const char *line, int fd)
 	}
 	m->out = p;
 	memcpy(m->out, line, n + 1);
+	if (m->proto == MON_PROTO_QMP && n >= 3 && line[0] == '{' &&
+	    line[n - 2] == '}' && line[n - 1] == '\n') {
+		/* {...} -> {...,"id":"ss-SALT-SEQ"} */
+		snprintf(m->qid, sizeof m->qid, "ss-%08x-%u", m->qsalt,
+		    ++m->qseq);
+		p = realloc(m->out, n + strlen(m->qid) + 16);
+		if (p == NULL) {
+			fail(m, MONERR_PROTOCOL, "out of memory");
+			return -1;
+		}
+		m->out = p;
+		n = (size_t)sprintf(m->out, "%.*s%s\"id\":\"%s\"}\n",
+		    (int)(n - 2), line, n > 3 ? "," : "", m->qid);
+	}
 	m->outlen = n;
 	m->outoff = 0;
 	if (fd >= 0) {
@@ -520,6 +550,15 @@ input_qmp(struct mon *m)
 		if (qmp_msg_parse(line, len, &q, &e) < 0) {
 			fail(m, MONERR_PROTOCOL, "%s", e.msg);
 			return;
+		}
+		if ((q.kind == QMP_MSG_RETURN || q.kind == QMP_MSG_ERROR) &&
+		    json_object_get(q.root, "id") != NULL &&
+		    (!json_is_string(json_object_get(q.root, "id")) ||
+		    strcmp(json_string_value(json_object_get(q.root, "id")),
+		    m->qid) != 0)) {
+			/* a reply to someone else's command (see qid) */
+			qmp_msg_free(&q);
+			continue;
 		}
 		if (q.kind == QMP_MSG_EVENT) {
 			push_event(m, q.root);
@@ -1068,6 +1107,7 @@ b_raw(enum mon_proto p, const void *a, char **out, struct err *e)
 		json_decref(j);
 		return err_set(e, "QMP command needs an \"execute\" string");
 	}
+	json_object_del(j, "id");	/* send_line() sets ours */
 	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	if (s == NULL || asprintf(out, "%s\n", s) < 0) {

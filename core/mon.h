@@ -42,6 +42,10 @@
  * MON_IDLE (keep_open) run at the next mon_step(); QMP events are queued
  * (at most MON_MAX_EVENTS, oldest dropped) for mon_take_event().
  *
+ * QMP commands carry an "id" unique to the session; a reply with another
+ * id is dropped (QEMU 7.2 can pass the reply to a command of the previous
+ * client on to the next client of the socket).
+ *
  * Every operation has a deadline (op_ms; a wait has its own): a slow, dead
  * or closed peer ends in MON_FAILED with a clear message, never a hang.
  * A refusal by QEMU (slot occupied, duplicate id, ...) only fails that op:

@@ -9,7 +9,7 @@
  * the simulator's fault switches (slow, reply cut in half, garbage,
  * crashing, held by another client) and scripted peers for what the
  * simulator cannot do (a huge reply, a QMP event storm, a truncated JSON
- * reply); a real paused QEMU stopped (slow beyond the deadline) and
+ * reply, replies to another client's commands); a real paused QEMU stopped (slow beyond the deadline) and
  * killed -9 in the middle of a command, over HMP and QMP.
  * Store: ENOSPC and a read-only file system (a tiny tmpfs, mounted when
  * permitted), a runtime file truncated at every length.
@@ -187,7 +187,29 @@ enum peer {
 	PEER_HUGE,		/* HMP: a reply of 40 MiB with no prompt */
 	PEER_STORM,		/* QMP: 20000 events before every reply */
 	PEER_TRUNCATED,		/* QMP: half a JSON reply, then hang up */
+	PEER_STALE,		/* QMP: before each reply, a reply to another
+				 * client's command (QEMU 7.2 does that after
+				 * a client left with a command in flight) */
 };
+
+/* Send reply (a JSON object text) with the "id" of the command line, as
+ * QEMU echoes it. */
+static void
+reply_to(int c, const char *line, const char *reply)
+{
+	const char *id = strstr(line, "\"id\":\"");
+	char buf[8192];
+	size_t n = strlen(reply);
+
+	if (id == NULL)
+		snprintf(buf, sizeof buf, "%s\r\n", reply);
+	else {
+		id += 6;
+		snprintf(buf, sizeof buf, "%.*s, \"id\": \"%.*s\"}\r\n",
+		    (int)(n - 1), reply, (int)strcspn(id, "\""), id);
+	}
+	puts_(c, buf);
+}
 
 static void
 peer_serve(enum peer kind, int c)
@@ -207,30 +229,36 @@ peer_serve(enum peer kind, int c)
 	}
 	puts_(c, GREETING);
 	while (get_line(c, line, sizeof line)) {
+		if (kind == PEER_STALE)
+			puts_(c, "{\"return\": [{\"bus\": 0, \"devices\": []}], "
+			    "\"id\": \"ss-0badc0de-7\"}\r\n");
 		if (strstr(line, "qmp_capabilities")) {
-			puts_(c, "{\"return\": {}}\r\n");
+			reply_to(c, line, "{\"return\": {}}");
 			continue;
 		}
 		if (kind == PEER_TRUNCATED) {
 			puts_(c, "{\"return\": [{\"bus\": 0, \"devi");
 			return;
 		}
-		for (i = 0; i < 20000; i++)
+		if (kind == PEER_STALE)
+			puts_(c, "{\"return\": {}, \"id\": \"ss-0badc0de-1\"}"
+			    "\r\n");
+		for (i = 0; kind == PEER_STORM && i < 20000; i++)
 			puts_(c, "{\"timestamp\": {\"seconds\": 1, "
 			    "\"microseconds\": 2}, \"event\": \"RTC_CHANGE\", "
 			    "\"data\": {\"offset\": 1}}\r\n");
 		if (strstr(line, "query-version"))
-			puts_(c, "{\"return\": {\"qemu\": {\"micro\": 22, "
-			    "\"minor\": 2, \"major\": 7}, \"package\": \"\"}}\r\n");
+			reply_to(c, line, "{\"return\": {\"qemu\": {\"micro\": "
+			    "22, \"minor\": 2, \"major\": 7}, \"package\": \"\"}}");
 		else if (strstr(line, "query-pci"))
-			puts_(c, "{\"return\": [{\"bus\": 0, \"devices\": "
-			    "[{\"bus\": 0, \"slot\": 0, \"function\": 0, "
-			    "\"class_info\": {\"class\": 1536, \"desc\": "
-			    "\"Host bridge\"}, \"id\": {\"device\": 4663, "
-			    "\"vendor\": 32902}, \"qdev_id\": \"\"}]}]}\r\n");
+			reply_to(c, line, "{\"return\": [{\"bus\": 0, "
+			    "\"devices\": [{\"bus\": 0, \"slot\": 0, "
+			    "\"function\": 0, \"class_info\": {\"class\": 1536, "
+			    "\"desc\": \"Host bridge\"}, \"id\": {\"device\": "
+			    "4663, \"vendor\": 32902}, \"qdev_id\": \"\"}]}]}");
 		else
-			puts_(c, "{\"error\": {\"class\": \"GenericError\", "
-			    "\"desc\": \"no\"}}\r\n");
+			reply_to(c, line, "{\"error\": {\"class\": "
+			    "\"GenericError\", \"desc\": \"no\"}}");
 	}
 }
 
@@ -340,6 +368,7 @@ START_TEST(monitor_faults_in_one_refresh)
 	spawn_peer(dpath("huge.monitor"), PEER_HUGE);
 	spawn_peer(dpath("storm.qmp"), PEER_STORM);
 	spawn_peer(dpath("trunc.qmp"), PEER_TRUNCATED);
+	spawn_peer(dpath("stale.qmp"), PEER_STALE);
 
 	fleet_init(&f, dpath("rt"));
 	f.op_timeout_ms = 1000;
@@ -355,6 +384,8 @@ START_TEST(monitor_faults_in_one_refresh)
 	ck_assert_int_ge(fleet_add(&f, "storm", ep, &e), 0);
 	snprintf(ep, sizeof ep, "unix:%s", dpath("trunc.qmp"));
 	ck_assert_int_ge(fleet_add(&f, "trunc", ep, &e), 0);
+	snprintf(ep, sizeof ep, "unix:%s", dpath("stale.qmp"));
+	ck_assert_int_ge(fleet_add(&f, "stale", ep, &e), 0);
 	snprintf(ep, sizeof ep, "unix:%s", dpath("nobody.qmp"));
 	ck_assert_int_ge(fleet_add(&f, "nobody", ep, &e), 0);
 
@@ -365,6 +396,8 @@ START_TEST(monitor_faults_in_one_refresh)
 		ck_assert_int_eq((int)fleet_npending(&f), 0);
 		healthy(&f, "good", 6);
 		healthy(&f, "storm", 1);
+		/* replies to another client's commands are not ours */
+		healthy(&f, "stale", 1);
 		/* every reply late, the banner too: no banner within the
 		 * deadline reads as another client holding the socket; a
 		 * late reply to a command is an error */
