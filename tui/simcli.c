@@ -124,10 +124,14 @@ simulate(const struct simargs *a)
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		return 1;
 	}
+	/* from here on a SIGTERM/SIGINT still removes the sockets */
+	serving = s;
+	catch_signals();
 	if ((a->names ? simscen_populate_names(s, dir, a->names, a->machine,
 	    scenario, &e) : simscen_populate(s, dir, count, a->machine,
 	    scenario, &e)) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
+		serving = NULL;
 		sim_free(s);
 		return 1;
 	}
@@ -141,13 +145,11 @@ simulate(const struct simargs *a)
 			sim_inst_machine(in)->ack_ms = ack_ms;
 		}
 		if (a->fault) {
-			if (sim_fault_parse(a->fault, &f, &e) < 0)
-				return 2;
+			/* parsed once above: cannot fail here */
+			(void)sim_fault_parse(a->fault, &f, &e);
 			sim_inst_set_fault(in, &f);
 		}
 	}
-	serving = s;
-	catch_signals();
 	fprintf(stderr, "slotscope: simulating %zu instance%s in %s "
 	    "(NAME.monitor = HMP, NAME.qmp = QMP); stop with Ctrl-C\n",
 	    sim_count(s), sim_count(s) == 1 ? "" : "s", dir);
