@@ -1,6 +1,6 @@
-/* tui.c - the interactive mode's main loop: one poll() over the keyboard,
- * the fleet's refresh sockets and an optional hook, so that a slow, dead or
- * busy monitor never holds up typing or drawing.  Keys go to the grid or to
+/* tui.c - the interactive mode's main loop: one poll() over the keyboard
+ * and the fleet's refresh sockets, so that a slow, dead or busy monitor
+ * never holds up typing or drawing.  Keys go to the grid or to
  * readline (rl.c) depending on focus; commands run through core/cmd.h; the
  * fleet's slot changes become lines in the event log.
  *
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,7 +21,6 @@
 
 #include "app.h"
 
-#define HOOK_FDS 64		/* pollfds offered to tui_opts.hook */
 
 static volatile sig_atomic_t stop_sig;	/* see the header comment */
 
@@ -418,7 +418,7 @@ static void
 loop(struct app *a)
 {
 	struct pollfd *pfd = NULL;
-	size_t nf, nh, cap = 0, need;
+	size_t nf, cap = 0, need;
 	int timeout, k;
 	double now;
 
@@ -436,8 +436,8 @@ loop(struct app *a)
 		timeout = (int)((a->next_refresh - now) * 1000) + 1;
 		if (timeout < 0)
 			timeout = 0;
-		/* room for the keyboard, every refresh under way, the hook */
-		need = 1 + fleet_npending(a->fleet) + HOOK_FDS;
+		/* room for the keyboard and every refresh under way */
+		need = 1 + fleet_npending(a->fleet);
 		if (need > cap) {
 			struct pollfd *np = realloc(pfd, need * sizeof *pfd);
 
@@ -449,20 +449,13 @@ loop(struct app *a)
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
-		nf = fleet_pollfds(a->fleet, pfd + 1, cap - 1 - HOOK_FDS,
-		    &timeout);
-		nh = 0;
-		if (a->opts.hook.pollfds != NULL)
-			nh = a->opts.hook.pollfds(a->opts.hook.arg,
-			    pfd + 1 + nf, HOOK_FDS, &timeout);
-		if (poll(pfd, 1 + nf + nh, timeout) < 0 && errno != EINTR)
+		nf = fleet_pollfds(a->fleet, pfd + 1, cap - 1, &timeout);
+		if (poll(pfd, 1 + nf, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			a->quit = 1;	/* the terminal went away */
 		now = app_now();
 		fleet_step(a->fleet, pfd + 1, nf, now);
-		if (nh > 0)
-			a->opts.hook.step(a->opts.hook.arg, pfd + 1 + nf, nh);
 		a->dirty = 1;	/* refreshes may have changed anything */
 		/* keys: also after EINTR, which is how a resize arrives */
 		while (!a->quit && (k = getch()) != ERR)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -70,6 +71,11 @@ reg_cleanup(void)
 			snprintf(t.sock, sizeof t.sock, "%s", v);
 			t.up = 1;
 			tmx_kill(&t);
+		} else if (strcmp(line, "pid") == 0) {
+			long pid = strtol(v, NULL, 10);
+
+			if (pid > 1)
+				kill((pid_t)pid, SIGTERM);
 		} else if (strcmp(line, "dir") == 0) {
 			qemu_kill(v, "qa");
 			qemu_kill(v, "qb");
@@ -529,6 +535,67 @@ START_TEST(demo_busy_and_crashed)
 }
 END_TEST
 
+/* Many instances: the grid scrolls, the header counts them; instances come
+ * from --monitor-dir (Ganeti's layout), served by the simulator. */
+START_TEST(many_instances_scroll)
+{
+	struct world w;
+	char *cmd, *out = NULL, *scr = NULL, path[4200], spid[32];
+	long pid;
+	int tries;
+
+	memset(&w, 0, sizeof w);
+	w.dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(w.dir);
+	reg_add("dir", w.dir);
+	ck_assert_int_ne(asprintf(&cmd, "mkdir %s/mon && { %s --simulate "
+	    "%s/mon --instances 40 >%s/sim.log 2>&1 & echo $!; }", w.dir, bin,
+	    w.dir, w.dir), -1);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	free(cmd);
+	pid = strtol(out, NULL, 10);
+	free(out);
+	ck_assert_int_gt(pid, 1);
+	snprintf(spid, sizeof spid, "%ld", pid);
+	reg_add("pid", spid);
+	/* the simulator makes vm1 .. vm40; wait for the last socket */
+	snprintf(path, sizeof path, "%s/mon/vm40.qmp", w.dir);
+	for (tries = 0; tries < 100 && access(path, F_OK) != 0; tries++)
+		usleep(100 * 1000);
+	ck_assert_msg(access(path, F_OK) == 0, "the simulator did not start");
+	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
+	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
+	    "XDG_CONFIG_HOME=%s/config %s --runtime-dir %s/rt --interval 0.5 "
+	    "--monitor-dir %s/mon 2>%s/stderr", w.dir, w.dir, w.dir, w.dir,
+	    bin, w.dir, w.dir, w.dir), -1);
+	ck_assert_int_eq(tmx_start(&w.t, W, H, cmd), 0);
+	reg_add("tmux", w.t.sock);
+	free(cmd);
+	SEE(&w, "40 instances  0 unreachable  0 busy");
+	/* sorted by name: vm1, vm10, ... vm19, vm2, ...; the first rows */
+	CELLS(&w, "vm1", 0, PC_BUS);
+	SEE(&w, "rows 1-");
+	ck_assert(tmx_wait_for(&w.t, "of 40", WAIT, &scr));
+	ck_assert_msg(tmx_row(scr, "vm9") == NULL, "vm9 should be below:\n"
+	    "%.1500s", scr);
+	free(scr);
+	/* the last one, after scrolling to the end */
+	tmx_keys(&w.t, "Tab G");
+	SEE(&w, "vm9 slot 0");
+	CELLS(&w, "vm9", 0, PC_BUS);
+	SEE(&w, "-40 of 40");
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_msg(tmx_row(scr, "vm1") == NULL, "vm1 should be above:\n"
+	    "%.1500s", scr);
+	free(scr);
+	tmx_kill(&w.t);
+	kill((pid_t)pid, SIGTERM);
+	waitpid((pid_t)pid, NULL, 0);
+	tu_rmrf(w.dir);
+	free(w.dir);
+}
+END_TEST
+
 static int
 count_of(const char *cells, char c)
 {
@@ -676,6 +743,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_completion);
 	tcase_add_test(tc, demo_unplug_completes);
 	tcase_add_test(tc, demo_busy_and_crashed);
+	tcase_add_test(tc, many_instances_scroll);
 	suite_add_tcase(s, tc);
 	return s;
 }
