@@ -1048,7 +1048,7 @@ int
 simdev_drive_add(struct simdev_machine *m, const char *id, const char *file,
     int legacy, struct simdev_err *e)
 {
-	struct simdev_drive d;
+	struct simdev_drive d, *d0;
 	char gen[32];
 
 	if (id == NULL) {
@@ -1058,11 +1058,19 @@ simdev_drive_add(struct simdev_machine *m, const char *id, const char *file,
 	if (!simdev_id_wellformed(id))
 		return eset(e, SIMDEV_GENERIC,
 		    "Parameter 'id' expects an identifier");
-	if (find_drv(m, id) != NULL)
-		return legacy ? eset(e, SIMDEV_GENERIC,
-		    "Duplicate ID '%s' for drive", id) :
+	d0 = find_drv(m, id);
+	if (d0 != NULL) {
+		/* drive ids and node names share one namespace */
+		if (legacy)
+			return d0->legacy ? eset(e, SIMDEV_GENERIC,
+			    "Duplicate ID '%s' for drive", id) :
+			    eset(e, SIMDEV_GENERIC, "Device name '%s' "
+			    "conflicts with an existing node name", id);
+		return d0->legacy ? eset(e, SIMDEV_GENERIC, "node-name=%s is "
+		    "conflicting with a device id", id) :
 		    eset(e, SIMDEV_GENERIC,
 		    "Duplicate nodes with node-name='%s'", id);
+	}
 	if (file != NULL) {
 		int fd = open(file, O_RDONLY | O_CLOEXEC);
 
@@ -1095,13 +1103,16 @@ simdev_drive_del(struct simdev_machine *m, const char *id, int legacy,
 {
 	struct simdev_drive *d = find_drv(m, id);
 
-	if (d == NULL)
+	/* blockdev-del sees nodes only; drive_del sees drives, and does a
+	 * blockdev-del when given a node name */
+	if (d != NULL && legacy && !d->legacy)
+		legacy = 0;
+	if (d == NULL || d->legacy != legacy)
 		return legacy ? eset(e, SIMDEV_GENERIC,
 		    "Device '%s' not found", id) : eset(e, SIMDEV_GENERIC,
 		    "Failed to find node with node-name='%s'", id);
 	if (!legacy && d->in_use)
-		return eset(e, SIMDEV_GENERIC, "Node '%s' is busy: node is "
-		    "used as backing hd of 'disk'", id);
+		return eset(e, SIMDEV_GENERIC, "Node %s is in use", id);
 	free(d->id);
 	*d = m->drv[--m->ndrv];
 	return 0;

@@ -178,6 +178,9 @@ int simdev_netdev_del(struct simdev_machine *m, const char *id,
 /* drive_add / blockdev-add: file may be NULL (empty drive). */
 int simdev_drive_add(struct simdev_machine *m, const char *id,
     const char *file, int legacy, struct simdev_err *e);
+/* legacy 1 = drive_del (a node name given to it acts as blockdev-del),
+ * 0 = blockdev-del (nodes only).  Drive ids and node names share one
+ * namespace, as in QEMU. */
 int simdev_drive_del(struct simdev_machine *m, const char *id, int legacy,
     struct simdev_err *e);
 /* getfd: takes ownership of fd (closes an older one of the same name). */

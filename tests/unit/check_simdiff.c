@@ -507,6 +507,22 @@ static const char *const pc_qmp[] = {
 	"q:{\"execute\": \"netdev_del\", \"arguments\": {\"id\": \"nosuch\"}}",
 	"q:{\"execute\": \"blockdev-del\", \"arguments\": {\"node-name\": "
 	    "\"nosuch\"}}",
+	"q:{\"execute\": \"blockdev-del\", \"arguments\": {\"node-name\": "
+	    "\"drive-0d4e5f60\"}}",
+	"q:{\"execute\": \"blockdev-add\", \"arguments\": {\"driver\": \"raw\", "
+	    "\"node-name\": \"drive-0d4e5f60\", \"file\": {\"driver\": \"file\", "
+	    "\"filename\": \"@IMG@\"}}}",
+	"q:{\"execute\": \"human-monitor-command\", \"arguments\": "
+	    "{\"command-line\": \"drive_del drive-0d4e5f60\"}}",
+	"q:{\"execute\": \"human-monitor-command\", \"arguments\": "
+	    "{\"command-line\": \"drive_add dummy if=none,id=drive-0d4e5f60\"}}",
+	"q:{\"execute\": \"human-monitor-command\", \"arguments\": "
+	    "{\"command-line\": \"drive_add dummy if=none,id=hd2\"}}",
+	"q:{\"execute\": \"blockdev-add\", \"arguments\": {\"driver\": \"raw\", "
+	    "\"node-name\": \"hd2\", \"file\": {\"driver\": \"file\", "
+	    "\"filename\": \"@IMG@\"}}}",
+	"q:{\"execute\": \"blockdev-del\", \"arguments\": {\"node-name\": "
+	    "\"hd2\"}}",
 	"q:{\"execute\": \"system_reset\"}",
 	"e:600",
 	"q:{\"execute\": \"query-pci\"}",
