@@ -560,6 +560,107 @@ static const char *const q35_session[] = {
 	    "\"addr\": \"0x7\"}}",
 };
 
+/* Bytes that arrive on fd within ms (appended to b). */
+static void
+drain(int fd, struct buf *b, int ms_)
+{
+	int64_t end = ms() + ms_;
+
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		char tmp[8192];
+		ssize_t r;
+		int left = (int)(end - ms());
+
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			return;
+		r = read(fd, tmp, sizeof tmp);
+		if (r <= 0)
+			return;
+		badd(b, tmp, (size_t)r);
+	}
+}
+
+/* The one-client rule on one socket of a peer; returns a transcript:
+ * what the waiting client heard while the first was connected, what it
+ * heard after, and whether an abandoned client's command ran. */
+static char *
+one_client(const char *path, int qmp)
+{
+	const char *cmd = qmp ? "{\"execute\": \"qmp_capabilities\"}\n"
+	    "{\"execute\": \"query-status\"}\n" : "info status\n";
+	const char *ghost = qmp ? "{\"execute\": \"qmp_capabilities\"}\n"
+	    "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+	    "\"e1000\", \"id\": \"ghost\", \"addr\": \"0x9\"}}\n" :
+	    "device_add e1000,id=ghost,addr=0x9\n";
+	struct buf a = { 0 }, b = { 0 }, c = { 0 };
+	int fa, fb, fc;
+	char *r;
+
+	fa = connect_unix(path, 5000);
+	drain(fa, &a, 300);
+	fb = connect_unix(path, 5000);
+	ck_assert_int_eq(write(fb, cmd, strlen(cmd)), (ssize_t)strlen(cmd));
+	drain(fb, &b, 300);
+	ck_assert_msg(b.n == 0, "%s: the waiting client heard %s", path, b.p);
+	/* a third gives up while b is served */
+	fc = connect_unix(path, 5000);
+	ck_assert_int_eq(write(fc, ghost, strlen(ghost)),
+	    (ssize_t)strlen(ghost));
+	close(fa);
+	drain(fb, &b, 500);
+	close(fc);
+	close(fb);
+	/* did the ghost's command run? */
+	fa = connect_unix(path, 5000);
+	c.n = 0;
+	if (qmp) {
+		const char *q = "{\"execute\": \"qmp_capabilities\"}\n"
+		    "{\"execute\": \"qom-list\", \"arguments\": {\"path\": "
+		    "\"/machine/peripheral\"}}\n";
+
+		ck_assert_int_eq(write(fa, q, strlen(q)), (ssize_t)strlen(q));
+	} else
+		ck_assert_int_eq(write(fa, "info pci\n", 9), 9);
+	drain(fa, &c, 500);
+	close(fa);
+	ck_assert_int_ge(asprintf(&r, "after: %s\nghost ran: %d\n",
+	    b.p ? b.p : "", c.p && strstr(c.p, "ghost") != NULL), 0);
+	free(a.p);
+	free(b.p);
+	free(c.p);
+	return r;
+}
+
+START_TEST(diff_one_client)
+{
+	char *dir = tu_tmpdir();
+	struct peer qp, sp;
+	char *q1, *q2, *s1, *s2;
+
+	start_qemu(&qp, dir, "pc", "");
+	start_sim(&sp, dir, "pc");
+	q1 = one_client(qp.hmp, 0);
+	q2 = one_client(qp.qmp, 1);
+	s1 = one_client(sp.hmp, 0);
+	s2 = one_client(sp.qmp, 1);
+	stop_peer(&qp);
+	stop_peer(&sp);
+	ck_assert_msg(strcmp(q1, s1) == 0, "HMP:\nQEMU %s\nsim  %s", q1, s1);
+	ck_assert_msg(strcmp(q2, s2) == 0, "QMP:\nQEMU %s\nsim  %s", q2, s2);
+	ck_assert_ptr_nonnull(strstr(q1, "VM status: paused (prelaunch)"));
+	ck_assert_ptr_nonnull(strstr(q1, "ghost ran: 0"));
+	ck_assert_ptr_nonnull(strstr(q2, "\"status\": \"prelaunch\""));
+	ck_assert_ptr_nonnull(strstr(q2, "ghost ran: 0"));
+	free(q1);
+	free(q2);
+	free(s1);
+	free(s2);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(diff_pc_hmp)
 {
 	differential("pc", "pc", "", pc_hmp, N(pc_hmp));
@@ -602,6 +703,7 @@ simdiff_suite(void)
 	tcase_add_test(tc, diff_pc_qmp);
 	tcase_add_test(tc, diff_nodefaults);
 	tcase_add_test(tc, diff_q35);
+	tcase_add_test(tc, diff_one_client);
 	suite_add_tcase(s, tc);
 	return s;
 }
