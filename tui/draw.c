@@ -276,14 +276,24 @@ draw_row(struct app *a, int y, size_t i)
 			if (in->conn != INST_OK)
 				at = (at & ~A_BOLD) | A_DIM;	/* stale */
 		}
-		if (sel && s == a->sel_slot)
-			at |= a->focus == FOCUS_GRID ? A_REVERSE | A_BOLD :
-			    A_UNDERLINE;
+		/* the selected cell: between brackets, which read in any
+		 * terminal (and reversed without colours) */
+		if (sel && s == a->sel_slot && !a->color)
+			at |= A_REVERSE;
 		attron(at);
 		if (l->cell_w == 3)
 			mvaddch(y, x, ' ');
 		mvaddch(y, x + l->cell_w - 2, (chtype)(unsigned char)c);
 		attroff(at);
+	}
+	if (sel) {
+		int x = l->slots_x + a->sel_slot * l->cell_w;
+		attr_t ba = a->focus == FOCUS_GRID ? A_BOLD : A_DIM;
+
+		attron(ba);
+		mvaddch(y, x - 1, '[');
+		mvaddch(y, x + l->cell_w - 1, ']');
+		attroff(ba);
 	}
 }
 

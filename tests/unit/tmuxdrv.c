@@ -221,6 +221,10 @@ tmx_row_cells(const char *screen, const char *name, char out[33])
 
 	if (row == NULL)
 		return -1;
+	/* the selected cell is drawn between brackets */
+	for (i = 0; row[i]; i++)
+		if (row[i] == '[' || row[i] == ']')
+			row[i] = ' ';
 	i = strlen(row);
 	while (k > 0 && i > 0) {
 		while (i > 0 && row[i - 1] == ' ')

@@ -40,8 +40,9 @@ int tmx_wait_for(struct tmx *t, const char *text, int timeout_ms,
  * 32 slot letters from slot `first` on (e.g. "BBBB" at 0).  1 or 0. */
 int tmx_wait_cells(struct tmx *t, const char *name, int first,
     const char *want, int timeout_ms, char **last);
-/* The 32 slot letters of the row whose first word is name, into out[33];
- * 0, or -1 when there is no such row. */
+/* The 32 slot letters of the row whose first word is name, into out[33]
+ * (the brackets around a selected cell do not count); 0, or -1 when there
+ * is no such row. */
 int tmx_row_cells(const char *screen, const char *name, char out[33]);
 /* The row (malloc'd) whose first word is name, or NULL. */
 char *tmx_row(const char *screen, const char *name);
