@@ -278,7 +278,7 @@ START_TEST(resize_redraws)
 	scr = tmx_screen(&w.t, 0);
 	row = tmx_row(scr, "a");
 	ck_assert_ptr_nonnull(row);
-	ck_assert_msg(strstr(row, "B  B  B  B  .  .") != NULL,
+	ck_assert_msg(strstr(row, "B  B  B  .  .  .") != NULL,
 	    "wide cells not drawn:\n%.1500s", scr);
 	free(row);
 	free(scr);
