@@ -65,8 +65,10 @@ struct mon {
 	int out_fd;			/* rides with the first byte sent */
 	char *in;
 	size_t inlen, incap;
-	json_t *ev[MON_MAX_EVENTS];
-	size_t nev;
+	json_t **ev;			/* queued events, up to MON_MAX_EVENTS
+					 * (grown on demand: most sessions
+					 * see none) */
+	size_t nev, capev;
 	enum monerr_kind fail_kind, last_kind;
 	char fail_msg[256];
 	struct qemu_version greeting;
@@ -116,7 +118,11 @@ drop_conn(struct mon *m)
 		close(m->out_fd);
 	m->out_fd = -1;
 	m->outlen = m->outoff = 0;
-	m->inlen = 0;
+	/* no input buffer between sessions: a fleet of 1000 idle mons would
+	 * otherwise keep 1000 of them */
+	free(m->in);
+	m->in = NULL;
+	m->inlen = m->incap = 0;
 	m->wait = W_NONE;
 	m->deadline = -1;
 }
@@ -501,6 +507,17 @@ push_event(struct mon *m, json_t *ev)
 		memmove(m->ev, m->ev + 1, (m->nev - 1) * sizeof m->ev[0]);
 		m->nev--;
 	}
+	if (m->nev == m->capev) {
+		size_t cap = m->capev ? m->capev * 2 : 8;
+		json_t **p;
+
+		if (cap > MON_MAX_EVENTS)
+			cap = MON_MAX_EVENTS;
+		if ((p = realloc(m->ev, cap * sizeof *p)) == NULL)
+			return;		/* out of memory: the event is lost */
+		m->ev = p;
+		m->capev = cap;
+	}
 	m->ev[m->nev++] = json_incref(ev);
 }
 
@@ -673,8 +690,10 @@ read_some(struct mon *m, int *err)
 	for (i = 0; i < READS_PER_STEP; i++) {
 		ssize_t r;
 
-		if (m->incap - m->inlen < 65536) {
-			size_t cap = m->incap ? m->incap * 2 : 131072;
+		if (m->incap - m->inlen < 4096) {
+			/* small at first: a fleet keeps a mon per instance
+			 * (drop_conn frees it between sessions) */
+			size_t cap = m->incap ? m->incap * 2 : 16384;
 			char *p;
 
 			if (cap > IN_MAX + 65536) {
@@ -847,6 +866,9 @@ free_ops(struct mon *m)
 		free(m->ops[i].r.text);
 	}
 	m->nops = m->cur = 0;
+	free(m->ops);
+	m->ops = NULL;
+	m->capops = 0;
 }
 
 void
@@ -861,7 +883,9 @@ mon_reset(struct mon *m)
 	free_ops(m);
 	for (i = 0; i < m->nev; i++)
 		json_decref(m->ev[i]);
-	m->nev = 0;
+	free(m->ev);
+	m->ev = NULL;
+	m->nev = m->capev = 0;
 	m->st = S_NEW;
 	m->proto = MON_PROTO_UNKNOWN;
 	m->fail_kind = m->last_kind = MONERR_NONE;
@@ -905,7 +929,9 @@ add_op(struct mon *m, enum mon_op op, build_fn b, const void *arg,
 	struct err pe;
 
 	if (m->nops == m->capops) {
-		size_t cap = m->capops ? m->capops * 2 : 8;
+		/* 2 first: a refresh has two ops, and a fleet keeps one
+		 * mon per instance */
+		size_t cap = m->capops ? m->capops * 2 : 2;
 		struct op *n = realloc(m->ops, cap * sizeof *n);
 
 		if (n == NULL)

@@ -31,7 +31,7 @@ pci_info_add(struct pci_info *pi, const struct pci_fn *fn, struct err *e)
 		return err_set(e, "the monitor listed more than %d PCI "
 		    "functions", PCI_MAX_FUNCTIONS);
 	if (pi->n == pi->cap) {
-		size_t cap = pi->cap ? pi->cap * 2 : 16;
+		size_t cap = pi->cap ? pi->cap * 2 : 8;	/* a fresh pc has 6 */
 		struct pci_fn *p = realloc(pi->fn, cap * sizeof *p);
 
 		if (p == NULL)
