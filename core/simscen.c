@@ -2,6 +2,7 @@
  */
 #include "simscen.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ftw.h>
 #include <poll.h>
@@ -396,9 +397,12 @@ demo_build(struct sim *s, struct sim_demo *d, const char *scenario,
 		memset(&o, 0, sizeof o);
 		if (i < 3)
 			snprintf(name, sizeof name, "%s", names[i]);
-		else	/* full1, orphan1, stuck1, busy1, crashed1, q351 */
-			snprintf(name, sizeof name, "%.*s1",
-			    (int)strcspn(scenario, "-"), scenario);
+		else {	/* full1, orphan1, stuck1, busy1, crashed1, q35-1 */
+			int n = (int)strcspn(scenario, "-");
+
+			snprintf(name, sizeof name, "%.*s%s1", n, scenario,
+			    isdigit((unsigned char)scenario[n - 1]) ? "-" : "");
+		}
 		o.dir = d->monitor_dir;
 		o.name = name;
 		o.machine = scenario && i == 3 && strcmp(scenario, "q35") == 0 ?
