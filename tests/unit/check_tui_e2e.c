@@ -596,6 +596,88 @@ START_TEST(many_instances_scroll)
 }
 END_TEST
 
+/* Screen position (0-based) of slot `slot` of the row named name. */
+static int
+cell_pos(const char *screen, const char *name, int slot, int *x, int *y)
+{
+	const char *p = screen;
+	size_t n = strlen(name);
+	int row = 0;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len > n && strncmp(p, name, n) == 0 && p[n] == ' ') {
+			/* the cells are the last 32 one-letter words */
+			int k = 32, i = (int)len;
+
+			while (i > 0 && k > 0) {
+				while (i > 0 && strchr(" []", p[i - 1]))
+					i--;
+				if (--k == slot) {
+					*x = i - 1;
+					*y = row;
+					return 0;
+				}
+				i--;
+			}
+			return -1;
+		}
+		p = nl ? nl + 1 : NULL;
+		row++;
+	}
+	return -1;
+}
+
+/* A mouse click as an xterm (X10 encoding) sends it: press, release. */
+static void
+click(struct tmx *t, int x, int y)
+{
+	char keys[128];
+
+	snprintf(keys, sizeof keys, "-H 1b 5b 4d 20 %02x %02x", 33 + x,
+	    33 + y);
+	tmx_keys(t, keys);
+	snprintf(keys, sizeof keys, "-H 1b 5b 4d 23 %02x %02x", 33 + x,
+	    33 + y);
+	tmx_keys(t, keys);
+}
+
+START_TEST(demo_mouse_and_enter)
+{
+	struct world w;
+	char *scr;
+	int x = -1, y = -1;
+
+	demo_start(&w);
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_int_eq(cell_pos(scr, "fresh1", 10, &x, &y), 0);
+	free(scr);
+	click(&w.t, x, y);
+	SEE(&w, "fresh1 slot 10");
+	SEE(&w, "focus: grid");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "slotscope> reserve fresh1 10");
+	tmx_keys(&w.t, "Enter");
+	CELLS(&w, "fresh1", 9, ".R.");
+	/* Enter on that reserved slot proposes freeing it */
+	tmx_keys(&w.t, "BTab Enter");
+	SEE(&w, "slotscope> free fresh1 10");
+	tmx_keys(&w.t, "C-u");
+	/* and on a used one, unplugging its device by id */
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_int_eq(cell_pos(scr, "web1", 5, &x, &y), 0);
+	free(scr);
+	click(&w.t, x, y);
+	SEE(&w, "web1 slot 5");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "slotscope> unplug web1 nic-");
+	world_free(&w);
+}
+END_TEST
+
 static int
 count_of(const char *cells, char c)
 {
@@ -744,6 +826,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_unplug_completes);
 	tcase_add_test(tc, demo_busy_and_crashed);
 	tcase_add_test(tc, many_instances_scroll);
+	tcase_add_test(tc, demo_mouse_and_enter);
 	suite_add_tcase(s, tc);
 	return s;
 }
