@@ -36,7 +36,7 @@ struct app_layout {
 	int legend_y;
 	int pane_y, pane_h;		/* detail + log boxes */
 	int detail_w;			/* log starts at detail_w */
-	int hint_y, cmd_y;
+	int cmd_y;
 };
 
 struct app {

@@ -287,12 +287,13 @@ draw_row(struct app *a, int y, size_t i)
 		attroff(at);
 	}
 	if (sel) {
-		int x = l->slots_x + a->sel_slot * l->cell_w;
+		/* around the letter, which is the cell's last column */
+		int lx = l->slots_x + a->sel_slot * l->cell_w + l->cell_w - 2;
 		attr_t ba = a->focus == FOCUS_GRID ? A_BOLD : A_DIM;
 
 		attron(ba);
-		mvaddch(y, x - 1, '[');
-		mvaddch(y, x + l->cell_w - 1, ']');
+		mvaddch(y, lx - 1, '[');
+		mvaddch(y, lx + 1, ']');
 		attroff(ba);
 	}
 }
