@@ -781,6 +781,12 @@ START_TEST(demo_completion)
 	SEE(&w, "completions: ");
 	SEE(&w, "reserve");
 	SEE(&w, "refresh");
+	/* key= words: the value follows the '=' directly */
+	tmx_keys(&w.t, "C-u");
+	tmx_type(&w.t, "hotplug fresh1 nic back");
+	tmx_keys(&w.t, "Tab");
+	tmx_type(&w.t, "user");
+	SEE(&w, "slotscope> hotplug fresh1 nic backend=user");
 	world_free(&w);
 }
 END_TEST
