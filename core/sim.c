@@ -155,11 +155,8 @@ sim_free(struct sim *s)
 void
 sim_forget(struct sim *s)
 {
-	size_t i;
-
 	if (s == NULL)
 		return;
-	(void)i;
 	s->keep_files = 1;
 	sim_free(s);
 }
@@ -602,7 +599,7 @@ do_write(struct sim_ep *ep)
 }
 
 static void
-do_accept(struct sim_inst *in, struct sim_ep *ep)
+do_accept(struct sim_ep *ep)
 {
 	for (;;) {
 		struct sim_conn *c;
@@ -640,7 +637,6 @@ do_accept(struct sim_inst *in, struct sim_ep *ep)
 		else
 			simmon_hmp_banner(&c->out);
 		ep->cur = c;
-		(void)in;
 		return;
 	}
 }
@@ -738,7 +734,7 @@ sim_poll(struct sim *s, int timeout_ms, struct err *e)
 			continue;
 		if (ep->cur == NULL) {
 			if (ep->lfd >= 0 && s->pfd[i].fd == ep->lfd)
-				do_accept(in, ep);
+				do_accept(ep);
 			continue;
 		}
 		if (s->pfd[i].fd != ep->cur->fd)

@@ -633,7 +633,7 @@ simdev_device_add(struct simdev_machine *m, const struct simdev_kv *kv,
 	size_t np = 0, i, j;
 	enum simdev_kind k;
 	const struct simdev_kinfo *ki;
-	int ok, devfn = -1, multifunction = 0, anon = -1, rc = -1;
+	int ok, devfn = -1, multifunction = 0, anon = -1;
 	char anon_name[32];
 	struct simdev_netdev *net = NULL;
 	struct simdev_drive *drv = NULL;
@@ -829,7 +829,7 @@ fail:
 		simdev_qtab_remove(&m->periph, id);
 	else
 		simdev_qtab_remove(&m->anon, anon_name);
-	return rc;
+	return -1;
 }
 
 /* object_resolve_path_at(peripheral, id) for the paths that name a

@@ -1681,9 +1681,9 @@ simmon_qmp_input(struct simmon_qmp *q, struct simmon_ctx *c, const char *p,
 				q->in_str = ch == '"';
 				simmon_buf_add(&q->acc, &ch, 1);
 				if (q->in_str) {
-					/* a string: read to its end */
+					/* a top-level string: read to its end
+					 * (depth -1 marks it) */
 					q->scalar = 0;
-					q->depth = 0;
 					q->depth = -1;
 				}
 				continue;
