@@ -71,6 +71,8 @@ struct app {
 	size_t ev_inst;			/* last slot-change line, for chaining */
 	int ev_slot, ev_to;
 	char **compl;			/* cmd_complete()'s words being offered */
+	size_t compl_i;			/* the next one to look at */
+	FILE *rl_null;			/* readline's output: /dev/null */
 };
 
 /* tui.c */

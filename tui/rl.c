@@ -25,7 +25,6 @@
 #define HISTORY_MAX 1000
 
 static struct app *rl_app;		/* forced by readline's callback API */
-static FILE *rl_null;
 
 static int
 getc_cb(FILE *f)
@@ -75,15 +74,15 @@ line_cb(char *line)
 static char *
 gen_cb(const char *text, int state)
 {
-	static size_t i;		/* readline's generator protocol */
-	char **v = rl_app->compl;
+	struct app *a = rl_app;
+	char **v = a->compl;
 	size_t n = strlen(text);
 
 	if (state == 0)
-		i = 0;
-	for (; v != NULL && v[i] != NULL; i++)
-		if (strncmp(v[i], text, n) == 0)
-			return strdup(v[i++]);
+		a->compl_i = 0;
+	for (; v != NULL && v[a->compl_i] != NULL; a->compl_i++)
+		if (strncmp(v[a->compl_i], text, n) == 0)
+			return strdup(v[a->compl_i++]);
 	return NULL;
 }
 
@@ -176,8 +175,8 @@ rl_setup(struct app *a, struct err *e)
 	static char brk[] = " \t";
 
 	rl_app = a;
-	rl_null = fopen("/dev/null", "w");
-	if (rl_null == NULL)
+	a->rl_null = fopen("/dev/null", "w");
+	if (a->rl_null == NULL)
 		return err_set(e, "cannot open /dev/null: %s", strerror(errno));
 	rl_readline_name = "slotscope";
 	rl_catch_signals = 0;
@@ -185,7 +184,7 @@ rl_setup(struct app *a, struct err *e)
 	rl_change_environment = 0;	/* keep LINES/COLUMNS out of curses' way */
 	rl_prep_term_function = NULL;
 	rl_deprep_term_function = NULL;
-	rl_outstream = rl_null;
+	rl_outstream = a->rl_null;
 	rl_instream = stdin;
 	rl_getc_function = getc_cb;
 	rl_input_available_hook = avail_cb;
@@ -219,9 +218,9 @@ rl_teardown(struct app *a)
 	clear_history();
 	lang_complete_free(a->compl);
 	a->compl = NULL;
-	if (rl_null != NULL)
-		fclose(rl_null);
-	rl_null = NULL;
+	if (a->rl_null != NULL)
+		fclose(a->rl_null);
+	a->rl_null = NULL;
 	rl_outstream = NULL;
 	rl_app = NULL;
 }
