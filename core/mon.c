@@ -712,7 +712,14 @@ read_some(struct mon *m, int *err)
 		r = recv(m->fd, m->in + m->inlen, m->incap - m->inlen,
 		    MSG_DONTWAIT);
 		if (r > 0) {
+			size_t room = m->incap - m->inlen;
+
 			m->inlen += (size_t)r;
+			/* a short read took all there was: skip the recv()
+			 * that would only say EAGAIN (poll says when more
+			 * comes, or the hang-up) */
+			if ((size_t)r < room)
+				return 0;
 			continue;
 		}
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
