@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "store.h"
 
 void
@@ -437,21 +438,10 @@ instsrc_load_config(const char *path, int must_exist,
 		return err_set(e, "config %s is larger than %d bytes", path,
 		    INSTSRC_CONFIG_MAX);
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		close(fd);
-		return err_set(e, "out of memory");
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
+	buf = fileio_read_fd(fd, (size_t)st.st_size, &len, e);
 	close(fd);
+	if (buf == NULL)
+		return err_prefix(e, "config %s", path);
 	rc = instsrc_parse_config(buf, len, c, e);
 	free(buf);
 	if (rc < 0)

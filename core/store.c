@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "devid.h"
+#include "fileio.h"
 
 static const char *const dev_state_names[] = { "plugged", "unplugging" };
 static const char *const bk_names[] = { "none", "user", "tap", "file" };
@@ -511,21 +512,10 @@ read_rt(int dirfd, const char *dir, const char *inst, struct store_rt *rt,
 		return err_set(e, "%s/%s is larger than %d bytes: not a "
 		    "runtime file; fix or move it", dir, name, STORE_MAX_FILE);
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		close(fd);
-		return err_set(e, "out of memory");
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
+	buf = fileio_read_fd(fd, (size_t)st.st_size, &len, e);
 	close(fd);
+	if (buf == NULL)
+		return err_prefix(e, "%s/%s", dir, name);
 	if (store_parse(buf, len, rt, e) < 0) {
 		free(buf);
 		store_rt_free(rt);
