@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -171,6 +173,39 @@ tu_run(const char *cmd, char **out)
 	return WEXITSTATUS(st);
 }
 
+/* Is a unix socket listening on DIR/NAME?  Read from /proc/net/unix
+ * (flag __SO_ACCEPTCON, 0x10000) rather than by connecting: QEMU serves one
+ * client per monitor, and a probe connection that closes unserved disturbs
+ * the next client's wait. */
+static int
+listening(const char *dir, const char *name)
+{
+	char path[PATH_MAX], line[PATH_MAX + 128];
+	unsigned long flags;
+	size_t plen;
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	plen = strlen(path);
+	f = fopen("/proc/net/unix", "r");
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		size_t n = strcspn(line, "\n");
+
+		line[n] = '\0';
+		if (n < plen + 1 || strcmp(line + n - plen, path) != 0 ||
+		    line[n - plen - 1] != ' ')
+			continue;
+		if (sscanf(line, "%*s %*s %*s %lx", &flags) == 1 &&
+		    (flags & 0x10000))
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
 /* QEMU is started as a child of the test process, not daemonized, with
  * PR_SET_PDEATHSIG: when Check kills a test that timed out (its teardown
  * never runs), the kernel kills that test's QEMUs too, so no paused QEMU
@@ -210,17 +245,13 @@ tu_qemu_start(const char *dir, const char *machine, const char *extra)
 		_exit(127);
 	}
 	free(cmd);
-	/* Ready when both sockets and the pid file exist (10 s at most). */
+	/* Ready when both sockets listen and the pid file exists (10 s at
+	 * most).  A socket file appears at bind(), a moment before listen(),
+	 * so its existence alone is not enough. */
 	for (i = 0; i < 1000; i++) {
-		int ready = 1;
-
-		snprintf(sock, sizeof sock, "%s/hmp.sock", dir);
-		ready &= access(sock, F_OK) == 0;
-		snprintf(sock, sizeof sock, "%s/qmp.sock", dir);
-		ready &= access(sock, F_OK) == 0;
 		snprintf(sock, sizeof sock, "%s/qemu.pid", dir);
-		ready &= access(sock, F_OK) == 0;
-		if (ready)
+		if (access(sock, F_OK) == 0 && listening(dir, "hmp.sock") &&
+		    listening(dir, "qmp.sock"))
 			return 0;
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			break;
