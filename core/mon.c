@@ -72,6 +72,7 @@ struct mon {
 	enum monerr_kind fail_kind, last_kind;
 	char fail_msg[256];
 	struct qemu_version greeting;
+	int greeting_ok;		/* QMP: greeting held a version */
 	int adopt_fd;			/* mon_new_fd: not yet started */
 	int no_endpoint;		/* mon_new_fd: cannot reconnect */
 	/* QMP: every command carries "id" (QEMU echoes it in the reply);
@@ -192,6 +193,7 @@ start_connect(struct mon *m)
 		m->qid[0] = '\0';
 	}
 	m->proto = MON_PROTO_UNKNOWN;
+	m->greeting_ok = 0;
 	m->fail_kind = MONERR_NONE;
 	m->fail_msg[0] = '\0';
 	if (m->no_endpoint) {
@@ -364,6 +366,14 @@ advance(struct mon *m)
 				m->deadline = o->wait_end;
 				return;
 			}
+		}
+		if (o->r.op == MON_OP_QUERY_VERSION &&
+		    m->proto == MON_PROTO_QMP && m->greeting_ok) {
+			/* the greeting said it (the same "qemu" and
+			 * "package" as query-version): one round trip less */
+			o->r.version = m->greeting;
+			op_finish(m, 1, MONERR_NONE, NULL);
+			continue;
 		}
 		line = o->line[m->proto];
 		if (line == NULL) {
@@ -647,7 +657,8 @@ input_greeting(struct mon *m)
 			    m->epstr);
 			return;
 		}
-		qmp_greeting_version(q.root, &m->greeting, &e);
+		m->greeting_ok = qmp_greeting_version(q.root, &m->greeting,
+		    &e) == 0;
 		qmp_msg_free(&q);
 		memmove(m->in, m->in + len, m->inlen - len);
 		m->inlen -= len;

@@ -42,6 +42,8 @@
  * MON_IDLE (keep_open) run at the next mon_step(); QMP events are queued
  * (at most MON_MAX_EVENTS, oldest dropped) for mon_take_event().
  *
+ * Over QMP a query-version op is answered from the greeting (it carries
+ * the same version and package), without a round trip.
  * QMP commands carry an "id" unique to the session; a reply with another
  * id is dropped (QEMU 7.2 can pass the reply to a command of the previous
  * client on to the next client of the socket).

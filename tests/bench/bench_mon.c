@@ -271,8 +271,10 @@ bench_round_trips(void)
 		bench_report(s == 0 ? "mon probe round trip HMP" :
 		    "mon probe round trip QMP", mm, "us", cmd);
 		bench_report(s == 0 ? "plain-socket round trip HMP" :
-		    "plain-socket round trip QMP", mp, "us", "blocking "
-		    "read/write, same bytes");
+		    "plain-socket round trip QMP", mp, "us", s == 0 ?
+		    "blocking read/write, same bytes" : "blocking read/write, "
+		    "caps + version + pci; mon takes the version from the "
+		    "greeting");
 		bench_report(s == 0 ? "mon / plain ratio HMP" :
 		    "mon / plain ratio QMP", mm / mp, "x", NULL);
 	}
