@@ -52,8 +52,7 @@ qpath(const char *rel)
 static void
 qemu_start(void)
 {
-	char *cmd, *out = NULL;
-	int rc;
+	char *extra;
 
 	qemu_err[0] = '\0';
 	qdir = tu_tmpdir();
@@ -61,47 +60,24 @@ qemu_start(void)
 		snprintf(qemu_err, sizeof qemu_err, "no temp dir");
 		return;
 	}
-	if (asprintf(&cmd, "qemu-system-x86_64 -machine pc,accel=tcg -S "
-	    "-display none -m 128 "
-	    "-monitor unix:%s/hmp.sock,server,nowait "
-	    "-qmp unix:%s/qmp.sock,server,nowait "
-	    "-qmp unix:%s/busy.sock,server,nowait "
+	if (asprintf(&extra, "-qmp unix:%s/busy.sock,server,nowait "
 	    "-netdev user,id=hostnet-11111111 "
 	    "-device virtio-net-pci,netdev=hostnet-11111111,"
 	    "id=nic-11111111-pci-6,bus=pci.0,addr=0x6 "
-	    "-device virtio-net-pci,id=net0,bus=pci.0,addr=0x7 "
-	    "-pidfile %s/qemu.pid -daemonize", qdir, qdir, qdir, qdir) < 0)
+	    "-device virtio-net-pci,id=net0,bus=pci.0,addr=0x7", qdir) < 0)
 		abort();
-	rc = tu_run(cmd, &out);
-	free(cmd);
-	if (rc != 0)
-		snprintf(qemu_err, sizeof qemu_err, "qemu did not start: %s",
-		    out ? out : "");
-	free(out);
+	if (tu_qemu_start(qdir, "pc", extra) < 0)
+		snprintf(qemu_err, sizeof qemu_err, "qemu did not start "
+		    "(its output is above)");
+	free(extra);
 }
 
 static void
 qemu_stop(void)
 {
-	FILE *f;
-	long pid = 0;
-	int i;
-
 	if (qdir == NULL)
 		return;
-	f = fopen(qpath("qemu.pid"), "r");
-	if (f != NULL) {
-		if (fscanf(f, "%ld", &pid) != 1)
-			pid = 0;
-		fclose(f);
-	}
-	if (pid > 0) {
-		kill((pid_t)pid, SIGTERM);
-		for (i = 0; i < 200 && kill((pid_t)pid, 0) == 0; i++)
-			usleep(10000);
-		if (kill((pid_t)pid, 0) == 0)
-			kill((pid_t)pid, SIGKILL);
-	}
+	tu_qemu_stop(qdir);
 	tu_rmrf(qdir);
 	free(qdir);
 	qdir = NULL;

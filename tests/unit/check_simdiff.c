@@ -115,18 +115,12 @@ static void
 start_qemu(struct peer *p, const char *dir, const char *machine,
     const char *extra)
 {
-	char cmd[2048], *out;
-
 	snprintf(p->dir, sizeof p->dir, "%s/qemu", dir);
 	mkdir(p->dir, 0700);
 	snprintf(p->hmp, sizeof p->hmp, "%s/hmp.sock", p->dir);
 	snprintf(p->qmp, sizeof p->qmp, "%s/qmp.sock", p->dir);
-	snprintf(cmd, sizeof cmd, "qemu-system-x86_64 -machine %s,accel=tcg "
-	    "-S -display none -m 128 %s -monitor unix:%s,server,nowait "
-	    "-qmp unix:%s,server,nowait -pidfile %s/qemu.pid -daemonize",
-	    machine, extra, p->hmp, p->qmp, p->dir);
-	ck_assert_msg(tu_run(cmd, &out) == 0, "QEMU did not start: %s", out);
-	free(out);
+	ck_assert_msg(tu_qemu_start(p->dir, machine, extra) == 0,
+	    "QEMU did not start (its output is above)");
 	p->pid = -1;
 	p->qemu = 1;
 }
@@ -156,16 +150,7 @@ static void
 stop_peer(struct peer *p)
 {
 	if (p->qemu) {
-		char path[400], buf[32] = "";
-		FILE *f;
-
-		snprintf(path, sizeof path, "%s/qemu.pid", p->dir);
-		f = fopen(path, "r");
-		if (f) {
-			if (fgets(buf, sizeof buf, f) && atoi(buf) > 0)
-				kill(atoi(buf), SIGKILL);
-			fclose(f);
-		}
+		tu_qemu_stop(p->dir);
 	} else if (p->pid > 0) {
 		kill(p->pid, SIGTERM);
 		waitpid(p->pid, NULL, 0);
