@@ -324,10 +324,48 @@ rm_tree(const char *dir)
 		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Record every device with a Ganeti id as plugged in the runtime file,
- * except the orphan. */
+/* web1's extras, so the demo's first screen shows every state the legend
+ * lists: an operator keeps slots 12-15 for storage controllers
+ * (reserved), someone added an e1000 by hand in slot 10 (foreign: the
+ * runtime file does not know it) and the runtime file still records a disk
+ * in slot 11 that the bus no longer has (missing). */
+#define DEMO_FOREIGN_SLOT 10
+#define DEMO_FOREIGN_ID "hand-added-e1000"
+#define DEMO_MISSING_SLOT 11
+#define DEMO_RESERVED_FIRST 12
+#define DEMO_RESERVED_LAST 15
+
 static int
-write_runtime(const char *rundir, struct sim_inst *in, struct err *e)
+add_web_extras(struct store_rt *rt, const char *inst, struct err *e)
+{
+	struct store_dev d;
+	int s;
+
+	for (s = DEMO_RESERVED_FIRST; s <= DEMO_RESERVED_LAST; s++)
+		if (slotmap_reserve(&rt->reserved, s, e) < 0)
+			return -1;
+	memset(&d, 0, sizeof d);
+	/* uuid number 5: after the five live devices (0-4) */
+	make_uuid(inst, 5, d.uuid);
+	if (devid_format("disk", d.uuid, DEMO_MISSING_SLOT, d.id, sizeof d.id,
+	    e) < 0)
+		return -1;
+	snprintf(d.type, sizeof d.type, "disk");
+	d.slot = DEMO_MISSING_SLOT;
+	d.state = STORE_DEV_PLUGGED;
+	snprintf(d.driver, sizeof d.driver, "virtio-blk-pci");
+	d.backend.kind = STORE_BK_FILE;
+	snprintf(d.backend.drive, sizeof d.backend.drive, "drive-%.8s",
+	    d.uuid);
+	return store_add_dev(rt, &d, e);
+}
+
+/* Record every device with a Ganeti id as plugged in the runtime file,
+ * except the orphan (ids that are not Ganeti's, like the demo's hand-added
+ * e1000, are skipped too); web1 gets its extras. */
+static int
+write_runtime(const char *rundir, struct sim_inst *in, int web,
+    struct err *e)
 {
 	struct simdev_machine *m = sim_inst_machine(in);
 	struct store_txn t;
@@ -335,6 +373,10 @@ write_runtime(const char *rundir, struct sim_inst *in, struct err *e)
 
 	if (store_open_locked(rundir, sim_inst_name(in), &t, 1000, e) < 0)
 		return -1;
+	if (web && add_web_extras(&t.rt, sim_inst_name(in), e) < 0) {
+		store_abort(&t);
+		return -1;
+	}
 	for (i = 0; i < m->nfn; i++) {
 		const struct simdev_fn *f = &m->fn[i];
 		struct store_dev d;
@@ -422,6 +464,19 @@ demo_build(struct sim *s, struct sim_demo *d, const char *scenario,
 			for (k = 3; k < 5; k++)
 				if (add_disk(m, name, k, 4 + k, NULL, &de) < 0)
 					goto fail;
+			/* and an e1000 someone added by hand (foreign) */
+			{
+				char addr[8];
+				struct simdev_kv kv[4] = {
+					{ "driver", "e1000" },
+					{ "id", DEMO_FOREIGN_ID },
+					{ "bus", "pci.0" }, { "addr", addr } };
+
+				snprintf(addr, sizeof addr, "0x%x",
+				    DEMO_FOREIGN_SLOT);
+				if (simdev_device_add(m, kv, 4, &de) < 0)
+					goto fail;
+			}
 		} else if (i == 1) {
 			/* nearly full: two slots left (30, 31) */
 			for (slot = 4; slot < 30; slot++)
@@ -433,7 +488,7 @@ demo_build(struct sim *s, struct sim_demo *d, const char *scenario,
 			if (simscen_apply(in, scenario, e) < 0)
 				return -1;
 		}
-		if (write_runtime(d->runtime_dir, in, e) < 0)
+		if (write_runtime(d->runtime_dir, in, i == 0, e) < 0)
 			return -1;
 		snprintf(d->inst[d->n].name, sizeof d->inst[d->n].name, "%s",
 		    name);

@@ -1535,6 +1535,37 @@ START_TEST(demo_lifecycle)
 		ck_assert(memcmp(buf, "{\"QMP\":", 7) == 0);
 		close(c);
 	}
+	/* the first screen shows every state the legend lists: web1 has
+	 * used slots, operator reservations (12-15), a hand-added device
+	 * (foreign) and a recorded device the bus lacks (missing); db1 is
+	 * nearly full, fresh1 fresh */
+	{
+		char *cmd, *out = NULL;
+		static const char *const want[] = {
+			"{\"slot\":4,\"state\":\"used\"",
+			"{\"slot\":8,\"state\":\"used\"",
+			"{\"slot\":9,\"state\":\"free\"",
+			"{\"slot\":10,\"state\":\"foreign\",\"reserved\":"
+			"false,\"id\":\"hand-added-e1000\"",
+			"{\"slot\":11,\"state\":\"missing\",\"reserved\":"
+			"false,\"id\":\"disk-",
+			"{\"slot\":12,\"state\":\"reserved\"",
+			"{\"slot\":15,\"state\":\"reserved\"",
+			"{\"slot\":16,\"state\":\"free\"",
+			"\"free\":2,", "\"free\":28,",
+		};
+
+		ck_assert_int_ge(asprintf(&cmd, "\"$SLOTSCOPE_BIN\" "
+		    "--runtime-dir %s web1=%s db1=%s fresh1=%s -c 'show web1' "
+		    "-c 'list' --json", d.runtime_dir, d.inst[0].endpoint,
+		    d.inst[1].endpoint, d.inst[2].endpoint), 0);
+		ck_assert_int_eq(tu_run(cmd, &out), 0);
+		for (i = 0; i < sizeof want / sizeof want[0]; i++)
+			ck_assert_msg(strstr(out, want[i]) != NULL,
+			    "demo lacks %s:\n%s", want[i], out);
+		free(out);
+		free(cmd);
+	}
 	sim_demo_stop(&d);
 	ck_assert_int_ne(access(dir, F_OK), 0);
 	sim_demo_stop(&d);	/* twice is fine */
