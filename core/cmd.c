@@ -419,13 +419,36 @@ qemu_text(const struct instance *in, char *out, size_t sz)
 
 /* ---- list, show -------------------------------------------------------- */
 
+/* One instance's line of `list`, gathered before the columns are sized. */
+struct list_row {
+	int cnt[SLOT_NSTATES];
+	int live;
+	char q[32];		/* QEMU version or "" */
+	char pq[48];		/* "qmp 7.2.22" */
+	int rtok;
+	char rterr[256];	/* struct err's message */
+};
+
+struct list_widths {
+	int name, conn, pq, free, res, live;
+};
+
+static void
+wmax(int *w, size_t n)
+{
+	if ((int)n > *w)
+		*w = (int)n;
+}
+
 static int
 run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
     struct cmd_result *r)
 {
 	struct sbuf b = { 0 };
 	json_t *arr = json_array(), *j;
-	size_t i;
+	struct list_row *row;
+	struct list_widths w = { 0, 0, 0, 0, 0, 0 };
+	size_t i, nin;
 
 	if (ws->n != 1) {
 		json_decref(arr);
@@ -448,12 +471,19 @@ run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 	if (c->fleet == NULL || c->fleet->n == 0)
 		sb_add(&b, "no instances (give NAME=ENDPOINT, --monitor-dir "
 		    "or a config file)\n");
-	for (i = 0; c->fleet != NULL && i < c->fleet->n; i++) {
+	/* the text's columns are as wide as their widest value, so a line
+	 * stays short enough for the TUI's event pane */
+	nin = c->fleet != NULL ? c->fleet->n : 0;
+	row = nin ? calloc(nin, sizeof *row) : NULL;
+	if (nin && row == NULL) {
+		json_decref(arr);
+		return fail(r, "out of memory");
+	}
+	for (i = 0; i < nin; i++) {
 		const struct instance *in = &c->fleet->inst[i];
+		struct list_row *lr = &row[i];
 		struct store_rt rt;
 		struct slot_view v[32];
-		int cnt[SLOT_NSTATES] = { 0 };
-		char q[32];
 		struct err e;
 		json_t *o, *counts;
 		int k, rtok;
@@ -461,40 +491,60 @@ run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 		rtok = load_rt(c, i, &rt, &e) == 0;
 		state_reconcile(&in->live, &rt, v);
 		for (k = 0; k < 32; k++)
-			cnt[v[k].state]++;
-		qemu_text(in, q, sizeof q);
-		sb_add(&b, "%-16s %-12s %-4s %-8s free %2d  reserved %2d  "
-		    "live %2d", in->name, inst_conn_name(in->conn),
-		    in->protocol[0] ? in->protocol : "-", q[0] ? q : "-",
-		    cnt[SLOT_FREE], cnt[SLOT_RESERVED], cnt[SLOT_USED] +
-		    cnt[SLOT_FOREIGN] + cnt[SLOT_BUILTIN] +
-		    cnt[SLOT_UNPLUGGING]);
-		if (cnt[SLOT_UNPLUGGING])
-			sb_add(&b, "  unplugging %d", cnt[SLOT_UNPLUGGING]);
-		if (cnt[SLOT_MISSING])
-			sb_add(&b, "  missing %d", cnt[SLOT_MISSING]);
-		if (cnt[SLOT_FOREIGN])
-			sb_add(&b, "  foreign %d", cnt[SLOT_FOREIGN]);
-		if (in->error[0])
-			sb_add(&b, "  (%s)", in->error);
+			lr->cnt[v[k].state]++;
+		lr->live = lr->cnt[SLOT_USED] + lr->cnt[SLOT_FOREIGN] +
+		    lr->cnt[SLOT_BUILTIN] + lr->cnt[SLOT_UNPLUGGING];
+		qemu_text(in, lr->q, sizeof lr->q);
+		snprintf(lr->pq, sizeof lr->pq, "%s %s",
+		    in->protocol[0] ? in->protocol : "-",
+		    lr->q[0] ? lr->q : "-");
+		lr->rtok = rtok;
 		if (!rtok)
-			sb_add(&b, "  (runtime file: %s)", e.msg);
-		sb_add(&b, "\n");
+			snprintf(lr->rterr, sizeof lr->rterr, "%s", e.msg);
+		wmax(&w.name, strlen(in->name));
+		wmax(&w.conn, strlen(inst_conn_name(in->conn)));
+		wmax(&w.pq, strlen(lr->pq));
+		wmax(&w.free, (size_t)snprintf(NULL, 0, "%d",
+		    lr->cnt[SLOT_FREE]));
+		wmax(&w.res, (size_t)snprintf(NULL, 0, "%d",
+		    lr->cnt[SLOT_RESERVED]));
+		wmax(&w.live, (size_t)snprintf(NULL, 0, "%d", lr->live));
 		counts = json_object();
 		for (k = 0; k < SLOT_NSTATES; k++)
 			json_object_set_new(counts,
 			    slot_state_name((enum slot_state)k),
-			    json_integer(cnt[k]));
+			    json_integer(lr->cnt[k]));
 		o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o}",
 		    "name", in->name, "endpoint", in->endpoint,
 		    "conn", inst_conn_name(in->conn),
 		    "protocol", in->protocol[0] ? in->protocol : NULL,
-		    "qemu", q[0] ? q : NULL,
+		    "qemu", lr->q[0] ? lr->q : NULL,
 		    "error", in->error[0] ? in->error : (rtok ? NULL : e.msg),
 		    "slots", counts);
 		json_array_append_new(arr, o);
 		store_rt_free(&rt);
 	}
+	for (i = 0; i < nin; i++) {
+		const struct instance *in = &c->fleet->inst[i];
+		const struct list_row *lr = &row[i];
+
+		sb_add(&b, "%-*s  %-*s  %-*s  free %*d  reserved %*d  live %*d",
+		    w.name, in->name, w.conn, inst_conn_name(in->conn),
+		    w.pq, lr->pq, w.free, lr->cnt[SLOT_FREE], w.res,
+		    lr->cnt[SLOT_RESERVED], w.live, lr->live);
+		if (lr->cnt[SLOT_UNPLUGGING])
+			sb_add(&b, "  unplugging %d", lr->cnt[SLOT_UNPLUGGING]);
+		if (lr->cnt[SLOT_MISSING])
+			sb_add(&b, "  missing %d", lr->cnt[SLOT_MISSING]);
+		if (lr->cnt[SLOT_FOREIGN])
+			sb_add(&b, "  foreign %d", lr->cnt[SLOT_FOREIGN]);
+		if (in->error[0])
+			sb_add(&b, "  (%s)", in->error);
+		if (!lr->rtok)
+			sb_add(&b, "  (runtime file: %s)", lr->rterr);
+		sb_add(&b, "\n");
+	}
+	free(row);
 	j = json_pack("{s:o}", "instances", arr);
 	return succeed(r, &b, j);
 }
