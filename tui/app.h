@@ -49,6 +49,8 @@ struct app {
 	int quit;
 	int dirty;			/* redraw everything */
 	int help;			/* help overlay shown */
+	int help_top;			/* its first row shown (scrolled) */
+	int help_rows;			/* rows it shows (draw_help sets) */
 	enum app_focus focus;
 
 	size_t sel_inst;		/* selection in the grid */

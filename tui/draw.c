@@ -24,6 +24,9 @@ enum {
 };
 
 #define PANE_MIN 8		/* detail/log boxes: 6 lines inside */
+#define DETAIL_IND 6		/* continuation rows: under the value */
+#define LOG_IND 2		/* continuation rows of a log line */
+#define HELP_IND 4		/* a command's description, under it */
 
 void
 draw_init_colors(struct app *a)
@@ -337,58 +340,87 @@ box_at(int y, int x, int h, int w, const char *title, attr_t ta)
 		putf(y, x + 2, w - 4, ta, " %s ", title);
 }
 
-/* One screen row of UTF-8 text s at most w columns wide, broken after a
- * blank when there is one in the second half: returns its byte length and
- * sets *next to where the next row starts. */
+/* One screen row of UTF-8 text s at most w columns wide: returns its byte
+ * length and sets *next to where the next row starts (blanks at a break
+ * are dropped).  A row breaks at its last blank when that is in the second
+ * half; else after its last '/', '-' or ',' (paths, uuids, ids) or at a
+ * blank, whichever is later, when past a quarter; else mid-word (a word
+ * wider than the row). */
 static size_t
 wrap_row(const char *s, int w, const char **next)
 {
-	const char *p = s, *brk = NULL;
-	int c = 0;
+	const char *p = s, *blank = NULL, *punct = NULL, *end;
+	int c = 0, cb = 0, cp = 0;
 
+	if (w < 1)
+		w = 1;
 	while (*p && c < w) {
-		if (*p == ' ' && c >= w / 2)
-			brk = p;
+		if (*p == ' ' && c > 0) {
+			blank = p;
+			cb = c;
+		} else if ((*p == '/' || *p == '-' || *p == ',') && c + 1 < w) {
+			punct = p + 1;
+			cp = c + 1;
+		}
 		p++;
 		while (((unsigned char)*p & 0xc0) == 0x80)
 			p++;
 		c++;
 	}
-	if (*p == '\0' || *p == ' ' || brk == NULL) {
-		*next = *p == ' ' ? p + 1 : p;
-		return (size_t)(p - s);
-	}
-	*next = brk + 1;
-	return (size_t)(brk - s);
+	if (*p == '\0' || *p == ' ')
+		end = p;		/* the row ends at a word's end */
+	else if (blank != NULL && cb >= w / 2)
+		end = blank;
+	else if ((punct != NULL && cp >= w / 4) || (blank != NULL &&
+	    cb >= w / 4)) {
+		if (punct != NULL && (blank == NULL || cp > cb))
+			end = punct;
+		else
+			end = blank;
+	} else
+		end = p;
+	*next = end;
+	while (**next == ' ')
+		(*next)++;
+	/* no trailing blanks on the row */
+	while (end > s && end[-1] == ' ')
+		end--;
+	return (size_t)(end - s);
 }
 
+/* Rows that s takes at width w, continuation rows indented by ind. */
 static int
-wrap_rows(const char *s, int w)
+wrap_rows(const char *s, int w, int ind)
 {
 	int rows = 0;
 
+	if (ind >= w)
+		ind = 0;
 	while (*s) {
-		wrap_row(s, w, &s);
+		wrap_row(s, rows ? w - ind : w, &s);
 		rows++;
 	}
 	return rows ? rows : 1;
 }
 
-/* Print UTF-8 text wrapped at width w from row y; at most maxrows rows,
- * skipping the first `skip` rows. */
+/* Print UTF-8 text wrapped at width w from row y, continuation rows
+ * indented by ind; at most maxrows rows, skipping the first `skip` rows. */
 static void
-put_wrapped(int y, int x, int w, attr_t at, const char *s, int skip,
+put_wrapped(int y, int x, int w, attr_t at, const char *s, int ind, int skip,
     int maxrows)
 {
 	int row = 0;
 
+	if (ind >= w)
+		ind = 0;
 	attron(at);
 	while (*s && row - skip < maxrows) {
 		const char *next;
-		size_t n = wrap_row(s, w, &next);
+		int in = row ? ind : 0;
+		size_t n = wrap_row(s, w - in, &next);
 
 		if (row >= skip)
-			mvaddnstr(y + row - skip, x, s, (int)n);
+			mvaddnstr(y + row - skip, x + in, s, (int)n);
 		row++;
 		s = next;
 	}
@@ -433,8 +465,8 @@ draw_detail(struct app *a)
 	char lb_[512]; \
 	snprintf(lb_, sizeof lb_, __VA_ARGS__); \
 	if (y < ymax && w > 0) { \
-		put_wrapped(y, x, w, (at), lb_, 0, ymax - y); \
-		y += wrap_rows(lb_, w); \
+		put_wrapped(y, x, w, (at), lb_, DETAIL_IND, 0, ymax - y); \
+		y += wrap_rows(lb_, w, DETAIL_IND); \
 	} \
 } while (0)
 	if (!has_data(in)) {
@@ -518,24 +550,53 @@ draw_log(struct app *a)
 		    &a->log[(a->log_start + k) % APP_LOG_MAX];
 		int skip = 0;
 
-		rows = wrap_rows(ln->text, tw);
+		rows = wrap_rows(ln->text, tw, LOG_IND);
 		y -= rows;
 		if (y < l->pane_y + 1) {	/* cut at the top */
 			skip = l->pane_y + 1 - y;
 			y = l->pane_y + 1;
 		}
 		put_wrapped(y, x + 1, tw, log_attr(a, ln->kind), ln->text,
-		    skip, rows - skip);
+		    LOG_IND, skip, rows - skip);
 	}
 }
 
+/* The help overlay's text, one item at a time: `emit` wraps it at the
+ * overlay's width (continuation rows indented by ind) and draws the rows
+ * that are scrolled into view.  Returns the rows the whole text takes. */
+struct help_out {
+	int y0, x0, w;		/* first inner row, column, text width */
+	int top, inner;		/* first row shown, rows shown; inner 0 =
+				 * only count */
+	int row;		/* rows emitted so far */
+};
+
 static void
-draw_help(struct app *a)
+emit(struct help_out *o, attr_t at, int first_x, int ind, const char *s)
+{
+	int rows = wrap_rows(s, o->w - first_x, ind), r, skip = 0, n;
+
+	if (o->inner > 0 && o->row + rows > o->top &&
+	    o->row < o->top + o->inner) {
+		r = o->row - o->top;
+		if (r < 0) {
+			skip = -r;
+			r = 0;
+		}
+		n = o->inner - r;
+		put_wrapped(o->y0 + r, o->x0 + first_x, o->w - first_x, at, s,
+		    ind, skip, n);
+	}
+	o->row += rows;
+}
+
+static int
+help_text(struct help_out *o)
 {
 	static const char *keys[] = {
-		"Tab        switch focus: grid <-> command line",
-		"           (on the line, Tab completes; on an empty line",
-		"           it goes back to the grid; Shift-Tab always)",
+		"Tab        switch focus: grid <-> command line (on the line, "
+		"Tab completes; on an empty line it goes back to the grid; "
+		"Shift-Tab always switches)",
 		"arrows/hjkl  move the selection (grid)",
 		"Enter      put a command for the selected slot on the line",
 		"PgUp/PgDn  scroll the event log",
@@ -547,58 +608,82 @@ draw_help(struct app *a)
 	};
 	const char *names[64];
 	size_t nn = lang_names(names, 64), ni;
-	int h, w, y0, x0, y, i, twocol;
+	int i;
+
+	o->row = 0;
+	for (i = 0; keys[i]; i++)
+		emit(o, A_NORMAL, 0, 11, keys[i]);
+	emit(o, A_NORMAL, 0, 0, "");
+	emit(o, A_BOLD, 0, 0, "commands (help CMD for more)");
+	/* each command: its synopsis, then what it does on indented rows */
+	for (ni = 0; ni < nn; ni++) {
+		const char *hp = lang_help(names[ni]), *colon, *p, *q;
+		char syn[512];
+		size_t n;
+
+		if (hp == NULL || *hp == '\0') {
+			emit(o, A_BOLD, 0, HELP_IND, names[ni]);
+			continue;
+		}
+		n = strcspn(hp, "\n");
+		colon = strstr(hp, ": ");
+		if (colon == NULL || colon > hp + n)
+			colon = hp + n;
+		/* one synopsis a row ("A, or B" is two); a long one wraps
+		 * less indented than the description */
+		for (p = hp; p < colon; p = q + (q < colon ? 5 : 0)) {
+			q = strstr(p, ", or ");
+			if (q == NULL || q > colon)
+				q = colon;
+			snprintf(syn, sizeof syn, "%.*s", (int)(q - p), p);
+			emit(o, A_BOLD, 0, HELP_IND / 2, syn);
+		}
+		if (colon < hp + n) {
+			char desc[1024];
+
+			snprintf(desc, sizeof desc, "%.*s",
+			    (int)(hp + n - colon - 2), colon + 2);
+			emit(o, A_NORMAL, HELP_IND, 0, desc);
+		}
+	}
+	return o->row;
+}
+
+static void
+draw_help(struct app *a)
+{
+	struct help_out o;
+	char title[128];
+	int h, w, y0, x0, y, total;
 
 	w = a->lay.cols - 4 < 110 ? a->lay.cols - 4 : 110;
 	h = a->lay.rows - 2;
-	if (w < 20 || h < 6)
+	if (w < 20 || h < 4)
 		return;
 	y0 = 1;
 	x0 = (a->lay.cols - w) / 2;
+	memset(&o, 0, sizeof o);
+	o.w = w - 4;
+	total = help_text(&o);		/* count only */
+	o.inner = h - 2;
+	if (a->help_top > total - o.inner)
+		a->help_top = total - o.inner;
+	if (a->help_top < 0)
+		a->help_top = 0;
 	for (y = y0; y < y0 + h; y++)
 		mvhline(y, x0, ' ', w);
-	box_at(y0, x0, h, w, "help - any key closes", A_BOLD);
-	y = y0 + 1;
-	for (i = 0; keys[i] && y < y0 + h - 1; i++)
-		putf(y++, x0 + 2, w - 4, A_NORMAL, "%s", keys[i]);
-	if (y < y0 + h - 1)
-		putf(y++, x0 + 2, w - 4, A_BOLD, "commands (help CMD for more)");
-	/* one command a row with its description when there is room, else
-	 * only the usages, in two columns */
-	twocol = (int)nn > y0 + h - 1 - y || w - 4 < 90;
-	for (ni = 0; ni < nn && y < y0 + h - 1; ni++) {
-		/* "usage: what it does" */
-		const char *hp = lang_help(names[ni]), *colon;
-		int n = 0, u, cx = x0 + 2, cw = w - 4;
-
-		if (hp == NULL)
-			hp = "";
-		while (hp[n] && hp[n] != '\n')
-			n++;
-		for (colon = hp; colon < hp + n - 1 &&
-		    !(colon[0] == ':' && colon[1] == ' '); colon++)
-			;
-		if (colon >= hp + n - 1)
-			colon = NULL;
-		u = colon ? (int)(colon - hp) : n;
-		if (n == 0) {
-			hp = names[ni];
-			u = (int)strlen(hp);
-		}
-		if (twocol) {
-			cw = (w - 4) / 2 - 1;
-			cx += ni % 2 ? cw + 2 : 0;
-		}
-		putf(y, cx, cw, A_BOLD, "%.*s", u, hp);
-		if (!twocol && colon != NULL && u < 42) {
-			const char *d = colon + 2;
-
-			putf(y, x0 + 2 + 44, w - 4 - 44, A_NORMAL, "%.*s",
-			    (int)(hp + n - d), d);
-		}
-		if (!twocol || ni % 2 == 1)
-			y++;
-	}
+	if (total > o.inner)
+		snprintf(title, sizeof title, "help %d-%d of %d - Up/Down "
+		    "PgUp/PgDn scroll, any other key closes", a->help_top + 1,
+		    a->help_top + o.inner, total);
+	else
+		snprintf(title, sizeof title, "help - any key closes");
+	box_at(y0, x0, h, w, title, A_BOLD);
+	o.y0 = y0 + 1;
+	o.x0 = x0 + 2;
+	o.top = a->help_top;
+	help_text(&o);
+	a->help_rows = o.inner;
 }
 
 void

@@ -287,6 +287,7 @@ common_key(struct app *a, int k)
 		return 1;
 	case KEY_F(1):
 		a->help = 1;
+		a->help_top = 0;
 		a->dirty = 1;
 		return 1;
 	case KEY_F(10):
@@ -325,6 +326,7 @@ grid_key(struct app *a, int k)
 	case '$': move_sel(a, 0, 32); break;
 	case '?':
 		a->help = 1;
+		a->help_top = 0;
 		a->dirty = 1;
 		break;
 	case 'q': case 3:		/* q or Ctrl-C */
@@ -369,11 +371,32 @@ cmd_key(struct app *a, int k)
 		rl_feed(a, k);
 }
 
+/* Keys that scroll the help overlay (draw_help clamps); 1 when handled. */
+static int
+help_key(struct app *a, int k)
+{
+	int page = a->help_rows > 1 ? a->help_rows - 1 : 1;
+
+	switch (k) {
+	case KEY_UP: case 'k': a->help_top--; break;
+	case KEY_DOWN: case 'j': a->help_top++; break;
+	case KEY_PPAGE: a->help_top -= page; break;
+	case KEY_NPAGE: case ' ': a->help_top += page; break;
+	case KEY_HOME: a->help_top = 0; break;
+	case KEY_END: a->help_top = 1 << 20; break;
+	default: return 0;
+	}
+	a->dirty = 1;
+	return 1;
+}
+
 static void
 on_key(struct app *a, int k)
 {
+	if (a->help && help_key(a, k))
+		return;
 	if (a->help && k != KEY_RESIZE && k != KEY_MOUSE) {
-		a->help = 0;		/* any key closes the help */
+		a->help = 0;		/* any other key closes the help */
 		a->dirty = 1;
 		if (k != KEY_F(10))
 			return;

@@ -195,6 +195,9 @@ world_start(struct world *w, int nq, const char *extra)
 /* A paused `pc` QEMU has its host bridge, PIIX3, VGA and e1000 in slots
  * 0-3; the rest is free. */
 #define PC_BUS "BBBB............................"
+/* The demo's web1: used 4-8, free 9, foreign 10, missing 11, reserved
+ * 12-15. */
+#define DEMO_WEB1 "BBBBUUUUU.FMRRRR................"
 
 START_TEST(grid_shows_live_states)
 {
@@ -239,18 +242,18 @@ START_TEST(keys_move_fill_and_help)
 	tmx_keys(&w.t, "0 Enter");		/* slot 0: builtin */
 	SEE(&w, "slotscope> show a");
 	tmx_keys(&w.t, "C-u Tab ?");
-	SEE(&w, "help - any key closes");
+	SEE(&w, "any other key closes");
 	tmx_keys(&w.t, "x");
 	{
 		char *scr = NULL;
 
 		ck_assert(tmx_wait_for(&w.t, "events", WAIT, &scr));
-		ck_assert_msg(strstr(scr, "help - any key") == NULL,
+		ck_assert_msg(strstr(scr, "key closes") == NULL,
 		    "help did not close:\n%.1500s", scr);
 		free(scr);
 	}
 	tmx_keys(&w.t, "F1");
-	SEE(&w, "help - any key closes");
+	SEE(&w, "any other key closes");
 	world_free(&w);
 }
 END_TEST
@@ -697,15 +700,49 @@ START_TEST(demo_opens_the_grid)
 	SEE(&w, "slotscope - demo");
 	/* a fresh instance is a plain `pc` bus */
 	CELLS(&w, "fresh1", 0, PC_BUS);
-	CELLS(&w, "web1", 0, "BBBB");
-	CELLS(&w, "db1", 0, "BBBB");
+	/* web1: five devices, a free slot, a hand-added e1000 (foreign), a
+	 * recorded disk the bus lacks (missing), four operator reservations */
+	CELLS(&w, "web1", 0, DEMO_WEB1);
+	/* db1: two slots left */
+	CELLS(&w, "db1", 0, "BBBBUUUUUUUUUUUUUUUUUUUUUUUUUU..");
 	scr = tmx_screen(&w.t, 0);
 	ck_assert_int_eq(tmx_row_cells(scr, "web1", cells), 0);
 	ck_assert_msg(count_of(cells, 'U') >= 2, "web1 is busy: %s", cells);
+	/* every state the legend lists but unplugging is on the first
+	 * screen (unplugging needs a command) */
+	{
+		static const char all[] = ".RBUFM";
+		char seen[3 * 33] = "";
+		const char *nm[] = { "web1", "db1", "fresh1" };
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			ck_assert_int_eq(tmx_row_cells(scr, nm[k], cells), 0);
+			strcat(seen, cells);
+		}
+		for (k = 0; all[k]; k++)
+			ck_assert_msg(strchr(seen, all[k]) != NULL,
+			    "no '%c' cell on the demo's first screen:\n%.2000s",
+			    all[k], scr);
+	}
 	ck_assert_int_eq(tmx_row_cells(scr, "db1", cells), 0);
 	ck_assert_msg(count_of(cells, '.') + count_of(cells, 'R') <= 4,
 	    "db1's bus is nearly full: %s", cells);
 	free(scr);
+	/* the foreign and missing cells explain themselves */
+	tmx_keys(&w.t, "Tab");
+	SEE(&w, "focus: grid");
+	tmx_keys(&w.t, "0 l l l l l l l l l l");		/* web1 slot 10 */
+	SEE(&w, "web1 slot 10");
+	SEE(&w, "state F foreign");
+	SEE(&w, "id    hand-added-e1000");
+	tmx_keys(&w.t, "l");
+	SEE(&w, "web1 slot 11");
+	SEE(&w, "state M missing");
+	SEE(&w, "id    disk-");
+	SEE(&w, "no live function");
+	tmx_keys(&w.t, "l");
+	SEE(&w, "state R reserved");
 	tmx_keys(&w.t, "F10");
 	ck_assert_msg(tmx_wait_dead(&w.t, WAIT), "F10 did not exit");
 	world_free(&w);
@@ -791,6 +828,182 @@ START_TEST(demo_completion)
 }
 END_TEST
 
+/* The detail pane's value that starts with `label` on the screen, with
+ * its continuation rows (indented by six) joined on: 0, or -1 when the
+ * label is not there or a continuation row is not indented. */
+static int
+detail_value(const char *scr, const char *label, char *out, size_t outsz)
+{
+	static const char bar[] = "\xe2\x94\x82";	/* the box's side */
+	const char *p = scr;
+	size_t n = 0, ll = strlen(label);
+	int rows = 0;
+
+	out[0] = '\0';
+	while (p && *p) {
+		const char *nl = strchr(p, '\n'), *in, *end;
+
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (strncmp(p, bar, 3) != 0)
+			break;			/* below the pane */
+		in = p + 3;			/* inside the detail box */
+		end = strstr(in, bar);
+		if (end == NULL || end > nl)
+			end = nl;
+		while (end > in && end[-1] == ' ')
+			end--;
+		if (rows == 0 && (size_t)(end - in) > ll + 1 &&
+		    strncmp(in + 1, label, ll) == 0) {
+			n = (size_t)(end - in - 1);
+			if (n >= outsz)
+				return -1;
+			memcpy(out, in + 1, n);
+			out[n] = '\0';
+			rows = 1;
+		} else if (rows > 0) {
+			/* a continuation: seven blanks, then text */
+			if (end - in <= 7 || strncmp(in, "       ", 7) != 0 ||
+			    in[7] == ' ')
+				return 0;
+			if (n + (size_t)(end - in - 7) >= outsz)
+				return -1;
+			memcpy(out + n, in + 7, (size_t)(end - in - 7));
+			n += (size_t)(end - in - 7);
+			out[n] = '\0';
+		}
+		p = *nl ? nl + 1 : NULL;
+	}
+	return rows ? 0 : -1;
+}
+
+/* Skip to the detail box's first row (the one under its top border). */
+static const char *
+detail_rows(const char *scr)
+{
+	const char *p = strstr(scr, "\xe2\x94\x8c\xe2\x94\x80 web1 slot");
+
+	p = p ? strchr(p, '\n') : NULL;
+	return p ? p + 1 : NULL;
+}
+
+/* At 80x24 the detail pane wraps long values onto indented rows instead
+ * of cutting them: the whole uuid, the function's id, the endpoint. */
+START_TEST(detail_wraps_at_80x24)
+{
+	struct world w;
+	char *scr, val[512];
+	const char *rows;
+	size_t k;
+
+	demo_start(&w);
+	CELLS(&w, "web1", 0, DEMO_WEB1);
+	tmx_resize(&w.t, 80, 24);
+	SEE(&w, "0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1");
+	tmx_keys(&w.t, "Tab 0 l l l l l");		/* web1 slot 5: a NIC */
+	SEE(&w, "web1 slot 5");
+	SEE(&w, "Ethernet controller");
+	scr = tmx_screen(&w.t, 0);
+	rows = detail_rows(scr);
+	ck_assert_msg(rows != NULL, "%.2500s", scr);
+	/* the uuid: 8-4-4-4-12 hex digits, whole across its rows */
+	ck_assert_msg(detail_value(rows, "type  nic  uuid ", val, sizeof val)
+	    == 0, "%.2500s", scr);
+	ck_assert_msg(strlen(val) == 16 + 36, "uuid cut: \"%s\"\n%.2500s",
+	    val, scr);
+	for (k = 0; k < 36; k++) {
+		char c = val[16 + k];
+
+		ck_assert_msg(k == 8 || k == 13 || k == 18 || k == 23 ?
+		    c == '-' : strchr("0123456789abcdef", c) != NULL,
+		    "uuid cut: \"%s\"\n%.2500s", val, scr);
+	}
+	/* the function's id, on an indented row of its own */
+	ck_assert_msg(detail_value(rows, "fn 0  ", val, sizeof val) == 0,
+	    "%.2500s", scr);
+	ck_assert_msg(strstr(val, "Ethernet controller") != NULL &&
+	    strstr(val, "id nic-") != NULL && strlen(strstr(val, "id nic-")) ==
+	    strlen("id nic-12345678-pci-5"), "fn row cut: \"%s\"\n%.2500s",
+	    val, scr);
+	/* the endpoint, all of it */
+	ck_assert_msg(detail_value(rows, "endpoint unix:/", val, sizeof val) ==
+	    0, "%.2500s", scr);
+	k = strlen(val);
+	ck_assert_msg(k > 9 && strcmp(val + k - 9, "/web1.qmp") == 0,
+	    "endpoint cut: \"%s\"\n%.2500s", val, scr);
+	free(scr);
+	world_free(&w);
+}
+END_TEST
+
+/* `list` is compact, and the event log wraps a long line at a word with
+ * an indent: at 120 columns the counts stay on one row; at 80 a
+ * continuation row starts with a whole word. */
+START_TEST(list_wraps_at_words)
+{
+	struct world w;
+
+	demo_start(&w);
+	CELLS(&w, "web1", 0, DEMO_WEB1);
+	tmx_type(&w.t, "list");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "web1    ok  qmp 7.2.22  free 17  reserved 4  live 10  "
+	    "missing 1");
+	SEE(&w, "fresh1  ok  qmp 7.2.22  free 28  reserved 0  live  4");
+	/* too long for the pane: the rest on an indented row */
+	SEE(&w, "\xe2\x94\x82  foreign 1");
+	tmx_resize(&w.t, 80, 24);
+	SEE(&w, "0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1");
+	SEE(&w, "\xe2\x94\x82" "fresh1  ok  qmp 7.2.22  free 28");
+	SEE(&w, "\xe2\x94\x82  reserved 0  live  4");
+	SEE(&w, "\xe2\x94\x82  reserved 4  live 10  missing 1");
+	world_free(&w);
+}
+END_TEST
+
+/* The help overlay at 80x24: each command's synopsis on its row, its
+ * description wrapped at words below it, and the whole scrolls. */
+START_TEST(help_reads_at_80x24)
+{
+	struct world w;
+	char *scr = NULL;
+
+	demo_start(&w);
+	CELLS(&w, "web1", 0, DEMO_WEB1);
+	tmx_resize(&w.t, 80, 24);
+	SEE(&w, "0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1");
+	tmx_keys(&w.t, "F1");
+	SEE(&w, "help 1-20 of ");
+	SEE(&w, "Up/Down PgUp/PgDn scroll, any other key closes");
+	SEE(&w, "show INST [--json]");
+	SEE(&w, "the 32 slots of an instance: state (free, reserved, builtin,");
+	tmx_keys(&w.t, "Down");
+	SEE(&w, "help 2-21 of ");
+	tmx_keys(&w.t, "PageDown");
+	SEE(&w, "reserve a slot (0-31) so that no new device takes it;");
+	SEE(&w, "free INST SLOT [--force]");
+	SEE(&w, "release a reserved slot; refuses a slot with a live device");
+	tmx_keys(&w.t, "End");
+	/* hotplug's synopsis is wider than the overlay: two of them, each
+	 * whole, then the description */
+	SEE(&w, "hotplug INST disk path=FILE [format=raw|qcow2] [uuid=UUID] "
+	    "[slot=N]");
+	SEE(&w, "confirm it on the bus, then record it; any failure is rolled "
+	    "back.");
+	SEE(&w, "leave slotscope (also F10, or q in the grid)");
+	tmx_keys(&w.t, "Home");
+	SEE(&w, "help 1-20 of ");
+	tmx_keys(&w.t, "x");
+	ck_assert(tmx_wait_for(&w.t, "events", WAIT, &scr));
+	free(scr);
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_msg(strstr(scr, "key closes") == NULL,
+	    "help did not close:\n%.2000s", scr);
+	free(scr);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 tui_e2e_suite(void)
 {
@@ -833,6 +1046,9 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_busy_and_crashed);
 	tcase_add_test(tc, many_instances_scroll);
 	tcase_add_test(tc, demo_mouse_and_enter);
+	tcase_add_test(tc, detail_wraps_at_80x24);
+	tcase_add_test(tc, list_wraps_at_words);
+	tcase_add_test(tc, help_reads_at_80x24);
 	suite_add_tcase(s, tc);
 	return s;
 }
