@@ -345,12 +345,13 @@ box_at(int y, int x, int h, int w, const char *title, attr_t ta)
  * are dropped).  A row breaks at its last blank when that is in the second
  * half; else after its last '/', '-' or ',' (paths, uuids, ids) or at a
  * blank, whichever is later, when past a quarter; else mid-word (a word
- * wider than the row). */
+ * wider than the row).  Two blanks separate fields: a break there, in the
+ * second half, comes first. */
 static size_t
 wrap_row(const char *s, int w, const char **next)
 {
-	const char *p = s, *blank = NULL, *punct = NULL, *end;
-	int c = 0, cb = 0, cp = 0;
+	const char *p = s, *blank = NULL, *dbl = NULL, *punct = NULL, *end;
+	int c = 0, cb = 0, cd = 0, cp = 0;
 
 	if (w < 1)
 		w = 1;
@@ -358,6 +359,10 @@ wrap_row(const char *s, int w, const char **next)
 		if (*p == ' ' && c > 0) {
 			blank = p;
 			cb = c;
+			if (p[-1] == ' ') {
+				dbl = p;
+				cd = c;
+			}
 		} else if ((*p == '/' || *p == '-' || *p == ',') && c + 1 < w) {
 			punct = p + 1;
 			cp = c + 1;
@@ -369,6 +374,8 @@ wrap_row(const char *s, int w, const char **next)
 	}
 	if (*p == '\0' || *p == ' ')
 		end = p;		/* the row ends at a word's end */
+	else if (dbl != NULL && cd >= w / 2)
+		end = dbl;		/* between fields ("Host bridge  id x") */
 	else if (blank != NULL && cb >= w / 2)
 		end = blank;
 	else if ((punct != NULL && cp >= w / 4) || (blank != NULL &&
@@ -484,9 +491,10 @@ draw_detail(struct app *a)
 		}
 		if (v->id[0])
 			LINE(A_NORMAL, "id    %s", v->id);
-		if (v->type[0] || v->uuid[0])
-			LINE(A_NORMAL, "type  %s  uuid %s",
-			    v->type[0] ? v->type : "-", v->uuid);
+		if (v->type[0])
+			LINE(A_NORMAL, "type  %s", v->type);
+		if (v->uuid[0])
+			LINE(A_NORMAL, "uuid  %s", v->uuid);
 		nf = pci_info_slot(&in->live, a->sel_slot, fn, 8);
 		if (nf == 0)
 			LINE(A_DIM, "no live function");
@@ -496,20 +504,40 @@ draw_detail(struct app *a)
 			    fn[k]->class_text, fn[k]->id[0] ? "  id " : "",
 			    fn[k]->id);
 	}
-	y++;
-	LINE(A_BOLD, "%s  %s", in->name, conn_label(in, 11));
-	LINE(A_NORMAL, "endpoint %s", in->endpoint);
-	if (has_data(in))
-		LINE(A_NORMAL, "QEMU %d.%d.%d %s  (%s)", in->version.major,
-		    in->version.minor, in->version.micro,
-		    in->version.package, in->protocol);
-	fmt_time(in->last_refresh, when, sizeof when);
-	LINE(A_NORMAL, "refreshed %s%s", when,
-	    in->refreshing ? "  (refreshing)" : "");
-	if (in->error[0])
-		LINE(pair(a, PAIR_BAD), "error: %s", in->error);
-	if (in->rt_error[0])
-		LINE(pair(a, PAIR_BAD), "runtime file: %s", in->rt_error);
+	/* the instance: measured first, so that the blank row above it goes
+	 * when the pane is too short for all of it (80x24) */
+	{
+		char il[6][512];
+		attr_t ia[6];
+		int ni = 0, need = 0, k2;
+
+#define ILINE(at, ...) do { \
+	ia[ni] = (at); \
+	snprintf(il[ni++], sizeof il[0], __VA_ARGS__); \
+} while (0)
+		ILINE(A_BOLD, "%s  %s", in->name, conn_label(in, 11));
+		ILINE(A_NORMAL, "endpoint %s", in->endpoint);
+		if (has_data(in))
+			ILINE(A_NORMAL, "QEMU %d.%d.%d %s  (%s)",
+			    in->version.major, in->version.minor,
+			    in->version.micro, in->version.package,
+			    in->protocol);
+		fmt_time(in->last_refresh, when, sizeof when);
+		ILINE(A_NORMAL, "refreshed %s%s", when,
+		    in->refreshing ? "  (refreshing)" : "");
+		if (in->error[0])
+			ILINE(pair(a, PAIR_BAD), "error: %s", in->error);
+		if (in->rt_error[0])
+			ILINE(pair(a, PAIR_BAD), "runtime file: %s",
+			    in->rt_error);
+#undef ILINE
+		for (k2 = 0; k2 < ni && w > 0; k2++)
+			need += wrap_rows(il[k2], w, DETAIL_IND);
+		if (y + 1 + need <= ymax)
+			y++;
+		for (k2 = 0; k2 < ni; k2++)
+			LINE(ia[k2], "%s", il[k2]);
+	}
 #undef LINE
 }
 
@@ -656,7 +684,8 @@ draw_help(struct app *a)
 	char title[128];
 	int h, w, y0, x0, y, total;
 
-	w = a->lay.cols - 4 < 110 ? a->lay.cols - 4 : 110;
+	/* all but the screen's outer columns, so no pane text shows beside */
+	w = a->lay.cols - 2 < 110 ? a->lay.cols - 2 : 110;
 	h = a->lay.rows - 2;
 	if (w < 20 || h < 4)
 		return;
