@@ -21,60 +21,15 @@
 #include "store.h"
 #include "testutil.h"
 
-struct vm {
-	const char *machine;
-	int guest;
-	char *dir;
-	int up;
-};
+static struct tu_vm vm_hmp = { .machine = "pc" };
+static struct tu_vm vm_qmp = { .machine = "pc" };
+static struct tu_vm vm_race = { .machine = "pc" };
+static struct tu_vm vm_guest = { .machine = "pc", .guest = 1 };
 
-static struct vm vm_hmp = { "pc", 0, NULL, 0 };
-static struct vm vm_qmp = { "pc", 0, NULL, 0 };
-static struct vm vm_race = { "pc", 0, NULL, 0 };
-static struct vm vm_guest = { "pc", 1, NULL, 0 };
-
-static void
-vm_up(struct vm *v)
-{
-	v->dir = tu_tmpdir();
-	if (v->dir == NULL)
-		return;
-	if (v->guest) {
-		char *cmd, *out = NULL;
-
-		if (asprintf(&cmd, "sh '%s' '%s' pc",
-		    tu_srcpath("tests/scripts/boot-test-guest.sh"),
-		    v->dir) < 0)
-			return;
-		v->up = tu_run(cmd, &out) == 0;
-		if (!v->up)
-			fprintf(stderr, "guest did not boot: %s\n",
-			    out ? out : "");
-		free(out);
-		free(cmd);
-	} else
-		v->up = tu_qemu_start(v->dir, v->machine, NULL) == 0;
-}
-
-static void
-vm_down(struct vm *v)
-{
-	if (v->dir != NULL) {
-		tu_qemu_stop(v->dir);
-		tu_rmrf(v->dir);
-		free(v->dir);
-		v->dir = NULL;
-	}
-	v->up = 0;
-}
-
-#define FIXTURE(name, var) \
-	static void name##_up(void) { vm_up(&var); } \
-	static void name##_down(void) { vm_down(&var); }
-FIXTURE(hmp, vm_hmp)
-FIXTURE(qmp, vm_qmp)
-FIXTURE(race, vm_race)
-FIXTURE(guest, vm_guest)
+TU_VM_FIXTURE(hmp, vm_hmp)
+TU_VM_FIXTURE(qmp, vm_qmp)
+TU_VM_FIXTURE(race, vm_race)
+TU_VM_FIXTURE(guest, vm_guest)
 
 static char *
 slurp(const char *path)
@@ -95,7 +50,7 @@ slurp(const char *path)
 /* Run the binary with the instance vm on sock and the given commands
  * (shell words, trusted test text); stdout in *out, stderr in *err. */
 static int
-batch(const struct vm *v, const char *sock, const char *args, char **out,
+batch(const struct tu_vm *v, const char *sock, const char *args, char **out,
     char **err)
 {
 	char *cmd, path[4200];
@@ -139,7 +94,7 @@ slot_field(json_t *show, int slot, const char *key)
 }
 
 static int
-netdev_exists(const struct vm *v, const char *sock, const char *id)
+netdev_exists(const struct tu_vm *v, const char *sock, const char *id)
 {
 	struct mon *m;
 	struct err e;
@@ -158,7 +113,7 @@ netdev_exists(const struct vm *v, const char *sock, const char *id)
 }
 
 static void
-flow(struct vm *v, const char *sock, const char *proto)
+flow(struct tu_vm *v, const char *sock, const char *proto)
 {
 	char *out, *err, *before, *after, args[8192], rtpath[4200];
 	json_t *j;
@@ -309,7 +264,7 @@ END_TEST
  * different slots, all live, all recorded. */
 START_TEST(race)
 {
-	struct vm *v = &vm_race;
+	struct tu_vm *v = &vm_race;
 	struct store_rt rt;
 	struct pci_info pi;
 	struct mon *m;
@@ -359,7 +314,7 @@ END_TEST
  * HMP (the id leaves info pci); the slot is free, the file forgets it. */
 START_TEST(guest_unplug)
 {
-	struct vm *v = &vm_guest;
+	struct tu_vm *v = &vm_guest;
 	char *out, *err, rtpath[4200];
 	json_t *j;
 	json_error_t je;

@@ -116,49 +116,21 @@ END_TEST
 
 /* ---- against real QEMU -------------------------------------------------- */
 
-struct vm {
-	const char *machine;
-	char *dir;
-	int up;
-};
+static struct tu_vm vm_hmp = { .machine = "pc" };
+static struct tu_vm vm_qmp = { .machine = "pc" };
+static struct tu_vm vm_q35 = { .machine = "q35" };
+static struct tu_vm vm_race = { .machine = "pc" };
+static struct tu_vm vm_hmp2 = { .machine = "pc" };
+static struct tu_vm vm_qmp2 = { .machine = "pc" };
+static struct tu_vm vm_tap = { .machine = "pc" };
 
-static struct vm vm_hmp = { "pc", NULL, 0 };
-static struct vm vm_qmp = { "pc", NULL, 0 };
-static struct vm vm_q35 = { "q35", NULL, 0 };
-static struct vm vm_race = { "pc", NULL, 0 };
-static struct vm vm_hmp2 = { "pc", NULL, 0 };
-static struct vm vm_qmp2 = { "pc", NULL, 0 };
-static struct vm vm_tap = { "pc", NULL, 0 };
-
-static void
-vm_up(struct vm *v)
-{
-	v->dir = tu_tmpdir();
-	v->up = v->dir != NULL && tu_qemu_start(v->dir, v->machine, NULL) == 0;
-}
-
-static void
-vm_down(struct vm *v)
-{
-	if (v->dir != NULL) {
-		tu_qemu_stop(v->dir);
-		tu_rmrf(v->dir);
-		free(v->dir);
-		v->dir = NULL;
-	}
-	v->up = 0;
-}
-
-#define FIXTURE(name, var) \
-	static void name##_up(void) { vm_up(&var); } \
-	static void name##_down(void) { vm_down(&var); }
-FIXTURE(hmp, vm_hmp)
-FIXTURE(qmp, vm_qmp)
-FIXTURE(q35, vm_q35)
-FIXTURE(race, vm_race)
-FIXTURE(hmp2, vm_hmp2)
-FIXTURE(qmp2, vm_qmp2)
-FIXTURE(tap, vm_tap)
+TU_VM_FIXTURE(hmp, vm_hmp)
+TU_VM_FIXTURE(qmp, vm_qmp)
+TU_VM_FIXTURE(q35, vm_q35)
+TU_VM_FIXTURE(race, vm_race)
+TU_VM_FIXTURE(hmp2, vm_hmp2)
+TU_VM_FIXTURE(qmp2, vm_qmp2)
+TU_VM_FIXTURE(tap, vm_tap)
 
 struct tgt {
 	char ep[4200], rtdir[4200];
@@ -166,7 +138,7 @@ struct tgt {
 };
 
 static void
-tgt_init(struct tgt *g, const struct vm *v, const char *sock)
+tgt_init(struct tgt *g, const struct tu_vm *v, const char *sock)
 {
 	ck_assert_msg(v->up, "QEMU did not start");
 	snprintf(g->ep, sizeof g->ep, "unix:%s/%s", v->dir, sock);
@@ -226,7 +198,7 @@ backend_exists(struct tgt *g, int netdev, const char *id)
 }
 
 static void
-flow(struct vm *v, const char *sock)
+flow(struct tu_vm *v, const char *sock)
 {
 	struct tgt g;
 	struct hotplug_req r;
@@ -490,7 +462,7 @@ raw(struct tgt *g, const char *hmp, const char *qmp)
  * block node is removed again and the runtime file stays byte for byte;
  * a backend QEMU refuses (qcow2 on a raw file) gives QEMU's reason. */
 static void
-disk_rollback(struct vm *v, const char *sock)
+disk_rollback(struct tu_vm *v, const char *sock)
 {
 	struct tgt g;
 	struct hotplug_req r;

@@ -18,49 +18,20 @@
 #include "mon.h"
 #include "testutil.h"
 
-struct vm {
-	const char *machine, *extra;
-	char *dir;
-	int up;
-};
-
-static struct vm vm_hmp = { "pc", NULL, NULL, 0 };
-static struct vm vm_qmp = { "pc", NULL, NULL, 0 };
-static struct vm vm_nodef = { "pc", "-nodefaults", NULL, 0 };
-static struct vm vm_q35 = { "q35", NULL, NULL, 0 };
-static struct vm vm_busy = { "pc", NULL, NULL, 0 };
-static struct vm vm_tcp = { "pc", NULL, NULL, 0 };
+static struct tu_vm vm_hmp = { .machine = "pc" };
+static struct tu_vm vm_qmp = { .machine = "pc" };
+static struct tu_vm vm_nodef = { .machine = "pc", .extra = "-nodefaults" };
+static struct tu_vm vm_q35 = { .machine = "q35" };
+static struct tu_vm vm_busy = { .machine = "pc" };
+static struct tu_vm vm_tcp = { .machine = "pc" };
 static char tcp_extra[200];
 static int tcp_port[2];
 
-static void
-vm_up(struct vm *v)
-{
-	v->dir = tu_tmpdir();
-	v->up = v->dir != NULL &&
-	    tu_qemu_start(v->dir, v->machine, v->extra) == 0;
-}
-
-static void
-vm_down(struct vm *v)
-{
-	if (v->dir != NULL) {
-		tu_qemu_stop(v->dir);
-		tu_rmrf(v->dir);
-		free(v->dir);
-		v->dir = NULL;
-	}
-	v->up = 0;
-}
-
-#define FIXTURE(name, var) \
-	static void name##_up(void) { vm_up(&var); } \
-	static void name##_down(void) { vm_down(&var); }
-FIXTURE(hmp, vm_hmp)
-FIXTURE(qmp, vm_qmp)
-FIXTURE(nodef, vm_nodef)
-FIXTURE(q35, vm_q35)
-FIXTURE(busy, vm_busy)
+TU_VM_FIXTURE(hmp, vm_hmp)
+TU_VM_FIXTURE(qmp, vm_qmp)
+TU_VM_FIXTURE(nodef, vm_nodef)
+TU_VM_FIXTURE(q35, vm_q35)
+TU_VM_FIXTURE(busy, vm_busy)
 
 /* A loopback port nobody uses right now (the kernel's pick). */
 static int
@@ -90,17 +61,17 @@ tcp_up(void)
 	    "server,nowait -qmp tcp:127.0.0.1:%d,server,nowait", tcp_port[0],
 	    tcp_port[1]);
 	vm_tcp.extra = tcp_extra;
-	vm_up(&vm_tcp);
+	tu_vm_up(&vm_tcp);
 }
 
 static void
 tcp_down(void)
 {
-	vm_down(&vm_tcp);
+	tu_vm_down(&vm_tcp);
 }
 
 static struct mon *
-open_mon(const struct vm *v, const char *sock, const struct mon_opts *o)
+open_mon(const struct tu_vm *v, const char *sock, const struct mon_opts *o)
 {
 	char ep[4200];
 	struct err e;
@@ -167,7 +138,7 @@ last_op_kind(struct mon *m)
 }
 
 static void
-scenario(const struct vm *v, const char *sock, enum mon_proto want)
+scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 {
 	struct mon *m = open_mon(v, sock, NULL);
 	struct qemu_version ver;
@@ -533,7 +504,7 @@ START_TEST(probe_usage_and_failures)
 END_TEST
 
 static TCase *
-vm_case(const char *name, struct vm *v, void (*up)(void), void (*down)(void),
+vm_case(const char *name, struct tu_vm *v, void (*up)(void), void (*down)(void),
     int timeout)
 {
 	TCase *tc = tcase_create(name);

@@ -322,3 +322,39 @@ tu_qemu_stop(const char *dir)
 	}
 	unlink(path);
 }
+
+void
+tu_vm_up(struct tu_vm *v)
+{
+	char *cmd, *out = NULL;
+
+	v->up = 0;
+	v->dir = tu_tmpdir();
+	if (v->dir == NULL)
+		return;
+	if (!v->guest) {
+		v->up = tu_qemu_start(v->dir, v->machine, v->extra) == 0;
+		return;
+	}
+	if (asprintf(&cmd, "sh '%s' '%s' %s",
+	    tu_srcpath("tests/scripts/boot-test-guest.sh"), v->dir,
+	    v->machine) < 0)
+		return;
+	v->up = tu_run(cmd, &out) == 0;
+	if (!v->up)
+		fprintf(stderr, "guest did not boot: %s\n", out ? out : "");
+	free(out);
+	free(cmd);
+}
+
+void
+tu_vm_down(struct tu_vm *v)
+{
+	if (v->dir != NULL) {
+		tu_qemu_stop(v->dir);
+		tu_rmrf(v->dir);
+		free(v->dir);
+		v->dir = NULL;
+	}
+	v->up = 0;
+}

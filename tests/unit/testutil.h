@@ -53,4 +53,22 @@ int tu_qemu_start(const char *dir, const char *machine, const char *extra);
  * wait until it is gone.  Harmless when none runs. */
 void tu_qemu_stop(const char *dir);
 
+/* A QEMU for a suite's fixture: paused (tu_qemu_start with machine and
+ * extra), or with guest set the tiny booted guest of
+ * tests/scripts/boot-test-guest.sh.  tu_vm_up sets dir and up; a test
+ * asserts up.  tu_vm_down stops it and removes dir (on every path). */
+struct tu_vm {
+	const char *machine;
+	const char *extra;
+	int guest;
+	char *dir;
+	int up;
+};
+void tu_vm_up(struct tu_vm *v);
+void tu_vm_down(struct tu_vm *v);
+/* name_up / name_down for tcase_add_(un)checked_fixture around var. */
+#define TU_VM_FIXTURE(name, var) \
+	static void name##_up(void) { tu_vm_up(&var); } \
+	static void name##_down(void) { tu_vm_down(&var); }
+
 #endif
