@@ -10,8 +10,8 @@
 
 #include <curses.h>
 
-#include "cmd.h"
-#include "fleet.h"
+#include "cmd/cmd.h"
+#include "fleet/fleet.h"
 #include "tui.h"
 
 #define APP_LOG_MAX 400			/* lines kept in the event log */

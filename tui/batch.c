@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "batch.h"
-#include "cmd.h"
+#include "cmd/cmd.h"
 
 int
 batch_run(struct fleet *f, const char *audit_log, const char *const *cmds,

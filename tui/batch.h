@@ -5,7 +5,7 @@
 #ifndef SLOTSCOPE_BATCH_H
 #define SLOTSCOPE_BATCH_H
 
-#include "fleet.h"
+#include "fleet/fleet.h"
 
 #define BATCH_MAX_CMDS 256
 #define BATCH_UNPLUG_WAIT_MS 10000

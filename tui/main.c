@@ -12,14 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit.h"
+#include "store/audit.h"
 #include "batch.h"
-#include "fleet.h"
-#include "instsrc.h"
-#include "probe.h"
+#include "fleet/fleet.h"
+#include "store/instsrc.h"
+#include "qemu/probe.h"
 #include "simcli.h"
-#include "simscen.h"
-#include "store.h"
+#include "sim/simscen.h"
+#include "store/store.h"
 #include "tui.h"
 
 #define EXIT_USAGE 2

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe.h"
-#include "sim.h"
-#include "simscen.h"
+#include "qemu/probe.h"
+#include "sim/sim.h"
+#include "sim/simscen.h"
 
 static volatile sig_atomic_t got_signal;
 static struct sim *serving;	/* for the signal handler's sim_stop() */

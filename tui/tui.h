@@ -9,8 +9,8 @@
 #define SLOTSCOPE_TUI_H
 
 
-#include "err.h"
-#include "fleet.h"
+#include "base/err.h"
+#include "fleet/fleet.h"
 
 struct tui_opts {
 	double interval;		/* seconds between refreshes (2) */

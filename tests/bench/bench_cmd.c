@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "cmd.h"
-#include "hotplug.h"
+#include "cmd/cmd.h"
+#include "fleet/hotplug.h"
 
 #define N 2000
 

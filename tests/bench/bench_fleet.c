@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "fleet.h"
+#include "fleet/fleet.h"
 
 #define NSOCK 8
 #define ROUNDS 50

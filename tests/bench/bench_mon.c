@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "hmp.h"
-#include "mon.h"
-#include "qmp.h"
+#include "qemu/hmp.h"
+#include "qemu/mon.h"
+#include "qemu/qmp.h"
 
 static char *
 slurp(const char *rel, size_t *n)

@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "fleet.h"
-#include "mon.h"
-#include "sim.h"
+#include "fleet/fleet.h"
+#include "qemu/mon.h"
+#include "sim/sim.h"
 
 static int
 cmp_d(const void *a, const void *b)

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "mon.h"
-#include "sim.h"
+#include "qemu/mon.h"
+#include "sim/sim.h"
 
 #define N 1000
 

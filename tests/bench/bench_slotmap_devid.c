@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "bench.h"
-#include "devid.h"
-#include "slotmap.h"
+#include "model/devid.h"
+#include "model/slotmap.h"
 
 #define N 2000000
 

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "state.h"
-#include "store.h"
+#include "model/state.h"
+#include "store/store.h"
 
 #define NCOMMIT 200
 #define NLOAD 2000

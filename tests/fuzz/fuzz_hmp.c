@@ -7,8 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hmp.h"
-#include "mon.h"
+#include "qemu/hmp.h"
+#include "qemu/mon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devid.h"
-#include "endpoint.h"
-#include "slotmap.h"
+#include "model/devid.h"
+#include "qemu/endpoint.h"
+#include "model/slotmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "qmp.h"
-#include "mon.h"
+#include "qemu/qmp.h"
+#include "qemu/mon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "simdev.h"
-#include "simmon.h"
+#include "sim/simdev.h"
+#include "sim/simmon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

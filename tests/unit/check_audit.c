@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "audit.h"
+#include "store/audit.h"
 #include "testutil.h"
 
 START_TEST(format_line)

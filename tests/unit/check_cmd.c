@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd.h"
-#include "store.h"
+#include "cmd/cmd.h"
+#include "store/store.h"
 #include "testutil.h"
 
 struct fx {

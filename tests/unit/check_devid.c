@@ -2,7 +2,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "devid.h"
+#include "model/devid.h"
 
 #define UUID "6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 

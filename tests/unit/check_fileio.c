@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "base/fileio.h"
 
 START_TEST(reads_what_is_there)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmp.h"
+#include "qemu/hmp.h"
 #include "testutil.h"
 
 /* Clean a .raw fixture into a malloc'd string. */

@@ -8,7 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "instsrc.h"
+#include "store/instsrc.h"
 #include "testutil.h"
 
 static char *tmp;

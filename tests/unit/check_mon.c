@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mon.h"
+#include "qemu/mon.h"
 #include "testutil.h"
 
 #define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, " \

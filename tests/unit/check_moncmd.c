@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "endpoint.h"
-#include "moncmd.h"
+#include "qemu/endpoint.h"
+#include "qemu/moncmd.h"
 
 #define HMP MON_PROTO_HMP
 #define QMP MON_PROTO_QMP

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmp.h"
-#include "probe.h"
+#include "qemu/hmp.h"
+#include "qemu/probe.h"
 #include "testutil.h"
 
 static void

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmp.h"
-#include "qmp.h"
+#include "qemu/hmp.h"
+#include "qemu/qmp.h"
 #include "testutil.h"
 
 static void

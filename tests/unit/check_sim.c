@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim.h"
-#include "simdev.h"
-#include "simmon.h"
-#include "simscen.h"
+#include "sim/sim.h"
+#include "sim/simdev.h"
+#include "sim/simmon.h"
+#include "sim/simscen.h"
 #include "testutil.h"
 
 /* ---- in-process HMP/QMP -------------------------------------------- */

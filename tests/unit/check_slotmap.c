@@ -2,7 +2,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "slotmap.h"
+#include "model/slotmap.h"
 
 START_TEST(default_reserves_0_to_3)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "state.h"
+#include "model/state.h"
 
 static void
 addfn(struct pci_info *pi, int bus, int slot, int func, const char *id)

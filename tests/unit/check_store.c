@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "store/store.h"
 #include "testutil.h"
 
 static char *tmp;

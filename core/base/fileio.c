@@ -1,0 +1,36 @@
+/* fileio.c - see fileio.h. */
+#include "base/fileio.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *
+fileio_read_fd(int fd, size_t size, size_t *len, struct err *e)
+{
+	char *buf = malloc(size + 1);
+	size_t n = 0;
+
+	if (buf == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	while (n < size) {
+		ssize_t r = read(fd, buf + n, size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err_set(e, "read failed: %s", strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}

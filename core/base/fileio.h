@@ -1,0 +1,21 @@
+/* fileio.h - reading a whole small file that the caller has opened and
+ * checked (regular file, size within its own limit).
+ *
+ * Why: the runtime store and the config loader both read a file whole
+ * before parsing it, and both must treat a failed read as an error rather
+ * than parse a silently truncated buffer.
+ */
+#ifndef SLOTSCOPE_FILEIO_H
+#define SLOTSCOPE_FILEIO_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+/* Read at most size bytes from fd (retrying EINTR) into a malloc'd buffer,
+ * NUL-terminated after *len bytes; the caller frees it.  A short file is
+ * fine (*len < size); a read error returns NULL with e set.  fd stays
+ * open. */
+char *fileio_read_fd(int fd, size_t size, size_t *len, struct err *e);
+
+#endif

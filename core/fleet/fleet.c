@@ -1,0 +1,671 @@
+/* fleet.c - instances and the non-blocking refresh engine; see fleet.h.
+ *
+ * Each instance owns one struct mon (core/mon) reused for every refresh
+ * (mon_reset between sessions).  A refresh goes through two phases on one
+ * connection: QUERY (version + pci) and, only when an unplug was confirmed,
+ * CLEANUP (remove the gone devices' backends).  The session is opened with
+ * keep_open so the cleanup ops can follow the queries; the connection is
+ * always closed when the refresh ends.  At most f->max_parallel sessions
+ * run at once (file descriptors, pollfd arrays); the other refreshes asked
+ * for wait in PH_QUEUED and start, in instance order, as sessions end.
+ */
+#include "fleet/fleet.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "store/audit.h"
+#include "qemu/mon.h"
+#include "store/store.h"
+
+/* QUEUED: asked for, waiting for one of the max_parallel sessions. */
+enum phase { PH_IDLE, PH_QUEUED, PH_QUERY, PH_CLEANUP };
+
+struct ipriv {
+	struct mon *m;
+	enum phase phase;
+	int opv, opp;			/* op indexes of the queries */
+	int have_view;			/* slots[] hold a real refresh */
+	size_t pidx;			/* index in the last fleet_pollfds */
+	struct pci_info pci;		/* this refresh's bus */
+	struct qemu_version ver;
+	int ver_ok;
+	uint32_t gone;			/* slots whose unplug was confirmed */
+	char cleanup_note[256];		/* backend removal failures */
+};
+
+#define ALL ((size_t)-1)
+
+static const char *const conn_names[] = {
+	"new", "ok", "busy", "unreachable", "error",
+};
+
+const char *
+inst_conn_name(enum inst_conn c)
+{
+	if ((unsigned)c < sizeof conn_names / sizeof *conn_names)
+		return conn_names[c];
+	return "?";
+}
+
+/* Copy, cutting to fit. */
+static void
+setstr(char *dst, size_t sz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static double
+wall_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+void
+fleet_init(struct fleet *f, const char *runtime_dir)
+{
+	memset(f, 0, sizeof *f);
+	snprintf(f->runtime_dir, sizeof f->runtime_dir, "%s",
+	    runtime_dir ? runtime_dir : "");
+	f->monitor_timeout_ms = 500;
+	f->op_timeout_ms = 2000;
+	f->max_parallel = FLEET_MAX_PARALLEL;
+}
+
+static void
+priv_free(struct instance *in)
+{
+	struct ipriv *p = in->priv;
+
+	if (p == NULL)
+		return;
+	mon_free(p->m);
+	pci_info_free(&p->pci);
+	free(p);
+	in->priv = NULL;
+}
+
+void
+fleet_free(struct fleet *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		priv_free(&f->inst[i]);
+		pci_info_free(&f->inst[i].live);
+	}
+	free(f->inst);
+	free(f->changes);
+	f->inst = NULL;
+	f->changes = NULL;
+	f->n = f->cap = f->nchanges = f->capchanges = 0;
+}
+
+long
+fleet_find(const struct fleet *f, const char *name, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->inst[i].name, name) == 0)
+			return (long)i;
+	return err_set(e, "no instance called '%s'", name);
+}
+
+int
+fleet_add(struct fleet *f, const char *name, const char *endpoint,
+    struct err *e)
+{
+	struct mon_opts o = { 0 };
+	struct instance *in;
+	struct ipriv *p;
+	struct mon *m;
+
+	if (store_check_name(name, e) < 0)
+		return -1;
+	if (fleet_find(f, name, NULL) >= 0)
+		return err_set(e, "instance %s is given twice", name);
+	if (instsrc_check_endpoint(endpoint, strlen(endpoint), e) < 0)
+		return err_prefix(e, "instance %s", name);
+	o.greet_ms = f->monitor_timeout_ms > 0 ? f->monitor_timeout_ms : 500;
+	o.op_ms = f->op_timeout_ms > 0 ? f->op_timeout_ms : 2000;
+	o.keep_open = 1;
+	m = mon_new(endpoint, &o, e);
+	if (m == NULL)
+		return err_prefix(e, "instance %s", name);
+	p = calloc(1, sizeof *p);
+	if (p == NULL) {
+		mon_free(m);
+		return err_set(e, "out of memory");
+	}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		struct instance *v = realloc(f->inst, cap * sizeof *v);
+
+		if (v == NULL) {
+			mon_free(m);
+			free(p);
+			return err_set(e, "out of memory");
+		}
+		f->inst = v;
+		f->cap = cap;
+	}
+	p->m = m;
+	pci_info_init(&p->pci);
+	in = &f->inst[f->n];
+	memset(in, 0, sizeof *in);
+	snprintf(in->name, sizeof in->name, "%s", name);
+	snprintf(in->endpoint, sizeof in->endpoint, "%s", endpoint);
+	in->conn = INST_NEW;
+	pci_info_init(&in->live);
+	in->priv = p;
+	{
+		/* Before the first refresh: what the runtime alone says. */
+		struct store_rt rt;
+		struct err e2;
+
+		store_rt_init(&rt, name);
+		if (f->runtime_dir[0] != '\0' &&
+		    store_load(f->runtime_dir, name, &rt, &e2) < 0) {
+			store_rt_free(&rt);
+			store_rt_init(&rt, name);
+			setstr(in->rt_error, sizeof in->rt_error, e2.msg);
+		}
+		state_reconcile(&in->live, &rt, in->slots);
+		store_rt_free(&rt);
+	}
+	return (int)f->n++;
+}
+
+int
+fleet_add_list(struct fleet *f, const struct instsrc_list *l, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (fleet_add(f, l->v[i].name, l->v[i].endpoint, e) < 0)
+			return -1;
+	return 0;
+}
+
+size_t
+fleet_npending(const struct fleet *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		n += f->inst[i].refreshing != 0;
+	return n;
+}
+
+static void
+add_change(struct fleet *f, size_t i, int slot, const struct slot_view *o,
+    const struct slot_view *v)
+{
+	struct fleet_change *c;
+
+	if (f->nchanges == f->capchanges) {
+		size_t cap = f->capchanges ? f->capchanges * 2 : 32;
+		struct fleet_change *p;
+
+		if (cap > FLEET_MAX_CHANGES)
+			return;		/* nobody drains them: drop */
+		p = realloc(f->changes, cap * sizeof *p);
+		if (p == NULL)
+			return;
+		f->changes = p;
+		f->capchanges = cap;
+	}
+	c = &f->changes[f->nchanges++];
+	c->inst = i;
+	c->slot = slot;
+	c->from = o->state;
+	c->to = v->state;
+	snprintf(c->id, sizeof c->id, "%s", v->id[0] ? v->id : o->id);
+}
+
+/* Load the runtime for instance i (defaults on any problem, noted in
+ * rt_error). */
+static void
+load_rt(struct fleet *f, struct instance *in, struct store_rt *rt)
+{
+	struct err e;
+
+	in->rt_error[0] = '\0';
+	if (f->runtime_dir[0] == '\0') {
+		store_rt_init(rt, in->name);
+		return;
+	}
+	if (store_load(f->runtime_dir, in->name, rt, &e) < 0) {
+		store_rt_free(rt);
+		store_rt_init(rt, in->name);
+		snprintf(in->rt_error, sizeof in->rt_error, "%s", e.msg);
+	}
+}
+
+/* Persist confirmed unplugs: lock without waiting, re-read, remove every
+ * device still `unplugging` and absent from the bus. */
+static void
+persist_unplugs(struct fleet *f, struct instance *in, struct ipriv *p)
+{
+	struct store_txn t;
+	struct err e;
+	char removed[32][128];
+	int nrem = 0, k;
+	size_t j;
+
+	if (f->runtime_dir[0] == '\0')
+		return;
+	if (store_open_locked(f->runtime_dir, in->name, &t, 0, &e) < 0)
+		return;		/* busy or broken: the next refresh retries */
+	for (j = 0; j < t.rt.ndev;) {
+		struct store_dev *d = &t.rt.dev[j];
+
+		if (d->state == STORE_DEV_UNPLUGGING &&
+		    pci_info_find_id(&p->pci, d->id) == NULL && nrem < 32) {
+			snprintf(removed[nrem++], sizeof removed[0], "%s",
+			    d->id);
+			store_remove_dev(&t.rt, d->id, &e);
+			continue;
+		}
+		j++;
+	}
+	if (nrem == 0) {
+		store_abort(&t);
+		return;
+	}
+	if (store_commit(&t, &e) < 0) {
+		snprintf(in->rt_error, sizeof in->rt_error, "%s", e.msg);
+		return;
+	}
+	for (k = 0; k < nrem && f->audit_log[0]; k++) {
+		char what[192], res[300];
+
+		snprintf(what, sizeof what, "unplug-confirmed %.127s", removed[k]);
+		snprintf(res, sizeof res, "ok%s%s",
+		    p->cleanup_note[0] ? "; " : "", p->cleanup_note);
+		audit_append(f->audit_log, NULL, in->name, what, res, &e);
+	}
+}
+
+/* The end of a refresh: publish the new view or the error, and events. */
+static void
+finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
+    double now)
+{
+	struct instance *in = &f->inst[i];
+	struct ipriv *p = in->priv;
+
+	mon_close(p->m);
+	in->refreshing = 0;
+	in->last_refresh = now;
+	in->conn = conn;
+	setstr(in->error, sizeof in->error, msg ? msg : "");
+	if (conn == INST_OK) {
+		struct slot_view nv[32];
+		struct store_rt rt;
+		int s;
+
+		if (p->gone)
+			persist_unplugs(f, in, p);
+		load_rt(f, in, &rt);
+		state_reconcile(&p->pci, &rt, nv);
+		store_rt_free(&rt);
+		if (p->have_view)
+			for (s = 0; s < 32; s++)
+				if (nv[s].state != in->slots[s].state ||
+				    strcmp(nv[s].id, in->slots[s].id) != 0)
+					add_change(f, i, s, &in->slots[s],
+					    &nv[s]);
+		memcpy(in->slots, nv, sizeof nv);
+		p->have_view = 1;
+		pci_info_free(&in->live);
+		in->live = p->pci;
+		pci_info_init(&p->pci);
+		snprintf(in->protocol, sizeof in->protocol, "%s",
+		    mon_proto_name(mon_protocol(p->m)));
+		if (p->ver_ok)
+			in->version = p->ver;
+	}
+	pci_info_free(&p->pci);
+	p->phase = PH_IDLE;
+	p->gone = 0;
+}
+
+static enum inst_conn
+conn_of(enum monerr_kind k)
+{
+	switch (k) {
+	case MONERR_BUSY:
+		return INST_BUSY;
+	case MONERR_UNREACHABLE:
+		return INST_UNREACHABLE;
+	default:
+		return INST_ERROR;
+	}
+}
+
+/* Queue the backend removals of the devices whose unplug QEMU confirmed.
+ * Returns how many ops were queued. */
+static int
+queue_cleanup(struct ipriv *p, const struct store_rt *rt)
+{
+	struct err e;
+	int s, n = 0;
+
+	for (s = 0; s < 32; s++) {
+		const struct store_dev *d;
+
+		if (!(p->gone & (1u << s)))
+			continue;
+		d = store_find_slot(rt, s);
+		if (d == NULL)
+			continue;
+		if (d->backend.netdev[0] &&
+		    mon_add_netdev_del(p->m, d->backend.netdev, &e) >= 0)
+			n++;
+		if (d->backend.drive[0] &&
+		    mon_add_drive_del(p->m, d->backend.drive, &e) >= 0)
+			n++;
+	}
+	return n;
+}
+
+static void advance(struct fleet *f, size_t i, enum mon_status st,
+    double now);
+
+/* The queries ended (status IDLE or DONE). */
+static void
+queries_done(struct fleet *f, size_t i, double now)
+{
+	struct instance *in = &f->inst[i];
+	struct ipriv *p = in->priv;
+	const struct mon_result *rv = mon_result(p->m, p->opv);
+	const struct mon_result *rp = mon_result(p->m, p->opp);
+	struct slot_view tmp[32];
+	struct store_rt rt;
+	char msg[300];
+
+	p->ver_ok = rv != NULL && rv->ok;
+	if (p->ver_ok)
+		p->ver = rv->version;
+	if (rp == NULL || !rp->ok) {
+		snprintf(msg, sizeof msg, "query pci failed: %s",
+		    rp ? rp->msg : "no result");
+		finish(f, i, INST_ERROR, msg, now);
+		return;
+	}
+	pci_info_free(&p->pci);
+	if (mon_take_pci(p->m, p->opp, &p->pci) < 0) {
+		finish(f, i, INST_ERROR, "query pci gave no bus", now);
+		return;
+	}
+	load_rt(f, in, &rt);
+	p->gone = state_reconcile(&p->pci, &rt, tmp);
+	p->cleanup_note[0] = '\0';
+	if (p->gone && f->runtime_dir[0] && in->rt_error[0] == '\0' &&
+	    queue_cleanup(p, &rt) > 0) {
+		store_rt_free(&rt);
+		p->phase = PH_CLEANUP;
+		/* the session is idle: kick it so the new ops go out now */
+		advance(f, i, mon_step(p->m, 0), now);
+		return;
+	}
+	store_rt_free(&rt);
+	finish(f, i, INST_OK, NULL, now);
+}
+
+static void
+cleanup_done(struct fleet *f, size_t i, double now)
+{
+	struct ipriv *p = f->inst[i].priv;
+	size_t k, n = mon_nresults(p->m);
+
+	for (k = 0; k < n; k++) {
+		const struct mon_result *r = mon_result(p->m, (int)k);
+
+		if (r == NULL || r->ok || r->kind == MONERR_NOT_FOUND ||
+		    (r->op != MON_OP_NETDEV_DEL && r->op != MON_OP_DRIVE_DEL))
+			continue;
+		snprintf(p->cleanup_note, sizeof p->cleanup_note,
+		    "backend removal failed: %.200s", r->msg);
+	}
+	finish(f, i, INST_OK, NULL, now);
+}
+
+/* React to a status after mon_start / mon_step. */
+static void
+advance(struct fleet *f, size_t i, enum mon_status st, double now)
+{
+	struct ipriv *p = f->inst[i].priv;
+	struct err e;
+
+	if (st == MON_RUNNING)
+		return;
+	if (st == MON_FAILED) {
+		enum monerr_kind k = mon_error(p->m, &e);
+
+		if (p->phase == PH_CLEANUP) {
+			/* the bus was read: the refresh itself is good */
+			snprintf(p->cleanup_note, sizeof p->cleanup_note,
+			    "backend removal failed: %.200s", e.msg);
+			finish(f, i, INST_OK, NULL, now);
+			return;
+		}
+		finish(f, i, conn_of(k), e.msg, now);
+		return;
+	}
+	if (p->phase == PH_QUERY)
+		queries_done(f, i, now);
+	else if (p->phase == PH_CLEANUP) {
+		/* newly queued ops run at the next step; DONE/IDLE here
+		 * means they have all finished */
+		size_t k, n = mon_nresults(p->m);
+		int pending = 0;
+
+		for (k = 0; k < n; k++) {
+			const struct mon_result *r = mon_result(p->m, (int)k);
+
+			if (r != NULL && !r->done)
+				pending = 1;
+		}
+		if (!pending)
+			cleanup_done(f, i, now);
+	}
+}
+
+static int
+active(const struct ipriv *p)
+{
+	return p->phase == PH_QUERY || p->phase == PH_CLEANUP;
+}
+
+/* Open the session of a queued refresh. */
+static void
+launch(struct fleet *f, size_t i, double now)
+{
+	struct instance *in = &f->inst[i];
+	struct ipriv *p = in->priv;
+	struct err e;
+
+	mon_reset(p->m);
+	pci_info_free(&p->pci);
+	p->gone = 0;
+	p->ver_ok = 0;
+	p->opv = mon_add_query_version(p->m, &e);
+	p->opp = mon_add_query_pci(p->m, &e);
+	p->phase = PH_QUERY;
+	if (p->opv < 0 || p->opp < 0) {
+		finish(f, i, INST_ERROR, e.msg, now);
+		return;
+	}
+	advance(f, i, mon_start(p->m), now);
+}
+
+/* Start queued refreshes while fewer than max_parallel sessions run. */
+static void
+pump(struct fleet *f, double now)
+{
+	size_t i, run = 0, cap;
+
+	cap = f->max_parallel > 0 ? (size_t)f->max_parallel :
+	    FLEET_MAX_PARALLEL;
+	for (i = 0; i < f->n; i++)
+		run += active(f->inst[i].priv);
+	for (i = 0; i < f->n && run < cap; i++) {
+		struct ipriv *p = f->inst[i].priv;
+
+		if (p->phase != PH_QUEUED)
+			continue;
+		launch(f, i, now);
+		run += active(p);
+	}
+}
+
+static void
+queue_one(struct fleet *f, size_t i)
+{
+	struct instance *in = &f->inst[i];
+	struct ipriv *p = in->priv;
+
+	if (in->refreshing)
+		return;
+	in->refreshing = 1;
+	p->phase = PH_QUEUED;
+}
+
+void
+fleet_refresh_start(struct fleet *f, size_t i, double now)
+{
+	size_t k;
+
+	if (i != ALL) {
+		if (i < f->n)
+			queue_one(f, i);
+	} else {
+		for (k = 0; k < f->n; k++)
+			queue_one(f, k);
+	}
+	pump(f, now);
+}
+
+size_t
+fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
+    int *timeout_ms)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++) {
+		struct ipriv *p = f->inst[i].priv;
+		int t;
+
+		p->pidx = ALL;
+		if (!f->inst[i].refreshing || !active(p))
+			continue;
+		t = mon_timeout_ms(p->m);
+		if (t >= 0 && (*timeout_ms < 0 || t < *timeout_ms))
+			*timeout_ms = t;
+		if (mon_fd(p->m) < 0 || n >= max)
+			continue;
+		pfd[n].fd = mon_fd(p->m);
+		pfd[n].events = mon_poll_events(p->m);
+		pfd[n].revents = 0;
+		p->pidx = n++;
+	}
+	return n;
+}
+
+void
+fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		struct ipriv *p = f->inst[i].priv;
+		short rev = 0;
+
+		if (!f->inst[i].refreshing || !active(p))
+			continue;
+		if (p->pidx < n && pfd[p->pidx].fd == mon_fd(p->m))
+			rev = pfd[p->pidx].revents;
+		p->pidx = ALL;
+		advance(f, i, mon_step(p->m, rev), now);
+	}
+	pump(f, now);
+}
+
+static int
+pending_in(const struct fleet *f, size_t i)
+{
+	if (i != ALL)
+		return i < f->n && f->inst[i].refreshing;
+	return fleet_npending(f) > 0;
+}
+
+void
+fleet_refresh_wait(struct fleet *f, size_t i)
+{
+	struct pollfd *pfd = NULL;
+	size_t cap = 0;
+
+	while (pending_in(f, i)) {
+		size_t n, want = fleet_npending(f);
+		int timeout = -1;
+
+		if (want > cap) {
+			struct pollfd *q = realloc(pfd, want * sizeof *q);
+
+			if (q == NULL)
+				break;
+			pfd = q;
+			cap = want;
+		}
+		n = fleet_pollfds(f, pfd, cap, &timeout);
+		if (timeout < 0 || timeout > 1000)
+			timeout = 1000;	/* a safety net; deadlines rule */
+		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+			break;
+		fleet_step(f, pfd, n, wall_now());
+	}
+	free(pfd);
+}
+
+void
+fleet_refresh_cancel(struct fleet *f, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < f->n; k++) {
+		struct ipriv *p = f->inst[k].priv;
+
+		if ((i != ALL && k != i) || !f->inst[k].refreshing)
+			continue;
+		mon_reset(p->m);
+		pci_info_free(&p->pci);
+		p->phase = PH_IDLE;
+		p->gone = 0;
+		f->inst[k].refreshing = 0;
+	}
+}
+
+size_t
+fleet_take_changes(struct fleet *f, struct fleet_change **out)
+{
+	size_t n = f->nchanges;
+
+	*out = f->changes;
+	f->changes = NULL;
+	f->nchanges = f->capchanges = 0;
+	return n;
+}

@@ -1,0 +1,137 @@
+/* fleet.h - the instances slotscope watches, their live bus, and the
+ * refresh engine.
+ *
+ * A refresh of one instance is: connect to its monitor (non-blocking,
+ * core/mon), query version + PCI, then reconcile the live bus with the
+ * instance's runtime file (store_load, no lock) into one slot state per slot
+ * (state.h), then disconnect: QEMU serves one client per monitor socket, so
+ * no socket is held between refreshes.  Many refreshes run at once from one
+ * poll loop: the caller asks for pollfds and a timeout, polls, and hands the
+ * results back to fleet_step().  Nothing here blocks except
+ * fleet_refresh_wait().  A slow, dead or busy monitor only delays its own
+ * instance (its conn becomes busy/unreachable/error with a one-line error).
+ *
+ * Completing unplugs (the refresh path persists them): when a refresh sees
+ * that a device the runtime file has as `unplugging` is gone from the bus,
+ * QEMU has confirmed the unplug.  Still on the same connection, the refresh
+ * removes the device's backend (netdev_del / drive_del; "not found" is fine:
+ * QEMU drops drive_add drives with their device), closes the connection,
+ * then takes the store lock WITHOUT waiting, re-reads the file and removes
+ * every device that is still `unplugging` and absent from the bus, commits,
+ * and appends "unplug-confirmed ID" to the audit log (when set).  If the
+ * lock is held (an operator's command is mid-way) it is simply retried by
+ * the next refresh.  The slot becomes free/reserved in that same refresh.
+ *
+ * Memory: the fleet owns its instances, their pci_info, and each
+ * instance's priv (a struct mon and refresh state); fleet_free() frees all.
+ * fleet_add() may move the instance array: do not keep struct instance
+ * pointers across it (keep indexes).
+ */
+#ifndef SLOTSCOPE_FLEET_H
+#define SLOTSCOPE_FLEET_H
+
+#include <poll.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "store/instsrc.h"
+#include "model/pci.h"
+#include "model/state.h"
+
+enum inst_conn {
+	INST_NEW,		/* never refreshed */
+	INST_OK,		/* last refresh succeeded */
+	INST_BUSY,		/* another client holds the monitor socket */
+	INST_UNREACHABLE,	/* connect failed / socket gone / died */
+	INST_ERROR,		/* the monitor answered garbage or an error */
+};
+const char *inst_conn_name(enum inst_conn c);	/* "ok", "busy", ... */
+
+struct instance {
+	char name[64];
+	char endpoint[256];		/* unix:PATH, tcp:HOST:PORT or PATH */
+	char protocol[8];		/* "hmp", "qmp", "" before first refresh */
+	struct qemu_version version;
+	enum inst_conn conn;
+	char error[256];		/* last monitor error, "" when none */
+	char rt_error[256];		/* runtime file problem (e.g. it does
+					 * not parse: slots are then shown
+					 * against the default runtime), "" */
+	double last_refresh;		/* wall-clock seconds; 0 = never */
+	int refreshing;			/* a refresh is under way */
+	struct pci_info live;		/* bus as last seen */
+	struct slot_view slots[32];	/* reconciled states, state.h */
+	void *priv;			/* fleet.c's own per-instance state */
+};
+
+/* One slot's state changed between two refreshes (for the event log). */
+struct fleet_change {
+	size_t inst;
+	int slot;
+	enum slot_state from, to;
+	char id[128];
+};
+
+#define FLEET_MAX_PARALLEL 64
+#define FLEET_MAX_CHANGES 16384	/* undrained changes beyond are dropped */
+
+struct fleet {
+	struct instance *inst;
+	size_t n, cap;
+	char runtime_dir[4096];
+	int monitor_timeout_ms;		/* connect/banner deadline, default 500;
+					 * read by fleet_add */
+	int op_timeout_ms;		/* deadline per query, default 2000;
+					 * read by fleet_add */
+	char audit_log[4096];		/* where confirmed unplugs are logged;
+					 * "" = not logged */
+	int max_parallel;		/* monitor sessions open at once,
+					 * default FLEET_MAX_PARALLEL; more
+					 * refreshes queue for a free one */
+	/* changes seen by refreshes, drained by fleet_take_changes() */
+	struct fleet_change *changes;
+	size_t nchanges, capchanges;
+};
+
+/* runtime_dir NULL or "": no runtime files (every instance shows the
+ * default reservation and no devices; nothing is written). */
+void fleet_init(struct fleet *f, const char *runtime_dir);
+void fleet_free(struct fleet *f);
+/* Add an instance (name as store_check_name, endpoint as mon_new checks
+ * it); a name already present is refused.  Returns the new index (>= 0). */
+int fleet_add(struct fleet *f, const char *name, const char *endpoint,
+    struct err *e);
+/* Add every instance of a source list; stops at the first error. */
+int fleet_add_list(struct fleet *f, const struct instsrc_list *l,
+    struct err *e);
+/* Index of the instance called name, or -1 (with a message in e). */
+long fleet_find(const struct fleet *f, const char *name, struct err *e);
+
+/* Start refreshing instance i (or all, i == (size_t)-1); one already under
+ * way is left alone. */
+void fleet_refresh_start(struct fleet *f, size_t i, double now);
+/* Fill up to max pollfds for the refreshes under way (at most
+ * max_parallel are; give max >= that or >= fleet_npending(): a session left
+ * out is not polled and may run into its deadline); *timeout_ms (-1 = none
+ * yet) is lowered to the nearest deadline.  Returns how many were
+ * filled. */
+size_t fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
+    int *timeout_ms);
+/* Advance every refresh under way with what poll() returned (pfd/n as
+ * filled by fleet_pollfds) and expire deadlines. */
+void fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n,
+    double now);
+/* Run refreshes started on i (or all) to the end: for batch mode. */
+void fleet_refresh_wait(struct fleet *f, size_t i);
+/* Abandon the refresh under way on i (or all): the connection is closed
+ * at once (nothing was sent before the banner, and queries change
+ * nothing), the instance keeps its last view.  For a command that needs
+ * the monitor now (hotplug) while a refresh holds it. */
+void fleet_refresh_cancel(struct fleet *f, size_t i);
+/* How many refreshes are under way (size the pollfd array with it). */
+size_t fleet_npending(const struct fleet *f);
+
+/* Move the collected changes to the caller (who free()s *out). */
+size_t fleet_take_changes(struct fleet *f, struct fleet_change **out);
+
+#endif

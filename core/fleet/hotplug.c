@@ -1,0 +1,683 @@
+/* hotplug.c - hotplug and unplug flows over one monitor connection, under
+ * the runtime store's lock.  See hotplug.h for the steps and rules.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/devid.h"
+#include "fleet/hotplug.h"
+#include "qemu/mon.h"
+#include "qemu/moncmd.h"
+#include "qemu/monerr.h"
+#include "model/pci.h"
+#include "model/slotmap.h"
+#include "model/state.h"
+
+enum {
+	K_BACKEND = 1, K_MAC = 2, K_MODEL = 4, K_UUID = 8, K_SLOT = 16,
+	K_PATH = 32, K_FORMAT = 64,
+};
+
+void
+hotplug_req_init(struct hotplug_req *r, enum hotplug_type type)
+{
+	memset(r, 0, sizeof *r);
+	r->type = type;
+	r->slot = -1;
+	r->backend = type == HOTPLUG_NIC ? STORE_BK_USER : STORE_BK_FILE;
+}
+
+int
+hotplug_parse_type(const char *word, enum hotplug_type *out, struct err *e)
+{
+	if (strcmp(word, "nic") == 0)
+		*out = HOTPLUG_NIC;
+	else if (strcmp(word, "disk") == 0)
+		*out = HOTPLUG_DISK;
+	else
+		return err_set(e, "'%.40s' is not a device type: expected nic "
+		    "or disk", word);
+	return 0;
+}
+
+static int
+has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+hotplug_check_mac(const char *s, struct err *e)
+{
+	int i;
+
+	if (strlen(s) != 17)
+		goto bad;
+	for (i = 0; i < 17; i++) {
+		if (i % 3 == 2) {
+			if (s[i] != ':')
+				goto bad;
+		} else if (!isxdigit((unsigned char)s[i]))
+			goto bad;
+	}
+	{
+		int hi = isdigit((unsigned char)s[1]) ? s[1] - '0' :
+		    (tolower((unsigned char)s[1]) - 'a' + 10);
+
+		if (hi & 1)
+			return err_set(e, "mac %s is a multicast address: a NIC "
+			    "needs a unicast one (first byte even)", s);
+	}
+	return 0;
+bad:
+	return err_set(e, "mac '%.40s' is not a MAC address: expected six "
+	    "hex bytes like 52:54:00:12:34:56", s);
+}
+
+int
+hotplug_check_driver(const char *s, struct err *e)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 31 || !isalpha((unsigned char)s[0]))
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_' && s[i] != '.')
+			goto bad;
+	return 0;
+bad:
+	return err_set(e, "model '%.40s' is not a QEMU driver name: expected "
+	    "letters, digits and '-' like virtio-net-pci or e1000", s);
+}
+
+int
+hotplug_check_ifname(const char *s, struct err *e)
+{
+	size_t n = strlen(s), i;
+
+	/* A leading '-' would read as an option to ip(8) and friends in the
+	 * operator's own scripts; "." and ".." are not interface names. */
+	if (n == 0 || n >= IFNAMSIZ || !isalnum((unsigned char)s[0]))
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_' && s[i] != '.')
+			goto bad;
+	return 0;
+bad:
+	return err_set(e, "tap interface '%.40s' is not valid: expected a "
+	    "letter or digit, then up to %d letters, digits, '-', '_' or '.'",
+	    s, IFNAMSIZ - 2);
+}
+
+static int
+urandom(unsigned char *buf, size_t n, struct err *e)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	if (fd < 0)
+		return err_set(e, "cannot open /dev/urandom: %s",
+		    strerror(errno));
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			close(fd);
+			return err_set(e, "cannot read /dev/urandom");
+		}
+		got += (size_t)k;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+hotplug_gen_uuid(char out[37], struct err *e)
+{
+	unsigned char b[16];
+
+	if (urandom(b, sizeof b, e) < 0)
+		return -1;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
+int
+hotplug_gen_mac(char out[18], struct err *e)
+{
+	unsigned char b[3];
+
+	if (urandom(b, sizeof b, e) < 0)
+		return -1;
+	snprintf(out, 18, "52:54:00:%02x:%02x:%02x", b[0], b[1], b[2]);
+	return 0;
+}
+
+static int
+copy(char *dst, size_t sz, const char *src, const char *what, struct err *e)
+{
+	if (strlen(src) >= sz)
+		return err_set(e, "%s is too long (at most %zu characters)",
+		    what, sz - 1);
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+int
+hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
+{
+	const char *eq = strchr(word, '=');
+	const char *v;
+	char key[16];
+	unsigned bit;
+	int nic = r->type == HOTPLUG_NIC;
+	const char *keys = nic ? "backend=, mac=, model=, uuid=, slot=" :
+	    "path=, format=, uuid=, slot=";
+
+	if (eq == NULL || eq == word || (size_t)(eq - word) >= sizeof key)
+		return err_set(e, "'%.40s' is not KEY=VALUE: expected %s", word,
+		    keys);
+	memcpy(key, word, (size_t)(eq - word));
+	key[eq - word] = '\0';
+	v = eq + 1;
+	if (has_ctl(v))
+		return err_set(e, "%s: control characters are not allowed",
+		    key);
+	if (strcmp(key, "uuid") == 0)
+		bit = K_UUID;
+	else if (strcmp(key, "slot") == 0)
+		bit = K_SLOT;
+	else if (nic && strcmp(key, "backend") == 0)
+		bit = K_BACKEND;
+	else if (nic && strcmp(key, "mac") == 0)
+		bit = K_MAC;
+	else if (nic && strcmp(key, "model") == 0)
+		bit = K_MODEL;
+	else if (!nic && strcmp(key, "path") == 0)
+		bit = K_PATH;
+	else if (!nic && strcmp(key, "format") == 0)
+		bit = K_FORMAT;
+	else
+		return err_set(e, "unknown key '%s' for a %s: expected %s", key,
+		    nic ? "nic" : "disk", keys);
+	if (r->given & bit)
+		return err_set(e, "%s= is given twice", key);
+	switch (bit) {
+	case K_UUID:
+		if (!devid_valid_uuid(v, strlen(v)))
+			return err_set(e, "uuid '%.40s' is not a UUID: expected "
+			    "8-4-4-4-12 hex digits", v);
+		copy(r->uuid, sizeof r->uuid, v, "uuid", e);
+		break;
+	case K_SLOT:
+		if (slotmap_parse_slot(v, strlen(v), &r->slot, e) < 0)
+			return err_prefix(e, "slot");
+		break;
+	case K_BACKEND:
+		if (strcmp(v, "user") == 0) {
+			r->backend = STORE_BK_USER;
+			r->tap[0] = '\0';
+		} else if (strncmp(v, "tap:", 4) == 0) {
+			if (hotplug_check_ifname(v + 4, e) < 0)
+				return -1;
+			r->backend = STORE_BK_TAP;
+			copy(r->tap, sizeof r->tap, v + 4, "tap", e);
+		} else
+			return err_set(e, "backend '%.40s' is not known: "
+			    "expected user or tap:IFNAME", v);
+		break;
+	case K_MAC:
+		if (hotplug_check_mac(v, e) < 0)
+			return -1;
+		copy(r->mac, sizeof r->mac, v, "mac", e);
+		break;
+	case K_MODEL:
+		if (hotplug_check_driver(v, e) < 0)
+			return -1;
+		copy(r->model, sizeof r->model, v, "model", e);
+		break;
+	case K_PATH:
+		if (v[0] == '\0')
+			return err_set(e, "path= is empty: expected a disk "
+			    "image file");
+		if (copy(r->path, sizeof r->path, v, "path", e) < 0)
+			return -1;
+		break;
+	case K_FORMAT:
+		if (strcmp(v, "raw") != 0 && strcmp(v, "qcow2") != 0)
+			return err_set(e, "format '%.40s' is not supported: "
+			    "expected raw or qcow2", v);
+		copy(r->format, sizeof r->format, v, "format", e);
+		break;
+	}
+	r->given |= bit;
+	return 0;
+}
+
+int
+hotplug_req_check(struct hotplug_req *r, struct err *e)
+{
+	char abs[PATH_MAX];
+	struct stat st;
+
+	if (r->type == HOTPLUG_NIC)
+		return 0;
+	if (r->path[0] == '\0')
+		return err_set(e, "a disk needs path=FILE");
+	if (realpath(r->path, abs) == NULL)
+		return err_set(e, "path %.200s: %s", r->path, strerror(errno));
+	if (stat(abs, &st) < 0 || !(S_ISREG(st.st_mode) ||
+	    S_ISBLK(st.st_mode)))
+		return err_set(e, "path %.200s is not a file or block device",
+		    abs);
+	if (copy(r->path, sizeof r->path, abs, "path", e) < 0)
+		return -1;
+	if (has_ctl(r->path))
+		return err_set(e, "path %.200s: control characters are not "
+		    "allowed", abs);
+	if (r->format[0] == '\0')
+		snprintf(r->format, sizeof r->format, "raw");
+	return 0;
+}
+
+/* ---- the flows ---------------------------------------------------------- */
+
+static struct mon *
+connect_mon(const struct hotplug_target *t, struct err *e)
+{
+	struct mon_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.greet_ms = t->greet_ms > 0 ? t->greet_ms : HOTPLUG_GREET_MS;
+	o.op_ms = t->op_ms;
+	o.keep_open = 1;
+	return mon_new(t->endpoint, &o, e);
+}
+
+static int
+lock_ms(const struct hotplug_target *t)
+{
+	return t->lock_ms > 0 ? t->lock_ms : HOTPLUG_LOCK_MS;
+}
+
+/* Open tap ifname as Ganeti does: IFF_TAP | IFF_NO_PI | IFF_VNET_HDR. */
+static int
+open_tap(const char *ifname, struct err *e)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(e, "cannot open /dev/net/tun: %s",
+		    strerror(errno));
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int er = errno;
+
+		close(fd);
+		return err_set(e, "cannot open tap %s: %s", ifname,
+		    strerror(er));
+	}
+	return fd;
+}
+
+/* Remove the backend of d (best effort when quiet); "not found" is fine:
+ * QEMU drops a drive_add drive together with its device. */
+static void
+del_backend(struct mon *m, const struct store_dev *d)
+{
+	struct err e;
+
+	if (d->backend.kind == STORE_BK_USER || d->backend.kind ==
+	    STORE_BK_TAP) {
+		if (d->backend.netdev[0])
+			mon_netdev_del(m, d->backend.netdev, &e);
+	} else if (d->backend.kind == STORE_BK_FILE && d->backend.drive[0])
+		mon_drive_del(m, d->backend.drive, &e);
+}
+
+static int
+bus0_has(const struct pci_info *pi, const char *id, int slot)
+{
+	const struct pci_fn *f = pci_info_find_id(pi, id);
+
+	return f != NULL && f->bus == 0 && f->slot == slot;
+}
+
+/* device_add at pci.0; when the machine has no pci.0 (q35: pcie.0) find
+ * out whether its root bus takes hotplug at all and say it plainly. */
+static int
+add_device(struct mon *m, struct moncmd_device *md, struct err *e)
+{
+	struct err e2;
+
+	if (mon_device_add(m, md, e) == 0)
+		return 0;
+	if (strstr(e->msg, "Bus 'pci.0' not found") != NULL) {
+		md->bus = "pcie.0";
+		if (mon_device_add(m, md, &e2) == 0)
+			return 0;	/* a root bus that takes it after all */
+		if (mon_last_kind(m) == MONERR_NO_HOTPLUG)
+			return err_set(e, "this machine's root bus does not "
+			    "support hotplug (%s)", e2.msg);
+		*e = e2;
+		return -1;
+	}
+	if (mon_last_kind(m) == MONERR_NO_HOTPLUG)
+		return err_prefix(e, "this machine's root bus does not support "
+		    "hotplug");
+	return -1;
+}
+
+int
+hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
+    struct store_dev *out, struct err *e)
+{
+	struct hotplug_req r = *req;
+	struct store_txn txn;
+	struct store_dev d;
+	struct pci_info live;
+	struct mon *m = NULL;
+	struct moncmd_device md;
+	struct moncmd_prop props[2];
+	char fdname[64], id[DEVID_MAX + 1];
+	const char *rest;
+	int slot, tapfd = -1, backend_added = 0, dev_added = 0;
+	size_t i;
+
+	pci_info_init(&live);
+	if (hotplug_req_check(&r, e) < 0)
+		return -1;
+	if (r.type == HOTPLUG_NIC && r.mac[0] == '\0' &&
+	    hotplug_gen_mac(r.mac, e) < 0)
+		return -1;
+	if (r.uuid[0] == '\0' && hotplug_gen_uuid(r.uuid, e) < 0)
+		return -1;
+	if (store_open_locked(t->runtime_dir, t->inst, &txn, lock_ms(t),
+	    e) < 0)
+		return -1;
+	for (i = 0; i < txn.rt.ndev; i++)
+		if (strcasecmp(txn.rt.dev[i].uuid, r.uuid) == 0) {
+			err_set(e, "uuid %s is already used by %s", r.uuid,
+			    txn.rt.dev[i].id);
+			goto out_abort;
+		}
+	if ((m = connect_mon(t, e)) == NULL)
+		goto out_abort;
+	if (mon_query_pci(m, &live, e) < 0) {
+		err_prefix(e, "monitor of %s", t->inst);
+		goto out_abort;
+	}
+	if (r.slot < 0)
+		slot = state_first_free(&live, &txn.rt, e);
+	else
+		slot = state_check_new_slot(&live, &txn.rt, r.slot, e) < 0 ?
+		    -1 : r.slot;
+	if (slot < 0)
+		goto out_abort;
+	if (devid_format(r.type == HOTPLUG_NIC ? "nic" : "disk", r.uuid, slot,
+	    id, sizeof id, e) < 0)
+		goto out_abort;
+	if (pci_info_find_id(&live, id) != NULL ||
+	    store_find_id(&txn.rt, id) != NULL) {
+		err_set(e, "device id %s is already in use", id);
+		goto out_abort;
+	}
+	rest = id + strcspn(id, "-");	/* "-6f1a2b3c-pci-5" */
+
+	memset(&d, 0, sizeof d);
+	snprintf(d.id, sizeof d.id, "%s", id);
+	snprintf(d.uuid, sizeof d.uuid, "%s", r.uuid);
+	d.slot = slot;
+	d.state = STORE_DEV_PLUGGED;
+	memset(&md, 0, sizeof md);
+	md.id = d.id;
+	md.bus = "pci.0";
+	md.slot = slot;
+	md.props = props;
+	if (r.type == HOTPLUG_NIC) {
+		struct moncmd_netdev nd;
+
+		snprintf(d.type, sizeof d.type, "nic");
+		snprintf(d.driver, sizeof d.driver, "%s", r.model[0] ? r.model :
+		    HOTPLUG_DEFAULT_NIC);
+		snprintf(d.mac, sizeof d.mac, "%s", r.mac);
+		d.backend.kind = r.backend;
+		snprintf(d.backend.netdev, sizeof d.backend.netdev, "hostnet%s",
+		    rest);
+		memset(&nd, 0, sizeof nd);
+		nd.id = d.backend.netdev;
+		if (r.backend == STORE_BK_TAP) {
+			snprintf(d.backend.tap, sizeof d.backend.tap, "%s",
+			    r.tap);
+			snprintf(fdname, sizeof fdname, "fd%s", rest);
+			if ((tapfd = open_tap(r.tap, e)) < 0)
+				goto out_abort;
+			if (mon_getfd(m, fdname, tapfd, e) < 0) {
+				err_prefix(e, "getfd");
+				goto out_abort;
+			}
+			nd.type = MONCMD_NETDEV_TAP;
+			nd.fdname = fdname;
+		} else
+			nd.type = MONCMD_NETDEV_USER;
+		if (mon_netdev_add(m, &nd, e) < 0) {
+			struct err ce;
+
+			if (r.backend == STORE_BK_TAP &&
+			    mon_add_closefd(m, fdname, &ce) >= 0)
+				mon_run(m, &ce);
+			err_prefix(e, "netdev_add");
+			goto out_abort;
+		}
+		backend_added = 1;
+		props[0].key = "netdev";
+		props[0].val = d.backend.netdev;
+		props[1].key = "mac";
+		props[1].val = d.mac;
+		md.nprops = 2;
+	} else {
+		struct moncmd_drive dr;
+
+		snprintf(d.type, sizeof d.type, "disk");
+		snprintf(d.driver, sizeof d.driver, "%s", HOTPLUG_DEFAULT_DISK);
+		d.backend.kind = STORE_BK_FILE;
+		snprintf(d.backend.path, sizeof d.backend.path, "%s", r.path);
+		snprintf(d.backend.format, sizeof d.backend.format, "%s",
+		    r.format);
+		snprintf(d.backend.drive, sizeof d.backend.drive, "drive%s",
+		    rest);
+		dr.id = d.backend.drive;
+		dr.file = d.backend.path;
+		dr.format = d.backend.format;
+		if (mon_drive_add(m, &dr, e) < 0) {
+			err_prefix(e, "%s", mon_protocol(m) == MON_PROTO_QMP ?
+			    "blockdev-add" : "drive_add");
+			goto out_abort;
+		}
+		backend_added = 1;
+		props[0].key = "drive";
+		props[0].val = d.backend.drive;
+		md.nprops = 1;
+	}
+	md.driver = d.driver;
+	if (add_device(m, &md, e) < 0) {
+		if (strncmp(e->msg, "this machine", 12) != 0)
+			err_prefix(e, "device_add");
+		goto out_rollback;
+	}
+	dev_added = 1;
+	if (mon_query_pci(m, &live, e) < 0) {
+		err_prefix(e, "confirming %s", id);
+		goto out_rollback;
+	}
+	if (!bus0_has(&live, id, slot)) {
+		err_set(e, "device_add of %s was accepted but it is not on bus "
+		    "0 slot %d", id, slot);
+		goto out_rollback;
+	}
+	if (store_add_dev(&txn.rt, &d, e) < 0)
+		goto out_rollback;
+	/* free the monitor before the lock: the next waiter connects next */
+	mon_free(m);
+	m = NULL;
+	if (store_commit(&txn, e) < 0) {
+		struct err e2;
+
+		/* undo on a fresh connection; the runtime file is unchanged */
+		if ((m = connect_mon(t, &e2)) != NULL) {
+			mon_device_del(m, id, &e2);
+			del_backend(m, &d);
+			mon_free(m);
+		}
+		err_prefix(e, "%s added but not recorded, device_del sent", id);
+		goto out;
+	}
+	if (out != NULL)
+		*out = d;
+	if (tapfd >= 0)
+		close(tapfd);
+	pci_info_free(&live);
+	return 0;
+
+out_rollback:
+	{
+		struct err e2;
+
+		if (dev_added)
+			mon_device_del(m, id, &e2);
+		if (backend_added)
+			del_backend(m, &d);
+	}
+out_abort:
+	store_abort(&txn);
+out:
+	if (m != NULL)
+		mon_free(m);
+	if (tapfd >= 0)
+		close(tapfd);
+	pci_info_free(&live);
+	(void)backend_added;
+	return -1;
+}
+
+/* A runtime device named by its id or slot number. */
+static struct store_dev *
+find_dev(const struct store_rt *rt, const char *what, struct err *e)
+{
+	struct store_dev *d;
+	int slot;
+
+	if (what[0] != '\0' && strspn(what, "0123456789") == strlen(what)) {
+		if (slotmap_parse_slot(what, strlen(what), &slot, e) < 0)
+			return NULL;
+		if ((d = store_find_slot(rt, slot)) == NULL)
+			err_set(e, "slot %d holds no device slotscope placed "
+			    "(see show)", slot);
+		return d;
+	}
+	if (devid_check_qemu_id(what, strlen(what), e) < 0)
+		return NULL;
+	if ((d = store_find_id(rt, what)) == NULL)
+		err_set(e, "no device %s in %s's runtime file (see show)",
+		    what, rt->inst);
+	return d;
+}
+
+int
+hotplug_del(const struct hotplug_target *t, const char *what, int wait_ms,
+    struct store_dev *out, struct err *e)
+{
+	struct store_txn txn;
+	struct store_dev d, *p;
+	struct mon *m;
+	struct err e2;
+	int gone = 0;
+
+	if (store_open_locked(t->runtime_dir, t->inst, &txn, lock_ms(t),
+	    e) < 0)
+		return -1;
+	if ((p = find_dev(&txn.rt, what, e)) == NULL) {
+		store_abort(&txn);
+		return -1;
+	}
+	d = *p;
+	if ((m = connect_mon(t, e)) == NULL) {
+		store_abort(&txn);
+		return -1;
+	}
+	if (mon_device_del(m, d.id, e) < 0) {
+		enum monerr_kind k = mon_last_kind(m);
+
+		if (k == MONERR_NOT_FOUND)
+			gone = 1;	/* already gone: QEMU confirms */
+		else if (k != MONERR_UNPLUG_PENDING) {
+			err_prefix(e, "device_del %s", d.id);
+			mon_free(m);
+			store_abort(&txn);
+			return -1;
+		}
+	}
+	/* persist `unplugging` first: the id and slot stay taken until QEMU
+	 * confirms, whatever happens to this process */
+	if (p->state != STORE_DEV_UNPLUGGING) {
+		p->state = STORE_DEV_UNPLUGGING;
+		if (store_commit(&txn, e) < 0) {
+			mon_free(m);
+			return err_prefix(e, "device_del %s sent but "
+			    "`unplugging` not recorded", d.id);
+		}
+	} else
+		store_abort(&txn);
+	d.state = STORE_DEV_UNPLUGGING;
+	if (!gone && wait_ms > 0) {
+		if (mon_wait_deleted(m, d.id, wait_ms, &e2) == 0)
+			gone = 1;
+	}
+	if (out != NULL)
+		*out = d;
+	if (!gone) {
+		mon_free(m);
+		return HOTPLUG_PENDING;
+	}
+	del_backend(m, &d);
+	mon_free(m);
+	if (store_open_locked(t->runtime_dir, t->inst, &txn, lock_ms(t),
+	    e) < 0)
+		return err_prefix(e, "%s is gone but the runtime file still "
+		    "says unplugging (a refresh will finish it)", d.id);
+	p = store_find_id(&txn.rt, d.id);
+	if (p == NULL || p->state != STORE_DEV_UNPLUGGING) {
+		/* a refresh finished it meanwhile */
+		store_abort(&txn);
+		return HOTPLUG_DELETED;
+	}
+	store_remove_dev(&txn.rt, d.id, &e2);
+	if (store_commit(&txn, e) < 0)
+		return err_prefix(e, "%s is gone but the runtime file still "
+		    "says unplugging (a refresh will finish it)", d.id);
+	return HOTPLUG_DELETED;
+}

@@ -1,0 +1,103 @@
+/* hotplug.h - the hotplug and unplug flows: one monitor connection (core/mon,
+ * HMP or QMP alike) and the runtime store's lock held across each
+ * read-modify-write.
+ *
+ * hotplug_add():  lock the runtime file; connect; query the live bus; pick
+ *   the slot (state_first_free / state_check_new_slot: reservations AND the
+ *   live bus AND the runtime's devices); build the id (devid_format); add
+ *   the backend (netdev_add user|tap, or drive_add / blockdev-add); add the
+ *   device at bus=pci.0,addr=0xN; query the bus again to confirm the id is
+ *   live in that slot; only then persist.  Any failure removes what was
+ *   added (netdev_del / drive_del / blockdev-del, device_del) and leaves the
+ *   runtime file untouched; the message is one line with QEMU's reason.
+ *   Backend names: netdev "hostnet-<uuid8>-pci-N", drive / node
+ *   "drive-<uuid8>-pci-N", tap fd "fd-<uuid8>-pci-N" (unique because the id
+ *   is unique while its slot is held).
+ *
+ * hotplug_del():  lock; find the runtime device by id or slot; device_del;
+ *   persist `unplugging` (lock released); wait (same connection) for QEMU's
+ *   confirmation: QMP DEVICE_DELETED with data.device == id, HMP the id gone
+ *   from `info pci`.  Confirmed: remove the backend, lock again, drop the
+ *   device (freeing its slot and id), persist.  Not confirmed within wait_ms
+ *   (a guest that does not answer, or wait_ms == 0): the device stays
+ *   `unplugging`, its slot and id stay taken, and a later refresh (fleet.c)
+ *   completes it.  That is a normal outcome, not an error.
+ *
+ * Nothing is allocated for the caller; results go to caller-owned structs.
+ */
+#ifndef SLOTSCOPE_HOTPLUG_H
+#define SLOTSCOPE_HOTPLUG_H
+
+#include "base/err.h"
+#include "store/store.h"
+
+#define HOTPLUG_LOCK_MS 10000	/* default wait for the store lock */
+#define HOTPLUG_GREET_MS 2000	/* default connect + banner deadline */
+#define HOTPLUG_DEFAULT_NIC "virtio-net-pci"
+#define HOTPLUG_DEFAULT_DISK "virtio-blk-pci"
+
+struct hotplug_target {
+	const char *inst;		/* instance name = runtime file name */
+	const char *endpoint;		/* its monitor: unix:PATH, tcp:H:P */
+	const char *runtime_dir;
+	int lock_ms;			/* 0 = HOTPLUG_LOCK_MS */
+	int greet_ms;			/* 0 = HOTPLUG_GREET_MS */
+	int op_ms;			/* per command; 0 = core/mon default */
+};
+
+enum hotplug_type { HOTPLUG_NIC, HOTPLUG_DISK };
+
+struct hotplug_req {
+	enum hotplug_type type;
+	char uuid[40];			/* "" = generate a random (v4) uuid */
+	int slot;			/* -1 = the first free slot */
+	/* nic */
+	enum store_backend_kind backend;	/* STORE_BK_USER or _TAP */
+	char tap[16];			/* tap interface name */
+	char mac[18];			/* "" = generate 52:54:00:xx:xx:xx */
+	char model[32];			/* QEMU driver; "" = virtio-net-pci */
+	/* disk */
+	char path[1024];		/* absolute after hotplug_req_check */
+	char format[16];		/* "raw" (default) or "qcow2" */
+	/* which keys were given (a key given twice is refused) */
+	unsigned given;
+};
+
+void hotplug_req_init(struct hotplug_req *r, enum hotplug_type type);
+/* "nic" / "disk" -> type; -1 with a message naming both. */
+int hotplug_parse_type(const char *word, enum hotplug_type *out,
+    struct err *e);
+/* Apply one KEY=VALUE word (nic: backend mac model uuid slot; disk: path
+ * format uuid slot).  Every value is checked here: one line says what was
+ * expected. */
+int hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e);
+/* Final checks (disk: path given, and made absolute: QEMU's working
+ * directory is not ours; the file must exist). */
+int hotplug_req_check(struct hotplug_req *r, struct err *e);
+
+/* Checks of single values. */
+int hotplug_check_mac(const char *s, struct err *e);	/* unicast */
+int hotplug_check_driver(const char *s, struct err *e);
+int hotplug_check_ifname(const char *s, struct err *e);
+/* A random version-4 uuid (from /dev/urandom) into out[37]. */
+int hotplug_gen_uuid(char out[37], struct err *e);
+/* A random locally administered QEMU-style MAC 52:54:00:xx:xx:xx. */
+int hotplug_gen_mac(char out[18], struct err *e);
+
+/* Add a device; on success *out is the device as persisted. */
+int hotplug_add(const struct hotplug_target *t, const struct hotplug_req *r,
+    struct store_dev *out, struct err *e);
+
+enum hotplug_del_result {
+	HOTPLUG_DELETED = 0,		/* confirmed, slot free, persisted */
+	HOTPLUG_PENDING = 1,		/* `unplugging` persisted */
+};
+/* Unplug the runtime device named by what (its id, or a slot number);
+ * wait_ms: how long to wait for QEMU's confirmation (0 = do not wait).
+ * Returns HOTPLUG_DELETED or HOTPLUG_PENDING (with *out the device), or -1
+ * with e set when nothing was changed (or, rarely, a later step failed:
+ * the message says what state is persisted). */
+int hotplug_del(const struct hotplug_target *t, const char *what,
+    int wait_ms, struct store_dev *out, struct err *e);
+
+#endif

@@ -1,0 +1,86 @@
+/* pci.c - the list of live PCI functions; see pci.h. */
+#include "model/pci.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+pci_info_init(struct pci_info *pi)
+{
+	pi->fn = NULL;
+	pi->n = pi->cap = 0;
+}
+
+void
+pci_info_free(struct pci_info *pi)
+{
+	free(pi->fn);
+	pci_info_init(pi);
+}
+
+void
+pci_info_clear(struct pci_info *pi)
+{
+	pi->n = 0;
+}
+
+int
+pci_info_add(struct pci_info *pi, const struct pci_fn *fn, struct err *e)
+{
+	if (pi->n >= PCI_MAX_FUNCTIONS)
+		return err_set(e, "the monitor listed more than %d PCI "
+		    "functions", PCI_MAX_FUNCTIONS);
+	if (pi->n == pi->cap) {
+		size_t cap = pi->cap ? pi->cap * 2 : 8;	/* a fresh pc has 6 */
+		struct pci_fn *p = realloc(pi->fn, cap * sizeof *p);
+
+		if (p == NULL)
+			return err_set(e, "out of memory");
+		pi->fn = p;
+		pi->cap = cap;
+	}
+	pi->fn[pi->n++] = *fn;
+	return 0;
+}
+
+uint32_t
+pci_info_bus0_mask(const struct pci_info *pi)
+{
+	uint32_t m = 0;
+	size_t i;
+
+	for (i = 0; i < pi->n; i++)
+		if (pi->fn[i].bus == 0 && pi->fn[i].slot >= 0 &&
+		    pi->fn[i].slot < 32)
+			m |= (uint32_t)1 << pi->fn[i].slot;
+	return m;
+}
+
+size_t
+pci_info_slot(const struct pci_info *pi, int slot, const struct pci_fn **out,
+    size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < pi->n; i++) {
+		if (pi->fn[i].bus != 0 || pi->fn[i].slot != slot)
+			continue;
+		if (n < max)
+			out[n] = &pi->fn[i];
+		n++;
+	}
+	return n;
+}
+
+const struct pci_fn *
+pci_info_find_id(const struct pci_info *pi, const char *id)
+{
+	size_t i;
+
+	if (id == NULL || *id == '\0')
+		return NULL;
+	for (i = 0; i < pi->n; i++)
+		if (pi->fn[i].bus == 0 && strcmp(pi->fn[i].id, id) == 0)
+			return &pi->fn[i];
+	return NULL;
+}

@@ -1,0 +1,104 @@
+/* state.h - one state per slot, from the live bus (pci_info), the
+ * reservation map and the runtime file (store_rt); the rule for the slot of
+ * a new device; and the checks `reserve` and `free` make.
+ *
+ * Everything here is pure: no I/O, nothing allocated.  Arrays of 32
+ * slot_views are the caller's.
+ *
+ * Unplug completion: state_reconcile() reports, as a bit mask, the slots
+ * whose runtime device is `unplugging` while the bus shows the slot empty
+ * (or shows another id there).  That is QEMU's confirmation.  The caller that
+ * owns the runtime file persists it: fleet.c does, under the store lock,
+ * after re-reading the file (persist_unplugs; see fleet.h).  Until it is
+ * persisted such a slot is shown free/reserved (or as what now lives
+ * there), never given to a new device (state_first_free still counts the
+ * runtime device).
+ */
+#ifndef SLOTSCOPE_STATE_H
+#define SLOTSCOPE_STATE_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "model/pci.h"
+#include "model/slotmap.h"
+#include "store/store.h"
+
+enum slot_state {
+	SLOT_FREE,		/* nothing live, not reserved */
+	SLOT_RESERVED,		/* reserved, nothing live */
+	SLOT_BUILTIN,		/* live device with an empty qdev id */
+	SLOT_USED,		/* live device the runtime file knows */
+	SLOT_FOREIGN,		/* live device with an id the runtime doesn't know */
+	SLOT_MISSING,		/* runtime has a device there, the bus does not */
+	SLOT_UNPLUGGING,	/* device_del sent, removal not yet confirmed */
+	SLOT_NSTATES
+};
+
+const char *slot_state_name(enum slot_state s);	/* "free", ... */
+
+struct slot_view {
+	enum slot_state state;
+	int reserved;			/* in the reservation map */
+	char id[128];			/* device id (runtime's or live), or "" */
+	char type[16];			/* from the runtime, or "" */
+	char uuid[40];			/* from the runtime, or "" */
+	int nfn;			/* live functions in this slot */
+};
+
+/* Parse a state name; -1 with a message listing the names. */
+int slot_state_parse(const char *buf, size_t len, enum slot_state *out,
+    struct err *e);
+
+/* One view per slot (out[0..31]), rules in this order:
+ *   live functions in the slot:
+ *     a live id that the runtime has as `unplugging` -> unplugging
+ *     a live id the runtime knows                     -> used
+ *     every live function has an empty id            -> builtin
+ *     otherwise                                       -> foreign (live id)
+ *   no live function:
+ *     runtime device there, `plugged`                 -> missing
+ *     runtime device there, `unplugging`              -> free/reserved, and
+ *                                                        its bit is returned
+ *     reserved                                        -> reserved
+ *     otherwise                                       -> free
+ * A runtime device `unplugging` whose id is nowhere on the bus also sets its
+ * slot's bit when another device now lives in that slot.
+ * `reserved` is set from the map whatever the state.  A runtime device is
+ * matched to a live function by id, so a device the runtime puts in slot 5
+ * whose id is live in slot 7 makes 7 used and 5 missing.
+ * Returns the mask of slots whose unplug QEMU has confirmed (see above). */
+uint32_t state_reconcile(const struct pci_info *live,
+    const struct store_rt *rt, struct slot_view out[32]);
+
+/* Slots no new device may take: reservations | live bus 0 slots | slots of
+ * runtime devices (plugged, missing or unplugging: a slot is reused only
+ * after its unplug is confirmed and persisted). */
+struct slotmap state_taken(const struct pci_info *live,
+    const struct store_rt *rt);
+
+/* The slot for a new device: the lowest slot not in state_taken(), or -1
+ * with "all 32 PCI slots are taken" (Ganeti's _UpdatePCISlots +
+ * _GetFreePCISlot as one rule). */
+int state_first_free(const struct pci_info *live, const struct store_rt *rt,
+    struct err *e);
+
+/* May a new device go to this slot (slot=N)?  Refuses, saying why: out of
+ * range, reserved, live (with the id or "built-in"), or held by a runtime
+ * device. */
+int state_check_new_slot(const struct pci_info *live,
+    const struct store_rt *rt, int slot, struct err *e);
+
+/* `reserve SLOT`: refuses an already reserved slot, a slot with a live
+ * device, and a slot a runtime device holds.  Does not change anything:
+ * the caller then calls slotmap_reserve on its locked runtime. */
+int state_check_reserve(const struct pci_info *live,
+    const struct store_rt *rt, int slot, struct err *e);
+
+/* `free SLOT [--force]`: refuses a slot that is not reserved, and a slot
+ * with a live device unless force (freeing a live builtin slot would let a
+ * later hotplug try it; --force is the operator's call). */
+int state_check_free(const struct pci_info *live, const struct store_rt *rt,
+    int slot, int force, struct err *e);
+
+#endif

@@ -1,0 +1,219 @@
+/* mon.h - one connection to a QEMU monitor (HMP or QMP, detected), driven
+ * without blocking so that one poll loop can run hundreds of them, plus a
+ * blocking wrapper for batch mode, hotplug flows and tests.
+ *
+ * A struct mon is a SESSION: connect, detect the protocol from the first
+ * bytes (HMP banner or QMP greeting; QMP then gets qmp_capabilities), run
+ * the queued operations one after another, then disconnect (or stay
+ * connected when mon_opts.keep_open is set, for a multi-command flow).
+ * QEMU serves one client per monitor socket: a connection that hears no
+ * banner/greeting within greet_ms fails with MONERR_BUSY, "monitor busy:
+ * another client is connected", and nothing is ever sent before the
+ * banner/greeting, so an abandoned session leaves nothing behind.
+ *
+ * DRIVING IT FROM A POLL LOOP (what fleet and the TUI do):
+ *
+ *     struct mon *m = mon_new("unix:/run/x.monitor", NULL, &e);
+ *     int v = mon_add_query_version(m, &e);
+ *     int p = mon_add_query_pci(m, &e);
+ *     mon_start(m);                        // starts a non-blocking connect
+ *     loop:
+ *         pfd.fd = mon_fd(m);               // -1 when not connected
+ *         pfd.events = mon_poll_events(m);  // POLLIN and/or POLLOUT
+ *         timeout = mon_timeout_ms(m);      // ms to this mon's deadline,
+ *                                           // -1 = none; take the minimum
+ *         poll(...);
+ *         st = mon_step(m, pfd.revents);    // ALWAYS call it after poll,
+ *                                           // also with revents 0: it
+ *                                           // expires deadlines
+ *         until st != MON_RUNNING
+ *     MON_DONE / MON_IDLE: every op has a result: mon_result(m, p)->ok,
+ *         ->pci (mon_take_pci moves it out), ->kind and ->msg on failure.
+ *     MON_FAILED: mon_error(m, &e) gives the transport kind (busy,
+ *         unreachable, timeout, protocol); unfinished ops carry it too.
+ *     mon_reset(m) makes it ready for the next refresh (same endpoint);
+ *     mon_free(m) closes and frees.
+ *
+ * The fd changes between sessions (a new socket each time): re-read
+ * mon_fd() before every poll.  mon_step() never blocks: it reads and
+ * writes what the socket takes (EAGAIN stops it) and returns.  Name
+ * resolution of tcp:HOST:PORT uses getaddrinfo() in mon_start(); use
+ * numeric hosts where that matters.  Ops added while the session is
+ * MON_IDLE (keep_open) run at the next mon_step(); QMP events are queued
+ * (at most MON_MAX_EVENTS, oldest dropped) for mon_take_event().
+ *
+ * Over QMP a query-version op is answered from the greeting (it carries
+ * the same version and package), without a round trip.
+ * QMP commands carry an "id" unique to the session; a reply with another
+ * id is dropped (QEMU 7.2 can pass the reply to a command of the previous
+ * client on to the next client of the socket).
+ *
+ * Every operation has a deadline (op_ms; a wait has its own): a slow, dead
+ * or closed peer ends in MON_FAILED with a clear message, never a hang.
+ * A refusal by QEMU (slot occupied, duplicate id, ...) only fails that op:
+ * its result has ok = 0, kind and QEMU's own text in msg ("Error: "
+ * stripped, so HMP and QMP give the same text), and the session goes on.
+ * Arguments are checked when an op is added (ids, control characters,
+ * HMP's ',,' rule: see moncmd.h); a refused op is not queued (-1, e set).
+ *
+ * Ownership: mon owns results, their pci_info, and queued events until
+ * taken (mon_take_pci, mon_take_event: then the caller owns them).
+ * Pointers from mon_result() stay valid until the next mon_add_*(),
+ * mon_reset() or mon_free().  A struct mon is not thread-safe; no global
+ * state is used.
+ */
+#ifndef SLOTSCOPE_MON_H
+#define SLOTSCOPE_MON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "qemu/moncmd.h"
+#include "qemu/monerr.h"
+#include "model/pci.h"
+
+#define MON_GREET_MS_DEFAULT 500
+#define MON_OP_MS_DEFAULT 5000
+#define MON_MAX_EVENTS 256
+#define MON_HMP_POLL_MS 100	/* HMP wait_deleted: info pci this often */
+
+struct mon_opts {
+	int greet_ms;	/* connect + banner/greeting deadline; 0 = 500 */
+	int op_ms;	/* deadline for each command's reply; 0 = 5000 */
+	int keep_open;	/* stay connected when the queue is empty */
+};
+
+enum mon_op {
+	MON_OP_QUERY_PCI,
+	MON_OP_QUERY_VERSION,
+	MON_OP_DEVICE_ADD,
+	MON_OP_DEVICE_DEL,
+	MON_OP_NETDEV_ADD,
+	MON_OP_NETDEV_DEL,
+	MON_OP_DRIVE_ADD,	/* HMP drive_add / QMP blockdev-add */
+	MON_OP_DRIVE_DEL,	/* HMP drive_del / QMP blockdev-del */
+	MON_OP_GETFD,
+	MON_OP_CLOSEFD,
+	MON_OP_WAIT_DELETED,	/* QMP: DEVICE_DELETED; HMP: id leaves info pci */
+	MON_OP_RAW,		/* a command given as text (an escape hatch) */
+};
+
+struct mon_result {
+	enum mon_op op;
+	int done;			/* finished (ok or not) */
+	int ok;				/* QEMU accepted / data parsed */
+	enum monerr_kind kind;		/* MONERR_NONE when ok */
+	char msg[256];			/* why not: QEMU's text or ours */
+	struct pci_info pci;		/* MON_OP_QUERY_PCI */
+	struct qemu_version version;	/* MON_OP_QUERY_VERSION */
+	char *text;			/* MON_OP_RAW: HMP reply text, or QMP
+					 * "return" as JSON; NULL if none */
+};
+
+enum mon_status {
+	MON_RUNNING,	/* keep polling */
+	MON_IDLE,	/* queue done, still connected (keep_open) */
+	MON_DONE,	/* queue done, disconnected */
+	MON_FAILED,	/* transport failure: mon_error() */
+};
+
+struct mon;
+
+/* Parse the endpoint (unix:PATH, tcp:HOST:PORT, PATH); no I/O.  opts may be
+ * NULL for the defaults.  NULL with e set on a bad endpoint. */
+struct mon *mon_new(const char *endpoint, const struct mon_opts *opts,
+    struct err *e);
+/* The same over an already connected stream socket (a socketpair to the
+ * simulator, a test peer): mon owns fd from now on and closes it.  Such a
+ * session cannot reconnect once closed. */
+struct mon *mon_new_fd(int fd, const struct mon_opts *opts, struct err *e);
+void mon_free(struct mon *m);
+/* Close, drop ops, results and events: ready for a new session. */
+void mon_reset(struct mon *m);
+/* Close the connection now (results are kept). */
+void mon_close(struct mon *m);
+
+/* Queue an operation; returns its index (for mon_result) or -1 with e set
+ * when the arguments are refused. */
+int mon_add_query_pci(struct mon *m, struct err *e);
+int mon_add_query_version(struct mon *m, struct err *e);
+int mon_add_device_add(struct mon *m, const struct moncmd_device *d,
+    struct err *e);
+int mon_add_device_del(struct mon *m, const char *id, struct err *e);
+int mon_add_netdev_add(struct mon *m, const struct moncmd_netdev *n,
+    struct err *e);
+int mon_add_netdev_del(struct mon *m, const char *id, struct err *e);
+int mon_add_drive_add(struct mon *m, const struct moncmd_drive *d,
+    struct err *e);
+int mon_add_drive_del(struct mon *m, const char *id, struct err *e);
+/* Pass fd to QEMU (SCM_RIGHTS, unix sockets only) under name.  fd is
+ * dup()ed now; the caller keeps its own. */
+int mon_add_getfd(struct mon *m, const char *name, int fd, struct err *e);
+int mon_add_closefd(struct mon *m, const char *name, struct err *e);
+/* Succeeds when device id is gone: QMP: the DEVICE_DELETED event whose
+ * data.device is id (also one already received in this session); HMP: id
+ * no longer in `info pci` (asked every MON_HMP_POLL_MS).  Fails with
+ * MONERR_TIMEOUT after timeout_ms; the connection stays usable. */
+int mon_add_wait_deleted(struct mon *m, const char *id, int timeout_ms,
+    struct err *e);
+
+/* A command given as text, for whichever protocol the monitor speaks:
+ * hmp_line (one line, no control characters) and/or qmp_json (a JSON
+ * object with "execute"; it is parsed and re-encoded).  Either may be NULL
+ * if that protocol is not wanted (the op then fails there with
+ * MONERR_BAD_ARGUMENT).  An HMP reply counts as a refusal only when it
+ * reads like an error (hmp_error_kind). */
+int mon_add_raw(struct mon *m, const char *hmp_line, const char *qmp_json,
+    struct err *e);
+
+/* Start the session (non-blocking connect).  Harmless when already
+ * started.  Returns the status (MON_FAILED when the connect failed at
+ * once). */
+enum mon_status mon_start(struct mon *m);
+int mon_fd(const struct mon *m);
+short mon_poll_events(const struct mon *m);
+int mon_timeout_ms(const struct mon *m);
+enum mon_status mon_step(struct mon *m, short revents);
+enum mon_status mon_status(const struct mon *m);
+
+enum mon_proto mon_protocol(const struct mon *m);	/* after the banner */
+const char *mon_endpoint(const struct mon *m);		/* canonical text */
+size_t mon_nresults(const struct mon *m);
+const struct mon_result *mon_result(const struct mon *m, int op);
+/* Move op's pci_info to *out (the caller frees it); 0, or -1 if the op is
+ * not a successful query. */
+int mon_take_pci(struct mon *m, int op, struct pci_info *out);
+/* Transport failure: its kind and message (MONERR_NONE if none). */
+enum monerr_kind mon_error(const struct mon *m, struct err *e);
+/* The oldest queued QMP event (the caller json_decref()s it), or NULL. */
+json_t *mon_take_event(struct mon *m);
+
+/* --- blocking wrapper ------------------------------------------------- */
+
+/* Start if needed and drive the session with poll() until it is IDLE, DONE
+ * or FAILED.  0 when it got there without transport failure (ops may still
+ * have failed: see their results); -1 with e set otherwise. */
+int mon_run(struct mon *m, struct err *e);
+
+/* One operation, run to its end over a connection that stays open (call
+ * mon_close() or mon_free() when done): 0, or -1 with e set (QEMU's text
+ * or the transport error) and the kind in mon_last_kind(). */
+int mon_query_pci(struct mon *m, struct pci_info *out, struct err *e);
+int mon_query_version(struct mon *m, struct qemu_version *v, struct err *e);
+int mon_device_add(struct mon *m, const struct moncmd_device *d,
+    struct err *e);
+int mon_device_del(struct mon *m, const char *id, struct err *e);
+int mon_netdev_add(struct mon *m, const struct moncmd_netdev *n,
+    struct err *e);
+int mon_netdev_del(struct mon *m, const char *id, struct err *e);
+int mon_drive_add(struct mon *m, const struct moncmd_drive *d,
+    struct err *e);
+int mon_drive_del(struct mon *m, const char *id, struct err *e);
+int mon_getfd(struct mon *m, const char *name, int fd, struct err *e);
+int mon_wait_deleted(struct mon *m, const char *id, int timeout_ms,
+    struct err *e);
+/* Kind of the last blocking call's failure (MONERR_NONE after success). */
+enum monerr_kind mon_last_kind(const struct mon *m);
+
+#endif

@@ -1,0 +1,181 @@
+/* probe.c - one look at a monitor; see probe.h. */
+#include "qemu/probe.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qemu/mon.h"
+
+int
+probe_run(const char *endpoint, int greet_ms, struct probe *p,
+    enum monerr_kind *kind, struct err *e)
+{
+	struct mon_opts o = { .greet_ms = greet_ms };
+	const struct mon_result *r;
+	struct mon *m;
+	int v, q;
+
+	memset(p, 0, sizeof *p);
+	pci_info_init(&p->pci);
+	snprintf(p->endpoint, sizeof p->endpoint, "%s", endpoint);
+	*kind = MONERR_BAD_ARGUMENT;
+	if ((m = mon_new(endpoint, &o, e)) == NULL)
+		return -1;
+	if ((v = mon_add_query_version(m, e)) < 0 ||
+	    (q = mon_add_query_pci(m, e)) < 0) {
+		mon_free(m);
+		return -1;
+	}
+	if (mon_run(m, e) < 0) {
+		*kind = mon_error(m, e);
+		mon_free(m);
+		return -1;
+	}
+	p->proto = mon_protocol(m);
+	r = mon_result(m, v);
+	if (!r->ok) {
+		*kind = r->kind;
+		err_set(e, "info version: %s", r->msg);
+		mon_free(m);
+		return -1;
+	}
+	p->version = r->version;
+	r = mon_result(m, q);
+	if (!r->ok) {
+		*kind = r->kind;
+		err_set(e, "info pci: %s", r->msg);
+		mon_free(m);
+		return -1;
+	}
+	mon_take_pci(m, q, &p->pci);
+	mon_free(m);
+	*kind = MONERR_NONE;
+	return 0;
+}
+
+void
+probe_free(struct probe *p)
+{
+	pci_info_free(&p->pci);
+}
+
+/* A growing string. */
+struct sb {
+	char *s;
+	size_t n, cap;
+	int oom;
+};
+
+static void
+sb_add(struct sb *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+sb_add(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	while (!b->oom) {
+		char *ns;
+
+		va_start(ap, fmt);
+		k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n :
+		    0, fmt, ap);
+		va_end(ap);
+		if (k < 0)
+			return;
+		if (b->s != NULL && b->n + (size_t)k < b->cap) {
+			b->n += (size_t)k;
+			return;
+		}
+		b->cap = (b->cap + (size_t)k + 1) * 2;
+		if ((ns = realloc(b->s, b->cap)) == NULL) {
+			free(b->s);
+			b->s = NULL;
+			b->oom = 1;
+			return;
+		}
+		b->s = ns;
+	}
+}
+
+char *
+probe_text(const struct probe *p)
+{
+	struct sb b = { NULL, 0, 0, 0 };
+	const struct pci_fn *f[8];
+	int s;
+	size_t i, n;
+
+	sb_add(&b, "%s: QEMU %d.%d.%d%s%s%s over %s\n", p->endpoint,
+	    p->version.major, p->version.minor, p->version.micro,
+	    p->version.package[0] ? " (" : "", p->version.package,
+	    p->version.package[0] ? ")" : "",
+	    p->proto == MON_PROTO_QMP ? "QMP" : "HMP");
+	for (s = 0; s < 32; s++) {
+		n = pci_info_slot(&p->pci, s, f, 8);
+		sb_add(&b, "slot %2d  %s", s, n ? "occupied" : "free");
+		for (i = 0; i < n && i < 8; i++)
+			sb_add(&b, "%s fn %d %s [%04x:%04x]%s%s", i ? ";" : " ",
+			    f[i]->func, f[i]->class_text[0] ?
+			    f[i]->class_text : "(no class)", f[i]->vendor,
+			    f[i]->device, f[i]->id[0] ? " id " : "",
+			    f[i]->id);
+		if (n > 8)
+			sb_add(&b, "; ... %zu functions", n);
+		sb_add(&b, "\n");
+	}
+	return b.s;
+}
+
+char *
+probe_json(const struct probe *p)
+{
+	json_t *o = json_object(), *slots = json_array();
+	char ver[48], hex[8], *s, *out;
+	const struct pci_fn *f[8];
+	int slot;
+	size_t i, n;
+
+	snprintf(ver, sizeof ver, "%d.%d.%d", p->version.major,
+	    p->version.minor, p->version.micro);
+	json_object_set_new(o, "endpoint", json_string(p->endpoint));
+	json_object_set_new(o, "protocol", json_string(mon_proto_name(
+	    p->proto)));
+	json_object_set_new(o, "qemu", json_string(ver));
+	for (slot = 0; slot < 32; slot++) {
+		json_t *so = json_object(), *fns = json_array();
+
+		n = pci_info_slot(&p->pci, slot, f, 8);
+		json_object_set_new(so, "slot", json_integer(slot));
+		json_object_set_new(so, "state", json_string(n ? "occupied" :
+		    "free"));
+		for (i = 0; i < n && i < 8; i++) {
+			json_t *fo = json_object();
+
+			json_object_set_new(fo, "function",
+			    json_integer(f[i]->func));
+			json_object_set_new(fo, "class",
+			    json_string(f[i]->class_text));
+			snprintf(hex, sizeof hex, "%04x", f[i]->vendor);
+			json_object_set_new(fo, "vendor", json_string(hex));
+			snprintf(hex, sizeof hex, "%04x", f[i]->device);
+			json_object_set_new(fo, "device", json_string(hex));
+			json_object_set_new(fo, "id", json_string(f[i]->id));
+			json_array_append_new(fns, fo);
+		}
+		json_object_set_new(so, "functions", fns);
+		json_array_append_new(slots, so);
+	}
+	json_object_set_new(o, "slots", slots);
+	s = json_dumps(o, JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s == NULL || asprintf(&out, "%s\n", s) < 0)
+		out = NULL;
+	free(s);
+	return out;
+}

@@ -1,0 +1,161 @@
+/* audit.c - the audit log; see audit.h. */
+#include "store/audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+audit_default_path(const char *runtime_dir, char *out, size_t outsz,
+    struct err *e)
+{
+	int n = snprintf(out, outsz, "%s/audit.log", runtime_dir);
+
+	if (n < 0 || (size_t)n >= outsz)
+		return err_set(e, "audit log path too long; give --audit-log");
+	return 0;
+}
+
+void
+audit_user(char *out, size_t outsz)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	const char *sudo = getenv("SUDO_USER");
+	uid_t uid = geteuid();
+
+	if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res != NULL)
+		snprintf(out, outsz, "%s", res->pw_name);
+	else
+		snprintf(out, outsz, "uid%lu", (unsigned long)uid);
+	if (uid == 0 && sudo != NULL && sudo[0] != '\0') {
+		size_t n = strlen(out);
+
+		if (n < outsz)
+			snprintf(out + n, outsz - n, "(sudo:%.64s)", sudo);
+	}
+}
+
+/* Append v to out at *pos, quoted when needed; never past sz - 1. */
+static void
+put(char *out, size_t sz, size_t *pos, const char *v)
+{
+	int quote = v[0] == '\0';
+	const unsigned char *p;
+	char tmp[8];
+
+	for (p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p == '"' || *p == '\\' || *p == 0x7f)
+			quote = 1;
+	if (quote && *pos + 1 < sz)
+		out[(*pos)++] = '"';
+	for (p = (const unsigned char *)v; *p; p++) {
+		const char *s = tmp;
+
+		if (*p == '"' || *p == '\\')
+			snprintf(tmp, sizeof tmp, "\\%c", *p);
+		else if (*p == '\n')
+			s = "\\n";
+		else if (*p == '\t')
+			s = "\\t";
+		else if (*p < ' ' || *p == 0x7f)
+			snprintf(tmp, sizeof tmp, "\\x%02x", *p);
+		else {
+			tmp[0] = (char)*p;
+			tmp[1] = '\0';
+		}
+		if (*pos + strlen(s) + 1 >= sz)
+			break;
+		memcpy(out + *pos, s, strlen(s));
+		*pos += strlen(s);
+	}
+	if (quote && *pos + 1 < sz)
+		out[(*pos)++] = '"';
+	out[*pos] = '\0';
+}
+
+static void
+lit(char *out, size_t sz, size_t *pos, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*pos + n + 1 > sz)
+		n = sz - *pos - 1;
+	memcpy(out + *pos, s, n);
+	*pos += n;
+	out[*pos] = '\0';
+}
+
+size_t
+audit_format(char *out, size_t outsz, time_t when, const char *user,
+    const char *inst, const char *what, const char *result)
+{
+	char ubuf[128], ts[32];
+	struct tm tm;
+	size_t pos = 0, room;
+
+	if (outsz < 64)
+		return 0;
+	if (when == 0)
+		when = time(NULL);
+	if (user == NULL) {
+		audit_user(ubuf, sizeof ubuf);
+		user = ubuf;
+	}
+	gmtime_r(&when, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	room = outsz - 5;	/* keep room for "...\n" */
+	out[0] = '\0';
+	lit(out, room, &pos, ts);
+	lit(out, room, &pos, " user=");
+	put(out, room, &pos, user);
+	lit(out, room, &pos, " instance=");
+	put(out, room, &pos, inst ? inst : "-");
+	lit(out, room, &pos, " what=");
+	put(out, room, &pos, what ? what : "");
+	lit(out, room, &pos, " result=");
+	put(out, room, &pos, result ? result : "");
+	if (pos >= room - 1) {
+		memcpy(out + pos, "...", 3);
+		pos += 3;
+	}
+	out[pos++] = '\n';
+	out[pos] = '\0';
+	return pos;
+}
+
+int
+audit_append(const char *path, const char *user, const char *inst,
+    const char *what, const char *result, struct err *e)
+{
+	char line[AUDIT_LINE_MAX];
+	size_t n = audit_format(line, sizeof line, 0, user, inst, what, result);
+	ssize_t w;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0 && errno == ELOOP)
+		return err_set(e, "audit log %s is a symlink: refusing it", path);
+	if (fd < 0)
+		return err_set(e, "cannot open audit log %s: %s", path,
+		    strerror(errno));
+	do
+		w = write(fd, line, n);
+	while (w < 0 && errno == EINTR);
+	if (w != (ssize_t)n) {
+		int en = w < 0 ? errno : ENOSPC;
+
+		close(fd);
+		return err_set(e, "cannot append to audit log %s: %s", path,
+		    strerror(en));
+	}
+	if (close(fd) < 0)
+		return err_set(e, "cannot append to audit log %s: %s", path,
+		    strerror(errno));
+	return 0;
+}

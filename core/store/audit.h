@@ -1,0 +1,38 @@
+/* audit.h - the audit log: one line per change an operator made.
+ *
+ * A line is
+ *   2026-11-25T03:24:18Z user=alice instance=web1 what="reserve 7" result=ok
+ * time in UTC; values without blanks are written bare, others in double
+ * quotes with \\, \" and control characters escaped (\n, \t, \xHH), so one
+ * change is always one line.  The file is opened O_APPEND|O_CREAT|O_NOFOLLOW,
+ * mode 0600, and the line goes out in one write(), so concurrent slotscopes
+ * do not interleave their lines.  Nothing is allocated.
+ */
+#ifndef SLOTSCOPE_AUDIT_H
+#define SLOTSCOPE_AUDIT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "base/err.h"
+
+#define AUDIT_LINE_MAX 2048	/* longer lines are cut, marked with "..." */
+
+/* DIR/audit.log, the default next to the runtime files. */
+int audit_default_path(const char *runtime_dir, char *out, size_t outsz,
+    struct err *e);
+
+/* Who is acting: the login name of the effective uid, plus
+ * "(sudo:NAME)" when running as root under sudo. */
+void audit_user(char *out, size_t outsz);
+
+/* Format one line (with its '\n') into out; when = 0 means now; user NULL
+ * means audit_user().  Returns the length. */
+size_t audit_format(char *out, size_t outsz, time_t when, const char *user,
+    const char *inst, const char *what, const char *result);
+
+/* Append one line to path (created 0600; a symlink is refused). */
+int audit_append(const char *path, const char *user, const char *inst,
+    const char *what, const char *result, struct err *e);
+
+#endif

@@ -1,0 +1,96 @@
+/* instsrc.h - where the list of instances comes from: NAME=ENDPOINT
+ * arguments, a Ganeti-style monitor dir, and the config file.
+ *
+ * The config file (default $XDG_CONFIG_HOME/slotscope/config, else
+ * $HOME/.config/slotscope/config; or --config FILE) is UTF-8 text, one
+ * directive per line, words separated by blanks:
+ *
+ *   # comment (also after a directive: "interval 2  # seconds")
+ *   instance NAME ENDPOINT     a monitor: unix:PATH, tcp:HOST:PORT or PATH
+ *   monitor-dir DIR            discover sockets there (may repeat)
+ *   runtime-dir DIR            where the runtime files live
+ *   audit-log FILE             where changes are logged
+ *   interval SECONDS           refresh period, 0.1 .. 3600
+ *   monitor-timeout MS         connect + answer deadline, 10 .. 60000
+ *
+ * A word cannot contain blanks or '#' (paths with them are refused with a
+ * message).  Any error names the line: "config line 3: ...".
+ *
+ * Memory: struct instsrc_list and struct instsrc_config own their arrays;
+ * free them with instsrc_list_free / instsrc_config_free.
+ */
+#ifndef SLOTSCOPE_INSTSRC_H
+#define SLOTSCOPE_INSTSRC_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+#define INSTSRC_GANETI_DIR "/var/run/ganeti/kvm-hypervisor/ctrl"
+#define INSTSRC_MAX 1024	/* instances in one list */
+#define INSTSRC_CONFIG_MAX (256 * 1024)	/* bytes in a config file */
+
+struct instsrc {
+	char name[64];		/* store_check_name() rules */
+	char endpoint[256];	/* unix:PATH, tcp:HOST:PORT or PATH */
+};
+
+struct instsrc_list {
+	struct instsrc *v;	/* owned */
+	size_t n, cap;
+};
+
+struct instsrc_config {
+	struct instsrc_list inst;	/* `instance` lines, in file order */
+	char monitor_dir[8][1024];	/* `monitor-dir` lines */
+	int nmonitor_dir;
+	char runtime_dir[1024];		/* "" = not set */
+	char audit_log[1024];		/* "" = not set */
+	double interval;		/* 0 = not set */
+	int monitor_timeout_ms;		/* 0 = not set */
+};
+
+void instsrc_list_init(struct instsrc_list *l);
+void instsrc_list_free(struct instsrc_list *l);
+/* Append name/endpoint after checking both; a name already in the list is
+ * an error ("instance web1 is given twice"). */
+int instsrc_list_add(struct instsrc_list *l, const char *name,
+    const char *endpoint, struct err *e);
+/* Index of name, or -1. */
+long instsrc_list_find(const struct instsrc_list *l, const char *name);
+
+/* An endpoint as the monitor client takes it: unix:PATH, tcp:HOST:PORT or
+ * a PATH; at most 255 bytes, printable, no blanks.  (The monitor client
+ * checks the details when it connects.) */
+int instsrc_check_endpoint(const char *buf, size_t len, struct err *e);
+
+/* Parse one NAME=ENDPOINT command-line argument from (buf, len). */
+int instsrc_parse_arg(const char *buf, size_t len, struct instsrc *out,
+    struct err *e);
+
+/* Discover the instances of a Ganeti-style control dir: every socket
+ * NAME.qmp or NAME.monitor (NAME.qmp preferred when both exist; other files
+ * such as NAME.serial and NAME.kvmd are ignored), added to l sorted by name
+ * as "unix:DIR/NAME.qmp".  Names already in l are skipped (an explicit
+ * NAME=ENDPOINT wins).  A missing dir is an error naming it. Returns how
+ * many were added. */
+int instsrc_scan_dir(const char *dir, struct instsrc_list *l, struct err *e);
+
+/* The default to try when no source was given: scan INSTSRC_GANETI_DIR if
+ * it exists (0 added when it does not; other errors are errors). */
+int instsrc_scan_default(struct instsrc_list *l, struct err *e);
+
+void instsrc_config_init(struct instsrc_config *c);
+void instsrc_config_free(struct instsrc_config *c);
+/* Parse a config file's text (buf, len).  On error c keeps what the lines
+ * before the bad one set; free it either way. */
+int instsrc_parse_config(const char *buf, size_t len,
+    struct instsrc_config *c, struct err *e);
+/* Read and parse a config file.  must_exist = 0: a missing file is an empty
+ * config (for the default path).  Returns 1 when read, 0 when missing. */
+int instsrc_load_config(const char *path, int must_exist,
+    struct instsrc_config *c, struct err *e);
+/* $XDG_CONFIG_HOME/slotscope/config, else $HOME/.config/slotscope/config. */
+int instsrc_default_config(char *out, size_t outsz, struct err *e);
+
+#endif

@@ -1,0 +1,754 @@
+/* store.c - the runtime store; see store.h for the layout and the rules.
+ *
+ * Every file is reached through an O_DIRECTORY|O_NOFOLLOW descriptor of the
+ * runtime dir and openat(..., O_NOFOLLOW), so a symlink planted as the dir,
+ * the runtime file or the lock file is refused instead of followed.
+ */
+#include "store/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model/devid.h"
+#include "base/fileio.h"
+
+static const char *const dev_state_names[] = { "plugged", "unplugging" };
+static const char *const bk_names[] = { "none", "user", "tap", "file" };
+
+const char *
+store_dev_state_name(enum store_dev_state s)
+{
+	if ((unsigned)s < sizeof dev_state_names / sizeof *dev_state_names)
+		return dev_state_names[s];
+	return "?";
+}
+
+const char *
+store_backend_kind_name(enum store_backend_kind k)
+{
+	if ((unsigned)k < sizeof bk_names / sizeof *bk_names)
+		return bk_names[k];
+	return "?";
+}
+
+int
+store_default_dir(char *out, size_t outsz, struct err *e)
+{
+	return store_default_dir_as(geteuid() == 0, out, outsz, e);
+}
+
+int
+store_default_dir_as(int root, char *out, size_t outsz, struct err *e)
+{
+	const char *x, *h;
+	int n;
+
+	if (root)
+		n = snprintf(out, outsz, "/var/lib/slotscope");
+	else if ((x = getenv("XDG_STATE_HOME")) != NULL && x[0] == '/')
+		n = snprintf(out, outsz, "%s/slotscope", x);
+	else if ((h = getenv("HOME")) != NULL && h[0] == '/')
+		n = snprintf(out, outsz, "%s/.local/state/slotscope", h);
+	else
+		return err_set(e, "no runtime dir: neither XDG_STATE_HOME nor "
+		    "HOME is set; give --runtime-dir DIR");
+	if (n < 0 || (size_t)n >= outsz)
+		return err_set(e, "the runtime dir path is too long; give a "
+		    "shorter --runtime-dir");
+	return 0;
+}
+
+int
+store_check_name(const char *name, struct err *e)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0)
+		return err_set(e, "empty instance name");
+	if (n > STORE_NAME_MAX)
+		return err_set(e, "instance name is longer than %d characters",
+		    STORE_NAME_MAX);
+	if (name[0] == '.' || name[0] == '-')
+		return err_set(e, "instance name '%s' must not start with "
+		    "'%c'", name, name[0]);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return err_set(e, "instance name '%.*s...' has a "
+			    "character other than letters, digits, '.', '_' "
+			    "and '-'", (int)i, name);
+	}
+	return 0;
+}
+
+void
+store_rt_init(struct store_rt *rt, const char *inst)
+{
+	memset(rt, 0, sizeof *rt);
+	snprintf(rt->inst, sizeof rt->inst, "%s", inst ? inst : "");
+	slotmap_init_default(&rt->reserved);
+	rt->fresh = 1;
+}
+
+void
+store_rt_free(struct store_rt *rt)
+{
+	free(rt->dev);
+	rt->dev = NULL;
+	rt->ndev = rt->cap = 0;
+}
+
+struct store_dev *
+store_find_id(const struct store_rt *rt, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rt->ndev; i++)
+		if (strcmp(rt->dev[i].id, id) == 0)
+			return &rt->dev[i];
+	return NULL;
+}
+
+struct store_dev *
+store_find_slot(const struct store_rt *rt, int slot)
+{
+	size_t i;
+
+	for (i = 0; i < rt->ndev; i++)
+		if (rt->dev[i].slot == slot)
+			return &rt->dev[i];
+	return NULL;
+}
+
+/* The field rules shared by parsing and store_add_dev. */
+static int
+check_dev(const struct store_dev *d, struct err *e)
+{
+	if (devid_check_qemu_id(d->id, strlen(d->id), e) < 0)
+		return err_prefix(e, "device id");
+	if (devid_check_type(d->type, strlen(d->type), e) < 0)
+		return err_prefix(e, "device %s: type", d->id);
+	if (d->uuid[0] && !devid_valid_uuid(d->uuid, strlen(d->uuid)))
+		return err_set(e, "device %s: uuid '%s' is not of the form "
+		    "8-4-4-4-12 hex digits", d->id, d->uuid);
+	if (slotmap_check_slot(d->slot, e) < 0)
+		return err_prefix(e, "device %s", d->id);
+	if (d->state != STORE_DEV_PLUGGED && d->state != STORE_DEV_UNPLUGGING)
+		return err_set(e, "device %s: unknown state", d->id);
+	if ((unsigned)d->backend.kind > STORE_BK_FILE)
+		return err_set(e, "device %s: unknown backend kind", d->id);
+	return 0;
+}
+
+int
+store_add_dev(struct store_rt *rt, const struct store_dev *d, struct err *e)
+{
+	const struct store_dev *o;
+
+	if (check_dev(d, e) < 0)
+		return -1;
+	if (store_find_id(rt, d->id) != NULL)
+		return err_set(e, "the runtime of %s already has a device "
+		    "with id %s", rt->inst, d->id);
+	if ((o = store_find_slot(rt, d->slot)) != NULL)
+		return err_set(e, "slot %d of %s already belongs to %s (%s)",
+		    d->slot, rt->inst, o->id, store_dev_state_name(o->state));
+	if (rt->ndev >= STORE_MAX_DEVICES)
+		return err_set(e, "the runtime of %s already holds %d devices",
+		    rt->inst, STORE_MAX_DEVICES);
+	if (rt->ndev == rt->cap) {
+		size_t cap = rt->cap ? rt->cap * 2 : 4;
+		struct store_dev *p = realloc(rt->dev, cap * sizeof *p);
+
+		if (p == NULL)
+			return err_set(e, "out of memory");
+		rt->dev = p;
+		rt->cap = cap;
+	}
+	rt->dev[rt->ndev++] = *d;
+	return 0;
+}
+
+int
+store_remove_dev(struct store_rt *rt, const char *id, struct err *e)
+{
+	struct store_dev *d = store_find_id(rt, id);
+	size_t i;
+
+	if (d == NULL)
+		return err_set(e, "the runtime of %s has no device %s",
+		    rt->inst, id);
+	i = (size_t)(d - rt->dev);
+	memmove(&rt->dev[i], &rt->dev[i + 1],
+	    (rt->ndev - i - 1) * sizeof *rt->dev);
+	rt->ndev--;
+	return 0;
+}
+
+/* ---- parsing ---- */
+
+/* Copy the string member key of o into out.  Missing: "" unless required.
+ * Too long or not a string: an error naming the field. */
+static int
+getstr(json_t *o, const char *key, char *out, size_t outsz, int required,
+    const char *what, struct err *e)
+{
+	json_t *v = json_object_get(o, key);
+	size_t n;
+
+	out[0] = '\0';
+	if (v == NULL) {
+		if (required)
+			return err_set(e, "%s has no \"%s\"", what, key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return err_set(e, "%s: \"%s\" is not a string", what, key);
+	n = json_string_length(v);
+	if (n >= outsz)
+		return err_set(e, "%s: \"%s\" is longer than %zu characters",
+		    what, key, outsz - 1);
+	if (memchr(json_string_value(v), '\0', n) != NULL)
+		return err_set(e, "%s: \"%s\" contains a NUL", what, key);
+	memcpy(out, json_string_value(v), n + 1);
+	return 0;
+}
+
+static int
+parse_dev(json_t *o, size_t idx, struct store_dev *d, struct err *e)
+{
+	char what[48], tmp[16];
+	json_t *v, *b;
+	size_t k;
+
+	memset(d, 0, sizeof *d);
+	snprintf(what, sizeof what, "device %zu", idx);
+	if (!json_is_object(o))
+		return err_set(e, "%s is not an object", what);
+	if (getstr(o, "id", d->id, sizeof d->id, 1, what, e) < 0 ||
+	    getstr(o, "type", d->type, sizeof d->type, 1, what, e) < 0 ||
+	    getstr(o, "uuid", d->uuid, sizeof d->uuid, 0, what, e) < 0 ||
+	    getstr(o, "driver", d->driver, sizeof d->driver, 0, what, e) < 0 ||
+	    getstr(o, "mac", d->mac, sizeof d->mac, 0, what, e) < 0 ||
+	    getstr(o, "state", tmp, sizeof tmp, 1, what, e) < 0)
+		return -1;
+	v = json_object_get(o, "slot");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 31)
+		return err_set(e, "%s: \"slot\" must be an integer 0..31", what);
+	d->slot = (int)json_integer_value(v);
+	for (k = 0; k < 2; k++)
+		if (strcmp(tmp, dev_state_names[k]) == 0)
+			break;
+	if (k == 2)
+		return err_set(e, "%s: unknown state '%s' (expected plugged "
+		    "or unplugging)", what, tmp);
+	d->state = (enum store_dev_state)k;
+	b = json_object_get(o, "backend");
+	d->backend.kind = STORE_BK_NONE;
+	if (b != NULL) {
+		struct store_backend *bk = &d->backend;
+
+		if (!json_is_object(b))
+			return err_set(e, "%s: \"backend\" is not an object",
+			    what);
+		snprintf(what, sizeof what, "device %zu backend", idx);
+		if (getstr(b, "kind", tmp, sizeof tmp, 1, what, e) < 0 ||
+		    getstr(b, "netdev", bk->netdev, sizeof bk->netdev, 0, what,
+		    e) < 0 ||
+		    getstr(b, "tap", bk->tap, sizeof bk->tap, 0, what, e) < 0 ||
+		    getstr(b, "path", bk->path, sizeof bk->path, 0, what,
+		    e) < 0 ||
+		    getstr(b, "format", bk->format, sizeof bk->format, 0, what,
+		    e) < 0 ||
+		    getstr(b, "drive", bk->drive, sizeof bk->drive, 0, what,
+		    e) < 0)
+			return -1;
+		for (k = 0; k < sizeof bk_names / sizeof *bk_names; k++)
+			if (strcmp(tmp, bk_names[k]) == 0)
+				break;
+		if (k == sizeof bk_names / sizeof *bk_names)
+			return err_set(e, "%s: unknown kind '%s' (expected "
+			    "none, user, tap or file)", what, tmp);
+		bk->kind = (enum store_backend_kind)k;
+	}
+	return 0;
+}
+
+int
+store_parse(const char *buf, size_t len, struct store_rt *rt, struct err *e)
+{
+	json_error_t je;
+	json_t *root, *v, *devs;
+	char res[SLOTMAP_NSLOTS + 2];
+	size_t i;
+	int rc = -1;
+
+	store_rt_init(rt, "");
+	rt->fresh = 0;
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL)
+		return err_set(e, "bad JSON at line %d column %d: %s",
+		    je.line, je.column, je.text);
+	if (!json_is_object(root)) {
+		err_set(e, "the top level is not a JSON object");
+		goto out;
+	}
+	v = json_object_get(root, "format");
+	if (!json_is_integer(v) || json_integer_value(v) < 1) {
+		err_set(e, "\"format\" is missing or not a positive integer");
+		goto out;
+	}
+	if (json_integer_value(v) > STORE_FORMAT) {
+		err_set(e, "format %lld was written by a newer slotscope (this "
+		    "one reads format %d)", (long long)json_integer_value(v),
+		    STORE_FORMAT);
+		goto out;
+	}
+	if (getstr(root, "instance", rt->inst, sizeof rt->inst, 1, "the file",
+	    e) < 0)
+		goto out;
+	if (store_check_name(rt->inst, e) < 0) {
+		err_prefix(e, "\"instance\"");
+		goto out;
+	}
+	if (getstr(root, "reservations", res, sizeof res, 1, "the file",
+	    e) < 0)
+		goto out;
+	if (slotmap_from_string(&rt->reserved, res, strlen(res), e) < 0) {
+		err_prefix(e, "\"reservations\"");
+		goto out;
+	}
+	devs = json_object_get(root, "devices");
+	if (devs != NULL && !json_is_array(devs)) {
+		err_set(e, "\"devices\" is not an array");
+		goto out;
+	}
+	if (devs != NULL && json_array_size(devs) > STORE_MAX_DEVICES) {
+		err_set(e, "more than %d devices", STORE_MAX_DEVICES);
+		goto out;
+	}
+	for (i = 0; devs != NULL && i < json_array_size(devs); i++) {
+		struct store_dev d;
+
+		if (parse_dev(json_array_get(devs, i), i, &d, e) < 0)
+			goto out;
+		if (store_add_dev(rt, &d, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static json_t *
+dev_json(const struct store_dev *d)
+{
+	const struct store_backend *b = &d->backend;
+
+	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, "
+	    "s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
+	    "id", d->id, "type", d->type, "uuid", d->uuid, "slot", d->slot,
+	    "state", store_dev_state_name(d->state), "driver", d->driver,
+	    "mac", d->mac, "backend",
+	    "kind", store_backend_kind_name(b->kind), "netdev", b->netdev,
+	    "tap", b->tap, "path", b->path, "format", b->format,
+	    "drive", b->drive);
+}
+
+char *
+store_format(const struct store_rt *rt, struct err *e)
+{
+	char res[SLOTMAP_NSLOTS + 1];
+	json_t *root, *devs;
+	char *txt, *out;
+	size_t i, n;
+
+	slotmap_to_string(&rt->reserved, res);
+	devs = json_array();
+	for (i = 0; devs != NULL && i < rt->ndev; i++) {
+		json_t *d;
+
+		if (check_dev(&rt->dev[i], e) < 0) {
+			json_decref(devs);
+			return NULL;
+		}
+		d = dev_json(&rt->dev[i]);
+		if (d == NULL || json_array_append_new(devs, d) < 0) {
+			json_decref(devs);
+			devs = NULL;
+		}
+	}
+	if (devs == NULL) {
+		err_set(e, "out of memory (or a string that is not UTF-8 in a "
+		    "device of %s)", rt->inst);
+		return NULL;
+	}
+	root = json_pack("{s:i, s:s, s:s, s:o}", "format", STORE_FORMAT,
+	    "instance", rt->inst, "reservations", res, "devices", devs);
+	if (root == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (txt == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	n = strlen(txt);
+	out = realloc(txt, n + 2);
+	if (out == NULL) {
+		free(txt);
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	return out;
+}
+
+/* ---- files ---- */
+
+/* Open the runtime dir, refusing a symlink.  create: make it (and missing
+ * parents) with mode 0700.  Returns the fd, -1 with e set, or -2 when the
+ * dir does not exist and create is 0. */
+static int
+open_dir(const char *dir, int create, struct err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (dir == NULL || dir[0] == '\0')
+		return err_set(e, "no runtime dir given");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT && create) {
+		char p[4096];
+		size_t i, n = strlen(dir);
+
+		if (n >= sizeof p)
+			return err_set(e, "runtime dir path is too long");
+		memcpy(p, dir, n + 1);
+		for (i = 1; i <= n; i++) {
+			if (p[i] != '/' && p[i] != '\0')
+				continue;
+			p[i] = '\0';
+			if (mkdir(p, 0700) < 0 && errno != EEXIST)
+				return err_set(e, "cannot create runtime dir "
+				    "%s: %s", p, strerror(errno));
+			p[i] = i == n ? '\0' : '/';
+		}
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+	}
+	if (errno == ENOENT && !create)
+		return -2;
+	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+		return err_set(e, "runtime dir %s is a symlink: refusing it; "
+		    "give the real directory", dir);
+	return err_set(e, "cannot open runtime dir %s: %s", dir,
+	    strerror(errno));
+}
+
+static int
+fname(char *out, size_t sz, const char *inst, const char *suffix,
+    struct err *e)
+{
+	int n = snprintf(out, sz, "%s%s", inst, suffix);
+
+	if (n < 0 || (size_t)n >= sz)
+		return err_set(e, "instance name too long");
+	return 0;
+}
+
+/* Read DIR/INST.json into rt.  Missing: defaults.  Any other problem,
+ * including a parse error, fails. */
+static int
+read_rt(int dirfd, const char *dir, const char *inst, struct store_rt *rt,
+    struct err *e)
+{
+	char name[STORE_NAME_MAX + 8];
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+	int fd;
+
+	store_rt_init(rt, inst);
+	if (fname(name, sizeof name, inst, ".json", e) < 0)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 && errno == ELOOP)
+		return err_set(e, "%s/%s is a symlink: refusing it; replace it "
+		    "with the real file", dir, name);
+	if (fd < 0)
+		return err_set(e, "cannot open %s/%s: %s", dir, name,
+		    strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "%s/%s is not a regular file; move it away",
+		    dir, name);
+	}
+	if (st.st_size > STORE_MAX_FILE) {
+		close(fd);
+		return err_set(e, "%s/%s is larger than %d bytes: not a "
+		    "runtime file; fix or move it", dir, name, STORE_MAX_FILE);
+	}
+	buf = fileio_read_fd(fd, (size_t)st.st_size, &len, e);
+	close(fd);
+	if (buf == NULL)
+		return err_prefix(e, "%s/%s", dir, name);
+	if (store_parse(buf, len, rt, e) < 0) {
+		free(buf);
+		store_rt_free(rt);
+		store_rt_init(rt, inst);
+		return err_prefix(e, "%s/%s does not parse; fix or move it "
+		    "(slotscope will not overwrite it)", dir, name);
+	}
+	free(buf);
+	if (strcmp(rt->inst, inst) != 0) {
+		char other[sizeof rt->inst];
+
+		memcpy(other, rt->inst, sizeof other);
+		store_rt_free(rt);
+		store_rt_init(rt, inst);
+		return err_set(e, "%s/%s belongs to instance '%s', not '%s'; "
+		    "fix or move it", dir, name, other, inst);
+	}
+	return 0;
+}
+
+int
+store_load(const char *dir, const char *inst, struct store_rt *rt,
+    struct err *e)
+{
+	int dfd, rc;
+
+	store_rt_init(rt, inst);
+	if (store_check_name(inst, e) < 0)
+		return -1;
+	dfd = open_dir(dir, 0, e);
+	if (dfd == -2)
+		return 0;
+	if (dfd < 0)
+		return -1;
+	rc = read_rt(dfd, dir, inst, rt, e);
+	close(dfd);
+	return rc;
+}
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Temp files of writers that died before their rename; only called with
+ * the lock held, so none of them can be in use. */
+static void
+remove_stale_temps(int dirfd, const char *inst)
+{
+	char prefix[STORE_NAME_MAX + 16];
+	struct dirent *de;
+	size_t pl;
+	DIR *d;
+	int fd = dup(dirfd);
+
+	if (fd < 0)
+		return;
+	snprintf(prefix, sizeof prefix, ".%s.json.", inst);
+	pl = strlen(prefix);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, pl) == 0 &&
+		    strlen(de->d_name) == pl + 6)
+			unlinkat(dirfd, de->d_name, 0);
+	closedir(d);
+}
+
+int
+store_open_locked(const char *dir, const char *inst, struct store_txn *t,
+    int timeout_ms, struct err *e)
+{
+	char name[STORE_NAME_MAX + 8];
+	double deadline = mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	struct stat st;
+
+	memset(t, 0, sizeof *t);
+	t->dirfd = t->lockfd = -1;
+	store_rt_init(&t->rt, inst);
+	if (store_check_name(inst, e) < 0)
+		return -1;
+	if (fname(name, sizeof name, inst, ".lock", e) < 0)
+		return -1;
+	snprintf(t->path, sizeof t->path, "%s/%s.json", dir, inst);
+	t->dirfd = open_dir(dir, 1, e);
+	if (t->dirfd < 0)
+		return -1;
+	t->lockfd = openat(t->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK, 0600);
+	if (t->lockfd < 0) {
+		int en = errno;
+
+		close(t->dirfd);
+		t->dirfd = -1;
+		if (en == ELOOP)
+			return err_set(e, "%s/%s is a symlink: refusing it",
+			    dir, name);
+		return err_set(e, "cannot open lock file %s/%s: %s", dir, name,
+		    strerror(en));
+	}
+	if (fstat(t->lockfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		store_abort(t);
+		return err_set(e, "%s/%s is not a regular file; move it away",
+		    dir, name);
+	}
+	for (;;) {
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
+
+		if (flock(t->lockfd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int en = errno;
+
+			store_abort(t);
+			return err_set(e, "cannot lock %s/%s: %s", dir, name,
+			    strerror(en));
+		}
+		if (timeout_ms >= 0 && mono_ms() >= deadline) {
+			store_abort(t);
+			return err_set(e, "the runtime file of %s is locked by "
+			    "another slotscope (waited %d ms); try again",
+			    inst, timeout_ms > 0 ? timeout_ms : 0);
+		}
+		nanosleep(&ts, NULL);
+	}
+	remove_stale_temps(t->dirfd, inst);
+	if (read_rt(t->dirfd, dir, inst, &t->rt, e) < 0) {
+		store_abort(t);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_abort(struct store_txn *t)
+{
+	if (t->lockfd >= 0)
+		close(t->lockfd);	/* releases the flock */
+	if (t->dirfd >= 0)
+		close(t->dirfd);
+	t->lockfd = t->dirfd = -1;
+	store_rt_free(&t->rt);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+store_commit(struct store_txn *t, struct err *e)
+{
+	char name[STORE_NAME_MAX + 8], tmp[STORE_NAME_MAX + 16];
+	char *txt;
+	int fd = -1, i, en;
+
+	if (t->lockfd < 0 || t->dirfd < 0) {
+		store_abort(t);
+		return err_set(e, "store_commit without store_open_locked");
+	}
+	txt = store_format(&t->rt, e);
+	if (txt == NULL) {
+		store_abort(t);
+		return err_prefix(e, "not written");
+	}
+	snprintf(name, sizeof name, "%s.json", t->rt.inst);
+	for (i = 0; i < 100 && fd < 0; i++) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(tmp, sizeof tmp, ".%s.%06lx", name,
+		    ((unsigned long)ts.tv_nsec ^ (unsigned long)getpid() * 7919u
+		    ^ (unsigned long)i * 104729u) & 0xffffffu);
+		fd = openat(t->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		en = errno;
+		free(txt);
+		store_abort(t);
+		return err_set(e, "cannot create a temp file beside %s: %s",
+		    t->path, strerror(en));
+	}
+	if (fchmod(fd, 0600) < 0 || write_all(fd, txt, strlen(txt)) < 0 ||
+	    fsync(fd) < 0) {
+		en = errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		en = errno;
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (renameat(t->dirfd, tmp, t->dirfd, name) < 0) {
+		en = errno;
+		goto fail;
+	}
+	free(txt);
+	if (fsync(t->dirfd) < 0) {
+		en = errno;
+		store_abort(t);
+		return err_set(e, "wrote %s but could not sync its directory: "
+		    "%s", t->path, strerror(en));
+	}
+	store_abort(t);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(t->dirfd, tmp, 0);
+	free(txt);
+	store_abort(t);
+	return err_set(e, "could not write %s (left as it was): %s", t->path,
+	    strerror(en));
+}

@@ -1,0 +1,151 @@
+/* store.h - the runtime store: one JSON file per instance that remembers
+ * the instance's reservation map and every device slotscope placed.
+ *
+ * Layout in the runtime dir DIR (created 0700 when missing):
+ *   DIR/INST.json   the runtime file (mode 0600), format below
+ *   DIR/INST.lock   an empty lock file; never removed
+ *   DIR/.INST.json.XXXXXX  short-lived temp files of a commit
+ *
+ * Why a separate lock file: a commit replaces INST.json by rename(), so a
+ * flock() on INST.json would lock an inode that the next commit unlinks; a
+ * waiter would then "own" a stale file while another writer locks the new
+ * one.  INST.lock is never replaced, so flock() on it serialises every
+ * read-modify-write of INST.json.
+ *
+ * Writes are atomic: temp file in DIR, write, fsync, rename over INST.json,
+ * fsync DIR.  Readers never need the lock: they see the old or the new file.
+ * A runtime file that does not parse is never overwritten: opening it fails
+ * with a message telling the user to fix or move it.  Symlinks (the dir,
+ * INST.json, INST.lock) are refused.  A missing INST.json is a fresh instance
+ * with the default reservation (slots 0-3) and no devices.
+ *
+ * JSON (format 1):
+ *   {"format": 1, "instance": "web1",
+ *    "reservations": "11110000000000000000000000000000",
+ *    "devices": [{"id": "nic-6f1a2b3c-pci-5", "type": "nic",
+ *      "uuid": "6f1a2b3c-...", "slot": 5, "state": "plugged",
+ *      "driver": "virtio-net-pci", "mac": "52:54:00:12:34:56",
+ *      "backend": {"kind": "user", "netdev": "hostnet-6f1a2b3c",
+ *                  "tap": "", "path": "", "format": "", "drive": ""}}]}
+ * Unknown keys are ignored (a later format-1 writer may add some; a commit
+ * here does not keep them); a newer "format" is refused.
+ *
+ * Memory: struct store_rt owns its device array (store_rt_free).  A struct
+ * store_txn is caller-owned (usually on the stack); store_commit() and
+ * store_abort() both end it and free what it holds.
+ */
+#ifndef SLOTSCOPE_STORE_H
+#define SLOTSCOPE_STORE_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "model/slotmap.h"
+
+#define STORE_FORMAT 1		/* the format this code writes */
+#define STORE_NAME_MAX 63	/* longest instance name (it is a file name) */
+#define STORE_MAX_DEVICES 64	/* more in one file is refused as corrupt */
+#define STORE_MAX_FILE (1 << 20)	/* a bigger runtime file is refused */
+
+enum store_dev_state {
+	STORE_DEV_PLUGGED,	/* device_add confirmed on the bus */
+	STORE_DEV_UNPLUGGING,	/* device_del sent, removal not confirmed */
+};
+
+enum store_backend_kind {
+	STORE_BK_NONE,		/* no backend recorded */
+	STORE_BK_USER,		/* netdev user */
+	STORE_BK_TAP,		/* netdev tap (fd passed with getfd) */
+	STORE_BK_FILE,		/* a disk image: drive_add / blockdev-add */
+};
+
+struct store_backend {
+	enum store_backend_kind kind;
+	char netdev[64];	/* netdev id (nics), "" otherwise */
+	char tap[16];		/* tap interface name (IFNAMSIZ), "" */
+	char path[1024];	/* disk image path, "" */
+	char format[16];	/* "raw", "qcow2", "" */
+	char drive[64];		/* drive id / block node name, "" */
+};
+
+struct store_dev {
+	char id[128];		/* qdev id, e.g. nic-6f1a2b3c-pci-5 */
+	char type[16];		/* "nic", "disk" (devid type) */
+	char uuid[40];		/* canonical uuid or "" */
+	int slot;		/* 0..31 */
+	enum store_dev_state state;
+	char driver[32];	/* virtio-net-pci, virtio-blk-pci, "" */
+	char mac[18];		/* 52:54:00:12:34:56 or "" */
+	struct store_backend backend;
+};
+
+struct store_rt {
+	char inst[STORE_NAME_MAX + 1];
+	struct slotmap reserved;	/* the reservation map */
+	struct store_dev *dev;		/* owned; ndev entries */
+	size_t ndev, cap;
+	int fresh;			/* 1: no file on disk (defaults) */
+};
+
+/* One locked read-modify-write.  Fields are the store's; use .rt. */
+struct store_txn {
+	struct store_rt rt;
+	int dirfd, lockfd;		/* -1 when not open */
+	char path[4096];		/* DIR/INST.json, for messages */
+};
+
+/* The default runtime dir: /var/lib/slotscope for root (euid 0), else
+ * $XDG_STATE_HOME/slotscope, else $HOME/.local/state/slotscope.  Fails when
+ * neither variable is set (give --runtime-dir). */
+int store_default_dir(char *out, size_t outsz, struct err *e);
+/* The same rule for a given "am I root" (tests, and callers that know). */
+int store_default_dir_as(int root, char *out, size_t outsz, struct err *e);
+
+/* Instance names become file names: 1..63 characters of letters, digits,
+ * '.', '_', '-', not starting with '.' or '-'. */
+int store_check_name(const char *name, struct err *e);
+
+const char *store_dev_state_name(enum store_dev_state s); /* "plugged" */
+const char *store_backend_kind_name(enum store_backend_kind k); /* "user" */
+
+/* A fresh runtime: default reservation (slots 0-3), no devices. */
+void store_rt_init(struct store_rt *rt, const char *inst);
+void store_rt_free(struct store_rt *rt);
+
+/* Parse a runtime file from (buf, len) into rt (initialised here; free with
+ * store_rt_free even on failure).  Checks every field; any error names the
+ * field. */
+int store_parse(const char *buf, size_t len, struct store_rt *rt,
+    struct err *e);
+/* The JSON text of rt (malloc'd, NUL-terminated, ends in a newline). */
+char *store_format(const struct store_rt *rt, struct err *e);
+
+/* Read DIR/INST.json without locking (a refresh).  A missing dir or file
+ * gives the defaults with rt->fresh = 1.  rt is initialised here; free it
+ * with store_rt_free even on failure. */
+int store_load(const char *dir, const char *inst, struct store_rt *rt,
+    struct err *e);
+
+/* Begin a read-modify-write: create DIR (0700) if needed, take the
+ * exclusive lock on DIR/INST.lock (waiting up to timeout_ms; 0 = try once,
+ * < 0 = wait forever), then load INST.json into t->rt.  On failure nothing
+ * is held and t needs no cleanup. */
+int store_open_locked(const char *dir, const char *inst, struct store_txn *t,
+    int timeout_ms, struct err *e);
+/* Write t->rt atomically, then release the lock and free t (also on
+ * failure, when the old file is left as it was). */
+int store_commit(struct store_txn *t, struct err *e);
+/* Release the lock and free t without writing. */
+void store_abort(struct store_txn *t);
+
+/* Devices of a runtime. */
+struct store_dev *store_find_id(const struct store_rt *rt, const char *id);
+struct store_dev *store_find_slot(const struct store_rt *rt, int slot);
+/* Add a copy of d; refuses a bad field, a duplicate id or an occupied slot
+ * (every device keeps its slot until its unplug is confirmed). */
+int store_add_dev(struct store_rt *rt, const struct store_dev *d,
+    struct err *e);
+/* Remove the device with this id; -1 if there is none. */
+int store_remove_dev(struct store_rt *rt, const char *id, struct err *e);
+
+#endif

@@ -1,0 +1,407 @@
+/* check_batch.c - the real binary in batch mode (`slotscope ... -c CMD`)
+ * against a real paused QEMU (pc, TCG, no guest) over HMP and QMP: reserve,
+ * hotplug a NIC (user backend) and a raw disk, `show --json` states, unplug
+ * without a guest -> `unplugging` persisted, a refused device_add rolled
+ * back (netdev gone, runtime file unchanged byte for byte), exit codes, the
+ * audit log, and two processes racing to hotplug; with the tiny guest
+ * (tests/scripts/boot-test-guest.sh) an unplug is confirmed and the slot
+ * freed.
+ *
+ * Each tcase starts its own QEMU in an unchecked fixture (run in the parent
+ * process), so QEMU is killed even when a test fails or times out.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qemu/mon.h"
+#include "store/store.h"
+#include "testutil.h"
+
+static struct tu_vm vm_hmp = { .machine = "pc" };
+static struct tu_vm vm_qmp = { .machine = "pc" };
+static struct tu_vm vm_race = { .machine = "pc" };
+static struct tu_vm vm_guest = { .machine = "pc", .guest = 1 };
+
+TU_VM_FIXTURE(hmp, vm_hmp)
+TU_VM_FIXTURE(qmp, vm_qmp)
+TU_VM_FIXTURE(race, vm_race)
+TU_VM_FIXTURE(guest, vm_guest)
+
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (fp == NULL)
+		return strdup("<missing>");
+	buf = calloc(1, 1 << 20);
+	n = fread(buf, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Run the binary with the instance vm on sock and the given commands
+ * (shell words, trusted test text); stdout in *out, stderr in *err. */
+static int
+batch(const struct tu_vm *v, const char *sock, const char *args, char **out,
+    char **err)
+{
+	char *cmd, path[4200];
+	int rc;
+
+	ck_assert_msg(v->up, "QEMU did not start");
+	snprintf(path, sizeof path, "%s/stderr", v->dir);
+	ck_assert(asprintf(&cmd, "'%s' --runtime-dir '%s/rt' --audit-log "
+	    "'%s/audit.log' vm=unix:'%s/%s' %s 2>'%s'", tu_bin(), v->dir,
+	    v->dir, v->dir, sock, args, path) > 0);
+	rc = tu_run(cmd, out);
+	free(cmd);
+	*err = slurp(path);
+	return rc;
+}
+
+/* The JSON value on the last line of text. */
+static json_t *
+last_json(const char *text)
+{
+	const char *p = text + strlen(text);
+	json_error_t je;
+	json_t *j;
+
+	while (p > text && p[-1] == '\n')
+		p--;
+	while (p > text && p[-1] != '\n')
+		p--;
+	j = json_loads(p, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
+	ck_assert_msg(j != NULL, "no JSON in '%s': %s", p, je.text);
+	return j;
+}
+
+static const char *
+slot_field(json_t *show, int slot, const char *key)
+{
+	json_t *s = json_array_get(json_object_get(show, "slots"),
+	    (size_t)slot);
+
+	return json_string_value(json_object_get(s, key));
+}
+
+static int
+netdev_exists(const struct tu_vm *v, const char *sock, const char *id)
+{
+	struct mon *m;
+	struct err e;
+	char ep[4200];
+	int rc;
+
+	snprintf(ep, sizeof ep, "unix:%s/%s", v->dir, sock);
+	m = mon_new(ep, NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	rc = mon_netdev_del(m, id, &e);
+	if (rc < 0)
+		ck_assert_msg(mon_last_kind(m) == MONERR_NOT_FOUND, "%s",
+		    e.msg);
+	mon_free(m);
+	return rc == 0;
+}
+
+static void
+flow(struct tu_vm *v, const char *sock, const char *proto)
+{
+	char *out, *err, *before, *after, args[8192], rtpath[4200];
+	json_t *j;
+	FILE *fp;
+	int rc;
+
+	snprintf(rtpath, sizeof rtpath, "%s/rt/vm.json", v->dir);
+	snprintf(args, sizeof args, "%s/d1.img", v->dir);
+	fp = fopen(args, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
+	fclose(fp);
+
+	snprintf(args, sizeof args, "-c 'reserve vm 10' -c 'hotplug vm nic' "
+	    "-c \"hotplug vm disk path='%s/d1.img' format=raw\" "
+	    "-c 'show vm --json'", v->dir);
+	rc = batch(v, sock, args, &out, &err);
+	ck_assert_msg(rc == 0, "rc %d: %s / %s", rc, out, err);
+	ck_assert_str_eq(err, "");
+	ck_assert_ptr_nonnull(strstr(out, "vm: slot 10 reserved"));
+	ck_assert_ptr_nonnull(strstr(out, "plugged in slot 4"));
+	ck_assert_ptr_nonnull(strstr(out, "plugged in slot 5"));
+	j = last_json(out);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "instance")),
+	    "vm");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "protocol")),
+	    proto);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "qemu")),
+	    "7.2.22");
+	ck_assert_int_eq(json_array_size(json_object_get(j, "slots")), 32);
+	ck_assert_str_eq(slot_field(j, 0, "state"), "builtin");
+	ck_assert_str_eq(slot_field(j, 4, "state"), "used");
+	ck_assert_int_eq(strncmp(slot_field(j, 4, "id"), "nic-", 4), 0);
+	ck_assert_str_eq(slot_field(j, 5, "state"), "used");
+	ck_assert_int_eq(strncmp(slot_field(j, 5, "id"), "disk-", 5), 0);
+	ck_assert_str_eq(slot_field(j, 6, "state"), "free");
+	ck_assert_str_eq(slot_field(j, 10, "state"), "reserved");
+	json_decref(j);
+	free(out);
+	free(err);
+
+	/* --json: one JSON value per command */
+	rc = batch(v, sock, "--json -c 'next vm'", &out, &err);
+	ck_assert_int_eq(rc, 0);
+	j = last_json(out);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "slot")), 6);
+	json_decref(j);
+	free(out);
+	free(err);
+
+	/* rollback: QEMU refuses the device: exit 1, one line on stderr,
+	 * netdev gone, runtime file byte for byte the same */
+	before = slurp(rtpath);
+	rc = batch(v, sock, "-c 'hotplug vm nic model=virtio-nonsense-pci "
+	    "uuid=aaaaaaaa-1111-4222-8333-444444444444'", &out, &err);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strstr(err, "device_add") != NULL &&
+	    strstr(err, "virtio-nonsense-pci") != NULL, "%s", err);
+	ck_assert_ptr_eq(strchr(err, '\n'), err + strlen(err) - 1);
+	free(out);
+	free(err);
+	ck_assert_int_eq(netdev_exists(v, sock, "hostnet-aaaaaaaa-pci-6"), 0);
+	after = slurp(rtpath);
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+
+	/* unplug without a guest: not an error; `unplugging` persisted and
+	 * shown; the slot is not given to the next device */
+	rc = batch(v, sock, "--unplug-wait 300 -c 'unplug vm 4' "
+	    "-c 'show vm --json' -c 'next vm'", &out, &err);
+	ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(out, "has not confirmed"));
+	j = last_json(out);	/* next: a bare number is JSON too */
+	ck_assert_int_eq(json_integer_value(j), 6);
+	json_decref(j);
+	{
+		json_error_t je;
+		char *line = strstr(out, "{\"instance\"");
+
+		ck_assert_ptr_nonnull(line);
+		j = json_loads(line, JSON_DISABLE_EOF_CHECK, &je);
+		ck_assert_ptr_nonnull(j);
+		ck_assert_str_eq(slot_field(j, 4, "state"), "unplugging");
+		ck_assert_str_eq(slot_field(j, 5, "state"), "used");
+		json_decref(j);
+	}
+	free(out);
+	free(err);
+	after = slurp(rtpath);
+	ck_assert_ptr_nonnull(strstr(after, "\"unplugging\""));
+	free(after);
+
+	/* exit codes: a failed command among good ones -> 1, and the others
+	 * still ran; bad usage -> 2 with one line */
+	rc = batch(v, sock, "-c 'parse-id nic-6f1a2b3c-pci-5' -c 'free vm 11' "
+	    "-c 'id disk 0d4e5f60-1111-4222-8333-444444444444 7'", &out, &err);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(out, "slot 5"));
+	ck_assert_ptr_nonnull(strstr(out, "disk-0d4e5f60-pci-7"));
+	ck_assert_str_eq(err, "slotscope: free: slot 11 is not reserved\n");
+	free(out);
+	free(err);
+	rc = batch(v, sock, "--frobnicate -c list", &out, &err);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_str_eq(err, "slotscope: unknown option --frobnicate (see "
+	    "slotscope --help)\n");
+	free(out);
+	free(err);
+	rc = batch(v, sock, "-c list justaname", &out, &err);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_ptr_nonnull(strstr(err, "slotscope: "));
+	ck_assert_ptr_eq(strchr(err, '\n'), err + strlen(err) - 1);
+	free(out);
+	free(err);
+	rc = batch(v, sock, "--unplug-wait x -c list", &out, &err);
+	ck_assert_int_eq(rc, 2);
+	free(out);
+	free(err);
+
+	/* the audit log has one line per change, failures included */
+	snprintf(args, sizeof args, "%s/audit.log", v->dir);
+	after = slurp(args);
+	ck_assert_ptr_nonnull(strstr(after, "instance=vm what=\"reserve 10\" "
+	    "result=ok"));
+	ck_assert_ptr_nonnull(strstr(after, "what=\"hotplug nic\" "
+	    "result=\"ok nic-"));
+	ck_assert_ptr_nonnull(strstr(after, "what=\"unplug 4\" "
+	    "result=\"ok nic-"));
+	ck_assert_ptr_nonnull(strstr(after, "virtio-nonsense-pci"));
+	free(after);
+}
+
+START_TEST(flow_hmp)
+{
+	flow(&vm_hmp, "hmp.sock", "hmp");
+}
+END_TEST
+
+START_TEST(flow_qmp)
+{
+	flow(&vm_qmp, "qmp.sock", "qmp");
+}
+END_TEST
+
+/* Two slotscope processes hotplug three NICs each at the same time: six
+ * different slots, all live, all recorded. */
+START_TEST(race)
+{
+	struct tu_vm *v = &vm_race;
+	struct store_rt rt;
+	struct pci_info pi;
+	struct mon *m;
+	struct err e;
+	char *cmd, *out, ep[4200];
+	uint32_t seen = 0;
+	size_t i;
+	int rc;
+
+	ck_assert_msg(v->up, "QEMU did not start");
+	ck_assert(asprintf(&cmd, "for p in 1 2; do ( '%s' --runtime-dir "
+	    "'%s/rt' vm=unix:'%s/hmp.sock' -c 'hotplug vm nic' "
+	    "-c 'hotplug vm nic' -c 'hotplug vm nic' >'%s/out'$p 2>&1; "
+	    "echo $? >'%s/rc'$p ) & done; wait; cat '%s'/rc1 '%s'/rc2 "
+	    "'%s'/out1 '%s'/out2", tu_bin(), v->dir, v->dir, v->dir, v->dir,
+	    v->dir, v->dir, v->dir, v->dir) > 0);
+	rc = tu_run(cmd, &out);
+	free(cmd);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strncmp(out, "0\n0\n", 4) == 0, "%s", out);
+	free(out);
+	snprintf(ep, sizeof ep, "%s/rt", v->dir);
+	ck_assert_msg(store_load(ep, "vm", &rt, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(rt.ndev, 6);
+	snprintf(ep, sizeof ep, "unix:%s/hmp.sock", v->dir);
+	m = mon_new(ep, NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	pci_info_init(&pi);
+	ck_assert_msg(mon_query_pci(m, &pi, &e) == 0, "%s", e.msg);
+	mon_free(m);
+	for (i = 0; i < rt.ndev; i++) {
+		const struct pci_fn *f = pci_info_find_id(&pi, rt.dev[i].id);
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(f->slot, rt.dev[i].slot);
+		ck_assert_msg(!(seen & (1u << f->slot)), "slot %d twice",
+		    f->slot);
+		seen |= 1u << f->slot;
+	}
+	ck_assert_uint_eq(seen, 0x3f0u);	/* slots 4..9 */
+	pci_info_free(&pi);
+	store_rt_free(&rt);
+}
+END_TEST
+
+/* With a guest the unplug completes: over QMP (DEVICE_DELETED) and over
+ * HMP (the id leaves info pci); the slot is free, the file forgets it. */
+START_TEST(guest_unplug)
+{
+	struct tu_vm *v = &vm_guest;
+	char *out, *err, rtpath[4200];
+	json_t *j;
+	json_error_t je;
+	int rc;
+	const char *sock[2] = { "qmp.sock", "hmp.sock" };
+	int k;
+
+	snprintf(rtpath, sizeof rtpath, "%s/rt/vm.json", v->dir);
+	for (k = 0; k < 2; k++) {
+		rc = batch(v, sock[k], "-c 'hotplug vm nic' -c 'unplug vm 4' "
+		    "-c 'show vm --json'", &out, &err);
+		ck_assert_msg(rc == 0, "%s: rc %d: %s / %s", sock[k], rc, out,
+		    err);
+		ck_assert_ptr_nonnull(strstr(out, "plugged in slot 4"));
+		ck_assert_msg(strstr(out, "unplugged, slot 4 is free again") !=
+		    NULL, "%s", out);
+		j = json_loads(strstr(out, "{\"instance\""),
+		    JSON_DISABLE_EOF_CHECK, &je);
+		ck_assert_ptr_nonnull(j);
+		ck_assert_str_eq(slot_field(j, 4, "state"), "free");
+		ck_assert_ptr_null(slot_field(j, 4, "id"));
+		json_decref(j);
+		free(out);
+		free(err);
+		out = slurp(rtpath);
+		ck_assert_ptr_nonnull(strstr(out, "\"devices\": []"));
+		free(out);
+	}
+	/* not waiting (as the screen does): the command reports it pending,
+	 * and a refresh that sees the device gone completes the unplug (the
+	 * audit log says unplug-confirmed: the refresh did it) */
+	rc = batch(v, "qmp.sock", "--unplug-wait 0 -c 'hotplug vm nic' "
+	    "-c 'unplug vm 4'", &out, &err);
+	ck_assert_msg(rc == 0, "rc %d: %s / %s", rc, out, err);
+	ck_assert_ptr_nonnull(strstr(out, "has not confirmed"));
+	free(out);
+	free(err);
+	/* (the refresh after the command may already have completed it:
+	 * the guest is quick) */
+	usleep(1500 * 1000);	/* the guest ejects in about 100 ms */
+	rc = batch(v, "hmp.sock", "-c 'refresh vm' -c 'show vm --json'", &out,
+	    &err);
+	ck_assert_msg(rc == 0, "rc %d: %s / %s", rc, out, err);
+	j = json_loads(strstr(out, "{\"instance\""), JSON_DISABLE_EOF_CHECK,
+	    &je);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(slot_field(j, 4, "state"), "free");
+	json_decref(j);
+	free(out);
+	free(err);
+	out = slurp(rtpath);
+	ck_assert_ptr_nonnull(strstr(out, "\"devices\": []"));
+	free(out);
+	snprintf(rtpath, sizeof rtpath, "%s/audit.log", v->dir);
+	out = slurp(rtpath);
+	ck_assert_ptr_nonnull(strstr(out, "unplug-confirmed"));
+	free(out);
+}
+END_TEST
+
+Suite *
+batch_suite(void)
+{
+	Suite *s = suite_create("batch");
+	TCase *tc;
+
+	if (!tu_have_program("qemu-system-x86_64")) {
+		if (tu_in_ci())
+			return tu_missing_suite("batch", "qemu-system-x86_64");
+		return tu_skipped_suite("batch", "no qemu-system-x86_64");
+	}
+#define QTC(name, fx, test) \
+	tc = tcase_create(name); \
+	tcase_add_unchecked_fixture(tc, fx##_up, fx##_down); \
+	tcase_add_test(tc, test); \
+	tcase_set_timeout(tc, 90); \
+	suite_add_tcase(s, tc);
+	QTC("batch-hmp", hmp, flow_hmp)
+	QTC("batch-qmp", qmp, flow_qmp)
+	QTC("batch-race", race, race)
+	if (access("/bin/busybox", X_OK) != 0) {
+		if (tu_in_ci())
+			return tu_missing_suite("batch", "busybox");
+		fprintf(stderr, "batch: no /bin/busybox: guest unplug test "
+		    "skipped\n");
+		return s;
+	}
+	QTC("batch-guest", guest, guest_unplug)
+	return s;
+}

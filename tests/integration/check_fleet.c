@@ -1,0 +1,640 @@
+/* check_fleet.c - the refresh engine against a REAL paused QEMU: HMP and
+ * QMP instances, an unreachable one and a busy one (a client holds its
+ * socket) refreshed from one poll loop; slot states from live bus +
+ * runtime; an unplug confirmed by QEMU completed and persisted by the
+ * refresh (backend removed, runtime file updated, audit line); change
+ * events. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fleet/fleet.h"
+#include "store/store.h"
+#include "testutil.h"
+
+static char *qdir;	/* QEMU's sockets, pid file, runtime dir */
+static char qemu_err[512];	/* why QEMU did not start, "" when it did */
+
+static double
+now_s(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static char *
+qpath(const char *rel)
+{
+	static char p[4][4096];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "%s/%s", qdir, rel);
+	return p[k];
+}
+
+/* The paused QEMU of COMMON.md, plus a third monitor (busy.sock) that the
+ * test holds, and devices with ids in slots 6 and 7. */
+static void
+qemu_start(void)
+{
+	char *extra;
+
+	qemu_err[0] = '\0';
+	qdir = tu_tmpdir();
+	if (qdir == NULL) {
+		snprintf(qemu_err, sizeof qemu_err, "no temp dir");
+		return;
+	}
+	if (asprintf(&extra, "-qmp unix:%s/busy.sock,server,nowait "
+	    "-netdev user,id=hostnet-11111111 "
+	    "-device virtio-net-pci,netdev=hostnet-11111111,"
+	    "id=nic-11111111-pci-6,bus=pci.0,addr=0x6 "
+	    "-device virtio-net-pci,id=net0,bus=pci.0,addr=0x7", qdir) < 0)
+		abort();
+	if (tu_qemu_start(qdir, "pc", extra) < 0)
+		snprintf(qemu_err, sizeof qemu_err, "qemu did not start "
+		    "(its output is above)");
+	free(extra);
+}
+
+static void
+qemu_stop(void)
+{
+	if (qdir == NULL)
+		return;
+	tu_qemu_stop(qdir);
+	tu_rmrf(qdir);
+	free(qdir);
+	qdir = NULL;
+}
+
+static int
+connect_unix(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	return fd;
+}
+
+/* Read until buf ends with `end` (or 5 s pass); returns bytes read. */
+static size_t
+read_until(int fd, char *buf, size_t sz, const char *end)
+{
+	size_t n = 0, el = strlen(end);
+	double t0 = now_s();
+
+	while (n + 1 < sz && now_s() - t0 < 5) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t r;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		r = read(fd, buf + n, sz - n - 1);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		buf[n] = '\0';
+		if (n >= el && memcmp(buf + n - el, end, el) == 0)
+			break;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* A plain HMP client, independent of core/mon: run one command line and
+ * return its raw reply (static buffer). */
+static const char *
+hmp(const char *line)
+{
+	static char buf[65536];
+	int fd = connect_unix(qpath("hmp.sock"));
+
+	read_until(fd, buf, sizeof buf, "(qemu) ");
+	ck_assert_ptr_nonnull(strstr(buf, "QEMU"));
+	ck_assert_int_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	ck_assert_int_eq(write(fd, "\n", 1), 1);
+	read_until(fd, buf, sizeof buf, "(qemu) ");
+	close(fd);
+	return buf;
+}
+
+static struct store_dev
+mkdev(const char *id, int slot, int unplugging, const char *netdev)
+{
+	struct store_dev d;
+
+	memset(&d, 0, sizeof d);
+	snprintf(d.id, sizeof d.id, "%s", id);
+	snprintf(d.type, sizeof d.type, "nic");
+	d.slot = slot;
+	d.state = unplugging ? STORE_DEV_UNPLUGGING : STORE_DEV_PLUGGED;
+	if (netdev) {
+		d.backend.kind = STORE_BK_USER;
+		snprintf(d.backend.netdev, sizeof d.backend.netdev, "%s",
+		    netdev);
+	}
+	return d;
+}
+
+/* Runtime of an instance: 6 known, 8 missing, 9 unplugging (not live),
+ * 10 reserved. */
+static void
+write_runtime(const char *inst)
+{
+	struct store_txn t;
+	struct store_dev d;
+	struct err e;
+
+	ck_assert_int_eq(store_open_locked(qpath("rt"), inst, &t, 1000, &e),
+	    0);
+	d = mkdev("nic-11111111-pci-6", 6, 0, "hostnet-11111111");
+	ck_assert_int_eq(store_add_dev(&t.rt, &d, &e), 0);
+	d = mkdev("nic-22222222-pci-8", 8, 0, NULL);
+	ck_assert_int_eq(store_add_dev(&t.rt, &d, &e), 0);
+	d = mkdev("nic-33333333-pci-9", 9, 1, "hostnet-33333333");
+	ck_assert_int_eq(store_add_dev(&t.rt, &d, &e), 0);
+	ck_assert_int_eq(slotmap_reserve(&t.rt.reserved, 10, &e), 0);
+	ck_assert_int_eq(store_commit(&t, &e), 0);
+}
+
+static void
+setup_fleet(struct fleet *f)
+{
+	struct err e;
+	char ep[4200];
+
+	fleet_init(f, qpath("rt"));
+	f->monitor_timeout_ms = 1500;
+	snprintf(f->audit_log, sizeof f->audit_log, "%s", qpath("audit.log"));
+	snprintf(ep, sizeof ep, "unix:%s", qpath("hmp.sock"));
+	ck_assert_int_eq(fleet_add(f, "h", ep, &e), 0);
+	ck_assert_int_eq(fleet_add(f, "q", qpath("qmp.sock"), &e), 1);
+	snprintf(ep, sizeof ep, "unix:%s", qpath("nosuch.sock"));
+	ck_assert_int_eq(fleet_add(f, "dead", ep, &e), 2);
+	snprintf(ep, sizeof ep, "unix:%s", qpath("busy.sock"));
+	ck_assert_int_eq(fleet_add(f, "busy", ep, &e), 3);
+	ck_assert_int_eq(fleet_add(f, "tcpdead", "tcp:127.0.0.1:1", &e), 4);
+	ck_assert_int_eq(fleet_add(f, "h", ep, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "twice"));
+	ck_assert_int_eq(fleet_find(f, "busy", &e), 3);
+	ck_assert_int_eq(fleet_find(f, "nope", &e), -1);
+}
+
+/* Drive the refresh with our own poll loop, as the TUI does.  Returns
+ * 1 when, at some moment, h and q had finished while busy had not. */
+static int
+drive(struct fleet *f)
+{
+	struct pollfd pfd[8];
+	int others_first = 0;
+	double t0 = now_s();
+
+	while (fleet_npending(f) > 0 && now_s() - t0 < 20) {
+		int timeout = -1;
+		size_t n = fleet_pollfds(f, pfd, 8, &timeout);
+
+		ck_assert_int_ge(timeout, 0);	/* every refresh has one */
+		poll(pfd, n, timeout);
+		fleet_step(f, pfd, n, now_s());
+		if (!f->inst[0].refreshing && !f->inst[1].refreshing &&
+		    f->inst[3].refreshing)
+			others_first = 1;
+	}
+	ck_assert_uint_eq(fleet_npending(f), 0);
+	return others_first;
+}
+
+START_TEST(refresh_mixed_fleet)
+{
+	struct fleet f;
+	struct store_rt rt;
+	struct fleet_change *ch;
+	struct err e;
+	char buf[512];
+	int held, k;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	write_runtime("h");
+	write_runtime("q");
+	setup_fleet(&f);
+	/* Before any refresh: the runtime alone. */
+	ck_assert_int_eq(f.inst[0].conn, INST_NEW);
+	ck_assert_int_eq(f.inst[0].slots[10].state, SLOT_RESERVED);
+	ck_assert_int_eq(f.inst[0].slots[8].state, SLOT_MISSING);
+
+	/* Someone else holds the busy instance's monitor. */
+	held = connect_unix(qpath("busy.sock"));
+	read_until(held, buf, sizeof buf, "\r\n");
+	ck_assert_ptr_nonnull(strstr(buf, "QMP"));
+
+	fleet_refresh_start(&f, (size_t)-1, now_s());
+	ck_assert_uint_ge(fleet_npending(&f), 3);
+	ck_assert_int_eq(drive(&f), 1);	/* busy did not hold up the others */
+
+	ck_assert_msg(f.inst[0].conn == INST_OK, "h: %s", f.inst[0].error);
+	ck_assert_msg(f.inst[1].conn == INST_OK, "q: %s", f.inst[1].error);
+	ck_assert_str_eq(f.inst[0].protocol, "hmp");
+	ck_assert_str_eq(f.inst[1].protocol, "qmp");
+	for (k = 0; k < 2; k++) {
+		struct instance *in = &f.inst[k];
+
+		ck_assert_str_eq(in->error, "");
+		ck_assert_int_ge(in->version.major, 7);
+		ck_assert(in->last_refresh > 0);
+		ck_assert_int_eq(in->slots[0].state, SLOT_BUILTIN);
+		ck_assert_int_eq(in->slots[1].state, SLOT_BUILTIN);
+		ck_assert_int_eq(in->slots[1].nfn, 3);
+		/* -netdev given: QEMU adds no default e1000 in slot 3 */
+		ck_assert_int_eq(in->slots[3].state, SLOT_RESERVED);
+		ck_assert_int_eq(in->slots[3].nfn, 0);
+		ck_assert_int_eq(in->slots[2].state, SLOT_BUILTIN);
+		ck_assert_int_eq(in->slots[4].state, SLOT_FREE);
+		ck_assert_int_eq(in->slots[6].state, SLOT_USED);
+		ck_assert_str_eq(in->slots[6].id, "nic-11111111-pci-6");
+		ck_assert_int_eq(in->slots[7].state, SLOT_FOREIGN);
+		ck_assert_str_eq(in->slots[7].id, "net0");
+		ck_assert_int_eq(in->slots[8].state, SLOT_MISSING);
+		ck_assert_int_eq(in->slots[9].state, SLOT_FREE);
+		ck_assert_int_eq(in->slots[10].state, SLOT_RESERVED);
+		ck_assert_int_eq(in->slots[31].state, SLOT_FREE);
+		ck_assert_ptr_nonnull(pci_info_find_id(&in->live, "net0"));
+	}
+	ck_assert_int_eq(f.inst[2].conn, INST_UNREACHABLE);
+	ck_assert_str_ne(f.inst[2].error, "");
+	ck_assert_int_eq(f.inst[3].conn, INST_BUSY);
+	ck_assert_str_ne(f.inst[3].error, "");
+	ck_assert_int_eq(f.inst[4].conn, INST_UNREACHABLE);
+	/* The confirmed unplug (slot 9) was persisted for both. */
+	for (k = 0; k < 2; k++) {
+		ck_assert_int_eq(store_load(qpath("rt"), k ? "q" : "h", &rt,
+		    &e), 0);
+		ck_assert_ptr_null(store_find_id(&rt, "nic-33333333-pci-9"));
+		ck_assert_ptr_nonnull(store_find_id(&rt, "nic-22222222-pci-8"));
+		ck_assert_uint_eq(rt.ndev, 2);
+		store_rt_free(&rt);
+	}
+	/* The first refresh is the baseline: no change events. */
+	ck_assert_uint_eq(fleet_take_changes(&f, &ch), 0);
+	free(ch);
+	{
+		char *log = NULL;
+
+		setenv("L", qpath("audit.log"), 1);
+		ck_assert_int_eq(tu_run("grep -c 'unplug-confirmed "
+		    "nic-33333333-pci-9' \"$L\"", &log), 0);
+		ck_assert_int_eq(atoi(log), 2);
+		free(log);
+	}
+
+	/* Released: busy refreshes fine now; the held socket never mattered
+	 * to the others. */
+	close(held);
+	fleet_refresh_start(&f, 3, now_s());
+	fleet_refresh_wait(&f, 3);
+	ck_assert_msg(f.inst[3].conn == INST_OK, "busy: %s", f.inst[3].error);
+	ck_assert_str_eq(f.inst[3].error, "");
+	ck_assert_int_eq(f.inst[3].slots[7].state, SLOT_FOREIGN);
+	fleet_free(&f);
+}
+END_TEST
+
+/* used -> unplugging -> free, as successive refreshes see it, with the
+ * refresh completing the unplug: backend removed in QEMU, runtime file
+ * updated. */
+START_TEST(unplug_completed_by_refresh)
+{
+	struct fleet f;
+	struct fleet_change *ch;
+	struct store_txn t;
+	struct store_rt rt;
+	struct err e;
+	const char *r;
+	size_t n, k;
+	int found;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	write_runtime("q");
+	fleet_init(&f, qpath("rt"));
+	ck_assert_int_eq(fleet_add(&f, "q", qpath("qmp.sock"), &e), 0);
+	fleet_refresh_start(&f, 0, now_s());
+	fleet_refresh_wait(&f, 0);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
+	ck_assert_int_eq(f.inst[0].slots[6].state, SLOT_USED);
+	ck_assert_uint_eq(fleet_take_changes(&f, &ch), 0);
+	free(ch);
+
+	/* What an unplug command does: device_del, then persist
+	 * `unplugging` (no guest: QEMU does not complete it). */
+	r = hmp("device_del nic-11111111-pci-6");
+	ck_assert_ptr_null(strstr(r, "Error"));
+	ck_assert_int_eq(store_open_locked(qpath("rt"), "q", &t, 1000, &e), 0);
+	store_find_id(&t.rt, "nic-11111111-pci-6")->state =
+	    STORE_DEV_UNPLUGGING;
+	ck_assert_int_eq(store_commit(&t, &e), 0);
+
+	fleet_refresh_start(&f, 0, now_s());
+	fleet_refresh_wait(&f, 0);
+	ck_assert_int_eq(f.inst[0].slots[6].state, SLOT_UNPLUGGING);
+	n = fleet_take_changes(&f, &ch);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ch[0].inst, 0);
+	ck_assert_int_eq(ch[0].slot, 6);
+	ck_assert_int_eq(ch[0].from, SLOT_USED);
+	ck_assert_int_eq(ch[0].to, SLOT_UNPLUGGING);
+	ck_assert_str_eq(ch[0].id, "nic-11111111-pci-6");
+	free(ch);
+	/* the netdev is still there */
+	ck_assert_ptr_nonnull(strstr(hmp("info network"), "hostnet-11111111"));
+
+	/* A reset completes pending unplugs on a paused pc (no guest). */
+	hmp("system_reset");
+	for (k = 0; k < 100; k++) {
+		if (strstr(hmp("info pci"), "nic-11111111-pci-6") == NULL)
+			break;
+		usleep(20000);
+	}
+	ck_assert_uint_lt(k, 100);
+
+	fleet_refresh_start(&f, 0, now_s());
+	fleet_refresh_wait(&f, 0);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
+	ck_assert_int_eq(f.inst[0].slots[6].state, SLOT_FREE);
+	n = fleet_take_changes(&f, &ch);
+	found = 0;
+	for (k = 0; k < n; k++)
+		if (ch[k].slot == 6) {
+			ck_assert_int_eq(ch[k].from, SLOT_UNPLUGGING);
+			ck_assert_int_eq(ch[k].to, SLOT_FREE);
+			ck_assert_str_eq(ch[k].id, "nic-11111111-pci-6");
+			found++;
+		}
+	ck_assert_int_eq(found, 1);
+	free(ch);
+	/* persisted: the device is gone from the runtime file ... */
+	ck_assert_int_eq(store_load(qpath("rt"), "q", &rt, &e), 0);
+	ck_assert_ptr_null(store_find_id(&rt, "nic-11111111-pci-6"));
+	store_rt_free(&rt);
+	/* ... and its backend from QEMU */
+	ck_assert_ptr_null(strstr(hmp("info network"), "hostnet-11111111"));
+	/* A later refresh changes nothing. */
+	fleet_refresh_start(&f, 0, now_s());
+	fleet_refresh_wait(&f, 0);
+	ck_assert_uint_eq(fleet_take_changes(&f, &ch), 0);
+	free(ch);
+	fleet_free(&f);
+}
+END_TEST
+
+/* A runtime file that does not parse: the bus is still shown (against
+ * the default runtime), rt_error says why, and the file is not touched. */
+START_TEST(corrupt_runtime_is_reported_not_touched)
+{
+	const char *junk = "{\"format\": 1, \"instance\": ";
+	struct fleet f;
+	struct err e;
+	char *now;
+	FILE *fp;
+	char buf[256];
+	size_t n;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	ck_assert_int_eq(mkdir(qpath("rt2"), 0700), 0);
+	fp = fopen(qpath("rt2/q.json"), "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(junk, fp);
+	fclose(fp);
+	fleet_init(&f, qpath("rt2"));
+	ck_assert_int_eq(fleet_add(&f, "q", qpath("qmp.sock"), &e), 0);
+	ck_assert_str_ne(f.inst[0].rt_error, "");
+	fleet_refresh_start(&f, 0, now_s());
+	fleet_refresh_wait(&f, 0);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
+	ck_assert_ptr_nonnull(strstr(f.inst[0].rt_error, "does not parse"));
+	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_FOREIGN);
+	ck_assert_int_eq(f.inst[0].slots[3].state, SLOT_RESERVED);
+	fp = fopen(qpath("rt2/q.json"), "r");
+	ck_assert_ptr_nonnull(fp);
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	now = buf;
+	ck_assert_str_eq(now, junk);
+	fleet_free(&f);
+}
+END_TEST
+
+/* A refresh never holds the monitor: right after it, another client gets
+ * the banner at once. */
+START_TEST(refresh_releases_the_socket)
+{
+	struct fleet f;
+	struct err e;
+	char ep[4200];
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	fleet_init(&f, NULL);
+	snprintf(ep, sizeof ep, "unix:%s", qpath("hmp.sock"));
+	ck_assert_int_eq(fleet_add(&f, "h", ep, &e), 0);
+	fleet_refresh_start(&f, 0, now_s());
+	fleet_refresh_wait(&f, 0);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
+	ck_assert_ptr_nonnull(strstr(hmp("info version"), "7."));
+	/* cancel: a refresh under way is dropped, the view is kept */
+	fleet_refresh_start(&f, 0, now_s());
+	ck_assert_uint_eq(fleet_npending(&f), 1);
+	fleet_refresh_cancel(&f, 0);
+	ck_assert_uint_eq(fleet_npending(&f), 0);
+	ck_assert_int_eq(f.inst[0].conn, INST_OK);
+	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_FOREIGN);
+	ck_assert_ptr_nonnull(strstr(hmp("info version"), "7."));
+	fleet_free(&f);
+}
+END_TEST
+
+/* A fake monitor in a child process: listens on path, and to each client
+ * writes `greeting`, then keeps the connection open without answering
+ * (until killed). */
+static pid_t
+fake_monitor(const char *path, const char *greeting)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (;;) {	/* accepted sockets stay open, silent */
+			int cf = accept(fd, NULL, NULL);
+			ssize_t w;
+
+			if (cf < 0)
+				_exit(1);
+			w = write(cf, greeting, strlen(greeting));
+			(void)w;
+		}
+	}
+	close(fd);
+	return pid;
+}
+
+/* A peer that is no monitor -> error; one that greets and then never
+ * answers -> error at its query deadline, not a hang. */
+START_TEST(garbage_and_silent_peers)
+{
+	char *d = tu_tmpdir(), p1[4096], p2[4096];
+	struct fleet f;
+	struct err e;
+	pid_t a, b;
+	int st;
+
+	snprintf(p1, sizeof p1, "%s/garbage.sock", d);
+	snprintf(p2, sizeof p2, "%s/silent.sock", d);
+	a = fake_monitor(p1, "HTTP/1.1 400 Bad Request\r\n\r\n");
+	b = fake_monitor(p2, "QEMU 7.2.22 monitor - type 'help' for more "
+	    "information\r\n(qemu) ");
+	fleet_init(&f, d);
+	f.op_timeout_ms = 300;
+	ck_assert_int_eq(fleet_add(&f, "garbage", p1, &e), 0);
+	ck_assert_int_eq(fleet_add(&f, "silent", p2, &e), 1);
+	fleet_refresh_start(&f, (size_t)-1, now_s());
+	fleet_refresh_wait(&f, (size_t)-1);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, &st, 0);
+	waitpid(b, &st, 0);
+	ck_assert_int_eq(f.inst[0].conn, INST_ERROR);
+	ck_assert_str_ne(f.inst[0].error, "");
+	ck_assert_int_eq(f.inst[1].conn, INST_ERROR);
+	ck_assert_str_ne(f.inst[1].error, "");
+	ck_assert_str_eq(f.inst[1].protocol, "");	/* never got a view */
+	/* a failed refresh keeps the old (runtime-only) view */
+	ck_assert_int_eq(f.inst[1].slots[0].state, SLOT_RESERVED);
+	ck_assert(f.inst[1].last_refresh > 0);
+	fleet_free(&f);
+	tu_rmrf(d);
+	free(d);
+}
+END_TEST
+
+/* max_parallel = 1: refreshes queue and run one after another, so two
+ * instances on the SAME monitor socket (one client at a time) both
+ * succeed, and never more than one fd is polled. */
+START_TEST(max_parallel_queues_sessions)
+{
+	struct pollfd pfd[8];
+	struct fleet f;
+	struct err e;
+	double t0 = now_s();
+	size_t most = 0;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	fleet_init(&f, NULL);
+	f.max_parallel = 1;
+	ck_assert_int_eq(fleet_add(&f, "a", qpath("qmp.sock"), &e), 0);
+	ck_assert_int_eq(fleet_add(&f, "b", qpath("qmp.sock"), &e), 1);
+	ck_assert_int_eq(fleet_add(&f, "c", qpath("hmp.sock"), &e), 2);
+	fleet_refresh_start(&f, (size_t)-1, now_s());
+	ck_assert_uint_eq(fleet_npending(&f), 3);
+	while (fleet_npending(&f) > 0 && now_s() - t0 < 20) {
+		int timeout = -1;
+		size_t n = fleet_pollfds(&f, pfd, 8, &timeout);
+
+		if (n > most)
+			most = n;
+		poll(pfd, n, timeout);
+		fleet_step(&f, pfd, n, now_s());
+	}
+	ck_assert_uint_eq(most, 1);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "a: %s", f.inst[0].error);
+	ck_assert_msg(f.inst[1].conn == INST_OK, "b: %s", f.inst[1].error);
+	ck_assert_msg(f.inst[2].conn == INST_OK, "c: %s", f.inst[2].error);
+	ck_assert_int_eq(f.inst[1].slots[7].state, SLOT_FOREIGN);
+	/* the default lets them run at once: a and b then collide, and the
+	 * loser is reported busy, not hung */
+	f.max_parallel = 0;
+	fleet_refresh_start(&f, (size_t)-1, now_s());
+	fleet_refresh_wait(&f, (size_t)-1);
+	ck_assert(f.inst[0].conn == INST_OK || f.inst[1].conn == INST_OK);
+	ck_assert(f.inst[0].conn == INST_OK || f.inst[0].conn == INST_BUSY);
+	ck_assert(f.inst[1].conn == INST_OK || f.inst[1].conn == INST_BUSY);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(add_refuses_bad_input)
+{
+	struct fleet f;
+	struct err e;
+
+	fleet_init(&f, NULL);
+	ck_assert_int_eq(fleet_add(&f, "../x", "unix:/x", &e), -1);
+	ck_assert_int_eq(fleet_add(&f, "a", "tcp:", &e), -1);
+	ck_assert_int_eq(fleet_add(&f, "a", "", &e), -1);
+	ck_assert_uint_eq(f.n, 0);
+	ck_assert_str_eq(inst_conn_name(INST_UNREACHABLE), "unreachable");
+	ck_assert_str_eq(inst_conn_name(INST_BUSY), "busy");
+	fleet_free(&f);
+}
+END_TEST
+
+Suite *
+fleet_suite(void)
+{
+	Suite *s;
+	TCase *tc, *tq;
+
+	if (!tu_have_program("qemu-system-x86_64"))
+		return tu_in_ci() ? tu_missing_suite("fleet",
+		    "qemu-system-x86_64") : tu_skipped_suite("fleet",
+		    "qemu-system-x86_64 is not installed");
+	s = suite_create("fleet");
+	tc = tcase_create("fleet");
+	tcase_add_test(tc, add_refuses_bad_input);
+	tcase_add_test(tc, garbage_and_silent_peers);
+	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+	/* One QEMU per test case, started and killed by the runner itself
+	 * (unchecked fixtures), so a failing test cannot leak it. */
+	tq = tcase_create("fleet-qemu");
+	tcase_add_unchecked_fixture(tq, qemu_start, qemu_stop);
+	tcase_add_test(tq, refresh_mixed_fleet);
+	tcase_add_test(tq, refresh_releases_the_socket);
+	tcase_add_test(tq, corrupt_runtime_is_reported_not_touched);
+	tcase_add_test(tq, max_parallel_queues_sessions);
+	tcase_set_timeout(tq, 60);
+	suite_add_tcase(s, tq);
+	tq = tcase_create("fleet-unplug");
+	tcase_add_unchecked_fixture(tq, qemu_start, qemu_stop);
+	tcase_add_test(tq, unplug_completed_by_refresh);
+	tcase_set_timeout(tq, 60);
+	suite_add_tcase(s, tq);
+	return s;
+}

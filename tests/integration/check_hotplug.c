@@ -1,0 +1,617 @@
+/* check_hotplug.c - the hotplug and unplug flows (core/hotplug) against a
+ * real paused QEMU (pc, TCG, no guest) over HMP and over QMP: a NIC with a
+ * user backend and a raw disk at the first free slots, persisted; a
+ * refused device_add rolled back (backend gone, runtime file unchanged byte
+ * for byte); an unplug without a guest left `unplugging` with its slot
+ * still taken; q35's root bus refused plainly; two processes racing for a
+ * slot.  Plus the argument checks, which need no QEMU.
+ *
+ * Each tcase starts its own QEMU in an unchecked fixture (run in the parent
+ * process) so that QEMU is killed even when a test fails or times out.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model/devid.h"
+#include "fleet/hotplug.h"
+#include "qemu/mon.h"
+#include "model/state.h"
+#include "testutil.h"
+
+/* ---- argument checks (no QEMU) ----------------------------------------- */
+
+static void
+set_bad(enum hotplug_type t, const char *word, const char *want)
+{
+	struct hotplug_req r;
+	struct err e;
+
+	hotplug_req_init(&r, t);
+	ck_assert_msg(hotplug_req_set(&r, word, &e) == -1, "%s accepted", word);
+	ck_assert_msg(strstr(e.msg, want) != NULL, "%s: '%s' lacks '%s'", word,
+	    e.msg, want);
+	ck_assert_ptr_null(strchr(e.msg, '\n'));
+}
+
+START_TEST(args)
+{
+	struct hotplug_req r;
+	struct err e;
+	char u[37], mac[18];
+	enum hotplug_type t;
+
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_int_eq(hotplug_req_set(&r, "mac=52:54:00:AB:cd:01", &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "backend=tap:tap-web1.0", &e),
+	    0);
+	ck_assert_int_eq(r.backend, STORE_BK_TAP);
+	ck_assert_str_eq(r.tap, "tap-web1.0");
+	ck_assert_int_eq(hotplug_req_set(&r, "model=e1000", &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "slot=31", &e), 0);
+	ck_assert_int_eq(r.slot, 31);
+	ck_assert_int_eq(hotplug_req_set(&r, "uuid=6f1a2b3c-0000-4000-8000-"
+	    "000000000000", &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "slot=4", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "given twice"));
+	set_bad(HOTPLUG_NIC, "mac=52:54:00:12:34", "not a MAC address");
+	set_bad(HOTPLUG_NIC, "mac=52-54-00-12-34-56", "not a MAC address");
+	set_bad(HOTPLUG_NIC, "mac=01:00:5e:00:00:01", "multicast");
+	set_bad(HOTPLUG_NIC, "mac=52:54:00:12:34:5g", "not a MAC address");
+	set_bad(HOTPLUG_NIC, "model=virtio net", "not a QEMU driver name");
+	set_bad(HOTPLUG_NIC, "model=virtio,addr=0x9", "not a QEMU driver");
+	set_bad(HOTPLUG_NIC, "model=", "not a QEMU driver name");
+	set_bad(HOTPLUG_NIC, "backend=bridge", "expected user or tap:IFNAME");
+	set_bad(HOTPLUG_NIC, "backend=tap:", "tap interface");
+	set_bad(HOTPLUG_NIC, "backend=tap:waytoolongname0123", "tap interface");
+	set_bad(HOTPLUG_NIC, "backend=tap:a,b", "tap interface");
+	set_bad(HOTPLUG_NIC, "backend=tap:-evil", "tap interface");
+	set_bad(HOTPLUG_NIC, "backend=tap:..", "tap interface");
+	set_bad(HOTPLUG_NIC, "uuid=6f1a2b3c", "not a UUID");
+	set_bad(HOTPLUG_NIC, "slot=32", "slot");
+	set_bad(HOTPLUG_NIC, "slot=", "slot");
+	set_bad(HOTPLUG_NIC, "path=/tmp/x", "unknown key 'path' for a nic");
+	set_bad(HOTPLUG_NIC, "mac", "not KEY=VALUE");
+	set_bad(HOTPLUG_NIC, "=x", "not KEY=VALUE");
+	set_bad(HOTPLUG_DISK, "mac=52:54:00:12:34:56", "unknown key 'mac'");
+	set_bad(HOTPLUG_DISK, "format=vmdk", "expected raw or qcow2");
+	set_bad(HOTPLUG_DISK, "path=", "empty");
+	set_bad(HOTPLUG_DISK, "path=/tmp/a\001b", "control characters");
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	ck_assert_int_eq(hotplug_req_check(&r, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "path=FILE"));
+	ck_assert_int_eq(hotplug_req_set(&r, "path=/nonexistent/x.img", &e),
+	    0);
+	ck_assert_int_eq(hotplug_req_check(&r, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "/nonexistent/x.img"));
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	ck_assert_int_eq(hotplug_req_set(&r, "path=/dev/null", &e), 0);
+	ck_assert_int_eq(hotplug_req_check(&r, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "not a file"));
+	ck_assert_int_eq(hotplug_parse_type("nic", &t, &e), 0);
+	ck_assert_int_eq(t, HOTPLUG_NIC);
+	ck_assert_int_eq(hotplug_parse_type("disk", &t, &e), 0);
+	ck_assert_int_eq(t, HOTPLUG_DISK);
+	ck_assert_int_eq(hotplug_parse_type("gpu", &t, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "expected nic or disk"));
+	/* generated values are valid and differ */
+	ck_assert_int_eq(hotplug_gen_uuid(u, &e), 0);
+	ck_assert(devid_valid_uuid(u, strlen(u)));
+	ck_assert_int_eq(u[14], '4');
+	ck_assert_ptr_nonnull(strchr("89ab", u[19]));
+	{
+		char u2[37];
+
+		ck_assert_int_eq(hotplug_gen_uuid(u2, &e), 0);
+		ck_assert_str_ne(u, u2);
+	}
+	ck_assert_int_eq(hotplug_gen_mac(mac, &e), 0);
+	ck_assert_int_eq(hotplug_check_mac(mac, &e), 0);
+	ck_assert_int_eq(strncmp(mac, "52:54:00:", 9), 0);
+}
+END_TEST
+
+/* ---- against real QEMU -------------------------------------------------- */
+
+static struct tu_vm vm_hmp = { .machine = "pc" };
+static struct tu_vm vm_qmp = { .machine = "pc" };
+static struct tu_vm vm_q35 = { .machine = "q35" };
+static struct tu_vm vm_race = { .machine = "pc" };
+static struct tu_vm vm_hmp2 = { .machine = "pc" };
+static struct tu_vm vm_qmp2 = { .machine = "pc" };
+static struct tu_vm vm_tap = { .machine = "pc" };
+
+TU_VM_FIXTURE(hmp, vm_hmp)
+TU_VM_FIXTURE(qmp, vm_qmp)
+TU_VM_FIXTURE(q35, vm_q35)
+TU_VM_FIXTURE(race, vm_race)
+TU_VM_FIXTURE(hmp2, vm_hmp2)
+TU_VM_FIXTURE(qmp2, vm_qmp2)
+TU_VM_FIXTURE(tap, vm_tap)
+
+struct tgt {
+	char ep[4200], rtdir[4200];
+	struct hotplug_target t;
+};
+
+static void
+tgt_init(struct tgt *g, const struct tu_vm *v, const char *sock)
+{
+	ck_assert_msg(v->up, "QEMU did not start");
+	snprintf(g->ep, sizeof g->ep, "unix:%s/%s", v->dir, sock);
+	snprintf(g->rtdir, sizeof g->rtdir, "%s/rt", v->dir);
+	memset(&g->t, 0, sizeof g->t);
+	g->t.inst = "vm1";
+	g->t.endpoint = g->ep;
+	g->t.runtime_dir = g->rtdir;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (fp == NULL)
+		return strdup("<missing>");
+	buf = calloc(1, 1 << 20);
+	n = fread(buf, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+live(struct tgt *g, struct pci_info *pi)
+{
+	struct mon *m;
+	struct err e;
+
+	pci_info_init(pi);
+	m = mon_new(g->ep, NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(mon_query_pci(m, pi, &e) == 0, "%s", e.msg);
+	mon_free(m);
+}
+
+/* Does QEMU still know this netdev / drive?  Deleting it is the probe:
+ * "not found" means it is gone. */
+static int
+backend_exists(struct tgt *g, int netdev, const char *id)
+{
+	struct mon *m;
+	struct err e;
+	int rc;
+
+	m = mon_new(g->ep, NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	rc = netdev ? mon_netdev_del(m, id, &e) : mon_drive_del(m, id, &e);
+	if (rc < 0)
+		ck_assert_msg(mon_last_kind(m) == MONERR_NOT_FOUND,
+		    "probe %s: %s", id, e.msg);
+	mon_free(m);
+	return rc == 0;
+}
+
+static void
+flow(struct tu_vm *v, const char *sock)
+{
+	struct tgt g;
+	struct hotplug_req r;
+	struct store_dev d;
+	struct store_rt rt;
+	struct pci_info pi;
+	struct err e;
+	char path[4300], img[4300], *before, *after;
+	FILE *fp;
+	int rc;
+
+	tgt_init(&g, v, sock);
+	snprintf(path, sizeof path, "%s/vm1.json", g.rtdir);
+	snprintf(img, sizeof img, "%s/disk1.img", v->dir);
+	fp = fopen(img, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
+	fclose(fp);
+
+	/* a NIC, user backend, first free slot (4 on a default pc) */
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(d.slot, 4);
+	ck_assert_int_eq(strncmp(d.id, "nic-", 4), 0);
+	ck_assert_ptr_nonnull(strstr(d.id, "-pci-4"));
+	ck_assert(devid_valid_uuid(d.uuid, strlen(d.uuid)));
+	ck_assert_str_eq(d.driver, "virtio-net-pci");
+	ck_assert_int_eq(hotplug_check_mac(d.mac, &e), 0);
+	live(&g, &pi);
+	ck_assert_ptr_nonnull(pci_info_find_id(&pi, d.id));
+	ck_assert_int_eq(pci_info_find_id(&pi, d.id)->slot, 4);
+	pci_info_free(&pi);
+	ck_assert_int_eq(backend_exists(&g, 1, "nosuch-netdev"), 0);
+
+	/* a raw disk at slot 5, given a relative-free absolute path */
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	snprintf(path, sizeof path, "path=%s", img);
+	ck_assert_int_eq(hotplug_req_set(&r, path, &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "uuid=0d4e5f60-1111-4222-8333-"
+	    "444444444444", &e), 0);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	ck_assert_str_eq(d.id, "disk-0d4e5f60-pci-5");
+	ck_assert_str_eq(d.backend.format, "raw");
+	ck_assert_str_eq(d.backend.path, img);
+	ck_assert_int_eq(store_load(g.rtdir, "vm1", &rt, &e), 0);
+	ck_assert_int_eq(rt.ndev, 2);
+	ck_assert_int_eq(store_find_id(&rt, "disk-0d4e5f60-pci-5")->state,
+	    STORE_DEV_PLUGGED);
+	store_rt_free(&rt);
+	/* the same uuid again is refused before anything is sent */
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "already used by "
+	    "disk-0d4e5f60-pci-5"));
+
+	/* rollback: QEMU refuses the device; the netdev goes away and the
+	 * runtime file is byte for byte the same */
+	snprintf(path, sizeof path, "%s/vm1.json", g.rtdir);
+	before = slurp(path);
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_int_eq(hotplug_req_set(&r, "model=virtio-nonsense-pci", &e),
+	    0);
+	ck_assert_int_eq(hotplug_req_set(&r, "uuid=aaaaaaaa-1111-4222-8333-"
+	    "444444444444", &e), 0);
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_msg(strstr(e.msg, "device_add") != NULL &&
+	    strstr(e.msg, "virtio-nonsense-pci") != NULL, "%s", e.msg);
+	ck_assert_ptr_null(strchr(e.msg, '\n'));
+	ck_assert_int_eq(backend_exists(&g, 1, "hostnet-aaaaaaaa-pci-6"), 0);
+	after = slurp(path);
+	ck_assert_str_eq(before, after);
+	free(after);
+	/* the same for a disk whose device is refused at an occupied
+	 * slot: slot=3 is refused by us already (live, reserved) */
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	snprintf(path, sizeof path, "path=%s", img);
+	ck_assert_int_eq(hotplug_req_set(&r, path, &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "slot=4", &e), 0);
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "slot 4"));
+	snprintf(path, sizeof path, "%s/vm1.json", g.rtdir);
+	after = slurp(path);
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+
+	/* unplug without a guest: accepted, never confirmed: `unplugging`
+	 * persisted, slot 4 and the id stay taken */
+	rc = hotplug_del(&g.t, "4", 300, &d, &e);
+	ck_assert_msg(rc == HOTPLUG_PENDING, "rc %d: %s", rc, e.msg);
+	ck_assert_int_eq(store_load(g.rtdir, "vm1", &rt, &e), 0);
+	ck_assert_int_eq(store_find_slot(&rt, 4)->state, STORE_DEV_UNPLUGGING);
+	live(&g, &pi);
+	{
+		struct slot_view sv[32];
+
+		state_reconcile(&pi, &rt, sv);
+		ck_assert_int_eq(sv[4].state, SLOT_UNPLUGGING);
+		ck_assert_int_eq(state_first_free(&pi, &rt, &e), 6);
+	}
+	pci_info_free(&pi);
+	store_rt_free(&rt);
+	/* a second unplug of the same device: still pending, no error */
+	rc = hotplug_del(&g.t, d.id, 0, &d, &e);
+	ck_assert_msg(rc == HOTPLUG_PENDING, "rc %d: %s", rc, e.msg);
+	/* unknown ids and empty slots are refused */
+	ck_assert_int_eq(hotplug_del(&g.t, "nic-99999999-pci-9", 0, &d, &e),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no device nic-99999999-pci-9"));
+	ck_assert_int_eq(hotplug_del(&g.t, "7", 0, &d, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "slot 7 holds no device"));
+	ck_assert_int_eq(hotplug_del(&g.t, "99", 0, &d, &e), -1);
+	ck_assert_int_eq(hotplug_del(&g.t, "a b", 0, &d, &e), -1);
+	/* the next NIC goes to slot 6: 4 is unplugging, 5 is the disk */
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_int_eq(hotplug_req_set(&r, "mac=52:54:00:00:00:07", &e), 0);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(d.slot, 6);
+	ck_assert_str_eq(d.mac, "52:54:00:00:00:07");
+	/* a recorded device that is not on the bus (missing): QEMU says
+	 * "not found", which confirms the unplug at once */
+	{
+		struct store_txn txn;
+		struct store_dev m;
+
+		ck_assert_int_eq(store_open_locked(g.rtdir, "vm1", &txn, 1000,
+		    &e), 0);
+		memset(&m, 0, sizeof m);
+		snprintf(m.id, sizeof m.id, "nic-dddddddd-pci-20");
+		snprintf(m.type, sizeof m.type, "nic");
+		snprintf(m.uuid, sizeof m.uuid,
+		    "dddddddd-1111-4222-8333-444444444444");
+		m.slot = 20;
+		m.backend.kind = STORE_BK_USER;
+		snprintf(m.backend.netdev, sizeof m.backend.netdev,
+		    "hostnet-dddddddd-pci-20");
+		ck_assert_int_eq(store_add_dev(&txn.rt, &m, &e), 0);
+		ck_assert_int_eq(store_commit(&txn, &e), 0);
+		rc = hotplug_del(&g.t, "20", 0, &d, &e);
+		ck_assert_msg(rc == HOTPLUG_DELETED, "rc %d: %s", rc, e.msg);
+		ck_assert_int_eq(store_load(g.rtdir, "vm1", &rt, &e), 0);
+		ck_assert_ptr_null(store_find_slot(&rt, 20));
+		store_rt_free(&rt);
+	}
+	/* a slot with a built-in device */
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_int_eq(hotplug_req_set(&r, "slot=2", &e), 0);
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "slot 2"));
+}
+
+START_TEST(flow_hmp)
+{
+	flow(&vm_hmp, "hmp.sock");
+}
+END_TEST
+
+START_TEST(flow_qmp)
+{
+	flow(&vm_qmp, "qmp.sock");
+}
+END_TEST
+
+START_TEST(q35_root_bus)
+{
+	struct tgt g;
+	struct hotplug_req r;
+	struct store_dev d;
+	struct err e;
+	char path[4300], *after;
+
+	tgt_init(&g, &vm_q35, "qmp.sock");
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_int_eq(hotplug_req_set(&r, "uuid=bbbbbbbb-1111-4222-8333-"
+	    "444444444444", &e), 0);
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_msg(strstr(e.msg, "this machine's root bus does not support "
+	    "hotplug") != NULL, "%s", e.msg);
+	ck_assert_int_eq(backend_exists(&g, 1, "hostnet-bbbbbbbb-pci-4"), 0);
+	snprintf(path, sizeof path, "%s/vm1.json", g.rtdir);
+	after = slurp(path);
+	ck_assert_str_eq(after, "<missing>");
+	free(after);
+}
+END_TEST
+
+/* Two processes hotplug at once, four times each: eight different
+ * slots, all live, all recorded. */
+START_TEST(race)
+{
+	struct tgt g;
+	struct store_rt rt;
+	struct pci_info pi;
+	struct err e;
+	pid_t pid[2];
+	int i, st;
+	uint32_t seen = 0;
+
+	tgt_init(&g, &vm_race, "hmp.sock");
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ck_assert_int_ge(pid[i], 0);
+		if (pid[i] == 0) {
+			int k, bad = 0;
+
+			for (k = 0; k < 4; k++) {
+				struct hotplug_req r;
+				struct store_dev d;
+
+				hotplug_req_init(&r, HOTPLUG_NIC);
+				if (hotplug_add(&g.t, &r, &d, &e) < 0) {
+					fprintf(stderr, "race: %s\n", e.msg);
+					bad = 1;
+				}
+			}
+			_exit(bad);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(waitpid(pid[i], &st, 0), pid[i]);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "a racer failed");
+	}
+	ck_assert_int_eq(store_load(g.rtdir, "vm1", &rt, &e), 0);
+	ck_assert_int_eq(rt.ndev, 8);
+	live(&g, &pi);
+	for (i = 0; i < 8; i++) {
+		const struct pci_fn *f = pci_info_find_id(&pi, rt.dev[i].id);
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(f->slot, rt.dev[i].slot);
+		ck_assert_msg(!(seen & (1u << f->slot)), "slot %d twice",
+		    f->slot);
+		seen |= 1u << f->slot;
+	}
+	ck_assert_uint_eq(seen, 0xff0u);	/* slots 4..11 */
+	pci_info_free(&pi);
+	store_rt_free(&rt);
+}
+END_TEST
+
+/* A raw command on a fresh connection (test setup only). */
+static void
+raw(struct tgt *g, const char *hmp, const char *qmp)
+{
+	struct mon *m;
+	struct err e;
+	int op;
+
+	m = mon_new(g->ep, NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	op = mon_add_raw(m, hmp, qmp, &e);
+	ck_assert_msg(op >= 0, "%s", e.msg);
+	ck_assert_msg(mon_run(m, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_result(m, op)->ok, "%s: %s", hmp,
+	    mon_result(m, op)->msg);
+	mon_free(m);
+}
+
+/* A disk whose device_add QEMU refuses (duplicate id: a device behind a
+ * PCI bridge already has it, where bus 0 does not show it): the drive /
+ * block node is removed again and the runtime file stays byte for byte;
+ * a backend QEMU refuses (qcow2 on a raw file) gives QEMU's reason. */
+static void
+disk_rollback(struct tu_vm *v, const char *sock)
+{
+	struct tgt g;
+	struct hotplug_req r;
+	struct store_dev d;
+	struct err e;
+	char img[4300], word[4400], *before, *after;
+	FILE *fp;
+
+	tgt_init(&g, v, sock);
+	snprintf(img, sizeof img, "%s/d.img", v->dir);
+	fp = fopen(img, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
+	fclose(fp);
+	/* a runtime file to compare */
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
+	before = slurp(word);
+	raw(&g, "device_add pci-bridge,id=br1,chassis_nr=1,bus=pci.0,addr=0x1e",
+	    "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+	    "\"pci-bridge\", \"id\": \"br1\", \"chassis_nr\": 1, \"bus\": "
+	    "\"pci.0\", \"addr\": \"0x1e\"}}");
+	raw(&g, "device_add virtio-net-pci,id=disk-cccccccc-pci-5,bus=br1,"
+	    "addr=0x1", "{\"execute\": \"device_add\", \"arguments\": "
+	    "{\"driver\": \"virtio-net-pci\", \"id\": \"disk-cccccccc-pci-5\", "
+	    "\"bus\": \"br1\", \"addr\": \"0x1\"}}");
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	snprintf(word, sizeof word, "path=%s", img);
+	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "uuid=cccccccc-1111-4222-8333-"
+	    "444444444444", &e), 0);
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_msg(strstr(e.msg, "device_add") != NULL &&
+	    strstr(e.msg, "disk-cccccccc-pci-5") != NULL, "%s", e.msg);
+	ck_assert_int_eq(backend_exists(&g, 0, "drive-cccccccc-pci-5"), 0);
+	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
+	after = slurp(word);
+	ck_assert_str_eq(before, after);
+	free(after);
+	/* QEMU refuses the backend itself */
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	snprintf(word, sizeof word, "path=%s", img);
+	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	ck_assert_int_eq(hotplug_req_set(&r, "format=qcow2", &e), 0);
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_msg(strstr(e.msg, "qcow2") != NULL, "%s", e.msg);
+	ck_assert_ptr_null(strchr(e.msg, '\n'));
+	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
+	after = slurp(word);
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+	/* a path with ',' and '=' is one value, not more options (HMP
+	 * doubles the comma; QMP is JSON): the image is the one attached */
+	snprintf(img, sizeof img, "%s/d,format=qcow2,x=1.img", v->dir);
+	fp = fopen(img, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
+	fclose(fp);
+	hotplug_req_init(&r, HOTPLUG_DISK);
+	snprintf(word, sizeof word, "path=%s", img);
+	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	ck_assert_str_eq(d.backend.path, img);
+	ck_assert_str_eq(d.backend.format, "raw");
+}
+
+START_TEST(disk_rollback_hmp)
+{
+	disk_rollback(&vm_hmp2, "hmp.sock");
+}
+END_TEST
+
+START_TEST(disk_rollback_qmp)
+{
+	disk_rollback(&vm_qmp2, "qmp.sock");
+}
+END_TEST
+
+/* May this process create tap devices (CAP_NET_ADMIN)? */
+static int
+can_tap(void)
+{
+	struct hotplug_req r;
+	struct err e;
+
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	return access("/dev/net/tun", R_OK | W_OK) == 0 && geteuid() == 0 &&
+	    hotplug_req_set(&r, "backend=tap:x", &e) == 0;
+}
+
+/* backend=tap: the tap is opened here and its fd passed with getfd; the
+ * NIC is live and the runtime file names the tap. */
+START_TEST(tap_backend)
+{
+	struct tgt g;
+	struct hotplug_req r;
+	struct store_dev d;
+	struct pci_info pi;
+	struct err e;
+	char word[64];
+
+	tgt_init(&g, &vm_tap, "qmp.sock");
+	snprintf(word, sizeof word, "backend=tap:sstap%d", (int)getpid() %
+	    10000);
+	hotplug_req_init(&r, HOTPLUG_NIC);
+	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(d.backend.kind, STORE_BK_TAP);
+	ck_assert_str_eq(d.backend.tap, word + 12);
+	live(&g, &pi);
+	ck_assert_ptr_nonnull(pci_info_find_id(&pi, d.id));
+	pci_info_free(&pi);
+	ck_assert_int_eq(backend_exists(&g, 1, d.backend.netdev), 1);
+}
+END_TEST
+
+Suite *
+hotplug_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("hotplug");
+	tc = tcase_create("args");
+	tcase_add_test(tc, args);
+	suite_add_tcase(s, tc);
+	if (!tu_have_program("qemu-system-x86_64")) {
+		if (tu_in_ci())
+			return tu_missing_suite("hotplug", "qemu-system-x86_64");
+		return s;
+	}
+#define QTC(name, fx, test) \
+	tc = tcase_create(name); \
+	tcase_add_unchecked_fixture(tc, fx##_up, fx##_down); \
+	tcase_add_test(tc, test); \
+	tcase_set_timeout(tc, 60); \
+	suite_add_tcase(s, tc);
+	QTC("qemu-hmp", hmp, flow_hmp)
+	QTC("qemu-qmp", qmp, flow_qmp)
+	QTC("qemu-q35", q35, q35_root_bus)
+	QTC("qemu-race", race, race)
+	QTC("qemu-disk-rollback-hmp", hmp2, disk_rollback_hmp)
+	QTC("qemu-disk-rollback-qmp", qmp2, disk_rollback_qmp)
+	if (can_tap()) {
+		QTC("qemu-tap", tap, tap_backend)
+	} else
+		fprintf(stderr, "hotplug: not root or no /dev/net/tun: tap "
+		    "backend test skipped\n");
+	return s;
+}

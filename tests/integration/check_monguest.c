@@ -1,0 +1,174 @@
+/* check_monguest.c - a real unplug: boot the tiny guest
+ * (tests/scripts/boot-test-guest.sh: Debian's kernel + a busybox
+ * initramfs, TCG) so that ACPI hotplug completes, then over QMP: add a
+ * NIC, device_del it, wait for THE DEVICE_DELETED (data.device == id,
+ * after the virtio-backend one), and see the slot free again; over HMP the
+ * same, waiting for the id to leave info pci.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qemu/mon.h"
+#include "testutil.h"
+
+static char *dir;
+static int booted;
+
+static void
+boot(void)
+{
+	char cmd[4400], *out = NULL;
+
+	dir = tu_tmpdir();
+	if (dir == NULL)
+		return;
+	snprintf(cmd, sizeof cmd, "sh '%s' '%s' pc",
+	    tu_srcpath("tests/scripts/boot-test-guest.sh"), dir);
+	booted = tu_run(cmd, &out) == 0;
+	if (!booted)
+		fprintf(stderr, "guest did not boot: %s\n", out ? out : "");
+	free(out);
+}
+
+static void
+halt(void)
+{
+	if (dir != NULL) {
+		tu_qemu_stop(dir);
+		tu_rmrf(dir);
+		free(dir);
+		dir = NULL;
+	}
+}
+
+static struct mon *
+open_sock(const char *sock)
+{
+	char ep[4200];
+	struct mon_opts o = { .keep_open = 1 };
+	struct err e;
+	struct mon *m;
+
+	ck_assert_msg(booted, "the test guest did not boot (see stderr)");
+	snprintf(ep, sizeof ep, "unix:%s/%s", dir, sock);
+	m = mon_new(ep, &o, &e);
+	ck_assert_msg(m != NULL, "%s", e.msg);
+	return m;
+}
+
+static uint32_t
+mask(struct mon *m)
+{
+	struct pci_info pi;
+	struct err e;
+	uint32_t r;
+
+	pci_info_init(&pi);
+	ck_assert_msg(mon_query_pci(m, &pi, &e) == 0, "%s", e.msg);
+	r = pci_info_bus0_mask(&pi);
+	pci_info_free(&pi);
+	return r;
+}
+
+START_TEST(qmp_unplug_completes)
+{
+	struct mon *m = open_sock("qmp.sock");
+	struct moncmd_netdev nd = { MONCMD_NETDEV_USER, "hostnet-6f1a2b3c",
+		NULL };
+	struct moncmd_prop props[] = { { "netdev", "hostnet-6f1a2b3c" } };
+	struct moncmd_device d = { "virtio-net-pci", "nic-6f1a2b3c-pci-5",
+		"pci.0", 5, 0, props, 1 };
+	struct err e;
+	json_t *ev;
+	int backend = 0, device = 0, order_ok = 0;
+
+	ck_assert_uint_eq(mask(m), 0xf);
+	ck_assert_msg(mon_netdev_add(m, &nd, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_device_add(m, &d, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(mask(m), 0x2f);
+	ck_assert_msg(mon_device_del(m, d.id, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_wait_deleted(m, d.id, 20000, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(mask(m), 0xf);	/* slot 5 is free again */
+	while ((ev = mon_take_event(m)) != NULL) {
+		const char *name = json_string_value(json_object_get(ev,
+		    "event"));
+		json_t *data = json_object_get(ev, "data");
+
+		if (name && strcmp(name, "DEVICE_DELETED") == 0) {
+			if (json_object_get(data, "device") == NULL) {
+				backend++;
+				ck_assert_ptr_nonnull(strstr(json_string_value(
+				    json_object_get(data, "path")),
+				    "/virtio-backend"));
+			} else {
+				device++;
+				order_ok = backend == 1;
+				ck_assert_str_eq(json_string_value(
+				    json_object_get(data, "device")), d.id);
+			}
+		}
+		json_decref(ev);
+	}
+	ck_assert_int_eq(backend, 1);
+	ck_assert_int_eq(device, 1);
+	ck_assert_int_eq(order_ok, 1);
+	/* the id is free for reuse now */
+	ck_assert_msg(mon_device_add(m, &d, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_device_del(m, d.id, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_wait_deleted(m, d.id, 20000, &e) == 0, "%s", e.msg);
+	mon_free(m);
+}
+END_TEST
+
+START_TEST(hmp_unplug_completes)
+{
+	struct mon *m = open_sock("hmp.sock");
+	struct moncmd_device d = { "virtio-net-pci", "nic-8e9f0a1b-pci-6",
+		"pci.0", 6, 0, NULL, 0 };
+	struct err e;
+
+	ck_assert_uint_eq(mask(m) & (1u << 6), 0);
+	ck_assert_msg(mon_device_add(m, &d, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(mask(m) & (1u << 6), 1u << 6);
+	ck_assert_msg(mon_device_del(m, d.id, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_wait_deleted(m, d.id, 20000, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(mask(m) & (1u << 6), 0);
+	mon_free(m);
+}
+END_TEST
+
+Suite *
+monguest_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+	const char *progs[] = { "qemu-system-x86_64", "cpio", "gzip" };
+	size_t i;
+	char *out = NULL;
+	int kernel;
+
+	for (i = 0; i < sizeof progs / sizeof progs[0]; i++)
+		if (!tu_have_program(progs[i]))
+			return tu_in_ci() ? tu_missing_suite("monguest",
+			    progs[i]) : tu_skipped_suite("monguest",
+			    "a program the test guest needs is missing");
+	kernel = tu_run("ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 && "
+	    "test -x /bin/busybox", &out) == 0;
+	free(out);
+	if (!kernel)
+		return tu_in_ci() ? tu_missing_suite("monguest",
+		    "linux-image-cloud-amd64 / busybox-static") :
+		    tu_skipped_suite("monguest", "no Debian kernel in /boot or "
+		    "no /bin/busybox (linux-image-cloud-amd64, busybox-static)");
+	s = suite_create("monguest");
+	tc = tcase_create("guest");
+	tcase_add_unchecked_fixture(tc, boot, halt);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, qmp_unplug_completes);
+	tcase_add_test(tc, hmp_unplug_completes);
+	suite_add_tcase(s, tc);
+	return s;
+}
