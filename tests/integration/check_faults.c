@@ -27,7 +27,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +36,7 @@
 #include "qemu/mon.h"
 #include "sim/sim.h"
 #include "store/store.h"
+#include "peer.h"
 #include "testutil.h"
 
 static char *dir;
@@ -124,59 +124,6 @@ spawn_sim(const struct sim_inst_opts *o, size_t n)
 	kids[nkids++] = pid;
 }
 
-static int
-listen_at(const char *path)
-{
-	struct sockaddr_un a;
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-	ck_assert_int_ge(fd, 0);
-	memset(&a, 0, sizeof a);
-	a.sun_family = AF_UNIX;
-	snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
-	unlink(path);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(fd, 8), 0);
-	return fd;
-}
-
-static void
-put(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w <= 0)
-			_exit(0);	/* the client left: fine */
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
-puts_(int fd, const char *s)
-{
-	put(fd, s, strlen(s));
-}
-
-/* Read one line (up to "\n") from the client; 0 at EOF. */
-static int
-get_line(int fd, char *buf, size_t sz)
-{
-	size_t n = 0;
-	char c;
-
-	while (n + 1 < sz) {
-		if (read(fd, &c, 1) != 1)
-			return 0;
-		buf[n++] = c;
-		if (c == '\n')
-			break;
-	}
-	buf[n] = '\0';
-	return 1;
-}
-
 #define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, " \
 	"\"minor\": 2, \"major\": 7}, \"package\": \"\"}, \"capabilities\": " \
 	"[\"oob\"]}}\r\n"
@@ -208,7 +155,7 @@ reply_to(int c, const char *line, const char *reply)
 		snprintf(buf, sizeof buf, "%.*s, \"id\": \"%.*s\"}\r\n",
 		    (int)(n - 1), reply, (int)strcspn(id, "\""), id);
 	}
-	puts_(c, buf);
+	tu_peer_puts(c, buf);
 }
 
 static void
@@ -219,32 +166,33 @@ peer_serve(enum peer kind, int c)
 	size_t i;
 
 	if (kind == PEER_HUGE) {
-		puts_(c, BANNER);
-		if (!get_line(c, line, sizeof line))
+		tu_peer_puts(c, BANNER);
+		if (!tu_peer_getline(c, line, sizeof line))
 			return;
 		memset(chunk, 'x', sizeof chunk);
 		for (i = 0; i < 640; i++)	/* 40 MiB */
-			put(c, chunk, sizeof chunk);
+			tu_peer_put(c, chunk, sizeof chunk);
 		return;
 	}
-	puts_(c, GREETING);
-	while (get_line(c, line, sizeof line)) {
+	tu_peer_puts(c, GREETING);
+	while (tu_peer_getline(c, line, sizeof line)) {
 		if (kind == PEER_STALE)
-			puts_(c, "{\"return\": [{\"bus\": 0, \"devices\": []}], "
-			    "\"id\": \"ss-0badc0de-7\"}\r\n");
+			tu_peer_puts(c, "{\"return\": [{\"bus\": 0, "
+			    "\"devices\": []}], \"id\": \"ss-0badc0de-7\"}"
+			    "\r\n");
 		if (strstr(line, "qmp_capabilities")) {
 			reply_to(c, line, "{\"return\": {}}");
 			continue;
 		}
 		if (kind == PEER_TRUNCATED) {
-			puts_(c, "{\"return\": [{\"bus\": 0, \"devi");
+			tu_peer_puts(c, "{\"return\": [{\"bus\": 0, \"devi");
 			return;
 		}
 		if (kind == PEER_STALE)
-			puts_(c, "{\"return\": {}, \"id\": \"ss-0badc0de-1\"}"
-			    "\r\n");
+			tu_peer_puts(c, "{\"return\": {}, "
+			    "\"id\": \"ss-0badc0de-1\"}\r\n");
 		for (i = 0; kind == PEER_STORM && i < 20000; i++)
-			puts_(c, "{\"timestamp\": {\"seconds\": 1, "
+			tu_peer_puts(c, "{\"timestamp\": {\"seconds\": 1, "
 			    "\"microseconds\": 2}, \"event\": \"RTC_CHANGE\", "
 			    "\"data\": {\"offset\": 1}}\r\n");
 		if (strstr(line, "query-version"))
@@ -262,34 +210,21 @@ peer_serve(enum peer kind, int c)
 	}
 }
 
+static void
+serve(int c, void *kind)
+{
+	peer_serve((enum peer)(long)kind, c);
+}
+
 /* A scripted peer on path, serving clients one after another. */
 static void
 spawn_peer(const char *path, enum peer kind)
 {
-	int l = listen_at(path);
-	pid_t pid = fork();
+	struct tu_peer p;
 
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		die_with_parent();
-		signal(SIGPIPE, SIG_IGN);
-		for (;;) {
-			int c = accept(l, NULL, NULL);
-
-			if (c < 0)
-				_exit(1);
-			if (fork() == 0) {
-				die_with_parent();
-				peer_serve(kind, c);
-				_exit(0);
-			}
-			close(c);
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				;
-		}
-	}
-	close(l);
-	kids[nkids++] = pid;
+	tu_peer_listen(&p, path);
+	tu_peer_serve(&p, serve, (void *)(long)kind);
+	kids[nkids++] = p.pid;
 }
 
 /* ---- monitors: one refresh over healthy and faulty ones ----------------- */

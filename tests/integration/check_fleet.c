@@ -22,6 +22,7 @@
 
 #include "fleet/fleet.h"
 #include "store/store.h"
+#include "peer.h"
 #include "testutil.h"
 
 static char *qdir;	/* QEMU's sockets, pid file, runtime dir */
@@ -472,37 +473,16 @@ START_TEST(refresh_releases_the_socket)
 }
 END_TEST
 
-/* A fake monitor in a child process: listens on path, and to each client
- * writes `greeting`, then keeps the connection open without answering
- * (until killed). */
-static pid_t
-fake_monitor(const char *path, const char *greeting)
+/* A fake monitor: to each client it writes the greeting (arg), then keeps
+ * the connection open without answering. */
+static void
+greet_then_silent(int c, void *greeting)
 {
-	struct sockaddr_un sa;
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	pid_t pid;
+	char buf[256];
 
-	ck_assert_int_ge(fd, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	ck_assert_int_eq(listen(fd, 8), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		for (;;) {	/* accepted sockets stay open, silent */
-			int cf = accept(fd, NULL, NULL);
-			ssize_t w;
-
-			if (cf < 0)
-				_exit(1);
-			w = write(cf, greeting, strlen(greeting));
-			(void)w;
-		}
-	}
-	close(fd);
-	return pid;
+	tu_peer_puts(c, greeting);
+	while (read(c, buf, sizeof buf) > 0)
+		;
 }
 
 /* A peer that is no monitor -> error; one that greets and then never
@@ -510,26 +490,26 @@ fake_monitor(const char *path, const char *greeting)
 START_TEST(garbage_and_silent_peers)
 {
 	char *d = tu_tmpdir(), p1[4096], p2[4096];
+	struct tu_peer a, b;
 	struct fleet f;
 	struct err e;
-	pid_t a, b;
-	int st;
 
 	snprintf(p1, sizeof p1, "%s/garbage.sock", d);
 	snprintf(p2, sizeof p2, "%s/silent.sock", d);
-	a = fake_monitor(p1, "HTTP/1.1 400 Bad Request\r\n\r\n");
-	b = fake_monitor(p2, "QEMU 7.2.22 monitor - type 'help' for more "
-	    "information\r\n(qemu) ");
+	tu_peer_listen(&a, p1);
+	tu_peer_serve(&a, greet_then_silent,
+	    "HTTP/1.1 400 Bad Request\r\n\r\n");
+	tu_peer_listen(&b, p2);
+	tu_peer_serve(&b, greet_then_silent, "QEMU 7.2.22 monitor - type "
+	    "'help' for more information\r\n(qemu) ");
 	fleet_init(&f, d);
 	f.op_timeout_ms = 300;
 	ck_assert_int_eq(fleet_add(&f, "garbage", p1, &e), 0);
 	ck_assert_int_eq(fleet_add(&f, "silent", p2, &e), 1);
 	fleet_refresh_start(&f, (size_t)-1, now_s());
 	fleet_refresh_wait(&f, (size_t)-1);
-	kill(a, SIGKILL);
-	kill(b, SIGKILL);
-	waitpid(a, &st, 0);
-	waitpid(b, &st, 0);
+	tu_peer_free(&a);
+	tu_peer_free(&b);
 	ck_assert_int_eq(f.inst[0].conn, INST_ERROR);
 	ck_assert_str_ne(f.inst[0].error, "");
 	ck_assert_int_eq(f.inst[1].conn, INST_ERROR);

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "qemu/mon.h"
+#include "peer.h"
 #include "testutil.h"
 
 #define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, " \
@@ -25,48 +25,18 @@
 	"(qemu) "
 #define RET "{\"return\": {}}\r\n"
 
-struct peer {
-	char *dir;
-	char path[4200];
-	int lfd, fd;
-	char buf[65536];
-	size_t len;
-};
-
-static struct peer P;
+static struct tu_peer P;
 
 static void
 peer_listen(void)
 {
-	struct sockaddr_un sa;
-
-	P.dir = tu_tmpdir();
-	ck_assert_ptr_nonnull(P.dir);
-	snprintf(P.path, sizeof P.path, "%s/m.sock", P.dir);
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", P.path);
-	P.lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ck_assert_int_ge(P.lfd, 0);
-	ck_assert_int_eq(bind(P.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-	ck_assert_int_eq(listen(P.lfd, 4), 0);
-	P.fd = -1;
-	P.len = 0;
+	tu_peer_listen(&P, NULL);
 }
 
 static void
 peer_teardown(void)
 {
-	if (P.fd >= 0)
-		close(P.fd);
-	if (P.lfd >= 0)
-		close(P.lfd);
-	P.fd = P.lfd = -1;
-	if (P.dir) {
-		tu_rmrf(P.dir);
-		free(P.dir);
-		P.dir = NULL;
-	}
+	tu_peer_free(&P);
 }
 
 /* A mon connected to the peer (accepted). */
@@ -78,8 +48,7 @@ connected(const struct mon_opts *o)
 
 	ck_assert_msg(m != NULL, "%s", e.msg);
 	ck_assert_int_eq(mon_start(m), MON_RUNNING);
-	P.fd = accept(P.lfd, NULL, NULL);
-	ck_assert_int_ge(P.fd, 0);
+	tu_peer_accept(&P);
 	return m;
 }
 
@@ -118,39 +87,20 @@ pump(struct mon *m, int ms)
 static void
 say(const char *s)
 {
-	size_t n = strlen(s);
-
-	ck_assert_int_eq(write(P.fd, s, n), (ssize_t)n);
+	tu_peer_say(&P, s);
 }
 
-/* The next line the mon sent (pumping it meanwhile), NUL-terminated in a
- * static buffer. */
+static void
+pump_a_little(void *m)
+{
+	pump(m, 5);
+}
+
+/* The next line the mon sent (pumping it meanwhile). */
 static const char *
 heard(struct mon *m)
 {
-	static char line[65536];
-	long end = ms_now() + 2000;
-
-	while (ms_now() < end) {
-		char *nl = memchr(P.buf, '\n', P.len);
-		ssize_t r;
-
-		if (nl != NULL) {
-			size_t n = (size_t)(nl - P.buf) + 1;
-
-			memcpy(line, P.buf, n);
-			line[n] = '\0';
-			memmove(P.buf, P.buf + n, P.len - n);
-			P.len -= n;
-			return line;
-		}
-		pump(m, 5);
-		r = recv(P.fd, P.buf + P.len, sizeof P.buf - P.len, MSG_DONTWAIT);
-		if (r > 0)
-			P.len += (size_t)r;
-	}
-	ck_abort_msg("the monitor client sent nothing");
-	return NULL;
+	return tu_peer_line(&P, pump_a_little, m);
 }
 
 static void
