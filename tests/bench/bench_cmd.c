@@ -4,7 +4,6 @@
  * query, netdev_add, device_add, confirm, commit) against a real paused
  * QEMU over HMP and QMP.  Prints figures; the QEMU part skips without
  * qemu. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "bench.h"
 #include "cmd/cmd.h"
 #include "fleet/hotplug.h"
+#include "testutil.h"
 
 #define N 2000
 
@@ -73,8 +73,7 @@ hotplug_wall(const char *dir, const char *sock)
 int
 main(void)
 {
-	char dir[] = "/tmp/slotscope-bench-cmd.XXXXXX";
-	char cmd[8192], path[4200];
+	char *dir, path[4200];
 	struct fleet f;
 	struct cmd_ctx c;
 	struct pci_fn fn;
@@ -82,10 +81,8 @@ main(void)
 	char **v;
 	double t0, t1;
 	int i;
-	FILE *pf;
-	long pid = 0;
 
-	if (mkdtemp(dir) == NULL)
+	if ((dir = tu_tmpdir()) == NULL)
 		return 1;
 	snprintf(path, sizeof path, "%s/rt", dir);
 	fleet_init(&f, path);
@@ -115,35 +112,23 @@ main(void)
 	    "reserve web1 <Tab>");
 	fleet_free(&f);
 
-	if (system("command -v qemu-system-x86_64 >/dev/null 2>&1") != 0) {
+	if (!tu_have_program("qemu-system-x86_64")) {
 		printf("bench hotplug: skipped (qemu-system-x86_64 not "
 		    "found)\n");
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		return system(cmd) == 0 ? 0 : 1;
+		tu_rmrf(dir);
+		free(dir);
+		return 0;
 	}
-	snprintf(cmd, sizeof cmd, "qemu-system-x86_64 -machine pc,accel=tcg "
-	    "-S -display none -m 128 -pidfile %s/qemu.pid -daemonize "
-	    "-monitor unix:%s/hmp.sock,server,nowait "
-	    "-qmp unix:%s/qmp.sock,server,nowait", dir, dir, dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "qemu did not start\n");
+	if (tu_qemu_start(dir, "pc", NULL) < 0) {
+		fprintf(stderr, "bench hotplug: qemu did not start\n");
+		tu_rmrf(dir);
+		free(dir);
 		return 1;
 	}
 	hotplug_wall(dir, "hmp.sock");
 	hotplug_wall(dir, "qmp.sock");
-	snprintf(path, sizeof path, "%s/qemu.pid", dir);
-	if ((pf = fopen(path, "r")) != NULL) {
-		if (fscanf(pf, "%ld", &pid) != 1)
-			pid = 0;
-		fclose(pf);
-	}
-	if (pid > 1) {
-		kill((pid_t)pid, SIGTERM);
-		for (i = 0; i < 300 && kill((pid_t)pid, 0) == 0; i++)
-			usleep(10000);
-		if (kill((pid_t)pid, 0) == 0)
-			kill((pid_t)pid, SIGKILL);
-	}
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : 1;
+	tu_qemu_stop(dir);
+	tu_rmrf(dir);
+	free(dir);
+	return 0;
 }

@@ -2,7 +2,6 @@
  * version + pci, disconnect, reconcile) against one real paused QEMU that
  * offers 8 HMP and 8 QMP monitors: 16 instances refreshed at once from one
  * poll loop.  Prints figures; skips (exit 0) without qemu. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "bench.h"
 #include "fleet/fleet.h"
+#include "testutil.h"
 
 #define NSOCK 8
 #define ROUNDS 50
@@ -27,32 +27,30 @@ wall(void)
 int
 main(void)
 {
-	char dir[] = "/tmp/slotscope-bench-fleet.XXXXXX";
-	char cmd[8192], ep[256], name[16];
+	char *dir, extra[8192], ep[256], name[16], detail[128];
 	struct fleet f;
 	struct err e;
-	size_t len;
-	FILE *pf;
-	long pid = 0;
+	size_t len = 0;
 	double t0, t1;
 	int i, ok = 0, r;
 
-	if (system("command -v qemu-system-x86_64 >/dev/null 2>&1") != 0) {
+	if (!tu_have_program("qemu-system-x86_64")) {
 		printf("bench fleet: skipped (qemu-system-x86_64 not found)\n");
 		return 0;
 	}
-	if (mkdtemp(dir) == NULL)
+	if ((dir = tu_tmpdir()) == NULL)
 		return 1;
-	len = (size_t)snprintf(cmd, sizeof cmd, "qemu-system-x86_64 -machine "
-	    "pc,accel=tcg -S -display none -m 128 -pidfile %s/qemu.pid "
-	    "-daemonize", dir);
 	for (i = 0; i < NSOCK; i++)
-		len += (size_t)snprintf(cmd + len, sizeof cmd - len,
+		len += (size_t)snprintf(extra + len, sizeof extra - len,
 		    " -monitor unix:%s/h%d.sock,server,nowait"
 		    " -qmp unix:%s/q%d.sock,server,nowait", dir, i, dir, i);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "qemu did not start\n");
-		return 1;
+	if (tu_qemu_start(dir, "pc", extra) < 0)
+		goto fail;
+	for (i = 0; i < 2 * NSOCK; i++) {
+		snprintf(name, sizeof name, "%c%d.sock", i % 2 ? 'q' : 'h',
+		    i / 2);
+		for (r = 0; r < 500 && !tu_listening(dir, name); r++)
+			usleep(10000);
 	}
 	fleet_init(&f, dir);
 	for (i = 0; i < 2 * NSOCK; i++) {
@@ -60,7 +58,8 @@ main(void)
 		snprintf(ep, sizeof ep, "unix:%s/%s.sock", dir, name);
 		if (fleet_add(&f, name, ep, &e) < 0) {
 			fprintf(stderr, "%s\n", e.msg);
-			return 1;
+			fleet_free(&f);
+			goto fail;
 		}
 	}
 	t0 = bench_now();
@@ -71,23 +70,21 @@ main(void)
 	t1 = bench_now();
 	for (i = 0; i < (int)f.n; i++)
 		ok += f.inst[i].conn == INST_OK;
-	snprintf(cmd, sizeof cmd, "%d of %d instances ok, HMP+QMP mixed", ok,
-	    (int)f.n);
+	snprintf(detail, sizeof detail, "%d of %d instances ok, HMP+QMP "
+	    "mixed", ok, (int)f.n);
 	bench_report("fleet refresh, 16 instances at once",
-	    (t1 - t0) / ROUNDS / 1e6, "ms", cmd);
+	    (t1 - t0) / ROUNDS / 1e6, "ms", detail);
 	bench_report("fleet refresh, per instance",
 	    (t1 - t0) / ROUNDS / 1e3 / (double)f.n, "us", NULL);
 	fleet_free(&f);
-	snprintf(cmd, sizeof cmd, "%s/qemu.pid", dir);
-	pf = fopen(cmd, "r");
-	if (pf != NULL) {
-		if (fscanf(pf, "%ld", &pid) != 1)
-			pid = 0;
-		fclose(pf);
-	}
-	if (pid > 0)
-		kill((pid_t)pid, SIGTERM);
-	usleep(200000);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) != 0;
+	tu_qemu_stop(dir);
+	tu_rmrf(dir);
+	free(dir);
+	return 0;
+fail:
+	fprintf(stderr, "bench fleet: failed\n");
+	tu_qemu_stop(dir);
+	tu_rmrf(dir);
+	free(dir);
+	return 1;
 }

@@ -17,6 +17,7 @@
 #include "qemu/hmp.h"
 #include "qemu/mon.h"
 #include "qemu/qmp.h"
+#include "testutil.h"
 
 static char *
 slurp(const char *rel, size_t *n)
@@ -226,28 +227,26 @@ median_us(double *t)
 	return t[TRIPS / 2] / 1e3;
 }
 
-static void
+static int
 bench_round_trips(void)
 {
-	char dir[] = "/tmp/slotscope-bench.XXXXXX", cmd[1024], path[256],
-	    ep[300], pidf[256], *buf;
+	char *dir, cmd[1024], path[4200], ep[4300], *buf;
 	const char *socks[] = { "hmp.sock", "qmp.sock" };
 	double tm[TRIPS], tp[TRIPS], mm, mp, t0;
-	FILE *f;
-	long pid = 0;
 	int s, i, fails;
 
-	if (mkdtemp(dir) == NULL)
-		return;
-	snprintf(cmd, sizeof cmd, "qemu-system-x86_64 -machine pc,accel=tcg "
-	    "-S -display none -m 128 -monitor unix:%s/hmp.sock,server,nowait "
-	    "-qmp unix:%s/qmp.sock,server,nowait -pidfile %s/qemu.pid "
-	    "-daemonize >/dev/null 2>&1", dir, dir, dir);
-	if (system(cmd) != 0) {
-		printf("bench mon round trip: skipped (qemu-system-x86_64 did "
-		    "not start)\n");
-		rmdir(dir);
-		return;
+	if (!tu_have_program("qemu-system-x86_64")) {
+		printf("bench mon round trip: skipped (qemu-system-x86_64 not "
+		    "found)\n");
+		return 0;
+	}
+	if ((dir = tu_tmpdir()) == NULL)
+		return -1;
+	if (tu_qemu_start(dir, "pc", NULL) < 0) {
+		tu_qemu_stop(dir);
+		tu_rmrf(dir);
+		free(dir);
+		return -1;
 	}
 	buf = malloc(1 << 20);
 	for (s = 0; s < 2 && buf != NULL; s++) {
@@ -279,24 +278,15 @@ bench_round_trips(void)
 		    "mon / plain ratio QMP", mm / mp, "x", NULL);
 	}
 	free(buf);
-	snprintf(pidf, sizeof pidf, "%s/qemu.pid", dir);
-	if ((f = fopen(pidf, "r")) != NULL) {
-		if (fscanf(f, "%ld", &pid) == 1 && pid > 1) {
-			kill((pid_t)pid, SIGTERM);
-			for (i = 0; i < 200 && kill((pid_t)pid, 0) == 0; i++)
-				usleep(10000);
-		}
-		fclose(f);
-	}
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	tu_qemu_stop(dir);
+	tu_rmrf(dir);
+	free(dir);
+	return 0;
 }
 
 int
 main(void)
 {
 	bench_parsers();
-	bench_round_trips();
-	return 0;
+	return bench_round_trips() < 0;
 }

@@ -27,6 +27,7 @@
 #include "fleet/fleet.h"
 #include "qemu/mon.h"
 #include "sim/sim.h"
+#include "testutil.h"
 
 static int
 cmp_d(const void *a, const void *b)
@@ -139,29 +140,24 @@ mon_refresh(const char *ep)
 #define MON_TRIPS 200
 #define SOCAT_TRIPS 5
 
-static void
+static int
 bench_socat(void)
 {
-	char dir[] = "/tmp/slotscope-bench.XXXXXX", cmd[1024], path[300],
-	    ep[320];
+	char *dir, cmd[1024], path[4200], ep[4300];
 	double tm[MON_TRIPS], ts[SOCAT_TRIPS], t0, mm, ms;
 	int i, fails = 0;
-	FILE *f;
-	long pid = 0;
 
 	if (!have("socat") || !have("qemu-system-x86_64")) {
 		printf("bench mon vs socat: skipped (socat or qemu missing)\n");
-		return;
+		return 0;
 	}
-	if (mkdtemp(dir) == NULL)
-		return;
-	snprintf(cmd, sizeof cmd, "qemu-system-x86_64 -machine pc,accel=tcg "
-	    "-S -display none -m 128 -monitor unix:%s/hmp.sock,server,nowait "
-	    "-pidfile %s/qemu.pid -daemonize >/dev/null 2>&1", dir, dir);
-	if (system(cmd) != 0) {
-		printf("bench mon vs socat: skipped (QEMU did not start)\n");
+	if ((dir = tu_tmpdir()) == NULL)
+		return -1;
+	if (tu_qemu_start(dir, "pc", NULL) < 0) {
+		fprintf(stderr, "bench mon vs socat: QEMU did not start\n");
 		rmrf(dir);
-		return;
+		free(dir);
+		return -1;
 	}
 	snprintf(path, sizeof path, "%s/hmp.sock", dir);
 	snprintf(ep, sizeof ep, "unix:%s", path);
@@ -185,16 +181,10 @@ bench_socat(void)
 	    "median of 5, `echo CMD | socat STDIO UNIX-CONNECT:` x2, as "
 	    "Ganeti");
 	bench_report("socat / mon (goal >= 5)", ms / mm, "x", NULL);
-	snprintf(path, sizeof path, "%s/qemu.pid", dir);
-	if ((f = fopen(path, "r")) != NULL) {
-		if (fscanf(f, "%ld", &pid) == 1 && pid > 1) {
-			kill((pid_t)pid, SIGTERM);
-			for (i = 0; i < 200 && kill((pid_t)pid, 0) == 0; i++)
-				usleep(10000);
-		}
-		fclose(f);
-	}
+	tu_qemu_stop(dir);
 	rmrf(dir);
+	free(dir);
+	return 0;
 }
 
 /* ---- 2. 1000 instances through the fleet engine ------------------------ */
@@ -469,9 +459,11 @@ out:
 int
 main(void)
 {
+	int rc;
+
 	signal(SIGPIPE, SIG_IGN);
-	bench_socat();
+	rc = bench_socat();
 	bench_fleet1000();
 	bench_tui();
-	return 0;
+	return rc < 0;
 }

@@ -32,8 +32,9 @@ struct world {
 /* A failing check ends the test's process at once (Check's fork mode), so
  * world_free() does not run.  Each world therefore writes its temp dir and
  * tmux socket into a registry file named after the runner, and the runner
- * cleans up after each test case (an unchecked fixture): QEMUs, tmux
- * servers (and so the slotscope in them), temp dirs. */
+ * cleans up after each test case (an unchecked fixture): tmux servers (and
+ * so the slotscope in them), simulators, temp dirs.  The QEMUs die with
+ * the test's process by themselves (tu_qemu_start). */
 static char registry[4096];	/* set in the runner, inherited by tests */
 static char bin[4096];		/* tu_bin() made absolute (tests cd away) */
 
@@ -47,8 +48,6 @@ reg_add(const char *what, const char *value)
 		fclose(f);
 	}
 }
-
-static void qemu_kill(const char *dir, const char *name);
 
 static void
 reg_cleanup(void)
@@ -76,52 +75,33 @@ reg_cleanup(void)
 
 			if (pid > 1)
 				kill((pid_t)pid, SIGTERM);
-		} else if (strcmp(line, "dir") == 0) {
-			qemu_kill(v, "qa");
-			qemu_kill(v, "qb");
+		} else if (strcmp(line, "dir") == 0)
 			tu_rmrf(v);
-		}
 	}
 	fclose(f);
 	unlink(registry);
 }
 
+/* A paused pc QEMU in DIR/NAME (sockets hmp.sock, qmp.sock): a child of
+ * the test process, so it dies with the test (tu_qemu_start). */
 static int
 qemu_start(const char *dir, const char *name)
 {
-	char *cmd, *out = NULL;
-	int rc;
+	char sub[4096];
 
-	if (asprintf(&cmd, "mkdir -p %s/%s && qemu-system-x86_64 -machine "
-	    "pc,accel=tcg -S -display none -m 128 "
-	    "-monitor unix:%s/%s/hmp.sock,server,nowait "
-	    "-qmp unix:%s/%s/qmp.sock,server,nowait "
-	    "-pidfile %s/%s/qemu.pid -daemonize", dir, name, dir, name, dir,
-	    name, dir, name) < 0)
+	snprintf(sub, sizeof sub, "%s/%s", dir, name);
+	if (mkdir(sub, 0700) != 0)
 		return -1;
-	rc = tu_run(cmd, &out);
-	free(cmd);
-	if (rc != 0)
-		fprintf(stderr, "qemu failed: %s\n", out ? out : "");
-	free(out);
-	return rc == 0 ? 0 : -1;
+	return tu_qemu_start(sub, "pc", NULL);
 }
 
 static void
-qemu_kill(const char *dir, const char *name)
+qemu_stop(const char *dir, const char *name)
 {
-	char path[4096];
-	FILE *f;
-	long pid = 0;
+	char sub[4096];
 
-	snprintf(path, sizeof path, "%s/%s/qemu.pid", dir, name);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return;
-	if (fscanf(f, "%ld", &pid) == 1 && pid > 1)
-		kill((pid_t)pid, SIGKILL);
-	fclose(f);
-	unlink(path);
+	snprintf(sub, sizeof sub, "%s/%s", dir, name);
+	tu_qemu_stop(sub);
 }
 
 static void
@@ -129,9 +109,9 @@ world_free(struct world *w)
 {
 	tmx_kill(&w->t);
 	if (w->nq > 0)
-		qemu_kill(w->dir, "qa");
+		qemu_stop(w->dir, "qa");
 	if (w->nq > 1)
-		qemu_kill(w->dir, "qb");
+		qemu_stop(w->dir, "qb");
 	tu_rmrf(w->dir);
 	free(w->dir);
 }
@@ -297,7 +277,15 @@ START_TEST(killed_qemu_goes_unreachable)
 	world_start(&w, 2, NULL);
 	CELLS(&w, "a", 0, PC_BUS);
 	CELLS(&w, "b", 0, PC_BUS);
-	qemu_kill(w.dir, "qa");
+	{	/* killed, not stopped: no goodbye on the sockets */
+		char qa[4200];
+		long pid;
+
+		snprintf(qa, sizeof qa, "%s/qa", w.dir);
+		pid = tu_qemu_pid(qa);
+		ck_assert_int_gt(pid, 1);
+		ck_assert_int_eq(kill((pid_t)pid, SIGKILL), 0);
+	}
 	SEE(&w, "1 unreachable");
 	ck_assert(tmx_wait_for(&w.t, "unreachable", WAIT, &scr));
 	row = tmx_row(scr, "a");

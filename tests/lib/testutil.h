@@ -1,5 +1,7 @@
-/* testutil.h - helpers shared by the Check suites: fixture files, temp
- * dirs, and the rule for suites that need an outside program.
+/* testutil.h - helpers shared by the Check suites and the benchmarks:
+ * fixture files, temp dirs, the rule for suites that need an outside
+ * program (testutil.c), and the one QEMU starter (qemu.c).  The scripted
+ * socket peer is peer.h, the tmux driver tmuxdrv.h.
  */
 #ifndef SLOTSCOPE_TESTUTIL_H
 #define SLOTSCOPE_TESTUTIL_H
@@ -49,6 +51,10 @@ int tu_run(const char *cmd, char **out);
  * both sockets exist, -1 (and prints QEMU's output) otherwise.  Call
  * tu_qemu_stop(DIR) on every path, also after a failure. */
 int tu_qemu_start(const char *dir, const char *machine, const char *extra);
+/* The pid in DIR/qemu.pid, 0 when there is none. */
+long tu_qemu_pid(const char *dir);
+/* 1 when a unix socket DIR/NAME is listening (bound is not enough). */
+int tu_listening(const char *dir, const char *name);
 /* Kill the QEMU whose pid is in DIR/qemu.pid (SIGTERM, then SIGKILL) and
  * wait until it is gone.  Harmless when none runs. */
 void tu_qemu_stop(const char *dir);

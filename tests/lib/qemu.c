@@ -1,0 +1,209 @@
+/* qemu.c - the one way tests and benchmarks start a real QEMU
+ * (tu_qemu_start, tu_qemu_stop, the tu_vm fixture; see testutil.h). */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Is a unix socket listening on DIR/NAME?  Read from /proc/net/unix
+ * (flag __SO_ACCEPTCON, 0x10000) rather than by connecting: QEMU serves one
+ * client per monitor, and a probe connection that closes unserved disturbs
+ * the next client's wait. */
+int
+tu_listening(const char *dir, const char *name)
+{
+	char path[PATH_MAX], line[PATH_MAX + 128];
+	unsigned long flags;
+	size_t plen;
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	plen = strlen(path);
+	f = fopen("/proc/net/unix", "r");
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		size_t n = strcspn(line, "\n");
+
+		line[n] = '\0';
+		if (n < plen + 1 || strcmp(line + n - plen, path) != 0 ||
+		    line[n - plen - 1] != ' ')
+			continue;
+		if (sscanf(line, "%*s %*s %*s %lx", &flags) == 1 &&
+		    (flags & 0x10000))
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* QEMU is started as a child of the test process, not daemonized, with
+ * PR_SET_PDEATHSIG: when Check kills a test that timed out (its teardown
+ * never runs), the kernel kills that test's QEMUs too, so no paused QEMU
+ * outlives the suite. */
+int
+tu_qemu_start(const char *dir, const char *machine, const char *extra)
+{
+	char *cmd, sock[PATH_MAX], log[PATH_MAX];
+	pid_t parent = getpid(), pid;
+	int i, st;
+
+	if (asprintf(&cmd, "rm -f '%s'/hmp.sock '%s'/qmp.sock '%s'/qemu.pid; "
+	    "exec qemu-system-x86_64 -machine %s,accel=tcg -S -display none "
+	    "-m 128 -monitor unix:'%s'/hmp.sock,server,nowait "
+	    "-qmp unix:'%s'/qmp.sock,server,nowait -pidfile '%s'/qemu.pid "
+	    "%s", dir, dir, dir, machine, dir, dir, dir,
+	    extra ? extra : "") < 0)
+		return -1;
+	snprintf(log, sizeof log, "%s/qemu.log", dir);
+	pid = fork();
+	if (pid == -1) {
+		free(cmd);
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	free(cmd);
+	/* Ready when both sockets listen and the pid file exists (10 s at
+	 * most).  A socket file appears at bind(), a moment before listen(),
+	 * so its existence alone is not enough. */
+	for (i = 0; i < 1000; i++) {
+		snprintf(sock, sizeof sock, "%s/qemu.pid", dir);
+		if (access(sock, F_OK) == 0 && tu_listening(dir, "hmp.sock") &&
+		    tu_listening(dir, "qmp.sock"))
+			return 0;
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+		usleep(10000);
+	}
+	{
+		char *out = NULL;
+		char *c;
+
+		if (asprintf(&c, "cat '%s'", log) >= 0) {
+			tu_run(c, &out);
+			free(c);
+		}
+		fprintf(stderr, "qemu did not start: %s\n", out ? out : "");
+		free(out);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+/* Still running?  A zombie (not yet reaped by init) counts as gone. */
+static int
+alive(long pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	if (kill((pid_t)pid, 0) != 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return !(p != NULL && p[1] == ' ' && p[2] == 'Z');
+}
+
+long
+tu_qemu_pid(const char *dir)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	long pid = 0;
+
+	snprintf(path, sizeof path, "%s/qemu.pid", dir);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1)
+		pid = 0;
+	fclose(f);
+	return pid;
+}
+
+void
+tu_qemu_stop(const char *dir)
+{
+	char path[PATH_MAX];
+	long pid = tu_qemu_pid(dir);
+	int i;
+
+	if (pid == 0)
+		return;
+	snprintf(path, sizeof path, "%s/qemu.pid", dir);
+	kill((pid_t)pid, SIGTERM);
+	for (i = 0; i < 300 && alive(pid); i++) {
+		waitpid((pid_t)pid, NULL, WNOHANG);	/* ours since not daemonized */
+		usleep(10000);
+	}
+	if (alive(pid)) {
+		kill((pid_t)pid, SIGKILL);
+		for (i = 0; i < 300 && alive(pid); i++)
+			usleep(10000);
+	}
+	unlink(path);
+}
+
+void
+tu_vm_up(struct tu_vm *v)
+{
+	char *cmd, *out = NULL;
+
+	v->up = 0;
+	v->dir = tu_tmpdir();
+	if (v->dir == NULL)
+		return;
+	if (!v->guest) {
+		v->up = tu_qemu_start(v->dir, v->machine, v->extra) == 0;
+		return;
+	}
+	if (asprintf(&cmd, "sh '%s' '%s' %s",
+	    tu_srcpath("tests/scripts/boot-test-guest.sh"), v->dir,
+	    v->machine) < 0)
+		return;
+	v->up = tu_run(cmd, &out) == 0;
+	if (!v->up)
+		fprintf(stderr, "guest did not boot: %s\n", out ? out : "");
+	free(out);
+	free(cmd);
+}
+
+void
+tu_vm_down(struct tu_vm *v)
+{
+	if (v->dir != NULL) {
+		tu_qemu_stop(v->dir);
+		tu_rmrf(v->dir);
+		free(v->dir);
+		v->dir = NULL;
+	}
+	v->up = 0;
+}
