@@ -373,10 +373,12 @@ queue_cleanup(struct ipriv *p, const struct store_rt *rt)
 		if (d == NULL)
 			continue;
 		if (d->backend.netdev[0] &&
-		    mon_add_netdev_del(p->m, d->backend.netdev, &e) >= 0)
+		    mon_add(p->m, &(struct mon_req){ .op = MON_OP_NETDEV_DEL,
+		        .id = d->backend.netdev }, &e) >= 0)
 			n++;
 		if (d->backend.drive[0] &&
-		    mon_add_drive_del(p->m, d->backend.drive, &e) >= 0)
+		    mon_add(p->m, &(struct mon_req){ .op = MON_OP_DRIVE_DEL,
+		        .id = d->backend.drive }, &e) >= 0)
 			n++;
 	}
 	return n;
@@ -503,8 +505,9 @@ launch(struct fleet *f, size_t i, double now)
 	pci_info_free(&p->pci);
 	p->gone = 0;
 	p->ver_ok = 0;
-	p->opv = mon_add_query_version(p->m, &e);
-	p->opp = mon_add_query_pci(p->m, &e);
+	p->opv = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
+	    &e);
+	p->opp = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	p->phase = PH_QUERY;
 	if (p->opv < 0 || p->opp < 0) {
 		finish(f, i, INST_ERROR, e.msg, now);

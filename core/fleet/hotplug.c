@@ -354,9 +354,11 @@ del_backend(struct mon *m, const struct store_dev *d)
 	if (d->backend.kind == STORE_BK_USER || d->backend.kind ==
 	    STORE_BK_TAP) {
 		if (d->backend.netdev[0])
-			mon_netdev_del(m, d->backend.netdev, &e);
+			mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_DEL,
+			    .id = d->backend.netdev }, NULL, &e);
 	} else if (d->backend.kind == STORE_BK_FILE && d->backend.drive[0])
-		mon_drive_del(m, d->backend.drive, &e);
+		mon_do(m, &(struct mon_req){ .op = MON_OP_DRIVE_DEL,
+		    .id = d->backend.drive }, NULL, &e);
 }
 
 static int
@@ -367,6 +369,22 @@ bus0_has(const struct pci_info *pi, const char *id, int slot)
 	return f != NULL && f->bus == 0 && f->slot == slot;
 }
 
+/* live := what the monitor sees on its PCI buses (the old list is freed) */
+static int
+query_live(struct mon *m, struct pci_info *live, struct err *e)
+{
+	struct mon_result res;
+
+	if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &res,
+	    e) < 0) {
+		mon_result_free(&res);
+		return -1;
+	}
+	pci_info_free(live);
+	*live = res.pci;
+	return 0;
+}
+
 /* device_add at pci.0; when the machine has no pci.0 (q35: pcie.0) find
  * out whether its root bus takes hotplug at all and say it plainly. */
 static int
@@ -374,11 +392,13 @@ add_device(struct mon *m, struct moncmd_device *md, struct err *e)
 {
 	struct err e2;
 
-	if (mon_device_add(m, md, e) == 0)
+	if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = md }, NULL, e) == 0)
 		return 0;
 	if (strstr(e->msg, "Bus 'pci.0' not found") != NULL) {
 		md->bus = "pcie.0";
-		if (mon_device_add(m, md, &e2) == 0)
+		if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+		    .device = md }, NULL, &e2) == 0)
 			return 0;	/* a root bus that takes it after all */
 		if (mon_last_kind(m) == MONERR_NO_HOTPLUG)
 			return err_set(e, "this machine's root bus does not "
@@ -427,7 +447,7 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 		}
 	if ((m = connect_mon(t, e)) == NULL)
 		goto out_abort;
-	if (mon_query_pci(m, &live, e) < 0) {
+	if (query_live(m, &live, e) < 0) {
 		err_prefix(e, "monitor of %s", t->inst);
 		goto out_abort;
 	}
@@ -476,7 +496,8 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 			snprintf(fdname, sizeof fdname, "fd%s", rest);
 			if ((tapfd = open_tap(r.tap, e)) < 0)
 				goto out_abort;
-			if (mon_getfd(m, fdname, tapfd, e) < 0) {
+			if (mon_do(m, &(struct mon_req){ .op = MON_OP_GETFD,
+			    .name = fdname, .fd = tapfd }, NULL, e) < 0) {
 				err_prefix(e, "getfd");
 				goto out_abort;
 			}
@@ -484,11 +505,13 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 			nd.fdname = fdname;
 		} else
 			nd.type = MONCMD_NETDEV_USER;
-		if (mon_netdev_add(m, &nd, e) < 0) {
+		if (mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_ADD,
+		    .netdev = &nd }, NULL, e) < 0) {
 			struct err ce;
 
 			if (r.backend == STORE_BK_TAP &&
-			    mon_add_closefd(m, fdname, &ce) >= 0)
+			    mon_add(m, &(struct mon_req){ .op = MON_OP_CLOSEFD,
+			        .name = fdname }, &ce) >= 0)
 				mon_run(m, &ce);
 			err_prefix(e, "netdev_add");
 			goto out_abort;
@@ -513,7 +536,8 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 		dr.id = d.backend.drive;
 		dr.file = d.backend.path;
 		dr.format = d.backend.format;
-		if (mon_drive_add(m, &dr, e) < 0) {
+		if (mon_do(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD,
+		    .drive = &dr }, NULL, e) < 0) {
 			err_prefix(e, "%s", mon_protocol(m) == MON_PROTO_QMP ?
 			    "blockdev-add" : "drive_add");
 			goto out_abort;
@@ -530,7 +554,7 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 		goto out_rollback;
 	}
 	dev_added = 1;
-	if (mon_query_pci(m, &live, e) < 0) {
+	if (query_live(m, &live, e) < 0) {
 		err_prefix(e, "confirming %s", id);
 		goto out_rollback;
 	}
@@ -549,7 +573,8 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 
 		/* undo on a fresh connection; the runtime file is unchanged */
 		if ((m = connect_mon(t, &e2)) != NULL) {
-			mon_device_del(m, id, &e2);
+			mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+			    .id = id }, NULL, &e2);
 			del_backend(m, &d);
 			mon_free(m);
 		}
@@ -568,7 +593,8 @@ out_rollback:
 		struct err e2;
 
 		if (dev_added)
-			mon_device_del(m, id, &e2);
+			mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+			    .id = id }, NULL, &e2);
 		if (backend_added)
 			del_backend(m, &d);
 	}
@@ -629,7 +655,8 @@ hotplug_del(const struct hotplug_target *t, const char *what, int wait_ms,
 		store_abort(&txn);
 		return -1;
 	}
-	if (mon_device_del(m, d.id, e) < 0) {
+	if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL, .id = d.id },
+	    NULL, e) < 0) {
 		enum monerr_kind k = mon_last_kind(m);
 
 		if (k == MONERR_NOT_FOUND)
@@ -654,7 +681,8 @@ hotplug_del(const struct hotplug_target *t, const char *what, int wait_ms,
 		store_abort(&txn);
 	d.state = STORE_DEV_UNPLUGGING;
 	if (!gone && wait_ms > 0) {
-		if (mon_wait_deleted(m, d.id, wait_ms, &e2) == 0)
+		if (mon_do(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
+		    .id = d.id, .timeout_ms = wait_ms }, NULL, &e2) == 0)
 			gone = 1;
 	}
 	if (out != NULL)

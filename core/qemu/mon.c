@@ -935,200 +935,104 @@ mon_close(struct mon *m)
 
 /* --- public: queueing ------------------------------------------------- */
 
-typedef int (*build_fn)(enum mon_proto p, const void *arg, char **out,
-    struct err *e);
+/* --- the operations: one row each ------------------------------------ */
+
+typedef int (*build_fn)(enum mon_proto p, const struct mon_req *r,
+    char **out, struct err *e);
 
 static int
-add_op(struct mon *m, enum mon_op op, build_fn b, const void *arg,
+b_query_pci(enum mon_proto p, const struct mon_req *r, char **out,
     struct err *e)
 {
-	struct op *o;
-	int p, built = 0;
-	struct err pe;
-
-	if (m->nops == m->capops) {
-		/* 2 first: a refresh has two ops, and a fleet keeps one
-		 * mon per instance */
-		size_t cap = m->capops ? m->capops * 2 : 2;
-		struct op *n = realloc(m->ops, cap * sizeof *n);
-
-		if (n == NULL)
-			return err_set(e, "out of memory");
-		m->ops = n;
-		m->capops = cap;
-	}
-	o = &m->ops[m->nops];
-	memset(o, 0, sizeof *o);
-	o->r.op = op;
-	o->fd = -1;
-	pci_info_init(&o->r.pci);
-	for (p = MON_PROTO_HMP; p <= MON_PROTO_QMP; p++) {
-		if (b(p, arg, &o->line[p], &pe) == 0)
-			built++;
-		else
-			snprintf(o->why[p], sizeof o->why[p], "%s", pe.msg);
-	}
-	if (built == 0) {
-		err_set(e, "%s", pe.msg);
-		return -1;
-	}
-	if (m->proto != MON_PROTO_UNKNOWN && o->line[m->proto] == NULL) {
-		free(o->line[MON_PROTO_HMP]);
-		free(o->line[MON_PROTO_QMP]);
-		return err_set(e, "%s", o->why[m->proto]);
-	}
-	return (int)m->nops++;
-}
-
-static int
-b_query_pci(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	(void)a;
+	(void)r;
 	return moncmd_query_pci(p, out, e);
 }
 
 static int
-b_query_version(enum mon_proto p, const void *a, char **out, struct err *e)
+b_query_version(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
 {
-	(void)a;
+	(void)r;
 	return moncmd_query_version(p, out, e);
 }
 
 static int
-b_device_add(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	return moncmd_device_add(p, a, out, e);
-}
-
-static int
-b_device_del(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	return moncmd_device_del(p, a, out, e);
-}
-
-static int
-b_netdev_add(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	return moncmd_netdev_add(p, a, out, e);
-}
-
-static int
-b_netdev_del(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	return moncmd_netdev_del(p, a, out, e);
-}
-
-static int
-b_drive_add(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	return moncmd_drive_add(p, a, out, e);
-}
-
-static int
-b_drive_del(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	return moncmd_drive_del(p, a, out, e);
-}
-
-static int
-b_getfd(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	return moncmd_getfd(p, a, out, e);
-}
-
-static int
-b_closefd(enum mon_proto p, const void *a, char **out, struct err *e)
-{
-	return moncmd_closefd(p, a, out, e);
-}
-
-int
-mon_add_query_pci(struct mon *m, struct err *e)
-{
-	return add_op(m, MON_OP_QUERY_PCI, b_query_pci, NULL, e);
-}
-
-int
-mon_add_query_version(struct mon *m, struct err *e)
-{
-	return add_op(m, MON_OP_QUERY_VERSION, b_query_version, NULL, e);
-}
-
-int
-mon_add_device_add(struct mon *m, const struct moncmd_device *d,
+b_device_add(enum mon_proto p, const struct mon_req *r, char **out,
     struct err *e)
 {
-	return add_op(m, MON_OP_DEVICE_ADD, b_device_add, d, e);
+	return moncmd_device_add(p, r->device, out, e);
 }
-
-int
-mon_add_device_del(struct mon *m, const char *id, struct err *e)
-{
-	return add_op(m, MON_OP_DEVICE_DEL, b_device_del, id, e);
-}
-
-int
-mon_add_netdev_add(struct mon *m, const struct moncmd_netdev *n,
-    struct err *e)
-{
-	return add_op(m, MON_OP_NETDEV_ADD, b_netdev_add, n, e);
-}
-
-int
-mon_add_netdev_del(struct mon *m, const char *id, struct err *e)
-{
-	return add_op(m, MON_OP_NETDEV_DEL, b_netdev_del, id, e);
-}
-
-int
-mon_add_drive_add(struct mon *m, const struct moncmd_drive *d,
-    struct err *e)
-{
-	return add_op(m, MON_OP_DRIVE_ADD, b_drive_add, d, e);
-}
-
-int
-mon_add_drive_del(struct mon *m, const char *id, struct err *e)
-{
-	return add_op(m, MON_OP_DRIVE_DEL, b_drive_del, id, e);
-}
-
-int
-mon_add_getfd(struct mon *m, const char *name, int fd, struct err *e)
-{
-	int i;
-
-	if (m->ep.kind != ENDPOINT_UNIX)
-		return err_set(e, "getfd needs a unix socket monitor: file "
-		    "descriptors cannot travel over TCP");
-	if (fd < 0)
-		return err_set(e, "getfd: no file descriptor to pass");
-	if ((i = add_op(m, MON_OP_GETFD, b_getfd, name, e)) < 0)
-		return -1;
-	if ((m->ops[i].fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
-		free(m->ops[i].line[MON_PROTO_HMP]);
-		free(m->ops[i].line[MON_PROTO_QMP]);
-		m->nops--;
-		return err_set(e, "getfd: cannot duplicate fd %d: %s", fd,
-		    strerror(errno));
-	}
-	return i;
-}
-
-int
-mon_add_closefd(struct mon *m, const char *name, struct err *e)
-{
-	return add_op(m, MON_OP_CLOSEFD, b_closefd, name, e);
-}
-
-struct raw {
-	const char *hmp, *qmp;
-};
 
 static int
-b_raw(enum mon_proto p, const void *a, char **out, struct err *e)
+b_device_del(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
 {
-	const struct raw *r = a;
+	return moncmd_device_del(p, r->id, out, e);
+}
+
+static int
+b_netdev_add(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
+{
+	return moncmd_netdev_add(p, r->netdev, out, e);
+}
+
+static int
+b_netdev_del(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
+{
+	return moncmd_netdev_del(p, r->id, out, e);
+}
+
+static int
+b_drive_add(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
+{
+	return moncmd_drive_add(p, r->drive, out, e);
+}
+
+static int
+b_drive_del(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
+{
+	return moncmd_drive_del(p, r->id, out, e);
+}
+
+static int
+b_getfd(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
+{
+	return moncmd_getfd(p, r->name, out, e);
+}
+
+static int
+b_closefd(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
+{
+	return moncmd_closefd(p, r->name, out, e);
+}
+
+/* HMP asks info pci until the id is gone; QMP sends nothing (the event
+ * is awaited): an empty line that is never sent. */
+static int
+b_wait_deleted(enum mon_proto p, const struct mon_req *r, char **out,
+    struct err *e)
+{
+	struct err ie;
+
+	*out = NULL;
+	if (r->id == NULL || devid_check_qemu_id(r->id, strlen(r->id),
+	    &ie) < 0)
+		return err_set(e, "wait for unplug: %s", r->id ? ie.msg :
+		    "no device id");
+	if (p == MON_PROTO_HMP)
+		return moncmd_query_pci(p, out, e);
+	return 0;
+}
+
+static int
+b_raw(enum mon_proto p, const struct mon_req *r, char **out, struct err *e)
+{
 	json_error_t je;
 	json_t *j;
 	char *s;
@@ -1163,33 +1067,104 @@ b_raw(enum mon_proto p, const void *a, char **out, struct err *e)
 	return 0;
 }
 
-int
-mon_add_raw(struct mon *m, const char *hmp_line, const char *qmp_json,
-    struct err *e)
+/* GETFD: checked before anything is built. */
+static int
+c_getfd(const struct mon *m, const struct mon_req *r, struct err *e)
 {
-	struct raw r = { hmp_line, qmp_json };
+	if (m->ep.kind != ENDPOINT_UNIX)
+		return err_set(e, "getfd needs a unix socket monitor: file "
+		    "descriptors cannot travel over TCP");
+	if (r->fd < 0)
+		return err_set(e, "getfd: no file descriptor to pass");
+	return 0;
+}
 
-	return add_op(m, MON_OP_RAW, b_raw, &r, e);
+static const struct opdef {
+	build_fn build;
+	int (*check)(const struct mon *m, const struct mon_req *r,
+	    struct err *e);	/* NULL: the builders check everything */
+	int pass_fd;		/* req->fd rides with the command */
+} opdefs[] = {
+	[MON_OP_QUERY_PCI] = { b_query_pci, NULL, 0 },
+	[MON_OP_QUERY_VERSION] = { b_query_version, NULL, 0 },
+	[MON_OP_DEVICE_ADD] = { b_device_add, NULL, 0 },
+	[MON_OP_DEVICE_DEL] = { b_device_del, NULL, 0 },
+	[MON_OP_NETDEV_ADD] = { b_netdev_add, NULL, 0 },
+	[MON_OP_NETDEV_DEL] = { b_netdev_del, NULL, 0 },
+	[MON_OP_DRIVE_ADD] = { b_drive_add, NULL, 0 },
+	[MON_OP_DRIVE_DEL] = { b_drive_del, NULL, 0 },
+	[MON_OP_GETFD] = { b_getfd, c_getfd, 1 },
+	[MON_OP_CLOSEFD] = { b_closefd, NULL, 0 },
+	[MON_OP_WAIT_DELETED] = { b_wait_deleted, NULL, 0 },
+	[MON_OP_RAW] = { b_raw, NULL, 0 },
+};
+
+/* --- public: queueing ------------------------------------------------- */
+
+static void
+unqueue_last(struct mon *m)
+{
+	struct op *o = &m->ops[m->nops];
+
+	free(o->line[MON_PROTO_HMP]);
+	free(o->line[MON_PROTO_QMP]);
 }
 
 int
-mon_add_wait_deleted(struct mon *m, const char *id, int timeout_ms,
-    struct err *e)
+mon_add(struct mon *m, const struct mon_req *req, struct err *e)
 {
-	int i;
-	struct err ie;
+	const struct opdef *d;
+	struct op *o;
+	int p, built = 0;
+	struct err pe;
 
-	if (id == NULL || devid_check_qemu_id(id, strlen(id), &ie) < 0)
-		return err_set(e, "wait for unplug: %s", id ? ie.msg :
-		    "no device id");
-	/* HMP asks info pci until the id is gone; QMP sends nothing */
-	if ((i = add_op(m, MON_OP_WAIT_DELETED, b_query_pci, NULL, e)) < 0)
+	if (req == NULL || (unsigned)req->op >= sizeof opdefs / sizeof
+	    opdefs[0] || opdefs[req->op].build == NULL)
+		return err_set(e, "no such monitor operation");
+	d = &opdefs[req->op];
+	if (d->check != NULL && d->check(m, req, e) < 0)
 		return -1;
-	free(m->ops[i].line[MON_PROTO_QMP]);
-	m->ops[i].line[MON_PROTO_QMP] = NULL;
-	snprintf(m->ops[i].id, sizeof m->ops[i].id, "%s", id);
-	m->ops[i].wait_ms = timeout_ms > 0 ? timeout_ms : 0;
-	return i;
+	if (m->nops == m->capops) {
+		/* 2 first: a refresh has two ops, and a fleet keeps one
+		 * mon per instance */
+		size_t cap = m->capops ? m->capops * 2 : 2;
+		struct op *n = realloc(m->ops, cap * sizeof *n);
+
+		if (n == NULL)
+			return err_set(e, "out of memory");
+		m->ops = n;
+		m->capops = cap;
+	}
+	o = &m->ops[m->nops];
+	memset(o, 0, sizeof *o);
+	o->r.op = req->op;
+	o->fd = -1;
+	pci_info_init(&o->r.pci);
+	for (p = MON_PROTO_HMP; p <= MON_PROTO_QMP; p++) {
+		if (d->build(p, req, &o->line[p], &pe) == 0)
+			built++;
+		else
+			snprintf(o->why[p], sizeof o->why[p], "%s", pe.msg);
+	}
+	if (built == 0) {
+		err_set(e, "%s", pe.msg);
+		return -1;
+	}
+	if (m->proto != MON_PROTO_UNKNOWN && o->line[m->proto] == NULL &&
+	    o->why[m->proto][0] != '\0') {
+		unqueue_last(m);
+		return err_set(e, "%s", o->why[m->proto]);
+	}
+	if (d->pass_fd && (o->fd = fcntl(req->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		unqueue_last(m);
+		return err_set(e, "getfd: cannot duplicate fd %d: %s", req->fd,
+		    strerror(errno));
+	}
+	if (req->op == MON_OP_WAIT_DELETED) {
+		snprintf(o->id, sizeof o->id, "%s", req->id);
+		o->wait_ms = req->timeout_ms > 0 ? req->timeout_ms : 0;
+	}
+	return (int)m->nops++;
 }
 
 /* --- public: driving -------------------------------------------------- */
@@ -1405,19 +1380,51 @@ mon_last_kind(const struct mon *m)
 	return m->last_kind;
 }
 
-static int
-run_one(struct mon *m, int op, struct err *e)
+void
+mon_result_free(struct mon_result *r)
+{
+	pci_info_free(&r->pci);
+	free(r->text);
+	r->text = NULL;
+}
+
+/* Hand op's result to res: the caller owns its pci and text from now. */
+static void
+give_result(struct mon *m, int op, struct mon_result *res)
+{
+	struct mon_result *r = &m->ops[op].r;
+
+	*res = *r;
+	pci_info_init(&r->pci);
+	r->text = NULL;
+}
+
+int
+mon_do(struct mon *m, const struct mon_req *req, struct mon_result *res,
+    struct err *e)
 {
 	const struct mon_result *r;
-	struct err te;
+	struct err te, ae;
+	int op = mon_add(m, req, &ae);
 
+	if (res != NULL) {
+		memset(res, 0, sizeof *res);
+		pci_info_init(&res->pci);
+		res->op = req != NULL ? req->op : MON_OP_RAW;
+	}
 	if (op < 0) {
 		m->last_kind = MONERR_BAD_ARGUMENT;
-		return -1;
+		if (res != NULL) {
+			res->kind = MONERR_BAD_ARGUMENT;
+			snprintf(res->msg, sizeof res->msg, "%s", ae.msg);
+		}
+		return err_set(e, "%s", ae.msg);
 	}
 	m->o.keep_open = 1;
 	mon_run(m, &te);
 	r = mon_result(m, op);
+	if (res != NULL)
+		give_result(m, op, res);
 	if (!r->done) {
 		m->last_kind = m->fail_kind ? m->fail_kind : MONERR_PROTOCOL;
 		return err_set(e, "%s", m->fail_msg);
@@ -1426,75 +1433,4 @@ run_one(struct mon *m, int op, struct err *e)
 	if (!r->ok)
 		return err_set(e, "%s", r->msg);
 	return 0;
-}
-
-int
-mon_query_pci(struct mon *m, struct pci_info *out, struct err *e)
-{
-	int op = mon_add_query_pci(m, e);
-
-	if (run_one(m, op, e) < 0)
-		return -1;
-	pci_info_free(out);
-	return mon_take_pci(m, op, out);
-}
-
-int
-mon_query_version(struct mon *m, struct qemu_version *v, struct err *e)
-{
-	int op = mon_add_query_version(m, e);
-
-	if (run_one(m, op, e) < 0)
-		return -1;
-	*v = mon_result(m, op)->version;
-	return 0;
-}
-
-int
-mon_device_add(struct mon *m, const struct moncmd_device *d, struct err *e)
-{
-	return run_one(m, mon_add_device_add(m, d, e), e);
-}
-
-int
-mon_device_del(struct mon *m, const char *id, struct err *e)
-{
-	return run_one(m, mon_add_device_del(m, id, e), e);
-}
-
-int
-mon_netdev_add(struct mon *m, const struct moncmd_netdev *n, struct err *e)
-{
-	return run_one(m, mon_add_netdev_add(m, n, e), e);
-}
-
-int
-mon_netdev_del(struct mon *m, const char *id, struct err *e)
-{
-	return run_one(m, mon_add_netdev_del(m, id, e), e);
-}
-
-int
-mon_drive_add(struct mon *m, const struct moncmd_drive *d, struct err *e)
-{
-	return run_one(m, mon_add_drive_add(m, d, e), e);
-}
-
-int
-mon_drive_del(struct mon *m, const char *id, struct err *e)
-{
-	return run_one(m, mon_add_drive_del(m, id, e), e);
-}
-
-int
-mon_getfd(struct mon *m, const char *name, int fd, struct err *e)
-{
-	return run_one(m, mon_add_getfd(m, name, fd, e), e);
-}
-
-int
-mon_wait_deleted(struct mon *m, const char *id, int timeout_ms,
-    struct err *e)
-{
-	return run_one(m, mon_add_wait_deleted(m, id, timeout_ms, e), e);
 }

@@ -14,8 +14,9 @@
  * DRIVING IT FROM A POLL LOOP (what fleet and the TUI do):
  *
  *     struct mon *m = mon_new("unix:/run/x.monitor", NULL, &e);
- *     int v = mon_add_query_version(m, &e);
- *     int p = mon_add_query_pci(m, &e);
+ *     int v = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
+ *         &e);
+ *     int p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
  *     mon_start(m);                        // starts a non-blocking connect
  *     loop:
  *         pfd.fd = mon_fd(m);               // -1 when not connected
@@ -58,7 +59,7 @@
  *
  * Ownership: mon owns results, their pci_info, and queued events until
  * taken (mon_take_pci, mon_take_event: then the caller owns them).
- * Pointers from mon_result() stay valid until the next mon_add_*(),
+ * Pointers from mon_result() stay valid until the next mon_add(),
  * mon_reset() or mon_free().  A struct mon is not thread-safe; no global
  * state is used.
  */
@@ -134,38 +135,52 @@ void mon_reset(struct mon *m);
 /* Close the connection now (results are kept). */
 void mon_close(struct mon *m);
 
+/* One operation: its kind and the arguments that kind reads (the others
+ * are ignored).  The caller owns it (a compound literal will do); mon
+ * copies what it keeps, so it may go away after mon_add()/mon_do().
+ *
+ *   QUERY_PCI, QUERY_VERSION	no arguments
+ *   DEVICE_ADD			device
+ *   DEVICE_DEL, NETDEV_DEL,	id
+ *   DRIVE_DEL
+ *   NETDEV_ADD			netdev
+ *   DRIVE_ADD			drive
+ *   GETFD			name, fd: pass fd to QEMU (SCM_RIGHTS, unix
+ *				sockets only) under name; fd is dup()ed at
+ *				once and the caller keeps its own
+ *   CLOSEFD			name
+ *   WAIT_DELETED		id, timeout_ms: succeeds when device id is
+ *				gone: QMP: the DEVICE_DELETED event whose
+ *				data.device is id (also one already received
+ *				in this session); HMP: id no longer in `info
+ *				pci` (asked every MON_HMP_POLL_MS).  Fails
+ *				with MONERR_TIMEOUT after timeout_ms; the
+ *				connection stays usable.
+ *   RAW			hmp and/or qmp: a command given as text, for
+ *				whichever protocol the monitor speaks: hmp
+ *				(one line, no control characters), qmp (a JSON
+ *				object with "execute"; it is parsed and
+ *				re-encoded).  Either may be NULL if that
+ *				protocol is not wanted (the op then fails
+ *				there with MONERR_BAD_ARGUMENT).  An HMP reply
+ *				counts as a refusal only when it reads like
+ *				an error (hmp_error_kind).
+ */
+struct mon_req {
+	enum mon_op op;
+	const struct moncmd_device *device;
+	const struct moncmd_netdev *netdev;
+	const struct moncmd_drive *drive;
+	const char *id;
+	const char *name;
+	int fd;
+	int timeout_ms;
+	const char *hmp, *qmp;
+};
+
 /* Queue an operation; returns its index (for mon_result) or -1 with e set
  * when the arguments are refused. */
-int mon_add_query_pci(struct mon *m, struct err *e);
-int mon_add_query_version(struct mon *m, struct err *e);
-int mon_add_device_add(struct mon *m, const struct moncmd_device *d,
-    struct err *e);
-int mon_add_device_del(struct mon *m, const char *id, struct err *e);
-int mon_add_netdev_add(struct mon *m, const struct moncmd_netdev *n,
-    struct err *e);
-int mon_add_netdev_del(struct mon *m, const char *id, struct err *e);
-int mon_add_drive_add(struct mon *m, const struct moncmd_drive *d,
-    struct err *e);
-int mon_add_drive_del(struct mon *m, const char *id, struct err *e);
-/* Pass fd to QEMU (SCM_RIGHTS, unix sockets only) under name.  fd is
- * dup()ed now; the caller keeps its own. */
-int mon_add_getfd(struct mon *m, const char *name, int fd, struct err *e);
-int mon_add_closefd(struct mon *m, const char *name, struct err *e);
-/* Succeeds when device id is gone: QMP: the DEVICE_DELETED event whose
- * data.device is id (also one already received in this session); HMP: id
- * no longer in `info pci` (asked every MON_HMP_POLL_MS).  Fails with
- * MONERR_TIMEOUT after timeout_ms; the connection stays usable. */
-int mon_add_wait_deleted(struct mon *m, const char *id, int timeout_ms,
-    struct err *e);
-
-/* A command given as text, for whichever protocol the monitor speaks:
- * hmp_line (one line, no control characters) and/or qmp_json (a JSON
- * object with "execute"; it is parsed and re-encoded).  Either may be NULL
- * if that protocol is not wanted (the op then fails there with
- * MONERR_BAD_ARGUMENT).  An HMP reply counts as a refusal only when it
- * reads like an error (hmp_error_kind). */
-int mon_add_raw(struct mon *m, const char *hmp_line, const char *qmp_json,
-    struct err *e);
+int mon_add(struct mon *m, const struct mon_req *req, struct err *e);
 
 /* Start the session (non-blocking connect).  Harmless when already
  * started.  Returns the status (MON_FAILED when the connect failed at
@@ -198,22 +213,15 @@ int mon_run(struct mon *m, struct err *e);
 
 /* One operation, run to its end over a connection that stays open (call
  * mon_close() or mon_free() when done): 0, or -1 with e set (QEMU's text
- * or the transport error) and the kind in mon_last_kind(). */
-int mon_query_pci(struct mon *m, struct pci_info *out, struct err *e);
-int mon_query_version(struct mon *m, struct qemu_version *v, struct err *e);
-int mon_device_add(struct mon *m, const struct moncmd_device *d,
+ * or the transport error) and the kind in mon_last_kind().  When res is
+ * not NULL it receives the op's result, also on failure (a refused
+ * request: ok = 0, kind MONERR_BAD_ARGUMENT); its pci and text are then
+ * the caller's: mon_result_free() frees them. */
+int mon_do(struct mon *m, const struct mon_req *req, struct mon_result *res,
     struct err *e);
-int mon_device_del(struct mon *m, const char *id, struct err *e);
-int mon_netdev_add(struct mon *m, const struct moncmd_netdev *n,
-    struct err *e);
-int mon_netdev_del(struct mon *m, const char *id, struct err *e);
-int mon_drive_add(struct mon *m, const struct moncmd_drive *d,
-    struct err *e);
-int mon_drive_del(struct mon *m, const char *id, struct err *e);
-int mon_getfd(struct mon *m, const char *name, int fd, struct err *e);
-int mon_wait_deleted(struct mon *m, const char *id, int timeout_ms,
-    struct err *e);
-/* Kind of the last blocking call's failure (MONERR_NONE after success). */
+/* Free what a result from mon_do() owns (pci, text); it stays usable. */
+void mon_result_free(struct mon_result *r);
+/* Kind of the last mon_do() failure (MONERR_NONE after success). */
 enum monerr_kind mon_last_kind(const struct mon *m);
 
 #endif

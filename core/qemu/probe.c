@@ -24,8 +24,10 @@ probe_run(const char *endpoint, int greet_ms, struct probe *p,
 	*kind = MONERR_BAD_ARGUMENT;
 	if ((m = mon_new(endpoint, &o, e)) == NULL)
 		return -1;
-	if ((v = mon_add_query_version(m, e)) < 0 ||
-	    (q = mon_add_query_pci(m, e)) < 0) {
+	if ((v = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
+	    e)) < 0 ||
+	    (q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	        e)) < 0) {
 		mon_free(m);
 		return -1;
 	}

@@ -129,8 +129,8 @@ mon_refresh(const char *ep)
 
 	if (m == NULL)
 		return -1;
-	v = mon_add_query_version(m, &e);
-	q = mon_add_query_pci(m, &e);
+	v = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
+	q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	ok = mon_run(m, &e) == 0 && mon_result(m, v)->ok &&
 	    mon_result(m, q)->ok;
 	mon_free(m);

@@ -181,8 +181,11 @@ main(void)
 				snprintf(ep, sizeof ep, "unix:%s/vm%d.%s", dir,
 				    i + 1, ext);
 				m[i] = mon_new(ep, NULL, &e);
-				if (m[i] == NULL || mon_add_query_version(m[i],
-				    &e) < 0 || mon_add_query_pci(m[i], &e) < 0) {
+				if (m[i] == NULL || mon_add(m[i],
+				    &(struct mon_req){ .op =
+				    MON_OP_QUERY_VERSION }, &e) < 0 ||
+				    mon_add(m[i], &(struct mon_req){ .op =
+				    MON_OP_QUERY_PCI }, &e) < 0) {
 					fprintf(stderr, "bench sim: %s\n", e.msg);
 					return 1;
 				}

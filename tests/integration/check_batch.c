@@ -104,7 +104,8 @@ netdev_exists(const struct tu_vm *v, const char *sock, const char *id)
 	snprintf(ep, sizeof ep, "unix:%s/%s", v->dir, sock);
 	m = mon_new(ep, NULL, &e);
 	ck_assert_ptr_nonnull(m);
-	rc = mon_netdev_del(m, id, &e);
+	rc = mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_DEL, .id = id },
+	    NULL, &e);
 	if (rc < 0)
 		ck_assert_msg(mon_last_kind(m) == MONERR_NOT_FOUND, "%s",
 		    e.msg);
@@ -266,6 +267,7 @@ START_TEST(race)
 {
 	struct tu_vm *v = &vm_race;
 	struct store_rt rt;
+	struct mon_result res;
 	struct pci_info pi;
 	struct mon *m;
 	struct err e;
@@ -292,8 +294,9 @@ START_TEST(race)
 	snprintf(ep, sizeof ep, "unix:%s/hmp.sock", v->dir);
 	m = mon_new(ep, NULL, &e);
 	ck_assert_ptr_nonnull(m);
-	pci_info_init(&pi);
-	ck_assert_msg(mon_query_pci(m, &pi, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    &res, &e) == 0, "%s", e.msg);
+	pi = res.pci;
 	mon_free(m);
 	for (i = 0; i < rt.ndev; i++) {
 		const struct pci_fn *f = pci_info_find_id(&pi, rt.dev[i].id);

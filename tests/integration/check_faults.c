@@ -378,8 +378,7 @@ static void
 real_qemu(const char *sock)
 {
 	struct mon_opts mo = { .greet_ms = 2000, .op_ms = 400, .keep_open = 1 };
-	struct qemu_version v;
-	struct pci_info pi;
+	struct mon_result res;
 	struct err e;
 	struct mon *m;
 	char ep[4300];
@@ -395,29 +394,31 @@ real_qemu(const char *sock)
 	snprintf(ep, sizeof ep, "unix:%s/%s", dir, sock);
 	m = mon_new(ep, &mo, &e);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_msg(mon_query_version(m, &v, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
+	    &res, &e) == 0, "%s", e.msg);
 
 	/* slow beyond the deadline: QEMU stopped, the command times out */
 	kill(pid, SIGSTOP);
-	pci_info_init(&pi);
-	ck_assert_int_eq(mon_query_pci(m, &pi, &e), -1);
+	ck_assert_int_eq(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    &res, &e), -1);
 	ck_assert_int_eq(mon_last_kind(m), MONERR_TIMEOUT);
+	ck_assert_int_eq(res.kind, MONERR_TIMEOUT);
 	ck_assert_ptr_null(strchr(e.msg, '\n'));
-	pci_info_free(&pi);
+	mon_result_free(&res);
 	mon_free(m);
 	kill(pid, SIGCONT);
 
 	/* the next session works: nothing was left half-sent */
 	m = mon_new(ep, &mo, &e);
 	ck_assert_ptr_nonnull(m);
-	pci_info_init(&pi);
-	ck_assert_msg(mon_query_pci(m, &pi, &e) == 0, "%s", e.msg);
-	ck_assert_int_ge((int)pi.n, 6);
-	pci_info_free(&pi);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    &res, &e) == 0, "%s", e.msg);
+	ck_assert_int_ge((int)res.pci.n, 6);
+	mon_result_free(&res);
 
 	/* killed -9 while a command is in flight */
 	kill(pid, SIGSTOP);
-	op = mon_add_query_pci(m, &e);
+	op = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	ck_assert_int_ge(op, 0);
 	for (i = 0; i < 5; i++)		/* send it */
 		st = mon_step(m, POLLOUT);

@@ -168,13 +168,15 @@ slurp(const char *path)
 static void
 live(struct tgt *g, struct pci_info *pi)
 {
+	struct mon_result res;
 	struct mon *m;
 	struct err e;
 
-	pci_info_init(pi);
 	m = mon_new(g->ep, NULL, &e);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_msg(mon_query_pci(m, pi, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    &res, &e) == 0, "%s", e.msg);
+	*pi = res.pci;
 	mon_free(m);
 }
 
@@ -189,7 +191,9 @@ backend_exists(struct tgt *g, int netdev, const char *id)
 
 	m = mon_new(g->ep, NULL, &e);
 	ck_assert_ptr_nonnull(m);
-	rc = netdev ? mon_netdev_del(m, id, &e) : mon_drive_del(m, id, &e);
+	rc = netdev ? mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_DEL,
+	    .id = id }, NULL, &e) : mon_do(m, &(struct mon_req){
+	    .op = MON_OP_DRIVE_DEL, .id = id }, NULL, &e);
 	if (rc < 0)
 		ck_assert_msg(mon_last_kind(m) == MONERR_NOT_FOUND,
 		    "probe %s: %s", id, e.msg);
@@ -449,7 +453,8 @@ raw(struct tgt *g, const char *hmp, const char *qmp)
 
 	m = mon_new(g->ep, NULL, &e);
 	ck_assert_ptr_nonnull(m);
-	op = mon_add_raw(m, hmp, qmp, &e);
+	op = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .hmp = hmp,
+	    .qmp = qmp }, &e);
 	ck_assert_msg(op >= 0, "%s", e.msg);
 	ck_assert_msg(mon_run(m, &e) == 0, "%s", e.msg);
 	ck_assert_msg(mon_result(m, op)->ok, "%s: %s", hmp,

@@ -125,7 +125,8 @@ ask(struct fx *x, const char *what)
 	ck_assert_msg(m != NULL, "%s", e.msg);
 	snprintf(q, sizeof q, "{\"execute\": \"human-monitor-command\", "
 	    "\"arguments\": {\"command-line\": \"%s\"}}", what);
-	op = mon_add_raw(m, what, q, &e);
+	op = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .hmp = what,
+	    .qmp = q }, &e);
 	ck_assert_int_ge(op, 0);
 	ck_assert_msg(mon_run(m, &e) == 0, "%s: %s", what, e.msg);
 	r = mon_result(m, op);

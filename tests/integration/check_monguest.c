@@ -62,14 +62,14 @@ open_sock(const char *sock)
 static uint32_t
 mask(struct mon *m)
 {
-	struct pci_info pi;
+	struct mon_result res;
 	struct err e;
 	uint32_t r;
 
-	pci_info_init(&pi);
-	ck_assert_msg(mon_query_pci(m, &pi, &e) == 0, "%s", e.msg);
-	r = pci_info_bus0_mask(&pi);
-	pci_info_free(&pi);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    &res, &e) == 0, "%s", e.msg);
+	r = pci_info_bus0_mask(&res.pci);
+	mon_result_free(&res);
 	return r;
 }
 
@@ -86,11 +86,15 @@ START_TEST(qmp_unplug_completes)
 	int backend = 0, device = 0, order_ok = 0;
 
 	ck_assert_uint_eq(mask(m), 0xf);
-	ck_assert_msg(mon_netdev_add(m, &nd, &e) == 0, "%s", e.msg);
-	ck_assert_msg(mon_device_add(m, &d, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_ADD,
+	    .netdev = &nd }, NULL, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &d }, NULL, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(mask(m), 0x2f);
-	ck_assert_msg(mon_device_del(m, d.id, &e) == 0, "%s", e.msg);
-	ck_assert_msg(mon_wait_deleted(m, d.id, 20000, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = d.id }, NULL, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
+	    .id = d.id, .timeout_ms = 20000 }, NULL, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(mask(m), 0xf);	/* slot 5 is free again */
 	while ((ev = mon_take_event(m)) != NULL) {
 		const char *name = json_string_value(json_object_get(ev,
@@ -116,9 +120,12 @@ START_TEST(qmp_unplug_completes)
 	ck_assert_int_eq(device, 1);
 	ck_assert_int_eq(order_ok, 1);
 	/* the id is free for reuse now */
-	ck_assert_msg(mon_device_add(m, &d, &e) == 0, "%s", e.msg);
-	ck_assert_msg(mon_device_del(m, d.id, &e) == 0, "%s", e.msg);
-	ck_assert_msg(mon_wait_deleted(m, d.id, 20000, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &d }, NULL, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = d.id }, NULL, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
+	    .id = d.id, .timeout_ms = 20000 }, NULL, &e) == 0, "%s", e.msg);
 	mon_free(m);
 }
 END_TEST
@@ -131,10 +138,13 @@ START_TEST(hmp_unplug_completes)
 	struct err e;
 
 	ck_assert_uint_eq(mask(m) & (1u << 6), 0);
-	ck_assert_msg(mon_device_add(m, &d, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &d }, NULL, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(mask(m) & (1u << 6), 1u << 6);
-	ck_assert_msg(mon_device_del(m, d.id, &e) == 0, "%s", e.msg);
-	ck_assert_msg(mon_wait_deleted(m, d.id, 20000, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = d.id }, NULL, &e) == 0, "%s", e.msg);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
+	    .id = d.id, .timeout_ms = 20000 }, NULL, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(mask(m) & (1u << 6), 0);
 	mon_free(m);
 }

@@ -87,14 +87,14 @@ open_mon(const struct tu_vm *v, const char *sock, const struct mon_opts *o)
 static uint32_t
 bus_mask(struct mon *m)
 {
-	struct pci_info pi;
+	struct mon_result res;
 	struct err e;
 	uint32_t mask;
 
-	pci_info_init(&pi);
-	ck_assert_msg(mon_query_pci(m, &pi, &e) == 0, "%s", e.msg);
-	mask = pci_info_bus0_mask(&pi);
-	pci_info_free(&pi);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    &res, &e) == 0, "%s", e.msg);
+	mask = pci_info_bus0_mask(&res.pci);
+	mon_result_free(&res);
 	return mask;
 }
 
@@ -117,7 +117,8 @@ bus_mask(struct mon *m)
 static int
 raw(struct mon *m, const char *hmp, const char *qmp, struct err *e)
 {
-	int op = mon_add_raw(m, hmp, qmp, e);
+	int op = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .hmp = hmp,
+	    .qmp = qmp }, e);
 	const struct mon_result *r;
 
 	if (op < 0 || mon_run(m, e) < 0)
@@ -142,6 +143,7 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 {
 	struct mon *m = open_mon(v, sock, NULL);
 	struct qemu_version ver;
+	struct mon_result res;
 	struct pci_info pi;
 	struct err e;
 	char disk[4200], *out = NULL, cmd[4300];
@@ -165,23 +167,31 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 	int i, free_slots, added;
 
 	/* the map of a fresh pc: slots 0-3 */
-	OK(mon_query_version(m, &ver, E));
+	OK(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &res,
+	    E));
+	ver = res.version;
 	ck_assert_int_eq(mon_protocol(m), want);
 	ck_assert_int_ge(ver.major, 7);
 	ck_assert_uint_eq(bus_mask(m), 0xf);
 
 	/* a NIC at 5 and a disk at 6 */
-	OK(mon_netdev_add(m, &user, E));
-	OK(mon_device_add(m, &nic, E));
+	OK(mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_ADD,
+	    .netdev = &user }, NULL, E));
+	OK(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &nic }, NULL, E));
 	snprintf(disk, sizeof disk, "%s/disk1.img", v->dir);
 	snprintf(cmd, sizeof cmd, "qemu-img create -q -f raw '%s' 16M", disk);
 	ck_assert_int_eq(tu_run(cmd, &out), 0);
 	free(out);
-	OK(mon_drive_add(m, &drv, E));
-	OK(mon_device_add(m, &dsk, E));
-	OK(mon_device_add(m, &n31, E));
-	pci_info_init(&pi);
-	ck_assert_int_eq(mon_query_pci(m, &pi, &e), 0);
+	OK(mon_do(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD, .drive = &drv },
+	    NULL, E));
+	OK(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &dsk }, NULL, E));
+	OK(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &n31 }, NULL, E));
+	ck_assert_int_eq(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    &res, &e), 0);
+	pi = res.pci;
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0x8000006f);
 	f = pci_info_find_id(&pi, "nic-6f1a2b3c-pci-5");
 	ck_assert_ptr_nonnull(f);
@@ -196,20 +206,26 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 	pci_info_free(&pi);
 
 	/* every error kind, with QEMU's own text */
-	REFUSED(mon_device_add(m, &other5, E), MONERR_SLOT_OCCUPIED,
+	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &other5 }, NULL, E), MONERR_SLOT_OCCUPIED,
 	    "PCI: slot 5 function 0 not available for virtio-net-pci, in use "
 	    "by virtio-net-pci,id=nic-6f1a2b3c-pci-5");
-	REFUSED(mon_device_add(m, &dup7, E), MONERR_DUPLICATE_ID,
+	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &dup7 }, NULL, E), MONERR_DUPLICATE_ID,
 	    "Duplicate device ID 'nic-6f1a2b3c-pci-5'");
-	REFUSED(mon_device_del(m, "nosuchdevice", E), MONERR_NOT_FOUND,
+	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = "nosuchdevice" }, NULL, E), MONERR_NOT_FOUND,
 	    "Device 'nosuchdevice' not found");
-	REFUSED(mon_netdev_add(m, &user, E),
+	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_ADD,
+	    .netdev = &user }, NULL, E),
 	    want == MON_PROTO_QMP ? MONERR_DUPLICATE_ID : MONERR_OTHER,
 	    want == MON_PROTO_QMP ? "Duplicate ID 'hostnet-6f1a2b3c'" :
 	    "Try \"help netdev_add\"");
-	REFUSED(mon_drive_add(m, &drv, E), MONERR_DUPLICATE_ID, "Duplicate");
+	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD,
+	    .drive = &drv }, NULL, E), MONERR_DUPLICATE_ID, "Duplicate");
 	/* refused by slotscope: nothing is sent, the session goes on */
-	REFUSED(mon_device_del(m, "a b", E), MONERR_BAD_ARGUMENT, "id");
+	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = "a b" }, NULL, E), MONERR_BAD_ARGUMENT, "id");
 	ck_assert_int_eq(raw(m, "frobnicate", "{\"execute\": \"frobnicate\"}",
 	    &e), -1);
 	ck_assert_int_eq(last_op_kind(m), MONERR_UNKNOWN_COMMAND);
@@ -227,10 +243,13 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 		ck_assert_ptr_nonnull(strstr(e.msg, "help device_add"));
 	}
 	/* unplug: accepted, pending (no guest), refused again */
-	OK(mon_device_del(m, "nic-6f1a2b3c-pci-5", E));
-	REFUSED(mon_device_del(m, "nic-6f1a2b3c-pci-5", E),
+	OK(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = "nic-6f1a2b3c-pci-5" }, NULL, E));
+	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = "nic-6f1a2b3c-pci-5" }, NULL, E),
 	    MONERR_UNPLUG_PENDING, "already in the process of unplug");
-	REFUSED(mon_wait_deleted(m, "nic-6f1a2b3c-pci-5", 300, E),
+	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
+	    .id = "nic-6f1a2b3c-pci-5", .timeout_ms = 300 }, NULL, E),
 	    MONERR_TIMEOUT, "was not removed within 300 ms");
 	ck_assert_uint_eq(bus_mask(m), 0x8000006f);	/* still listed */
 
@@ -239,14 +258,17 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 		int pfd[2], op;
 
 		ck_assert_int_eq(pipe(pfd), 0);
-		OK(mon_getfd(m, "fd-test", pfd[1], E));
+		OK(mon_do(m, &(struct mon_req){ .op = MON_OP_GETFD,
+		    .name = "fd-test", .fd = pfd[1] }, NULL, E));
 		close(pfd[0]);
 		close(pfd[1]);
-		op = mon_add_closefd(m, "fd-test", &e);
+		op = mon_add(m, &(struct mon_req){ .op = MON_OP_CLOSEFD,
+		    .name = "fd-test" }, &e);
 		ck_assert_int_eq(mon_run(m, &e), 0);
 		ck_assert_msg(mon_result(m, op)->ok, "%s",
 		    mon_result(m, op)->msg);
-		op = mon_add_closefd(m, "fd-test", &e);
+		op = mon_add(m, &(struct mon_req){ .op = MON_OP_CLOSEFD,
+		    .name = "fd-test" }, &e);
 		ck_assert_int_eq(mon_run(m, &e), 0);
 		ck_assert_int_eq(mon_result(m, op)->ok, 0);	/* gone now */
 	}
@@ -259,7 +281,8 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 			-1, 0, NULL, 0 };
 
 		snprintf(id, sizeof id, "fill%d", i);
-		if (mon_device_add(m, &fill, &e) < 0) {
+		if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+		    .device = &fill }, NULL, &e) < 0) {
 			ck_assert_msg(mon_last_kind(m) == MONERR_BUS_FULL,
 			    "%s", e.msg);
 			ck_assert_str_eq(e.msg, "PCI: no slot/function available "
@@ -309,7 +332,8 @@ START_TEST(q35_root_bus_refuses_hotplug)
 	for (i = 0; i < 2; i++) {
 		struct mon *m = open_mon(&vm_q35, socks[i], NULL);
 
-		REFUSED(mon_device_add(m, &d, E), MONERR_NO_HOTPLUG,
+		REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+		    .device = &d }, NULL, E), MONERR_NO_HOTPLUG,
 		    "Bus 'pcie.0' does not support hotplugging");
 		mon_free(m);
 	}
@@ -321,6 +345,7 @@ END_TEST
 static uint32_t
 settled_mask(struct mon *m)
 {
+	struct mon_result res;
 	struct pci_info pi;
 	struct err e;
 	uint32_t mask;
@@ -328,8 +353,12 @@ settled_mask(struct mon *m)
 
 	pci_info_init(&pi);
 	for (i = 0; i < 40; i++) {
-		if (mon_query_pci(m, &pi, &e) == 0)
+		if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &res,
+		    &e) == 0) {
+			pi = res.pci;
 			break;
+		}
+		mon_result_free(&res);
 		ck_assert_msg(mon_last_kind(m) == MONERR_BUSY, "%s", e.msg);
 		usleep(50000);
 	}
@@ -412,10 +441,12 @@ START_TEST(second_client_is_busy)
 		int op, rc;
 		char *out;
 
-		ck_assert_int_ge(mon_add_query_version(a, &e), 0);
+		ck_assert_int_ge(mon_add(a, &(struct mon_req){
+		    .op = MON_OP_QUERY_VERSION }, &e), 0);
 		ck_assert_int_eq(mon_run(a, &e), 0);
 		ck_assert_int_eq(mon_status(a), MON_IDLE);	/* held open */
-		op = mon_add_query_pci(b, &e);
+		op = mon_add(b, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+		    &e);
 		ck_assert_int_eq(mon_run(b, &e), -1);
 		ck_assert_int_eq(mon_error(b, &e), MONERR_BUSY);
 		ck_assert_str_eq(e.msg, "monitor busy: another client is "
@@ -450,18 +481,18 @@ START_TEST(tcp_endpoints)
 		char ep[128], cmd[4400], *out;
 		struct err e;
 		struct mon *m;
-		struct pci_info pi;
+		struct mon_result res;
 
 		snprintf(ep, sizeof ep, "tcp:%s:%d", host[i], tcp_port[i]);
 		m = mon_new(ep, NULL, &e);
 		ck_assert_ptr_nonnull(m);
-		pci_info_init(&pi);
-		ck_assert_msg(mon_query_pci(m, &pi, &e) == 0, "%s: %s", ep,
-		    e.msg);
+		ck_assert_msg(mon_do(m, &(struct mon_req){
+		    .op = MON_OP_QUERY_PCI }, &res,
+		    &e) == 0, "%s: %s", ep, e.msg);
 		ck_assert_int_eq(mon_protocol(m), i == 0 ? MON_PROTO_HMP :
 		    MON_PROTO_QMP);
-		ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xf);
-		pci_info_free(&pi);
+		ck_assert_uint_eq(pci_info_bus0_mask(&res.pci), 0xf);
+		mon_result_free(&res);
 		mon_free(m);
 		snprintf(cmd, sizeof cmd, "'%s' --probe %s --json", tu_bin(), ep);
 		ck_assert_int_eq(tu_run(cmd, &out), 0);

@@ -28,13 +28,18 @@ tu_mon_session(const uint8_t *data, size_t size, const char *greet)
 		close(sv[1]);
 		return;
 	}
-	mon_add_query_version(m, &e);
-	mon_add_query_pci(m, &e);
-	mon_add_device_add(m, &d, &e);
-	mon_add_drive_add(m, &dr, &e);
-	mon_add_raw(m, "info network", "{\"execute\": \"query-status\"}", &e);
-	mon_add_device_del(m, d.id, &e);
-	mon_add_wait_deleted(m, d.id, 10000, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD, .device = &d },
+	    &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD, .drive = &dr },
+	    &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .hmp = "info network",
+	    .qmp = "{\"execute\": \"query-status\"}" }, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL, .id = d.id },
+	    &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED, .id = d.id,
+	    .timeout_ms = 10000 }, &e);
 	mon_start(m);
 	if (greet != NULL && write(sv[1], greet, strlen(greet)) < 0)
 		goto out;

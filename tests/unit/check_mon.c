@@ -145,9 +145,12 @@ START_TEST(qmp_events_are_queued_never_replies)
 	int a, b, w;
 	json_t *ev;
 
-	a = mon_add_device_add(m, &d, &e);
-	b = mon_add_device_add(m, &d, &e);
-	w = mon_add_wait_deleted(m, "nic-77777777-pci-7", 1000, &e);
+	a = mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &d }, &e);
+	b = mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &d }, &e);
+	w = mon_add(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
+	    .id = "nic-77777777-pci-7", .timeout_ms = 1000 }, &e);
 	say(GREETING);
 	expect(m, "{\"execute\":\"qmp_capabilities\"}\n");
 	/* an event before the negotiation's reply */
@@ -200,7 +203,8 @@ START_TEST(qmp_wait_deleted_needs_the_device_event)
 	struct err e;
 	int w;
 
-	w = mon_add_wait_deleted(m, "nic-6f1a2b3c-pci-5", 3000, &e);
+	w = mon_add(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
+	    .id = "nic-6f1a2b3c-pci-5", .timeout_ms = 3000 }, &e);
 	pump(m, 20);
 	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 1}, \"event\": "
 	    "\"DEVICE_DELETED\", \"data\": {\"path\": \"/machine/peripheral/"
@@ -225,10 +229,11 @@ START_TEST(qmp_wait_deleted_times_out_and_goes_on)
 	struct err e;
 	int w, v, p;
 
-	w = mon_add_wait_deleted(m, "nic-1", 100, &e);
+	w = mon_add(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
+	    .id = "nic-1", .timeout_ms = 100 }, &e);
 	/* QMP's version comes from the greeting: nothing is sent for it */
-	v = mon_add_query_version(m, &e);
-	p = mon_add_query_pci(m, &e);
+	v = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	expect(m, "{\"execute\":\"query-pci\"}\n");
 	say("{\"return\": []}\r\n");
 	ck_assert_int_eq(pump(m, 1000), MON_DONE);
@@ -252,7 +257,7 @@ START_TEST(hmp_charwise_delivery)
 	size_t n, i;
 	char *raw = tu_fixture("hmp/info-pci-default.raw", &n);
 	const char *b = BANNER;
-	int op = mon_add_query_pci(m, &e);
+	int op = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	struct pci_info pi;
 
 	for (i = 0; b[i]; i++) {
@@ -287,9 +292,12 @@ START_TEST(hmp_replies_and_refusals)
 	struct err e;
 	int a, b, c;
 
-	a = mon_add_device_del(m, "nic-1", &e);
-	b = mon_add_drive_add(m, &d, &e);
-	c = mon_add_drive_del(m, "nosuch", &e);
+	a = mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = "nic-1" }, &e);
+	b = mon_add(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD, .drive = &d },
+	    &e);
+	c = mon_add(m, &(struct mon_req){ .op = MON_OP_DRIVE_DEL,
+	    .id = "nosuch" }, &e);
 	say(BANNER);
 	expect(m, "device_del nic-1\n");
 	say("device_del nic-1\r\n(qemu) ");
@@ -322,7 +330,8 @@ START_TEST(getfd_passes_the_fd)
 	ssize_t r;
 
 	ck_assert_int_eq(pipe(pfd), 0);
-	op = mon_add_getfd(m, "tapfd-1", pfd[1], &e);
+	op = mon_add(m, &(struct mon_req){ .op = MON_OP_GETFD,
+	    .name = "tapfd-1", .fd = pfd[1] }, &e);
 	ck_assert_int_ge(op, 0);
 	close(pfd[1]);		/* mon holds its own copy */
 	say(BANNER);
@@ -349,7 +358,8 @@ START_TEST(getfd_passes_the_fd)
 	mon_free(m);
 	/* fds cannot travel over TCP */
 	m = mon_new("tcp:127.0.0.1:4444", NULL, &e);
-	ck_assert_int_eq(mon_add_getfd(m, "x", 0, &e), -1);
+	ck_assert_int_eq(mon_add(m, &(struct mon_req){ .op = MON_OP_GETFD,
+	    .name = "x", .fd = 0 }, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "unix"));
 	mon_free(m);
 }
@@ -362,7 +372,7 @@ START_TEST(silent_peer_is_busy)
 	struct mon_opts o = { .greet_ms = 100 };
 	struct mon *m = connected(&o);
 	struct err e;
-	int op = mon_add_query_pci(m, &e);
+	int op = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 
 	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_BUSY);
@@ -403,7 +413,7 @@ START_TEST(garbage_is_a_protocol_error)
 		struct mon *m = connected(NULL);
 		struct err e;
 
-		mon_add_query_pci(m, &e);
+		mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 		say(junk[i]);
 		ck_assert_int_eq(pump(m, 2000), MON_FAILED);
 		ck_assert_msg(mon_error(m, &e) == MONERR_PROTOCOL, "%s: %s",
@@ -420,7 +430,7 @@ START_TEST(qmp_garbage_after_greeting)
 	struct mon *m = qmp_ready(NULL);
 	struct err e;
 
-	mon_add_query_pci(m, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	expect(m, "{\"execute\":\"query-pci\"}\n");
 	say("{\"return\": [}\r\n");
 	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
@@ -437,8 +447,8 @@ START_TEST(unanswered_command_times_out)
 	struct err e;
 	int a, b;
 
-	a = mon_add_query_pci(m, &e);
-	b = mon_add_query_version(m, &e);
+	a = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	b = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
 	say(BANNER);
 	expect(m, "info pci\n");
 	say("info pci\r\n  Bus  0, device   0, function 0:\r\n");
@@ -458,7 +468,7 @@ START_TEST(peer_closing_is_unreachable)
 	struct mon *m = connected(NULL);
 	struct err e;
 
-	mon_add_query_pci(m, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	say(BANNER);
 	expect(m, "info pci\n");
 	say("info pci\r\n  Bus  0, dev");
@@ -488,7 +498,7 @@ START_TEST(nobody_listening_is_unreachable)
 
 	snprintf(path, sizeof path, "%s/none.sock", P.dir);
 	m = mon_new(path, NULL, &e);
-	mon_add_query_pci(m, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	ck_assert_int_eq(mon_start(m), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
 	ck_assert_ptr_nonnull(strstr(e.msg, "No such file"));
@@ -523,7 +533,8 @@ START_TEST(keep_open_runs_more_batches)
 	ev = mon_take_event(m);
 	ck_assert_ptr_nonnull(ev);
 	json_decref(ev);
-	a = mon_add_device_del(m, "nic-1", &e);
+	a = mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = "nic-1" }, &e);
 	ck_assert_int_eq(mon_timeout_ms(m), 0);	/* wake up to send */
 	expect(m, "{\"execute\":\"device_del\",\"arguments\":{\"id\":"
 	    "\"nic-1\"}}\n");
@@ -554,11 +565,14 @@ START_TEST(arguments_checked_before_sending)
 	struct err e;
 	int a, b;
 
-	ck_assert_int_eq(mon_add_device_del(m, "bad id", &e), -1);
-	ck_assert_int_eq(mon_add_raw(m, "info pci\n", NULL, &e), -1);
-	a = mon_add_drive_add(m, &d, &e);	/* fine for QMP only */
+	ck_assert_int_eq(mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = "bad id" }, &e), -1);
+	ck_assert_int_eq(mon_add(m, &(struct mon_req){ .op = MON_OP_RAW,
+	    .hmp = "info pci\n", .qmp = NULL }, &e), -1);
+	a = mon_add(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD, .drive = &d },
+	    &e);	/* fine for QMP only */
 	ck_assert_int_ge(a, 0);
-	b = mon_add_query_version(m, &e);
+	b = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
 	say(BANNER);
 	expect(m, "info version\n");
 	say("info version\r\n7.2.22Debian 1:7.2+dfsg-7+deb12u18+b3\r\n"
@@ -584,7 +598,7 @@ START_TEST(adopted_fd_and_reply_then_close)
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	m = mon_new_fd(sv[0], NULL, &e);
 	ck_assert_ptr_nonnull(m);
-	op = mon_add_query_version(m, &e);
+	op = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
 	ck_assert_int_eq(mon_start(m), MON_RUNNING);
 	ck_assert_int_eq(write(sv[1], BANNER, strlen(BANNER)),
 	    (ssize_t)strlen(BANNER));
@@ -599,7 +613,7 @@ START_TEST(adopted_fd_and_reply_then_close)
 	ck_assert_int_eq(mon_result(m, op)->ok, 1);
 	ck_assert_int_eq(mon_result(m, op)->version.micro, 22);
 	mon_reset(m);
-	mon_add_query_version(m, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
 	ck_assert_int_eq(mon_start(m), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
 	ck_assert_ptr_nonnull(strstr(e.msg, "cannot be reopened"));
