@@ -16,20 +16,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "base/strbuf.h"
+#include "sim/simecho.h"
+#include "sim/simhmp.h"
 #include "sim/simmon.h"
+#include "sim/simqmp.h"
+#include "sim/simsock.h"
 
 struct sim_conn {
 	int fd;
 	int qmp;
-	struct simmon_buf in, out;
-	struct simmon_rl rl;
-	struct simmon_qmp q;
+	struct strbuf in, out;
+	struct simecho rl;
+	struct simqmp q;
 	int64_t hold_until;	/* slow fault: nothing moves before this */
 	size_t cut_at;		/* cut fault: hang up once out.n drops here */
 	int cutting;
@@ -64,15 +68,6 @@ struct sim {
 	size_t pcap;
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct sim *
 sim_new(struct err *e)
 {
@@ -99,9 +94,9 @@ conn_free(struct sim_conn *c)
 	close(c->fd);
 	if (c->pending_fd >= 0)
 		close(c->pending_fd);
-	simmon_buf_free(&c->in);
-	simmon_buf_free(&c->out);
-	simmon_qmp_free(&c->q);
+	strbuf_free(&c->in);
+	strbuf_free(&c->out);
+	simqmp_free(&c->q);
 	free(c);
 }
 
@@ -161,43 +156,6 @@ sim_forget(struct sim *s)
 	sim_free(s);
 }
 
-static int
-listen_unix(const char *path, struct err *e)
-{
-	struct sockaddr_un a;
-	char tmp[sizeof a.sun_path + 32];
-	int fd;
-
-	if (strlen(path) >= sizeof a.sun_path)
-		return err_set(e, "socket path %s is too long for a unix "
-		    "socket; use a shorter directory", path);
-	memset(&a, 0, sizeof a);
-	a.sun_family = AF_UNIX;
-	strcpy(a.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_set(e, "cannot create a socket for %s: %s (raise "
-		    "the open-files limit?)", path, strerror(errno));
-	/* Bind and listen under a temporary name, then rename: the socket
-	 * file appears only once it accepts connections, so a script that
-	 * waits for the file never meets "connection refused". */
-	if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) <
-	    (int)sizeof a.sun_path)
-		strcpy(a.sun_path, tmp);
-	else
-		tmp[0] = '\0';
-	unlink(a.sun_path);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-	    listen(fd, 1) < 0 || (tmp[0] && rename(tmp, path) < 0)) {
-		err_set(e, "cannot listen on %s: %s", path, strerror(errno));
-		if (tmp[0])
-			unlink(tmp);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 struct sim_inst *
 sim_add(struct sim *s, const struct sim_inst_opts *o, struct err *e)
 {
@@ -248,7 +206,7 @@ sim_add(struct sim *s, const struct sim_inst_opts *o, struct err *e)
 		return NULL;
 	}
 	for (i = 0; i < 2; i++) {
-		in->ep[i].lfd = listen_unix(in->ep[i].path, e);
+		in->ep[i].lfd = simsock_listen(in->ep[i].path, e);
 		if (in->ep[i].lfd < 0) {
 			inst_free(in, 0);
 			return NULL;
@@ -342,65 +300,6 @@ sim_fd_count(const struct sim *s)
 	return n;
 }
 
-int
-sim_fault_parse(const char *spec, struct sim_fault *f, struct err *e)
-{
-	const char *p = spec;
-
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		char word[32];
-		char *end;
-		long v = 0;
-		const char *eq;
-
-		if (n == 0 || n >= sizeof word)
-			return err_set(e, "bad fault list \"%s\": use "
-			    "slow=MS,cut,garbage,crash=N", spec);
-		memcpy(word, p, n);
-		word[n] = '\0';
-		eq = strchr(word, '=');
-		if (eq) {
-			v = strtol(eq + 1, &end, 10);
-			if (end == eq + 1 || *end || v < 1 || v > 3600000)
-				return err_set(e, "fault %s needs a number from "
-				    "1 to 3600000", word);
-		}
-		if (strncmp(word, "slow=", 5) == 0)
-			f->slow_ms = (int)v;
-		else if (strncmp(word, "crash=", 6) == 0)
-			f->crash_after = (int)v;
-		else if (strcmp(word, "cut") == 0)
-			f->cut_reply = 1;
-		else if (strcmp(word, "garbage") == 0)
-			f->garbage = 1;
-		else
-			return err_set(e, "unknown fault %s: use slow=MS, cut, "
-			    "garbage or crash=N", word);
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
-long
-sim_raise_nofile(struct err *e)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return err_set(e, "cannot read the open-files limit: %s",
-		    strerror(errno));
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			return err_set(e, "cannot raise the open-files limit: "
-			    "%s", strerror(errno));
-	}
-	return (long)rl.rlim_cur;
-}
-
 /* ---- serving ------------------------------------------------------- */
 
 static void
@@ -411,7 +310,7 @@ inst_event(void *arg, const char *line, size_t len)
 
 	/* only a negotiated QMP client hears events */
 	if (c != NULL && c->q.negotiated)
-		simmon_buf_add(&c->out, line, len);
+		strbuf_add(&c->out, line, len);
 }
 
 /* The instance dies: nobody answers any more, connections drop, and the
@@ -441,13 +340,13 @@ reply_faults(struct sim_inst *in, struct sim_conn *c, size_t before)
 	if (c->out.n == before)
 		return;
 	if (in->fault.garbage) {
-		struct simmon_buf tmp;
+		struct strbuf tmp;
 
-		simmon_buf_init(&tmp);
-		simmon_buf_add(&tmp, c->out.p, before);
-		simmon_buf_add(&tmp, garbage, sizeof garbage - 1);
-		simmon_buf_add(&tmp, c->out.p + before, c->out.n - before);
-		simmon_buf_free(&c->out);
+		strbuf_init(&tmp);
+		strbuf_add(&tmp, c->out.p, before);
+		strbuf_add(&tmp, garbage, sizeof garbage - 1);
+		strbuf_add(&tmp, c->out.p + before, c->out.n - before);
+		strbuf_free(&c->out);
 		c->out = tmp;
 	}
 	if (in->fault.cut_reply && !c->cutting) {
@@ -458,7 +357,7 @@ reply_faults(struct sim_inst *in, struct sim_conn *c, size_t before)
 		c->cutting = 1;
 	}
 	if (in->fault.slow_ms > 0)
-		c->hold_until = now_ms() + in->fault.slow_ms;
+		c->hold_until = clock_mono_ms() + in->fault.slow_ms;
 }
 
 static void
@@ -466,7 +365,7 @@ ctx_init(struct simmon_ctx *x, struct sim_inst *in, struct sim_conn *c)
 {
 	memset(x, 0, sizeof *x);
 	x->m = &in->m;
-	x->now_ms = now_ms();
+	x->now_ms = clock_mono_ms();
 	x->fd = c->pending_fd;
 	x->event = inst_event;
 	x->event_arg = in;
@@ -496,22 +395,22 @@ process(struct sim_inst *in, struct sim_ep *ep)
 		struct simmon_ctx x;
 		size_t before = c->out.n;
 
-		if (c->hold_until > now_ms())
+		if (c->hold_until > clock_mono_ms())
 			break;
 		if (!c->qmp) {
-			if (!simmon_rl_byte(&c->rl, (unsigned char)c->in.p[i++],
+			if (!simecho_byte(&c->rl, (unsigned char)c->in.p[i++],
 			    &c->out))
 				continue;
 			ctx_init(&x, in, c);
-			simmon_hmp_execute(&x, c->rl.buf, &c->out);
-			simmon_buf_str(&c->out, SIMMON_PROMPT);
+			simhmp_execute(&x, c->rl.buf, &c->out);
+			strbuf_str(&c->out, SIMMON_PROMPT);
 		} else {
 			int n;
 
 			ctx_init(&x, in, c);
 			/* one byte at a time so that a slow fault can stop
 			 * between two commands */
-			n = simmon_qmp_input(&c->q, &x, c->in.p + i, 1,
+			n = simqmp_input(&c->q, &x, c->in.p + i, 1,
 			    &c->out);
 			i++;
 			if (n == 0)
@@ -522,7 +421,7 @@ process(struct sim_inst *in, struct sim_ep *ep)
 		if (in->dead)
 			return -1;
 	}
-	simmon_buf_consume(&c->in, i);
+	strbuf_consume(&c->in, i);
 	return 0;
 }
 
@@ -573,7 +472,7 @@ do_read(struct sim_inst *in, struct sim_ep *ep)
 			c->pending_fd = fds[k];
 		}
 	}
-	simmon_buf_add(&c->in, buf, (size_t)r);
+	strbuf_add(&c->in, buf, (size_t)r);
 	process(in, ep);
 }
 
@@ -583,7 +482,7 @@ do_write(struct sim_ep *ep)
 	struct sim_conn *c = ep->cur;
 	ssize_t r;
 
-	if (c->hold_until > now_ms())
+	if (c->hold_until > clock_mono_ms())
 		return;		/* a slow fault holds the reply back */
 	if (c->out.n > 0) {
 		r = send(c->fd, c->out.p, c->out.n, MSG_NOSIGNAL);
@@ -592,7 +491,7 @@ do_write(struct sim_ep *ep)
 				conn_close(ep);
 			return;
 		}
-		simmon_buf_consume(&c->out, (size_t)r);
+		strbuf_consume(&c->out, (size_t)r);
 	}
 	if (c->out.n == 0 && c->cutting)
 		conn_close(ep);
@@ -628,14 +527,14 @@ do_accept(struct sim_ep *ep)
 		c->fd = fd;
 		c->qmp = ep->qmp;
 		c->pending_fd = -1;
-		simmon_buf_init(&c->in);
-		simmon_buf_init(&c->out);
-		simmon_rl_init(&c->rl);
-		simmon_qmp_init(&c->q);
+		strbuf_init(&c->in);
+		strbuf_init(&c->out);
+		simecho_init(&c->rl);
+		simqmp_init(&c->q);
 		if (ep->qmp)
-			simmon_qmp_greeting(&c->out);
+			simqmp_greeting(&c->out);
 		else
-			simmon_hmp_banner(&c->out);
+			simhmp_banner(&c->out);
 		ep->cur = c;
 		return;
 	}
@@ -665,7 +564,7 @@ int
 sim_poll(struct sim *s, int timeout_ms, struct err *e)
 {
 	size_t i, n = 0;
-	int64_t now = now_ms(), next = -1;
+	int64_t now = clock_mono_ms(), next = -1;
 	int k, r, t;
 
 	if (grow_pfd(s, 1 + s->n * 2) < 0)
@@ -747,7 +646,7 @@ sim_poll(struct sim *s, int timeout_ms, struct err *e)
 			do_write(ep);
 	}
 	/* timers: guest acks, and connections a slow fault released */
-	now = now_ms();
+	now = clock_mono_ms();
 	for (i = 0; i < s->n; i++) {
 		struct sim_inst *in = s->inst[i];
 

@@ -9,14 +9,18 @@
 #include <string.h>
 
 #include "sim/simdev.h"
+#include "base/strbuf.h"
+#include "sim/simecho.h"
+#include "sim/simhmp.h"
 #include "sim/simmon.h"
+#include "sim/simqmp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 sink(void *arg, const char *line, size_t len)
 {
-	simmon_buf_add(arg, line, len);
+	strbuf_add(arg, line, len);
 }
 
 static void
@@ -42,9 +46,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct simdev_machine m;
-	struct simmon_rl rl;
-	struct simmon_qmp q;
-	struct simmon_buf out, ev;
+	struct simecho rl;
+	struct simqmp q;
+	struct strbuf out, ev;
 	struct simmon_ctx c;
 	size_t i, start;
 
@@ -53,9 +57,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (simdev_machine_init(&m, (enum simdev_machine_type)(data[0] % 3))
 	    < 0)
 		return 0;
-	simmon_rl_init(&rl);
-	simmon_buf_init(&out);
-	simmon_buf_init(&ev);
+	simecho_init(&rl);
+	strbuf_init(&out);
+	strbuf_init(&ev);
 	memset(&c, 0, sizeof c);
 	c.m = &m;
 	c.fd = -1;
@@ -63,18 +67,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.event_arg = &ev;
 	for (i = 1; i < size; i++) {
 		out.n = 0;
-		if (simmon_rl_byte(&rl, data[i], &out)) {
-			simmon_hmp_execute(&c, rl.buf, &out);
+		if (simecho_byte(&rl, data[i], &out)) {
+			simhmp_execute(&c, rl.buf, &out);
 			if (memchr(out.p, '\0', out.n) != NULL &&
 			    memchr(rl.buf, '\0', rl.size) == NULL)
 				abort();
 		}
 		check_bus(&m);
 	}
-	simmon_qmp_init(&q);
+	simqmp_init(&q);
 	q.negotiated = data[0] & 4;
 	out.n = 0;
-	simmon_qmp_input(&q, &c, (const char *)data + 1, size - 1, &out);
+	simqmp_input(&q, &c, (const char *)data + 1, size - 1, &out);
 	check_bus(&m);
 	/* every line QMP wrote parses as one JSON object */
 	for (start = 0, i = 0; i + 1 < out.n; i++)
@@ -92,9 +96,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	simmon_complete_unplugs(&c, 1);
 	check_bus(&m);
-	simmon_qmp_free(&q);
-	simmon_buf_free(&out);
-	simmon_buf_free(&ev);
+	simqmp_free(&q);
+	strbuf_free(&out);
+	strbuf_free(&ev);
 	simdev_machine_free(&m);
 	return 0;
 }

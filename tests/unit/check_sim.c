@@ -21,7 +21,11 @@
 
 #include "sim/sim.h"
 #include "sim/simdev.h"
+#include "base/strbuf.h"
+#include "sim/simecho.h"
+#include "sim/simhmp.h"
 #include "sim/simmon.h"
+#include "sim/simqmp.h"
 #include "sim/simscen.h"
 #include "testutil.h"
 
@@ -29,10 +33,10 @@
 
 struct mon {
 	struct simdev_machine m;
-	struct simmon_rl rl;
-	struct simmon_qmp q;
-	struct simmon_buf out;		/* what the client would receive */
-	struct simmon_buf events;	/* QMP events */
+	struct simecho rl;
+	struct simqmp q;
+	struct strbuf out;		/* what the client would receive */
+	struct strbuf events;	/* QMP events */
 };
 
 static void
@@ -40,26 +44,26 @@ ev_sink(void *arg, const char *line, size_t len)
 {
 	struct mon *x = arg;
 
-	simmon_buf_add(&x->out, line, len);
+	strbuf_add(&x->out, line, len);
 }
 
 static void
 mon_init(struct mon *x, enum simdev_machine_type t)
 {
 	ck_assert_int_eq(simdev_machine_init(&x->m, t), 0);
-	simmon_rl_init(&x->rl);
-	simmon_qmp_init(&x->q);
-	simmon_buf_init(&x->out);
-	simmon_buf_init(&x->events);
+	simecho_init(&x->rl);
+	simqmp_init(&x->q);
+	strbuf_init(&x->out);
+	strbuf_init(&x->events);
 }
 
 static void
 mon_free(struct mon *x)
 {
 	simdev_machine_free(&x->m);
-	simmon_qmp_free(&x->q);
-	simmon_buf_free(&x->out);
-	simmon_buf_free(&x->events);
+	simqmp_free(&x->q);
+	strbuf_free(&x->out);
+	strbuf_free(&x->events);
 }
 
 static void
@@ -86,10 +90,10 @@ hmp(struct mon *x, const char *line, size_t *len)
 	for (i = 0; i <= n; i++) {
 		unsigned char ch = i < n ? (unsigned char)line[i] : '\n';
 
-		if (simmon_rl_byte(&x->rl, ch, &x->out)) {
+		if (simecho_byte(&x->rl, ch, &x->out)) {
 			ctx(x, &c);
-			simmon_hmp_execute(&c, x->rl.buf, &x->out);
-			simmon_buf_str(&x->out, SIMMON_PROMPT);
+			simhmp_execute(&c, x->rl.buf, &x->out);
+			strbuf_str(&x->out, SIMMON_PROMPT);
 		}
 	}
 	r = malloc(x->out.n + 1);
@@ -139,7 +143,7 @@ qmp(struct mon *x, const char *text)
 
 	x->out.n = 0;
 	ctx(x, &c);
-	simmon_qmp_input(&x->q, &c, text, strlen(text), &x->out);
+	simqmp_input(&x->q, &c, text, strlen(text), &x->out);
 	return strdup(x->out.p ? x->out.p : "");
 }
 
@@ -344,15 +348,15 @@ START_TEST(hmp_pc_session)
 	int i;
 	size_t n;
 	char *banner;
-	struct simmon_buf b;
+	struct strbuf b;
 
 	mon_init(&x, SIMDEV_PC);
 	banner = tu_fixture("hmp/banner.raw", &n);
-	simmon_buf_init(&b);
-	simmon_hmp_banner(&b);
+	strbuf_init(&b);
+	simhmp_banner(&b);
 	ck_assert_uint_eq(b.n, n);
 	ck_assert(memcmp(b.p, banner, n) == 0);
-	simmon_buf_free(&b);
+	strbuf_free(&b);
 	free(banner);
 	hmp_is(&x, "info version", "info-version");
 	hmp_is(&x, "info pci", "info-pci-default");
@@ -435,10 +439,10 @@ START_TEST(hmp_charwise_echo)
 	want = tu_fixture("hmp/info-pci-default-charwise.raw", &wl);
 	x.out.n = 0;
 	for (i = 0; line[i]; i++)
-		if (simmon_rl_byte(&x.rl, (unsigned char)line[i], &x.out)) {
+		if (simecho_byte(&x.rl, (unsigned char)line[i], &x.out)) {
 			ctx(&x, &c);
-			simmon_hmp_execute(&c, x.rl.buf, &x.out);
-			simmon_buf_str(&x.out, SIMMON_PROMPT);
+			simhmp_execute(&c, x.rl.buf, &x.out);
+			strbuf_str(&x.out, SIMMON_PROMPT);
 		}
 	ck_assert_uint_eq(x.out.n, wl);
 	ck_assert(memcmp(x.out.p, want, wl) == 0);
@@ -644,7 +648,7 @@ replay_log_ack(struct mon *x, const char *name, const char *img, int ack)
 	log = tu_fixture(rel, NULL);
 	ctx(x, &c);
 	x->out.n = 0;
-	simmon_qmp_greeting(&x->out);
+	simqmp_greeting(&x->out);
 	for (line = strtok_r(log, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save)) {
 		size_t ll = strlen(line);
@@ -665,8 +669,8 @@ replay_log_ack(struct mon *x, const char *name, const char *img, int ack)
 				free(req);
 				req = n;
 			}
-			simmon_qmp_input(&x->q, &c, req, strlen(req), &x->out);
-			simmon_qmp_input(&x->q, &c, "\n", 1, &x->out);
+			simqmp_input(&x->q, &c, req, strlen(req), &x->out);
+			simqmp_input(&x->q, &c, "\n", 1, &x->out);
 			if (ack)
 				simmon_complete_unplugs(&c, 0);
 			free(req);
@@ -739,16 +743,16 @@ START_TEST(qmp_pc_session)
 {
 	struct mon x;
 	char *dir, *img;
-	struct simmon_buf g;
+	struct strbuf g;
 	char *want;
 
 	mon_init(&x, SIMDEV_PC);
-	simmon_buf_init(&g);
-	simmon_qmp_greeting(&g);
+	strbuf_init(&g);
+	simqmp_greeting(&g);
 	want = tu_fixture("qmp/greeting.json", NULL);
 	ck_assert_str_eq(g.p, want);
 	free(want);
-	simmon_buf_free(&g);
+	strbuf_free(&g);
 	img = mktmpfile(&dir);
 	replay_log(&x, "session.log", img);
 	tu_rmrf(dir);
@@ -944,7 +948,7 @@ ms(void)
  * needle NULL, until EOF) or max_ms passed.  Returns 1 when found / EOF
  * seen, 0 on time-out. */
 static int
-pump(struct srv *v, int fd, struct simmon_buf *b, const char *needle,
+pump(struct srv *v, int fd, struct strbuf *b, const char *needle,
     int max_ms)
 {
 	int64_t end = ms() + max_ms;
@@ -956,7 +960,7 @@ pump(struct srv *v, int fd, struct simmon_buf *b, const char *needle,
 
 		ck_assert_int_eq(sim_poll(v->s, 5, &e), 0);
 		while ((r = read(fd, buf, sizeof buf)) > 0)
-			simmon_buf_add(b, buf, (size_t)r);
+			strbuf_add(b, buf, (size_t)r);
 		if (r == 0 && needle == NULL)
 			return 1;
 		if (needle && b->p && memmem(b->p, b->n, needle,
@@ -975,12 +979,12 @@ say(int fd, const char *s)
 START_TEST(server_one_client)
 {
 	struct srv v;
-	struct simmon_buf a, b;
+	struct strbuf a, b;
 	int c1, c2, c3;
 
 	srv_start(&v, NULL);
-	simmon_buf_init(&a);
-	simmon_buf_init(&b);
+	strbuf_init(&a);
+	strbuf_init(&b);
 	c1 = client(sim_inst_hmp_path(v.in));
 	ck_assert_int_ge(c1, 0);
 	ck_assert(pump(&v, c1, &a, SIMMON_PROMPT, 2000));
@@ -1018,8 +1022,8 @@ START_TEST(server_one_client)
 	a.n = 0;
 	ck_assert(pump(&v, c1, &a, "deb12u18+b3\r\n" SIMMON_PROMPT, 2000));
 	close(c1);
-	simmon_buf_free(&a);
-	simmon_buf_free(&b);
+	strbuf_free(&a);
+	strbuf_free(&b);
 	srv_stop(&v);
 }
 END_TEST
@@ -1028,7 +1032,7 @@ START_TEST(server_qmp_guest_ack)
 {
 	struct srv v;
 	struct sim_inst_opts o;
-	struct simmon_buf a;
+	struct strbuf a;
 	int c;
 	char *p1, *p2;
 
@@ -1036,7 +1040,7 @@ START_TEST(server_qmp_guest_ack)
 	o.guest = SIMDEV_GUEST_ACK;
 	o.ack_ms = 50;
 	srv_start(&v, &o);
-	simmon_buf_init(&a);
+	strbuf_init(&a);
 	c = client(sim_inst_qmp_path(v.in));
 	ck_assert(pump(&v, c, &a, "}\r\n", 2000));
 	is_fixture(a.p, "qmp/greeting.json");
@@ -1061,7 +1065,7 @@ START_TEST(server_qmp_guest_ack)
 	ck_assert(pump(&v, c, &a, "]}]}\r\n", 2000));
 	ck_assert_ptr_null(strstr(a.p, "nic-6f1a2b3c-pci-5"));
 	close(c);
-	simmon_buf_free(&a);
+	strbuf_free(&a);
 	srv_stop(&v);
 }
 END_TEST
@@ -1070,13 +1074,13 @@ START_TEST(server_guest_ignores)
 {
 	struct srv v;
 	struct sim_inst_opts o;
-	struct simmon_buf a;
+	struct strbuf a;
 	int c;
 
 	memset(&o, 0, sizeof o);
 	o.guest = SIMDEV_GUEST_IGNORE;
 	srv_start(&v, &o);
-	simmon_buf_init(&a);
+	strbuf_init(&a);
 	c = client(sim_inst_qmp_path(v.in));
 	say(c, "{\"execute\": \"qmp_capabilities\"}\n{\"execute\": "
 	    "\"device_add\", \"arguments\": {\"driver\": \"e1000\", "
@@ -1100,7 +1104,7 @@ START_TEST(server_guest_ignores)
 	ck_assert(strstr(a.p, "{\"return\": {}}") < strstr(a.p,
 	    "DEVICE_DELETED"));
 	close(c);
-	simmon_buf_free(&a);
+	strbuf_free(&a);
 	srv_stop(&v);
 }
 END_TEST
@@ -1108,7 +1112,7 @@ END_TEST
 START_TEST(server_getfd)
 {
 	struct srv v;
-	struct simmon_buf a;
+	struct strbuf a;
 	int c, p[2];
 	struct msghdr mh;
 	struct iovec iov;
@@ -1117,7 +1121,7 @@ START_TEST(server_getfd)
 	const char *cmd = "getfd tapfd\n";
 
 	srv_start(&v, NULL);
-	simmon_buf_init(&a);
+	strbuf_init(&a);
 	c = client(sim_inst_hmp_path(v.in));
 	ck_assert(pump(&v, c, &a, SIMMON_PROMPT, 2000));
 	ck_assert_int_eq(pipe(p), 0);
@@ -1148,7 +1152,7 @@ START_TEST(server_getfd)
 	ck_assert(pump(&v, c, &a, "not found\r\n" SIMMON_PROMPT, 2000));
 	close(p[1]);
 	close(c);
-	simmon_buf_free(&a);
+	strbuf_free(&a);
 	srv_stop(&v);
 }
 END_TEST
@@ -1157,14 +1161,14 @@ START_TEST(server_faults)
 {
 	struct srv v;
 	struct sim_inst_opts o;
-	struct simmon_buf a;
+	struct strbuf a;
 	int c;
 
 	/* slow: the reply is held back */
 	memset(&o, 0, sizeof o);
 	o.fault.slow_ms = 1500;
 	srv_start(&v, &o);
-	simmon_buf_init(&a);
+	strbuf_init(&a);
 	c = client(sim_inst_hmp_path(v.in));
 	ck_assert(pump(&v, c, &a, SIMMON_PROMPT, 2000));
 	a.n = 0;
@@ -1213,7 +1217,7 @@ START_TEST(server_faults)
 	ck_assert_int_eq(client(sim_inst_hmp_path(v.in)), -1);
 	ck_assert_int_eq(errno, ECONNREFUSED);
 	ck_assert_int_eq(access(sim_inst_qmp_path(v.in), F_OK), 0);
-	simmon_buf_free(&a);
+	strbuf_free(&a);
 	srv_stop(&v);
 }
 END_TEST
@@ -1222,7 +1226,7 @@ END_TEST
 
 static void
 hmp_ask(struct srv *v, struct sim_inst *in, const char *cmd,
-    struct simmon_buf *a)
+    struct strbuf *a)
 {
 	int c = client(sim_inst_hmp_path(in));
 
@@ -1239,7 +1243,7 @@ hmp_ask(struct srv *v, struct sim_inst *in, const char *cmd,
 START_TEST(scenarios)
 {
 	struct srv v;
-	struct simmon_buf a;
+	struct strbuf a;
 	struct err e;
 	size_t n;
 	const struct simscen *l = simscen_list(&n);
@@ -1249,7 +1253,7 @@ START_TEST(scenarios)
 	ck_assert_ptr_nonnull(simscen_find("stuck-unplug"));
 	ck_assert_ptr_null(simscen_find("nosuch"));
 	(void)l;
-	simmon_buf_init(&a);
+	strbuf_init(&a);
 	v.dir = tu_tmpdir();
 	v.s = sim_new(&e);
 	ck_assert_int_eq(simscen_populate(v.s, v.dir, 2, SIMDEV_PC,
@@ -1330,7 +1334,7 @@ START_TEST(scenarios)
 	ck_assert_ptr_nonnull(strstr(a.p, "Error: Bus 'pcie.0' does not "
 	    "support hotplugging"));
 	srv_stop(&v);
-	simmon_buf_free(&a);
+	strbuf_free(&a);
 }
 END_TEST
 
