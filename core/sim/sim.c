@@ -5,6 +5,9 @@
  * (QEMU's chardev listens with a backlog of 1 and stops accepting while a
  * client is connected).  A waiting client that hung up before its turn is
  * dropped without running what it sent, as QEMU does.
+ *
+ * The listening sockets are simsock.c's, the fault list's text form
+ * simfault.c's; the monitors are simecho/simhmp (HMP) and simqmp (QMP).
  */
 #include "sim/sim.h"
 

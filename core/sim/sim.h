@@ -5,7 +5,7 @@
  * Like QEMU 7.2, each socket serves one client at a time: a second client
  * connects but hears nothing until the first leaves; then it gets the
  * banner/greeting and what it already sent is executed.  The machine
- * model is simdev.h, the protocols simmon.h.
+ * model is simdev.h, the protocols simmon.h (and the files it names).
  *
  * Ownership: sim_new() returns a struct sim that sim_free() destroys,
  * closing every socket and removing the socket files it created (also

@@ -3,9 +3,12 @@
  * drives/block nodes, fds received by getfd, and the QOM containers
  * /machine/peripheral and /machine/peripheral-anon.
  *
- * It knows no sockets and no text protocol: simhmp/simqmp turn commands
- * into calls here and render the results.  Error texts are QEMU's own
- * (qdev, PCI core, QemuOpts) so that both monitors can print them.
+ * It knows no sockets and no text protocol: simhmp.c and simqmpcmd.c
+ * turn commands into calls here and render the results.  Error texts are
+ * QEMU's own (qdev, PCI core, QemuOpts) so that both monitors can print
+ * them.  The model is four files: simdev.c (kinds, built-in functions,
+ * unplug and removal), simdevadd.c (device_add), simdevback.c (netdevs,
+ * drives, fds) and simdevqom.c (the QOM tables).
  *
  * A struct simdev_machine is caller-allocated; simdev_machine_init() fills
  * it and simdev_machine_free() releases what it allocated (device ids,

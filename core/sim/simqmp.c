@@ -55,7 +55,8 @@ qmp_value(struct simqmp *q, struct simmon_ctx *c, const char *text,
 		}
 		word[n] = '\0';
 		if (n > 0)
-			r = simqmp_error(SIMDEV_GENERIC, "JSON parse error, invalid "
+			r = simqmp_error(SIMDEV_GENERIC,
+			    "JSON parse error, invalid "
 			    "keyword '%s'", word);
 		else
 			r = simqmp_error(SIMDEV_GENERIC, "JSON parse error, %s",
@@ -72,14 +73,16 @@ qmp_value(struct simqmp *q, struct simmon_ctx *c, const char *text,
 	json_object_foreach(req, k, v) {
 		if (strcmp(k, "execute") == 0) {
 			if (!json_is_string(v)) {
-				r = simqmp_error(SIMDEV_GENERIC, "QMP input member "
+				r = simqmp_error(SIMDEV_GENERIC,
+				    "QMP input member "
 				    "'execute' must be a string");
 				break;
 			}
 			ex = v;
 		} else if (strcmp(k, "arguments") == 0) {
 			if (!json_is_object(v)) {
-				r = simqmp_error(SIMDEV_GENERIC, "QMP input member "
+				r = simqmp_error(SIMDEV_GENERIC,
+				    "QMP input member "
 				    "'arguments' must be an object");
 				break;
 			}
@@ -87,13 +90,15 @@ qmp_value(struct simqmp *q, struct simmon_ctx *c, const char *text,
 		} else if (strcmp(k, "id") == 0)
 			id = v;
 		else {
-			r = simqmp_error(SIMDEV_GENERIC, "QMP input member '%s' is "
+			r = simqmp_error(SIMDEV_GENERIC,
+			    "QMP input member '%s' is "
 			    "unexpected", k);
 			break;
 		}
 	}
 	if (r == NULL && ex == NULL)
-		r = simqmp_error(SIMDEV_GENERIC, "QMP input lacks member 'execute'");
+		r = simqmp_error(SIMDEV_GENERIC,
+		    "QMP input lacks member 'execute'");
 	if (r == NULL) {
 		const char *cmd = json_string_value(ex);
 		json_t *empty = NULL;
@@ -108,7 +113,8 @@ qmp_value(struct simqmp *q, struct simmon_ctx *c, const char *text,
 					r = simqmp_ok(NULL);
 				}
 			} else
-				r = simqmp_error(SIMDEV_COMMAND_NOT_FOUND, "Expecting "
+				r = simqmp_error(SIMDEV_COMMAND_NOT_FOUND,
+				    "Expecting "
 				    "capabilities negotiation with "
 				    "'qmp_capabilities'");
 		} else {
@@ -170,7 +176,8 @@ simqmp_input(struct simqmp *q, struct simmon_ctx *c, const char *p,
 			/* QEMU caps a value's size; drop it */
 			q->acc.n = 0;
 			q->depth = q->in_str = q->esc = 0;
-			simjson_line(out, simqmp_error(SIMDEV_GENERIC, "JSON parse error, "
+			simjson_line(out, simqmp_error(SIMDEV_GENERIC,
+			    "JSON parse error, "
 			    "token too large"));
 			continue;
 		}

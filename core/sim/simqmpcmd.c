@@ -140,7 +140,8 @@ simqmp_check_args(json_t *args, const char *spec)
 		if ((type == 's' && !json_is_string(v)) ||
 		    (type == 'i' && !json_is_integer(v)) ||
 		    (type == 'b' && !json_is_boolean(v)))
-			return simqmp_error(SIMDEV_GENERIC, "Invalid parameter type "
+			return simqmp_error(SIMDEV_GENERIC,
+			    "Invalid parameter type "
 			    "for '%s', expected: %s", key, type == 's' ?
 			    "string" : type == 'i' ? "integer" : "boolean");
 	}
@@ -225,11 +226,14 @@ q_netdev_add(struct simmon_ctx *c, json_t *args)
 	json_t *fd = json_object_get(args, "fd");
 
 	if (id == NULL)
-		return simqmp_error(SIMDEV_GENERIC, "Parameter 'id' is missing");
+		return simqmp_error(SIMDEV_GENERIC,
+		    "Parameter 'id' is missing");
 	if (t == NULL)
-		return simqmp_error(SIMDEV_GENERIC, "Parameter 'type' is missing");
+		return simqmp_error(SIMDEV_GENERIC,
+		    "Parameter 'type' is missing");
 	if (!json_is_string(id) || !json_is_string(t))
-		return simqmp_error(SIMDEV_GENERIC, "Invalid parameter type for '%s', "
+		return simqmp_error(SIMDEV_GENERIC,
+		    "Invalid parameter type for '%s', "
 		    "expected: string", json_is_string(id) ? "type" : "id");
 	if (simdev_netdev_add(c->m, json_string_value(t),
 	    json_string_value(id), json_is_string(fd) ?
@@ -247,16 +251,19 @@ q_blockdev_add(struct simmon_ctx *c, json_t *args)
 	const char *fname = NULL;
 
 	if (json_object_get(args, "driver") == NULL)
-		return simqmp_error(SIMDEV_GENERIC, "Parameter 'driver' is missing");
+		return simqmp_error(SIMDEV_GENERIC,
+		    "Parameter 'driver' is missing");
 	if (!json_is_string(nn))
-		return simqmp_error(SIMDEV_GENERIC, "A top-level block node must have "
+		return simqmp_error(SIMDEV_GENERIC,
+		    "A top-level block node must have "
 		    "a node-name");
 	if (json_is_object(file))
 		fname = json_string_value(json_object_get(file, "filename"));
 	else if (json_is_string(file))
 		fname = json_string_value(file);
 	if (json_is_object(file) && fname == NULL)
-		return simqmp_error(SIMDEV_GENERIC, "Parameter 'filename' is missing");
+		return simqmp_error(SIMDEV_GENERIC,
+		    "Parameter 'filename' is missing");
 	if (simdev_drive_add(c->m, json_string_value(nn), fname, 0, &e) < 0)
 		return qerr_dev(&e);
 	return simqmp_ok(NULL);
@@ -269,7 +276,8 @@ q_capabilities(struct simmon_ctx *c, json_t *args)
 {
 	(void)c;
 	(void)args;
-	return simqmp_error(SIMDEV_COMMAND_NOT_FOUND, "Capabilities negotiation is "
+	return simqmp_error(SIMDEV_COMMAND_NOT_FOUND,
+	    "Capabilities negotiation is "
 	    "already complete, command ignored");
 }
 
@@ -295,8 +303,8 @@ q_query_status(struct simmon_ctx *c, json_t *args)
 
 	(void)args;
 	/* struct order: running, singlestep, status */
-	return simqmp_ok(json_pack("{s:b,s:b,s:s}", "running", run, "singlestep", 0,
-	    "status", run ? "running" : "prelaunch"));
+	return simqmp_ok(json_pack("{s:b,s:b,s:s}", "running", run,
+	    "singlestep", 0, "status", run ? "running" : "prelaunch"));
 }
 
 /* The string argument key (checked by the table's spec). */
@@ -451,10 +459,12 @@ simqmp_command(struct simmon_ctx *c, const char *name, json_t *args,
 
 	*flags = 0;
 	if (cmd == NULL)
-		return simqmp_error(SIMDEV_COMMAND_NOT_FOUND, "The command %s has not "
+		return simqmp_error(SIMDEV_COMMAND_NOT_FOUND,
+		    "The command %s has not "
 		    "been found", name);
 	*flags = cmd->flags;
-	if (cmd->spec != NULL && (r = simqmp_check_args(args, cmd->spec)) != NULL)
+	if (cmd->spec != NULL &&
+	    (r = simqmp_check_args(args, cmd->spec)) != NULL)
 		return r;
 	return cmd->fn(c, args);
 }

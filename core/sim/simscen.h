@@ -10,7 +10,7 @@
  *   crashed-instance  the monitor goes away after a few commands
  *   q35               a q35 machine: the root bus refuses hotplug
  *
- * Memory: nothing here is global; struct simscen_demo is caller-owned and
+ * Memory: nothing here is global; struct sim_demo is caller-owned and
  * sim_demo_stop() releases what sim_demo_start() set up.
  */
 #ifndef SLOTSCOPE_SIMSCEN_H
