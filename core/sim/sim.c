@@ -476,7 +476,12 @@ do_read(struct sim_inst *in, struct sim_ep *ep)
 		}
 	}
 	strbuf_add(&c->in, buf, (size_t)r);
-	process(in, ep);
+	if (process(in, ep) < 0)
+		return;
+	/* a buffer that ran out of memory drops everything added later
+	 * (base/strbuf.h): hang up rather than go silent */
+	if (c->in.oom || c->out.oom || c->q.acc.oom)
+		conn_close(ep);
 }
 
 static void
