@@ -1,9 +1,10 @@
 /* simqmp.c - the simulator's QMP; see simqmp.h.
  *
  * Byte-level facts follow QEMU 7.2: the JSON streamer's splitting of the
- * input into values, qmp_dispatch()'s checks of a request and its error
- * texts, the QAPI argument checks ("Parameter 'x' is missing"), and the
- * reply and event texts written by simjson.c in QDict key order.
+ * input into values (and its size cap), qmp_dispatch()'s checks of a
+ * request's envelope and their error texts, and capabilities
+ * negotiation.  Commands run from simqmpcmd.c's table; every reply line
+ * is written by simjson.c in QDict key order.
  */
 #include "sim/simqmp.h"
 

@@ -1,15 +1,16 @@
-/* fuzz_sim.c - libFuzzer target: the simulator's monitors (simmon) and
- * machine model (simdev) on any client bytes.  The first byte picks the
- * machine; all bytes go through HMP (readline + commands) and QMP (the
- * JSON stream + commands).  Invariants: every HMP line ends in a prompt,
- * every QMP output line is one JSON object, the bus stays a valid bus. */
+/* fuzz_sim.c - libFuzzer target: the simulator's monitors (simecho,
+ * simhmp, simqmp) and machine model (simdev) on any client bytes.  The
+ * first byte picks the machine; all bytes go through HMP (readline +
+ * commands) and QMP (the JSON stream + commands).  Invariants: every HMP
+ * line ends in a prompt, every QMP output line is one JSON object, the
+ * bus stays a valid bus. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/simdev.h"
 #include "base/strbuf.h"
+#include "sim/simdev.h"
 #include "sim/simecho.h"
 #include "sim/simhmp.h"
 #include "sim/simmon.h"

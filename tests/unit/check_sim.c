@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "sim/sim.h"
 #include "sim/simdev.h"
-#include "base/strbuf.h"
 #include "sim/simecho.h"
 #include "sim/simhmp.h"
 #include "sim/simmon.h"
