@@ -1,4 +1,7 @@
 /* store.c - the runtime store; see store.h for the layout and the rules.
+ * Here: names and dirs, a runtime's devices, and the files themselves (an
+ * unlocked read, the lock, the atomic commit); the JSON text is
+ * storejson.c's.
  *
  * Every file is reached through an O_DIRECTORY|O_NOFOLLOW descriptor of the
  * runtime dir and openat(..., O_NOFOLLOW), so a symlink planted as the dir,
@@ -9,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model/devid.h"
+#include "base/clock.h"
 #include "base/fileio.h"
+#include "model/devid.h"
 
 static const char *const dev_state_names[] = { "plugged", "unplugging" };
 static const char *const bk_names[] = { "none", "user", "tap", "file" };
@@ -131,9 +134,8 @@ store_find_slot(const struct store_rt *rt, int slot)
 	return NULL;
 }
 
-/* The field rules shared by parsing and store_add_dev. */
-static int
-check_dev(const struct store_dev *d, struct err *e)
+int
+store_check_dev(const struct store_dev *d, struct err *e)
 {
 	if (devid_check_qemu_id(d->id, strlen(d->id), e) < 0)
 		return err_prefix(e, "device id");
@@ -156,7 +158,7 @@ store_add_dev(struct store_rt *rt, const struct store_dev *d, struct err *e)
 {
 	const struct store_dev *o;
 
-	if (check_dev(d, e) < 0)
+	if (store_check_dev(d, e) < 0)
 		return -1;
 	if (store_find_id(rt, d->id) != NULL)
 		return err_set(e, "the runtime of %s already has a device "
@@ -194,230 +196,6 @@ store_remove_dev(struct store_rt *rt, const char *id, struct err *e)
 	    (rt->ndev - i - 1) * sizeof *rt->dev);
 	rt->ndev--;
 	return 0;
-}
-
-/* ---- parsing ---- */
-
-/* Copy the string member key of o into out.  Missing: "" unless required.
- * Too long or not a string: an error naming the field. */
-static int
-getstr(json_t *o, const char *key, char *out, size_t outsz, int required,
-    const char *what, struct err *e)
-{
-	json_t *v = json_object_get(o, key);
-	size_t n;
-
-	out[0] = '\0';
-	if (v == NULL) {
-		if (required)
-			return err_set(e, "%s has no \"%s\"", what, key);
-		return 0;
-	}
-	if (!json_is_string(v))
-		return err_set(e, "%s: \"%s\" is not a string", what, key);
-	n = json_string_length(v);
-	if (n >= outsz)
-		return err_set(e, "%s: \"%s\" is longer than %zu characters",
-		    what, key, outsz - 1);
-	if (memchr(json_string_value(v), '\0', n) != NULL)
-		return err_set(e, "%s: \"%s\" contains a NUL", what, key);
-	memcpy(out, json_string_value(v), n + 1);
-	return 0;
-}
-
-static int
-parse_dev(json_t *o, size_t idx, struct store_dev *d, struct err *e)
-{
-	char what[48], tmp[16];
-	json_t *v, *b;
-	size_t k;
-
-	memset(d, 0, sizeof *d);
-	snprintf(what, sizeof what, "device %zu", idx);
-	if (!json_is_object(o))
-		return err_set(e, "%s is not an object", what);
-	if (getstr(o, "id", d->id, sizeof d->id, 1, what, e) < 0 ||
-	    getstr(o, "type", d->type, sizeof d->type, 1, what, e) < 0 ||
-	    getstr(o, "uuid", d->uuid, sizeof d->uuid, 0, what, e) < 0 ||
-	    getstr(o, "driver", d->driver, sizeof d->driver, 0, what, e) < 0 ||
-	    getstr(o, "mac", d->mac, sizeof d->mac, 0, what, e) < 0 ||
-	    getstr(o, "state", tmp, sizeof tmp, 1, what, e) < 0)
-		return -1;
-	v = json_object_get(o, "slot");
-	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	    json_integer_value(v) > 31)
-		return err_set(e, "%s: \"slot\" must be an integer 0..31", what);
-	d->slot = (int)json_integer_value(v);
-	for (k = 0; k < 2; k++)
-		if (strcmp(tmp, dev_state_names[k]) == 0)
-			break;
-	if (k == 2)
-		return err_set(e, "%s: unknown state '%s' (expected plugged "
-		    "or unplugging)", what, tmp);
-	d->state = (enum store_dev_state)k;
-	b = json_object_get(o, "backend");
-	d->backend.kind = STORE_BK_NONE;
-	if (b != NULL) {
-		struct store_backend *bk = &d->backend;
-
-		if (!json_is_object(b))
-			return err_set(e, "%s: \"backend\" is not an object",
-			    what);
-		snprintf(what, sizeof what, "device %zu backend", idx);
-		if (getstr(b, "kind", tmp, sizeof tmp, 1, what, e) < 0 ||
-		    getstr(b, "netdev", bk->netdev, sizeof bk->netdev, 0, what,
-		    e) < 0 ||
-		    getstr(b, "tap", bk->tap, sizeof bk->tap, 0, what, e) < 0 ||
-		    getstr(b, "path", bk->path, sizeof bk->path, 0, what,
-		    e) < 0 ||
-		    getstr(b, "format", bk->format, sizeof bk->format, 0, what,
-		    e) < 0 ||
-		    getstr(b, "drive", bk->drive, sizeof bk->drive, 0, what,
-		    e) < 0)
-			return -1;
-		for (k = 0; k < sizeof bk_names / sizeof *bk_names; k++)
-			if (strcmp(tmp, bk_names[k]) == 0)
-				break;
-		if (k == sizeof bk_names / sizeof *bk_names)
-			return err_set(e, "%s: unknown kind '%s' (expected "
-			    "none, user, tap or file)", what, tmp);
-		bk->kind = (enum store_backend_kind)k;
-	}
-	return 0;
-}
-
-int
-store_parse(const char *buf, size_t len, struct store_rt *rt, struct err *e)
-{
-	json_error_t je;
-	json_t *root, *v, *devs;
-	char res[SLOTMAP_NSLOTS + 2];
-	size_t i;
-	int rc = -1;
-
-	store_rt_init(rt, "");
-	rt->fresh = 0;
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL)
-		return err_set(e, "bad JSON at line %d column %d: %s",
-		    je.line, je.column, je.text);
-	if (!json_is_object(root)) {
-		err_set(e, "the top level is not a JSON object");
-		goto out;
-	}
-	v = json_object_get(root, "format");
-	if (!json_is_integer(v) || json_integer_value(v) < 1) {
-		err_set(e, "\"format\" is missing or not a positive integer");
-		goto out;
-	}
-	if (json_integer_value(v) > STORE_FORMAT) {
-		err_set(e, "format %lld was written by a newer slotscope (this "
-		    "one reads format %d)", (long long)json_integer_value(v),
-		    STORE_FORMAT);
-		goto out;
-	}
-	if (getstr(root, "instance", rt->inst, sizeof rt->inst, 1, "the file",
-	    e) < 0)
-		goto out;
-	if (store_check_name(rt->inst, e) < 0) {
-		err_prefix(e, "\"instance\"");
-		goto out;
-	}
-	if (getstr(root, "reservations", res, sizeof res, 1, "the file",
-	    e) < 0)
-		goto out;
-	if (slotmap_from_string(&rt->reserved, res, strlen(res), e) < 0) {
-		err_prefix(e, "\"reservations\"");
-		goto out;
-	}
-	devs = json_object_get(root, "devices");
-	if (devs != NULL && !json_is_array(devs)) {
-		err_set(e, "\"devices\" is not an array");
-		goto out;
-	}
-	if (devs != NULL && json_array_size(devs) > STORE_MAX_DEVICES) {
-		err_set(e, "more than %d devices", STORE_MAX_DEVICES);
-		goto out;
-	}
-	for (i = 0; devs != NULL && i < json_array_size(devs); i++) {
-		struct store_dev d;
-
-		if (parse_dev(json_array_get(devs, i), i, &d, e) < 0)
-			goto out;
-		if (store_add_dev(rt, &d, e) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
-}
-
-static json_t *
-dev_json(const struct store_dev *d)
-{
-	const struct store_backend *b = &d->backend;
-
-	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, "
-	    "s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
-	    "id", d->id, "type", d->type, "uuid", d->uuid, "slot", d->slot,
-	    "state", store_dev_state_name(d->state), "driver", d->driver,
-	    "mac", d->mac, "backend",
-	    "kind", store_backend_kind_name(b->kind), "netdev", b->netdev,
-	    "tap", b->tap, "path", b->path, "format", b->format,
-	    "drive", b->drive);
-}
-
-char *
-store_format(const struct store_rt *rt, struct err *e)
-{
-	char res[SLOTMAP_NSLOTS + 1];
-	json_t *root, *devs;
-	char *txt, *out;
-	size_t i, n;
-
-	slotmap_to_string(&rt->reserved, res);
-	devs = json_array();
-	for (i = 0; devs != NULL && i < rt->ndev; i++) {
-		json_t *d;
-
-		if (check_dev(&rt->dev[i], e) < 0) {
-			json_decref(devs);
-			return NULL;
-		}
-		d = dev_json(&rt->dev[i]);
-		if (d == NULL || json_array_append_new(devs, d) < 0) {
-			json_decref(devs);
-			devs = NULL;
-		}
-	}
-	if (devs == NULL) {
-		err_set(e, "out of memory (or a string that is not UTF-8 in a "
-		    "device of %s)", rt->inst);
-		return NULL;
-	}
-	root = json_pack("{s:i, s:s, s:s, s:o}", "format", STORE_FORMAT,
-	    "instance", rt->inst, "reservations", res, "devices", devs);
-	if (root == NULL) {
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (txt == NULL) {
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	n = strlen(txt);
-	out = realloc(txt, n + 2);
-	if (out == NULL) {
-		free(txt);
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	return out;
 }
 
 /* ---- files ---- */
@@ -555,15 +333,6 @@ store_load(const char *dir, const char *inst, struct store_rt *rt,
 	return rc;
 }
 
-static double
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Temp files of writers that died before their rename; only called with
  * the lock held, so none of them can be in use. */
 static void
@@ -596,7 +365,7 @@ store_open_locked(const char *dir, const char *inst, struct store_txn *t,
     int timeout_ms, struct err *e)
 {
 	char name[STORE_NAME_MAX + 8];
-	double deadline = mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int64_t deadline = clock_mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	struct stat st;
 
 	memset(t, 0, sizeof *t);
@@ -640,7 +409,7 @@ store_open_locked(const char *dir, const char *inst, struct store_txn *t,
 			return err_set(e, "cannot lock %s/%s: %s", dir, name,
 			    strerror(en));
 		}
-		if (timeout_ms >= 0 && mono_ms() >= deadline) {
+		if (timeout_ms >= 0 && clock_mono_ms() >= deadline) {
 			store_abort(t);
 			return err_set(e, "the runtime file of %s is locked by "
 			    "another slotscope (waited %d ms); try again",
@@ -701,12 +470,9 @@ store_commit(struct store_txn *t, struct err *e)
 	}
 	snprintf(name, sizeof name, "%s.json", t->rt.inst);
 	for (i = 0; i < 100 && fd < 0; i++) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		snprintf(tmp, sizeof tmp, ".%s.%06lx", name,
-		    ((unsigned long)ts.tv_nsec ^ (unsigned long)getpid() * 7919u
-		    ^ (unsigned long)i * 104729u) & 0xffffffu);
+		/* six hex digits: remove_stale_temps knows the length */
+		snprintf(tmp, sizeof tmp, ".%s.%06x", name,
+		    (clock_seed() ^ (unsigned)i * 104729u) & 0xffffffu);
 		fd = openat(t->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
 		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST)

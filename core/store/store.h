@@ -112,7 +112,8 @@ const char *store_backend_kind_name(enum store_backend_kind k); /* "user" */
 void store_rt_init(struct store_rt *rt, const char *inst);
 void store_rt_free(struct store_rt *rt);
 
-/* Parse a runtime file from (buf, len) into rt (initialised here; free with
+/* The text of a runtime file (storejson.c).  Parse a runtime file from
+ * (buf, len) into rt (initialised here; free with
  * store_rt_free even on failure).  Checks every field; any error names the
  * field. */
 int store_parse(const char *buf, size_t len, struct store_rt *rt,
@@ -137,6 +138,10 @@ int store_open_locked(const char *dir, const char *inst, struct store_txn *t,
 int store_commit(struct store_txn *t, struct err *e);
 /* Release the lock and free t without writing. */
 void store_abort(struct store_txn *t);
+
+/* The field rules of one device (id, type, uuid, slot, state, backend
+ * kind), shared by store_parse, store_format and store_add_dev. */
+int store_check_dev(const struct store_dev *d, struct err *e);
 
 /* Devices of a runtime. */
 struct store_dev *store_find_id(const struct store_rt *rt, const char *id);

@@ -1,0 +1,235 @@
+/* storejson.c - the runtime file's text: store_parse() reads the JSON of
+ * one instance (bounded, every field checked, errors name the field) and
+ * store_format() writes it back.  The format is described in store.h; the
+ * files themselves (locking, atomic commit) are store.c's.
+ */
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Copy the string member key of o into out.  Missing: "" unless required.
+ * Too long or not a string: an error naming the field. */
+static int
+getstr(json_t *o, const char *key, char *out, size_t outsz, int required,
+    const char *what, struct err *e)
+{
+	json_t *v = json_object_get(o, key);
+	size_t n;
+
+	out[0] = '\0';
+	if (v == NULL) {
+		if (required)
+			return err_set(e, "%s has no \"%s\"", what, key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return err_set(e, "%s: \"%s\" is not a string", what, key);
+	n = json_string_length(v);
+	if (n >= outsz)
+		return err_set(e, "%s: \"%s\" is longer than %zu characters",
+		    what, key, outsz - 1);
+	if (memchr(json_string_value(v), '\0', n) != NULL)
+		return err_set(e, "%s: \"%s\" contains a NUL", what, key);
+	memcpy(out, json_string_value(v), n + 1);
+	return 0;
+}
+
+static int
+parse_dev(json_t *o, size_t idx, struct store_dev *d, struct err *e)
+{
+	char what[48], tmp[16];
+	json_t *v, *b;
+	size_t k;
+
+	memset(d, 0, sizeof *d);
+	snprintf(what, sizeof what, "device %zu", idx);
+	if (!json_is_object(o))
+		return err_set(e, "%s is not an object", what);
+	if (getstr(o, "id", d->id, sizeof d->id, 1, what, e) < 0 ||
+	    getstr(o, "type", d->type, sizeof d->type, 1, what, e) < 0 ||
+	    getstr(o, "uuid", d->uuid, sizeof d->uuid, 0, what, e) < 0 ||
+	    getstr(o, "driver", d->driver, sizeof d->driver, 0, what, e) < 0 ||
+	    getstr(o, "mac", d->mac, sizeof d->mac, 0, what, e) < 0 ||
+	    getstr(o, "state", tmp, sizeof tmp, 1, what, e) < 0)
+		return -1;
+	v = json_object_get(o, "slot");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 31)
+		return err_set(e, "%s: \"slot\" must be an integer 0..31", what);
+	d->slot = (int)json_integer_value(v);
+	for (k = 0; k <= STORE_DEV_UNPLUGGING; k++)
+		if (strcmp(tmp, store_dev_state_name(
+		    (enum store_dev_state)k)) == 0)
+			break;
+	if (k > STORE_DEV_UNPLUGGING)
+		return err_set(e, "%s: unknown state '%s' (expected plugged "
+		    "or unplugging)", what, tmp);
+	d->state = (enum store_dev_state)k;
+	b = json_object_get(o, "backend");
+	d->backend.kind = STORE_BK_NONE;
+	if (b != NULL) {
+		struct store_backend *bk = &d->backend;
+
+		if (!json_is_object(b))
+			return err_set(e, "%s: \"backend\" is not an object",
+			    what);
+		snprintf(what, sizeof what, "device %zu backend", idx);
+		if (getstr(b, "kind", tmp, sizeof tmp, 1, what, e) < 0 ||
+		    getstr(b, "netdev", bk->netdev, sizeof bk->netdev, 0, what,
+		    e) < 0 ||
+		    getstr(b, "tap", bk->tap, sizeof bk->tap, 0, what, e) < 0 ||
+		    getstr(b, "path", bk->path, sizeof bk->path, 0, what,
+		    e) < 0 ||
+		    getstr(b, "format", bk->format, sizeof bk->format, 0, what,
+		    e) < 0 ||
+		    getstr(b, "drive", bk->drive, sizeof bk->drive, 0, what,
+		    e) < 0)
+			return -1;
+		for (k = 0; k <= STORE_BK_FILE; k++)
+			if (strcmp(tmp, store_backend_kind_name(
+			    (enum store_backend_kind)k)) == 0)
+				break;
+		if (k > STORE_BK_FILE)
+			return err_set(e, "%s: unknown kind '%s' (expected "
+			    "none, user, tap or file)", what, tmp);
+		bk->kind = (enum store_backend_kind)k;
+	}
+	return 0;
+}
+
+int
+store_parse(const char *buf, size_t len, struct store_rt *rt, struct err *e)
+{
+	json_error_t je;
+	json_t *root, *v, *devs;
+	char res[SLOTMAP_NSLOTS + 2];
+	size_t i;
+	int rc = -1;
+
+	store_rt_init(rt, "");
+	rt->fresh = 0;
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL)
+		return err_set(e, "bad JSON at line %d column %d: %s",
+		    je.line, je.column, je.text);
+	if (!json_is_object(root)) {
+		err_set(e, "the top level is not a JSON object");
+		goto out;
+	}
+	v = json_object_get(root, "format");
+	if (!json_is_integer(v) || json_integer_value(v) < 1) {
+		err_set(e, "\"format\" is missing or not a positive integer");
+		goto out;
+	}
+	if (json_integer_value(v) > STORE_FORMAT) {
+		err_set(e, "format %lld was written by a newer slotscope (this "
+		    "one reads format %d)", (long long)json_integer_value(v),
+		    STORE_FORMAT);
+		goto out;
+	}
+	if (getstr(root, "instance", rt->inst, sizeof rt->inst, 1, "the file",
+	    e) < 0)
+		goto out;
+	if (store_check_name(rt->inst, e) < 0) {
+		err_prefix(e, "\"instance\"");
+		goto out;
+	}
+	if (getstr(root, "reservations", res, sizeof res, 1, "the file",
+	    e) < 0)
+		goto out;
+	if (slotmap_from_string(&rt->reserved, res, strlen(res), e) < 0) {
+		err_prefix(e, "\"reservations\"");
+		goto out;
+	}
+	devs = json_object_get(root, "devices");
+	if (devs != NULL && !json_is_array(devs)) {
+		err_set(e, "\"devices\" is not an array");
+		goto out;
+	}
+	if (devs != NULL && json_array_size(devs) > STORE_MAX_DEVICES) {
+		err_set(e, "more than %d devices", STORE_MAX_DEVICES);
+		goto out;
+	}
+	for (i = 0; devs != NULL && i < json_array_size(devs); i++) {
+		struct store_dev d;
+
+		if (parse_dev(json_array_get(devs, i), i, &d, e) < 0)
+			goto out;
+		if (store_add_dev(rt, &d, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static json_t *
+dev_json(const struct store_dev *d)
+{
+	const struct store_backend *b = &d->backend;
+
+	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, "
+	    "s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
+	    "id", d->id, "type", d->type, "uuid", d->uuid, "slot", d->slot,
+	    "state", store_dev_state_name(d->state), "driver", d->driver,
+	    "mac", d->mac, "backend",
+	    "kind", store_backend_kind_name(b->kind), "netdev", b->netdev,
+	    "tap", b->tap, "path", b->path, "format", b->format,
+	    "drive", b->drive);
+}
+
+char *
+store_format(const struct store_rt *rt, struct err *e)
+{
+	char res[SLOTMAP_NSLOTS + 1];
+	json_t *root, *devs;
+	char *txt, *out;
+	size_t i, n;
+
+	slotmap_to_string(&rt->reserved, res);
+	devs = json_array();
+	for (i = 0; devs != NULL && i < rt->ndev; i++) {
+		json_t *d;
+
+		if (store_check_dev(&rt->dev[i], e) < 0) {
+			json_decref(devs);
+			return NULL;
+		}
+		d = dev_json(&rt->dev[i]);
+		if (d == NULL || json_array_append_new(devs, d) < 0) {
+			json_decref(devs);
+			devs = NULL;
+		}
+	}
+	if (devs == NULL) {
+		err_set(e, "out of memory (or a string that is not UTF-8 in a "
+		    "device of %s)", rt->inst);
+		return NULL;
+	}
+	root = json_pack("{s:i, s:s, s:s, s:o}", "format", STORE_FORMAT,
+	    "instance", rt->inst, "reservations", res, "devices", devs);
+	if (root == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (txt == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	n = strlen(txt);
+	out = realloc(txt, n + 2);
+	if (out == NULL) {
+		free(txt);
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	return out;
+}
