@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "fleet/unplug.h"
 
 
 static volatile sig_atomic_t stop_sig;	/* see the header comment */
@@ -479,6 +480,7 @@ loop(struct app *a)
 			a->quit = 1;	/* the terminal went away */
 		now = app_now();
 		fleet_step(a->fleet, pfd + 1, nf, now);
+		unplug_record_reported(a->fleet);
 		a->dirty = 1;	/* refreshes may have changed anything */
 		/* keys: also after EINTR, which is how a resize arrives */
 		while (!a->quit && (k = getch()) != ERR)

@@ -21,6 +21,7 @@
 #include "cmd/cmd.h"
 #include "model/devid.h"
 #include "fleet/hotplug.h"
+#include "fleet/unplug.h"
 #include "model/slotmap.h"
 #include "model/state.h"
 #include "store/store.h"
@@ -366,6 +367,7 @@ refresh_now(struct cmd_ctx *c, size_t i)
 {
 	fleet_refresh_start(c->fleet, i, now_s());
 	fleet_refresh_wait(c->fleet, i);
+	unplug_record_reported(c->fleet);
 }
 
 /* A command needs instance i's live bus: see it once if it never was
@@ -376,9 +378,10 @@ ensure_seen(struct cmd_ctx *c, size_t i)
 {
 	struct instance *in = &c->fleet->inst[i];
 
-	if (in->refreshing)
+	if (in->refreshing) {
 		fleet_refresh_wait(c->fleet, i);
-	else if (in->last_refresh == 0)
+		unplug_record_reported(c->fleet);
+	} else if (in->last_refresh == 0)
 		refresh_now(c, i);
 }
 
@@ -465,8 +468,10 @@ run_list(struct cmd_ctx *c, const struct spec *s, struct words *ws,
 				fleet_refresh_start(c->fleet, i, now_s());
 			wait |= in->refreshing;
 		}
-		if (wait)
+		if (wait) {
 			fleet_refresh_wait(c->fleet, (size_t)-1);
+			unplug_record_reported(c->fleet);
+		}
 	}
 	if (c->fleet == NULL || c->fleet->n == 0)
 		sb_add(&b, "no instances (give NAME=ENDPOINT, --monitor-dir "

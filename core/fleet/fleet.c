@@ -1,11 +1,11 @@
 /* fleet.c - instances and the non-blocking refresh engine; see fleet.h.
  *
- * Each instance owns one struct mon (core/mon) reused for every refresh
- * (mon_reset between sessions).  A refresh goes through two phases on one
- * connection: QUERY (version + pci) and, only when an unplug was confirmed,
- * CLEANUP (remove the gone devices' backends).  The session is opened with
- * keep_open so the cleanup ops can follow the queries; the connection is
- * always closed when the refresh ends.  At most f->max_parallel sessions
+ * Each instance owns one struct mon (core/qemu) reused for every refresh
+ * (mon_reset between sessions).  A refresh is one session of two queries
+ * (version + pci); the connection is always closed when the refresh ends.
+ * A refresh only reads: the runtime file is loaded, never locked or
+ * written, and unplugs it sees confirmed are reported (fleet_take_unplugs)
+ * for their owner, unplug.c, to record.  At most f->max_parallel sessions
  * run at once (file descriptors, pollfd arrays); the other refreshes asked
  * for wait in PH_QUEUED and start, in instance order, as sessions end.
  */
@@ -15,14 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
-#include "store/audit.h"
+#include "base/clock.h"
 #include "qemu/mon.h"
 #include "store/store.h"
 
 /* QUEUED: asked for, waiting for one of the max_parallel sessions. */
-enum phase { PH_IDLE, PH_QUEUED, PH_QUERY, PH_CLEANUP };
+enum phase { PH_IDLE, PH_QUEUED, PH_QUERY };
 
 struct ipriv {
 	struct mon *m;
@@ -33,8 +32,6 @@ struct ipriv {
 	struct pci_info pci;		/* this refresh's bus */
 	struct qemu_version ver;
 	int ver_ok;
-	uint32_t gone;			/* slots whose unplug was confirmed */
-	char cleanup_note[256];		/* backend removal failures */
 };
 
 #define ALL ((size_t)-1)
@@ -61,15 +58,6 @@ setstr(char *dst, size_t sz, const char *src)
 		n = sz - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
-}
-
-static double
-wall_now(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + tv.tv_usec / 1e6;
 }
 
 void
@@ -107,9 +95,12 @@ fleet_free(struct fleet *f)
 	}
 	free(f->inst);
 	free(f->changes);
+	free(f->unplugs);
 	f->inst = NULL;
 	f->changes = NULL;
+	f->unplugs = NULL;
 	f->n = f->cap = f->nchanges = f->capchanges = 0;
+	f->nunplugs = f->capunplugs = 0;
 }
 
 long
@@ -140,7 +131,6 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		return err_prefix(e, "instance %s", name);
 	o.greet_ms = f->monitor_timeout_ms > 0 ? f->monitor_timeout_ms : 500;
 	o.op_ms = f->op_timeout_ms > 0 ? f->op_timeout_ms : 2000;
-	o.keep_open = 1;
 	m = mon_new(endpoint, &o, e);
 	if (m == NULL)
 		return err_prefix(e, "instance %s", name);
@@ -254,48 +244,41 @@ load_rt(struct fleet *f, struct instance *in, struct store_rt *rt)
 	}
 }
 
-/* Persist confirmed unplugs: lock without waiting, re-read, remove every
- * device still `unplugging` and absent from the bus. */
+/* Report the unplugs this refresh saw confirmed: the slots of mask, whose
+ * runtime device is `unplugging` and gone from the bus.  One report per
+ * instance and device until they are taken. */
 static void
-persist_unplugs(struct fleet *f, struct instance *in, struct ipriv *p)
+report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
+    uint32_t mask)
 {
-	struct store_txn t;
-	struct err e;
-	char removed[32][128];
-	int nrem = 0, k;
-	size_t j;
+	int s;
 
-	if (f->runtime_dir[0] == '\0')
-		return;
-	if (store_open_locked(f->runtime_dir, in->name, &t, 0, &e) < 0)
-		return;		/* busy or broken: the next refresh retries */
-	for (j = 0; j < t.rt.ndev;) {
-		struct store_dev *d = &t.rt.dev[j];
+	for (s = 0; s < 32; s++) {
+		const struct store_dev *d = store_find_slot(rt, s);
+		struct fleet_unplug *u;
+		size_t k;
 
-		if (d->state == STORE_DEV_UNPLUGGING &&
-		    pci_info_find_id(&p->pci, d->id) == NULL && nrem < 32) {
-			snprintf(removed[nrem++], sizeof removed[0], "%s",
-			    d->id);
-			store_remove_dev(&t.rt, d->id, &e);
+		if (!(mask & (1u << s)) || d == NULL)
 			continue;
-		}
-		j++;
-	}
-	if (nrem == 0) {
-		store_abort(&t);
-		return;
-	}
-	if (store_commit(&t, &e) < 0) {
-		snprintf(in->rt_error, sizeof in->rt_error, "%s", e.msg);
-		return;
-	}
-	for (k = 0; k < nrem && f->audit_log[0]; k++) {
-		char what[192], res[300];
+		for (k = 0; k < f->nunplugs; k++)
+			if (f->unplugs[k].inst == i &&
+			    strcmp(f->unplugs[k].id, d->id) == 0)
+				break;
+		if (k < f->nunplugs)
+			continue;	/* still waiting for its owner */
+		if (f->nunplugs == f->capunplugs) {
+			size_t cap = f->capunplugs ? f->capunplugs * 2 : 8;
 
-		snprintf(what, sizeof what, "unplug-confirmed %.127s", removed[k]);
-		snprintf(res, sizeof res, "ok%s%s",
-		    p->cleanup_note[0] ? "; " : "", p->cleanup_note);
-		audit_append(f->audit_log, NULL, in->name, what, res, &e);
+			u = realloc(f->unplugs, cap * sizeof *u);
+			if (u == NULL)
+				return;	/* the next refresh reports again */
+			f->unplugs = u;
+			f->capunplugs = cap;
+		}
+		u = &f->unplugs[f->nunplugs++];
+		u->inst = i;
+		u->slot = s;
+		setstr(u->id, sizeof u->id, d->id);
 	}
 }
 
@@ -315,12 +298,13 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	if (conn == INST_OK) {
 		struct slot_view nv[32];
 		struct store_rt rt;
+		uint32_t confirmed;
 		int s;
 
-		if (p->gone)
-			persist_unplugs(f, in, p);
 		load_rt(f, in, &rt);
-		state_reconcile(&p->pci, &rt, nv);
+		confirmed = state_reconcile(&p->pci, &rt, nv);
+		if (confirmed && in->rt_error[0] == '\0')
+			report_unplugs(f, i, &rt, confirmed);
 		store_rt_free(&rt);
 		if (p->have_view)
 			for (s = 0; s < 32; s++)
@@ -340,7 +324,6 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	}
 	pci_info_free(&p->pci);
 	p->phase = PH_IDLE;
-	p->gone = 0;
 }
 
 static enum inst_conn
@@ -356,37 +339,6 @@ conn_of(enum monerr_kind k)
 	}
 }
 
-/* Queue the backend removals of the devices whose unplug QEMU confirmed.
- * Returns how many ops were queued. */
-static int
-queue_cleanup(struct ipriv *p, const struct store_rt *rt)
-{
-	struct err e;
-	int s, n = 0;
-
-	for (s = 0; s < 32; s++) {
-		const struct store_dev *d;
-
-		if (!(p->gone & (1u << s)))
-			continue;
-		d = store_find_slot(rt, s);
-		if (d == NULL)
-			continue;
-		if (d->backend.netdev[0] &&
-		    mon_add(p->m, &(struct mon_req){ .op = MON_OP_NETDEV_DEL,
-		        .id = d->backend.netdev }, &e) >= 0)
-			n++;
-		if (d->backend.drive[0] &&
-		    mon_add(p->m, &(struct mon_req){ .op = MON_OP_DRIVE_DEL,
-		        .id = d->backend.drive }, &e) >= 0)
-			n++;
-	}
-	return n;
-}
-
-static void advance(struct fleet *f, size_t i, enum mon_status st,
-    double now);
-
 /* The queries ended (status IDLE or DONE). */
 static void
 queries_done(struct fleet *f, size_t i, double now)
@@ -395,8 +347,6 @@ queries_done(struct fleet *f, size_t i, double now)
 	struct ipriv *p = in->priv;
 	const struct mon_result *rv = mon_result(p->m, p->opv);
 	const struct mon_result *rp = mon_result(p->m, p->opp);
-	struct slot_view tmp[32];
-	struct store_rt rt;
 	char msg[300];
 
 	p->ver_ok = rv != NULL && rv->ok;
@@ -413,36 +363,6 @@ queries_done(struct fleet *f, size_t i, double now)
 		finish(f, i, INST_ERROR, "query pci gave no bus", now);
 		return;
 	}
-	load_rt(f, in, &rt);
-	p->gone = state_reconcile(&p->pci, &rt, tmp);
-	p->cleanup_note[0] = '\0';
-	if (p->gone && f->runtime_dir[0] && in->rt_error[0] == '\0' &&
-	    queue_cleanup(p, &rt) > 0) {
-		store_rt_free(&rt);
-		p->phase = PH_CLEANUP;
-		/* the session is idle: kick it so the new ops go out now */
-		advance(f, i, mon_step(p->m, 0), now);
-		return;
-	}
-	store_rt_free(&rt);
-	finish(f, i, INST_OK, NULL, now);
-}
-
-static void
-cleanup_done(struct fleet *f, size_t i, double now)
-{
-	struct ipriv *p = f->inst[i].priv;
-	size_t k, n = mon_nresults(p->m);
-
-	for (k = 0; k < n; k++) {
-		const struct mon_result *r = mon_result(p->m, (int)k);
-
-		if (r == NULL || r->ok || r->kind == MONERR_NOT_FOUND ||
-		    (r->op != MON_OP_NETDEV_DEL && r->op != MON_OP_DRIVE_DEL))
-			continue;
-		snprintf(p->cleanup_note, sizeof p->cleanup_note,
-		    "backend removal failed: %.200s", r->msg);
-	}
 	finish(f, i, INST_OK, NULL, now);
 }
 
@@ -458,39 +378,17 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 	if (st == MON_FAILED) {
 		enum monerr_kind k = mon_error(p->m, &e);
 
-		if (p->phase == PH_CLEANUP) {
-			/* the bus was read: the refresh itself is good */
-			snprintf(p->cleanup_note, sizeof p->cleanup_note,
-			    "backend removal failed: %.200s", e.msg);
-			finish(f, i, INST_OK, NULL, now);
-			return;
-		}
 		finish(f, i, conn_of(k), e.msg, now);
 		return;
 	}
 	if (p->phase == PH_QUERY)
 		queries_done(f, i, now);
-	else if (p->phase == PH_CLEANUP) {
-		/* newly queued ops run at the next step; DONE/IDLE here
-		 * means they have all finished */
-		size_t k, n = mon_nresults(p->m);
-		int pending = 0;
-
-		for (k = 0; k < n; k++) {
-			const struct mon_result *r = mon_result(p->m, (int)k);
-
-			if (r != NULL && !r->done)
-				pending = 1;
-		}
-		if (!pending)
-			cleanup_done(f, i, now);
-	}
 }
 
 static int
 active(const struct ipriv *p)
 {
-	return p->phase == PH_QUERY || p->phase == PH_CLEANUP;
+	return p->phase == PH_QUERY;
 }
 
 /* Open the session of a queued refresh. */
@@ -503,7 +401,6 @@ launch(struct fleet *f, size_t i, double now)
 
 	mon_reset(p->m);
 	pci_info_free(&p->pci);
-	p->gone = 0;
 	p->ver_ok = 0;
 	p->opv = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
 	    &e);
@@ -639,7 +536,7 @@ fleet_refresh_wait(struct fleet *f, size_t i)
 			timeout = 1000;	/* a safety net; deadlines rule */
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
 			break;
-		fleet_step(f, pfd, n, wall_now());
+		fleet_step(f, pfd, n, clock_wall_s());
 	}
 	free(pfd);
 }
@@ -657,7 +554,6 @@ fleet_refresh_cancel(struct fleet *f, size_t i)
 		mon_reset(p->m);
 		pci_info_free(&p->pci);
 		p->phase = PH_IDLE;
-		p->gone = 0;
 		f->inst[k].refreshing = 0;
 	}
 }
@@ -670,5 +566,16 @@ fleet_take_changes(struct fleet *f, struct fleet_change **out)
 	*out = f->changes;
 	f->changes = NULL;
 	f->nchanges = f->capchanges = 0;
+	return n;
+}
+
+size_t
+fleet_take_unplugs(struct fleet *f, struct fleet_unplug **out)
+{
+	size_t n = f->nunplugs;
+
+	*out = f->unplugs;
+	f->unplugs = NULL;
+	f->nunplugs = f->capunplugs = 0;
 	return n;
 }

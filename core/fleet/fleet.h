@@ -2,7 +2,7 @@
  * refresh engine.
  *
  * A refresh of one instance is: connect to its monitor (non-blocking,
- * core/mon), query version + PCI, then reconcile the live bus with the
+ * core/qemu), query version + PCI, then reconcile the live bus with the
  * instance's runtime file (store_load, no lock) into one slot state per slot
  * (state.h), then disconnect: QEMU serves one client per monitor socket, so
  * no socket is held between refreshes.  Many refreshes run at once from one
@@ -11,19 +11,19 @@
  * fleet_refresh_wait().  A slow, dead or busy monitor only delays its own
  * instance (its conn becomes busy/unreachable/error with a one-line error).
  *
- * Completing unplugs (the refresh path persists them): when a refresh sees
- * that a device the runtime file has as `unplugging` is gone from the bus,
- * QEMU has confirmed the unplug.  Still on the same connection, the refresh
- * removes the device's backend (netdev_del / drive_del; "not found" is fine:
- * QEMU drops drive_add drives with their device), closes the connection,
- * then takes the store lock WITHOUT waiting, re-reads the file and removes
- * every device that is still `unplugging` and absent from the bus, commits,
- * and appends "unplug-confirmed ID" to the audit log (when set).  If the
- * lock is held (an operator's command is mid-way) it is simply retried by
- * the next refresh.  The slot becomes free/reserved in that same refresh.
+ * A refresh only reads.  When it sees that a device the runtime file has
+ * as `unplugging` is gone from the bus, QEMU has confirmed the unplug: the
+ * slot is shown free/reserved in that same refresh (state_reconcile), and
+ * the device is REPORTED (fleet_take_unplugs), once until taken.  Recording
+ * it (backend removed, device dropped from the runtime file, audit line) is
+ * the unplug lifecycle's job, unplug.h: whoever consumes refresh results
+ * calls unplug_record_reported() after fleet_step / fleet_refresh_wait.  A
+ * report not recorded (lock held, monitor busy) comes again with the next
+ * refresh, as long as the file still says `unplugging`.
  *
- * Memory: the fleet owns its instances, their pci_info, and each
- * instance's priv (a struct mon and refresh state); fleet_free() frees all.
+ * Memory: the fleet owns its instances, their pci_info, each instance's
+ * priv (a struct mon and refresh state) and the undrained changes and
+ * reports; fleet_free() frees all.
  * fleet_add() may move the instance array: do not keep struct instance
  * pointers across it (keep indexes).
  */
@@ -64,6 +64,14 @@ struct instance {
 	void *priv;			/* fleet.c's own per-instance state */
 };
 
+/* A refresh saw the unplug of this runtime device confirmed (it is
+ * `unplugging` in the runtime file and gone from the bus). */
+struct fleet_unplug {
+	size_t inst;
+	int slot;
+	char id[128];
+};
+
 /* One slot's state changed between two refreshes (for the event log). */
 struct fleet_change {
 	size_t inst;
@@ -83,14 +91,17 @@ struct fleet {
 					 * read by fleet_add */
 	int op_timeout_ms;		/* deadline per query, default 2000;
 					 * read by fleet_add */
-	char audit_log[4096];		/* where confirmed unplugs are logged;
-					 * "" = not logged */
+	char audit_log[4096];		/* where unplug_record_reported logs
+					 * confirmed unplugs; "" = not */
 	int max_parallel;		/* monitor sessions open at once,
 					 * default FLEET_MAX_PARALLEL; more
 					 * refreshes queue for a free one */
 	/* changes seen by refreshes, drained by fleet_take_changes() */
 	struct fleet_change *changes;
 	size_t nchanges, capchanges;
+	/* confirmed unplugs seen, taken by fleet_take_unplugs() */
+	struct fleet_unplug *unplugs;
+	size_t nunplugs, capunplugs;
 };
 
 /* runtime_dir NULL or "": no runtime files (every instance shows the
@@ -133,5 +144,8 @@ size_t fleet_npending(const struct fleet *f);
 
 /* Move the collected changes to the caller (who free()s *out). */
 size_t fleet_take_changes(struct fleet *f, struct fleet_change **out);
+/* Move the reported confirmed unplugs to the caller (who free()s *out);
+ * unplug_record_reported() is the caller that records them. */
+size_t fleet_take_unplugs(struct fleet *f, struct fleet_unplug **out);
 
 #endif

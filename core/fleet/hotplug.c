@@ -14,8 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model/devid.h"
 #include "fleet/hotplug.h"
+#include "fleet/unplug.h"
+#include "model/devid.h"
 #include "qemu/mon.h"
 #include "qemu/moncmd.h"
 #include "qemu/monerr.h"
@@ -303,8 +304,8 @@ hotplug_req_check(struct hotplug_req *r, struct err *e)
 
 /* ---- the flows ---------------------------------------------------------- */
 
-static struct mon *
-connect_mon(const struct hotplug_target *t, struct err *e)
+struct mon *
+hotplug_connect(const struct hotplug_target *t, struct err *e)
 {
 	struct mon_opts o;
 
@@ -315,8 +316,8 @@ connect_mon(const struct hotplug_target *t, struct err *e)
 	return mon_new(t->endpoint, &o, e);
 }
 
-static int
-lock_ms(const struct hotplug_target *t)
+int
+hotplug_lock_ms(const struct hotplug_target *t)
 {
 	return t->lock_ms > 0 ? t->lock_ms : HOTPLUG_LOCK_MS;
 }
@@ -342,23 +343,6 @@ open_tap(const char *ifname, struct err *e)
 		    strerror(er));
 	}
 	return fd;
-}
-
-/* Remove the backend of d (best effort when quiet); "not found" is fine:
- * QEMU drops a drive_add drive together with its device. */
-static void
-del_backend(struct mon *m, const struct store_dev *d)
-{
-	struct err e;
-
-	if (d->backend.kind == STORE_BK_USER || d->backend.kind ==
-	    STORE_BK_TAP) {
-		if (d->backend.netdev[0])
-			mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_DEL,
-			    .id = d->backend.netdev }, NULL, &e);
-	} else if (d->backend.kind == STORE_BK_FILE && d->backend.drive[0])
-		mon_do(m, &(struct mon_req){ .op = MON_OP_DRIVE_DEL,
-		    .id = d->backend.drive }, NULL, &e);
 }
 
 static int
@@ -412,300 +396,222 @@ add_device(struct mon *m, struct moncmd_device *md, struct err *e)
 	return -1;
 }
 
+/* One hotplug_add: what it has built so far, which is what its rollback
+ * undoes. */
+struct add {
+	struct hotplug_req r;
+	struct store_txn txn;		/* held from prepare() on */
+	struct store_dev d;		/* the device as it will be persisted */
+	struct pci_info live;
+	struct mon *m;
+	struct moncmd_device md;
+	struct moncmd_prop props[2];
+	char fdname[64];
+	const char *rest;		/* "-6f1a2b3c-pci-5", from d.id */
+	int tapfd, backend_added, dev_added;
+};
+
+/* Lock, connect, read the bus, pick the slot and the id; the common part
+ * of the device.  On failure the lock is still held (store_abort). */
+static int
+prepare(const struct hotplug_target *t, struct add *a, struct err *e)
+{
+	struct hotplug_req *r = &a->r;
+	char id[DEVID_MAX + 1];
+	size_t i;
+	int slot;
+
+	for (i = 0; i < a->txn.rt.ndev; i++)
+		if (strcasecmp(a->txn.rt.dev[i].uuid, r->uuid) == 0)
+			return err_set(e, "uuid %s is already used by %s",
+			    r->uuid, a->txn.rt.dev[i].id);
+	if ((a->m = hotplug_connect(t, e)) == NULL)
+		return -1;
+	if (query_live(a->m, &a->live, e) < 0)
+		return err_prefix(e, "monitor of %s", t->inst);
+	if (r->slot < 0)
+		slot = state_first_free(&a->live, &a->txn.rt, e);
+	else
+		slot = state_check_new_slot(&a->live, &a->txn.rt, r->slot,
+		    e) < 0 ? -1 : r->slot;
+	if (slot < 0)
+		return -1;
+	if (devid_format(r->type == HOTPLUG_NIC ? "nic" : "disk", r->uuid,
+	    slot, id, sizeof id, e) < 0)
+		return -1;
+	if (pci_info_find_id(&a->live, id) != NULL ||
+	    store_find_id(&a->txn.rt, id) != NULL)
+		return err_set(e, "device id %s is already in use", id);
+	snprintf(a->d.id, sizeof a->d.id, "%s", id);
+	a->rest = a->d.id + strcspn(a->d.id, "-");
+	snprintf(a->d.uuid, sizeof a->d.uuid, "%s", r->uuid);
+	a->d.slot = slot;
+	a->d.state = STORE_DEV_PLUGGED;
+	a->md.id = a->d.id;
+	a->md.bus = "pci.0";
+	a->md.slot = slot;
+	a->md.props = a->props;
+	return 0;
+}
+
+/* The NIC's backend: netdev_add user, or tap with its fd passed first. */
+static int
+add_nic_backend(struct add *a, struct err *e)
+{
+	struct hotplug_req *r = &a->r;
+	struct store_dev *d = &a->d;
+	struct moncmd_netdev nd;
+
+	snprintf(d->type, sizeof d->type, "nic");
+	snprintf(d->driver, sizeof d->driver, "%s", r->model[0] ? r->model :
+	    HOTPLUG_DEFAULT_NIC);
+	snprintf(d->mac, sizeof d->mac, "%s", r->mac);
+	d->backend.kind = r->backend;
+	snprintf(d->backend.netdev, sizeof d->backend.netdev, "hostnet%s",
+	    a->rest);
+	memset(&nd, 0, sizeof nd);
+	nd.id = d->backend.netdev;
+	if (r->backend == STORE_BK_TAP) {
+		snprintf(d->backend.tap, sizeof d->backend.tap, "%s", r->tap);
+		snprintf(a->fdname, sizeof a->fdname, "fd%s", a->rest);
+		if ((a->tapfd = open_tap(r->tap, e)) < 0)
+			return -1;
+		if (mon_do(a->m, &(struct mon_req){ .op = MON_OP_GETFD,
+		    .name = a->fdname, .fd = a->tapfd }, NULL, e) < 0)
+			return err_prefix(e, "getfd");
+		nd.type = MONCMD_NETDEV_TAP;
+		nd.fdname = a->fdname;
+	} else
+		nd.type = MONCMD_NETDEV_USER;
+	if (mon_do(a->m, &(struct mon_req){ .op = MON_OP_NETDEV_ADD,
+	    .netdev = &nd }, NULL, e) < 0) {
+		struct err ce;
+
+		if (r->backend == STORE_BK_TAP &&
+		    mon_add(a->m, &(struct mon_req){ .op = MON_OP_CLOSEFD,
+		        .name = a->fdname }, &ce) >= 0)
+			mon_run(a->m, &ce);
+		return err_prefix(e, "netdev_add");
+	}
+	a->backend_added = 1;
+	a->props[0].key = "netdev";
+	a->props[0].val = d->backend.netdev;
+	a->props[1].key = "mac";
+	a->props[1].val = d->mac;
+	a->md.nprops = 2;
+	return 0;
+}
+
+/* The disk's backend: drive_add (HMP) or blockdev-add (QMP). */
+static int
+add_disk_backend(struct add *a, struct err *e)
+{
+	struct store_dev *d = &a->d;
+	struct moncmd_drive dr;
+
+	snprintf(d->type, sizeof d->type, "disk");
+	snprintf(d->driver, sizeof d->driver, "%s", HOTPLUG_DEFAULT_DISK);
+	d->backend.kind = STORE_BK_FILE;
+	snprintf(d->backend.path, sizeof d->backend.path, "%s", a->r.path);
+	snprintf(d->backend.format, sizeof d->backend.format, "%s",
+	    a->r.format);
+	snprintf(d->backend.drive, sizeof d->backend.drive, "drive%s",
+	    a->rest);
+	dr.id = d->backend.drive;
+	dr.file = d->backend.path;
+	dr.format = d->backend.format;
+	if (mon_do(a->m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD,
+	    .drive = &dr }, NULL, e) < 0)
+		return err_prefix(e, "%s", mon_protocol(a->m) ==
+		    MON_PROTO_QMP ? "blockdev-add" : "drive_add");
+	a->backend_added = 1;
+	a->props[0].key = "drive";
+	a->props[0].val = d->backend.drive;
+	a->md.nprops = 1;
+	return 0;
+}
+
+/* device_add, then see it live in its slot, then into the runtime. */
+static int
+plug(struct add *a, struct err *e)
+{
+	const char *id = a->d.id;
+
+	a->md.driver = a->d.driver;
+	if (add_device(a->m, &a->md, e) < 0) {
+		if (strncmp(e->msg, "this machine", 12) != 0)
+			err_prefix(e, "device_add");
+		return -1;
+	}
+	a->dev_added = 1;
+	if (query_live(a->m, &a->live, e) < 0)
+		return err_prefix(e, "confirming %s", id);
+	if (!bus0_has(&a->live, id, a->d.slot))
+		return err_set(e, "device_add of %s was accepted but it is not "
+		    "on bus 0 slot %d", id, a->d.slot);
+	return store_add_dev(&a->txn.rt, &a->d, e);
+}
+
+static void
+add_free(struct add *a)
+{
+	if (a->m != NULL)
+		mon_free(a->m);
+	if (a->tapfd >= 0)
+		close(a->tapfd);
+	pci_info_free(&a->live);
+}
+
 int
 hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
     struct store_dev *out, struct err *e)
 {
-	struct hotplug_req r = *req;
-	struct store_txn txn;
-	struct store_dev d;
-	struct pci_info live;
-	struct mon *m = NULL;
-	struct moncmd_device md;
-	struct moncmd_prop props[2];
-	char fdname[64], id[DEVID_MAX + 1];
-	const char *rest;
-	int slot, tapfd = -1, backend_added = 0, dev_added = 0;
-	size_t i;
-
-	pci_info_init(&live);
-	if (hotplug_req_check(&r, e) < 0)
-		return -1;
-	if (r.type == HOTPLUG_NIC && r.mac[0] == '\0' &&
-	    hotplug_gen_mac(r.mac, e) < 0)
-		return -1;
-	if (r.uuid[0] == '\0' && hotplug_gen_uuid(r.uuid, e) < 0)
-		return -1;
-	if (store_open_locked(t->runtime_dir, t->inst, &txn, lock_ms(t),
-	    e) < 0)
-		return -1;
-	for (i = 0; i < txn.rt.ndev; i++)
-		if (strcasecmp(txn.rt.dev[i].uuid, r.uuid) == 0) {
-			err_set(e, "uuid %s is already used by %s", r.uuid,
-			    txn.rt.dev[i].id);
-			goto out_abort;
-		}
-	if ((m = connect_mon(t, e)) == NULL)
-		goto out_abort;
-	if (query_live(m, &live, e) < 0) {
-		err_prefix(e, "monitor of %s", t->inst);
-		goto out_abort;
-	}
-	if (r.slot < 0)
-		slot = state_first_free(&live, &txn.rt, e);
-	else
-		slot = state_check_new_slot(&live, &txn.rt, r.slot, e) < 0 ?
-		    -1 : r.slot;
-	if (slot < 0)
-		goto out_abort;
-	if (devid_format(r.type == HOTPLUG_NIC ? "nic" : "disk", r.uuid, slot,
-	    id, sizeof id, e) < 0)
-		goto out_abort;
-	if (pci_info_find_id(&live, id) != NULL ||
-	    store_find_id(&txn.rt, id) != NULL) {
-		err_set(e, "device id %s is already in use", id);
-		goto out_abort;
-	}
-	rest = id + strcspn(id, "-");	/* "-6f1a2b3c-pci-5" */
-
-	memset(&d, 0, sizeof d);
-	snprintf(d.id, sizeof d.id, "%s", id);
-	snprintf(d.uuid, sizeof d.uuid, "%s", r.uuid);
-	d.slot = slot;
-	d.state = STORE_DEV_PLUGGED;
-	memset(&md, 0, sizeof md);
-	md.id = d.id;
-	md.bus = "pci.0";
-	md.slot = slot;
-	md.props = props;
-	if (r.type == HOTPLUG_NIC) {
-		struct moncmd_netdev nd;
-
-		snprintf(d.type, sizeof d.type, "nic");
-		snprintf(d.driver, sizeof d.driver, "%s", r.model[0] ? r.model :
-		    HOTPLUG_DEFAULT_NIC);
-		snprintf(d.mac, sizeof d.mac, "%s", r.mac);
-		d.backend.kind = r.backend;
-		snprintf(d.backend.netdev, sizeof d.backend.netdev, "hostnet%s",
-		    rest);
-		memset(&nd, 0, sizeof nd);
-		nd.id = d.backend.netdev;
-		if (r.backend == STORE_BK_TAP) {
-			snprintf(d.backend.tap, sizeof d.backend.tap, "%s",
-			    r.tap);
-			snprintf(fdname, sizeof fdname, "fd%s", rest);
-			if ((tapfd = open_tap(r.tap, e)) < 0)
-				goto out_abort;
-			if (mon_do(m, &(struct mon_req){ .op = MON_OP_GETFD,
-			    .name = fdname, .fd = tapfd }, NULL, e) < 0) {
-				err_prefix(e, "getfd");
-				goto out_abort;
-			}
-			nd.type = MONCMD_NETDEV_TAP;
-			nd.fdname = fdname;
-		} else
-			nd.type = MONCMD_NETDEV_USER;
-		if (mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_ADD,
-		    .netdev = &nd }, NULL, e) < 0) {
-			struct err ce;
-
-			if (r.backend == STORE_BK_TAP &&
-			    mon_add(m, &(struct mon_req){ .op = MON_OP_CLOSEFD,
-			        .name = fdname }, &ce) >= 0)
-				mon_run(m, &ce);
-			err_prefix(e, "netdev_add");
-			goto out_abort;
-		}
-		backend_added = 1;
-		props[0].key = "netdev";
-		props[0].val = d.backend.netdev;
-		props[1].key = "mac";
-		props[1].val = d.mac;
-		md.nprops = 2;
-	} else {
-		struct moncmd_drive dr;
-
-		snprintf(d.type, sizeof d.type, "disk");
-		snprintf(d.driver, sizeof d.driver, "%s", HOTPLUG_DEFAULT_DISK);
-		d.backend.kind = STORE_BK_FILE;
-		snprintf(d.backend.path, sizeof d.backend.path, "%s", r.path);
-		snprintf(d.backend.format, sizeof d.backend.format, "%s",
-		    r.format);
-		snprintf(d.backend.drive, sizeof d.backend.drive, "drive%s",
-		    rest);
-		dr.id = d.backend.drive;
-		dr.file = d.backend.path;
-		dr.format = d.backend.format;
-		if (mon_do(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD,
-		    .drive = &dr }, NULL, e) < 0) {
-			err_prefix(e, "%s", mon_protocol(m) == MON_PROTO_QMP ?
-			    "blockdev-add" : "drive_add");
-			goto out_abort;
-		}
-		backend_added = 1;
-		props[0].key = "drive";
-		props[0].val = d.backend.drive;
-		md.nprops = 1;
-	}
-	md.driver = d.driver;
-	if (add_device(m, &md, e) < 0) {
-		if (strncmp(e->msg, "this machine", 12) != 0)
-			err_prefix(e, "device_add");
-		goto out_rollback;
-	}
-	dev_added = 1;
-	if (query_live(m, &live, e) < 0) {
-		err_prefix(e, "confirming %s", id);
-		goto out_rollback;
-	}
-	if (!bus0_has(&live, id, slot)) {
-		err_set(e, "device_add of %s was accepted but it is not on bus "
-		    "0 slot %d", id, slot);
-		goto out_rollback;
-	}
-	if (store_add_dev(&txn.rt, &d, e) < 0)
-		goto out_rollback;
-	/* free the monitor before the lock: the next waiter connects next */
-	mon_free(m);
-	m = NULL;
-	if (store_commit(&txn, e) < 0) {
-		struct err e2;
-
-		/* undo on a fresh connection; the runtime file is unchanged */
-		if ((m = connect_mon(t, &e2)) != NULL) {
-			mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
-			    .id = id }, NULL, &e2);
-			del_backend(m, &d);
-			mon_free(m);
-		}
-		err_prefix(e, "%s added but not recorded, device_del sent", id);
-		goto out;
-	}
-	if (out != NULL)
-		*out = d;
-	if (tapfd >= 0)
-		close(tapfd);
-	pci_info_free(&live);
-	return 0;
-
-out_rollback:
-	{
-		struct err e2;
-
-		if (dev_added)
-			mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
-			    .id = id }, NULL, &e2);
-		if (backend_added)
-			del_backend(m, &d);
-	}
-out_abort:
-	store_abort(&txn);
-out:
-	if (m != NULL)
-		mon_free(m);
-	if (tapfd >= 0)
-		close(tapfd);
-	pci_info_free(&live);
-	(void)backend_added;
-	return -1;
-}
-
-/* A runtime device named by its id or slot number. */
-static struct store_dev *
-find_dev(const struct store_rt *rt, const char *what, struct err *e)
-{
-	struct store_dev *d;
-	int slot;
-
-	if (what[0] != '\0' && strspn(what, "0123456789") == strlen(what)) {
-		if (slotmap_parse_slot(what, strlen(what), &slot, e) < 0)
-			return NULL;
-		if ((d = store_find_slot(rt, slot)) == NULL)
-			err_set(e, "slot %d holds no device slotscope placed "
-			    "(see show)", slot);
-		return d;
-	}
-	if (devid_check_qemu_id(what, strlen(what), e) < 0)
-		return NULL;
-	if ((d = store_find_id(rt, what)) == NULL)
-		err_set(e, "no device %s in %s's runtime file (see show)",
-		    what, rt->inst);
-	return d;
-}
-
-int
-hotplug_del(const struct hotplug_target *t, const char *what, int wait_ms,
-    struct store_dev *out, struct err *e)
-{
-	struct store_txn txn;
-	struct store_dev d, *p;
-	struct mon *m;
+	struct add a;
 	struct err e2;
-	int gone = 0;
 
-	if (store_open_locked(t->runtime_dir, t->inst, &txn, lock_ms(t),
-	    e) < 0)
+	memset(&a, 0, sizeof a);
+	a.r = *req;
+	a.tapfd = -1;
+	pci_info_init(&a.live);
+	if (hotplug_req_check(&a.r, e) < 0)
 		return -1;
-	if ((p = find_dev(&txn.rt, what, e)) == NULL) {
-		store_abort(&txn);
+	if (a.r.type == HOTPLUG_NIC && a.r.mac[0] == '\0' &&
+	    hotplug_gen_mac(a.r.mac, e) < 0)
+		return -1;
+	if (a.r.uuid[0] == '\0' && hotplug_gen_uuid(a.r.uuid, e) < 0)
+		return -1;
+	if (store_open_locked(t->runtime_dir, t->inst, &a.txn,
+	    hotplug_lock_ms(t), e) < 0)
+		return -1;
+	if (prepare(t, &a, e) < 0 || (a.r.type == HOTPLUG_NIC ?
+	    add_nic_backend(&a, e) : add_disk_backend(&a, e)) < 0 ||
+	    plug(&a, e) < 0) {
+		if (a.dev_added)
+			mon_do(a.m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+			    .id = a.d.id }, NULL, &e2);
+		if (a.backend_added)
+			unplug_del_backend(a.m, &a.d, NULL, 0);
+		store_abort(&a.txn);
+		add_free(&a);
 		return -1;
 	}
-	d = *p;
-	if ((m = connect_mon(t, e)) == NULL) {
-		store_abort(&txn);
-		return -1;
-	}
-	if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL, .id = d.id },
-	    NULL, e) < 0) {
-		enum monerr_kind k = mon_last_kind(m);
-
-		if (k == MONERR_NOT_FOUND)
-			gone = 1;	/* already gone: QEMU confirms */
-		else if (k != MONERR_UNPLUG_PENDING) {
-			err_prefix(e, "device_del %s", d.id);
-			mon_free(m);
-			store_abort(&txn);
-			return -1;
+	/* free the monitor before the lock: the next waiter connects next */
+	mon_free(a.m);
+	a.m = NULL;
+	if (store_commit(&a.txn, e) < 0) {
+		/* undo on a fresh connection; the runtime file is unchanged */
+		if ((a.m = hotplug_connect(t, &e2)) != NULL) {
+			mon_do(a.m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+			    .id = a.d.id }, NULL, &e2);
+			unplug_del_backend(a.m, &a.d, NULL, 0);
 		}
-	}
-	/* persist `unplugging` first: the id and slot stay taken until QEMU
-	 * confirms, whatever happens to this process */
-	if (p->state != STORE_DEV_UNPLUGGING) {
-		p->state = STORE_DEV_UNPLUGGING;
-		if (store_commit(&txn, e) < 0) {
-			mon_free(m);
-			return err_prefix(e, "device_del %s sent but "
-			    "`unplugging` not recorded", d.id);
-		}
-	} else
-		store_abort(&txn);
-	d.state = STORE_DEV_UNPLUGGING;
-	if (!gone && wait_ms > 0) {
-		if (mon_do(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
-		    .id = d.id, .timeout_ms = wait_ms }, NULL, &e2) == 0)
-			gone = 1;
+		err_prefix(e, "%s added but not recorded, device_del sent",
+		    a.d.id);
+		add_free(&a);
+		return -1;
 	}
 	if (out != NULL)
-		*out = d;
-	if (!gone) {
-		mon_free(m);
-		return HOTPLUG_PENDING;
-	}
-	del_backend(m, &d);
-	mon_free(m);
-	if (store_open_locked(t->runtime_dir, t->inst, &txn, lock_ms(t),
-	    e) < 0)
-		return err_prefix(e, "%s is gone but the runtime file still "
-		    "says unplugging (a refresh will finish it)", d.id);
-	p = store_find_id(&txn.rt, d.id);
-	if (p == NULL || p->state != STORE_DEV_UNPLUGGING) {
-		/* a refresh finished it meanwhile */
-		store_abort(&txn);
-		return HOTPLUG_DELETED;
-	}
-	store_remove_dev(&txn.rt, d.id, &e2);
-	if (store_commit(&txn, e) < 0)
-		return err_prefix(e, "%s is gone but the runtime file still "
-		    "says unplugging (a refresh will finish it)", d.id);
-	return HOTPLUG_DELETED;
+		*out = a.d;
+	add_free(&a);
+	return 0;
 }

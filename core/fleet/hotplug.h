@@ -14,14 +14,17 @@
  *   "drive-<uuid8>-pci-N", tap fd "fd-<uuid8>-pci-N" (unique because the id
  *   is unique while its slot is held).
  *
- * hotplug_del():  lock; find the runtime device by id or slot; device_del;
- *   persist `unplugging` (lock released); wait (same connection) for QEMU's
- *   confirmation: QMP DEVICE_DELETED with data.device == id, HMP the id gone
- *   from `info pci`.  Confirmed: remove the backend, lock again, drop the
- *   device (freeing its slot and id), persist.  Not confirmed within wait_ms
+ * hotplug_del():  the start of the unplug lifecycle, which unplug.h owns
+ *   (and unplug.c implements hotplug_del): lock; find the runtime device by
+ *   id or slot; device_del; persist `unplugging` (lock released); wait (same
+ *   connection) for QEMU's confirmation: QMP DEVICE_DELETED with
+ *   data.device == id, HMP the id gone from `info pci`.  Confirmed: the
+ *   completion is recorded by unplug_complete (lock again, backend removed,
+ *   device dropped, freeing its slot and id).  Not confirmed within wait_ms
  *   (a guest that does not answer, or wait_ms == 0): the device stays
- *   `unplugging`, its slot and id stay taken, and a later refresh (fleet.c)
- *   completes it.  That is a normal outcome, not an error.
+ *   `unplugging`, its slot and id stay taken, and a later refresh reports
+ *   it done for unplug_record_reported to record.  That is a normal
+ *   outcome, not an error.
  *
  * Nothing is allocated for the caller; results go to caller-owned structs.
  */
@@ -30,6 +33,8 @@
 
 #include "base/err.h"
 #include "store/store.h"
+
+struct mon;
 
 #define HOTPLUG_LOCK_MS 10000	/* default wait for the store lock */
 #define HOTPLUG_GREET_MS 2000	/* default connect + banner deadline */
@@ -83,6 +88,12 @@ int hotplug_check_ifname(const char *s, struct err *e);
 int hotplug_gen_uuid(char out[37], struct err *e);
 /* A random locally administered QEMU-style MAC 52:54:00:xx:xx:xx. */
 int hotplug_gen_mac(char out[18], struct err *e);
+
+/* A blocking session to t's monitor (connected at its first op, kept
+ * open between ops); the caller mon_free()s it. */
+struct mon *hotplug_connect(const struct hotplug_target *t, struct err *e);
+/* t's wait for the store lock: lock_ms, or HOTPLUG_LOCK_MS. */
+int hotplug_lock_ms(const struct hotplug_target *t);
 
 /* Add a device; on success *out is the device as persisted. */
 int hotplug_add(const struct hotplug_target *t, const struct hotplug_req *r,

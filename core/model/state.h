@@ -7,9 +7,9 @@
  *
  * Unplug completion: state_reconcile() reports, as a bit mask, the slots
  * whose runtime device is `unplugging` while the bus shows the slot empty
- * (or shows another id there).  That is QEMU's confirmation.  The caller that
- * owns the runtime file persists it: fleet.c does, under the store lock,
- * after re-reading the file (persist_unplugs; see fleet.h).  Until it is
+ * (or shows another id there).  That is QEMU's confirmation.  A refresh
+ * (fleet.c) only reports it; the unplug lifecycle (fleet/unplug.h) records
+ * it, under the store lock, after re-reading the file.  Until it is
  * persisted such a slot is shown free/reserved (or as what now lives
  * there), never given to a new device (state_first_free still counts the
  * runtime device).

@@ -347,8 +347,8 @@ START_TEST(guest_unplug)
 		free(out);
 	}
 	/* not waiting (as the screen does): the command reports it pending,
-	 * and a refresh that sees the device gone completes the unplug (the
-	 * audit log says unplug-confirmed: the refresh did it) */
+	 * and a refresh that sees the device gone reports the unplug, which
+	 * its owner then records (the audit log says unplug-confirmed) */
 	rc = batch(v, "qmp.sock", "--unplug-wait 0 -c 'hotplug vm nic' "
 	    "-c 'unplug vm 4'", &out, &err);
 	ck_assert_msg(rc == 0, "rc %d: %s / %s", rc, out, err);

@@ -1,9 +1,9 @@
 /* check_fleet.c - the refresh engine against a REAL paused QEMU: HMP and
  * QMP instances, an unreachable one and a busy one (a client holds its
  * socket) refreshed from one poll loop; slot states from live bus +
- * runtime; an unplug confirmed by QEMU completed and persisted by the
- * refresh (backend removed, runtime file updated, audit line); change
- * events. */
+ * runtime; an unplug confirmed by QEMU reported by the refresh, which only
+ * reads, and recorded by its owner, unplug_record_reported (backend
+ * removed, runtime file updated, audit line, once); change events. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fleet/fleet.h"
+#include "fleet/unplug.h"
 #include "store/store.h"
 #include "peer.h"
 #include "testutil.h"
@@ -252,6 +253,8 @@ START_TEST(refresh_mixed_fleet)
 	fleet_refresh_start(&f, (size_t)-1, now_s());
 	ck_assert_uint_ge(fleet_npending(&f), 3);
 	ck_assert_int_eq(drive(&f), 1);	/* busy did not hold up the others */
+	/* the slot-9 unplug both refreshes reported, recorded by its owner */
+	ck_assert_uint_eq(unplug_record_reported(&f), 2);
 
 	ck_assert_msg(f.inst[0].conn == INST_OK, "h: %s", f.inst[0].error);
 	ck_assert_msg(f.inst[1].conn == INST_OK, "q: %s", f.inst[1].error);
@@ -344,6 +347,8 @@ START_TEST(unplug_completed_by_refresh)
 	ck_assert_int_eq(f.inst[0].slots[6].state, SLOT_USED);
 	ck_assert_uint_eq(fleet_take_changes(&f, &ch), 0);
 	free(ch);
+	/* what the callers do after a refresh: slot 9's unplug is recorded */
+	ck_assert_uint_eq(unplug_record_reported(&f), 1);
 
 	/* What an unplug command does: device_del, then persist
 	 * `unplugging` (no guest: QEMU does not complete it). */
@@ -357,6 +362,7 @@ START_TEST(unplug_completed_by_refresh)
 	fleet_refresh_start(&f, 0, now_s());
 	fleet_refresh_wait(&f, 0);
 	ck_assert_int_eq(f.inst[0].slots[6].state, SLOT_UNPLUGGING);
+	ck_assert_uint_eq(unplug_record_reported(&f), 0);	/* still live */
 	n = fleet_take_changes(&f, &ch);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_uint_eq(ch[0].inst, 0);
@@ -392,6 +398,7 @@ START_TEST(unplug_completed_by_refresh)
 		}
 	ck_assert_int_eq(found, 1);
 	free(ch);
+	ck_assert_uint_eq(unplug_record_reported(&f), 1);
 	/* persisted: the device is gone from the runtime file ... */
 	ck_assert_int_eq(store_load(qpath("rt"), "q", &rt, &e), 0);
 	ck_assert_ptr_null(store_find_id(&rt, "nic-11111111-pci-6"));
@@ -403,6 +410,74 @@ START_TEST(unplug_completed_by_refresh)
 	fleet_refresh_wait(&f, 0);
 	ck_assert_uint_eq(fleet_take_changes(&f, &ch), 0);
 	free(ch);
+	fleet_free(&f);
+}
+END_TEST
+
+/* A refresh only reads: the runtime file of an instance with a confirmed
+ * unplug (slot 9 `unplugging`, not on the bus) is neither replaced nor
+ * touched by the refresh, which reports the unplug; its owner then records
+ * it (new file, device gone, one audit line), and only once. */
+START_TEST(refresh_only_reports_unplugs)
+{
+	struct fleet f;
+	struct store_rt rt;
+	struct stat before, after;
+	struct err e;
+	char *log = NULL;
+	int k;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	write_runtime("r");
+	fleet_init(&f, qpath("rt"));
+	snprintf(f.audit_log, sizeof f.audit_log, "%s", qpath("audit-r.log"));
+	ck_assert_int_eq(fleet_add(&f, "r", qpath("qmp.sock"), &e), 0);
+	ck_assert_int_eq(stat(qpath("rt/r.json"), &before), 0);
+	for (k = 0; k < 2; k++) {
+		fleet_refresh_start(&f, 0, now_s());
+		fleet_refresh_wait(&f, 0);
+		ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
+	}
+	/* shown free at once, reported once however often it was seen */
+	ck_assert_int_eq(f.inst[0].slots[9].state, SLOT_FREE);
+	ck_assert_uint_eq(f.nunplugs, 1);
+	ck_assert_uint_eq(f.unplugs[0].inst, 0);
+	ck_assert_int_eq(f.unplugs[0].slot, 9);
+	ck_assert_str_eq(f.unplugs[0].id, "nic-33333333-pci-9");
+	/* the file is the same file, unwritten, and still says unplugging */
+	ck_assert_int_eq(stat(qpath("rt/r.json"), &after), 0);
+	ck_assert_uint_eq(after.st_ino, before.st_ino);
+	ck_assert_int_eq(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+	ck_assert_int_eq(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+	ck_assert_int_eq(after.st_size, before.st_size);
+	ck_assert_int_eq(store_load(qpath("rt"), "r", &rt, &e), 0);
+	ck_assert_int_eq(store_find_id(&rt, "nic-33333333-pci-9")->state,
+	    STORE_DEV_UNPLUGGING);
+	store_rt_free(&rt);
+	ck_assert_int_ne(access(qpath("audit-r.log"), F_OK), 0);
+
+	/* the owner records it: a new file without the device, one line */
+	ck_assert_uint_eq(unplug_record_reported(&f), 1);
+	ck_assert_uint_eq(f.nunplugs, 0);
+	ck_assert_int_eq(stat(qpath("rt/r.json"), &after), 0);
+	ck_assert_uint_ne(after.st_ino, before.st_ino);
+	ck_assert_int_eq(store_load(qpath("rt"), "r", &rt, &e), 0);
+	ck_assert_ptr_null(store_find_id(&rt, "nic-33333333-pci-9"));
+	ck_assert_ptr_nonnull(store_find_id(&rt, "nic-11111111-pci-6"));
+	store_rt_free(&rt);
+	/* nothing left to report or record: no second line */
+	fleet_refresh_start(&f, 0, now_s());
+	fleet_refresh_wait(&f, 0);
+	ck_assert_uint_eq(f.nunplugs, 0);
+	ck_assert_uint_eq(unplug_record_reported(&f), 0);
+	setenv("L", qpath("audit-r.log"), 1);
+	ck_assert_int_eq(tu_run("grep -c 'instance=r what=\"unplug-confirmed "
+	    "nic-33333333-pci-9\" result=ok$' \"$L\"", &log), 0);
+	ck_assert_int_eq(atoi(log), 1);
+	free(log);
+	ck_assert_int_eq(tu_run("wc -l < \"$L\"", &log), 0);
+	ck_assert_int_eq(atoi(log), 1);
+	free(log);
 	fleet_free(&f);
 }
 END_TEST
@@ -606,6 +681,7 @@ fleet_suite(void)
 	tq = tcase_create("fleet-qemu");
 	tcase_add_unchecked_fixture(tq, qemu_start, qemu_stop);
 	tcase_add_test(tq, refresh_mixed_fleet);
+	tcase_add_test(tq, refresh_only_reports_unplugs);
 	tcase_add_test(tq, refresh_releases_the_socket);
 	tcase_add_test(tq, corrupt_runtime_is_reported_not_touched);
 	tcase_add_test(tq, max_parallel_queues_sessions);
