@@ -303,7 +303,7 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 
 		load_rt(f, in, &rt);
 		confirmed = state_reconcile(&p->pci, &rt, nv);
-		if (confirmed && in->rt_error[0] == '\0')
+		if (confirmed)
 			report_unplugs(f, i, &rt, confirmed);
 		store_rt_free(&rt);
 		if (p->have_view)

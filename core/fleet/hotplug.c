@@ -1,5 +1,7 @@
-/* hotplug.c - hotplug and unplug flows over one monitor connection, under
- * the runtime store's lock.  See hotplug.h for the steps and rules.
+/* hotplug.c - a hotplug request (its KEY=VALUE words and their checks) and
+ * the hotplug flow over one monitor connection, under the runtime store's
+ * lock, as steps: prepare (slot, id), the NIC or the disk backend, plug.
+ * See hotplug.h for the rules; unplugs are unplug.c's.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* hotplug.h - the hotplug and unplug flows: one monitor connection (core/mon,
+/* hotplug.h - the hotplug and unplug flows: one monitor connection (core/qemu,
  * HMP or QMP alike) and the runtime store's lock held across each
  * read-modify-write.
  *
