@@ -1,12 +1,11 @@
-/* main.c - slotscope's entry point: options, then one mode (the TUI by
- * default).  The only place in slotscope that may call exit(), once, at the
- * end of main().
+/* main.c - slotscope's entry point: the options and the mode from opts.h,
+ * then that mode (the screen by default).  The only place in slotscope
+ * that may call exit().
  *
- * Modes get what they share from struct opts: the instances (NAME=ENDPOINT
- * arguments, --monitor-dir, --config or the default config file), the
- * runtime dir, the audit log and the refresh interval.
+ * The screen and batch mode share struct setup: the instances
+ * (NAME=ENDPOINT arguments, --monitor-dir, --config or the default config
+ * file), the runtime dir, the audit log and the refresh interval.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,138 +16,13 @@
 #include "fleet/fleet.h"
 #include "store/instsrc.h"
 #include "qemu/probe.h"
+#include "opts.h"
 #include "simcli.h"
 #include "sim/simscen.h"
 #include "store/store.h"
 #include "tui.h"
 
 #define EXIT_USAGE 2
-
-struct opts {
-	const char *config;		/* --config FILE, NULL = default */
-	const char *monitor_dir[8];
-	int nmonitor_dir;
-	const char *runtime_dir;
-	const char *audit_log;
-	double interval;		/* 0 = not given */
-	char **args;			/* NAME=ENDPOINT ... */
-	int nargs;
-	/* batch mode (tui/batch.c) */
-	const char *cmds[BATCH_MAX_CMDS];	/* -c COMMAND ... */
-	int ncmds;
-	int json;			/* --json */
-	int unplug_wait_ms;		/* --unplug-wait MS, -1 = default */
-};
-
-static void
-usage(FILE *out)
-{
-	fprintf(out,
-	    "usage: slotscope [options] [NAME=ENDPOINT ...]\n"
-	    "Shows and manages the 32 PCI slots of QEMU instances' first bus.\n"
-	    "  NAME=ENDPOINT        an instance's monitor: unix:PATH, "
-	    "tcp:HOST:PORT or PATH\n"
-	    "  --monitor-dir DIR    find NAME.qmp / NAME.monitor sockets in DIR\n"
-	    "  --config FILE        read instances and settings from FILE\n"
-	    "  --runtime-dir DIR    where instances' runtime files live\n"
-	    "  --audit-log FILE     where changes are logged\n"
-	    "  --interval SEC       seconds between refreshes (default 2)\n"
-	    "  -c COMMAND           run a command and exit (repeatable; "
-	    "batch mode)\n"
-	    "  --json               batch mode: print JSON values\n"
-	    "  --unplug-wait MS     batch mode: wait for unplugs (default "
-	    "10000)\n"
-	    "  --version, --help\n");
-}
-
-/* Parse the command line into o; 0, or EXIT_USAGE after a message. */
-static int
-parse_opts(int argc, char **argv, struct opts *o, int *done)
-{
-	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'C' },
-		{ "monitor-dir", required_argument, NULL, 'M' },
-		{ "runtime-dir", required_argument, NULL, 'R' },
-		{ "audit-log", required_argument, NULL, 'A' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "unplug-wait", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	char *end;
-	int c;
-
-	memset(o, 0, sizeof *o);
-	o->unplug_wait_ms = -1;
-	*done = 0;
-	opterr = 0;	/* our own one-line messages below */
-	while ((c = getopt_long(argc, argv, ":hc:", lo, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (o->ncmds == BATCH_MAX_CMDS) {
-				fprintf(stderr, "slotscope: at most %d -c\n",
-				    BATCH_MAX_CMDS);
-				return EXIT_USAGE;
-			}
-			o->cmds[o->ncmds++] = optarg;
-			break;
-		case 'J': o->json = 1; break;
-		case 'U':
-			o->unplug_wait_ms = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' ||
-			    o->unplug_wait_ms < 0 ||
-			    o->unplug_wait_ms > 600000) {
-				fprintf(stderr, "slotscope: --unplug-wait wants "
-				    "milliseconds from 0 to 600000, not \"%s\"\n",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'C': o->config = optarg; break;
-		case 'M':
-			if (o->nmonitor_dir == 8) {
-				fprintf(stderr, "slotscope: at most 8 "
-				    "--monitor-dir\n");
-				return EXIT_USAGE;
-			}
-			o->monitor_dir[o->nmonitor_dir++] = optarg;
-			break;
-		case 'R': o->runtime_dir = optarg; break;
-		case 'A': o->audit_log = optarg; break;
-		case 'i':
-			o->interval = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' ||
-			    !(o->interval >= 0.1 && o->interval <= 3600)) {
-				fprintf(stderr, "slotscope: --interval wants "
-				    "seconds from 0.1 to 3600, not \"%s\"\n",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			*done = 1;
-			return 0;
-		case 'V':
-			printf("slotscope 0.1.0\n");
-			*done = 1;
-			return 0;
-		case ':':
-			fprintf(stderr, "slotscope: %s needs a value (see "
-			    "slotscope --help)\n", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			fprintf(stderr, "slotscope: unknown option %s (see "
-			    "slotscope --help)\n", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	o->args = argv + optind;
-	o->nargs = argc - optind;
-	return 0;
-}
 
 /* Everything that decides which instances to watch and where their files
  * are, in order of precedence: arguments, --monitor-dir, the config file. */
@@ -276,11 +150,6 @@ run_batch(const struct opts *o)
 	struct err e;
 	int rc;
 
-	if ((o->json || o->unplug_wait_ms >= 0) && o->ncmds == 0) {
-		fprintf(stderr, "slotscope: --json and --unplug-wait go with "
-		    "-c COMMAND\n");
-		return EXIT_USAGE;
-	}
 	if (setup_load(o, &s, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		setup_free(&s);
@@ -304,39 +173,21 @@ run_batch(const struct opts *o)
 /* slotscope --probe ENDPOINT [--json]: exit 0 ok, 1 monitor failed or
  * busy, 2 bad usage. */
 static int
-run_probe(int argc, char **argv)
+run_probe(const struct opts *o)
 {
-	const char *ep = NULL;
-	int json = 0, i, rc;
 	struct probe p;
 	enum monerr_kind kind;
 	struct err e;
 	char *out;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc &&
-		    ep == NULL)
-			ep = argv[++i];
-		else {
-			fprintf(stderr, "slotscope: usage: slotscope --probe "
-			    "ENDPOINT [--json]\n");
-			return 2;
-		}
-	}
-	if (ep == NULL) {
-		fprintf(stderr, "slotscope: --probe needs a monitor endpoint "
-		    "(unix:PATH, tcp:HOST:PORT or a socket path)\n");
-		return 2;
-	}
-	rc = probe_run(ep, 0, &p, &kind, &e);
+	rc = probe_run(o->probe, 0, &p, &kind, &e);
 	if (rc < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		probe_free(&p);
 		return kind == MONERR_BAD_ARGUMENT ? 2 : 1;
 	}
-	out = json ? probe_json(&p) : probe_text(&p);
+	out = o->json ? probe_json(&p) : probe_text(&p);
 	probe_free(&p);
 	if (out == NULL) {
 		fprintf(stderr, "slotscope: out of memory\n");
@@ -347,24 +198,13 @@ run_probe(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
-static int
-has_arg(int argc, char **argv, const char *a)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], a) == 0)
-			return 1;
-	return 0;
-}
-
 /* slotscope --demo [--scenario NAME] [--interval SEC] on a terminal: the
  * simulated instances (core/simscen.h) in the normal screen; everything is
  * removed when it closes.  (Without a terminal, --demo is simcli's.) */
 static int
-run_demo(int argc, char **argv)
+run_demo(const struct opts *o)
 {
-	const char *scenario = NULL;
+	const char *scenario = o->scenario;
 	struct sim_demo d;
 	struct tui_opts to;
 	struct fleet f;
@@ -374,28 +214,8 @@ run_demo(int argc, char **argv)
 	int rc = 0;
 
 	tui_opts_init(&to);
-	for (i = 1; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "--demo") == 0)
-			continue;
-		if (strcmp(argv[i], "--scenario") == 0 && i + 1 < (size_t)argc)
-			scenario = argv[++i];
-		else if (strcmp(argv[i], "--interval") == 0 &&
-		    i + 1 < (size_t)argc) {
-			char *end;
-
-			to.interval = strtod(argv[++i], &end);
-			if (*end != '\0' || !(to.interval >= 0.1 &&
-			    to.interval <= 3600)) {
-				fprintf(stderr, "slotscope: --interval wants "
-				    "seconds from 0.1 to 3600\n");
-				return EXIT_USAGE;
-			}
-		} else {
-			fprintf(stderr, "slotscope: usage: slotscope --demo "
-			    "[--scenario NAME] [--interval SEC]\n");
-			return EXIT_USAGE;
-		}
-	}
+	if (o->interval > 0)
+		to.interval = o->interval;
 	if (sim_demo_start(scenario, &d, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		return 1;
@@ -426,20 +246,32 @@ int
 main(int argc, char **argv)
 {
 	struct opts o;
-	int rc, done;
+	struct err e;
+	int rc;
 
-	if (has_arg(argc, argv, "--demo") && !has_arg(argc, argv, "list") &&
-	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-		rc = run_demo(argc, argv);
-	else if (simcli_wants(argc, argv))
-		rc = simcli_main(argc, argv);
-	else if (has_arg(argc, argv, "--probe"))
-		rc = run_probe(argc, argv);
-	else {
-		rc = parse_opts(argc, argv, &o, &done);
-		if (rc == 0 && !done)
-			rc = o.ncmds > 0 || o.json || o.unplug_wait_ms >= 0 ?
-			    run_batch(&o) : run_tui(&o);
+	if (opts_parse(argc, argv, &o, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		exit(EXIT_USAGE);
+	}
+	switch (o.mode) {
+	case OPTS_HELP:
+		opts_usage(stdout);
+		rc = 0;
+		break;
+	case OPTS_VERSION:
+		printf("slotscope 0.1.0\n");
+		rc = 0;
+		break;
+	case OPTS_BATCH: rc = run_batch(&o); break;
+	case OPTS_PROBE: rc = run_probe(&o); break;
+	case OPTS_DEMO:
+		/* on a terminal the screen, else what the monitors say */
+		rc = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ?
+		    run_demo(&o) : simcli_demo(o.scenario);
+		break;
+	case OPTS_SIMULATE: rc = simcli_simulate(&o); break;
+	case OPTS_SCENARIOS: rc = simcli_scenarios(); break;
+	default: rc = run_tui(&o); break;
 	}
 	exit(rc);
 }

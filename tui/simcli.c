@@ -1,15 +1,9 @@
-/* simcli.c - `--simulate`, `--demo` and `--scenario list`; see simcli.h.
- *
- *   slotscope --simulate DIR [--instances N] [--machine pc|pc-nodefaults|q35]
- *             [--names NAME,...] [--scenario NAME]
- *             [--guest none|ack[=MS]|ignore]
- *             [--fault slow=MS,cut,garbage,crash=N]
- *   slotscope --demo [--scenario NAME]
- *   slotscope --scenario list
+/* simcli.c - the simulator's modes, `--simulate DIR`, `--demo` without a
+ * terminal and `--scenario list`; see simcli.h.  Their options were read
+ * by opts.c.
  */
 #include "simcli.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,37 +40,7 @@ catch_signals(void)
 }
 
 int
-simcli_wants(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--simulate") == 0 ||
-		    strcmp(argv[i], "--demo") == 0 ||
-		    strncmp(argv[i], "--simulate=", 11) == 0)
-			return 1;
-	for (i = 1; i + 1 < argc; i++)
-		if (strcmp(argv[i], "--scenario") == 0 &&
-		    strcmp(argv[i + 1], "list") == 0)
-			return 1;
-	return 0;
-}
-
-static int
-usage(const char *msg)
-{
-	fprintf(stderr, "slotscope: %s\n"
-	    "usage: slotscope --simulate DIR [--instances N] "
-	    "[--machine pc|pc-nodefaults|q35] [--scenario NAME]\n"
-	    "           [--names NAME,...] [--guest none|ack[=MS]|ignore] "
-	    "[--fault slow=MS,cut,garbage,crash=N]\n"
-	    "       slotscope --demo [--scenario NAME]\n"
-	    "       slotscope --scenario list\n", msg);
-	return 2;
-}
-
-static int
-list_scenarios(void)
+simcli_scenarios(void)
 {
 	size_t n, i;
 	const struct simscen *s = simscen_list(&n);
@@ -86,17 +50,11 @@ list_scenarios(void)
 	return 0;
 }
 
-struct simargs {
-	const char *dir, *scenario, *guest, *fault, *names;
-	int count;
-	enum simdev_machine_type machine;
-};
-
-static int
-simulate(const struct simargs *a)
+int
+simcli_simulate(const struct opts *a)
 {
-	const char *dir = a->dir, *scenario = a->scenario;
-	int count = a->count;
+	const char *dir = a->simulate, *scenario = a->scenario;
+	int count = a->instances;
 	struct sim *s;
 	struct err e;
 	struct sim_fault fault;
@@ -162,8 +120,8 @@ simulate(const struct simargs *a)
 	return rc;
 }
 
-static int
-demo(const char *scenario)
+int
+simcli_demo(const char *scenario)
 {
 	struct sim_demo d;
 	struct err e;
@@ -198,99 +156,4 @@ demo(const char *scenario)
 		pause();
 	sim_demo_stop(&d);
 	return 0;
-}
-
-int
-simcli_main(int argc, char **argv)
-{
-	const char *dir = NULL, *scenario = NULL;
-	enum simdev_machine_type machine = SIMDEV_PC;
-	int count = 1, is_demo = 0, i;
-	struct simargs sa;
-
-	memset(&sa, 0, sizeof sa);
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (strcmp(a, "--demo") == 0)
-			is_demo = 1;
-		else if (strcmp(a, "--simulate") == 0) {
-			if (v == NULL)
-				return usage("--simulate needs a directory");
-			dir = v;
-			i++;
-		} else if (strcmp(a, "--instances") == 0) {
-			char *end;
-			long n;
-
-			if (v == NULL)
-				return usage("--instances needs a number");
-			errno = 0;
-			n = strtol(v, &end, 10);
-			if (errno || *end || n < 1 || n > 100000)
-				return usage("--instances takes a number from "
-				    "1 to 100000");
-			count = (int)n;
-			i++;
-		} else if (strcmp(a, "--machine") == 0) {
-			if (v == NULL)
-				return usage("--machine needs pc, "
-				    "pc-nodefaults or q35");
-			if (strcmp(v, "pc") == 0)
-				machine = SIMDEV_PC;
-			else if (strcmp(v, "pc-nodefaults") == 0)
-				machine = SIMDEV_PC_NODEFAULTS;
-			else if (strcmp(v, "q35") == 0)
-				machine = SIMDEV_Q35;
-			else
-				return usage("--machine takes pc, "
-				    "pc-nodefaults or q35");
-			i++;
-		} else if (strcmp(a, "--names") == 0) {
-			if (v == NULL)
-				return usage("--names needs NAME[,NAME...]");
-			sa.names = v;
-			i++;
-		} else if (strcmp(a, "--guest") == 0 ||
-		    strcmp(a, "--fault") == 0) {
-			if (v == NULL)
-				return usage(a[2] == 'g' ? "--guest needs none, "
-				    "ack, ack=MS or ignore" : "--fault needs "
-				    "slow=MS,cut,garbage,crash=N");
-			if (a[2] == 'g')
-				sa.guest = v;
-			else
-				sa.fault = v;
-			i++;
-		} else if (strcmp(a, "--scenario") == 0) {
-			if (v == NULL)
-				return usage("--scenario needs a name (or "
-				    "list)");
-			scenario = v;
-			i++;
-		} else
-			return usage("unknown option for the simulator modes");
-	}
-	if (scenario && strcmp(scenario, "list") == 0)
-		return list_scenarios();
-	if (scenario && simscen_find(scenario) == NULL) {
-		fprintf(stderr, "slotscope: unknown scenario %s; `slotscope "
-		    "--scenario list` shows them\n", scenario);
-		return 2;
-	}
-	if (is_demo && (sa.guest || sa.fault || sa.names))
-		return usage("--names, --guest and --fault are for --simulate");
-	if (is_demo && dir)
-		return usage("--demo and --simulate do not go together");
-	if (is_demo)
-		return demo(scenario);
-	if (dir == NULL)
-		return usage("nothing to do");
-	sa.dir = dir;
-	sa.scenario = scenario;
-	sa.count = count;
-	sa.machine = machine;
-	return simulate(&sa);
 }
