@@ -1,9 +1,10 @@
 /* app.h - the TUI's one state record (struct app) and the functions the
  * tui/ files share.  Internal to tui/: main.c only sees tui.h.
  *
- * tui.c owns the loop and keys, draw.c paints the screen from struct app
- * and the fleet (it changes nothing but the layout it computes), rl.c glues
- * GNU readline's callback interface to a curses window.
+ * tui.c owns the loop, keys.c what each key does, draw.c paints the screen
+ * from struct app and the fleet (it changes nothing but the layout it
+ * computes), line.c glues GNU readline's callback interface to a curses
+ * window.
  */
 #ifndef SLOTSCOPE_APP_H
 #define SLOTSCOPE_APP_H
@@ -16,7 +17,7 @@
 
 #define APP_LOG_MAX 400			/* lines kept in the event log */
 #define APP_LOG_LINE 512
-#define APP_RLBUF 64			/* keys queued for readline */
+#define APP_LINEBUF 64			/* keys queued for readline */
 
 enum app_focus { FOCUS_CMD, FOCUS_GRID };
 
@@ -66,15 +67,15 @@ struct app {
 	struct app_layout lay;
 	WINDOW *cmdwin;			/* the readline line */
 
-	/* readline's input queue: bytes fed one at a time (rl.c) */
-	unsigned char rlbuf[APP_RLBUF];
-	size_t rl_head, rl_len;
+	/* readline's input queue: bytes fed one at a time (line.c) */
+	unsigned char linebuf[APP_LINEBUF];
+	size_t line_head, line_len;
 	char history[4096];		/* history file, "" = none */
 	size_t ev_inst;			/* last slot-change line, for chaining */
 	int ev_slot, ev_to;
 	char **compl;			/* cmd_complete()'s words being offered */
 	size_t compl_i;			/* the next one to look at */
-	FILE *rl_null;			/* readline's output: /dev/null */
+	FILE *line_null;		/* readline's output: /dev/null */
 };
 
 /* tui.c */
@@ -100,13 +101,16 @@ void lang_complete_free(char **v);
 size_t lang_names(const char **out, size_t max);
 const char *lang_help(const char *name);
 
-/* rl.c */
-int rl_setup(struct app *a, struct err *e);
-void rl_teardown(struct app *a);
-void rl_feed(struct app *a, int byte);
-void rl_draw(struct app *a);
-void rl_set_line(struct app *a, const char *text);
-int rl_line_empty(void);
-void rl_key(struct app *a, int key);	/* curses KEY_* on the line */
+/* keys.c: one key read by curses (KEY_* or a byte) */
+void keys_press(struct app *a, int key);
+
+/* line.c: the command line (GNU readline) */
+int line_setup(struct app *a, struct err *e);
+void line_teardown(struct app *a);
+void line_feed(struct app *a, int byte);
+void line_draw(struct app *a);
+void line_set(struct app *a, const char *text);
+int line_empty(void);
+void line_key(struct app *a, int key);	/* curses KEY_* on the line */
 
 #endif

@@ -744,7 +744,7 @@ draw_all(struct app *a)
 	if (a->cmdwin != NULL) {
 		mvwin(a->cmdwin, l->cmd_y, 0);
 		wresize(a->cmdwin, 1, l->cols);
-		rl_draw(a);	/* last, so the cursor ends on the line */
+		line_draw(a);	/* last, so the cursor ends on the line */
 	} else
 		doupdate();
 }

@@ -1,10 +1,10 @@
 /* tui.c - the interactive mode's main loop: one poll() over the keyboard
  * and the fleet's refresh sockets, so that a slow, dead or busy monitor
- * never holds up typing or drawing.  Keys go to the grid or to
- * readline (rl.c) depending on focus; commands run through core/cmd.h; the
- * fleet's slot changes become lines in the event log.
+ * never holds up typing or drawing.  Keys go to keys.c's table (the grid,
+ * or readline's line in line.c, depending on focus); commands run through
+ * core/cmd.h; the fleet's slot changes become lines in the event log.
  *
- * Besides rl.c's readline pointer, the only global is `stop_sig`, set by
+ * Besides line.c's readline pointer, the only global is `stop_sig`, set by
  * the SIGTERM/SIGHUP handler (a handler has no other way to talk to us).
  */
 #include <errno.h>
@@ -207,209 +207,6 @@ app_run_line(struct app *a, const char *line)
 	}
 }
 
-static void
-move_sel(struct app *a, int dinst, int dslot)
-{
-	long i = (long)a->sel_inst + dinst;
-	int s = a->sel_slot + dslot;
-
-	if (a->fleet->n == 0)
-		return;
-	if (i < 0)
-		i = 0;
-	if (i >= (long)a->fleet->n)
-		i = (long)a->fleet->n - 1;
-	if (s < 0)
-		s = 0;
-	if (s > 31)
-		s = 31;
-	a->sel_inst = (size_t)i;
-	a->sel_slot = s;
-	a->dirty = 1;
-}
-
-static void
-set_focus(struct app *a, enum app_focus f)
-{
-	a->focus = f;
-	a->dirty = 1;
-}
-
-static void
-on_mouse(struct app *a)
-{
-	MEVENT ev;
-	size_t i;
-	int s = a->sel_slot, r;
-
-	if (getmouse(&ev) != OK)
-		return;
-	if (ev.bstate & BUTTON4_PRESSED) {
-		move_sel(a, -1, 0);
-		return;
-	}
-	if (ev.bstate & BUTTON5_PRESSED) {
-		move_sel(a, 1, 0);
-		return;
-	}
-	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED |
-	    BUTTON1_RELEASED)))
-		return;
-	r = draw_hit(a, ev.y, ev.x, &i, &s);
-	if (r < 0)
-		return;
-	a->sel_inst = i;
-	a->sel_slot = s;
-	set_focus(a, FOCUS_GRID);
-}
-
-static void
-log_scroll(struct app *a, int up)
-{
-	size_t page = a->lay.pane_h > 3 ? (size_t)a->lay.pane_h - 3 : 1;
-
-	if (up)
-		a->log_scroll += page;
-	else
-		a->log_scroll = a->log_scroll > page ? a->log_scroll - page : 0;
-	a->dirty = 1;			/* draw_log clamps the top */
-}
-
-/* Keys that mean the same in both focuses; 1 when handled. */
-static int
-common_key(struct app *a, int k)
-{
-	switch (k) {
-	case KEY_RESIZE:
-		a->dirty = 1;
-		return 1;
-	case KEY_MOUSE:
-		on_mouse(a);
-		return 1;
-	case KEY_F(1):
-		a->help = 1;
-		a->help_top = 0;
-		a->dirty = 1;
-		return 1;
-	case KEY_F(10):
-		a->quit = 1;
-		return 1;
-	case KEY_BTAB:
-		set_focus(a, a->focus == FOCUS_GRID ? FOCUS_CMD : FOCUS_GRID);
-		return 1;
-	case KEY_PPAGE:
-		log_scroll(a, 1);
-		return 1;
-	case KEY_NPAGE:
-		log_scroll(a, 0);
-		return 1;
-	case 12:			/* Ctrl-L */
-		clearok(curscr, TRUE);
-		a->dirty = 1;
-		return 1;
-	}
-	return 0;
-}
-
-static void
-grid_key(struct app *a, int k)
-{
-	char buf[256];
-
-	switch (k) {
-	case KEY_UP: case 'k': move_sel(a, -1, 0); break;
-	case KEY_DOWN: case 'j': move_sel(a, 1, 0); break;
-	case KEY_LEFT: case 'h': move_sel(a, 0, -1); break;
-	case KEY_RIGHT: case 'l': move_sel(a, 0, 1); break;
-	case KEY_HOME: case 'g': move_sel(a, -(int)a->fleet->n, 0); break;
-	case KEY_END: case 'G': move_sel(a, (int)a->fleet->n, 0); break;
-	case '0': move_sel(a, 0, -32); break;
-	case '$': move_sel(a, 0, 32); break;
-	case '?':
-		a->help = 1;
-		a->help_top = 0;
-		a->dirty = 1;
-		break;
-	case 'q': case 3:		/* q or Ctrl-C */
-		a->quit = 1;
-		break;
-	case 'r':
-		fleet_refresh_start(a->fleet, (size_t)-1, app_now());
-		app_log(a, LOG_INFO, "refreshing all");
-		break;
-	case '\t': case ':':
-		set_focus(a, FOCUS_CMD);
-		break;
-	case '\n': case '\r': case KEY_ENTER:
-		draw_suggest(a, buf, sizeof buf);
-		set_focus(a, FOCUS_CMD);
-		rl_set_line(a, buf);
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-cmd_key(struct app *a, int k)
-{
-	if (k == '\t' && rl_line_empty()) {
-		set_focus(a, FOCUS_GRID);
-		return;
-	}
-	if (k == 3 || k == 27) {	/* Ctrl-C / Esc: drop the line */
-		if (rl_line_empty() && k == 3)
-			a->quit = 1;
-		else if (rl_line_empty())
-			set_focus(a, FOCUS_GRID);
-		else
-			rl_set_line(a, "");
-		return;
-	}
-	if (k >= KEY_MIN)
-		rl_key(a, k);
-	else if (k >= 0 && k < 256)
-		rl_feed(a, k);
-}
-
-/* Keys that scroll the help overlay (draw_help clamps); 1 when handled. */
-static int
-help_key(struct app *a, int k)
-{
-	int page = a->help_rows > 1 ? a->help_rows - 1 : 1;
-
-	switch (k) {
-	case KEY_UP: case 'k': a->help_top--; break;
-	case KEY_DOWN: case 'j': a->help_top++; break;
-	case KEY_PPAGE: a->help_top -= page; break;
-	case KEY_NPAGE: case ' ': a->help_top += page; break;
-	case KEY_HOME: a->help_top = 0; break;
-	case KEY_END: a->help_top = 1 << 20; break;
-	default: return 0;
-	}
-	a->dirty = 1;
-	return 1;
-}
-
-static void
-on_key(struct app *a, int k)
-{
-	if (a->help && help_key(a, k))
-		return;
-	if (a->help && k != KEY_RESIZE && k != KEY_MOUSE) {
-		a->help = 0;		/* any other key closes the help */
-		a->dirty = 1;
-		if (k != KEY_F(10))
-			return;
-	}
-	if (common_key(a, k))
-		return;
-	if (a->focus == FOCUS_GRID)
-		grid_key(a, k);
-	else
-		cmd_key(a, k);
-}
-
 static int
 screen_init(struct app *a, struct err *e)
 {
@@ -484,7 +281,7 @@ loop(struct app *a)
 		a->dirty = 1;	/* refreshes may have changed anything */
 		/* keys: also after EINTR, which is how a resize arrives */
 		while (!a->quit && (k = getch()) != ERR)
-			on_key(a, k);
+			keys_press(a, k);
 	}
 	free(pfd);
 }
@@ -514,12 +311,12 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	a->dirty = 1;
 	setlocale(LC_ALL, "");
 	a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	if (rl_setup(a, e) != 0) {	/* before curses: see rl.c */
+	if (line_setup(a, e) != 0) {	/* before curses: see line.c */
 		free(a);
 		return -1;
 	}
 	if (screen_init(a, e) != 0) {
-		rl_teardown(a);
+		line_teardown(a);
 		free(a);
 		return -1;
 	}
@@ -538,7 +335,7 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	sigaction(SIGHUP, &old_hup, NULL);
 	delwin(a->cmdwin);
 	endwin();
-	rl_teardown(a);
+	line_teardown(a);
 	free(a);
 	return rc;
 }

@@ -1,14 +1,16 @@
-/* rl.c - GNU readline inside the curses screen, through readline's
- * callback interface (the way gdb's TUI does it).
+/* line.c - the command line: GNU readline inside the curses screen,
+ * through readline's callback interface (the way gdb's TUI does it).
  *
  * Readline never touches the terminal here: it gets its bytes from a queue
  * the main loop fills (rl_getc_function), its output stream is /dev/null,
  * it neither preps the terminal nor catches signals, and the line is drawn
- * by rl_draw() into a curses window (rl_redisplay_function).  Completion
- * comes from the command language (lang.c); lists of candidates go to the event log.
+ * by line_draw() into a curses window (rl_redisplay_function).  Completion
+ * comes from the command language (lang.c); lists of candidates go to the
+ * event log.
  *
  * Readline's callbacks take no user argument, so the one piece of global
- * state in tui/ is `rl_app`, the struct app they work on.
+ * state in tui/ is `cur`, the struct app they work on.  Our names stay
+ * out of readline's rl_ namespace.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,39 +26,39 @@
 #define PROMPT "slotscope> "
 #define HISTORY_MAX 1000
 
-static struct app *rl_app;		/* forced by readline's callback API */
+static struct app *cur;		/* forced by readline's callback API */
 
 static int
 getc_cb(FILE *f)
 {
-	struct app *a = rl_app;
+	struct app *a = cur;
 	int c;
 
 	(void)f;
-	if (a->rl_len == 0)
+	if (a->line_len == 0)
 		return '\n';	/* never reached: we feed only queued bytes */
-	c = a->rlbuf[a->rl_head];
-	a->rl_head = (a->rl_head + 1) % APP_RLBUF;
-	a->rl_len--;
+	c = a->linebuf[a->line_head];
+	a->line_head = (a->line_head + 1) % APP_LINEBUF;
+	a->line_len--;
 	return c;
 }
 
 static int
 avail_cb(void)
 {
-	return rl_app->rl_len > 0;
+	return cur->line_len > 0;
 }
 
 static void
 redisplay_cb(void)
 {
-	rl_draw(rl_app);
+	line_draw(cur);
 }
 
 static void
 line_cb(char *line)
 {
-	struct app *a = rl_app;
+	struct app *a = cur;
 
 	if (line == NULL) {		/* Ctrl-D on an empty line */
 		a->quit = 1;
@@ -74,7 +76,7 @@ line_cb(char *line)
 static char *
 gen_cb(const char *text, int state)
 {
-	struct app *a = rl_app;
+	struct app *a = cur;
 	char **v = a->compl;
 	size_t n = strlen(text);
 
@@ -89,7 +91,7 @@ gen_cb(const char *text, int state)
 static char **
 complete_cb(const char *text, int start, int end)
 {
-	struct app *a = rl_app;
+	struct app *a = cur;
 	char **m;
 
 	(void)start;
@@ -125,7 +127,7 @@ matches_cb(char **matches, int num, int maxlen)
 	}
 	if (len >= sizeof buf)
 		len = sizeof buf - 1;
-	app_log(rl_app, LOG_INFO, "%d completions: %s", num, buf);
+	app_log(cur, LOG_INFO, "%d completions: %s", num, buf);
 }
 
 /* mkdir -p for the directory part of path. */
@@ -170,13 +172,13 @@ history_path(struct app *a)
 /* Called before initscr(): readline's terminal set-up (tgetent) must not
  * run after curses has set up its own terminal. */
 int
-rl_setup(struct app *a, struct err *e)
+line_setup(struct app *a, struct err *e)
 {
 	static char brk[] = " \t";
 
-	rl_app = a;
-	a->rl_null = fopen("/dev/null", "w");
-	if (a->rl_null == NULL)
+	cur = a;
+	a->line_null = fopen("/dev/null", "w");
+	if (a->line_null == NULL)
 		return err_set(e, "cannot open /dev/null: %s", strerror(errno));
 	rl_readline_name = "slotscope";
 	rl_catch_signals = 0;
@@ -184,7 +186,7 @@ rl_setup(struct app *a, struct err *e)
 	rl_change_environment = 0;	/* keep LINES/COLUMNS out of curses' way */
 	rl_prep_term_function = NULL;
 	rl_deprep_term_function = NULL;
-	rl_outstream = a->rl_null;
+	rl_outstream = a->line_null;
 	rl_instream = stdin;
 	rl_getc_function = getc_cb;
 	rl_input_available_hook = avail_cb;
@@ -210,7 +212,7 @@ rl_setup(struct app *a, struct err *e)
 }
 
 void
-rl_teardown(struct app *a)
+line_teardown(struct app *a)
 {
 	rl_callback_handler_remove();
 	if (a->history[0])
@@ -218,29 +220,29 @@ rl_teardown(struct app *a)
 	clear_history();
 	lang_complete_free(a->compl);
 	a->compl = NULL;
-	if (a->rl_null != NULL)
-		fclose(a->rl_null);
-	a->rl_null = NULL;
+	if (a->line_null != NULL)
+		fclose(a->line_null);
+	a->line_null = NULL;
 	rl_outstream = NULL;
-	rl_app = NULL;
+	cur = NULL;
 }
 
 /* Hand one byte to readline. */
 void
-rl_feed(struct app *a, int byte)
+line_feed(struct app *a, int byte)
 {
-	if (a->rl_len == APP_RLBUF)
+	if (a->line_len == APP_LINEBUF)
 		return;
-	a->rlbuf[(a->rl_head + a->rl_len) % APP_RLBUF] = (unsigned char)byte;
-	a->rl_len++;
-	while (a->rl_len > 0 && !a->quit)
+	a->linebuf[(a->line_head + a->line_len) % APP_LINEBUF] = (unsigned char)byte;
+	a->line_len++;
+	while (a->line_len > 0 && !a->quit)
 		rl_callback_read_char();
 }
 
 /* Curses function keys become readline commands directly, so nothing
  * depends on which escape sequences readline bound. */
 void
-rl_key(struct app *a, int key)
+line_key(struct app *a, int key)
 {
 	switch (key) {
 	case KEY_LEFT: rl_backward_char(1, 0); break;
@@ -250,23 +252,23 @@ rl_key(struct app *a, int key)
 	case KEY_HOME: rl_beg_of_line(1, 0); break;
 	case KEY_END: rl_end_of_line(1, 0); break;
 	case KEY_DC: rl_delete(1, 0); break;
-	case KEY_BACKSPACE: rl_feed(a, 127); return;
-	case KEY_ENTER: rl_feed(a, '\r'); return;
+	case KEY_BACKSPACE: line_feed(a, 127); return;
+	case KEY_ENTER: line_feed(a, '\r'); return;
 	default: return;
 	}
-	rl_draw(a);
+	line_draw(a);
 }
 
 void
-rl_set_line(struct app *a, const char *text)
+line_set(struct app *a, const char *text)
 {
 	rl_replace_line(text, 0);
 	rl_point = rl_end;
-	rl_draw(a);
+	line_draw(a);
 }
 
 int
-rl_line_empty(void)
+line_empty(void)
 {
 	return rl_end == 0;
 }
@@ -274,7 +276,7 @@ rl_line_empty(void)
 /* Draw prompt + line in the command window, scrolled so that the cursor
  * shows, and leave the terminal cursor there when the line has focus. */
 void
-rl_draw(struct app *a)
+line_draw(struct app *a)
 {
 	WINDOW *w = a->cmdwin;
 	const char *prompt = rl_display_prompt ? rl_display_prompt : PROMPT;
