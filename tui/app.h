@@ -1,10 +1,10 @@
 /* app.h - the TUI's one state record (struct app) and the functions the
  * tui/ files share.  Internal to tui/: main.c only sees tui.h.
  *
- * tui.c owns the loop, keys.c what each key does, draw.c paints the screen
- * from struct app and the fleet (it changes nothing but the layout it
- * computes), line.c glues GNU readline's callback interface to a curses
- * window.
+ * tui.c owns the loop, keys.c what each key does, draw.c and its parts
+ * (draw.h) paint the screen from struct app and the fleet (they change
+ * nothing but the layout and scroll positions they compute), line.c glues
+ * GNU readline's callback interface to a curses window.
  */
 #ifndef SLOTSCOPE_APP_H
 #define SLOTSCOPE_APP_H
@@ -84,7 +84,7 @@ void app_log(struct app *a, int kind, const char *fmt, ...)
 void app_run_line(struct app *a, const char *line);
 double app_now(void);
 
-/* draw.c */
+/* draw.c, drawgrid.c (draw.h: what the draw*.c files share) */
 void draw_init_colors(struct app *a);
 void draw_layout(struct app *a);
 void draw_all(struct app *a);

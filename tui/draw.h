@@ -1,0 +1,49 @@
+/* draw.h - what the draw*.c files share among themselves (the rest of tui/
+ * sees only app.h's draw_all, draw_layout, draw_hit, draw_suggest):
+ * draw.c the layout, colours and header; drawgrid.c the slot grid;
+ * drawpane.c the detail pane and the event log; drawhelp.c the help
+ * overlay; drawtext.c text that is cut, boxed or wrapped.
+ */
+#ifndef SLOTSCOPE_DRAW_H
+#define SLOTSCOPE_DRAW_H
+
+#include "app.h"
+
+/* colour pairs */
+enum {
+	PAIR_STATE = 1,		/* PAIR_STATE + enum slot_state */
+	PAIR_OK = 10, PAIR_WARN, PAIR_BAD, PAIR_EVENT, PAIR_TITLE
+};
+
+/* Each state's letter in a cell ('.', 'R', 'B', 'U', 'F', 'M', '~'). */
+extern const char draw_state_letter[SLOT_NSTATES];
+
+/* draw.c: attributes, with or without colours */
+attr_t draw_pair(const struct app *a, int pair);
+attr_t draw_state_attr(const struct app *a, enum slot_state s);
+/* "ok", "connecting", ...; "down" for unreachable when w < 11. */
+const char *draw_conn_label(const struct instance *in, int w);
+/* Does the instance have slot data at all (one good refresh)? */
+int draw_has_data(const struct instance *in);
+
+/* the parts, each from a->lay */
+void draw_grid(struct app *a);		/* drawgrid.c */
+void draw_detail(struct app *a);	/* drawpane.c */
+void draw_log(struct app *a);		/* drawpane.c */
+void draw_help(struct app *a);		/* drawhelp.c */
+
+/* drawtext.c */
+/* printf at (y, x), cut at width w (no wrapping). */
+void draw_putf(int y, int x, int w, attr_t at, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* A box h rows by w columns at (y, x), its title in the top border. */
+void draw_box(int y, int x, int h, int w, const char *title, attr_t ta);
+/* Rows that UTF-8 text s takes wrapped at width w, continuation rows
+ * indented by ind. */
+int draw_wrap_rows(const char *s, int w, int ind);
+/* Print s wrapped so from row y, column x: at most maxrows rows, after
+ * skipping the first `skip`. */
+void draw_wrapped(int y, int x, int w, attr_t at, const char *s, int ind,
+    int skip, int maxrows);
+
+#endif
