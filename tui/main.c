@@ -1,6 +1,6 @@
 /* main.c - slotscope's entry point: the options and the mode from opts.h,
  * then that mode (the screen by default).  The only place in slotscope
- * that may call exit().
+ * that may call exit(), once, at the end of main().
  *
  * The screen and batch mode share struct setup: the instances
  * (NAME=ENDPOINT arguments, --monitor-dir, --config or the default config
@@ -242,6 +242,33 @@ out:
 	return rc;
 }
 
+static int
+run(const struct opts *o)
+{
+	switch (o->mode) {
+	case OPTS_HELP:
+		opts_usage(stdout);
+		return 0;
+	case OPTS_VERSION:
+		printf("slotscope 0.1.0\n");
+		return 0;
+	case OPTS_BATCH:
+		return run_batch(o);
+	case OPTS_PROBE:
+		return run_probe(o);
+	case OPTS_DEMO:
+		/* on a terminal the screen, else what the monitors say */
+		return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ?
+		    run_demo(o) : simcli_demo(o->scenario);
+	case OPTS_SIMULATE:
+		return simcli_simulate(o);
+	case OPTS_SCENARIOS:
+		return simcli_scenarios();
+	default:
+		return run_tui(o);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -251,27 +278,8 @@ main(int argc, char **argv)
 
 	if (opts_parse(argc, argv, &o, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
-		exit(EXIT_USAGE);
-	}
-	switch (o.mode) {
-	case OPTS_HELP:
-		opts_usage(stdout);
-		rc = 0;
-		break;
-	case OPTS_VERSION:
-		printf("slotscope 0.1.0\n");
-		rc = 0;
-		break;
-	case OPTS_BATCH: rc = run_batch(&o); break;
-	case OPTS_PROBE: rc = run_probe(&o); break;
-	case OPTS_DEMO:
-		/* on a terminal the screen, else what the monitors say */
-		rc = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ?
-		    run_demo(&o) : simcli_demo(o.scenario);
-		break;
-	case OPTS_SIMULATE: rc = simcli_simulate(&o); break;
-	case OPTS_SCENARIOS: rc = simcli_scenarios(); break;
-	default: rc = run_tui(&o); break;
-	}
+		rc = EXIT_USAGE;
+	} else
+		rc = run(&o);
 	exit(rc);
 }
