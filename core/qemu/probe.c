@@ -2,11 +2,11 @@
 #include "qemu/probe.h"
 
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strbuf.h"
 #include "qemu/mon.h"
 
 int
@@ -64,74 +64,33 @@ probe_free(struct probe *p)
 	pci_info_free(&p->pci);
 }
 
-/* A growing string. */
-struct sb {
-	char *s;
-	size_t n, cap;
-	int oom;
-};
-
-static void
-sb_add(struct sb *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-sb_add(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	while (!b->oom) {
-		char *ns;
-
-		va_start(ap, fmt);
-		k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n :
-		    0, fmt, ap);
-		va_end(ap);
-		if (k < 0)
-			return;
-		if (b->s != NULL && b->n + (size_t)k < b->cap) {
-			b->n += (size_t)k;
-			return;
-		}
-		b->cap = (b->cap + (size_t)k + 1) * 2;
-		if ((ns = realloc(b->s, b->cap)) == NULL) {
-			free(b->s);
-			b->s = NULL;
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-	}
-}
-
 char *
 probe_text(const struct probe *p)
 {
-	struct sb b = { NULL, 0, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	const struct pci_fn *f[8];
 	int s;
 	size_t i, n;
 
-	sb_add(&b, "%s: QEMU %d.%d.%d%s%s%s over %s\n", p->endpoint,
+	strbuf_printf(&b, "%s: QEMU %d.%d.%d%s%s%s over %s\n", p->endpoint,
 	    p->version.major, p->version.minor, p->version.micro,
 	    p->version.package[0] ? " (" : "", p->version.package,
 	    p->version.package[0] ? ")" : "",
 	    p->proto == MON_PROTO_QMP ? "QMP" : "HMP");
 	for (s = 0; s < 32; s++) {
 		n = pci_info_slot(&p->pci, s, f, 8);
-		sb_add(&b, "slot %2d  %s", s, n ? "occupied" : "free");
+		strbuf_printf(&b, "slot %2d  %s", s, n ? "occupied" : "free");
 		for (i = 0; i < n && i < 8; i++)
-			sb_add(&b, "%s fn %d %s [%04x:%04x]%s%s", i ? ";" : " ",
-			    f[i]->func, f[i]->class_text[0] ?
+			strbuf_printf(&b, "%s fn %d %s [%04x:%04x]%s%s",
+			    i ? ";" : " ", f[i]->func, f[i]->class_text[0] ?
 			    f[i]->class_text : "(no class)", f[i]->vendor,
 			    f[i]->device, f[i]->id[0] ? " id " : "",
 			    f[i]->id);
 		if (n > 8)
-			sb_add(&b, "; ... %zu functions", n);
-		sb_add(&b, "\n");
+			strbuf_printf(&b, "; ... %zu functions", n);
+		strbuf_str(&b, "\n");
 	}
-	return b.s;
+	return strbuf_take(&b);	/* NULL when out of memory */
 }
 
 char *
