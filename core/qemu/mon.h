@@ -62,6 +62,9 @@
  * Pointers from mon_result() stay valid until the next mon_add(),
  * mon_reset() or mon_free().  A struct mon is not thread-safe; no global
  * state is used.
+ *
+ * Inside (mon_int.h): mon.c is the session, mon_io.c its bytes, mon_ops.c
+ * the table of operations, mon_hmp.c and mon_qmp.c the two protocols.
  */
 #ifndef SLOTSCOPE_MON_H
 #define SLOTSCOPE_MON_H

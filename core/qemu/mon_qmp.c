@@ -1,0 +1,225 @@
+/* mon_qmp.c - the QMP backend of a monitor session (see mon_int.h): the
+ * greeting and qmp_capabilities, one JSON message per line, an "id" on
+ * every command so that a reply meant for another client is dropped,
+ * events kept for mon_take_event(), and waiting for an unplug by its
+ * DEVICE_DELETED event.  query-version is answered from the greeting.
+ * The parsers are qmp.c's. */
+#include "qemu/mon_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "qemu/qmp.h"
+
+static void input(struct mon *m);
+
+/* Send {...}\n as {...,"id":"ss-SALT-SEQ"}\n (see struct mon's qid). */
+static int
+send_line(struct mon *m, const char *line, int fd)
+{
+	size_t n = strlen(line);
+	char *buf;
+	int rc, k;
+
+	if (n < 3 || line[0] != '{' || line[n - 2] != '}' ||
+	    line[n - 1] != '\n')
+		return mon_io_send(m, line, n, fd);
+	snprintf(m->qid, sizeof m->qid, "ss-%08x-%u", m->qsalt, ++m->qseq);
+	if ((buf = malloc(n + strlen(m->qid) + 16)) == NULL) {
+		mon_fail(m, MONERR_PROTOCOL, "out of memory");
+		return -1;
+	}
+	k = sprintf(buf, "%.*s%s\"id\":\"%s\"}\n", (int)(n - 2), line,
+	    n > 3 ? "," : "", m->qid);
+	rc = mon_io_send(m, buf, (size_t)k, fd);
+	free(buf);
+	return rc;
+}
+
+static void
+greet(struct mon *m)
+{
+	struct qmp_msg q;
+	struct err e;
+	size_t len = qmp_line_len(m->in, m->inlen);
+	char *caps;
+	int rc;
+
+	if (len == 0) {
+		if (m->inlen > 65536)
+			mon_fail(m, MONERR_PROTOCOL, "the QMP greeting is too "
+			    "long");
+		return;
+	}
+	if (qmp_msg_parse(m->in, len, &q, &e) < 0 ||
+	    q.kind != QMP_MSG_GREETING) {
+		if (q.root != NULL)
+			qmp_msg_free(&q);
+		mon_fail(m, MONERR_PROTOCOL, "%s at %s is no QEMU monitor: "
+		    "its first message is not a QMP greeting", m->epstr,
+		    m->epstr);
+		return;
+	}
+	m->greeting_ok = qmp_greeting_version(q.root, &m->greeting, &e) == 0;
+	qmp_msg_free(&q);
+	memmove(m->in, m->in + len, m->inlen - len);
+	m->inlen -= len;
+	m->proto = MON_PROTO_QMP;
+	if (moncmd_qmp_capabilities(&caps, &e) < 0) {
+		mon_fail(m, MONERR_PROTOCOL, "%s", e.msg);
+		return;
+	}
+	m->st = MON_S_NEGOTIATING;
+	rc = send_line(m, caps, -1);
+	free(caps);
+	if (rc == 0 && m->inlen > 0)
+		input(m);	/* more came with the greeting */
+}
+
+static int
+have_event(const struct mon *m, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < m->nev; i++)
+		if (qmp_is_device_deleted(m->ev[i], id))
+			return 1;
+	return 0;
+}
+
+static int
+begin(struct mon *m, struct mon_task *t)
+{
+	if (t->r.op == MON_OP_WAIT_DELETED) {
+		t->wait_end = clock_mono_ms() + t->wait_ms;
+		if (have_event(m, t->id)) {
+			mon_task_finish(m, 1, MONERR_NONE, NULL);
+			return 1;
+		}
+		m->wait = MON_W_EVENT;
+		m->deadline = t->wait_end;
+		return 1;
+	}
+	if (t->r.op == MON_OP_QUERY_VERSION && m->greeting_ok) {
+		/* the greeting said it (the same "qemu" and "package" as
+		 * query-version): one round trip less */
+		t->r.version = m->greeting;
+		mon_task_finish(m, 1, MONERR_NONE, NULL);
+		return 1;
+	}
+	return 0;
+}
+
+/* A reply whose "id" is not our last command's: someone else's. */
+static int
+not_ours(const struct mon *m, const struct qmp_msg *q)
+{
+	json_t *id;
+
+	if (q->kind != QMP_MSG_RETURN && q->kind != QMP_MSG_ERROR)
+		return 0;
+	if ((id = json_object_get(q->root, "id")) == NULL)
+		return 0;
+	return !json_is_string(id) || strcmp(json_string_value(id),
+	    m->qid) != 0;
+}
+
+/* One message; 0, or -1 when the session failed (q is freed then). */
+static int
+message(struct mon *m, struct qmp_msg *q)
+{
+	struct mon_task *t = m->cur < m->nops ? &m->ops[m->cur] : NULL;
+
+	if (q->kind == QMP_MSG_EVENT) {
+		mon_push_event(m, q->root);
+		if (m->wait == MON_W_EVENT &&
+		    qmp_is_device_deleted(q->root, t->id)) {
+			mon_task_finish(m, 1, MONERR_NONE, NULL);
+			mon_advance(m);
+		}
+	} else if (q->kind == QMP_MSG_GREETING) {
+		qmp_msg_free(q);
+		mon_fail(m, MONERR_PROTOCOL, "the QMP monitor greeted twice");
+		return -1;
+	} else if (m->st == MON_S_NEGOTIATING) {
+		if (q->kind == QMP_MSG_ERROR) {
+			mon_fail(m, MONERR_PROTOCOL, "QMP capabilities "
+			    "negotiation failed: %s", q->err_desc);
+			qmp_msg_free(q);
+			return -1;
+		}
+		mon_ready(m);
+	} else if (m->wait == MON_W_REPLY) {
+		struct mon_reply rp = { MON_PROTO_QMP, NULL, 0, q->ret };
+
+		if (q->kind == QMP_MSG_ERROR)
+			mon_task_fail_text(m, q->err_kind, q->err_desc,
+			    strlen(q->err_desc));
+		else
+			mon_task_reply(m, t, &rp);
+		mon_advance(m);
+	} else {
+		qmp_msg_free(q);
+		mon_fail(m, MONERR_PROTOCOL, "the QMP monitor sent a reply "
+		    "nobody asked for");
+		return -1;
+	}
+	qmp_msg_free(q);
+	return 0;
+}
+
+static void
+input(struct mon *m)
+{
+	size_t off = 0, len;
+
+	/* A reply may finish the queue and close the connection (which
+	 * empties the buffer): stop as soon as there is no connection. */
+	while (m->fd >= 0 &&
+	    (len = qmp_line_len(m->in + off, m->inlen - off)) > 0) {
+		struct qmp_msg q;
+		struct err e;
+		const char *line = m->in + off;
+
+		off += len;
+		if (len <= 2 && (line[0] == '\r' || line[0] == '\n'))
+			continue;
+		if (qmp_msg_parse(line, len, &q, &e) < 0) {
+			mon_fail(m, MONERR_PROTOCOL, "%s", e.msg);
+			return;
+		}
+		if (not_ours(m, &q)) {
+			qmp_msg_free(&q);
+			continue;
+		}
+		if (message(m, &q) < 0)
+			return;
+	}
+	if (m->fd < 0)
+		return;
+	memmove(m->in, m->in + off, m->inlen - off);
+	m->inlen -= off;
+	if (m->inlen > QMP_LINE_MAX)
+		mon_fail(m, MONERR_PROTOCOL, "the QMP monitor sent a line "
+		    "longer than %u bytes", QMP_LINE_MAX);
+}
+
+static void
+expire(struct mon *m, struct mon_task *t)
+{
+	if (m->wait != MON_W_EVENT)
+		return;
+	mon_task_finish(m, 0, MONERR_TIMEOUT, "device %s was not removed "
+	    "within %d ms (no DEVICE_DELETED event)", t->id, t->wait_ms);
+	mon_advance(m);
+}
+
+const struct mon_backend mon_qmp_backend = {
+	.greet = greet,
+	.input = input,
+	.send = send_line,
+	.begin = begin,
+	.expire = expire,
+};
