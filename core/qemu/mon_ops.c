@@ -36,6 +36,9 @@ static int
 b_device_add(enum mon_proto p, const struct mon_req *r, char **out,
     struct err *e)
 {
+	*out = NULL;
+	if (r->device == NULL)
+		return err_set(e, "device_add: no device given");
 	return moncmd_device_add(p, r->device, out, e);
 }
 
@@ -50,6 +53,9 @@ static int
 b_netdev_add(enum mon_proto p, const struct mon_req *r, char **out,
     struct err *e)
 {
+	*out = NULL;
+	if (r->netdev == NULL)
+		return err_set(e, "netdev_add: no netdev given");
 	return moncmd_netdev_add(p, r->netdev, out, e);
 }
 
@@ -64,6 +70,9 @@ static int
 b_drive_add(enum mon_proto p, const struct mon_req *r, char **out,
     struct err *e)
 {
+	*out = NULL;
+	if (r->drive == NULL)
+		return err_set(e, "drive add: no drive given");
 	return moncmd_drive_add(p, r->drive, out, e);
 }
 

@@ -621,6 +621,45 @@ START_TEST(adopted_fd_and_reply_then_close)
 }
 END_TEST
 
+/* The one way to ask refuses a request that lacks what its kind needs,
+ * before anything is queued or sent; mon_do() says so in its result. */
+START_TEST(requests_missing_arguments_are_refused)
+{
+	struct mon_result res;
+	struct err e;
+	struct mon *m = mon_new("unix:/nonexistent/slotscope.sock", NULL, &e);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(mon_add(m, NULL, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no such monitor operation"));
+	ck_assert_int_eq(mon_add(m, &(struct mon_req){ .op = (enum mon_op)99 },
+	    &e), -1);
+	ck_assert_int_eq(mon_add(m, &(struct mon_req){
+	    .op = MON_OP_DEVICE_ADD }, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no device given"));
+	ck_assert_int_eq(mon_add(m, &(struct mon_req){
+	    .op = MON_OP_NETDEV_ADD }, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no netdev given"));
+	ck_assert_int_eq(mon_add(m, &(struct mon_req){
+	    .op = MON_OP_DRIVE_ADD }, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no drive given"));
+	ck_assert_int_eq(mon_add(m, &(struct mon_req){
+	    .op = MON_OP_WAIT_DELETED }, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no device id"));
+	ck_assert_int_eq(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = "a b" }, &res, &e), -1);
+	ck_assert_int_eq(res.op, MON_OP_DEVICE_DEL);
+	ck_assert_int_eq(res.ok, 0);
+	ck_assert_int_eq(res.kind, MONERR_BAD_ARGUMENT);
+	ck_assert_str_eq(res.msg, e.msg);
+	ck_assert_int_eq(mon_last_kind(m), MONERR_BAD_ARGUMENT);
+	ck_assert_uint_eq(mon_nresults(m), 0);
+	ck_assert_int_eq(mon_fd(m), -1);	/* nothing was started */
+	mon_result_free(&res);
+	mon_free(m);
+}
+END_TEST
+
 Suite *
 mon_suite(void)
 {
@@ -644,6 +683,7 @@ mon_suite(void)
 	tcase_add_test(t, nobody_listening_is_unreachable);
 	tcase_add_test(t, keep_open_runs_more_batches);
 	tcase_add_test(t, arguments_checked_before_sending);
+	tcase_add_test(t, requests_missing_arguments_are_refused);
 	tcase_add_test(t, adopted_fd_and_reply_then_close);
 	suite_add_tcase(s, t);
 	return s;
