@@ -225,7 +225,18 @@ add_change(struct fleet *f, size_t i, int slot, const struct slot_view *o,
 	snprintf(c->id, sizeof c->id, "%s", v->id[0] ? v->id : o->id);
 }
 
-/* Load the runtime for instance i (defaults on any problem, noted in
+int
+fleet_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
+    struct err *e)
+{
+	if (f->runtime_dir[0] == '\0') {
+		store_rt_init(rt, f->inst[i].name);
+		return 0;
+	}
+	return store_load(f->runtime_dir, f->inst[i].name, rt, e);
+}
+
+/* Load the runtime for instance in (defaults on any problem, noted in
  * rt_error). */
 static void
 load_rt(struct fleet *f, struct instance *in, struct store_rt *rt)
@@ -233,11 +244,7 @@ load_rt(struct fleet *f, struct instance *in, struct store_rt *rt)
 	struct err e;
 
 	in->rt_error[0] = '\0';
-	if (f->runtime_dir[0] == '\0') {
-		store_rt_init(rt, in->name);
-		return;
-	}
-	if (store_load(f->runtime_dir, in->name, rt, &e) < 0) {
+	if (fleet_load_rt(f, (size_t)(in - f->inst), rt, &e) < 0) {
 		store_rt_free(rt);
 		store_rt_init(rt, in->name);
 		snprintf(in->rt_error, sizeof in->rt_error, "%s", e.msg);

@@ -117,6 +117,12 @@ int fleet_add_list(struct fleet *f, const struct instsrc_list *l,
     struct err *e);
 /* Index of the instance called name, or -1 (with a message in e). */
 long fleet_find(const struct fleet *f, const char *name, struct err *e);
+/* Instance i's runtime file as it is on disk now (the defaults when the
+ * fleet has no runtime dir).  rt is initialised either way; free it with
+ * store_rt_free, also on failure. */
+struct store_rt;
+int fleet_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
+    struct err *e);
 
 /* Start refreshing instance i (or all, i == (size_t)-1); one already under
  * way is left alone. */
