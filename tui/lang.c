@@ -1,20 +1,22 @@
 /* lang.c - the one place where the TUI meets the command language
- * (core/cmd.h): running a line, completing a word, listing commands for the
- * help overlay.  The TUI's own commands (quit, and refresh, which here
- * starts the non-blocking refresh; see app_run_line) are added to the list
- * and to completion.
+ * (core/cmd/cmd.h): running a line, completing a word, listing commands for
+ * the help overlay.  The TUI's context is interactive (tui_run sets
+ * ctx.interactive), so its own commands (quit, and refresh, which here
+ * starts the non-blocking refresh) are entries of the language's table
+ * too; lang_run returns what the line asks of the TUI.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 
-static const char *const own[] = { "refresh", "quit", NULL };
+/* The language as the TUI knows it, for the lists that need no fleet. */
+static const struct cmd_ctx tui_mode = { .interactive = 1 };
 
-void
+enum cmd_action
 lang_run(struct app *a, const char *line, size_t n)
 {
 	struct cmd_result res;
+	enum cmd_action act;
 
 	memset(&res, 0, sizeof res);
 	cmd_exec(&a->ctx, line, n, &res);
@@ -22,57 +24,15 @@ lang_run(struct app *a, const char *line, size_t n)
 		app_log(a, res.ok ? LOG_INFO : LOG_ERR, "%s", res.text);
 	else if (!res.ok)
 		app_log(a, LOG_ERR, "the command failed");
+	act = res.action;
 	cmd_result_free(&res);
+	return act;
 }
 
-/* cmd_complete()'s words, plus the TUI's own commands (and the instance
- * names after `refresh`). */
 char **
 lang_complete(struct app *a, const char *line, size_t point)
 {
-	char **v = cmd_complete(&a->ctx, line, point);
-	const char *p = line;
-	size_t n = 0, extra = 0, i, k, plen;
-	int first = 1, after_refresh = 0;
-	char **nv;
-
-	/* which word is being completed? */
-	while (*p == ' ')
-		p++;
-	for (k = (size_t)(p - line); k < point; k++)
-		if (line[k] == ' ') {
-			first = 0;
-			after_refresh = strncmp(p, "refresh ", 8) == 0;
-			break;
-		}
-	if (!first && !after_refresh)
-		return v;
-	for (k = point; k > 0 && line[k - 1] != ' '; k--)
-		;
-	plen = point - k;
-	while (v != NULL && v[n] != NULL)
-		n++;
-	extra = first ? 2 : a->fleet->n;
-	nv = realloc(v, (n + extra + 1) * sizeof *nv);
-	if (nv == NULL)
-		return v;
-	for (i = 0; i < extra; i++) {
-		const char *w = first ? own[i] : a->fleet->inst[i].name;
-
-		size_t j;
-
-		for (j = 0; j < n && strcmp(nv[j], w) != 0; j++)
-			;
-		if (j == n && strncmp(w, line + k, plen) == 0 &&
-		    (nv[n] = strdup(w)) != NULL)
-			n++;
-	}
-	nv[n] = NULL;
-	if (n == 0) {
-		free(nv);
-		return NULL;
-	}
-	return nv;
+	return cmd_complete(&a->ctx, line, point);
 }
 
 void
@@ -81,30 +41,20 @@ lang_complete_free(char **v)
 	cmd_completions_free(v);
 }
 
-/* The command language's names and the TUI's own (static strings). */
+/* The names of the commands (static strings). */
 size_t
 lang_names(const char **out, size_t max)
 {
-	const char *const *c = cmd_names();
-	size_t n = 0, i, j;
+	const char *name;
+	size_t n = 0;
 
-	for (i = 0; c != NULL && c[i] != NULL && n < max; i++)
-		out[n++] = c[i];
-	for (i = 0; own[i] != NULL && n < max; i++) {
-		for (j = 0; j < n && strcmp(out[j], own[i]) != 0; j++)
-			;
-		if (j == n)
-			out[n++] = own[i];
-	}
+	while (n < max && (name = cmd_name(&tui_mode, n)) != NULL)
+		out[n++] = name;
 	return n;
 }
 
 const char *
 lang_help(const char *name)
 {
-	if (strcmp(name, "refresh") == 0)
-		return "refresh [INST]: query the instances' monitors now";
-	if (strcmp(name, "quit") == 0)
-		return "quit: leave slotscope (also F10, or q in the grid)";
-	return cmd_help(name);
+	return cmd_help(&tui_mode, name);
 }

@@ -138,20 +138,15 @@ log_changes(struct app *a)
 	free(ch);
 }
 
-static int
-word_is(const char *p, size_t n, const char *w)
-{
-	return strlen(w) == n && strncmp(p, w, n) == 0;
-}
-
-/* A line from readline.  `quit` and `refresh` are the TUI's own: refresh
- * starts the non-blocking refresh instead of waiting for it; everything
- * else is the command language. */
+/* A line from readline: the command language, whose TUI entries (quit,
+ * and refresh, which starts the non-blocking refresh instead of waiting
+ * for it) say what to do here. */
 void
 app_run_line(struct app *a, const char *line)
 {
 	const char *p = line, *w, *arg;
 	size_t n, alen;
+	enum cmd_action act;
 
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -167,30 +162,11 @@ app_run_line(struct app *a, const char *line)
 	for (arg = w; arg < p + n && (*arg == ' ' || *arg == '\t'); arg++)
 		;
 	alen = (size_t)(p + n - arg);
-	if (word_is(p, (size_t)(w - p), "quit") ||
-	    word_is(p, (size_t)(w - p), "exit")) {
+	act = lang_run(a, p, n);
+	if (act == CMD_ACT_QUIT)
 		a->quit = 1;
+	if (act != CMD_ACT_NONE)
 		return;
-	}
-	if (word_is(p, (size_t)(w - p), "refresh") &&
-	    memchr(arg, ' ', alen) == NULL) {
-		struct err e;
-		char name[128];
-		long i = -1;
-
-		if (alen > 0) {
-			snprintf(name, sizeof name, "%.*s", (int)alen, arg);
-			i = fleet_find(a->fleet, name, &e);
-			if (i < 0) {
-				app_log(a, LOG_ERR, "%s", e.msg);
-				return;
-			}
-		}
-		fleet_refresh_start(a->fleet, (size_t)i, app_now());
-		app_log(a, LOG_INFO, "refreshing %s", alen ? name : "all");
-		return;
-	}
-	lang_run(a, p, n);
 	/* show the effect at once rather than at the next tick: refresh the
 	 * instance the command named (its second word), else all */
 	{
@@ -306,6 +282,7 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	a->ctx.fleet = f;
 	a->ctx.audit_log = o->audit_log;
 	a->ctx.unplug_wait_ms = 0;	/* refreshes complete unplugs */
+	a->ctx.interactive = 1;		/* quit; refresh does not wait */
 	a->focus = FOCUS_CMD;
 	a->ev_inst = (size_t)-1;
 	a->dirty = 1;

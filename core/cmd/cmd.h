@@ -1,7 +1,13 @@
-/* cmd.h - CONTRACT (to be implemented in core/cmd.c by the issue-4 work):
- * slotscope's command language, shared by the TUI's readline line and batch
- * mode (-c).  One parser and executor; results are text for a human and a
- * JSON value; no curses here.
+/* cmd.h - slotscope's command language, shared by the TUI's readline line
+ * and batch mode (-c).  One parser and executor; results are text for a
+ * human and a JSON value; no curses here.
+ *
+ * The commands are one table (cmd.c): each entry names a command, its
+ * minimum and maximum number of arguments, usage, help, the function that
+ * runs it and what completion offers for each argument.  The TUI's own
+ * commands (quit, and a refresh that does not wait) are entries of the
+ * same table, known only when the context is interactive; they tell the
+ * caller what to do through cmd_result.action.
  */
 #ifndef SLOTSCOPE_CMD_H
 #define SLOTSCOPE_CMD_H
@@ -14,18 +20,33 @@
 struct cmd_ctx {
 	struct fleet *fleet;
 	const char *audit_log;		/* path, NULL = none */
-	int unplug_wait_ms;		/* 10000 in batch; 0 in the TUI: persist
-					 * `unplugging`, refreshes complete it */
-	int allow_raw;
+	int unplug_wait_ms;		/* 10000 in batch; 0 in the TUI:
+					 * persist `unplugging`, refreshes
+					 * complete it */
+	int interactive;		/* 1 in the TUI: quit is known, and
+					 * refresh starts the refreshes and
+					 * returns without waiting for them */
+};
+
+/* What the caller should do besides showing the result's text. */
+enum cmd_action {
+	CMD_ACT_NONE,			/* nothing: a command ran (or failed) */
+	CMD_ACT_QUIT,			/* quit (or exit): leave the TUI */
+	CMD_ACT_REFRESHING,		/* refresh (interactive) started the
+					 * refreshes or refused: nothing to
+					 * refresh after it */
 };
 
 struct cmd_result {
 	int ok;				/* 1 succeeded, 0 failed */
 	char *text;			/* malloc'd; one line on failure */
 	json_t *json;			/* owned; NULL on failure */
+	enum cmd_action action;
 };
 
-/* Parse and run one command line (len bytes; no NUL needed). */
+/* Parse and run one command line (len bytes; no NUL needed).  c NULL: no
+ * fleet, batch mode.  res is filled either way; free it with
+ * cmd_result_free. */
 int cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
     struct cmd_result *res);
 void cmd_result_free(struct cmd_result *res);
@@ -36,9 +57,10 @@ void cmd_result_free(struct cmd_result *res);
 char **cmd_complete(struct cmd_ctx *c, const char *line, size_t point);
 void cmd_completions_free(char **v);
 
-/* Names of the commands, NULL-terminated, static. */
-const char *const *cmd_names(void);
-/* One-paragraph help for a command (static), or NULL. */
-const char *cmd_help(const char *name);
+/* The name of the i-th command known in c's mode (c NULL: batch), in the
+ * order help lists them; NULL after the last.  Static. */
+const char *cmd_name(const struct cmd_ctx *c, size_t i);
+/* One-paragraph help (static) for a command known in c's mode, or NULL. */
+const char *cmd_help(const struct cmd_ctx *c, const char *name);
 
 #endif

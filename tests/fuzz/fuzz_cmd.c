@@ -68,7 +68,6 @@ setup(void)
 	C.fleet = &F;
 	C.audit_log = NULL;
 	C.unplug_wait_ms = 0;
-	C.allow_raw = 0;
 }
 
 int

@@ -466,18 +466,21 @@ END_TEST
 START_TEST(help)
 {
 	struct fx x;
-	const char *const *n;
+	const char *n;
 	char line[64];
+	size_t i;
 
 	fx_init(&x);
-	for (n = cmd_names(); *n != NULL; n++) {
-		ck_assert_ptr_nonnull(cmd_help(*n));
-		ck_assert_ptr_nonnull(strstr(cmd_help(*n), *n));
-		snprintf(line, sizeof line, "help %s", *n);
-		ck_assert_str_eq(ok(&x, line), cmd_help(*n));
-		ck_assert_ptr_nonnull(strstr(ok(&x, "help"), *n));
+	for (i = 0; (n = cmd_name(&x.c, i)) != NULL; i++) {
+		ck_assert_ptr_nonnull(cmd_help(&x.c, n));
+		ck_assert_ptr_nonnull(strstr(cmd_help(&x.c, n), n));
+		snprintf(line, sizeof line, "help %s", n);
+		ck_assert_str_eq(ok(&x, line), cmd_help(&x.c, n));
+		ck_assert_ptr_nonnull(strstr(ok(&x, "help"), n));
 	}
-	ck_assert_ptr_null(cmd_help("nope"));
+	ck_assert_int_eq(i, 12);
+	ck_assert_ptr_null(cmd_help(&x.c, "nope"));
+	ck_assert_ptr_null(cmd_help(NULL, "quit"));
 	bad(&x, "help nope", "unknown command 'nope': type help");
 	bad(&x, "help a b", "usage: help [CMD]");
 	fx_free(&x);
@@ -694,6 +697,77 @@ START_TEST(completion_hotplug)
 }
 END_TEST
 
+/* The TUI's own commands are entries of the same table, known only in an
+ * interactive context; they say what the TUI should do in r.action. */
+static enum cmd_action
+act(struct fx *x, const char *line, int want_ok, const char *want_text)
+{
+	struct cmd_result r;
+	enum cmd_action a;
+
+	ck_assert_int_eq(run(x, line, &r), want_ok);
+	ck_assert_msg(strcmp(r.text, want_text) == 0, "'%s': got '%s', want "
+	    "'%s'", line, r.text, want_text);
+	a = r.action;
+	cmd_result_free(&r);
+	return a;
+}
+
+START_TEST(interactive)
+{
+	struct fx x;
+	const char *n;
+	char **v;
+	size_t i, nref = 0;
+
+	fx_init(&x);
+	/* batch mode does not know them */
+	ck_assert_int_eq(act(&x, "quit", 0, "unknown command 'quit': type "
+	    "help"), CMD_ACT_NONE);
+	ck_assert_int_eq(act(&x, "refresh nope", 0, "refresh: no instance "
+	    "'nope'; type list to see the instances"), CMD_ACT_NONE);
+	x.c.interactive = 1;
+	ck_assert_int_eq(act(&x, "quit", 1, ""), CMD_ACT_QUIT);
+	ck_assert_int_eq(act(&x, "exit", 1, ""), CMD_ACT_QUIT);
+	ck_assert_int_eq(act(&x, "quit now", 1, ""), CMD_ACT_QUIT);
+	ck_assert_int_eq(act(&x, "refresh nope", 0, "no instance called "
+	    "'nope'"), CMD_ACT_REFRESHING);
+	ck_assert_int_eq(act(&x, "refresh a b", 0, "usage: refresh [INST]"),
+	    CMD_ACT_NONE);
+	/* refresh starts and returns: db1 is left as it was */
+	ck_assert_int_eq(act(&x, "refresh web1", 1, "refreshing web1"),
+	    CMD_ACT_REFRESHING);
+	ck_assert(x.f.inst[0].refreshing || x.f.inst[0].conn != INST_OK);
+	ck_assert(!x.f.inst[1].refreshing && x.f.inst[1].conn == INST_OK);
+	ck_assert_int_eq(act(&x, "refresh", 1, "refreshing all"),
+	    CMD_ACT_REFRESHING);
+	fleet_refresh_cancel(&x.f, (size_t)-1);
+	ck_assert_int_eq(act(&x, "id nic x 5", 0, "id: 'x' is not a UUID "
+	    "(expected 8-4-4-4-12 hex digits)"), CMD_ACT_NONE);
+	/* listed once each, quit last; help and completion know them */
+	for (i = 0; (n = cmd_name(&x.c, i)) != NULL; i++)
+		nref += strcmp(n, "refresh") == 0;
+	ck_assert_int_eq(i, 13);
+	ck_assert_int_eq(nref, 1);
+	ck_assert_str_eq(cmd_name(&x.c, 12), "quit");
+	ck_assert_ptr_nonnull(strstr(cmd_help(&x.c, "quit"), "quit"));
+	ck_assert_ptr_null(cmd_help(&x.c, "exit"));
+	ck_assert_str_eq(ok(&x, "help quit"), cmd_help(&x.c, "quit"));
+	ck_assert_ptr_nonnull(strstr(ok(&x, "help"), "\n  quit\n"));
+	bad(&x, "help exit", "help: unknown command 'exit': type help");
+	v = cmd_complete(&x.c, "q", 1);
+	ck_assert(has(v, "quit") && count(v) == 1);
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "", 0);
+	ck_assert_int_eq(count(v), 13);
+	cmd_completions_free(v);
+	v = cmd_complete(&x.c, "refresh d", 9);
+	ck_assert(has(v, "db1") && count(v) == 1);
+	cmd_completions_free(v);
+	fx_free(&x);
+}
+END_TEST
+
 Suite *
 cmd_suite(void)
 {
@@ -711,6 +785,7 @@ cmd_suite(void)
 	tcase_add_test(tc, completion);
 	tcase_add_test(tc, monitor_cmd_args);
 	tcase_add_test(tc, completion_hotplug);
+	tcase_add_test(tc, interactive);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,179 @@
+/* cmd_devices.c - the commands that change a guest's bus: hotplug (a NIC
+ * or a disk, backend first, confirmed on the bus, then recorded) and
+ * unplug (device_del, waiting for the guest as long as the context says).
+ * The lifecycle itself is fleet/hotplug's; here are the arguments, the
+ * audit lines and the results. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd_int.h"
+#include "fleet/hotplug.h"
+#include "model/devid.h"
+#include "store/store.h"
+
+static void
+target(struct cmd_ctx *c, size_t i, struct hotplug_target *t)
+{
+	memset(t, 0, sizeof *t);
+	t->inst = c->fleet->inst[i].name;
+	t->endpoint = c->fleet->inst[i].endpoint;
+	t->runtime_dir = c->fleet->runtime_dir;
+	if (c->fleet->monitor_timeout_ms > HOTPLUG_GREET_MS)
+		t->greet_ms = c->fleet->monitor_timeout_ms;
+}
+
+/* "hotplug nic mac=..." for the audit log: the command and its words
+ * after the instance (which the log has as instance=) */
+static void
+join(const struct cmd_args *a, char *out, size_t sz)
+{
+	size_t k, n;
+
+	n = (size_t)snprintf(out, sz, "%s", a->w[0]);
+	for (k = 2; k < a->n && n < sz; k++)
+		n += (size_t)snprintf(out + n, sz - n, " %s", a->w[k]);
+}
+
+
+static json_t *
+dev_json(const char *inst, const struct store_dev *d, const char *state)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s?, "
+	    "s:{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}}",
+	    "instance", inst, "id", d->id, "type", d->type, "uuid", d->uuid,
+	    "slot", d->slot, "state", state, "driver", d->driver,
+	    "mac", d->mac[0] ? d->mac : NULL,
+	    "backend", "kind", store_backend_kind_name(d->backend.kind),
+	    "netdev", d->backend.netdev[0] ? d->backend.netdev : NULL,
+	    "tap", d->backend.tap[0] ? d->backend.tap : NULL,
+	    "path", d->backend.path[0] ? d->backend.path : NULL,
+	    "format", d->backend.format[0] ? d->backend.format : NULL,
+	    "drive", d->backend.drive[0] ? d->backend.drive : NULL);
+}
+
+int
+cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r)
+{
+	struct hotplug_req req;
+	struct hotplug_target t;
+	struct store_dev d;
+	enum hotplug_type type;
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+	char what[1024];
+	size_t k;
+	long i;
+
+	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+		return -1;
+	if (hotplug_parse_type(a->w[2], &type, &e) < 0)
+		return cmd_fail(r, "hotplug: %s", e.msg);
+	hotplug_req_init(&req, type);
+	for (k = 3; k < a->n; k++)
+		if (hotplug_req_set(&req, a->w[k], &e) < 0)
+			return cmd_fail(r, "hotplug: %s", e.msg);
+	if (hotplug_req_check(&req, &e) < 0)
+		return cmd_fail(r, "hotplug: %s", e.msg);
+	if (!cmd_have_rtdir(c))
+		return cmd_fail(r, "hotplug: no runtime dir: give "
+		    "--runtime-dir");
+	cmd_ensure_seen(c, (size_t)i);
+	target(c, (size_t)i, &t);
+	join(a, what, sizeof what);
+	if (hotplug_add(&t, &req, &d, &e) < 0) {
+		cmd_audit(c, a->w[1], what, e.msg, NULL);
+		return cmd_fail(r, "hotplug: %s", e.msg);
+	}
+	cmd_refresh_now(c, (size_t)i);
+	strbuf_printf(&b, "%s: %s plugged in slot %d", a->w[1], d.id, d.slot);
+	if (d.backend.netdev[0])
+		strbuf_printf(&b, " (netdev %s, mac %s)", d.backend.netdev,
+		    d.mac);
+	else if (d.backend.drive[0])
+		strbuf_printf(&b, " (drive %s, %s %s)", d.backend.drive,
+		    d.backend.format, d.backend.path);
+	{
+		char res[200];
+
+		snprintf(res, sizeof res, "ok %s", d.id);
+		cmd_audit(c, a->w[1], what, res, &b);
+	}
+	return cmd_succeed(r, &b, dev_json(a->w[1], &d, "plugged"));
+}
+
+int
+cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r)
+{
+	struct hotplug_target t;
+	struct store_dev d;
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+	char what[1024], res[200];
+	long i;
+	int rc;
+
+	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+		return -1;
+	if (!cmd_have_rtdir(c))
+		return cmd_fail(r, "unplug: no runtime dir: give "
+		    "--runtime-dir");
+	/* refuse what names no recorded device before anything is sent or
+	 * logged (hotplug_del checks again under the lock) */
+	{
+		struct store_rt rt;
+		const char *w = a->w[2];
+		int slot = -1, found;
+
+		if (w[0] != '\0' && strspn(w, "0123456789") == strlen(w)) {
+			if (cmd_parse_slot(ce, w, &slot, r) < 0)
+				return -1;
+		} else if (devid_check_qemu_id(w, strlen(w), &e) < 0)
+			return cmd_fail(r, "unplug: %s", e.msg);
+		if (fleet_load_rt(c->fleet, (size_t)i, &rt, &e) < 0) {
+			store_rt_free(&rt);
+			return cmd_fail(r, "unplug: %s", e.msg);
+		}
+		found = isdigit((unsigned char)w[0]) ?
+		    store_find_slot(&rt, slot) != NULL :
+		    store_find_id(&rt, w) != NULL;
+		store_rt_free(&rt);
+		if (!found)
+			return cmd_fail(r, isdigit((unsigned char)w[0]) ?
+			    "unplug: slot %s holds no device slotscope "
+			    "placed (see show)" : "unplug: no device %s in "
+			    "the runtime file (see show)", w);
+	}
+	cmd_ensure_seen(c, (size_t)i);
+	target(c, (size_t)i, &t);
+	join(a, what, sizeof what);
+	rc = hotplug_del(&t, a->w[2], c->unplug_wait_ms > 0 ?
+	    c->unplug_wait_ms : 0, &d, &e);
+	if (rc < 0) {
+		cmd_audit(c, a->w[1], what, e.msg, NULL);
+		return cmd_fail(r, "unplug: %s", e.msg);
+	}
+	cmd_refresh_now(c, (size_t)i);
+	if (rc == HOTPLUG_DELETED) {
+		strbuf_printf(&b, "%s: %s unplugged, slot %d is free again",
+		    a->w[1], d.id, d.slot);
+		snprintf(res, sizeof res, "ok %s deleted", d.id);
+	} else {
+		strbuf_printf(&b, "%s: unplug of %s requested; the guest has "
+		    "not confirmed it yet, so slot %d stays unplugging until "
+		    "a refresh sees it gone", a->w[1], d.id, d.slot);
+		snprintf(res, sizeof res, "ok %s pending", d.id);
+	}
+	cmd_audit(c, a->w[1], what, res, &b);
+	{
+		json_t *j = dev_json(a->w[1], &d, rc == HOTPLUG_DELETED ?
+		    "deleted" : "unplugging");
+
+		if (j != NULL)
+			json_object_set_new(j, "confirmed",
+			    json_boolean(rc == HOTPLUG_DELETED));
+		return cmd_succeed(r, &b, j);
+	}
+}

@@ -1,0 +1,47 @@
+/* cmd_ids.c - the device-id commands, pure and without a fleet: id builds
+ * TYPE-<uuid block>-pci-SLOT, parse-id splits one (model/devid). */
+#include <string.h>
+
+#include "cmd/cmd_int.h"
+#include "model/devid.h"
+
+int
+cmd_id_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r)
+{
+	char id[DEVID_MAX + 1];
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+	int slot;
+
+	(void)c;
+	if (devid_check_type(a->w[1], strlen(a->w[1]), &e) < 0)
+		return cmd_fail(r, "id: %s", e.msg);
+	if (!devid_valid_uuid(a->w[2], strlen(a->w[2])))
+		return cmd_fail(r, "id: '%s' is not a UUID (expected "
+		    "8-4-4-4-12 hex digits)", a->w[2]);
+	if (cmd_parse_slot(ce, a->w[3], &slot, r) < 0)
+		return -1;
+	if (devid_format(a->w[1], a->w[2], slot, id, sizeof id, &e) < 0)
+		return cmd_fail(r, "id: %s", e.msg);
+	strbuf_printf(&b, "%s", id);
+	return cmd_succeed(r, &b, json_pack("{s:s}", "id", id));
+}
+
+int
+cmd_parse_id_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r)
+{
+	struct devid d;
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+
+	(void)c;
+	(void)ce;
+	if (devid_parse(a->w[1], strlen(a->w[1]), &d, &e) < 0)
+		return cmd_fail(r, "parse-id: %s", e.msg);
+	strbuf_printf(&b, "type %s  uuid %s...  slot %d", d.type, d.uuid8,
+	    d.slot);
+	return cmd_succeed(r, &b, json_pack("{s:s, s:s, s:s, s:i}", "id",
+	    a->w[1], "type", d.type, "uuid8", d.uuid8, "slot", d.slot));
+}

@@ -1,0 +1,138 @@
+/* cmd_int.h - what the files of core/cmd share (not for callers of the
+ * language; they use cmd.h).
+ *
+ * A command is one entry in cmd.c's table plus one exec function in the
+ * file of its family (cmd_views.c: list, show, version; cmd_slots.c:
+ * reserve, free, next; cmd_ids.c: id, parse-id; cmd_devices.c: hotplug,
+ * unplug; cmd_session.c: refresh, quit; cmd_help.c: help).  The dispatcher
+ * checks the number of arguments and the entry's option before exec is
+ * called, so exec gets exactly what its entry allows.  Completion
+ * (cmd_complete.c) reads each argument's kind from the entry.
+ */
+#ifndef SLOTSCOPE_CMD_INT_H
+#define SLOTSCOPE_CMD_INT_H
+
+#include <stddef.h>
+
+#include "base/strbuf.h"
+#include "cmd/cmd.h"
+#include "cmd/cmd_words.h"
+
+#define CMD_MANY CMD_MAX_WORDS	/* max: as many arguments as a line holds */
+#define CMD_NARG 4		/* arguments whose completion is given */
+
+/* An entry's flags. */
+enum {
+	CMD_F_OPTIONS = 1 << 0,	/* a word starting with '-' is an option */
+	CMD_F_NEGNUM = 1 << 1,	/* ... except "-" and "-N" (a slot typed
+				 * negative gets the slot parser's error) */
+	CMD_F_BATCH = 1 << 2,	/* known only when not interactive */
+	CMD_F_TUI = 1 << 3,	/* known only when interactive */
+};
+
+/* What completion offers for an argument (bits; cmd_complete.c). */
+enum {
+	CMD_C_CMD = 1 << 0,		/* a command name */
+	CMD_C_INST = 1 << 1,		/* an instance name */
+	CMD_C_SLOT_FREE = 1 << 2,	/* a slot of argument 1 reserve takes */
+	CMD_C_SLOT_RES = 1 << 3,	/* a reserved slot of argument 1 */
+	CMD_C_TYPE = 1 << 4,		/* nic, disk */
+	CMD_C_DEV = 1 << 5,		/* a recorded device (id or slot) of
+					 * argument 1 */
+	CMD_C_KEY = 1 << 6,		/* hotplug's KEY=VALUE for the type in
+					 * argument 2 */
+	CMD_C_OPT = 1 << 7,		/* the entry's option */
+	CMD_C_OPT_DASH = 1 << 8,	/* the option, once a '-' is typed */
+};
+
+/* What exec gets: the command's name, then its arguments as typed, the
+ * option taken out.  The strings belong to the dispatcher. */
+struct cmd_args {
+	const char *w[CMD_MAX_WORDS];
+	size_t n;			/* 1 + the number of arguments */
+	int opt;			/* the entry's option was given */
+};
+
+struct cmd_entry;
+typedef int (*cmd_exec_fn)(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r);
+
+struct cmd_entry {
+	const char *name;
+	const char *alias;	/* also runs under this name (not listed), or
+				 * NULL */
+	int min, max;		/* arguments (the option not counted) */
+	const char *option;	/* its one option ("--json"), or NULL */
+	unsigned flags;		/* CMD_F_* */
+	const char *usage;	/* one line */
+	const char *help;	/* one paragraph, starts with the usage */
+	cmd_exec_fn exec;
+	unsigned arg[CMD_NARG];	/* CMD_C_* of argument 1, 2, ...; the last
+				 * one repeats when max is CMD_MANY */
+};
+
+/* cmd.c: the table. */
+/* The i-th entry known in c's mode (c NULL: batch), NULL after the last. */
+const struct cmd_entry *cmd_entry_at(const struct cmd_ctx *c, size_t i);
+/* The entry called name (aliases too when with_alias) in c's mode, or
+ * NULL. */
+const struct cmd_entry *cmd_find(const struct cmd_ctx *c, const char *name,
+    int with_alias);
+
+/* The exec functions, by family. */
+int cmd_list_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_show_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_version_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_resfree_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_next_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_id_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_parse_id_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_hotplug_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_unplug_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_refresh_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_refresh_bg_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_quit_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_help_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+
+/* cmd_util.c: results.  cmd_fail sets a one-line failure (newlines become
+ * blanks) and returns -1; cmd_succeed takes b's text (trailing newlines
+ * dropped) and j (owned; NULL or b out of memory make it a failure). */
+int cmd_fail(struct cmd_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int cmd_usage(struct cmd_result *r, const struct cmd_entry *ce);
+int cmd_succeed(struct cmd_result *r, struct strbuf *b, json_t *j);
+
+/* cmd_util.c: the fleet as commands use it. */
+/* The instance called name, or -1 with "CMD: no instance ..." in r. */
+long cmd_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const char *name, struct cmd_result *r);
+int cmd_parse_slot(const struct cmd_entry *ce, const char *w, int *slot,
+    struct cmd_result *r);
+int cmd_have_rtdir(const struct cmd_ctx *c);
+/* Refresh instance i now and wait for it (i == (size_t)-1: all), then
+ * record the unplugs it saw confirmed (fleet/unplug). */
+void cmd_refresh_now(struct cmd_ctx *c, size_t i);
+/* See instance i's live bus once if it never was; finish a refresh under
+ * way (so that it does not hold the monitor socket). */
+void cmd_ensure_seen(struct cmd_ctx *c, size_t i);
+/* Append to the audit log (when there is one); a failure to write it is
+ * noted in b when b is not NULL. */
+void cmd_audit(struct cmd_ctx *c, const char *inst, const char *what,
+    const char *result, struct strbuf *b);
+/* "7.2.22", or "" before the version is known. */
+void cmd_qemu_text(const struct instance *in, char *out, size_t sz);
+
+#endif

@@ -1,0 +1,85 @@
+/* cmd_slots.c - the commands on one slot's reservation: reserve and free
+ * (under the store's lock, audited) and next (the slot a new device would
+ * get). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd_int.h"
+#include "model/slotmap.h"
+#include "store/store.h"
+
+#define LOCK_MS 5000
+
+int
+cmd_resfree_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r)
+{
+	int is_free = strcmp(ce->name, "free") == 0;
+	const char *name = a->w[1], *slotw = a->w[2];
+	int force = a->opt, slot;
+	long i;
+	struct store_txn t;
+	struct err e;
+	struct strbuf b = STRBUF_INIT;
+	char what[64], map[SLOTMAP_NSLOTS + 1];
+	json_t *j;
+
+	if ((i = cmd_inst(c, ce, name, r)) < 0)
+		return -1;
+	if (cmd_parse_slot(ce, slotw, &slot, r) < 0)
+		return -1;
+	cmd_ensure_seen(c, (size_t)i);
+	if (!cmd_have_rtdir(c))
+		return cmd_fail(r, "%s: no runtime dir: give --runtime-dir",
+		    ce->name);
+	if (store_open_locked(c->fleet->runtime_dir, name, &t, LOCK_MS,
+	    &e) < 0)
+		return cmd_fail(r, "%s: %s", ce->name, e.msg);
+	snprintf(what, sizeof what, "%s %d%s", ce->name, slot,
+	    force ? " --force" : "");
+	if ((is_free ? state_check_free(&c->fleet->inst[i].live, &t.rt, slot,
+	    force, &e) : state_check_reserve(&c->fleet->inst[i].live, &t.rt,
+	    slot, &e)) < 0 ||
+	    (is_free ? slotmap_free(&t.rt.reserved, slot, &e) :
+	    slotmap_reserve(&t.rt.reserved, slot, &e)) < 0) {
+		store_abort(&t);
+		return cmd_fail(r, "%s: %s", ce->name, e.msg);
+	}
+	slotmap_to_string(&t.rt.reserved, map);
+	if (store_commit(&t, &e) < 0) {
+		cmd_audit(c, name, what, e.msg, NULL);
+		return cmd_fail(r, "%s: %s", ce->name, e.msg);
+	}
+	strbuf_printf(&b, "%s: slot %d %s", name, slot,
+	    is_free ? "freed" : "reserved");
+	cmd_audit(c, name, what, "ok", &b);
+	j = json_pack("{s:s, s:i, s:b, s:s}", "instance", name, "slot", slot,
+	    "reserved", !is_free, "reservations", map);
+	return cmd_succeed(r, &b, j);
+}
+
+int
+cmd_next_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r)
+{
+	struct store_rt rt;
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+	long i;
+	int slot;
+
+	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+		return -1;
+	cmd_ensure_seen(c, (size_t)i);
+	if (fleet_load_rt(c->fleet, (size_t)i, &rt, &e) < 0) {
+		store_rt_free(&rt);
+		return cmd_fail(r, "next: %s", e.msg);
+	}
+	slot = state_first_free(&c->fleet->inst[i].live, &rt, &e);
+	store_rt_free(&rt);
+	if (slot < 0)
+		return cmd_fail(r, "next: %s", e.msg);
+	strbuf_printf(&b, "%d", slot);
+	return cmd_succeed(r, &b, json_pack("{s:s, s:i}", "instance", a->w[1],
+	    "slot", slot));
+}

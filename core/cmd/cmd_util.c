@@ -1,0 +1,149 @@
+/* cmd_util.c - what every command family uses: one-line failures and
+ * success results, the instance an argument names, its slot argument, and
+ * the fleet's refreshes as commands need them (see cmd_int.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "cmd/cmd_int.h"
+#include "fleet/unplug.h"
+#include "model/slotmap.h"
+#include "store/audit.h"
+
+int
+cmd_fail(struct cmd_result *r, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+	char *p;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	/* one line, always */
+	for (p = buf; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	free(r->text);
+	json_decref(r->json);
+	r->ok = 0;
+	r->text = strdup(buf);
+	r->json = NULL;
+	return -1;
+}
+
+int
+cmd_usage(struct cmd_result *r, const struct cmd_entry *ce)
+{
+	return cmd_fail(r, "usage: %s", ce->usage);
+}
+
+int
+cmd_succeed(struct cmd_result *r, struct strbuf *b, json_t *j)
+{
+	int oom = b->oom;
+	char *text;
+
+	if (oom || j == NULL) {
+		strbuf_free(b);
+		json_decref(j);
+		return cmd_fail(r, oom ? "out of memory" : "could not build "
+		    "the JSON value (text that is not UTF-8?)");
+	}
+	strbuf_chomp(b);
+	text = strbuf_take(b);
+	free(r->text);
+	json_decref(r->json);
+	r->ok = 1;
+	r->text = text;
+	r->json = j;
+	if (r->text == NULL)
+		return cmd_fail(r, "out of memory");
+	return 0;
+}
+
+void
+cmd_result_free(struct cmd_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->text);
+	json_decref(res->json);
+	res->text = NULL;
+	res->json = NULL;
+}
+
+long
+cmd_inst(struct cmd_ctx *c, const struct cmd_entry *ce, const char *name,
+    struct cmd_result *r)
+{
+	long i = c->fleet != NULL ? fleet_find(c->fleet, name, NULL) : -1;
+
+	if (i < 0)
+		cmd_fail(r, "%s: no instance '%s'; type list to see the "
+		    "instances", ce->name, name);
+	return i;
+}
+
+int
+cmd_parse_slot(const struct cmd_entry *ce, const char *w, int *slot,
+    struct cmd_result *r)
+{
+	struct err e;
+
+	if (slotmap_parse_slot(w, strlen(w), slot, &e) < 0)
+		return cmd_fail(r, "%s: %s", ce->name, e.msg);
+	return 0;
+}
+
+int
+cmd_have_rtdir(const struct cmd_ctx *c)
+{
+	return c->fleet != NULL && c->fleet->runtime_dir[0] != '\0';
+}
+
+void
+cmd_refresh_now(struct cmd_ctx *c, size_t i)
+{
+	fleet_refresh_start(c->fleet, i, clock_wall_s());
+	fleet_refresh_wait(c->fleet, i);
+	unplug_record_reported(c->fleet);
+}
+
+void
+cmd_ensure_seen(struct cmd_ctx *c, size_t i)
+{
+	struct instance *in = &c->fleet->inst[i];
+
+	if (in->refreshing) {
+		fleet_refresh_wait(c->fleet, i);
+		unplug_record_reported(c->fleet);
+	} else if (in->last_refresh == 0)
+		cmd_refresh_now(c, i);
+}
+
+void
+cmd_audit(struct cmd_ctx *c, const char *inst, const char *what,
+    const char *result, struct strbuf *b)
+{
+	struct err e;
+
+	if (c->audit_log == NULL || c->audit_log[0] == '\0')
+		return;
+	if (audit_append(c->audit_log, NULL, inst, what, result, &e) < 0 &&
+	    b != NULL)
+		strbuf_printf(b, " (audit log not written: %s)", e.msg);
+}
+
+void
+cmd_qemu_text(const struct instance *in, char *out, size_t sz)
+{
+	if (in->version.major == 0 && in->version.minor == 0 &&
+	    in->version.micro == 0)
+		snprintf(out, sz, "%s", "");
+	else
+		snprintf(out, sz, "%d.%d.%d", in->version.major,
+		    in->version.minor, in->version.micro);
+}
