@@ -376,6 +376,49 @@ START_TEST(session_events_and_device_deleted)
 }
 END_TEST
 
+/* DEVICE_DELETED ends a wait only for the very id awaited: not for an id
+ * that is a prefix of it (nic-1 for nic-12), nor one it is a prefix of,
+ * nor another event, nor an event without data.device. */
+START_TEST(device_deleted_needs_the_whole_id)
+{
+	static const struct {
+		const char *ev;
+		const char *id;
+		int gone;
+	} t[] = {
+		{ "{\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": "
+		    "\"nic-12\", \"path\": \"/machine/peripheral/nic-12\"}}",
+		    "nic-12", 1 },
+		{ "{\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": "
+		    "\"nic-1\", \"path\": \"/machine/peripheral/nic-1\"}}",
+		    "nic-12", 0 },
+		{ "{\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": "
+		    "\"nic-12\", \"path\": \"/machine/peripheral/nic-12\"}}",
+		    "nic-1", 0 },
+		{ "{\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": "
+		    "\"\", \"path\": \"/machine/peripheral/nic-12\"}}",
+		    "nic-12", 0 },
+		{ "{\"event\": \"DEVICE_DELETED\", \"data\": {\"path\": "
+		    "\"/machine/peripheral/nic-12/virtio-backend\"}}",
+		    "nic-12", 0 },
+		{ "{\"event\": \"RESET\", \"data\": {\"device\": "
+		    "\"nic-12\"}}", "nic-12", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		json_error_t je;
+		json_t *j = json_loads(t[i].ev, 0, &je);
+
+		ck_assert_ptr_nonnull(j);
+		ck_assert_msg(qmp_is_device_deleted(j, t[i].id) == t[i].gone,
+		    "%s awaiting %s: expected %d", t[i].ev, t[i].id,
+		    t[i].gone);
+		json_decref(j);
+	}
+}
+END_TEST
+
 START_TEST(garbage_is_refused)
 {
 	const char *bad[] = { "", "nope", "[1,2]", "{\"foo\": 1}",
@@ -413,6 +456,7 @@ qmp_suite(void)
 	tcase_add_test(t, every_error_has_its_kind);
 	tcase_add_test(t, kinds_of_texts_seen_elsewhere);
 	tcase_add_test(t, session_events_and_device_deleted);
+	tcase_add_test(t, device_deleted_needs_the_whole_id);
 	tcase_add_test(t, garbage_is_refused);
 	suite_add_tcase(s, t);
 	return s;

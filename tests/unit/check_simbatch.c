@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "testutil.h"
 
 struct world {
@@ -268,8 +270,25 @@ START_TEST(fault_options)
 	stop(&w);
 	/* garbage before every reply: the client refuses to trust it */
 	start_args(&w, "qmp", "--fault", "garbage", NULL, NULL);
-	batch(&w, "qmp", "-c 'show vm1' --json", &out);
-	ck_assert_ptr_null(strstr(out, "\"conn\":\"ok\""));
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json 2>/dev/null",
+	    &out), 1);
+	{	/* exit 1, and still one JSON value saying what is known */
+		json_error_t je;
+		json_t *j = json_loads(out, 0, &je);
+
+		ck_assert_msg(j != NULL, "not one JSON value (%s):\n%s",
+		    je.text, out);
+		ck_assert_str_eq(json_string_value(json_object_get(j,
+		    "conn")), "error");
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(j,
+		    "error")));
+		ck_assert_int_eq(json_array_size(json_object_get(j, "slots")),
+		    32);
+		json_decref(j);
+	}
+	free(out);
+	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json", &out), 1);
+	has(out, "slotscope: show: vm1: error: ");
 	free(out);
 	stop(&w);
 	ck_assert_int_eq(tu_run("\"$SLOTSCOPE_BIN\" --simulate /tmp --fault "
