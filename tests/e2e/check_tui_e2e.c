@@ -2,8 +2,9 @@
  * slotscope binary runs in a detached tmux session (tmuxdrv.h) against real
  * paused QEMUs, and the tests type keys and read the screen back.
  *
- * Needs tmux and qemu-system-x86_64: in CI (CI=true) a missing one is a
- * failing test, elsewhere the suite is skipped with the reason.
+ * Needs tmux, and qemu-system-x86_64 for the "qemu" cases (the demo cases
+ * need no QEMU): in CI (CI=true) a missing one fails those checks,
+ * elsewhere they are skipped with the reason (tu_tcase_require).
  */
 #include <check.h>
 #include <limits.h>
@@ -997,23 +998,17 @@ tui_e2e_suite(void)
 {
 	Suite *s;
 	TCase *tc;
-	static const char *need[] = { "tmux", "qemu-system-x86_64" };
-	size_t i;
+	static const char *const need_qemu[] = { "tmux", "qemu-system-x86_64",
+		NULL };
+	static const char *const need_tmux[] = { "tmux", NULL };
 
-	for (i = 0; i < sizeof need / sizeof need[0]; i++) {
-		if (tu_have_program(need[i]))
-			continue;
-		if (tu_in_ci())
-			return tu_missing_suite("tui_e2e", need[i]);
-		return tu_skipped_suite("tui_e2e", "tmux or qemu-system-x86_64 "
-		    "is not installed");
-	}
 	snprintf(registry, sizeof registry, "%s/slotscope-e2e-%ld.registry",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
 	if (realpath(tu_bin(), bin) == NULL)
 		snprintf(bin, sizeof bin, "%s", tu_bin());
 	s = suite_create("tui_e2e");
 	tc = tcase_create("qemu");
+	tu_tcase_require(tc, tu_missing(need_qemu));
 	tcase_add_unchecked_fixture(tc, NULL, reg_cleanup);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, grid_shows_live_states);
@@ -1025,6 +1020,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, quit_keeps_history);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("demo");
+	tu_tcase_require(tc, tu_missing(need_tmux));
 	tcase_add_unchecked_fixture(tc, NULL, reg_cleanup);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, demo_opens_the_grid);

@@ -384,27 +384,20 @@ batch_suite(void)
 	Suite *s = suite_create("batch");
 	TCase *tc;
 
-	if (!tu_have_program("qemu-system-x86_64")) {
-		if (tu_in_ci())
-			return tu_missing_suite("batch", "qemu-system-x86_64");
-		return tu_skipped_suite("batch", "no qemu-system-x86_64");
-	}
-#define QTC(name, fx, test) \
+	const char *noqemu = tu_missing_qemu();
+
+#define QTC(name, fx, test, missing) \
 	tc = tcase_create(name); \
+	tu_tcase_require(tc, missing); \
 	tcase_add_unchecked_fixture(tc, fx##_up, fx##_down); \
 	tcase_add_test(tc, test); \
 	tcase_set_timeout(tc, 90); \
 	suite_add_tcase(s, tc);
-	QTC("batch-hmp", hmp, flow_hmp)
-	QTC("batch-qmp", qmp, flow_qmp)
-	QTC("batch-race", race, race)
-	if (access("/bin/busybox", X_OK) != 0) {
-		if (tu_in_ci())
-			return tu_missing_suite("batch", "busybox");
-		fprintf(stderr, "batch: no /bin/busybox: guest unplug test "
-		    "skipped\n");
-		return s;
-	}
-	QTC("batch-guest", guest, guest_unplug)
+	QTC("batch-hmp", hmp, flow_hmp, noqemu)
+	QTC("batch-qmp", qmp, flow_qmp, noqemu)
+	QTC("batch-race", race, race, noqemu)
+	QTC("batch-guest", guest, guest_unplug, noqemu ? noqemu :
+	    access("/bin/busybox", X_OK) != 0 ? "no /bin/busybox for the "
+	    "test guest (busybox-static)" : NULL)
 	return s;
 }

@@ -513,12 +513,11 @@ START_TEST(store_enospc_and_readonly)
 	snprintf(m, sizeof m, "%s", dpath("tiny"));
 	ck_assert_int_eq(mkdir(m, 0700), 0);
 	if (mount("tmpfs", m, "tmpfs", 0, "size=64k,mode=0700") < 0) {
-		if (tu_in_ci())
-			ck_abort_msg("cannot mount a tmpfs for the ENOSPC test "
-			    "(%s): CI must run as root", strerror(errno));
-		fprintf(stderr, "faults: ENOSPC/read-only skipped: cannot mount "
-		    "a tmpfs (%s)\n", strerror(errno));
-		return;
+		char why[256];
+
+		snprintf(why, sizeof why, "cannot mount a tmpfs for the ENOSPC "
+		    "test (%s; needs root)", strerror(errno));
+		tu_skip(why);
 	}
 	ck_assert_msg(commit_dev(m, 9, 3, &e) == 0, "%s", e.msg);
 	before = slurp(dpath("tiny/web1.json"), &lb);
@@ -693,17 +692,14 @@ faults_suite(void)
 	tcase_add_test(t, hotplug_qemu_dies_at_each_step);
 	suite_add_tcase(s, t);
 
-	if (!tu_have_program("qemu-system-x86_64")) {
-		if (tu_in_ci())
-			return tu_missing_suite("faults", "qemu-system-x86_64");
-		return s;
-	}
 	t = tcase_create("real-qemu-hmp");
+	tu_tcase_require(t, tu_missing_qemu());
 	tcase_add_unchecked_fixture(t, setup, teardown);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, real_qemu_stopped_and_killed_hmp);
 	suite_add_tcase(s, t);
 	t = tcase_create("real-qemu-qmp");
+	tu_tcase_require(t, tu_missing_qemu());
 	tcase_add_unchecked_fixture(t, setup, teardown);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, real_qemu_stopped_and_killed_qmp);

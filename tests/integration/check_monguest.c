@@ -16,12 +16,15 @@
 
 static char *dir;
 static int booted;
+static const char *missing;	/* what this machine lacks for the guest */
 
 static void
 boot(void)
 {
 	char cmd[4400], *out = NULL;
 
+	if (missing != NULL)	/* the checks skip, saying why */
+		return;
 	dir = tu_tmpdir();
 	if (dir == NULL)
 		return;
@@ -155,26 +158,20 @@ monguest_suite(void)
 {
 	Suite *s;
 	TCase *tc;
-	const char *progs[] = { "qemu-system-x86_64", "cpio", "gzip" };
-	size_t i;
+	static const char *const progs[] = { "qemu-system-x86_64", "cpio",
+		"gzip", NULL };
 	char *out = NULL;
-	int kernel;
 
-	for (i = 0; i < sizeof progs / sizeof progs[0]; i++)
-		if (!tu_have_program(progs[i]))
-			return tu_in_ci() ? tu_missing_suite("monguest",
-			    progs[i]) : tu_skipped_suite("monguest",
-			    "a program the test guest needs is missing");
-	kernel = tu_run("ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 && "
-	    "test -x /bin/busybox", &out) == 0;
+	missing = tu_missing(progs);
+
+	if (missing == NULL && tu_run("ls /boot/vmlinuz-*-amd64 >/dev/null "
+	    "2>&1 && test -x /bin/busybox", &out) != 0)
+		missing = "no Debian kernel in /boot or no /bin/busybox for the "
+		    "test guest (linux-image-cloud-amd64, busybox-static)";
 	free(out);
-	if (!kernel)
-		return tu_in_ci() ? tu_missing_suite("monguest",
-		    "linux-image-cloud-amd64 / busybox-static") :
-		    tu_skipped_suite("monguest", "no Debian kernel in /boot or "
-		    "no /bin/busybox (linux-image-cloud-amd64, busybox-static)");
 	s = suite_create("monguest");
 	tc = tcase_create("guest");
+	tu_tcase_require(tc, missing);
 	tcase_add_unchecked_fixture(tc, boot, halt);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, qmp_unplug_completes);

@@ -538,9 +538,12 @@ static TCase *
 vm_case(const char *name, struct tu_vm *v, void (*up)(void), void (*down)(void),
     int timeout)
 {
+	static const char *const need[] = { "qemu-system-x86_64", "qemu-img",
+		NULL };
 	TCase *tc = tcase_create(name);
 
 	(void)v;
+	tu_tcase_require(tc, tu_missing(need));
 	tcase_add_unchecked_fixture(tc, up, down);
 	tcase_set_timeout(tc, timeout);
 	return tc;
@@ -552,14 +555,6 @@ monqemu_suite(void)
 	Suite *s;
 	TCase *tc;
 
-	if (!tu_have_program("qemu-system-x86_64") ||
-	    !tu_have_program("qemu-img")) {
-		if (tu_in_ci())
-			return tu_missing_suite("monqemu",
-			    "qemu-system-x86_64 / qemu-img");
-		return tu_skipped_suite("monqemu", "qemu-system-x86_64 or "
-		    "qemu-img is not installed");
-	}
 	s = suite_create("monqemu");
 	tc = vm_case("hmp", &vm_hmp, hmp_up, hmp_down, 60);
 	tcase_add_test(tc, hmp_pc);

@@ -677,12 +677,9 @@ simdiff_suite(void)
 	Suite *s;
 	TCase *tc;
 
-	if (!tu_have_program("qemu-system-x86_64"))
-		return tu_in_ci() ? tu_missing_suite("simdiff",
-		    "qemu-system-x86_64") : tu_skipped_suite("simdiff",
-		    "qemu-system-x86_64 is not installed");
 	s = suite_create("simdiff");
 	tc = tcase_create("qemu-vs-sim");
+	tu_tcase_require(tc, tu_missing_qemu());
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, diff_pc_hmp);
 	tcase_add_test(tc, diff_pc_qmp);

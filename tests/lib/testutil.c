@@ -98,37 +98,6 @@ tu_have_program(const char *prog)
 	return system(cmd) == 0;
 }
 
-static char missing_prog[64];
-
-START_TEST(missing)
-{
-	ck_abort_msg("%s is not installed, and CI must run this suite: "
-	    "scripts/install-deps installs it", missing_prog);
-}
-END_TEST
-
-Suite *
-tu_missing_suite(const char *name, const char *prog)
-{
-	Suite *s = suite_create(name);
-	TCase *tc = tcase_create("required-program");
-
-	snprintf(missing_prog, sizeof missing_prog, "%s", prog);
-	fprintf(stderr, "FAIL %s: %s not found on PATH and CI is set\n",
-	    name, prog);
-	tcase_add_test(tc, missing);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-Suite *
-tu_skipped_suite(const char *name, const char *why)
-{
-	fprintf(stderr, "SKIP suite %s: %s (not counted as passed; set CI=true "
-	    "to make this a failure)\n", name, why);
-	return suite_create(name);
-}
-
 int
 tu_run(const char *cmd, char **out)
 {

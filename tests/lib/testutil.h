@@ -1,6 +1,7 @@
 /* testutil.h - helpers shared by the Check suites and the benchmarks:
- * fixture files, temp dirs, the rule for suites that need an outside
- * program (testutil.c), and the one QEMU starter (qemu.c).  The scripted
+ * fixture files, temp dirs (testutil.c), the rule for checks that need an
+ * outside program or privilege (skip.c), and the one QEMU starter
+ * (qemu.c).  The scripted
  * socket peer is peer.h, the tmux driver tmuxdrv.h.
  */
 #ifndef SLOTSCOPE_TESTUTIL_H
@@ -26,17 +27,30 @@ void tu_rmrf(const char *path);
 /* 1 when running in CI (CI=true). */
 int tu_in_ci(void);
 
-/* Does PATH have this program?  When it does not: in CI, returns 0 and the
- * caller must add a failing test (tu_missing_suite); outside CI the caller
- * skips the suite and this prints why on stderr. */
+/* Does PATH have this program? */
 int tu_have_program(const char *prog);
 
-/* A suite with one test that fails, saying the program is missing: what a
- * suite returns in CI when tu_have_program() said no. */
-struct Suite *tu_missing_suite(const char *name, const char *prog);
-
-/* An empty suite that runs nothing (outside CI, with the reason printed). */
-struct Suite *tu_skipped_suite(const char *name, const char *why);
+/* Checks that need something of the machine (a program, root, a device,
+ * a guest kernel).  A suite always adds all its checks; those that
+ * cannot run here are skipped, never dropped and never counted as
+ * passed:
+ *  - tu_skip(why) ends the running check: in CI (CI=true) as a failure
+ *    saying why and that CI must run it; elsewhere as a skip, recorded
+ *    for the runner's summary ("N skipped: why") -- the check's process
+ *    exits, so Check must be in its default fork mode;
+ *  - tu_tcase_require(tc, missing): when missing is not NULL (a reason,
+ *    e.g. from tu_missing), every check of tc does tu_skip(missing) before
+ *    it runs.  Call it before adding tc's checked fixtures; its unchecked
+ *    fixtures still run, and must cope (tu_vm_up does).
+ *  - tu_missing(progs): NULL when every program of the NULL-terminated
+ *    list is on PATH, else "PROG is not installed" for the first missing
+ *    one (a static buffer, one of several in turn); tu_missing_qemu() for
+ *    qemu-system-x86_64 alone. */
+void tu_skip(const char *why) __attribute__((noreturn));
+struct TCase;
+void tu_tcase_require(struct TCase *tc, const char *missing);
+const char *tu_missing(const char *const *progs);
+const char *tu_missing_qemu(void);
 
 /* Run a shell command, capturing stdout+stderr (malloc'd, NUL-terminated)
  * and the exit status.  Returns the exit status, -1 on failure to run. */
@@ -62,7 +76,9 @@ void tu_qemu_stop(const char *dir);
 /* A QEMU for a suite's fixture: paused (tu_qemu_start with machine and
  * extra), or with guest set the tiny booted guest of
  * tests/scripts/boot-test-guest.sh.  tu_vm_up sets dir and up; a test
- * asserts up.  tu_vm_down stops it and removes dir (on every path). */
+ * asserts up.  tu_vm_down stops it and removes dir (on every path).
+ * Without qemu-system-x86_64 tu_vm_up does nothing (up stays 0): the
+ * suite marks such test cases with tu_tcase_require. */
 struct tu_vm {
 	const char *machine;
 	const char *extra;
