@@ -95,7 +95,9 @@ int draw_hit(const struct app *a, int y, int x, size_t *inst, int *slot);
 void draw_suggest(const struct app *a, char *buf, size_t len);
 
 /* lang.c: the command language (core/cmd.h) */
-enum cmd_action lang_run(struct app *a, const char *line, size_t n);
+/* *inst: the fleet index of the instance the line named, or -1. */
+enum cmd_action lang_run(struct app *a, const char *line, size_t n,
+    long *inst);
 char **lang_complete(struct app *a, const char *line, size_t point);
 void lang_complete_free(char **v);
 size_t lang_names(const char **out, size_t max);

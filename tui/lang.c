@@ -13,7 +13,7 @@
 static const struct cmd_ctx tui_mode = { .interactive = 1 };
 
 enum cmd_action
-lang_run(struct app *a, const char *line, size_t n)
+lang_run(struct app *a, const char *line, size_t n, long *inst)
 {
 	struct cmd_result res;
 	enum cmd_action act;
@@ -25,6 +25,7 @@ lang_run(struct app *a, const char *line, size_t n)
 	else if (!res.ok)
 		app_log(a, LOG_ERR, "the command failed");
 	act = res.action;
+	*inst = res.inst;
 	cmd_result_free(&res);
 	return act;
 }

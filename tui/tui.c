@@ -16,10 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "app.h"
+#include "base/clock.h"
 #include "fleet/unplug.h"
 
 
@@ -41,10 +41,7 @@ tui_opts_init(struct tui_opts *o)
 double
 app_now(void)
 {
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+	return clock_wall_s();
 }
 
 static struct app_log_line *
@@ -144,8 +141,9 @@ log_changes(struct app *a)
 void
 app_run_line(struct app *a, const char *line)
 {
-	const char *p = line, *w, *arg;
-	size_t n, alen;
+	const char *p = line;
+	size_t n;
+	long inst;
 	enum cmd_action act;
 
 	while (*p == ' ' || *p == '\t')
@@ -157,30 +155,15 @@ app_run_line(struct app *a, const char *line)
 		return;
 	a->log_scroll = 0;
 	app_log(a, LOG_CMD, "> %.*s", (int)n, p);
-	for (w = p; w < p + n && *w != ' ' && *w != '\t'; w++)
-		;
-	for (arg = w; arg < p + n && (*arg == ' ' || *arg == '\t'); arg++)
-		;
-	alen = (size_t)(p + n - arg);
-	act = lang_run(a, p, n);
+	act = lang_run(a, p, n, &inst);
 	if (act == CMD_ACT_QUIT)
 		a->quit = 1;
 	if (act != CMD_ACT_NONE)
 		return;
 	/* show the effect at once rather than at the next tick: refresh the
-	 * instance the command named (its second word), else all */
-	{
-		char name[128];
-		size_t k = 0;
-		long i;
-
-		while (k < alen && arg[k] != ' ' && arg[k] != '\t')
-			k++;
-		snprintf(name, sizeof name, "%.*s", (int)k, arg);
-		i = k > 0 ? fleet_find(a->fleet, name, NULL) : -1;
-		fleet_refresh_start(a->fleet, i >= 0 ? (size_t)i : (size_t)-1,
-		    app_now());
-	}
+	 * instance the command named, else all */
+	fleet_refresh_start(a->fleet, inst >= 0 ? (size_t)inst : (size_t)-1,
+	    app_now());
 }
 
 static int

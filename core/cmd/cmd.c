@@ -198,6 +198,7 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 	res->text = NULL;
 	res->json = NULL;
 	res->action = CMD_ACT_NONE;
+	res->inst = -1;
 	if (line == NULL)
 		len = 0;
 	if (words_split(line ? line : "", len, &ws, 0, &e) < 0)
@@ -215,6 +216,8 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 		return cmd_fail(res, "unknown command '%s': type help", shown);
 	}
 	rc = take_args(ce, &ws, &a, res);
+	if (rc == 0 && a.n > 1 && (ce->arg[0] & CMD_C_INST) && c->fleet)
+		res->inst = fleet_find(c->fleet, a.w[1], NULL);
 	if (rc == 0)
 		rc = ce->exec(c, ce, &a, res);
 	words_free(&ws);

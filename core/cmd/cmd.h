@@ -42,6 +42,9 @@ struct cmd_result {
 	char *text;			/* malloc'd; one line on failure */
 	json_t *json;			/* owned; NULL on failure */
 	enum cmd_action action;
+	long inst;			/* the fleet index of the instance the
+					 * command named, -1 when none (the TUI
+					 * refreshes it to show the effect) */
 };
 
 /* Parse and run one command line (len bytes; no NUL needed).  c NULL: no
