@@ -244,6 +244,7 @@ instsrc_config_init(struct instsrc_config *c)
 {
 	memset(c, 0, sizeof *c);
 	instsrc_list_init(&c->inst);
+	c->system_config = INSTSRC_SYSTEM_CONFIG;
 }
 
 void
@@ -327,8 +328,10 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 	} kws[] = {
 		{ "instance", 2 }, { "monitor-dir", 1 }, { "runtime-dir", 1 },
 		{ "audit-log", 1 }, { "interval", 1 }, { "monitor-timeout", 1 },
+		{ "audit-syslog", 1 },
 	};
 	char name[64], ep[256];
+	long at;
 	size_t k;
 	double v;
 
@@ -338,8 +341,9 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 			break;
 	if (k == sizeof kws / sizeof *kws)
 		return err_set(e, "unknown directive '%.*s' (expected instance, "
-		    "monitor-dir, runtime-dir, audit-log, interval or "
-		    "monitor-timeout)", (int)(w[0].n > 32 ? 32 : w[0].n),
+		    "monitor-dir, runtime-dir, audit-log, interval, "
+		    "monitor-timeout or audit-syslog)",
+		    (int)(w[0].n > 32 ? 32 : w[0].n),
 		    w[0].p);
 	if (nw - 1 != kws[k].nargs)
 		return err_set(e, "%s takes %s", kws[k].kw,
@@ -349,6 +353,15 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 		if (wcopy(&w[1], name, sizeof name, "the instance name",
 		    e) < 0 || wcopy(&w[2], ep, sizeof ep, "the endpoint", e) < 0)
 			return -1;
+		/* the user's config names a system config's instance again */
+		at = instsrc_list_find(&c->inst, name);
+		if (at >= 0 && (size_t)at < c->nsystem_inst) {
+			if (instsrc_check_endpoint(ep, strlen(ep), e) < 0)
+				return err_prefix(e, "instance %s", name);
+			snprintf(c->inst.v[at].endpoint,
+			    sizeof c->inst.v[at].endpoint, "%s", ep);
+			return 0;
+		}
 		return instsrc_list_add(&c->inst, name, ep, e);
 	case 1:
 		if (c->nmonitor_dir >= 8)
@@ -368,6 +381,15 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 		if (wnum(&w[1], 0.1, 3600, &v, "interval (seconds)", e) < 0)
 			return -1;
 		c->interval = v;
+		return 0;
+	case 6:
+		if (w[1].n == 2 && memcmp(w[1].p, "on", 2) == 0)
+			c->audit_syslog = 1;
+		else if (w[1].n == 3 && memcmp(w[1].p, "off", 3) == 0)
+			c->audit_syslog = -1;
+		else
+			return err_set(e, "audit-syslog takes on or off, not "
+			    "'%.*s'", (int)(w[1].n > 32 ? 32 : w[1].n), w[1].p);
 		return 0;
 	default:
 		if (wnum(&w[1], 10, 60000, &v, "monitor-timeout (ms)", e) < 0)
@@ -414,9 +436,9 @@ instsrc_parse_config(const char *buf, size_t len, struct instsrc_config *c,
 	return 0;
 }
 
-int
-instsrc_load_config(const char *path, int must_exist,
-    struct instsrc_config *c, struct err *e)
+static int
+load_one(const char *path, int must_exist, struct instsrc_config *c,
+    struct err *e)
 {
 	struct stat st;
 	char *buf;
@@ -447,6 +469,19 @@ instsrc_load_config(const char *path, int must_exist,
 	if (rc < 0)
 		return err_prefix(e, "%s", path);
 	return 1;
+}
+
+int
+instsrc_load_config(const char *path, int must_exist,
+    struct instsrc_config *c, struct err *e)
+{
+	if (!must_exist && c->system_config != NULL &&
+	    c->system_config[0] != '\0') {
+		if (load_one(c->system_config, 0, c, e) < 0)
+			return -1;
+		c->nsystem_inst = c->inst.n;
+	}
+	return load_one(path, must_exist, c, e);
 }
 
 int

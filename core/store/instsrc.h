@@ -12,6 +12,16 @@
  *   audit-log FILE             where changes are logged
  *   interval SECONDS           refresh period, 0.1 .. 3600
  *   monitor-timeout MS         connect + answer deadline, 10 .. 60000
+ *   audit-syslog on|off        audit lines also to syslog (see below)
+ *
+ * The system config (INSTSRC_SYSTEM_CONFIG, /etc/slotscope/config) is read
+ * before the user's default one, never before a --config FILE: the user's
+ * file then adds instances and monitor dirs and overrides settings, and an
+ * instance it names again gets the user's endpoint.
+ *
+ * audit-syslog is parsed and kept in audit_syslog for the callers of the
+ * audit log (audit.h, audit_syslog()); passing it on to them is still to
+ * be done in tui/main.c, core/cmd and core/fleet.
  *
  * A word cannot contain blanks or '#' (paths with them are refused with a
  * message).  Any error names the line: "config line 3: ...".
@@ -27,6 +37,9 @@
 #include "base/err.h"
 
 #define INSTSRC_GANETI_DIR "/var/run/ganeti/kvm-hypervisor/ctrl"
+#ifndef INSTSRC_SYSTEM_CONFIG
+#define INSTSRC_SYSTEM_CONFIG "/etc/slotscope/config"
+#endif
 #define INSTSRC_MAX 1024	/* instances in one list */
 #define INSTSRC_CONFIG_MAX (256 * 1024)	/* bytes in a config file */
 
@@ -48,6 +61,11 @@ struct instsrc_config {
 	char audit_log[1024];		/* "" = not set */
 	double interval;		/* 0 = not set */
 	int monitor_timeout_ms;		/* 0 = not set */
+	int audit_syslog;		/* 0 = not set, 1 = on, -1 = off */
+	/* Read before the default config; instsrc_config_init sets
+	 * INSTSRC_SYSTEM_CONFIG, NULL = none (tests give their own). */
+	const char *system_config;
+	size_t nsystem_inst;		/* inst.v[0..n) came from it */
 };
 
 void instsrc_list_init(struct instsrc_list *l);
@@ -86,8 +104,9 @@ void instsrc_config_free(struct instsrc_config *c);
  * before the bad one set; free it either way. */
 int instsrc_parse_config(const char *buf, size_t len,
     struct instsrc_config *c, struct err *e);
-/* Read and parse a config file.  must_exist = 0: a missing file is an empty
- * config (for the default path).  Returns 1 when read, 0 when missing. */
+/* Read and parse a config file.  must_exist = 0 is the default path's
+ * case: a missing file is an empty config, and c->system_config (missing
+ * or not) is read first.  Returns 1 when path was read, 0 when missing. */
 int instsrc_load_config(const char *path, int must_exist,
     struct instsrc_config *c, struct err *e);
 /* $XDG_CONFIG_HOME/slotscope/config, else $HOME/.config/slotscope/config. */

@@ -201,6 +201,7 @@ START_TEST(config_good)
 	    "runtime-dir /var/lib/slotscope\n"
 	    "audit-log /var/log/slotscope.log\n"
 	    "interval 2.5\n"
+	    "audit-syslog off\n"
 	    "monitor-timeout 750";		/* no final newline */
 	struct instsrc_config c;
 	struct err e;
@@ -219,6 +220,13 @@ START_TEST(config_good)
 	ck_assert_str_eq(c.audit_log, "/var/log/slotscope.log");
 	ck_assert(c.interval == 2.5);
 	ck_assert_int_eq(c.monitor_timeout_ms, 750);
+	ck_assert_int_eq(c.audit_syslog, -1);
+	instsrc_config_free(&c);
+	instsrc_config_init(&c);
+	ck_assert_int_eq(c.audit_syslog, 0);
+	ck_assert_int_eq(instsrc_parse_config("audit-syslog on", 15, &c, &e),
+	    0);
+	ck_assert_int_eq(c.audit_syslog, 1);
 	instsrc_config_free(&c);
 	/* empty text is an empty config */
 	instsrc_config_init(&c);
@@ -249,6 +257,9 @@ static const struct {
 	{ "instance x unix:\n", "no address" },
 	{ "instance x /y\x01\n", "control character" },
 	{ "a b c d e\n", "too many words" },
+	{ "audit-syslog yes\n", "config line 1: audit-syslog takes on or off, "
+	  "not 'yes'" },
+	{ "audit-syslog\n", "audit-syslog takes one value" },
 };
 
 START_TEST(config_bad)
@@ -281,6 +292,91 @@ START_TEST(config_long_value)
 }
 END_TEST
 
+static void
+put_file(const char *dir, const char *name, const char *txt, char *path,
+    size_t sz)
+{
+	FILE *f;
+
+	snprintf(path, sz, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(txt, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The system config comes first for the default path only; the user's
+ * adds, overrides and renames endpoints. */
+START_TEST(config_system)
+{
+	struct instsrc_config c;
+	struct err e;
+	char sys[4096], user[4096];
+
+	put_file(tmp, "system", "instance web1 unix:/run/web1.qmp\n"
+	    "instance db1 tcp:127.0.0.1:4444\n"
+	    "monitor-dir /srv/ctrl\n"
+	    "runtime-dir /var/lib/slotscope\n"
+	    "interval 5\naudit-syslog on\n", sys, sizeof sys);
+	put_file(tmp, "user", "instance web1 unix:/home/op/web1.qmp\n"
+	    "instance lab1 /tmp/lab1.sock\n"
+	    "monitor-dir /home/op/ctrl\n"
+	    "interval 1\n", user, sizeof user);
+	instsrc_config_init(&c);
+	ck_assert_str_eq(c.system_config, "/etc/slotscope/config");
+	c.system_config = sys;
+	ck_assert_msg(instsrc_load_config(user, 0, &c, &e) == 1, "%s", e.msg);
+	ck_assert_uint_eq(c.inst.n, 3);
+	ck_assert_str_eq(c.inst.v[0].name, "web1");
+	ck_assert_str_eq(c.inst.v[0].endpoint, "unix:/home/op/web1.qmp");
+	ck_assert_str_eq(c.inst.v[1].endpoint, "tcp:127.0.0.1:4444");
+	ck_assert_str_eq(c.inst.v[2].name, "lab1");
+	ck_assert_int_eq(c.nmonitor_dir, 2);
+	ck_assert_str_eq(c.monitor_dir[0], "/srv/ctrl");
+	ck_assert_str_eq(c.monitor_dir[1], "/home/op/ctrl");
+	ck_assert_str_eq(c.runtime_dir, "/var/lib/slotscope");
+	ck_assert(c.interval == 1.0);
+	ck_assert_int_eq(c.audit_syslog, 1);
+	instsrc_config_free(&c);
+
+	/* --config FILE (must_exist) does not read the system config */
+	instsrc_config_init(&c);
+	c.system_config = sys;
+	ck_assert_int_eq(instsrc_load_config(user, 1, &c, &e), 1);
+	ck_assert_uint_eq(c.inst.n, 2);
+	ck_assert_int_eq(c.audit_syslog, 0);
+	instsrc_config_free(&c);
+
+	/* no user config: the system one alone */
+	instsrc_config_init(&c);
+	c.system_config = sys;
+	snprintf(user, sizeof user, "%s/none", tmp);
+	ck_assert_int_eq(instsrc_load_config(user, 0, &c, &e), 0);
+	ck_assert_uint_eq(c.inst.n, 2);
+	ck_assert(c.interval == 5.0);
+	instsrc_config_free(&c);
+
+	/* a bad system config is an error that names it */
+	put_file(tmp, "system", "interval 2\nfrobnicate\n", sys, sizeof sys);
+	instsrc_config_init(&c);
+	c.system_config = sys;
+	ck_assert_int_eq(instsrc_load_config(user, 0, &c, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, sys));
+	ck_assert_ptr_nonnull(strstr(e.msg, "config line 2"));
+	instsrc_config_free(&c);
+
+	/* the user's own file still refuses its own duplicates */
+	put_file(tmp, "system", "", sys, sizeof sys);
+	put_file(tmp, "user", "instance a /x\ninstance a /y\n", user,
+	    sizeof user);
+	instsrc_config_init(&c);
+	c.system_config = sys;
+	ck_assert_int_eq(instsrc_load_config(user, 0, &c, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "given twice"));
+	instsrc_config_free(&c);
+}
+END_TEST
+
 /* Tests that change the environment put it back (CK_FORK=no runs every
  * test in one process). */
 static char *
@@ -309,6 +405,7 @@ START_TEST(config_files)
 	FILE *f;
 
 	instsrc_config_init(&c);
+	c.system_config = NULL;		/* not this machine's /etc */
 	snprintf(p, sizeof p, "%s/none", tmp);
 	ck_assert_int_eq(instsrc_load_config(p, 0, &c, &e), 0);
 	ck_assert_int_eq(instsrc_load_config(p, 1, &c, &e), -1);
@@ -365,6 +462,7 @@ instsrc_suite(void)
 	tcase_add_loop_test(tc, config_bad, 0, sizeof badcfg / sizeof *badcfg);
 	tcase_add_test(tc, config_long_value);
 	tcase_add_test(tc, config_files);
+	tcase_add_test(tc, config_system);
 	suite_add_tcase(s, tc);
 	return s;
 }
