@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
 #include <unistd.h>
 
 int
@@ -157,5 +160,55 @@ audit_append(const char *path, const char *user, const char *inst,
 	if (close(fd) < 0)
 		return err_set(e, "cannot append to audit log %s: %s", path,
 		    strerror(errno));
+	return 0;
+}
+
+int
+audit_syslog(const char *sock, const char *user, const char *inst,
+    const char *what, const char *result, struct err *e)
+{
+	char line[AUDIT_LINE_MAX], msg[AUDIT_LINE_MAX + 64], ts[32];
+	struct sockaddr_un sa;
+	time_t now = time(NULL);
+	const char *body;
+	struct tm tm;
+	size_t n;
+	ssize_t w;
+	int fd, len;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(sock) >= sizeof sa.sun_path)
+		return err_set(e, "syslog socket path %.64s... is too long",
+		    sock);
+	memcpy(sa.sun_path, sock, strlen(sock));
+	n = audit_format(line, sizeof line, now, user, inst, what, result);
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	body = strchr(line, ' ');	/* past the line's own UTC time */
+	body = body ? body + 1 : line;
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%b %e %H:%M:%S", &tm);
+	len = snprintf(msg, sizeof msg, "<%d>%s slotscope[%ld]: %s",
+	    LOG_USER | LOG_NOTICE, ts, (long)getpid(), body);
+	if (len < 0)
+		return err_set(e, "cannot format the syslog message");
+	if ((size_t)len >= sizeof msg)
+		len = (int)sizeof msg - 1;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(e, "cannot reach syslog: %s", strerror(errno));
+	do
+		w = sendto(fd, msg, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL,
+		    (struct sockaddr *)&sa, sizeof sa);
+	while (w < 0 && errno == EINTR);
+	if (w < 0) {
+		int en = errno;
+
+		close(fd);
+		return err_set(e, "cannot send to syslog at %s: %s", sock,
+		    en == EAGAIN ? "its queue is full" : strerror(en));
+	}
+	close(fd);
 	return 0;
 }

@@ -6,7 +6,8 @@
  * quotes with \\, \" and control characters escaped (\n, \t, \xHH), so one
  * change is always one line.  The file is opened O_APPEND|O_CREAT|O_NOFOLLOW,
  * mode 0600, and the line goes out in one write(), so concurrent slotscopes
- * do not interleave their lines.  Nothing is allocated.
+ * do not interleave their lines.  The same record can also go to syslog
+ * (and so to the journal): audit_syslog().  Nothing is allocated.
  */
 #ifndef SLOTSCOPE_AUDIT_H
 #define SLOTSCOPE_AUDIT_H
@@ -17,6 +18,7 @@
 #include "base/err.h"
 
 #define AUDIT_LINE_MAX 2048	/* longer lines are cut, marked with "..." */
+#define AUDIT_SYSLOG_SOCKET "/dev/log"	/* the local syslog daemon or journald */
 
 /* DIR/audit.log, the default next to the runtime files. */
 int audit_default_path(const char *runtime_dir, char *out, size_t outsz,
@@ -33,6 +35,17 @@ size_t audit_format(char *out, size_t outsz, time_t when, const char *user,
 
 /* Append one line to path (created 0600; a symlink is refused). */
 int audit_append(const char *path, const char *user, const char *inst,
+    const char *what, const char *result, struct err *e);
+
+/* Send the record to syslog: one datagram to the unix socket sock (normally
+ * AUDIT_SYSLOG_SOCKET; tests bind their own), in the traditional BSD form
+ * that glibc's syslog(3) writes and journald and rsyslog read:
+ *   <13>Dec  1 09:40:00 slotscope[4242]: user=alice instance=web1 ...
+ * facility user, priority notice, local time, then the audit line's fields
+ * without its own time and newline.  Not syslog(3) itself: its socket
+ * cannot be chosen, and openlog() is state of the whole process.  Never
+ * blocks: a daemon whose queue is full is an error like a missing one. */
+int audit_syslog(const char *sock, const char *user, const char *inst,
     const char *what, const char *result, struct err *e);
 
 #endif

@@ -1,10 +1,14 @@
-/* check_audit.c - the audit log's line format and appending. */
+/* check_audit.c - the audit log's line format, appending, and the copy
+ * sent to syslog (to a datagram socket the test binds, as journald binds
+ * /dev/log). */
 #include <check.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,6 +187,88 @@ START_TEST(concurrent_appends_do_not_interleave)
 }
 END_TEST
 
+/* A syslog daemon's end: a datagram socket bound at path. */
+static int
+bind_log(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	ck_assert_uint_lt(strlen(path), sizeof sa.sun_path);
+	memcpy(sa.sun_path, path, strlen(path));
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	return fd;
+}
+
+START_TEST(syslog_record)
+{
+	char *tmp = tu_tmpdir(), p[4096], msg[4096], want[128];
+	struct err e;
+	ssize_t n;
+	int fd;
+
+	snprintf(p, sizeof p, "%s/log", tmp);
+	fd = bind_log(p);
+	ck_assert_msg(audit_syslog(p, "alice", "web1", "reserve 7", "ok",
+	    &e) == 0, "%s", e.msg);
+	n = recv(fd, msg, sizeof msg - 1, MSG_DONTWAIT);
+	ck_assert_int_gt(n, 0);
+	msg[n] = '\0';
+	/* <user.notice>, "Mmm dd hh:mm:ss", tag[pid]: the fields */
+	ck_assert_int_eq(strncmp(msg, "<13>", 4), 0);
+	ck_assert_int_eq(msg[7], ' ');
+	ck_assert_int_eq(msg[10], ' ');
+	ck_assert_int_eq(msg[13], ':');
+	ck_assert_int_eq(msg[16], ':');
+	snprintf(want, sizeof want, " slotscope[%ld]: ", (long)getpid());
+	ck_assert_int_eq(strncmp(msg + 19, want, strlen(want)), 0);
+	ck_assert_str_eq(msg + 19 + strlen(want), "user=alice instance=web1 "
+	    "what=\"reserve 7\" result=ok");
+	/* one record, one datagram, one line: a newline stays escaped */
+	ck_assert_int_eq(audit_syslog(p, "bob", "web1", "x\ny", "failed: no",
+	    &e), 0);
+	n = recv(fd, msg, sizeof msg - 1, MSG_DONTWAIT);
+	ck_assert_int_gt(n, 0);
+	msg[n] = '\0';
+	ck_assert_ptr_null(strchr(msg, '\n'));
+	ck_assert_ptr_nonnull(strstr(msg, "what=\"x\\ny\" result=\"failed: "
+	    "no\""));
+	ck_assert_int_eq(recv(fd, msg, sizeof msg, MSG_DONTWAIT), -1);
+	close(fd);
+
+	/* no daemon there: an error that names the socket */
+	ck_assert_int_eq(audit_syslog(p, "a", "b", "c", "ok", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, p));
+	snprintf(p, sizeof p, "%s/none", tmp);
+	ck_assert_int_eq(audit_syslog(p, "a", "b", "c", "ok", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "cannot send to syslog"));
+	tu_rmrf(tmp);
+	free(tmp);
+}
+END_TEST
+
+/* A daemon that does not read: audit_syslog fails instead of blocking. */
+START_TEST(syslog_never_blocks)
+{
+	char *tmp = tu_tmpdir(), p[4096];
+	struct err e;
+	int fd, i, rc = 0;
+
+	snprintf(p, sizeof p, "%s/log", tmp);
+	fd = bind_log(p);
+	for (i = 0; i < 100000 && rc == 0; i++)
+		rc = audit_syslog(p, "u", "web1", "reserve 7", "ok", &e);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "queue is full"));
+	close(fd);
+	tu_rmrf(tmp);
+	free(tmp);
+}
+END_TEST
+
 Suite *
 audit_suite(void)
 {
@@ -194,6 +280,8 @@ audit_suite(void)
 	tcase_add_test(tc, user_name);
 	tcase_add_test(tc, append_lines);
 	tcase_add_test(tc, concurrent_appends_do_not_interleave);
+	tcase_add_test(tc, syslog_record);
+	tcase_add_test(tc, syslog_never_blocks);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;
