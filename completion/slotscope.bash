@@ -1,0 +1,165 @@
+# bash completion for slotscope(1), installed as
+# $(PREFIX)/share/bash-completion/completions/slotscope.
+#
+# Completes the options and their values, and after -c the command language
+# (quote the command: -c 'reserve web1 7'): command names, instance names,
+# slots 0-31, device types, KEY= words.  Instance names are those the line
+# already names (NAME=ENDPOINT) and those of the config files slotscope
+# would read: --config FILE, else /etc/slotscope/config and
+# $XDG_CONFIG_HOME/slotscope/config (~/.config/slotscope/config), their
+# `instance` lines and the NAME.qmp / NAME.monitor sockets in their
+# monitor-dir lines and in --monitor-dir DIRs.  No monitor is contacted.
+
+_slotscope_config_names()
+{
+	local f=$1 kw a b
+	[[ -r $f && -f $f ]] || return 0
+	while read -r kw a b; do
+		case $kw in
+		instance) printf '%s\n' "$a" ;;
+		monitor-dir) _slotscope_dir_names "$a" ;;
+		esac
+	done < <(sed 's/#.*//' "$f" 2>/dev/null)
+}
+
+_slotscope_dir_names()
+{
+	local s n
+	for s in "$1"/*.qmp "$1"/*.monitor; do
+		[[ -S $s ]] || continue
+		n=${s##*/}
+		printf '%s\n' "${n%.*}"
+	done
+}
+
+# Every instance name the command line in COMP_WORDS would see.
+_slotscope_instances()
+{
+	local i w config=
+	for ((i = 1; i < ${#COMP_WORDS[@]}; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		--config) config=${COMP_WORDS[i + 1]} ;;
+		--monitor-dir) _slotscope_dir_names "${COMP_WORDS[i + 1]}" ;;
+		esac
+		# NAME=ENDPOINT: bash splits it at '=' into NAME, =, ENDPOINT
+		if [[ $i -ne $COMP_CWORD && ${COMP_WORDS[i + 1]-} == = &&
+		    $w =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; then
+			printf '%s\n' "$w"
+		fi
+	done
+	if [[ -n $config ]]; then
+		_slotscope_config_names "${config/#\~/$HOME}"
+	else
+		_slotscope_config_names /etc/slotscope/config
+		_slotscope_config_names \
+		    "${XDG_CONFIG_HOME:-$HOME/.config}/slotscope/config"
+	fi
+}
+
+# Complete inside the -c argument: $1 is that argument so far.
+_slotscope_command()
+{
+	local arg=$1 q= head sub cands cmd n
+	local cmds='list show reserve free next id parse-id hotplug unplug
+	    refresh version help'
+	if [[ $arg == [\'\"]* ]]; then
+		q=${arg:0:1}
+		arg=${arg:1}
+	fi
+	head=
+	sub=$arg
+	if [[ $arg == *' '* ]]; then
+		head=${arg% *}' '
+		sub=${arg##* }
+	fi
+	local -a w
+	read -ra w <<<"$head"
+	n=${#w[@]}
+	cmd=${w[0]-}
+	if [[ -z $q && $n -gt 0 ]]; then
+		return 0	# unquoted, the command is one word only
+	fi
+	if ((n == 0)); then
+		cands=$cmds
+	else
+		case $cmd:$n in
+		show:1|reserve:1|free:1|next:1|hotplug:1|unplug:1|refresh:1|version:1)
+			cands=$(_slotscope_instances | sort -u) ;;
+		reserve:2|free:2|unplug:2) cands=$(echo {0..31}) ;;
+		free:3) cands=--force ;;
+		show:2) cands=--json ;;
+		hotplug:2|id:1) cands='nic disk' ;;
+		help:1) cands=$cmds ;;
+		hotplug:*)
+			case ${w[2]}:$sub in
+			*:format=*) cands='format=raw format=qcow2' ;;
+			*:backend=*) cands='backend=user backend=tap:' ;;
+			nic:*) cands='backend= mac= model= uuid= slot=' ;;
+			disk:*) cands='path= format= uuid= slot=' ;;
+			esac ;;
+		esac
+	fi
+	[[ -n ${cands-} ]] || return 0
+	compopt -o nospace 2>/dev/null
+	local c
+	while read -r c; do
+		[[ -n $c ]] || continue
+		# the reply replaces the whole word, its opening quote too
+		if [[ $c == *= || $c == *: ]]; then
+			COMPREPLY+=("$q$head$c")
+		else
+			COMPREPLY+=("$q$head$c ")
+		fi
+	done < <(compgen -W "$cands" -- "$sub")
+	if [[ -z $q ]]; then
+		COMPREPLY=("${COMPREPLY[@]% }")
+		compopt +o nospace 2>/dev/null
+	fi
+}
+
+_slotscope()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	COMPREPLY=()
+	case $prev in
+	-c)
+		_slotscope_command "$cur"
+		return 0 ;;
+	--config|--audit-log)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return 0 ;;
+	--monitor-dir|--runtime-dir|--simulate)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return 0 ;;
+	--machine)
+		COMPREPLY=($(compgen -W 'pc pc-nodefaults q35' -- "$cur"))
+		return 0 ;;
+	--guest)
+		COMPREPLY=($(compgen -W 'none ack ack= ignore' -- "$cur"))
+		return 0 ;;
+	--scenario)
+		COMPREPLY=($(compgen -W 'list full-bus orphan-device
+		    stuck-unplug busy-monitor crashed-instance q35' -- "$cur"))
+		return 0 ;;
+	--fault)
+		COMPREPLY=($(compgen -W 'slow= cut garbage crash=' -- "$cur"))
+		return 0 ;;
+	--probe)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return 0 ;;
+	--interval|--unplug-wait|--instances|--names)
+		return 0 ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W '--monitor-dir --config --runtime-dir
+		    --audit-log --interval -c --json --unplug-wait --probe --demo
+		    --simulate --scenario --instances --machine --names --guest
+		    --fault --version --help' -- "$cur"))
+	fi
+	return 0
+}
+complete -F _slotscope slotscope
