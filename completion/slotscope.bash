@@ -35,12 +35,14 @@ _slotscope_dir_names()
 # Every instance name the command line in COMP_WORDS would see.
 _slotscope_instances()
 {
-	local i w config=
+	local i w v config=
 	for ((i = 1; i < ${#COMP_WORDS[@]}; i++)); do
 		w=${COMP_WORDS[i]}
+		v=${COMP_WORDS[i + 1]-}
+		[[ $v == = ]] && v=${COMP_WORDS[i + 2]-}	# --opt=VALUE
 		case $w in
-		--config) config=${COMP_WORDS[i + 1]} ;;
-		--monitor-dir) _slotscope_dir_names "${COMP_WORDS[i + 1]}" ;;
+		--config) config=$v ;;
+		--monitor-dir) _slotscope_dir_names "$v" ;;
 		esac
 		# NAME=ENDPOINT: bash splits it at '=' into NAME, =, ENDPOINT
 		if [[ $i -ne $COMP_CWORD && ${COMP_WORDS[i + 1]-} == = &&
@@ -122,6 +124,12 @@ _slotscope()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
+	# --opt=VALUE: bash splits it into --opt, = and VALUE
+	if [[ $cur == = ]]; then
+		cur=
+	elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
+		prev=${COMP_WORDS[COMP_CWORD - 2]}
+	fi
 	case $prev in
 	-c)
 		_slotscope_command "$cur"
@@ -158,7 +166,7 @@ _slotscope()
 		COMPREPLY=($(compgen -W '--monitor-dir --config --runtime-dir
 		    --audit-log --interval -c --json --unplug-wait --probe --demo
 		    --simulate --scenario --instances --machine --names --guest
-		    --fault --version --help' -- "$cur"))
+		    --fault --version --help -h' -- "$cur"))
 	fi
 	return 0
 }

@@ -181,6 +181,8 @@ static const char driver[] =
     "C=$2/cfg; E=$2/empty; D=$2/mon\n"
     "comp slotscope --conf\n"
     "comp slotscope --machine ''\n"
+    "comp slotscope --machine = p\n"
+    "comp slotscope --scenario =\n"
     "comp slotscope --config $C -c \"'res\"\n"
     "comp slotscope --config $C -c \"'reserve w\"\n"
     "comp slotscope --config $C -c \"'reserve web1 3\"\n"
@@ -188,6 +190,7 @@ static const char driver[] =
     "comp slotscope --config $C -c \"'hotplug web1 nic backend=\"\n"
     "comp slotscope --config $E zz-arg = unix:/x -c \"'show z\"\n"
     "comp slotscope --config $E --monitor-dir $D -c \"'next vm\"\n"
+    "comp slotscope --config = $C -c \"'free d\"\n"
     "comp slotscope -c \"'version d\"\n";
 
 START_TEST(bash_completion)
@@ -196,6 +199,9 @@ START_TEST(bash_completion)
 	static const char *const want[] = {
 		"--config",
 		"pc|pc-nodefaults|q35",
+		"pc|pc-nodefaults",
+		"list|full-bus|orphan-device|stuck-unplug|busy-monitor|"
+		    "crashed-instance|q35",
 		"'reserve ",
 		"'reserve web1 ",
 		"'reserve web1 3 |'reserve web1 30 |'reserve web1 31 ",
@@ -203,6 +209,7 @@ START_TEST(bash_completion)
 		"'hotplug web1 nic backend=user |'hotplug web1 nic backend=tap:",
 		"'show zz-arg ",
 		"'next vmA |'next vmB ",
+		"'free db1 ",
 	};
 	size_t i = 0;
 
