@@ -26,6 +26,7 @@ static const struct {
 	{ "instsrc", fuzzent_instsrc },
 	{ "moncmd", fuzzent_moncmd },
 	{ "qmp", fuzzent_qmp },
+	{ "sim", fuzzent_sim },
 	{ "store", fuzzent_store },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
