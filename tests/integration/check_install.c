@@ -254,15 +254,11 @@ END_TEST
 Suite *
 install_suite(void)
 {
+	static const char *const progs[] = { "make", "bash", NULL };
 	Suite *s = suite_create("install");
 	TCase *tc = tcase_create("install");
 
-	if (!tu_have_program("make"))
-		return tu_in_ci() ? tu_missing_suite("install", "make") :
-		    tu_skipped_suite("install", "make is not installed");
-	if (!tu_have_program("bash"))
-		return tu_in_ci() ? tu_missing_suite("install", "bash") :
-		    tu_skipped_suite("install", "bash is not installed");
+	tu_tcase_require(tc, tu_missing(progs));
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, install_and_uninstall);
 	tcase_add_test(tc, bash_completion);
