@@ -18,20 +18,23 @@
 #include "qemu/mon.h"
 #include "testutil.h"
 
-static struct tu_vm vm_hmp = { .machine = "pc" };
-static struct tu_vm vm_qmp = { .machine = "pc" };
-static struct tu_vm vm_nodef = { .machine = "pc", .extra = "-nodefaults" };
-static struct tu_vm vm_q35 = { .machine = "q35" };
-static struct tu_vm vm_busy = { .machine = "pc" };
-static struct tu_vm vm_tcp = { .machine = "pc" };
+/* [q]: one per QEMU (tu_qemu); a test's loop index _i is q. */
+#define PC { .machine = "pc" }
+static struct tu_vm vm_hmp[2] = { PC, PC };
+static struct tu_vm vm_qmp[2] = { PC, PC };
+#define NODEF { .machine = "pc", .extra = "-nodefaults" }
+static struct tu_vm vm_nodef[2] = { NODEF, NODEF };
+static struct tu_vm vm_q35[2] = { { .machine = "q35" }, { .machine = "q35" } };
+static struct tu_vm vm_busy[2] = { PC, PC };
+static struct tu_vm vm_tcp = PC;
 static char tcp_extra[200];
 static int tcp_port[2];
 
-TU_VM_FIXTURE(hmp, vm_hmp)
-TU_VM_FIXTURE(qmp, vm_qmp)
-TU_VM_FIXTURE(nodef, vm_nodef)
-TU_VM_FIXTURE(q35, vm_q35)
-TU_VM_FIXTURE(busy, vm_busy)
+TU_VM_FIXTURE2(hmp, vm_hmp)
+TU_VM_FIXTURE2(qmp, vm_qmp)
+TU_VM_FIXTURE2(nodef, vm_nodef)
+TU_VM_FIXTURE2(q35, vm_q35)
+TU_VM_FIXTURE2(busy, vm_busy)
 
 /* A loopback port nobody uses right now (the kernel's pick). */
 static int
@@ -164,7 +167,7 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 	struct moncmd_netdev user = { MONCMD_NETDEV_USER, "hostnet-6f1a2b3c",
 		NULL };
 	struct moncmd_drive drv = { "drive-0d4e5f60", disk, "raw" };
-	int i, free_slots, added;
+	int i, free_slots, added, rc;
 
 	/* the map of a fresh pc: slots 0-3 */
 	OK(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &res,
@@ -230,15 +233,24 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 	    &e), -1);
 	ck_assert_int_eq(last_op_kind(m), MONERR_UNKNOWN_COMMAND);
 	ck_assert_ptr_nonnull(strstr(e.msg, "frobnicate"));
-	/* QEMU's own id check (slotscope never sends such an id) */
-	ck_assert_int_eq(raw(m, "device_add virtio-net-pci,id=1abc",
+	/* QEMU's own id check (slotscope never sends such an id).  Since
+	 * 9.2, QMP's device_add no longer checks ids: 10.0 creates 1abc. */
+	rc = raw(m, "device_add virtio-net-pci,id=1abc,addr=0x9",
 	    "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
-	    "\"virtio-net-pci\", \"id\": \"1abc\"}}", &e), -1);
-	if (want == MON_PROTO_QMP) {
+	    "\"virtio-net-pci\", \"id\": \"1abc\", \"addr\": \"0x9\"}}", &e);
+	if (want == MON_PROTO_QMP && v->qemu == TU_QEMU_10) {
+		ck_assert_msg(rc == 0, "%s", e.msg);
+		ck_assert_int_eq(mon_do(m, &(struct mon_req){ .op =
+		    MON_OP_QUERY_PCI }, &res, &e), 0);
+		ck_assert_ptr_nonnull(pci_info_find_id(&res.pci, "1abc"));
+		mon_result_free(&res);
+	} else if (want == MON_PROTO_QMP) {
+		ck_assert_int_eq(rc, -1);
 		ck_assert_int_eq(last_op_kind(m), MONERR_INVALID_ID);
 		ck_assert_str_eq(e.msg, "Parameter 'id' expects an identifier");
 	} else {
 		/* HMP prints the reason on QEMU's stderr only */
+		ck_assert_int_eq(rc, -1);
 		ck_assert_int_eq(last_op_kind(m), MONERR_OTHER);
 		ck_assert_ptr_nonnull(strstr(e.msg, "help device_add"));
 	}
@@ -251,7 +263,8 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 	REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
 	    .id = "nic-6f1a2b3c-pci-5", .timeout_ms = 300 }, NULL, E),
 	    MONERR_TIMEOUT, "was not removed within 300 ms");
-	ck_assert_uint_eq(bus_mask(m), 0x8000006f);	/* still listed */
+	ck_assert_uint_eq(bus_mask(m), 0x8000006f | (rc == 0 ? 1u << 9 : 0));
+	/* ... still listed */
 
 	/* getfd: QEMU takes the fd that travels with the command */
 	{
@@ -273,8 +286,25 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 		ck_assert_int_eq(mon_result(m, op)->ok, 0);	/* gone now */
 	}
 
-	/* fill the bus: QEMU picks free slots until none is left */
+	/* fill the bus: QEMU picks free slots until none is left.  QEMU
+	 * 10.0 picks none once slot 31 was taken by address (as here): the
+	 * first device_add without addr is refused as if it were a second
+	 * function of slot 31. */
 	free_slots = 32 - __builtin_popcount(bus_mask(m));
+	if (v->qemu == TU_QEMU_10) {
+		struct moncmd_device fill = { "virtio-net-pci", "fill0",
+			"pci.0", -1, 0, NULL, 0 };
+
+		ck_assert_int_eq(mon_do(m, &(struct mon_req){ .op =
+		    MON_OP_DEVICE_ADD, .device = &fill }, NULL, &e), -1);
+		ck_assert_int_eq(mon_last_kind(m), MONERR_OTHER);
+		ck_assert_str_eq(e.msg, "PCI: slot 31 function 0 already "
+		    "occupied by virtio-net-pci, new func virtio-net-pci cannot "
+		    "be exposed to guest.");
+		ck_assert_int_gt(free_slots, 20);
+		mon_free(m);
+		return;
+	}
 	for (added = 0, i = 0; i < 40; i++) {
 		char id[32];
 		struct moncmd_device fill = { "virtio-net-pci", id, "pci.0",
@@ -298,13 +328,13 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 
 START_TEST(hmp_pc)
 {
-	scenario(&vm_hmp, "hmp.sock", MON_PROTO_HMP);
+	scenario(&vm_hmp[_i], "hmp.sock", MON_PROTO_HMP);
 }
 END_TEST
 
 START_TEST(qmp_pc)
 {
-	scenario(&vm_qmp, "qmp.sock", MON_PROTO_QMP);
+	scenario(&vm_qmp[_i], "qmp.sock", MON_PROTO_QMP);
 }
 END_TEST
 
@@ -314,7 +344,7 @@ START_TEST(nodefaults_map)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		struct mon *m = open_mon(&vm_nodef, socks[i], NULL);
+		struct mon *m = open_mon(&vm_nodef[_i], socks[i], NULL);
 
 		ck_assert_uint_eq(bus_mask(m), 0x3);
 		mon_free(m);
@@ -330,7 +360,7 @@ START_TEST(q35_root_bus_refuses_hotplug)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		struct mon *m = open_mon(&vm_q35, socks[i], NULL);
+		struct mon *m = open_mon(&vm_q35[_i], socks[i], NULL);
 
 		REFUSED(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
 		    .device = &d }, NULL, E), MONERR_NO_HOTPLUG,
@@ -368,35 +398,42 @@ settled_mask(struct mon *m)
 }
 
 static void
-probe_cmd(const char *sock, const char *args, char **out, int *rc)
+probe_cmd(const struct tu_vm *v, const char *sock, const char *args,
+    char **out, int *rc)
 {
 	char cmd[4400];
 
 	snprintf(cmd, sizeof cmd, "'%s' --probe 'unix:%s/%s' %s", tu_bin(),
-	    vm_busy.dir, sock, args);
+	    v->dir, sock, args);
 	*rc = tu_run(cmd, out);
 }
 
 /* `slotscope --probe EP --json` prints exactly the documented shape. */
 static void
-check_probe_json(const char *sock, const char *proto)
+check_probe_json(const struct tu_vm *v, const char *sock, const char *proto)
 {
 	char *out, ep[4300];
 	int rc, i;
 	json_error_t je;
 	json_t *j, *slots, *f;
 
-	probe_cmd(sock, "--json 2>/dev/null", &out, &rc);
+	probe_cmd(v, sock, "--json 2>/dev/null", &out, &rc);
 	ck_assert_msg(rc == 0, "%s", out);
 	j = json_loads(out, 0, &je);
 	ck_assert_msg(j != NULL, "not JSON: %s", je.text);
 	ck_assert_uint_eq(json_object_size(j), 4);
-	snprintf(ep, sizeof ep, "unix:%s/%s", vm_busy.dir, sock);
+	snprintf(ep, sizeof ep, "unix:%s/%s", v->dir, sock);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "endpoint")), ep);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "protocol")),
 	    proto);
-	ck_assert_int_eq(strncmp(json_string_value(json_object_get(j, "qemu")),
-	    "7.", 2), 0);
+	{
+		const char *q = json_string_value(json_object_get(j, "qemu"));
+		char want[16];
+
+		snprintf(want, sizeof want, "%s.", tu_qemu_name(v->qemu));
+		ck_assert_msg(q != NULL && strncmp(q, want, strlen(want)) == 0,
+		    "qemu %s, not %s*", q ? q : "(none)", want);
+	}
 	slots = json_object_get(j, "slots");
 	ck_assert_uint_eq(json_array_size(slots), 32);
 	for (i = 0; i < 32; i++) {
@@ -435,8 +472,8 @@ START_TEST(second_client_is_busy)
 
 	for (i = 0; i < 2; i++) {
 		struct mon_opts hold = { .keep_open = 1 };
-		struct mon *a = open_mon(&vm_busy, socks[i], &hold);
-		struct mon *b = open_mon(&vm_busy, socks[i], NULL);
+		struct mon *a = open_mon(&vm_busy[_i], socks[i], &hold);
+		struct mon *b = open_mon(&vm_busy[_i], socks[i], NULL);
 		struct err e;
 		int op, rc;
 		char *out;
@@ -453,7 +490,7 @@ START_TEST(second_client_is_busy)
 		    "connected");
 		ck_assert_int_eq(mon_result(b, op)->kind, MONERR_BUSY);
 		/* the real binary says so too, with exit status 1 */
-		probe_cmd(socks[i], "", &out, &rc);
+		probe_cmd(&vm_busy[_i], socks[i], "", &out, &rc);
 		ck_assert_int_eq(rc, 1);
 		ck_assert_ptr_nonnull(strstr(out, "monitor busy: another "
 		    "client is connected"));
@@ -464,7 +501,8 @@ START_TEST(second_client_is_busy)
 		mon_reset(b);
 		ck_assert_uint_eq(settled_mask(b), 0xf);
 		mon_free(b);
-		check_probe_json(socks[i], i == 0 ? "hmp" : "qmp");
+		check_probe_json(&vm_busy[_i], socks[i], i == 0 ? "hmp" :
+		    "qmp");
 	}
 }
 END_TEST
@@ -515,13 +553,13 @@ START_TEST(probe_usage_and_failures)
 	ck_assert_ptr_nonnull(strstr(out, "port"));
 	free(out);
 	snprintf(cmd, sizeof cmd, "'%s' --probe '%s/none.sock'", tu_bin(),
-	    vm_busy.dir);
+	    vm_busy[_i].dir);
 	ck_assert_int_eq(tu_run(cmd, &out), 1);
 	ck_assert_ptr_nonnull(strstr(out, "No such file"));
 	free(out);
 	/* text: one line per slot after the header */
 	snprintf(cmd, sizeof cmd, "'%s' --probe 'unix:%s/hmp.sock' 2>/dev/null",
-	    tu_bin(), vm_busy.dir);
+	    tu_bin(), vm_busy[_i].dir);
 	ck_assert_int_eq(tu_run(cmd, &out), 0);
 	ck_assert_ptr_nonnull(strstr(out, " over HMP\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\nslot  0  occupied  fn 0 Host "
@@ -535,18 +573,41 @@ START_TEST(probe_usage_and_failures)
 END_TEST
 
 static TCase *
-vm_case(const char *name, struct tu_vm *v, void (*up)(void), void (*down)(void),
-    int timeout)
+vm_case(Suite *s, enum tu_qemu q, const char *name, void (*up)(void),
+    void (*down)(void), int timeout)
 {
 	static const char *const need[] = { "qemu-system-x86_64", "qemu-img",
 		NULL };
 	TCase *tc = tcase_create(name);
+	const char *why = tu_missing(need);
 
-	(void)v;
-	tu_tcase_require(tc, tu_missing(need));
+	tu_tcase_require(tc, why ? why : tu_missing_qemu_v(q));
 	tcase_add_unchecked_fixture(tc, up, down);
 	tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
 	return tc;
+}
+
+/* The cases that run against QEMU q; loop index _i = q. */
+static void
+add_cases(Suite *s, enum tu_qemu q)
+{
+	int ten = q == TU_QEMU_10;
+	TCase *tc;
+
+	tc = vm_case(s, q, ten ? "hmp-10.0" : "hmp", hmp_up[q], hmp_down[q], 60);
+	tcase_add_loop_test(tc, hmp_pc, q, q + 1);
+	tc = vm_case(s, q, ten ? "qmp-10.0" : "qmp", qmp_up[q], qmp_down[q], 60);
+	tcase_add_loop_test(tc, qmp_pc, q, q + 1);
+	tc = vm_case(s, q, ten ? "nodefaults-10.0" : "nodefaults", nodef_up[q],
+	    nodef_down[q], 20);
+	tcase_add_loop_test(tc, nodefaults_map, q, q + 1);
+	tc = vm_case(s, q, ten ? "q35-10.0" : "q35", q35_up[q], q35_down[q], 20);
+	tcase_add_loop_test(tc, q35_root_bus_refuses_hotplug, q, q + 1);
+	tc = vm_case(s, q, ten ? "busy-10.0" : "busy", busy_up[q], busy_down[q],
+	    30);
+	tcase_add_loop_test(tc, second_client_is_busy, q, q + 1);
+	tcase_add_loop_test(tc, probe_usage_and_failures, q, q + 1);
 }
 
 Suite *
@@ -556,24 +617,8 @@ monqemu_suite(void)
 	TCase *tc;
 
 	s = suite_create("monqemu");
-	tc = vm_case("hmp", &vm_hmp, hmp_up, hmp_down, 60);
-	tcase_add_test(tc, hmp_pc);
-	suite_add_tcase(s, tc);
-	tc = vm_case("qmp", &vm_qmp, qmp_up, qmp_down, 60);
-	tcase_add_test(tc, qmp_pc);
-	suite_add_tcase(s, tc);
-	tc = vm_case("nodefaults", &vm_nodef, nodef_up, nodef_down, 20);
-	tcase_add_test(tc, nodefaults_map);
-	suite_add_tcase(s, tc);
-	tc = vm_case("q35", &vm_q35, q35_up, q35_down, 20);
-	tcase_add_test(tc, q35_root_bus_refuses_hotplug);
-	suite_add_tcase(s, tc);
-	tc = vm_case("busy", &vm_busy, busy_up, busy_down, 30);
-	tcase_add_test(tc, second_client_is_busy);
-	tcase_add_test(tc, probe_usage_and_failures);
-	suite_add_tcase(s, tc);
-	tc = vm_case("tcp", &vm_tcp, tcp_up, tcp_down, 20);
+	tu_qemu_cases(s, add_cases);
+	tc = vm_case(s, TU_QEMU_72, "tcp", tcp_up, tcp_down, 20);
 	tcase_add_test(tc, tcp_endpoints);
-	suite_add_tcase(s, tc);
 	return s;
 }

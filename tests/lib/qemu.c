@@ -2,6 +2,8 @@
  * (tu_qemu_start, tu_qemu_stop, the tu_vm fixture; see testutil.h). */
 #include "testutil.h"
 
+#include <check.h>
+
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -52,6 +54,13 @@ tu_listening(const char *dir, const char *name)
 int
 tu_qemu_start(const char *dir, const char *machine, const char *extra)
 {
+	return tu_qemu_start_v(TU_QEMU_72, dir, machine, extra);
+}
+
+int
+tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
+    const char *extra)
+{
 	char *cmd, sock[PATH_MAX], log[PATH_MAX];
 	pid_t parent = getpid(), pid;
 	int i, st;
@@ -59,10 +68,10 @@ tu_qemu_start(const char *dir, const char *machine, const char *extra)
 	if (tu_missing_qemu() != NULL)
 		return -1;	/* the checks skip, saying so */
 	if (asprintf(&cmd, "rm -f '%s'/hmp.sock '%s'/qmp.sock '%s'/qemu.pid; "
-	    "exec qemu-system-x86_64 -machine %s,accel=tcg -S -display none "
+	    "exec '%s' -machine %s,accel=tcg -S -display none "
 	    "-m 128 -monitor unix:'%s'/hmp.sock,server,nowait "
 	    "-qmp unix:'%s'/qmp.sock,server,nowait -pidfile '%s'/qemu.pid "
-	    "%s", dir, dir, dir, machine, dir, dir, dir,
+	    "%s", dir, dir, dir, tu_qemu_bin(q), machine, dir, dir, dir,
 	    extra ? extra : "") < 0)
 		return -1;
 	snprintf(log, sizeof log, "%s/qemu.log", dir);
@@ -180,18 +189,19 @@ tu_vm_up(struct tu_vm *v)
 	char *cmd, *out = NULL;
 
 	v->up = 0;
-	if (tu_missing_qemu() != NULL)	/* its checks skip (tu_tcase_require) */
+	if (tu_missing_qemu_v(v->qemu) != NULL)	/* its checks skip */
 		return;
 	v->dir = tu_tmpdir();
 	if (v->dir == NULL)
 		return;
 	if (!v->guest) {
-		v->up = tu_qemu_start(v->dir, v->machine, v->extra) == 0;
+		v->up = tu_qemu_start_v(v->qemu, v->dir, v->machine,
+		    v->extra) == 0;
 		return;
 	}
-	if (asprintf(&cmd, "sh '%s' '%s' %s",
-	    tu_srcpath("tests/scripts/boot-test-guest.sh"), v->dir,
-	    v->machine) < 0)
+	if (asprintf(&cmd, "SLOTSCOPE_QEMU='%s' sh '%s' '%s' %s",
+	    tu_qemu_bin(v->qemu), tu_srcpath("tests/scripts/boot-test-guest.sh"),
+	    v->dir, v->machine) < 0)
 		return;
 	v->up = tu_run(cmd, &out) == 0;
 	if (!v->up)
@@ -210,4 +220,64 @@ tu_vm_down(struct tu_vm *v)
 		v->dir = NULL;
 	}
 	v->up = 0;
+}
+
+const char *
+tu_qemu_name(enum tu_qemu q)
+{
+	return q == TU_QEMU_10 ? "10.0" : "7.2";
+}
+
+const char *
+tu_qemu_bin(enum tu_qemu q)
+{
+	const char *b;
+
+	if (q != TU_QEMU_10)
+		return "qemu-system-x86_64";
+	b = getenv("SLOTSCOPE_QEMU10");
+	return b && *b ? b : "/opt/slotscope-qemu10/bin/qemu-system-x86_64";
+}
+
+/* NULL when the 10.0 binary runs and says 10.0 (asked once per process),
+ * else why not. */
+const char *
+tu_missing_qemu10(void)
+{
+	static int known = -1;
+	static char why[512];
+	char *cmd, *out = NULL;
+	const char *bin = tu_qemu_bin(TU_QEMU_10);
+
+	if (known >= 0)
+		return known ? NULL : why;
+	known = 0;
+	snprintf(why, sizeof why, "QEMU 10.0 (%s) is not installed: "
+	    "scripts/install-qemu10 unpacks it", bin);
+	if (access(bin, X_OK) != 0 ||
+	    asprintf(&cmd, "'%s' --version", bin) < 0)
+		return why;
+	if (tu_run(cmd, &out) == 0 && strstr(out, "version 10.0.") != NULL)
+		known = 1;
+	else
+		snprintf(why, sizeof why, "%s --version does not say 10.0: "
+		    "%.300s", bin, out ? out : "");
+	free(out);
+	free(cmd);
+	return known ? NULL : why;
+}
+
+const char *
+tu_missing_qemu_v(enum tu_qemu q)
+{
+	const char *why = tu_missing_qemu();
+
+	return why == NULL && q == TU_QEMU_10 ? tu_missing_qemu10() : why;
+}
+
+void
+tu_qemu_cases(Suite *s, void (*add)(Suite *, enum tu_qemu))
+{
+	add(s, TU_QEMU_72);
+	add(s, TU_QEMU_10);
 }

@@ -65,6 +65,23 @@ int tu_run(const char *cmd, char **out);
  * both sockets exist, -1 (and prints QEMU's output) otherwise.  Call
  * tu_qemu_stop(DIR) on every path, also after a failure. */
 int tu_qemu_start(const char *dir, const char *machine, const char *extra);
+
+/* Which QEMU: Debian 12's 7.2 (qemu-system-x86_64 on PATH), or the 10.0
+ * that scripts/install-qemu10 unpacks ($SLOTSCOPE_QEMU10, default
+ * /opt/slotscope-qemu10/bin/qemu-system-x86_64).  Suites that run against
+ * both add their cases twice; Check's loop index _i is the enum value. */
+enum tu_qemu { TU_QEMU_72 = 0, TU_QEMU_10 = 1 };
+/* "7.2" / "10.0": for tcase names and messages. */
+const char *tu_qemu_name(enum tu_qemu q);
+/* The program to run for q (a static string). */
+const char *tu_qemu_bin(enum tu_qemu q);
+/* tu_qemu_start with that QEMU. */
+int tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
+    const char *extra);
+/* Why QEMU q cannot run here (for tu_tcase_require), or NULL: 7.2 as
+ * tu_missing_qemu(); 10.0 also needs the binary to run and say 10.0. */
+const char *tu_missing_qemu_v(enum tu_qemu q);
+const char *tu_missing_qemu10(void);
 /* The pid in DIR/qemu.pid, 0 when there is none. */
 long tu_qemu_pid(const char *dir);
 /* 1 when a unix socket DIR/NAME is listening (bound is not enough). */
@@ -83,6 +100,7 @@ struct tu_vm {
 	const char *machine;
 	const char *extra;
 	int guest;
+	enum tu_qemu qemu;	/* TU_QEMU_72 unless set */
 	char *dir;
 	int up;
 };
@@ -92,5 +110,22 @@ void tu_vm_down(struct tu_vm *v);
 #define TU_VM_FIXTURE(name, var) \
 	static void name##_up(void) { tu_vm_up(&var); } \
 	static void name##_down(void) { tu_vm_down(&var); }
+/* The same for both QEMUs: var is a struct tu_vm[2], var[q] runs QEMU q;
+ * name_up[q] / name_down[q] are its fixture functions. */
+#define TU_VM_FIXTURE2(name, var) \
+	static void name##0_up(void) { tu_vm_up(&var[0]); } \
+	static void name##0_down(void) { tu_vm_down(&var[0]); } \
+	static void name##1_up(void) \
+	{ var[1].qemu = TU_QEMU_10; tu_vm_up(&var[1]); } \
+	static void name##1_down(void) { tu_vm_down(&var[1]); } \
+	static void (*const name##_up[2])(void) = { name##0_up, name##1_up }; \
+	static void (*const name##_down[2])(void) = { name##0_down, \
+	    name##1_down };
+/* add(s, TU_QEMU_72), then add(s, TU_QEMU_10): every case is added for
+ * both; add marks q's cases with tu_tcase_require(tc,
+ * tu_missing_qemu_v(q)), so the 10.0 ones skip (fail in CI) without it. */
+struct Suite;
+void tu_qemu_cases(struct Suite *s,
+    void (*add)(struct Suite *, enum tu_qemu));
 
 #endif
