@@ -7,6 +7,9 @@
  *                "\r\n"), then "\r\n", the reply lines ending in "\r\n",
  *                then the prompt "(qemu) " (no newline after it).
  * There is no status code: errors are recognised by their text.
+ * QEMU 10.0 (tests/fixtures/qemu10) frames, echoes and words errors the
+ * same; only the version texts and info pci's BAR lines (which the parser
+ * skips) differ.
  * All functions take (buf, len), never read past len, allocate nothing
  * except into a caller's struct pci_info (which the caller frees).
  */

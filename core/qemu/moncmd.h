@@ -8,6 +8,11 @@
  * under 1024 bytes; QMP is real JSON built with jansson.  `addr` is always
  * sent as hex with 0x ("0x5", or "0x5.0x1" for function 1): QEMU reads it
  * as hex even without 0x.
+ * QEMU 10.0 (since 9.2) types QMP device_add's properties: a boolean must
+ * be true/false and a number a JSON number, a string for them is refused.
+ * The properties here are sent as strings, so only string-typed ones
+ * (netdev, mac, drive, ...) belong in them; addr stays a string because a
+ * JSON integer is a devfn (slot * 8 + function) to 10.0 and hex to 7.2.
  *
  * Every builder writes a malloc'd NUL-terminated line ending in "\n" into
  * *out (the caller frees it) and returns 0, or returns -1 with e set and

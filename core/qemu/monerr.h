@@ -12,6 +12,10 @@
  *   no hotplug      "Bus 'pcie.0' does not support hotplugging" (q35)
  *   unknown command HMP "unknown command: 'x'", QMP class CommandNotFound
  *   invalid id      "Parameter 'id' expects an identifier"
+ * QEMU 10.0 words all of them alike, except that QMP's device_add no longer
+ * checks ids (no invalid-id over QMP); an auto-placed device_add after
+ * slot 31 was taken reads "PCI: slot 31 function 0 already occupied by
+ * ..., new func ... cannot be exposed to guest." (other).
  * Pure functions; no state.
  */
 #ifndef SLOTSCOPE_MONERR_H

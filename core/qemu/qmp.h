@@ -4,8 +4,9 @@
  * QEMU 7.2 sends one JSON object per "\r\n"-terminated line: the greeting
  * {"QMP": {...}}, replies {"return": ...} / {"error": {"class", "desc"}},
  * and events {"event": NAME, "data": ..., "timestamp": ...} that may arrive
- * between a command and its reply.  A qmp_msg owns its parsed JSON
- * (qmp_msg_free); the other pointers in it borrow from that tree.
+ * between a command and its reply; QEMU 10.0 the same (its replies and
+ * events slotscope reads have the 7.2 shapes).  A qmp_msg owns its parsed
+ * JSON (qmp_msg_free); the other pointers in it borrow from that tree.
  */
 #ifndef SLOTSCOPE_QMP_H
 #define SLOTSCOPE_QMP_H

@@ -21,15 +21,18 @@
 #include "store/store.h"
 #include "testutil.h"
 
-static struct tu_vm vm_hmp = { .machine = "pc" };
-static struct tu_vm vm_qmp = { .machine = "pc" };
-static struct tu_vm vm_race = { .machine = "pc" };
-static struct tu_vm vm_guest = { .machine = "pc", .guest = 1 };
+/* [q]: one per QEMU (tu_qemu); a test's loop index _i is q. */
+#define PC { .machine = "pc" }
+#define GUEST { .machine = "pc", .guest = 1 }
+static struct tu_vm vm_hmp[2] = { PC, PC };
+static struct tu_vm vm_qmp[2] = { PC, PC };
+static struct tu_vm vm_race = PC;
+static struct tu_vm vm_guest[2] = { GUEST, GUEST };
 
-TU_VM_FIXTURE(hmp, vm_hmp)
-TU_VM_FIXTURE(qmp, vm_qmp)
+TU_VM_FIXTURE2(hmp, vm_hmp)
+TU_VM_FIXTURE2(qmp, vm_qmp)
 TU_VM_FIXTURE(race, vm_race)
-TU_VM_FIXTURE(guest, vm_guest)
+TU_VM_FIXTURE2(guest, vm_guest)
 
 static char *
 slurp(const char *path)
@@ -113,6 +116,21 @@ netdev_exists(const struct tu_vm *v, const char *sock, const char *id)
 	return rc == 0;
 }
 
+/* "7.2" of the "qemu": "7.2.22" member of j (a static buffer). */
+static const char *
+qemu_major_minor(json_t *j)
+{
+	static char mm[16];
+	const char *q = json_string_value(json_object_get(j, "qemu"));
+	size_t n;
+
+	ck_assert_ptr_nonnull(q);
+	n = strcspn(q, ".");
+	n += q[n] == '.' ? 1 + strcspn(q + n + 1, ".") : 0;
+	snprintf(mm, sizeof mm, "%.*s", (int)n, q);
+	return mm;
+}
+
 static void
 flow(struct tu_vm *v, const char *sock, const char *proto)
 {
@@ -142,8 +160,7 @@ flow(struct tu_vm *v, const char *sock, const char *proto)
 	    "vm");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "protocol")),
 	    proto);
-	ck_assert_str_eq(json_string_value(json_object_get(j, "qemu")),
-	    "7.2.22");
+	ck_assert_str_eq(qemu_major_minor(j), tu_qemu_name(v->qemu));
 	ck_assert_int_eq(json_array_size(json_object_get(j, "slots")), 32);
 	ck_assert_str_eq(slot_field(j, 0, "state"), "builtin");
 	ck_assert_str_eq(slot_field(j, 4, "state"), "used");
@@ -251,13 +268,13 @@ flow(struct tu_vm *v, const char *sock, const char *proto)
 
 START_TEST(flow_hmp)
 {
-	flow(&vm_hmp, "hmp.sock", "hmp");
+	flow(&vm_hmp[_i], "hmp.sock", "hmp");
 }
 END_TEST
 
 START_TEST(flow_qmp)
 {
-	flow(&vm_qmp, "qmp.sock", "qmp");
+	flow(&vm_qmp[_i], "qmp.sock", "qmp");
 }
 END_TEST
 
@@ -317,7 +334,7 @@ END_TEST
  * HMP (the id leaves info pci); the slot is free, the file forgets it. */
 START_TEST(guest_unplug)
 {
-	struct tu_vm *v = &vm_guest;
+	struct tu_vm *v = &vm_guest[_i];
 	char *out, *err, rtpath[4200];
 	json_t *j;
 	json_error_t je;
@@ -378,26 +395,108 @@ START_TEST(guest_unplug)
 }
 END_TEST
 
+/* What the issue asks of both QEMUs, with the tiny guest and the real
+ * binary, over QMP and HMP: --probe reads the bus, a NIC and a disk are
+ * hotplugged and seen live, both are unplugged (the guest ejects them)
+ * and their slots are free again, the runtime file empty. */
+START_TEST(guest_probe_hotplug_unplug)
+{
+	struct tu_vm *v = &vm_guest[_i];
+	const char *sock[2] = { "qmp.sock", "hmp.sock" };
+	char *out, *err, cmd[8400], rtpath[4200];
+	json_t *j;
+	int rc, k;
+
+	snprintf(rtpath, sizeof rtpath, "%s/rt/vm.json", v->dir);
+	for (k = 0; k < 2; k++) {
+		ck_assert_msg(v->up, "the test guest did not boot");
+		snprintf(cmd, sizeof cmd, "'%s' --probe 'unix:%s/%s' --json",
+		    tu_bin(), v->dir, sock[k]);
+		rc = tu_run(cmd, &out);
+		ck_assert_msg(rc == 0, "%s: %s", sock[k], out);
+		j = last_json(out);
+		ck_assert_str_eq(qemu_major_minor(j), tu_qemu_name(v->qemu));
+		ck_assert_str_eq(json_string_value(json_object_get(j,
+		    "protocol")), k == 0 ? "qmp" : "hmp");
+		ck_assert_str_eq(slot_field(j, 3, "state"), "occupied");
+		ck_assert_str_eq(slot_field(j, 4, "state"), "free");
+		ck_assert_str_eq(slot_field(j, 5, "state"), "free");
+		json_decref(j);
+		free(out);
+		snprintf(cmd, sizeof cmd, "qemu-img create -q -f raw "
+		    "'%s/g%d.img' 1M", v->dir, k);
+		ck_assert_int_eq(tu_run(cmd, &out), 0);
+		free(out);
+		snprintf(cmd, sizeof cmd, "-c 'hotplug vm nic' -c \"hotplug vm "
+		    "disk path='%s/g%d.img' format=raw\" -c 'show vm --json' "
+		    "-c 'unplug vm 4' -c 'unplug vm 5' -c 'show vm --json'",
+		    v->dir, k);
+		rc = batch(v, sock[k], cmd, &out, &err);
+		ck_assert_msg(rc == 0, "%s: rc %d: %s / %s", sock[k], rc, out,
+		    err);
+		ck_assert_str_eq(err, "");
+		ck_assert_ptr_nonnull(strstr(out, "plugged in slot 4"));
+		ck_assert_ptr_nonnull(strstr(out, "plugged in slot 5"));
+		ck_assert_msg(strstr(out, "unplugged, slot 4 is free again") &&
+		    strstr(out, "unplugged, slot 5 is free again"), "%s", out);
+		j = json_loads(strstr(out, "{\"instance\""),
+		    JSON_DISABLE_EOF_CHECK, NULL);
+		ck_assert_ptr_nonnull(j);
+		ck_assert_str_eq(slot_field(j, 4, "state"), "used");
+		ck_assert_int_eq(strncmp(slot_field(j, 4, "id"), "nic-", 4), 0);
+		ck_assert_str_eq(slot_field(j, 5, "state"), "used");
+		ck_assert_int_eq(strncmp(slot_field(j, 5, "id"), "disk-", 5),
+		    0);
+		json_decref(j);
+		j = last_json(out);
+		ck_assert_str_eq(slot_field(j, 4, "state"), "free");
+		ck_assert_str_eq(slot_field(j, 5, "state"), "free");
+		json_decref(j);
+		free(out);
+		free(err);
+		out = slurp(rtpath);
+		ck_assert_ptr_nonnull(strstr(out, "\"devices\": []"));
+		free(out);
+	}
+}
+END_TEST
+
+/* The cases that run against QEMU q; loop index _i = q. */
+static void
+add_cases(Suite *s, enum tu_qemu q)
+{
+	int ten = q == TU_QEMU_10;
+	const char *noqemu = tu_missing_qemu_v(q);
+	TCase *tc;
+
+#define QTC(name, fx, test, missing) \
+	tc = tcase_create(ten ? name "-10.0" : name); \
+	tu_tcase_require(tc, missing); \
+	tcase_add_unchecked_fixture(tc, fx##_up[q], fx##_down[q]); \
+	tcase_add_loop_test(tc, test, q, q + 1); \
+	tcase_set_timeout(tc, 90); \
+	suite_add_tcase(s, tc);
+	QTC("batch-hmp", hmp, flow_hmp, noqemu)
+	QTC("batch-qmp", qmp, flow_qmp, noqemu)
+	QTC("batch-guest", guest, guest_unplug, noqemu ? noqemu :
+	    access("/bin/busybox", X_OK) != 0 ? "no /bin/busybox for the "
+	    "test guest (busybox-static)" : NULL)
+	tcase_add_loop_test(tc, guest_probe_hotplug_unplug, q, q + 1);
+#undef QTC
+}
+
 Suite *
 batch_suite(void)
 {
 	Suite *s = suite_create("batch");
 	TCase *tc;
 
-	const char *noqemu = tu_missing_qemu();
-
-#define QTC(name, fx, test, missing) \
-	tc = tcase_create(name); \
-	tu_tcase_require(tc, missing); \
-	tcase_add_unchecked_fixture(tc, fx##_up, fx##_down); \
-	tcase_add_test(tc, test); \
-	tcase_set_timeout(tc, 90); \
+	tu_qemu_cases(s, add_cases);
+	tc = tcase_create("batch-race");
+	tu_tcase_require(tc, tu_missing_qemu());
+	tcase_add_unchecked_fixture(tc, race_up, race_down);
+	tcase_add_test(tc, race);
+	tcase_set_timeout(tc, 90);
 	suite_add_tcase(s, tc);
-	QTC("batch-hmp", hmp, flow_hmp, noqemu)
-	QTC("batch-qmp", qmp, flow_qmp, noqemu)
-	QTC("batch-race", race, race, noqemu)
-	QTC("batch-guest", guest, guest_unplug, noqemu ? noqemu :
-	    access("/bin/busybox", X_OK) != 0 ? "no /bin/busybox for the "
-	    "test guest (busybox-static)" : NULL)
 	return s;
 }

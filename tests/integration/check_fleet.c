@@ -27,6 +27,7 @@
 #include "testutil.h"
 
 static char *qdir;	/* QEMU's sockets, pid file, runtime dir */
+static enum tu_qemu qvar;	/* which QEMU the fixture starts */
 static char qemu_err[512];	/* why QEMU did not start, "" when it did */
 
 static double
@@ -57,6 +58,11 @@ qemu_start(void)
 	char *extra;
 
 	qemu_err[0] = '\0';
+	if (tu_missing_qemu_v(qvar) != NULL) {	/* the checks skip */
+		snprintf(qemu_err, sizeof qemu_err, "%s",
+		    tu_missing_qemu_v(qvar));
+		return;
+	}
 	qdir = tu_tmpdir();
 	if (qdir == NULL) {
 		snprintf(qemu_err, sizeof qemu_err, "no temp dir");
@@ -68,10 +74,24 @@ qemu_start(void)
 	    "id=nic-11111111-pci-6,bus=pci.0,addr=0x6 "
 	    "-device virtio-net-pci,id=net0,bus=pci.0,addr=0x7", qdir) < 0)
 		abort();
-	if (tu_qemu_start(qdir, "pc", extra) < 0)
+	if (tu_qemu_start_v(qvar, qdir, "pc", extra) < 0)
 		snprintf(qemu_err, sizeof qemu_err, "qemu did not start "
 		    "(its output is above)");
 	free(extra);
+}
+
+static void
+qemu_start72(void)
+{
+	qvar = TU_QEMU_72;
+	qemu_start();
+}
+
+static void
+qemu_start10(void)
+{
+	qvar = TU_QEMU_10;
+	qemu_start();
 }
 
 static void
@@ -264,7 +284,8 @@ START_TEST(refresh_mixed_fleet)
 		struct instance *in = &f.inst[k];
 
 		ck_assert_str_eq(in->error, "");
-		ck_assert_int_ge(in->version.major, 7);
+		ck_assert_int_eq(in->version.major, qvar == TU_QEMU_10 ? 10 :
+		    7);
 		ck_assert(in->last_refresh > 0);
 		ck_assert_int_eq(in->slots[0].state, SLOT_BUILTIN);
 		ck_assert_int_eq(in->slots[1].state, SLOT_BUILTIN);
@@ -535,7 +556,8 @@ START_TEST(refresh_releases_the_socket)
 	fleet_refresh_start(&f, 0, now_s());
 	fleet_refresh_wait(&f, 0);
 	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
-	ck_assert_ptr_nonnull(strstr(hmp("info version"), "7."));
+	ck_assert_ptr_nonnull(strstr(hmp("info version"), qvar == TU_QEMU_10 ?
+	    "10.0." : "7.2."));
 	/* cancel: a refresh under way is dropped, the view is kept */
 	fleet_refresh_start(&f, 0, now_s());
 	ck_assert_uint_eq(fleet_npending(&f), 1);
@@ -543,7 +565,8 @@ START_TEST(refresh_releases_the_socket)
 	ck_assert_uint_eq(fleet_npending(&f), 0);
 	ck_assert_int_eq(f.inst[0].conn, INST_OK);
 	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_FOREIGN);
-	ck_assert_ptr_nonnull(strstr(hmp("info version"), "7."));
+	ck_assert_ptr_nonnull(strstr(hmp("info version"), qvar == TU_QEMU_10 ?
+	    "10.0." : "7.2."));
 	fleet_free(&f);
 }
 END_TEST
@@ -674,23 +697,19 @@ START_TEST(add_refuses_bad_input)
 }
 END_TEST
 
-Suite *
-fleet_suite(void)
+/* The cases against QEMU q.  One QEMU per test case, started and killed
+ * by the runner itself (unchecked fixtures), so a failing test cannot
+ * leak it. */
+static void
+add_cases(Suite *s, enum tu_qemu q)
 {
-	Suite *s;
-	TCase *tc, *tq;
+	int ten = q == TU_QEMU_10;
+	void (*up)(void) = ten ? qemu_start10 : qemu_start72;
+	TCase *tq;
 
-	s = suite_create("fleet");
-	tc = tcase_create("fleet");
-	tcase_add_test(tc, add_refuses_bad_input);
-	tcase_add_test(tc, garbage_and_silent_peers);
-	tcase_set_timeout(tc, 20);
-	suite_add_tcase(s, tc);
-	/* One QEMU per test case, started and killed by the runner itself
-	 * (unchecked fixtures), so a failing test cannot leak it. */
-	tq = tcase_create("fleet-qemu");
-	tu_tcase_require(tq, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tq, qemu_start, qemu_stop);
+	tq = tcase_create(ten ? "fleet-qemu-10.0" : "fleet-qemu");
+	tu_tcase_require(tq, tu_missing_qemu_v(q));
+	tcase_add_unchecked_fixture(tq, up, qemu_stop);
 	tcase_add_test(tq, refresh_mixed_fleet);
 	tcase_add_test(tq, refresh_only_reports_unplugs);
 	tcase_add_test(tq, refresh_releases_the_socket);
@@ -698,11 +717,26 @@ fleet_suite(void)
 	tcase_add_test(tq, max_parallel_queues_sessions);
 	tcase_set_timeout(tq, 60);
 	suite_add_tcase(s, tq);
-	tq = tcase_create("fleet-unplug");
-	tu_tcase_require(tq, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tq, qemu_start, qemu_stop);
+	tq = tcase_create(ten ? "fleet-unplug-10.0" : "fleet-unplug");
+	tu_tcase_require(tq, tu_missing_qemu_v(q));
+	tcase_add_unchecked_fixture(tq, up, qemu_stop);
 	tcase_add_test(tq, unplug_completed_by_refresh);
 	tcase_set_timeout(tq, 60);
 	suite_add_tcase(s, tq);
+}
+
+Suite *
+fleet_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("fleet");
+	tc = tcase_create("fleet");
+	tcase_add_test(tc, add_refuses_bad_input);
+	tcase_add_test(tc, garbage_and_silent_peers);
+	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+	tu_qemu_cases(s, add_cases);
 	return s;
 }

@@ -116,21 +116,23 @@ END_TEST
 
 /* ---- against real QEMU -------------------------------------------------- */
 
-static struct tu_vm vm_hmp = { .machine = "pc" };
-static struct tu_vm vm_qmp = { .machine = "pc" };
-static struct tu_vm vm_q35 = { .machine = "q35" };
-static struct tu_vm vm_race = { .machine = "pc" };
-static struct tu_vm vm_hmp2 = { .machine = "pc" };
-static struct tu_vm vm_qmp2 = { .machine = "pc" };
-static struct tu_vm vm_tap = { .machine = "pc" };
+/* [q]: one per QEMU (tu_qemu); a test's loop index _i is q. */
+#define PC { .machine = "pc" }
+static struct tu_vm vm_hmp[2] = { PC, PC };
+static struct tu_vm vm_qmp[2] = { PC, PC };
+static struct tu_vm vm_q35[2] = { { .machine = "q35" }, { .machine = "q35" } };
+static struct tu_vm vm_race = PC;
+static struct tu_vm vm_hmp2[2] = { PC, PC };
+static struct tu_vm vm_qmp2[2] = { PC, PC };
+static struct tu_vm vm_tap[2] = { PC, PC };
 
-TU_VM_FIXTURE(hmp, vm_hmp)
-TU_VM_FIXTURE(qmp, vm_qmp)
-TU_VM_FIXTURE(q35, vm_q35)
+TU_VM_FIXTURE2(hmp, vm_hmp)
+TU_VM_FIXTURE2(qmp, vm_qmp)
+TU_VM_FIXTURE2(q35, vm_q35)
 TU_VM_FIXTURE(race, vm_race)
-TU_VM_FIXTURE(hmp2, vm_hmp2)
-TU_VM_FIXTURE(qmp2, vm_qmp2)
-TU_VM_FIXTURE(tap, vm_tap)
+TU_VM_FIXTURE2(hmp2, vm_hmp2)
+TU_VM_FIXTURE2(qmp2, vm_qmp2)
+TU_VM_FIXTURE2(tap, vm_tap)
 
 struct tgt {
 	char ep[4200], rtdir[4200];
@@ -147,6 +149,19 @@ tgt_init(struct tgt *g, const struct tu_vm *v, const char *sock)
 	g->t.inst = "vm1";
 	g->t.endpoint = g->ep;
 	g->t.runtime_dir = g->rtdir;
+	{	/* the QEMU asked for */
+		struct qemu_version ver;
+		struct mon_result res;
+		struct err e;
+		struct mon *m = mon_new(g->ep, NULL, &e);
+
+		ck_assert_ptr_nonnull(m);
+		ck_assert_msg(mon_do(m, &(struct mon_req){ .op =
+		    MON_OP_QUERY_VERSION }, &res, &e) == 0, "%s", e.msg);
+		ver = res.version;
+		ck_assert_int_eq(ver.major, v->qemu == TU_QEMU_10 ? 10 : 7);
+		mon_free(m);
+	}
 }
 
 static char *
@@ -355,13 +370,13 @@ flow(struct tu_vm *v, const char *sock)
 
 START_TEST(flow_hmp)
 {
-	flow(&vm_hmp, "hmp.sock");
+	flow(&vm_hmp[_i], "hmp.sock");
 }
 END_TEST
 
 START_TEST(flow_qmp)
 {
-	flow(&vm_qmp, "qmp.sock");
+	flow(&vm_qmp[_i], "qmp.sock");
 }
 END_TEST
 
@@ -373,7 +388,7 @@ START_TEST(q35_root_bus)
 	struct err e;
 	char path[4300], *after;
 
-	tgt_init(&g, &vm_q35, "qmp.sock");
+	tgt_init(&g, &vm_q35[_i], "qmp.sock");
 	hotplug_req_init(&r, HOTPLUG_NIC);
 	ck_assert_int_eq(hotplug_req_set(&r, "uuid=bbbbbbbb-1111-4222-8333-"
 	    "444444444444", &e), 0);
@@ -538,13 +553,13 @@ disk_rollback(struct tu_vm *v, const char *sock)
 
 START_TEST(disk_rollback_hmp)
 {
-	disk_rollback(&vm_hmp2, "hmp.sock");
+	disk_rollback(&vm_hmp2[_i], "hmp.sock");
 }
 END_TEST
 
 START_TEST(disk_rollback_qmp)
 {
-	disk_rollback(&vm_qmp2, "qmp.sock");
+	disk_rollback(&vm_qmp2[_i], "qmp.sock");
 }
 END_TEST
 
@@ -571,7 +586,7 @@ START_TEST(tap_backend)
 	struct err e;
 	char word[64];
 
-	tgt_init(&g, &vm_tap, "qmp.sock");
+	tgt_init(&g, &vm_tap[_i], "qmp.sock");
 	snprintf(word, sizeof word, "backend=tap:sstap%d", (int)getpid() %
 	    10000);
 	hotplug_req_init(&r, HOTPLUG_NIC);
@@ -586,31 +601,50 @@ START_TEST(tap_backend)
 }
 END_TEST
 
+static TCase *
+qtc(Suite *s, const char *name, const char *missing, void (*up)(void),
+    void (*down)(void))
+{
+	TCase *tc = tcase_create(name);
+
+	tu_tcase_require(tc, missing);
+	tcase_add_unchecked_fixture(tc, up, down);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+/* The cases that run against QEMU q; loop index _i = q. */
+static void
+add_cases(Suite *s, enum tu_qemu q)
+{
+	int ten = q == TU_QEMU_10;
+	const char *noqemu = tu_missing_qemu_v(q);
+
+#define QTC(name, fx, test, missing) tcase_add_loop_test(qtc(s, ten ? \
+	name "-10.0" : name, missing, fx##_up[q], fx##_down[q]), test, q, q + 1)
+	QTC("qemu-hmp", hmp, flow_hmp, noqemu);
+	QTC("qemu-qmp", qmp, flow_qmp, noqemu);
+	QTC("qemu-q35", q35, q35_root_bus, noqemu);
+	QTC("qemu-disk-rollback-hmp", hmp2, disk_rollback_hmp, noqemu);
+	QTC("qemu-disk-rollback-qmp", qmp2, disk_rollback_qmp, noqemu);
+	QTC("qemu-tap", tap, tap_backend, noqemu ? noqemu : can_tap() ? NULL :
+	    "not root or no /dev/net/tun: cannot make a tap device");
+#undef QTC
+}
+
 Suite *
 hotplug_suite(void)
 {
 	Suite *s;
 	TCase *tc;
-	const char *noqemu = tu_missing_qemu();
 
 	s = suite_create("hotplug");
 	tc = tcase_create("args");
 	tcase_add_test(tc, args);
 	suite_add_tcase(s, tc);
-#define QTC(name, fx, test, missing) \
-	tc = tcase_create(name); \
-	tu_tcase_require(tc, missing); \
-	tcase_add_unchecked_fixture(tc, fx##_up, fx##_down); \
-	tcase_add_test(tc, test); \
-	tcase_set_timeout(tc, 60); \
-	suite_add_tcase(s, tc);
-	QTC("qemu-hmp", hmp, flow_hmp, noqemu)
-	QTC("qemu-qmp", qmp, flow_qmp, noqemu)
-	QTC("qemu-q35", q35, q35_root_bus, noqemu)
-	QTC("qemu-race", race, race, noqemu)
-	QTC("qemu-disk-rollback-hmp", hmp2, disk_rollback_hmp, noqemu)
-	QTC("qemu-disk-rollback-qmp", qmp2, disk_rollback_qmp, noqemu)
-	QTC("qemu-tap", tap, tap_backend, noqemu ? noqemu : can_tap() ? NULL :
-	    "not root or no /dev/net/tun: cannot make a tap device")
+	tu_qemu_cases(s, add_cases);
+	tcase_add_test(qtc(s, "qemu-race", tu_missing_qemu(), race_up,
+	    race_down), race);
 	return s;
 }

@@ -14,49 +14,38 @@
 #include "qemu/mon.h"
 #include "testutil.h"
 
-static char *dir;
-static int booted;
+/* [q]: one guest per QEMU (tu_qemu); a test's loop index _i is q. */
+#define GUEST { .machine = "pc", .guest = 1 }
+static struct tu_vm vm[2] = { GUEST, GUEST };
 static const char *missing;	/* what this machine lacks for the guest */
 
-static void
-boot(void)
-{
-	char cmd[4400], *out = NULL;
+TU_VM_FIXTURE2(guest, vm)
 
-	if (missing != NULL)	/* the checks skip, saying why */
-		return;
-	dir = tu_tmpdir();
-	if (dir == NULL)
-		return;
-	snprintf(cmd, sizeof cmd, "sh '%s' '%s' pc",
-	    tu_srcpath("tests/scripts/boot-test-guest.sh"), dir);
-	booted = tu_run(cmd, &out) == 0;
-	if (!booted)
-		fprintf(stderr, "guest did not boot: %s\n", out ? out : "");
-	free(out);
+/* The checks skip, saying why, when the guest cannot boot here. */
+static void
+boot72(void)
+{
+	if (missing == NULL)
+		guest_up[0]();
 }
 
 static void
-halt(void)
+boot10(void)
 {
-	if (dir != NULL) {
-		tu_qemu_stop(dir);
-		tu_rmrf(dir);
-		free(dir);
-		dir = NULL;
-	}
+	if (missing == NULL)
+		guest_up[1]();
 }
 
 static struct mon *
-open_sock(const char *sock)
+open_sock(const struct tu_vm *v, const char *sock)
 {
 	char ep[4200];
 	struct mon_opts o = { .keep_open = 1 };
 	struct err e;
 	struct mon *m;
 
-	ck_assert_msg(booted, "the test guest did not boot (see stderr)");
-	snprintf(ep, sizeof ep, "unix:%s/%s", dir, sock);
+	ck_assert_msg(v->up, "the test guest did not boot (see stderr)");
+	snprintf(ep, sizeof ep, "unix:%s/%s", v->dir, sock);
 	m = mon_new(ep, &o, &e);
 	ck_assert_msg(m != NULL, "%s", e.msg);
 	return m;
@@ -78,16 +67,22 @@ mask(struct mon *m)
 
 START_TEST(qmp_unplug_completes)
 {
-	struct mon *m = open_sock("qmp.sock");
+	struct mon *m = open_sock(&vm[_i], "qmp.sock");
 	struct moncmd_netdev nd = { MONCMD_NETDEV_USER, "hostnet-6f1a2b3c",
 		NULL };
 	struct moncmd_prop props[] = { { "netdev", "hostnet-6f1a2b3c" } };
 	struct moncmd_device d = { "virtio-net-pci", "nic-6f1a2b3c-pci-5",
 		"pci.0", 5, 0, props, 1 };
 	struct err e;
+	struct qemu_version ver;
+	struct mon_result res;
 	json_t *ev;
 	int backend = 0, device = 0, order_ok = 0;
 
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op =
+	    MON_OP_QUERY_VERSION }, &res, &e) == 0, "%s", e.msg);
+	ver = res.version;
+	ck_assert_int_eq(ver.major, _i == TU_QEMU_10 ? 10 : 7);
 	ck_assert_uint_eq(mask(m), 0xf);
 	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_NETDEV_ADD,
 	    .netdev = &nd }, NULL, &e) == 0, "%s", e.msg);
@@ -135,7 +130,7 @@ END_TEST
 
 START_TEST(hmp_unplug_completes)
 {
-	struct mon *m = open_sock("hmp.sock");
+	struct mon *m = open_sock(&vm[_i], "hmp.sock");
 	struct moncmd_device d = { "virtio-net-pci", "nic-8e9f0a1b-pci-6",
 		"pci.0", 6, 0, NULL, 0 };
 	struct err e;
@@ -153,11 +148,25 @@ START_TEST(hmp_unplug_completes)
 }
 END_TEST
 
+/* The cases that run against QEMU q; loop index _i = q. */
+static void
+add_cases(Suite *s, enum tu_qemu q)
+{
+	TCase *tc = tcase_create(q == TU_QEMU_10 ? "guest-10.0" : "guest");
+
+	tu_tcase_require(tc, missing ? missing : tu_missing_qemu_v(q));
+	tcase_add_unchecked_fixture(tc, q == TU_QEMU_10 ? boot10 : boot72,
+	    guest_down[q]);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, qmp_unplug_completes, q, q + 1);
+	tcase_add_loop_test(tc, hmp_unplug_completes, q, q + 1);
+	suite_add_tcase(s, tc);
+}
+
 Suite *
 monguest_suite(void)
 {
 	Suite *s;
-	TCase *tc;
 	static const char *const progs[] = { "qemu-system-x86_64", "cpio",
 		"gzip", NULL };
 	char *out = NULL;
@@ -170,12 +179,6 @@ monguest_suite(void)
 		    "test guest (linux-image-cloud-amd64, busybox-static)";
 	free(out);
 	s = suite_create("monguest");
-	tc = tcase_create("guest");
-	tu_tcase_require(tc, missing);
-	tcase_add_unchecked_fixture(tc, boot, halt);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, qmp_unplug_completes);
-	tcase_add_test(tc, hmp_unplug_completes);
-	suite_add_tcase(s, tc);
+	tu_qemu_cases(s, add_cases);
 	return s;
 }
