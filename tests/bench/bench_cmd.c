@@ -26,10 +26,8 @@ per_op(struct cmd_ctx *c, const char *name, const char *line)
 	t0 = bench_now();
 	for (i = 0; i < N; i++) {
 		cmd_exec(c, line, strlen(line), &r);
-		if (!r.ok) {
-			fprintf(stderr, "%s: %s\n", line, r.text);
-			exit(1);
-		}
+		if (!r.ok)
+			bench_fail(line, r.text);
 		cmd_result_free(&r);
 	}
 	t1 = bench_now();
@@ -56,18 +54,14 @@ hotplug_wall(const char *dir, const char *sock)
 	t0 = bench_now();
 	for (i = 0; i < 12; i++) {
 		hotplug_req_init(&r, HOTPLUG_NIC);
-		if (hotplug_add(&t, &r, &d, &e) < 0) {
-			fprintf(stderr, "hotplug: %s\n", e.msg);
-			break;
-		}
+		if (hotplug_add(&t, &r, &d, &e) < 0)
+			bench_fail("hotplug", e.msg);
 		n++;
 	}
 	t1 = bench_now();
 	snprintf(name, sizeof name, "hotplug nic, whole flow (%.3s)", sock);
-	if (n > 0)
-		bench_report(name, (t1 - t0) / n / 1e6, "ms",
-		    "lock, connect, query, netdev_add, device_add, confirm, "
-		    "commit");
+	bench_report(name, (t1 - t0) / n / 1e6, "ms", "lock, connect, query, "
+	    "netdev_add, device_add, confirm, commit");
 }
 
 int
@@ -82,8 +76,7 @@ main(void)
 	double t0, t1;
 	int i;
 
-	if ((dir = tu_tmpdir()) == NULL)
-		return 1;
+	dir = bench_tmpdir();
 	snprintf(path, sizeof path, "%s/rt", dir);
 	fleet_init(&f, path);
 	if (fleet_add(&f, "web1", "unix:/nonexistent", &e) < 0)
@@ -105,6 +98,8 @@ main(void)
 	t0 = bench_now();
 	for (i = 0; i < N; i++) {
 		v = cmd_complete(&c, "reserve web1 ", 13);
+		if (v == NULL || v[0] == NULL)
+			bench_fail("cmd_complete", "no free slot offered");
 		cmd_completions_free(v);
 	}
 	t1 = bench_now();
@@ -115,20 +110,11 @@ main(void)
 	if (!tu_have_program("qemu-system-x86_64")) {
 		printf("bench hotplug: skipped (qemu-system-x86_64 not "
 		    "found)\n");
-		tu_rmrf(dir);
-		free(dir);
 		return 0;
 	}
-	if (tu_qemu_start(dir, "pc", NULL) < 0) {
-		fprintf(stderr, "bench hotplug: qemu did not start\n");
-		tu_rmrf(dir);
-		free(dir);
-		return 1;
-	}
+	if (tu_qemu_start(dir, "pc", NULL) < 0)
+		bench_fail("hotplug", "qemu did not start");
 	hotplug_wall(dir, "hmp.sock");
 	hotplug_wall(dir, "qmp.sock");
-	tu_qemu_stop(dir);
-	tu_rmrf(dir);
-	free(dir);
-	return 0;
+	return 0;	/* bench_cleanup stops QEMU, removes dir */
 }

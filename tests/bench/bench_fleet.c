@@ -38,14 +38,13 @@ main(void)
 		printf("bench fleet: skipped (qemu-system-x86_64 not found)\n");
 		return 0;
 	}
-	if ((dir = tu_tmpdir()) == NULL)
-		return 1;
+	dir = bench_tmpdir();
 	for (i = 0; i < NSOCK; i++)
 		len += (size_t)snprintf(extra + len, sizeof extra - len,
 		    " -monitor unix:%s/h%d.sock,server,nowait"
 		    " -qmp unix:%s/q%d.sock,server,nowait", dir, i, dir, i);
 	if (tu_qemu_start(dir, "pc", extra) < 0)
-		goto fail;
+		bench_fail("fleet", "qemu did not start");
 	for (i = 0; i < 2 * NSOCK; i++) {
 		snprintf(name, sizeof name, "%c%d.sock", i % 2 ? 'q' : 'h',
 		    i / 2);
@@ -56,35 +55,25 @@ main(void)
 	for (i = 0; i < 2 * NSOCK; i++) {
 		snprintf(name, sizeof name, "%c%d", i % 2 ? 'q' : 'h', i / 2);
 		snprintf(ep, sizeof ep, "unix:%s/%s.sock", dir, name);
-		if (fleet_add(&f, name, ep, &e) < 0) {
-			fprintf(stderr, "%s\n", e.msg);
-			fleet_free(&f);
-			goto fail;
-		}
+		if (fleet_add(&f, name, ep, &e) < 0)
+			bench_fail("fleet", e.msg);
 	}
 	t0 = bench_now();
 	for (r = 0; r < ROUNDS; r++) {
 		fleet_refresh_start(&f, (size_t)-1, wall());
 		fleet_refresh_wait(&f, (size_t)-1);
+		for (i = 0; i < (int)f.n; i++)
+			if (f.inst[i].conn != INST_OK)
+				bench_fail("fleet refresh", f.inst[i].error);
+		ok++;
 	}
 	t1 = bench_now();
-	for (i = 0; i < (int)f.n; i++)
-		ok += f.inst[i].conn == INST_OK;
-	snprintf(detail, sizeof detail, "%d of %d instances ok, HMP+QMP "
-	    "mixed", ok, (int)f.n);
+	snprintf(detail, sizeof detail, "%d rounds, all %d instances ok each "
+	    "time, HMP+QMP mixed", ok, (int)f.n);
 	bench_report("fleet refresh, 16 instances at once",
 	    (t1 - t0) / ROUNDS / 1e6, "ms", detail);
 	bench_report("fleet refresh, per instance",
 	    (t1 - t0) / ROUNDS / 1e3 / (double)f.n, "us", NULL);
 	fleet_free(&f);
-	tu_qemu_stop(dir);
-	tu_rmrf(dir);
-	free(dir);
-	return 0;
-fail:
-	fprintf(stderr, "bench fleet: failed\n");
-	tu_qemu_stop(dir);
-	tu_rmrf(dir);
-	free(dir);
-	return 1;
+	return 0;	/* bench_cleanup stops QEMU, removes dir */
 }

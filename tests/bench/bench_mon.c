@@ -56,21 +56,26 @@ bench_parsers(void)
 	double t0, t1;
 	const int N = 20000;
 	char detail[96];
+	int bad = 0;
 
-	if (raw == NULL) {
-		printf("bench mon parsers: fixtures not found (set "
-		    "SLOTSCOPE_SRCDIR)\n");
-		return;
-	}
+	if (raw == NULL)
+		bench_fail("mon parsers", "tests/fixtures not found (set "
+		    "SLOTSCOPE_SRCDIR)");
 	clean = malloc(n + 1);
+	if (clean == NULL)
+		bench_fail("mon parsers", "out of memory");
 	cn = hmp_reply_clean(raw, n, clean);
 	pci_info_init(&pi);
 	t0 = bench_now();
 	for (i = 0; i < (size_t)N; i++) {
 		pci_info_clear(&pi);
-		hmp_parse_info_pci(clean, cn, &pi, &e);
+		bad += hmp_parse_info_pci(clean, cn, &pi, &e) < 0;
 	}
 	t1 = bench_now();
+	/* the full bus of the fixture: 34 functions, every time */
+	if (bad > 0 || pi.n != 34)
+		bench_fail("hmp parse info pci", bad ? e.msg : "not 34 "
+		    "functions");
 	snprintf(detail, sizeof detail, "%zu functions, %zu bytes of text",
 	    pi.n, cn);
 	bench_report("hmp parse info pci, full bus", (t1 - t0) / N, "ns/op",
@@ -79,25 +84,35 @@ bench_parsers(void)
 	for (i = 0; i < (size_t)N; i++) {
 		pci_info_clear(&pi);
 		cn = hmp_reply_clean(raw, n, clean);
-		hmp_parse_info_pci(clean, cn, &pi, &e);
+		bad += hmp_parse_info_pci(clean, cn, &pi, &e) < 0;
 	}
 	t1 = bench_now();
+	if (bad > 0 || pi.n != 34)
+		bench_fail("hmp frame+clean+parse", bad ? e.msg : "not 34 "
+		    "functions");
 	bench_report("hmp frame+clean+parse, full bus", (t1 - t0) / N,
 	    "ns/op", "raw reply incl. echo and prompt");
 	free(raw);
 	free(clean);
-	if ((q = slurp("qmp/query-pci-after-add.json", &n)) != NULL) {
+	if ((q = slurp("qmp/query-pci-after-add.json", &n)) == NULL)
+		bench_fail("qmp parse query-pci", "fixture not found");
+	{
 		t0 = bench_now();
 		for (i = 0; i < (size_t)N; i++) {
 			struct qmp_msg m;
 
 			pci_info_clear(&pi);
-			if (qmp_msg_parse(q, n, &m, &e) == 0) {
-				qmp_parse_pci(m.ret, &pi, &e);
-				qmp_msg_free(&m);
+			if (qmp_msg_parse(q, n, &m, &e) < 0) {
+				bad++;
+				continue;
 			}
+			bad += qmp_parse_pci(m.ret, &pi, &e) < 0;
+			qmp_msg_free(&m);
 		}
 		t1 = bench_now();
+		if (bad > 0 || pi.n == 0)
+			bench_fail("qmp parse query-pci", bad ? e.msg :
+			    "no functions");
 		snprintf(detail, sizeof detail, "jansson, %zu functions, %zu "
 		    "bytes", pi.n, n);
 		bench_report("qmp parse query-pci", (t1 - t0) / N, "ns/op",
@@ -240,14 +255,9 @@ bench_round_trips(void)
 		    "found)\n");
 		return 0;
 	}
-	if ((dir = tu_tmpdir()) == NULL)
-		return -1;
-	if (tu_qemu_start(dir, "pc", NULL) < 0) {
-		tu_qemu_stop(dir);
-		tu_rmrf(dir);
-		free(dir);
-		return -1;
-	}
+	dir = bench_tmpdir();
+	if (tu_qemu_start(dir, "pc", NULL) < 0)
+		bench_fail("mon round trip", "qemu did not start");
 	buf = malloc(1 << 20);
 	for (s = 0; s < 2 && buf != NULL; s++) {
 		snprintf(path, sizeof path, "%s/%s", dir, socks[s]);
@@ -263,10 +273,15 @@ bench_round_trips(void)
 			    plain_qmp(path, buf, 1 << 20)) < 0;
 			tp[i] = bench_now() - t0;
 		}
+		if (fails > 0) {
+			snprintf(cmd, sizeof cmd, "%d of %d round trips over %s "
+			    "failed", fails, 2 * TRIPS, socks[s]);
+			bench_fail("mon round trip", cmd);
+		}
 		mm = median_us(tm);
 		mp = median_us(tp);
 		snprintf(cmd, sizeof cmd, "median of %d, connect + version + "
-		    "pci + close%s", TRIPS, fails ? ", SOME FAILED" : "");
+		    "pci + close", TRIPS);
 		bench_report(s == 0 ? "mon probe round trip HMP" :
 		    "mon probe round trip QMP", mm, "us", cmd);
 		bench_report(s == 0 ? "plain-socket round trip HMP" :
@@ -278,10 +293,7 @@ bench_round_trips(void)
 		    "mon / plain ratio QMP", mm / mp, "x", NULL);
 	}
 	free(buf);
-	tu_qemu_stop(dir);
-	tu_rmrf(dir);
-	free(dir);
-	return 0;
+	return 0;	/* bench_cleanup stops QEMU, removes dir */
 }
 
 int

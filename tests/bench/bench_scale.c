@@ -69,16 +69,6 @@ have(const char *prog)
 	return system(cmd) == 0;
 }
 
-static void
-rmrf(const char *dir)
-{
-	char cmd[4200];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
 /* ---- 1. mon vs socat per command -------------------------------------- */
 
 /* `echo CMD | socat STDIO UNIX-CONNECT:path`, output read to the end. */
@@ -151,14 +141,9 @@ bench_socat(void)
 		printf("bench mon vs socat: skipped (socat or qemu missing)\n");
 		return 0;
 	}
-	if ((dir = tu_tmpdir()) == NULL)
-		return -1;
-	if (tu_qemu_start(dir, "pc", NULL) < 0) {
-		fprintf(stderr, "bench mon vs socat: QEMU did not start\n");
-		rmrf(dir);
-		free(dir);
-		return -1;
-	}
+	dir = bench_tmpdir();
+	if (tu_qemu_start(dir, "pc", NULL) < 0)
+		bench_fail("mon vs socat", "qemu did not start");
 	snprintf(path, sizeof path, "%s/hmp.sock", dir);
 	snprintf(ep, sizeof ep, "unix:%s", path);
 	for (i = 0; i < MON_TRIPS; i++) {
@@ -172,18 +157,20 @@ bench_socat(void)
 		fails += socat_cmd(path, "info pci\n") < 0;
 		ts[i] = bench_now() - t0;
 	}
+	if (fails > 0) {
+		snprintf(cmd, sizeof cmd, "%d refreshes failed", fails);
+		bench_fail("mon vs socat", cmd);
+	}
 	mm = median(tm, MON_TRIPS) / 1e3;
 	ms = median(ts, SOCAT_TRIPS) / 1e3;
-	snprintf(cmd, sizeof cmd, "median of %d, real QEMU, version + pci%s",
-	    MON_TRIPS, fails ? ", SOME FAILED" : "");
+	snprintf(cmd, sizeof cmd, "median of %d, real QEMU, version + pci",
+	    MON_TRIPS);
 	bench_report("refresh 1 instance, mon (HMP)", mm, "us", cmd);
 	bench_report("refresh 1 instance, socat per command", ms, "us",
 	    "median of 5, `echo CMD | socat STDIO UNIX-CONNECT:` x2, as "
 	    "Ganeti");
 	bench_report("socat / mon (goal >= 5)", ms / mm, "x", NULL);
 	tu_qemu_stop(dir);
-	rmrf(dir);
-	free(dir);
 	return 0;
 }
 
@@ -202,7 +189,7 @@ start_sims(const char *dir, int n)
 
 	if (pipe(ready) < 0)
 		return -1;
-	pid = fork();
+	pid = bench_fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
@@ -247,25 +234,20 @@ now_s(void)
 static void
 bench_fleet1000(void)
 {
-	char dir[] = "/tmp/slotscope-bench.XXXXXX", rt[300], ep[400],
-	    name[32], detail[200];
+	char *dir = bench_tmpdir(), rt[4200], ep[4300], name[32],
+	    detail[200];
 	struct fleet f;
 	struct err e;
 	double t[7], t0;
 	long rss0, rss1;
-	size_t i, ok;
+	size_t i;
 	int r, par;
 	pid_t pid;
 
-	if (mkdtemp(dir) == NULL)
-		return;
 	sim_raise_nofile(&e);
 	pid = start_sims(dir, NINST);
-	if (pid < 0) {
-		printf("bench fleet 1000: skipped (simulator did not start)\n");
-		rmrf(dir);
-		return;
-	}
+	if (pid < 0)
+		bench_fail("fleet 1000", "the simulator did not start");
 	snprintf(rt, sizeof rt, "%s/rt", dir);
 	mkdir(rt, 0700);
 	for (par = 0; par < 2; par++) {
@@ -278,23 +260,23 @@ bench_fleet1000(void)
 			/* half HMP, half QMP */
 			snprintf(ep, sizeof ep, "unix:%s/%s.%s", dir, name,
 			    i % 2 ? "qmp" : "monitor");
-			if (fleet_add(&f, name, ep, &e) < 0) {
-				fprintf(stderr, "fleet_add: %s\n", e.msg);
-				break;
-			}
+			if (fleet_add(&f, name, ep, &e) < 0)
+				bench_fail("fleet 1000", e.msg);
 		}
 		for (r = 0; r < 7; r++) {
 			t0 = bench_now();
 			fleet_refresh_start(&f, (size_t)-1, now_s());
 			fleet_refresh_wait(&f, (size_t)-1);
 			t[r] = bench_now() - t0;
+			for (i = 0; i < f.n; i++)
+				if (f.inst[i].conn != INST_OK)
+					bench_fail("fleet 1000 refresh",
+					    f.inst[i].error);
 		}
-		for (ok = 0, i = 0; i < f.n; i++)
-			ok += f.inst[i].conn == INST_OK;
 		rss1 = rss_kib();
-		snprintf(detail, sizeof detail, "median of 7; %zu/%d ok; "
-		    "max_parallel %d; half HMP, half QMP; goal <= 250",
-		    ok, NINST, par ? NINST : FLEET_MAX_PARALLEL);
+		snprintf(detail, sizeof detail, "median of 7, all %d ok each "
+		    "time; max_parallel %d; half HMP, half QMP; goal <= 250",
+		    NINST, par ? NINST : FLEET_MAX_PARALLEL);
 		bench_report(par ? "fleet refresh 1000 sims, all at once" :
 		    "fleet refresh 1000 sims, default", median(t, 7) / 1e6,
 		    "ms", detail);
@@ -309,7 +291,6 @@ bench_fleet1000(void)
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
-	rmrf(dir);
 }
 
 /* ---- 3. TUI keystroke-to-frame through tmux ---------------------------- */
@@ -352,7 +333,7 @@ capture(const char *sess)
 static void
 bench_tui(void)
 {
-	char dir[] = "/tmp/slotscope-bench.XXXXXX", cmd[4400], sess[64];
+	char *dir, cmd[4400], sess[64];
 	const char *bin = getenv("SLOTSCOPE_BIN");
 	double tk[KEYS], tc[KEYS], t0;
 	char *before = NULL, *now;
@@ -365,22 +346,21 @@ bench_tui(void)
 		    "SLOTSCOPE_BIN)\n");
 		return;
 	}
-	if (mkdtemp(dir) == NULL)
-		return;
+	dir = bench_tmpdir();
 	sim_raise_nofile(&e);
 	pid = start_sims(dir, NINST);
-	if (pid < 0) {
-		rmrf(dir);
-		return;
-	}
-	snprintf(sess, sizeof sess, "ssbench%d", (int)getpid());
+	if (pid < 0)
+		bench_fail("tui keystroke-to-frame", "the simulator did not "
+		    "start");
+	/* the tmux server's socket in dir too, and the server killed at
+	 * exit whatever happens */
+	setenv("TMUX_TMPDIR", dir, 1);
+	snprintf(sess, sizeof sess, "%s", bench_tmux_server());
 	snprintf(cmd, sizeof cmd, "new-session -d -s %s -x 160 -y 50 "
 	    "\"'%s' --monitor-dir '%s' --runtime-dir '%s/rt' --interval "
 	    "3600\"", sess, bin, dir, dir);
-	if (tmux(sess, cmd) != 0) {
-		printf("bench tui keystroke-to-frame: skipped (tmux failed)\n");
-		goto out;
-	}
+	if (tmux(sess, cmd) != 0)
+		bench_fail("tui keystroke-to-frame", "tmux did not start");
 	/* wait until the first refresh has drawn and the screen is still */
 	for (i = 0; i < 100; i++) {
 		usleep(100000);
@@ -436,7 +416,12 @@ bench_tui(void)
 		n++;
 	}
 	free(before);
-	if (n > 0) {
+	if (n < KEYS) {
+		snprintf(cmd, sizeof cmd, "%d of %d keys changed the screen",
+		    n, KEYS);
+		bench_fail("tui keystroke-to-frame", cmd);
+	}
+	{
 		double a = median(tk, n) / 1e6, b = median(tc, n) / 1e6;
 
 		snprintf(cmd, sizeof cmd, "median of %d, 1000 instances, "
@@ -446,14 +431,11 @@ bench_tui(void)
 		    "the measuring cost, no change");
 		bench_report("tui keystroke-to-frame, net (goal <= 5)", a - b,
 		    "ms", "the two above subtracted");
-	} else
-		printf("bench tui keystroke-to-frame: no frame change seen\n");
+	}
 	snprintf(cmd, sizeof cmd, "kill-server 2>/dev/null");
 	tmux(sess, cmd);
-out:
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
-	rmrf(dir);
 }
 
 int

@@ -5,6 +5,7 @@
  * from one poll loop while the simulator serves from another process.
  * Prints figures only.
  */
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,14 +38,21 @@ rss_kib(pid_t pid)
 	return kib;
 }
 
-static void
-rmrf(const char *dir)
+/* File descriptors open in this process now (entries of /proc/self/fd,
+ * less the one the listing itself holds). */
+static long
+open_fds(void)
 {
-	char cmd[512];
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	long n = 0;
 
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1;
 }
 
 /* The same through the binary: `slotscope --simulate DIR --instances
@@ -53,16 +61,17 @@ static void
 binary(void)
 {
 	const char *bin = getenv("SLOTSCOPE_BIN");
-	char dir[] = "/tmp/slotscope-bench.XXXXXX", last[128], detail[96];
+	char *dir, last[4200], detail[96];
 	double t0, t1;
 	pid_t pid;
 	int i;
 
-	if (bin == NULL || mkdtemp(dir) == NULL)
-		return;
+	if (bin == NULL)
+		bench_fail("sim --simulate", "SLOTSCOPE_BIN is not set");
+	dir = bench_tmpdir();
 	snprintf(last, sizeof last, "%s/vm%d.qmp", dir, N);
 	t0 = bench_now();
-	pid = fork();
+	pid = bench_fork();
 	if (pid == 0) {
 		freopen("/dev/null", "w", stderr);
 		execl(bin, "slotscope", "--simulate", dir, "--instances", "1000",
@@ -72,6 +81,8 @@ binary(void)
 	for (i = 0; i < 3000 && access(last, F_OK) != 0; i++)
 		usleep(1000);
 	t1 = bench_now();
+	if (access(last, F_OK) != 0)
+		bench_fail("--simulate --instances 1000", "not ready in 3 s");
 	snprintf(detail, sizeof detail, "until vm%d.qmp accepts", N);
 	bench_report("--simulate --instances 1000 ready", (t1 - t0) / 1e6,
 	    "ms", detail);
@@ -81,19 +92,20 @@ binary(void)
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	t1 = bench_now();
+	if (access(last, F_OK) == 0)
+		bench_fail("--simulate 1000 instances: SIGTERM",
+		    "the sockets were left behind");
 	bench_report("--simulate 1000 instances: SIGTERM to exit",
 	    (t1 - t0) / 1e6, "ms", "2000 sockets removed");
-	rmrf(dir);
 }
 
 int
 main(void)
 {
-	char dir[] = "/tmp/slotscope-bench.XXXXXX";
-	char detail[128];
+	char *dir, detail[128];
 	struct sim *s;
 	struct err e;
-	long before, after, lim;
+	long before, after, lim, fds0, fds1;
 	double t0, t1;
 	int ready[2], i;
 	pid_t pid;
@@ -106,10 +118,8 @@ main(void)
 		    "instances need %d\n", lim, 2 * N + 64);
 		return 0;
 	}
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	dir = bench_tmpdir();
+	fds0 = open_fds();
 	before = rss_kib(getpid());
 	t0 = bench_now();
 	s = sim_new(&e);
@@ -121,18 +131,14 @@ main(void)
 		snprintf(name, sizeof name, "vm%d", i + 1);
 		o.dir = dir;
 		o.name = name;
-		if (sim_add(s, &o, &e) == NULL) {
-			fprintf(stderr, "bench sim: %s\n", e.msg);
-			rmrf(dir);
-			return 1;
-		}
+		if (sim_add(s, &o, &e) == NULL)
+			bench_fail("sim start", e.msg);
 	}
 	t1 = bench_now();
 	after = rss_kib(getpid());
-	if (s == NULL) {
-		fprintf(stderr, "bench sim: %s\n", e.msg);
-		return 1;
-	}
+	fds1 = open_fds();
+	if (s == NULL)
+		bench_fail("sim start", e.msg);
 	snprintf(detail, sizeof detail, "%d instances, 2 sockets each", N);
 	bench_report("sim start 1000 instances", (t1 - t0) / 1e6, "ms",
 	    detail);
@@ -140,14 +146,17 @@ main(void)
 	    (double)(after - before) / 1024.0, "MiB", "VmRSS delta");
 	bench_report("sim RSS total with 1000 instances",
 	    (double)after / 1024.0, "MiB", NULL);
-	snprintf(detail, sizeof detail, "soft limit raised to %ld", lim);
-	bench_report("sim open fds (idle)", (double)sim_fd_count(s), "fds",
-	    detail);
+	if (fds0 < 0 || fds1 < 0)
+		bench_fail("sim open fds", "cannot read /proc/self/fd");
+	snprintf(detail, sizeof detail, "entries of /proc/self/fd, before "
+	    "%ld, after %ld", fds0, fds1);
+	bench_report("sim open fds for 1000 idle instances",
+	    (double)(fds1 - fds0), "fds", detail);
 
 	/* The server in a child, the 1000 client sessions here. */
 	if (pipe(ready) < 0)
-		return 1;
-	pid = fork();
+		bench_fail("sim", "pipe");
+	pid = bench_fork();
 	if (pid == 0) {
 		close(ready[0]);
 		if (write(ready[1], "r", 1) != 1)
@@ -159,7 +168,7 @@ main(void)
 	}
 	close(ready[1]);
 	if (read(ready[0], &c, 1) != 1)
-		return 1;
+		bench_fail("sim", "the serving process did not start");
 	close(ready[0]);
 	sim_forget(s);
 	{
@@ -185,10 +194,8 @@ main(void)
 				    &(struct mon_req){ .op =
 				    MON_OP_QUERY_VERSION }, &e) < 0 ||
 				    mon_add(m[i], &(struct mon_req){ .op =
-				    MON_OP_QUERY_PCI }, &e) < 0) {
-					fprintf(stderr, "bench sim: %s\n", e.msg);
-					return 1;
-				}
+				    MON_OP_QUERY_PCI }, &e) < 0)
+					bench_fail("sim refresh", e.msg);
 				if (mon_start(m[i]) != MON_RUNNING) {
 					running--;
 					continue;
@@ -230,8 +237,13 @@ main(void)
 					ok++;
 				mon_free(m[i]);
 			}
-			snprintf(detail, sizeof detail, "%d/%d instances "
-			    "answered, version + PCI, all at once", ok, N);
+			if (ok != N) {
+				snprintf(detail, sizeof detail, "%d of %d "
+				    "instances answered", ok, N);
+				bench_fail("sim refresh", detail);
+			}
+			snprintf(detail, sizeof detail, "all %d instances "
+			    "answered, version + PCI, all at once", N);
 			bench_report(proto ? "refresh 1000 sims over QMP (mon)" :
 			    "refresh 1000 sims over HMP (mon)", (t1 - t0) / 1e6,
 			    "ms", detail);
@@ -245,7 +257,6 @@ main(void)
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
-	rmrf(dir);
 	binary();
 	return 0;
 }

@@ -36,8 +36,10 @@ main(void)
 
 	t0 = bench_now();
 	for (i = 0; i < N; i++) {
-		devid_format("nic", uuid, (int)(i & 31), id, sizeof id, &e);
-		devid_parse(id, strlen(id), &d, &e);
+		if (devid_format("nic", uuid, (int)(i & 31), id, sizeof id,
+		    &e) < 0 || devid_parse(id, strlen(id), &d, &e) < 0 ||
+		    d.slot != (int)(i & 31))
+			bench_fail("devid format + parse", e.msg);
 		sink += d.slot;
 	}
 	t1 = bench_now();

@@ -36,7 +36,7 @@ fill(struct store_rt *rt, int ndev)
 int
 main(void)
 {
-	char dir[] = "/tmp/slotscope-bench.XXXXXX", cmd[128];
+	char *dir = bench_tmpdir();
 	struct slot_view v[32];
 	struct pci_info pi;
 	struct store_rt rt;
@@ -45,23 +45,17 @@ main(void)
 	double t0, t1;
 	int i;
 
-	if (mkdtemp(dir) == NULL)
-		return 1;
 	t0 = bench_now();
 	for (i = 0; i < NCOMMIT; i++) {
 		struct store_txn t;
 
-		if (store_open_locked(dir, "web1", &t, 1000, &e) < 0) {
-			fprintf(stderr, "%s\n", e.msg);
-			return 1;
-		}
+		if (store_open_locked(dir, "web1", &t, 1000, &e) < 0)
+			bench_fail("store lock+load", e.msg);
 		if (t.rt.ndev == 0)
 			fill(&t.rt, 16);
 		t.rt.reserved.bits ^= 1u << 31;
-		if (store_commit(&t, &e) < 0) {
-			fprintf(stderr, "%s\n", e.msg);
-			return 1;
-		}
+		if (store_commit(&t, &e) < 0)
+			bench_fail("store commit", e.msg);
 	}
 	t1 = bench_now();
 	bench_report("store lock+load+commit (16 devices)",
@@ -69,7 +63,8 @@ main(void)
 
 	t0 = bench_now();
 	for (i = 0; i < NLOAD; i++) {
-		store_load(dir, "web1", &rt, &e);
+		if (store_load(dir, "web1", &rt, &e) < 0 || rt.ndev != 16)
+			bench_fail("store load", e.msg);
 		sink += (unsigned)rt.ndev;
 		store_rt_free(&rt);
 	}
@@ -77,7 +72,8 @@ main(void)
 	bench_report("store load (16 devices)", (t1 - t0) / NLOAD / 1e3,
 	    "us/op", "what a refresh reads");
 
-	store_load(dir, "web1", &rt, &e);
+	if (store_load(dir, "web1", &rt, &e) < 0)
+		bench_fail("store load", e.msg);
 	pci_info_init(&pi);
 	for (i = 0; i < 32; i++) {
 		struct pci_fn f;
@@ -97,9 +93,6 @@ main(void)
 	    (t1 - t0) / NREC, "ns/op", NULL);
 	store_rt_free(&rt);
 	pci_info_free(&pi);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		return 1;
 	(void)sink;
 	return 0;
 }
