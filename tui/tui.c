@@ -20,6 +20,7 @@
 
 #include "app.h"
 #include "base/clock.h"
+#include "fleet/journal.h"
 #include "fleet/unplug.h"
 
 
@@ -237,6 +238,8 @@ loop(struct app *a)
 		now = app_now();
 		fleet_step(a->fleet, pfd + 1, nf, now);
 		unplug_record_reported(a->fleet);
+		if (journal_resolve_reported(a->fleet) > 0)
+			fleet_refresh_start(a->fleet, (size_t)-1, now);
 		a->dirty = 1;	/* refreshes may have changed anything */
 		/* keys: also after EINTR, which is how a resize arrives */
 		while (!a->quit && (k = getch()) != ERR)

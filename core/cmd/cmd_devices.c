@@ -19,6 +19,7 @@ target(struct cmd_ctx *c, size_t i, struct hotplug_target *t)
 	t->inst = c->fleet->inst[i].name;
 	t->endpoint = c->fleet->inst[i].endpoint;
 	t->runtime_dir = c->fleet->runtime_dir;
+	t->audit_log = c->audit_log;
 	if (c->fleet->monitor_timeout_ms > HOTPLUG_GREET_MS)
 		t->greet_ms = c->fleet->monitor_timeout_ms;
 }

@@ -122,8 +122,12 @@ long cmd_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
 int cmd_parse_slot(const struct cmd_entry *ce, const char *w, int *slot,
     struct cmd_result *r);
 int cmd_have_rtdir(const struct cmd_ctx *c);
+/* What refreshes reported goes to its owners: confirmed unplugs
+ * (fleet/unplug) and intents of operations that died (fleet/journal;
+ * resolved instances are refreshed again, so the view shows the result). */
+void cmd_record_reported(struct cmd_ctx *c);
 /* Refresh instance i now and wait for it (i == (size_t)-1: all), then
- * record the unplugs it saw confirmed (fleet/unplug). */
+ * cmd_record_reported. */
 void cmd_refresh_now(struct cmd_ctx *c, size_t i);
 /* See instance i's live bus once if it never was; finish a refresh under
  * way (so that it does not hold the monitor socket). */

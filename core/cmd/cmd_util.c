@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "cmd/cmd_int.h"
+#include "fleet/journal.h"
 #include "fleet/unplug.h"
 #include "model/slotmap.h"
 #include "store/audit.h"
@@ -105,11 +106,26 @@ cmd_have_rtdir(const struct cmd_ctx *c)
 }
 
 void
+cmd_record_reported(struct cmd_ctx *c)
+{
+	size_t i;
+
+	unplug_record_reported(c->fleet);
+	if (journal_resolve_reported(c->fleet) == 0)
+		return;
+	for (i = 0; i < c->fleet->n; i++)
+		if (!c->fleet->inst[i].refreshing)
+			fleet_refresh_start(c->fleet, i, clock_wall_s());
+	fleet_refresh_wait(c->fleet, (size_t)-1);
+	unplug_record_reported(c->fleet);
+}
+
+void
 cmd_refresh_now(struct cmd_ctx *c, size_t i)
 {
 	fleet_refresh_start(c->fleet, i, clock_wall_s());
 	fleet_refresh_wait(c->fleet, i);
-	unplug_record_reported(c->fleet);
+	cmd_record_reported(c);
 }
 
 void
@@ -119,7 +135,7 @@ cmd_ensure_seen(struct cmd_ctx *c, size_t i)
 
 	if (in->refreshing) {
 		fleet_refresh_wait(c->fleet, i);
-		unplug_record_reported(c->fleet);
+		cmd_record_reported(c);
 	} else if (in->last_refresh == 0)
 		cmd_refresh_now(c, i);
 }

@@ -57,7 +57,7 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		}
 		if (wait) {
 			fleet_refresh_wait(c->fleet, (size_t)-1);
-			unplug_record_reported(c->fleet);
+			cmd_record_reported(c);
 		}
 	}
 	if (c->fleet == NULL || c->fleet->n == 0)

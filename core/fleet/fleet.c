@@ -309,6 +309,7 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		int s;
 
 		load_rt(f, in, &rt);
+		in->journal = rt.nintent > 0;
 		confirmed = state_reconcile(&p->pci, &rt, nv);
 		if (confirmed)
 			report_unplugs(f, i, &rt, confirmed);

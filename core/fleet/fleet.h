@@ -19,7 +19,9 @@
  * the unplug lifecycle's job, unplug.h: whoever consumes refresh results
  * calls unplug_record_reported() after fleet_step / fleet_refresh_wait.  A
  * report not recorded (lock held, monitor busy) comes again with the next
- * refresh, as long as the file still says `unplugging`.
+ * refresh, as long as the file still says `unplugging`.  Likewise a
+ * runtime file with intents (operations that died half-way, journal.h) is
+ * only noted (instance.journal) for journal_resolve_reported().
  *
  * Memory: the fleet owns its instances, their pci_info, each instance's
  * priv (a struct mon and refresh state) and the undrained changes and
@@ -59,6 +61,9 @@ struct instance {
 					 * against the default runtime), "" */
 	double last_refresh;		/* wall-clock seconds; 0 = never */
 	int refreshing;			/* a refresh is under way */
+	int journal;			/* the last refresh found intents in
+					 * the runtime file, for
+					 * journal_resolve_reported */
 	struct pci_info live;		/* bus as last seen */
 	struct slot_view slots[32];	/* reconciled states, state.h */
 	void *priv;			/* fleet.c's own per-instance state */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fleet/hotplug.h"
+#include "fleet/journal.h"
 #include "fleet/unplug.h"
 #include "model/devid.h"
 #include "qemu/mon.h"
@@ -429,6 +430,8 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 			    r->uuid, a->txn.rt.dev[i].id);
 	if ((a->m = hotplug_connect(t, e)) == NULL)
 		return -1;
+	if (journal_settle(t, a->m, &a->txn, e) < 0)
+		return -1;
 	if (query_live(a->m, &a->live, e) < 0)
 		return err_prefix(e, "monitor of %s", t->inst);
 	if (r->slot < 0)
@@ -456,6 +459,36 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 	return 0;
 }
 
+/* The device as it will be persisted: type, driver, backend names.  The
+ * journal records it before anything is sent. */
+static void
+describe(struct add *a)
+{
+	struct hotplug_req *r = &a->r;
+	struct store_dev *d = &a->d;
+
+	if (r->type == HOTPLUG_NIC) {
+		snprintf(d->type, sizeof d->type, "nic");
+		snprintf(d->driver, sizeof d->driver, "%s", r->model[0] ?
+		    r->model : HOTPLUG_DEFAULT_NIC);
+		snprintf(d->mac, sizeof d->mac, "%s", r->mac);
+		d->backend.kind = r->backend;
+		snprintf(d->backend.netdev, sizeof d->backend.netdev,
+		    "hostnet%s", a->rest);
+		if (r->backend == STORE_BK_TAP)
+			snprintf(d->backend.tap, sizeof d->backend.tap, "%s",
+			    r->tap);
+		return;
+	}
+	snprintf(d->type, sizeof d->type, "disk");
+	snprintf(d->driver, sizeof d->driver, "%s", HOTPLUG_DEFAULT_DISK);
+	d->backend.kind = STORE_BK_FILE;
+	snprintf(d->backend.path, sizeof d->backend.path, "%s", r->path);
+	snprintf(d->backend.format, sizeof d->backend.format, "%s", r->format);
+	snprintf(d->backend.drive, sizeof d->backend.drive, "drive%s",
+	    a->rest);
+}
+
 /* The NIC's backend: netdev_add user, or tap with its fd passed first. */
 static int
 add_nic_backend(struct add *a, struct err *e)
@@ -464,17 +497,9 @@ add_nic_backend(struct add *a, struct err *e)
 	struct store_dev *d = &a->d;
 	struct moncmd_netdev nd;
 
-	snprintf(d->type, sizeof d->type, "nic");
-	snprintf(d->driver, sizeof d->driver, "%s", r->model[0] ? r->model :
-	    HOTPLUG_DEFAULT_NIC);
-	snprintf(d->mac, sizeof d->mac, "%s", r->mac);
-	d->backend.kind = r->backend;
-	snprintf(d->backend.netdev, sizeof d->backend.netdev, "hostnet%s",
-	    a->rest);
 	memset(&nd, 0, sizeof nd);
 	nd.id = d->backend.netdev;
 	if (r->backend == STORE_BK_TAP) {
-		snprintf(d->backend.tap, sizeof d->backend.tap, "%s", r->tap);
 		snprintf(a->fdname, sizeof a->fdname, "fd%s", a->rest);
 		if ((a->tapfd = open_tap(r->tap, e)) < 0)
 			return -1;
@@ -511,14 +536,6 @@ add_disk_backend(struct add *a, struct err *e)
 	struct store_dev *d = &a->d;
 	struct moncmd_drive dr;
 
-	snprintf(d->type, sizeof d->type, "disk");
-	snprintf(d->driver, sizeof d->driver, "%s", HOTPLUG_DEFAULT_DISK);
-	d->backend.kind = STORE_BK_FILE;
-	snprintf(d->backend.path, sizeof d->backend.path, "%s", a->r.path);
-	snprintf(d->backend.format, sizeof d->backend.format, "%s",
-	    a->r.format);
-	snprintf(d->backend.drive, sizeof d->backend.drive, "drive%s",
-	    a->rest);
 	dr.id = d->backend.drive;
 	dr.file = d->backend.path;
 	dr.format = d->backend.format;
@@ -564,12 +581,67 @@ add_free(struct add *a)
 	pci_info_free(&a->live);
 }
 
+/* Undo what QEMU accepted (device_del, then the backend); the journal
+ * still says what was attempted, so whatever QEMU keeps (a device the
+ * guest does not release) is resolved by the next contact. */
+static void
+rollback(struct add *a)
+{
+	struct err e2;
+
+	if (a->dev_added)
+		mon_do(a->m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+		    .id = a->d.id }, NULL, &e2);
+	if (a->backend_added)
+		unplug_del_backend(a->m, &a->d, NULL, 0);
+	a->dev_added = a->backend_added = 0;
+}
+
+/* The steps after the lock: on failure QEMU's side is rolled back and
+ * the intent, if one was written, dropped again (when the file can
+ * still be written; otherwise the next contact resolves it). */
+static int
+run(const struct hotplug_target *t, struct add *a, struct err *e)
+{
+	struct err e2;
+	int journaled = 0;
+
+	if (prepare(t, a, e) < 0)
+		return -1;
+	describe(a);
+	if (journal_begin(&a->txn, STORE_OP_HOTPLUG, STORE_STEP_BACKEND,
+	    &a->d, e) < 0)
+		return -1;
+	journaled = 1;
+	if ((a->r.type == HOTPLUG_NIC ? add_nic_backend(a, e) :
+	    add_disk_backend(a, e)) < 0 ||
+	    journal_step(&a->txn, a->d.id, STORE_STEP_DEVICE, e) < 0 ||
+	    plug(a, e) < 0)
+		goto fail;
+	store_drop_intent(&a->txn.rt, a->d.id);
+	if (store_save(&a->txn, e) < 0) {
+		/* QEMU accepted the device but the file cannot take it */
+		rollback(a);
+		return err_prefix(e, "%s was added but could not be recorded, "
+		    "so it was removed again (device_del sent)", a->d.id);
+	}
+	return 0;
+fail:
+	rollback(a);
+	if (journaled) {
+		store_remove_dev(&a->txn.rt, a->d.id, &e2);
+		store_drop_intent(&a->txn.rt, a->d.id);
+		store_save(&a->txn, &e2);
+	}
+	return -1;
+}
+
 int
 hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
     struct store_dev *out, struct err *e)
 {
 	struct add a;
-	struct err e2;
+	int rc;
 
 	memset(&a, 0, sizeof a);
 	a.r = *req;
@@ -585,35 +657,14 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 	if (store_open_locked(t->runtime_dir, t->inst, &a.txn,
 	    hotplug_lock_ms(t), e) < 0)
 		return -1;
-	if (prepare(t, &a, e) < 0 || (a.r.type == HOTPLUG_NIC ?
-	    add_nic_backend(&a, e) : add_disk_backend(&a, e)) < 0 ||
-	    plug(&a, e) < 0) {
-		if (a.dev_added)
-			mon_do(a.m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
-			    .id = a.d.id }, NULL, &e2);
-		if (a.backend_added)
-			unplug_del_backend(a.m, &a.d, NULL, 0);
-		store_abort(&a.txn);
-		add_free(&a);
-		return -1;
-	}
-	/* free the monitor before the lock: the next waiter connects next */
-	mon_free(a.m);
+	rc = run(t, &a, e);
+	/* the monitor goes before the lock: the next waiter connects next */
+	if (a.m != NULL)
+		mon_free(a.m);
 	a.m = NULL;
-	if (store_commit(&a.txn, e) < 0) {
-		/* undo on a fresh connection; the runtime file is unchanged */
-		if ((a.m = hotplug_connect(t, &e2)) != NULL) {
-			mon_do(a.m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
-			    .id = a.d.id }, NULL, &e2);
-			unplug_del_backend(a.m, &a.d, NULL, 0);
-		}
-		err_prefix(e, "%s added but not recorded, device_del sent",
-		    a.d.id);
-		add_free(&a);
-		return -1;
-	}
-	if (out != NULL)
+	store_abort(&a.txn);
+	if (rc == 0 && out != NULL)
 		*out = a.d;
 	add_free(&a);
-	return 0;
+	return rc;
 }

@@ -48,6 +48,8 @@ struct hotplug_target {
 	int lock_ms;			/* 0 = HOTPLUG_LOCK_MS */
 	int greet_ms;			/* 0 = HOTPLUG_GREET_MS */
 	int op_ms;			/* per command; 0 = core/mon default */
+	const char *audit_log;		/* where journal resolutions are
+					 * logged; NULL or "" = nowhere */
 };
 
 enum hotplug_type { HOTPLUG_NIC, HOTPLUG_DISK };

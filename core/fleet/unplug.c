@@ -7,19 +7,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "fleet/journal.h"
 #include "model/devid.h"
 #include "model/slotmap.h"
 #include "qemu/monerr.h"
 #include "store/audit.h"
 
-/* One backend op; a failure other than "not found" goes to note. */
+/* One backend op; a failure other than "not found" goes to note.  QEMU
+ * lets go of a block node a moment after the device left the bus (the
+ * device is finalised later): "is in use" is asked again for a while. */
 static void
 del_one(struct mon *m, int drive, const char *id, char *note, size_t sz)
 {
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	struct err e;
-	int rc = mon_do(m, &(struct mon_req){ .op = drive ? MON_OP_DRIVE_DEL :
-	    MON_OP_NETDEV_DEL, .id = id }, NULL, &e);
+	int rc, tries = 0;
+
+	while ((rc = mon_do(m, &(struct mon_req){ .op = drive ?
+	    MON_OP_DRIVE_DEL : MON_OP_NETDEV_DEL, .id = id }, NULL, &e)) < 0 &&
+	    drive && strstr(e.msg, "is in use") != NULL && ++tries < 25)
+		nanosleep(&ts, NULL);
 
 	if (rc < 0 && mon_last_kind(m) != MONERR_NOT_FOUND && note != NULL)
 		snprintf(note, sz, "backend removal failed: %.200s", e.msg);
@@ -190,12 +199,26 @@ request(const struct hotplug_target *t, const char *what,
 	if (store_open_locked(t->runtime_dir, t->inst, &txn,
 	    hotplug_lock_ms(t), e) < 0)
 		return NULL;
-	if ((p = find_dev(&txn.rt, what, e)) == NULL ||
+	if ((txn.rt.nintent == 0 && find_dev(&txn.rt, what, e) == NULL) ||
 	    (m = hotplug_connect(t, e)) == NULL) {
 		store_abort(&txn);
 		return NULL;
 	}
+	/* settle what died first: it may be this very device */
+	if (journal_settle(t, m, &txn, e) < 0 ||
+	    (p = find_dev(&txn.rt, what, e)) == NULL) {
+		mon_free(m);
+		store_abort(&txn);
+		return NULL;
+	}
 	*d = *p;
+	if (p->state != STORE_DEV_UNPLUGGING && journal_begin(&txn,
+	    STORE_OP_UNPLUG, STORE_STEP_DEL, p, e) < 0) {
+		mon_free(m);
+		store_abort(&txn);
+		return NULL;
+	}
+	p = store_find_id(&txn.rt, d->id);
 	if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
 	    .id = d->id }, NULL, e) < 0) {
 		enum monerr_kind k = mon_last_kind(m);
@@ -203,7 +226,11 @@ request(const struct hotplug_target *t, const char *what,
 		if (k == MONERR_NOT_FOUND)
 			*gone = 1;	/* already gone: QEMU confirms */
 		else if (k != MONERR_UNPLUG_PENDING) {
+			struct err e2;
+
 			err_prefix(e, "device_del %s", d->id);
+			store_drop_intent(&txn.rt, d->id);
+			store_save(&txn, &e2);
 			mon_free(m);
 			store_abort(&txn);
 			return NULL;
@@ -217,6 +244,7 @@ request(const struct hotplug_target *t, const char *what,
 		return m;
 	}
 	p->state = STORE_DEV_UNPLUGGING;
+	store_drop_intent(&txn.rt, d->id);
 	if (store_commit(&txn, e) < 0) {
 		mon_free(m);
 		err_prefix(e, "device_del %s sent but `unplugging` not "

@@ -26,6 +26,24 @@
 
 static const char *const dev_state_names[] = { "plugged", "unplugging" };
 static const char *const bk_names[] = { "none", "user", "tap", "file" };
+static const char *const op_names[] = { "hotplug", "unplug" };
+static const char *const step_names[] = { "backend", "device", "del" };
+
+const char *
+store_intent_op_name(enum store_intent_op o)
+{
+	if ((unsigned)o < sizeof op_names / sizeof *op_names)
+		return op_names[o];
+	return "?";
+}
+
+const char *
+store_intent_step_name(enum store_intent_step s)
+{
+	if ((unsigned)s < sizeof step_names / sizeof *step_names)
+		return step_names[s];
+	return "?";
+}
 
 const char *
 store_dev_state_name(enum store_dev_state s)
@@ -196,6 +214,58 @@ store_remove_dev(struct store_rt *rt, const char *id, struct err *e)
 	    (rt->ndev - i - 1) * sizeof *rt->dev);
 	rt->ndev--;
 	return 0;
+}
+
+struct store_intent *
+store_find_intent(const struct store_rt *rt, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rt->nintent; i++)
+		if (strcmp(rt->intent[i].dev.id, id) == 0)
+			return (struct store_intent *)&rt->intent[i];
+	return NULL;
+}
+
+int
+store_add_intent(struct store_rt *rt, const struct store_intent *in,
+    struct err *e)
+{
+	struct store_intent *p;
+
+	if (store_check_dev(&in->dev, e) < 0)
+		return err_prefix(e, "intent");
+	if ((unsigned)in->op > STORE_OP_UNPLUG ||
+	    (unsigned)in->step > STORE_STEP_DEL)
+		return err_set(e, "intent for %s: unknown operation or step",
+		    in->dev.id);
+	if (store_find_intent(rt, in->dev.id) != NULL)
+		return err_set(e, "an operation on %s is already under way",
+		    in->dev.id);
+	if (rt->nintent >= STORE_MAX_INTENTS)
+		return err_set(e, "%d operations on %s are already under way",
+		    STORE_MAX_INTENTS, rt->inst);
+	p = &rt->intent[rt->nintent];
+	*p = *in;
+	if (p->pid == 0)
+		p->pid = (long)getpid();
+	if (p->started == 0)
+		p->started = (long long)time(NULL);
+	return (int)rt->nintent++;
+}
+
+void
+store_drop_intent(struct store_rt *rt, const char *id)
+{
+	struct store_intent *p = store_find_intent(rt, id);
+	size_t i;
+
+	if (p == NULL)
+		return;
+	i = (size_t)(p - rt->intent);
+	memmove(&rt->intent[i], &rt->intent[i + 1],
+	    (rt->nintent - i - 1) * sizeof *rt->intent);
+	rt->nintent--;
 }
 
 /* ---- files ---- */
@@ -455,19 +525,24 @@ write_all(int fd, const char *p, size_t n)
 int
 store_commit(struct store_txn *t, struct err *e)
 {
+	int rc = store_save(t, e);
+
+	store_abort(t);
+	return rc;
+}
+
+int
+store_save(struct store_txn *t, struct err *e)
+{
 	char name[STORE_NAME_MAX + 8], tmp[STORE_NAME_MAX + 16];
 	char *txt;
 	int fd = -1, i, en;
 
-	if (t->lockfd < 0 || t->dirfd < 0) {
-		store_abort(t);
-		return err_set(e, "store_commit without store_open_locked");
-	}
+	if (t->lockfd < 0 || t->dirfd < 0)
+		return err_set(e, "store_save without store_open_locked");
 	txt = store_format(&t->rt, e);
-	if (txt == NULL) {
-		store_abort(t);
+	if (txt == NULL)
 		return err_prefix(e, "not written");
-	}
 	snprintf(name, sizeof name, "%s.json", t->rt.inst);
 	for (i = 0; i < 100 && fd < 0; i++) {
 		/* six hex digits: remove_stale_temps knows the length */
@@ -481,7 +556,6 @@ store_commit(struct store_txn *t, struct err *e)
 	if (fd < 0) {
 		en = errno;
 		free(txt);
-		store_abort(t);
 		return err_set(e, "cannot create a temp file beside %s: %s",
 		    t->path, strerror(en));
 	}
@@ -503,18 +577,15 @@ store_commit(struct store_txn *t, struct err *e)
 	free(txt);
 	if (fsync(t->dirfd) < 0) {
 		en = errno;
-		store_abort(t);
 		return err_set(e, "wrote %s but could not sync its directory: "
 		    "%s", t->path, strerror(en));
 	}
-	store_abort(t);
 	return 0;
 fail:
 	if (fd >= 0)
 		close(fd);
 	unlinkat(t->dirfd, tmp, 0);
 	free(txt);
-	store_abort(t);
 	return err_set(e, "could not write %s (left as it was): %s", t->path,
 	    strerror(en));
 }

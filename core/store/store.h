@@ -30,6 +30,18 @@
  * Unknown keys are ignored (a later format-1 writer may add some; a commit
  * here does not keep them); a newer "format" is refused.
  *
+ * Format 2 adds the intent journal: "intents", the hotplugs and unplugs
+ * under way (at most STORE_MAX_INTENTS), each what it is about to do and
+ * the step it reached:
+ *   "intents": [{"op": "hotplug", "step": "backend", "pid": 4711,
+ *                "started": 1764582000, "device": {... as in "devices"}}]
+ * A file with no intent is written as format 1, so an older slotscope
+ * keeps reading it; format 1 files are read as having none.  An intent is
+ * written under the lock before the operation's first monitor command
+ * (store_save keeps the lock) and dropped in the commit that records the
+ * result; one found while the lock is free belongs to a process that died,
+ * and is resolved from what QEMU has (fleet/journal.h).
+ *
  * Memory: struct store_rt owns its device array (store_rt_free).  A struct
  * store_txn is caller-owned (usually on the stack); store_commit() and
  * store_abort() both end it and free what it holds.
@@ -42,7 +54,9 @@
 #include "base/err.h"
 #include "model/slotmap.h"
 
-#define STORE_FORMAT 1		/* the format this code writes */
+#define STORE_FORMAT 2		/* the newest format this code writes */
+#define STORE_FORMAT_PLAIN 1	/* what a file without intents is written as */
+#define STORE_MAX_INTENTS 4	/* operations under way in one file */
 #define STORE_NAME_MAX 63	/* longest instance name (it is a file name) */
 #define STORE_MAX_DEVICES 64	/* more in one file is refused as corrupt */
 #define STORE_MAX_FILE (1 << 20)	/* a bigger runtime file is refused */
@@ -79,12 +93,35 @@ struct store_dev {
 	struct store_backend backend;
 };
 
+enum store_intent_op {
+	STORE_OP_HOTPLUG,	/* add backend, then device */
+	STORE_OP_UNPLUG,	/* device_del */
+};
+
+/* How far an operation got: each step is written before its monitor
+ * command is sent, so QEMU may or may not have done the step named. */
+enum store_intent_step {
+	STORE_STEP_BACKEND,	/* hotplug: adding the backend */
+	STORE_STEP_DEVICE,	/* hotplug: backend added, adding the device */
+	STORE_STEP_DEL,		/* unplug: sending device_del */
+};
+
+struct store_intent {
+	enum store_intent_op op;
+	enum store_intent_step step;
+	long pid;			/* who started it (for messages) */
+	long long started;		/* wall clock, seconds since 1970 */
+	struct store_dev dev;		/* device, backend and slot */
+};
+
 struct store_rt {
 	char inst[STORE_NAME_MAX + 1];
 	struct slotmap reserved;	/* the reservation map */
 	struct store_dev *dev;		/* owned; ndev entries */
 	size_t ndev, cap;
 	int fresh;			/* 1: no file on disk (defaults) */
+	struct store_intent intent[STORE_MAX_INTENTS];	/* the journal */
+	size_t nintent;
 };
 
 /* One locked read-modify-write.  Fields are the store's; use .rt. */
@@ -136,6 +173,9 @@ int store_open_locked(const char *dir, const char *inst, struct store_txn *t,
 /* Write t->rt atomically, then release the lock and free t (also on
  * failure, when the old file is left as it was). */
 int store_commit(struct store_txn *t, struct err *e);
+/* Write t->rt atomically and keep the lock and t (a journal step): on
+ * failure the old file is left as it was and t is still held. */
+int store_save(struct store_txn *t, struct err *e);
 /* Release the lock and free t without writing. */
 void store_abort(struct store_txn *t);
 
@@ -152,5 +192,18 @@ int store_add_dev(struct store_rt *rt, const struct store_dev *d,
     struct err *e);
 /* Remove the device with this id; -1 if there is none. */
 int store_remove_dev(struct store_rt *rt, const char *id, struct err *e);
+
+const char *store_intent_op_name(enum store_intent_op o);	/* "hotplug" */
+const char *store_intent_step_name(enum store_intent_step s); /* "backend" */
+/* The journal of a runtime.  store_add_intent copies in (pid and started
+ * filled here when 0) and returns its index, or -1 when the journal is
+ * full or d's fields are bad; an intent for a device id already journaled
+ * is refused. */
+int store_add_intent(struct store_rt *rt, const struct store_intent *in,
+    struct err *e);
+struct store_intent *store_find_intent(const struct store_rt *rt,
+    const char *id);
+/* Drop the intent of device id (harmless when there is none). */
+void store_drop_intent(struct store_rt *rt, const char *id);
 
 #endif

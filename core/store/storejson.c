@@ -100,6 +100,88 @@ parse_dev(json_t *o, size_t idx, struct store_dev *d, struct err *e)
 	return 0;
 }
 
+/* Look up word in names[0..n); -1 when it is none of them. */
+static int
+name_index(const char *word, const char *(*name)(int), int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (strcmp(word, name(k)) == 0)
+			return k;
+	return -1;
+}
+
+static const char *
+opname(int k)
+{
+	return store_intent_op_name((enum store_intent_op)k);
+}
+
+static const char *
+stepname(int k)
+{
+	return store_intent_step_name((enum store_intent_step)k);
+}
+
+static int
+parse_intent(json_t *o, size_t idx, struct store_intent *in, struct err *e)
+{
+	char what[48], op[16], step[16];
+	json_t *v;
+	int k;
+
+	memset(in, 0, sizeof *in);
+	snprintf(what, sizeof what, "intent %zu", idx);
+	if (!json_is_object(o))
+		return err_set(e, "%s is not an object", what);
+	if (getstr(o, "op", op, sizeof op, 1, what, e) < 0 ||
+	    getstr(o, "step", step, sizeof step, 1, what, e) < 0)
+		return -1;
+	if ((k = name_index(op, opname, STORE_OP_UNPLUG + 1)) < 0)
+		return err_set(e, "%s: unknown op '%s' (expected hotplug or "
+		    "unplug)", what, op);
+	in->op = (enum store_intent_op)k;
+	if ((k = name_index(step, stepname, STORE_STEP_DEL + 1)) < 0)
+		return err_set(e, "%s: unknown step '%s' (expected backend, "
+		    "device or del)", what, step);
+	in->step = (enum store_intent_step)k;
+	v = json_object_get(o, "pid");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 0))
+		return err_set(e, "%s: \"pid\" is not a process id", what);
+	in->pid = v != NULL ? (long)json_integer_value(v) : 0;
+	v = json_object_get(o, "started");
+	if (v != NULL && !json_is_integer(v))
+		return err_set(e, "%s: \"started\" is not an integer", what);
+	in->started = v != NULL ? (long long)json_integer_value(v) : 0;
+	if (parse_dev(json_object_get(o, "device"), idx, &in->dev, e) < 0 ||
+	    store_check_dev(&in->dev, e) < 0)
+		return err_prefix(e, "%s", what);
+	return 0;
+}
+
+static int
+parse_intents(json_t *root, struct store_rt *rt, struct err *e)
+{
+	json_t *a = json_object_get(root, "intents");
+	size_t i;
+
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a))
+		return err_set(e, "\"intents\" is not an array");
+	if (json_array_size(a) > STORE_MAX_INTENTS)
+		return err_set(e, "more than %d intents", STORE_MAX_INTENTS);
+	for (i = 0; i < json_array_size(a); i++) {
+		struct store_intent in;
+
+		if (parse_intent(json_array_get(a, i), i, &in, e) < 0 ||
+		    store_add_intent(rt, &in, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 store_parse(const char *buf, size_t len, struct store_rt *rt, struct err *e)
 {
@@ -161,6 +243,8 @@ store_parse(const char *buf, size_t len, struct store_rt *rt, struct err *e)
 		if (store_add_dev(rt, &d, e) < 0)
 			goto out;
 	}
+	if (json_integer_value(v) >= 2 && parse_intents(root, rt, e) < 0)
+		goto out;
 	rc = 0;
 out:
 	json_decref(root);
@@ -180,6 +264,30 @@ dev_json(const struct store_dev *d)
 	    "kind", store_backend_kind_name(b->kind), "netdev", b->netdev,
 	    "tap", b->tap, "path", b->path, "format", b->format,
 	    "drive", b->drive);
+}
+
+/* The journal as a JSON array (NULL when out of memory). */
+static json_t *
+intents_json(const struct store_rt *rt)
+{
+	json_t *a = json_array(), *o;
+	size_t i;
+
+	for (i = 0; a != NULL && i < rt->nintent; i++) {
+		const struct store_intent *in = &rt->intent[i];
+
+		o = json_pack("{s:s, s:s, s:I, s:I, s:o}",
+		    "op", store_intent_op_name(in->op),
+		    "step", store_intent_step_name(in->step),
+		    "pid", (json_int_t)in->pid,
+		    "started", (json_int_t)in->started,
+		    "device", dev_json(&in->dev));
+		if (o == NULL || json_array_append_new(a, o) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
 }
 
 char *
@@ -210,9 +318,12 @@ store_format(const struct store_rt *rt, struct err *e)
 		    "device of %s)", rt->inst);
 		return NULL;
 	}
-	root = json_pack("{s:i, s:s, s:s, s:o}", "format", STORE_FORMAT,
-	    "instance", rt->inst, "reservations", res, "devices", devs);
-	if (root == NULL) {
+	root = json_pack("{s:i, s:s, s:s, s:o}", "format", rt->nintent ?
+	    STORE_FORMAT : STORE_FORMAT_PLAIN, "instance", rt->inst,
+	    "reservations", res, "devices", devs);
+	if (root == NULL || (rt->nintent > 0 &&
+	    json_object_set_new(root, "intents", intents_json(rt)) < 0)) {
+		json_decref(root);
 		err_set(e, "out of memory");
 		return NULL;
 	}

@@ -235,6 +235,70 @@ START_TEST(commit_round_trip_and_modes)
 }
 END_TEST
 
+/* The intent journal: store_save keeps the lock, intents round-trip as
+ * format 2, a file without intents is format 1 (older readers keep
+ * reading it), and a format-1 file reads as having none. */
+START_TEST(journal_round_trip)
+{
+	struct store_txn t;
+	struct store_rt rt;
+	struct store_intent in;
+	struct err e;
+	char *txt;
+	const char *dir = path("rt");
+
+	ck_assert_int_eq(store_open_locked(dir, "web1", &t, 1000, &e), 0);
+	memset(&in, 0, sizeof in);
+	in.op = STORE_OP_HOTPLUG;
+	in.step = STORE_STEP_BACKEND;
+	in.dev = mkdev("nic-6f1a2b3c-pci-5", "nic", 5);
+	in.dev.backend.kind = STORE_BK_USER;
+	snprintf(in.dev.backend.netdev, sizeof in.dev.backend.netdev,
+	    "hostnet-6f1a2b3c-pci-5");
+	ck_assert_int_eq(store_add_intent(&t.rt, &in, &e), 0);
+	ck_assert_int_eq(store_add_intent(&t.rt, &in, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "already under way"));
+	ck_assert_int_eq(store_save(&t, &e), 0);
+	ck_assert_int_ge(t.lockfd, 0);		/* still held */
+	txt = read_file(path("rt/web1.json"));
+	ck_assert_ptr_nonnull(strstr(txt, "\"format\": 2"));
+	ck_assert_ptr_nonnull(strstr(txt, "\"op\": \"hotplug\""));
+	free(txt);
+	ck_assert_int_eq(store_load(dir, "web1", &rt, &e), 0);
+	ck_assert_uint_eq(rt.nintent, 1);
+	ck_assert_int_eq(rt.intent[0].op, STORE_OP_HOTPLUG);
+	ck_assert_int_eq(rt.intent[0].step, STORE_STEP_BACKEND);
+	ck_assert_int_eq(rt.intent[0].pid, (long)getpid());
+	ck_assert_int_gt(rt.intent[0].started, 0);
+	ck_assert_str_eq(rt.intent[0].dev.backend.netdev,
+	    "hostnet-6f1a2b3c-pci-5");
+	ck_assert_uint_eq(rt.ndev, 0);
+	store_rt_free(&rt);
+	/* the step advances; then the result drops the intent */
+	store_find_intent(&t.rt, "nic-6f1a2b3c-pci-5")->step =
+	    STORE_STEP_DEVICE;
+	ck_assert_int_eq(store_save(&t, &e), 0);
+	ck_assert_int_eq(store_load(dir, "web1", &rt, &e), 0);
+	ck_assert_int_eq(rt.intent[0].step, STORE_STEP_DEVICE);
+	store_rt_free(&rt);
+	ck_assert_int_eq(store_add_dev(&t.rt, &in.dev, &e), 0);
+	store_drop_intent(&t.rt, "nic-6f1a2b3c-pci-5");
+	ck_assert_uint_eq(t.rt.nintent, 0);
+	ck_assert_int_eq(store_commit(&t, &e), 0);
+	txt = read_file(path("rt/web1.json"));
+	ck_assert_ptr_nonnull(strstr(txt, "\"format\": 1"));
+	ck_assert_ptr_null(strstr(txt, "intents"));
+	free(txt);
+	/* intents in a format-1 file are not read */
+	write_file(path("rt/web1.json"), "{\"format\": 1, \"instance\": "
+	    "\"web1\", \"reservations\": \"11110000000000000000000000000000\","
+	    " \"intents\": 7}");
+	ck_assert_int_eq(store_load(dir, "web1", &rt, &e), 0);
+	ck_assert_uint_eq(rt.nintent, 0);
+	store_rt_free(&rt);
+}
+END_TEST
+
 START_TEST(abort_writes_nothing)
 {
 	struct store_txn t;
@@ -311,8 +375,24 @@ static const struct {
 	{ "[]", "not a JSON object" },
 	{ "{\"instance\": \"web1\", \"reservations\": "
 	  "\"11110000000000000000000000000000\"}", "format" },
-	{ "{\"format\": 2, \"instance\": \"web1\", \"reservations\": "
+	{ "{\"format\": 3, \"instance\": \"web1\", \"reservations\": "
 	  "\"11110000000000000000000000000000\"}", "newer slotscope" },
+	{ "{\"format\": 2, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"intents\": {}}",
+	  "intents" },
+	{ "{\"format\": 2, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"intents\": [{\"op\": "
+	  "\"replug\", \"step\": \"backend\", \"device\": {\"id\": "
+	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 5, "
+	  "\"state\": \"plugged\"}}]}", "unknown op" },
+	{ "{\"format\": 2, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"intents\": [{\"op\": "
+	  "\"hotplug\", \"step\": \"backend\", \"device\": {\"id\": "
+	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 40, "
+	  "\"state\": \"plugged\"}}]}", "intent 0" },
+	{ "{\"format\": 2, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"intents\": [{\"op\": "
+	  "\"hotplug\", \"step\": \"backend\"}]}", "intent 0" },
 	{ "{\"format\": 1, \"reservations\": "
 	  "\"11110000000000000000000000000000\"}", "instance" },
 	{ "{\"format\": 1, \"instance\": \"../x\", \"reservations\": "
@@ -675,6 +755,7 @@ store_suite(void)
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, missing_file_is_fresh_default);
 	tcase_add_test(tc, commit_round_trip_and_modes);
+	tcase_add_test(tc, journal_round_trip);
 	tcase_add_test(tc, abort_writes_nothing);
 	tcase_add_test(tc, add_dev_rules);
 	tcase_add_test(tc, parse_good_and_unknown_keys);

@@ -1,0 +1,336 @@
+/* check_journal.c - hotplugs and unplugs killed with SIGKILL at random
+ * moments against a real paused QEMU (pc, TCG, no guest), NIC and disk,
+ * over HMP and over QMP: after each kill ONE refresh (and its owners:
+ * unplug_record_reported, journal_resolve_reported) leaves the live bus
+ * and the runtime file in agreement -- no device with slotscope's id
+ * scheme that the file lacks, no device the file has that the bus lacks,
+ * no orphan netdev or block node (asked from QEMU: backends.h), no intent
+ * left -- each resolution is an audit line, and the next hotplug succeeds.
+ * Pending unplugs are completed with system_reset (as QEMU does for a
+ * guest that reboots), so the bus never fills up.
+ *
+ * The kill moments spread over the measured length of one operation, so
+ * every step (before the intent, backend added, device added, recorded)
+ * is hit; a bounded 24 iterations keep it quick.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "fleet/fleet.h"
+#include "fleet/hotplug.h"
+#include "fleet/journal.h"
+#include "fleet/unplug.h"
+#include "model/devid.h"
+#include "qemu/backends.h"
+#include "qemu/mon.h"
+#include "store/store.h"
+#include "testutil.h"
+
+#define ITERATIONS 24
+
+static struct tu_vm vm = { .machine = "pc" };
+TU_VM_FIXTURE(vm, vm)
+
+struct ctx {
+	char ep[2][4200];		/* HMP, QMP */
+	char rtdir[4200], audit[4300], img[4300];	/* img: a prefix */
+};
+
+static void
+ctx_init(struct ctx *c)
+{
+	ck_assert_msg(vm.up, "QEMU did not start");
+	snprintf(c->ep[0], sizeof c->ep[0], "unix:%s/hmp.sock", vm.dir);
+	snprintf(c->ep[1], sizeof c->ep[1], "unix:%s/qmp.sock", vm.dir);
+	snprintf(c->rtdir, sizeof c->rtdir, "%s/rt", vm.dir);
+	snprintf(c->audit, sizeof c->audit, "%s/audit.log", c->rtdir);
+	snprintf(c->img, sizeof c->img, "%s/disk.img", vm.dir);
+}
+
+static void
+target(const struct ctx *c, int qmp, struct hotplug_target *t)
+{
+	memset(t, 0, sizeof *t);
+	t->inst = "vm1";
+	t->endpoint = c->ep[qmp];
+	t->runtime_dir = c->rtdir;
+	t->audit_log = c->audit;
+}
+
+static void
+request(const struct ctx *c, int disk, struct hotplug_req *r)
+{
+	static int n;
+	struct err e;
+	char w[4400];
+	FILE *fp;
+
+	hotplug_req_init(r, disk ? HOTPLUG_DISK : HOTPLUG_NIC);
+	if (disk) {
+		/* an image of its own: QEMU write-locks an image while a
+		 * device uses it */
+		snprintf(w, sizeof w, "path=%s.%d", c->img, n++);
+		fp = fopen(w + 5, "w");
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
+		fclose(fp);
+		ck_assert_int_eq(hotplug_req_set(r, w, &e), 0);
+		ck_assert_int_eq(hotplug_req_set(r, "format=raw", &e), 0);
+	}
+}
+
+static void
+hmp_cmd(const struct ctx *c, const char *cmd)
+{
+	struct mon *m;
+	struct err e;
+
+	m = mon_new(c->ep[0], NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_RAW,
+	    .hmp = cmd }, NULL, &e) == 0, "%s: %s", cmd, e.msg);
+	mon_free(m);
+}
+
+/* One refresh of vm1 over endpoint qmp, then what it reported goes to
+ * its owners; a resolution is seen by the refresh after it. */
+static size_t
+refresh(const struct ctx *c, int qmp)
+{
+	struct fleet f;
+	struct err e;
+	size_t n;
+
+	fleet_init(&f, c->rtdir);
+	snprintf(f.audit_log, sizeof f.audit_log, "%s", c->audit);
+	ck_assert_int_eq(fleet_add(&f, "vm1", c->ep[qmp], &e), 0);
+	fleet_refresh_start(&f, 0, 1);
+	fleet_refresh_wait(&f, 0);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "refresh: %s",
+	    f.inst[0].error);
+	unplug_record_reported(&f);
+	n = journal_resolve_reported(&f);
+	ck_assert_int_eq(f.inst[0].journal, 0);
+	fleet_free(&f);
+	return n;
+}
+
+static size_t
+count_lines(const char *path, const char *what)
+{
+	FILE *fp = fopen(path, "r");
+	char line[4096];
+	size_t n = 0;
+
+	if (fp == NULL)
+		return 0;
+	while (fgets(line, sizeof line, fp) != NULL)
+		n += strstr(line, what) != NULL;
+	fclose(fp);
+	return n;
+}
+
+/* The bus, the runtime file and QEMU's backends agree. */
+static void
+agree(const struct ctx *c, int qmp, int iter)
+{
+	struct mon_result res;
+	struct backends b;
+	struct store_rt rt;
+	struct mon *m;
+	struct err e;
+	size_t i;
+
+	ck_assert_int_eq(store_load(c->rtdir, "vm1", &rt, &e), 0);
+	ck_assert_msg(rt.nintent == 0, "iteration %d: intent for %s left",
+	    iter, rt.intent[0].dev.id);
+	m = mon_new(c->ep[qmp], &(struct mon_opts){ .keep_open = 1 }, &e);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    &res, &e) == 0, "%s", e.msg);
+	for (i = 0; i < res.pci.n; i++) {
+		const struct pci_fn *fn = &res.pci.fn[i];
+		struct devid d;
+
+		if (fn->id[0] && devid_parse(fn->id, strlen(fn->id), &d,
+		    &e) == 0)
+			ck_assert_msg(store_find_id(&rt, fn->id) != NULL,
+			    "iteration %d: %s is live but not recorded", iter,
+			    fn->id);
+	}
+	for (i = 0; i < rt.ndev; i++) {
+		const struct pci_fn *fn = pci_info_find_id(&res.pci,
+		    rt.dev[i].id);
+
+		ck_assert_msg(fn != NULL && fn->slot == rt.dev[i].slot,
+		    "iteration %d: %s is recorded but not live", iter,
+		    rt.dev[i].id);
+	}
+	ck_assert_msg(backends_query(m, &b, &e) == 0, "%s", e.msg);
+	for (i = 0; i < b.n; i++)
+		ck_assert_msg(b.v[i].attached, "iteration %d: orphan %s", iter,
+		    b.v[i].name);
+	mon_result_free(&res);
+	mon_free(m);
+	store_rt_free(&rt);
+}
+
+/* Run fn in a child and SIGKILL it after delay_us (or let it end). */
+static void
+killed(const struct ctx *c, int qmp, int disk, const char *unplug_id,
+    long delay_us)
+{
+	struct hotplug_target t;
+	struct hotplug_req r;
+	struct store_dev d;
+	struct err e;
+	pid_t pid;
+	int st;
+
+	target(c, qmp, &t);
+	request(c, disk, &r);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (unplug_id != NULL)
+			hotplug_del(&t, unplug_id, 0, &d, &e);
+		else
+			hotplug_add(&t, &r, &d, &e);
+		_exit(0);
+	}
+	usleep((useconds_t)delay_us);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+}
+
+/* Complete whatever unplug is pending and record it. */
+static void
+reset_and_settle(const struct ctx *c, int qmp, int iter)
+{
+	hmp_cmd(c, "system_reset");
+	refresh(c, qmp);
+	agree(c, qmp, iter);
+}
+
+/* Unplug every recorded device and complete the unplugs. */
+static void
+unplug_all(const struct ctx *c, int qmp, int iter)
+{
+	struct hotplug_target t;
+	struct store_dev d;
+	struct store_rt rt;
+	struct err e;
+	size_t i;
+
+	target(c, qmp, &t);
+	ck_assert_int_eq(store_load(c->rtdir, "vm1", &rt, &e), 0);
+	for (i = 0; i < rt.ndev; i++)
+		ck_assert_msg(hotplug_del(&t, rt.dev[i].id, 0, &d, &e) >= 0,
+		    "iteration %d: unplug %s: %s", iter, rt.dev[i].id, e.msg);
+	store_rt_free(&rt);
+	reset_and_settle(c, qmp, iter);
+}
+
+START_TEST(kill9_loop)
+{
+	struct ctx c;
+	struct hotplug_target t;
+	struct hotplug_req r;
+	struct store_dev d;
+	struct store_rt rt;
+	struct err e;
+	int64_t t0;
+	long op_us = 0, us;
+	size_t left = 0, resolved = 0, lines0, had, steps[3] = { 0, 0, 0 };
+	int i;
+
+	ctx_init(&c);
+	/* how long one hotplug takes here: the kills spread over it */
+	target(&c, 0, &t);
+	request(&c, 0, &r);
+	for (i = 0; i < 2; i++) {	/* the second, warm, one counts */
+		t0 = clock_mono_ms();
+		ck_assert_msg(hotplug_add(&t, &r, &d, &e) == 0, "%s", e.msg);
+		us = (long)(clock_mono_ms() - t0) * 1000 + 1000;
+		op_us = i == 0 || us < op_us ? us : op_us;
+		ck_assert_int_ge(hotplug_del(&t, d.id, 0, &d, &e), 0);
+		reset_and_settle(&c, 0, -1);
+	}
+
+	for (i = 0; i < ITERATIONS; i++) {
+		int qmp = i % 2, disk = (i / 2) % 2, unplug = i % 3 == 2;
+		/* 0 .. 1.15 x the op, a different moment every time */
+		long delay = (long)((i * 5) % 24) * op_us / 20;
+
+		target(&c, qmp, &t);
+		if (unplug) {
+			request(&c, disk, &r);
+			ck_assert_msg(hotplug_add(&t, &r, &d, &e) == 0,
+			    "iteration %d: plug before the unplug: %s", i,
+			    e.msg);
+		}
+		killed(&c, qmp, disk, unplug ? d.id : NULL, delay);
+		ck_assert_int_eq(store_load(c.rtdir, "vm1", &rt, &e), 0);
+		had = rt.nintent;
+		if (had)
+			steps[rt.intent[0].step]++;
+		left += had;
+		store_rt_free(&rt);
+		lines0 = count_lines(c.audit, "what=\"resolve ");
+		/* a pending device_del is completed as by a guest reboot;
+		 * then ONE refresh and its owners */
+		hmp_cmd(&c, "system_reset");
+		resolved += refresh(&c, qmp);
+		agree(&c, qmp, i);
+		/* each intent left: one resolution, one audit line */
+		ck_assert_uint_eq(count_lines(c.audit, "what=\"resolve "),
+		    lines0 + had);
+		/* the next hotplug succeeds, and is unplugged again */
+		request(&c, disk, &r);
+		ck_assert_msg(hotplug_add(&t, &r, &d, &e) == 0,
+		    "iteration %d: the next hotplug: %s", i, e.msg);
+		unplug_all(&c, qmp, i);
+		/* whatever the killed operation left plugged or unplugging
+		 * is gone now too */
+		ck_assert_int_eq(store_load(c.rtdir, "vm1", &rt, &e), 0);
+		ck_assert_msg(rt.ndev == 0, "iteration %d: %zu devices left",
+		    i, rt.ndev);
+		store_rt_free(&rt);
+	}
+	fprintf(stderr, "journal: %d kills (one op ~%ld ms), %zu left an "
+	    "intent (at step backend %zu, device %zu, del %zu), %zu resolved\n",
+	    ITERATIONS, op_us / 1000, left, steps[0], steps[1], steps[2],
+	    resolved);
+	/* the kills did hit operations under way, and every intent left
+	 * was resolved with an audit line */
+	ck_assert_uint_gt(left, 0);
+	ck_assert_uint_eq(resolved, left);
+	ck_assert_uint_eq(count_lines(c.audit, "what=\"resolve "), resolved);
+}
+END_TEST
+
+Suite *
+journal_suite(void)
+{
+	Suite *s = suite_create("journal");
+	TCase *tc;
+
+	if (!tu_have_program("qemu-system-x86_64")) {
+		if (tu_in_ci())
+			return tu_missing_suite("journal", "qemu-system-x86_64");
+		return tu_skipped_suite("journal", "no qemu-system-x86_64");
+	}
+	tc = tcase_create("kill9");
+	tcase_add_unchecked_fixture(tc, vm_up, vm_down);
+	tcase_add_test(tc, kill9_loop);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return s;
+}
