@@ -110,11 +110,11 @@ resolve_hotplug(struct mon *m, struct store_rt *rt,
 	close_fd(m, d);
 	if (gone)
 		snprintf(n->result, sizeof n->result, "ok: no device, backend "
-		    "%s removed%s", d->backend.netdev[0] ? d->backend.netdev :
+		    "%.63s removed%.150s", d->backend.netdev[0] ? d->backend.netdev :
 		    d->backend.drive, fail);
 	else
 		snprintf(n->result, sizeof n->result, "ok: QEMU has neither "
-		    "device nor backend, intent dropped%s", fail);
+		    "device nor backend, intent dropped%.150s", fail);
 }
 
 /* 0, or -1 when device_del failed for another reason than a pending or
@@ -143,7 +143,7 @@ resolve_unplug(struct mon *m, struct store_rt *rt,
 	if (d != NULL)
 		store_remove_dev(rt, d->id, e);
 	snprintf(n->result, sizeof n->result, "ok: device gone, unplug "
-	    "completed%s%s", note[0] ? "; " : ", backend removed", note);
+	    "completed%s%.200s", note[0] ? "; " : ", backend removed", note);
 	return 0;
 }
 
