@@ -629,9 +629,13 @@ run(const struct hotplug_target *t, struct add *a, struct err *e)
 fail:
 	rollback(a);
 	if (journaled) {
+		/* back to the file as it was (none, for a fresh instance) */
 		store_remove_dev(&a->txn.rt, a->d.id, &e2);
 		store_drop_intent(&a->txn.rt, a->d.id);
-		store_save(&a->txn, &e2);
+		if (a->txn.rt.fresh && a->txn.rt.nintent == 0)
+			store_discard(&a->txn, &e2);
+		else
+			store_save(&a->txn, &e2);
 	}
 	return -1;
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int
@@ -131,6 +132,57 @@ audit_format(char *out, size_t outsz, time_t when, const char *user,
 	return pos;
 }
 
+/* Open the log for appending without ever blocking or following a link:
+ * its directory is opened O_NOFOLLOW (a runtime dir that is a symlink is
+ * refused, as the store refuses it), the file O_NOFOLLOW|O_NONBLOCK (a
+ * FIFO without a reader fails at once, one with a reader is refused
+ * below), and only a regular file is written to. */
+static int
+open_log(const char *path, struct err *e)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+	int dfd, fd, en;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else if ((size_t)(slash - path) < sizeof dir)
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	else
+		return err_set(e, "audit log path is too long");
+	if (slash != NULL && slash[1] == '\0')
+		return err_set(e, "audit log %s is a directory: give a file",
+		    path);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		return err_set(e, "the directory of audit log %s is a symlink "
+		    "or no directory: refusing it", path);
+	if (dfd < 0)
+		return err_set(e, "cannot open audit log %s: %s", path,
+		    strerror(errno));
+	fd = openat(dfd, slash ? slash + 1 : path, O_WRONLY | O_APPEND |
+	    O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	en = errno;
+	close(dfd);
+	if (fd < 0 && en == ELOOP)
+		return err_set(e, "audit log %s is a symlink: refusing it", path);
+	if (fd < 0 && (en == ENXIO || en == EISDIR))
+		return err_set(e, "audit log %s is not a regular file (%s): "
+		    "refusing it", path, en == ENXIO ? "a FIFO" : "a directory");
+	if (fd < 0)
+		return err_set(e, "cannot open audit log %s: %s", path,
+		    strerror(en));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "audit log %s is not a regular file (a FIFO, "
+		    "device or directory): refusing it", path);
+	}
+	return fd;
+}
+
 int
 audit_append(const char *path, const char *user, const char *inst,
     const char *what, const char *result, struct err *e)
@@ -140,13 +192,8 @@ audit_append(const char *path, const char *user, const char *inst,
 	ssize_t w;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd < 0 && errno == ELOOP)
-		return err_set(e, "audit log %s is a symlink: refusing it", path);
-	if (fd < 0)
-		return err_set(e, "cannot open audit log %s: %s", path,
-		    strerror(errno));
+	if ((fd = open_log(path, e)) < 0)
+		return -1;
 	do
 		w = write(fd, line, n);
 	while (w < 0 && errno == EINTR);

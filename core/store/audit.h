@@ -4,10 +4,13 @@
  *   2026-11-25T03:24:18Z user=alice instance=web1 what="reserve 7" result=ok
  * time in UTC; values without blanks are written bare, others in double
  * quotes with \\, \" and control characters escaped (\n, \t, \xHH), so one
- * change is always one line.  The file is opened O_APPEND|O_CREAT|O_NOFOLLOW,
- * mode 0600, and the line goes out in one write(), so concurrent slotscopes
- * do not interleave their lines.  The same record can also go to syslog
- * (and so to the journal): audit_syslog().  Nothing is allocated.
+ * change is always one line.  The file is opened O_APPEND|O_CREAT|O_NOFOLLOW|
+ * O_NONBLOCK, mode 0600, through its directory opened O_NOFOLLOW: a symlink
+ * (as the file or as the runtime dir it lives in), a FIFO, a device or a
+ * directory is refused at once, never written to or waited on.  The line
+ * goes out in one write(), so concurrent slotscopes do not interleave
+ * their lines.  The same record can also go to syslog (and so to the
+ * journal): audit_syslog().  Nothing is allocated.
  */
 #ifndef SLOTSCOPE_AUDIT_H
 #define SLOTSCOPE_AUDIT_H

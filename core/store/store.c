@@ -495,6 +495,21 @@ store_open_locked(const char *dir, const char *inst, struct store_txn *t,
 	return 0;
 }
 
+int
+store_discard(struct store_txn *t, struct err *e)
+{
+	char name[STORE_NAME_MAX + 8];
+
+	if (t->lockfd < 0 || t->dirfd < 0)
+		return err_set(e, "store_discard without store_open_locked");
+	snprintf(name, sizeof name, "%s.json", t->rt.inst);
+	if (unlinkat(t->dirfd, name, 0) < 0 && errno != ENOENT)
+		return err_set(e, "cannot remove %s: %s", t->path,
+		    strerror(errno));
+	fsync(t->dirfd);
+	return 0;
+}
+
 void
 store_abort(struct store_txn *t)
 {

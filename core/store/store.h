@@ -176,6 +176,10 @@ int store_commit(struct store_txn *t, struct err *e);
 /* Write t->rt atomically and keep the lock and t (a journal step): on
  * failure the old file is left as it was and t is still held. */
 int store_save(struct store_txn *t, struct err *e);
+/* Remove INST.json again, keeping the lock: for a transaction on a fresh
+ * instance (t->rt.fresh: there was no file) that wrote only its journal
+ * and failed, so that it leaves no file behind. */
+int store_discard(struct store_txn *t, struct err *e);
 /* Release the lock and free t without writing. */
 void store_abort(struct store_txn *t);
 

@@ -3,6 +3,7 @@
  * /dev/log). */
 #include <check.h>
 #include <pwd.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,54 @@ START_TEST(append_lines)
 	ck_assert_int_eq(tu_run("wc -l < \"$P\"", &out), 0);
 	ck_assert_int_eq(atoi(out), 2);
 	free(out);
+	tu_rmrf(tmp);
+	free(tmp);
+}
+END_TEST
+
+/* A FIFO (with or without a reader), a directory, a device and a symlinked
+ * directory are refused at once: nothing blocks, nothing is written. */
+START_TEST(not_a_regular_file_refused)
+{
+	char *tmp = tu_tmpdir(), p[4096], real[4096], link[4096];
+	struct err e;
+	struct stat st;
+	int rfd;
+
+	snprintf(p, sizeof p, "%s/audit.log", tmp);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	ck_assert_int_eq(audit_append(p, "u", "web1", "reserve 7", "ok", &e),
+	    -1);		/* no reader: would block without O_NONBLOCK */
+	ck_assert_ptr_nonnull(strstr(e.msg, "not a regular file"));
+	rfd = open(p, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(rfd, 0);
+	ck_assert_int_eq(audit_append(p, "u", "web1", "reserve 7", "ok", &e),
+	    -1);		/* a reader: opens, refused by fstat */
+	ck_assert_ptr_nonnull(strstr(e.msg, "not a regular file"));
+	{
+		char b[16];
+
+		ck_assert_int_le(read(rfd, b, sizeof b), 0);	/* nothing */
+	}
+	close(rfd);
+	unlink(p);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	ck_assert_int_eq(audit_append(p, "u", "web1", "x", "ok", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "not a regular file"));
+	ck_assert_int_eq(audit_append("/dev/null", "u", "web1", "x", "ok", &e),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "not a regular file"));
+	/* a runtime dir that is a symlink: the log is not created in its
+	 * target */
+	snprintf(real, sizeof real, "%s/real", tmp);
+	snprintf(link, sizeof link, "%s/rt", tmp);
+	ck_assert_int_eq(mkdir(real, 0700), 0);
+	ck_assert_int_eq(symlink(real, link), 0);
+	snprintf(p, sizeof p, "%s/audit.log", link);
+	ck_assert_int_eq(audit_append(p, "u", "web1", "x", "ok", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "symlink"));
+	snprintf(p, sizeof p, "%s/audit.log", real);
+	ck_assert_int_eq(stat(p, &st), -1);
 	tu_rmrf(tmp);
 	free(tmp);
 }
@@ -279,6 +328,7 @@ audit_suite(void)
 	tcase_add_test(tc, format_truncates_long_lines);
 	tcase_add_test(tc, user_name);
 	tcase_add_test(tc, append_lines);
+	tcase_add_test(tc, not_a_regular_file_refused);
 	tcase_add_test(tc, concurrent_appends_do_not_interleave);
 	tcase_add_test(tc, syslog_record);
 	tcase_add_test(tc, syslog_never_blocks);
