@@ -9,6 +9,8 @@
  * Pending unplugs are completed with system_reset (as QEMU does for a
  * guest that reboots), so the bus never fills up.
  *
+ * Run against QEMU 7.2 and 10.0.
+ *
  * The kill moments spread over the measured length of one operation, so
  * every step (before the intent, backend added, device added, recorded)
  * is hit; a bounded 24 iterations keep it quick.
@@ -35,8 +37,9 @@
 
 #define ITERATIONS 24
 
-static struct tu_vm vm = { .machine = "pc" };
-TU_VM_FIXTURE(vm, vm)
+static struct tu_vm vms[2] = { { .machine = "pc" }, { .machine = "pc" } };
+TU_VM_FIXTURE2(vm, vms)
+static struct tu_vm *vmp;	/* the QEMU of the running case */
 
 struct ctx {
 	char ep[2][4200];		/* HMP, QMP */
@@ -46,12 +49,12 @@ struct ctx {
 static void
 ctx_init(struct ctx *c)
 {
-	ck_assert_msg(vm.up, "QEMU did not start");
-	snprintf(c->ep[0], sizeof c->ep[0], "unix:%s/hmp.sock", vm.dir);
-	snprintf(c->ep[1], sizeof c->ep[1], "unix:%s/qmp.sock", vm.dir);
-	snprintf(c->rtdir, sizeof c->rtdir, "%s/rt", vm.dir);
+	ck_assert_msg(vmp->up, "QEMU did not start");
+	snprintf(c->ep[0], sizeof c->ep[0], "unix:%s/hmp.sock", vmp->dir);
+	snprintf(c->ep[1], sizeof c->ep[1], "unix:%s/qmp.sock", vmp->dir);
+	snprintf(c->rtdir, sizeof c->rtdir, "%s/rt", vmp->dir);
 	snprintf(c->audit, sizeof c->audit, "%s/audit.log", c->rtdir);
-	snprintf(c->img, sizeof c->img, "%s/disk.img", vm.dir);
+	snprintf(c->img, sizeof c->img, "%s/disk.img", vmp->dir);
 }
 
 static void
@@ -251,6 +254,7 @@ START_TEST(kill9_loop)
 	size_t left = 0, resolved = 0, lines0, had, steps[3] = { 0, 0, 0 };
 	int i;
 
+	vmp = &vms[_i];
 	ctx_init(&c);
 	/* how long one hotplug takes here: the kills spread over it */
 	target(&c, 0, &t);
@@ -316,21 +320,23 @@ START_TEST(kill9_loop)
 }
 END_TEST
 
+static void
+add_cases(Suite *s, enum tu_qemu q)
+{
+	TCase *tc = tcase_create(q == TU_QEMU_10 ? "kill9-10.0" : "kill9");
+
+	tu_tcase_require(tc, tu_missing_qemu_v(q));
+	tcase_add_unchecked_fixture(tc, vm_up[q], vm_down[q]);
+	tcase_add_loop_test(tc, kill9_loop, q, q + 1);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+}
+
 Suite *
 journal_suite(void)
 {
 	Suite *s = suite_create("journal");
-	TCase *tc;
 
-	if (!tu_have_program("qemu-system-x86_64")) {
-		if (tu_in_ci())
-			return tu_missing_suite("journal", "qemu-system-x86_64");
-		return tu_skipped_suite("journal", "no qemu-system-x86_64");
-	}
-	tc = tcase_create("kill9");
-	tcase_add_unchecked_fixture(tc, vm_up, vm_down);
-	tcase_add_test(tc, kill9_loop);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
+	tu_qemu_cases(s, add_cases);
 	return s;
 }
