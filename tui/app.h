@@ -32,8 +32,12 @@ struct app_layout {
 	int rows, cols;
 	int grid_y, grid_h;		/* first instance row, rows shown */
 	int cell_w;			/* 2 or 3 columns per slot */
-	int slots_x;			/* column of slot 0 */
+	int slots_x;			/* column of the first slot shown */
+	int nslots;			/* slots shown: 32, fewer when narrow */
 	int name_w, proto_w, conn_w;
+	int name_head;			/* a longer name keeps its first
+					 * name_head bytes, an ellipsis and its
+					 * end (draw_name_cut) */
 	int legend_y;
 	int pane_y, pane_h;		/* detail + log boxes */
 	int detail_w;			/* log starts at detail_w */
@@ -45,7 +49,9 @@ struct app {
 	struct tui_opts opts;
 	struct cmd_ctx ctx;
 
-	int color;			/* 0: NO_COLOR or a monochrome terminal */
+	int color;			/* 0: NO_COLOR, --colors none or a
+					 * monochrome terminal */
+	int light;			/* the light background's palette */
 	int utf8;			/* the locale's charset is UTF-8 */
 	int quit;
 	int dirty;			/* redraw everything */
@@ -54,9 +60,20 @@ struct app {
 	int help_rows;			/* rows it shows (draw_help sets) */
 	enum app_focus focus;
 
-	size_t sel_inst;		/* selection in the grid */
+	size_t sel_inst;		/* selection in the grid (fleet index) */
 	int sel_slot;
-	size_t top;			/* first instance row shown */
+	size_t top;			/* first row shown (index into vis) */
+	int left;			/* first slot shown (scrolled right) */
+
+	/* the rows: instances that pass the filter, in fleet order (rows.c) */
+	char filter[128];		/* "/TEXT" typed on the line; "" all */
+	size_t *vis, nvis, vis_cap;
+
+	/* the names' cut for name_w (draw.c), kept while fleet->n and
+	 * name_w stay the same */
+	size_t cut_n, need_n;
+	int cut_w, cut_head;
+	int need_lo, need_w;		/* the narrowest distinct width */
 
 	struct app_log_line log[APP_LOG_MAX];
 	size_t log_start, log_n;	/* ring buffer */
@@ -102,6 +119,16 @@ char **lang_complete(struct app *a, const char *line, size_t point);
 void lang_complete_free(char **v);
 size_t lang_names(const char **out, size_t max);
 const char *lang_help(const char *name);
+
+/* rows.c: which instances the grid shows */
+/* Recompute a->vis from the filter and the fleet; keeps the selection on
+ * a shown row when there is one. */
+void rows_update(struct app *a);
+/* The row of fleet index inst, or (size_t)-1 when it is filtered out. */
+size_t rows_pos(const struct app *a, size_t inst);
+/* "/TEXT" from the line: filter by TEXT ("" shows every row). */
+void rows_set_filter(struct app *a, const char *text, size_t len);
+void rows_free(struct app *a);
 
 /* keys.c: one key read by curses (KEY_* or a byte) */
 void keys_press(struct app *a, int key);

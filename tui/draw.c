@@ -10,6 +10,7 @@
  * colours each state also gets its own background.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "draw.h"
@@ -19,10 +20,60 @@ const char draw_state_letter[SLOT_NSTATES] = {
 };
 
 #define PANE_MIN 8		/* detail/log boxes: 6 lines inside */
+#define NAME_MAX_W 40		/* the name column at its widest */
+#define NAME_MIN_W 8		/* ... and narrowest, before the grid scrolls */
+
+/* COLORFGBG ("15;0", "0;default;15": foreground;background, as rxvt,
+ * Konsole and others set it): is the background light?  Its last field is
+ * the background's colour number: white (7) or a bright one but dark grey
+ * (9-15) is light; anything else, or no COLORFGBG, is dark. */
+static int
+light_background(void)
+{
+	const char *v = getenv("COLORFGBG"), *bg;
+	char *end;
+	long n;
+
+	if (v == NULL || (bg = strrchr(v, ';')) == NULL)
+		return 0;
+	n = strtol(bg + 1, &end, 10);
+	if (end == bg + 1 || *end != '\0')
+		return 0;
+	return n == 7 || (n >= 9 && n <= 15);
+}
+
+/* The text colours of each background.  On a light one yellow, cyan and
+ * green text all but vanish: darker shades where the terminal has 256
+ * colours, else a coloured background under black text. */
+static void
+text_pairs(int light)
+{
+	int deep = COLORS >= 256;
+
+	if (!light) {
+		init_pair(PAIR_OK, COLOR_GREEN, -1);
+		init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+		init_pair(PAIR_BAD, COLOR_RED, -1);
+		init_pair(PAIR_EVENT, COLOR_CYAN, -1);
+	} else if (deep) {
+		init_pair(PAIR_OK, 28, -1);		/* #008700 */
+		init_pair(PAIR_WARN, 130, -1);		/* #af5f00 */
+		init_pair(PAIR_BAD, 124, -1);		/* #af0000 */
+		init_pair(PAIR_EVENT, 25, -1);		/* #005faf */
+	} else {
+		init_pair(PAIR_OK, COLOR_BLACK, COLOR_GREEN);
+		init_pair(PAIR_WARN, COLOR_BLACK, COLOR_YELLOW);
+		init_pair(PAIR_BAD, COLOR_RED, -1);
+		init_pair(PAIR_EVENT, COLOR_BLUE, -1);
+	}
+	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+}
 
 void
 draw_init_colors(struct app *a)
 {
+	/* cells: a background per state under black or white text, which
+	 * reads the same on a light or a dark terminal */
 	static const short bg[SLOT_NSTATES] = {
 		-1, COLOR_YELLOW, COLOR_BLUE, COLOR_GREEN, COLOR_MAGENTA,
 		COLOR_RED, COLOR_CYAN
@@ -39,11 +90,9 @@ draw_init_colors(struct app *a)
 	use_default_colors();
 	for (s = 0; s < SLOT_NSTATES; s++)
 		init_pair((short)(PAIR_STATE + s), fg[s], bg[s]);
-	init_pair(PAIR_OK, COLOR_GREEN, -1);
-	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
-	init_pair(PAIR_BAD, COLOR_RED, -1);
-	init_pair(PAIR_EVENT, COLOR_CYAN, -1);
-	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+	a->light = a->opts.colors == TUI_COLORS_LIGHT ||
+	    (a->opts.colors == TUI_COLORS_AUTO && light_background());
+	text_pairs(a->light);
 }
 
 attr_t
@@ -95,15 +144,153 @@ max_name(const struct fleet *f)
 	return m;
 }
 
-void
-draw_layout(struct app *a)
+/* name cut to w columns keeping `head` bytes of its start (draw_name_cut),
+ * as bytes into out[w + 1]: the ellipsis is one byte here, which is all
+ * that comparing needs */
+static void
+cut_key(const char *name, int w, int head, char *out)
+{
+	size_t n = strlen(name), tail = (size_t)(w - 1 - head);
+
+	if (n <= (size_t)w) {
+		memcpy(out, name, n + 1);
+		return;
+	}
+	memcpy(out, name, (size_t)head);
+	out[head] = '\1';
+	memcpy(out + head + 1, name + n - tail, tail + 1);
+}
+
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Are the names all still distinct when cut keeping `head` bytes? */
+static int
+cut_distinct(const struct fleet *f, int w, int head)
+{
+	size_t i, n = f->n;
+	char *buf = malloc(n * (size_t)(w + 1) + 1);
+	char **v = malloc((n + 1) * sizeof *v);
+	int ok = 1;
+
+	if (buf == NULL || v == NULL) {
+		free(buf);
+		free(v);
+		return 1;		/* out of memory: the plain middle cut */
+	}
+	for (i = 0; i < n; i++) {
+		v[i] = buf + i * (size_t)(w + 1);
+		cut_key(f->inst[i].name, w, head, v[i]);
+	}
+	qsort(v, n, sizeof *v, cmp_str);
+	for (i = 1; i < n && ok; i++)
+		ok = strcmp(v[i - 1], v[i]) != 0;
+	free(buf);
+	free(v);
+	return ok;
+}
+
+/* The head that keeps the names distinct when cut to w: the middle, or as
+ * near to it as does; -1 when none does. */
+static int
+distinct_head(const struct fleet *f, int w)
+{
+	int mid = (w - 1) / 2, d, h;
+
+	for (d = 0; d < w; d++) {
+		h = d % 2 ? mid - (d + 1) / 2 : mid + d / 2;
+		if (h >= 0 && h <= w - 1 && cut_distinct(f, w, h))
+			return h;
+	}
+	return -1;
+}
+
+/* Where a name longer than w is cut (cached while the width and the
+ * number of instances stay). */
+static int
+name_head(struct app *a, int w)
+{
+	int h;
+
+	if (w < 3)
+		return w;		/* no room for an ellipsis: cut the end */
+	if (a->cut_n == a->fleet->n && a->cut_w == w)
+		return a->cut_head;
+	h = distinct_head(a->fleet, w);
+	a->cut_n = a->fleet->n;
+	a->cut_w = w;
+	a->cut_head = h >= 0 ? h : (w - 1) / 2;
+	return a->cut_head;
+}
+
+/* The narrowest name column, from lo up to the longest name nm, in which
+ * cut names stay distinct (40 "webserver-frontend-NN.prod.example.com"
+ * need 20: "...NN.prod.example.com"); worked out once per number of
+ * instances.  Distinctness grows with the width, near enough for a
+ * binary search. */
+static int
+name_need(struct app *a, int lo, int nm)
+{
+	int hi = nm, lo0 = lo;
+
+	if (a->need_n == a->fleet->n && a->need_lo == lo0)
+		return a->need_w;
+	if (lo < 3)
+		lo = 3;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (distinct_head(a->fleet, mid) >= 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	a->need_n = a->fleet->n;
+	a->need_lo = lo0;
+	a->need_w = hi;
+	return hi;
+}
+
+/* The slots shown, and the first of them so that the selection is one. */
+static void
+slot_window(struct app *a)
 {
 	struct app_layout *l = &a->lay;
-	int fixed, nm = (int)max_name(a->fleet);
+	int room = l->cols - l->slots_x;
 
-	l->rows = LINES;
-	l->cols = COLS;
-	l->name_w = nm < 6 ? 6 : nm > 16 ? 16 : nm;
+	l->nslots = room / l->cell_w;
+	if (l->nslots < 32)		/* a column for the '>' mark */
+		l->nslots = (room - 1) / l->cell_w;
+	if (l->nslots > 32)
+		l->nslots = 32;
+	if (l->nslots < 1)
+		l->nslots = 1;
+	if (a->sel_slot < a->left)
+		a->left = a->sel_slot;
+	if (a->sel_slot >= a->left + l->nslots)
+		a->left = a->sel_slot - l->nslots + 1;
+	if (a->left > 32 - l->nslots)
+		a->left = 32 - l->nslots;
+	if (a->left < 0)
+		a->left = 0;
+}
+
+/* The columns, widest first: the name as long as the longest (up to
+ * NAME_MAX_W), the monitor, the state, 3 columns a slot.  On a narrower
+ * screen the slots take 2 columns, the state is shortened, the monitor
+ * goes, the names are cut (down to NAME_MIN_W, or as wide as keeps them
+ * distinct), and then the grid shows fewer slots and scrolls sideways
+ * with the selection. */
+static void
+columns(struct app *a)
+{
+	struct app_layout *l = &a->lay;
+	int nm = (int)max_name(a->fleet);
+
+	l->name_w = nm < 6 ? 6 : nm > NAME_MAX_W ? NAME_MAX_W : nm;
 	l->proto_w = 10;	/* "qmp 7.2.22" */
 	l->conn_w = 11;
 	l->cell_w = 3;
@@ -116,17 +303,38 @@ draw_layout(struct app *a)
 	if (NEED > l->cols)
 		l->proto_w = 0;
 	if (NEED > l->cols) {
+		int min = nm < NAME_MIN_W ? nm : NAME_MIN_W;
+
+		if (nm > min && min < l->name_w)	/* names stay distinct */
+			min = name_need(a, min, l->name_w);
 		l->name_w = l->cols - 32 * l->cell_w - l->conn_w - 2;
+		if (l->name_w < min)
+			l->name_w = min;
 		if (l->name_w < 1)
 			l->name_w = 1;
 	}
 #undef NEED
 	l->slots_x = l->name_w + 1 + (l->proto_w ? l->proto_w + 1 : 0) +
 	    l->conn_w + 1;
+	l->name_head = nm > l->name_w ? name_head(a, l->name_w) : l->name_w;
+	slot_window(a);
+}
+
+void
+draw_layout(struct app *a)
+{
+	struct app_layout *l = &a->lay;
+	size_t sp;
+	int fixed;
+
+	rows_update(a);
+	l->rows = LINES;
+	l->cols = COLS;
+	columns(a);
 	l->grid_y = 1 + (l->cell_w == 3 ? 1 : 2);
 	l->cmd_y = l->rows - 1;
 	fixed = l->grid_y + 1 + 1;	/* + legend + command line */
-	l->grid_h = (int)a->fleet->n;
+	l->grid_h = (int)a->nvis;
 	if (l->grid_h < 1)
 		l->grid_h = 1;
 	if (l->grid_h > l->rows - fixed - PANE_MIN)
@@ -143,13 +351,16 @@ draw_layout(struct app *a)
 	if (l->detail_w > 64)
 		l->detail_w = 64;
 	/* keep the selection on screen */
-	if (a->sel_inst < a->top)
-		a->top = a->sel_inst;
-	if (a->sel_inst >= a->top + (size_t)l->grid_h)
-		a->top = a->sel_inst - (size_t)l->grid_h + 1;
-	if (a->top + (size_t)l->grid_h > a->fleet->n)
-		a->top = a->fleet->n > (size_t)l->grid_h ?
-		    a->fleet->n - (size_t)l->grid_h : 0;
+	sp = rows_pos(a, a->sel_inst);
+	if (sp == (size_t)-1)
+		sp = 0;
+	if (sp < a->top)
+		a->top = sp;
+	if (sp >= a->top + (size_t)l->grid_h)
+		a->top = sp - (size_t)l->grid_h + 1;
+	if (a->top + (size_t)l->grid_h > a->nvis)
+		a->top = a->nvis > (size_t)l->grid_h ?
+		    a->nvis - (size_t)l->grid_h : 0;
 }
 
 static void
@@ -173,6 +384,9 @@ draw_header(struct app *a)
 	    "%zu unreachable  %zu busy  refresh %gs ",
 	    a->opts.title ? " - " : "", a->opts.title ? a->opts.title : "",
 	    f->n, f->n == 1 ? "" : "s", down, busy, a->opts.interval);
+	if (a->filter[0] && n > 0 && (size_t)n < sizeof buf)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " filter /%s: "
+		    "%zu shown ", a->filter, a->nvis);
 	mvaddnstr(0, 0, buf, a->lay.cols);
 	if (n < a->lay.cols - 16)
 		mvaddstr(0, a->lay.cols - 14, a->focus == FOCUS_GRID ?

@@ -36,6 +36,11 @@ void draw_help(struct app *a);		/* drawhelp.c */
 /* printf at (y, x), cut at width w (no wrapping). */
 void draw_putf(int y, int x, int w, attr_t at, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* An instance name (ASCII, as store_check_name allows) in w columns: whole
+ * when it fits, else its first `head` bytes, an ellipsis ("~" when not
+ * utf8) and its end, into out (len bytes). */
+void draw_name_cut(const char *name, int w, int head, int utf8, char *out,
+    size_t len);
 /* A box h rows by w columns at (y, x), its title in the top border. */
 void draw_box(int y, int x, int h, int w, const char *title, attr_t ta);
 /* Rows that UTF-8 text s takes wrapped at width w, continuation rows

@@ -24,15 +24,24 @@ static void
 draw_numbers(struct app *a)
 {
 	const struct app_layout *l = &a->lay;
-	int s, x;
+	int s, x, last = a->left + l->nslots;
 
 	attron(A_DIM);
 	mvaddnstr(1, 0, l->name_w >= 8 ? "instance" : "name", l->name_w);
 	if (l->proto_w)
 		mvaddstr(1, l->name_w + 1, "monitor");
 	mvaddnstr(1, l->slots_x - l->conn_w - 1, "state", l->conn_w);
-	for (s = 0; s < 32; s++) {
-		x = l->slots_x + s * l->cell_w;
+	attroff(A_DIM);
+	/* scrolled sideways: marks where slots are off screen */
+	attron(A_BOLD);
+	if (a->left > 0)
+		mvaddch(l->grid_y - 1, l->slots_x - 1, '<');
+	if (last < 32)
+		mvaddch(l->grid_y - 1, l->slots_x + l->nslots * l->cell_w, '>');
+	attroff(A_BOLD);
+	attron(A_DIM);
+	for (s = a->left; s < last; s++) {
+		x = l->slots_x + (s - a->left) * l->cell_w;
 		if (l->cell_w == 3)
 			mvprintw(1, x, "%2d", s);
 		else {
@@ -51,21 +60,27 @@ draw_row(struct app *a, int y, size_t i)
 	const struct instance *in = &a->fleet->inst[i];
 	int s, sel = (i == a->sel_inst);
 	attr_t na = A_BOLD;
+	char name[128];
 
 	if (sel)
 		na = a->focus == FOCUS_GRID ? A_REVERSE | A_BOLD :
 		    A_UNDERLINE | A_BOLD;
 	if (in->conn == INST_UNREACHABLE || in->conn == INST_ERROR)
 		na |= draw_pair(a, PAIR_BAD);
-	draw_putf(y, 0, l->name_w, na, "%-*s", l->name_w, in->name);
+	draw_name_cut(in->name, l->name_w, l->name_head, a->utf8, name,
+	    sizeof name);
+	attron(na);
+	mvhline(y, 0, ' ', l->name_w);	/* the selection's bar, all of it */
+	mvaddstr(y, 0, name);
+	attroff(na);
 	if (l->proto_w && draw_has_data(in))
 		draw_putf(y, l->name_w + 1, l->proto_w, A_NORMAL, "%s %d.%d.%d",
 		    in->protocol, in->version.major, in->version.minor,
 		    in->version.micro);
 	draw_putf(y, l->slots_x - l->conn_w - 1, l->conn_w, conn_attr(a, in->conn),
 	    "%s", draw_conn_label(in, l->conn_w));
-	for (s = 0; s < 32; s++) {
-		int x = l->slots_x + s * l->cell_w;
+	for (s = a->left; s < a->left + l->nslots; s++) {
+		int x = l->slots_x + (s - a->left) * l->cell_w;
 		enum slot_state st = in->slots[s].state;
 		attr_t at;
 		char c;
@@ -91,7 +106,8 @@ draw_row(struct app *a, int y, size_t i)
 	}
 	if (sel) {
 		/* around the letter, which is the cell's last column */
-		int lx = l->slots_x + a->sel_slot * l->cell_w + l->cell_w - 2;
+		int lx = l->slots_x + (a->sel_slot - a->left) * l->cell_w +
+		    l->cell_w - 2;
 		attr_t ba = a->focus == FOCUS_GRID ? A_BOLD : A_DIM;
 
 		attron(ba);
@@ -108,19 +124,32 @@ draw_legend(struct app *a)
 		"free", "reserved", "builtin", "used", "foreign", "missing",
 		"unplugging"
 	};
-	int s, x = 0, y = a->lay.legend_y;
+	int s, x = 0, y = a->lay.legend_y, n = 0;
+	char more[96];
 
+	/* what is off screen first, so that a narrow screen keeps it */
+	more[0] = '\0';
+	if (a->lay.nslots < 32)
+		n = snprintf(more, sizeof more, "slots %d-%d of 32  ", a->left,
+		    a->left + a->lay.nslots - 1);
+	if (a->nvis > (size_t)a->lay.grid_h && n >= 0 &&
+	    (size_t)n < sizeof more)
+		snprintf(more + n, sizeof more - (size_t)n, "rows %zu-%zu of %zu",
+		    a->top + 1, a->top + (size_t)a->lay.grid_h, a->nvis);
+	n = (int)strlen(more);
 	move(y, 0);
-	for (s = 0; s < SLOT_NSTATES && x < a->lay.cols - 12; s++) {
+	for (s = 0; s < SLOT_NSTATES; s++) {
+		int len = (int)strlen(names[s]) + 4;
+
+		if (x + len > a->lay.cols - n)
+			break;
 		attron(draw_state_attr(a, (enum slot_state)s));
 		mvaddch(y, x, (chtype)draw_state_letter[s]);
 		attroff(draw_state_attr(a, (enum slot_state)s));
 		mvaddstr(y, x + 2, names[s]);
-		x += (int)strlen(names[s]) + 4;
+		x += len;
 	}
-	if (a->fleet->n > (size_t)a->lay.grid_h)
-		draw_putf(y, x, a->lay.cols - x, A_DIM, "rows %zu-%zu of %zu",
-		    a->top + 1, a->top + (size_t)a->lay.grid_h, a->fleet->n);
+	draw_putf(y, x, a->lay.cols - x, A_DIM, "%s", more);
 }
 
 /* The column numbers, one row per instance shown, the legend. */
@@ -135,9 +164,13 @@ draw_grid(struct app *a)
 		draw_putf(l->grid_y, 0, l->cols, A_DIM,
 		    "no instances: give NAME=ENDPOINT, --monitor-dir or "
 		    "--config");
+	else if (a->nvis == 0)
+		draw_putf(l->grid_y, 0, l->cols, A_DIM,
+		    "no instance matches \"%s\" (type / and Enter to show "
+		    "all)", a->filter);
 	for (r = 0; r < l->grid_h; r++)
-		if (a->top + (size_t)r < a->fleet->n)
-			draw_row(a, l->grid_y + r, a->top + (size_t)r);
+		if (a->top + (size_t)r < a->nvis)
+			draw_row(a, l->grid_y + r, a->vis[a->top + (size_t)r]);
 	draw_legend(a);
 }
 
@@ -151,14 +184,15 @@ draw_hit(const struct app *a, int y, int x, size_t *inst, int *slot)
 	if (y < l->grid_y || y >= l->grid_y + l->grid_h)
 		return -1;
 	i = a->top + (size_t)(y - l->grid_y);
-	if (i >= a->fleet->n)
+	if (i >= a->nvis)
 		return -1;
-	*inst = i;
+	*inst = a->vis[i];
 	if (x < l->slots_x)
 		return 1;
 	s = (x - l->slots_x) / l->cell_w;
-	if (s > 31)
+	if (s >= l->nslots)
 		return -1;
+	s += a->left;
 	*slot = s;
 	return 0;
 }
@@ -170,7 +204,7 @@ draw_suggest(const struct app *a, char *buf, size_t len)
 	const struct slot_view *v;
 
 	buf[0] = '\0';
-	if (a->fleet->n == 0)
+	if (a->nvis == 0)
 		return;
 	in = &a->fleet->inst[a->sel_inst];
 	v = &in->slots[a->sel_slot];

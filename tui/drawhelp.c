@@ -50,8 +50,8 @@ help_text(struct help_out *o)
 		"PgUp/PgDn  scroll the event log",
 		"mouse      click a cell to select it",
 		"r          refresh every instance now (grid)",
-		"?  F1      this help        q  F10  quit (grid)",
-		"Ctrl-L     redraw           quit    on the line",
+		"?  F1      this help        q  F10  quit",
+		"Ctrl-L     redraw           /TEXT   filter rows (/foreign)",
 		NULL
 	};
 	const char *names[64];

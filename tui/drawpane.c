@@ -32,17 +32,27 @@ draw_detail(struct app *a)
 	const struct instance *in;
 	const struct slot_view *v;
 	const struct pci_fn *fn[8];
-	char title[128], when[32];
+	char title[160], when[32];
 	size_t nf, k;
 
-	if (a->fleet->n == 0) {
+	if (a->nvis == 0) {
 		draw_box(l->pane_y, 0, l->pane_h, l->detail_w, "detail", A_BOLD);
-		draw_putf(y, x, w, A_DIM, "no instances");
+		draw_putf(y, x, w, A_DIM, a->fleet->n ? "no instance matches "
+		    "the filter" : "no instances");
 		return;
 	}
 	in = &a->fleet->inst[a->sel_inst];
 	v = &in->slots[a->sel_slot];
-	snprintf(title, sizeof title, "%s slot %d", in->name, a->sel_slot);
+	{
+		/* the name cut to leave the slot number in the title; it is
+		 * whole in the lines below */
+		char nm[128];
+		int room = l->detail_w - 6 - (int)sizeof " slot 31" + 1;
+
+		draw_name_cut(in->name, room, room > 3 ? (room - 1) / 2 : room,
+		    a->utf8, nm, sizeof nm);
+		snprintf(title, sizeof title, "%s slot %d", nm, a->sel_slot);
+	}
 	draw_box(l->pane_y, 0, l->pane_h, l->detail_w, title, A_BOLD);
 	/* one item, wrapped when longer than the pane is wide */
 #define LINE(at, ...) do { \

@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "draw.h"
 
@@ -21,6 +22,21 @@ draw_putf(int y, int x, int w, attr_t at, const char *fmt, ...)
 	attron(at);
 	mvaddnstr(y, x, buf, w);
 	attroff(at);
+}
+
+void
+draw_name_cut(const char *name, int w, int head, int utf8, char *out,
+    size_t len)
+{
+	size_t n = strlen(name), tail;
+
+	if (w < 1 || n <= (size_t)w || head >= w) {
+		snprintf(out, len, "%.*s", w < 1 ? 0 : w, name);
+		return;
+	}
+	tail = (size_t)(w - 1 - head);
+	snprintf(out, len, "%.*s%s%s", head, name, utf8 ? "\xe2\x80\xa6" : "~",
+	    name + n - tail);
 }
 
 void

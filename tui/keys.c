@@ -6,7 +6,8 @@
  * scroll keys; any other key closes it, and only F10 then goes on, to
  * quit), to the keys that mean the same in both focuses, then to the
  * focused part: the grid, or the command line, where every key without a
- * binding is typing for readline (line.c).
+ * binding is typing for readline (line.c).  On an empty line `?` and `q`
+ * are help and quit, as in the grid.
  */
 #include <curses.h>
 
@@ -25,23 +26,28 @@ struct binding {
 #define CTRL_KEY(c) ((c) & 0x1f)
 #define ESC 27
 
+/* Up and down move between the rows shown (rows.c: the filter's). */
 static void
 move_sel(struct app *a, int dinst, int dslot)
 {
-	long i = (long)a->sel_inst + dinst;
+	long i;
 	int s = a->sel_slot + dslot;
+	size_t p;
 
-	if (a->fleet->n == 0)
+	rows_update(a);
+	if (a->nvis == 0)
 		return;
+	p = rows_pos(a, a->sel_inst);
+	i = (long)(p == (size_t)-1 ? 0 : p) + dinst;
 	if (i < 0)
 		i = 0;
-	if (i >= (long)a->fleet->n)
-		i = (long)a->fleet->n - 1;
+	if (i >= (long)a->nvis)
+		i = (long)a->nvis - 1;
 	if (s < 0)
 		s = 0;
 	if (s > 31)
 		s = 31;
-	a->sel_inst = (size_t)i;
+	a->sel_inst = a->vis[i];
 	a->sel_slot = s;
 	a->dirty = 1;
 }
@@ -100,6 +106,15 @@ act(struct app *a, int k)
 	draw_suggest(a, buf, sizeof buf);
 	set_focus(a, FOCUS_CMD);
 	line_set(a, buf);
+}
+
+/* `/`: a filter, typed on the line ("/TEXT" and Enter; rows.c). */
+static void
+start_filter(struct app *a, int k)
+{
+	(void)k;
+	set_focus(a, FOCUS_CMD);
+	line_set(a, "/");
 }
 
 /* Both focuses. */
@@ -207,6 +222,20 @@ line_cancel(struct app *a, int k)
 		set_focus(a, FOCUS_GRID);
 }
 
+/* `?` and `q` on an empty line do what they do in the grid (help, quit),
+ * as the first screen's hint says; no command starts with either, and
+ * on a line that has text they are typing. */
+static void
+line_first(struct app *a, int k)
+{
+	if (!line_empty())
+		line_feed(a, k);
+	else if (k == 'q')
+		quit(a, k);
+	else
+		help(a, k);
+}
+
 /* Any other key on the line: typing, or a curses key readline knows. */
 static void
 line_input(struct app *a, int k)
@@ -256,7 +285,7 @@ static const struct binding bindings[] = {
 	{ KEY_HOME, IN_GRID, first_inst }, { 'g', IN_GRID, first_inst },
 	{ KEY_END, IN_GRID, last_inst }, { 'G', IN_GRID, last_inst },
 	{ '0', IN_GRID, first_slot }, { '$', IN_GRID, last_slot },
-	{ '?', IN_GRID, help },
+	{ '?', IN_GRID, help }, { '/', IN_GRID, start_filter },
 	{ 'q', IN_GRID, quit }, { CTRL_KEY('C'), IN_GRID, quit },
 	{ 'r', IN_GRID, refresh_all },
 	{ '\t', IN_GRID, to_line }, { ':', IN_GRID, to_line },
@@ -264,6 +293,7 @@ static const struct binding bindings[] = {
 	{ KEY_ENTER, IN_GRID, act },
 
 	{ '\t', IN_LINE, line_tab },
+	{ '?', IN_LINE, line_first }, { 'q', IN_LINE, line_first },
 	{ CTRL_KEY('C'), IN_LINE, line_cancel }, { ESC, IN_LINE, line_cancel },
 };
 

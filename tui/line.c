@@ -22,6 +22,7 @@
 #include <readline/readline.h>
 
 #include "app.h"
+#include "store/store.h"
 
 #define PROMPT "slotscope> "
 #define HISTORY_MAX 1000
@@ -149,11 +150,15 @@ mkdirs_for(char *path)
 	return 0;
 }
 
+/* The history: $XDG_STATE_HOME/slotscope/history when XDG_STATE_HOME is
+ * set (an explicit choice, also root's); else in the runtime files'
+ * default dir (store_default_dir): ~/.local/state/slotscope, and for root
+ * /var/lib/slotscope, where all its other state is. */
 static void
 history_path(struct app *a)
 {
 	const char *x = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
+	char dir[4096];
 
 	a->history[0] = '\0';
 	if (a->opts.history_file != NULL)
@@ -162,9 +167,9 @@ history_path(struct app *a)
 	else if (x != NULL && *x == '/')
 		snprintf(a->history, sizeof a->history,
 		    "%s/slotscope/history", x);
-	else if (home != NULL && *home == '/')
-		snprintf(a->history, sizeof a->history,
-		    "%s/.local/state/slotscope/history", home);
+	else if (store_default_dir(dir, sizeof dir, NULL) == 0 &&
+	    strlen(dir) + sizeof "/history" <= sizeof a->history)
+		snprintf(a->history, sizeof a->history, "%s/history", dir);
 	if (a->history[0] && mkdirs_for(a->history) != 0)
 		a->history[0] = '\0';
 }

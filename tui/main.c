@@ -130,6 +130,7 @@ run_tui(const struct opts *o)
 		}
 	tui_opts_init(&to);
 	to.interval = s.interval;
+	to.colors = o->colors;
 	to.audit_log = s.audit_log;
 	if (tui_run(&f, &to, &e) != 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
@@ -214,6 +215,7 @@ run_demo(const struct opts *o)
 	int rc = 0;
 
 	tui_opts_init(&to);
+	to.colors = o->colors;
 	if (o->interval > 0)
 		to.interval = o->interval;
 	if (sim_demo_start(scenario, &d, &e) < 0) {
@@ -242,6 +244,19 @@ out:
 	return rc;
 }
 
+/* A terminal that cannot show the screen (TERM=dumb): one line, and the
+ * caller exits 2. */
+static int
+term_refused(void)
+{
+	struct err e;
+
+	if (tui_term_check(&e) == 0)
+		return 0;
+	fprintf(stderr, "slotscope: %s\n", e.msg);
+	return 1;
+}
+
 static int
 run(const struct opts *o)
 {
@@ -258,13 +273,20 @@ run(const struct opts *o)
 		return run_probe(o);
 	case OPTS_DEMO:
 		/* on a terminal the screen, else what the monitors say */
-		return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ?
-		    run_demo(o) : simcli_demo(o->scenario);
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+			return simcli_demo(o->scenario);
+		if (term_refused())
+			return EXIT_USAGE;
+		return run_demo(o);
 	case OPTS_SIMULATE:
 		return simcli_simulate(o);
 	case OPTS_SCENARIOS:
 		return simcli_scenarios();
 	default:
+		/* off a terminal tui_run says so itself */
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+		    term_refused())
+			return EXIT_USAGE;
 		return run_tui(o);
 	}
 }

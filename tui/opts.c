@@ -18,7 +18,7 @@
 enum {
 	O_CONFIG = 256, O_MONITOR_DIR, O_RUNTIME_DIR, O_AUDIT_LOG, O_INTERVAL,
 	O_JSON, O_UNPLUG_WAIT, O_PROBE, O_DEMO, O_SIMULATE, O_INSTANCES,
-	O_MACHINE, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION
+	O_MACHINE, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS
 };
 
 #define M(x) (1u << OPTS_##x)
@@ -51,6 +51,9 @@ static const struct optdef defs[] = {
 	  "where changes are logged" },
 	{ "interval", 0, O_INTERVAL, "SEC", INST | M(DEMO), OPTS_TUI,
 	  "seconds between refreshes (default 2; also --demo)" },
+	{ NULL, 0, 0, NULL, 0, OPTS_TUI, "The screen (also --demo):" },
+	{ "colors", 0, O_COLORS, "WHEN", M(TUI) | M(DEMO), OPTS_TUI,
+	  "auto (from COLORFGBG), dark, light or none; NO_COLOR wins" },
 	{ NULL, 0, 0, NULL, 0, OPTS_TUI, "Batch mode:" },
 	{ NULL, 'c', 'c', "COMMAND", M(BATCH), OPTS_BATCH,
 	  "run a command and exit (repeatable; -c help lists them)" },
@@ -89,6 +92,11 @@ static const char *const mode_name[OPTS_NMODES] = {
 	[OPTS_TUI] = "the screen", [OPTS_BATCH] = "-c COMMAND",
 	[OPTS_PROBE] = "--probe", [OPTS_DEMO] = "--demo",
 	[OPTS_SIMULATE] = "--simulate", [OPTS_SCENARIOS] = "--scenario list",
+};
+
+static const char *const palettes[] = {
+	[TUI_COLORS_AUTO] = "auto", [TUI_COLORS_DARK] = "dark",
+	[TUI_COLORS_LIGHT] = "light", [TUI_COLORS_NONE] = "none",
 };
 
 static const struct {
@@ -138,7 +146,8 @@ opts_usage(FILE *out)
 	    "      batch mode: run the commands and exit\n"
 	    "  slotscope --probe ENDPOINT [--json]\n"
 	    "      ask one monitor what is in its slots\n"
-	    "  slotscope --demo [--scenario NAME] [--interval SEC]\n"
+	    "  slotscope --demo [--scenario NAME] [--interval SEC] "
+	    "[--colors WHEN]\n"
 	    "      the screen on a few simulated instances\n"
 	    "  slotscope --simulate DIR [--instances N] [--machine TYPE] "
 	    "[--names NAME,...]\n"
@@ -243,6 +252,15 @@ take(struct opts *o, int val, const char *v, struct err *e)
 			return err_set(e, "--machine takes pc, pc-nodefaults "
 			    "or q35");
 		o->machine = machines[i].type;
+		break;
+	case O_COLORS:
+		for (i = 0; i < sizeof palettes / sizeof palettes[0]; i++)
+			if (strcmp(v, palettes[i]) == 0)
+				break;
+		if (i == sizeof palettes / sizeof palettes[0])
+			return err_set(e, "--colors takes auto, dark, light or "
+			    "none, not \"%s\"", v);
+		o->colors = (enum tui_colors)i;
 		break;
 	case O_NAMES: o->names = v; break;
 	case O_SCENARIO: o->scenario = v; break;

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "batch.h"
 #include "sim/simdev.h"
+#include "tui.h"
 
 enum opts_mode {
 	OPTS_TUI,		/* the live screen */
@@ -43,6 +44,9 @@ struct opts {
 	double interval;		/* also --demo; 0 = not given */
 	char **args;			/* NAME=ENDPOINT ... */
 	int nargs;
+
+	/* the screen and --demo */
+	enum tui_colors colors;		/* --colors WHEN, default auto */
 
 	/* batch mode (tui/batch.c) */
 	const char *cmds[BATCH_MAX_CMDS];	/* -c COMMAND ... */

@@ -156,6 +156,10 @@ app_run_line(struct app *a, const char *line)
 		return;
 	a->log_scroll = 0;
 	app_log(a, LOG_CMD, "> %.*s", (int)n, p);
+	if (*p == '/') {		/* no command starts so: a filter */
+		rows_set_filter(a, p + 1, n - 1);
+		return;
+	}
 	act = lang_run(a, p, n, &inst);
 	if (act == CMD_ACT_QUIT)
 		a->quit = 1;
@@ -182,7 +186,8 @@ screen_init(struct app *a, struct err *e)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	a->color = has_colors() && !(nc != NULL && *nc != '\0');
+	a->color = has_colors() && !(nc != NULL && *nc != '\0') &&
+	    a->opts.colors != TUI_COLORS_NONE;
 	draw_init_colors(a);
 	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED |
 	    BUTTON5_PRESSED, NULL);
@@ -292,13 +297,14 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	signal(SIGPIPE, SIG_IGN);	/* a monitor that hangs up is an error,
 					 * not the end of slotscope */
 	app_log(a, LOG_INFO, "%zu instance%s; Tab switches to the grid, "
-	    "F1 or ? for help", f->n, f->n == 1 ? "" : "s");
+	    "F1 or ? for help, q quits", f->n, f->n == 1 ? "" : "s");
 	loop(a);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	delwin(a->cmdwin);
 	endwin();
 	line_teardown(a);
+	rows_free(a);
 	free(a);
 	return rc;
 }

@@ -12,11 +12,17 @@
 #include "base/err.h"
 #include "fleet/fleet.h"
 
+/* --colors: which palette (auto: from COLORFGBG, dark when it says
+ * nothing); NO_COLOR in the environment wins over all of them. */
+enum tui_colors { TUI_COLORS_AUTO, TUI_COLORS_DARK, TUI_COLORS_LIGHT,
+	TUI_COLORS_NONE };
+
 struct tui_opts {
 	double interval;		/* seconds between refreshes (2) */
 	const char *audit_log;		/* passed to the command language */
 	const char *history_file;	/* NULL: $XDG_STATE_HOME/slotscope/history */
 	const char *title;		/* shown in the header, e.g. "demo" */
+	enum tui_colors colors;		/* --colors, default auto */
 };
 
 void tui_opts_init(struct tui_opts *o);
@@ -24,5 +30,10 @@ void tui_opts_init(struct tui_opts *o);
 /* Run the interactive screen until the user quits.  Needs a terminal on
  * stdin/stdout.  Returns 0, or -1 with e filled (no terminal, ...). */
 int tui_run(struct fleet *f, const struct tui_opts *o, struct err *e);
+
+/* termcheck.c: 0 when $TERM can show the screen (it can move the cursor),
+ * else -1 with e saying so and pointing to -c.  Leaves no terminal set up;
+ * call it before tui_run, and before starting anything worth undoing. */
+int tui_term_check(struct err *e);
 
 #endif

@@ -420,9 +420,9 @@ START_TEST(quit_keeps_history)
 	tmx_type(&w.t, "refresh a");
 	tmx_keys(&w.t, "Enter");
 	SEE(&w, "refreshing a");
-	tmx_type(&w.t, "quit");
-	tmx_keys(&w.t, "Enter");
-	ck_assert_msg(tmx_wait_dead(&w.t, WAIT), "quit did not exit");
+	/* q on the empty line quits, as the first screen's hint says */
+	tmx_type(&w.t, "q");
+	ck_assert_msg(tmx_wait_dead(&w.t, WAIT), "q did not exit");
 	snprintf(path, sizeof path, "%s/state/slotscope/history", w.dir);
 	f = fopen(path, "r");
 	ck_assert_msg(f != NULL, "no history file %s", path);
@@ -437,18 +437,20 @@ START_TEST(quit_keeps_history)
 	world_launch(&w, NULL);
 	SEE(&w, "slotscope>");
 	tmx_keys(&w.t, "Up");
-	SEE(&w, "slotscope> quit");
-	tmx_keys(&w.t, "Up");
 	SEE(&w, "slotscope> refresh a");
+	/* the line has text: q is typing */
+	tmx_type(&w.t, "q");
+	SEE(&w, "slotscope> refresh aq");
 	tmx_keys(&w.t, "F10");
 	ck_assert_msg(tmx_wait_dead(&w.t, WAIT), "F10 did not exit");
 	world_free(&w);
 }
 END_TEST
 
-/* --demo: the simulated instances in the normal screen (no QEMU needed). */
+/* --demo: the simulated instances in the normal screen (no QEMU needed);
+ * env is added to its environment. */
 static void
-demo_start_args(struct world *w, const char *args)
+demo_start_env(struct world *w, const char *env, const char *args)
 {
 	char *cmd;
 
@@ -458,12 +460,18 @@ demo_start_args(struct world *w, const char *args)
 	reg_add("dir", w->dir);
 	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
 	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
-	    "XDG_CONFIG_HOME=%s/config %s --demo %s --interval 0.3 "
-	    "2>%s/stderr", w->dir, w->dir, w->dir, w->dir, bin, args,
+	    "XDG_CONFIG_HOME=%s/config %s %s --demo %s --interval 0.3 "
+	    "2>%s/stderr", w->dir, w->dir, w->dir, w->dir, env, bin, args,
 	    w->dir), -1);
 	ck_assert_int_eq(tmx_start(&w->t, W, H, cmd), 0);
 	reg_add("tmux", w->t.sock);
 	free(cmd);
+}
+
+static void
+demo_start_args(struct world *w, const char *args)
+{
+	demo_start_env(w, "", args);
 }
 
 static void
@@ -993,6 +1001,385 @@ START_TEST(help_reads_at_80x24)
 }
 END_TEST
 
+/* Poll until text is no longer on the screen. */
+#define GONE(w, text) do { \
+	char *scr_ = NULL; \
+	int k_; \
+	for (k_ = 0; k_ < WAIT / 50; k_++) { \
+		free(scr_); \
+		scr_ = tmx_screen(&(w)->t, 0); \
+		if (scr_ != NULL && strstr(scr_, (text)) == NULL) \
+			break; \
+		usleep(50 * 1000); \
+	} \
+	ck_assert_msg(k_ < WAIT / 50, "\"%s\" still on the screen:\n%.2000s", \
+	    (text), scr_ ? scr_ : ""); \
+	free(scr_); \
+} while (0)
+
+/* First contact, on the empty command line the screen starts on: `?`
+ * opens the help and `q` quits, as the hint says; F1 too; on a line with
+ * text they are letters. */
+START_TEST(demo_empty_line_keys)
+{
+	struct world w;
+	char *scr;
+
+	demo_start(&w);
+	SEE(&w, "F1 or ? for help, q quits");
+	SEE(&w, "focus: line");
+	tmx_type(&w.t, "?");
+	SEE(&w, "any other key closes");
+	tmx_keys(&w.t, "x");
+	ck_assert(tmx_wait_for(&w.t, "events", WAIT, &scr));
+	free(scr);
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_msg(strstr(scr, "any other key closes") == NULL,
+	    "help did not close:\n%.2000s", scr);
+	free(scr);
+	/* the key that closed it was not typed on the line */
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_msg(strstr(scr, "slotscope> x") == NULL, "the key that "
+	    "closed the help was typed:\n%.2000s", scr);
+	free(scr);
+	tmx_keys(&w.t, "F1");
+	SEE(&w, "any other key closes");
+	tmx_keys(&w.t, "Escape");
+	/* with text on the line, ? and q are typing */
+	tmx_type(&w.t, "x?q");
+	SEE(&w, "slotscope> x?q");
+	scr = tmx_screen(&w.t, 0);
+	ck_assert_msg(strstr(scr, "any other key closes") == NULL,
+	    "? on a line with text opened the help:\n%.2000s", scr);
+	free(scr);
+	tmx_keys(&w.t, "C-c");
+	GONE(&w, "slotscope> x?q");
+	tmx_type(&w.t, "q");
+	ck_assert_msg(tmx_wait_dead(&w.t, WAIT), "q on the empty line did "
+	    "not quit");
+	world_free(&w);
+}
+END_TEST
+
+/* TERM=dumb (no cursor addressing): refused with one line that points to
+ * -c, exit status 2, before any simulator starts. */
+START_TEST(dumb_terminal_refused)
+{
+	struct world w;
+	char *cmd, *scr = NULL;
+
+	memset(&w, 0, sizeof w);
+	w.dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(w.dir);
+	reg_add("dir", w.dir);
+	ck_assert_int_ne(asprintf(&cmd, "cd %s && env TERM=dumb HOME=%s %s "
+	    "--demo; echo \"exit status $?\"; sleep 60", w.dir, w.dir, bin),
+	    -1);
+	/* wide enough for the line not to wrap; the sleep keeps the pane
+	 * (and tmux) up until the test reads it */
+	ck_assert_int_eq(tmx_start(&w.t, 200, H, cmd), 0);
+	reg_add("tmux", w.t.sock);
+	free(cmd);
+	SEE(&w, "exit status 2");
+	ck_assert(tmx_wait_for(&w.t, "exit status", WAIT, &scr));
+	ck_assert_msg(strstr(scr, "slotscope: the terminal \"dumb\" cannot "
+	    "move the cursor") != NULL, "no clear line:\n%.1500s", scr);
+	ck_assert_msg(strstr(scr, "-c COMMAND") != NULL, "no pointer to -c:"
+	    "\n%.1500s", scr);
+	/* nothing drawn: the line and the status are all there is */
+	ck_assert_msg(strstr(scr, "slotscope>") == NULL &&
+	    strstr(scr, "instance") == NULL, "the screen was drawn:\n%.1500s",
+	    scr);
+	free(scr);
+	world_free(&w);
+}
+END_TEST
+
+/* The names in the grid rows shown: each row's first word, up to max. */
+static int
+grid_names(const char *screen, const char *prefix, char names[][64],
+    int max)
+{
+	const char *p = screen;
+	size_t n = strlen(prefix);
+	int k = 0;
+
+	while (p && *p && k < max) {
+		const char *nl = strchr(p, '\n');
+
+		if (strncmp(p, prefix, n) == 0 || (strncmp(p, "\xe2\x80\xa6",
+		    3) == 0 && strstr(p, " ok ") != NULL)) {
+			size_t len = strcspn(p, " \n");
+
+			snprintf(names[k++], 64, "%.*s", (int)len, p);
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return k;
+}
+
+static int
+all_distinct(char names[][64], int n)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(names[i], names[j]) == 0)
+				return 0;
+	return 1;
+}
+
+/* Forty Ganeti FQDNs that differ only in the middle: at 120 columns the
+ * name column is as wide as they are; at 90 it is cut in the middle
+ * with an ellipsis where they still differ, and the grid scrolls
+ * instead of cutting them further. */
+START_TEST(fqdn_names_stay_distinct)
+{
+	struct world w;
+	char *cmd, *out = NULL, *scr = NULL, path[4200], spid[32];
+	char names[4096], got[48][64], *row;
+	size_t o = 0;
+	long pid;
+	int i, n, tries;
+
+	for (i = 1; i <= 40; i++)
+		o += (size_t)snprintf(names + o, sizeof names - o, "%s"
+		    "webserver-frontend-%02d.prod.example.com", i > 1 ? "," : "",
+		    i);
+	memset(&w, 0, sizeof w);
+	w.dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(w.dir);
+	reg_add("dir", w.dir);
+	ck_assert_int_ne(asprintf(&cmd, "mkdir %s/mon && { %s --simulate "
+	    "%s/mon --instances 40 --names %s >%s/sim.log 2>&1 & echo $!; }",
+	    w.dir, bin, w.dir, names, w.dir), -1);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	free(cmd);
+	pid = strtol(out, NULL, 10);
+	free(out);
+	ck_assert_int_gt(pid, 1);
+	snprintf(spid, sizeof spid, "%ld", pid);
+	reg_add("pid", spid);
+	snprintf(path, sizeof path, "%s/mon/webserver-frontend-40.prod."
+	    "example.com.qmp", w.dir);
+	for (tries = 0; tries < 100 && access(path, F_OK) != 0; tries++)
+		usleep(100 * 1000);
+	ck_assert_msg(access(path, F_OK) == 0, "the simulator did not start");
+	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
+	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
+	    "XDG_CONFIG_HOME=%s/config %s --runtime-dir %s/rt --interval 0.5 "
+	    "--monitor-dir %s/mon 2>%s/stderr", w.dir, w.dir, w.dir, w.dir,
+	    bin, w.dir, w.dir, w.dir), -1);
+	/* tall enough for all 40 rows */
+	ck_assert_int_eq(tmx_start(&w.t, 120, 60, cmd), 0);
+	reg_add("tmux", w.t.sock);
+	free(cmd);
+	SEE(&w, "40 instances  0 unreachable  0 busy");
+	CELLS(&w, "webserver-frontend-40.prod.example.com", 0, PC_BUS);
+	scr = tmx_screen(&w.t, 0);
+	n = grid_names(scr, "webserver-", got, 48);
+	ck_assert_msg(n == 40 && all_distinct(got, n), "%d names, or not "
+	    "distinct, at 120 columns:\n%.4000s", n, scr);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(strlen(got[i]) == 38, "cut at 120 columns: %s",
+		    got[i]);
+	free(scr);
+	/* the detail pane's instance line: name, two blanks, state */
+	SEE(&w, "webserver-frontend-01.prod.example.com  ok");
+
+	tmx_resize(&w.t, 90, 60);
+	SEE(&w, "\xe2\x80\xa6");
+	scr = NULL;
+	ck_assert(tmx_wait_for(&w.t, "slots ", WAIT, &scr));
+	n = grid_names(scr, "webserver-", got, 48);
+	ck_assert_msg(n == 40 && all_distinct(got, n), "%d names, or not "
+	    "distinct, at 90 columns:\n%.4000s", n, scr);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(strstr(got[i], "\xe2\x80\xa6") != NULL &&
+		    strlen(got[i]) < 38, "not cut with an ellipsis: %s",
+		    got[i]);
+	/* the selected instance's whole name is in the narrower detail
+	 * pane too, wrapped after its '-' */
+	row = strstr(scr, "\xe2\x94\x82 webserver-frontend-");
+	ck_assert_msg(row != NULL && strstr(row, "01.prod.example.com  ok"),
+	    "no whole name in the pane:\n%.5000s", scr);
+	free(scr);
+	tmx_kill(&w.t);
+	kill((pid_t)pid, SIGTERM);
+	waitpid((pid_t)pid, NULL, 0);
+	tu_rmrf(w.dir);
+	free(w.dir);
+}
+END_TEST
+
+/* `/TEXT` on the line (or `/` in the grid) shows only the rows that match:
+ * by name, or by a state some slot is in; a lone `/` shows all again. */
+START_TEST(demo_filter_rows)
+{
+	struct world w;
+	char *scr = NULL, *r;
+
+	demo_start(&w);
+	CELLS(&w, "web1", 0, DEMO_WEB1);
+	CELLS(&w, "fresh1", 0, PC_BUS);
+	tmx_type(&w.t, "/foreign");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "filter \"foreign\": 1 of 3 instances");
+	ck_assert(tmx_wait_for(&w.t, "filter /foreign", WAIT, &scr));
+	ck_assert_msg((r = tmx_row(scr, "web1")) != NULL, "web1 (it has a "
+	    "foreign slot) filtered out:\n%.2000s", scr);
+	free(r);
+	ck_assert_msg(tmx_row(scr, "fresh1") == NULL && tmx_row(scr, "db1") ==
+	    NULL, "rows without a foreign slot shown:\n%.2000s", scr);
+	free(scr);
+	/* from the grid: `/` starts the filter on the line */
+	tmx_keys(&w.t, "Tab");
+	SEE(&w, "focus: grid");
+	tmx_type(&w.t, "/");
+	SEE(&w, "slotscope> /");
+	tmx_type(&w.t, "FRESH");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "filter \"FRESH\": 1 of 3 instances");
+	scr = NULL;
+	ck_assert(tmx_wait_for(&w.t, "filter /FRESH", WAIT, &scr));
+	ck_assert_msg((r = tmx_row(scr, "fresh1")) != NULL && tmx_row(scr,
+	    "web1") == NULL, "name filter:\n%.2000s", scr);
+	free(r);
+	free(scr);
+	/* the selection follows: the detail pane shows fresh1 */
+	SEE(&w, "fresh1 slot 0");
+	tmx_type(&w.t, "/nosuch");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "no instance matches \"nosuch\"");
+	tmx_type(&w.t, "/");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "filter off: all 3 instances");
+	CELLS(&w, "db1", 0, "BBBB");
+	CELLS(&w, "web1", 0, DEMO_WEB1);
+	world_free(&w);
+}
+END_TEST
+
+/* A narrow screen: the grid shows the slots that fit and scrolls with the
+ * selection, so `$` at 60 columns shows slot 31 selected. */
+START_TEST(narrow_grid_scrolls)
+{
+	struct world w;
+	char *scr = NULL, *r;
+
+	demo_start(&w);
+	CELLS(&w, "web1", 0, DEMO_WEB1);
+	tmx_resize(&w.t, 60, 24);
+	SEE(&w, "slots 0-");
+	tmx_keys(&w.t, "Tab");
+	tmx_type(&w.t, "$");
+	SEE(&w, "web1 slot 31");
+	ck_assert(tmx_wait_for(&w.t, "-31 of 32", WAIT, &scr));
+	r = tmx_row(scr, "web1");
+	ck_assert_msg(r != NULL && strstr(r, "[.]") != NULL, "slot 31 not "
+	    "shown selected:\n%.2000s", scr);
+	ck_assert_msg(strstr(scr, "<") != NULL, "no mark of slots off to the "
+	    "left:\n%.2000s", scr);
+	free(r);
+	free(scr);
+	/* and back: slot 0, the builtin host bridge */
+	tmx_type(&w.t, "0");
+	SEE(&w, "web1 slot 0");
+	scr = NULL;
+	ck_assert(tmx_wait_for(&w.t, "slots 0-", WAIT, &scr));
+	r = tmx_row(scr, "web1");
+	ck_assert_msg(r != NULL && strstr(r, "[B]") != NULL, "slot 0 not "
+	    "shown selected:\n%.2000s", scr);
+	free(r);
+	free(scr);
+	world_free(&w);
+}
+END_TEST
+
+/* The SGR parameters the row of `name` writes the word `state` with: those
+ * of the escape sequences right before it, joined by ';'. */
+static int
+state_sgr(const char *screen, const char *name, const char *state,
+    char *out, size_t len)
+{
+	const char *p = screen, *row = NULL, *at, *e, *q = NULL;
+	size_t n = strlen(name), o = 0;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+
+		/* rows start with the name, possibly after escapes */
+		for (q = p; *q == '\033' && strchr(q, 'm'); q = strchr(q, 'm') + 1)
+			;
+		if (strncmp(q, name, n) == 0 && q[n] == ' ') {
+			row = p;
+			break;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	if (row == NULL || (at = strstr(q + n, state)) == NULL)
+		return -1;
+	out[0] = '\0';
+	/* back over each ESC[...m that ends right where the next begins */
+	for (e = at; e > row && e[-1] == 'm'; ) {
+		for (q = e - 1; q > row && q[0] != '\033'; q--)
+			;
+		if (q[0] != '\033' || q[1] != '[')
+			break;
+		o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%.*s;",
+		    (int)(e - q - 3), q + 2);
+		e = q;
+	}
+	return out[0] ? 0 : -1;
+}
+
+/* Colours readable on a light background: the light palette (from
+ * COLORFGBG, or --colors light) writes "busy" in a dark orange instead of
+ * yellow; --colors none and NO_COLOR give none at all. */
+START_TEST(demo_colors_follow_background)
+{
+	static const struct {
+		const char *env, *args;
+		const char *want;	/* in the SGR, NULL: no colour */
+	} cases[] = {
+		{ "", "--scenario busy-monitor", "33" },
+		{ "COLORFGBG='0;15'", "--scenario busy-monitor", "38;5;130" },
+		{ "COLORFGBG='15;0'", "--scenario busy-monitor --colors light",
+		  "38;5;130" },
+		{ "COLORFGBG='0;15'", "--scenario busy-monitor --colors dark",
+		  "33" },
+		{ "", "--scenario busy-monitor --colors none", NULL },
+		{ "NO_COLOR=1", "--scenario busy-monitor --colors light", NULL },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct world w;
+		char args[256], sgr[64], *scr = NULL;
+
+		snprintf(args, sizeof args, "%s", cases[k].args);
+		demo_start_env(&w, cases[k].env, args);
+		SEE(&w, "1 busy");
+		ck_assert(tmx_wait_for(&w.t, "1 busy", WAIT, &scr));
+		free(scr);
+		scr = tmx_screen(&w.t, 1);
+		if (cases[k].want == NULL)
+			ck_assert_msg(!has_colour(scr), "colours with %s %s:\n"
+			    "%.2000s", cases[k].env, args, scr);
+		else {
+			ck_assert_msg(state_sgr(scr, "busy1", "busy", sgr,
+			    sizeof sgr) == 0, "no busy1 row:\n%.3000s", scr);
+			ck_assert_msg(strstr(sgr, cases[k].want) != NULL,
+			    "%s %s: busy written with ESC[%sm, not %s", 
+			    cases[k].env, args, sgr, cases[k].want);
+		}
+		free(scr);
+		world_free(&w);
+	}
+}
+END_TEST
+
 Suite *
 tui_e2e_suite(void)
 {
@@ -1033,6 +1420,12 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, detail_wraps_at_80x24);
 	tcase_add_test(tc, list_wraps_at_words);
 	tcase_add_test(tc, help_reads_at_80x24);
+	tcase_add_test(tc, demo_empty_line_keys);
+	tcase_add_test(tc, dumb_terminal_refused);
+	tcase_add_test(tc, fqdn_names_stay_distinct);
+	tcase_add_test(tc, demo_filter_rows);
+	tcase_add_test(tc, narrow_grid_scrolls);
+	tcase_add_test(tc, demo_colors_follow_background);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,127 @@
+/* rows.c - which instances the grid shows, and in which order: every one
+ * in fleet order, or with a filter (`/TEXT` typed on the command line)
+ * those whose name contains TEXT, whose connection state is TEXT (ok,
+ * busy, unreachable, error, new), that have a slot in state TEXT
+ * (`/foreign`, `/missing`, `/unplugging`, ...) or whose devices' id or
+ * type contains TEXT (`/nic-6f1a`, `/disk`).  Case does not matter.
+ *
+ * The list is recomputed before each draw, since a refresh changes the
+ * states a filter may name.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+
+static int
+has_state(const struct instance *in, const char *f)
+{
+	int s, k;
+
+	if (in->protocol[0] == '\0')
+		return 0;		/* no slot data yet */
+	for (s = 0; s < SLOT_NSTATES; s++) {
+		if (strcasecmp(f, slot_state_name((enum slot_state)s)) != 0)
+			continue;
+		for (k = 0; k < 32; k++)
+			if (in->slots[k].state == (enum slot_state)s)
+				return 1;
+	}
+	return 0;
+}
+
+static int
+has_device(const struct instance *in, const char *f)
+{
+	int k;
+
+	for (k = 0; k < 32; k++)
+		if ((in->slots[k].id[0] && strcasestr(in->slots[k].id, f)) ||
+		    (in->slots[k].type[0] &&
+		    strcasestr(in->slots[k].type, f)))
+			return 1;
+	return 0;
+}
+
+static int
+match(const struct instance *in, const char *f)
+{
+	if (*f == '\0' || strcasestr(in->name, f) != NULL)
+		return 1;
+	if (strcasecmp(f, inst_conn_name(in->conn)) == 0)
+		return 1;
+	return has_state(in, f) || has_device(in, f);
+}
+
+void
+rows_update(struct app *a)
+{
+	const struct fleet *fl = a->fleet;
+	size_t i, n = fl->n;
+
+	if (n > a->vis_cap) {
+		size_t *v = realloc(a->vis, n * sizeof *v);
+
+		if (v != NULL) {
+			a->vis = v;
+			a->vis_cap = n;
+		}
+	}
+	if (n > a->vis_cap)
+		n = a->vis_cap;		/* out of memory: the rows we can */
+	a->nvis = 0;
+	for (i = 0; i < n; i++)
+		if (match(&fl->inst[i], a->filter))
+			a->vis[a->nvis++] = i;
+	/* the selection on a shown row: the next one after it, else the
+	 * last one */
+	if (a->nvis > 0 && rows_pos(a, a->sel_inst) == (size_t)-1) {
+		for (i = 0; i < a->nvis && a->vis[i] < a->sel_inst; i++)
+			;
+		a->sel_inst = a->vis[i < a->nvis ? i : a->nvis - 1];
+	}
+	if (a->top >= a->nvis)
+		a->top = 0;
+}
+
+size_t
+rows_pos(const struct app *a, size_t inst)
+{
+	size_t i;
+
+	for (i = 0; i < a->nvis; i++)
+		if (a->vis[i] == inst)
+			return i;
+	return (size_t)-1;
+}
+
+void
+rows_set_filter(struct app *a, const char *text, size_t len)
+{
+	while (len > 0 && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	if (len >= sizeof a->filter)
+		len = sizeof a->filter - 1;
+	memcpy(a->filter, text, len);
+	a->filter[len] = '\0';
+	a->top = 0;
+	rows_update(a);
+	if (a->filter[0] == '\0')
+		app_log(a, LOG_INFO, "filter off: all %zu instances",
+		    a->fleet->n);
+	else
+		app_log(a, LOG_INFO, "filter \"%s\": %zu of %zu instances%s",
+		    a->filter, a->nvis, a->fleet->n, a->nvis ? "" :
+		    " (a lone / shows all again)");
+}
+
+void
+rows_free(struct app *a)
+{
+	free(a->vis);
+	a->vis = NULL;
+	a->nvis = a->vis_cap = 0;
+}
