@@ -1,0 +1,268 @@
+/* virtd.c - the one way tests start a real libvirtd (see virtd.h). */
+#include "virtd.h"
+#include "testutil.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *
+tu_missing_virtd(void)
+{
+	static const char *const progs[] = { "libvirtd", "virtlogd", "virsh",
+	    "unshare", "qemu-system-x86_64", NULL };
+
+	if (geteuid() != 0)
+		return "libvirtd tests need root (libvirt's system driver)";
+	return tu_missing(progs);
+}
+
+/* Still running?  A zombie counts as gone. */
+static int
+alive(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	if (pid <= 0 || kill(pid, 0) != 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return !(p != NULL && p[1] == ' ' && p[2] == 'Z');
+}
+
+/* The first child of pid (unshare --fork has exactly one), 0 if none. */
+static pid_t
+child_of(pid_t pid)
+{
+	char path[96];
+	long c = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%ld", &c) != 1)
+		c = 0;
+	fclose(f);
+	return (pid_t)c;
+}
+
+/* The tail of the daemon's words, for a skip message: the script's own
+ * output, then libvirtd's log. */
+static void
+why_not(const struct tu_virtd *v, const char *what)
+{
+	char *cmd, *out = NULL;
+	static char why[1500];
+
+	if (asprintf(&cmd, "tail -c 400 '%s/start.log'; tail -c 500 "
+	    "'%s/var/log/libvirt/libvirtd.log' 2>/dev/null", v->dir,
+	    v->dir) >= 0) {
+		tu_run(cmd, &out);
+		free(cmd);
+	}
+	snprintf(why, sizeof why, "no libvirtd could start here (%s): %s",
+	    what, out ? out : "");
+	for (char *p = why; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	free(out);
+	tu_skip(why);
+}
+
+static int
+ready(const struct tu_virtd *v)
+{
+	char path[PATH_MAX], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/start.log", v->dir);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strstr(buf, "ready\n") != NULL;
+}
+
+static void
+spawn(struct tu_virtd *v)
+{
+	char log[PATH_MAX];
+	const char *script = tu_srcpath("tests/scripts/libvirtd-private.sh");
+	pid_t parent = getpid();
+
+	snprintf(log, sizeof log, "%s/start.log", v->dir);
+	v->pid = fork();
+	if (v->pid != 0)
+		return;
+	{
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		/* cwd out of the tree: libvirtd chdirs to / anyway */
+		if (chdir("/") != 0)
+			_exit(1);
+		execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc",
+		    "--kill-child", "--mount", "--propagation", "private",
+		    "/bin/sh", script, v->dir, (char *)NULL);
+		_exit(127);
+	}
+}
+
+void
+tu_virtd_start(struct tu_virtd *v)
+{
+	const char *missing = tu_missing_virtd();
+	int i, st;
+
+	v->up = 0;
+	v->pid = v->init = 0;
+	if (missing != NULL)
+		tu_skip(missing);
+	if ((v->dir = tu_tmpdir()) == NULL)
+		tu_skip("no temp dir for libvirtd");
+	snprintf(v->uri, sizeof v->uri,
+	    "qemu:///system?socket=%s/run/libvirt/libvirt-sock", v->dir);
+	spawn(v);
+	if (v->pid < 0)
+		tu_skip("fork failed");
+	for (i = 0; i < 1000 && !ready(v); i++) {
+		if (waitpid(v->pid, &st, WNOHANG) == v->pid) {
+			v->pid = 0;
+			why_not(v, "its starter ended");
+		}
+		usleep(10000);
+	}
+	v->init = child_of(v->pid);
+	if (!ready(v) || v->init == 0)
+		why_not(v, "its socket did not appear within 10 s");
+	v->up = 1;
+}
+
+void
+tu_virtd_stop(struct tu_virtd *v)
+{
+	int i;
+
+	if (v->pid > 0) {
+		if (v->init == 0)
+			v->init = child_of(v->pid);
+		/* unshare --kill-child passes SIGKILL on to PID 1; the
+		 * kernel then kills the whole namespace, and PID 1 is gone
+		 * only once every process in it is */
+		kill(v->pid, SIGKILL);
+		waitpid(v->pid, NULL, 0);
+		if (v->init > 0)
+			kill(v->init, SIGKILL);
+		for (i = 0; i < 1000 && alive(v->init); i++)
+			usleep(10000);
+	}
+	v->pid = v->init = 0;
+	if (v->dir != NULL) {
+		tu_rmrf(v->dir);
+		free(v->dir);
+		v->dir = NULL;
+	}
+	v->up = 0;
+}
+
+int
+tu_virsh(const struct tu_virtd *v, const char *args, char **out)
+{
+	char *cmd;
+	int rc;
+
+	if (asprintf(&cmd, "virsh -q -c '%s' %s", v->uri, args) < 0)
+		return -1;
+	rc = tu_run(cmd, out);
+	free(cmd);
+	return rc;
+}
+
+int
+tu_virtd_domain(const struct tu_virtd *v, const char *name,
+    const char *devices)
+{
+	char path[PATH_MAX], *args, *out = NULL;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s.xml", v->dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fprintf(f, "<domain type='qemu'>\n  <name>%s</name>\n"
+	    "  <memory unit='MiB'>64</memory>\n  <vcpu>1</vcpu>\n"
+	    "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+	    "  <devices>\n%s\n    <memballoon model='none'/>\n"
+	    "  </devices>\n</domain>\n", name, devices ? devices : "");
+	if (fclose(f) != 0)
+		return -1;
+	if (asprintf(&args, "create '%s' --paused", path) < 0)
+		return -1;
+	rc = tu_virsh(v, args, &out);
+	free(args);
+	if (rc != 0)
+		fprintf(stderr, "virsh create %s: %s\n", name, out ? out : "");
+	free(out);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+tu_proc_with(const char *s)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[300], buf[8192];
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		ssize_t n, i;
+		int fd;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		if ((fd = open(path, O_RDONLY)) < 0)
+			continue;
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		found = strstr(buf, s) != NULL &&
+		    alive((pid_t)atol(e->d_name));
+	}
+	closedir(d);
+	return found;
+}
