@@ -139,23 +139,10 @@ enum peer {
 				 * a client left with a command in flight) */
 };
 
-/* Send reply (a JSON object text) with the "id" of the command line, as
- * QEMU echoes it. */
 static void
 reply_to(int c, const char *line, const char *reply)
 {
-	const char *id = strstr(line, "\"id\":\"");
-	char buf[8192];
-	size_t n = strlen(reply);
-
-	if (id == NULL)
-		snprintf(buf, sizeof buf, "%s\r\n", reply);
-	else {
-		id += 6;
-		snprintf(buf, sizeof buf, "%.*s, \"id\": \"%.*s\"}\r\n",
-		    (int)(n - 1), reply, (int)strcspn(id, "\""), id);
-	}
-	tu_peer_puts(c, buf);
+	tu_peer_qmp_reply(c, line, reply);
 }
 
 static void

@@ -171,6 +171,27 @@ tu_peer_puts(int fd, const char *s)
 	tu_peer_put(fd, s, strlen(s));
 }
 
+void
+tu_peer_qmp_reply(int fd, const char *line, const char *reply)
+{
+	const char *id = NULL, *p = line;
+	char buf[8192];
+	size_t n = strlen(reply);
+
+	/* the command's own id comes last (arguments may have ids too) */
+	while ((p = strstr(p, "\"id\":\"")) != NULL)
+		id = p++;
+
+	if (id == NULL)
+		snprintf(buf, sizeof buf, "%s\r\n", reply);
+	else {
+		id += 6;
+		snprintf(buf, sizeof buf, "%.*s, \"id\": \"%.*s\"}\r\n",
+		    (int)(n - 1), reply, (int)strcspn(id, "\""), id);
+	}
+	tu_peer_puts(fd, buf);
+}
+
 int
 tu_peer_getline(int fd, char *buf, size_t sz)
 {

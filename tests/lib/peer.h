@@ -57,5 +57,9 @@ void tu_peer_free(struct tu_peer *p);
 void tu_peer_put(int fd, const char *s, size_t n);
 void tu_peer_puts(int fd, const char *s);
 int tu_peer_getline(int fd, char *buf, size_t sz);
+/* Send reply (one JSON object's text) as QEMU answers the QMP command
+ * line `line`: with the command's "id" (the last "id" of the line, as
+ * slotscope writes it) echoed, and "\r\n". */
+void tu_peer_qmp_reply(int fd, const char *line, const char *reply);
 
 #endif

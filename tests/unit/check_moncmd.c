@@ -153,6 +153,43 @@ START_TEST(control_characters_and_bad_ids_refused)
 }
 END_TEST
 
+/* Values must be valid UTF-8 (QMP can carry nothing else): overlong
+ * forms, UTF-16 surrogates, code points past U+10FFFF, stray
+ * continuation bytes and cut sequences are refused; 2-, 3- and 4-byte
+ * characters at the edges of what is valid pass. */
+START_TEST(utf8_rules)
+{
+	static const char *const bad[] = {
+		"\xc0\xaf",			/* overlong '/' */
+		"\xe0\x80\xaf",		/* overlong, 3 bytes */
+		"\xed\xa0\x80",		/* U+D800, a surrogate */
+		"\xed\xbf\xbf",		/* U+DFFF */
+		"\xf4\x90\x80\x80",		/* U+110000 */
+		"\x80",			/* a lone continuation */
+		"a\xc3",			/* cut */
+		"\xf0\x9f\x98",		/* cut 4-byte */
+	};
+	static const char *const good[] = {
+		"\xc2\x80",			/* U+0080 */
+		"\xed\x9f\xbf",		/* U+D7FF, below the surrogates */
+		"\xee\x80\x80",		/* U+E000, above them */
+		"\xf0\x9f\x98\x80",		/* U+1F600 */
+		"\xf4\x8f\xbf\xbf",		/* U+10FFFF */
+	};
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_msg(moncmd_check_value("serial", bad[i], &e) == -1,
+		    "bad value %zu accepted", i);
+		ck_assert_ptr_nonnull(strstr(e.msg, "UTF-8"));
+	}
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		ck_assert_msg(moncmd_check_value("serial", good[i], &e) == 0,
+		    "good value %zu refused: %s", i, e.msg);
+}
+END_TEST
+
 START_TEST(hmp_line_length_is_bounded)
 {
 	char big[1100];
@@ -325,6 +362,7 @@ moncmd_suite(void)
 	tcase_add_test(t, addr_is_always_hex);
 	tcase_add_test(t, commas_doubled_in_hmp_only);
 	tcase_add_test(t, control_characters_and_bad_ids_refused);
+	tcase_add_test(t, utf8_rules);
 	tcase_add_test(t, hmp_line_length_is_bounded);
 	tcase_add_test(t, the_other_commands);
 	tcase_add_test(t, qmp_is_real_json);
