@@ -137,6 +137,80 @@ devid_format(const char *type, const char *uuid, int slot, char *out,
 }
 
 int
+devid_format_at(const char *type, const char *uuid, const char *bus,
+    int slot, char *out, size_t outsz, struct err *e)
+{
+	char id[QEMU_ID_MAX + 1];
+	size_t n;
+
+	if (bus == NULL || *bus == '\0')
+		return devid_format(type, uuid, slot, out, outsz, e);
+	if (devid_check_bus(bus, strlen(bus), e) < 0)
+		return -1;
+	if (devid_format(type, uuid, slot, id, sizeof id, e) < 0)
+		return -1;
+	/* id ends in "-pci-SLOT": put the bus before the slot */
+	n = strlen(id) - strlen(strrchr(id, '-'));
+	if (n + 1 + strlen(bus) + strlen(id + n) > DEVID_MAX)
+		return err_set(e, "the id of a %s behind bus %s would be longer "
+		    "than %d characters: use a shorter type", type, bus,
+		    DEVID_MAX);
+	if (snprintf(out, outsz, "%.*s-%s%s", (int)n, id, bus, id + n) >=
+	    (int)outsz)
+		return err_set(e, "no room for the device id");
+	return 0;
+}
+
+/* One decimal 0..max with one spelling (no leading zero); its length, or
+ * 0. */
+static size_t
+small_num(const char *s, size_t n, int max, int *out)
+{
+	size_t i = 0;
+	int v = 0;
+
+	while (i < n && i < 3 && isdigit_ascii(s[i]))
+		v = v * 10 + (s[i++] - '0');
+	if (i == 0 || (i > 1 && s[0] == '0') || v > max)
+		return 0;
+	*out = v;
+	return i;
+}
+
+int
+devid_check_bus(const char *buf, size_t len, struct err *e)
+{
+	size_t i = 0, k;
+	int parts = 0, v;
+	char s[48];
+
+	while (i < len) {
+		if ((k = small_num(buf + i, len - i, 31, &v)) == 0)
+			goto bad;
+		i += k;
+		if (i < len && buf[i] == '.') {
+			i++;
+			if ((k = small_num(buf + i, len - i, 7, &v)) == 0 ||
+			    v == 0)
+				goto bad;
+			i += k;
+		}
+		if (++parts > DEVID_BUS_DEPTH)
+			goto bad;
+		if (i < len && (buf[i] != '-' || i + 1 == len))
+			goto bad;
+		i += i < len;
+	}
+	if (parts == 0 || len >= DEVID_BUS_MAX)
+		goto bad;
+	return 0;
+bad:
+	return err_set(e, "'%s' is not a bus: expected the bridge's slot "
+	    "(5), slot.function (2.1), or bridges joined by '-' (2.1-0)",
+	    shown(buf, len, s));
+}
+
+int
 devid_parse(const char *buf, size_t len, struct devid *out, struct err *e)
 {
 	struct devid d;
@@ -159,7 +233,21 @@ devid_parse(const char *buf, size_t len, struct devid *out, struct err *e)
 	if (memcmp(buf + t + 9, "-pci-", 5) != 0)
 		goto bad;
 	i = t + 14;
-	if (slotmap_parse_slot(buf + i, len - i, &d.slot, NULL) == -1)
+	d.bus[0] = '\0';
+	{
+		const char *dash = memrchr(buf + i, '-', len - i);
+		size_t bl = dash ? (size_t)(dash - (buf + i)) : 0;
+
+		if (dash != NULL) {
+			if (devid_check_bus(buf + i, bl, NULL) < 0)
+				goto bad;
+			memcpy(d.bus, buf + i, bl);
+			d.bus[bl] = '\0';
+			i += bl + 1;
+		}
+	}
+	if (i >= len || (len - i > 1 && buf[i] == '0') ||
+	    slotmap_parse_slot(buf + i, len - i, &d.slot, NULL) == -1)
 		goto bad;
 	memcpy(d.type, buf, t);
 	d.type[t] = '\0';
@@ -169,6 +257,7 @@ devid_parse(const char *buf, size_t len, struct devid *out, struct err *e)
 	return 0;
 bad:
 	return err_set(e, "'%s' is not a slotscope device id (expected "
-	    "TYPE-UUID8-pci-SLOT, e.g. nic-6f1a2b3c-pci-5)",
+	    "TYPE-UUID8-pci-SLOT or TYPE-UUID8-pci-BUS-SLOT, e.g. "
+	    "nic-6f1a2b3c-pci-5 or nic-6f1a2b3c-pci-2.1-0)",
 	    shown(buf, len, s));
 }

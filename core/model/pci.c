@@ -9,6 +9,7 @@ pci_info_init(struct pci_info *pi)
 {
 	pi->fn = NULL;
 	pi->n = pi->cap = 0;
+	pi->qom_read = 0;
 }
 
 void
@@ -22,6 +23,18 @@ void
 pci_info_clear(struct pci_info *pi)
 {
 	pi->n = 0;
+	pi->qom_read = 0;
+}
+
+int
+pci_info_has_unnumbered(const struct pci_info *pi)
+{
+	size_t i;
+
+	for (i = 0; i < pi->n; i++)
+		if (pi->fn[i].bridge != PCI_BR_NONE && pi->fn[i].sec_bus == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -83,4 +96,64 @@ pci_info_find_id(const struct pci_info *pi, const char *id)
 		if (pi->fn[i].bus == 0 && strcmp(pi->fn[i].id, id) == 0)
 			return &pi->fn[i];
 	return NULL;
+}
+
+const struct pci_fn *
+pci_info_find_any(const struct pci_info *pi, const char *id)
+{
+	size_t i;
+
+	if (id == NULL || *id == '\0')
+		return NULL;
+	for (i = 0; i < pi->n; i++)
+		if (strcmp(pi->fn[i].id, id) == 0)
+			return &pi->fn[i];
+	return NULL;
+}
+
+/* QEMU's ids (include/hw/pci/pci.h) for the bridges it emulates. */
+static const struct {
+	unsigned vendor, device;
+	enum pci_bridge_kind kind;
+} known[] = {
+	{ 0x1b36, 0x0001, PCI_BR_PCI },		/* pci-bridge */
+	{ 0x1b36, 0x000c, PCI_BR_ROOT_PORT },	/* pcie-root-port */
+	{ 0x8086, 0x3420, PCI_BR_ROOT_PORT },	/* ioh3420 */
+	{ 0x1b36, 0x000e, PCI_BR_PCIE_PCI },	/* pcie-pci-bridge */
+	{ 0x8086, 0x244e, PCI_BR_DMI },		/* i82801b11-bridge */
+};
+
+enum pci_bridge_kind
+pci_bridge_kind_of(unsigned vendor, unsigned device)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof known / sizeof *known; i++)
+		if (known[i].vendor == vendor && known[i].device == device)
+			return known[i].kind;
+	return PCI_BR_OTHER;
+}
+
+const char *
+pci_bridge_kind_name(enum pci_bridge_kind k)
+{
+	static const char *const n[PCI_BR_NKINDS] = {
+		"", "pci-bridge", "pcie-root-port", "pcie-pci-bridge",
+		"i82801b11-bridge", "bridge",
+	};
+
+	return (unsigned)k < PCI_BR_NKINDS ? n[k] : "";
+}
+
+int
+pci_info_is_pcie(const struct pci_info *pi)
+{
+	size_t i;
+
+	for (i = 0; i < pi->n; i++)
+		if (pi->fn[i].bus == 0 && pi->fn[i].slot == 0 &&
+		    pi->fn[i].func == 0 && pi->fn[i].vendor == 0x8086 &&
+		    pi->fn[i].device == 0x29c0)
+			return 1;
+	return 0;
 }

@@ -266,6 +266,20 @@ id_line(const char *s, size_t n, struct pci_fn *fn)
 	return 1;
 }
 
+/* A bridge's "secondary bus 1." line. */
+static int
+secondary_line(const char *s, size_t n, struct pci_fn *fn)
+{
+	int bus;
+
+	if (!eat(&s, &n, "secondary bus ") || !eat_num(&s, &n, &bus) ||
+	    !eat(&s, &n, ".") || n != 0 || bus > 255)
+		return 0;
+	fn->bridge = pci_bridge_kind_of(fn->vendor, fn->device);
+	fn->sec_bus = bus;
+	return 1;
+}
+
 int
 hmp_parse_info_pci(const char *buf, size_t len, struct pci_info *pi,
     struct err *e)
@@ -306,6 +320,8 @@ hmp_parse_info_pci(const char *buf, size_t len, struct pci_info *pi,
 			have_class = 1;
 			continue;
 		}
+		if (have_class && secondary_line(line, n, &fn))
+			continue;
 		id_line(line, n, &fn);	/* other lines: BARs, IRQ, bridge ranges */
 	}
 	if (have && pci_info_add(pi, &fn, e) < 0)

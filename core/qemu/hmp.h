@@ -51,7 +51,8 @@ enum monerr_kind hmp_error_kind(const char *text, size_t len);
  * (appended to; call pci_info_clear first to replace).  One entry per
  * function header line `Bus B, device S, function F:`; the next line gives
  * `CLASS: PCI device VVVV:DDDD`, and `id "..."` the qdev id.  Devices
- * behind bridges keep their own bus number.  -1 with e set on a reply that
+ * behind bridges keep their own bus number; a bridge's `secondary bus N.`
+ * line gives its kind and secondary bus (pci.h).  -1 with e set on a reply that
  * is no `info pci` listing. */
 int hmp_parse_info_pci(const char *buf, size_t len, struct pci_info *pi,
     struct err *e);

@@ -119,6 +119,20 @@ qmp_parse_version(const json_t *ret, struct qemu_version *v, struct err *e)
 	return version_from(ret, v, e);
 }
 
+/* A pci_bridge member: the kind from the ids, bus.secondary. */
+static int
+bridge_of(const json_t *br, struct pci_fn *fn, struct err *e)
+{
+	long long sec;
+
+	if (!get_int(json_object_get(br, "bus"), "secondary", 0, 255, &sec))
+		return err_set(e, "query-pci: a bridge without a valid "
+		    "bus.secondary number");
+	fn->bridge = pci_bridge_kind_of(fn->vendor, fn->device);
+	fn->sec_bus = (int)sec;
+	return 0;
+}
+
 static int
 devices(const json_t *arr, int depth, struct pci_info *pi, struct err *e)
 {
@@ -164,6 +178,8 @@ devices(const json_t *arr, int depth, struct pci_info *pi, struct err *e)
 		if (json_is_string(q))
 			snprintf(fn.id, sizeof fn.id, "%s",
 			    json_string_value(q));
+		if (br != NULL && bridge_of(br, &fn, e) < 0)
+			return -1;
 		if (pci_info_add(pi, &fn, e) < 0)
 			return -1;
 		if (br != NULL && json_object_get(br, "devices") != NULL) {

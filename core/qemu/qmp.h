@@ -58,8 +58,10 @@ int qmp_parse_version(const json_t *ret, struct qemu_version *v,
 
 /* query-pci's return value into pi (appended).  Devices under a bridge's
  * pci_bridge.devices are entered with their own bus number (never 0), up to
- * QMP_BRIDGE_DEPTH levels.  class_info.desc is optional: without it the
- * class text is "Class %04x", as HMP prints it. */
+ * QMP_BRIDGE_DEPTH levels; a device with a pci_bridge member is a bridge
+ * (kind from its ids, secondary bus from pci_bridge.bus.secondary).
+ * class_info.desc is optional: without it the class text is "Class %04x",
+ * as HMP prints it. */
 int qmp_parse_pci(const json_t *ret, struct pci_info *pi, struct err *e);
 
 /* 1 when root is the DEVICE_DELETED event that means device `id` is gone:

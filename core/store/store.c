@@ -142,14 +142,20 @@ store_find_id(const struct store_rt *rt, const char *id)
 }
 
 struct store_dev *
-store_find_slot(const struct store_rt *rt, int slot)
+store_find_place(const struct store_rt *rt, const char *bus, int slot)
 {
 	size_t i;
 
 	for (i = 0; i < rt->ndev; i++)
-		if (rt->dev[i].slot == slot)
+		if (rt->dev[i].slot == slot && strcmp(rt->dev[i].bus, bus) == 0)
 			return &rt->dev[i];
 	return NULL;
+}
+
+struct store_dev *
+store_find_slot(const struct store_rt *rt, int slot)
+{
+	return store_find_place(rt, "", slot);
 }
 
 int
@@ -164,6 +170,8 @@ store_check_dev(const struct store_dev *d, struct err *e)
 		    "8-4-4-4-12 hex digits", d->id, d->uuid);
 	if (slotmap_check_slot(d->slot, e) < 0)
 		return err_prefix(e, "device %s", d->id);
+	if (d->bus[0] != '\0' && devid_check_bus(d->bus, strlen(d->bus), e) < 0)
+		return err_prefix(e, "device %s: bus", d->id);
 	if (d->state != STORE_DEV_PLUGGED && d->state != STORE_DEV_UNPLUGGING)
 		return err_set(e, "device %s: unknown state", d->id);
 	if ((unsigned)d->backend.kind > STORE_BK_FILE)
@@ -181,8 +189,9 @@ store_add_dev(struct store_rt *rt, const struct store_dev *d, struct err *e)
 	if (store_find_id(rt, d->id) != NULL)
 		return err_set(e, "the runtime of %s already has a device "
 		    "with id %s", rt->inst, d->id);
-	if ((o = store_find_slot(rt, d->slot)) != NULL)
-		return err_set(e, "slot %d of %s already belongs to %s (%s)",
+	if ((o = store_find_place(rt, d->bus, d->slot)) != NULL)
+		return err_set(e, "%s%sslot %d of %s already belongs to %s (%s)",
+		    d->bus[0] ? "bus " : "", d->bus[0] ? d->bus : "",
 		    d->slot, rt->inst, o->id, store_dev_state_name(o->state));
 	if (rt->ndev >= STORE_MAX_DEVICES)
 		return err_set(e, "the runtime of %s already holds %d devices",

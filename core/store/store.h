@@ -27,6 +27,9 @@
  *      "driver": "virtio-net-pci", "mac": "52:54:00:12:34:56",
  *      "backend": {"kind": "user", "netdev": "hostnet-6f1a2b3c",
  *                  "tap": "", "path": "", "format": "", "drive": ""}}]}
+ * A device behind a bridge also has "bus": its bus as devid.h writes it
+ * ("5", "2.1"), and "slot" is its slot on that bus; without "bus" a device
+ * is on the root bus (files written before bridges were known).
  * Unknown keys are ignored (a later format-1 writer may add some; a commit
  * here does not keep them); a newer "format" is refused.
  *
@@ -52,6 +55,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "model/devid.h"
 #include "model/slotmap.h"
 
 #define STORE_FORMAT 2		/* the newest format this code writes */
@@ -86,7 +90,9 @@ struct store_dev {
 	char id[128];		/* qdev id, e.g. nic-6f1a2b3c-pci-5 */
 	char type[16];		/* "nic", "disk" (devid type) */
 	char uuid[40];		/* canonical uuid or "" */
-	int slot;		/* 0..31 */
+	char bus[DEVID_BUS_MAX];	/* "" = the root bus, or a bridge's
+				 * place as devid.h writes it ("5", "2.1") */
+	int slot;		/* 0..31, on that bus */
 	enum store_dev_state state;
 	char driver[32];	/* virtio-net-pci, virtio-blk-pci, "" */
 	char mac[18];		/* 52:54:00:12:34:56 or "" */
@@ -183,15 +189,20 @@ int store_discard(struct store_txn *t, struct err *e);
 /* Release the lock and free t without writing. */
 void store_abort(struct store_txn *t);
 
-/* The field rules of one device (id, type, uuid, slot, state, backend
- * kind), shared by store_parse, store_format and store_add_dev. */
+/* The field rules of one device (id, type, uuid, bus, slot, state,
+ * backend kind), shared by store_parse, store_format and store_add_dev. */
 int store_check_dev(const struct store_dev *d, struct err *e);
 
 /* Devices of a runtime. */
 struct store_dev *store_find_id(const struct store_rt *rt, const char *id);
+/* The device at root-bus slot `slot`, or NULL. */
 struct store_dev *store_find_slot(const struct store_rt *rt, int slot);
-/* Add a copy of d; refuses a bad field, a duplicate id or an occupied slot
- * (every device keeps its slot until its unplug is confirmed). */
+/* The device at slot `slot` of bus `bus` ("" = root), or NULL. */
+struct store_dev *store_find_place(const struct store_rt *rt,
+    const char *bus, int slot);
+/* Add a copy of d; refuses a bad field, a duplicate id or an occupied
+ * place (every device keeps its bus and slot until its unplug is
+ * confirmed). */
 int store_add_dev(struct store_rt *rt, const struct store_dev *d,
     struct err *e);
 /* Remove the device with this id; -1 if there is none. */

@@ -53,6 +53,7 @@ parse_dev(json_t *o, size_t idx, struct store_dev *d, struct err *e)
 	    getstr(o, "uuid", d->uuid, sizeof d->uuid, 0, what, e) < 0 ||
 	    getstr(o, "driver", d->driver, sizeof d->driver, 0, what, e) < 0 ||
 	    getstr(o, "mac", d->mac, sizeof d->mac, 0, what, e) < 0 ||
+	    getstr(o, "bus", d->bus, sizeof d->bus, 0, what, e) < 0 ||
 	    getstr(o, "state", tmp, sizeof tmp, 1, what, e) < 0)
 		return -1;
 	v = json_object_get(o, "slot");
@@ -255,8 +256,9 @@ static json_t *
 dev_json(const struct store_dev *d)
 {
 	const struct store_backend *b = &d->backend;
+	json_t *j;
 
-	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, "
+	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, "
 	    "s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
 	    "id", d->id, "type", d->type, "uuid", d->uuid, "slot", d->slot,
 	    "state", store_dev_state_name(d->state), "driver", d->driver,
@@ -264,6 +266,14 @@ dev_json(const struct store_dev *d)
 	    "kind", store_backend_kind_name(b->kind), "netdev", b->netdev,
 	    "tap", b->tap, "path", b->path, "format", b->format,
 	    "drive", b->drive);
+	/* Root-bus devices are written as before: older readers keep
+	 * reading the files of machines without bridges. */
+	if (j != NULL && d->bus[0] != '\0' &&
+	    json_object_set_new(j, "bus", json_string(d->bus)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
 /* The journal as a JSON array (NULL when out of memory). */

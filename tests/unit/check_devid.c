@@ -155,7 +155,7 @@ START_TEST(parse_rejects_malformed)
 		"scsicontrollerxx-6f1a2b3c-pci-5",
 		"fill0", "nic-6f1a2b3c-pci-5\n",
 	};
-	struct devid d = { "keep", "keep", 9 };
+	struct devid d = { "keep", "keep", 9, "" };
 	struct err e;
 	size_t i;
 
