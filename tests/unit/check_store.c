@@ -368,6 +368,48 @@ START_TEST(parse_good_and_unknown_keys)
 }
 END_TEST
 
+/* A device behind a bridge: "bus" is read and written back; the same
+ * slot on another bus is another place; a file without "bus" (the good
+ * one above, as older slotscopes wrote) is on the root bus. */
+START_TEST(bus_round_trip)
+{
+	static const char two[] =
+	    "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	    "\"11110000000000000000000000000000\", \"devices\": ["
+	    "{\"id\": \"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", "
+	    "\"slot\": 5, \"state\": \"plugged\"}, "
+	    "{\"id\": \"nic-77777777-pci-2.1-5\", \"type\": \"nic\", "
+	    "\"bus\": \"2.1\", \"slot\": 5, \"state\": \"plugged\"}]}";
+	struct store_rt rt, back;
+	struct err e;
+	char *txt;
+
+	ck_assert_int_eq(store_parse(good, strlen(good), &rt, &e), 0);
+	ck_assert_str_eq(rt.dev[0].bus, "");
+	store_rt_free(&rt);
+	ck_assert_int_eq(store_parse(two, strlen(two), &rt, &e), 0);
+	ck_assert_str_eq(rt.dev[1].bus, "2.1");
+	ck_assert_ptr_eq(store_find_slot(&rt, 5), &rt.dev[0]);
+	ck_assert_ptr_eq(store_find_place(&rt, "2.1", 5), &rt.dev[1]);
+	ck_assert_ptr_null(store_find_place(&rt, "2", 5));
+	txt = store_format(&rt, &e);
+	ck_assert_ptr_nonnull(txt);
+	/* the root-bus device is written without "bus", as before */
+	{
+		const char *b = strstr(txt, "\"bus\"");
+
+		ck_assert_ptr_nonnull(b);
+		ck_assert_ptr_null(strstr(b + 1, "\"bus\""));
+	}
+	ck_assert_int_eq(store_parse(txt, strlen(txt), &back, &e), 0);
+	ck_assert_str_eq(back.dev[1].bus, "2.1");
+	ck_assert_str_eq(back.dev[0].bus, "");
+	free(txt);
+	store_rt_free(&back);
+	store_rt_free(&rt);
+}
+END_TEST
+
 static const struct {
 	const char *txt, *want;
 } bad[] = {
@@ -430,6 +472,10 @@ static const struct {
 	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 5, "
 	  "\"state\": \"plugged\", \"mac\": "
 	  "\"52:54:00:12:34:56:52:54:00:12:34:56\"}]}", "mac" },
+	{ "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	  "\"11110000000000000000000000000000\", \"devices\": [{\"id\": "
+	  "\"nic-6f1a2b3c-pci-5\", \"type\": \"nic\", \"slot\": 5, "
+	  "\"bus\": \"rp5\", \"state\": \"plugged\"}]}", "bus" },
 };
 
 START_TEST(parse_bad)
@@ -760,6 +806,7 @@ store_suite(void)
 	tcase_add_test(tc, add_dev_rules);
 	tcase_add_test(tc, parse_good_and_unknown_keys);
 	tcase_add_loop_test(tc, parse_bad, 0, sizeof bad / sizeof *bad);
+	tcase_add_test(tc, bus_round_trip);
 	tcase_add_test(tc, corrupt_file_left_untouched);
 	tcase_add_test(tc, file_of_another_instance);
 	tcase_add_test(tc, symlinks_refused);
