@@ -16,7 +16,7 @@
 #include "draw.h"
 
 const char draw_state_letter[SLOT_NSTATES] = {
-	'.', 'R', 'B', 'U', 'F', 'M', '~'
+	'.', 'R', 'B', 'U', 'F', 'M', '~', 'H', 'o', '_'
 };
 
 #define PANE_MIN 8		/* detail/log boxes: 6 lines inside */
@@ -73,14 +73,16 @@ void
 draw_init_colors(struct app *a)
 {
 	/* cells: a background per state under black or white text, which
-	 * reads the same on a light or a dark terminal */
+	 * reads the same on a light or a dark terminal
+	 * (bridge: blue on white; port, a free place of its own: a green
+	 * letter on no background; closed: dim, unlike the free '.') */
 	static const short bg[SLOT_NSTATES] = {
 		-1, COLOR_YELLOW, COLOR_BLUE, COLOR_GREEN, COLOR_MAGENTA,
-		COLOR_RED, COLOR_CYAN
+		COLOR_RED, COLOR_CYAN, COLOR_WHITE, -1, -1
 	};
 	static const short fg[SLOT_NSTATES] = {
 		-1, COLOR_BLACK, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
-		COLOR_WHITE, COLOR_BLACK
+		COLOR_WHITE, COLOR_BLACK, COLOR_BLUE, COLOR_GREEN, -1
 	};
 	int s;
 
@@ -106,11 +108,12 @@ draw_state_attr(const struct app *a, enum slot_state s)
 {
 	if (a->color)
 		return COLOR_PAIR(PAIR_STATE + s) |
-		    (s == SLOT_FREE ? A_DIM : A_NORMAL);
+		    (s == SLOT_FREE || s == SLOT_CLOSED ? A_DIM :
+		    s == SLOT_PORT ? A_BOLD : A_NORMAL);
 	/* monochrome: the letter says it; make live ones stand out */
 	switch (s) {
-	case SLOT_FREE: return A_DIM;
-	case SLOT_USED: case SLOT_FOREIGN: return A_BOLD;
+	case SLOT_FREE: case SLOT_CLOSED: return A_DIM;
+	case SLOT_USED: case SLOT_FOREIGN: case SLOT_PORT: return A_BOLD;
 	case SLOT_MISSING: case SLOT_UNPLUGGING: return A_BOLD | A_UNDERLINE;
 	default: return A_NORMAL;
 	}

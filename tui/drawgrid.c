@@ -91,6 +91,11 @@ draw_row(struct app *a, int y, size_t i)
 		} else {
 			at = draw_state_attr(a, st < SLOT_NSTATES ? st : SLOT_FREE);
 			c = st < SLOT_NSTATES ? draw_state_letter[st] : '?';
+			/* a bridge: 'H' something behind it, 'h' nothing,
+			 * '?' not known (paused, QOM not read) */
+			if (st == SLOT_BRIDGE)
+				c = in->slots[s].behind < 0 ? '?' :
+				    in->slots[s].behind > 0 ? 'H' : 'h';
 			if (in->conn != INST_OK)
 				at = (at & ~A_BOLD) | A_DIM;	/* stale */
 		}
@@ -122,7 +127,7 @@ draw_legend(struct app *a)
 {
 	static const char *names[SLOT_NSTATES] = {
 		"free", "reserved", "builtin", "used", "foreign", "missing",
-		"unplugging"
+		"unplugging", "bridge", "port", "closed"
 	};
 	int s, x = 0, y = a->lay.legend_y, n = 0;
 	char more[96];
@@ -230,7 +235,11 @@ draw_suggest(const struct app *a, char *buf, size_t len)
 	case SLOT_UNPLUGGING:
 		snprintf(buf, len, "refresh %s", in->name);
 		break;
-	default:		/* builtin, missing: look closer first */
+	case SLOT_PORT:		/* a free root port: hotplug into it */
+		snprintf(buf, len, "hotplug %s nic bus=%s", in->name, v->id);
+		break;
+	default:		/* builtin, missing, bridge, closed: look
+				 * closer first */
 		snprintf(buf, len, "show %s", in->name);
 		break;
 	}

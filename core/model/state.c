@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/pcitree.h"
+#include "model/places.h"
+
 static const char *const names[SLOT_NSTATES] = {
 	"free", "reserved", "builtin", "used", "foreign", "missing",
-	"unplugging",
+	"unplugging", "bridge", "port", "closed",
 };
 
 const char *
@@ -29,7 +32,8 @@ slot_state_parse(const char *buf, size_t len, enum slot_state *out,
 			return 0;
 		}
 	return err_set(e, "unknown slot state '%.*s': expected free, reserved, "
-	    "builtin, used, foreign, missing or unplugging",
+	    "builtin, used, foreign, missing, unplugging, bridge, port or "
+	    "closed",
 	    (int)(len > 32 ? 32 : len), buf);
 }
 
@@ -39,73 +43,177 @@ copy(char *dst, size_t sz, const char *src)
 	snprintf(dst, sz, "%s", src);
 }
 
-uint32_t
-state_reconcile(const struct pci_info *live, const struct store_rt *rt,
-    struct slot_view out[32])
+/* The live device of id on the bus a runtime device of bus `path` is
+ * on: bus 0 for root-bus devices (as before bridges were known), any bus
+ * for the others. */
+static const struct pci_fn *
+live_id(const struct pci_info *live, const char *path, const char *id)
 {
+	return path[0] == '\0' ? pci_info_find_id(live, id) :
+	    pci_info_find_any(live, id);
+}
+
+/* One slot: its live functions fn[0..n-1] (n may exceed 8: only the
+ * first 8 are there), the runtime's devices of bus `path`.  Returns 1
+ * when the slot's pending unplug is confirmed (see state.h). */
+static int
+view_slot(const struct pci_fn *const *fn, size_t n,
+    const struct pci_info *live, const struct store_rt *rt,
+    const char *path, int s, struct slot_view *v)
+{
+	const struct store_dev *d = NULL;
+	const char *liveid = NULL;
+	int done = 0;
+	size_t k;
+
+	v->nfn = (int)n;
+	if (n > 8)
+		n = 8;
+	if (n > 0) {
+		/* Another device took the slot of one whose unplug was
+		 * pending: that unplug is confirmed too. */
+		d = store_find_place(rt, path, s);
+		if (d != NULL && d->state == STORE_DEV_UNPLUGGING &&
+		    live_id(live, path, d->id) == NULL)
+			done = 1;
+		d = NULL;
+		/* Prefer an id the runtime knows, then any id. */
+		for (k = 0; k < n; k++) {
+			if (fn[k]->id[0] == '\0')
+				continue;
+			if (liveid == NULL)
+				liveid = fn[k]->id;
+			if ((d = store_find_id(rt, fn[k]->id)) != NULL) {
+				liveid = fn[k]->id;
+				break;
+			}
+		}
+		if (liveid == NULL) {
+			v->state = SLOT_BUILTIN;
+			return done;
+		}
+		copy(v->id, sizeof v->id, liveid);
+		if (d == NULL) {
+			v->state = SLOT_FOREIGN;
+			return done;
+		}
+		v->state = d->state == STORE_DEV_UNPLUGGING ?
+		    SLOT_UNPLUGGING : SLOT_USED;
+		copy(v->type, sizeof v->type, d->type);
+		copy(v->uuid, sizeof v->uuid, d->uuid);
+		return done;
+	}
+	d = store_find_place(rt, path, s);
+	if (d != NULL && d->state == STORE_DEV_PLUGGED) {
+		v->state = SLOT_MISSING;
+		copy(v->id, sizeof v->id, d->id);
+		copy(v->type, sizeof v->type, d->type);
+		copy(v->uuid, sizeof v->uuid, d->uuid);
+		return 0;
+	}
+	if (d != NULL && live_id(live, path, d->id) == NULL)
+		done = 1;
+	v->state = v->reserved ? SLOT_RESERVED : SLOT_FREE;
+	return done;
+}
+
+/* Devices behind bus b and the buses behind it; -1 when some of them is
+ * not known. */
+static int
+behind(const struct pcitree *t, const struct pci_info *live, int b)
+{
+	size_t i, k;
+	int n = 0;
+
+	if (!t->bus[b].known)
+		return -1;
+	for (i = 0; i < live->n; i++)
+		n += pcitree_bus_of(t, &live->fn[i]) == b &&
+		    live->fn[i].func == 0;
+	for (k = 1; k < t->nbus; k++)
+		if (t->bus[k].parent == b) {
+			int m = behind(t, live, (int)k);
+
+			if (m < 0)
+				return -1;
+			n += m;
+		}
+	return n;
+}
+
+static int
+places_behind(const struct pcitree *t, const struct pci_info *live,
+    const struct store_rt *rt, int b)
+{
+	size_t k;
+	int n = places_count_bus(live, t, rt, b);
+
+	for (k = 1; k < t->nbus; k++)
+		if (t->bus[k].parent == b)
+			n += places_behind(t, live, rt, (int)k);
+	return n;
+}
+
+/* A bridge's own cell: port when it is an empty root port, else bridge;
+ * what is behind it in behind/places. */
+static void
+view_bridge(const struct pcitree *t, const struct pci_info *live,
+    const struct store_rt *rt, int b, struct slot_view *v)
+{
+	const struct pcitree_bus *bus = &t->bus[b];
+
+	v->bridge = bus->kind;
+	v->behind = behind(t, live, b);
+	v->places = places_behind(t, live, rt, b);
+	if (bus->id[0] != '\0')
+		copy(v->id, sizeof v->id, bus->id);
+	v->state = bus->kind == PCI_BR_ROOT_PORT && v->behind == 0 &&
+	    v->places > 0 ? SLOT_PORT : SLOT_BRIDGE;
+}
+
+uint32_t
+state_reconcile_bus(const struct pci_info *live, const struct pcitree *t,
+    int b, const struct store_rt *rt, struct slot_view out[32])
+{
+	const char *path = t->bus[b].path;
 	uint32_t done = 0;
 	int s;
 
 	for (s = 0; s < 32; s++) {
 		struct slot_view *v = &out[s];
 		const struct pci_fn *fn[8];
-		const struct store_dev *d = NULL;
-		const char *liveid = NULL;
-		size_t n, k;
+		size_t n;
+		int k;
 
 		memset(v, 0, sizeof *v);
-		v->reserved = slotmap_is_free(&rt->reserved, s) == 0;
-		n = pci_info_slot(live, s, fn, 8);
-		v->nfn = (int)n;
-		if (n > 8)
-			n = 8;
-		if (n > 0) {
-			/* Another device took the slot of one whose unplug
-			 * was pending: that unplug is confirmed too. */
-			d = store_find_slot(rt, s);
-			if (d != NULL && d->state == STORE_DEV_UNPLUGGING &&
-			    pci_info_find_id(live, d->id) == NULL)
-				done |= (uint32_t)1 << s;
-			d = NULL;
-			/* Prefer an id the runtime knows, then any id. */
-			for (k = 0; k < n; k++) {
-				if (fn[k]->id[0] == '\0')
-					continue;
-				if (liveid == NULL)
-					liveid = fn[k]->id;
-				if ((d = store_find_id(rt, fn[k]->id)) != NULL) {
-					liveid = fn[k]->id;
-					break;
-				}
-			}
-			if (liveid == NULL) {
-				v->state = SLOT_BUILTIN;
-				continue;
-			}
-			copy(v->id, sizeof v->id, liveid);
-			if (d == NULL) {
-				v->state = SLOT_FOREIGN;
-				continue;
-			}
-			v->state = d->state == STORE_DEV_UNPLUGGING ?
-			    SLOT_UNPLUGGING : SLOT_USED;
-			copy(v->type, sizeof v->type, d->type);
-			copy(v->uuid, sizeof v->uuid, d->uuid);
+		if (b == PCITREE_ROOT)
+			v->reserved = slotmap_is_free(&rt->reserved, s) == 0;
+		if (s >= t->bus[b].nslots) {
+			v->state = SLOT_CLOSED;
 			continue;
 		}
-		d = store_find_slot(rt, s);
-		if (d != NULL && d->state == STORE_DEV_PLUGGED) {
-			v->state = SLOT_MISSING;
-			copy(v->id, sizeof v->id, d->id);
-			copy(v->type, sizeof v->type, d->type);
-			copy(v->uuid, sizeof v->uuid, d->uuid);
+		n = pcitree_slot(t, live, b, s, fn, 8);
+		if ((k = pcitree_bus_at(t, b, s)) > 0) {
+			v->nfn = (int)n;
+			view_bridge(t, live, rt, k, v);
 			continue;
 		}
-		if (d != NULL && pci_info_find_id(live, d->id) == NULL)
+		if (view_slot(fn, n, live, rt, path, s, v))
 			done |= (uint32_t)1 << s;
-		v->state = v->reserved ? SLOT_RESERVED : SLOT_FREE;
+		if (v->state == SLOT_FREE && !pcitree_hotpluggable(t, b, s))
+			v->state = SLOT_CLOSED;
 	}
 	return done;
+}
+
+uint32_t
+state_reconcile(const struct pci_info *live, const struct store_rt *rt,
+    struct slot_view out[32])
+{
+	struct pcitree t;
+
+	pcitree_build(live, &t);
+	return state_reconcile_bus(live, &t, PCITREE_ROOT, rt, out);
 }
 
 struct slotmap
@@ -116,7 +224,8 @@ state_taken(const struct pci_info *live, const struct store_rt *rt)
 
 	m.bits |= pci_info_bus0_mask(live);
 	for (i = 0; i < rt->ndev; i++)
-		if (slotmap_valid_slot(rt->dev[i].slot))
+		if (rt->dev[i].bus[0] == '\0' &&
+		    slotmap_valid_slot(rt->dev[i].slot))
 			m.bits |= (uint32_t)1 << rt->dev[i].slot;
 	return m;
 }

@@ -32,7 +32,13 @@ enum slot_state {
 	SLOT_FOREIGN,		/* live device with an id the runtime doesn't know */
 	SLOT_MISSING,		/* runtime has a device there, the bus does not */
 	SLOT_UNPLUGGING,	/* device_del sent, removal not yet confirmed */
-	SLOT_NSTATES
+	SLOT_BRIDGE,		/* a bridge, or a root port with a device
+				 * behind it: slot_view.behind / .places */
+	SLOT_PORT,		/* an empty root port: a free hotplug place */
+	SLOT_CLOSED,		/* empty, but nothing can be hot-added here
+				 * (q35's pcie.0; slot 0 of a pci-bridge) */
+	SLOT_NSTATES		/* a new state goes before this, with its
+				 * name in state.c (e.g. "unknown") */
 };
 
 const char *slot_state_name(enum slot_state s);	/* "free", ... */
@@ -44,6 +50,10 @@ struct slot_view {
 	char type[16];			/* from the runtime, or "" */
 	char uuid[40];			/* from the runtime, or "" */
 	int nfn;			/* live functions in this slot */
+	enum pci_bridge_kind bridge;	/* the slot holds a bridge */
+	int behind;			/* devices behind it (all its buses);
+					 * -1 when that is not known */
+	int places;			/* free hotplug places behind it */
 };
 
 /* Parse a state name; -1 with a message listing the names. */
@@ -51,6 +61,9 @@ int slot_state_parse(const char *buf, size_t len, enum slot_state *out,
     struct err *e);
 
 /* One view per slot (out[0..31]), rules in this order:
+ *   a bridge in the slot (pcitree.h):
+ *     a root port known to be empty                   -> port
+ *     otherwise                                       -> bridge
  *   live functions in the slot:
  *     a live id that the runtime has as `unplugging` -> unplugging
  *     a live id the runtime knows                     -> used
@@ -61,6 +74,7 @@ int slot_state_parse(const char *buf, size_t len, enum slot_state *out,
  *     runtime device there, `unplugging`              -> free/reserved, and
  *                                                        its bit is returned
  *     reserved                                        -> reserved
+ *     a root bus that takes no hotplug (q35)          -> closed
  *     otherwise                                       -> free
  * A runtime device `unplugging` whose id is nowhere on the bus also sets its
  * slot's bit when another device now lives in that slot.
@@ -71,8 +85,18 @@ int slot_state_parse(const char *buf, size_t len, enum slot_state *out,
 uint32_t state_reconcile(const struct pci_info *live,
     const struct store_rt *rt, struct slot_view out[32]);
 
+struct pcitree;
+/* The same for the slots of bus b of tree t (built from live): slots
+ * beyond the bus's nslots and slots without hotplug that are empty are
+ * `closed`; there are no reservations behind a bridge.  Runtime devices
+ * are matched by their "bus".  Returns the mask of that bus's confirmed
+ * unplugs. */
+uint32_t state_reconcile_bus(const struct pci_info *live,
+    const struct pcitree *t, int b, const struct store_rt *rt,
+    struct slot_view out[32]);
+
 /* Slots no new device may take: reservations | live bus 0 slots | slots of
- * runtime devices (plugged, missing or unplugging: a slot is reused only
+ * root-bus runtime devices (plugged, missing or unplugging: a slot is reused only
  * after its unplug is confirmed and persisted). */
 struct slotmap state_taken(const struct pci_info *live,
     const struct store_rt *rt);

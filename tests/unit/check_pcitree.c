@@ -12,6 +12,7 @@
 #include "model/devid.h"
 #include "model/places.h"
 #include "model/pcitree.h"
+#include "model/state.h"
 #include "qemu/hmp.h"
 #include "qemu/qmp.h"
 #include "qemu/qom.h"
@@ -448,6 +449,54 @@ START_TEST(qom_list_hmp)
 }
 END_TEST
 
+/* The root row and a child row of the q35 machine, running and paused. */
+START_TEST(q35_views)
+{
+	struct pci_info pi;
+	struct pcitree t;
+	struct store_rt rt;
+	struct slot_view v[32];
+	int b;
+
+	hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
+	store_rt_init(&rt, "q");
+	state_reconcile(&pi, &rt, v);
+	ck_assert_int_eq(v[7].state, SLOT_CLOSED);	/* pcie.0: no hotplug */
+	ck_assert_int_eq(v[4].state, SLOT_BRIDGE);	/* rp4 with n4 */
+	ck_assert_int_eq(v[4].behind, 1);
+	ck_assert_int_eq(v[4].bridge, PCI_BR_ROOT_PORT);
+	ck_assert_int_eq(v[5].state, SLOT_PORT);	/* rp5: empty */
+	ck_assert_str_eq(v[5].id, "rp5");
+	ck_assert_int_eq(v[6].behind, 2);		/* pb6 and n63 */
+	ck_assert_int_eq(v[6].places, 30);
+	ck_assert_int_eq(v[9].state, SLOT_FOREIGN);	/* mf0 + mf1 */
+	ck_assert_int_eq(v[9].nfn, 2);
+	ck_assert_int_eq(v[30].state, SLOT_BRIDGE);	/* dmi1: br2, e21 */
+	ck_assert_int_eq(v[30].behind, 2);
+	ck_assert_int_eq(v[31].state, SLOT_BUILTIN);
+	pcitree_build(&pi, &t);
+	b = pcitree_find_id(&t, "pb6");
+	state_reconcile_bus(&pi, &t, b, &rt, v);
+	ck_assert_int_eq(v[0].state, SLOT_CLOSED);	/* SHPC: from 1 */
+	ck_assert_int_eq(v[1].state, SLOT_FREE);
+	ck_assert_int_eq(v[3].state, SLOT_FOREIGN);
+	ck_assert_str_eq(v[3].id, "n63");
+	b = pcitree_find_id(&t, "rp4");
+	state_reconcile_bus(&pi, &t, b, &rt, v);
+	ck_assert_int_eq(v[0].state, SLOT_FOREIGN);
+	ck_assert_int_eq(v[1].state, SLOT_CLOSED);	/* one slot only */
+	pci_info_free(&pi);
+
+	hmp_pci("hmp/info-pci-q35-ports-paused.raw", &pi);
+	state_reconcile(&pi, &rt, v);
+	ck_assert_int_eq(v[5].state, SLOT_BRIDGE);	/* not known: no port */
+	ck_assert_int_eq(v[5].behind, -1);
+	ck_assert_int_eq(v[5].places, 0);
+	store_rt_free(&rt);
+	pci_info_free(&pi);
+}
+END_TEST
+
 Suite *
 pcitree_suite(void)
 {
@@ -464,6 +513,7 @@ pcitree_suite(void)
 	tcase_add_test(tc, ids_with_bus);
 	tcase_add_test(tc, qom_commands);
 	tcase_add_test(tc, qom_list_hmp);
+	tcase_add_test(tc, q35_views);
 	suite_add_tcase(s, tc);
 	return s;
 }
