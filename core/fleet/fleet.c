@@ -2,7 +2,10 @@
  *
  * Each instance owns one struct mon (core/qemu) reused for every refresh
  * (mon_reset between sessions).  A refresh is one session of two queries
- * (version + pci); the connection is always closed when the refresh ends.
+ * (version + pci); when the bus has a bridge firmware has not numbered
+ * (a paused machine) the same session then reads QOM for the devices QEMU
+ * does not list (qemu/qom.h): qom-list, then qom-get per device.  The
+ * connection is always closed when the refresh ends.
  * A refresh only reads: the runtime file is loaded, never locked or
  * written, and unplugs it sees confirmed are reported (fleet_take_unplugs)
  * for their owner, unplug.c, to record.  At most f->max_parallel sessions
@@ -17,22 +20,12 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "model/places.h"
+#include "model/pcitree.h"
 #include "qemu/mon.h"
+#include "qemu/qom.h"
 #include "store/store.h"
-
-/* QUEUED: asked for, waiting for one of the max_parallel sessions. */
-enum phase { PH_IDLE, PH_QUEUED, PH_QUERY };
-
-struct ipriv {
-	struct mon *m;
-	enum phase phase;
-	int opv, opp;			/* op indexes of the queries */
-	int have_view;			/* slots[] hold a real refresh */
-	size_t pidx;			/* index in the last fleet_pollfds */
-	struct pci_info pci;		/* this refresh's bus */
-	struct qemu_version ver;
-	int ver_ok;
-};
+#include "fleet/fleetpriv.h"
 
 #define ALL ((size_t)-1)
 
@@ -80,6 +73,7 @@ priv_free(struct instance *in)
 		return;
 	mon_free(p->m);
 	pci_info_free(&p->pci);
+	qom_scan_free(&p->scan);
 	free(p);
 	in->priv = NULL;
 }
@@ -131,6 +125,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		return err_prefix(e, "instance %s", name);
 	o.greet_ms = f->monitor_timeout_ms > 0 ? f->monitor_timeout_ms : 500;
 	o.op_ms = f->op_timeout_ms > 0 ? f->op_timeout_ms : 2000;
+	o.keep_open = 1;	/* QOM may follow the queries; finish() closes */
 	m = mon_new(endpoint, &o, e);
 	if (m == NULL)
 		return err_prefix(e, "instance %s", name);
@@ -153,11 +148,13 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 	}
 	p->m = m;
 	pci_info_init(&p->pci);
+	qom_scan_init(&p->scan);
 	in = &f->inst[f->n];
 	memset(in, 0, sizeof *in);
 	snprintf(in->name, sizeof in->name, "%s", name);
 	snprintf(in->endpoint, sizeof in->endpoint, "%s", endpoint);
 	in->conn = INST_NEW;
+	in->capacity = -1;
 	pci_info_init(&in->live);
 	in->priv = p;
 	{
@@ -311,6 +308,12 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		load_rt(f, in, &rt);
 		in->journal = rt.nintent > 0;
 		confirmed = state_reconcile(&p->pci, &rt, nv);
+		{
+			struct pcitree t;
+
+			pcitree_build(&p->pci, &t);
+			in->capacity = places_count(&p->pci, &t, &rt);
+		}
 		if (confirmed)
 			report_unplugs(f, i, &rt, confirmed);
 		store_rt_free(&rt);
@@ -331,6 +334,7 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 			in->version = p->ver;
 	}
 	pci_info_free(&p->pci);
+	qom_scan_free(&p->scan);
 	p->phase = PH_IDLE;
 }
 
@@ -371,6 +375,8 @@ queries_done(struct fleet *f, size_t i, double now)
 		finish(f, i, INST_ERROR, "query pci gave no bus", now);
 		return;
 	}
+	if (pci_info_has_unnumbered(&p->pci) && fleet_qom_list(p) == 0)
+		return;		/* the session goes on */
 	finish(f, i, INST_OK, NULL, now);
 }
 
@@ -391,12 +397,23 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 	}
 	if (p->phase == PH_QUERY)
 		queries_done(f, i, now);
+	else if (p->phase == PH_QOMLIST) {
+		int rc = fleet_qom_gets(p);
+
+		if (rc == 1)
+			fleet_qom_merge_empty(p);
+		if (rc != 0)
+			finish(f, i, INST_OK, NULL, now);
+	} else if (p->phase == PH_QOMGET) {
+		fleet_qom_done(p);
+		finish(f, i, INST_OK, NULL, now);
+	}
 }
 
 static int
 active(const struct ipriv *p)
 {
-	return p->phase == PH_QUERY;
+	return p->phase >= PH_QUERY;
 }
 
 /* Open the session of a queued refresh. */
@@ -561,6 +578,7 @@ fleet_refresh_cancel(struct fleet *f, size_t i)
 			continue;
 		mon_reset(p->m);
 		pci_info_free(&p->pci);
+		qom_scan_free(&p->scan);
 		p->phase = PH_IDLE;
 		f->inst[k].refreshing = 0;
 	}

@@ -66,6 +66,8 @@ struct instance {
 					 * journal_resolve_reported */
 	struct pci_info live;		/* bus as last seen */
 	struct slot_view slots[32];	/* reconciled states, state.h */
+	int capacity;			/* free hotplug places (places.h);
+					 * -1 before the first refresh */
 	void *priv;			/* fleet.c's own per-instance state */
 };
 

@@ -1,0 +1,37 @@
+/* fleetpriv.h - what fleet.c keeps per instance, shared with the QOM
+ * phase of a refresh (fleetqom.c).  Not for other modules. */
+#ifndef SLOTSCOPE_FLEETPRIV_H
+#define SLOTSCOPE_FLEETPRIV_H
+
+#include "model/pci.h"
+#include "qemu/mon.h"
+#include "qemu/qom.h"
+
+/* QUEUED: asked for, waiting for one of the max_parallel sessions. */
+/* QOMLIST, QOMGET: the same session reads QOM (qemu/qom.h). */
+enum phase { PH_IDLE, PH_QUEUED, PH_QUERY, PH_QOMLIST, PH_QOMGET };
+
+struct ipriv {
+	struct mon *m;
+	enum phase phase;
+	int opv, opp;			/* op indexes of the queries */
+	int have_view;			/* slots[] hold a real refresh */
+	size_t pidx;			/* index in the last fleet_pollfds */
+	struct pci_info pci;		/* this refresh's bus */
+	struct qemu_version ver;
+	int ver_ok;
+	struct qom_scan scan;		/* PH_QOM*: the devices looked up */
+	int opq, opg;			/* qom-list op; first qom-get op */
+};
+
+/* The QOM phase (fleetqom.c).  fleet_qom_list: queue qom-list (0 when
+ * queued).  fleet_qom_gets: qom-list answered, queue the qom-gets: 0
+ * queued, 1 nothing to ask (call fleet_qom_merge_empty), -1 the scan
+ * stops (what is behind the bridges stays unknown).  fleet_qom_done: the
+ * qom-gets answered, enter what they found into p->pci. */
+int fleet_qom_list(struct ipriv *p);
+int fleet_qom_gets(struct ipriv *p);
+void fleet_qom_merge_empty(struct ipriv *p);
+void fleet_qom_done(struct ipriv *p);
+
+#endif
