@@ -24,12 +24,15 @@
 #include "qemu/moncmd.h"
 #include "qemu/monerr.h"
 #include "model/pci.h"
+#include "model/pcitree.h"
+#include "model/places.h"
 #include "model/slotmap.h"
 #include "model/state.h"
+#include "qemu/qom.h"
 
 enum {
 	K_BACKEND = 1, K_MAC = 2, K_MODEL = 4, K_UUID = 8, K_SLOT = 16,
-	K_PATH = 32, K_FORMAT = 64,
+	K_PATH = 32, K_FORMAT = 64, K_BUS = 128,
 };
 
 void
@@ -196,8 +199,8 @@ hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
 	char key[16];
 	unsigned bit;
 	int nic = r->type == HOTPLUG_NIC;
-	const char *keys = nic ? "backend=, mac=, model=, uuid=, slot=" :
-	    "path=, format=, uuid=, slot=";
+	const char *keys = nic ? "backend=, mac=, model=, uuid=, slot=, bus=" :
+	    "path=, format=, uuid=, slot=, bus=";
 
 	if (eq == NULL || eq == word || (size_t)(eq - word) >= sizeof key)
 		return err_set(e, "'%.40s' is not KEY=VALUE: expected %s", word,
@@ -212,6 +215,8 @@ hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
 		bit = K_UUID;
 	else if (strcmp(key, "slot") == 0)
 		bit = K_SLOT;
+	else if (strcmp(key, "bus") == 0)
+		bit = K_BUS;
 	else if (nic && strcmp(key, "backend") == 0)
 		bit = K_BACKEND;
 	else if (nic && strcmp(key, "mac") == 0)
@@ -237,6 +242,18 @@ hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
 	case K_SLOT:
 		if (slotmap_parse_slot(v, strlen(v), &r->slot, e) < 0)
 			return err_prefix(e, "slot");
+		break;
+	case K_BUS:
+		/* a bridge's id, its place, or the root bus; which buses
+		 * exist is known only once the machine is asked */
+		if (strcmp(v, "0") != 0 &&
+		    devid_check_qemu_id(v, strlen(v), NULL) < 0 &&
+		    devid_check_bus(v, strlen(v), NULL) < 0)
+			return err_set(e, "bus '%.40s' is not a bus: expected a "
+			    "bridge's id (rp1), its place (5, 2.1) or pci.0",
+			    v);
+		if (copy(r->bus, sizeof r->bus, v, "bus", e) < 0)
+			return -1;
 		break;
 	case K_BACKEND:
 		if (strcmp(v, "user") == 0) {
@@ -348,15 +365,24 @@ open_tap(const char *ifname, struct err *e)
 	return fd;
 }
 
+/* Is device id live at slot `slot` of the bus whose place is path? */
 static int
-bus0_has(const struct pci_info *pi, const char *id, int slot)
+at_place(const struct pci_info *pi, const char *id, const char *path,
+    int slot)
 {
-	const struct pci_fn *f = pci_info_find_id(pi, id);
+	const struct pci_fn *f = pci_info_find_any(pi, id);
+	struct pcitree t;
+	int b;
 
-	return f != NULL && f->bus == 0 && f->slot == slot;
+	if (f == NULL || f->slot != slot)
+		return 0;
+	pcitree_build(pi, &t);
+	b = pcitree_bus_of(&t, f);
+	return b >= 0 && strcmp(t.bus[b].path, path) == 0;
 }
 
-/* live := what the monitor sees on its PCI buses (the old list is freed) */
+/* live := what the monitor sees on its PCI buses (the old list is
+ * freed), with what QOM has behind unnumbered bridges */
 static int
 query_live(struct mon *m, struct pci_info *live, struct err *e)
 {
@@ -369,7 +395,8 @@ query_live(struct mon *m, struct pci_info *live, struct err *e)
 	}
 	pci_info_free(live);
 	*live = res.pci;
-	return 0;
+	return qom_scan_run(m, live, e) < 0 ? err_prefix(e, "reading QOM") :
+	    0;
 }
 
 /* device_add at pci.0; when the machine has no pci.0 (q35: pcie.0) find
@@ -406,13 +433,41 @@ struct add {
 	struct store_txn txn;		/* held from prepare() on */
 	struct store_dev d;		/* the device as it will be persisted */
 	struct pci_info live;
+	struct pcitree tree;		/* of live, when the place is chosen */
 	struct mon *m;
 	struct moncmd_device md;
 	struct moncmd_prop props[2];
 	char fdname[64];
 	const char *rest;		/* "-6f1a2b3c-pci-5", from d.id */
+	char busid[PCI_ID_MAX];		/* device_add's bus= */
 	int tapfd, backend_added, dev_added;
 };
+
+/* The place of the new device (places.h): its slot, *bus its tree
+ * index; -1 with e saying why there is none. */
+static int
+choose(struct add *a, int *bus, struct err *e)
+{
+	const struct hotplug_req *r = &a->r;
+	struct place p;
+	int b = -1;
+
+	pcitree_build(&a->live, &a->tree);
+	if (r->bus[0] != '\0' && pcitree_parse_bus(&a->tree, r->bus, &b,
+	    e) < 0)
+		return -1;
+	if (r->slot < 0) {
+		if (places_first(&a->live, &a->tree, &a->txn.rt, b, &p, e) < 0)
+			return -1;
+		*bus = p.bus;
+		return p.slot;
+	}
+	*bus = b < 0 ? PCITREE_ROOT : b;
+	if (places_check(&a->live, &a->tree, &a->txn.rt, *bus, r->slot,
+	    e) < 0)
+		return -1;
+	return r->slot;
+}
 
 /* Lock, connect, read the bus, pick the slot and the id; the common part
  * of the device.  On failure the lock is still held (store_abort). */
@@ -422,7 +477,7 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 	struct hotplug_req *r = &a->r;
 	char id[DEVID_MAX + 1];
 	size_t i;
-	int slot;
+	int slot, bus;
 
 	for (i = 0; i < a->txn.rt.ndev; i++)
 		if (strcasecmp(a->txn.rt.dev[i].uuid, r->uuid) == 0)
@@ -434,15 +489,10 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 		return -1;
 	if (query_live(a->m, &a->live, e) < 0)
 		return err_prefix(e, "monitor of %s", t->inst);
-	if (r->slot < 0)
-		slot = state_first_free(&a->live, &a->txn.rt, e);
-	else
-		slot = state_check_new_slot(&a->live, &a->txn.rt, r->slot,
-		    e) < 0 ? -1 : r->slot;
-	if (slot < 0)
+	if ((slot = choose(a, &bus, e)) < 0)
 		return -1;
-	if (devid_format(r->type == HOTPLUG_NIC ? "nic" : "disk", r->uuid,
-	    slot, id, sizeof id, e) < 0)
+	if (devid_format_at(r->type == HOTPLUG_NIC ? "nic" : "disk", r->uuid,
+	    a->tree.bus[bus].path, slot, id, sizeof id, e) < 0)
 		return -1;
 	if (pci_info_find_id(&a->live, id) != NULL ||
 	    store_find_id(&a->txn.rt, id) != NULL)
@@ -451,9 +501,12 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 	a->rest = a->d.id + strcspn(a->d.id, "-");
 	snprintf(a->d.uuid, sizeof a->d.uuid, "%s", r->uuid);
 	a->d.slot = slot;
+	snprintf(a->d.bus, sizeof a->d.bus, "%s", a->tree.bus[bus].path);
 	a->d.state = STORE_DEV_PLUGGED;
 	a->md.id = a->d.id;
-	a->md.bus = "pci.0";
+	snprintf(a->busid, sizeof a->busid, "%s", bus == PCITREE_ROOT ?
+	    "pci.0" : a->tree.bus[bus].id);
+	a->md.bus = a->busid;
 	a->md.slot = slot;
 	a->md.props = a->props;
 	return 0;
@@ -565,9 +618,10 @@ plug(struct add *a, struct err *e)
 	a->dev_added = 1;
 	if (query_live(a->m, &a->live, e) < 0)
 		return err_prefix(e, "confirming %s", id);
-	if (!bus0_has(&a->live, id, a->d.slot))
+	if (!at_place(&a->live, id, a->d.bus, a->d.slot))
 		return err_set(e, "device_add of %s was accepted but it is not "
-		    "on bus 0 slot %d", id, a->d.slot);
+		    "on %s%s slot %d", id, a->d.bus[0] ? "bus " : "bus 0",
+		    a->d.bus, a->d.slot);
 	return store_add_dev(&a->txn.rt, &a->d, e);
 }
 

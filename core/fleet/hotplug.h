@@ -2,12 +2,16 @@
  * HMP or QMP alike) and the runtime store's lock held across each
  * read-modify-write.
  *
- * hotplug_add():  lock the runtime file; connect; query the live bus; pick
- *   the slot (state_first_free / state_check_new_slot: reservations AND the
- *   live bus AND the runtime's devices); build the id (devid_format); add
- *   the backend (netdev_add user|tap, or drive_add / blockdev-add); add the
- *   device at bus=pci.0,addr=0xN; query the bus again to confirm the id is
- *   live in that slot; only then persist.  Any failure removes what was
+ * hotplug_add():  lock the runtime file; connect; query the live bus (and
+ *   QOM, when a bridge is unnumbered: qemu/qom.h); pick the place
+ *   (places.h: on pc the root bus's lowest free unreserved slot, then the
+ *   bridges'; on q35 the lowest free root port, at slot 0; bus= and slot=
+ *   choose, and are checked: reservations AND the live tree AND the
+ *   runtime's devices); build the id (devid_format_at: the bus is in it
+ *   off the root bus); add the backend (netdev_add user|tap, or drive_add /
+ *   blockdev-add); add the device at bus=pci.0 (or the bridge's id),
+ *   addr=0xN; query again to confirm the id is live at that place; only
+ *   then persist (with its "bus").  Any failure removes what was
  *   added (netdev_del / drive_del / blockdev-del, device_del) and leaves the
  *   runtime file untouched; the message is one line with QEMU's reason.
  *   Backend names: netdev "hostnet-<uuid8>-pci-N", drive / node
@@ -58,6 +62,9 @@ struct hotplug_req {
 	enum hotplug_type type;
 	char uuid[40];			/* "" = generate a random (v4) uuid */
 	int slot;			/* -1 = the first free slot */
+	char bus[128];			/* "" = by the rule; else a bridge's
+					 * id, its place ("5"), or the root
+					 * bus ("0", "pci.0", "pcie.0") */
 	/* nic */
 	enum store_backend_kind backend;	/* STORE_BK_USER or _TAP */
 	char tap[16];			/* tap interface name */
@@ -74,8 +81,8 @@ void hotplug_req_init(struct hotplug_req *r, enum hotplug_type type);
 /* "nic" / "disk" -> type; -1 with a message naming both. */
 int hotplug_parse_type(const char *word, enum hotplug_type *out,
     struct err *e);
-/* Apply one KEY=VALUE word (nic: backend mac model uuid slot; disk: path
- * format uuid slot).  Every value is checked here: one line says what was
+/* Apply one KEY=VALUE word (nic: backend mac model uuid slot bus; disk:
+ * path format uuid slot bus).  Every value is checked here: one line says what was
  * expected. */
 int hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e);
 /* Final checks (disk: path given, and made absolute: QEMU's working

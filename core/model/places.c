@@ -74,10 +74,10 @@ none_free(const struct pcitree *t, int bus, struct err *e)
 		ports += t->bus[b].kind == PCI_BR_ROOT_PORT;
 	if (t->pcie)
 		return err_set(e, "no root port is free (%d root port%s, all "
-		    "in use; pcie.0 itself takes no hotplug): start the "
-		    "machine with more, e.g. -device pcie-root-port,id=rp9,"
-		    "chassis=9,bus=pcie.0,addr=0x9", ports, ports == 1 ? "" :
-		    "s");
+		    "in use) and this machine's root bus does not support "
+		    "hotplug (q35's pcie.0): start the machine with more root "
+		    "ports, e.g. -device pcie-root-port,id=rp9,chassis=9,"
+		    "bus=pcie.0,addr=0x9", ports, ports == 1 ? "" : "s");
 	return err_set(e, "all 32 PCI slots are taken%s: free a reserved "
 	    "slot, or start the machine with a bridge, e.g. -device "
 	    "pci-bridge,id=br1,chassis_nr=1,addr=0x1e", t->nbus > 1 ?
@@ -102,6 +102,10 @@ places_first(const struct pci_info *live, const struct pcitree *t,
 					return 0;
 				}
 		}
+	/* one root port asked for: say what holds it */
+	if (bus > 0 && t->bus[bus].kind == PCI_BR_ROOT_PORT &&
+	    places_check(live, t, rt, bus, 0, e) < 0)
+		return -1;
 	return none_free(t, bus, e);
 }
 
