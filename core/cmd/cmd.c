@@ -23,14 +23,17 @@ static const struct cmd_entry table[] = {
 	{ "list", NULL, 0, 0, NULL, 0,
 	  "list",
 	  "list: every instance with its monitor state, protocol, QEMU "
-	  "version and how many slots are free, reserved and live (and "
-	  "unplugging, missing or foreign, when any).",
+	  "version, how many root-bus slots are free, reserved and live (and "
+	  "unplugging, missing or foreign, when any) and its capacity: how "
+	  "many devices it can take by hotplug now (root bus, root ports, "
+	  "bridges).",
 	  cmd_list_exec, { 0 } },
 	{ "show", NULL, 1, 1, "--json", CMD_F_OPTIONS,
 	  "show INST [--json]",
 	  "show INST [--json]: the 32 slots of an instance: state (free, "
-	  "reserved, builtin, used, foreign, missing, unplugging), "
-	  "reservation and device id; --json prints the JSON value.",
+	  "reserved, builtin, used, foreign, missing, unplugging, bridge, "
+	  "port, closed), reservation and device id of the root bus, then "
+	  "each bridge's bus; --json prints the JSON value.",
 	  cmd_show_exec,
 	  { CMD_C_INST | CMD_C_OPT_DASH, CMD_C_INST | CMD_C_OPT } },
 	{ "reserve", NULL, 2, 2, NULL, CMD_F_OPTIONS | CMD_F_NEGNUM,
@@ -45,17 +48,22 @@ static const struct cmd_entry table[] = {
 	  cmd_resfree_exec, { CMD_C_INST, CMD_C_SLOT_RES, CMD_C_OPT } },
 	{ "next", NULL, 1, 1, NULL, 0,
 	  "next INST",
-	  "next INST: the slot a new device would get: the lowest slot that "
-	  "is neither reserved, nor live, nor held by a recorded device.",
+	  "next INST: the place a new device would get: the lowest root-bus "
+	  "slot that is neither reserved, nor live, nor held by a recorded "
+	  "device; then (and on q35 only) the lowest free root port, then "
+	  "bridges' slots, printed as bus=ID slot=N.",
 	  cmd_next_exec, { CMD_C_INST } },
-	{ "id", NULL, 3, 3, NULL, 0,
-	  "id TYPE UUID SLOT",
-	  "id TYPE UUID SLOT: the device id TYPE-<first uuid block>-pci-SLOT, "
-	  "e.g. id nic 6f1a2b3c-0000-4000-8000-000000000000 5.",
+	{ "id", NULL, 3, 4, NULL, 0,
+	  "id TYPE UUID [BUS] SLOT",
+	  "id TYPE UUID [BUS] SLOT: the device id TYPE-<first uuid "
+	  "block>-pci-SLOT, e.g. id nic 6f1a2b3c-0000-4000-8000-000000000000 "
+	  "5; behind a bridge BUS is its place (5, or 2.1 for function 1) "
+	  "and the id TYPE-<block>-pci-BUS-SLOT.",
 	  cmd_id_exec, { CMD_C_TYPE } },
 	{ "parse-id", NULL, 1, 1, NULL, 0,
 	  "parse-id ID",
-	  "parse-id ID: split a device id into type, uuid block and slot.",
+	  "parse-id ID: split a device id into type, uuid block, slot and, "
+	  "behind a bridge, bus.",
 	  cmd_parse_id_exec, { 0 } },
 	{ "hotplug", NULL, 2, CMD_MANY, NULL, 0,
 	  "hotplug INST nic|disk [KEY=VALUE ...]",
@@ -63,7 +71,9 @@ static const struct cmd_entry table[] = {
 	  "[model=virtio-net-pci] [uuid=UUID] [slot=N], or hotplug INST disk "
 	  "path=FILE [format=raw|qcow2] [uuid=UUID] [slot=N]: add the backend "
 	  "and the device at the first free slot (or N), confirm it on the "
-	  "bus, then record it; any failure is rolled back.",
+	  "bus, then record it; any failure is rolled back.  The first free "
+	  "place is next's (on q35 a free root port); bus=B (a bridge's id, "
+	  "or its place such as 5) puts it behind that bridge.",
 	  cmd_hotplug_exec, { CMD_C_INST, CMD_C_TYPE, CMD_C_KEY } },
 	{ "unplug", NULL, 2, 2, NULL, 0,
 	  "unplug INST ID|SLOT",

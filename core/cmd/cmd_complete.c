@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "cmd/cmd_int.h"
+#include "model/pcitree.h"
+#include "model/places.h"
 #include "store/store.h"
 
 struct cands {
@@ -97,16 +99,43 @@ want_reserved(const struct slot_view *v)
 
 static void cand_path(struct cands *cs);
 
+/* bus=B: the buses of inst behind bridges with a free hotplug place. */
+static void
+cand_buses(struct cmd_ctx *c, struct cands *cs, const char *name)
+{
+	struct store_rt rt;
+	struct pcitree t;
+	struct err e;
+	char w[160];
+	size_t i, b;
+
+	for (i = 0; c->fleet != NULL && i < c->fleet->n; i++) {
+		const struct pci_info *live = &c->fleet->inst[i].live;
+
+		if (strcmp(c->fleet->inst[i].name, name) != 0)
+			continue;
+		fleet_load_rt(c->fleet, i, &rt, &e);
+		pcitree_build(live, &t);
+		for (b = 1; b < t.nbus; b++)
+			if (places_count_bus(live, &t, &rt, (int)b) > 0) {
+				snprintf(w, sizeof w, "bus=%s",
+				    pcitree_bus_name(&t, (int)b));
+				cand(cs, w);
+			}
+		store_rt_free(&rt);
+	}
+}
+
 /* hotplug's KEY= words, and values for the keys that have a fixed set. */
 static void
 cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
     const char *type)
 {
 	static const char *const nic[] = { "backend=", "mac=", "model=",
-	    "uuid=", "slot=", "backend=user", "backend=tap:",
+	    "uuid=", "slot=", "bus=", "backend=user", "backend=tap:",
 	    "model=virtio-net-pci", "model=e1000", "model=rtl8139", NULL };
 	static const char *const disk[] = { "path=", "format=", "uuid=",
-	    "slot=", "format=raw", "format=qcow2", NULL };
+	    "slot=", "bus=", "format=raw", "format=qcow2", NULL };
 	const char *const *k = strcmp(type, "disk") == 0 ? disk :
 	    strcmp(type, "nic") == 0 ? nic : NULL;
 	size_t i;
@@ -123,6 +152,8 @@ cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
 	}
 	if (k == disk && strncmp(cs->prefix, "path=", 5) == 0)
 		cand_path(cs);
+	if (strncmp(cs->prefix, "bus=", 4) == 0)
+		cand_buses(c, cs, inst);
 	if (strncmp(cs->prefix, "slot=", 5) == 0) {
 		struct cands sub = { 0 };
 		size_t n;

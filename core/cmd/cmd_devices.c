@@ -40,7 +40,7 @@ join(const struct cmd_args *a, char *out, size_t sz)
 static json_t *
 dev_json(const char *inst, const struct store_dev *d, const char *state)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s?, "
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s?, "
 	    "s:{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}}",
 	    "instance", inst, "id", d->id, "type", d->type, "uuid", d->uuid,
 	    "slot", d->slot, "state", state, "driver", d->driver,
@@ -51,6 +51,10 @@ dev_json(const char *inst, const struct store_dev *d, const char *state)
 	    "path", d->backend.path[0] ? d->backend.path : NULL,
 	    "format", d->backend.format[0] ? d->backend.format : NULL,
 	    "drive", d->backend.drive[0] ? d->backend.drive : NULL);
+
+	if (j != NULL && d->bus[0])
+		json_object_set_new(j, "bus", json_string(d->bus));
+	return j;
 }
 
 int
@@ -89,6 +93,8 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	}
 	cmd_refresh_now(c, (size_t)i);
 	strbuf_printf(&b, "%s: %s plugged in slot %d", a->w[1], d.id, d.slot);
+	if (d.bus[0])
+		strbuf_printf(&b, " of bus %s", d.bus);
 	if (d.backend.netdev[0])
 		strbuf_printf(&b, " (netdev %s, mac %s)", d.backend.netdev,
 		    d.mac);

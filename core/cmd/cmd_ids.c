@@ -1,5 +1,5 @@
 /* cmd_ids.c - the device-id commands, pure and without a fleet: id builds
- * TYPE-<uuid block>-pci-SLOT, parse-id splits one (model/devid). */
+ * TYPE-<uuid block>-pci-[BUS-]SLOT, parse-id splits one (model/devid). */
 #include <string.h>
 
 #include "cmd/cmd_int.h"
@@ -20,9 +20,11 @@ cmd_id_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (!devid_valid_uuid(a->w[2], strlen(a->w[2])))
 		return cmd_fail(r, "id: '%s' is not a UUID (expected "
 		    "8-4-4-4-12 hex digits)", a->w[2]);
-	if (cmd_parse_slot(ce, a->w[3], &slot, r) < 0)
+	/* id TYPE UUID SLOT, or id TYPE UUID BUS SLOT behind a bridge */
+	if (cmd_parse_slot(ce, a->w[a->n - 1], &slot, r) < 0)
 		return -1;
-	if (devid_format(a->w[1], a->w[2], slot, id, sizeof id, &e) < 0)
+	if (devid_format_at(a->w[1], a->w[2], a->n == 5 ? a->w[3] : "",
+	    slot, id, sizeof id, &e) < 0)
 		return cmd_fail(r, "id: %s", e.msg);
 	strbuf_printf(&b, "%s", id);
 	return cmd_succeed(r, &b, json_pack("{s:s}", "id", id));
@@ -42,6 +44,9 @@ cmd_parse_id_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		return cmd_fail(r, "parse-id: %s", e.msg);
 	strbuf_printf(&b, "type %s  uuid %s...  slot %d", d.type, d.uuid8,
 	    d.slot);
-	return cmd_succeed(r, &b, json_pack("{s:s, s:s, s:s, s:i}", "id",
-	    a->w[1], "type", d.type, "uuid8", d.uuid8, "slot", d.slot));
+	if (d.bus[0])
+		strbuf_printf(&b, "  bus %s", d.bus);
+	return cmd_succeed(r, &b, json_pack("{s:s, s:s, s:s, s:i, s:s?}",
+	    "id", a->w[1], "type", d.type, "uuid8", d.uuid8, "slot", d.slot,
+	    "bus", d.bus[0] ? d.bus : NULL));
 }

@@ -1,10 +1,12 @@
 /* cmd_slots.c - the commands on one slot's reservation: reserve and free
- * (under the store's lock, audited) and next (the slot a new device would
- * get). */
+ * (under the store's lock, audited) and next (the place a new device
+ * would get, places.h). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd_int.h"
+#include "model/pcitree.h"
+#include "model/places.h"
 #include "model/slotmap.h"
 #include "store/store.h"
 
@@ -64,6 +66,9 @@ cmd_next_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 {
 	struct store_rt rt;
 	struct strbuf b = STRBUF_INIT;
+	const struct pci_info *live;
+	struct pcitree t;
+	struct place p;
 	struct err e;
 	long i;
 	int slot;
@@ -71,15 +76,24 @@ cmd_next_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
 	cmd_ensure_seen(c, (size_t)i);
+	live = &c->fleet->inst[i].live;
 	if (fleet_load_rt(c->fleet, (size_t)i, &rt, &e) < 0) {
 		store_rt_free(&rt);
 		return cmd_fail(r, "next: %s", e.msg);
 	}
-	slot = state_first_free(&c->fleet->inst[i].live, &rt, &e);
+	pcitree_build(live, &t);
+	slot = places_first(live, &t, &rt, -1, &p, &e) < 0 ? -1 : p.slot;
 	store_rt_free(&rt);
 	if (slot < 0)
 		return cmd_fail(r, "next: %s", e.msg);
-	strbuf_printf(&b, "%d", slot);
-	return cmd_succeed(r, &b, json_pack("{s:s, s:i}", "instance", a->w[1],
-	    "slot", slot));
+	if (p.bus == PCITREE_ROOT) {
+		strbuf_printf(&b, "%d", slot);
+		return cmd_succeed(r, &b, json_pack("{s:s, s:i}", "instance",
+		    a->w[1], "slot", slot));
+	}
+	/* behind a bridge: the words hotplug takes */
+	strbuf_printf(&b, "bus=%s slot=%d", pcitree_bus_name(&t, p.bus), slot);
+	return cmd_succeed(r, &b, json_pack("{s:s, s:i, s:s, s:s}", "instance",
+	    a->w[1], "slot", slot, "bus", t.bus[p.bus].path, "bus_id",
+	    pcitree_bus_name(&t, p.bus)));
 }

@@ -1,5 +1,6 @@
 /* cmd_views.c - the commands that only look: list (every instance and its
- * slot counts), show (one instance's 32 slots, as text or JSON) and
+ * slot counts and capacity), show (one instance's 32 slots and its
+ * bridges' buses, as text or JSON) and
  * version (an instance's QEMU and monitor protocol). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +9,27 @@
 #include "base/clock.h"
 #include "cmd/cmd_int.h"
 #include "fleet/unplug.h"
+#include "model/places.h"
+#include "model/pcitree.h"
 #include "store/store.h"
+
+/* The free hotplug places of in (places.h), -1 before a refresh. */
+static int
+capacity_of(const struct instance *in, const struct store_rt *rt)
+{
+	struct pcitree t;
+
+	if (in->conn == INST_NEW && in->last_refresh == 0)
+		return -1;
+	pcitree_build(&in->live, &t);
+	return places_count(&in->live, &t, rt);
+}
 
 /* One instance's line of `list`, gathered before the columns are sized. */
 struct list_row {
 	int cnt[SLOT_NSTATES];
 	int live;
+	int cap;		/* free hotplug places, -1 not known */
 	char q[32];		/* QEMU version or "" */
 	char pq[48];		/* "qmp 7.2.22" */
 	int rtok;
@@ -84,6 +100,7 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		state_reconcile(&in->live, &rt, v);
 		for (k = 0; k < 32; k++)
 			lr->cnt[v[k].state]++;
+		lr->cap = capacity_of(in, &rt);
 		lr->live = lr->cnt[SLOT_USED] + lr->cnt[SLOT_FOREIGN] +
 		    lr->cnt[SLOT_BUILTIN] + lr->cnt[SLOT_UNPLUGGING];
 		cmd_qemu_text(in, lr->q, sizeof lr->q);
@@ -106,13 +123,14 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 			json_object_set_new(counts,
 			    slot_state_name((enum slot_state)k),
 			    json_integer(lr->cnt[k]));
-		o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o}",
+		o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o}",
 		    "name", in->name, "endpoint", in->endpoint,
 		    "conn", inst_conn_name(in->conn),
 		    "protocol", in->protocol[0] ? in->protocol : NULL,
 		    "qemu", lr->q[0] ? lr->q : NULL,
 		    "error", in->error[0] ? in->error : (rtok ? NULL : e.msg),
-		    "slots", counts);
+		    "slots", counts, "capacity", lr->cap >= 0 ?
+		    json_integer(lr->cap) : json_null());
 		json_array_append_new(arr, o);
 		store_rt_free(&rt);
 	}
@@ -134,6 +152,12 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		if (lr->cnt[SLOT_FOREIGN])
 			strbuf_printf(&b, "  foreign %d",
 			    lr->cnt[SLOT_FOREIGN]);
+		/* last, so the counts keep their columns */
+		if (lr->cap == 0)
+			strbuf_printf(&b, "  capacity 0 (FULL: nothing can be "
+			    "hot-added)");
+		else if (lr->cap > 0)
+			strbuf_printf(&b, "  capacity %d", lr->cap);
 		if (in->error[0])
 			strbuf_printf(&b, "  (%s)", in->error);
 		if (!lr->rtok)
@@ -145,9 +169,67 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	return cmd_succeed(r, &b, j);
 }
 
+/* One slot of `show --json` (fns: its functions, taken over). */
+static json_t *
+slot_json(const struct slot_view *v, int k, json_t *fns)
+{
+	json_t *o = json_pack("{s:i, s:s, s:b, s:s?, s:s?, s:o}",
+	    "slot", k, "state", slot_state_name(v->state),
+	    "reserved", v->reserved, "id", v->id[0] ? v->id : NULL,
+	    "type", v->type[0] ? v->type : NULL, "functions", fns);
+
+	if (o != NULL && v->bridge != PCI_BR_NONE) {
+		json_object_set_new(o, "bridge", json_string(
+		    pci_bridge_kind_name(v->bridge)));
+		json_object_set_new(o, "behind", v->behind >= 0 ?
+		    json_integer(v->behind) : json_null());
+		json_object_set_new(o, "places", json_integer(v->places));
+	}
+	return o;
+}
+
+/* The buses behind bridges, each with its slots (functions by id). */
+static json_t *
+buses_json(const struct instance *in, const struct store_rt *rt)
+{
+	json_t *arr = json_array();
+	struct pcitree t;
+	size_t b;
+
+	pcitree_build(&in->live, &t);
+	for (b = 1; arr != NULL && b < t.nbus; b++) {
+		const struct pcitree_bus *bus = &t.bus[b];
+		struct slot_view v[32];
+		json_t *slots = json_array();
+		int k;
+
+		state_reconcile_bus(&in->live, &t, (int)b, rt, v);
+		for (k = 0; k < bus->nslots; k++) {
+			const struct pci_fn *fn[8];
+			size_t n = pcitree_slot(&t, &in->live, (int)b, k, fn,
+			    8), f;
+			json_t *fns = json_array();
+
+			for (f = 0; f < n && f < 8; f++)
+				json_array_append_new(fns, json_pack(
+				    "{s:i, s:s, s:s?}", "function", fn[f]->func,
+				    "class", fn[f]->class_text, "id",
+				    fn[f]->id[0] ? fn[f]->id : NULL));
+			json_array_append_new(slots, slot_json(&v[k], k, fns));
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:s?, s:s, s:b, "
+		    "s:i, s:o}", "bus", bus->path, "id", bus->id[0] ? bus->id :
+		    NULL, "kind", pci_bridge_kind_name(bus->kind), "known",
+		    bus->known, "places", places_count_bus(&in->live, &t, rt,
+		    (int)b), "slots", slots));
+	}
+	return arr;
+}
+
 /* The JSON value of `show`. */
 static json_t *
-show_json(const struct instance *in, const struct slot_view *v)
+show_json(const struct instance *in, const struct slot_view *v,
+    const struct store_rt *rt)
 {
 	json_t *slots = json_array();
 	char q[32];
@@ -167,21 +249,64 @@ show_json(const struct instance *in, const struct slot_view *v)
 			    "vendor", (int)fn[f]->vendor,
 			    "device", (int)fn[f]->device,
 			    "id", fn[f]->id[0] ? fn[f]->id : NULL));
-		json_array_append_new(slots, json_pack(
-		    "{s:i, s:s, s:b, s:s?, s:s?, s:o}",
-		    "slot", k, "state", slot_state_name(v[k].state),
-		    "reserved", v[k].reserved,
-		    "id", v[k].id[0] ? v[k].id : NULL,
-		    "type", v[k].type[0] ? v[k].type : NULL,
-		    "functions", fns));
+		json_array_append_new(slots, slot_json(&v[k], k, fns));
 	}
-	return json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:o}",
+	return json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:o, s:o, s:o}",
 	    "instance", in->name,
 	    "protocol", in->protocol[0] ? in->protocol : NULL,
 	    "qemu", q[0] ? q : NULL,
 	    "conn", inst_conn_name(in->conn),
 	    "error", in->error[0] ? in->error : NULL,
-	    "slots", slots);
+	    "slots", slots, "buses", buses_json(in, rt),
+	    "capacity", capacity_of(in, rt) >= 0 ?
+	    json_integer(capacity_of(in, rt)) : json_null());
+}
+
+/* After a bridge's id: its kind and what is behind it. */
+static void
+show_bridge(struct strbuf *b, const struct slot_view *v)
+{
+	strbuf_printf(b, " %s", pci_bridge_kind_name(v->bridge));
+	if (v->behind < 0)
+		strbuf_printf(b, ", behind it not known");
+	else
+		strbuf_printf(b, ", %d device%s behind", v->behind,
+		    v->behind == 1 ? "" : "s");
+	strbuf_printf(b, ", %d free place%s", v->places,
+	    v->places == 1 ? "" : "s");
+}
+
+/* The buses behind bridges: one block each, with its used slots. */
+static void
+show_buses(struct strbuf *b, const struct instance *in,
+    const struct store_rt *rt)
+{
+	struct pcitree t;
+	size_t k;
+	int slot, n;
+
+	pcitree_build(&in->live, &t);
+	for (k = 1; k < t.nbus; k++) {
+		struct slot_view v[32];
+
+		state_reconcile_bus(&in->live, &t, (int)k, rt, v);
+		n = places_count_bus(&in->live, &t, rt, (int)k);
+		strbuf_printf(b, "bus %s (%s %s): %d free place%s\n",
+		    t.bus[k].path, pci_bridge_kind_name(t.bus[k].kind),
+		    t.bus[k].id[0] ? t.bus[k].id : "without id", n,
+		    n == 1 ? "" : "s");
+		for (slot = 0; slot < t.bus[k].nslots; slot++) {
+			if (v[slot].state == SLOT_FREE ||
+			    v[slot].state == SLOT_CLOSED)
+				continue;
+			strbuf_printf(b, "%4d %-11s %-4s %s", slot,
+			    slot_state_name(v[slot].state), "-", v[slot].id);
+			if (v[slot].nfn > 1)
+				strbuf_printf(b, " (%d functions)",
+				    v[slot].nfn);
+			strbuf_printf(b, "\n");
+		}
+	}
 }
 
 int
@@ -209,10 +334,11 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		return cmd_fail(r, "show: %s", e.msg);
 	}
 	state_reconcile(&in->live, &rt, v);
-	store_rt_free(&rt);
-	j = show_json(in, v);
-	if (j == NULL)
+	j = show_json(in, v, &rt);
+	if (j == NULL) {
+		store_rt_free(&rt);
 		return cmd_fail(r, "out of memory");
+	}
 	if (as_json) {
 		char *t = json_dumps(j, JSON_COMPACT);
 
@@ -222,6 +348,7 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		}
 		strbuf_printf(&b, "%s", t);
 		free(t);
+		store_rt_free(&rt);
 		return cmd_succeed(r, &b, j);
 	}
 	cmd_qemu_text(in, q, sizeof q);
@@ -238,8 +365,12 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		if (v[slot].nfn > 1)
 			strbuf_printf(&b, "%s(%d functions)",
 			    v[slot].id[0] ? " " : "", v[slot].nfn);
+		if (v[slot].bridge != PCI_BR_NONE)
+			show_bridge(&b, &v[slot]);
 		strbuf_printf(&b, "\n");
 	}
+	show_buses(&b, in, &rt);
+	store_rt_free(&rt);
 	return cmd_succeed(r, &b, j);
 }
 

@@ -225,11 +225,19 @@ START_TEST(id_and_parse_id)
 	ck_assert_str_eq(json_string_value(json_object_get(r.json, "id")),
 	    "disk-0d4e5f60-pci-0");
 	cmd_result_free(&r);
-	bad(&x, "id", "usage: id TYPE UUID SLOT");
+	bad(&x, "id", "usage: id TYPE UUID [BUS] SLOT");
 	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000",
-	    "usage: id TYPE UUID SLOT");
-	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000 5 6",
-	    "usage: id TYPE UUID SLOT");
+	    "usage: id TYPE UUID [BUS] SLOT");
+	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000 5 6 7",
+	    "usage: id TYPE UUID [BUS] SLOT");
+	/* behind a bridge: the bus comes before the slot, and parse-id
+	 * gives it back */
+	ck_assert_str_eq(ok(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000 "
+	    "5 6"), "nic-6f1a2b3c-pci-5-6");
+	ck_assert_str_eq(ok(&x, "parse-id nic-6f1a2b3c-pci-2.1-0"),
+	    "type nic  uuid 6f1a2b3c...  slot 0  bus 2.1");
+	bad(&x, "id nic 6f1a2b3c-0000-4000-8000-000000000000 05 6",
+	    "is not a bus");
 	bad(&x, "id n1c 6f1a2b3c-0000-4000-8000-000000000000 5",
 	    "must be letters");
 	bad(&x, "id nic 6f1a2b3c 5", "is not a UUID");
@@ -454,7 +462,7 @@ START_TEST(show_json)
 	/* columns as wide as their widest value: compact, still aligned */
 	ck_assert_msg(strncmp(t, "web1  ok  qmp ", 14) == 0, "%s", t);
 	ck_assert_msg(strstr(t, "  free 22  reserved 2  live 7  unplugging 1  "
-	    "missing 1  foreign 1\n") != NULL, "%s", t);
+	    "missing 1  foreign 1  capacity 22\n") != NULL, "%s", t);
 	ck_assert_msg(strstr(t, "\ndb1   ok  qmp ") != NULL, "%s", t);
 	ck_assert_msg(strstr(t, "  free 28  reserved 0  live 4") != NULL,
 	    "%s", t);
