@@ -248,21 +248,41 @@ load_rt(struct fleet *f, struct instance *in, struct store_rt *rt)
 	}
 }
 
-/* Report the unplugs this refresh saw confirmed: the slots of mask, whose
- * runtime device is `unplugging` and gone from the bus.  One report per
+/* A device behind a bridge whose unplug QEMU has confirmed: `unplugging`,
+ * its bus known (numbered, or QOM read) and it nowhere live. */
+static int
+bridged_gone(const struct store_dev *d, const struct pci_info *live,
+    const struct pcitree *t)
+{
+	int b;
+
+	if (d->bus[0] == '\0' || d->state != STORE_DEV_UNPLUGGING)
+		return 0;
+	b = pcitree_find_path(t, d->bus);
+	return b > 0 && t->bus[b].known && pci_info_find_any(live, d->id) ==
+	    NULL;
+}
+
+/* Report the unplugs this refresh saw confirmed: the root-bus slots of
+ * mask, whose runtime device is `unplugging` and gone from the bus, and
+ * the devices behind bridges that bridged_gone() finds.  One report per
  * instance and device until they are taken. */
 static void
 report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
-    uint32_t mask)
+    uint32_t mask, const struct pci_info *live)
 {
-	int s;
+	struct pcitree t;
+	size_t s;
 
-	for (s = 0; s < 32; s++) {
-		const struct store_dev *d = store_find_slot(rt, s);
+	pcitree_build(live, &t);
+	for (s = 0; s < 32 + rt->ndev; s++) {
+		const struct store_dev *d = s < 32 ?
+		    store_find_slot(rt, (int)s) : &rt->dev[s - 32];
 		struct fleet_unplug *u;
 		size_t k;
 
-		if (!(mask & (1u << s)) || d == NULL)
+		if (s < 32 ? !(mask & (1u << s)) || d == NULL :
+		    !bridged_gone(d, live, &t))
 			continue;
 		for (k = 0; k < f->nunplugs; k++)
 			if (f->unplugs[k].inst == i &&
@@ -281,7 +301,7 @@ report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
 		}
 		u = &f->unplugs[f->nunplugs++];
 		u->inst = i;
-		u->slot = s;
+		u->slot = d->slot;
 		setstr(u->id, sizeof u->id, d->id);
 	}
 }
@@ -314,8 +334,7 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 			pcitree_build(&p->pci, &t);
 			in->capacity = places_count(&p->pci, &t, &rt);
 		}
-		if (confirmed)
-			report_unplugs(f, i, &rt, confirmed);
+		report_unplugs(f, i, &rt, confirmed, &p->pci);
 		store_rt_free(&rt);
 		if (p->have_view)
 			for (s = 0; s < 32; s++)

@@ -365,22 +365,6 @@ open_tap(const char *ifname, struct err *e)
 	return fd;
 }
 
-/* Is device id live at slot `slot` of the bus whose place is path? */
-static int
-at_place(const struct pci_info *pi, const char *id, const char *path,
-    int slot)
-{
-	const struct pci_fn *f = pci_info_find_any(pi, id);
-	struct pcitree t;
-	int b;
-
-	if (f == NULL || f->slot != slot)
-		return 0;
-	pcitree_build(pi, &t);
-	b = pcitree_bus_of(&t, f);
-	return b >= 0 && strcmp(t.bus[b].path, path) == 0;
-}
-
 /* live := what the monitor sees on its PCI buses (the old list is
  * freed), with what QOM has behind unnumbered bridges */
 static int
@@ -494,7 +478,7 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 	if (devid_format_at(r->type == HOTPLUG_NIC ? "nic" : "disk", r->uuid,
 	    a->tree.bus[bus].path, slot, id, sizeof id, e) < 0)
 		return -1;
-	if (pci_info_find_id(&a->live, id) != NULL ||
+	if (pci_info_find_any(&a->live, id) != NULL ||
 	    store_find_id(&a->txn.rt, id) != NULL)
 		return err_set(e, "device id %s is already in use", id);
 	snprintf(a->d.id, sizeof a->d.id, "%s", id);
@@ -618,7 +602,7 @@ plug(struct add *a, struct err *e)
 	a->dev_added = 1;
 	if (query_live(a->m, &a->live, e) < 0)
 		return err_prefix(e, "confirming %s", id);
-	if (!at_place(&a->live, id, a->d.bus, a->d.slot))
+	if (!pcitree_at_place(&a->live, id, a->d.bus, a->d.slot))
 		return err_set(e, "device_add of %s was accepted but it is not "
 		    "on %s%s slot %d", id, a->d.bus[0] ? "bus " : "bus 0",
 		    a->d.bus, a->d.slot);

@@ -9,9 +9,11 @@
 
 #include "fleet/unplug.h"
 #include "model/pci.h"
+#include "model/pcitree.h"
 #include "qemu/backends.h"
 #include "qemu/mon.h"
 #include "qemu/monerr.h"
+#include "qemu/qom.h"
 #include "store/audit.h"
 
 int
@@ -88,12 +90,12 @@ resolve_hotplug(struct mon *m, struct store_rt *rt,
     const struct backends *b, struct journal_note *n)
 {
 	const struct store_dev *d = &in->dev;
-	const struct pci_fn *f = pci_info_find_id(live, d->id);
 	char fail[200] = "";
 	struct err e;
 	int gone = 0;
 
-	if (f != NULL && f->bus == 0 && f->slot == d->slot) {
+	/* live at its place: the root bus, or behind its bridge */
+	if (pcitree_at_place(live, d->id, d->bus, d->slot)) {
 		if (store_find_id(rt, d->id) != NULL)
 			snprintf(n->result, sizeof n->result, "ok: device "
 			    "live, already recorded");
@@ -127,7 +129,7 @@ resolve_unplug(struct mon *m, struct store_rt *rt,
 	struct store_dev *d = store_find_id(rt, in->dev.id);
 	char note[256] = "";
 
-	if (pci_info_find_id(live, in->dev.id) != NULL) {
+	if (pci_info_find_any(live, in->dev.id) != NULL) {
 		if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
 		    .id = in->dev.id }, NULL, e) < 0 &&
 		    mon_last_kind(m) != MONERR_UNPLUG_PENDING &&
@@ -159,8 +161,10 @@ journal_resolve(struct mon *m, struct store_txn *t,
 
 	if (rt->nintent == 0)
 		return 0;
+	/* and what QOM has behind unnumbered bridges: a device hidden
+	 * there is live, not gone */
 	if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &res,
-	    e) < 0) {
+	    e) < 0 || qom_scan_run(m, &res.pci, e) < 0) {
 		mon_result_free(&res);
 		return err_prefix(e, "resolving the journal of %s", rt->inst);
 	}

@@ -266,6 +266,11 @@ hotplug_del(const struct hotplug_target *t, const char *what, int wait_ms,
 
 	if ((m = request(t, what, &d, &gone, e)) == NULL)
 		return -1;
+	/* HMP's wait watches info pci, which never lists a device behind
+	 * an unnumbered bridge: such a device is left to a refresh (which
+	 * reads QOM) instead of being taken for gone */
+	if (d.bus[0] != '\0' && mon_protocol(m) == MON_PROTO_HMP)
+		wait_ms = 0;
 	if (!gone && wait_ms > 0 && mon_do(m, &(struct mon_req){
 	    .op = MON_OP_WAIT_DELETED, .id = d.id, .timeout_ms = wait_ms },
 	    NULL, &e2) == 0)

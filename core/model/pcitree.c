@@ -137,6 +137,21 @@ pcitree_bus_at(const struct pcitree *t, int parent, int slot)
 	return best;
 }
 
+int
+pcitree_at_place(const struct pci_info *pi, const char *id, const char *path,
+    int slot)
+{
+	const struct pci_fn *f = pci_info_find_any(pi, id);
+	struct pcitree t;
+	int b;
+
+	if (f == NULL || f->slot != slot)
+		return 0;
+	pcitree_build(pi, &t);
+	b = pcitree_bus_of(&t, f);
+	return b >= 0 && strcmp(t.bus[b].path, path) == 0;
+}
+
 size_t
 pcitree_slot(const struct pcitree *t, const struct pci_info *pi, int b,
     int slot, const struct pci_fn **out, size_t max)

@@ -70,6 +70,11 @@ int pcitree_find_id(const struct pcitree *t, const char *id);
  * function), or -1. */
 int pcitree_bus_at(const struct pcitree *t, int parent, int slot);
 
+/* 1 when device id is live (in pi, on any bus) at slot `slot` of the bus
+ * whose place is path ("" = the root bus). */
+int pcitree_at_place(const struct pci_info *pi, const char *id,
+    const char *path, int slot);
+
 /* The functions of slot `slot` of bus b, in order: up to max pointers
  * into pi, returns how many there are. */
 size_t pcitree_slot(const struct pcitree *t, const struct pci_info *pi,
