@@ -63,8 +63,10 @@ add_bus(struct pcitree *t, int parent, const struct pci_fn *f,
 		strcat(b->path, "-");
 	}
 	strcat(b->path, part);
+	/* QOM names a bus by its bridge's id: behind an unnumbered bridge
+	 * without one, what QOM has cannot be placed */
 	b->known = p->known && (b->number != PCI_BUS_UNNUMBERED ||
-	    pi->qom_read);
+	    (pi->qom_read && f->id[0] != '\0'));
 	b->nslots = f->bridge == PCI_BR_ROOT_PORT ? 1 : 32;
 	t->nbus++;
 }
