@@ -50,36 +50,13 @@ tu_listening(const char *dir, const char *name)
 /* QEMU is started as a child of the test process, not daemonized, with
  * PR_SET_PDEATHSIG: when Check kills a test that timed out (its teardown
  * never runs), the kernel kills that test's QEMUs too, so no paused QEMU
- * outlives the suite. */
-int
-tu_qemu_start(const char *dir, const char *machine, const char *extra)
+ * outlives the suite.  spawn runs the shell command cmd (which execs
+ * QEMU) that way, its output to log. */
+static pid_t
+spawn(const char *cmd, const char *log)
 {
-	return tu_qemu_start_v(TU_QEMU_72, dir, machine, extra);
-}
+	pid_t parent = getpid(), pid = fork();
 
-int
-tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
-    const char *extra)
-{
-	char *cmd, sock[PATH_MAX], log[PATH_MAX];
-	pid_t parent = getpid(), pid;
-	int i, st;
-
-	if (tu_missing_qemu() != NULL)
-		return -1;	/* the checks skip, saying so */
-	if (asprintf(&cmd, "rm -f '%s'/hmp.sock '%s'/qmp.sock '%s'/qemu.pid; "
-	    "exec '%s' -machine %s,accel=tcg -S -display none "
-	    "-m 128 -monitor unix:'%s'/hmp.sock,server,nowait "
-	    "-qmp unix:'%s'/qmp.sock,server,nowait -pidfile '%s'/qemu.pid "
-	    "%s", dir, dir, dir, tu_qemu_bin(q), machine, dir, dir, dir,
-	    extra ? extra : "") < 0)
-		return -1;
-	snprintf(log, sizeof log, "%s/qemu.log", dir);
-	pid = fork();
-	if (pid == -1) {
-		free(cmd);
-		return -1;
-	}
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
@@ -94,7 +71,55 @@ tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
+	return pid;
+}
+
+/* What went wrong, from the log; then the child goes. */
+static int
+failed(pid_t pid, const char *log, const char *what)
+{
+	char *out = NULL, *c;
+	int st;
+
+	if (asprintf(&c, "cat '%s'", log) >= 0) {
+		tu_run(c, &out);
+		free(c);
+	}
+	fprintf(stderr, "%s: %s\n", what, out ? out : "");
+	free(out);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+int
+tu_qemu_start(const char *dir, const char *machine, const char *extra)
+{
+	return tu_qemu_start_v(TU_QEMU_72, dir, machine, extra);
+}
+
+int
+tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
+    const char *extra)
+{
+	char *cmd, sock[PATH_MAX], log[PATH_MAX];
+	pid_t pid;
+	int i, st;
+
+	if (tu_missing_qemu() != NULL)
+		return -1;	/* the checks skip, saying so */
+	if (asprintf(&cmd, "rm -f '%s'/hmp.sock '%s'/qmp.sock '%s'/qemu.pid; "
+	    "exec '%s' -machine %s,accel=tcg -S -display none "
+	    "-m 128 -monitor unix:'%s'/hmp.sock,server,nowait "
+	    "-qmp unix:'%s'/qmp.sock,server,nowait -pidfile '%s'/qemu.pid "
+	    "%s", dir, dir, dir, tu_qemu_bin(q), machine, dir, dir, dir,
+	    extra ? extra : "") < 0)
+		return -1;
+	snprintf(log, sizeof log, "%s/qemu.log", dir);
+	pid = spawn(cmd, log);
 	free(cmd);
+	if (pid == -1)
+		return -1;
 	/* Ready when both sockets listen and the pid file exists (10 s at
 	 * most).  A socket file appears at bind(), a moment before listen(),
 	 * so its existence alone is not enough. */
@@ -107,20 +132,46 @@ tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
 			break;
 		usleep(10000);
 	}
-	{
-		char *out = NULL;
-		char *c;
+	return failed(pid, log, "qemu did not start");
+}
 
-		if (asprintf(&c, "cat '%s'", log) >= 0) {
-			tu_run(c, &out);
-			free(c);
-		}
-		fprintf(stderr, "qemu did not start: %s\n", out ? out : "");
+/* The booted guest: boot-test-guest.sh in its exec mode (it prepares the
+ * initramfs, then becomes QEMU, not daemonized: a child that dies with
+ * the test like any other); ready once the guest said GUEST-READY on its
+ * console and both monitors listen (60 s at most). */
+static int
+guest_start(enum tu_qemu q, const char *dir, const char *machine)
+{
+	char *cmd, serial[PATH_MAX], log[PATH_MAX], *out = NULL;
+	pid_t pid;
+	int i, st;
+
+	if (asprintf(&cmd, "BOOT_TEST_GUEST_EXEC=1 SLOTSCOPE_QEMU='%s' exec sh "
+	    "'%s' '%s' %s", tu_qemu_bin(q),
+	    tu_srcpath("tests/scripts/boot-test-guest.sh"), dir, machine) < 0)
+		return -1;
+	snprintf(log, sizeof log, "%s/qemu.log", dir);
+	snprintf(serial, sizeof serial, "cat '%s/serial.log' 2>/dev/null",
+	    dir);
+	pid = spawn(cmd, log);
+	free(cmd);
+	if (pid == -1)
+		return -1;
+	for (i = 0; i < 6000; i++) {
+		int up;
+
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return failed(pid, log, "guest did not boot");
+		tu_run(serial, &out);
+		up = out != NULL && strstr(out, "GUEST-READY") != NULL;
 		free(out);
+		out = NULL;
+		if (up && tu_listening(dir, "hmp.sock") &&
+		    tu_listening(dir, "qmp.sock"))
+			return 0;
+		usleep(10000);
 	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return -1;
+	return failed(pid, log, "guest did not boot in 60 s");
 }
 
 /* Still running?  A zombie (not yet reaped by init) counts as gone. */
@@ -186,8 +237,6 @@ tu_qemu_stop(const char *dir)
 void
 tu_vm_up(struct tu_vm *v)
 {
-	char *cmd, *out = NULL;
-
 	v->up = 0;
 	if (tu_missing_qemu_v(v->qemu) != NULL)	/* its checks skip */
 		return;
@@ -199,15 +248,7 @@ tu_vm_up(struct tu_vm *v)
 		    v->extra) == 0;
 		return;
 	}
-	if (asprintf(&cmd, "SLOTSCOPE_QEMU='%s' sh '%s' '%s' %s",
-	    tu_qemu_bin(v->qemu), tu_srcpath("tests/scripts/boot-test-guest.sh"),
-	    v->dir, v->machine) < 0)
-		return;
-	v->up = tu_run(cmd, &out) == 0;
-	if (!v->up)
-		fprintf(stderr, "guest did not boot: %s\n", out ? out : "");
-	free(out);
-	free(cmd);
+	v->up = guest_start(v->qemu, v->dir, v->machine) == 0;
 }
 
 void
