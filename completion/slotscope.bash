@@ -145,6 +145,20 @@ _slotscope()
 	--machine)
 		COMPREPLY=($(compgen -W 'pc pc-nodefaults q35' -- "$cur"))
 		return 0 ;;
+	--colors)
+		COMPREPLY=($(compgen -W 'auto dark light none' -- "$cur"))
+		return 0 ;;
+	-o|--output)
+		# a comma-separated list: complete its last column (list's and
+		# show's, as slotscope --help lists them)
+		local pre=
+		[[ $cur == *,* ]] && pre=${cur%,*},
+		COMPREPLY=($(compgen -P "$pre" -W 'name conn protocol qemu free
+		    reserved live builtin used foreign missing unplugging
+		    endpoint error slot state id type functions class' \
+		    -- "${cur##*,}"))
+		compopt -o nospace 2>/dev/null
+		return 0 ;;
 	--guest)
 		COMPREPLY=($(compgen -W 'none ack ack= ignore' -- "$cur"))
 		return 0 ;;
@@ -164,7 +178,8 @@ _slotscope()
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--monitor-dir --config --runtime-dir
-		    --audit-log --interval -c --json --unplug-wait --probe --demo
+		    --audit-log --interval --colors -c --json --unplug-wait -o
+		    --output --raw --noheadings --probe --demo
 		    --simulate --scenario --instances --machine --names --guest
 		    --fault --version --help -h' -- "$cur"))
 	fi

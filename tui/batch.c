@@ -1,6 +1,6 @@
 /* batch.c - batch mode (batch.h): each -c command runs in order through
- * core/cmd; text (or with --json one JSON value per line) on stdout, a
- * failed command's one line on stderr.  Every command runs even after a
+ * core/cmd; text, a table (list, show: table.c), or with --json one JSON
+ * value per line, on stdout, a failed command's one line on stderr.  Every command runs even after a
  * failure; the exit status says whether all succeeded (a show of an
  * instance whose monitor did not answer is printed, and counts as
  * failed).
@@ -33,32 +33,87 @@ unanswered(const struct cmd_result *r)
 	return 1;
 }
 
+/* show's table comes after its first line of text (the instance, its
+ * state and QEMU), which is a heading: --noheadings and --raw drop it. */
 static void
-print(const struct cmd_result *r, int json)
+show_heading(const struct cmd_result *r, const struct table_opts *o)
 {
-	if (json) {
-		char *t = json_dumps(r->json, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t n;
 
-		if (t != NULL)
-			printf("%s\n", t);
-		free(t);
+	if (o->noheadings || o->raw || r->text == NULL ||
+	    strcmp(r->cmd, "show") != 0)
+		return;
+	n = strcspn(r->text, "\n");
+	printf("%.*s\n", (int)n, r->text);
+}
+
+/* 0, or -1 when a table could not be printed (its line on stderr). */
+static int
+print(const struct cmd_result *r, const struct batch_opts *o)
+{
+	const struct cmd_table *t = cmd_table_find(r->cmd);
+	struct err e;
+	int rc = 0;
+
+	if (o->json) {
+		char *s = json_dumps(r->json, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		if (s != NULL)
+			printf("%s\n", s);
+		free(s);
+	} else if (t != NULL && !r->as_json &&
+	    cmd_table_rows(t, r->json) != NULL) {
+		show_heading(r, &o->table);
+		fflush(stdout);
+		if (table_print(stdout, t, r->json, &o->table, &e) < 0) {
+			fprintf(stderr, "slotscope: %s\n", e.msg);
+			rc = -1;
+		}
 	} else if (r->text != NULL && r->text[0] != '\0')
 		printf("%s\n", r->text);
 	fflush(stdout);
+	return rc;
+}
+
+/* -o checked against every list and show among the commands before any
+ * runs: a column one of them lacks is a usage error. */
+static int
+check_columns(const char *const *cmds, int n, const struct batch_opts *o)
+{
+	const struct cmd_table *t;
+	char word[32];
+	struct err e;
+	int i;
+
+	if (o->json || o->table.columns == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *p = cmds[i] + strspn(cmds[i], " \t");
+
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(p, " \t"), p);
+		t = cmd_table_find(word);
+		if (t != NULL && table_check(t, &o->table, &e) < 0) {
+			fprintf(stderr, "slotscope: -o: %s\n", e.msg);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int
 batch_run(struct fleet *f, const char *audit_log, const char *const *cmds,
-    int n, int json, int unplug_wait_ms)
+    int n, const struct batch_opts *o)
 {
 	struct cmd_ctx c;
 	int i, failed = 0;
 
+	if (check_columns(cmds, n, o) < 0)
+		return 2;
 	memset(&c, 0, sizeof c);
 	c.fleet = f;
 	c.audit_log = audit_log;
-	c.unplug_wait_ms = unplug_wait_ms < 0 ? BATCH_UNPLUG_WAIT_MS :
-	    unplug_wait_ms;
+	c.unplug_wait_ms = o->unplug_wait_ms < 0 ? BATCH_UNPLUG_WAIT_MS :
+	    o->unplug_wait_ms;
 	for (i = 0; i < n; i++) {
 		struct cmd_result r;
 
@@ -68,7 +123,8 @@ batch_run(struct fleet *f, const char *audit_log, const char *const *cmds,
 			    r.text ? r.text : "failed");
 			failed = 1;
 		} else {
-			print(&r, json);
+			if (print(&r, o) < 0)
+				failed = 1;
 			if (unanswered(&r))
 				failed = 1;
 		}

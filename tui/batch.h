@@ -6,15 +6,23 @@
 #define SLOTSCOPE_BATCH_H
 
 #include "fleet/fleet.h"
+#include "table.h"
 
 #define BATCH_MAX_CMDS 256
 #define BATCH_UNPLUG_WAIT_MS 10000
 
-/* Run the n commands in order (every one, also after a failure): text, or
- * with json one JSON value per line, on stdout; a failed command's one line
- * on stderr.  unplug_wait_ms < 0 means BATCH_UNPLUG_WAIT_MS.  Returns the
- * exit status: 0 every command succeeded, 1 one failed. */
+struct batch_opts {
+	int json;		/* --json: one JSON value per line */
+	int unplug_wait_ms;	/* < 0: BATCH_UNPLUG_WAIT_MS */
+	struct table_opts table;	/* -o, --raw, --noheadings */
+};
+
+/* Run the n commands in order (every one, also after a failure): text, a
+ * table for list and show (table.h), or with json one JSON value per line,
+ * on stdout; a failed command's one line on stderr.  Returns the exit
+ * status: 0 every command succeeded, 1 one failed, 2 -o names a column
+ * that a list or show among the commands does not have (nothing runs). */
 int batch_run(struct fleet *f, const char *audit_log,
-    const char *const *cmds, int n, int json, int unplug_wait_ms);
+    const char *const *cmds, int n, const struct batch_opts *o);
 
 #endif

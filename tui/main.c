@@ -163,9 +163,16 @@ run_batch(const struct opts *o)
 	if (fleet_add_list(&f, &s.list, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;
-	} else
-		rc = batch_run(&f, s.audit_log, o->cmds, o->ncmds, o->json,
-		    o->unplug_wait_ms);
+	} else {
+		struct batch_opts bo;
+
+		bo.json = o->json;
+		bo.unplug_wait_ms = o->unplug_wait_ms;
+		bo.table.columns = o->columns;
+		bo.table.raw = o->raw;
+		bo.table.noheadings = o->noheadings;
+		rc = batch_run(&f, s.audit_log, o->cmds, o->ncmds, &bo);
+	}
 	fleet_free(&f);
 	setup_free(&s);
 	return rc;

@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmd_table.h"
 #include "sim/simscen.h"
 
 enum {
 	O_CONFIG = 256, O_MONITOR_DIR, O_RUNTIME_DIR, O_AUDIT_LOG, O_INTERVAL,
 	O_JSON, O_UNPLUG_WAIT, O_PROBE, O_DEMO, O_SIMULATE, O_INSTANCES,
-	O_MACHINE, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS
+	O_MACHINE, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS,
+	O_RAW, O_NOHEADINGS
 };
 
 #define M(x) (1u << OPTS_##x)
@@ -61,6 +63,12 @@ static const struct optdef defs[] = {
 	  "print JSON values (also with --probe)" },
 	{ "unplug-wait", 0, O_UNPLUG_WAIT, "MS", M(BATCH), OPTS_TUI,
 	  "wait for unplugs (default 10000)" },
+	{ "output", 'o', 'o', "COLUMNS", M(BATCH), OPTS_TUI,
+	  "the columns of list and show tables (below), comma-separated" },
+	{ "raw", 0, O_RAW, NULL, M(BATCH), OPTS_TUI,
+	  "tables unaligned, one blank between cells (as lsblk -r)" },
+	{ "noheadings", 0, O_NOHEADINGS, NULL, M(BATCH), OPTS_TUI,
+	  "tables without their heading line" },
 	{ NULL, 0, 0, NULL, 0, OPTS_TUI, "Probing one monitor:" },
 	{ "probe", 0, O_PROBE, "ENDPOINT", M(PROBE), OPTS_PROBE,
 	  "print its protocol, QEMU version and slots, and exit" },
@@ -129,6 +137,28 @@ find_val(int val)
 	return -1;
 }
 
+/* The columns -o takes, for each table, wrapped under one another. */
+static void
+columns_usage(FILE *out)
+{
+	const struct cmd_table *t;
+	size_t i, k;
+
+	fputs("Columns of -o (for list and show; not with --json):\n", out);
+	for (i = 0; (t = cmd_table_at(i)) != NULL; i++) {
+		int x = fprintf(out, "  %-20s", t->cmd);
+
+		for (k = 0; k < t->ncols; k++) {
+			int len = (int)strlen(t->cols[k].name) + 1;
+
+			if (x + len > 79)
+				x = fprintf(out, "\n  %-20s", "") - 1;
+			x += fprintf(out, " %s", t->cols[k].name);
+		}
+		fprintf(out, "\n  %-20s (default %s)\n", "", t->defaults);
+	}
+}
+
 void
 opts_usage(FILE *out)
 {
@@ -169,14 +199,15 @@ opts_usage(FILE *out)
 		if (d->lname == NULL && d->sname == 0)
 			snprintf(both, sizeof both, "%s", d->arg);
 		else if (d->lname != NULL && d->sname != 0)
-			snprintf(both, sizeof both, "-%c, --%s", d->sname,
-			    d->lname);
+			snprintf(both, sizeof both, "-%c, --%s%s%s", d->sname,
+			    d->lname, d->arg ? " " : "", d->arg ? d->arg : "");
 		else
 			snprintf(both, sizeof both, "%s%s%s",
 			    name_of(d, name, sizeof name), d->arg ? " " : "",
 			    d->arg ? d->arg : "");
 		fprintf(out, "  %-20s %s\n", both, d->help);
 	}
+	columns_usage(out);
 }
 
 /* The whole of s as a number in [lo, hi] (strtod's syntax). */
@@ -231,6 +262,9 @@ take(struct opts *o, int val, const char *v, struct err *e)
 			    "to 3600, not \"%s\"", v);
 		break;
 	case O_JSON: o->json = 1; break;
+	case 'o': o->columns = v; break;
+	case O_RAW: o->raw = 1; break;
+	case O_NOHEADINGS: o->noheadings = 1; break;
 	case O_UNPLUG_WAIT:
 		if (whole(v, 0, 600000, &o->unplug_wait_ms) < 0)
 			return err_set(e, "--unplug-wait wants milliseconds "
@@ -354,6 +388,10 @@ decide(struct opts *o, const int *given, struct err *e)
 	if (o->nargs > 0 && m != OPTS_TUI && m != OPTS_BATCH)
 		return err_set(e, "unexpected argument \"%s\" with %s (see "
 		    "slotscope --help)", o->args[0], mode_name[m]);
+	if (o->json && (o->columns || o->raw || o->noheadings))
+		return err_set(e, "-o, --raw and --noheadings shape text "
+		    "tables; --json prints the whole JSON value (see slotscope "
+		    "--help)");
 	if (list)
 		m = OPTS_SCENARIOS;	/* also after --demo or --simulate */
 	else if (o->scenario != NULL && simscen_find(o->scenario) == NULL)

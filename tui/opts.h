@@ -52,6 +52,9 @@ struct opts {
 	const char *cmds[BATCH_MAX_CMDS];	/* -c COMMAND ... */
 	int ncmds;
 	int json;			/* --json, also --probe's */
+	const char *columns;		/* -o, --output COLUMNS */
+	int raw;			/* --raw */
+	int noheadings;			/* --noheadings */
 	int unplug_wait_ms;		/* --unplug-wait MS, -1 = default */
 
 	const char *probe;		/* --probe ENDPOINT */

@@ -209,6 +209,8 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 	res->json = NULL;
 	res->action = CMD_ACT_NONE;
 	res->inst = -1;
+	res->cmd = NULL;
+	res->as_json = 0;
 	if (line == NULL)
 		len = 0;
 	if (words_split(line ? line : "", len, &ws, 0, &e) < 0)
@@ -225,9 +227,13 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 		words_free(&ws);
 		return cmd_fail(res, "unknown command '%s': type help", shown);
 	}
+	res->cmd = ce->name;
 	rc = take_args(ce, &ws, &a, res);
 	if (rc == 0 && a.n > 1 && (ce->arg[0] & CMD_C_INST) && c->fleet)
 		res->inst = fleet_find(c->fleet, a.w[1], NULL);
+	if (rc == 0 && a.opt && ce->option != NULL &&
+	    strcmp(ce->option, "--json") == 0)
+		res->as_json = 1;
 	if (rc == 0)
 		rc = ce->exec(c, ce, &a, res);
 	words_free(&ws);

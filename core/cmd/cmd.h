@@ -45,6 +45,12 @@ struct cmd_result {
 	long inst;			/* the fleet index of the instance the
 					 * command named, -1 when none (the TUI
 					 * refreshes it to show the effect) */
+	const char *cmd;		/* the command that ran ("list"; static),
+					 * NULL when none was found; its table,
+					 * if any: cmd_table.h */
+	int as_json;			/* the command's own --json was given
+					 * (show INST --json): text is the JSON
+					 * value, not for a table */
 };
 
 /* Parse and run one command line (len bytes; no NUL needed).  c NULL: no

@@ -191,6 +191,9 @@ static const char driver[] =
     "comp slotscope --config $E zz-arg = unix:/x -c \"'show z\"\n"
     "comp slotscope --config $E --monitor-dir $D -c \"'next vm\"\n"
     "comp slotscope --config = $C -c \"'free d\"\n"
+    "comp slotscope --colors l\n"
+    "comp slotscope -c list -o name,fr\n"
+    "comp slotscope -c list --nohead\n"
     "comp slotscope -c \"'version d\"\n";
 
 START_TEST(bash_completion)
@@ -210,6 +213,9 @@ START_TEST(bash_completion)
 		"'show zz-arg ",
 		"'next vmA |'next vmB ",
 		"'free db1 ",
+		"light",
+		"name,free",
+		"--noheadings",
 	};
 	size_t i = 0;
 

@@ -93,7 +93,11 @@ START_TEST(help_names_every_mode_and_option)
 		"--audit-log FILE", "--interval SEC", "--json",
 		"--unplug-wait MS", "--instances N", "--machine TYPE",
 		"--names NAME,...", "--scenario NAME", "--guest MODE",
-		"--fault LIST", "-h, --help",
+		"--fault LIST", "-h, --help", "--colors WHEN",
+		"-o, --output COLUMNS", "--raw", "--noheadings",
+		/* the columns -o takes, under their table */
+		"  list                 name conn protocol qemu free reserved",
+		"  show                 slot state reserved id type",
 	};
 	char *out, *out2;
 	size_t k;
@@ -148,6 +152,41 @@ END_TEST
 
 /* Batch mode: --monitor-dir=DIR is --monitor-dir DIR, options may come
  * after the arguments, and -c's value may be attached. */
+/* The line of out that starts with first: do its next words read words
+ * (blanks between them not counted)? */
+static int
+words_at(const char *out, const char *first, const char *words)
+{
+	const char *p = out, *q;
+	size_t n = strlen(first);
+
+	while (p && *p) {
+		if (strncmp(p, first, n) == 0 && p[n] == ' ')
+			break;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	if (p == NULL || *p == '\0')
+		return 0;
+	p += n;
+	for (q = words; *q; ) {
+		if (*q == ' ') {
+			if (*p != ' ')
+				return 0;
+			while (*p == ' ')
+				p++;
+			q++;
+		} else if (*p == ' ' && q == words) {
+			while (*p == ' ')
+				p++;
+		} else if (*p++ != *q++)
+			return 0;
+	}
+	while (*p == ' ')	/* a padded last column */
+		p++;
+	return *p == '\n' || *p == '\0';
+}
+
 START_TEST(batch_both_spellings)
 {
 	struct sim s;
@@ -157,8 +196,8 @@ START_TEST(batch_both_spellings)
 	snprintf(args, sizeof args, "--monitor-dir='%s' --runtime-dir='%s'/rt "
 	    "-c list", s.dir, s.dir);
 	ck_assert_int_eq(run(args, &a), 0);
-	ck_assert_msg(strstr(a, "vm1  ok  qmp 7.2.22") != NULL &&
-	    strstr(a, "vm2  ok  qmp 7.2.22") != NULL, "%s", a);
+	ck_assert_msg(words_at(a, "vm1", "ok qmp 7.2.22 28 0 4") &&
+	    words_at(a, "vm2", "ok qmp 7.2.22 28 0 4"), "%s", a);
 	snprintf(args, sizeof args, "--monitor-dir '%s' --runtime-dir "
 	    "'%s'/rt -clist", s.dir, s.dir);
 	ck_assert_int_eq(run(args, &b), 0);
@@ -169,6 +208,65 @@ START_TEST(batch_both_spellings)
 	    "--json --runtime-dir '%s'/rt --unplug-wait=0", s.dir, s.dir);
 	ck_assert_int_eq(run(args, &a), 0);
 	ck_assert_msg(strncmp(a, "{\"instance\":\"vm1\"", 17) == 0, "%s", a);
+	free(a);
+	sim_down(&s);
+}
+END_TEST
+
+/* Batch tables (libsmartcols): a heading and the default columns; -o
+ * picks columns, --noheadings drops the heading, --raw the alignment. */
+START_TEST(batch_tables)
+{
+	struct sim s;
+	char base[4400], args[4600], *a;
+
+	sim_up(&s);
+	snprintf(base, sizeof base, "--monitor-dir '%s' --runtime-dir "
+	    "'%s'/rt", s.dir, s.dir);
+	snprintf(args, sizeof args, "%s -c list", base);
+	ck_assert_int_eq(run(args, &a), 0);
+	ck_assert_msg(words_at(a, "NAME", "CONN PROTO QEMU FREE RESERVED LIVE"),
+	    "no heading:\n%s", a);
+	ck_assert_msg(words_at(a, "vm1", "ok qmp 7.2.22 28 0 4"), "%s", a);
+	free(a);
+	/* just those columns, no heading: `vm1 28` */
+	snprintf(args, sizeof args, "%s -c list -o name,free --noheadings",
+	    base);
+	ck_assert_int_eq(run(args, &a), 0);
+	ck_assert_msg(words_at(a, "vm1", "28") && words_at(a, "vm2", "28") &&
+	    strchr(a, '\n') != NULL && strchr(strchr(a, '\n') + 1, '\n') ==
+	    a + strlen(a) - 1, "not two lines of name and free:\n%s", a);
+	free(a);
+	/* --raw: one blank between cells; column names in any case */
+	snprintf(args, sizeof args, "%s -c list --output=NAME,Qemu,free --raw",
+	    base);
+	ck_assert_int_eq(run(args, &a), 0);
+	ck_assert_str_eq(a, "NAME QEMU FREE\nvm1 7.2.22 28\nvm2 7.2.22 28\n");
+	free(a);
+	/* show: the instance line, then its 32 slots' rows */
+	snprintf(args, sizeof args, "%s -c 'show vm1' -o slot,state,class",
+	    base);
+	ck_assert_int_eq(run(args, &a), 0);
+	ck_assert_msg(strncmp(a, "vm1  ok  qmp  QEMU 7.2.22\n", 26) == 0 &&
+	    words_at(a, "SLOT", "STATE CLASS") &&
+	    words_at(a, "   0", "builtin Host bridge") &&
+	    words_at(a, "  31", "free"), "%s", a);
+	free(a);
+	snprintf(args, sizeof args, "%s -c 'show vm1' -o slot,state --raw "
+	    "--noheadings", base);
+	ck_assert_int_eq(run(args, &a), 0);
+	ck_assert_msg(strncmp(a, "0 builtin\n1 builtin\n", 20) == 0 &&
+	    strstr(a, "\n31 free\n") != NULL, "%s", a);
+	free(a);
+	/* show's own --json: its JSON text, not a table */
+	snprintf(args, sizeof args, "%s -c 'show vm1 --json'", base);
+	ck_assert_int_eq(run(args, &a), 0);
+	ck_assert_msg(strncmp(a, "{\"instance\":\"vm1\"", 17) == 0, "%s", a);
+	free(a);
+	/* the other commands are text as ever, -o or not */
+	snprintf(args, sizeof args, "%s -c 'next vm1' -o name", base);
+	ck_assert_int_eq(run(args, &a), 0);
+	ck_assert_str_eq(a, "4\n");
 	free(a);
 	sim_down(&s);
 }
@@ -238,6 +336,16 @@ START_TEST(bad_combinations_exit_2)
 		  "number from 1 to 100000" },
 		{ "--simulate=/tmp/x --machine=i440", "--machine takes pc, "
 		  "pc-nodefaults or q35" },
+		{ "--colors=pink", "--colors takes auto, dark, light or none, "
+		  "not \"pink\"" },
+		{ "--colors dark -c list", "--colors does not go with -c "
+		  "COMMAND" },
+		{ "--raw", "--raw goes with -c COMMAND" },
+		{ "-c list -o name --json", "-o, --raw and --noheadings shape "
+		  "text tables" },
+		{ "--runtime-dir /tmp -c 'next x' -c list -o name,bogus",
+		  "-o: list has no column \"bogus\"; its columns: name,conn," },
+		{ "-c 'show x' -o free", "-o: show has no column \"free\"" },
 	};
 	size_t k;
 
@@ -271,6 +379,7 @@ cli_suite(void)
 	tcase_add_test(tc, probe_both_spellings);
 	tcase_add_test(tc, batch_both_spellings);
 	tcase_add_test(tc, scenario_list_both_spellings);
+	tcase_add_test(tc, batch_tables);
 	tcase_add_test(tc, bad_combinations_exit_2);
 	suite_add_tcase(s, tc);
 	return s;
