@@ -154,8 +154,9 @@ _slotscope()
 		local pre=
 		[[ $cur == *,* ]] && pre=${cur%,*},
 		COMPREPLY=($(compgen -P "$pre" -W 'name conn protocol qemu free
-		    reserved live builtin used foreign missing unplugging
-		    endpoint error slot state id type functions class' \
+		    reserved live capacity builtin used foreign missing
+		    unplugging bridge port closed endpoint error slot state id
+		    type functions class' \
 		    -- "${cur##*,}"))
 		compopt -o nospace 2>/dev/null
 		return 0 ;;

@@ -137,25 +137,51 @@ find_val(int val)
 	return -1;
 }
 
-/* The columns -o takes, for each table, wrapped under one another. */
+/* Words under one another from column 23, wrapped before column 80;
+ * returns the column reached. */
+static int
+words_wrapped(FILE *out, int x, const char *lead, const char *const *w,
+    size_t n, const char *sep)
+{
+	size_t k;
+
+	x += fprintf(out, "%s", lead);
+	for (k = 0; k < n; k++) {
+		/* a separator stays at the end of its row (","), a blank goes */
+		int last = k + 1 == n, len = (int)strlen(w[k]) +
+		    (last || *sep == ' ' ? 0 : (int)strlen(sep));
+
+		if (k > 0 && x + len + (*sep == ' ') > 79)
+			x = fprintf(out, "\n%23s", "") - 1;
+		else if (k > 0 && *sep == ' ')
+			x += fprintf(out, "%s", sep);
+		x += fprintf(out, "%s%s", w[k], last || *sep == ' ' ? "" : sep);
+	}
+	return x;
+}
+
+/* The columns -o takes, for each table, and its defaults. */
 static void
 columns_usage(FILE *out)
 {
 	const struct cmd_table *t;
-	size_t i, k;
+	const char *w[CMD_TABLE_MAXCOLS];
+	size_t idx[CMD_TABLE_MAXCOLS], i, k;
+	int n;
 
 	fputs("Columns of -o (for list and show; not with --json):\n", out);
 	for (i = 0; (t = cmd_table_at(i)) != NULL; i++) {
-		int x = fprintf(out, "  %-20s", t->cmd);
-
-		for (k = 0; k < t->ncols; k++) {
-			int len = (int)strlen(t->cols[k].name) + 1;
-
-			if (x + len > 79)
-				x = fprintf(out, "\n  %-20s", "") - 1;
-			x += fprintf(out, " %s", t->cols[k].name);
-		}
-		fprintf(out, "\n  %-20s (default %s)\n", "", t->defaults);
+		for (k = 0; k < t->ncols && k < CMD_TABLE_MAXCOLS; k++)
+			w[k] = t->cols[k].name;
+		words_wrapped(out, fprintf(out, "  %-20s", t->cmd), " ", w, k,
+		    " ");
+		n = cmd_table_pick(t, NULL, idx, CMD_TABLE_MAXCOLS, NULL);
+		for (k = 0; n > 0 && k < (size_t)n; k++)
+			w[k] = t->cols[idx[k]].name;
+		fprintf(out, "\n%23s", "");
+		words_wrapped(out, 23, "default: ", w, n > 0 ? (size_t)n : 0,
+		    ",");
+		fputc('\n', out);
 	}
 }
 

@@ -16,12 +16,16 @@ static const struct cmd_col list_cols[] = {
 	{ "free", "FREE", 1, "slots.free", "free slots" },
 	{ "reserved", "RESERVED", 1, "slots.reserved", "reserved, empty" },
 	{ "live", "LIVE", 1, NULL, "slots with a live device" },
+	{ "capacity", "CAPACITY", 1, "capacity", "devices a hotplug can add" },
 	{ "builtin", "BUILTIN", 1, "slots.builtin", "builtin devices" },
 	{ "used", "USED", 1, "slots.used", "devices slotscope placed" },
 	{ "foreign", "FOREIGN", 1, "slots.foreign", "devices it did not" },
 	{ "missing", "MISSING", 1, "slots.missing", "recorded, not live" },
 	{ "unplugging", "UNPLUGGING", 1, "slots.unplugging",
 	  "unplug not confirmed" },
+	{ "bridge", "BRIDGE", 1, "slots.bridge", "bridges, root ports in use" },
+	{ "port", "PORT", 1, "slots.port", "empty root ports" },
+	{ "closed", "CLOSED", 1, "slots.closed", "empty, no hotplug" },
 	{ "endpoint", "ENDPOINT", 0, "endpoint", "the monitor's endpoint" },
 	{ "error", "ERROR", 0, "error", "the last error" },
 };
@@ -40,7 +44,7 @@ static const struct cmd_col show_cols[] = {
 
 static const struct cmd_table tables[] = {
 	{ "list", "instances", list_cols, N(list_cols),
-	  "name,conn,protocol,qemu,free,reserved,live" },
+	  "name,conn,protocol,qemu,free,reserved,live,capacity" },
 	{ "show", "slots", show_cols, N(show_cols),
 	  "slot,state,reserved,id,type" },
 };

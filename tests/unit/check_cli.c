@@ -196,8 +196,8 @@ START_TEST(batch_both_spellings)
 	snprintf(args, sizeof args, "--monitor-dir='%s' --runtime-dir='%s'/rt "
 	    "-c list", s.dir, s.dir);
 	ck_assert_int_eq(run(args, &a), 0);
-	ck_assert_msg(words_at(a, "vm1", "ok qmp 7.2.22 28 0 4") &&
-	    words_at(a, "vm2", "ok qmp 7.2.22 28 0 4"), "%s", a);
+	ck_assert_msg(words_at(a, "vm1", "ok qmp 7.2.22 28 0 4 28") &&
+	    words_at(a, "vm2", "ok qmp 7.2.22 28 0 4 28"), "%s", a);
 	snprintf(args, sizeof args, "--monitor-dir '%s' --runtime-dir "
 	    "'%s'/rt -clist", s.dir, s.dir);
 	ck_assert_int_eq(run(args, &b), 0);
@@ -225,9 +225,10 @@ START_TEST(batch_tables)
 	    "'%s'/rt", s.dir, s.dir);
 	snprintf(args, sizeof args, "%s -c list", base);
 	ck_assert_int_eq(run(args, &a), 0);
-	ck_assert_msg(words_at(a, "NAME", "CONN PROTO QEMU FREE RESERVED LIVE"),
+	ck_assert_msg(words_at(a, "NAME",
+	    "CONN PROTO QEMU FREE RESERVED LIVE CAPACITY"),
 	    "no heading:\n%s", a);
-	ck_assert_msg(words_at(a, "vm1", "ok qmp 7.2.22 28 0 4"), "%s", a);
+	ck_assert_msg(words_at(a, "vm1", "ok qmp 7.2.22 28 0 4 28"), "%s", a);
 	free(a);
 	/* just those columns, no heading: `vm1 28` */
 	snprintf(args, sizeof args, "%s -c list -o name,free --noheadings",

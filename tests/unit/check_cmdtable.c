@@ -24,8 +24,9 @@ START_TEST(pick_columns)
 	ck_assert_str_eq(t->cols[idx[1]].name, "name");
 	/* NULL: the defaults */
 	n = cmd_table_pick(t, NULL, idx, CMD_TABLE_MAXCOLS, &e);
-	ck_assert_int_eq(n, 7);
+	ck_assert_int_eq(n, 8);
 	ck_assert_str_eq(t->cols[idx[6]].name, "live");
+	ck_assert_str_eq(t->cols[idx[7]].name, "capacity");
 	/* an unknown one is named, and the table's listed */
 	ck_assert_int_eq(cmd_table_pick(t, "name,frees", idx,
 	    CMD_TABLE_MAXCOLS, &e), -1);
