@@ -80,7 +80,8 @@ static const struct optdef defs[] = {
 	{ "instances", 0, O_INSTANCES, "N", SIM, OPTS_TUI,
 	  "how many (default 1)" },
 	{ "machine", 0, O_MACHINE, "TYPE", SIM, OPTS_TUI,
-	  "pc, pc-nodefaults or q35 (default pc)" },
+	  "pc, pc-nodefaults, q35, q35-ports (q35 with root ports rp4-rp6) "
+	  "or pc-bridge (pc with pci-bridge br1 at slot 5) (default pc)" },
 	{ "names", 0, O_NAMES, "NAME,...", SIM, OPTS_TUI,
 	  "these names instead of vm1..vmN" },
 	{ "scenario", 0, O_SCENARIO, "NAME", SIM | M(DEMO) | M(SCENARIOS),
@@ -112,7 +113,8 @@ static const struct {
 	enum simdev_machine_type type;
 } machines[] = {
 	{ "pc", SIMDEV_PC }, { "pc-nodefaults", SIMDEV_PC_NODEFAULTS },
-	{ "q35", SIMDEV_Q35 },
+	{ "q35", SIMDEV_Q35 }, { "q35-ports", SIMDEV_Q35_PORTS },
+	{ "pc-bridge", SIMDEV_PC_BRIDGE },
 };
 
 static const char *
@@ -309,8 +311,8 @@ take(struct opts *o, int val, const char *v, struct err *e)
 			if (strcmp(v, machines[i].name) == 0)
 				break;
 		if (i == sizeof machines / sizeof machines[0])
-			return err_set(e, "--machine takes pc, pc-nodefaults "
-			    "or q35");
+			return err_set(e, "--machine takes pc, pc-nodefaults, "
+			    "q35, q35-ports or pc-bridge");
 		o->machine = machines[i].type;
 		break;
 	case O_COLORS:

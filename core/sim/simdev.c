@@ -18,6 +18,7 @@
 #define R_MEM(b, s) { (b), 0, 0, 0, (s) }
 #define R_PREF(b, s) { (b), 0, 1, 0, (s) }
 #define R_PREF64(b, s) { (b), 0, 1, 1, (s) }
+#define R_MEM64(b, s) { (b), 0, 0, 1, (s) }
 
 static const struct simdev_kinfo kinds[SIMDEV_NKINDS] = {
 	[SIMDEV_I440FX] = { "i440FX", "Host bridge", 0x0600,
@@ -57,6 +58,14 @@ static const struct simdev_kinfo kinds[SIMDEV_NKINDS] = {
 	[SIMDEV_E1000] = { "e1000", "Ethernet controller", 0x0200,
 	    0x8086, 0x100e, 0x1af4, 0x1100, 1, 3,
 	    { R_MEM(0, 131072), R_IO(1, 64), R_MEM(6, 262144) }, 1, 0 },
+	/* bridges (cold-plugged only): windows as 7.2 lists them under -S */
+	[SIMDEV_ROOT_PORT] = { "pcie-root-port", "PCI bridge", 0x0604,
+	    0x1b36, 0x000c, 0, 0, 1, 1, { R_MEM(0, 4096) }, 0, 0, 1,
+	    0xf000, 0xfff00000 },
+	[SIMDEV_PCI_BRIDGE] = { "pci-bridge", "PCI bridge", 0x0604,
+	    0x1b36, 0x0001, 0, 0, 1, 1, { R_MEM64(0, 256) }, 0, 0, 1, 0, 0 },
+	[SIMDEV_PCIE_PCI_BRIDGE] = { "pcie-pci-bridge", "PCI bridge", 0x0604,
+	    0x1b36, 0x000e, 0, 0, 1, 1, { R_MEM64(0, 256) }, 0, 0, 1, 0, 0 },
 };
 
 const struct simdev_kinfo *
@@ -125,7 +134,7 @@ simdev_machine_init(struct simdev_machine *m, enum simdev_machine_type t)
 		simdev_machine_free(m);
 		return -1;
 	}
-	if (t == SIMDEV_Q35) {
+	if (t == SIMDEV_Q35 || t == SIMDEV_Q35_PORTS) {
 		r |= builtin(m, SIMDEV_MCH, 0, 0);
 		r |= builtin(m, SIMDEV_VGA, 1, 0);
 		r |= builtin(m, SIMDEV_E1000E, 2, 0);
@@ -137,11 +146,18 @@ simdev_machine_init(struct simdev_machine *m, enum simdev_machine_type t)
 		r |= builtin(m, SIMDEV_PIIX3, 1, 0);
 		r |= builtin(m, SIMDEV_PIIX3_IDE, 1, 1);
 		r |= builtin(m, SIMDEV_PIIX4_PM, 1, 3);
-		if (t == SIMDEV_PC) {
+		if (t == SIMDEV_PC || t == SIMDEV_PC_BRIDGE) {
 			r |= builtin(m, SIMDEV_VGA, 2, 0);
 			r |= builtin(m, SIMDEV_E1000_BUILTIN, 3, 0);
 		}
 	}
+	if (t == SIMDEV_Q35_PORTS) {
+		r |= simdev_plug(m, SIMDEV_ROOT_PORT, 4, "rp4", NULL);
+		r |= simdev_plug(m, SIMDEV_ROOT_PORT, 5, "rp5", NULL);
+		r |= simdev_plug(m, SIMDEV_ROOT_PORT, 6, "rp6", NULL);
+	}
+	if (t == SIMDEV_PC_BRIDGE)
+		r |= simdev_plug(m, SIMDEV_PCI_BRIDGE, 5, "br1", NULL);
 	if (r) {
 		simdev_machine_free(m);
 		return -1;
@@ -152,6 +168,7 @@ simdev_machine_init(struct simdev_machine *m, enum simdev_machine_type t)
 void
 simdev_fn_free(struct simdev_fn *f)
 {
+	free(f->bus);
 	free(f->id);
 	free(f->netdev);
 	free(f->drive);
@@ -183,10 +200,28 @@ simdev_machine_free(struct simdev_machine *m)
 	memset(m, 0, sizeof *m);
 }
 
+int
+simdev_is_q35(const struct simdev_machine *m)
+{
+	return m->type == SIMDEV_Q35 || m->type == SIMDEV_Q35_PORTS;
+}
+
 const char *
 simdev_bus_name(const struct simdev_machine *m)
 {
-	return m->type == SIMDEV_Q35 ? "pcie.0" : "pci.0";
+	return simdev_is_q35(m) ? "pcie.0" : "pci.0";
+}
+
+void
+simdev_bus_path(const struct simdev_machine *m, const struct simdev_fn *f,
+    char *out, size_t outsz)
+{
+	if (f->bus != NULL)
+		snprintf(out, outsz, "/machine/peripheral/%s/%s", f->bus,
+		    f->bus);
+	else
+		snprintf(out, outsz, "/machine/%s/%s", simdev_is_q35(m) ?
+		    "q35" : "i440fx", simdev_bus_name(m));
 }
 
 static int
@@ -223,14 +258,24 @@ simdev_id_wellformed(const char *id)
 }
 
 struct simdev_fn *
-simdev_at(struct simdev_machine *m, int slot, int func)
+simdev_at_bus(struct simdev_machine *m, const char *bus, int slot, int func)
 {
 	size_t i;
 
-	for (i = 0; i < m->nfn; i++)
-		if (m->fn[i].slot == slot && m->fn[i].func == func)
+	for (i = 0; i < m->nfn; i++) {
+		const struct simdev_fn *f = &m->fn[i];
+
+		if (f->slot == slot && f->func == func && (bus == NULL ?
+		    f->bus == NULL : f->bus != NULL && strcmp(f->bus, bus) == 0))
 			return &m->fn[i];
+	}
 	return NULL;
+}
+
+struct simdev_fn *
+simdev_at(struct simdev_machine *m, int slot, int func)
+{
+	return simdev_at_bus(m, NULL, slot, func);
 }
 
 struct simdev_netdev *
@@ -257,8 +302,8 @@ simdev_find_drv(struct simdev_machine *m, const char *id)
 
 /* object_resolve_path_at(peripheral, id) for the paths that name a
  * device: ID, /machine/peripheral/ID, /machine/peripheral-anon/device[N]. */
-static struct simdev_fn *
-resolve(struct simdev_machine *m, const char *path)
+struct simdev_fn *
+simdev_resolve(struct simdev_machine *m, const char *path)
 {
 	static const char pp[] = "/machine/peripheral/";
 	static const char pa[] = "/machine/peripheral-anon/device[";
@@ -284,12 +329,73 @@ resolve(struct simdev_machine *m, const char *path)
 	return NULL;
 }
 
+/* What device_del of /machine/unattached/device[N] says on QEMU 7.2's
+ * paused pc and q35 (learnt from the real program, one N at a time):
+ * the bus (or device) that refuses, "" for the one built-in device that
+ * can be unplugged (pc's e1000 NIC: *f is set), NULL past the table.
+ * Other machines are not modelled: "not found". */
+static const char *const pc_unattached[] = {
+	"!Boot CPU is unpluggable", "main-system-bus", "=i440FX", "=PIIX3",
+	"isa.0", "isa.0", "isa.0", "isa.0", "=VGA", "main-system-bus",
+	"isa.0", "isa.0", "isa.0", "isa.0", "isa.0", "isa.0",
+	"floppy-bus.0", "isa.0", "isa.0", "isa.0", "isa.0", "",
+	"=piix3-ide", "ide.1", "=PIIX4_PM", "i2c", "i2c", "i2c", "i2c",
+	"i2c", "i2c", "i2c",
+};
+static const char *const q35_unattached[] = {
+	"!Boot CPU is unpluggable", "main-system-bus", "pcie.0", "isa.0",
+	"isa.0", "isa.0", "isa.0", "main-system-bus", "isa.0", "isa.0",
+	"isa.0", "isa.0", "isa.0", "isa.0", "isa.0", "isa.0", "isa.0",
+	"pcie.0", "ide.2", "pcie.0", "i2c", "i2c", "i2c", "i2c", "i2c",
+	"i2c", "i2c", "i2c", "pcie.0", "pcie.0",
+};
+
+static int
+unattached(struct simdev_machine *m, const char *path,
+    struct simdev_fn **f, struct simdev_err *e)
+{
+	static const char pu[] = "/machine/unattached/device[";
+	const char *const *t = NULL;
+	const char *w;
+	size_t nt = 0;
+	char *end;
+	long n;
+
+	if (m->type == SIMDEV_PC || m->type == SIMDEV_PC_BRIDGE) {
+		t = pc_unattached;
+		nt = sizeof pc_unattached / sizeof *pc_unattached;
+	} else if (simdev_is_q35(m)) {
+		t = q35_unattached;
+		nt = sizeof q35_unattached / sizeof *q35_unattached;
+	}
+	if (t == NULL || strncmp(path, pu, sizeof pu - 1) != 0)
+		return 0;
+	n = strtol(path + sizeof pu - 1, &end, 10);
+	if (end == path + sizeof pu - 1 || strcmp(end, "]") != 0 || n < 0 ||
+	    (size_t)n >= nt)
+		return 0;
+	w = t[n];
+	if (w[0] == '\0') {
+		*f = simdev_at(m, 3, 0);	/* pc's own e1000 */
+		return 0;
+	}
+	if (w[0] == '!')
+		return simdev_eset(e, SIMDEV_GENERIC, "%s", w + 1);
+	if (w[0] == '=')
+		return simdev_eset(e, SIMDEV_GENERIC, "Device '%s' does not "
+		    "support hotplugging", w + 1);
+	return simdev_eset(e, SIMDEV_GENERIC, "Bus '%s' does not support "
+	    "hotplugging", w);
+}
+
 int
 simdev_device_del(struct simdev_machine *m, const char *id, int64_t now_ms,
     struct simdev_err *e)
 {
-	struct simdev_fn *f = resolve(m, id);
+	struct simdev_fn *f = simdev_resolve(m, id);
 
+	if (f == NULL && unattached(m, id, &f, e) < 0)
+		return -1;
 	if (f == NULL)
 		return simdev_eset(e, SIMDEV_DEVICE_NOT_FOUND,
 		    "Device '%s' not found", id);
@@ -395,6 +501,30 @@ simdev_plug(struct simdev_machine *m, enum simdev_kind k, int slot,
 	}
 	kv[n].key = "addr";
 	kv[n++].val = addr;
-	return simdev_device_add(m, kv, n, e);
+	return simdev_device_add_cold(m, kv, n, e);
+}
+
+int
+simdev_plug_at(struct simdev_machine *m, enum simdev_kind k,
+    const char *bus, int slot, const char *id, struct simdev_err *e)
+{
+	struct simdev_kv kv[4];
+	char addr[16];
+	size_t n = 0;
+
+	snprintf(addr, sizeof addr, "0x%x", (unsigned)slot);
+	kv[n].key = "driver";
+	kv[n++].val = kinds[k].type;
+	if (bus) {
+		kv[n].key = "bus";
+		kv[n++].val = bus;
+	}
+	if (id) {
+		kv[n].key = "id";
+		kv[n++].val = id;
+	}
+	kv[n].key = "addr";
+	kv[n++].val = addr;
+	return simdev_device_add_cold(m, kv, n, e);
 }
 

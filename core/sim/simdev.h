@@ -1,5 +1,7 @@
 /* simdev.h - the simulator's machine model: bus 0 of a QEMU 7.2 `pc`,
- * `pc -nodefaults` or `q35` machine, its hot-pluggable devices, netdevs,
+ * `pc -nodefaults` or `q35` machine (q35 also with root ports, pc also
+ * with a pci-bridge), the buses behind those bridges, its hot-pluggable
+ * devices, netdevs,
  * drives/block nodes, fds received by getfd, and the QOM containers
  * /machine/peripheral and /machine/peripheral-anon.
  *
@@ -24,7 +26,15 @@ enum simdev_machine_type {
 	SIMDEV_PC,		/* qemu-system-x86_64 -machine pc -S */
 	SIMDEV_PC_NODEFAULTS,	/* ... -nodefaults */
 	SIMDEV_Q35,		/* -machine q35 -S */
+	SIMDEV_Q35_PORTS,	/* q35 with pcie-root-port rp4, rp5, rp6 at
+				 * 0x4-0x6 (chassis 4-6), as the fixtures */
+	SIMDEV_PC_BRIDGE,	/* pc with pci-bridge br1 at slot 5
+				 * (chassis_nr 1) */
 };
+
+/* Machines are paused before firmware ran: no bridge's bus is numbered,
+ * so info pci / query-pci list nothing behind a bridge (QEMU 7.2 does
+ * the same); qom-list / qom-get show such devices. */
 
 /* What a PCI function is.  The first ones are built into the machines;
  * the last three can be created by device_add. */
@@ -33,6 +43,7 @@ enum simdev_kind {
 	SIMDEV_VGA, SIMDEV_E1000_BUILTIN, SIMDEV_MCH, SIMDEV_E1000E,
 	SIMDEV_ICH9_LPC, SIMDEV_ICH9_AHCI, SIMDEV_ICH9_SMB,
 	SIMDEV_VIRTIO_NET, SIMDEV_VIRTIO_BLK, SIMDEV_E1000,
+	SIMDEV_ROOT_PORT, SIMDEV_PCI_BRIDGE, SIMDEV_PCIE_PCI_BRIDGE,
 	SIMDEV_NKINDS
 };
 
@@ -54,6 +65,10 @@ struct simdev_kinfo {
 	struct simdev_region region[6];
 	int user;		/* can be created by device_add */
 	int virtio;		/* has a virtio-backend child (two events) */
+	int bridge;		/* a PCI-to-PCI bridge: no subsystem ids, its
+				 * bus numbers and windows are listed */
+	unsigned io_base;	/* the windows' bases before firmware */
+	uint32_t mem_base;
 };
 
 const struct simdev_kinfo *simdev_kind_info(enum simdev_kind k);
@@ -61,6 +76,8 @@ const struct simdev_kinfo *simdev_kind_info(enum simdev_kind k);
 struct simdev_fn {
 	enum simdev_kind kind;
 	int slot, func;
+	char *bus;		/* the id of the bridge it is behind, NULL on
+				 * the root bus */
 	char *id;		/* qdev id, NULL for built-in and anonymous */
 	int anon;		/* index N of /machine/peripheral-anon/device[N] or -1 */
 	char *netdev;		/* backend names claimed, or NULL */
@@ -142,6 +159,16 @@ void simdev_machine_free(struct simdev_machine *m);
 
 /* The root bus name: "pci.0" or "pcie.0". */
 const char *simdev_bus_name(const struct simdev_machine *m);
+/* 1 for the q35 machines (a PCIe root bus that takes no hotplug). */
+int simdev_is_q35(const struct simdev_machine *m);
+/* The QOM path of the bus f is on ("/machine/q35/pcie.0",
+ * "/machine/peripheral/rp4/rp4"), into out (outsz bytes). */
+void simdev_bus_path(const struct simdev_machine *m,
+    const struct simdev_fn *f, char *out, size_t outsz);
+/* The device a path names (ID, /machine/peripheral/ID,
+ * /machine/peripheral-anon/device[N]), or NULL. */
+struct simdev_fn *simdev_resolve(struct simdev_machine *m,
+    const char *path);
 
 /* Functions sorted by slot, function (the order info pci lists them). */
 void simdev_sort(struct simdev_machine *m);
@@ -154,7 +181,9 @@ int simdev_id_wellformed(const char *id);
 int simdev_device_add(struct simdev_machine *m, const struct simdev_kv *kv,
     size_t nkv, struct simdev_err *e);
 
-/* device_del: id is an id or a QOM path.  Marks the unplug pending; with
+/* device_del: id is an id or a QOM path (also a built-in device's
+ * /machine/unattached/device[N], answered as QEMU 7.2 answers for pc
+ * and q35).  Marks the unplug pending; with
  * SIMDEV_GUEST_ACK it completes at now_ms + ack_ms (simdev_due()). */
 int simdev_device_del(struct simdev_machine *m, const char *id,
     int64_t now_ms, struct simdev_err *e);
@@ -198,6 +227,15 @@ int simdev_qom_list(const struct simdev_machine *m, const char *path,
     void (*fn)(void *arg, const char *name, const char *type), void *arg,
     struct simdev_err *e);
 
+/* qom-get of a device's parent_bus (its bus's QOM path: SIMDEV_QOM_STR
+ * into str) or addr (the devfn: SIMDEV_QOM_INT into *num); path as
+ * simdev_resolve takes it.  -1 with QEMU's text: "Device 'P' not found",
+ * "Property 'TYPE.PROP' not found". */
+enum { SIMDEV_QOM_STR = 1, SIMDEV_QOM_INT = 2 };
+int simdev_qom_get(struct simdev_machine *m, const char *path,
+    const char *prop, char *str, size_t strsz, long *num,
+    struct simdev_err *e);
+
 /* The QOM table primitives (exposed for tests). */
 void simdev_qtab_init(struct simdev_qtab *t);
 void simdev_qtab_free(struct simdev_qtab *t);
@@ -206,9 +244,15 @@ int simdev_qtab_insert(struct simdev_qtab *t, const char *key,
 int simdev_qtab_remove(struct simdev_qtab *t, const char *key);
 const char *simdev_qtab_get(const struct simdev_qtab *t, const char *key);
 
-/* Add a device without the checks, for scenarios (e.g. a device present
- * before the session).  Returns 0 or -1. */
+/* Add a device as -device does before the session (cold plug: also on
+ * q35's root bus, also bridges), for machines and scenarios; bus NULL =
+ * the root bus, else a bridge's id.  Returns 0 or -1. */
 int simdev_plug(struct simdev_machine *m, enum simdev_kind k, int slot,
     const char *id, struct simdev_err *e);
+int simdev_plug_at(struct simdev_machine *m, enum simdev_kind k,
+    const char *bus, int slot, const char *id, struct simdev_err *e);
+/* device_add from kv as at startup (cold: no hotplug refusal). */
+int simdev_device_add_cold(struct simdev_machine *m,
+    const struct simdev_kv *kv, size_t nkv, struct simdev_err *e);
 
 #endif

@@ -141,6 +141,7 @@ struct add {
 	const char *id;		/* NULL: anonymous */
 	int anon;		/* its device[N], or -1 */
 	char anon_name[32];
+	const char *bus;	/* the bridge it goes behind, NULL = root */
 };
 
 static int
@@ -206,6 +207,8 @@ p_drive(struct add *a, const char *val, struct simdev_err *e)
 #define K(kind) (1u << (kind))
 #define NICS (K(SIMDEV_VIRTIO_NET) | K(SIMDEV_E1000))
 #define ALL_USER (NICS | K(SIMDEV_VIRTIO_BLK))
+#define BRIDGES (K(SIMDEV_ROOT_PORT) | K(SIMDEV_PCI_BRIDGE) | \
+	K(SIMDEV_PCIE_PCI_BRIDGE))
 
 /* The properties the simulator models, and the kinds that have them;
  * every other one is known_prop()'s (accepted) or not found. */
@@ -214,7 +217,7 @@ static const struct {
 	unsigned kinds;
 	int (*set)(struct add *a, const char *val, struct simdev_err *e);
 } props_modelled[] = {
-	{ "addr", ALL_USER, p_addr },
+	{ "addr", ALL_USER | BRIDGES, p_addr },
 	{ "multifunction", ALL_USER, p_multifunction },
 	{ "netdev", NICS, p_netdev },
 	{ "mac", NICS, p_mac },
@@ -322,7 +325,7 @@ place(struct add *a, struct simdev_err *e)
 
 	if (a->devfn < 0) {
 		for (s = 0; s < 32; s++)
-			if (simdev_at(m, s, 0) == NULL)
+			if (simdev_at_bus(m, a->bus, s, 0) == NULL)
 				break;
 		if (s == 32)
 			return simdev_eset(e, SIMDEV_GENERIC, "PCI: no "
@@ -330,9 +333,10 @@ place(struct add *a, struct simdev_err *e)
 			    "reserved", type);
 		a->devfn = s << 3;
 	} else {
-		struct simdev_fn *o = simdev_at(m, a->devfn >> 3,
+		struct simdev_fn *o = simdev_at_bus(m, a->bus, a->devfn >> 3,
 		    a->devfn & 7);
-		struct simdev_fn *f0 = simdev_at(m, a->devfn >> 3, 0);
+		struct simdev_fn *f0 = simdev_at_bus(m, a->bus, a->devfn >> 3,
+		    0);
 
 		if (o != NULL)
 			return simdev_eset(e, SIMDEV_GENERIC, "PCI: slot %d "
@@ -348,7 +352,8 @@ place(struct add *a, struct simdev_err *e)
 	}
 	if ((a->devfn & 7) == 0 && !a->multifunction)
 		for (fn = 1; fn < 8; fn++)
-			if (simdev_at(m, a->devfn >> 3, fn) != NULL)
+			if (simdev_at_bus(m, a->bus, a->devfn >> 3, fn) !=
+			    NULL)
 				return simdev_eset(e, SIMDEV_GENERIC, "PCI: "
 				    "%x.0 indicates single function, but "
 				    "%x.%x is already populated.",
@@ -371,7 +376,8 @@ commit(struct add *a, struct simdev_err *e)
 	f.func = a->devfn & 7;
 	f.anon = a->anon;
 	f.unplug_due_ms = -1;
-	if ((a->id && (f.id = strdup(a->id)) == NULL) ||
+	if ((a->bus && (f.bus = strdup(a->bus)) == NULL) ||
+	    (a->id && (f.id = strdup(a->id)) == NULL) ||
 	    (a->net && (f.netdev = strdup(a->net->id)) == NULL) ||
 	    (a->drv && (f.drive = strdup(a->drv->id)) == NULL) ||
 	    simdev_push_fn(a->m, &f) < 0) {
@@ -386,9 +392,64 @@ commit(struct add *a, struct simdev_err *e)
 	return 0;
 }
 
+/* qbus_find(): the root bus by name, or a bridge's bus by its id; the
+ * bus a device goes on into a->bus.  -1: "Bus 'X' not found". */
+static int
+find_bus(struct add *a, const char *bus, struct simdev_err *e)
+{
+	size_t i;
+
+	a->bus = NULL;
+	if (bus == NULL || strcmp(bus, simdev_bus_name(a->m)) == 0)
+		return 0;
+	for (i = 0; i < a->m->nfn; i++) {
+		const struct simdev_fn *f = &a->m->fn[i];
+
+		if (f->id != NULL && strcmp(f->id, bus) == 0 &&
+		    simdev_kind_info(f->kind)->bridge) {
+			a->bus = f->id;
+			return 0;
+		}
+	}
+	return simdev_eset(e, SIMDEV_GENERIC, "Bus '%s' not found", bus);
+}
+
+/* A bridge kind by its type name: created only as at startup. */
+static enum simdev_kind
+bridge_kind(const char *driver, int *ok)
+{
+	static const enum simdev_kind b[] = { SIMDEV_ROOT_PORT,
+		SIMDEV_PCI_BRIDGE, SIMDEV_PCIE_PCI_BRIDGE };
+	size_t i;
+
+	*ok = 1;
+	for (i = 0; i < sizeof b / sizeof *b; i++)
+		if (strcmp(driver, simdev_kind_info(b[i])->type) == 0)
+			return b[i];
+	*ok = 0;
+	return SIMDEV_NKINDS;
+}
+
+static int add(struct simdev_machine *m, const struct simdev_kv *kv,
+    size_t nkv, int cold, struct simdev_err *e);
+
 int
 simdev_device_add(struct simdev_machine *m, const struct simdev_kv *kv,
     size_t nkv, struct simdev_err *e)
+{
+	return add(m, kv, nkv, 0, e);
+}
+
+int
+simdev_device_add_cold(struct simdev_machine *m, const struct simdev_kv *kv,
+    size_t nkv, struct simdev_err *e)
+{
+	return add(m, kv, nkv, 1, e);
+}
+
+static int
+add(struct simdev_machine *m, const struct simdev_kv *kv, size_t nkv,
+    int cold, struct simdev_err *e)
 {
 	const char *driver = NULL, *bus = NULL;
 	const struct simdev_kv *props[64];
@@ -405,16 +466,18 @@ simdev_device_add(struct simdev_machine *m, const struct simdev_kv *kv,
 		return simdev_eset(e, SIMDEV_GENERIC,
 		    "Parameter 'driver' is missing");
 	a.k = user_kind(driver, &ok);
+	if (!ok && cold)
+		a.k = bridge_kind(driver, &ok);
 	if (!ok)
 		return simdev_eset(e, SIMDEV_GENERIC,
 		    "'%s' is not a valid device model name", driver);
 	a.ki = simdev_kind_info(a.k);
 	a.inner = a.k == SIMDEV_VIRTIO_NET ? "virtio-net-device" :
 	    a.k == SIMDEV_VIRTIO_BLK ? "virtio-blk-device" : a.ki->type;
-	if (bus != NULL && strcmp(bus, simdev_bus_name(m)) != 0)
-		return simdev_eset(e, SIMDEV_GENERIC, "Bus '%s' not found",
-		    bus);
-	if (m->type == SIMDEV_Q35)
+	if (find_bus(&a, bus, e) < 0)
+		return -1;
+	/* pcie.0 takes no hotplug; root ports and bridges do */
+	if (simdev_is_q35(m) && a.bus == NULL && !cold)
 		return simdev_eset(e, SIMDEV_GENERIC,
 		    "Bus '%s' does not support hotplugging",
 		    simdev_bus_name(m));

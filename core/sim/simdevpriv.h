@@ -11,8 +11,11 @@
 int simdev_eset(struct simdev_err *e, enum simdev_ecls cls,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* The function at slot.func, or NULL. */
+/* The function at slot.func of the root bus, or NULL. */
 struct simdev_fn *simdev_at(struct simdev_machine *m, int slot, int func);
+/* The same on the bus behind bridge `bus` (NULL = the root bus). */
+struct simdev_fn *simdev_at_bus(struct simdev_machine *m, const char *bus,
+    int slot, int func);
 struct simdev_netdev *simdev_find_net(struct simdev_machine *m,
     const char *id);
 /* A drive id or node name. */

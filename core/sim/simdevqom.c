@@ -270,3 +270,25 @@ simdev_qom_list(const struct simdev_machine *m, const char *path,
 	return 0;
 }
 
+
+int
+simdev_qom_get(struct simdev_machine *m, const char *path, const char *prop,
+    char *str, size_t strsz, long *num, struct simdev_err *e)
+{
+	const struct simdev_fn *f;
+
+	/* object_resolve_path(): an id alone is not a path here */
+	if (path[0] != '/' || (f = simdev_resolve(m, path)) == NULL)
+		return simdev_eset(e, SIMDEV_DEVICE_NOT_FOUND,
+		    "Device '%s' not found", path);
+	if (strcmp(prop, "parent_bus") == 0) {
+		simdev_bus_path(m, f, str, strsz);
+		return SIMDEV_QOM_STR;
+	}
+	if (strcmp(prop, "addr") == 0) {
+		*num = f->slot * 8 + f->func;
+		return SIMDEV_QOM_INT;
+	}
+	return simdev_eset(e, SIMDEV_GENERIC, "Property '%s.%s' not found",
+	    simdev_kind_info(f->kind)->type, prop);
+}

@@ -45,15 +45,26 @@ info_pci(const struct simdev_machine *m, struct strbuf *o)
 		const struct simdev_fn *f = &m->fn[i];
 		const struct simdev_kinfo *k = simdev_kind_info(f->kind);
 
+		if (f->bus != NULL)
+			continue;	/* behind an unnumbered bridge */
 		strbuf_printf(o, "  Bus %2d, device %3d, function %d:\n",
 		    0, f->slot, f->func);
 		strbuf_printf(o, "    %s: PCI device %04x:%04x\n", k->desc,
 		    k->vendor, k->device);
-		strbuf_printf(o, "      PCI subsystem %04x:%04x\n",
-		    k->sub_vendor, k->sub_device);
+		if (!k->bridge)
+			strbuf_printf(o, "      PCI subsystem %04x:%04x\n",
+			    k->sub_vendor, k->sub_device);
 		if (k->irq_pin)
 			strbuf_printf(o, "      IRQ 0, pin %c\n",
 			    'A' + k->irq_pin - 1);
+		if (k->bridge)
+			strbuf_printf(o, "      BUS 0.\n      secondary bus 0.\n"
+			    "      subordinate bus 0.\n"
+			    "      IO range [0x%04x, 0x0fff]\n"
+			    "      memory range [0x%08x, 0x000fffff]\n"
+			    "      prefetchable memory range [0x%08x, "
+			    "0x000fffff]\n", k->io_base, (unsigned)k->mem_base,
+			    (unsigned)k->mem_base);
 		for (r = 0; r < k->nregions; r++) {
 			const struct simdev_region *g = &k->region[r];
 			uint64_t addr = UINT64_MAX, end = addr + g->size - 1;
@@ -279,6 +290,24 @@ h_qom_list(struct simmon_ctx *c, const struct hmp_args *a, struct strbuf *o)
 		herr(o, &e);
 }
 
+/* qom-get prints the value as JSON. */
+static void
+h_qom_get(struct simmon_ctx *c, const struct hmp_args *a, struct strbuf *o)
+{
+	struct simdev_err e;
+	char str[320];
+	long num;
+	int r = simdev_qom_get(c->m, a->s[0], a->s[1], str, sizeof str, &num,
+	    &e);
+
+	if (r < 0)
+		herr(o, &e);
+	else if (r == SIMDEV_QOM_STR)
+		strbuf_printf(o, "\"%s\"\n", str);	/* a QOM path: no escapes */
+	else
+		strbuf_printf(o, "%ld\n", num);
+}
+
 static void
 h_system_reset(struct simmon_ctx *c, const struct hmp_args *a,
     struct strbuf *o)
@@ -344,6 +373,8 @@ static const struct hmp_cmd hmp_cmds[] = {
 	{ "netdev_del", "s", NULL, h_netdev_del, "netdev_del id -- remove "
 	  "host network device", 0, NULL },
 	{ "q", "", NULL, h_quit, QUIT_HELP, HMP_ALIAS, NULL },
+	{ "qom-get", "ss", NULL, h_qom_get, "qom-get path property -- print "
+	  "QOM property", 0, NULL },
 	{ "qom-list", "s?", NULL, h_qom_list, "qom-list path -- list QOM "
 	  "properties", 0, NULL },
 	{ "quit", "", NULL, h_quit, QUIT_HELP, 0, NULL },

@@ -35,6 +35,26 @@ simqmp_greeting(struct strbuf *out)
 	    simqmp_version(), "capabilities", "oob"));
 }
 
+
+/* QEMU's parser says "expecting value" where a value must follow ':',
+ * ',' or '[' and something else comes ({"execute": }); jansson calls it
+ * an unexpected token at that position. */
+static int
+expects_value(const char *text, size_t len, const json_error_t *je)
+{
+	size_t p = (size_t)je->position;
+
+	if (strncmp(je->text, "unexpected token", 16) != 0 || p == 0 ||
+	    p > len)
+		return 0;
+	p--;			/* the offending token's first byte */
+	while (p > 0 && (text[p - 1] == ' ' || text[p - 1] == '\t' ||
+	    text[p - 1] == '\r' || text[p - 1] == '\n'))
+		p--;
+	return p > 0 && (text[p - 1] == ':' || text[p - 1] == ',' ||
+	    text[p - 1] == '[');
+}
+
 static void
 qmp_value(struct simqmp *q, struct simmon_ctx *c, const char *text,
     size_t len, struct strbuf *out)
@@ -59,6 +79,9 @@ qmp_value(struct simqmp *q, struct simmon_ctx *c, const char *text,
 			r = simqmp_error(SIMDEV_GENERIC,
 			    "JSON parse error, invalid "
 			    "keyword '%s'", word);
+		else if (expects_value(text, len, &jerr))
+			r = simqmp_error(SIMDEV_GENERIC, "JSON parse error, "
+			    "expecting value");
 		else
 			r = simqmp_error(SIMDEV_GENERIC, "JSON parse error, %s",
 			    jerr.text);

@@ -46,6 +46,18 @@ simqmp_ok(json_t *ret)
 	return json_pack("{s:o}", "return", ret ? ret : json_object());
 }
 
+/* A bridge's PciBridgeInfo before firmware numbered it: no devices. */
+static json_t *
+bridge_json(const struct simdev_kinfo *k)
+{
+	return json_pack("{s:{s:i,s:i,s:i,s:{s:i,s:i},s:{s:I,s:I},"
+	    "s:{s:I,s:I}}}", "bus", "number", 0, "secondary", 0,
+	    "subordinate", 0, "io_range", "base", (int)k->io_base, "limit",
+	    4095, "memory_range", "base", (json_int_t)k->mem_base, "limit",
+	    (json_int_t)1048575, "prefetchable_range", "base",
+	    (json_int_t)k->mem_base, "limit", (json_int_t)1048575);
+}
+
 static json_t *
 query_pci(const struct simdev_machine *m)
 {
@@ -56,7 +68,12 @@ query_pci(const struct simdev_machine *m)
 	for (i = 0; i < m->nfn; i++) {
 		const struct simdev_fn *f = &m->fn[i];
 		const struct simdev_kinfo *k = simdev_kind_info(f->kind);
-		json_t *d = json_object(), *regs = json_array();
+		json_t *d, *regs;
+
+		if (f->bus != NULL)
+			continue;	/* behind an unnumbered bridge */
+		d = json_object();
+		regs = json_array();
 
 		/* PciDeviceInfo member order */
 		json_object_set_new(d, "bus", json_integer(0));
@@ -64,9 +81,16 @@ query_pci(const struct simdev_machine *m)
 		json_object_set_new(d, "function", json_integer(f->func));
 		json_object_set_new(d, "class_info", json_pack("{s:i,s:s}",
 		    "class", k->class_code, "desc", k->desc));
-		json_object_set_new(d, "id", json_pack("{s:i,s:i,s:i,s:i}",
-		    "device", k->device, "vendor", k->vendor, "subsystem",
-		    k->sub_device, "subsystem-vendor", k->sub_vendor));
+		if (k->bridge)
+			json_object_set_new(d, "id", json_pack("{s:i,s:i}",
+			    "device", k->device, "vendor", k->vendor));
+		else
+			json_object_set_new(d, "id", json_pack(
+			    "{s:i,s:i,s:i,s:i}", "device", k->device, "vendor",
+			    k->vendor, "subsystem", k->sub_device,
+			    "subsystem-vendor", k->sub_vendor));
+		if (k->bridge)
+			json_object_set_new(d, "pci_bridge", bridge_json(k));
 		if (k->irq_pin)
 			json_object_set_new(d, "irq", json_integer(0));
 		json_object_set_new(d, "irq_pin", json_integer(k->irq_pin));
@@ -394,6 +418,21 @@ q_qom_list(struct simmon_ctx *c, json_t *args)
 }
 
 static json_t *
+q_qom_get(struct simmon_ctx *c, json_t *args)
+{
+	struct simdev_err e;
+	char str[320];
+	long num;
+	int r = simdev_qom_get(c->m, arg_str(args, "path"), arg_str(args,
+	    "property"), str, sizeof str, &num, &e);
+
+	if (r < 0)
+		return qerr_dev(&e);
+	return simqmp_ok(r == SIMDEV_QOM_STR ? json_string(str) :
+	    json_integer(num));
+}
+
+static json_t *
 q_system_reset(struct simmon_ctx *c, json_t *args)
 {
 	(void)args;
@@ -433,6 +472,7 @@ static const struct qmp_cmd qmp_cmds[] = {
 	{ "closefd", "fdname:s", q_closefd, 0 },
 	{ "human-monitor-command", "command-line:s,cpu-index:i?",
 	  q_human_monitor_command, 0 },
+	{ "qom-get", "path:s,property:s", q_qom_get, 0 },
 	{ "qom-list", "path:s", q_qom_list, 0 },
 	{ "system_reset", "", q_system_reset, SIMQMP_UNPLUGS_AFTER },
 	{ "quit", "", q_quit, 0 },

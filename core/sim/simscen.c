@@ -30,6 +30,9 @@ static const struct simscen scens[] = {
 	{ "crashed-instance", "the monitor goes away after a few commands "
 	  "(connection refused afterwards)" },
 	{ "q35", "a q35 machine: its root bus pcie.0 refuses hotplug" },
+	{ "q35-ports-full", "a paused q35 machine whose root ports run out: "
+	  "two of its three hold devices only QOM shows, one hotplug takes "
+	  "the last" },
 };
 
 #define NSCENS (sizeof scens / sizeof scens[0])
@@ -212,7 +215,15 @@ simscen_apply(struct sim_inst *in, const char *scenario, struct err *e)
 		f.crash_after = 4;
 		sim_inst_set_fault(in, &f);
 	}
-	/* q35 is a machine type: the caller created the instance with it */
+	else if (strcmp(scenario, "q35-ports-full") == 0) {
+		/* cold-plugged, so hidden behind the unnumbered ports */
+		if (simdev_plug_at(m, SIMDEV_VIRTIO_NET, "rp4", 0, "legacy-nic0",
+		    &de) < 0 || simdev_plug_at(m, SIMDEV_E1000, "rp5", 0,
+		    "legacy-nic1", &de) < 0)
+			goto fail;
+	}
+	/* q35 and q35-ports-full are machine types: the caller created the
+	 * instance with it (scen_machine) */
 	return 0;
 fail:
 	return err_set(e, "scenario %s: %s", scenario, de.desc);
@@ -236,6 +247,17 @@ populate_one(struct sim *s, const char *dir, const char *name,
 	return simscen_apply(in, scenario, e);
 }
 
+/* The machine a scenario needs, or def. */
+static enum simdev_machine_type
+scen_machine(const char *scenario, enum simdev_machine_type def)
+{
+	if (scenario && strcmp(scenario, "q35") == 0)
+		return SIMDEV_Q35;
+	if (scenario && strcmp(scenario, "q35-ports-full") == 0)
+		return SIMDEV_Q35_PORTS;
+	return def;
+}
+
 static int
 check_scenario(const char *scenario, enum simdev_machine_type *machine,
     struct err *e)
@@ -243,8 +265,7 @@ check_scenario(const char *scenario, enum simdev_machine_type *machine,
 	if (scenario && *scenario && simscen_find(scenario) == NULL)
 		return err_set(e, "unknown scenario %s; `--scenario list` "
 		    "shows them", scenario);
-	if (scenario && strcmp(scenario, "q35") == 0)
-		*machine = SIMDEV_Q35;
+	*machine = scen_machine(scenario, *machine);
 	return 0;
 }
 
@@ -447,8 +468,8 @@ demo_build(struct sim *s, struct sim_demo *d, const char *scenario,
 		}
 		o.dir = d->monitor_dir;
 		o.name = name;
-		o.machine = scenario && i == 3 && strcmp(scenario, "q35") == 0 ?
-		    SIMDEV_Q35 : SIMDEV_PC;
+		o.machine = i == 3 ? scen_machine(scenario, SIMDEV_PC) :
+		    SIMDEV_PC;
 		/* the demo's guests answer unplugs, like a booted VM */
 		o.guest = SIMDEV_GUEST_ACK;
 		o.ack_ms = 100;

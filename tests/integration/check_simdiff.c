@@ -545,6 +545,78 @@ static const char *const q35_session[] = {
 	    "\"addr\": \"0x7\"}}",
 };
 
+/* q35 with three root ports (the fixtures' machine, `--machine q35-ports`
+ * in the simulator): paused, so nothing behind a port is listed; QOM has
+ * it; a root port's one slot; buses that do not exist or take no
+ * hotplug; a built-in device's QOM path; malformed QMP JSON. */
+#define Q35_PORTS "-device pcie-root-port,id=rp4,chassis=4,bus=pcie.0," \
+	"addr=0x4 -device pcie-root-port,id=rp5,chassis=5,bus=pcie.0," \
+	"addr=0x5 -device pcie-root-port,id=rp6,chassis=6,bus=pcie.0,addr=0x6"
+static const char *const q35_ports_session[] = {
+	"h:info pci",
+	"h:qom-list /machine/peripheral",
+	"h:device_add virtio-net-pci,id=nic-6f1a2b3c-pci-5-0,bus=rp5,addr=0x0",
+	"h:info pci",
+	"h:qom-list /machine/peripheral",
+	"h:qom-get /machine/peripheral/nic-6f1a2b3c-pci-5-0 parent_bus",
+	"h:qom-get /machine/peripheral/nic-6f1a2b3c-pci-5-0 addr",
+	"h:qom-get /machine/peripheral/rp5 parent_bus",
+	"h:qom-get /machine/peripheral/nosuch parent_bus",
+	"h:qom-get /machine/peripheral/rp5 nosuchprop",
+	"h:device_add virtio-net-pci,id=x1,bus=rp5,addr=0x0",
+	"h:device_add virtio-net-pci,id=x2,bus=nosuch,addr=0x0",
+	"h:device_add virtio-net-pci,id=x3,bus=pcie.0,addr=0x9",
+	"h:device_add e1000,id=x4,bus=rp6,addr=0x0",
+	"h:device_del /machine/unattached/device[5]",
+	"h:device_del /machine/unattached/device[2]",
+	"h:device_del /machine/unattached/device[0]",
+	"h:device_del nic-6f1a2b3c-pci-5-0",
+	"q:{\"execute\": \"qmp_capabilities\"}",
+	"q:{\"execute\": \"query-pci\"}",
+	"q:{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral/x4\", \"property\": \"parent_bus\"}}",
+	"q:{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral/x4\", \"property\": \"addr\"}}",
+	"q:{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral/gone\", \"property\": \"addr\"}}",
+	"q:{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+	    "\"virtio-net-pci\", \"id\": \"n4\", \"bus\": \"rp4\", "
+	    "\"addr\": \"0x0\"}}",
+	"q:{\"execute\": \"qom-list\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral\"}}",
+	"q:{\"execute\": \"device_del\", \"arguments\": {\"id\": "
+	    "\"/machine/unattached/device[5]\"}}",
+	"q:{\"execute\": }",
+	"q:{\"execute\": \"query-pci\"}",
+};
+
+/* pc with a pci-bridge at slot 5 (`--machine pc-bridge`): a NIC behind
+ * it is not listed; QOM places it; pc's own e1000 by its QOM path. */
+#define PC_BRIDGE "-device pci-bridge,id=br1,chassis_nr=1,bus=pci.0," \
+	"addr=0x5"
+static const char *const pc_bridge_session[] = {
+	"h:info pci",
+	"h:device_add virtio-net-pci,id=nb3,bus=br1,addr=0x3",
+	"h:info pci",
+	"h:qom-get /machine/peripheral/nb3 parent_bus",
+	"h:qom-get /machine/peripheral/nb3 addr",
+	"h:qom-get /machine/peripheral/br1 parent_bus",
+	"h:device_add virtio-net-pci,id=nb3b,bus=br1,addr=0x3",
+	"h:device_add virtio-net-pci,id=nb1,bus=br1,addr=0x1",
+	"h:qom-list /machine/peripheral",
+	"h:device_del /machine/unattached/device[4]",
+	"h:device_del /machine/unattached/device[8]",
+	"h:device_del /machine/unattached/device[21]",
+	"h:device_del /machine/unattached/device[99]",
+	"q:{\"execute\": \"qmp_capabilities\"}",
+	"q:{\"execute\": \"query-pci\"}",
+	"q:{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral/nb1\", \"property\": \"addr\"}}",
+	"q:{\"execute\": \"device_del\", \"arguments\": {\"id\": "
+	    "\"/machine/unattached/device[3]\"}}",
+	"q:{\"execute\": }",
+};
+
 /* Bytes that arrive on fd within ms (appended to b). */
 static void
 drain(int fd, struct buf *b, int ms_)
@@ -671,6 +743,20 @@ START_TEST(diff_q35)
 }
 END_TEST
 
+START_TEST(diff_q35_ports)
+{
+	differential("q35-ports", "q35", Q35_PORTS, q35_ports_session,
+	    N(q35_ports_session));
+}
+END_TEST
+
+START_TEST(diff_pc_bridge)
+{
+	differential("pc-bridge", "pc", PC_BRIDGE, pc_bridge_session,
+	    N(pc_bridge_session));
+}
+END_TEST
+
 Suite *
 simdiff_suite(void)
 {
@@ -685,6 +771,8 @@ simdiff_suite(void)
 	tcase_add_test(tc, diff_pc_qmp);
 	tcase_add_test(tc, diff_nodefaults);
 	tcase_add_test(tc, diff_q35);
+	tcase_add_test(tc, diff_q35_ports);
+	tcase_add_test(tc, diff_pc_bridge);
 	tcase_add_test(tc, diff_one_client);
 	suite_add_tcase(s, tc);
 	return s;

@@ -238,6 +238,38 @@ START_TEST(q35)
 }
 END_TEST
 
+/* The training VM whose root ports run out: one left (the two others
+ * hold devices only QOM shows), then none, over HMP and QMP. */
+START_TEST(q35_ports_full)
+{
+	const char *proto[2] = { "qmp", "monitor" };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct world w;
+		char *out;
+
+		start(&w, "q35-ports-full", proto[k]);
+		ck_assert_int_eq(batch(&w, proto[k], "-c list -c 'next vm1'",
+		    &out), 0);
+		has(out, "capacity 1\n");
+		has(out, "bus=rp6 slot=0");
+		free(out);
+		ck_assert_int_eq(batch(&w, proto[k], "-c 'hotplug vm1 nic'",
+		    &out), 0);
+		has(out, "-pci-6-0 plugged in slot 0 of bus 6");
+		free(out);
+		ck_assert_int_ne(batch(&w, proto[k], "-c list -c 'hotplug vm1 "
+		    "nic'", &out), 0);
+		has(out, "capacity 0 (FULL");
+		has(out, "no root port is free (3 root ports");
+		has(out, "-device pcie-root-port");
+		free(out);
+		stop(&w);
+	}
+}
+END_TEST
+
 START_TEST(guest_acks)
 {
 	struct world w;
@@ -314,6 +346,7 @@ simbatch_suite(void)
 	tcase_add_test(tc, busy_monitor);
 	tcase_add_test(tc, crashed_instance);
 	tcase_add_test(tc, q35);
+	tcase_add_test(tc, q35_ports_full);
 	tcase_add_test(tc, guest_acks);
 	tcase_add_test(tc, fault_options);
 	suite_add_tcase(s, tc);
