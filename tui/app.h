@@ -38,6 +38,7 @@ struct app_layout {
 	int name_head;			/* a longer name keeps its first
 					 * name_head bytes, an ellipsis and its
 					 * end (draw_name_cut) */
+	int cap_w;			/* the capacity column, 0 = none */
 	int legend_y;
 	int pane_y, pane_h;		/* detail + log boxes */
 	int detail_w;			/* log starts at detail_w */

@@ -296,11 +296,14 @@ columns(struct app *a)
 	l->name_w = nm < 6 ? 6 : nm > NAME_MAX_W ? NAME_MAX_W : nm;
 	l->proto_w = 10;	/* "qmp 7.2.22" */
 	l->conn_w = 11;
+	l->cap_w = 4;		/* " cap" over "  12" */
 	l->cell_w = 3;
-#define NEED (l->name_w + l->proto_w + l->conn_w + \
+#define NEED (l->name_w + l->proto_w + l->conn_w + l->cap_w + \
 	(l->proto_w ? 3 : 2) + 32 * l->cell_w)
 	if (NEED > l->cols)
 		l->cell_w = 2;
+	if (NEED > l->cols)
+		l->cap_w = 0;
 	if (NEED > l->cols)
 		l->conn_w = 5;
 	if (NEED > l->cols)
@@ -318,7 +321,7 @@ columns(struct app *a)
 	}
 #undef NEED
 	l->slots_x = l->name_w + 1 + (l->proto_w ? l->proto_w + 1 : 0) +
-	    l->conn_w + 1;
+	    l->conn_w + l->cap_w + 1;
 	l->name_head = nm > l->name_w ? name_head(a, l->name_w) : l->name_w;
 	slot_window(a);
 }

@@ -1,7 +1,7 @@
 /* drawgrid.c - the slot grid: the column numbers, one row per instance
- * (name, monitor, connection, a letter per slot, the selection between
- * brackets), the legend; which cell a mouse click hit, and what Enter on
- * the selected slot suggests.
+ * (name, monitor, connection, capacity, a letter per slot, the selection
+ * between brackets), the legend; which cell a mouse click hit, and what
+ * Enter on the selected slot suggests.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +30,10 @@ draw_numbers(struct app *a)
 	mvaddnstr(1, 0, l->name_w >= 8 ? "instance" : "name", l->name_w);
 	if (l->proto_w)
 		mvaddstr(1, l->name_w + 1, "monitor");
-	mvaddnstr(1, l->slots_x - l->conn_w - 1, "state", l->conn_w);
+	mvaddnstr(1, l->slots_x - l->conn_w - l->cap_w - 1, "state",
+	    l->conn_w);
+	if (l->cap_w)
+		mvaddstr(1, l->slots_x - l->cap_w - 1, " cap");
 	attroff(A_DIM);
 	/* scrolled sideways: marks where slots are off screen */
 	attron(A_BOLD);
@@ -77,8 +80,13 @@ draw_row(struct app *a, int y, size_t i)
 		draw_putf(y, l->name_w + 1, l->proto_w, A_NORMAL, "%s %d.%d.%d",
 		    in->protocol, in->version.major, in->version.minor,
 		    in->version.micro);
-	draw_putf(y, l->slots_x - l->conn_w - 1, l->conn_w, conn_attr(a, in->conn),
-	    "%s", draw_conn_label(in, l->conn_w));
+	draw_putf(y, l->slots_x - l->conn_w - l->cap_w - 1, l->conn_w,
+	    conn_attr(a, in->conn), "%s", draw_conn_label(in, l->conn_w));
+	/* how many devices it can take now; 0 stands out */
+	if (l->cap_w && draw_has_data(in) && in->capacity >= 0)
+		draw_putf(y, l->slots_x - l->cap_w - 1, l->cap_w,
+		    in->capacity == 0 ? draw_pair(a, PAIR_BAD) | A_BOLD |
+		    A_REVERSE : A_NORMAL, "%*d", l->cap_w, in->capacity);
 	for (s = a->left; s < a->left + l->nslots; s++) {
 		int x = l->slots_x + (s - a->left) * l->cell_w;
 		enum slot_state st = in->slots[s].state;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "draw.h"
+#include "model/pcitree.h"
 
 #define DETAIL_IND 6		/* continuation rows: under the value */
 #define LOG_IND 2		/* continuation rows of a log line */
@@ -21,6 +22,33 @@ fmt_time(double t, char *buf, size_t len)
 		snprintf(buf, len, "never");
 	else
 		strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+/* The devices behind the bridge in the selected slot, one line each. */
+static void
+behind_lines(struct app *a, const struct instance *in, int *y, int ymax,
+    int x, int w)
+{
+	struct pcitree t;
+	size_t i;
+	int b;
+
+	pcitree_build(&in->live, &t);
+	if ((b = pcitree_bus_at(&t, PCITREE_ROOT, a->sel_slot)) < 0)
+		return;
+	for (i = 0; i < in->live.n && *y < ymax; i++) {
+		const struct pci_fn *f = &in->live.fn[i];
+		int fb = pcitree_bus_of(&t, f);
+
+		/* this bridge's bus and the buses behind it */
+		while (fb > 0 && fb != b)
+			fb = t.bus[fb].parent;
+		if (fb != b || pcitree_bus_of(&t, f) < 0)
+			continue;
+		draw_putf((*y)++, x, w, A_NORMAL, " bus %s slot %d.%d  %s%s%s",
+		    t.bus[pcitree_bus_of(&t, f)].path, f->slot, f->func,
+		    f->class_text, f->id[0] ? "  id " : "", f->id);
+	}
 }
 
 void
@@ -90,6 +118,17 @@ draw_detail(struct app *a)
 			    fn[k]->func, fn[k]->vendor, fn[k]->device,
 			    fn[k]->class_text, fn[k]->id[0] ? "  id " : "",
 			    fn[k]->id);
+		if (v->bridge != PCI_BR_NONE) {
+			if (v->behind < 0)
+				LINE(A_BOLD, "%s: what is behind it is not "
+				    "known", pci_bridge_kind_name(v->bridge));
+			else
+				LINE(A_BOLD, "%s: %d device%s behind, %d free "
+				    "place%s", pci_bridge_kind_name(v->bridge),
+				    v->behind, v->behind == 1 ? "" : "s",
+				    v->places, v->places == 1 ? "" : "s");
+			behind_lines(a, in, &y, ymax, x, w);
+		}
 	}
 	/* the instance: measured first, so that the blank row above it goes
 	 * when the pane is too short for all of it (80x24) */
@@ -102,7 +141,14 @@ draw_detail(struct app *a)
 	ia[ni] = (at); \
 	snprintf(il[ni++], sizeof il[0], __VA_ARGS__); \
 } while (0)
-		ILINE(A_BOLD, "%s  %s", in->name, draw_conn_label(in, 11));
+		if (draw_has_data(in) && in->capacity >= 0)
+			ILINE(in->capacity == 0 ? draw_pair(a, PAIR_BAD) |
+			    A_BOLD : A_BOLD, "%s  %s  capacity %d%s",
+			    in->name, draw_conn_label(in, 11), in->capacity,
+			    in->capacity == 0 ? " (full)" : "");
+		else
+			ILINE(A_BOLD, "%s  %s", in->name,
+			    draw_conn_label(in, 11));
 		ILINE(A_NORMAL, "endpoint %s", in->endpoint);
 		if (draw_has_data(in))
 			ILINE(A_NORMAL, "QEMU %d.%d.%d %s  (%s)",
