@@ -336,7 +336,7 @@ START_TEST(bad_combinations_exit_2)
 		{ "--simulate=/tmp/x --instances=0", "--instances takes a "
 		  "number from 1 to 100000" },
 		{ "--simulate=/tmp/x --machine=i440", "--machine takes pc, "
-		  "pc-nodefaults or q35" },
+		  "pc-nodefaults, q35, q35-ports or pc-bridge" },
 		{ "--colors=pink", "--colors takes auto, dark, light or none, "
 		  "not \"pink\"" },
 		{ "--colors dark -c list", "--colors does not go with -c "

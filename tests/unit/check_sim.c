@@ -1258,7 +1258,7 @@ START_TEST(scenarios)
 	const struct simscen *l = simscen_list(&n);
 	int c;
 
-	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(n, 7);
 	ck_assert_ptr_nonnull(simscen_find("stuck-unplug"));
 	ck_assert_ptr_null(simscen_find("nosuch"));
 	(void)l;

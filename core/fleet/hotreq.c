@@ -1,0 +1,311 @@
+/* hotreq.c - a hotplug request: its KEY=VALUE words (nic: backend mac
+ * model uuid slot bus; disk: path format uuid slot bus) and the checks of
+ * each value, the final checks, and random uuids and MACs.  The flow that
+ * carries a request out is hotplug.c's.  See hotplug.h.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fleet/hotplug.h"
+#include "model/devid.h"
+#include "model/slotmap.h"
+
+enum {
+	K_BACKEND = 1, K_MAC = 2, K_MODEL = 4, K_UUID = 8, K_SLOT = 16,
+	K_PATH = 32, K_FORMAT = 64, K_BUS = 128,
+};
+
+void
+hotplug_req_init(struct hotplug_req *r, enum hotplug_type type)
+{
+	memset(r, 0, sizeof *r);
+	r->type = type;
+	r->slot = -1;
+	r->backend = type == HOTPLUG_NIC ? STORE_BK_USER : STORE_BK_FILE;
+}
+
+int
+hotplug_parse_type(const char *word, enum hotplug_type *out, struct err *e)
+{
+	if (strcmp(word, "nic") == 0)
+		*out = HOTPLUG_NIC;
+	else if (strcmp(word, "disk") == 0)
+		*out = HOTPLUG_DISK;
+	else
+		return err_set(e, "'%.40s' is not a device type: expected nic "
+		    "or disk", word);
+	return 0;
+}
+
+static int
+has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+hotplug_check_mac(const char *s, struct err *e)
+{
+	int i;
+
+	if (strlen(s) != 17)
+		goto bad;
+	for (i = 0; i < 17; i++) {
+		if (i % 3 == 2) {
+			if (s[i] != ':')
+				goto bad;
+		} else if (!isxdigit((unsigned char)s[i]))
+			goto bad;
+	}
+	{
+		int hi = isdigit((unsigned char)s[1]) ? s[1] - '0' :
+		    (tolower((unsigned char)s[1]) - 'a' + 10);
+
+		if (hi & 1)
+			return err_set(e, "mac %s is a multicast address: a NIC "
+			    "needs a unicast one (first byte even)", s);
+	}
+	return 0;
+bad:
+	return err_set(e, "mac '%.40s' is not a MAC address: expected six "
+	    "hex bytes like 52:54:00:12:34:56", s);
+}
+
+int
+hotplug_check_driver(const char *s, struct err *e)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 31 || !isalpha((unsigned char)s[0]))
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_' && s[i] != '.')
+			goto bad;
+	return 0;
+bad:
+	return err_set(e, "model '%.40s' is not a QEMU driver name: expected "
+	    "letters, digits and '-' like virtio-net-pci or e1000", s);
+}
+
+int
+hotplug_check_ifname(const char *s, struct err *e)
+{
+	size_t n = strlen(s), i;
+
+	/* A leading '-' would read as an option to ip(8) and friends in the
+	 * operator's own scripts; "." and ".." are not interface names. */
+	if (n == 0 || n >= IFNAMSIZ || !isalnum((unsigned char)s[0]))
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_' && s[i] != '.')
+			goto bad;
+	return 0;
+bad:
+	return err_set(e, "tap interface '%.40s' is not valid: expected a "
+	    "letter or digit, then up to %d letters, digits, '-', '_' or '.'",
+	    s, IFNAMSIZ - 2);
+}
+
+static int
+urandom(unsigned char *buf, size_t n, struct err *e)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	if (fd < 0)
+		return err_set(e, "cannot open /dev/urandom: %s",
+		    strerror(errno));
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			close(fd);
+			return err_set(e, "cannot read /dev/urandom");
+		}
+		got += (size_t)k;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+hotplug_gen_uuid(char out[37], struct err *e)
+{
+	unsigned char b[16];
+
+	if (urandom(b, sizeof b, e) < 0)
+		return -1;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
+int
+hotplug_gen_mac(char out[18], struct err *e)
+{
+	unsigned char b[3];
+
+	if (urandom(b, sizeof b, e) < 0)
+		return -1;
+	snprintf(out, 18, "52:54:00:%02x:%02x:%02x", b[0], b[1], b[2]);
+	return 0;
+}
+
+static int
+copy(char *dst, size_t sz, const char *src, const char *what, struct err *e)
+{
+	if (strlen(src) >= sz)
+		return err_set(e, "%s is too long (at most %zu characters)",
+		    what, sz - 1);
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+int
+hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
+{
+	const char *eq = strchr(word, '=');
+	const char *v;
+	char key[16];
+	unsigned bit;
+	int nic = r->type == HOTPLUG_NIC;
+	const char *keys = nic ? "backend=, mac=, model=, uuid=, slot=, bus=" :
+	    "path=, format=, uuid=, slot=, bus=";
+
+	if (eq == NULL || eq == word || (size_t)(eq - word) >= sizeof key)
+		return err_set(e, "'%.40s' is not KEY=VALUE: expected %s", word,
+		    keys);
+	memcpy(key, word, (size_t)(eq - word));
+	key[eq - word] = '\0';
+	v = eq + 1;
+	if (has_ctl(v))
+		return err_set(e, "%s: control characters are not allowed",
+		    key);
+	if (strcmp(key, "uuid") == 0)
+		bit = K_UUID;
+	else if (strcmp(key, "slot") == 0)
+		bit = K_SLOT;
+	else if (strcmp(key, "bus") == 0)
+		bit = K_BUS;
+	else if (nic && strcmp(key, "backend") == 0)
+		bit = K_BACKEND;
+	else if (nic && strcmp(key, "mac") == 0)
+		bit = K_MAC;
+	else if (nic && strcmp(key, "model") == 0)
+		bit = K_MODEL;
+	else if (!nic && strcmp(key, "path") == 0)
+		bit = K_PATH;
+	else if (!nic && strcmp(key, "format") == 0)
+		bit = K_FORMAT;
+	else
+		return err_set(e, "unknown key '%s' for a %s: expected %s", key,
+		    nic ? "nic" : "disk", keys);
+	if (r->given & bit)
+		return err_set(e, "%s= is given twice", key);
+	switch (bit) {
+	case K_UUID:
+		if (!devid_valid_uuid(v, strlen(v)))
+			return err_set(e, "uuid '%.40s' is not a UUID: expected "
+			    "8-4-4-4-12 hex digits", v);
+		copy(r->uuid, sizeof r->uuid, v, "uuid", e);
+		break;
+	case K_SLOT:
+		if (slotmap_parse_slot(v, strlen(v), &r->slot, e) < 0)
+			return err_prefix(e, "slot");
+		break;
+	case K_BUS:
+		/* a bridge's id, its place, or the root bus; which buses
+		 * exist is known only once the machine is asked */
+		if (strcmp(v, "0") != 0 &&
+		    devid_check_qemu_id(v, strlen(v), NULL) < 0 &&
+		    devid_check_bus(v, strlen(v), NULL) < 0)
+			return err_set(e, "bus '%.40s' is not a bus: expected a "
+			    "bridge's id (rp1), its place (5, 2.1) or pci.0",
+			    v);
+		if (copy(r->bus, sizeof r->bus, v, "bus", e) < 0)
+			return -1;
+		break;
+	case K_BACKEND:
+		if (strcmp(v, "user") == 0) {
+			r->backend = STORE_BK_USER;
+			r->tap[0] = '\0';
+		} else if (strncmp(v, "tap:", 4) == 0) {
+			if (hotplug_check_ifname(v + 4, e) < 0)
+				return -1;
+			r->backend = STORE_BK_TAP;
+			copy(r->tap, sizeof r->tap, v + 4, "tap", e);
+		} else
+			return err_set(e, "backend '%.40s' is not known: "
+			    "expected user or tap:IFNAME", v);
+		break;
+	case K_MAC:
+		if (hotplug_check_mac(v, e) < 0)
+			return -1;
+		copy(r->mac, sizeof r->mac, v, "mac", e);
+		break;
+	case K_MODEL:
+		if (hotplug_check_driver(v, e) < 0)
+			return -1;
+		copy(r->model, sizeof r->model, v, "model", e);
+		break;
+	case K_PATH:
+		if (v[0] == '\0')
+			return err_set(e, "path= is empty: expected a disk "
+			    "image file");
+		if (copy(r->path, sizeof r->path, v, "path", e) < 0)
+			return -1;
+		break;
+	case K_FORMAT:
+		if (strcmp(v, "raw") != 0 && strcmp(v, "qcow2") != 0)
+			return err_set(e, "format '%.40s' is not supported: "
+			    "expected raw or qcow2", v);
+		copy(r->format, sizeof r->format, v, "format", e);
+		break;
+	}
+	r->given |= bit;
+	return 0;
+}
+
+int
+hotplug_req_check(struct hotplug_req *r, struct err *e)
+{
+	char abs[PATH_MAX];
+	struct stat st;
+
+	if (r->type == HOTPLUG_NIC)
+		return 0;
+	if (r->path[0] == '\0')
+		return err_set(e, "a disk needs path=FILE");
+	if (realpath(r->path, abs) == NULL)
+		return err_set(e, "path %.200s: %s", r->path, strerror(errno));
+	if (stat(abs, &st) < 0 || !(S_ISREG(st.st_mode) ||
+	    S_ISBLK(st.st_mode)))
+		return err_set(e, "path %.200s is not a file or block device",
+		    abs);
+	if (copy(r->path, sizeof r->path, abs, "path", e) < 0)
+		return -1;
+	if (has_ctl(r->path))
+		return err_set(e, "path %.200s: control characters are not "
+		    "allowed", abs);
+	if (r->format[0] == '\0')
+		snprintf(r->format, sizeof r->format, "raw");
+	return 0;
+}
