@@ -65,6 +65,8 @@ struct app {
 	int sel_slot;
 	size_t top;			/* first row shown (index into vis) */
 	int left;			/* first slot shown (scrolled right) */
+	int expand;			/* 'x': the selected instance shows a
+					 * child row per bridge's bus */
 
 	/* the rows: instances that pass the filter, in fleet order (rows.c) */
 	char filter[128];		/* "/TEXT" typed on the line; "" all */

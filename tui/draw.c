@@ -340,7 +340,7 @@ draw_layout(struct app *a)
 	l->grid_y = 1 + (l->cell_w == 3 ? 1 : 2);
 	l->cmd_y = l->rows - 1;
 	fixed = l->grid_y + 1 + 1;	/* + legend + command line */
-	l->grid_h = (int)a->nvis;
+	l->grid_h = (int)a->nvis + draw_child_rows(a);
 	if (l->grid_h < 1)
 		l->grid_h = 1;
 	if (l->grid_h > l->rows - fixed - PANE_MIN)

@@ -28,6 +28,8 @@ int draw_has_data(const struct instance *in);
 
 /* the parts, each from a->lay */
 void draw_grid(struct app *a);		/* drawgrid.c */
+/* Child rows the expanded selection shows now (0 folded). */
+int draw_child_rows(const struct app *a);
 void draw_detail(struct app *a);	/* drawpane.c */
 void draw_log(struct app *a);		/* drawpane.c */
 void draw_help(struct app *a);		/* drawhelp.c */

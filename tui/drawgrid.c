@@ -130,6 +130,59 @@ draw_row(struct app *a, int y, size_t i)
 	}
 }
 
+/* Child rows of the expanded selection: how many (0 when folded). */
+int
+draw_child_rows(const struct app *a)
+{
+	if (!a->expand || a->nvis == 0 || a->sel_inst >= a->fleet->n)
+		return 0;
+	return (int)a->fleet->inst[a->sel_inst].nbus;
+}
+
+/* A child row: one bridge's bus of the selected instance, its slots (a
+ * root port has one) under the root bus's columns. */
+static void
+draw_child(struct app *a, int y, const struct instance *in, size_t k)
+{
+	const struct app_layout *l = &a->lay;
+	const struct inst_bus *bus = &in->bus[k];
+	int s;
+
+	static const char *const kind[PCI_BR_NKINDS] = { "", "pci-bridge",
+		"root port", "pcie-pci", "dmi", "bridge" };
+
+	/* the corner is 3 bytes in one column */
+	draw_putf(y, 0, l->name_w + (a->utf8 ? 2 : 0), A_DIM, "%s%s",
+	    a->utf8 ? "\xe2\x94\x94 " : "- ", bus->name);
+	if (l->proto_w)
+		draw_putf(y, l->name_w + 1, l->proto_w, A_DIM, "%s",
+		    (unsigned)bus->kind < PCI_BR_NKINDS ? kind[bus->kind] : "");
+	draw_putf(y, l->slots_x - l->conn_w - l->cap_w - 1, l->conn_w, A_DIM,
+	    "bus %s", bus->path);
+	if (l->cap_w && bus->known)
+		draw_putf(y, l->slots_x - l->cap_w - 1, l->cap_w, A_DIM,
+		    "%*d", l->cap_w, bus->places);
+	else if (l->cap_w)
+		draw_putf(y, l->slots_x - l->cap_w - 1, l->cap_w, A_BOLD,
+		    "%*s", l->cap_w, "?");
+	for (s = a->left; s < a->left + l->nslots; s++) {
+		int x = l->slots_x + (s - a->left) * l->cell_w;
+		enum slot_state st = bus->slots[s].state;
+		char c;
+
+		if (s >= bus->nslots)
+			continue;
+		c = !bus->known ? '?' : st < SLOT_NSTATES ?
+		    draw_state_letter[st] : '?';
+		if (st == SLOT_BRIDGE)
+			c = bus->slots[s].behind > 0 ? 'H' : 'h';
+		attron(draw_state_attr(a, st < SLOT_NSTATES ? st : SLOT_FREE));
+		mvaddch(y, x + l->cell_w - 2, (chtype)(unsigned char)c);
+		attroff(draw_state_attr(a, st < SLOT_NSTATES ? st :
+		    SLOT_FREE));
+	}
+}
+
 static void
 draw_legend(struct app *a)
 {
@@ -170,6 +223,7 @@ void
 draw_grid(struct app *a)
 {
 	const struct app_layout *l = &a->lay;
+	size_t v;
 	int r;
 
 	draw_numbers(a);
@@ -181,9 +235,18 @@ draw_grid(struct app *a)
 		draw_putf(l->grid_y, 0, l->cols, A_DIM,
 		    "no instance matches \"%s\" (type / and Enter to show "
 		    "all)", a->filter);
-	for (r = 0; r < l->grid_h; r++)
-		if (a->top + (size_t)r < a->nvis)
-			draw_row(a, l->grid_y + r, a->vis[a->top + (size_t)r]);
+	/* the instances, and below the selected one its child rows when
+	 * expanded */
+	for (r = 0, v = a->top; r < l->grid_h && v < a->nvis; v++) {
+		const struct instance *in = &a->fleet->inst[a->vis[v]];
+		size_t k;
+
+		draw_row(a, l->grid_y + r++, a->vis[v]);
+		if (a->vis[v] != a->sel_inst || !draw_child_rows(a))
+			continue;
+		for (k = 0; k < in->nbus && r < l->grid_h; k++)
+			draw_child(a, l->grid_y + r++, in, k);
+	}
 	draw_legend(a);
 }
 
@@ -197,6 +260,19 @@ draw_hit(const struct app *a, int y, int x, size_t *inst, int *slot)
 	if (y < l->grid_y || y >= l->grid_y + l->grid_h)
 		return -1;
 	i = a->top + (size_t)(y - l->grid_y);
+	/* rows below the expanded selection's children move down */
+	if (draw_child_rows(a) > 0) {
+		size_t sp = rows_pos(a, a->sel_inst);
+		size_t line = (size_t)(y - l->grid_y) + a->top;
+
+		if (sp != (size_t)-1 && sp >= a->top && line > sp) {
+			if (line <= sp + (size_t)draw_child_rows(a)) {
+				*inst = a->sel_inst;	/* a child row */
+				return 1;
+			}
+			i = line - (size_t)draw_child_rows(a);
+		}
+	}
 	if (i >= a->nvis)
 		return -1;
 	*inst = a->vis[i];

@@ -50,6 +50,7 @@ help_text(struct help_out *o)
 		"PgUp/PgDn  scroll the event log",
 		"mouse      click a cell to select it",
 		"r          refresh every instance now (grid)",
+		"x          the selected instance's bridge buses as child rows, or not",
 		"?  F1      this help        q  F10  quit",
 		"Ctrl-L     redraw           /TEXT   filter rows (/foreign)",
 		NULL

@@ -89,6 +89,25 @@ refresh_all(struct app *a, int k)
 	app_log(a, LOG_INFO, "refreshing all");
 }
 
+/* x: the selected instance's buses behind bridges, one child row each,
+ * or not. */
+static void
+toggle_expand(struct app *a, int k)
+{
+	const struct instance *in;
+
+	(void)k;
+	a->expand = !a->expand;
+	a->dirty = 1;
+	if (a->fleet->n == 0)
+		return;
+	in = &a->fleet->inst[a->sel_inst];
+	if (a->expand)
+		app_log(a, LOG_INFO, "%s: %zu bridge bus%s (x again folds; "
+		    "the rows follow the selection)", in->name, in->nbus,
+		    in->nbus == 1 ? "" : "es");
+}
+
 static void
 to_line(struct app *a, int k)
 {
@@ -288,6 +307,7 @@ static const struct binding bindings[] = {
 	{ '?', IN_GRID, help }, { '/', IN_GRID, start_filter },
 	{ 'q', IN_GRID, quit }, { CTRL_KEY('C'), IN_GRID, quit },
 	{ 'r', IN_GRID, refresh_all },
+	{ 'x', IN_GRID, toggle_expand },
 	{ '\t', IN_GRID, to_line }, { ':', IN_GRID, to_line },
 	{ '\n', IN_GRID, act }, { '\r', IN_GRID, act },
 	{ KEY_ENTER, IN_GRID, act },

@@ -86,6 +86,7 @@ fleet_free(struct fleet *f)
 	for (i = 0; i < f->n; i++) {
 		priv_free(&f->inst[i]);
 		pci_info_free(&f->inst[i].live);
+		free(f->inst[i].bus);
 	}
 	free(f->inst);
 	free(f->changes);
@@ -306,6 +307,31 @@ report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
 	}
 }
 
+/* The buses behind the bridges, for the grid's child rows; on no memory
+ * the instance shows none. */
+static void
+set_buses(struct instance *in, const struct pci_info *live,
+    const struct pcitree *t, const struct store_rt *rt)
+{
+	size_t b, n = t->nbus > 1 ? t->nbus - 1 : 0;
+	struct inst_bus *v = n ? calloc(n, sizeof *v) : NULL;
+
+	free(in->bus);
+	in->bus = v;
+	in->nbus = v ? n : 0;
+	for (b = 1; v != NULL && b < t->nbus; b++) {
+		struct inst_bus *x = &v[b - 1];
+
+		setstr(x->path, sizeof x->path, t->bus[b].path);
+		setstr(x->name, sizeof x->name, pcitree_bus_name(t, (int)b));
+		x->kind = t->bus[b].kind;
+		x->nslots = t->bus[b].nslots;
+		x->known = t->bus[b].known;
+		x->places = places_count_bus(live, t, rt, (int)b);
+		state_reconcile_bus(live, t, (int)b, rt, x->slots);
+	}
+}
+
 /* The end of a refresh: publish the new view or the error, and events. */
 static void
 finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
@@ -333,6 +359,7 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 
 			pcitree_build(&p->pci, &t);
 			in->capacity = places_count(&p->pci, &t, &rt);
+			set_buses(in, &p->pci, &t, &rt);
 		}
 		report_unplugs(f, i, &rt, confirmed, &p->pci);
 		store_rt_free(&rt);

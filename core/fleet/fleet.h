@@ -49,6 +49,18 @@ enum inst_conn {
 };
 const char *inst_conn_name(enum inst_conn c);	/* "ok", "busy", ... */
 
+/* One bus behind a bridge as the last refresh saw it: the grid's child
+ * rows (pcitree.h names buses by the bridge's place). */
+struct inst_bus {
+	char path[24];			/* "5", "2.1-0" */
+	char name[128];			/* the bridge's id, or its path */
+	enum pci_bridge_kind kind;
+	int nslots;			/* 32, or 1 behind a root port */
+	int places;			/* free hotplug places on it */
+	int known;			/* 0: what is behind it is not known */
+	struct slot_view slots[32];
+};
+
 struct instance {
 	char name[64];
 	char endpoint[256];		/* unix:PATH, tcp:HOST:PORT or PATH */
@@ -68,6 +80,9 @@ struct instance {
 	struct slot_view slots[32];	/* reconciled states, state.h */
 	int capacity;			/* free hotplug places (places.h);
 					 * -1 before the first refresh */
+	struct inst_bus *bus;		/* the buses behind bridges (owned by
+					 * the fleet), nbus of them */
+	size_t nbus;
 	void *priv;			/* fleet.c's own per-instance state */
 };
 

@@ -933,6 +933,31 @@ START_TEST(detail_wraps_at_80x24)
 }
 END_TEST
 
+/* The q35 training VM whose root ports run out: its row shows the ports
+ * (H: something behind, o: the free one), pcie.0's empty slots closed
+ * (_), capacity 1; x unfolds one child row per root port with what is
+ * behind it; a hotplug takes the free port and capacity 0 stands out. */
+START_TEST(q35_ports_tree)
+{
+	struct world w;
+
+	demo_start_args(&w, "--scenario q35-ports-full");
+	CELLS(&w, "q35-1", 0, "BBBRHHo________________________B");
+	SEE(&w, "q35-1  qmp 7.2.22 ok            1");
+	tmx_keys(&w.t, "Tab");
+	tmx_type(&w.t, "jjjx");
+	SEE(&w, "\xe2\x94\x94 rp6  root port  bus 6         1 .");
+	SEE(&w, "\xe2\x94\x94 rp4  root port  bus 4         0 F");
+	tmx_keys(&w.t, "Tab");
+	tmx_type(&w.t, "hotplug q35-1 nic");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "plugged in slot 0 of bus 6");
+	CELLS(&w, "q35-1", 0, "BBBRHHH________________________B");
+	SEE(&w, "q35-1  qmp 7.2.22 ok            0");
+	world_free(&w);
+}
+END_TEST
+
 /* `list` is compact, and the event log wraps a long line at a word with
  * an indent: at 120 columns the counts stay on one row; at 80 a
  * continuation row starts with a whole word. */
@@ -1419,6 +1444,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_mouse_and_enter);
 	tcase_add_test(tc, detail_wraps_at_80x24);
 	tcase_add_test(tc, list_wraps_at_words);
+	tcase_add_test(tc, q35_ports_tree);
 	tcase_add_test(tc, help_reads_at_80x24);
 	tcase_add_test(tc, demo_empty_line_keys);
 	tcase_add_test(tc, dumb_terminal_refused);
