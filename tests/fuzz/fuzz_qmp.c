@@ -5,10 +5,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/devid.h"
+#include "model/places.h"
+#include "model/pcitree.h"
+#include "model/state.h"
 #include "qemu/qmp.h"
+#include "qemu/qom.h"
 #include "monsession.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+/* The tree of any listing: every bus named as ids name it, every place
+ * the rule gives free by the same rule. */
+static void
+tree_checks(struct pci_info *pi)
+{
+	struct pcitree t;
+	struct store_rt rt;
+	struct slot_view v[32];
+	struct place p;
+	struct err e;
+	size_t b;
+
+	pcitree_build(pi, &t);
+	for (b = 1; b < t.nbus; b++)
+		if (devid_check_bus(t.bus[b].path, strlen(t.bus[b].path),
+		    NULL) < 0)
+			abort();
+	store_rt_init(&rt, "f");
+	(void)places_count(pi, &t, &rt);
+	if (places_first(pi, &t, &rt, -1, &p, &e) == 0 &&
+	    !places_is_free(pi, &t, &rt, p.bus, p.slot))
+		abort();
+	state_reconcile(pi, &rt, v);
+	for (b = 1; b < t.nbus; b++)
+		state_reconcile_bus(pi, &t, (int)b, &rt, v);
+	store_rt_free(&rt);
+}
 
 static void
 one(const char *line, size_t len)
@@ -30,11 +64,30 @@ one(const char *line, size_t len)
 		break;
 	case QMP_MSG_RETURN:
 		pci_info_init(&pi);
-		if (qmp_parse_pci(m.ret, &pi, &e) == 0)
+		if (qmp_parse_pci(m.ret, &pi, &e) == 0) {
 			for (i = 0; i < pi.n; i++)
 				if (pi.fn[i].slot < 0 || pi.fn[i].slot > 31 ||
 				    pi.fn[i].vendor > 0xffff)
 					abort();
+			tree_checks(&pi);
+		}
+		{
+			/* the return value as qom-list's, and qom-get's */
+			char *j = json_dumps(m.ret, JSON_COMPACT |
+			    JSON_ENCODE_ANY);
+			struct qom_scan s;
+
+			qom_scan_init(&s);
+			if (j != NULL && qom_scan_list(&s, MON_PROTO_QMP, j,
+			    strlen(j), &pi, &e) == 0 && s.n > 0) {
+				(void)qom_scan_set_bus(&s, 0, j, strlen(j), &e);
+				(void)qom_scan_set_addr(&s, 0, j, strlen(j), &e);
+				(void)qom_scan_merge(&s, &pi, &e);
+				tree_checks(&pi);
+			}
+			qom_scan_free(&s);
+			free(j);
+		}
 		pci_info_free(&pi);
 		(void)qmp_parse_version(m.ret, &v, &e);
 		break;
