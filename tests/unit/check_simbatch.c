@@ -250,18 +250,25 @@ START_TEST(q35_ports_full)
 		char *out;
 
 		start(&w, "q35-ports-full", proto[k]);
-		ck_assert_int_eq(batch(&w, proto[k], "-c list -c 'next vm1'",
+		ck_assert_int_eq(batch(&w, proto[k], "-c 'show vm1' --json",
 		    &out), 0);
-		has(out, "capacity 1\n");
+		has(out, "\"capacity\":1");
+		has(out, "{\"slot\":6,\"state\":\"port\"");
+		has(out, "{\"slot\":7,\"state\":\"closed\"");
+		free(out);
+		ck_assert_int_eq(batch(&w, proto[k], "-c 'next vm1'", &out), 0);
 		has(out, "bus=rp6 slot=0");
 		free(out);
 		ck_assert_int_eq(batch(&w, proto[k], "-c 'hotplug vm1 nic'",
 		    &out), 0);
 		has(out, "-pci-6-0 plugged in slot 0 of bus 6");
 		free(out);
-		ck_assert_int_ne(batch(&w, proto[k], "-c list -c 'hotplug vm1 "
-		    "nic'", &out), 0);
-		has(out, "capacity 0 (FULL");
+		ck_assert_int_eq(batch(&w, proto[k], "-c 'show vm1' --json",
+		    &out), 0);
+		has(out, "\"capacity\":0");
+		free(out);
+		ck_assert_int_ne(batch(&w, proto[k], "-c 'hotplug vm1 nic'",
+		    &out), 0);
 		has(out, "no root port is free (3 root ports");
 		has(out, "-device pcie-root-port");
 		free(out);
