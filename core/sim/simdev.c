@@ -128,6 +128,8 @@ simdev_machine_init(struct simdev_machine *m, enum simdev_machine_type t)
 	m->type = t;
 	m->guest = SIMDEV_GUEST_NONE;
 	m->ack_ms = 100;
+	/* the built-in NIC of pc and q35 took QEMU's first default mac */
+	m->mac_seq = t == SIMDEV_PC_NODEFAULTS ? 0 : 1;
 	simdev_qtab_init(&m->periph);
 	simdev_qtab_init(&m->anon);
 	if (m->periph.hash == NULL || m->anon.hash == NULL) {
@@ -187,8 +189,10 @@ simdev_machine_free(struct simdev_machine *m)
 		free(m->net[i].type);
 	}
 	free(m->net);
-	for (i = 0; i < m->ndrv; i++)
+	for (i = 0; i < m->ndrv; i++) {
 		free(m->drv[i].id);
+		free(m->drv[i].file);
+	}
 	free(m->drv);
 	for (i = 0; i < m->nfds; i++) {
 		free(m->fds[i].name);
@@ -414,6 +418,17 @@ simdev_device_del(struct simdev_machine *m, const char *id, int64_t now_ms,
 	return 0;
 }
 
+void
+simdev_backend_path(const struct simdev_fn *f, char *out, size_t sz)
+{
+	if (f->id != NULL)
+		snprintf(out, sz, "/machine/peripheral/%s/virtio-backend",
+		    f->id);
+	else
+		snprintf(out, sz, "/machine/peripheral-anon/device[%d]/"
+		    "virtio-backend", f->anon);
+}
+
 static void
 release(struct simdev_machine *m, struct simdev_fn *f)
 {
@@ -425,8 +440,10 @@ release(struct simdev_machine *m, struct simdev_fn *f)
 
 	if (n)
 		n->in_use = 0;
-	if (d)
+	if (d) {
 		d->in_use = 0;
+		d->attached[0] = '\0';
+	}
 	if (f->id)
 		simdev_qtab_remove(&m->periph, f->id);
 	else {

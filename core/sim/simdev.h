@@ -84,6 +84,8 @@ struct simdev_fn {
 	char *drive;
 	int unplug_pending;
 	int64_t unplug_due_ms;	/* when the simulated guest acks; -1 never */
+	char mac[18];		/* NICs: macaddr as info network shows it */
+	unsigned seq;		/* creation order (info network) */
 };
 
 /* A string-keyed table that iterates exactly like GLib's GHashTable (QOM
@@ -101,12 +103,22 @@ struct simdev_netdev {
 	char *type;
 	int hmp_opts;		/* created by HMP netdev_add (QemuOpts kept) */
 	int in_use;
+	int fd;			/* tap: the fd it took over, else -1 */
+	unsigned seq;		/* creation order (info network) */
 };
 
 struct simdev_drive {
 	char *id;		/* drive id or node-name */
 	int legacy;		/* drive_add (1) or blockdev-add (0) */
 	int in_use;
+	char *file;		/* the image, NULL when none was given */
+	char format[16];	/* "raw", "qcow2" */
+	unsigned seq;		/* creation order (info block) */
+	unsigned node[2];	/* the "#blockNNN" numbers of its anonymous
+				 * nodes: [0] a drive's format node, [1] the
+				 * file node under it */
+	char attached[300];	/* the device's QOM path + /virtio-backend
+				 * while a device uses it, else "" */
 };
 
 struct simdev_fd {
@@ -136,6 +148,9 @@ struct simdev_machine {
 	size_t nfds, capfds;
 	struct simdev_qtab periph, anon;
 	unsigned drive_seq;
+	unsigned seq;		/* next creation number (fns, netdevs, drives) */
+	unsigned mac_seq;	/* NICs given no mac: 52:54:00:12:34:(56+n) */
+	unsigned block_seq;	/* next "#blockNNN" */
 };
 
 /* Error classes of QMP; HMP prints only the text. */
@@ -207,9 +222,10 @@ int simdev_netdev_add(struct simdev_machine *m, const char *type,
     const char *id, const char *fdname, int hmp, struct simdev_err *e);
 int simdev_netdev_del(struct simdev_machine *m, const char *id,
     struct simdev_err *e);
-/* drive_add / blockdev-add: file may be NULL (empty drive). */
+/* drive_add / blockdev-add: file may be NULL (empty drive); format NULL
+ * is "raw". */
 int simdev_drive_add(struct simdev_machine *m, const char *id,
-    const char *file, int legacy, struct simdev_err *e);
+    const char *file, const char *format, int legacy, struct simdev_err *e);
 /* legacy 1 = drive_del (a node name given to it acts as blockdev-del),
  * 0 = blockdev-del (nodes only).  Drive ids and node names share one
  * namespace, as in QEMU. */
@@ -254,5 +270,9 @@ int simdev_plug_at(struct simdev_machine *m, enum simdev_kind k,
 /* device_add from kv as at startup (cold: no hotplug refusal). */
 int simdev_device_add_cold(struct simdev_machine *m,
     const struct simdev_kv *kv, size_t nkv, struct simdev_err *e);
+
+/* The QOM path QEMU names a device by in `info block`'s "Attached to:"
+ * (/machine/peripheral/ID/virtio-backend, or -anon/device[N]/...). */
+void simdev_backend_path(const struct simdev_fn *f, char *out, size_t sz);
 
 #endif

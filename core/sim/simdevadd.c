@@ -142,6 +142,7 @@ struct add {
 	int anon;		/* its device[N], or -1 */
 	char anon_name[32];
 	const char *bus;	/* the bridge it goes behind, NULL = root */
+	char mac[18];		/* mac= as given, "" */
 };
 
 static int
@@ -183,6 +184,9 @@ p_mac(struct add *a, const char *val, struct simdev_err *e)
 	if (!mac_ok(val))
 		return simdev_eset(e, SIMDEV_GENERIC, "Property '%s.mac' "
 		    "doesn't take value '%s'", a->inner, val);
+	/* info network prints it as QEMU stores it: lower case */
+	for (size_t i = 0; i < sizeof a->mac - 1 && val[i]; i++)
+		a->mac[i] = (char)tolower((unsigned char)val[i]);
 	return 0;
 }
 
@@ -376,6 +380,14 @@ commit(struct add *a, struct simdev_err *e)
 	f.func = a->devfn & 7;
 	f.anon = a->anon;
 	f.unplug_due_ms = -1;
+	f.seq = a->m->seq++;
+	if (a->k != SIMDEV_VIRTIO_BLK) {
+		if (a->mac[0])
+			memcpy(f.mac, a->mac, sizeof f.mac);
+		else	/* QEMU's default macs count up per process */
+			snprintf(f.mac, sizeof f.mac, "52:54:00:12:34:%02x",
+			    (0x56 + a->m->mac_seq++) & 0xff);
+	}
 	if ((a->bus && (f.bus = strdup(a->bus)) == NULL) ||
 	    (a->id && (f.id = strdup(a->id)) == NULL) ||
 	    (a->net && (f.netdev = strdup(a->net->id)) == NULL) ||
@@ -386,8 +398,11 @@ commit(struct add *a, struct simdev_err *e)
 	}
 	if (a->net)
 		a->net->in_use = 1;
-	if (a->drv)
+	if (a->drv) {
 		a->drv->in_use = 1;
+		simdev_backend_path(&a->m->fn[a->m->nfn - 1],
+		    a->drv->attached, sizeof a->drv->attached);
+	}
 	simdev_sort(a->m);
 	return 0;
 }

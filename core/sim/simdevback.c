@@ -43,6 +43,7 @@ simdev_netdev_add(struct simdev_machine *m, const char *type,
     const char *id, const char *fdname, int hmp, struct simdev_err *e)
 {
 	struct simdev_netdev n;
+	int tapfd = -1;
 
 	if (id == NULL)
 		return simdev_eset(e, SIMDEV_GENERIC,
@@ -66,6 +67,7 @@ simdev_netdev_add(struct simdev_machine *m, const char *type,
 			    "File descriptor named "
 			    "'%s' has not been found", fdname);
 		/* the tap takes the fd over */
+		tapfd = fd->fd;
 		close(fd->fd);
 		free(fd->name);
 		*fd = m->fds[--m->nfds];
@@ -83,6 +85,8 @@ simdev_netdev_add(struct simdev_machine *m, const char *type,
 	n.type = strdup(type);
 	n.hmp_opts = hmp;
 	n.in_use = 0;
+	n.fd = tapfd;
+	n.seq = m->seq++;
 	if (n.id == NULL || n.type == NULL) {
 		free(n.id);
 		free(n.type);
@@ -109,7 +113,7 @@ simdev_netdev_del(struct simdev_machine *m, const char *id,
 
 int
 simdev_drive_add(struct simdev_machine *m, const char *id, const char *file,
-    int legacy, struct simdev_err *e)
+    const char *format, int legacy, struct simdev_err *e)
 {
 	struct simdev_drive d, *d0;
 	char gen[32];
@@ -153,11 +157,25 @@ simdev_drive_add(struct simdev_machine *m, const char *id, const char *file,
 		m->drv = p;
 		m->capdrv = cap;
 	}
+	memset(&d, 0, sizeof d);
 	d.id = strdup(id);
-	if (d.id == NULL)
+	d.file = file != NULL ? strdup(file) : NULL;
+	if (d.id == NULL || (file != NULL && d.file == NULL)) {
+		free(d.id);
+		free(d.file);
 		return simdev_eset(e, SIMDEV_GENERIC, "out of memory");
+	}
 	d.legacy = legacy;
 	d.in_use = 0;
+	snprintf(d.format, sizeof d.format, "%s", format ? format : "raw");
+	d.seq = m->seq++;
+	/* the nodes QEMU names itself: a drive's format node and, for any
+	 * image, the file node under it */
+	if (file != NULL) {
+		if (legacy)
+			d.node[0] = m->block_seq++;
+		d.node[1] = m->block_seq++;
+	}
 	m->drv[m->ndrv++] = d;
 	return 0;
 }
@@ -180,6 +198,7 @@ simdev_drive_del(struct simdev_machine *m, const char *id, int legacy,
 	if (!legacy && d->in_use)
 		return simdev_eset(e, SIMDEV_GENERIC, "Node %s is in use", id);
 	free(d->id);
+	free(d->file);
 	*d = m->drv[--m->ndrv];
 	return 0;
 }

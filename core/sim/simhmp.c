@@ -5,6 +5,7 @@
  * arguments (simopts.c), and QEMU's own reply and error texts.
  */
 #include "sim/simhmp.h"
+#include "sim/siminfo.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -150,6 +151,21 @@ h_info_status(struct simmon_ctx *c, const struct hmp_args *a,
 }
 
 static void
+h_info_network(struct simmon_ctx *c, const struct hmp_args *a,
+    struct strbuf *o)
+{
+	(void)a;
+	siminfo_network(c->m, o);
+}
+
+static void
+h_info_block(struct simmon_ctx *c, const struct hmp_args *a,
+    struct strbuf *o)
+{
+	siminfo_block(c->m, a->s[0] != NULL && strcmp(a->s[0], "-n") == 0, o);
+}
+
+static void
 h_device_add(struct simmon_ctx *c, const struct hmp_args *a,
     struct strbuf *o)
 {
@@ -228,8 +244,8 @@ h_drive_add(struct simmon_ctx *c, const struct hmp_args *a,
 		strbuf_str(o, "Can't hot-add drive to type 1\n");
 		return;
 	}
-	if (simdev_drive_add(c->m, op.id, simopts_get(&op, "file"), 1,
-	    &e) < 0) {
+	if (simdev_drive_add(c->m, op.id, simopts_get(&op, "file"),
+	    simopts_get(&op, "format"), 1, &e) < 0) {
 		strbuf_printf(o, "%s\n", e.desc);
 		return;
 	}
@@ -331,6 +347,11 @@ static void h_info(struct simmon_ctx *c, const struct hmp_args *a,
     struct strbuf *o);
 
 static const struct hmp_cmd info_cmds[] = {
+	{ "block", "s?", NULL, h_info_block, "info block [-n] [-v] [device] "
+	  "-- show info of one block device or all block devices (-n: show "
+	  "named nodes; -v: show details)", 0, NULL },
+	{ "network", "", NULL, h_info_network, "info network  -- show the "
+	  "network state", 0, NULL },
 	{ "pci", "", NULL, h_info_pci, "info pci  -- show PCI info", 0,
 	  NULL },
 	{ "status", "", NULL, h_info_status, "info status  -- show the "

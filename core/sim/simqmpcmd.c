@@ -3,6 +3,7 @@
  * reply texts; see simqmpcmd.h.
  */
 #include "sim/simqmpcmd.h"
+#include "sim/siminfo.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -288,7 +289,8 @@ q_blockdev_add(struct simmon_ctx *c, json_t *args)
 	if (json_is_object(file) && fname == NULL)
 		return simqmp_error(SIMDEV_GENERIC,
 		    "Parameter 'filename' is missing");
-	if (simdev_drive_add(c->m, json_string_value(nn), fname, 0, &e) < 0)
+	if (simdev_drive_add(c->m, json_string_value(nn), fname,
+	    json_string_value(json_object_get(args, "driver")), 0, &e) < 0)
 		return qerr_dev(&e);
 	return simqmp_ok(NULL);
 }
@@ -329,6 +331,20 @@ q_query_status(struct simmon_ctx *c, json_t *args)
 	/* struct order: running, singlestep, status */
 	return simqmp_ok(json_pack("{s:b,s:b,s:s}", "running", run,
 	    "singlestep", 0, "status", run ? "running" : "prelaunch"));
+}
+
+static json_t *
+q_query_block(struct simmon_ctx *c, json_t *args)
+{
+	(void)args;
+	return simqmp_ok(siminfo_query_block(c->m));
+}
+
+static json_t *
+q_named_nodes(struct simmon_ctx *c, json_t *args)
+{
+	(void)args;
+	return simqmp_ok(siminfo_named_nodes(c->m));
 }
 
 /* The string argument key (checked by the table's spec). */
@@ -462,6 +478,8 @@ static const struct qmp_cmd qmp_cmds[] = {
 	{ "query-version", "", q_query_version, 0 },
 	{ "query-pci", "", q_query_pci, 0 },
 	{ "query-status", "", q_query_status, 0 },
+	{ "query-block", "", q_query_block, 0 },
+	{ "query-named-block-nodes", "flat:b?", q_named_nodes, 0 },
 	{ "device_add", NULL, q_device_add, 0 },
 	{ "device_del", "id:s", q_device_del, 0 },
 	{ "netdev_add", NULL, q_netdev_add, 0 },

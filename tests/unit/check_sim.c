@@ -197,6 +197,114 @@ is_fixture(const char *got, const char *rel)
 
 /* ---- device model --------------------------------------------------- */
 
+/* t with every "#blockNNN"/"#netNNN" as "#X" and path as /tmp/jq/d.img
+ * (the image of the capture): the names QEMU makes up differ between two
+ * runs of QEMU itself (malloc'd). */
+static char *
+norm(const char *t, const char *path)
+{
+	size_t n = strlen(t), pl = strlen(path), i = 0;
+	struct strbuf b;
+	char *r;
+
+	strbuf_init(&b);
+	while (i < n) {
+		if (strncmp(t + i, path, pl) == 0) {
+			strbuf_str(&b, "/tmp/jq/d.img");
+			i += pl;
+		} else if (strncmp(t + i, "#block", 6) == 0 ||
+		    strncmp(t + i, "#net", 4) == 0) {
+			strbuf_str(&b, "#X");
+			i += t[i + 1] == 'b' ? 6 : 4;
+			while (i < n && t[i] >= '0' && t[i] <= '9')
+				i++;
+		} else
+			strbuf_add(&b, t + i++, 1);
+	}
+	r = strndup(b.p ? b.p : "", b.n);
+	strbuf_free(&b);
+	return r;
+}
+
+static void
+same_as(const char *got, const char *rel, const char *path)
+{
+	char *want = tu_fixture(rel, NULL), *g = norm(got, path),
+	    *w = norm(want, path);
+
+	ck_assert_msg(strcmp(g, w) == 0, "%s differs:\n%s\nQEMU:\n%s", rel, g,
+	    w);
+	free(g);
+	free(w);
+	free(want);
+}
+
+/* The backends of the capture in tests/fixtures/qmp/ *-orphan.json (a
+ * booted NIC; a NIC and a disk with their backends; an orphan netdev,
+ * drive_add drive and blockdev-add node), listed byte for byte as QEMU
+ * 7.2 lists them over QMP and HMP. */
+START_TEST(backends_listed_as_qemu)
+{
+	struct mon x;
+	struct simdev_err de;
+	char *dir, *img = mktmpfile(&dir), cmd[4096], *r;
+
+	ck_assert_int_eq(truncate(img, 1 << 20), 0);
+	mon_init(&x, SIMDEV_PC);
+	ck_assert_int_eq(simdev_plug(&x.m, SIMDEV_VIRTIO_NET, 4,
+	    "nic-aaaa1111-pci-4", &de), 0);
+	free(qmp(&x, "{\"execute\": \"qmp_capabilities\"}"));
+	free(qmp(&x, "{\"execute\": \"netdev_add\", \"arguments\": {\"type\": "
+	    "\"user\", \"id\": \"hostnet-11111111-pci-5\"}}"));
+	free(qmp(&x, "{\"execute\": \"netdev_add\", \"arguments\": {\"type\": "
+	    "\"user\", \"id\": \"hostnet-44444444-pci-8\"}}"));
+	free(qmp(&x, "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+	    "\"virtio-net-pci\", \"id\": \"nic-44444444-pci-8\", \"netdev\": "
+	    "\"hostnet-44444444-pci-8\", \"bus\": \"pci.0\", \"addr\": \"0x8\"}}"));
+	snprintf(cmd, sizeof cmd, "{\"execute\": \"blockdev-add\", "
+	    "\"arguments\": {\"driver\": \"raw\", \"node-name\": "
+	    "\"drive-22222222-pci-6\", \"file\": {\"driver\": \"file\", "
+	    "\"filename\": \"%s\"}}}", img);
+	free(qmp(&x, cmd));
+	snprintf(cmd, sizeof cmd, "{\"execute\": \"blockdev-add\", "
+	    "\"arguments\": {\"driver\": \"raw\", \"node-name\": "
+	    "\"drive-55555555-pci-9\", \"file\": {\"driver\": \"file\", "
+	    "\"filename\": \"%s\"}}}", img);
+	free(qmp(&x, cmd));
+	free(qmp(&x, "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+	    "\"virtio-blk-pci\", \"id\": \"disk-22222222-pci-6\", \"drive\": "
+	    "\"drive-22222222-pci-6\", \"bus\": \"pci.0\", \"addr\": \"0x6\"}}"));
+	snprintf(cmd, sizeof cmd, "{\"execute\": \"human-monitor-command\", "
+	    "\"arguments\": {\"command-line\": \"drive_add dummy file=%s,"
+	    "if=none,id=drive-33333333-pci-7,format=raw\"}}", img);
+	r = qmp(&x, cmd);
+	ck_assert_ptr_nonnull(strstr(r, "OK"));
+	free(r);
+	r = qmp(&x, "{\"execute\": \"query-block\"}");
+	same_as(r, "qmp/query-block-orphan.json", img);
+	free(r);
+	r = qmp(&x, "{\"execute\": \"query-named-block-nodes\"}");
+	same_as(r, "qmp/query-named-block-nodes-orphan.json", img);
+	free(r);
+	r = qmp(&x, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+	    "{\"command-line\": \"info network\"}}");
+	same_as(r, "qmp/hmp-passthrough-info-network-orphan.json", img);
+	free(r);
+	r = qmp(&x, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+	    "{\"command-line\": \"info block\"}}");
+	same_as(r, "qmp/hmp-passthrough-info-block-orphan.json", img);
+	free(r);
+	r = qmp(&x, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+	    "{\"command-line\": \"info block -n\"}}");
+	same_as(r, "qmp/hmp-passthrough-info-block-n-orphan.json", img);
+	free(r);
+	mon_free(&x);
+	free(img);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(machine_defaults)
 {
 	struct simdev_machine m;
@@ -1594,6 +1702,7 @@ sim_suite(void)
 	TCase *sv = tcase_create("server");
 
 	tcase_add_test(tc, machine_defaults);
+	tcase_add_test(tc, backends_listed_as_qemu);
 	tcase_add_test(tc, device_add_rules);
 	tcase_add_test(tc, guest_ack_timing);
 	tcase_add_test(tc, option_parsers);
