@@ -64,7 +64,7 @@ _slotscope_command()
 {
 	local arg=$1 q= head sub cands cmd n
 	local cmds='list show reserve free next id parse-id hotplug unplug
-	    refresh version help'
+	    adopt forget refresh version help'
 	if [[ $arg == [\'\"]* ]]; then
 		q=${arg:0:1}
 		arg=${arg:1}
@@ -86,12 +86,12 @@ _slotscope_command()
 		cands=$cmds
 	else
 		case $cmd:$n in
-		show:1|reserve:1|free:1|next:1|hotplug:1|unplug:1|refresh:1|version:1)
+		show:1|reserve:1|free:1|next:1|hotplug:1|unplug:1|adopt:1|forget:1|refresh:1|version:1)
 			cands=$(_slotscope_instances | sort -u) ;;
-		reserve:2|free:2|unplug:2) cands=$(echo {0..31}) ;;
+		reserve:2|free:2|unplug:2|adopt:2|forget:2) cands=$(echo {0..31}) ;;
 		free:3) cands=--force ;;
 		show:2) cands=--json ;;
-		hotplug:2|id:1) cands='nic disk' ;;
+		hotplug:2|id:1|adopt:3) cands='nic disk' ;;
 		help:1) cands=$cmds ;;
 		hotplug:*)
 			case ${w[2]}:$sub in

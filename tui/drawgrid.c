@@ -309,11 +309,24 @@ draw_suggest(const struct app *a, char *buf, size_t len)
 		snprintf(buf, len, "free %s %d", in->name, a->sel_slot);
 		break;
 	case SLOT_USED:
-	case SLOT_FOREIGN:
 		if (v->id[0])
 			snprintf(buf, len, "unplug %s %s", in->name, v->id);
 		else
 			snprintf(buf, len, "unplug %s %d", in->name,
+			    a->sel_slot);
+		break;
+	case SLOT_FOREIGN:	/* not ours yet: record it first */
+		snprintf(buf, len, "adopt %s %s", in->name, v->id[0] ? v->id :
+		    "");
+		if (!v->id[0])
+			snprintf(buf, len, "adopt %s %d", in->name,
+			    a->sel_slot);
+		break;
+	case SLOT_MISSING:	/* recorded, gone from the bus */
+		snprintf(buf, len, "forget %s %s", in->name, v->id[0] ? v->id :
+		    "");
+		if (!v->id[0])
+			snprintf(buf, len, "forget %s %d", in->name,
 			    a->sel_slot);
 		break;
 	case SLOT_UNPLUGGING:
@@ -322,7 +335,7 @@ draw_suggest(const struct app *a, char *buf, size_t len)
 	case SLOT_PORT:		/* a free root port: hotplug into it */
 		snprintf(buf, len, "hotplug %s nic bus=%s", in->name, v->id);
 		break;
-	default:		/* builtin, missing, bridge, closed: look
+	default:		/* builtin, bridge, closed: look
 				 * closer first */
 		snprintf(buf, len, "show %s", in->name);
 		break;

@@ -7,7 +7,8 @@
  * ("usage: ...") before anything is looked at.
  *
  * Every command either succeeds (text + JSON value) or fails with ONE line
- * and changes nothing.  Changes (reserve, free, hotplug, unplug) go through
+ * and changes nothing.  Changes (reserve, free, hotplug, unplug, adopt,
+ * forget) go through
  * the runtime store under its lock and are appended to the audit log.
  * Slot states are always computed from the live bus as last seen by the
  * fleet and the runtime file as it is on disk now, so a command sees the
@@ -82,6 +83,20 @@ static const struct cmd_entry table[] = {
 	  "device stays unplugging (its slot and id stay taken) until a "
 	  "refresh sees it gone.",
 	  cmd_unplug_exec, { CMD_C_INST, CMD_C_DEV } },
+	{ "adopt", NULL, 2, 3, NULL, 0,
+	  "adopt INST SLOT|ID [nic|disk]",
+	  "adopt INST SLOT|ID [nic|disk]: record a live device slotscope did "
+	  "not place (booted with the VM, added by hand or by another tool; "
+	  "shown foreign) so that it shows as used and can be unplugged; its "
+	  "driver, mac and backend are read from QEMU, its type from its PCI "
+	  "class unless given.",
+	  cmd_adopt_exec, { CMD_C_INST, 0, CMD_C_TYPE } },
+	{ "forget", NULL, 2, 2, NULL, 0,
+	  "forget INST SLOT|ID",
+	  "forget INST SLOT|ID: drop a recorded device that is gone from the "
+	  "bus (shown missing), and its backend if QEMU still has it unused; "
+	  "a live device is refused (unplug it).",
+	  cmd_forget_exec, { CMD_C_INST, CMD_C_DEV } },
 	{ "refresh", NULL, 0, 1, NULL, CMD_F_BATCH,
 	  "refresh [INST]",
 	  "refresh [INST]: read the live bus of one or every instance now.",

@@ -1,6 +1,8 @@
-/* cmd_devices.c - the commands that change a guest's bus: hotplug (a NIC
- * or a disk, backend first, confirmed on the bus, then recorded) and
- * unplug (device_del, waiting for the guest as long as the context says).
+/* cmd_devices.c - the commands that change a guest's bus or its record:
+ * hotplug (a NIC or a disk, backend first, confirmed on the bus, then
+ * recorded), unplug (device_del, waiting for the guest as long as the
+ * context says), adopt (record a live device slotscope did not place) and
+ * forget (drop a record whose device is gone).
  * The lifecycle itself is fleet/hotplug's; here are the arguments, the
  * audit lines and the results. */
 #include <ctype.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "cmd/cmd_int.h"
+#include "fleet/adopt.h"
 #include "fleet/hotplug.h"
 #include "model/devid.h"
 #include "store/store.h"
@@ -110,6 +113,22 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	return cmd_succeed(r, &b, dev_json(a->w[1], &d, "plugged"));
 }
 
+/* The id of the live device named by w (an id) or slot (w a number) on
+ * instance i's bus as last seen, or NULL. */
+static const char *
+live_foreign(struct cmd_ctx *c, size_t i, const char *w, int slot)
+{
+	const struct pci_info *pi = &c->fleet->inst[i].live;
+	size_t k;
+
+	for (k = 0; k < pi->n; k++)
+		if (pi->fn[k].bus == 0 && pi->fn[k].id[0] &&
+		    (slot >= 0 ? pi->fn[k].slot == slot :
+		    strcmp(pi->fn[k].id, w) == 0))
+			return pi->fn[k].id;
+	return NULL;
+}
+
 int
 cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
@@ -148,6 +167,12 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		    store_find_id(&rt, w) != NULL;
 		store_rt_free(&rt);
 		if (!found)
+			cmd_ensure_seen(c, (size_t)i);	/* is it foreign? */
+		if (!found && live_foreign(c, (size_t)i, w, slot) != NULL)
+			return cmd_fail(r, "unplug: %s is live but slotscope "
+			    "did not place it (foreign): adopt %s %s first",
+			    live_foreign(c, (size_t)i, w, slot), a->w[1], w);
+		if (!found)
 			return cmd_fail(r, isdigit((unsigned char)w[0]) ?
 			    "unplug: slot %s holds no device slotscope "
 			    "placed (see show)" : "unplug: no device %s in "
@@ -183,4 +208,73 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 			    json_boolean(rc == HOTPLUG_DELETED));
 		return cmd_succeed(r, &b, j);
 	}
+}
+
+int
+cmd_adopt_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r)
+{
+	struct hotplug_target t;
+	struct store_dev d;
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+	char what[1024], res[300];
+	long i;
+
+	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+		return -1;
+	if (a->n > 3 && strcmp(a->w[3], "nic") != 0 &&
+	    strcmp(a->w[3], "disk") != 0)
+		return cmd_fail(r, "adopt: '%.40s' is not a device type: "
+		    "expected nic or disk", a->w[3]);
+	if (!cmd_have_rtdir(c))
+		return cmd_fail(r, "adopt: no runtime dir: give --runtime-dir");
+	cmd_ensure_seen(c, (size_t)i);
+	target(c, (size_t)i, &t);
+	join(a, what, sizeof what);
+	if (adopt_device(&t, a->w[2], a->n > 3 ? a->w[3] : NULL, &d,
+	    &e) < 0)
+		return cmd_fail(r, "adopt: %s", e.msg);
+	cmd_refresh_now(c, (size_t)i);
+	strbuf_printf(&b, "%s: %s in slot %d adopted as a %s", a->w[1], d.id,
+	    d.slot, d.type);
+	if (d.backend.netdev[0] || d.backend.drive[0])
+		strbuf_printf(&b, " (%s %s)", d.backend.netdev[0] ? "netdev" :
+		    "drive", d.backend.netdev[0] ? d.backend.netdev :
+		    d.backend.drive);
+	else
+		strbuf_str(&b, " (no backend)");
+	strbuf_str(&b, "; it can be unplugged now");
+	snprintf(res, sizeof res, "ok %s slot %d", d.id, d.slot);
+	cmd_audit(c, a->w[1], what, res, &b);
+	return cmd_succeed(r, &b, dev_json(a->w[1], &d, "plugged"));
+}
+
+int
+cmd_forget_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r)
+{
+	struct hotplug_target t;
+	struct store_dev d;
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+	char what[1024], res[400], note[256] = "";
+	long i;
+
+	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+		return -1;
+	if (!cmd_have_rtdir(c))
+		return cmd_fail(r, "forget: no runtime dir: give "
+		    "--runtime-dir");
+	cmd_ensure_seen(c, (size_t)i);
+	target(c, (size_t)i, &t);
+	join(a, what, sizeof what);
+	if (forget_device(&t, a->w[2], &d, note, sizeof note, &e) < 0)
+		return cmd_fail(r, "forget: %s", e.msg);
+	cmd_refresh_now(c, (size_t)i);
+	strbuf_printf(&b, "%s: %s forgotten, slot %d is no longer held (%s)",
+	    a->w[1], d.id, d.slot, note);
+	snprintf(res, sizeof res, "ok %s; %s", d.id, note);
+	cmd_audit(c, a->w[1], what, res, &b);
+	return cmd_succeed(r, &b, dev_json(a->w[1], &d, "forgotten"));
 }

@@ -98,6 +98,10 @@ int cmd_hotplug_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
 int cmd_unplug_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
+int cmd_adopt_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
+int cmd_forget_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
 int cmd_refresh_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
 int cmd_refresh_bg_exec(struct cmd_ctx *, const struct cmd_entry *,

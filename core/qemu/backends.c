@@ -40,7 +40,7 @@ backends_orphans(const struct backends *b)
 
 /* Add (or, when it is there, mark attached) one entry; names QEMU made
  * up ('#') and names that do not fit are skipped. */
-static void
+static struct backend_entry *
 put(struct backends *b, enum backend_kind kind, const char *name,
     size_t len, int attached)
 {
@@ -48,24 +48,26 @@ put(struct backends *b, enum backend_kind kind, const char *name,
 	size_t i;
 
 	if (len == 0 || name[0] == '#' || len >= sizeof b->v[0].name)
-		return;
+		return NULL;
 	for (i = 0; i < b->n; i++) {
 		x = &b->v[i];
 		if (x->kind == kind && strlen(x->name) == len &&
 		    memcmp(x->name, name, len) == 0) {
 			x->attached |= attached;
-			return;
+			return x;
 		}
 	}
 	if (b->n == BACKENDS_MAX) {
 		b->dropped++;
-		return;
+		return NULL;
 	}
 	x = &b->v[b->n++];
 	x->kind = kind;
 	memcpy(x->name, name, len);
 	x->name[len] = '\0';
 	x->attached = attached;
+	x->type[0] = '\0';
+	return x;
 }
 
 /* The next line of buf[*pos..len) without its "\r\n" or "\n". */
@@ -101,6 +103,28 @@ has_type(const char *l, size_t n, const char *word)
 	return 0;
 }
 
+/* A netdev entry of `info network`, with its "type=" word. */
+static void
+put_netdev(struct backends *b, const char *name, size_t k, const char *l,
+    size_t n, int attached)
+{
+	struct backend_entry *x = put(b, BACKEND_NETDEV, name, k, attached);
+	size_t i, j;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i + 5 < n; i++)
+		if (memcmp(l + i, "type=", 5) == 0 && (i == 0 ||
+		    l[i - 1] == ',' || l[i - 1] == ' ')) {
+			for (j = i + 5; j < n && l[j] != ',' && j - i - 5 <
+			    sizeof x->type - 1; j++)
+				;
+			memcpy(x->type, l + i + 5, j - i - 5);
+			x->type[j - i - 5] = '\0';
+			return;
+		}
+}
+
 /* The name before the first ':' (a blank ends it too). */
 static size_t
 name_len(const char *l, size_t n)
@@ -126,7 +150,7 @@ backends_parse_info_network(const char *buf, size_t len, struct backends *b,
 			/* a peer: a NIC's netdev, or a port of a legacy hub */
 			k = name_len(l + 3, n - 3);
 			if (under_nic && k > 0 && !has_type(l, n, "nic"))
-				put(b, BACKEND_NETDEV, l + 3, k, 1);
+				put_netdev(b, l + 3, k, l, n, 1);
 			continue;
 		}
 		under_nic = 0;
@@ -137,7 +161,7 @@ backends_parse_info_network(const char *buf, size_t len, struct backends *b,
 		if (has_type(l, n, "nic"))
 			under_nic = 1;
 		else
-			put(b, BACKEND_NETDEV, l, k, 0);	/* no peer */
+			put_netdev(b, l, k, l, n, 0);	/* no peer */
 	}
 	return 0;
 }
@@ -300,11 +324,16 @@ hmp_over_qmp(struct mon *m, const char *cmd, struct err *e)
 int
 backends_query(struct mon *m, struct backends *b, struct err *e)
 {
-	int qmp = mon_protocol(m) == MON_PROTO_QMP;
 	char *net = NULL, *blk = NULL, *nodes = NULL;
-	int rc = -1;
+	int qmp, rc = -1;
 
 	backends_init(b);
+	/* the protocol is known once the session has started */
+	if (mon_protocol(m) != MON_PROTO_HMP &&
+	    mon_protocol(m) != MON_PROTO_QMP && mon_do(m, &(struct mon_req){
+	    .op = MON_OP_QUERY_VERSION }, NULL, e) < 0)
+		return -1;
+	qmp = mon_protocol(m) == MON_PROTO_QMP;
 	if (qmp) {
 		net = hmp_over_qmp(m, "info network", e);
 		if (net != NULL)

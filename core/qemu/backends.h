@@ -37,6 +37,8 @@ enum backend_kind { BACKEND_NETDEV, BACKEND_BLOCK };
 struct backend_entry {
 	enum backend_kind kind;
 	char name[64];		/* netdev id, drive id or node-name */
+	char type[16];		/* netdevs: "user", "tap", ... from info
+				 * network; "" otherwise */
 	int attached;		/* a device uses it */
 };
 

@@ -244,8 +244,9 @@ int simdev_qom_list(const struct simdev_machine *m, const char *path,
     struct simdev_err *e);
 
 /* qom-get of a device's parent_bus (its bus's QOM path: SIMDEV_QOM_STR
- * into str) or addr (the devfn: SIMDEV_QOM_INT into *num); path as
- * simdev_resolve takes it.  -1 with QEMU's text: "Device 'P' not found",
+ * into str) or addr (the devfn: SIMDEV_QOM_INT into *num), and of the
+ * strings type, and for NICs netdev and mac, for disks drive ("" when
+ * unset, as QEMU answers); path as simdev_resolve takes it.  -1 with QEMU's text: "Device 'P' not found",
  * "Property 'TYPE.PROP' not found". */
 enum { SIMDEV_QOM_STR = 1, SIMDEV_QOM_INT = 2 };
 int simdev_qom_get(struct simdev_machine *m, const char *path,

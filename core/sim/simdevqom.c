@@ -5,6 +5,7 @@
  */
 #include "sim/simdev.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,6 +277,7 @@ simdev_qom_get(struct simdev_machine *m, const char *path, const char *prop,
     char *str, size_t strsz, long *num, struct simdev_err *e)
 {
 	const struct simdev_fn *f;
+	const char *v;
 
 	/* object_resolve_path(): an id alone is not a path here */
 	if (path[0] != '/' || (f = simdev_resolve(m, path)) == NULL)
@@ -288,6 +290,19 @@ simdev_qom_get(struct simdev_machine *m, const char *path, const char *prop,
 	if (strcmp(prop, "addr") == 0) {
 		*num = f->slot * 8 + f->func;
 		return SIMDEV_QOM_INT;
+	}
+	v = NULL;
+	if (strcmp(prop, "type") == 0)
+		v = simdev_kind_info(f->kind)->type;
+	else if (f->kind != SIMDEV_VIRTIO_BLK && strcmp(prop, "netdev") == 0)
+		v = f->netdev ? f->netdev : "";
+	else if (f->kind != SIMDEV_VIRTIO_BLK && strcmp(prop, "mac") == 0)
+		v = f->mac;
+	else if (f->kind == SIMDEV_VIRTIO_BLK && strcmp(prop, "drive") == 0)
+		v = f->drive ? f->drive : "";
+	if (v != NULL) {
+		snprintf(str, strsz, "%s", v);
+		return SIMDEV_QOM_STR;
 	}
 	return simdev_eset(e, SIMDEV_GENERIC, "Property '%s.%s' not found",
 	    simdev_kind_info(f->kind)->type, prop);

@@ -22,7 +22,7 @@ static const struct simscen scens[] = {
 	{ "full-bus", "every PCI slot is taken: a new device has nowhere "
 	  "to go" },
 	{ "orphan-device", "a live device whose id no runtime file knows "
-	  "(shown as foreign)" },
+	  "(shown as foreign): adopt records it, then it can be unplugged" },
 	{ "stuck-unplug", "the guest ignores unplug requests: device_del "
 	  "stays pending forever" },
 	{ "busy-monitor", "another client holds the monitor sockets: "

@@ -140,15 +140,17 @@ tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
  * the test like any other); ready once the guest said GUEST-READY on its
  * console and both monitors listen (60 s at most). */
 static int
-guest_start(enum tu_qemu q, const char *dir, const char *machine)
+guest_start(enum tu_qemu q, const char *dir, const char *machine,
+    const char *extra)
 {
 	char *cmd, serial[PATH_MAX], log[PATH_MAX], *out = NULL;
 	pid_t pid;
 	int i, st;
 
 	if (asprintf(&cmd, "BOOT_TEST_GUEST_EXEC=1 SLOTSCOPE_QEMU='%s' exec sh "
-	    "'%s' '%s' %s", tu_qemu_bin(q),
-	    tu_srcpath("tests/scripts/boot-test-guest.sh"), dir, machine) < 0)
+	    "'%s' '%s' %s %s", tu_qemu_bin(q),
+	    tu_srcpath("tests/scripts/boot-test-guest.sh"), dir, machine,
+	    extra ? extra : "") < 0)
 		return -1;
 	snprintf(log, sizeof log, "%s/qemu.log", dir);
 	snprintf(serial, sizeof serial, "cat '%s/serial.log' 2>/dev/null",
@@ -248,7 +250,7 @@ tu_vm_up(struct tu_vm *v)
 		    v->extra) == 0;
 		return;
 	}
-	v->up = guest_start(v->qemu, v->dir, v->machine) == 0;
+	v->up = guest_start(v->qemu, v->dir, v->machine, v->extra) == 0;
 }
 
 void

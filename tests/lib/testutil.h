@@ -92,7 +92,7 @@ void tu_qemu_stop(const char *dir);
 
 /* A QEMU for a suite's fixture: paused (tu_qemu_start with machine and
  * extra), or with guest set the tiny booted guest of
- * tests/scripts/boot-test-guest.sh.  tu_vm_up sets dir and up; a test
+ * tests/scripts/boot-test-guest.sh (extra: more QEMU arguments for it).  tu_vm_up sets dir and up; a test
  * asserts up.  tu_vm_down stops it and removes dir (on every path).
  * Without qemu-system-x86_64 tu_vm_up does nothing (up stays 0): the
  * suite marks such test cases with tu_tcase_require. */

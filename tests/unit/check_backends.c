@@ -46,6 +46,8 @@ static void
 want_orphans(const struct backends *b)
 {
 	want(b, BACKEND_NETDEV, "hostnet-11111111-pci-5", 0);
+	ck_assert_str_eq(backends_find(b, BACKEND_NETDEV,
+	    "hostnet-44444444-pci-8")->type, "user");
 	want(b, BACKEND_NETDEV, "hostnet-44444444-pci-8", 1);
 	want(b, BACKEND_BLOCK, "drive-22222222-pci-6", 1);
 	want(b, BACKEND_BLOCK, "drive-33333333-pci-7", 0);

@@ -486,7 +486,7 @@ START_TEST(help)
 		ck_assert_str_eq(ok(&x, line), cmd_help(&x.c, n));
 		ck_assert_ptr_nonnull(strstr(ok(&x, "help"), n));
 	}
-	ck_assert_int_eq(i, 12);
+	ck_assert_int_eq(i, 14);
 	ck_assert_ptr_null(cmd_help(&x.c, "nope"));
 	ck_assert_ptr_null(cmd_help(NULL, "quit"));
 	bad(&x, "help nope", "unknown command 'nope': type help");
@@ -527,7 +527,7 @@ START_TEST(completion)
 	ck_assert_int_eq(count(v), 2);
 	cmd_completions_free(v);
 	v = cmd_complete(&x.c, "", 0);
-	ck_assert_int_eq(count(v), 12);
+	ck_assert_int_eq(count(v), 14);
 	cmd_completions_free(v);
 	v = cmd_complete(&x.c, "show ", 5);
 	ck_assert(has(v, "web1") && has(v, "db1"));
@@ -756,9 +756,9 @@ START_TEST(interactive)
 	/* listed once each, quit last; help and completion know them */
 	for (i = 0; (n = cmd_name(&x.c, i)) != NULL; i++)
 		nref += strcmp(n, "refresh") == 0;
-	ck_assert_int_eq(i, 13);
+	ck_assert_int_eq(i, 15);
 	ck_assert_int_eq(nref, 1);
-	ck_assert_str_eq(cmd_name(&x.c, 12), "quit");
+	ck_assert_str_eq(cmd_name(&x.c, 14), "quit");
 	ck_assert_ptr_nonnull(strstr(cmd_help(&x.c, "quit"), "quit"));
 	ck_assert_ptr_null(cmd_help(&x.c, "exit"));
 	ck_assert_str_eq(ok(&x, "help quit"), cmd_help(&x.c, "quit"));
@@ -768,7 +768,7 @@ START_TEST(interactive)
 	ck_assert(has(v, "quit") && count(v) == 1);
 	cmd_completions_free(v);
 	v = cmd_complete(&x.c, "", 0);
-	ck_assert_int_eq(count(v), 13);
+	ck_assert_int_eq(count(v), 15);
 	cmd_completions_free(v);
 	v = cmd_complete(&x.c, "refresh d", 9);
 	ck_assert(has(v, "db1") && count(v) == 1);
