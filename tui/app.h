@@ -12,12 +12,15 @@
 #include <curses.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmdjob.h"
 #include "fleet/fleet.h"
 #include "tui.h"
 
 #define APP_LOG_MAX 400			/* lines kept in the event log */
 #define APP_LOG_LINE 512
 #define APP_LINEBUF 64			/* keys queued for readline */
+#define APP_LINE_MAX 4096		/* longest line taken (longer: the
+					 * rest of a paste is dropped) */
 
 enum app_focus { FOCUS_CMD, FOCUS_GRID };
 
@@ -81,6 +84,7 @@ struct app {
 	struct app_log_line log[APP_LOG_MAX];
 	size_t log_start, log_n;	/* ring buffer */
 	size_t log_scroll;		/* lines scrolled back from the end */
+	size_t log_total;		/* lines ever logged */
 
 	double next_refresh;
 
@@ -96,12 +100,27 @@ struct app {
 	char **compl;			/* cmd_complete()'s words being offered */
 	size_t compl_i;			/* the next one to look at */
 	FILE *line_null;		/* readline's output: /dev/null */
+	struct cmd_job *job;		/* the command running in the
+					 * background, or NULL */
+	size_t job_log;			/* its "running" line in the log */
+	int64_t job_drawn_ms;		/* elapsed time last shown */
 };
 
 /* tui.c */
 void app_log(struct app *a, int kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void app_run_line(struct app *a, const char *line);
+
+/* job.c: a command that waits runs in the background. */
+/* Start line as a job when it is one that waits (or say why not); 1 when
+ * it was taken care of, 0 when it is an ordinary command. */
+int app_job_wanted(struct app *a, const char *line, size_t n);
+void app_job_cancel(struct app *a);
+/* The job's fd for poll (-1: none); lowers *timeout_ms so that its
+ * elapsed time moves. */
+int app_job_fd(const struct app *a, int *timeout_ms);
+/* After every poll: read the job, show its time, log its end. */
+void app_job_step(struct app *a);
 double app_now(void);
 
 /* draw.c, drawgrid.c (draw.h: what the draw*.c files share) */

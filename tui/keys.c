@@ -140,8 +140,10 @@ start_filter(struct app *a, int k)
 static void
 quit(struct app *a, int k)
 {
-	(void)k;
-	a->quit = 1;
+	if (k == CTRL_KEY('C') && a->job != NULL)
+		app_job_cancel(a);	/* Ctrl-C stops the job first */
+	else
+		a->quit = 1;
 }
 
 static void
@@ -235,6 +237,8 @@ line_cancel(struct app *a, int k)
 {
 	if (!line_empty())
 		line_set(a, "");
+	else if (k == CTRL_KEY('C') && a->job != NULL)
+		app_job_cancel(a);	/* Ctrl-C stops the job first */
 	else if (k == CTRL_KEY('C'))
 		a->quit = 1;
 	else

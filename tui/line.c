@@ -238,6 +238,10 @@ line_feed(struct app *a, int byte)
 {
 	if (a->line_len == APP_LINEBUF)
 		return;
+	/* a line longer than any command is dropped key by key: a huge
+	 * paste costs a comparison per byte */
+	if (rl_end >= APP_LINE_MAX && byte >= 0x20 && byte != 0x7f)
+		return;
 	a->linebuf[(a->line_head + a->line_len) % APP_LINEBUF] = (unsigned char)byte;
 	a->line_len++;
 	while (a->line_len > 0 && !a->quit)

@@ -56,6 +56,7 @@ log_push(struct app *a)
 	}
 	l = &a->log[(a->log_start + a->log_n) % APP_LOG_MAX];
 	a->log_n++;
+	a->log_total++;
 	if (a->log_scroll > 0 && a->log_scroll < a->log_n)
 		a->log_scroll++;	/* keep a scrolled-back view still */
 	return l;
@@ -160,9 +161,17 @@ app_run_line(struct app *a, const char *line)
 		rows_set_filter(a, p + 1, n - 1);
 		return;
 	}
+	if (a->job != NULL && n == 6 && memcmp(p, "cancel", 6) == 0) {
+		app_job_cancel(a);
+		return;
+	}
+	if (app_job_wanted(a, p, n))
+		return;		/* it runs in the background */
 	act = lang_run(a, p, n, &inst);
 	if (act == CMD_ACT_QUIT)
 		a->quit = 1;
+	if (act == CMD_ACT_CANCEL)
+		return;		/* nothing ran: lang_run said so */
 	if (act != CMD_ACT_NONE)
 		return;
 	/* show the effect at once rather than at the next tick: refresh the
@@ -205,7 +214,7 @@ loop(struct app *a)
 {
 	struct pollfd *pfd = NULL;
 	size_t nf, cap = 0, need;
-	int timeout, k;
+	int timeout, k, nk;
 	double now;
 
 	while (!a->quit && !stop_sig) {
@@ -222,8 +231,8 @@ loop(struct app *a)
 		timeout = (int)((a->next_refresh - now) * 1000) + 1;
 		if (timeout < 0)
 			timeout = 0;
-		/* room for the keyboard and every refresh under way */
-		need = 1 + fleet_npending(a->fleet);
+		/* room for the keyboard, the job and every refresh */
+		need = 2 + fleet_npending(a->fleet);
 		if (need > cap) {
 			struct pollfd *np = realloc(pfd, need * sizeof *pfd);
 
@@ -235,19 +244,26 @@ loop(struct app *a)
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
-		nf = fleet_pollfds(a->fleet, pfd + 1, cap - 1, &timeout);
-		if (poll(pfd, 1 + nf, timeout) < 0 && errno != EINTR)
+		pfd[1].fd = app_job_fd(a, &timeout);	/* -1: ignored */
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		nf = fleet_pollfds(a->fleet, pfd + 2, cap - 2, &timeout);
+		if (poll(pfd, 2 + nf, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			a->quit = 1;	/* the terminal went away */
 		now = app_now();
-		fleet_step(a->fleet, pfd + 1, nf, now);
+		app_job_step(a);
+		fleet_step(a->fleet, pfd + 2, nf, now);
 		unplug_record_reported(a->fleet);
 		if (journal_resolve_reported(a->fleet) > 0)
 			fleet_refresh_start(a->fleet, (size_t)-1, now);
 		a->dirty = 1;	/* refreshes may have changed anything */
-		/* keys: also after EINTR, which is how a resize arrives */
-		while (!a->quit && (k = getch()) != ERR)
+		/* keys: also after EINTR, which is how a resize arrives; a
+		 * bounded number per turn, so that a huge paste never holds
+		 * up the refreshes (the rest waits in the input queue) */
+		for (nk = 0; nk < 4096 && !a->quit && (k = getch()) != ERR;
+		    nk++)
 			keys_press(a, k);
 	}
 	free(pfd);
@@ -299,6 +315,8 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	app_log(a, LOG_INFO, "%zu instance%s; Tab switches to the grid, "
 	    "F1 or ? for help, q quits", f->n, f->n == 1 ? "" : "s");
 	loop(a);
+	cmd_job_free(a->job);	/* a job still running is killed: the
+				 * journal has what it was doing */
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	delwin(a->cmdwin);

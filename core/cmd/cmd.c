@@ -114,6 +114,12 @@ static const struct cmd_entry table[] = {
 	  "help [CMD]",
 	  "help [CMD]: the commands, or what one command does.",
 	  cmd_help_exec, { CMD_C_CMD } },
+	{ "cancel", NULL, 0, 0, NULL, CMD_F_TUI,
+	  "cancel",
+	  "cancel: stop the command running in the background (a hotplug, "
+	  "unplug, adopt, forget, version, reserve or free that waits on a "
+	  "monitor or a lock), rolling back what it had done (also Ctrl-C).",
+	  cmd_cancel_exec, { 0 } },
 	{ "quit", "exit", 0, CMD_MANY, NULL, CMD_F_TUI,
 	  "quit",
 	  "quit: leave slotscope (also F10, or q in the grid)",

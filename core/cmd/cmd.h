@@ -35,6 +35,9 @@ enum cmd_action {
 	CMD_ACT_REFRESHING,		/* refresh (interactive) started the
 					 * refreshes or refused: nothing to
 					 * refresh after it */
+	CMD_ACT_CANCEL,			/* cancel (interactive): stop the
+					 * command running in the background
+					 * (cmd/cmdjob.h) */
 };
 
 struct cmd_result {

@@ -106,6 +106,8 @@ int cmd_refresh_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
 int cmd_refresh_bg_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
+int cmd_cancel_exec(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *);
 int cmd_quit_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
 int cmd_help_exec(struct cmd_ctx *, const struct cmd_entry *,

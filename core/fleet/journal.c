@@ -84,10 +84,38 @@ close_fd(struct mon *m, const struct store_dev *d)
 	    NULL, &e);
 }
 
+/* A cancelled hotplug whose device QEMU has: device_del, and recorded as
+ * unplugging (with its backend) so that the unplug's owner completes it
+ * when QEMU confirms. */
+static void
+roll_back_device(struct mon *m, struct store_rt *rt, const struct store_dev *d,
+    struct journal_note *n)
+{
+	struct store_dev u = *d;
+	struct err e;
+
+	if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
+	    .id = d->id }, NULL, &e) < 0 &&
+	    mon_last_kind(m) != MONERR_UNPLUG_PENDING) {
+		snprintf(n->result, sizeof n->result, "cancel: device_del "
+		    "failed (%.150s); the device stays live", e.msg);
+		store_add_dev(rt, d, &e);	/* so that it can be unplugged */
+		return;
+	}
+	u.state = STORE_DEV_UNPLUGGING;
+	store_remove_dev(rt, d->id, &e);
+	if (store_add_dev(rt, &u, &e) < 0)
+		snprintf(n->result, sizeof n->result, "cancel: device_del sent "
+		    "but not recorded (%.150s)", e.msg);
+	else
+		snprintf(n->result, sizeof n->result, "ok: cancelled, device_del "
+		    "sent, unplugging until QEMU confirms");
+}
+
 static void
 resolve_hotplug(struct mon *m, struct store_rt *rt,
     const struct store_intent *in, const struct pci_info *live,
-    const struct backends *b, struct journal_note *n)
+    const struct backends *b, int rollback, struct journal_note *n)
 {
 	const struct store_dev *d = &in->dev;
 	char fail[200] = "";
@@ -95,6 +123,10 @@ resolve_hotplug(struct mon *m, struct store_rt *rt,
 	int gone = 0;
 
 	/* live at its place: the root bus, or behind its bridge */
+	if (pcitree_at_place(live, d->id, d->bus, d->slot) && rollback) {
+		roll_back_device(m, rt, d, n);
+		return;
+	}
 	if (pcitree_at_place(live, d->id, d->bus, d->slot)) {
 		if (store_find_id(rt, d->id) != NULL)
 			snprintf(n->result, sizeof n->result, "ok: device "
@@ -149,9 +181,20 @@ resolve_unplug(struct mon *m, struct store_rt *rt,
 	return 0;
 }
 
+static int
+resolve_all(struct mon *m, struct store_txn *t, struct journal_note *notes,
+    size_t max, int rollback, struct err *e);
+
 int
 journal_resolve(struct mon *m, struct store_txn *t,
     struct journal_note *notes, size_t max, struct err *e)
+{
+	return resolve_all(m, t, notes, max, 0, e);
+}
+
+static int
+resolve_all(struct mon *m, struct store_txn *t, struct journal_note *notes,
+    size_t max, int rollback, struct err *e)
 {
 	struct store_rt *rt = &t->rt;
 	struct mon_result res;
@@ -182,7 +225,8 @@ journal_resolve(struct mon *m, struct store_txn *t,
 			snprintf(n->what, sizeof n->what, "resolve %s %.127s",
 			    store_intent_op_name(in.op), in.dev.id);
 			if (in.op == STORE_OP_HOTPLUG)
-				resolve_hotplug(m, rt, &in, &res.pci, b, n);
+				resolve_hotplug(m, rt, &in, &res.pci, b,
+				    rollback, n);
 			else if (resolve_unplug(m, rt, &in, &res.pci, n,
 			    e) < 0) {
 				rc = -1;
@@ -225,8 +269,26 @@ journal_settle(const struct hotplug_target *ht, struct mon *m,
 	return 0;
 }
 
+static int
+resolve_inst(const struct hotplug_target *t, int lock_ms, int rollback,
+    struct err *e);
+
 int
 journal_resolve_inst(const struct hotplug_target *t, int lock_ms,
+    struct err *e)
+{
+	return resolve_inst(t, lock_ms, 0, e);
+}
+
+int
+journal_cancel_inst(const struct hotplug_target *t, int lock_ms,
+    struct err *e)
+{
+	return resolve_inst(t, lock_ms, 1, e);
+}
+
+static int
+resolve_inst(const struct hotplug_target *t, int lock_ms, int rollback,
     struct err *e)
 {
 	struct journal_note notes[STORE_MAX_INTENTS];
@@ -244,7 +306,7 @@ journal_resolve_inst(const struct hotplug_target *t, int lock_ms,
 		store_abort(&txn);
 		return -1;
 	}
-	n = journal_resolve(m, &txn, notes, STORE_MAX_INTENTS, e);
+	n = resolve_all(m, &txn, notes, STORE_MAX_INTENTS, rollback, e);
 	mon_free(m);
 	if (n <= 0) {
 		store_abort(&txn);

@@ -77,6 +77,13 @@ void journal_audit(const char *audit_log, const char *inst,
  * resolved. */
 int journal_resolve_inst(const struct hotplug_target *t, int lock_ms,
     struct err *e);
+/* The same for an operation stopped on purpose (cmd/cmdjob.h's cancel,
+ * after its process was killed): hotplugs are rolled back instead -- a
+ * device QEMU has gets device_del and is recorded `unplugging` until QEMU
+ * confirms; backends alone are removed; unplugs resolve as above (a sent
+ * device_del cannot be taken back). */
+int journal_cancel_inst(const struct hotplug_target *t, int lock_ms,
+    struct err *e);
 /* Resolve the instances whose last refresh saw intents (instance.journal)
  * and that are not being refreshed, without waiting for a held lock,
  * logging to f->audit_log; failures are retried after the next refresh.

@@ -1006,13 +1006,15 @@ START_TEST(help_reads_at_80x24)
 	SEE(&w, "free INST SLOT [--force]");
 	SEE(&w, "release a reserved slot; refuses a slot with a live device");
 	tmx_keys(&w.t, "End");
+	SEE(&w, "leave slotscope (also F10, or q in the grid)");
+	SEE(&w, "stop the command running in the background");
 	/* hotplug's synopsis is wider than the overlay: two of them, each
 	 * whole, then the description */
+	tmx_keys(&w.t, "PageUp");
 	SEE(&w, "hotplug INST disk path=FILE [format=raw|qcow2] [uuid=UUID] "
 	    "[slot=N]");
 	SEE(&w, "add the backend and the device at the first free slot (or N)");
 	SEE(&w, "then record it; any failure is rolled back.");
-	SEE(&w, "leave slotscope (also F10, or q in the grid)");
 	tmx_keys(&w.t, "Home");
 	SEE(&w, "help 1-20 of ");
 	tmx_keys(&w.t, "x");

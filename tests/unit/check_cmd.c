@@ -756,9 +756,13 @@ START_TEST(interactive)
 	/* listed once each, quit last; help and completion know them */
 	for (i = 0; (n = cmd_name(&x.c, i)) != NULL; i++)
 		nref += strcmp(n, "refresh") == 0;
-	ck_assert_int_eq(i, 15);
+	ck_assert_int_eq(i, 16);
 	ck_assert_int_eq(nref, 1);
-	ck_assert_str_eq(cmd_name(&x.c, 14), "quit");
+	ck_assert_str_eq(cmd_name(&x.c, 15), "quit");
+	/* cancel is the TUI's: the screen stops its job; alone it says
+	 * there is none */
+	ck_assert_int_eq(act(&x, "cancel", 1, "nothing is running"),
+	    CMD_ACT_CANCEL);
 	ck_assert_ptr_nonnull(strstr(cmd_help(&x.c, "quit"), "quit"));
 	ck_assert_ptr_null(cmd_help(&x.c, "exit"));
 	ck_assert_str_eq(ok(&x, "help quit"), cmd_help(&x.c, "quit"));
@@ -768,7 +772,7 @@ START_TEST(interactive)
 	ck_assert(has(v, "quit") && count(v) == 1);
 	cmd_completions_free(v);
 	v = cmd_complete(&x.c, "", 0);
-	ck_assert_int_eq(count(v), 15);
+	ck_assert_int_eq(count(v), 16);
 	cmd_completions_free(v);
 	v = cmd_complete(&x.c, "refresh d", 9);
 	ck_assert(has(v, "db1") && count(v) == 1);

@@ -1,0 +1,309 @@
+/* cmdjob.c - a waiting command run in a child process, polled by the
+ * caller's loop, cancelled with a rollback; see cmdjob.h.
+ *
+ * The child's report on the pipe: one byte ok (0/1), then the text, until
+ * the child exits (EOF ends the report).  A child that dies without a
+ * report (killed) gives an empty one.
+ */
+#include "cmd/cmdjob.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/strbuf.h"
+#include "cmd/cmd_words.h"
+#include "fleet/hotplug.h"
+#include "fleet/journal.h"
+
+static const char *const waiting[] = { "hotplug", "unplug", "adopt",
+	"forget", "version", "reserve", "free", NULL };
+
+struct cmd_job {
+	char line[512];
+	long inst;
+	pid_t pid;
+	int fd;
+	enum cmd_job_state state;
+	int cancelled;
+	int64_t t0;
+	struct strbuf got;	/* the report so far */
+	struct cmd_ctx ctx;	/* for the rollback */
+};
+
+int
+cmd_job_wanted(const struct cmd_ctx *c, const char *line, size_t len)
+{
+	struct words ws;
+	struct err e;
+	size_t k;
+	int yes = 0;
+
+	if (c == NULL || c->fleet == NULL ||
+	    words_split(line, len, &ws, 1, &e) < 0)
+		return 0;
+	for (k = 0; ws.n > 1 && waiting[k] != NULL; k++)
+		yes |= strcmp(ws.w[0], waiting[k]) == 0;
+	words_free(&ws);
+	return yes;
+}
+
+/* The child: run the line, report, exit.  Never returns. */
+static void
+child(struct cmd_ctx *c, const char *line, size_t len, int fd)
+{
+	struct cmd_result r;
+	struct strbuf b = STRBUF_INIT;
+	char ok;
+	size_t off = 0;
+
+	memset(&r, 0, sizeof r);
+	cmd_exec(c, line, len, &r);
+	ok = (char)(r.ok ? 1 : 0);
+	strbuf_add(&b, &ok, 1);
+	if (r.text != NULL)
+		strbuf_str(&b, r.text);
+	while (off < b.n) {
+		ssize_t w = write(fd, b.p + off, b.n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	_exit(0);
+}
+
+/* Fork fn's child with a pipe; the parent end is non-blocking. */
+static int
+spawn(struct cmd_job *j, void (*fn)(struct cmd_job *, int), struct err *e)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_set(e, "cannot start the command: %s",
+		    strerror(errno));
+	fflush(NULL);
+	j->pid = fork();
+	if (j->pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return err_set(e, "cannot start the command: %s",
+		    strerror(errno));
+	}
+	if (j->pid == 0) {
+		close(p[0]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		/* the parent's monitor sessions: let go of our copies, or
+		 * QEMU would see their clients connected until we exit */
+		if (j->ctx.fleet != NULL)
+			fleet_refresh_cancel(j->ctx.fleet, (size_t)-1);
+		fn(j, p[1]);
+		_exit(0);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	j->fd = p[0];
+	j->got.n = 0;
+	return 0;
+}
+
+static void
+run_line(struct cmd_job *j, int fd)
+{
+	child(&j->ctx, j->line, strlen(j->line), fd);
+}
+
+struct cmd_job *
+cmd_job_start(struct cmd_ctx *c, const char *line, size_t len,
+    struct err *e)
+{
+	struct cmd_job *j;
+	struct words ws;
+
+	if (len >= sizeof j->line)
+		return err_set(e, "the command is too long to run in the "
+		    "background"), NULL;
+	j = calloc(1, sizeof *j);
+	if (j == NULL)
+		return err_set(e, "out of memory"), NULL;
+	memcpy(j->line, line, len);
+	j->line[len] = '\0';
+	j->ctx = *c;
+	j->inst = -1;
+	j->fd = -1;
+	strbuf_init(&j->got);
+	if (words_split(line, len, &ws, 1, e) == 0) {
+		if (ws.n > 1)
+			j->inst = fleet_find(c->fleet, ws.w[1], e);
+		words_free(&ws);
+	}
+	/* the instance's monitor is the job's from now on */
+	if (j->inst >= 0)
+		fleet_refresh_cancel(c->fleet, (size_t)j->inst);
+	j->t0 = clock_mono_ms();
+	if (spawn(j, run_line, e) < 0) {
+		strbuf_free(&j->got);
+		free(j);
+		return NULL;
+	}
+	j->state = CMD_JOB_RUNNING;
+	return j;
+}
+
+int
+cmd_job_fd(const struct cmd_job *j)
+{
+	return j->state == CMD_JOB_DONE ? -1 : j->fd;
+}
+
+enum cmd_job_state
+cmd_job_state(const struct cmd_job *j)
+{
+	return j->state;
+}
+
+int64_t
+cmd_job_elapsed_ms(const struct cmd_job *j)
+{
+	return clock_mono_ms() - j->t0;
+}
+
+const char *
+cmd_job_line(const struct cmd_job *j)
+{
+	return j->line;
+}
+
+long
+cmd_job_inst(const struct cmd_job *j)
+{
+	return j->inst;
+}
+
+/* The child is done: reap it. */
+static void
+reap(struct cmd_job *j)
+{
+	int st;
+
+	close(j->fd);
+	j->fd = -1;
+	while (waitpid(j->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	j->pid = -1;
+}
+
+enum cmd_job_state
+cmd_job_step(struct cmd_job *j)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (j->state == CMD_JOB_DONE)
+		return j->state;
+	for (;;) {
+		n = read(j->fd, buf, sizeof buf);
+		if (n > 0) {
+			if (j->got.n < 65536)
+				strbuf_add(&j->got, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return j->state;
+		break;		/* EOF: the report is complete */
+	}
+	reap(j);
+	j->state = CMD_JOB_DONE;
+	return j->state;
+}
+
+/* The rollback child: what the journal says was under way. */
+static void
+roll_back(struct cmd_job *j, int fd)
+{
+	struct hotplug_target t;
+	struct strbuf b = STRBUF_INIT;
+	const struct instance *in = &j->ctx.fleet->inst[j->inst];
+	struct err e;
+	char ok = 1;
+	int n;
+
+	memset(&t, 0, sizeof t);
+	t.inst = in->name;
+	t.endpoint = in->endpoint;
+	t.runtime_dir = j->ctx.fleet->runtime_dir;
+	t.audit_log = j->ctx.audit_log;
+	n = journal_cancel_inst(&t, HOTPLUG_LOCK_MS, &e);
+	strbuf_add(&b, &ok, 1);
+	if (n < 0)
+		strbuf_printf(&b, "%s cancelled; the rollback failed: %s "
+		    "(the next refresh resolves it)", j->line, e.msg);
+	else if (n == 0)
+		strbuf_printf(&b, "%s cancelled after %.1f s; nothing was "
+		    "under way", j->line, (double)cmd_job_elapsed_ms(j) / 1000);
+	else
+		strbuf_printf(&b, "%s cancelled after %.1f s; what it had "
+		    "done was rolled back (see the audit log)", j->line,
+		    (double)cmd_job_elapsed_ms(j) / 1000);
+	if (write(fd, b.p, b.n) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+int
+cmd_job_cancel(struct cmd_job *j, struct err *e)
+{
+	if (j->state != CMD_JOB_RUNNING)
+		return 0;
+	kill(j->pid, SIGKILL);
+	reap(j);
+	j->cancelled = 1;
+	if (j->inst < 0 || j->ctx.fleet->runtime_dir[0] == '\0') {
+		strbuf_free(&j->got);
+		strbuf_init(&j->got);
+		strbuf_add(&j->got, "\1", 1);
+		strbuf_printf(&j->got, "%s cancelled", j->line);
+		j->state = CMD_JOB_DONE;
+		return 0;
+	}
+	if (spawn(j, roll_back, e) < 0) {
+		j->state = CMD_JOB_DONE;
+		return -1;
+	}
+	j->state = CMD_JOB_CANCELLING;
+	return 0;
+}
+
+void
+cmd_job_result(struct cmd_job *j, struct cmd_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->inst = j->inst;
+	r->ok = j->got.n > 0 && j->got.p[0] == 1;
+	if (j->got.n > 1)
+		r->text = strndup(j->got.p + 1, j->got.n - 1);
+	else
+		r->text = strdup("the command ended without a word (killed?)");
+}
+
+void
+cmd_job_free(struct cmd_job *j)
+{
+	if (j == NULL)
+		return;
+	if (j->state != CMD_JOB_DONE && j->pid > 0) {
+		kill(j->pid, SIGKILL);
+		reap(j);
+	}
+	strbuf_free(&j->got);
+	free(j);
+}

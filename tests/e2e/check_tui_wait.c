@@ -1,0 +1,277 @@
+/* check_tui_wait.c - the screen never freezes while a command waits: the
+ * real binary in tmux, a hotplug that waits
+ *
+ *   - on the runtime file's lock another operator holds (`flock a.lock
+ *     sleep 5`), against a real paused QEMU: the event log shows it
+ *     running with its elapsed time, the line echoes what is typed, the
+ *     grid keeps refreshing (a device added behind slotscope's back shows
+ *     up while the hotplug waits), and once the lock is free the hotplug
+ *     lands;
+ *   - on a slow monitor (the simulator's slow fault: every reply late),
+ *     beside a real QEMU whose row keeps refreshing meanwhile; Ctrl-C then
+ *     cancels it and the journal rolls back what it had done: the slot is
+ *     not left used, the log says cancelled.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "qemu/mon.h"
+#include "testutil.h"
+#include "tmuxdrv.h"
+
+#define W 120
+#define H 36
+#define WAIT 8000
+
+static char bin[4096];
+static char regpath[4096];	/* what a failed test left: killed after */
+
+static void
+reg(const char *what, const char *v)
+{
+	FILE *f = fopen(regpath, "a");
+
+	if (f != NULL) {
+		fprintf(f, "%s %s\n", what, v);
+		fclose(f);
+	}
+}
+
+static void
+reg_cleanup(void)
+{
+	char line[4200];
+	FILE *f = fopen(regpath, "r");
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *v = strchr(line, ' ');
+
+		if (v == NULL)
+			continue;
+		*v++ = '\0';
+		v[strcspn(v, "\n")] = '\0';
+		if (strcmp(line, "tmux") == 0) {
+			struct tmx t;
+
+			snprintf(t.sock, sizeof t.sock, "%s", v);
+			t.up = 1;
+			tmx_kill(&t);
+		} else if (strcmp(line, "pid") == 0 && atol(v) > 1)
+			kill((pid_t)atol(v), SIGKILL);
+		else if (strcmp(line, "dir") == 0)
+			tu_rmrf(v);
+	}
+	fclose(f);
+	unlink(regpath);
+}
+
+#define SEE(t, text) do { \
+	char *scr_ = NULL; \
+	int ok_ = tmx_wait_for((t), (text), WAIT, &scr_); \
+	if (!ok_) \
+		fprintf(stderr, "--- screen:\n%s\n---\n", scr_); \
+	ck_assert_msg(ok_, "expected \"%s\" on the screen", (text)); \
+	free(scr_); \
+} while (0)
+
+#define CELLS(t, name, first, want) do { \
+	char *scr_ = NULL; \
+	int ok_ = tmx_wait_cells((t), (name), (first), (want), WAIT, &scr_); \
+	if (!ok_) \
+		fprintf(stderr, "--- screen:\n%s\n---\n", scr_); \
+	ck_assert_msg(ok_, "expected row %s to show %s", (name), (want)); \
+	free(scr_); \
+} while (0)
+
+/* A paused pc QEMU in dir/name. */
+static void
+qemu(const char *dir, const char *name)
+{
+	char sub[4200];
+
+	snprintf(sub, sizeof sub, "%s/%s", dir, name);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	ck_assert_int_eq(tu_qemu_start(sub, "pc", NULL), 0);
+}
+
+/* device_add over dir/name's HMP socket, behind slotscope's back. */
+static void
+behind_the_back(const char *dir, const char *name, const char *dev)
+{
+	char ep[4300];
+	struct err e;
+	struct mon *m;
+
+	snprintf(ep, sizeof ep, "unix:%s/%s/hmp.sock", dir, name);
+	m = mon_new(ep, NULL, &e);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_RAW,
+	    .hmp = dev }, NULL, &e) == 0, "%s", e.msg);
+	mon_free(m);
+}
+
+static void
+launch(struct tmx *t, const char *dir, const char *insts)
+{
+	char cmd[9000];
+
+	snprintf(cmd, sizeof cmd, "cd %s && env LANG=C.UTF-8 "
+	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state %s "
+	    "--runtime-dir %s/rt --interval 0.3 %s 2>%s/stderr", dir, dir,
+	    dir, bin, dir, insts, dir);
+	ck_assert_int_eq(tmx_start(t, W, H, cmd), 0);
+	reg("tmux", t->sock);
+}
+
+START_TEST(hotplug_waits_on_a_held_lock)
+{
+	char *dir = tu_tmpdir(), cmd[9000], insts[4400];
+	struct tmx t;
+
+	ck_assert_ptr_nonnull(dir);
+	reg("dir", dir);
+	qemu(dir, "qa");
+	snprintf(insts, sizeof insts, "a=unix:%s/qa/qmp.sock", dir);
+	launch(&t, dir, insts);
+	CELLS(&t, "a", 0, "BBBB.....");
+	/* another operator holds a's runtime file for 5 s */
+	snprintf(cmd, sizeof cmd, "mkdir -p %s/rt && (flock %s/rt/a.lock "
+	    "sleep 5 >/dev/null 2>&1 &) ; sleep 0.3", dir, dir);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	tmx_type(&t, "hotplug a nic");
+	tmx_keys(&t, "Enter");
+	SEE(&t, "running `hotplug a nic`");
+	SEE(&t, "s (cancel or Ctrl-C stops it)");
+	/* the grid keeps refreshing: a device added behind our back shows
+	 * up while the hotplug still waits for the lock */
+	behind_the_back(dir, "qa", "device_add e1000,id=extra9,bus=pci.0,"
+	    "addr=0x9");
+	CELLS(&t, "a", 0, "BBBB.....F");
+	/* and the line takes keys */
+	tmx_type(&t, "xyz");
+	SEE(&t, "slotscope> xyz");
+	tmx_keys(&t, "C-u");
+	/* the lock is let go: the hotplug lands in slot 4 */
+	CELLS(&t, "a", 0, "BBBBU....F");
+	SEE(&t, "a: nic-");
+	tmx_kill(&t);
+	snprintf(insts, sizeof insts, "%s/qa", dir);
+	tu_qemu_stop(insts);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(slow_monitor_then_ctrl_c)
+{
+	char *dir = tu_tmpdir(), sim[4300], insts[9000], *scr;
+	struct tmx t;
+	pid_t pid;
+	int k;
+
+	ck_assert_ptr_nonnull(dir);
+	reg("dir", dir);
+	qemu(dir, "qa");
+	snprintf(sim, sizeof sim, "%s/sim", dir);
+	ck_assert_int_eq(mkdir(sim, 0700), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(bin, "slotscope", "--simulate", sim, "--instances", "1",
+		    "--fault", "slow=600", (char *)NULL);
+		_exit(127);
+	}
+	{
+		char p[32];
+
+		snprintf(p, sizeof p, "%ld", (long)pid);
+		reg("pid", p);
+	}
+	for (k = 0; k < 500 && !tu_listening(sim, "vm1.qmp"); k++)
+		usleep(10000);
+	snprintf(insts, sizeof insts, "a=unix:%s/qa/qmp.sock "
+	    "s=unix:%s/vm1.qmp", dir, sim);
+	launch(&t, dir, insts);
+	CELLS(&t, "a", 0, "BBBB.....");
+	CELLS(&t, "s", 0, "BBBB.....");
+	tmx_type(&t, "hotplug s nic");
+	tmx_keys(&t, "Enter");
+	SEE(&t, "running `hotplug s nic`");
+	/* every reply takes 0.6 s: while it runs, row a keeps refreshing
+	 * and the line echoes */
+	behind_the_back(dir, "qa", "device_add e1000,id=extra9,bus=pci.0,"
+	    "addr=0x9");
+	CELLS(&t, "a", 0, "BBBB.....F");
+	tmx_type(&t, "abc");
+	SEE(&t, "slotscope> abc");
+	tmx_keys(&t, "C-u");
+	scr = tmx_screen(&t, 0);
+	ck_assert_msg(strstr(scr, "running `hotplug s nic`") != NULL,
+	    "the hotplug ended already: %s", scr);
+	free(scr);
+	/* Ctrl-C on the empty line stops it; the journal rolls back */
+	tmx_keys(&t, "C-c");
+	SEE(&t, "hotplug s nic cancelled after");
+	scr = tmx_screen(&t, 0);
+	ck_assert_msg(!tmx_dead(&t), "Ctrl-C quit instead: %s", scr);
+	free(scr);
+	/* slot 4 is not left used: free again, or unplugging while the
+	 * rolled-back device goes */
+	{
+		char *last = NULL, cells[33];
+		int ok = 0;
+
+		for (k = 0; k < 80 && !ok; k++) {
+			free(last);
+			last = tmx_screen(&t, 0);
+			ok = tmx_row_cells(last, "s", cells) == 0 &&
+			    (cells[4] == '.' || cells[4] == '~');
+			usleep(100000);
+		}
+		ck_assert_msg(ok, "slot 4 of s: %s", last);
+		free(last);
+	}
+	tmx_kill(&t);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	snprintf(insts, sizeof insts, "%s/qa", dir);
+	tu_qemu_stop(insts);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
+Suite *
+tui_wait_suite(void)
+{
+	Suite *s = suite_create("tui_wait");
+	TCase *tc;
+	static const char *const need[] = { "tmux", "qemu-system-x86_64",
+		"flock", NULL };
+
+	snprintf(regpath, sizeof regpath, "%s/slotscope-wait-%ld.registry",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+	if (realpath(tu_bin(), bin) == NULL)
+		snprintf(bin, sizeof bin, "%s", tu_bin());
+	tc = tcase_create("wait");
+	tu_tcase_require(tc, tu_missing(need));
+	tcase_add_unchecked_fixture(tc, NULL, reg_cleanup);
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, hotplug_waits_on_a_held_lock);
+	tcase_add_test(tc, slow_monitor_then_ctrl_c);
+	suite_add_tcase(s, tc);
+	return s;
+}
