@@ -87,7 +87,7 @@ static const struct optdef defs[] = {
 	{ "scenario", 0, O_SCENARIO, "NAME", SIM | M(DEMO) | M(SCENARIOS),
 	  OPTS_TUI, "shape them as NAME; --scenario list shows the names" },
 	{ "guest", 0, O_GUEST, "MODE", SIM, OPTS_TUI,
-	  "unplugs: none, ack[=MS] or ignore (default none)" },
+	  "unplugs: none, ack[=MS], ignore or refuse (default none)" },
 	{ "fault", 0, O_FAULT, "LIST", SIM, OPTS_TUI,
 	  "slow=MS,cut,garbage,crash=N" },
 	{ NULL, 0, 0, NULL, 0, OPTS_TUI, "Other:" },

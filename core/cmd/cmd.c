@@ -76,13 +76,16 @@ static const struct cmd_entry table[] = {
 	  "place is next's (on q35 a free root port); bus=B (a bridge's id, "
 	  "or its place such as 5) puts it behind that bridge.",
 	  cmd_hotplug_exec, { CMD_C_INST, CMD_C_TYPE, CMD_C_KEY } },
-	{ "unplug", NULL, 2, 2, NULL, 0,
-	  "unplug INST ID|SLOT",
-	  "unplug INST ID|SLOT: device_del, then wait for QEMU's confirmation; "
-	  "confirmed: the backend is removed and the slot freed; otherwise the "
-	  "device stays unplugging (its slot and id stay taken) until a "
-	  "refresh sees it gone.",
-	  cmd_unplug_exec, { CMD_C_INST, CMD_C_DEV } },
+	{ "unplug", NULL, 2, 2, "--retry", CMD_F_OPTIONS,
+	  "unplug INST ID|SLOT [--retry]",
+	  "unplug INST ID|SLOT [--retry]: device_del, then wait for QEMU's "
+	  "confirmation; confirmed: the backend is removed and the slot freed; "
+	  "otherwise the device stays unplugging (its slot and id stay taken) "
+	  "until a refresh sees it gone, and the line says why (the VM is "
+	  "paused; no guest OS or one that ignores hotplug; the guest "
+	  "refused); --retry sends device_del again for an unplugging device "
+	  "and says whether QEMU took it.",
+	  cmd_unplug_exec, { CMD_C_INST, CMD_C_DEV, CMD_C_OPT } },
 	{ "adopt", NULL, 2, 3, NULL, 0,
 	  "adopt INST SLOT|ID [nic|disk]",
 	  "adopt INST SLOT|ID [nic|disk]: record a live device slotscope did "

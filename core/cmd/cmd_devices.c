@@ -12,6 +12,7 @@
 #include "cmd/cmd_int.h"
 #include "fleet/adopt.h"
 #include "fleet/hotplug.h"
+#include "fleet/unplug.h"
 #include "model/devid.h"
 #include "store/store.h"
 
@@ -135,6 +136,7 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 {
 	struct hotplug_target t;
 	struct store_dev d;
+	struct unplug_why why;
 	struct strbuf b = STRBUF_INIT;
 	struct err e;
 	char what[1024], res[200];
@@ -181,8 +183,8 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	cmd_ensure_seen(c, (size_t)i);
 	target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
-	rc = hotplug_del(&t, a->w[2], c->unplug_wait_ms > 0 ?
-	    c->unplug_wait_ms : 0, &d, &e);
+	rc = hotplug_del_why(&t, a->w[2], c->unplug_wait_ms > 0 ?
+	    c->unplug_wait_ms : 0, &d, &why, &e);
 	if (rc < 0) {
 		cmd_audit(c, a->w[1], what, e.msg, NULL);
 		return cmd_fail(r, "unplug: %s", e.msg);
@@ -192,20 +194,35 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		strbuf_printf(&b, "%s: %s unplugged, slot %d is free again",
 		    a->w[1], d.id, d.slot);
 		snprintf(res, sizeof res, "ok %s deleted", d.id);
+	} else if (rc == HOTPLUG_REFUSED) {
+		snprintf(res, sizeof res, "refused by the guest %s", d.id);
+		cmd_audit(c, a->w[1], what, res, NULL);
+		strbuf_free(&b);
+		return cmd_fail(r, "unplug: %s: %s", d.id, why.text);
 	} else {
-		strbuf_printf(&b, "%s: unplug of %s requested; the guest has "
-		    "not confirmed it yet, so slot %d stays unplugging until "
-		    "a refresh sees it gone", a->w[1], d.id, d.slot);
-		snprintf(res, sizeof res, "ok %s pending", d.id);
+		strbuf_printf(&b, "%s: %s stays unplugging (slot %d taken) "
+		    "until QEMU confirms: %s", a->w[1], d.id, d.slot,
+		    why.text);
+		snprintf(res, sizeof res, "ok %s pending%s", d.id,
+		    why.repeat < 0 ? ", repeat refused" : why.repeat > 0 ?
+		    ", repeat taken" : "");
 	}
 	cmd_audit(c, a->w[1], what, res, &b);
 	{
 		json_t *j = dev_json(a->w[1], &d, rc == HOTPLUG_DELETED ?
-		    "deleted" : "unplugging");
+		    "deleted" : rc == HOTPLUG_REFUSED ? "plugged" :
+		    "unplugging");
 
-		if (j != NULL)
+		if (j != NULL) {
 			json_object_set_new(j, "confirmed",
 			    json_boolean(rc == HOTPLUG_DELETED));
+			if (rc != HOTPLUG_DELETED)
+				json_object_set_new(j, "why",
+				    json_string(why.text));
+			if (rc == HOTPLUG_REFUSED)
+				json_object_set_new(j, "refused",
+				    json_true());
+		}
 		return cmd_succeed(r, &b, j);
 	}
 }

@@ -111,6 +111,9 @@ int hotplug_add(const struct hotplug_target *t, const struct hotplug_req *r,
 enum hotplug_del_result {
 	HOTPLUG_DELETED = 0,		/* confirmed, slot free, persisted */
 	HOTPLUG_PENDING = 1,		/* `unplugging` persisted */
+	HOTPLUG_REFUSED = 2,		/* the guest refused (QMP
+					 * DEVICE_UNPLUG_GUEST_ERROR): the
+					 * device is `plugged` again */
 };
 /* Unplug the runtime device named by what (its id, or a slot number);
  * wait_ms: how long to wait for QEMU's confirmation (0 = do not wait).

@@ -190,7 +190,7 @@ find_dev(const struct store_rt *rt, const char *what, struct err *e)
  * with e set, when nothing or only device_del happened. */
 static struct mon *
 request(const struct hotplug_target *t, const char *what,
-    struct store_dev *d, int *gone, struct err *e)
+    struct store_dev *d, int *gone, int *repeat, struct err *e)
 {
 	struct store_txn txn;
 	struct store_dev *p;
@@ -219,10 +219,15 @@ request(const struct hotplug_target *t, const char *what,
 		return NULL;
 	}
 	p = store_find_id(&txn.rt, d->id);
+	/* a repeat: accepted (1), or refused while the first is pending
+	 * (-1) */
+	*repeat = p->state == STORE_DEV_UNPLUGGING;
 	if (mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL,
 	    .id = d->id }, NULL, e) < 0) {
 		enum monerr_kind k = mon_last_kind(m);
 
+		if (k == MONERR_UNPLUG_PENDING && *repeat)
+			*repeat = -1;
 		if (k == MONERR_NOT_FOUND)
 			*gone = 1;	/* already gone: QEMU confirms */
 		else if (k != MONERR_UNPLUG_PENDING) {
@@ -258,28 +263,52 @@ int
 hotplug_del(const struct hotplug_target *t, const char *what, int wait_ms,
     struct store_dev *out, struct err *e)
 {
+	return hotplug_del_why(t, what, wait_ms, out, NULL, e);
+}
+
+int
+hotplug_del_why(const struct hotplug_target *t, const char *what,
+    int wait_ms, struct store_dev *out, struct unplug_why *why,
+    struct err *e)
+{
 	struct store_dev d;
 	const char *id = d.id;
+	struct unplug_why w;
 	struct mon *m;
 	struct err e2;
-	int gone = 0, rc;
+	int gone = 0, repeat = 0, rc;
 
-	if ((m = request(t, what, &d, &gone, e)) == NULL)
+	memset(&w, 0, sizeof w);
+	if ((m = request(t, what, &d, &gone, &repeat, e)) == NULL)
 		return -1;
 	/* HMP's wait watches info pci, which never lists a device behind
 	 * an unnumbered bridge: such a device is left to a refresh (which
 	 * reads QOM) instead of being taken for gone */
 	if (d.bus[0] != '\0' && mon_protocol(m) == MON_PROTO_HMP)
 		wait_ms = 0;
+	w.repeat = repeat;
 	if (!gone && wait_ms > 0 && mon_do(m, &(struct mon_req){
 	    .op = MON_OP_WAIT_DELETED, .id = d.id, .timeout_ms = wait_ms },
 	    NULL, &e2) == 0)
 		gone = 1;
+	if (!gone)
+		unplug_diagnose(m, d.id, &w);
 	/* the monitor is let go before the lock is taken again (lock, then
 	 * monitor: the order of every flow) */
 	mon_free(m);
 	if (out != NULL)
 		*out = d;
+	if (why != NULL)
+		*why = w;
+	if (!gone && w.refused) {
+		/* the guest said no: the device stays, it is used again */
+		if (unplug_revert(t, d.id, e) < 0)
+			return err_prefix(e, "the guest refused the unplug of "
+			    "%s", d.id);
+		if (out != NULL)
+			out->state = STORE_DEV_PLUGGED;
+		return HOTPLUG_REFUSED;
+	}
 	if (!gone)
 		return HOTPLUG_PENDING;
 	/* completed: recorded by the one owner (0 = a refresh's report was

@@ -54,6 +54,38 @@ int unplug_complete(const struct hotplug_target *t, const char *const *ids,
  * something to record).  Returns how many unplugs were recorded. */
 size_t unplug_record_reported(struct fleet *f);
 
+/* Why an unplug is not done yet, for the operator (unplugwhy.c). */
+struct unplug_why {
+	int refused;		/* the guest refused it: QMP's
+				 * DEVICE_UNPLUG_GUEST_ERROR for this id
+				 * (QEMU >= 6.2) arrived while we waited */
+	int paused;		/* the VM is not running (paused,
+				 * prelaunch, ...): it cannot acknowledge */
+	char status[32];	/* QEMU's run state: "running",
+				 * "prelaunch", "" when not known */
+	int repeat;		/* this was a repeat device_del: 1 QEMU
+				 * accepted it, -1 QEMU refused it while
+				 * the first is pending, 0 not a repeat */
+	char text[320];		/* one sentence: the likely reason and
+				 * what to do */
+};
+
+/* hotplug_del, saying why the device is not gone yet (why may be NULL):
+ * returns HOTPLUG_DELETED, HOTPLUG_PENDING (why->text: the likely
+ * reason -- a paused VM cannot acknowledge; a running one has no guest
+ * OS yet or ignores ACPI hotplug -- and whether QEMU took a repeat
+ * device_del), HOTPLUG_REFUSED (the guest said no: the device is
+ * recorded `plugged` again), or -1 with e set. */
+int hotplug_del_why(const struct hotplug_target *t, const char *what,
+    int wait_ms, struct store_dev *out, struct unplug_why *why,
+    struct err *e);
+/* Over m, after device_del of id: guest refusals among the session's
+ * events, the VM's run state, and the sentence (unplugwhy.c). */
+void unplug_diagnose(struct mon *m, const char *id, struct unplug_why *w);
+/* Record id as `plugged` again (the guest refused its unplug). */
+int unplug_revert(const struct hotplug_target *t, const char *id,
+    struct err *e);
+
 /* Remove the backend of d (its netdev and/or drive, when recorded) over m.
  * A failure other than "not found" is described in note (when not NULL);
  * nothing else is reported. */

@@ -259,11 +259,18 @@ occupied(const struct pci_info *live, const struct store_rt *rt, int slot,
 	if (n > 0)
 		return err_set(e, "slot %d has a built-in device; %s", slot,
 		    what);
+	/* the bus we know may be older than the file (a hotplug that
+	 * landed since the last refresh): say what the file says, not
+	 * "missing" */
 	if ((d = store_find_slot(rt, slot)) != NULL)
-		return err_set(e, "slot %d belongs to %s (%s in the runtime "
-		    "file); %s", slot, d->id,
-		    d->state == STORE_DEV_UNPLUGGING ? "unplugging" : "missing",
-		    what);
+		return err_set(e, "slot %d belongs to %s (recorded %s in the "
+		    "runtime file); %s", slot, d->id,
+		    store_dev_state_name(d->state), what);
+	for (k = 0; k < rt->nintent; k++)
+		if (rt->intent[k].dev.slot == slot)
+			return err_set(e, "slot %d is taken by an unfinished "
+			    "%s of %s; %s", slot, store_intent_op_name(
+			    rt->intent[k].op), rt->intent[k].dev.id, what);
 	return 0;
 }
 

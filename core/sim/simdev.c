@@ -407,12 +407,14 @@ simdev_device_del(struct simdev_machine *m, const char *id, int64_t now_ms,
 	 * repeated request; a running one accepts it again.  The guest that
 	 * ignores unplugs refuses too: that is what operators meet when a
 	 * request is stuck (and what the stuck-unplug scenario teaches). */
-	if (f->unplug_pending && m->guest != SIMDEV_GUEST_ACK)
+	if (f->unplug_pending && m->guest != SIMDEV_GUEST_ACK &&
+	    m->guest != SIMDEV_GUEST_REFUSE)
 		return simdev_eset(e, SIMDEV_GENERIC,
 		    "Device %s is already in the process of unplug", id);
 	if (!f->unplug_pending) {
 		f->unplug_pending = 1;
-		f->unplug_due_ms = m->guest == SIMDEV_GUEST_ACK ?
+		f->unplug_due_ms = m->guest == SIMDEV_GUEST_ACK ||
+		    m->guest == SIMDEV_GUEST_REFUSE ?
 		    now_ms + m->ack_ms : -1;
 	}
 	return 0;
@@ -478,8 +480,18 @@ simdev_complete(struct simdev_machine *m, int64_t now_ms, int all,
 				    "/machine/peripheral-anon/device[%d]",
 				    f->anon);
 			g->virtio = kinds[f->kind].virtio;
+			g->refused = 0;
 		}
 		n++;
+		if (!all && m->guest == SIMDEV_GUEST_REFUSE) {
+			/* the guest said no: the device stays */
+			if (n <= max)
+				out[n - 1].refused = 1;
+			f->unplug_pending = 0;
+			f->unplug_due_ms = -1;
+			i++;
+			continue;
+		}
 		release(m, f);
 		simdev_fn_free(f);
 		memmove(f, f + 1, (m->nfn - i - 1) * sizeof *f);

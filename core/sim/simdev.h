@@ -132,6 +132,10 @@ enum simdev_guest {
 	SIMDEV_GUEST_ACK,	/* acknowledges after ack_ms */
 	SIMDEV_GUEST_IGNORE,	/* running guest that ignores the request;
 				 * a repeated device_del is refused */
+	SIMDEV_GUEST_REFUSE,	/* answers after ack_ms with a failure:
+				 * QEMU >= 6.2 then sends
+				 * DEVICE_UNPLUG_GUEST_ERROR and the device
+				 * stays (no longer pending) */
 };
 
 struct simdev_machine {
@@ -208,6 +212,7 @@ struct simdev_gone {
 	char id[256];		/* "" for anonymous devices */
 	char path[300];		/* /machine/peripheral/ID */
 	int virtio;
+	int refused;		/* it stays: the guest refused the unplug */
 };
 
 /* Complete due unplugs (all pending ones when all != 0, like

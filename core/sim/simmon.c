@@ -43,6 +43,20 @@ simmon_complete_unplugs(struct simmon_ctx *c, int all)
 			json_t *path;
 
 			strbuf_init(&d);
+			if (gone[i].refused) {
+				/* bucket order: device (49), path (253) */
+				strbuf_str(&d, "{\"device\": ");
+				simjson_string(&d, gone[i].id,
+				    strlen(gone[i].id));
+				strbuf_str(&d, ", \"path\": ");
+				simjson_string(&d, gone[i].path,
+				    strlen(gone[i].path));
+				strbuf_str(&d, "}");
+				simmon_event(c, "DEVICE_UNPLUG_GUEST_ERROR",
+				    d.p);
+				strbuf_free(&d);
+				continue;
+			}
 			if (gone[i].virtio) {
 				char *bp;
 

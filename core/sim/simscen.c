@@ -152,6 +152,10 @@ simscen_guest_parse(const char *spec, enum simdev_guest *g, int *ack_ms,
 		*g = SIMDEV_GUEST_NONE;
 	else if (strcmp(spec, "ignore") == 0)
 		*g = SIMDEV_GUEST_IGNORE;
+	else if (strcmp(spec, "refuse") == 0) {
+		*g = SIMDEV_GUEST_REFUSE;
+		*ack_ms = 100;
+	}
 	else if (strcmp(spec, "ack") == 0) {
 		*g = SIMDEV_GUEST_ACK;
 		*ack_ms = 100;
@@ -163,8 +167,8 @@ simscen_guest_parse(const char *spec, enum simdev_guest *g, int *ack_ms,
 		*g = SIMDEV_GUEST_ACK;
 		*ack_ms = (int)v;
 	} else
-		return err_set(e, "unknown guest %s: use none, ack, ack=MS or "
-		    "ignore", spec);
+		return err_set(e, "unknown guest %s: use none, ack, ack=MS, "
+		    "ignore or refuse", spec);
 	return 0;
 }
 
