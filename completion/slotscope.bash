@@ -90,6 +90,7 @@ _slotscope_command()
 			cands=$(_slotscope_instances | sort -u) ;;
 		reserve:2|free:2|unplug:2|adopt:2|forget:2) cands=$(echo {0..31}) ;;
 		free:3) cands=--force ;;
+		unplug:3) cands=--retry ;;
 		show:2) cands=--json ;;
 		hotplug:2|id:1|adopt:3) cands='nic disk' ;;
 		help:1) cands=$cmds ;;

@@ -209,6 +209,26 @@ screen_init(struct app *a, struct err *e)
 	return 0;
 }
 
+/* Every instance but the one whose monitor a background command holds
+ * (QEMU serves one client at a time): that row keeps its last view
+ * meanwhile.  While the command only waits for a lock, its instance is
+ * refreshed as any other. */
+static void
+refresh_all(struct app *a, double now)
+{
+	long busy = a->job != NULL && cmd_job_holds_monitor(a->job) ?
+	    cmd_job_inst(a->job) : -1;
+	size_t i;
+
+	if (busy < 0) {
+		fleet_refresh_start(a->fleet, (size_t)-1, now);
+		return;
+	}
+	for (i = 0; i < a->fleet->n; i++)
+		if ((long)i != busy)
+			fleet_refresh_start(a->fleet, i, now);
+}
+
 static void
 loop(struct app *a)
 {
@@ -220,7 +240,7 @@ loop(struct app *a)
 	while (!a->quit && !stop_sig) {
 		now = app_now();
 		if (now >= a->next_refresh) {
-			fleet_refresh_start(a->fleet, (size_t)-1, now);
+			refresh_all(a, now);
 			a->next_refresh = now + a->opts.interval;
 		}
 		log_changes(a);

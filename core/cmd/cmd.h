@@ -26,6 +26,9 @@ struct cmd_ctx {
 	int interactive;		/* 1 in the TUI: quit is known, and
 					 * refresh starts the refreshes and
 					 * returns without waiting for them */
+	void (*on_connect)(void *arg);	/* hotplug_target's (cmdjob.c sets
+					 * it), NULL */
+	void *on_connect_arg;
 };
 
 /* What the caller should do besides showing the result's text. */

@@ -24,6 +24,8 @@ target(struct cmd_ctx *c, size_t i, struct hotplug_target *t)
 	t->endpoint = c->fleet->inst[i].endpoint;
 	t->runtime_dir = c->fleet->runtime_dir;
 	t->audit_log = c->audit_log;
+	t->on_connect = c->on_connect;
+	t->on_connect_arg = c->on_connect_arg;
 	if (c->fleet->monitor_timeout_ms > HOTPLUG_GREET_MS)
 		t->greet_ms = c->fleet->monitor_timeout_ms;
 }
@@ -200,8 +202,9 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		strbuf_free(&b);
 		return cmd_fail(r, "unplug: %s: %s", d.id, why.text);
 	} else {
-		strbuf_printf(&b, "%s: %s stays unplugging (slot %d taken) "
-		    "until QEMU confirms: %s", a->w[1], d.id, d.slot,
+		strbuf_printf(&b, "%s: unplug of %s requested; the guest has "
+		    "not confirmed it yet, so slot %d stays unplugging until "
+		    "a refresh sees it gone: %s", a->w[1], d.id, d.slot,
 		    why.text);
 		snprintf(res, sizeof res, "ok %s pending%s", d.id,
 		    why.repeat < 0 ? ", repeat refused" : why.repeat > 0 ?

@@ -1,9 +1,10 @@
 /* cmdjob.c - a waiting command run in a child process, polled by the
  * caller's loop, cancelled with a rollback; see cmdjob.h.
  *
- * The child's report on the pipe: one byte ok (0/1), then the text, until
- * the child exits (EOF ends the report).  A child that dies without a
- * report (killed) gives an empty one.
+ * The child's report on the pipe: a byte 2 whenever its flow opens the
+ * instance's monitor (cmd_job_holds_monitor), then one byte ok (0/1) and
+ * the text, until the child exits (EOF ends the report).  A child that
+ * dies without a report (killed) gives an empty one.
  */
 #include "cmd/cmdjob.h"
 
@@ -32,6 +33,7 @@ struct cmd_job {
 	int fd;
 	enum cmd_job_state state;
 	int cancelled;
+	int monitor;		/* its flow has the instance's monitor */
 	int64_t t0;
 	struct strbuf got;	/* the report so far */
 	struct cmd_ctx ctx;	/* for the rollback */
@@ -54,6 +56,18 @@ cmd_job_wanted(const struct cmd_ctx *c, const char *line, size_t len)
 	return yes;
 }
 
+/* The flow opens the instance's monitor: tell the parent (one byte 2,
+ * before the report). */
+static void
+on_connect(void *arg)
+{
+	const int *fd = arg;
+	char two = 2;
+
+	if (write(*fd, &two, 1) < 0)
+		return;
+}
+
 /* The child: run the line, report, exit.  Never returns. */
 static void
 child(struct cmd_ctx *c, const char *line, size_t len, int fd)
@@ -64,6 +78,8 @@ child(struct cmd_ctx *c, const char *line, size_t len, int fd)
 	size_t off = 0;
 
 	memset(&r, 0, sizeof r);
+	c->on_connect = on_connect;
+	c->on_connect_arg = &fd;
 	cmd_exec(c, line, len, &r);
 	ok = (char)(r.ok ? 1 : 0);
 	strbuf_add(&b, &ok, 1);
@@ -189,6 +205,12 @@ cmd_job_inst(const struct cmd_job *j)
 	return j->inst;
 }
 
+int
+cmd_job_holds_monitor(const struct cmd_job *j)
+{
+	return j->monitor || j->state == CMD_JOB_CANCELLING;
+}
+
 /* The child is done: reap it. */
 static void
 reap(struct cmd_job *j)
@@ -215,6 +237,11 @@ cmd_job_step(struct cmd_job *j)
 		if (n > 0) {
 			if (j->got.n < 65536)
 				strbuf_add(&j->got, buf, (size_t)n);
+			/* the progress bytes before the report */
+			while (j->got.n > 0 && j->got.p[0] == 2) {
+				j->monitor = 1;
+				strbuf_consume(&j->got, 1);
+			}
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))

@@ -18,8 +18,9 @@
  *
  * Which commands are worth a job: cmd_job_wanted() (hotplug, unplug,
  * adopt, forget, version, reserve, free: they wait on a monitor or a
- * lock).  One job owns one instance (cmd_job_inst(): the caller does not
- * refresh it meanwhile, its monitor is the job's).
+ * lock).  One job works on one instance (cmd_job_inst()); once it holds
+ * that instance's monitor (cmd_job_holds_monitor()) the caller does not
+ * refresh it.
  *
  * The child ends with _exit() (it must not run the parent's atexit work
  * or flush its stdio); it lets go of its copies of the parent's monitor
@@ -62,6 +63,10 @@ enum cmd_job_state cmd_job_state(const struct cmd_job *j);
 int64_t cmd_job_elapsed_ms(const struct cmd_job *j);
 const char *cmd_job_line(const struct cmd_job *j);	/* as started */
 long cmd_job_inst(const struct cmd_job *j);		/* -1: none */
+/* 1 once its flow has opened the instance's monitor (after the lock):
+ * the caller leaves that instance's refreshes alone from then on, QEMU
+ * serving one client at a time. */
+int cmd_job_holds_monitor(const struct cmd_job *j);
 /* Stop it with a rollback (see above); harmless once done. */
 int cmd_job_cancel(struct cmd_job *j, struct err *e);
 /* Once DONE: the result (ok, text; json is NULL, action NONE). */

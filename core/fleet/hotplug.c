@@ -41,6 +41,8 @@ hotplug_connect(const struct hotplug_target *t, struct err *e)
 	o.greet_ms = t->greet_ms > 0 ? t->greet_ms : HOTPLUG_GREET_MS;
 	o.op_ms = t->op_ms;
 	o.keep_open = 1;
+	if (t->on_connect != NULL)
+		t->on_connect(t->on_connect_arg);
 	return mon_new(t->endpoint, &o, e);
 }
 

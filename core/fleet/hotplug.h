@@ -54,6 +54,11 @@ struct hotplug_target {
 	int op_ms;			/* per command; 0 = core/mon default */
 	const char *audit_log;		/* where journal resolutions are
 					 * logged; NULL or "" = nowhere */
+	/* called by hotplug_connect() as a flow (having taken the lock)
+	 * opens its monitor session, or NULL: a background runner learns
+	 * that the instance's monitor is taken from now on */
+	void (*on_connect)(void *arg);
+	void *on_connect_arg;
 };
 
 enum hotplug_type { HOTPLUG_NIC, HOTPLUG_DISK };

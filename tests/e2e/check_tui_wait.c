@@ -10,7 +10,8 @@
  *   - on a slow monitor (the simulator's slow fault: every reply late),
  *     beside a real QEMU whose row keeps refreshing meanwhile; Ctrl-C then
  *     cancels it and the journal rolls back what it had done: the slot is
- *     not left used, the log says cancelled.
+ *     not left used, the log says cancelled;
+ *   - a 1 MiB paste into the line does not stop the refreshes either.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -254,6 +255,43 @@ START_TEST(slow_monitor_then_ctrl_c)
 }
 END_TEST
 
+/* A 1 MiB paste into the line: the grid keeps refreshing meanwhile, the
+ * line keeps at most 4096 bytes of it, and the next command works. */
+START_TEST(huge_paste_costs_nothing)
+{
+	char *dir = tu_tmpdir(), cmd[9000], insts[4400], *scr;
+	struct tmx t;
+
+	ck_assert_ptr_nonnull(dir);
+	reg("dir", dir);
+	qemu(dir, "qa");
+	snprintf(insts, sizeof insts, "a=unix:%s/qa/qmp.sock", dir);
+	launch(&t, dir, insts);
+	CELLS(&t, "a", 0, "BBBB.....");
+	snprintf(cmd, sizeof cmd, "head -c 1048576 /dev/zero | tr '\\0' x "
+	    "> %s/paste && tmux -L %s load-buffer %s/paste && tmux -L %s "
+	    "paste-buffer -t e2e", dir, t.sock, dir, t.sock);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	behind_the_back(dir, "qa", "device_add e1000,id=extra9,bus=pci.0,"
+	    "addr=0x9");
+	CELLS(&t, "a", 0, "BBBB.....F");
+	SEE(&t, "slotscope> xxxxxxxx");
+	tmx_keys(&t, "C-u");
+	tmx_type(&t, "next a");
+	tmx_keys(&t, "Enter");
+	SEE(&t, "> next a");
+	scr = tmx_screen(&t, 0);
+	ck_assert_msg(strstr(scr, "the command line is too long") == NULL,
+	    "the paste reached the command: %s", scr);
+	free(scr);
+	tmx_kill(&t);
+	snprintf(insts, sizeof insts, "%s/qa", dir);
+	tu_qemu_stop(insts);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *
 tui_wait_suite(void)
 {
@@ -272,6 +310,7 @@ tui_wait_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, hotplug_waits_on_a_held_lock);
 	tcase_add_test(tc, slow_monitor_then_ctrl_c);
+	tcase_add_test(tc, huge_paste_costs_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
