@@ -19,7 +19,7 @@
 enum {
 	O_CONFIG = 256, O_MONITOR_DIR, O_RUNTIME_DIR, O_AUDIT_LOG, O_INTERVAL,
 	O_JSON, O_UNPLUG_WAIT, O_PROBE, O_DEMO, O_SIMULATE, O_INSTANCES,
-	O_MACHINE, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS,
+	O_MACHINE, O_ROOT_PORTS, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS,
 	O_RAW, O_NOHEADINGS
 };
 
@@ -82,6 +82,8 @@ static const struct optdef defs[] = {
 	{ "machine", 0, O_MACHINE, "TYPE", SIM, OPTS_TUI,
 	  "pc, pc-nodefaults, q35, q35-ports (q35 with root ports rp4-rp6) "
 	  "or pc-bridge (pc with pci-bridge br1 at slot 5) (default pc)" },
+	{ "root-ports", 0, O_ROOT_PORTS, "N", SIM, OPTS_TUI,
+	  "q35: N more pcie-root-ports (rpS at the lowest free slots from 4)" },
 	{ "names", 0, O_NAMES, "NAME,...", SIM, OPTS_TUI,
 	  "these names instead of vm1..vmN" },
 	{ "scenario", 0, O_SCENARIO, "NAME", SIM | M(DEMO) | M(SCENARIOS),
@@ -327,6 +329,11 @@ take(struct opts *o, int val, const char *v, struct err *e)
 	case O_NAMES: o->names = v; break;
 	case O_SCENARIO: o->scenario = v; break;
 	case O_GUEST: o->guest = v; break;
+	case O_ROOT_PORTS:
+		if (whole(v, 1, 27, &o->root_ports) < 0)
+			return err_set(e, "--root-ports takes a number from 1 "
+			    "to 27");
+		break;
 	case O_FAULT: o->fault = v; break;
 	}
 	return 0;

@@ -57,6 +57,7 @@ simcli_simulate(const struct opts *a)
 	int count = a->instances;
 	struct sim *s;
 	struct err e;
+	struct simdev_err de;
 	struct sim_fault fault;
 	enum simdev_guest guest = SIMDEV_GUEST_NONE;
 	int ack_ms = 100;
@@ -98,6 +99,14 @@ simcli_simulate(const struct opts *a)
 		struct sim_inst *in = sim_get(s, i);
 		struct sim_fault f = *sim_inst_fault(in);
 
+		if (a->root_ports > 0 && simdev_add_root_ports(
+		    sim_inst_machine(in), a->root_ports, &de) < 0) {
+			fprintf(stderr, "slotscope: --root-ports: %s (give "
+			    "--machine q35)\n", de.desc);
+			serving = NULL;
+			sim_free(s);
+			return 1;
+		}
 		if (a->guest) {
 			sim_inst_machine(in)->guest = guest;
 			sim_inst_machine(in)->ack_ms = ack_ms;

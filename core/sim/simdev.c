@@ -557,3 +557,26 @@ simdev_plug_at(struct simdev_machine *m, enum simdev_kind k,
 	return simdev_device_add_cold(m, kv, n, e);
 }
 
+
+int
+simdev_add_root_ports(struct simdev_machine *m, int n, struct simdev_err *e)
+{
+	char id[16];
+	int s;
+
+	if (!simdev_is_q35(m))
+		return simdev_eset(e, SIMDEV_GENERIC, "root ports need a q35 "
+		    "machine");
+	for (s = 4; s < 31 && n > 0; s++) {
+		if (simdev_at(m, s, 0) != NULL)
+			continue;
+		snprintf(id, sizeof id, "rp%d", s);
+		if (simdev_plug(m, SIMDEV_ROOT_PORT, s, id, e) < 0)
+			return -1;
+		n--;
+	}
+	if (n > 0)
+		return simdev_eset(e, SIMDEV_GENERIC, "no free root-bus slot "
+		    "left for %d more root port%s", n, n == 1 ? "" : "s");
+	return 0;
+}

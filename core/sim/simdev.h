@@ -273,6 +273,10 @@ int simdev_plug(struct simdev_machine *m, enum simdev_kind k, int slot,
     const char *id, struct simdev_err *e);
 int simdev_plug_at(struct simdev_machine *m, enum simdev_kind k,
     const char *bus, int slot, const char *id, struct simdev_err *e);
+/* n more pcie-root-ports as -device adds them at startup: id rpS at the
+ * lowest free root-bus slots S from 4 (q35 machines only).  0 or -1. */
+int simdev_add_root_ports(struct simdev_machine *m, int n,
+    struct simdev_err *e);
 /* device_add from kv as at startup (cold: no hotplug refusal). */
 int simdev_device_add_cold(struct simdev_machine *m,
     const struct simdev_kv *kv, size_t nkv, struct simdev_err *e);

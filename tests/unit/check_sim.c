@@ -337,6 +337,42 @@ START_TEST(machine_defaults)
 }
 END_TEST
 
+/* Root ports at startup: the lowest free root slots from 4, ids rpS;
+ * hot-adding behind one works, pcie.0 still refuses; pc has none. */
+START_TEST(root_ports)
+{
+	struct simdev_machine m;
+	struct simdev_err e;
+	struct simdev_kv kv[] = { { "driver", "virtio-net-pci" },
+		{ "id", "n5" }, { "bus", "rp5" }, { "addr", "0x0" } };
+	struct simdev_kv root[] = { { "driver", "virtio-net-pci" },
+		{ "id", "n9" }, { "addr", "0x9" } };
+	char path[64];
+	long num;
+
+	ck_assert_int_eq(simdev_machine_init(&m, SIMDEV_Q35_PORTS), 0);
+	ck_assert_int_eq(simdev_add_root_ports(&m, 2, &e), 0);
+	ck_assert_int_eq(simdev_device_add(&m, kv, 4, &e), 0);
+	ck_assert_int_eq(simdev_device_add(&m, kv, 4, &e), -1);
+	ck_assert_str_eq(e.desc, "Duplicate device ID 'n5'");
+	ck_assert_int_eq(simdev_device_add(&m, root, 3, &e), -1);
+	ck_assert_str_eq(e.desc, "Bus 'pcie.0' does not support hotplugging");
+	ck_assert_int_eq(simdev_qom_get(&m, "/machine/peripheral/rp8",
+	    "parent_bus", path, sizeof path, &num, &e), SIMDEV_QOM_STR);
+	ck_assert_str_eq(path, "/machine/q35/pcie.0");	/* 4-6 taken: 7, 8 */
+	ck_assert_int_eq(simdev_qom_get(&m, "/machine/peripheral/n5",
+	    "parent_bus", path, sizeof path, &num, &e), SIMDEV_QOM_STR);
+	ck_assert_str_eq(path, "/machine/peripheral/rp5/rp5");
+	ck_assert_int_eq(simdev_qom_get(&m, "/machine/peripheral/n5", "addr",
+	    path, sizeof path, &num, &e), SIMDEV_QOM_INT);
+	ck_assert_int_eq((int)num, 0);
+	simdev_machine_free(&m);
+	ck_assert_int_eq(simdev_machine_init(&m, SIMDEV_PC), 0);
+	ck_assert_int_eq(simdev_add_root_ports(&m, 1, &e), -1);
+	simdev_machine_free(&m);
+}
+END_TEST
+
 START_TEST(device_add_rules)
 {
 	struct simdev_machine m;
@@ -1704,6 +1740,7 @@ sim_suite(void)
 	tcase_add_test(tc, machine_defaults);
 	tcase_add_test(tc, backends_listed_as_qemu);
 	tcase_add_test(tc, device_add_rules);
+	tcase_add_test(tc, root_ports);
 	tcase_add_test(tc, guest_ack_timing);
 	tcase_add_test(tc, option_parsers);
 	tcase_add_test(tc, hmp_pc_session);
