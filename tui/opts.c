@@ -83,7 +83,7 @@ static const struct optdef defs[] = {
 	  "pc, pc-nodefaults, q35, q35-ports (q35 with root ports rp4-rp6) "
 	  "or pc-bridge (pc with pci-bridge br1 at slot 5) (default pc)" },
 	{ "root-ports", 0, O_ROOT_PORTS, "N", SIM, OPTS_TUI,
-	  "q35: N more pcie-root-ports (rpS at the lowest free slots from 4)" },
+	  "q35: N more pcie-root-ports (rpS from slot 4 on)" },
 	{ "names", 0, O_NAMES, "NAME,...", SIM, OPTS_TUI,
 	  "these names instead of vm1..vmN" },
 	{ "scenario", 0, O_SCENARIO, "NAME", SIM | M(DEMO) | M(SCENARIOS),
