@@ -167,9 +167,13 @@ history_path(struct app *a)
 	else if (x != NULL && *x == '/')
 		snprintf(a->history, sizeof a->history,
 		    "%s/slotscope/history", x);
-	else if (store_default_dir(dir, sizeof dir, NULL) == 0 &&
-	    strlen(dir) + sizeof "/history" <= sizeof a->history)
-		snprintf(a->history, sizeof a->history, "%s/history", dir);
+	else if (store_default_dir(dir, sizeof dir, NULL) == 0) {
+		int k = snprintf(a->history, sizeof a->history, "%s/history",
+		    dir);
+
+		if (k < 0 || (size_t)k >= sizeof a->history)
+			a->history[0] = '\0';	/* too long: no history */
+	}
 	if (a->history[0] && mkdirs_for(a->history) != 0)
 		a->history[0] = '\0';
 }
