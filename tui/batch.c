@@ -1,9 +1,10 @@
 /* batch.c - batch mode (batch.h): each -c command runs in order through
  * core/cmd; text, a table (list, show: table.c), or with --json one JSON
- * value per line, on stdout, a failed command's one line on stderr.  Every command runs even after a
- * failure; the exit status says whether all succeeded (a show of an
- * instance whose monitor did not answer is printed, and counts as
- * failed).
+ * value per line, on stdout, a failed command's one line on stderr, and
+ * with --json its JSON value too (the error object, or show's view of a
+ * bus that could not be read: show fails then, core/cmd says so).  Every
+ * command runs even after a failure; the exit status says whether all
+ * succeeded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,27 +12,6 @@
 
 #include "batch.h"
 #include "cmd/cmd.h"
-
-/* A view of one instance (show) whose monitor did not answer: printed,
- * since it says what is known, but the command did not do its job; the
- * reason goes to stderr. */
-static int
-unanswered(const struct cmd_result *r)
-{
-	const char *conn = json_string_value(json_object_get(r->json,
-	    "conn"));
-	const char *inst = json_string_value(json_object_get(r->json,
-	    "instance"));
-	const char *why = json_string_value(json_object_get(r->json,
-	    "error"));
-
-	if (!json_is_object(r->json) || conn == NULL || inst == NULL ||
-	    strcmp(conn, "ok") == 0)
-		return 0;
-	fprintf(stderr, "slotscope: show: %s: %s%s%s\n", inst, conn,
-	    why ? ": " : "", why ? why : "");
-	return 1;
-}
 
 /* show's table comes after its first line of text (the instance, its
  * state and QEMU), which is a heading: --noheadings and --raw drop it. */
@@ -122,12 +102,10 @@ batch_run(struct fleet *f, const char *audit_log, const char *const *cmds,
 			fprintf(stderr, "slotscope: %s\n",
 			    r.text ? r.text : "failed");
 			failed = 1;
-		} else {
-			if (print(&r, o) < 0)
-				failed = 1;
-			if (unanswered(&r))
-				failed = 1;
-		}
+			if (o->json && r.json != NULL)
+				print(&r, o);	/* its JSON value too */
+		} else if (print(&r, o) < 0)
+			failed = 1;
 		cmd_result_free(&r);
 		fflush(stdout);
 	}

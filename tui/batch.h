@@ -19,7 +19,8 @@ struct batch_opts {
 
 /* Run the n commands in order (every one, also after a failure): text, a
  * table for list and show (table.h), or with json one JSON value per line,
- * on stdout; a failed command's one line on stderr.  Returns the exit
+ * on stdout; a failed command's one line on stderr (with json its JSON
+ * value too, on stdout).  Returns the exit
  * status: 0 every command succeeded, 1 one failed, 2 -o names a column
  * that a list or show among the commands does not have (nothing runs). */
 int batch_run(struct fleet *f, const char *audit_log,

@@ -5,7 +5,9 @@
  * Drawing reads the fleet and never changes it.
  *
  * States are told apart by a letter in every cell ('.' free, 'R' reserved,
- * 'B' builtin, 'U' used, 'F' foreign, 'M' missing, '~' unplugging), so the
+ * 'B' builtin, 'U' used, 'F' foreign, 'M' missing, '~' unplugging, 'H'
+ * bridge, 'o' port, '_' closed, '?'
+ * unknown: the bus could not be read, never shown as free), so the
  * grid reads the same with NO_COLOR or on a monochrome terminal; with
  * colours each state also gets its own background.
  */
@@ -16,7 +18,7 @@
 #include "draw.h"
 
 const char draw_state_letter[SLOT_NSTATES] = {
-	'.', 'R', 'B', 'U', 'F', 'M', '~', 'H', 'o', '_'
+	'.', 'R', 'B', 'U', 'F', 'M', '~', 'H', 'o', '_', '?'
 };
 
 #define PANE_MIN 8		/* detail/log boxes: 6 lines inside */
@@ -78,11 +80,12 @@ draw_init_colors(struct app *a)
 	 * letter on no background; closed: dim, unlike the free '.') */
 	static const short bg[SLOT_NSTATES] = {
 		-1, COLOR_YELLOW, COLOR_BLUE, COLOR_GREEN, COLOR_MAGENTA,
-		COLOR_RED, COLOR_CYAN, COLOR_WHITE, -1, -1
+		COLOR_RED, COLOR_CYAN, COLOR_WHITE, -1, -1, -1
 	};
 	static const short fg[SLOT_NSTATES] = {
 		-1, COLOR_BLACK, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
-		COLOR_WHITE, COLOR_BLACK, COLOR_BLUE, COLOR_GREEN, -1
+		COLOR_WHITE, COLOR_BLACK, COLOR_BLUE, COLOR_GREEN, -1,
+		COLOR_YELLOW
 	};
 	int s;
 

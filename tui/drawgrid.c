@@ -93,20 +93,16 @@ draw_row(struct app *a, int y, size_t i)
 		attr_t at;
 		char c;
 
-		if (!draw_has_data(in)) {
-			at = A_DIM;
-			c = '-';
-		} else {
-			at = draw_state_attr(a, st < SLOT_NSTATES ? st : SLOT_FREE);
-			c = st < SLOT_NSTATES ? draw_state_letter[st] : '?';
-			/* a bridge: 'H' something behind it, 'h' nothing,
-			 * '?' not known (paused, QOM not read) */
-			if (st == SLOT_BRIDGE)
-				c = in->slots[s].behind < 0 ? '?' :
-				    in->slots[s].behind > 0 ? 'H' : 'h';
-			if (in->conn != INST_OK)
-				at = (at & ~A_BOLD) | A_DIM;	/* stale */
-		}
+		/* a bus not read (or not yet): '?' in every cell */
+		if (st >= SLOT_NSTATES)
+			st = SLOT_UNKNOWN;
+		at = draw_state_attr(a, st);
+		c = draw_state_letter[st];
+		/* a bridge: 'H' something behind it, 'h' nothing,
+		 * '?' not known (paused, QOM not read) */
+		if (st == SLOT_BRIDGE)
+			c = in->slots[s].behind < 0 ? '?' :
+			    in->slots[s].behind > 0 ? 'H' : 'h';
 		/* the selected cell: between brackets, which read in any
 		 * terminal (and reversed without colours) */
 		if (sel && s == a->sel_slot && !a->color)
@@ -188,7 +184,7 @@ draw_legend(struct app *a)
 {
 	static const char *names[SLOT_NSTATES] = {
 		"free", "reserved", "builtin", "used", "foreign", "missing",
-		"unplugging", "bridge", "port", "closed"
+		"unplugging", "bridge", "port", "closed", "unknown"
 	};
 	int s, x = 0, y = a->lay.legend_y, n = 0;
 	char more[96];
@@ -330,6 +326,7 @@ draw_suggest(const struct app *a, char *buf, size_t len)
 			    a->sel_slot);
 		break;
 	case SLOT_UNPLUGGING:
+	case SLOT_UNKNOWN:	/* nothing to act on before a read */
 		snprintf(buf, len, "refresh %s", in->name);
 		break;
 	case SLOT_PORT:		/* a free root port: hotplug into it */

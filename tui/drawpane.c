@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
+#include "cmd/cmd.h"
 #include "draw.h"
 #include "model/pcitree.h"
 
@@ -104,6 +106,18 @@ draw_detail(struct app *a)
 			    v->reserved ? "  (reserved)" : "  (not reserved)");
 			y++;
 		}
+		if (v->state == SLOT_UNKNOWN) {
+			char age[96];
+
+			/* the last good map, as such, never as current */
+			cmd_last_read_text(in->last_read, clock_wall_s(), age,
+			    sizeof age);
+			if (in->last_read > 0)
+				LINE(A_DIM, "bus not read; %s: %s", age,
+				    slot_state_name(in->last[a->sel_slot].state));
+			else
+				LINE(A_DIM, "bus not read; %s", age);
+		}
 		if (v->id[0])
 			LINE(A_NORMAL, "id    %s", v->id);
 		if (v->type[0])
@@ -112,12 +126,15 @@ draw_detail(struct app *a)
 			LINE(A_NORMAL, "uuid  %s", v->uuid);
 		nf = pci_info_slot(&in->live, a->sel_slot, fn, 8);
 		if (nf == 0)
-			LINE(A_DIM, "no live function");
+			LINE(A_DIM, "no live function%s",
+			    v->state == SLOT_UNKNOWN ? " at the last read" : "");
 		for (k = 0; k < nf && k < 8; k++)
-			LINE(A_NORMAL, "fn %d  %04x:%04x  %s%s%s",
+			LINE(v->state == SLOT_UNKNOWN ? A_DIM : A_NORMAL,
+			    "fn %d  %04x:%04x  %s%s%s%s",
 			    fn[k]->func, fn[k]->vendor, fn[k]->device,
 			    fn[k]->class_text, fn[k]->id[0] ? "  id " : "",
-			    fn[k]->id);
+			    fn[k]->id, v->state == SLOT_UNKNOWN ?
+			    "  (last read)" : "");
 		if (v->bridge != PCI_BR_NONE) {
 			if (v->behind < 0)
 				LINE(A_BOLD, "%s: what is behind it is not "

@@ -13,6 +13,7 @@
 
 #include "store/audit.h"
 #include "batch.h"
+#include "cmd/cmd_json.h"
 #include "fleet/fleet.h"
 #include "store/instsrc.h"
 #include "qemu/probe.h"
@@ -193,9 +194,14 @@ run_probe(const struct opts *o)
 	if (rc < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		probe_free(&p);
+		if (o->json && (out = cmd_json_line(cmd_json_error("probe",
+		    e.msg, monerr_name(kind)))) != NULL) {
+			fputs(out, stdout);	/* --json: the error object */
+			free(out);
+		}
 		return kind == MONERR_BAD_ARGUMENT ? 2 : 1;
 	}
-	out = o->json ? probe_json(&p) : probe_text(&p);
+	out = o->json ? cmd_json_probe_text(&p) : probe_text(&p);
 	probe_free(&p);
 	if (out == NULL) {
 		fprintf(stderr, "slotscope: out of memory\n");

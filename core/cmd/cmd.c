@@ -2,7 +2,7 @@
  *
  * A command is one entry here and one exec function in its family's file
  * (cmd_int.h says which).  The dispatcher splits the line, finds the
- * entry, takes the entry's option out of the words and checks the number
+ * entry, takes the entry's options out of the words and checks the number
  * of arguments, so every command refuses a wrong one the same way
  * ("usage: ...") before anything is looked at.
  *
@@ -19,9 +19,10 @@
 #include <string.h>
 
 #include "cmd/cmd_int.h"
+#include "cmd/cmd_json.h"
 
 static const struct cmd_entry table[] = {
-	{ "list", NULL, 0, 0, NULL, 0,
+	{ "list", NULL, 0, 0, { NULL }, 0,
 	  "list",
 	  "list: every instance with its monitor state, protocol, QEMU "
 	  "version, how many root-bus slots are free, reserved and live (and "
@@ -29,44 +30,54 @@ static const struct cmd_entry table[] = {
 	  "many devices it can take by hotplug now (root bus, root ports, "
 	  "bridges).",
 	  cmd_list_exec, { 0 } },
-	{ "show", NULL, 1, 1, "--json", CMD_F_OPTIONS,
+	{ "show", NULL, 1, 1, { "--json" }, CMD_F_OPTIONS,
 	  "show INST [--json]",
 	  "show INST [--json]: the 32 slots of an instance: state (free, "
 	  "reserved, builtin, used, foreign, missing, unplugging, bridge, "
-	  "port, closed), reservation and device id of the root bus, then "
-	  "each bridge's bus; --json prints the JSON value.",
+	  "port, closed, unknown), reservation and device id of the root "
+	  "bus, then each bridge's bus; --json prints the JSON value.  When "
+	  "the bus cannot be read every slot is unknown and show fails, "
+	  "saying when it was last read.",
 	  cmd_show_exec,
 	  { CMD_C_INST | CMD_C_OPT_DASH, CMD_C_INST | CMD_C_OPT } },
-	{ "reserve", NULL, 2, 2, NULL, CMD_F_OPTIONS | CMD_F_NEGNUM,
-	  "reserve INST SLOT",
-	  "reserve INST SLOT: reserve a slot (0-31) so that no new device "
-	  "takes it; refuses a slot with a live or recorded device.",
-	  cmd_resfree_exec, { CMD_C_INST, CMD_C_SLOT_FREE } },
-	{ "free", NULL, 2, 2, "--force", CMD_F_OPTIONS | CMD_F_NEGNUM,
-	  "free INST SLOT [--force]",
-	  "free INST SLOT [--force]: release a reserved slot; refuses a slot "
-	  "with a live device unless --force.",
+	{ "reserve", NULL, 2, 2, { "--offline" },
+	  CMD_F_OPTIONS | CMD_F_NEGNUM,
+	  "reserve INST SLOT [--offline]",
+	  "reserve INST SLOT [--offline]: reserve a slot (0-31) so that no "
+	  "new device takes it; refuses a slot with a live or recorded "
+	  "device, and refuses when the bus cannot be read unless --offline "
+	  "(then the bus is not checked, and the output and audit line say "
+	  "so).",
+	  cmd_resfree_exec, { CMD_C_INST, CMD_C_SLOT_FREE, CMD_C_OPT } },
+	{ "free", NULL, 2, 2, { "--force", "--offline" },
+	  CMD_F_OPTIONS | CMD_F_NEGNUM,
+	  "free INST SLOT [--force] [--offline]",
+	  "free INST SLOT [--force] [--offline]: release a reserved slot; "
+	  "refuses a slot with a live device unless --force, and refuses "
+	  "when the bus cannot be read unless --offline (the bus is then not "
+	  "checked, and the output and audit line say so).",
 	  cmd_resfree_exec, { CMD_C_INST, CMD_C_SLOT_RES, CMD_C_OPT } },
-	{ "next", NULL, 1, 1, NULL, 0,
+	{ "next", NULL, 1, 1, { NULL }, 0,
 	  "next INST",
 	  "next INST: the place a new device would get: the lowest root-bus "
 	  "slot that is neither reserved, nor live, nor held by a recorded "
 	  "device; then (and on q35 only) the lowest free root port, then "
-	  "bridges' slots, printed as bus=ID slot=N.",
+	  "bridges' slots, printed as bus=ID slot=N; fails when the bus "
+	  "cannot be read.",
 	  cmd_next_exec, { CMD_C_INST } },
-	{ "id", NULL, 3, 4, NULL, 0,
+	{ "id", NULL, 3, 4, { NULL }, 0,
 	  "id TYPE UUID [BUS] SLOT",
 	  "id TYPE UUID [BUS] SLOT: the device id TYPE-<first uuid "
 	  "block>-pci-SLOT, e.g. id nic 6f1a2b3c-0000-4000-8000-000000000000 "
 	  "5; behind a bridge BUS is its place (5, or 2.1 for function 1) "
 	  "and the id TYPE-<block>-pci-BUS-SLOT.",
 	  cmd_id_exec, { CMD_C_TYPE } },
-	{ "parse-id", NULL, 1, 1, NULL, 0,
+	{ "parse-id", NULL, 1, 1, { NULL }, 0,
 	  "parse-id ID",
 	  "parse-id ID: split a device id into type, uuid block, slot and, "
 	  "behind a bridge, bus.",
 	  cmd_parse_id_exec, { 0 } },
-	{ "hotplug", NULL, 2, CMD_MANY, NULL, 0,
+	{ "hotplug", NULL, 2, CMD_MANY, { NULL }, 0,
 	  "hotplug INST nic|disk [KEY=VALUE ...]",
 	  "hotplug INST nic [backend=user|tap:IFNAME] [mac=MAC] "
 	  "[model=virtio-net-pci] [uuid=UUID] [slot=N], or hotplug INST disk "
@@ -76,7 +87,7 @@ static const struct cmd_entry table[] = {
 	  "place is next's (on q35 a free root port); bus=B (a bridge's id, "
 	  "or its place such as 5) puts it behind that bridge.",
 	  cmd_hotplug_exec, { CMD_C_INST, CMD_C_TYPE, CMD_C_KEY } },
-	{ "unplug", NULL, 2, 2, "--retry", CMD_F_OPTIONS,
+	{ "unplug", NULL, 2, 2, { "--retry" }, CMD_F_OPTIONS,
 	  "unplug INST ID|SLOT [--retry]",
 	  "unplug INST ID|SLOT [--retry]: device_del, then wait for QEMU's "
 	  "confirmation; confirmed: the backend is removed and the slot freed; "
@@ -86,7 +97,7 @@ static const struct cmd_entry table[] = {
 	  "refused); --retry sends device_del again for an unplugging device "
 	  "and says whether QEMU took it.",
 	  cmd_unplug_exec, { CMD_C_INST, CMD_C_DEV, CMD_C_OPT } },
-	{ "adopt", NULL, 2, 3, NULL, 0,
+	{ "adopt", NULL, 2, 3, { NULL }, 0,
 	  "adopt INST SLOT|ID [nic|disk]",
 	  "adopt INST SLOT|ID [nic|disk]: record a live device slotscope did "
 	  "not place (booted with the VM, added by hand or by another tool; "
@@ -94,36 +105,36 @@ static const struct cmd_entry table[] = {
 	  "driver, mac and backend are read from QEMU, its type from its PCI "
 	  "class unless given.",
 	  cmd_adopt_exec, { CMD_C_INST, 0, CMD_C_TYPE } },
-	{ "forget", NULL, 2, 2, NULL, 0,
+	{ "forget", NULL, 2, 2, { NULL }, 0,
 	  "forget INST SLOT|ID",
 	  "forget INST SLOT|ID: drop a recorded device that is gone from the "
 	  "bus (shown missing), and its backend if QEMU still has it unused; "
 	  "a live device is refused (unplug it).",
 	  cmd_forget_exec, { CMD_C_INST, CMD_C_DEV } },
-	{ "refresh", NULL, 0, 1, NULL, CMD_F_BATCH,
+	{ "refresh", NULL, 0, 1, { NULL }, CMD_F_BATCH,
 	  "refresh [INST]",
 	  "refresh [INST]: read the live bus of one or every instance now.",
 	  cmd_refresh_exec, { CMD_C_INST } },
-	{ "refresh", NULL, 0, 1, NULL, CMD_F_TUI,
+	{ "refresh", NULL, 0, 1, { NULL }, CMD_F_TUI,
 	  "refresh [INST]",
 	  "refresh [INST]: query the instances' monitors now",
 	  cmd_refresh_bg_exec, { CMD_C_INST } },
-	{ "version", NULL, 1, 1, NULL, 0,
+	{ "version", NULL, 1, 1, { NULL }, 0,
 	  "version INST",
 	  "version INST: the QEMU version and monitor protocol of an "
 	  "instance.",
 	  cmd_version_exec, { CMD_C_INST } },
-	{ "help", NULL, 0, 1, NULL, 0,
+	{ "help", NULL, 0, 1, { NULL }, 0,
 	  "help [CMD]",
 	  "help [CMD]: the commands, or what one command does.",
 	  cmd_help_exec, { CMD_C_CMD } },
-	{ "cancel", NULL, 0, 0, NULL, CMD_F_TUI,
+	{ "cancel", NULL, 0, 0, { NULL }, CMD_F_TUI,
 	  "cancel",
 	  "cancel: stop the command running in the background (a hotplug, "
 	  "unplug, adopt, forget, version, reserve or free that waits on a "
 	  "monitor or a lock), rolling back what it had done (also Ctrl-C).",
 	  cmd_cancel_exec, { 0 } },
-	{ "quit", "exit", 0, CMD_MANY, NULL, CMD_F_TUI,
+	{ "quit", "exit", 0, CMD_MANY, { NULL }, CMD_F_TUI,
 	  "quit",
 	  "quit: leave slotscope (also F10, or q in the grid)",
 	  cmd_quit_exec, { 0 } },
@@ -180,8 +191,43 @@ is_option(const struct cmd_entry *ce, const char *w)
 	    (w[1] != '\0' && !isdigit((unsigned char)w[1]));
 }
 
-/* The words after the name as ce takes them, left to right: its option
- * (once), an unknown option refused, at most max arguments, then at
+/* Index of option w in ce's options, or -1. */
+static int
+opt_index(const struct cmd_entry *ce, const char *w)
+{
+	int k;
+
+	for (k = 0; k < CMD_NOPT && ce->options[k] != NULL; k++)
+		if (strcmp(ce->options[k], w) == 0)
+			return k;
+	return -1;
+}
+
+int
+cmd_opt(const struct cmd_entry *ce, const struct cmd_args *a,
+    const char *name)
+{
+	int k = opt_index(ce, name);
+
+	return k >= 0 && (a->opt & (1u << k)) != 0;
+}
+
+/* "--force or --offline" */
+static void
+opt_list(const struct cmd_entry *ce, char *buf, size_t sz)
+{
+	int k, n = 0;
+
+	buf[0] = '\0';
+	while (n < CMD_NOPT && ce->options[n] != NULL)
+		n++;
+	for (k = 0; k < n; k++)
+		snprintf(buf + strlen(buf), sz - strlen(buf), "%s%s",
+		    k == 0 ? "" : k == n - 1 ? " or " : ", ", ce->options[k]);
+}
+
+/* The words after the name as ce takes them, left to right: its options
+ * (each once), an unknown option refused, at most max arguments, then at
  * least min. */
 static int
 take_args(const struct cmd_entry *ce, const struct words *ws,
@@ -193,16 +239,21 @@ take_args(const struct cmd_entry *ce, const struct words *ws,
 	a->w[a->n++] = ws->w[0];
 	for (k = 1; k < ws->n; k++) {
 		const char *w = ws->w[k];
+		int o;
 
 		if (is_option(ce, w)) {
-			if (ce->option == NULL || strcmp(w, ce->option) != 0)
+			char exp[96];
+
+			if ((o = opt_index(ce, w)) < 0) {
+				opt_list(ce, exp, sizeof exp);
 				return cmd_fail(r, "%s: unknown option '%s'%s%s"
-				    "%s", ce->name, w, ce->option ?
-				    " (expected " : "", ce->option ?
-				    ce->option : "", ce->option ? ")" : "");
-			if (a->opt)
+				    "%s", ce->name, w, exp[0] ?
+				    " (expected " : "", exp, exp[0] ?
+				    ")" : "");
+			}
+			if (a->opt & (1u << o))
 				return cmd_usage(r, ce);
-			a->opt = 1;
+			a->opt |= 1u << o;
 		} else if (a->n - 1 >= (size_t)ce->max)
 			return cmd_usage(r, ce);
 		else
@@ -211,6 +262,15 @@ take_args(const struct cmd_entry *ce, const struct words *ws,
 	if (a->n - 1 < (size_t)ce->min)
 		return cmd_usage(r, ce);
 	return 0;
+}
+
+/* A failure without a JSON value of its own gets the error object. */
+static int
+with_error(struct cmd_result *res, const char *name, int rc)
+{
+	if (!res->ok && res->json == NULL)
+		res->json = cmd_json_error(name, res->text, NULL);
+	return rc;
 }
 
 int
@@ -238,10 +298,11 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 	if (line == NULL)
 		len = 0;
 	if (words_split(line ? line : "", len, &ws, 0, &e) < 0)
-		return cmd_fail(res, "%s", e.msg);
+		return with_error(res, NULL, cmd_fail(res, "%s", e.msg));
 	if (ws.n == 0) {
 		words_free(&ws);
-		return cmd_fail(res, "empty command: type help");
+		return with_error(res, NULL, cmd_fail(res, "empty command: "
+		    "type help"));
 	}
 	ce = cmd_find(c, ws.w[0], 1);
 	if (ce == NULL) {
@@ -249,17 +310,17 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 
 		snprintf(shown, sizeof shown, "%s", ws.w[0]);
 		words_free(&ws);
-		return cmd_fail(res, "unknown command '%s': type help", shown);
+		return with_error(res, NULL, cmd_fail(res, "unknown command "
+		    "'%s': type help", shown));
 	}
 	res->cmd = ce->name;
 	rc = take_args(ce, &ws, &a, res);
 	if (rc == 0 && a.n > 1 && (ce->arg[0] & CMD_C_INST) && c->fleet)
 		res->inst = fleet_find(c->fleet, a.w[1], NULL);
-	if (rc == 0 && a.opt && ce->option != NULL &&
-	    strcmp(ce->option, "--json") == 0)
+	if (rc == 0 && cmd_opt(ce, &a, "--json"))
 		res->as_json = 1;
 	if (rc == 0)
 		rc = ce->exec(c, ce, &a, res);
 	words_free(&ws);
-	return rc < 0 ? -1 : 0;
+	return with_error(res, ce->name, rc < 0 ? -1 : 0);
 }

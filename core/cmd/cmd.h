@@ -46,7 +46,10 @@ enum cmd_action {
 struct cmd_result {
 	int ok;				/* 1 succeeded, 0 failed */
 	char *text;			/* malloc'd; one line on failure */
-	json_t *json;			/* owned; NULL on failure */
+	json_t *json;			/* owned; on failure the error object
+					 * (cmd_json.h) or the command's own
+					 * (show: the unread view); NULL only
+					 * when out of memory */
 	enum cmd_action action;
 	long inst;			/* the fleet index of the instance the
 					 * command named, -1 when none (the TUI
@@ -65,6 +68,10 @@ struct cmd_result {
 int cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
     struct cmd_result *res);
 void cmd_result_free(struct cmd_result *res);
+
+/* "last read 12:03:01, 4 min ago" (or "never read" when last_read is 0):
+ * the age of an instance's last good map (fleet.h: last_read). */
+void cmd_last_read_text(double last_read, double now, char *buf, size_t sz);
 
 /* Completion for the command line: the words that could replace the word
  * at `point` in line.  Returns a malloc'd NULL-terminated array of malloc'd

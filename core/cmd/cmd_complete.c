@@ -3,7 +3,7 @@
  * entry's completion kind offers (cmd_int.h): instances, slots that
  * reserve would take or free would release, nic|disk, a recorded device,
  * hotplug's KEY=VALUE words with the values of the keys that have a fixed
- * set, file names after path=, and the entry's option. */
+ * set, file names after path=, and the entry's options. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +76,7 @@ cand_slots(struct cmd_ctx *c, struct cands *cs, const char *name,
 	if (i < 0)
 		return;
 	fleet_load_rt(c->fleet, (size_t)i, &rt, &e);
-	state_reconcile(&c->fleet->inst[i].live, &rt, v);
+	fleet_view(c->fleet, (size_t)i, &rt, v);	/* unread: none free */
 	store_rt_free(&rt);
 	for (k = 0; k < 32; k++)
 		if (want(&v[k])) {
@@ -278,9 +278,13 @@ offer(struct cmd_ctx *c, struct cands *cs, unsigned kind,
 		cand_devs(c, cs, ws->w[1]);
 	if ((kind & CMD_C_KEY) && ws->n > 2)
 		cand_keys(c, cs, ws->w[1], ws->w[2]);
-	if (ce != NULL && ce->option != NULL && ((kind & CMD_C_OPT) ||
-	    ((kind & CMD_C_OPT_DASH) && cs->prefix[0] == '-')))
-		cand(cs, ce->option);
+	if (ce != NULL && ((kind & CMD_C_OPT) ||
+	    ((kind & CMD_C_OPT_DASH) && cs->prefix[0] == '-'))) {
+		size_t k;
+
+		for (k = 0; k < CMD_NOPT && ce->options[k] != NULL; k++)
+			cand(cs, ce->options[k]);
+	}
 }
 
 /* The completion kind of the idx-th word (idx >= 1) of ce's line: the

@@ -5,7 +5,7 @@
  * file of its family (cmd_views.c: list, show, version; cmd_slots.c:
  * reserve, free, next; cmd_ids.c: id, parse-id; cmd_devices.c: hotplug,
  * unplug; cmd_session.c: refresh, quit; cmd_help.c: help).  The dispatcher
- * checks the number of arguments and the entry's option before exec is
+ * checks the number of arguments and the entry's options before exec is
  * called, so exec gets exactly what its entry allows.  Completion
  * (cmd_complete.c) reads each argument's kind from the entry.
  */
@@ -20,6 +20,7 @@
 
 #define CMD_MANY CMD_MAX_WORDS	/* max: as many arguments as a line holds */
 #define CMD_NARG 4		/* arguments whose completion is given */
+#define CMD_NOPT 2		/* options an entry may have */
 
 /* An entry's flags. */
 enum {
@@ -41,17 +42,23 @@ enum {
 					 * argument 1 */
 	CMD_C_KEY = 1 << 6,		/* hotplug's KEY=VALUE for the type in
 					 * argument 2 */
-	CMD_C_OPT = 1 << 7,		/* the entry's option */
-	CMD_C_OPT_DASH = 1 << 8,	/* the option, once a '-' is typed */
+	CMD_C_OPT = 1 << 7,		/* the entry's options */
+	CMD_C_OPT_DASH = 1 << 8,	/* the options, once a '-' is typed */
 };
 
 /* What exec gets: the command's name, then its arguments as typed, the
- * option taken out.  The strings belong to the dispatcher. */
+ * options taken out.  The strings belong to the dispatcher. */
 struct cmd_args {
 	const char *w[CMD_MAX_WORDS];
 	size_t n;			/* 1 + the number of arguments */
-	int opt;			/* the entry's option was given */
+	unsigned opt;			/* bit k: the entry's options[k] was
+					 * given (cmd_opt) */
 };
+
+struct cmd_entry;
+/* Was the option called name given (an option of the entry)? */
+int cmd_opt(const struct cmd_entry *ce, const struct cmd_args *a,
+    const char *name);
 
 struct cmd_entry;
 typedef int (*cmd_exec_fn)(struct cmd_ctx *c, const struct cmd_entry *ce,
@@ -61,8 +68,9 @@ struct cmd_entry {
 	const char *name;
 	const char *alias;	/* also runs under this name (not listed), or
 				 * NULL */
-	int min, max;		/* arguments (the option not counted) */
-	const char *option;	/* its one option ("--json"), or NULL */
+	int min, max;		/* arguments (the options not counted) */
+	const char *options[CMD_NOPT];	/* its options ("--json"), NULL
+					 * after the last */
 	unsigned flags;		/* CMD_F_* */
 	const char *usage;	/* one line */
 	const char *help;	/* one paragraph, starts with the usage */
@@ -119,6 +127,11 @@ int cmd_help_exec(struct cmd_ctx *, const struct cmd_entry *,
 int cmd_fail(struct cmd_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cmd_usage(struct cmd_result *r, const struct cmd_entry *ce);
+/* cmd_fail, keeping j (owned) as the failure's JSON value (show's view of
+ * an unread bus); without it the dispatcher gives a failure the error
+ * object of cmd_json.h. */
+int cmd_fail_json(struct cmd_result *r, json_t *j, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int cmd_succeed(struct cmd_result *r, struct strbuf *b, json_t *j);
 
 /* cmd_util.c: the fleet as commands use it. */
@@ -138,6 +151,14 @@ void cmd_refresh_now(struct cmd_ctx *c, size_t i);
 /* See instance i's live bus once if it never was; finish a refresh under
  * way (so that it does not hold the monitor socket). */
 void cmd_ensure_seen(struct cmd_ctx *c, size_t i);
+/* Why instance i's bus is not read (its monitor's error, or "the bus was
+ * not read yet"). */
+void cmd_unread_reason(const struct instance *in, char *buf, size_t sz);
+/* A command that needs the live bus: 0 when the last refresh read it,
+ * else -1 with "CMD: INST: the bus could not be read (CONN): WHY[; hint]"
+ * in r. */
+int cmd_need_bus(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
+    const char *hint, struct cmd_result *r);
 /* Append to the audit log (when there is one); a failure to write it is
  * noted in b when b is not NULL. */
 void cmd_audit(struct cmd_ctx *c, const char *inst, const char *what,

@@ -9,23 +9,24 @@
 #include "cmd/cmd_table.h"
 
 static const struct cmd_col list_cols[] = {
-	{ "name", "NAME", 0, "name", "the instance" },
+	{ "name", "NAME", 0, "instance", "the instance" },
 	{ "conn", "CONN", 0, "conn", "monitor state (ok, busy, ...)" },
 	{ "protocol", "PROTO", 0, "protocol", "hmp or qmp" },
 	{ "qemu", "QEMU", 0, "qemu", "QEMU version" },
-	{ "free", "FREE", 1, "slots.free", "free slots" },
-	{ "reserved", "RESERVED", 1, "slots.reserved", "reserved, empty" },
+	{ "free", "FREE", 1, "counts.free", "free slots" },
+	{ "reserved", "RESERVED", 1, "counts.reserved", "reserved, empty" },
 	{ "live", "LIVE", 1, NULL, "slots with a live device" },
 	{ "capacity", "CAPACITY", 1, "capacity", "devices a hotplug can add" },
-	{ "builtin", "BUILTIN", 1, "slots.builtin", "builtin devices" },
-	{ "used", "USED", 1, "slots.used", "devices slotscope placed" },
-	{ "foreign", "FOREIGN", 1, "slots.foreign", "devices it did not" },
-	{ "missing", "MISSING", 1, "slots.missing", "recorded, not live" },
-	{ "unplugging", "UNPLUGGING", 1, "slots.unplugging",
+	{ "builtin", "BUILTIN", 1, "counts.builtin", "builtin devices" },
+	{ "used", "USED", 1, "counts.used", "devices slotscope placed" },
+	{ "foreign", "FOREIGN", 1, "counts.foreign", "devices it did not" },
+	{ "missing", "MISSING", 1, "counts.missing", "recorded, not live" },
+	{ "unplugging", "UNPLUGGING", 1, "counts.unplugging",
 	  "unplug not confirmed" },
-	{ "bridge", "BRIDGE", 1, "slots.bridge", "bridges, root ports in use" },
-	{ "port", "PORT", 1, "slots.port", "empty root ports" },
-	{ "closed", "CLOSED", 1, "slots.closed", "empty, no hotplug" },
+	{ "bridge", "BRIDGE", 1, "counts.bridge", "bridges, root ports in use" },
+	{ "port", "PORT", 1, "counts.port", "empty root ports" },
+	{ "closed", "CLOSED", 1, "counts.closed", "empty, no hotplug" },
+	{ "unknown", "UNKNOWN", 1, "counts.unknown", "not read (32 or 0)" },
 	{ "endpoint", "ENDPOINT", 0, "endpoint", "the monitor's endpoint" },
 	{ "error", "ERROR", 0, "error", "the last error" },
 };
@@ -130,7 +131,7 @@ cmd_table_rows(const struct cmd_table *t, const json_t *value)
 	return json_is_array(v) ? v : NULL;
 }
 
-/* The member at a dotted path ("slots.free"), or NULL. */
+/* The member at a dotted path ("counts.free"), or NULL. */
 static const json_t *
 at_path(const json_t *row, const char *path)
 {
@@ -178,7 +179,7 @@ cmd_table_cell(const struct cmd_col *c, const json_t *row, char *buf,
 		return;
 	}
 	if (strcmp(c->name, "live") == 0) {
-		const json_t *s = json_object_get(row, "slots");
+		const json_t *s = json_object_get(row, "counts");
 		long long n = 0;
 
 		for (i = 0; i < N(live); i++) {

@@ -21,7 +21,7 @@ struct cmd_col {
 	const char *name;	/* as -o takes it: "free" */
 	const char *head;	/* its heading: "FREE" */
 	int number;		/* right-aligned */
-	const char *path;	/* the row's member, "slots.free"; NULL: made
+	const char *path;	/* the row's member, "counts.free"; NULL: made
 				 * by cmd_table_cell from several */
 	const char *help;	/* a few words for --help */
 };

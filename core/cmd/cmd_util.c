@@ -5,24 +5,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "cmd/cmd_int.h"
+#include "cmd/cmd_json.h"
 #include "fleet/journal.h"
 #include "fleet/unplug.h"
 #include "model/slotmap.h"
 #include "store/audit.h"
 
-int
-cmd_fail(struct cmd_result *r, const char *fmt, ...)
+static int
+fail_v(struct cmd_result *r, json_t *j, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char buf[512];
 	char *p;
 
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	/* one line, always */
 	for (p = buf; *p; p++)
 		if (*p == '\n' || *p == '\r')
@@ -31,8 +30,32 @@ cmd_fail(struct cmd_result *r, const char *fmt, ...)
 	json_decref(r->json);
 	r->ok = 0;
 	r->text = strdup(buf);
-	r->json = NULL;
+	r->json = j;
 	return -1;
+}
+
+int
+cmd_fail(struct cmd_result *r, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = fail_v(r, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+cmd_fail_json(struct cmd_result *r, json_t *j, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = fail_v(r, j, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int
@@ -141,6 +164,55 @@ cmd_ensure_seen(struct cmd_ctx *c, size_t i)
 }
 
 void
+cmd_last_read_text(double last_read, double now, char *buf, size_t sz)
+{
+	time_t t = (time_t)last_read;
+	struct tm tm;
+	char hms[16];
+	double ago = now - last_read;
+
+	if (last_read <= 0 || localtime_r(&t, &tm) == NULL) {
+		snprintf(buf, sz, "never read");
+		return;
+	}
+	strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+	if (ago < 0)
+		ago = 0;
+	if (ago < 120)
+		snprintf(buf, sz, "last read %s, %d s ago", hms, (int)ago);
+	else if (ago < 7200)
+		snprintf(buf, sz, "last read %s, %d min ago", hms,
+		    (int)(ago / 60));
+	else
+		snprintf(buf, sz, "last read %s, %d h ago", hms,
+		    (int)(ago / 3600));
+}
+
+void
+cmd_unread_reason(const struct instance *in, char *buf, size_t sz)
+{
+	if (in->conn == INST_NEW || in->error[0] == '\0')
+		snprintf(buf, sz, "the bus was not read yet");
+	else
+		snprintf(buf, sz, "%s", in->error);
+}
+
+int
+cmd_need_bus(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
+    const char *hint, struct cmd_result *r)
+{
+	const struct instance *in = &c->fleet->inst[i];
+	char why[300];
+
+	if (inst_read(in))
+		return 0;
+	cmd_unread_reason(in, why, sizeof why);
+	return cmd_fail(r, "%s: %s: the bus could not be read (%s): %s%s%s",
+	    ce->name, in->name, inst_conn_name(in->conn), why,
+	    hint ? "; " : "", hint ? hint : "");
+}
+
+void
 cmd_audit(struct cmd_ctx *c, const char *inst, const char *what,
     const char *result, struct strbuf *b)
 {
@@ -156,10 +228,5 @@ cmd_audit(struct cmd_ctx *c, const char *inst, const char *what,
 void
 cmd_qemu_text(const struct instance *in, char *out, size_t sz)
 {
-	if (in->version.major == 0 && in->version.minor == 0 &&
-	    in->version.micro == 0)
-		snprintf(out, sz, "%s", "");
-	else
-		snprintf(out, sz, "%d.%d.%d", in->version.major,
-		    in->version.minor, in->version.micro);
+	cmd_json_qemu(&in->version, out, sz);
 }

@@ -8,21 +8,18 @@
 
 #include "base/clock.h"
 #include "cmd/cmd_int.h"
+#include "cmd/cmd_json.h"
 #include "fleet/unplug.h"
 #include "model/places.h"
 #include "model/pcitree.h"
 #include "store/store.h"
 
-/* The free hotplug places of in (places.h), -1 before a refresh. */
+/* The free hotplug places of in (places.h), -1 while its bus is not
+ * read. */
 static int
 capacity_of(const struct instance *in, const struct store_rt *rt)
 {
-	struct pcitree t;
-
-	if (in->conn == INST_NEW && in->last_refresh == 0)
-		return -1;
-	pcitree_build(&in->live, &t);
-	return places_count(&in->live, &t, rt);
+	return inst_read(in) ? cmd_json_capacity(&in->live, rt) : -1;
 }
 
 /* One instance's line of `list`, gathered before the columns are sized. */
@@ -30,6 +27,7 @@ struct list_row {
 	int cnt[SLOT_NSTATES];
 	int live;
 	int cap;		/* free hotplug places, -1 not known */
+	int read;		/* the bus was read: the counts are known */
 	char q[32];		/* QEMU version or "" */
 	char pq[48];		/* "qmp 7.2.22" */
 	int rtok;
@@ -45,6 +43,25 @@ wmax(int *w, size_t n)
 {
 	if ((int)n > *w)
 		*w = (int)n;
+}
+
+/* A count as list prints it: "?" when the bus was not read. */
+static void
+count_text(const struct list_row *lr, int n, char *buf, size_t sz)
+{
+	if (lr->read)
+		snprintf(buf, sz, "%d", n);
+	else
+		snprintf(buf, sz, "?");
+}
+
+static size_t
+count_w(const struct list_row *lr, int n)
+{
+	char t[16];
+
+	count_text(lr, n, t, sizeof t);
+	return strlen(t);
 }
 
 int
@@ -97,7 +114,8 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		int k, rtok;
 
 		rtok = fleet_load_rt(c->fleet, i, &rt, &e) == 0;
-		state_reconcile(&in->live, &rt, v);
+		fleet_view(c->fleet, i, &rt, v);
+		lr->read = inst_read(in);
 		for (k = 0; k < 32; k++)
 			lr->cnt[v[k].state]++;
 		lr->cap = capacity_of(in, &rt);
@@ -113,23 +131,28 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		wmax(&w.name, strlen(in->name));
 		wmax(&w.conn, strlen(inst_conn_name(in->conn)));
 		wmax(&w.pq, strlen(lr->pq));
-		wmax(&w.free, (size_t)snprintf(NULL, 0, "%d",
-		    lr->cnt[SLOT_FREE]));
-		wmax(&w.res, (size_t)snprintf(NULL, 0, "%d",
-		    lr->cnt[SLOT_RESERVED]));
-		wmax(&w.live, (size_t)snprintf(NULL, 0, "%d", lr->live));
+		wmax(&w.free, count_w(lr, lr->cnt[SLOT_FREE]));
+		wmax(&w.res, count_w(lr, lr->cnt[SLOT_RESERVED]));
+		wmax(&w.live, count_w(lr, lr->live));
+		/* unread: every count unknown (null), all 32 slots unknown */
 		counts = json_object();
 		for (k = 0; k < SLOT_NSTATES; k++)
 			json_object_set_new(counts,
 			    slot_state_name((enum slot_state)k),
-			    json_integer(lr->cnt[k]));
-		o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o}",
-		    "name", in->name, "endpoint", in->endpoint,
+			    lr->read || k == SLOT_UNKNOWN ?
+			    json_integer(lr->cnt[k]) : json_null());
+		o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:s?, s:s?, "
+		    "s:o, s:o, s:o}",
+		    "instance", in->name, "endpoint", in->endpoint,
 		    "conn", inst_conn_name(in->conn),
 		    "protocol", in->protocol[0] ? in->protocol : NULL,
 		    "qemu", lr->q[0] ? lr->q : NULL,
-		    "error", in->error[0] ? in->error : (rtok ? NULL : e.msg),
-		    "slots", counts, "capacity", lr->cap >= 0 ?
+		    "read", lr->read,
+		    "error", in->error[0] ? in->error : NULL,
+		    "rt_error", rtok ? NULL : e.msg,
+		    "last_read", in->last_read > 0 ?
+		    json_integer((json_int_t)in->last_read) : json_null(),
+		    "counts", counts, "capacity", lr->cap >= 0 ?
 		    json_integer(lr->cap) : json_null());
 		json_array_append_new(arr, o);
 		store_rt_free(&rt);
@@ -138,11 +161,15 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		const struct instance *in = &c->fleet->inst[i];
 		const struct list_row *lr = &row[i];
 
-		strbuf_printf(&b, "%-*s  %-*s  %-*s  free %*d  reserved %*d  "
-		    "live %*d", w.name, in->name, w.conn,
-		    inst_conn_name(in->conn), w.pq, lr->pq, w.free,
-		    lr->cnt[SLOT_FREE], w.res, lr->cnt[SLOT_RESERVED], w.live,
-		    lr->live);
+		char fr[16], rs[16], lv[16];
+
+		count_text(lr, lr->cnt[SLOT_FREE], fr, sizeof fr);
+		count_text(lr, lr->cnt[SLOT_RESERVED], rs, sizeof rs);
+		count_text(lr, lr->live, lv, sizeof lv);
+		strbuf_printf(&b, "%-*s  %-*s  %-*s  free %*s  reserved %*s  "
+		    "live %*s", w.name, in->name, w.conn,
+		    inst_conn_name(in->conn), w.pq, lr->pq, w.free, fr,
+		    w.res, rs, w.live, lv);
 		if (lr->cnt[SLOT_UNPLUGGING])
 			strbuf_printf(&b, "  unplugging %d",
 			    lr->cnt[SLOT_UNPLUGGING]);
@@ -165,101 +192,9 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		strbuf_printf(&b, "\n");
 	}
 	free(row);
-	j = json_pack("{s:o}", "instances", arr);
+	j = json_pack("{s:i, s:o}", "schema", CMD_JSON_SCHEMA, "instances",
+	    arr);
 	return cmd_succeed(r, &b, j);
-}
-
-/* One slot of `show --json` (fns: its functions, taken over). */
-static json_t *
-slot_json(const struct slot_view *v, int k, json_t *fns)
-{
-	json_t *o = json_pack("{s:i, s:s, s:b, s:s?, s:s?, s:o}",
-	    "slot", k, "state", slot_state_name(v->state),
-	    "reserved", v->reserved, "id", v->id[0] ? v->id : NULL,
-	    "type", v->type[0] ? v->type : NULL, "functions", fns);
-
-	if (o != NULL && v->bridge != PCI_BR_NONE) {
-		json_object_set_new(o, "bridge", json_string(
-		    pci_bridge_kind_name(v->bridge)));
-		json_object_set_new(o, "behind", v->behind >= 0 ?
-		    json_integer(v->behind) : json_null());
-		json_object_set_new(o, "places", json_integer(v->places));
-	}
-	return o;
-}
-
-/* The buses behind bridges, each with its slots (functions by id). */
-static json_t *
-buses_json(const struct instance *in, const struct store_rt *rt)
-{
-	json_t *arr = json_array();
-	struct pcitree t;
-	size_t b;
-
-	pcitree_build(&in->live, &t);
-	for (b = 1; arr != NULL && b < t.nbus; b++) {
-		const struct pcitree_bus *bus = &t.bus[b];
-		struct slot_view v[32];
-		json_t *slots = json_array();
-		int k;
-
-		state_reconcile_bus(&in->live, &t, (int)b, rt, v);
-		for (k = 0; k < bus->nslots; k++) {
-			const struct pci_fn *fn[8];
-			size_t n = pcitree_slot(&t, &in->live, (int)b, k, fn,
-			    8), f;
-			json_t *fns = json_array();
-
-			for (f = 0; f < n && f < 8; f++)
-				json_array_append_new(fns, json_pack(
-				    "{s:i, s:s, s:s?}", "function", fn[f]->func,
-				    "class", fn[f]->class_text, "id",
-				    fn[f]->id[0] ? fn[f]->id : NULL));
-			json_array_append_new(slots, slot_json(&v[k], k, fns));
-		}
-		json_array_append_new(arr, json_pack("{s:s, s:s?, s:s, s:b, "
-		    "s:i, s:o}", "bus", bus->path, "id", bus->id[0] ? bus->id :
-		    NULL, "kind", pci_bridge_kind_name(bus->kind), "known",
-		    bus->known, "places", places_count_bus(&in->live, &t, rt,
-		    (int)b), "slots", slots));
-	}
-	return arr;
-}
-
-/* The JSON value of `show`. */
-static json_t *
-show_json(const struct instance *in, const struct slot_view *v,
-    const struct store_rt *rt)
-{
-	json_t *slots = json_array();
-	char q[32];
-	int k;
-
-	cmd_qemu_text(in, q, sizeof q);
-	for (k = 0; k < 32; k++) {
-		const struct pci_fn *fn[8];
-		size_t n = pci_info_slot(&in->live, k, fn, 8), f;
-		json_t *fns = json_array();
-
-		for (f = 0; f < n && f < 8; f++)
-			json_array_append_new(fns, json_pack(
-			    "{s:i, s:s, s:i, s:i, s:s?}",
-			    "function", fn[f]->func,
-			    "class", fn[f]->class_text,
-			    "vendor", (int)fn[f]->vendor,
-			    "device", (int)fn[f]->device,
-			    "id", fn[f]->id[0] ? fn[f]->id : NULL));
-		json_array_append_new(slots, slot_json(&v[k], k, fns));
-	}
-	return json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:o, s:o, s:o}",
-	    "instance", in->name,
-	    "protocol", in->protocol[0] ? in->protocol : NULL,
-	    "qemu", q[0] ? q : NULL,
-	    "conn", inst_conn_name(in->conn),
-	    "error", in->error[0] ? in->error : NULL,
-	    "slots", slots, "buses", buses_json(in, rt),
-	    "capacity", capacity_of(in, rt) >= 0 ?
-	    json_integer(capacity_of(in, rt)) : json_null());
 }
 
 /* After a bridge's id: its kind and what is behind it. */
@@ -309,12 +244,40 @@ show_buses(struct strbuf *b, const struct instance *in,
 	}
 }
 
+/* show's text (a read bus): a header, one line per root-bus slot, then
+ * the bridges' buses. */
+static void
+show_text(struct strbuf *b, const struct instance *in,
+    const struct slot_view *v, const struct store_rt *rt)
+{
+	char q[32];
+	int slot;
+
+	cmd_qemu_text(in, q, sizeof q);
+	strbuf_printf(b, "%s  %s  %s  QEMU %s", in->name,
+	    inst_conn_name(in->conn), in->protocol[0] ? in->protocol : "-",
+	    q[0] ? q : "?");
+	strbuf_printf(b, "\nslot state       res  id\n");
+	for (slot = 0; slot < 32; slot++) {
+		strbuf_printf(b, "%4d %-11s %-4s %s", slot,
+		    slot_state_name(v[slot].state),
+		    v[slot].reserved ? "R" : "-", v[slot].id);
+		if (v[slot].nfn > 1)
+			strbuf_printf(b, "%s(%d functions)",
+			    v[slot].id[0] ? " " : "", v[slot].nfn);
+		if (v[slot].bridge != PCI_BR_NONE)
+			show_bridge(b, &v[slot]);
+		strbuf_printf(b, "\n");
+	}
+	show_buses(b, in, rt);
+}
+
 int
 cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
 {
 	const char *name = a->w[1];
-	int as_json = a->opt;
+	int as_json = cmd_opt(ce, a, "--json");
 	long i;
 	struct store_rt rt;
 	struct slot_view v[32];
@@ -322,8 +285,7 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	struct err e;
 	const struct instance *in;
 	json_t *j;
-	char q[32];
-	int slot;
+	char why[300], age[96];
 
 	if ((i = cmd_inst(c, ce, name, r)) < 0)
 		return -1;
@@ -333,43 +295,35 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		store_rt_free(&rt);
 		return cmd_fail(r, "show: %s", e.msg);
 	}
-	state_reconcile(&in->live, &rt, v);
-	j = show_json(in, v, &rt);
+	fleet_view(c->fleet, (size_t)i, &rt, v);
+	j = cmd_json_instance(c->fleet, (size_t)i, v, &rt);
 	if (j == NULL) {
 		store_rt_free(&rt);
 		return cmd_fail(r, "out of memory");
 	}
+	if (!inst_read(in)) {
+		/* the JSON still tells all (read false, unknown states) */
+		store_rt_free(&rt);
+		cmd_unread_reason(in, why, sizeof why);
+		cmd_last_read_text(in->last_read, clock_wall_s(), age,
+		    sizeof age);
+		return cmd_fail_json(r, j, "show: %s: the bus could not be "
+		    "read (%s): %s; every slot is unknown; %s", in->name,
+		    inst_conn_name(in->conn), why, age);
+	}
 	if (as_json) {
 		char *t = json_dumps(j, JSON_COMPACT);
 
+		store_rt_free(&rt);
 		if (t == NULL) {
 			json_decref(j);
 			return cmd_fail(r, "out of memory");
 		}
 		strbuf_printf(&b, "%s", t);
 		free(t);
-		store_rt_free(&rt);
 		return cmd_succeed(r, &b, j);
 	}
-	cmd_qemu_text(in, q, sizeof q);
-	strbuf_printf(&b, "%s  %s  %s  QEMU %s", in->name,
-	    inst_conn_name(in->conn), in->protocol[0] ? in->protocol : "-",
-	    q[0] ? q : "?");
-	if (in->error[0])
-		strbuf_printf(&b, "  (%s)", in->error);
-	strbuf_printf(&b, "\nslot state       res  id\n");
-	for (slot = 0; slot < 32; slot++) {
-		strbuf_printf(&b, "%4d %-11s %-4s %s", slot,
-		    slot_state_name(v[slot].state),
-		    v[slot].reserved ? "R" : "-", v[slot].id);
-		if (v[slot].nfn > 1)
-			strbuf_printf(&b, "%s(%d functions)",
-			    v[slot].id[0] ? " " : "", v[slot].nfn);
-		if (v[slot].bridge != PCI_BR_NONE)
-			show_bridge(&b, &v[slot]);
-		strbuf_printf(&b, "\n");
-	}
-	show_buses(&b, in, &rt);
+	show_text(&b, in, v, &rt);
 	store_rt_free(&rt);
 	return cmd_succeed(r, &b, j);
 }

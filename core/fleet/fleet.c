@@ -170,7 +170,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 			store_rt_init(&rt, name);
 			setstr(in->rt_error, sizeof in->rt_error, e2.msg);
 		}
-		state_reconcile(&in->live, &rt, in->slots);
+		state_unknown(&rt, in->slots);	/* never read */
 		store_rt_free(&rt);
 	}
 	return (int)f->n++;
@@ -184,6 +184,24 @@ fleet_add_list(struct fleet *f, const struct instsrc_list *l, struct err *e)
 	for (i = 0; i < l->n; i++)
 		if (fleet_add(f, l->v[i].name, l->v[i].endpoint, e) < 0)
 			return -1;
+	return 0;
+}
+
+int
+inst_read(const struct instance *in)
+{
+	return in->conn == INST_OK;
+}
+
+uint32_t
+fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
+    struct slot_view out[32])
+{
+	const struct instance *in = &f->inst[i];
+
+	if (inst_read(in))
+		return state_reconcile(&in->live, rt, out);
+	state_unknown(rt, out);
 	return 0;
 }
 
@@ -332,26 +350,27 @@ set_buses(struct instance *in, const struct pci_info *live,
 	}
 }
 
-/* The end of a refresh: publish the new view or the error, and events. */
+/* The end of a refresh: publish the new view (or, when the bus was not
+ * read, unknown states and the error), and events. */
 static void
 finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
     double now)
 {
 	struct instance *in = &f->inst[i];
 	struct ipriv *p = in->priv;
+	struct store_rt rt;
 
 	mon_close(p->m);
 	in->refreshing = 0;
 	in->last_refresh = now;
 	in->conn = conn;
 	setstr(in->error, sizeof in->error, msg ? msg : "");
+	load_rt(f, in, &rt);
 	if (conn == INST_OK) {
 		struct slot_view nv[32];
-		struct store_rt rt;
 		uint32_t confirmed;
 		int s;
 
-		load_rt(f, in, &rt);
 		in->journal = rt.nintent > 0;
 		confirmed = state_reconcile(&p->pci, &rt, nv);
 		{
@@ -362,14 +381,17 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 			set_buses(in, &p->pci, &t, &rt);
 		}
 		report_unplugs(f, i, &rt, confirmed, &p->pci);
-		store_rt_free(&rt);
+		/* changes between two reads; an unread spell in between
+		 * is no change */
 		if (p->have_view)
 			for (s = 0; s < 32; s++)
-				if (nv[s].state != in->slots[s].state ||
-				    strcmp(nv[s].id, in->slots[s].id) != 0)
-					add_change(f, i, s, &in->slots[s],
+				if (nv[s].state != in->last[s].state ||
+				    strcmp(nv[s].id, in->last[s].id) != 0)
+					add_change(f, i, s, &in->last[s],
 					    &nv[s]);
 		memcpy(in->slots, nv, sizeof nv);
+		memcpy(in->last, nv, sizeof nv);
+		in->last_read = now;
 		p->have_view = 1;
 		pci_info_free(&in->live);
 		in->live = p->pci;
@@ -378,7 +400,20 @@ finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		    mon_proto_name(mon_protocol(p->m)));
 		if (p->ver_ok)
 			in->version = p->ver;
+	} else {
+		size_t k;
+		int s;
+
+		state_unknown(&rt, in->slots);
+		in->capacity = -1;	/* unknown, as before a read */
+		/* behind the bridges nothing is known either */
+		for (k = 0; k < in->nbus; k++) {
+			in->bus[k].known = 0;
+			for (s = 0; s < 32; s++)
+				in->bus[k].slots[s].state = SLOT_UNKNOWN;
+		}
 	}
+	store_rt_free(&rt);
 	pci_info_free(&p->pci);
 	qom_scan_free(&p->scan);
 	p->phase = PH_IDLE;

@@ -11,6 +11,11 @@
  * fleet_refresh_wait().  A slow, dead or busy monitor only delays its own
  * instance (its conn becomes busy/unreachable/error with a one-line error).
  *
+ * Truth: a bus that could not be read on the last refresh is never shown,
+ * counted or used as free: the instance's slots are then `unknown`; the
+ * last good map (last[], live) stays, with its time (last_read), for a
+ * view that says it is old.  Changes (the event log) compare two reads.
+ *
  * A refresh only reads.  When it sees that a device the runtime file has
  * as `unplugging` is gone from the bus, QEMU has confirmed the unplug: the
  * slot is shown free/reserved in that same refresh (state_reconcile), and
@@ -34,6 +39,7 @@
 
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "store/instsrc.h"
@@ -72,12 +78,21 @@ struct instance {
 					 * not parse: slots are then shown
 					 * against the default runtime), "" */
 	double last_refresh;		/* wall-clock seconds; 0 = never */
+	double last_read;		/* when the bus was last read (the
+					 * last refresh that succeeded), wall
+					 * seconds; 0 = never */
 	int refreshing;			/* a refresh is under way */
 	int journal;			/* the last refresh found intents in
 					 * the runtime file, for
 					 * journal_resolve_reported */
-	struct pci_info live;		/* bus as last seen */
-	struct slot_view slots[32];	/* reconciled states, state.h */
+	struct pci_info live;		/* bus as last READ (at last_read):
+					 * current only when inst_read() */
+	struct slot_view slots[32];	/* the states now: reconciled when
+					 * inst_read(), else all unknown
+					 * (state_unknown) */
+	struct slot_view last[32];	/* the states of the last read
+					 * (valid when last_read > 0): the
+					 * last good map, shown as such */
 	int capacity;			/* free hotplug places (places.h);
 					 * -1 before the first refresh */
 	struct inst_bus *bus;		/* the buses behind bridges (owned by
@@ -85,6 +100,11 @@ struct instance {
 	size_t nbus;
 	void *priv;			/* fleet.c's own per-instance state */
 };
+
+/* Was the bus read on the last refresh?  When not (busy, unreachable,
+ * garbage, never read), nothing about the slots is known now: slots[] are
+ * unknown and commands that need the live bus refuse. */
+int inst_read(const struct instance *in);
 
 /* A refresh saw the unplug of this runtime device confirmed (it is
  * `unplugging` in the runtime file and gone from the bus). */
@@ -145,6 +165,12 @@ long fleet_find(const struct fleet *f, const char *name, struct err *e);
 struct store_rt;
 int fleet_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
     struct err *e);
+
+/* The states of instance i now, against the runtime file rt as it is now:
+ * state_reconcile with the live bus when inst_read(), else state_unknown.
+ * Returns the mask of confirmed unplugs (0 when not read). */
+uint32_t fleet_view(const struct fleet *f, size_t i,
+    const struct store_rt *rt, struct slot_view out[32]);
 
 /* Start refreshing instance i (or all, i == (size_t)-1); one already under
  * way is left alone. */

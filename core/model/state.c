@@ -9,7 +9,7 @@
 
 static const char *const names[SLOT_NSTATES] = {
 	"free", "reserved", "builtin", "used", "foreign", "missing",
-	"unplugging", "bridge", "port", "closed",
+	"unplugging", "bridge", "port", "closed", "unknown",
 };
 
 const char *
@@ -32,8 +32,8 @@ slot_state_parse(const char *buf, size_t len, enum slot_state *out,
 			return 0;
 		}
 	return err_set(e, "unknown slot state '%.*s': expected free, reserved, "
-	    "builtin, used, foreign, missing, unplugging, bridge, port or "
-	    "closed",
+	    "builtin, used, foreign, missing, unplugging, bridge, port, "
+	    "closed or unknown",
 	    (int)(len > 32 ? 32 : len), buf);
 }
 
@@ -214,6 +214,26 @@ state_reconcile(const struct pci_info *live, const struct store_rt *rt,
 
 	pcitree_build(live, &t);
 	return state_reconcile_bus(live, &t, PCITREE_ROOT, rt, out);
+}
+
+void
+state_unknown(const struct store_rt *rt, struct slot_view out[32])
+{
+	int s;
+
+	for (s = 0; s < 32; s++) {
+		struct slot_view *v = &out[s];
+		const struct store_dev *d = store_find_slot(rt, s);
+
+		memset(v, 0, sizeof *v);
+		v->state = SLOT_UNKNOWN;
+		v->reserved = slotmap_is_free(&rt->reserved, s) == 0;
+		if (d == NULL)
+			continue;
+		copy(v->id, sizeof v->id, d->id);
+		copy(v->type, sizeof v->type, d->type);
+		copy(v->uuid, sizeof v->uuid, d->uuid);
+	}
 }
 
 struct slotmap

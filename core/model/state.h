@@ -37,8 +37,9 @@ enum slot_state {
 	SLOT_PORT,		/* an empty root port: a free hotplug place */
 	SLOT_CLOSED,		/* empty, but nothing can be hot-added here
 				 * (q35's pcie.0; slot 0 of a pci-bridge) */
+	SLOT_UNKNOWN,		/* the bus could not be read (state_unknown) */
 	SLOT_NSTATES		/* a new state goes before this, with its
-				 * name in state.c (e.g. "unknown") */
+				 * name in state.c */
 };
 
 const char *slot_state_name(enum slot_state s);	/* "free", ... */
@@ -94,6 +95,13 @@ struct pcitree;
 uint32_t state_reconcile_bus(const struct pci_info *live,
     const struct pcitree *t, int b, const struct store_rt *rt,
     struct slot_view out[32]);
+
+/* One view per slot for an instance whose bus was not read on the last
+ * refresh (busy, unreachable, garbage, never read): every state is
+ * unknown; `reserved`, and the id, type and uuid of the runtime device of
+ * a slot, come from the runtime file (nfn 0).  Nothing here is live: no
+ * slot is free. */
+void state_unknown(const struct store_rt *rt, struct slot_view out[32]);
 
 /* Slots no new device may take: reservations | live bus 0 slots | slots of
  * root-bus runtime devices (plugged, missing or unplugging: a slot is reused only

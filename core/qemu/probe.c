@@ -1,7 +1,6 @@
 /* probe.c - one look at a monitor; see probe.h. */
 #include "qemu/probe.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,52 +90,4 @@ probe_text(const struct probe *p)
 		strbuf_str(&b, "\n");
 	}
 	return strbuf_take(&b);	/* NULL when out of memory */
-}
-
-char *
-probe_json(const struct probe *p)
-{
-	json_t *o = json_object(), *slots = json_array();
-	char ver[48], hex[8], *s, *out;
-	const struct pci_fn *f[8];
-	int slot;
-	size_t i, n;
-
-	snprintf(ver, sizeof ver, "%d.%d.%d", p->version.major,
-	    p->version.minor, p->version.micro);
-	json_object_set_new(o, "endpoint", json_string(p->endpoint));
-	json_object_set_new(o, "protocol", json_string(mon_proto_name(
-	    p->proto)));
-	json_object_set_new(o, "qemu", json_string(ver));
-	for (slot = 0; slot < 32; slot++) {
-		json_t *so = json_object(), *fns = json_array();
-
-		n = pci_info_slot(&p->pci, slot, f, 8);
-		json_object_set_new(so, "slot", json_integer(slot));
-		json_object_set_new(so, "state", json_string(n ? "occupied" :
-		    "free"));
-		for (i = 0; i < n && i < 8; i++) {
-			json_t *fo = json_object();
-
-			json_object_set_new(fo, "function",
-			    json_integer(f[i]->func));
-			json_object_set_new(fo, "class",
-			    json_string(f[i]->class_text));
-			snprintf(hex, sizeof hex, "%04x", f[i]->vendor);
-			json_object_set_new(fo, "vendor", json_string(hex));
-			snprintf(hex, sizeof hex, "%04x", f[i]->device);
-			json_object_set_new(fo, "device", json_string(hex));
-			json_object_set_new(fo, "id", json_string(f[i]->id));
-			json_array_append_new(fns, fo);
-		}
-		json_object_set_new(so, "functions", fns);
-		json_array_append_new(slots, so);
-	}
-	json_object_set_new(o, "slots", slots);
-	s = json_dumps(o, JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (s == NULL || asprintf(&out, "%s\n", s) < 0)
-		out = NULL;
-	free(s);
-	return out;
 }

@@ -1,7 +1,7 @@
 /* probe.h - `slotscope --probe ENDPOINT [--json]`: connect to one monitor,
  * detect its protocol, read the QEMU version and the live PCI slots,
- * disconnect, and format what was seen (one line per slot, or one JSON
- * object).  A struct probe owns its pci_info (probe_free); the formatters
+ * disconnect, and format what was seen (one line per slot; the JSON
+ * object is core/cmd's).  A struct probe owns its pci_info (probe_free); the formatters
  * return malloc'd text the caller frees (NULL when out of memory).
  */
 #ifndef SLOTSCOPE_PROBE_H
@@ -28,9 +28,7 @@ void probe_free(struct probe *p);
 
 /* One header line, then one line per slot 0..31. */
 char *probe_text(const struct probe *p);
-/* {"endpoint", "protocol", "qemu", "slots": [32 x {"slot", "state",
- * "functions": [{"function", "class", "vendor", "device", "id"}]}]} and a
- * newline. */
-char *probe_json(const struct probe *p);
+/* The JSON object is cmd_json_probe's (core/cmd/cmd_json.h): one
+ * vocabulary for every JSON output. */
 
 #endif

@@ -86,8 +86,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r.ok) {
 		if (r.json == NULL)
 			abort();
-	} else if (r.json != NULL || strchr(r.text, '\n') != NULL)
-		abort();
+	} else if (!json_is_object(r.json) ||
+	    !json_is_string(json_object_get(r.json, "error")) ||
+	    strchr(r.text, '\n') != NULL)
+		abort();	/* a failure: one line and a JSON error */
 	cmd_result_free(&r);
 	/* completion takes a NUL-terminated line */
 	if (size < 512 && memchr(data, '\0', size) == NULL) {

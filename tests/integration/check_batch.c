@@ -211,7 +211,7 @@ flow(struct tu_vm *v, const char *sock, const char *proto)
 	json_decref(j);
 	{
 		json_error_t je;
-		char *line = strstr(out, "{\"instance\"");
+		char *line = strstr(out, "{\"schema\"");
 
 		ck_assert_ptr_nonnull(line);
 		j = json_loads(line, JSON_DISABLE_EOF_CHECK, &je);
@@ -351,7 +351,7 @@ START_TEST(guest_unplug)
 		ck_assert_ptr_nonnull(strstr(out, "plugged in slot 4"));
 		ck_assert_msg(strstr(out, "unplugged, slot 4 is free again") !=
 		    NULL, "%s", out);
-		j = json_loads(strstr(out, "{\"instance\""),
+		j = json_loads(strstr(out, "{\"schema\""),
 		    JSON_DISABLE_EOF_CHECK, &je);
 		ck_assert_ptr_nonnull(j);
 		ck_assert_str_eq(slot_field(j, 4, "state"), "free");
@@ -378,7 +378,7 @@ START_TEST(guest_unplug)
 	rc = batch(v, "hmp.sock", "-c 'refresh vm' -c 'show vm --json'", &out,
 	    &err);
 	ck_assert_msg(rc == 0, "rc %d: %s / %s", rc, out, err);
-	j = json_loads(strstr(out, "{\"instance\""), JSON_DISABLE_EOF_CHECK,
+	j = json_loads(strstr(out, "{\"schema\""), JSON_DISABLE_EOF_CHECK,
 	    &je);
 	ck_assert_ptr_nonnull(j);
 	ck_assert_str_eq(slot_field(j, 4, "state"), "free");

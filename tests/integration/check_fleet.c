@@ -260,10 +260,14 @@ START_TEST(refresh_mixed_fleet)
 	write_runtime("h");
 	write_runtime("q");
 	setup_fleet(&f);
-	/* Before any refresh: the runtime alone. */
+	/* Before any refresh: nothing is known; the runtime file gives the
+	 * reservations and recorded devices, no state. */
 	ck_assert_int_eq(f.inst[0].conn, INST_NEW);
-	ck_assert_int_eq(f.inst[0].slots[10].state, SLOT_RESERVED);
-	ck_assert_int_eq(f.inst[0].slots[8].state, SLOT_MISSING);
+	ck_assert_int_eq(f.inst[0].slots[10].state, SLOT_UNKNOWN);
+	ck_assert(f.inst[0].slots[10].reserved);
+	ck_assert_int_eq(f.inst[0].slots[8].state, SLOT_UNKNOWN);
+	ck_assert_str_eq(f.inst[0].slots[8].id, "nic-22222222-pci-8");
+	ck_assert(f.inst[0].last_read == 0);
 
 	/* Someone else holds the busy instance's monitor. */
 	held = connect_unix(qpath("busy.sock"));
@@ -309,6 +313,9 @@ START_TEST(refresh_mixed_fleet)
 	ck_assert_str_ne(f.inst[2].error, "");
 	ck_assert_int_eq(f.inst[3].conn, INST_BUSY);
 	ck_assert_str_ne(f.inst[3].error, "");
+	/* an unread bus: no slot is free, none counted as anything */
+	for (k = 0; k < 32; k++)
+		ck_assert_int_eq(f.inst[3].slots[k].state, SLOT_UNKNOWN);
 	ck_assert_int_eq(f.inst[4].conn, INST_UNREACHABLE);
 	/* The confirmed unplug (slot 9) was persisted for both. */
 	for (k = 0; k < 2; k++) {
@@ -613,9 +620,12 @@ START_TEST(garbage_and_silent_peers)
 	ck_assert_int_eq(f.inst[1].conn, INST_ERROR);
 	ck_assert_str_ne(f.inst[1].error, "");
 	ck_assert_str_eq(f.inst[1].protocol, "");	/* never got a view */
-	/* a failed refresh keeps the old (runtime-only) view */
-	ck_assert_int_eq(f.inst[1].slots[0].state, SLOT_RESERVED);
+	/* a failed refresh: every state unknown (reservations kept) */
+	ck_assert_int_eq(f.inst[1].slots[0].state, SLOT_UNKNOWN);
+	ck_assert(f.inst[1].slots[0].reserved);
+	ck_assert_int_eq(f.inst[1].slots[20].state, SLOT_UNKNOWN);
 	ck_assert(f.inst[1].last_refresh > 0);
+	ck_assert(f.inst[1].last_read == 0);
 	fleet_free(&f);
 	tu_rmrf(d);
 	free(d);

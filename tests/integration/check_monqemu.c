@@ -421,7 +421,10 @@ check_probe_json(const struct tu_vm *v, const char *sock, const char *proto)
 	ck_assert_msg(rc == 0, "%s", out);
 	j = json_loads(out, 0, &je);
 	ck_assert_msg(j != NULL, "not JSON: %s", je.text);
-	ck_assert_uint_eq(json_object_size(j), 4);
+	ck_assert_uint_eq(json_object_size(j), 10);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "schema")), 1);
+	ck_assert(json_is_null(json_object_get(j, "instance")));
+	ck_assert(json_is_true(json_object_get(j, "read")));
 	snprintf(ep, sizeof ep, "unix:%s/%s", v->dir, sock);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "endpoint")), ep);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "protocol")),
@@ -442,7 +445,7 @@ check_probe_json(const struct tu_vm *v, const char *sock, const char *proto)
 		ck_assert_int_eq(json_integer_value(json_object_get(s, "slot")),
 		    i);
 		ck_assert_str_eq(json_string_value(json_object_get(s, "state")),
-		    i < 4 ? "occupied" : "free");
+		    i < 4 ? "builtin" : "free");
 		ck_assert_uint_eq(json_array_size(json_object_get(s,
 		    "functions")), i == 1 ? 3 : i < 4 ? 1 : 0);
 	}
@@ -456,7 +459,7 @@ check_probe_json(const struct tu_vm *v, const char *sock, const char *proto)
 	    "8086");
 	ck_assert_str_eq(json_string_value(json_object_get(f, "device")),
 	    "1237");
-	ck_assert_str_eq(json_string_value(json_object_get(f, "id")), "");
+	ck_assert(json_is_null(json_object_get(f, "id")));
 	f = json_array_get(json_object_get(json_array_get(slots, 1),
 	    "functions"), 2);
 	ck_assert_int_eq(json_integer_value(json_object_get(f, "function")), 3);

@@ -207,7 +207,8 @@ START_TEST(batch_both_spellings)
 	snprintf(args, sizeof args, "vm1=unix:'%s'/vm1.qmp -c 'show vm1' "
 	    "--json --runtime-dir '%s'/rt --unplug-wait=0", s.dir, s.dir);
 	ck_assert_int_eq(run(args, &a), 0);
-	ck_assert_msg(strncmp(a, "{\"instance\":\"vm1\"", 17) == 0, "%s", a);
+	ck_assert_msg(strncmp(a, "{\"schema\":1,\"instance\":\"vm1\"", 28) == 0,
+	    "%s", a);
 	free(a);
 	sim_down(&s);
 }

@@ -113,8 +113,12 @@ bad(struct fx *x, const char *line, const char *want)
 	struct cmd_result r;
 
 	ck_assert_msg(run(x, line, &r) == 0, "'%s' succeeded", line);
-	ck_assert_ptr_null(r.json);
 	ck_assert_ptr_nonnull(r.text);
+	/* --json's error object (or the command's own, with "error") */
+	ck_assert_msg(json_is_string(json_object_get(r.json, "error")),
+	    "'%s': no JSON error", line);
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json,
+	    "schema")), 1);
 	ck_assert_msg(strchr(r.text, '\n') == NULL, "'%s': two lines: %s",
 	    line, r.text);
 	ck_assert_msg(strstr(r.text, want) != NULL, "'%s': got '%s', want "

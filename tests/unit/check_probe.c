@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmd_json.h"
 #include "qemu/hmp.h"
 #include "qemu/probe.h"
 #include "testutil.h"
@@ -64,7 +65,7 @@ START_TEST(json_shape)
 	int i;
 
 	load(&p, "hmp/info-pci-full.raw");
-	s = probe_json(&p);
+	s = cmd_json_probe_text(&p);
 	j = json_loads(s, 0, NULL);
 	ck_assert_ptr_nonnull(j);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "qemu")),
@@ -73,9 +74,21 @@ START_TEST(json_shape)
 	    "qmp");
 	slots = json_object_get(j, "slots");
 	ck_assert_uint_eq(json_array_size(slots), 32);
-	for (i = 0; i < 32; i++)
-		ck_assert_str_eq(json_string_value(json_object_get(
-		    json_array_get(slots, (size_t)i), "state")), "occupied");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "schema")), 1);
+	ck_assert(json_is_true(json_object_get(j, "read")));
+	/* no runtime file: a device with an id is foreign, without one
+	 * builtin; a probe knows no reservation */
+	for (i = 0; i < 32; i++) {
+		json_t *sl = json_array_get(slots, (size_t)i);
+		const char *st = json_string_value(json_object_get(sl,
+		    "state"));
+
+		ck_assert_msg(strcmp(st, "builtin") == 0 ||
+		    strcmp(st, "foreign") == 0, "slot %d: %s", i, st);
+		ck_assert(json_is_false(json_object_get(sl, "reserved")));
+	}
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    slots, 31), "state")), "foreign");
 	f = json_array_get(json_object_get(json_array_get(slots, 31),
 	    "functions"), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(f, "vendor")),

@@ -1,0 +1,246 @@
+/* cmd_json.c - the one JSON vocabulary of slotscope's output; see
+ * cmd_json.h. */
+#include "cmd/cmd_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/pcitree.h"
+#include "model/places.h"
+#include "qemu/mon.h"
+#include "store/store.h"
+
+void
+cmd_json_qemu(const struct qemu_version *v, char *out, size_t sz)
+{
+	if (v->major == 0 && v->minor == 0 && v->micro == 0)
+		snprintf(out, sz, "%s", "");
+	else
+		snprintf(out, sz, "%d.%d.%d", v->major, v->minor, v->micro);
+}
+
+/* A string, or null when empty. */
+static json_t *
+str_or_null(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+}
+
+json_t *
+cmd_json_fn(const struct pci_fn *fn)
+{
+	char ven[8], dev[8];
+
+	snprintf(ven, sizeof ven, "%04x", fn->vendor & 0xffff);
+	snprintf(dev, sizeof dev, "%04x", fn->device & 0xffff);
+	return json_pack("{s:i, s:s, s:s, s:s, s:o}",
+	    "function", fn->func, "class", fn->class_text,
+	    "vendor", ven, "device", dev, "id", str_or_null(fn->id));
+}
+
+/* One slot: its view v, its functions from live (NULL: none), and its
+ * state at the last read (NULL: no such state to tell). */
+static json_t *slot_obj(int slot, const struct slot_view *v,
+    const struct slot_view *last, json_t *fns);
+
+static json_t *
+slot_json(int slot, const struct slot_view *v, const struct pci_info *live,
+    const struct slot_view *last)
+{
+	json_t *fns = json_array();
+	const struct pci_fn *fn[8];
+	size_t n = live ? pci_info_slot(live, slot, fn, 8) : 0, k;
+
+	for (k = 0; k < n && k < 8; k++)
+		json_array_append_new(fns, cmd_json_fn(fn[k]));
+	return slot_obj(slot, v, last, fns);
+}
+
+/* A slot object, its functions fns taken over. */
+static json_t *
+slot_obj(int slot, const struct slot_view *v, const struct slot_view *last,
+    json_t *fns)
+{
+	json_t *o = json_pack("{s:i, s:s, s:b, s:o, s:o, s:o, s:o}",
+	    "slot", slot, "state", slot_state_name(v->state),
+	    "reserved", v->reserved, "id", str_or_null(v->id),
+	    "type", str_or_null(v->type),
+	    "last_state", last ? json_string(slot_state_name(last->state)) :
+	    json_null(),
+	    "functions", fns);
+
+	if (o != NULL && v->bridge != PCI_BR_NONE) {
+		json_object_set_new(o, "bridge", json_string(
+		    pci_bridge_kind_name(v->bridge)));
+		json_object_set_new(o, "behind", v->behind >= 0 ?
+		    json_integer(v->behind) : json_null());
+		json_object_set_new(o, "places", json_integer(v->places));
+	}
+	return o;
+}
+
+/* The buses behind bridges, each with its slots. */
+static json_t *
+buses_json(const struct pci_info *live, const struct store_rt *rt)
+{
+	json_t *arr = json_array();
+	struct pcitree t;
+	size_t b;
+
+	pcitree_build(live, &t);
+	for (b = 1; arr != NULL && b < t.nbus; b++) {
+		const struct pcitree_bus *bus = &t.bus[b];
+		struct slot_view v[32];
+		json_t *slots = json_array();
+		int k;
+
+		state_reconcile_bus(live, &t, (int)b, rt, v);
+		for (k = 0; k < bus->nslots; k++) {
+			const struct pci_fn *fn[8];
+			size_t n = pcitree_slot(&t, live, (int)b, k, fn, 8), f;
+			json_t *fns = json_array();
+
+			for (f = 0; f < n && f < 8; f++)
+				json_array_append_new(fns, cmd_json_fn(fn[f]));
+			json_array_append_new(slots, slot_obj(k, &v[k], NULL,
+			    fns));
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:b, "
+		    "s:i, s:o}", "bus", bus->path, "id", str_or_null(bus->id),
+		    "kind", pci_bridge_kind_name(bus->kind), "known",
+		    bus->known, "places", places_count_bus(live, &t, rt,
+		    (int)b), "slots", slots));
+	}
+	return arr;
+}
+
+int
+cmd_json_capacity(const struct pci_info *live, const struct store_rt *rt)
+{
+	struct pcitree t;
+
+	pcitree_build(live, &t);
+	return places_count(live, &t, rt);
+}
+
+/* The object both an instance and a probe are. */
+struct view {
+	const char *instance, *endpoint, *protocol, *conn, *error;
+	const struct qemu_version *version;
+	int read;
+	double last_read;
+	const struct pci_info *live;		/* read: the bus */
+	const struct slot_view *slots;		/* 32 */
+	const struct slot_view *last;		/* 32, or NULL */
+	const struct store_rt *rt;		/* read: for buses, capacity */
+};
+
+static json_t *
+view_json(const struct view *w)
+{
+	json_t *slots = json_array();
+	char q[32];
+	int s;
+
+	cmd_json_qemu(w->version, q, sizeof q);
+	for (s = 0; s < 32; s++)
+		json_array_append_new(slots, slot_json(s, &w->slots[s],
+		    w->read ? w->live : NULL,
+		    !w->read && w->last ? &w->last[s] : NULL));
+	return json_pack("{s:i, s:o, s:s, s:o, s:o, s:s, s:b, s:o, s:o, s:o, "
+	    "s:o, s:o}",
+	    "schema", CMD_JSON_SCHEMA,
+	    "instance", str_or_null(w->instance),
+	    "endpoint", w->endpoint,
+	    "protocol", str_or_null(w->protocol),
+	    "qemu", str_or_null(q),
+	    "conn", w->conn,
+	    "read", w->read,
+	    "error", str_or_null(w->error),
+	    "last_read", w->last_read > 0 ?
+	    json_integer((json_int_t)w->last_read) : json_null(),
+	    "slots", slots,
+	    "buses", w->read ? buses_json(w->live, w->rt) : json_array(),
+	    "capacity", w->read ? json_integer(cmd_json_capacity(w->live,
+	    w->rt)) : json_null());
+}
+
+json_t *
+cmd_json_instance(const struct fleet *f, size_t i,
+    const struct slot_view v[32], const struct store_rt *rt)
+{
+	const struct instance *in = &f->inst[i];
+	struct view w;
+
+	memset(&w, 0, sizeof w);
+	w.instance = in->name;
+	w.endpoint = in->endpoint;
+	w.protocol = in->protocol;
+	w.conn = inst_conn_name(in->conn);
+	w.error = inst_read(in) ? "" : in->error[0] ? in->error :
+	    "the bus was not read yet";
+	w.version = &in->version;
+	w.read = inst_read(in);
+	w.last_read = in->last_read;
+	w.live = &in->live;
+	w.slots = v;
+	w.last = in->last_read > 0 ? in->last : NULL;
+	w.rt = rt;
+	return view_json(&w);
+}
+
+json_t *
+cmd_json_probe(const struct probe *p)
+{
+	struct slot_view v[32];
+	struct store_rt rt;
+	struct view w;
+	json_t *j;
+
+	store_rt_init(&rt, "probe");
+	rt.reserved.bits = 0;	/* a probe knows no reservations */
+	state_reconcile(&p->pci, &rt, v);
+	memset(&w, 0, sizeof w);
+	w.endpoint = p->endpoint;
+	w.protocol = mon_proto_name(p->proto);
+	w.conn = "ok";
+	w.error = "";
+	w.version = &p->version;
+	w.read = 1;
+	w.live = &p->pci;
+	w.slots = v;
+	w.rt = &rt;
+	j = view_json(&w);
+	store_rt_free(&rt);
+	return j;
+}
+
+char *
+cmd_json_line(json_t *j)
+{
+	char *s, *out = NULL;
+
+	if (j == NULL)
+		return NULL;
+	s = json_dumps(j, JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (s != NULL && asprintf(&out, "%s\n", s) < 0)
+		out = NULL;
+	free(s);
+	return out;
+}
+
+char *
+cmd_json_probe_text(const struct probe *p)
+{
+	return cmd_json_line(cmd_json_probe(p));
+}
+
+json_t *
+cmd_json_error(const char *command, const char *error, const char *kind)
+{
+	return json_pack("{s:i, s:o, s:s, s:o}", "schema", CMD_JSON_SCHEMA,
+	    "command", str_or_null(command), "error", error ? error : "failed",
+	    "kind", str_or_null(kind));
+}

@@ -1,0 +1,74 @@
+/* cmd_json.h - slotscope's one JSON vocabulary: the objects that
+ * `--probe --json`, `show --json`, `list --json` and a failed command in
+ * --json mode print are built here and nowhere else, so the same fact has
+ * the same name and type everywhere (slotscope.1, JSON OUTPUT, documents
+ * every field; add a field here and there).
+ *
+ *   a PCI function   {"function": int, "class": string, "vendor": "8086",
+ *                    "device": "100e" (4 lowercase hex digits),
+ *                    "id": string|null (qdev id; null when none)}
+ *   a slot           {"slot": int, "state": string (free, reserved,
+ *                    builtin, used, foreign, missing, unplugging,
+ *                    unknown), "reserved": bool, "id": string|null,
+ *                    "type": string|null,
+ *                    "last_state": string|null, "functions": [function],
+ *                    and for a bridge "bridge": kind, "behind": int|null,
+ *                    "places": int}
+ *   a bus            {"bus": path, "id": string|null, "kind", "known":
+ *                    bool, "places": int, "slots": [slots]}
+ *   an instance      {"schema": int, "instance", "endpoint", "protocol",
+ *                    "qemu", "conn", "read": bool, "error", "last_read",
+ *                    "slots": [32 slots], "buses": [buses behind bridges],
+ *                    "capacity": int|null}
+ *   an error         {"schema": int, "command": string|null,
+ *                    "error": string, "kind": string|null}
+ *
+ * Every builder returns a new reference (the caller json_decref()s it) or
+ * NULL when out of memory.
+ */
+#ifndef SLOTSCOPE_CMD_JSON_H
+#define SLOTSCOPE_CMD_JSON_H
+
+#include <jansson.h>
+
+#include "fleet/fleet.h"
+#include "qemu/probe.h"
+#include "store/store.h"
+
+#define CMD_JSON_SCHEMA 1	/* raised when a name or a type changes */
+
+/* A JSON value as one line of text with its newline (malloc'd), the
+ * value's reference taken (decref'd); NULL when out of memory. */
+char *cmd_json_line(json_t *j);
+
+/* One PCI function. */
+json_t *cmd_json_fn(const struct pci_fn *fn);
+
+/* Instance i of f as `show --json` prints it, its slots from v (the
+ * states now: fleet_view), its bridges' buses and capacity against rt.  When the bus was not read, "read" is false,
+ * "error" says why, every state is "unknown", and each slot's
+ * "last_state" is its state at "last_read" (null if never read). */
+json_t *cmd_json_instance(const struct fleet *f, size_t i,
+    const struct slot_view v[32], const struct store_rt *rt);
+
+/* The free hotplug places of a bus as read (places.h) against rt. */
+int cmd_json_capacity(const struct pci_info *live, const struct store_rt *rt);
+
+/* What --probe --json prints: the same object as an instance's, without
+ * a runtime file (no reservations, no recorded devices: a slot is free,
+ * builtin or foreign) and with "instance" null. */
+json_t *cmd_json_probe(const struct probe *p);
+
+/* cmd_json_probe as one line of text with its newline (malloc'd; NULL when
+ * out of memory). */
+char *cmd_json_probe_text(const struct probe *p);
+
+/* A failed command (or probe): command may be NULL, kind NULL when there
+ * is no kind to name. */
+json_t *cmd_json_error(const char *command, const char *error,
+    const char *kind);
+
+/* "7.2.22", or "" when v is all zero. */
+void cmd_json_qemu(const struct qemu_version *v, char *out, size_t sz);
+
+#endif
