@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -114,6 +115,44 @@ new_socket(int family, struct err *e)
 	return fd;
 }
 
+/* The file type of st, for a message. */
+static const char *
+kind_of(const struct stat *st)
+{
+	if (S_ISREG(st->st_mode))
+		return "a regular file";
+	if (S_ISDIR(st->st_mode))
+		return "a directory";
+	if (S_ISFIFO(st->st_mode))
+		return "a FIFO";
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		return "a device file";
+	return "no socket";
+}
+
+/* Why connect() to a unix socket path failed with err, naming the cause:
+ * nothing there, a path that is no socket, a socket nobody listens on. */
+static void
+unix_why(const char *path, int err, struct err *e)
+{
+	struct stat st;
+
+	if (err == ENOENT)
+		err_set(e, "cannot connect to monitor socket %s: %s (QEMU not "
+		    "running, or another path?)", path, strerror(err));
+	else if ((err == ECONNREFUSED || err == ENOTSOCK) &&
+	    stat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+		err_set(e, "cannot connect to monitor socket %s: it is not a "
+		    "socket but %s", path, kind_of(&st));
+	else if (err == ECONNREFUSED)
+		err_set(e, "cannot connect to monitor socket %s: nothing "
+		    "listens on it (QEMU has exited and left its socket "
+		    "behind?)", path);
+	else
+		err_set(e, "cannot connect to monitor socket %s: %s", path,
+		    strerror(err));
+}
+
 int
 endpoint_connect(const struct endpoint *ep, int *in_progress, struct err *e)
 {
@@ -132,8 +171,7 @@ endpoint_connect(const struct endpoint *ep, int *in_progress, struct err *e)
 			return fd;
 		saved = errno;
 		close(fd);
-		err_set(e, "cannot connect to monitor socket %s: %s",
-		    ep->path, strerror(saved));
+		unix_why(ep->path, saved, e);
 		errno = saved;
 		return -1;
 	} else {
@@ -186,6 +224,6 @@ endpoint_connect_result(int fd, const struct endpoint *ep, struct err *e)
 	if (ep->kind == ENDPOINT_TCP)
 		return err_set(e, "cannot connect to monitor at %s:%s: %s",
 		    ep->host, ep->port, strerror(soerr));
-	return err_set(e, "cannot connect to monitor socket %s: %s",
-	    ep->path, strerror(soerr));
+	unix_why(ep->path, soerr, e);
+	return -1;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "qemu/sockdiag.h"
 
 /* The backend of a known protocol. */
 static const struct mon_backend *
@@ -117,6 +118,26 @@ mon_fail(struct mon *m, enum monerr_kind kind, const char *fmt, ...)
 	m->st = MON_S_FAILED;
 }
 
+/* No banner/greeting came (or the queue is full): ask Linux who is at the
+ * other end of a unix socket (sockdiag.h) to name the cause: QEMU
+ * stopped, another client holding it (which process), or a peer that
+ * accepts but is no monitor (a serial console). */
+static void
+silent(struct mon *m)
+{
+	struct sockdiag d;
+	struct err e;
+	char msg[256];
+	int stopped, held, ok;
+
+	ok = m->ep.kind == ENDPOINT_UNIX && !m->no_endpoint &&
+	    sockdiag_unix(m->ep.path, m->fd, &d, &e) == 0;
+	sockdiag_explain(m->ep.path, ok ? &d : NULL, m->o.greet_ms, msg,
+	    sizeof msg, &stopped, &held);
+	mon_fail(m, stopped ? MONERR_STOPPED : held ? MONERR_BUSY :
+	    MONERR_PROTOCOL, "%s", msg);
+}
+
 static void
 start_connect(struct mon *m)
 {
@@ -151,8 +172,7 @@ start_connect(struct mon *m)
 		/* A unix listener whose queue is full: QEMU is serving one
 		 * client and others already wait. */
 		if (errno == EAGAIN && m->ep.kind == ENDPOINT_UNIX)
-			mon_fail(m, MONERR_BUSY, "monitor busy: another client "
-			    "is connected");
+			silent(m);
 		else
 			mon_fail(m, MONERR_UNREACHABLE, "%s", e.msg);
 		return;
@@ -283,8 +303,7 @@ expire(struct mon *m)
 		return;
 	case MON_S_GREETING:
 		if (m->inlen == 0)
-			mon_fail(m, MONERR_BUSY, "monitor busy: another client "
-			    "is connected");
+			silent(m);
 		else
 			mon_fail(m, MONERR_TIMEOUT, "the monitor at %s sent an "
 			    "incomplete greeting within %d ms", m->epstr,

@@ -18,8 +18,11 @@ greet(struct mon *m)
 	int rc = hmp_banner_check(m->in, m->inlen, &e);
 
 	if (rc < 0) {
-		mon_fail(m, MONERR_PROTOCOL, "%s is no QEMU monitor: %s",
-		    m->epstr, e.msg);
+		char first[200];
+
+		monerr_printable(m->in, m->inlen, first, sizeof first);
+		mon_fail(m, MONERR_PROTOCOL, "%s is no QEMU monitor: %s; it "
+		    "sent first %s", m->epstr, e.msg, first);
 		return;
 	}
 	if (rc == 0)

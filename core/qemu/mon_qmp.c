@@ -1,5 +1,6 @@
 /* mon_qmp.c - the QMP backend of a monitor session (see mon_int.h): the
- * greeting and qmp_capabilities, one JSON message per line, an "id" on
+ * greeting and qmp_capabilities, one JSON message at a time (on one line,
+ * or over many with pretty=on: qmp_msg_len frames them), an "id" on
  * every command so that a reply meant for another client is dropped,
  * events kept for mon_take_event(), and waiting for an unplug by its
  * DEVICE_DELETED event.  query-version is answered from the greeting.
@@ -38,12 +39,24 @@ send_line(struct mon *m, const char *line, int fd)
 	return rc;
 }
 
+/* The first n bytes are no QMP greeting. */
+static void
+no_greeting(struct mon *m, size_t n)
+{
+	char first[200];
+
+	monerr_printable(m->in, n, first, sizeof first);
+	mon_fail(m, MONERR_PROTOCOL, "%s is no QEMU monitor: its first "
+	    "message is not a QMP greeting; it sent first %s", m->epstr,
+	    first);
+}
+
 static void
 greet(struct mon *m)
 {
 	struct qmp_msg q;
 	struct err e;
-	size_t len = qmp_line_len(m->in, m->inlen);
+	size_t len = qmp_msg_len(m->in, m->inlen);
 	char *caps;
 	int rc;
 
@@ -51,15 +64,15 @@ greet(struct mon *m)
 		if (m->inlen > 65536)
 			mon_fail(m, MONERR_PROTOCOL, "the QMP greeting is too "
 			    "long");
+		else if (qmp_msg_check_partial(m->in, m->inlen, &e) < 0)
+			no_greeting(m, m->inlen);
 		return;
 	}
 	if (qmp_msg_parse(m->in, len, &q, &e) < 0 ||
 	    q.kind != QMP_MSG_GREETING) {
 		if (q.root != NULL)
 			qmp_msg_free(&q);
-		mon_fail(m, MONERR_PROTOCOL, "%s at %s is no QEMU monitor: "
-		    "its first message is not a QMP greeting", m->epstr,
-		    m->epstr);
+		no_greeting(m, len);
 		return;
 	}
 	m->greeting_ok = qmp_greeting_version(q.root, &m->greeting, &e) == 0;
@@ -178,13 +191,13 @@ input(struct mon *m)
 	/* A reply may finish the queue and close the connection (which
 	 * empties the buffer): stop as soon as there is no connection. */
 	while (m->fd >= 0 &&
-	    (len = qmp_line_len(m->in + off, m->inlen - off)) > 0) {
+	    (len = qmp_msg_len(m->in + off, m->inlen - off)) > 0) {
 		struct qmp_msg q;
 		struct err e;
 		const char *line = m->in + off;
 
 		off += len;
-		if (len <= 2 && (line[0] == '\r' || line[0] == '\n'))
+		if (qmp_blank(line, len))
 			continue;
 		if (qmp_msg_parse(line, len, &q, &e) < 0) {
 			mon_fail(m, MONERR_PROTOCOL, "%s", e.msg);
@@ -201,6 +214,14 @@ input(struct mon *m)
 		return;
 	memmove(m->in, m->in + off, m->inlen - off);
 	m->inlen -= off;
+	if (m->inlen > 0) {
+		struct err e;
+
+		if (qmp_msg_check_partial(m->in, m->inlen, &e) < 0) {
+			mon_fail(m, MONERR_PROTOCOL, "%s", e.msg);
+			return;
+		}
+	}
 	if (m->inlen > QMP_LINE_MAX)
 		mon_fail(m, MONERR_PROTOCOL, "the QMP monitor sent a line "
 		    "longer than %u bytes", QMP_LINE_MAX);

@@ -1,6 +1,7 @@
 /* monerr.c - monitor error kinds; see monerr.h. */
 #include "qemu/monerr.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const names[MONERR_NKINDS] = {
@@ -19,6 +20,7 @@ static const char *const names[MONERR_NKINDS] = {
 	[MONERR_UNREACHABLE] = "unreachable",
 	[MONERR_TIMEOUT] = "timeout",
 	[MONERR_PROTOCOL] = "protocol",
+	[MONERR_STOPPED] = "stopped",
 };
 
 const char *
@@ -89,4 +91,41 @@ monerr_classify(const char *qmp_class, const char *text, size_t len)
 	if (starts(text, len, "Parameter 'id' expects an identifier"))
 		return MONERR_INVALID_ID;
 	return MONERR_OTHER;
+}
+
+void
+monerr_printable(const char *buf, size_t len, char *out, size_t sz)
+{
+	size_t i, o = 0, n = len > 40 ? 40 : len;
+	char t[8];
+
+	if (sz < 16) {
+		if (sz > 0)
+			out[0] = '\0';
+		return;
+	}
+	out[o++] = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c == '\r' || c == '\n' || c == '\t')
+			snprintf(t, sizeof t, "\\%c", c == '\r' ? 'r' :
+			    c == '\n' ? 'n' : 't');
+		else if (c == '"' || c == '\\')
+			snprintf(t, sizeof t, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			snprintf(t, sizeof t, "\\x%02x", c);
+		else
+			snprintf(t, sizeof t, "%c", c);
+		if (o + strlen(t) + 5 >= sz)
+			break;
+		memcpy(out + o, t, strlen(t));
+		o += strlen(t);
+	}
+	out[o++] = '"';
+	if (i < len && o + 4 < sz) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
 }

@@ -42,13 +42,14 @@ enum monerr_kind {
 	MONERR_UNREACHABLE,	/* connect failed, or the peer went away */
 	MONERR_TIMEOUT,		/* an operation's deadline passed */
 	MONERR_PROTOCOL,	/* the peer sent something that is no monitor */
+	MONERR_STOPPED,		/* QEMU's process is stopped (SIGSTOP) */
 	MONERR_NKINDS
 };
 
 /* "slot-occupied", "busy", ...: stable names for JSON and logs. */
 const char *monerr_name(enum monerr_kind k);
 
-/* 1 for the transport kinds (busy .. protocol). */
+/* 1 for the transport kinds (busy .. stopped). */
 int monerr_is_transport(enum monerr_kind k);
 
 /* Classify QEMU's error text (len bytes, with or without HMP's "Error: "
@@ -56,5 +57,10 @@ int monerr_is_transport(enum monerr_kind k);
  * MONERR_NONE. */
 enum monerr_kind monerr_classify(const char *qmp_class, const char *text,
     size_t len);
+
+/* What a peer sent (len bytes) as printable text for a message: at most
+ * 40 bytes, in double quotes, C escapes for \r \n \t \" \\ and \xNN for
+ * other bytes, "..." after when cut.  out gets at most sz bytes. */
+void monerr_printable(const char *buf, size_t len, char *out, size_t sz);
 
 #endif

@@ -12,6 +12,85 @@ qmp_line_len(const char *buf, size_t len)
 	return nl ? (size_t)(nl - buf) + 1 : 0;
 }
 
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int
+qmp_blank(const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!blank(buf[i]))
+			return 0;
+	return 1;
+}
+
+size_t
+qmp_msg_len(const char *buf, size_t len)
+{
+	size_t i = 0, depth = 0;
+	int str = 0, esc = 0;
+
+	for (; i < len && blank(buf[i]); i++)
+		if (buf[i] == '\n')
+			return i + 1;	/* a blank line */
+	if (i == len)
+		return 0;
+	if (buf[i] != '{' && buf[i] != '[')
+		return qmp_line_len(buf, len);
+	for (; i < len; i++) {
+		char c = buf[i];
+
+		if (str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				str = 0;
+		} else if (c == '"')
+			str = 1;
+		else if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && --depth == 0)
+			break;
+	}
+	if (i == len)
+		return 0;
+	/* the line end after it ("\r\n"; a "\n" still to come is a blank
+	 * line of its own) */
+	for (i++; i < len && (buf[i] == ' ' || buf[i] == '\r'); i++)
+		;
+	if (i < len && buf[i] == '\n')
+		i++;
+	return i;
+}
+
+int
+qmp_msg_check_partial(const char *buf, size_t len, struct err *e)
+{
+	const char *nl = len ? memrchr(buf, '\n', len) : NULL;
+	json_error_t je;
+	json_t *v;
+
+	if (nl == NULL)
+		return 0;	/* QEMU writes whole lines: wait for one */
+	v = json_loadb(buf, (size_t)(nl - buf) + 1, JSON_DISABLE_EOF_CHECK,
+	    &je);
+	if (v != NULL) {
+		json_decref(v);
+		return 0;
+	}
+	if (json_error_code(&je) == json_error_premature_end_of_input)
+		return 0;
+	return err_set(e, "the monitor sent something that is not JSON: %s",
+	    je.text);
+}
+
 void
 qmp_msg_free(struct qmp_msg *m)
 {

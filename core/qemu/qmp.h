@@ -1,7 +1,8 @@
 /* qmp.h - QEMU's JSON monitor (QMP): one message per line, classified,
  * and parsers for the replies slotscope reads.  JSON is jansson's.
  *
- * QEMU 7.2 sends one JSON object per "\r\n"-terminated line: the greeting
+ * QEMU 7.2 sends one JSON object per "\r\n"-terminated line (or, with the
+ * monitor's pretty=on, one object over several lines): the greeting
  * {"QMP": {...}}, replies {"return": ...} / {"error": {"class", "desc"}},
  * and events {"event": NAME, "data": ..., "timestamp": ...} that may arrive
  * between a command and its reply; QEMU 10.0 the same (its replies and
@@ -42,6 +43,22 @@ struct qmp_msg {
 /* Length of the first whole line in buf (with its "\n"), 0 if there is no
  * "\n" yet. */
 size_t qmp_line_len(const char *buf, size_t len);
+
+/* Length of the first whole message in buf, 0 while it is incomplete.
+ * QEMU writes one JSON object per line, or with the monitor's pretty=on
+ * one object over many lines ("{\r\n    \"QMP\": {\r\n ..."): a message
+ * is the whitespace before it, a JSON object or array (braces counted
+ * outside strings) and the line end after it.  A blank line is a message
+ * of its own (qmp_blank); text that does not start like JSON is one line,
+ * so that the parser refuses it. */
+size_t qmp_msg_len(const char *buf, size_t len);
+/* buf holds the start of a message that qmp_msg_len says is incomplete:
+ * -1 with e set ("... is not JSON: ...") when its whole lines already
+ * cannot begin a JSON value (a peer that sent garbage, not a message in
+ * parts), 0 while it still may. */
+int qmp_msg_check_partial(const char *buf, size_t len, struct err *e);
+/* 1 when the len bytes are only blanks and line ends. */
+int qmp_blank(const char *buf, size_t len);
 
 /* Parse one line (a JSON object) and classify it.  -1 with e set on
  * anything that is not one of the four message kinds. */
