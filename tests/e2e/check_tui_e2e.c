@@ -179,6 +179,8 @@ world_start(struct world *w, int nq, const char *extra)
 /* The demo's web1: used 4-8, free 9, foreign 10, missing 11, reserved
  * 12-15. */
 #define DEMO_WEB1 "BBBBUUUUU.FMRRRR................"
+/* An instance whose bus could not be read: every slot unknown. */
+#define UNREAD "????????????????????????????????"
 
 START_TEST(grid_shows_live_states)
 {
@@ -498,13 +500,14 @@ row_starting(const char *screen, const char *prefix)
 }
 
 /* Training scenarios: a monitor held by another client shows `busy`, a
- * crashed one `unreachable`; the other instances and the keyboard carry
- * on. */
+ * crashed one `unreachable`, and every slot of theirs `?` (a bus not read
+ * is never shown free); the other instances and the keyboard carry on. */
 START_TEST(demo_busy_and_crashed)
 {
-	static const char *const sc[][3] = {
-		{ "--scenario busy-monitor", "busy", "1 busy" },
-		{ "--scenario crashed-instance", "crashed", "1 unreachable" },
+	static const char *const sc[][4] = {
+		{ "--scenario busy-monitor", "busy", "1 busy", "busy1" },
+		{ "--scenario crashed-instance", "crashed", "1 unreachable",
+		  "crashed1" },
 	};
 	size_t k;
 
@@ -521,6 +524,7 @@ START_TEST(demo_busy_and_crashed)
 		ck_assert_msg(strstr(row, k == 0 ? " busy " : " unreachable "),
 		    "row: %s", row);
 		free(row);
+		CELLS(&w, sc[k][3], 0, UNREAD);
 		row = tmx_row(scr, "web1");
 		ck_assert_msg(row && strstr(row, " ok "), "web1 disturbed:\n"
 		    "%.1500s", scr);
