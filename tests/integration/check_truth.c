@@ -8,8 +8,9 @@
  * console; a QMP monitor with pretty=on probed; `--probe --json` and `show
  * --json` with the same names and types.
  *
- * The QEMU is started by an unchecked fixture (run in the parent), so it
- * is killed even when a test fails or times out.
+ * Against QEMU 7.2 and 10.0 alike.  Each QEMU is started by an unchecked
+ * fixture (run in the parent), so it is killed even when a test fails or
+ * times out.
  */
 #include <check.h>
 #include <jansson.h>
@@ -23,35 +24,54 @@
 
 #include "testutil.h"
 
-static char *dir;
+/* One QEMU per version (enum tu_qemu); a check works on the one of its
+ * loop index (set_qemu). */
+static char *dirs[2];
+static int ups[2];
+static const char *dir;
 static int up;
 
-/* QEMU with, besides the HMP and QMP sockets of tu_qemu_start, a QMP
- * monitor with pretty=on and a serial port on a unix socket (what Ganeti's
- * NAME.serial is). */
 static void
-vm_up(void)
+set_qemu(int q)
+{
+	dir = dirs[q];
+	up = ups[q];
+}
+
+/* QEMU q with, besides the HMP and QMP sockets of tu_qemu_start, a QMP
+ * monitor with pretty=on and a serial port on a unix socket (what Ganeti's
+ * NAME.serial is).  Without that QEMU nothing starts (up stays 0; the
+ * checks are skipped by tu_tcase_require). */
+static void
+vm_up(enum tu_qemu q)
 {
 	char *extra;
 
-	dir = tu_tmpdir();
-	if (asprintf(&extra, "-chardev socket,id=pp,path='%s'/pretty.qmp,"
+	dirs[q] = tu_tmpdir();
+	if (tu_missing_qemu_v(q) != NULL ||
+	    asprintf(&extra, "-chardev socket,id=pp,path='%s'/pretty.qmp,"
 	    "server=on,wait=off -mon chardev=pp,mode=control,pretty=on "
-	    "-serial unix:'%s'/vm.serial,server=on,wait=off", dir, dir) < 0)
+	    "-serial unix:'%s'/vm.serial,server=on,wait=off", dirs[q],
+	    dirs[q]) < 0)
 		return;
-	up = tu_qemu_start(dir, "pc", extra) == 0;
+	ups[q] = tu_qemu_start_v(q, dirs[q], "pc", extra) == 0;
 	free(extra);
 }
 
 static void
-vm_down(void)
+vm_down(enum tu_qemu q)
 {
-	tu_qemu_stop(dir);
-	tu_rmrf(dir);
-	free(dir);
-	dir = NULL;
-	up = 0;
+	tu_qemu_stop(dirs[q]);
+	tu_rmrf(dirs[q]);
+	free(dirs[q]);
+	dirs[q] = NULL;
+	ups[q] = 0;
 }
+
+static void up72(void) { vm_up(TU_QEMU_72); }
+static void down72(void) { vm_down(TU_QEMU_72); }
+static void up10(void) { vm_up(TU_QEMU_10); }
+static void down10(void) { vm_down(TU_QEMU_10); }
 
 static char *
 slurp(const char *path)
@@ -141,6 +161,8 @@ START_TEST(held_socket)
 	json_t *j, *slots;
 	int fd, rc;
 	size_t k;
+
+	set_qemu(_i);
 
 	/* the socket free: a runtime file to compare against */
 	rc = batch("-c 'reserve vm 20'", &out, &err);
@@ -261,6 +283,8 @@ START_TEST(diagnoses)
 	int rc, fd;
 	FILE *fp;
 
+	set_qemu(_i);
+
 	/* held: the holder's pid and command */
 	fd = hold("qmp.sock");
 	rc = probe("qmp.sock", "", &out);
@@ -325,6 +349,8 @@ START_TEST(pretty_on)
 	json_t *j;
 	int rc;
 
+	set_qemu(_i);
+
 	rc = probe("pretty.qmp", "", &out);
 	ck_assert_msg(rc == 0, "%s", out);
 	ck_assert_msg(strstr(out, " over QMP\n") != NULL, "%s", out);
@@ -385,6 +411,8 @@ START_TEST(one_vocabulary)
 	json_t *p, *s, *pf, *sf;
 	int rc;
 
+	set_qemu(_i);
+
 	rc = probe("qmp.sock", "--json", &out);
 	ck_assert_msg(rc == 0, "%s", out);
 	p = parse(out);
@@ -414,24 +442,28 @@ START_TEST(one_vocabulary)
 }
 END_TEST
 
+/* The checks against QEMU q; loop index _i = q. */
+static void
+add_cases(Suite *s, enum tu_qemu q)
+{
+	TCase *tc = tcase_create(q == TU_QEMU_10 ? "truth-10.0" : "truth");
+
+	tu_tcase_require(tc, tu_missing_qemu_v(q));
+	tcase_add_unchecked_fixture(tc, q == TU_QEMU_10 ? up10 : up72,
+	    q == TU_QEMU_10 ? down10 : down72);
+	tcase_add_loop_test(tc, held_socket, q, q + 1);
+	tcase_add_loop_test(tc, diagnoses, q, q + 1);
+	tcase_add_loop_test(tc, pretty_on, q, q + 1);
+	tcase_add_loop_test(tc, one_vocabulary, q, q + 1);
+	tcase_set_timeout(tc, 90);
+	suite_add_tcase(s, tc);
+}
+
 Suite *
 truth_suite(void)
 {
 	Suite *s = suite_create("truth");
-	TCase *tc;
 
-	if (!tu_have_program("qemu-system-x86_64")) {
-		if (tu_in_ci())
-			return tu_missing_suite("truth", "qemu-system-x86_64");
-		return tu_skipped_suite("truth", "no qemu-system-x86_64");
-	}
-	tc = tcase_create("truth");
-	tcase_add_unchecked_fixture(tc, vm_up, vm_down);
-	tcase_add_test(tc, held_socket);
-	tcase_add_test(tc, diagnoses);
-	tcase_add_test(tc, pretty_on);
-	tcase_add_test(tc, one_vocabulary);
-	tcase_set_timeout(tc, 90);
-	suite_add_tcase(s, tc);
+	tu_qemu_cases(s, add_cases);
 	return s;
 }
