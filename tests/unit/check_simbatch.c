@@ -332,7 +332,7 @@ START_TEST(fault_options)
 	}
 	free(out);
 	ck_assert_int_eq(batch(&w, "qmp", "-c 'show vm1' --json", &out), 1);
-	has(out, "slotscope: show: vm1: error: ");
+	has(out, "slotscope: show: vm1: the bus could not be read (error): ");
 	free(out);
 	stop(&w);
 	ck_assert_int_eq(tu_run("\"$SLOTSCOPE_BIN\" --simulate /tmp --fault "
