@@ -440,7 +440,7 @@ START_TEST(guest_probe_hotplug_unplug)
 		ck_assert_ptr_nonnull(strstr(out, "plugged in slot 5"));
 		ck_assert_msg(strstr(out, "unplugged, slot 4 is free again") &&
 		    strstr(out, "unplugged, slot 5 is free again"), "%s", out);
-		j = json_loads(strstr(out, "{\"instance\""),
+		j = json_loads(strstr(out, "{\"schema\""),
 		    JSON_DISABLE_EOF_CHECK, NULL);
 		ck_assert_ptr_nonnull(j);
 		ck_assert_str_eq(slot_field(j, 4, "state"), "used");
