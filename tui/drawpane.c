@@ -118,6 +118,9 @@ draw_detail(struct app *a)
 			else
 				LINE(A_DIM, "bus not read; %s", age);
 		}
+		if (v->anonymous)
+			LINE(A_NORMAL, "id    none: added without an id "
+			    "(anonymous)");
 		if (v->id[0])
 			LINE(A_NORMAL, "id    %s", v->id);
 		if (v->type[0])

@@ -62,10 +62,10 @@ static json_t *
 slot_obj(int slot, const struct slot_view *v, const struct slot_view *last,
     json_t *fns)
 {
-	json_t *o = json_pack("{s:i, s:s, s:b, s:o, s:o, s:o, s:o}",
+	json_t *o = json_pack("{s:i, s:s, s:b, s:o, s:o, s:b, s:o, s:o}",
 	    "slot", slot, "state", slot_state_name(v->state),
 	    "reserved", v->reserved, "id", str_or_null(v->id),
-	    "type", str_or_null(v->type),
+	    "type", str_or_null(v->type), "anonymous", v->anonymous,
 	    "last_state", last ? json_string(slot_state_name(last->state)) :
 	    json_null(),
 	    "functions", fns);

@@ -10,7 +10,7 @@
  *   a slot           {"slot": int, "state": string (free, reserved,
  *                    builtin, used, foreign, missing, unplugging,
  *                    unknown), "reserved": bool, "id": string|null,
- *                    "type": string|null,
+ *                    "type": string|null, "anonymous": bool,
  *                    "last_state": string|null, "functions": [function],
  *                    and for a bridge "bridge": kind, "behind": int|null,
  *                    "places": int}

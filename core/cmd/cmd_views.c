@@ -261,7 +261,8 @@ show_text(struct strbuf *b, const struct instance *in,
 	for (slot = 0; slot < 32; slot++) {
 		strbuf_printf(b, "%4d %-11s %-4s %s", slot,
 		    slot_state_name(v[slot].state),
-		    v[slot].reserved ? "R" : "-", v[slot].id);
+		    v[slot].reserved ? "R" : "-", v[slot].anonymous ?
+		    "(anonymous: added without an id)" : v[slot].id);
 		if (v[slot].nfn > 1)
 			strbuf_printf(b, "%s(%d functions)",
 			    v[slot].id[0] ? " " : "", v[slot].nfn);

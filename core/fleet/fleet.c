@@ -22,6 +22,7 @@
 #include "base/clock.h"
 #include "model/places.h"
 #include "model/pcitree.h"
+#include "qemu/anon.h"
 #include "qemu/mon.h"
 #include "qemu/qom.h"
 #include "store/store.h"
@@ -126,7 +127,9 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		return err_prefix(e, "instance %s", name);
 	o.greet_ms = f->monitor_timeout_ms > 0 ? f->monitor_timeout_ms : 500;
 	o.op_ms = f->op_timeout_ms > 0 ? f->op_timeout_ms : 2000;
-	o.keep_open = 1;	/* QOM may follow the queries; finish() closes */
+	/* QOM may follow the queries (the anonymous devices' qom-gets, an
+	 * unnumbered bridge's scan); finish() closes */
+	o.keep_open = 1;
 	m = mon_new(endpoint, &o, e);
 	if (m == NULL)
 		return err_prefix(e, "instance %s", name);
@@ -441,6 +444,7 @@ queries_done(struct fleet *f, size_t i, double now)
 	const struct mon_result *rv = mon_result(p->m, p->opv);
 	const struct mon_result *rp = mon_result(p->m, p->opp);
 	char msg[300];
+	int k;
 
 	p->ver_ok = rv != NULL && rv->ok;
 	if (p->ver_ok)
@@ -456,9 +460,31 @@ queries_done(struct fleet *f, size_t i, double now)
 		finish(f, i, INST_ERROR, "query pci gave no bus", now);
 		return;
 	}
+	for (k = 0; k < p->nanon; k++)
+		if (p->anon_op[k] >= 0)
+			anon_mark(&p->pci, mon_result(p->m, p->anon_op[k]),
+			    mon_result(p->m, p->anon_op[k] + 1));
 	if (pci_info_has_unnumbered(&p->pci) && fleet_qom_list(p) == 0)
 		return;		/* the session goes on */
 	finish(f, i, INST_OK, NULL, now);
+}
+
+/* The queries answered: queue the qom-gets of the anonymous devices
+ * qom-list named (anon.h).  1 when some were queued. */
+static int
+ask_anon(struct ipriv *p)
+{
+	int idx[ANON_MAX];
+	struct err e;
+	size_t n, k;
+
+	p->asked = 1;
+	n = anon_children(mon_result(p->m, p->opa), mon_protocol(p->m), idx,
+	    ANON_MAX);
+	p->nanon = 0;
+	for (k = 0; k < n; k++)
+		p->anon_op[p->nanon++] = anon_queue_get(p->m, idx[k], &e);
+	return p->nanon > 0;
 }
 
 /* React to a status after mon_start / mon_step. */
@@ -474,6 +500,10 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 		enum monerr_kind k = mon_error(p->m, &e);
 
 		finish(f, i, conn_of(k), e.msg, now);
+		return;
+	}
+	if (p->phase == PH_QUERY && !p->asked && ask_anon(p)) {
+		advance(f, i, mon_start(p->m), now);
 		return;
 	}
 	if (p->phase == PH_QUERY)
@@ -511,6 +541,9 @@ launch(struct fleet *f, size_t i, double now)
 	p->opv = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
 	    &e);
 	p->opp = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	p->opa = anon_queue_list(p->m, NULL);
+	p->asked = 0;
+	p->nanon = 0;
 	p->phase = PH_QUERY;
 	if (p->opv < 0 || p->opp < 0) {
 		finish(f, i, INST_ERROR, e.msg, now);

@@ -4,6 +4,7 @@
 #define SLOTSCOPE_FLEETPRIV_H
 
 #include "model/pci.h"
+#include "qemu/anon.h"
 #include "qemu/mon.h"
 #include "qemu/qom.h"
 
@@ -22,6 +23,11 @@ struct ipriv {
 	int ver_ok;
 	struct qom_scan scan;		/* PH_QOM*: the devices looked up */
 	int opq, opg;			/* qom-list op; first qom-get op */
+	int opa;			/* qom-list of the anonymous devices
+					 * (qemu/anon.h), queued with the
+					 * queries */
+	int asked;			/* their qom-gets are queued */
+	int nanon, anon_op[ANON_MAX];	/* device[N] -> first qom-get op */
 };
 
 /* The QOM phase (fleetqom.c).  fleet_qom_list: queue qom-list (0 when

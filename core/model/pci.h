@@ -50,7 +50,10 @@ struct pci_fn {
 	int func;			/* 0..7 */
 	char class_text[PCI_CLASS_MAX];	/* "Ethernet controller" */
 	unsigned vendor, device;	/* 0x8086, 0x100e */
-	char id[PCI_ID_MAX];		/* qdev id; "" for built-in devices */
+	char id[PCI_ID_MAX];		/* qdev id; "" for built-in devices
+					 * and anonymous ones */
+	int anon;			/* a user added it without an id
+					 * (qemu/anon.h): not built in */
 	enum pci_bridge_kind bridge;	/* PCI_BR_NONE unless a bridge */
 	int sec_bus;			/* a bridge's secondary bus; 0 = not
 					 * numbered yet (firmware has not run) */

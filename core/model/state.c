@@ -89,7 +89,11 @@ view_slot(const struct pci_fn *const *fn, size_t n,
 			}
 		}
 		if (liveid == NULL) {
-			v->state = SLOT_BUILTIN;
+			/* no id: the machine's own, or one a user added
+			 * without an id */
+			for (k = 0; k < n; k++)
+				v->anonymous |= fn[k]->anon != 0;
+			v->state = v->anonymous ? SLOT_FOREIGN : SLOT_BUILTIN;
 			return done;
 		}
 		copy(v->id, sizeof v->id, liveid);
@@ -276,6 +280,10 @@ occupied(const struct pci_info *live, const struct store_rt *rt, int slot,
 		if (fn[k]->id[0] != '\0')
 			return err_set(e, "slot %d has a live device (%s); %s",
 			    slot, fn[k]->id, what);
+	for (k = 0; k < n; k++)
+		if (fn[k]->anon)
+			return err_set(e, "slot %d has a device added without "
+			    "an id; %s", slot, what);
 	if (n > 0)
 		return err_set(e, "slot %d has a built-in device; %s", slot,
 		    what);

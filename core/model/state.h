@@ -55,6 +55,7 @@ struct slot_view {
 	int behind;			/* devices behind it (all its buses);
 					 * -1 when that is not known */
 	int places;			/* free hotplug places behind it */
+	int anonymous;			/* foreign: added without an id */
 };
 
 /* Parse a state name; -1 with a message listing the names. */
@@ -68,7 +69,8 @@ int slot_state_parse(const char *buf, size_t len, enum slot_state *out,
  *   live functions in the slot:
  *     a live id that the runtime has as `unplugging` -> unplugging
  *     a live id the runtime knows                     -> used
- *     every live function has an empty id            -> builtin
+ *     every live function has an empty id            -> builtin, unless
+ *       one of them is anonymous (pci_fn.anon)        -> foreign, anonymous
  *     otherwise                                       -> foreign (live id)
  *   no live function:
  *     runtime device there, `plugged`                 -> missing

@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "qemu/anon.h"
 #include "qemu/mon.h"
 
 int
 probe_run(const char *endpoint, int greet_ms, struct probe *p,
     enum monerr_kind *kind, struct err *e)
 {
-	struct mon_opts o = { .greet_ms = greet_ms };
+	struct mon_opts o = { .greet_ms = greet_ms, .keep_open = 1 };
 	const struct mon_result *r;
 	struct mon *m;
 	int v, q;
@@ -52,6 +53,14 @@ probe_run(const char *endpoint, int greet_ms, struct probe *p,
 		return -1;
 	}
 	mon_take_pci(m, q, &p->pci);
+	/* which of the id-less functions a user added (anon.h) */
+	if (anon_run(m, &p->pci, e) < 0) {
+		*kind = mon_error(m, e);
+		mon_free(m);
+		probe_free(p);
+		pci_info_init(&p->pci);
+		return -1;
+	}
 	mon_free(m);
 	*kind = MONERR_NONE;
 	return 0;
@@ -80,11 +89,12 @@ probe_text(const struct probe *p)
 		n = pci_info_slot(&p->pci, s, f, 8);
 		strbuf_printf(&b, "slot %2d  %s", s, n ? "occupied" : "free");
 		for (i = 0; i < n && i < 8; i++)
-			strbuf_printf(&b, "%s fn %d %s [%04x:%04x]%s%s",
+			strbuf_printf(&b, "%s fn %d %s [%04x:%04x]%s%s%s",
 			    i ? ";" : " ", f[i]->func, f[i]->class_text[0] ?
 			    f[i]->class_text : "(no class)", f[i]->vendor,
 			    f[i]->device, f[i]->id[0] ? " id " : "",
-			    f[i]->id);
+			    f[i]->id, f[i]->anon ? " (anonymous: added "
+			    "without an id)" : "");
 		if (n > 8)
 			strbuf_printf(&b, "; ... %zu functions", n);
 		strbuf_str(&b, "\n");

@@ -6,7 +6,8 @@
  * says so; the diagnoses for a held socket (naming this process), a
  * SIGSTOPped QEMU, a regular file, a socket nobody listens on and a serial
  * console; a QMP monitor with pretty=on probed; `--probe --json` and `show
- * --json` with the same names and types.
+ * --json` with the same names and types; a NIC hot-added without an id
+ * shown foreign (anonymous), not builtin.
  *
  * Against QEMU 7.2 and 10.0 alike.  Each QEMU is started by an unchecked
  * fixture (run in the parent), so it is killed even when a test fails or
@@ -442,6 +443,61 @@ START_TEST(one_vocabulary)
 }
 END_TEST
 
+/* A NIC another client hot-adds without an id: foreign and anonymous,
+ * never builtin, in show and in --probe. */
+START_TEST(anonymous_nic)
+{
+	static const char caps[] = "{\"execute\": \"qmp_capabilities\"}\n";
+	static const char add[] = "{\"execute\": \"device_add\", "
+	    "\"arguments\": {\"driver\": \"e1000\", \"addr\": \"0xc\"}}\n";
+	char *out, *err, buf[4096];
+	json_t *j, *sl;
+	int fd, rc;
+	ssize_t n;
+
+	set_qemu(_i);
+	fd = hold("qmp.sock");
+	ck_assert_int_eq(write(fd, caps, sizeof caps - 1),
+	    (ssize_t)sizeof caps - 1);
+	n = read(fd, buf, sizeof buf - 1);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(write(fd, add, sizeof add - 1),
+	    (ssize_t)sizeof add - 1);
+	n = read(fd, buf, sizeof buf - 1);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_msg(strstr(buf, "\"return\"") != NULL, "%s", buf);
+	close(fd);
+
+	rc = batch("-c 'show vm' --json", &out, &err);
+	ck_assert_msg(rc == 0, "%s%s", out, err);
+	j = parse(out);
+	sl = json_array_get(json_object_get(j, "slots"), 12);
+	ck_assert_str_eq(json_string_value(json_object_get(sl, "state")),
+	    "foreign");
+	ck_assert(json_is_true(json_object_get(sl, "anonymous")));
+	ck_assert(json_is_null(json_object_get(sl, "id")));
+	/* the machine's own e1000 stays builtin */
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(j, "slots"), 3), "state")), "builtin");
+	json_decref(j);
+	free(out);
+	free(err);
+	rc = batch("-c 'show vm'", &out, &err);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strstr(out, "  12 foreign     -    (anonymous: added "
+	    "without an id)") != NULL, "%s", out);
+	free(out);
+	free(err);
+	/* HMP says the same */
+	rc = probe("hmp.sock", "", &out);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strstr(out, "slot 12  occupied  fn 0 Ethernet controller "
+	    "[8086:100e] (anonymous: added without an id)") != NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
 /* The checks against QEMU q; loop index _i = q. */
 static void
 add_cases(Suite *s, enum tu_qemu q)
@@ -455,6 +511,7 @@ add_cases(Suite *s, enum tu_qemu q)
 	tcase_add_loop_test(tc, diagnoses, q, q + 1);
 	tcase_add_loop_test(tc, pretty_on, q, q + 1);
 	tcase_add_loop_test(tc, one_vocabulary, q, q + 1);
+	tcase_add_loop_test(tc, anonymous_nic, q, q + 1);
 	tcase_set_timeout(tc, 90);
 	suite_add_tcase(s, tc);
 }

@@ -988,6 +988,56 @@ START_TEST(qmp_fixtures)
 }
 END_TEST
 
+/* The anonymous-device look (core/qemu/anon.h) answered with QEMU's
+ * bytes, over HMP and QMP (tests/fixtures/tools/capture-anon.py). */
+START_TEST(qom_anon_fixtures)
+{
+	struct mon x;
+	char *r;
+
+	mon_init(&x, SIMDEV_PC);
+	free(hmp_reply(&x, "device_add e1000,addr=0x5"));
+	hmp_is(&x, "qom-list /machine/peripheral-anon", "qom-list-anon");
+	hmp_is(&x, "qom-get /machine/peripheral-anon/device[0] addr",
+	    "qom-get-anon-addr");
+	hmp_is(&x, "qom-get /machine/peripheral-anon/device[0] parent_bus",
+	    "qom-get-anon-bus");
+	hmp_is(&x, "qom-get /machine/peripheral-anon/device[0] nosuch",
+	    "err-qom-get-prop");
+	hmp_is(&x, "qom-get /machine/peripheral-anon/device[9 addr",
+	    "err-qom-get-path");
+	mon_free(&x);
+
+	mon_init(&x, SIMDEV_PC);
+	free(qmp(&x, "{\"execute\": \"qmp_capabilities\"}"));
+	free(qmp(&x, "{\"execute\": \"device_add\", \"arguments\": "
+	    "{\"driver\": \"e1000\", \"addr\": \"0x5\"}}"));
+	r = qmp(&x, "{\"execute\": \"qom-list\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral-anon\"}}");
+	is_fixture(r, "qmp/qom-list-anon.json");
+	free(r);
+	r = qmp(&x, "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral-anon/device[0]\", \"property\": \"addr\"}}");
+	is_fixture(r, "qmp/qom-get-anon-addr.json");
+	free(r);
+	r = qmp(&x, "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral-anon/device[0]\", \"property\": "
+	    "\"parent_bus\"}}");
+	is_fixture(r, "qmp/qom-get-anon-bus.json");
+	free(r);
+	r = qmp(&x, "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral-anon/device[0]\", \"property\": "
+	    "\"nosuch\"}}");
+	is_fixture(r, "qmp/err-qom-get-prop.json");
+	free(r);
+	r = qmp(&x, "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral-anon/device[9]\", \"property\": \"addr\"}}");
+	is_fixture(r, "qmp/err-qom-get-path.json");
+	free(r);
+	mon_free(&x);
+}
+END_TEST
+
 START_TEST(qmp_stream)
 {
 	struct mon x;
@@ -1748,6 +1798,7 @@ sim_suite(void)
 	tcase_add_test(tc, hmp_readline_editing);
 	tcase_add_test(tc, hmp_other_machines);
 	tcase_add_test(tc, hmp_qom_order);
+	tcase_add_test(tc, qom_anon_fixtures);
 	tcase_add_test(tc, hmp_more_errors);
 	tcase_add_test(tc, qmp_pc_session);
 	tcase_add_test(tc, qmp_reset_completes_unplug);

@@ -49,6 +49,43 @@ adddev(struct store_rt *rt, const char *id, int slot, int unplugging)
 	ck_assert_msg(store_add_dev(rt, &d, &e) == 0, "%s", e.msg);
 }
 
+/* A device a user added without an id is foreign and anonymous, not
+ * builtin; only the machine's own id-less devices are builtin; a bus that
+ * was not read is unknown in every slot, reservations and recorded
+ * devices kept, nothing free. */
+START_TEST(anonymous_and_unknown)
+{
+	struct pci_info pi;
+	struct store_rt rt;
+	struct slot_view v[32];
+	struct err e;
+	int s;
+
+	default_pc(&pi);
+	addfn(&pi, 0, 5, 0, "");
+	pi.fn[pi.n - 1].anon = 1;
+	store_rt_init(&rt, "t");
+	adddev(&rt, "nic-11111111-pci-6", 6, 0);
+	state_reconcile(&pi, &rt, v);
+	ck_assert_int_eq(v[5].state, SLOT_FOREIGN);
+	ck_assert(v[5].anonymous);
+	ck_assert_str_eq(v[5].id, "");
+	ck_assert_int_eq(v[3].state, SLOT_BUILTIN);
+	ck_assert(!v[3].anonymous);
+	ck_assert_int_eq(state_check_reserve(&pi, &rt, 5, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "added without an id"));
+	state_unknown(&rt, v);
+	for (s = 0; s < 32; s++) {
+		ck_assert_int_eq(v[s].state, SLOT_UNKNOWN);
+		ck_assert_int_eq(v[s].reserved, s < 4);
+	}
+	ck_assert_str_eq(v[6].id, "nic-11111111-pci-6");
+	ck_assert_str_eq(slot_state_name(SLOT_UNKNOWN), "unknown");
+	store_rt_free(&rt);
+	pci_info_free(&pi);
+}
+END_TEST
+
 START_TEST(names_round_trip)
 {
 	enum slot_state s;
@@ -421,6 +458,7 @@ state_suite(void)
 	TCase *tc = tcase_create("state");
 
 	tcase_add_test(tc, names_round_trip);
+	tcase_add_test(tc, anonymous_and_unknown);
 	tcase_add_test(tc, every_state);
 	tcase_add_test(tc, reserved_and_live);
 	tcase_add_test(tc, slot0_and_slot31);
