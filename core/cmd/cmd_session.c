@@ -36,7 +36,7 @@ cmd_refresh_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		    inst_conn_name(in->conn), in->error[0] ? ": " : "",
 		    in->error);
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:s?}",
-		    "name", in->name, "conn", inst_conn_name(in->conn),
+		    "instance", in->name, "conn", inst_conn_name(in->conn),
 		    "error", in->error[0] ? in->error : NULL));
 		if (in->conn != INST_OK) {
 			strbuf_printf(&bad, "%s%s: %s%s%s", nbad ? "; " : "",
