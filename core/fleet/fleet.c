@@ -1,11 +1,12 @@
 /* fleet.c - instances and the non-blocking refresh engine; see fleet.h.
  *
  * Each instance owns one struct mon (core/qemu) reused for every refresh
- * (mon_reset between sessions).  A refresh is one session of two queries
- * (version + pci); when the bus has a bridge firmware has not numbered
- * (a paused machine) the same session then reads QOM for the devices QEMU
- * does not list (qemu/qom.h): qom-list, then qom-get per device.  The
- * connection is always closed when the refresh ends.
+ * (mon_reset between sessions).  A refresh is one session: version, pci
+ * and qom-list of the anonymous devices, then their qom-gets (qemu/anon.h);
+ * when the bus has a bridge firmware has not numbered (a paused machine)
+ * the same session then reads QOM for the devices QEMU does not list
+ * (qemu/qom.h): qom-list, then qom-get per device.  The session is kept
+ * open for them; the connection is always closed when the refresh ends.
  * A refresh only reads: the runtime file is loaded, never locked or
  * written, and unplugs it sees confirmed are reported (fleet_take_unplugs)
  * for their owner, unplug.c, to record.  At most f->max_parallel sessions

@@ -16,7 +16,8 @@ struct ipriv {
 	struct mon *m;
 	enum phase phase;
 	int opv, opp;			/* op indexes of the queries */
-	int have_view;			/* slots[] hold a real refresh */
+	int have_view;			/* last[] holds a read (changes are
+					 * reported between two reads) */
 	size_t pidx;			/* index in the last fleet_pollfds */
 	struct pci_info pci;		/* this refresh's bus */
 	struct qemu_version ver;

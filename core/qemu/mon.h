@@ -7,9 +7,13 @@
  * the queued operations one after another, then disconnect (or stay
  * connected when mon_opts.keep_open is set, for a multi-command flow).
  * QEMU serves one client per monitor socket: a connection that hears no
- * banner/greeting within greet_ms fails with MONERR_BUSY, "monitor busy:
- * another client is connected", and nothing is ever sent before the
- * banner/greeting, so an abandoned session leaves nothing behind.
+ * banner/greeting within greet_ms fails, and nothing is ever sent before
+ * the banner/greeting, so an abandoned session leaves nothing behind.  On
+ * a unix socket Linux is asked why (sockdiag.h): MONERR_BUSY "monitor
+ * busy: another client is connected[: pid N (COMM) holds PATH]",
+ * MONERR_STOPPED when QEMU's process is stopped, MONERR_PROTOCOL when the
+ * peer accepted and said nothing (a serial console); elsewhere it is
+ * MONERR_BUSY without a holder.
  *
  * DRIVING IT FROM A POLL LOOP (what fleet and the TUI do):
  *
