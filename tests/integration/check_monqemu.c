@@ -421,7 +421,7 @@ check_probe_json(const struct tu_vm *v, const char *sock, const char *proto)
 	ck_assert_msg(rc == 0, "%s", out);
 	j = json_loads(out, 0, &je);
 	ck_assert_msg(j != NULL, "not JSON: %s", je.text);
-	ck_assert_uint_eq(json_object_size(j), 10);
+	ck_assert_uint_eq(json_object_size(j), 12);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "schema")), 1);
 	ck_assert(json_is_null(json_object_get(j, "instance")));
 	ck_assert(json_is_true(json_object_get(j, "read")));
