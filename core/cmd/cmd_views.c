@@ -64,6 +64,63 @@ count_w(const struct list_row *lr, int n)
 	return strlen(t);
 }
 
+/* Instance i's row of `list` into lr (widening w) and its JSON object. */
+static json_t *
+list_fill(struct cmd_ctx *c, size_t i, struct list_row *lr,
+    struct list_widths *w)
+{
+	const struct instance *in = &c->fleet->inst[i];
+	struct store_rt rt;
+	struct slot_view v[32];
+	struct err e;
+	json_t *o, *counts;
+	int k, rtok;
+
+	rtok = fleet_load_rt(c->fleet, i, &rt, &e) == 0;
+	fleet_view(c->fleet, i, &rt, v);
+	lr->read = inst_read(in);
+	for (k = 0; k < 32; k++)
+		lr->cnt[v[k].state]++;
+	lr->cap = capacity_of(in, &rt);
+	lr->live = lr->cnt[SLOT_USED] + lr->cnt[SLOT_FOREIGN] +
+	    lr->cnt[SLOT_BUILTIN] + lr->cnt[SLOT_UNPLUGGING];
+	cmd_qemu_text(in, lr->q, sizeof lr->q);
+	snprintf(lr->pq, sizeof lr->pq, "%s %s",
+	    in->protocol[0] ? in->protocol : "-",
+	    lr->q[0] ? lr->q : "-");
+	lr->rtok = rtok;
+	if (!rtok)
+		snprintf(lr->rterr, sizeof lr->rterr, "%s", e.msg);
+	wmax(&w->name, strlen(in->name));
+	wmax(&w->conn, strlen(inst_conn_name(in->conn)));
+	wmax(&w->pq, strlen(lr->pq));
+	wmax(&w->free, count_w(lr, lr->cnt[SLOT_FREE]));
+	wmax(&w->res, count_w(lr, lr->cnt[SLOT_RESERVED]));
+	wmax(&w->live, count_w(lr, lr->live));
+	/* unread: every count unknown (null), all 32 slots unknown */
+	counts = json_object();
+	for (k = 0; k < SLOT_NSTATES; k++)
+		json_object_set_new(counts,
+		    slot_state_name((enum slot_state)k),
+		    lr->read || k == SLOT_UNKNOWN ?
+		    json_integer(lr->cnt[k]) : json_null());
+	o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:s?, s:s?, "
+	    "s:o, s:o, s:o}",
+	    "instance", in->name, "endpoint", in->endpoint,
+	    "conn", inst_conn_name(in->conn),
+	    "protocol", in->protocol[0] ? in->protocol : NULL,
+	    "qemu", lr->q[0] ? lr->q : NULL,
+	    "read", lr->read,
+	    "error", in->error[0] ? in->error : NULL,
+	    "rt_error", rtok ? NULL : e.msg,
+	    "last_read", in->last_read > 0 ?
+	    json_integer((json_int_t)in->last_read) : json_null(),
+	    "counts", counts, "capacity", lr->cap >= 0 ?
+	    json_integer(lr->cap) : json_null());
+	store_rt_free(&rt);
+	return o;
+}
+
 int
 cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
@@ -104,59 +161,8 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		json_decref(arr);
 		return cmd_fail(r, "out of memory");
 	}
-	for (i = 0; i < nin; i++) {
-		const struct instance *in = &c->fleet->inst[i];
-		struct list_row *lr = &row[i];
-		struct store_rt rt;
-		struct slot_view v[32];
-		struct err e;
-		json_t *o, *counts;
-		int k, rtok;
-
-		rtok = fleet_load_rt(c->fleet, i, &rt, &e) == 0;
-		fleet_view(c->fleet, i, &rt, v);
-		lr->read = inst_read(in);
-		for (k = 0; k < 32; k++)
-			lr->cnt[v[k].state]++;
-		lr->cap = capacity_of(in, &rt);
-		lr->live = lr->cnt[SLOT_USED] + lr->cnt[SLOT_FOREIGN] +
-		    lr->cnt[SLOT_BUILTIN] + lr->cnt[SLOT_UNPLUGGING];
-		cmd_qemu_text(in, lr->q, sizeof lr->q);
-		snprintf(lr->pq, sizeof lr->pq, "%s %s",
-		    in->protocol[0] ? in->protocol : "-",
-		    lr->q[0] ? lr->q : "-");
-		lr->rtok = rtok;
-		if (!rtok)
-			snprintf(lr->rterr, sizeof lr->rterr, "%s", e.msg);
-		wmax(&w.name, strlen(in->name));
-		wmax(&w.conn, strlen(inst_conn_name(in->conn)));
-		wmax(&w.pq, strlen(lr->pq));
-		wmax(&w.free, count_w(lr, lr->cnt[SLOT_FREE]));
-		wmax(&w.res, count_w(lr, lr->cnt[SLOT_RESERVED]));
-		wmax(&w.live, count_w(lr, lr->live));
-		/* unread: every count unknown (null), all 32 slots unknown */
-		counts = json_object();
-		for (k = 0; k < SLOT_NSTATES; k++)
-			json_object_set_new(counts,
-			    slot_state_name((enum slot_state)k),
-			    lr->read || k == SLOT_UNKNOWN ?
-			    json_integer(lr->cnt[k]) : json_null());
-		o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:s?, s:s?, "
-		    "s:o, s:o, s:o}",
-		    "instance", in->name, "endpoint", in->endpoint,
-		    "conn", inst_conn_name(in->conn),
-		    "protocol", in->protocol[0] ? in->protocol : NULL,
-		    "qemu", lr->q[0] ? lr->q : NULL,
-		    "read", lr->read,
-		    "error", in->error[0] ? in->error : NULL,
-		    "rt_error", rtok ? NULL : e.msg,
-		    "last_read", in->last_read > 0 ?
-		    json_integer((json_int_t)in->last_read) : json_null(),
-		    "counts", counts, "capacity", lr->cap >= 0 ?
-		    json_integer(lr->cap) : json_null());
-		json_array_append_new(arr, o);
-		store_rt_free(&rt);
-	}
+	for (i = 0; i < nin; i++)
+		json_array_append_new(arr, list_fill(c, i, &row[i], &w));
 	for (i = 0; i < nin; i++) {
 		const struct instance *in = &c->fleet->inst[i];
 		const struct list_row *lr = &row[i];

@@ -263,7 +263,8 @@ START_TEST(batch_tables)
 	/* show's own --json: its JSON text, not a table */
 	snprintf(args, sizeof args, "%s -c 'show vm1 --json'", base);
 	ck_assert_int_eq(run(args, &a), 0);
-	ck_assert_msg(strncmp(a, "{\"instance\":\"vm1\"", 17) == 0, "%s", a);
+	ck_assert_msg(strncmp(a, "{\"schema\":1,\"instance\":\"vm1\"", 28) == 0,
+	    "%s", a);
 	free(a);
 	/* the other commands are text as ever, -o or not */
 	snprintf(args, sizeof args, "%s -c 'next vm1' -o name", base);

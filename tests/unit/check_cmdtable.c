@@ -58,8 +58,8 @@ START_TEST(cells)
 {
 	const struct cmd_table *l = cmd_table_find("list");
 	const struct cmd_table *s = cmd_table_find("show");
-	json_t *v = json_loads("{\"instances\": [{\"name\": \"web1\", "
-	    "\"conn\": \"ok\", \"qemu\": \"7.2.22\", \"slots\": {\"free\": 20, "
+	json_t *v = json_loads("{\"instances\": [{\"instance\": \"web1\", "
+	    "\"conn\": \"ok\", \"qemu\": \"7.2.22\", \"counts\": {\"free\": 20, "
 	    "\"reserved\": 4, \"builtin\": 4, \"used\": 2, \"foreign\": 1, "
 	    "\"unplugging\": 1, \"missing\": null}}]}", 0, NULL);
 	json_t *sv = json_loads("{\"instance\": \"web1\", \"slots\": [{\"slot\":"
