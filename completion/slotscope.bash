@@ -156,8 +156,8 @@ _slotscope()
 		[[ $cur == *,* ]] && pre=${cur%,*},
 		COMPREPLY=($(compgen -P "$pre" -W 'name conn protocol qemu free
 		    reserved live capacity builtin used foreign missing
-		    unplugging bridge port closed endpoint error slot state id
-		    type functions class' \
+		    unplugging bridge port closed unknown endpoint error slot
+		    state id type anonymous functions class' \
 		    -- "${cur##*,}"))
 		compopt -o nospace 2>/dev/null
 		return 0 ;;

@@ -37,6 +37,7 @@ static const struct cmd_col show_cols[] = {
 	{ "reserved", "RES", 0, "reserved", "in the reservation map (1)" },
 	{ "id", "ID", 0, "id", "device id" },
 	{ "type", "TYPE", 0, "type", "nic or disk (recorded)" },
+	{ "anonymous", "ANON", 0, "anonymous", "added without an id (1)" },
 	{ "functions", "FNS", 1, NULL, "live PCI functions" },
 	{ "class", "CLASS", 0, NULL, "function 0's class" },
 };

@@ -211,10 +211,10 @@ START_TEST(held_socket)
 	free(err);
 
 	/* list: ? for the counts */
-	rc = batch("-c list", &out, &err);
+	rc = batch("-c list -o name,conn,free,reserved,live,capacity --raw "
+	    "--noheadings", &out, &err);
 	ck_assert_int_eq(rc, 0);
-	ck_assert_msg(strstr(out, "free ?  reserved ?  live ?") != NULL, "%s",
-	    out);
+	ck_assert_str_eq(out, "vm busy ? ? ? ?\n");
 	free(out);
 	free(err);
 
@@ -483,10 +483,11 @@ START_TEST(anonymous_nic)
 	json_decref(j);
 	free(out);
 	free(err);
-	rc = batch("-c 'show vm'", &out, &err);
+	rc = batch("-c 'show vm' -o slot,state,id,anonymous --raw "
+	    "--noheadings", &out, &err);
 	ck_assert_int_eq(rc, 0);
-	ck_assert_msg(strstr(out, "  12 foreign     -    (anonymous: added "
-	    "without an id)") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\n12 foreign  1\n") != NULL &&
+	    strstr(out, "\n3 builtin  0\n") != NULL, "%s", out);
 	free(out);
 	free(err);
 	/* HMP says the same */
