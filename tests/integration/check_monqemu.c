@@ -27,7 +27,7 @@ static struct tu_vm vm_nodef[2] = { NODEF, NODEF };
 static struct tu_vm vm_q35[2] = { { .machine = "q35" }, { .machine = "q35" } };
 static struct tu_vm vm_busy[2] = { PC, PC };
 static struct tu_vm vm_tcp = PC;
-static char tcp_extra[200];
+static char tcp_extra[400];
 static int tcp_port[2];
 
 TU_VM_FIXTURE2(hmp, vm_hmp)
@@ -36,35 +36,53 @@ TU_VM_FIXTURE2(nodef, vm_nodef)
 TU_VM_FIXTURE2(q35, vm_q35)
 TU_VM_FIXTURE2(busy, vm_busy)
 
-/* A loopback port nobody uses right now (the kernel's pick). */
+/* The port QEMU's listening chardev id was given by the kernel (port=0),
+ * from `info chardev` over the unix HMP monitor
+ * ("ID: filename=disconnected:tcp:127.0.0.1:PORT,server=on"); 0 if not. */
 static int
-free_port(void)
+chardev_port(const char *info, const char *id)
 {
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+	char key[64];
+	const char *p;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
+	snprintf(key, sizeof key, "%s: filename=disconnected:tcp:127.0.0.1:",
+	    id);
+	p = strstr(info, key);
+	return p ? atoi(p + strlen(key)) : 0;
 }
 
+/* QEMU listens on two loopback ports of the kernel's choosing.  They are
+ * read back from QEMU: the monitor answers only from QEMU's main loop,
+ * which starts after every chardev was created and listens, so both
+ * ports accept connections from then on -- and no port is picked by us,
+ * to be taken by another process before QEMU binds it. */
 static void
 tcp_up(void)
 {
-	tcp_port[0] = free_port();
-	tcp_port[1] = free_port();
-	snprintf(tcp_extra, sizeof tcp_extra, "-monitor tcp:127.0.0.1:%d,"
-	    "server,nowait -qmp tcp:127.0.0.1:%d,server,nowait", tcp_port[0],
-	    tcp_port[1]);
+	struct mon_result res;
+	struct err e;
+	struct mon *m;
+	char ep[4200];
+
+	tcp_port[0] = tcp_port[1] = 0;
+	snprintf(tcp_extra, sizeof tcp_extra, "-chardev socket,id=tcphmp,"
+	    "host=127.0.0.1,port=0,server=on,wait=off -mon chardev=tcphmp,"
+	    "mode=readline -chardev socket,id=tcpqmp,host=127.0.0.1,port=0,"
+	    "server=on,wait=off -mon chardev=tcpqmp,mode=control");
 	vm_tcp.extra = tcp_extra;
 	tu_vm_up(&vm_tcp);
+	if (!vm_tcp.up)
+		return;
+	snprintf(ep, sizeof ep, "unix:%s/hmp.sock", vm_tcp.dir);
+	if ((m = mon_new(ep, NULL, &e)) == NULL)
+		return;
+	if (mon_do(m, &(struct mon_req){ .op = MON_OP_RAW,
+	    .hmp = "info chardev" }, &res, &e) == 0 && res.text != NULL) {
+		tcp_port[0] = chardev_port(res.text, "tcphmp");
+		tcp_port[1] = chardev_port(res.text, "tcpqmp");
+	}
+	mon_result_free(&res);
+	mon_free(m);
 }
 
 static void
@@ -521,6 +539,8 @@ START_TEST(tcp_endpoints)
 	int i;
 
 	ck_assert_msg(vm_tcp.up, "QEMU did not start");
+	ck_assert_msg(tcp_port[0] > 0 && tcp_port[1] > 0, "QEMU's info chardev "
+	    "did not give its two tcp ports");
 	for (i = 0; i < 2; i++) {
 		char ep[128], cmd[4400], *out;
 		struct err e;
