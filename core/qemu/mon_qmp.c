@@ -1,7 +1,8 @@
 /* mon_qmp.c - the QMP backend of a monitor session (see mon_int.h): the
  * greeting and qmp_capabilities, one JSON message at a time (on one line,
  * or over many with pretty=on: qmp_msg_len frames them), an "id" on
- * every command so that a reply meant for another client is dropped,
+ * every command so that a reply meant for another client is dropped
+ * (before the greeting every reply and event is another client's),
  * events kept for mon_take_event(), and waiting for an unplug by its
  * DEVICE_DELETED event.  query-version is answered from the greeting.
  * The parsers are qmp.c's. */
@@ -51,29 +52,56 @@ no_greeting(struct mon *m, size_t n)
 	    first);
 }
 
+/* Before the greeting a connection may carry what QEMU meant for the
+ * client before us: a reply to the command it had in flight when it went,
+ * or an event.  We have sent nothing yet, so no reply is ours: such lines
+ * are dropped and the greeting still has its deadline.  Anything else
+ * first means this is no QEMU monitor. */
 static void
 greet(struct mon *m)
 {
 	struct qmp_msg q;
 	struct err e;
-	size_t len = qmp_msg_len(m->in, m->inlen);
+	size_t len;
 	char *caps;
 	int rc;
 
-	if (len == 0) {
-		if (m->inlen > 65536)
-			mon_fail(m, MONERR_PROTOCOL, "the QMP greeting is too "
-			    "long");
-		else if (qmp_msg_check_partial(m->in, m->inlen, &e) < 0)
-			no_greeting(m, m->inlen);
-		return;
-	}
-	if (qmp_msg_parse(m->in, len, &q, &e) < 0 ||
-	    q.kind != QMP_MSG_GREETING) {
+	for (;;) {
+		int ok, stray;
+		size_t skip = 0;
+
+		if ((len = qmp_msg_len(m->in, m->inlen)) == 0) {
+			if (m->inlen > 65536)
+				mon_fail(m, MONERR_PROTOCOL, "the QMP greeting "
+				    "is too long");
+			else if (qmp_msg_check_partial(m->in, m->inlen,
+			    &e) < 0)
+				no_greeting(m, m->inlen);
+			return;
+		}
+		memset(&q, 0, sizeof q);
+		ok = qmp_msg_parse(m->in, len, &q, &e) == 0;
+		if (ok && q.kind == QMP_MSG_GREETING)
+			break;
+		stray = ok && (q.kind == QMP_MSG_RETURN ||
+		    q.kind == QMP_MSG_ERROR || q.kind == QMP_MSG_EVENT);
 		if (q.root != NULL)
 			qmp_msg_free(&q);
-		no_greeting(m, len);
-		return;
+		if (!stray) {
+			no_greeting(m, len);
+			return;
+		}
+		while (len + skip < m->inlen && (m->in[len + skip] == ' ' ||
+		    m->in[len + skip] == '\t' || m->in[len + skip] == '\r' ||
+		    m->in[len + skip] == '\n'))
+			skip++;
+		len += skip;
+		memmove(m->in, m->in + len, m->inlen - len);
+		m->inlen -= len;
+		if (m->inlen > 0 && m->in[0] != '{') {
+			no_greeting(m, m->inlen);
+			return;
+		}
 	}
 	m->greeting_ok = qmp_greeting_version(q.root, &m->greeting, &e) == 0;
 	qmp_msg_free(&q);

@@ -134,9 +134,11 @@ enum peer {
 	PEER_HUGE,		/* HMP: a reply of 40 MiB with no prompt */
 	PEER_STORM,		/* QMP: 20000 events before every reply */
 	PEER_TRUNCATED,		/* QMP: half a JSON reply, then hang up */
-	PEER_STALE,		/* QMP: before each reply, a reply to another
-				 * client's command (QEMU 7.2 does that after
-				 * a client left with a command in flight) */
+	PEER_STALE,		/* QMP: before the greeting and before each
+				 * reply, a reply to another client's command
+				 * (QEMU 7.2 does that after a client left with
+				 * a command in flight; 10.0 before the
+				 * greeting, after one was killed -9) */
 };
 
 static void
@@ -161,6 +163,9 @@ peer_serve(enum peer kind, int c)
 			tu_peer_put(c, chunk, sizeof chunk);
 		return;
 	}
+	if (kind == PEER_STALE)
+		tu_peer_puts(c, "{\"return\": {}, \"id\": \"ss-0badc0de-9\"}"
+		    "\r\n");
 	tu_peer_puts(c, GREETING);
 	while (tu_peer_getline(c, line, sizeof line)) {
 		if (kind == PEER_STALE)

@@ -429,6 +429,51 @@ START_TEST(garbage_is_a_protocol_error)
 }
 END_TEST
 
+/* Before the greeting QEMU may send what it meant for the client before
+ * us (one killed -9 with a command in flight): its reply, an event.
+ * Dropped; the greeting after them opens the session.  Anything else
+ * first is still no QEMU monitor, also after such a line. */
+START_TEST(qmp_stray_lines_before_greeting)
+{
+	static const char *const junk[] = {
+		"{\"return\": {}}\r\nHTTP/1.0 400 Bad Request\r\n\r\n",
+		"{\"event\": \"RESET\"}\r\n{\"foo\": 1}\r\n",
+	};
+	struct mon *m = connected(NULL);
+	struct err e;
+	size_t i;
+	int p;
+
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	say("{\"return\": {}, \"id\": \"ss-0badc0de-3\"}\r\n"
+	    "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, "
+	    "\"event\": \"RESET\", \"data\": {\"guest\": false}}\r\n");
+	say(GREETING);
+	expect(m, "{\"execute\":\"qmp_capabilities\"}\n");
+	say(RET);
+	expect(m, "{\"execute\":\"query-pci\"}\n");
+	say("{\"return\": []}\r\n");
+	ck_assert_int_eq(pump(m, 2000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, p)->ok, 1);
+	ck_assert_int_eq(mon_protocol(m), MON_PROTO_QMP);
+	mon_free(m);
+	close(P.fd);
+	P.fd = -1;
+	for (i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		m = connected(NULL);
+		mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+		say(junk[i]);
+		ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+		ck_assert_msg(mon_error(m, &e) == MONERR_PROTOCOL, "%s: %s",
+		    junk[i], e.msg);
+		ck_assert_ptr_nonnull(strstr(e.msg, "not a QMP greeting"));
+		mon_free(m);
+		close(P.fd);
+		P.fd = -1;
+	}
+}
+END_TEST
+
 START_TEST(qmp_garbage_after_greeting)
 {
 	struct mon *m = qmp_ready(NULL);
@@ -682,6 +727,7 @@ mon_suite(void)
 	tcase_add_test(t, partial_greeting_times_out);
 	tcase_add_test(t, garbage_is_a_protocol_error);
 	tcase_add_test(t, qmp_garbage_after_greeting);
+	tcase_add_test(t, qmp_stray_lines_before_greeting);
 	tcase_add_test(t, unanswered_command_times_out);
 	tcase_add_test(t, peer_closing_is_unreachable);
 	tcase_add_test(t, nobody_listening_is_unreachable);
