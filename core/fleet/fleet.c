@@ -12,6 +12,7 @@
  * for their owner, unplug.c, to record.  At most f->max_parallel sessions
  * run at once (file descriptors, pollfd arrays); the other refreshes asked
  * for wait in PH_QUEUED and start, in instance order, as sessions end.
+ * What a finished refresh publishes is fleetend.c's.
  */
 #include "fleet/fleet.h"
 
@@ -43,9 +44,8 @@ inst_conn_name(enum inst_conn c)
 	return "?";
 }
 
-/* Copy, cutting to fit. */
-static void
-setstr(char *dst, size_t sz, const char *src)
+void
+fleet_setstr(char *dst, size_t sz, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -129,7 +129,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 	o.greet_ms = f->monitor_timeout_ms > 0 ? f->monitor_timeout_ms : 500;
 	o.op_ms = f->op_timeout_ms > 0 ? f->op_timeout_ms : 2000;
 	/* QOM may follow the queries (the anonymous devices' qom-gets, an
-	 * unnumbered bridge's scan); finish() closes */
+	 * unnumbered bridge's scan); fleet_finish() closes */
 	o.keep_open = 1;
 	m = mon_new(endpoint, &o, e);
 	if (m == NULL)
@@ -172,7 +172,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		    store_load(f->runtime_dir, name, &rt, &e2) < 0) {
 			store_rt_free(&rt);
 			store_rt_init(&rt, name);
-			setstr(in->rt_error, sizeof in->rt_error, e2.msg);
+			fleet_setstr(in->rt_error, sizeof in->rt_error, e2.msg);
 		}
 		state_unknown(&rt, in->slots);	/* never read */
 		store_rt_free(&rt);
@@ -219,210 +219,6 @@ fleet_npending(const struct fleet *f)
 	return n;
 }
 
-static void
-add_change(struct fleet *f, size_t i, int slot, const struct slot_view *o,
-    const struct slot_view *v)
-{
-	struct fleet_change *c;
-
-	if (f->nchanges == f->capchanges) {
-		size_t cap = f->capchanges ? f->capchanges * 2 : 32;
-		struct fleet_change *p;
-
-		if (cap > FLEET_MAX_CHANGES)
-			return;		/* nobody drains them: drop */
-		p = realloc(f->changes, cap * sizeof *p);
-		if (p == NULL)
-			return;
-		f->changes = p;
-		f->capchanges = cap;
-	}
-	c = &f->changes[f->nchanges++];
-	c->inst = i;
-	c->slot = slot;
-	c->from = o->state;
-	c->to = v->state;
-	snprintf(c->id, sizeof c->id, "%s", v->id[0] ? v->id : o->id);
-}
-
-int
-fleet_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
-    struct err *e)
-{
-	if (f->runtime_dir[0] == '\0') {
-		store_rt_init(rt, f->inst[i].name);
-		return 0;
-	}
-	return store_load(f->runtime_dir, f->inst[i].name, rt, e);
-}
-
-/* Load the runtime for instance in (defaults on any problem, noted in
- * rt_error). */
-static void
-load_rt(struct fleet *f, struct instance *in, struct store_rt *rt)
-{
-	struct err e;
-
-	in->rt_error[0] = '\0';
-	if (fleet_load_rt(f, (size_t)(in - f->inst), rt, &e) < 0) {
-		store_rt_free(rt);
-		store_rt_init(rt, in->name);
-		snprintf(in->rt_error, sizeof in->rt_error, "%s", e.msg);
-	}
-}
-
-/* A device behind a bridge whose unplug QEMU has confirmed: `unplugging`,
- * its bus known (numbered, or QOM read) and it nowhere live. */
-static int
-bridged_gone(const struct store_dev *d, const struct pci_info *live,
-    const struct pcitree *t)
-{
-	int b;
-
-	if (d->bus[0] == '\0' || d->state != STORE_DEV_UNPLUGGING)
-		return 0;
-	b = pcitree_find_path(t, d->bus);
-	return b > 0 && t->bus[b].known && pci_info_find_any(live, d->id) ==
-	    NULL;
-}
-
-/* Report the unplugs this refresh saw confirmed: the root-bus slots of
- * mask, whose runtime device is `unplugging` and gone from the bus, and
- * the devices behind bridges that bridged_gone() finds.  One report per
- * instance and device until they are taken. */
-static void
-report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
-    uint32_t mask, const struct pci_info *live)
-{
-	struct pcitree t;
-	size_t s;
-
-	pcitree_build(live, &t);
-	for (s = 0; s < 32 + rt->ndev; s++) {
-		const struct store_dev *d = s < 32 ?
-		    store_find_slot(rt, (int)s) : &rt->dev[s - 32];
-		struct fleet_unplug *u;
-		size_t k;
-
-		if (s < 32 ? !(mask & (1u << s)) || d == NULL :
-		    !bridged_gone(d, live, &t))
-			continue;
-		for (k = 0; k < f->nunplugs; k++)
-			if (f->unplugs[k].inst == i &&
-			    strcmp(f->unplugs[k].id, d->id) == 0)
-				break;
-		if (k < f->nunplugs)
-			continue;	/* still waiting for its owner */
-		if (f->nunplugs == f->capunplugs) {
-			size_t cap = f->capunplugs ? f->capunplugs * 2 : 8;
-
-			u = realloc(f->unplugs, cap * sizeof *u);
-			if (u == NULL)
-				return;	/* the next refresh reports again */
-			f->unplugs = u;
-			f->capunplugs = cap;
-		}
-		u = &f->unplugs[f->nunplugs++];
-		u->inst = i;
-		u->slot = d->slot;
-		setstr(u->id, sizeof u->id, d->id);
-	}
-}
-
-/* The buses behind the bridges, for the grid's child rows; on no memory
- * the instance shows none. */
-static void
-set_buses(struct instance *in, const struct pci_info *live,
-    const struct pcitree *t, const struct store_rt *rt)
-{
-	size_t b, n = t->nbus > 1 ? t->nbus - 1 : 0;
-	struct inst_bus *v = n ? calloc(n, sizeof *v) : NULL;
-
-	free(in->bus);
-	in->bus = v;
-	in->nbus = v ? n : 0;
-	for (b = 1; v != NULL && b < t->nbus; b++) {
-		struct inst_bus *x = &v[b - 1];
-
-		setstr(x->path, sizeof x->path, t->bus[b].path);
-		setstr(x->name, sizeof x->name, pcitree_bus_name(t, (int)b));
-		x->kind = t->bus[b].kind;
-		x->nslots = t->bus[b].nslots;
-		x->known = t->bus[b].known;
-		x->places = places_count_bus(live, t, rt, (int)b);
-		state_reconcile_bus(live, t, (int)b, rt, x->slots);
-	}
-}
-
-/* The end of a refresh: publish the new view (or, when the bus was not
- * read, unknown states and the error), and events. */
-static void
-finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
-    double now)
-{
-	struct instance *in = &f->inst[i];
-	struct ipriv *p = in->priv;
-	struct store_rt rt;
-
-	mon_close(p->m);
-	in->refreshing = 0;
-	in->last_refresh = now;
-	in->conn = conn;
-	setstr(in->error, sizeof in->error, msg ? msg : "");
-	load_rt(f, in, &rt);
-	if (conn == INST_OK) {
-		struct slot_view nv[32];
-		uint32_t confirmed;
-		int s;
-
-		in->journal = rt.nintent > 0;
-		confirmed = state_reconcile(&p->pci, &rt, nv);
-		{
-			struct pcitree t;
-
-			pcitree_build(&p->pci, &t);
-			in->capacity = places_count(&p->pci, &t, &rt);
-			set_buses(in, &p->pci, &t, &rt);
-		}
-		report_unplugs(f, i, &rt, confirmed, &p->pci);
-		/* changes between two reads; an unread spell in between
-		 * is no change */
-		if (p->have_view)
-			for (s = 0; s < 32; s++)
-				if (nv[s].state != in->last[s].state ||
-				    strcmp(nv[s].id, in->last[s].id) != 0)
-					add_change(f, i, s, &in->last[s],
-					    &nv[s]);
-		memcpy(in->slots, nv, sizeof nv);
-		memcpy(in->last, nv, sizeof nv);
-		in->last_read = now;
-		p->have_view = 1;
-		pci_info_free(&in->live);
-		in->live = p->pci;
-		pci_info_init(&p->pci);
-		snprintf(in->protocol, sizeof in->protocol, "%s",
-		    mon_proto_name(mon_protocol(p->m)));
-		if (p->ver_ok)
-			in->version = p->ver;
-	} else {
-		size_t k;
-		int s;
-
-		state_unknown(&rt, in->slots);
-		in->capacity = -1;	/* unknown, as before a read */
-		/* behind the bridges nothing is known either */
-		for (k = 0; k < in->nbus; k++) {
-			in->bus[k].known = 0;
-			for (s = 0; s < 32; s++)
-				in->bus[k].slots[s].state = SLOT_UNKNOWN;
-		}
-	}
-	store_rt_free(&rt);
-	pci_info_free(&p->pci);
-	qom_scan_free(&p->scan);
-	p->phase = PH_IDLE;
-}
-
 static enum inst_conn
 conn_of(enum monerr_kind k)
 {
@@ -453,12 +249,12 @@ queries_done(struct fleet *f, size_t i, double now)
 	if (rp == NULL || !rp->ok) {
 		snprintf(msg, sizeof msg, "query pci failed: %s",
 		    rp ? rp->msg : "no result");
-		finish(f, i, INST_ERROR, msg, now);
+		fleet_finish(f, i, INST_ERROR, msg, now);
 		return;
 	}
 	pci_info_free(&p->pci);
 	if (mon_take_pci(p->m, p->opp, &p->pci) < 0) {
-		finish(f, i, INST_ERROR, "query pci gave no bus", now);
+		fleet_finish(f, i, INST_ERROR, "query pci gave no bus", now);
 		return;
 	}
 	for (k = 0; k < p->nanon; k++)
@@ -467,7 +263,7 @@ queries_done(struct fleet *f, size_t i, double now)
 			    mon_result(p->m, p->anon_op[k] + 1));
 	if (pci_info_has_unnumbered(&p->pci) && fleet_qom_list(p) == 0)
 		return;		/* the session goes on */
-	finish(f, i, INST_OK, NULL, now);
+	fleet_finish(f, i, INST_OK, NULL, now);
 }
 
 /* The queries answered: queue the qom-gets of the anonymous devices
@@ -500,7 +296,7 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 	if (st == MON_FAILED) {
 		enum monerr_kind k = mon_error(p->m, &e);
 
-		finish(f, i, conn_of(k), e.msg, now);
+		fleet_finish(f, i, conn_of(k), e.msg, now);
 		return;
 	}
 	if (p->phase == PH_QUERY && !p->asked && ask_anon(p)) {
@@ -515,10 +311,10 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 		if (rc == 1)
 			fleet_qom_merge_empty(p);
 		if (rc != 0)
-			finish(f, i, INST_OK, NULL, now);
+			fleet_finish(f, i, INST_OK, NULL, now);
 	} else if (p->phase == PH_QOMGET) {
 		fleet_qom_done(p);
-		finish(f, i, INST_OK, NULL, now);
+		fleet_finish(f, i, INST_OK, NULL, now);
 	}
 }
 
@@ -547,7 +343,7 @@ launch(struct fleet *f, size_t i, double now)
 	p->nanon = 0;
 	p->phase = PH_QUERY;
 	if (p->opv < 0 || p->opp < 0) {
-		finish(f, i, INST_ERROR, e.msg, now);
+		fleet_finish(f, i, INST_ERROR, e.msg, now);
 		return;
 	}
 	advance(f, i, mon_start(p->m), now);
@@ -697,26 +493,4 @@ fleet_refresh_cancel(struct fleet *f, size_t i)
 		p->phase = PH_IDLE;
 		f->inst[k].refreshing = 0;
 	}
-}
-
-size_t
-fleet_take_changes(struct fleet *f, struct fleet_change **out)
-{
-	size_t n = f->nchanges;
-
-	*out = f->changes;
-	f->changes = NULL;
-	f->nchanges = f->capchanges = 0;
-	return n;
-}
-
-size_t
-fleet_take_unplugs(struct fleet *f, struct fleet_unplug **out)
-{
-	size_t n = f->nunplugs;
-
-	*out = f->unplugs;
-	f->unplugs = NULL;
-	f->nunplugs = f->capunplugs = 0;
-	return n;
 }

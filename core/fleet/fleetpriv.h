@@ -1,8 +1,10 @@
 /* fleetpriv.h - what fleet.c keeps per instance, shared with the QOM
- * phase of a refresh (fleetqom.c).  Not for other modules. */
+ * phase of a refresh (fleetqom.c) and its end (fleetend.c).  Not for
+ * other modules. */
 #ifndef SLOTSCOPE_FLEETPRIV_H
 #define SLOTSCOPE_FLEETPRIV_H
 
+#include "fleet/fleet.h"
 #include "model/pci.h"
 #include "qemu/anon.h"
 #include "qemu/mon.h"
@@ -40,5 +42,13 @@ int fleet_qom_list(struct ipriv *p);
 int fleet_qom_gets(struct ipriv *p);
 void fleet_qom_merge_empty(struct ipriv *p);
 void fleet_qom_done(struct ipriv *p);
+
+/* The end of a refresh of instance i (fleetend.c): publish the view read
+ * (conn INST_OK) or unknown states and msg, queue its changes and
+ * confirmed unplugs, close the session; the instance is idle again. */
+void fleet_finish(struct fleet *f, size_t i, enum inst_conn conn,
+    const char *msg, double now);
+/* Copy src into dst of sz bytes, cutting to fit. */
+void fleet_setstr(char *dst, size_t sz, const char *src);
 
 #endif
