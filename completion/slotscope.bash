@@ -179,9 +179,9 @@ _slotscope()
 		return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--monitor-dir --config --runtime-dir
-		    --audit-log --interval --colors -c --json --unplug-wait -o
-		    --output --raw --noheadings --probe --demo
+		COMPREPLY=($(compgen -W '--monitor-dir --libvirt --config
+		    --runtime-dir --audit-log --interval --colors -c --json
+		    --unplug-wait -o --output --raw --noheadings --probe --demo
 		    --simulate --scenario --instances --machine --names --guest
 		    --fault --version --help -h' -- "$cur"))
 	fi

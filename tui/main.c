@@ -15,6 +15,7 @@
 #include "batch.h"
 #include "cmd/cmd_json.h"
 #include "fleet/fleet.h"
+#include "fleet/fleetvirt.h"
 #include "store/instsrc.h"
 #include "qemu/probe.h"
 #include "opts.h"
@@ -70,7 +71,8 @@ setup_load(const struct opts *o, struct setup *s, struct err *e)
 			return -1;
 	/* none given at all: try Ganeti's own control dir */
 	if (s->list.n == 0 && o->nmonitor_dir == 0 &&
-	    s->cfg.nmonitor_dir == 0)
+	    s->cfg.nmonitor_dir == 0 && o->nlibvirt == 0 &&
+	    s->cfg.nlibvirt == 0)
 		instsrc_scan_dir(INSTSRC_GANETI_DIR, &s->list, NULL);
 	if (o->runtime_dir != NULL)
 		snprintf(s->runtime_dir, sizeof s->runtime_dir, "%s",
@@ -91,6 +93,25 @@ setup_load(const struct opts *o, struct setup *s, struct err *e)
 		return -1;
 	s->interval = o->interval > 0 ? o->interval :
 	    s->cfg.interval > 0 ? s->cfg.interval : 2.0;
+	return 0;
+}
+
+/* The libvirt connections: --libvirt, then the config's `libvirt` lines;
+ * each must answer (10 s) or slotscope stops with libvirt's words. */
+static int
+add_libvirt(struct fleet *f, const struct opts *o, const struct setup *s,
+    struct err *e)
+{
+	int i;
+
+	for (i = 0; i < o->nlibvirt; i++)
+		if (fleet_add_libvirt(f, o->libvirt[i], s->interval, 10000,
+		    e) < 0)
+			return -1;
+	for (i = 0; i < s->cfg.nlibvirt; i++)
+		if (fleet_add_libvirt(f, s->cfg.libvirt[i], s->interval, 10000,
+		    e) < 0)
+			return -1;
 	return 0;
 }
 
@@ -129,6 +150,11 @@ run_tui(const struct opts *o)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+	if (add_libvirt(&f, o, &s, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = 1;
+		goto out;
+	}
 	tui_opts_init(&to);
 	to.interval = s.interval;
 	to.colors = o->colors;
@@ -164,6 +190,9 @@ run_batch(const struct opts *o)
 	if (fleet_add_list(&f, &s.list, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;
+	} else if (add_libvirt(&f, o, &s, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = 1;
 	} else {
 		struct batch_opts bo;
 

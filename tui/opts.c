@@ -20,7 +20,7 @@ enum {
 	O_CONFIG = 256, O_MONITOR_DIR, O_RUNTIME_DIR, O_AUDIT_LOG, O_INTERVAL,
 	O_JSON, O_UNPLUG_WAIT, O_PROBE, O_DEMO, O_SIMULATE, O_INSTANCES,
 	O_MACHINE, O_ROOT_PORTS, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS,
-	O_RAW, O_NOHEADINGS
+	O_RAW, O_NOHEADINGS, O_LIBVIRT
 };
 
 #define M(x) (1u << OPTS_##x)
@@ -45,6 +45,9 @@ static const struct optdef defs[] = {
 	  "an instance's monitor: unix:PATH, tcp:HOST:PORT or PATH" },
 	{ "monitor-dir", 0, O_MONITOR_DIR, "DIR", INST, OPTS_TUI,
 	  "find NAME.qmp / NAME.monitor sockets in DIR (up to 8)" },
+	{ "libvirt", 0, O_LIBVIRT, "[URI]", INST, OPTS_TUI,
+	  "every running domain there (default LIBVIRT_DEFAULT_URI, else "
+	  "qemu:///system; up to 8)" },
 	{ "config", 0, O_CONFIG, "FILE", INST, OPTS_TUI,
 	  "read instances and settings from FILE" },
 	{ "runtime-dir", 0, O_RUNTIME_DIR, "DIR", INST, OPTS_TUI,
@@ -127,6 +130,12 @@ name_of(const struct optdef *d, char *buf, size_t len)
 	else
 		snprintf(buf, len, "-%c", d->sname);
 	return buf;
+}
+
+static int
+lo_optional(const struct optdef *d)
+{
+	return d->arg != NULL && d->arg[0] == '[';
 }
 
 static int
@@ -282,6 +291,12 @@ take(struct opts *o, int val, const char *v, struct err *e)
 			return err_set(e, "at most %d --monitor-dir",
 			    OPTS_MAX_MONITOR_DIRS);
 		o->monitor_dir[o->nmonitor_dir++] = v;
+		break;
+	case O_LIBVIRT:
+		if (o->nlibvirt == OPTS_MAX_LIBVIRT)
+			return err_set(e, "at most %d --libvirt",
+			    OPTS_MAX_LIBVIRT);
+		o->libvirt[o->nlibvirt++] = v ? v : "";
 		break;
 	case O_CONFIG: o->config = v; break;
 	case O_RUNTIME_DIR: o->runtime_dir = v; break;
@@ -455,8 +470,9 @@ opts_parse(int argc, char **argv, struct opts *o, struct err *e)
 	for (i = 0; i < NDEFS; i++) {
 		if (defs[i].lname != NULL) {
 			lo[nl].name = defs[i].lname;
-			lo[nl].has_arg = defs[i].arg ? required_argument :
-			    no_argument;
+			lo[nl].has_arg = defs[i].arg == NULL ? no_argument :
+			    defs[i].arg[0] == '[' ? optional_argument :
+			    required_argument;
 			lo[nl++].val = defs[i].val;
 		}
 		if (defs[i].sname != 0) {
@@ -498,6 +514,11 @@ opts_parse(int argc, char **argv, struct opts *o, struct err *e)
 			return err_set(e, "unknown option %s (see slotscope "
 			    "--help)", argv[optind - 1]);
 		given[k] = 1;
+		/* an optional value also as the next word (--libvirt URI):
+		 * one that looks like a URI, never a NAME=ENDPOINT */
+		if (lo_optional(&defs[k]) && optarg == NULL && optind < argc &&
+		    argv[optind][0] != '-' && strstr(argv[optind], "://"))
+			optarg = argv[optind++];
 		if (take(o, c, optarg, e) < 0)
 			return -1;
 	}

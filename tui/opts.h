@@ -30,6 +30,7 @@ enum opts_mode {
 };
 
 #define OPTS_MAX_MONITOR_DIRS 8
+#define OPTS_MAX_LIBVIRT 8
 
 /* The strings point into argv, which must outlive the struct. */
 struct opts {
@@ -39,6 +40,9 @@ struct opts {
 	const char *config;		/* --config FILE, NULL = default */
 	const char *monitor_dir[OPTS_MAX_MONITOR_DIRS];
 	int nmonitor_dir;
+	const char *libvirt[OPTS_MAX_LIBVIRT];	/* --libvirt [URI]; "" is
+						 * libvirt's default URI */
+	int nlibvirt;
 	const char *runtime_dir;
 	const char *audit_log;
 	double interval;		/* also --demo; 0 = not given */

@@ -77,7 +77,7 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	size_t k;
 	long i;
 
-	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+	if ((i = cmd_qemu_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
 	if (hotplug_parse_type(a->w[2], &type, &e) < 0)
 		return cmd_fail(r, "hotplug: %s", e.msg);
@@ -145,7 +145,7 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	long i;
 	int rc;
 
-	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+	if ((i = cmd_qemu_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "unplug: no runtime dir: give "

@@ -138,6 +138,10 @@ int cmd_succeed(struct cmd_result *r, struct strbuf *b, json_t *j);
 /* The instance called name, or -1 with "CMD: no instance ..." in r. */
 long cmd_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
     const char *name, struct cmd_result *r);
+/* cmd_inst for a command that changes an instance through its monitor
+ * and runtime file: a libvirt domain (instance.src) is refused. */
+long cmd_qemu_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const char *name, struct cmd_result *r);
 int cmd_parse_slot(const struct cmd_entry *ce, const char *w, int *slot,
     struct cmd_result *r);
 int cmd_have_rtdir(const struct cmd_ctx *c);

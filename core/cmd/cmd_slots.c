@@ -32,7 +32,7 @@ cmd_resfree_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	char what[64], map[SLOTMAP_NSLOTS + 1];
 	json_t *j;
 
-	if ((i = cmd_inst(c, ce, name, r)) < 0)
+	if ((i = cmd_qemu_inst(c, ce, name, r)) < 0)
 		return -1;
 	if (cmd_parse_slot(ce, slotw, &slot, r) < 0)
 		return -1;

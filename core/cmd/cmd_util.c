@@ -111,6 +111,22 @@ cmd_inst(struct cmd_ctx *c, const struct cmd_entry *ce, const char *name,
 	return i;
 }
 
+long
+cmd_qemu_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const char *name, struct cmd_result *r)
+{
+	long i = cmd_inst(c, ce, name, r);
+
+	if (i >= 0 && c->fleet->inst[i].src > 0) {
+		cmd_fail(r, "%s: %s is a libvirt domain (%s): its slots and "
+		    "devices are libvirt's, and slotscope does not change "
+		    "them through libvirt yet; use virsh", ce->name, name,
+		    c->fleet->inst[i].endpoint);
+		return -1;
+	}
+	return i;
+}
+
 int
 cmd_parse_slot(const struct cmd_entry *ce, const char *w, int *slot,
     struct cmd_result *r)

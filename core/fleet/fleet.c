@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "fleet/fleetvirt.h"
 #include "model/places.h"
 #include "model/pcitree.h"
 #include "qemu/anon.h"
@@ -85,6 +86,7 @@ fleet_free(struct fleet *f)
 {
 	size_t i;
 
+	fleetvirt_free(f);
 	for (i = 0; i < f->n; i++) {
 		priv_free(&f->inst[i]);
 		pci_info_free(&f->inst[i].live);
@@ -111,6 +113,38 @@ fleet_find(const struct fleet *f, const char *name, struct err *e)
 	return err_set(e, "no instance called '%s'", name);
 }
 
+/* Append an instance with this priv (taken over, also on failure). */
+static int
+append(struct fleet *f, const char *name, const char *endpoint,
+    struct ipriv *p, struct err *e)
+{
+	struct instance *in;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		struct instance *v = realloc(f->inst, cap * sizeof *v);
+
+		if (v == NULL) {
+			mon_free(p->m);
+			free(p);
+			return err_set(e, "out of memory");
+		}
+		f->inst = v;
+		f->cap = cap;
+	}
+	pci_info_init(&p->pci);
+	qom_scan_init(&p->scan);
+	in = &f->inst[f->n];
+	memset(in, 0, sizeof *in);
+	snprintf(in->name, sizeof in->name, "%s", name);
+	snprintf(in->endpoint, sizeof in->endpoint, "%s", endpoint);
+	in->conn = INST_NEW;
+	in->capacity = -1;
+	pci_info_init(&in->live);
+	in->priv = p;
+	return (int)f->n++;
+}
+
 int
 fleet_add(struct fleet *f, const char *name, const char *endpoint,
     struct err *e)
@@ -119,6 +153,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 	struct instance *in;
 	struct ipriv *p;
 	struct mon *m;
+	int i;
 
 	if (store_check_name(name, e) < 0)
 		return -1;
@@ -139,29 +174,10 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		mon_free(m);
 		return err_set(e, "out of memory");
 	}
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 8;
-		struct instance *v = realloc(f->inst, cap * sizeof *v);
-
-		if (v == NULL) {
-			mon_free(m);
-			free(p);
-			return err_set(e, "out of memory");
-		}
-		f->inst = v;
-		f->cap = cap;
-	}
 	p->m = m;
-	pci_info_init(&p->pci);
-	qom_scan_init(&p->scan);
-	in = &f->inst[f->n];
-	memset(in, 0, sizeof *in);
-	snprintf(in->name, sizeof in->name, "%s", name);
-	snprintf(in->endpoint, sizeof in->endpoint, "%s", endpoint);
-	in->conn = INST_NEW;
-	in->capacity = -1;
-	pci_info_init(&in->live);
-	in->priv = p;
+	if ((i = append(f, name, endpoint, p, e)) < 0)
+		return -1;
+	in = &f->inst[i];
 	{
 		/* Before the first refresh: what the runtime alone says. */
 		struct store_rt rt;
@@ -177,7 +193,26 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		state_unknown(&rt, in->slots);	/* never read */
 		store_rt_free(&rt);
 	}
-	return (int)f->n++;
+	return i;
+}
+
+int
+fleet_add_backend(struct fleet *f, const char *name, const char *endpoint,
+    int src, struct err *e)
+{
+	struct ipriv *p;
+	int i;
+
+	if (store_check_name(name, e) < 0)
+		return -1;
+	if (fleet_find(f, name, NULL) >= 0)
+		return err_set(e, "instance %s is given twice", name);
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return err_set(e, "out of memory");
+	if ((i = append(f, name, endpoint, p, e)) < 0)
+		return -1;
+	f->inst[i].src = src;
+	return i;
 }
 
 int
@@ -209,14 +244,20 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
 	return 0;
 }
 
-size_t
-fleet_npending(const struct fleet *f)
+static size_t
+nrefreshing(const struct fleet *f)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < f->n; i++)
 		n += f->inst[i].refreshing != 0;
 	return n;
+}
+
+size_t
+fleet_npending(const struct fleet *f)
+{
+	return nrefreshing(f) + f->nvirt;
 }
 
 static enum inst_conn
@@ -282,6 +323,30 @@ ask_anon(struct ipriv *p)
 	for (k = 0; k < n; k++)
 		p->anon_op[p->nanon++] = anon_queue_get(p->m, idx[k], &e);
 	return p->nanon > 0;
+}
+
+void
+fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
+    const struct store_rt *rt, double now)
+{
+	struct instance *in = &f->inst[i];
+	struct slot_view nv[32];
+	int s;
+
+	state_reconcile(live, rt, nv);
+	if (in->last_refresh > 0)
+		for (s = 0; s < 32; s++)
+			if (nv[s].state != in->slots[s].state ||
+			    strcmp(nv[s].id, in->slots[s].id) != 0)
+				fleet_add_change(f, i, s, &in->slots[s], &nv[s]);
+	memcpy(in->slots, nv, sizeof nv);
+	pci_info_free(&in->live);
+	in->live = *live;
+	pci_info_init(live);
+	in->conn = INST_OK;
+	in->error[0] = '\0';
+	in->refreshing = 0;
+	in->last_refresh = now;
 }
 
 /* React to a status after mon_start / mon_step. */
@@ -378,6 +443,10 @@ queue_one(struct fleet *f, size_t i)
 	if (in->refreshing)
 		return;
 	in->refreshing = 1;
+	if (in->src > 0) {
+		fleetvirt_refresh(f, (size_t)in->src - 1);
+		return;
+	}
 	p->phase = PH_QUEUED;
 }
 
@@ -419,7 +488,7 @@ fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
 		pfd[n].revents = 0;
 		p->pidx = n++;
 	}
-	return n;
+	return n + fleetvirt_pollfds(f, pfd + n, max - n);
 }
 
 void
@@ -438,6 +507,7 @@ fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 		p->pidx = ALL;
 		advance(f, i, mon_step(p->m, rev), now);
 	}
+	fleetvirt_step(f, pfd, n, now);
 	pump(f, now);
 }
 
@@ -446,7 +516,7 @@ pending_in(const struct fleet *f, size_t i)
 {
 	if (i != ALL)
 		return i < f->n && f->inst[i].refreshing;
-	return fleet_npending(f) > 0;
+	return nrefreshing(f) > 0;
 }
 
 void
@@ -487,6 +557,9 @@ fleet_refresh_cancel(struct fleet *f, size_t i)
 
 		if ((i != ALL && k != i) || !f->inst[k].refreshing)
 			continue;
+		f->inst[k].refreshing = 0;
+		if (f->inst[k].src > 0)
+			continue;	/* its source's snapshot is harmless */
 		mon_reset(p->m);
 		pci_info_free(&p->pci);
 		qom_scan_free(&p->scan);

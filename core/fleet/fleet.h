@@ -99,6 +99,10 @@ struct instance {
 					 * the fleet), nbus of them */
 	size_t nbus;
 	void *priv;			/* fleet.c's own per-instance state */
+	/* Its backend: 0 the QEMU monitor at endpoint (this file); k > 0
+	 * libvirt source k - 1 (fleetvirt.h), endpoint "libvirt:URI". */
+	int src;
+	char vstate[16];		/* libvirt's domain state, "" */
 };
 
 /* Was the bus read on the last refresh?  When not (busy, unreachable,
@@ -144,6 +148,9 @@ struct fleet {
 	/* confirmed unplugs seen, taken by fleet_take_unplugs() */
 	struct fleet_unplug *unplugs;
 	size_t nunplugs, capunplugs;
+	/* libvirt connections, fleetvirt.c's (fleet_add_libvirt) */
+	struct fleetvirt **virt;
+	size_t nvirt;
 };
 
 /* runtime_dir NULL or "": no runtime files (every instance shows the
@@ -154,6 +161,15 @@ void fleet_free(struct fleet *f);
  * it); a name already present is refused.  Returns the new index (>= 0). */
 int fleet_add(struct fleet *f, const char *name, const char *endpoint,
     struct err *e);
+/* For other backends than the monitor (fleetvirt.c): an instance with no
+ * monitor, fed by fleet_publish.  Returns the new index (>= 0). */
+int fleet_add_backend(struct fleet *f, const char *name,
+    const char *endpoint, int src, struct err *e);
+/* A backend's refresh of instance i ended with this bus and runtime view:
+ * slots reconciled, changes recorded, live taken over (live is left
+ * empty), conn ok and the refresh over. */
+void fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
+    const struct store_rt *rt, double now);
 /* Add every instance of a source list; stops at the first error. */
 int fleet_add_list(struct fleet *f, const struct instsrc_list *l,
     struct err *e);
@@ -193,7 +209,8 @@ void fleet_refresh_wait(struct fleet *f, size_t i);
  * nothing), the instance keeps its last view.  For a command that needs
  * the monitor now (hotplug) while a refresh holds it. */
 void fleet_refresh_cancel(struct fleet *f, size_t i);
-/* How many refreshes are under way (size the pollfd array with it). */
+/* How many refreshes are under way, plus one per libvirt source (size the
+ * pollfd array with it). */
 size_t fleet_npending(const struct fleet *f);
 
 /* Move the collected changes to the caller (who free()s *out). */

@@ -17,10 +17,11 @@
 #include "qemu/qom.h"
 #include "store/store.h"
 #include "fleet/fleetpriv.h"
+#include "fleet/fleetvirt.h"
 
-static void
-add_change(struct fleet *f, size_t i, int slot, const struct slot_view *o,
-    const struct slot_view *v)
+void
+fleet_add_change(struct fleet *f, size_t i, int slot,
+    const struct slot_view *o, const struct slot_view *v)
 {
 	struct fleet_change *c;
 
@@ -48,6 +49,8 @@ int
 fleet_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
     struct err *e)
 {
+	if (f->inst[i].src > 0)
+		return fleetvirt_load_rt(f, i, rt, e);
 	if (f->runtime_dir[0] == '\0') {
 		store_rt_init(rt, f->inst[i].name);
 		return 0;
@@ -188,7 +191,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 			for (s = 0; s < 32; s++)
 				if (nv[s].state != in->last[s].state ||
 				    strcmp(nv[s].id, in->last[s].id) != 0)
-					add_change(f, i, s, &in->last[s],
+					fleet_add_change(f, i, s, &in->last[s],
 					    &nv[s]);
 		memcpy(in->slots, nv, sizeof nv);
 		memcpy(in->last, nv, sizeof nv);

@@ -51,4 +51,9 @@ void fleet_finish(struct fleet *f, size_t i, enum inst_conn conn,
 /* Copy src into dst of sz bytes, cutting to fit. */
 void fleet_setstr(char *dst, size_t sz, const char *src);
 
+/* fleetend.c: record a slot's change for the event log. */
+struct slot_view;
+void fleet_add_change(struct fleet *f, size_t i, int slot,
+    const struct slot_view *o, const struct slot_view *v);
+
 #endif

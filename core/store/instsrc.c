@@ -328,7 +328,7 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 	} kws[] = {
 		{ "instance", 2 }, { "monitor-dir", 1 }, { "runtime-dir", 1 },
 		{ "audit-log", 1 }, { "interval", 1 }, { "monitor-timeout", 1 },
-		{ "audit-syslog", 1 },
+		{ "audit-syslog", 1 }, { "libvirt", 1 },
 	};
 	char name[64], ep[256];
 	long at;
@@ -342,7 +342,7 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 	if (k == sizeof kws / sizeof *kws)
 		return err_set(e, "unknown directive '%.*s' (expected instance, "
 		    "monitor-dir, runtime-dir, audit-log, interval, "
-		    "monitor-timeout or audit-syslog)",
+		    "monitor-timeout, audit-syslog or libvirt)",
 		    (int)(w[0].n > 32 ? 32 : w[0].n),
 		    w[0].p);
 	if (nw - 1 != kws[k].nargs)
@@ -390,6 +390,15 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 		else
 			return err_set(e, "audit-syslog takes on or off, not "
 			    "'%.*s'", (int)(w[1].n > 32 ? 32 : w[1].n), w[1].p);
+		return 0;
+	case 7:
+		if (c->nlibvirt >= INSTSRC_MAX_LIBVIRT)
+			return err_set(e, "more than %d libvirt lines",
+			    INSTSRC_MAX_LIBVIRT);
+		if (wcopy(&w[1], c->libvirt[c->nlibvirt],
+		    sizeof c->libvirt[0], "the libvirt URI", e) < 0)
+			return -1;
+		c->nlibvirt++;
 		return 0;
 	default:
 		if (wnum(&w[1], 10, 60000, &v, "monitor-timeout (ms)", e) < 0)

@@ -13,6 +13,8 @@
  *   interval SECONDS           refresh period, 0.1 .. 3600
  *   monitor-timeout MS         connect + answer deadline, 10 .. 60000
  *   audit-syslog on|off        audit lines also to syslog (see below)
+ *   libvirt URI                every running domain of this libvirt
+ *                              connection (may repeat; fleetvirt.h)
  *
  * The system config (INSTSRC_SYSTEM_CONFIG, /etc/slotscope/config) is read
  * before the user's default one, never before a --config FILE: the user's
@@ -42,6 +44,7 @@
 #endif
 #define INSTSRC_MAX 1024	/* instances in one list */
 #define INSTSRC_CONFIG_MAX (256 * 1024)	/* bytes in a config file */
+#define INSTSRC_MAX_LIBVIRT 8	/* `libvirt` lines */
 
 struct instsrc {
 	char name[64];		/* store_check_name() rules */
@@ -62,6 +65,8 @@ struct instsrc_config {
 	double interval;		/* 0 = not set */
 	int monitor_timeout_ms;		/* 0 = not set */
 	int audit_syslog;		/* 0 = not set, 1 = on, -1 = off */
+	char libvirt[INSTSRC_MAX_LIBVIRT][1024];	/* `libvirt` URIs */
+	int nlibvirt;
 	/* Read before the default config; instsrc_config_init sets
 	 * INSTSRC_SYSTEM_CONFIG, NULL = none (tests give their own). */
 	const char *system_config;

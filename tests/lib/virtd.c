@@ -219,6 +219,9 @@ tu_virtd_domain(const struct tu_virtd *v, const char *name,
 	fprintf(f, "<domain type='qemu'>\n  <name>%s</name>\n"
 	    "  <memory unit='MiB'>64</memory>\n  <vcpu>1</vcpu>\n"
 	    "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+	    /* without ACPI (libvirt's default then is -no-acpi) pci.0 takes
+	     * no hotplug */
+	    "  <features><acpi/></features>\n"
 	    "  <devices>\n%s\n    <memballoon model='none'/>\n"
 	    "  </devices>\n</domain>\n", name, devices ? devices : "");
 	if (fclose(f) != 0)

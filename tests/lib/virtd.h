@@ -7,8 +7,8 @@
  * its child with --kill-child): a failed or timed-out check leaves no
  * libvirtd, virtlogd or QEMU behind even though its teardown never runs.
  *
- * Domains are transient, TCG (type='qemu'), paused, with no disk and no
- * graphics.  Strings returned are malloc'd; free() them.
+ * Domains are transient, TCG (type='qemu'), `pc` with ACPI (so that bus 0
+ * takes hotplugs), paused, with no disk and no graphics.  Strings returned are malloc'd; free() them.
  */
 #ifndef SLOTSCOPE_VIRTD_H
 #define SLOTSCOPE_VIRTD_H

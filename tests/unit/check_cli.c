@@ -93,7 +93,7 @@ START_TEST(help_names_every_mode_and_option)
 		"--audit-log FILE", "--interval SEC", "--json",
 		"--unplug-wait MS", "--instances N", "--machine TYPE",
 		"--names NAME,...", "--scenario NAME", "--guest MODE",
-		"--fault LIST", "-h, --help", "--colors WHEN",
+		"--fault LIST", "-h, --help", "--colors WHEN", "--libvirt [URI]",
 		"-o, --output COLUMNS", "--raw", "--noheadings",
 		/* the columns -o takes, under their table */
 		"  list                 name conn protocol qemu free reserved",
@@ -371,6 +371,40 @@ START_TEST(bad_combinations_exit_2)
 }
 END_TEST
 
+/* --libvirt URI, --libvirt=URI and --libvirt alone (LIBVIRT_DEFAULT_URI)
+ * name the connection, and one that fails stops slotscope (exit 1) with
+ * libvirt's own words.  No libvirtd needed: the socket does not exist. */
+START_TEST(libvirt_uri_spellings)
+{
+	static const char *const args[] = {
+		"--libvirt 'qemu:///system?socket=/nonexistent/lv-sock' -c list",
+		"--libvirt='qemu:///system?socket=/nonexistent/lv-sock' -c list",
+		"-c list --libvirt 'qemu:///system?socket=/nonexistent/lv-sock'",
+	};
+	char *out, *cmd;
+	size_t k;
+
+	for (k = 0; k < sizeof args / sizeof args[0]; k++) {
+		ck_assert_int_eq(run(args[k], &out), 1);
+		ck_assert_msg(strstr(out, "slotscope: libvirt qemu:///system?"
+		    "socket=/nonexistent/lv-sock: cannot connect: ") &&
+		    strstr(out, "/nonexistent/lv-sock"), "%s: %s", args[k], out);
+		/* libvirt's text, not ours */
+		ck_assert_msg(strstr(out, "Failed to connect socket") != NULL,
+		    "%s", out);
+		free(out);
+	}
+	ck_assert_int_ge(asprintf(&cmd, "LIBVIRT_DEFAULT_URI='qemu:///system?"
+	    "socket=/nonexistent/dflt' timeout 20 '%s' --libvirt -c list "
+	    "</dev/null", tu_bin()), 0);
+	ck_assert_int_eq(tu_run(cmd, &out), 1);
+	ck_assert_msg(strstr(out, "libvirt qemu:///system?socket=/nonexistent"
+	    "/dflt: cannot connect") != NULL, "%s", out);
+	free(out);
+	free(cmd);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -384,6 +418,7 @@ cli_suite(void)
 	tcase_add_test(tc, scenario_list_both_spellings);
 	tcase_add_test(tc, batch_tables);
 	tcase_add_test(tc, bad_combinations_exit_2);
+	tcase_add_test(tc, libvirt_uri_spellings);
 	suite_add_tcase(s, tc);
 	return s;
 }

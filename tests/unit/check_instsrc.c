@@ -445,6 +445,39 @@ START_TEST(config_files)
 }
 END_TEST
 
+/* `libvirt URI` lines: kept in order, any URI libvirt accepts (one word),
+ * at most INSTSRC_MAX_LIBVIRT. */
+START_TEST(config_libvirt)
+{
+	static const char txt[] = "libvirt qemu+ssh://root@h1/system\n"
+	    "libvirt qemu:///system?socket=/run/x/libvirt-sock  # local\n";
+	struct instsrc_config c;
+	struct err e;
+	char many[1024] = "";
+	int i;
+
+	instsrc_config_init(&c);
+	ck_assert_int_eq(instsrc_parse_config(txt, strlen(txt), &c, &e), 0);
+	ck_assert_int_eq(c.nlibvirt, 2);
+	ck_assert_str_eq(c.libvirt[0], "qemu+ssh://root@h1/system");
+	ck_assert_str_eq(c.libvirt[1], "qemu:///system?socket=/run/x/"
+	    "libvirt-sock");
+	instsrc_config_free(&c);
+	for (i = 0; i <= INSTSRC_MAX_LIBVIRT; i++)
+		strcat(many, "libvirt qemu:///system\n");
+	instsrc_config_init(&c);
+	ck_assert_int_eq(instsrc_parse_config(many, strlen(many), &c, &e), -1);
+	ck_assert_msg(strstr(e.msg, "config line 9: more than 8 libvirt") !=
+	    NULL, "%s", e.msg);
+	instsrc_config_free(&c);
+	instsrc_config_init(&c);
+	ck_assert_int_eq(instsrc_parse_config("libvirt\n", 8, &c, &e), -1);
+	ck_assert_msg(strstr(e.msg, "libvirt takes one value") != NULL, "%s",
+	    e.msg);
+	instsrc_config_free(&c);
+}
+END_TEST
+
 Suite *
 instsrc_suite(void)
 {
@@ -459,6 +492,7 @@ instsrc_suite(void)
 	tcase_add_test(tc, scan_ganeti_dir);
 	tcase_add_test(tc, scan_missing_dir);
 	tcase_add_test(tc, config_good);
+	tcase_add_test(tc, config_libvirt);
 	tcase_add_loop_test(tc, config_bad, 0, sizeof badcfg / sizeof *badcfg);
 	tcase_add_test(tc, config_long_value);
 	tcase_add_test(tc, config_files);

@@ -1,0 +1,280 @@
+/* fleetvirt.c - libvirt sources in the fleet; see fleetvirt.h. */
+#include "fleet/fleetvirt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "fleet/fleet.h"
+#include "virt/virtsrc.h"
+
+/* An instance's last libvirt view, for fleet_load_rt. */
+struct view {
+	size_t inst;
+	struct domxml xml;
+};
+
+struct fleetvirt {
+	struct virtsrc *s;
+	struct view *views;
+	size_t nviews;
+	unsigned long asked;	/* the seq a refresh asked for will have */
+	unsigned long seen;	/* the last snapshot applied */
+	char endpoint[256];
+};
+
+/* The instance of domain name from source k, or -1. */
+static long
+find(const struct fleet *f, size_t k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->inst[i].src == (int)k + 1 &&
+		    strcmp(f->inst[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Copy, cutting to fit. */
+static void
+cut(char *dst, size_t sz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void
+unreachable(struct instance *in, const char *msg, double now)
+{
+	in->conn = INST_UNREACHABLE;
+	cut(in->error, sizeof in->error, msg);
+	in->refreshing = 0;
+	in->last_refresh = now;
+}
+
+/* Keep instance i's XML (moved out of d). */
+static void
+keep(struct fleetvirt *v, size_t i, struct domxml *x)
+{
+	size_t k;
+	struct view *nv;
+
+	for (k = 0; k < v->nviews && v->views[k].inst != i; k++)
+		;
+	if (k == v->nviews) {
+		nv = realloc(v->views, (k + 1) * sizeof *nv);
+		if (nv == NULL)
+			return;	/* load_rt then says so */
+		v->views = nv;
+		v->nviews++;
+		nv[k].inst = i;
+		domxml_init(&nv[k].xml);
+	}
+	domxml_free(&v->views[k].xml);
+	v->views[k].xml = *x;
+	domxml_init(x);
+}
+
+int
+fleetvirt_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
+    struct err *e)
+{
+	const struct fleetvirt *v;
+	size_t k;
+
+	store_rt_init(rt, f->inst[i].name);
+	if (f->inst[i].src <= 0 || (size_t)f->inst[i].src > f->nvirt)
+		return err_set(e, "%s is not a libvirt domain",
+		    f->inst[i].name);
+	v = f->virt[f->inst[i].src - 1];
+	for (k = 0; k < v->nviews; k++)
+		if (v->views[k].inst == i) {
+			store_rt_free(rt);
+			return domxml_rt(&v->views[k].xml, f->inst[i].name, rt,
+			    e);
+		}
+	return err_set(e, "libvirt has not described %s yet",
+	    f->inst[i].name);
+}
+
+static void
+apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d, double now)
+{
+	struct pci_info live;
+	struct store_rt rt;
+	struct err e;
+	long i = find(f, k, d->name);
+	struct instance *in;
+
+	if (i < 0) {
+		i = fleet_add_backend(f, d->name, f->virt[k]->endpoint,
+		    (int)k + 1, &e);
+		if (i < 0)
+			return;	/* a name slotscope cannot take: left out */
+		snprintf(f->inst[i].protocol, sizeof f->inst[i].protocol,
+		    "libvirt");
+	}
+	in = &f->inst[i];
+	cut(in->vstate, sizeof in->vstate, d->state);
+	if (d->error[0] != '\0') {
+		in->conn = INST_ERROR;
+		cut(in->error, sizeof in->error, d->error);
+		in->refreshing = 0;
+		in->last_refresh = now;
+		return;
+	}
+	pci_info_init(&live);
+	if (domxml_pci(&d->xml, &live, &e) < 0 ||
+	    domxml_rt(&d->xml, in->name, &rt, &e) < 0) {
+		in->conn = INST_ERROR;
+		cut(in->error, sizeof in->error, e.msg);
+		in->refreshing = 0;
+		in->last_refresh = now;
+		pci_info_free(&live);
+		store_rt_free(&rt);
+		return;
+	}
+	fleet_publish(f, (size_t)i, &live, &rt, now);
+	pci_info_free(&live);
+	store_rt_free(&rt);
+	keep(f->virt[k], (size_t)i, &d->xml);
+}
+
+static void
+apply(struct fleet *f, size_t k, struct virtsrc_snap *sn, double now)
+{
+	struct fleetvirt *v = f->virt[k];
+	int done = sn->seq >= v->asked;
+	size_t i, j;
+
+	v->seen = sn->seq;
+	for (i = 0; sn->ok && i < sn->n; i++)
+		apply_dom(f, k, &sn->dom[i], now);
+	for (i = 0; i < f->n; i++) {
+		struct instance *in = &f->inst[i];
+
+		if (in->src != (int)k + 1)
+			continue;
+		if (!sn->ok) {
+			unreachable(in, sn->error, now);
+			continue;
+		}
+		for (j = 0; j < sn->n && strcmp(sn->dom[j].name, in->name); j++)
+			;
+		if (j == sn->n) {
+			unreachable(in, "the domain is not running", now);
+			in->vstate[0] = '\0';
+		}
+		if (!done)
+			in->refreshing = 1;	/* the asked-for one is next */
+	}
+}
+
+int
+fleet_add_libvirt(struct fleet *f, const char *uri, double interval,
+    int wait_ms, struct err *e)
+{
+	struct virtsrc_snap sn;
+	struct fleetvirt *v, **nv;
+	size_t k = f->nvirt, before = f->n;
+
+	if ((v = calloc(1, sizeof *v)) == NULL)
+		return err_set(e, "out of memory");
+	if ((v->s = virtsrc_open(uri, interval, e)) == NULL) {
+		free(v);
+		return -1;
+	}
+	snprintf(v->endpoint, sizeof v->endpoint, "libvirt:%s",
+	    virtsrc_uri(v->s));
+	virtsrc_snap_init(&sn);
+	if (!virtsrc_wait(v->s, &sn, wait_ms)) {
+		err_set(e, "libvirt %s did not answer within %d ms",
+		    virtsrc_uri(v->s), wait_ms);
+		goto fail;
+	}
+	if (!sn.ok) {
+		err_set(e, "%s", sn.error);
+		goto fail;
+	}
+	if ((nv = realloc(f->virt, (k + 1) * sizeof *nv)) == NULL) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	f->virt = nv;
+	f->virt[f->nvirt++] = v;
+	apply(f, k, &sn, clock_wall_s());
+	virtsrc_snap_free(&sn);
+	return (int)(f->n - before);
+fail:
+	virtsrc_snap_free(&sn);
+	virtsrc_close(v->s);
+	free(v);
+	return -1;
+}
+
+void
+fleetvirt_refresh(struct fleet *f, size_t k)
+{
+	struct fleetvirt *v;
+
+	if (k >= f->nvirt)
+		return;
+	v = f->virt[k];
+	v->asked = virtsrc_refresh(v->s);
+}
+
+size_t
+fleetvirt_pollfds(struct fleet *f, struct pollfd *pfd, size_t max)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < f->nvirt && n < max; k++, n++) {
+		pfd[n].fd = virtsrc_fd(f->virt[k]->s);
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+	}
+	return n;
+}
+
+void
+fleetvirt_step(struct fleet *f, const struct pollfd *pfd, size_t n,
+    double now)
+{
+	struct virtsrc_snap sn;
+	size_t k;
+
+	(void)pfd;
+	(void)n;
+	virtsrc_snap_init(&sn);
+	/* taking is cheap and safe whatever poll said */
+	for (k = 0; k < f->nvirt; k++)
+		if (virtsrc_take(f->virt[k]->s, &sn))
+			apply(f, k, &sn, now);
+	virtsrc_snap_free(&sn);
+}
+
+void
+fleetvirt_free(struct fleet *f)
+{
+	size_t k;
+
+	for (k = 0; k < f->nvirt; k++) {
+		struct fleetvirt *v = f->virt[k];
+		size_t j;
+
+		virtsrc_close(v->s);
+		for (j = 0; j < v->nviews; j++)
+			domxml_free(&v->views[j].xml);
+		free(v->views);
+		free(v);
+	}
+	free(f->virt);
+	f->virt = NULL;
+	f->nvirt = 0;
+}

@@ -1,0 +1,47 @@
+/* fleetvirt.h - the fleet's libvirt backend: each libvirt connection
+ * (core/virt/virtsrc.h) gives the fleet one instance per running domain,
+ * named after the domain, endpoint "libvirt:URI", protocol "libvirt".
+ * Its slots come from the live domain XML (domxml.h): devices are libvirt's
+ * (owner libvirt), the reservations those of libvirt's address rules.
+ * There is no monitor socket and no runtime file for such an instance.
+ *
+ * A snapshot from a source (a periodic refresh, a refresh asked for, or a
+ * domain event: lifecycle, device added/removed, removal failed) is
+ * applied in fleet_step: known domains are published (fleet_publish), new
+ * ones added, ones no longer running shown unreachable ("not running").
+ * A connection that fails shows all its instances unreachable with
+ * libvirt's own message.
+ *
+ * fleet.c calls fleetvirt_* at its hooks; fleet_add_libvirt is public.
+ * Memory: the fleet owns its sources; fleet_free frees them.
+ */
+#ifndef SLOTSCOPE_FLEETVIRT_H
+#define SLOTSCOPE_FLEETVIRT_H
+
+#include <poll.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+struct fleet;
+
+/* Connect to URI (NULL or "": libvirt's default, virtsrc_default_uri) and
+ * add its running domains, waiting up to wait_ms for its first answer:
+ * a connection that fails or does not answer in time is an error in
+ * libvirt's words, and nothing is added.  interval: seconds between
+ * periodic refreshes.  Returns the number of domains added. */
+int fleet_add_libvirt(struct fleet *f, const char *uri, double interval,
+    int wait_ms, struct err *e);
+
+/* fleet.c's hooks. */
+void fleetvirt_refresh(struct fleet *f, size_t src);
+size_t fleetvirt_pollfds(struct fleet *f, struct pollfd *pfd, size_t max);
+void fleetvirt_step(struct fleet *f, const struct pollfd *pfd, size_t n,
+    double now);
+void fleetvirt_free(struct fleet *f);
+/* Instance i's runtime: libvirt's view as last seen (domxml_rt). */
+struct store_rt;
+int fleetvirt_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
+    struct err *e);
+
+#endif

@@ -1,0 +1,299 @@
+/* domxml.c - libvirt's live domain XML into slotscope's model; see
+ * domxml.h.  libxml2 builds the tree; only elements are looked at. */
+#include "virt/domxml.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+domxml_init(struct domxml *d)
+{
+	memset(d, 0, sizeof *d);
+}
+
+void
+domxml_free(struct domxml *d)
+{
+	free(d->dev);
+	domxml_init(d);
+}
+
+/* Copy, cutting to fit. */
+static void
+cut(char *dst, size_t sz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int
+named(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+static const xmlNode *
+child(const xmlNode *n, const char *name)
+{
+	for (n = n ? n->children : NULL; n != NULL; n = n->next)
+		if (named(n, name))
+			return n;
+	return NULL;
+}
+
+/* Attribute attr of n into out (cut to fit), "" when absent. */
+static void
+attr(const xmlNode *n, const char *name, char *out, size_t sz)
+{
+	xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+
+	snprintf(out, sz, "%s", v ? (const char *)v : "");
+	xmlFree(v);
+}
+
+/* The text of n (cut to fit), "" when none. */
+static void
+text(const xmlNode *n, char *out, size_t sz)
+{
+	xmlChar *v = n ? xmlNodeGetContent(n) : NULL;
+
+	snprintf(out, sz, "%s", v ? (const char *)v : "");
+	xmlFree(v);
+}
+
+/* A number as libvirt writes addresses: 0x.. hex or decimal, 0..max. */
+static int
+num(const char *s, int max, int *out)
+{
+	char *end;
+	long v;
+
+	if (*s == '\0')
+		return -1;
+	v = strtol(s, &end, 0);
+	if (*end != '\0' || v < 0 || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+address(const xmlNode *n, struct domxml_dev *v, struct err *e)
+{
+	const xmlNode *a = child(n, "address");
+	char t[16], dom[16], bus[16], slot[16], fn[16];
+	int domain;
+
+	v->pci = 0;
+	attr(a, "type", t, sizeof t);
+	if (a == NULL || strcmp(t, "pci") != 0)
+		return 0;
+	attr(a, "domain", dom, sizeof dom);
+	attr(a, "bus", bus, sizeof bus);
+	attr(a, "slot", slot, sizeof slot);
+	attr(a, "function", fn, sizeof fn);
+	if (dom[0] == '\0')
+		snprintf(dom, sizeof dom, "0");
+	if (fn[0] == '\0')
+		snprintf(fn, sizeof fn, "0");
+	if (num(dom, 0xffff, &domain) < 0 || num(bus, 255, &v->bus) < 0 ||
+	    num(slot, 31, &v->slot) < 0 || num(fn, 7, &v->func) < 0)
+		return err_set(e, "device %s: PCI address bus='%s' slot='%s' "
+		    "function='%s' is not one", v->alias, bus, slot, fn);
+	if (domain != 0)
+		return 0;	/* another PCI domain: not our 32 slots */
+	v->pci = 1;
+	return 0;
+}
+
+/* The source a user knows a device by. */
+static void
+source(const xmlNode *n, struct domxml_dev *v)
+{
+	static const char *const keys[] = { "file", "dev", "volume",
+	    "network", "bridge", "name", "path", NULL };
+	const xmlNode *s = child(n, "source");
+	size_t i;
+
+	v->source[0] = '\0';
+	for (i = 0; s != NULL && keys[i] != NULL && v->source[0] == '\0'; i++)
+		attr(s, keys[i], v->source, sizeof v->source);
+}
+
+static int
+device(const xmlNode *n, struct domxml *d, struct err *e)
+{
+	struct domxml_dev v;
+	const xmlNode *m;
+
+	memset(&v, 0, sizeof v);
+	attr(child(n, "alias"), "name", v.alias, sizeof v.alias);
+	if (v.alias[0] == '\0')
+		return 0;	/* not in the live machine */
+	snprintf(v.element, sizeof v.element, "%s", (const char *)n->name);
+	if (named(n, "interface") || named(n, "controller") ||
+	    named(n, "memballoon") || named(n, "rng") || named(n, "video"))
+		attr(named(n, "controller") || named(n, "memballoon") ? n :
+		    child(n, "model"), named(n, "video") ? "type" : "model",
+		    v.model, sizeof v.model);
+	if (named(n, "interface") && (m = child(n, "model")) != NULL)
+		attr(m, "type", v.model, sizeof v.model);
+	if (named(n, "disk"))
+		attr(child(n, "target"), "bus", v.model, sizeof v.model);
+	attr(child(n, "mac"), "address", v.mac, sizeof v.mac);
+	source(n, &v);
+	if (address(n, &v, e) < 0)
+		return -1;
+	if (d->ndev >= DOMXML_MAX_DEVICES)
+		return err_set(e, "domain %s has more than %d devices", d->name,
+		    DOMXML_MAX_DEVICES);
+	if (d->ndev == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct domxml_dev *p = realloc(d->dev, cap * sizeof *p);
+
+		if (p == NULL)
+			return err_set(e, "out of memory");
+		d->dev = p;
+		d->cap = cap;
+	}
+	d->dev[d->ndev++] = v;
+	return 0;
+}
+
+int
+domxml_parse(const char *buf, size_t len, struct domxml *d, struct err *e)
+{
+	xmlDoc *doc;
+	const xmlNode *root, *n;
+	int rc = 0;
+
+	domxml_free(d);
+	if (len == 0 || len > DOMXML_MAX)
+		return err_set(e, "a domain XML of %zu bytes is not one "
+		    "(at most %d)", len, DOMXML_MAX);
+	doc = xmlReadMemory(buf, (int)len, "domain.xml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return err_set(e, "libvirt's domain XML does not parse");
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || !named(root, "domain")) {
+		xmlFreeDoc(doc);
+		return err_set(e, "libvirt's XML is not a <domain>");
+	}
+	text(child(root, "name"), d->name, sizeof d->name);
+	text(child(root, "uuid"), d->uuid, sizeof d->uuid);
+	attr(child(child(root, "os"), "type"), "machine", d->machine,
+	    sizeof d->machine);
+	for (n = child(root, "devices"), n = n ? n->children : NULL;
+	    n != NULL && rc == 0; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			rc = device(n, d, e);
+	xmlFreeDoc(doc);
+	if (rc == 0 && d->name[0] == '\0')
+		rc = err_set(e, "libvirt's domain XML has no <name>");
+	return rc;
+}
+
+const struct domxml_dev *
+domxml_find(const struct domxml *d, const char *alias)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndev; i++)
+		if (strcmp(d->dev[i].alias, alias) == 0)
+			return &d->dev[i];
+	return NULL;
+}
+
+const char *
+domxml_type(const struct domxml_dev *v)
+{
+	return strcmp(v->element, "interface") == 0 ? "nic" : v->element;
+}
+
+static int
+is_controller(const struct domxml_dev *v)
+{
+	return strcmp(v->element, "controller") == 0;
+}
+
+int
+domxml_pci(const struct domxml *d, struct pci_info *pi, struct err *e)
+{
+	struct pci_fn f;
+	size_t i;
+
+	pci_info_clear(pi);
+	memset(&f, 0, sizeof f);
+	snprintf(f.class_text, sizeof f.class_text, "Host bridge");
+	if (pci_info_add(pi, &f, e) < 0)
+		return -1;
+	for (i = 0; i < d->ndev; i++) {
+		const struct domxml_dev *v = &d->dev[i];
+
+		if (!v->pci)
+			continue;
+		memset(&f, 0, sizeof f);
+		f.bus = v->bus;
+		f.slot = v->slot;
+		f.func = v->func;
+		cut(f.class_text, sizeof f.class_text, v->element);
+		if (v->model[0] != '\0' &&
+		    strlen(f.class_text) + 1 + strlen(v->model) <
+		    sizeof f.class_text) {
+			strcat(f.class_text, " ");
+			strcat(f.class_text, v->model);
+		}
+		if (!is_controller(v))
+			snprintf(f.id, sizeof f.id, "%s", v->alias);
+		if (pci_info_add(pi, &f, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
+    struct err *e)
+{
+	size_t i;
+
+	store_rt_init(rt, inst);
+	memset(&rt->reserved, 0, sizeof rt->reserved);
+	if (slotmap_reserve(&rt->reserved, 0, e) < 0)
+		return -1;
+	if (strstr(d->machine, "q35") != NULL) {
+		if (slotmap_reserve(&rt->reserved, 31, e) < 0)
+			return -1;
+	} else if (strncmp(d->machine, "pc", 2) == 0 &&
+	    slotmap_reserve(&rt->reserved, 1, e) < 0)
+		return -1;
+	for (i = 0; i < d->ndev; i++) {
+		const struct domxml_dev *v = &d->dev[i];
+		struct store_dev sd;
+
+		if (!v->pci || v->bus != 0 || is_controller(v) ||
+		    store_find_slot(rt, v->slot) != NULL)
+			continue;	/* one runtime device per slot */
+		memset(&sd, 0, sizeof sd);
+		snprintf(sd.id, sizeof sd.id, "%s", v->alias);
+		snprintf(sd.type, sizeof sd.type, "%s", domxml_type(v));
+		sd.slot = v->slot;
+		sd.state = STORE_DEV_PLUGGED;
+		cut(sd.driver, sizeof sd.driver, v->model);
+		snprintf(sd.mac, sizeof sd.mac, "%s", v->mac);
+		/* an alias slotscope's ids cannot hold stays foreign */
+		if (store_check_dev(&sd, NULL) == 0 &&
+		    store_add_dev(rt, &sd, e) < 0)
+			return err_prefix(e, "domain %s", d->name);
+	}
+	return 0;
+}

@@ -1,0 +1,71 @@
+/* domxml.h - a running libvirt domain as libvirt describes it: its live
+ * XML (virDomainGetXMLDesc, flags 0) read into slotscope's model.
+ *
+ * Every child of <devices> that has an alias is kept (element, alias,
+ * model, MAC, source, PCI address when it has one).  From that list:
+ *  - domxml_pci: the live bus (model/pci.h), one function per PCI address;
+ *    a controller is the machine's own plumbing (empty id, "built-in"),
+ *    any other device carries its alias as id.  Bus 0 slot 0, the host
+ *    bridge, is never in the XML and is added.
+ *  - domxml_rt: libvirt's view as a runtime (store.h): every non-controller
+ *    device on bus 0 is a plugged device owned by libvirt (type from its
+ *    element: interface is nic, the others their element name); the
+ *    reservation map holds the slots libvirt's address rules keep for the
+ *    machine: 0 (host bridge), and 1 (PIIX3) on an i440fx (pc) machine or
+ *    31 (ICH9) on a q35 one.
+ * The XML is parsed with libxml2 from (buf, len), never trusted: no
+ * network, no entities, no DTD, at most DOMXML_MAX bytes and
+ * DOMXML_MAX_DEVICES devices.
+ *
+ * Memory: struct domxml owns its device array; domxml_free frees it.
+ */
+#ifndef SLOTSCOPE_DOMXML_H
+#define SLOTSCOPE_DOMXML_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "model/pci.h"
+#include "store/store.h"
+
+#define DOMXML_MAX (4 << 20)
+#define DOMXML_MAX_DEVICES 512
+#define DOMXML_OWNER "libvirt"
+
+struct domxml_dev {
+	char element[16];	/* "interface", "disk", "controller", ... */
+	char alias[128];	/* libvirt's alias: net0, virtio-disk0, ua-x */
+	char model[64];		/* interface/controller model, disk bus */
+	char mac[18];		/* interfaces, "" otherwise */
+	char source[1024];	/* disk file/dev/volume, interface network or
+				 * bridge, "" */
+	int pci;		/* 1 when it has a PCI address: */
+	int bus, slot, func;
+};
+
+struct domxml {
+	char name[64];
+	char uuid[40];
+	char machine[64];	/* os/type/@machine: "pc-i440fx-7.2" */
+	struct domxml_dev *dev;
+	size_t ndev, cap;
+};
+
+void domxml_init(struct domxml *d);
+void domxml_free(struct domxml *d);
+/* Parse a live domain XML.  On error d keeps nothing useful; free it. */
+int domxml_parse(const char *buf, size_t len, struct domxml *d,
+    struct err *e);
+/* The device called alias, or NULL. */
+const struct domxml_dev *domxml_find(const struct domxml *d,
+    const char *alias);
+/* The live bus (pi is cleared first). */
+int domxml_pci(const struct domxml *d, struct pci_info *pi, struct err *e);
+/* libvirt's view as a runtime for instance inst (rt is initialised here;
+ * store_rt_free it, also on failure). */
+int domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
+    struct err *e);
+/* The slotscope device type of a device ("nic" for an interface). */
+const char *domxml_type(const struct domxml_dev *v);
+
+#endif

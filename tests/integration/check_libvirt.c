@@ -1,0 +1,245 @@
+/* check_libvirt.c - libvirt domains through libvirt's C API, against the
+ * harness's real libvirtd (tests/lib/virtd.h): the slots slotscope shows
+ * are `virsh dumpxml`'s addresses while libvirt holds the monitors (and
+ * nothing taints a domain), and domain events reach the fleet at once,
+ * with no refresh asked for.  Each check has its own libvirtd.
+ */
+#include <check.h>
+#include <glob.h>
+#include <jansson.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "fleet/fleet.h"
+#include "fleet/fleetvirt.h"
+#include "testutil.h"
+#include "virtd.h"
+
+static struct tu_virtd vd;
+TU_VIRTD_FIXTURE(vd, vd)
+
+#define NIC(mac, addr) "    <interface type='user'><mac address='" mac \
+	"'/><model type='virtio'/>" addr "</interface>\n"
+#define AT(slot) "<address type='pci' domain='0' bus='0' slot='" slot \
+	"' function='0'/>"
+
+/* Bus 0 slots of `virsh dumpxml NAME` as a bit mask, and the alias of
+ * the device at slot `at` into alias. */
+static unsigned
+dump_slots(const char *name, int at, char *alias, size_t asz)
+{
+	static const char pat[] = "<address type='pci' domain='0x0000' "
+	    "bus='0x00' slot='0x";
+	char *out = NULL, *args, *p;
+	unsigned mask = 0;
+
+	ck_assert_int_ge(asprintf(&args, "dumpxml %s", name), 0);
+	ck_assert_int_eq(tu_virsh(&vd, args, &out), 0);
+	for (p = out; (p = strstr(p, pat)) != NULL; p += sizeof pat - 1) {
+		unsigned s = (unsigned)strtoul(p + sizeof pat - 1, NULL, 16);
+		char *al, *start;
+
+		ck_assert_uint_lt(s, 32);
+		mask |= 1u << s;
+		if ((int)s != at)
+			continue;
+		/* the alias line comes just before the address */
+		*p = '\0';
+		al = strrchr(out, '\n');
+		start = al ? strstr(al - 80 > out ? al - 80 : out,
+		    "<alias name='") : NULL;
+		if (start != NULL)
+			sscanf(start, "<alias name='%127[^']'", alias);
+		(void)asz;
+		*p = '<';
+	}
+	free(out);
+	free(args);
+	return mask;
+}
+
+/* `show NAME` as slotscope prints it (--json): bit mask of the slots
+ * that are neither free nor reserved, and the id at slot at. */
+static unsigned
+shown_slots(const char *name, int at, char *id, size_t isz)
+{
+	char *cmd, *out = NULL;
+	json_t *j, *slots, *v;
+	json_error_t je;
+	unsigned mask = 0;
+	size_t k;
+
+	ck_assert_int_ge(asprintf(&cmd, "'%s' --runtime-dir '%s/rt' "
+	    "--libvirt '%s' --json -c 'show %s'", tu_bin(), vd.dir, vd.uri,
+	    name), 0);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	j = json_loads(out, 0, &je);
+	ck_assert_msg(j != NULL, "%s", out);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "protocol")),
+	    "libvirt");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "conn")), "ok");
+	slots = json_object_get(j, "slots");
+	ck_assert_uint_eq(json_array_size(slots), 32);
+	json_array_foreach(slots, k, v) {
+		const char *st = json_string_value(json_object_get(v, "state"));
+		const char *sid = json_string_value(json_object_get(v, "id"));
+
+		if (strcmp(st, "free") != 0 && strcmp(st, "reserved") != 0)
+			mask |= 1u << k;
+		if ((int)k == at)
+			snprintf(id, isz, "%s", sid ? sid : "");
+	}
+	json_decref(j);
+	free(out);
+	free(cmd);
+	return mask;
+}
+
+/* No domain was tainted (custom-monitor: someone used its monitor behind
+ * libvirt's back). */
+static void
+untainted(void)
+{
+	char *cmd, *out = NULL;
+
+	ck_assert_int_ge(asprintf(&cmd, "grep -rh tainted '%s/var/log/libvirt' "
+	    "| grep -v high-privileges", vd.dir), 0);
+	ck_assert_int_ne(tu_run(cmd, &out), 0);
+	free(out);
+	free(cmd);
+}
+
+START_TEST(two_domains_as_dumpxml)
+{
+	char alias[128] = "", id[128] = "", pat[4300], *out = NULL;
+	glob_t g;
+	unsigned want;
+
+	ck_assert(vd.up);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tla",
+	    NIC("52:54:00:0b:00:01", "")), 0);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tlb",
+	    NIC("52:54:00:0b:00:02", AT("0x07"))
+	    NIC("52:54:00:0b:00:03", "")), 0);
+	/* libvirt holds each domain's QMP monitor */
+	snprintf(pat, sizeof pat, "%s/var/lib/libvirt/qemu/domain-*-tl*/"
+	    "monitor.sock", vd.dir);
+	ck_assert_int_eq(glob(pat, 0, NULL, &g), 0);
+	ck_assert_uint_eq(g.gl_pathc, 2);
+	globfree(&g);
+
+	want = dump_slots("tla", 2, alias, sizeof alias) | 1u;
+	ck_assert_uint_eq(shown_slots("tla", 2, id, sizeof id), want);
+	ck_assert_str_eq(id, alias);
+	want = dump_slots("tlb", 7, alias, sizeof alias) | 1u;
+	ck_assert_msg(want & (1u << 7), "dumpxml: %x", want);
+	ck_assert_uint_eq(shown_slots("tlb", 7, id, sizeof id), want);
+	ck_assert_str_eq(id, alias);
+	ck_assert_str_eq(id, "net0");
+
+	/* list: both, as libvirt instances */
+	ck_assert_int_ge(asprintf(&out, "'%s' --runtime-dir '%s/rt' "
+	    "--libvirt '%s' -c list", tu_bin(), vd.dir, vd.uri), 0);
+	{
+		char *cmd = out, *res = NULL;
+
+		ck_assert_int_eq(tu_run(cmd, &res), 0);
+		ck_assert_msg(strstr(res, "tla  ok  libvirt") &&
+		    strstr(res, "tlb  ok  libvirt"), "%s", res);
+		free(res);
+		free(cmd);
+	}
+	/* libvirt still runs both domains, none tainted, no runtime file */
+	ck_assert_int_eq(tu_virsh(&vd, "domstate tla", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "paused"));
+	free(out);
+	untainted();
+	snprintf(pat, sizeof pat, "%s/rt/tla.json", vd.dir);
+	ck_assert_int_ne(access(pat, F_OK), 0);
+}
+END_TEST
+
+/* Poll the fleet (no refresh asked for) until cond holds or 10 s. */
+#define POLL_UNTIL(f, cond) do { \
+	double _end = clock_wall_s() + 10; \
+	while (!(cond) && clock_wall_s() < _end) { \
+		struct pollfd _p[8]; \
+		int _t = 500; \
+		size_t _n = fleet_pollfds(&(f), _p, 8, &_t); \
+		poll(_p, _n, _t); \
+		fleet_step(&(f), _p, _n, clock_wall_s()); \
+	} \
+} while (0)
+
+START_TEST(events_at_once)
+{
+	struct fleet f;
+	struct err e;
+	struct fleet_change *ch = NULL;
+	size_t nch, k;
+	char path[4300], *out = NULL;
+	long a, c;
+	FILE *x;
+	int seen = 0;
+
+	ck_assert(vd.up);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tla",
+	    NIC("52:54:00:0b:00:11", "")), 0);
+	fleet_init(&f, NULL);
+	/* an hour between periodic refreshes: only events can be quick */
+	ck_assert_msg(fleet_add_libvirt(&f, vd.uri, 3600, 10000, &e) == 1,
+	    "%s", e.msg);
+	ck_assert_int_ge(a = fleet_find(&f, "tla", &e), 0);
+	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_FREE);
+	ck_assert_str_eq(f.inst[a].vstate, "paused");
+
+	/* device added: attached by virsh, at slot 9 */
+	snprintf(path, sizeof path, "%s/nic9.xml", vd.dir);
+	ck_assert_ptr_nonnull(x = fopen(path, "w"));
+	fputs(NIC("52:54:00:0b:00:19", AT("0x09")), x);
+	fclose(x);
+	snprintf(path, sizeof path, "attach-device tla '%s/nic9.xml' --live",
+	    vd.dir);
+	ck_assert_msg(tu_virsh(&vd, path, &out) == 0, "%s", out);
+	free(out);
+	POLL_UNTIL(f, f.inst[a].slots[9].state == SLOT_USED);
+	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_USED);
+	nch = fleet_take_changes(&f, &ch);
+	for (k = 0; k < nch; k++)
+		seen |= ch[k].inst == (size_t)a && ch[k].slot == 9 &&
+		    ch[k].from == SLOT_FREE && ch[k].to == SLOT_USED;
+	free(ch);
+	ck_assert(seen);
+
+	/* lifecycle: a new domain appears, a destroyed one is not running */
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tlc",
+	    NIC("52:54:00:0b:00:21", "")), 0);
+	POLL_UNTIL(f, fleet_find(&f, "tlc", NULL) >= 0);
+	ck_assert_int_ge(c = fleet_find(&f, "tlc", &e), 0);
+	ck_assert_int_eq(f.inst[c].conn, INST_OK);
+	ck_assert_int_eq(tu_virsh(&vd, "destroy tla", NULL), 0);
+	POLL_UNTIL(f, f.inst[a].conn == INST_UNREACHABLE);
+	ck_assert_int_eq(f.inst[a].conn, INST_UNREACHABLE);
+	ck_assert_str_eq(f.inst[a].error, "the domain is not running");
+	fleet_free(&f);
+}
+END_TEST
+
+Suite *
+libvirt_suite(void)
+{
+	Suite *s = suite_create("libvirt");
+	TCase *tc = tcase_create("libvirt");
+
+	tu_tcase_require(tc, tu_missing_virtd());
+	tcase_add_checked_fixture(tc, vd_up, vd_down);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, two_domains_as_dumpxml);
+	tcase_add_test(tc, events_at_once);
+	suite_add_tcase(s, tc);
+	return s;
+}

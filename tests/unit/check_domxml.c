@@ -1,0 +1,178 @@
+/* check_domxml.c - libvirt's live domain XML (a real `virsh dumpxml`,
+ * tests/fixtures/libvirt) into the live bus, libvirt's view as a runtime
+ * and slot states; and XML that is not a domain's. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/state.h"
+#include "testutil.h"
+#include "virt/domxml.h"
+
+static struct domxml d;
+static char *xml;
+static size_t xlen;
+
+static void
+up(void)
+{
+	struct err e;
+
+	xml = tu_fixture("libvirt/vm3-pc-bridge.xml", &xlen);
+	domxml_init(&d);
+	ck_assert_msg(domxml_parse(xml, xlen, &d, &e) == 0, "%s", e.msg);
+}
+
+static void
+down(void)
+{
+	domxml_free(&d);
+	free(xml);
+}
+
+START_TEST(devices)
+{
+	const struct domxml_dev *v;
+
+	ck_assert_str_eq(d.name, "vm3");
+	ck_assert_str_eq(d.uuid, "ebf6bbb1-6382-42b1-a2de-9ba3fa1153d1");
+	ck_assert_str_eq(d.machine, "pc-i440fx-7.2");
+	ck_assert_ptr_nonnull(v = domxml_find(&d, "virtio-disk0"));
+	ck_assert_str_eq(v->element, "disk");
+	ck_assert_str_eq(v->model, "virtio");
+	ck_assert_str_eq(v->source, "/var/lib/libvirt/images/vm3.img");
+	ck_assert(v->pci && v->bus == 0 && v->slot == 3 && v->func == 0);
+	ck_assert_ptr_nonnull(v = domxml_find(&d, "net0"));
+	ck_assert_str_eq(domxml_type(v), "nic");
+	ck_assert_str_eq(v->model, "e1000");
+	ck_assert_str_eq(v->mac, "52:54:00:00:00:31");
+	ck_assert(v->pci && v->bus == 0 && v->slot == 7);
+	ck_assert_ptr_nonnull(v = domxml_find(&d, "net1"));
+	ck_assert(v->pci && v->bus == 1 && v->slot == 3);
+	ck_assert_ptr_nonnull(v = domxml_find(&d, "pci.1"));
+	ck_assert_str_eq(v->element, "controller");
+	ck_assert_str_eq(v->model, "pci-bridge");
+	ck_assert(v->pci && v->bus == 0 && v->slot == 2);
+	ck_assert_ptr_nonnull(v = domxml_find(&d, "usb"));
+	ck_assert(v->pci && v->slot == 1 && v->func == 2);
+	ck_assert_ptr_nonnull(v = domxml_find(&d, "balloon0"));
+	ck_assert_str_eq(v->model, "virtio");
+	ck_assert_int_eq(v->slot, 4);
+	/* no PCI address: kept, not on the bus */
+	ck_assert_ptr_nonnull(v = domxml_find(&d, "input0"));
+	ck_assert_int_eq(v->pci, 0);
+	ck_assert_ptr_null(domxml_find(&d, "net2"));
+}
+END_TEST
+
+START_TEST(bus_and_view)
+{
+	struct pci_info pi;
+	struct store_rt rt;
+	struct slot_view sv[32];
+	const struct pci_fn *fn;
+	struct err e;
+	const struct store_dev *sd;
+
+	pci_info_init(&pi);
+	ck_assert_int_eq(domxml_pci(&d, &pi, &e), 0);
+	/* 0 host bridge (added), 1 usb, 2 bridge, 3 disk, 4 balloon, 7 nic */
+	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0x9fu);
+	ck_assert_ptr_nonnull(fn = pci_info_find_id(&pi, "net0"));
+	ck_assert_int_eq(fn->slot, 7);
+	ck_assert_ptr_null(pci_info_find_id(&pi, "net1"));	/* bus 1 */
+	ck_assert_int_eq(domxml_rt(&d, "vm3", &rt, &e), 0);
+	ck_assert_int_eq(slotmap_count(&rt.reserved), 2);
+	ck_assert(!slotmap_is_free(&rt.reserved, 0));
+	ck_assert(!slotmap_is_free(&rt.reserved, 1));
+	ck_assert_uint_eq(rt.ndev, 3);	/* disk, nic, balloon */
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net0"));
+	ck_assert_str_eq(sd->type, "nic");
+	ck_assert_str_eq(sd->mac, "52:54:00:00:00:31");
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "virtio-disk0"));
+	ck_assert_str_eq(sd->type, "disk");
+	ck_assert_ptr_null(store_find_id(&rt, "pci.1"));
+	state_reconcile(&pi, &rt, sv);
+	ck_assert_int_eq(sv[0].state, SLOT_BUILTIN);
+	ck_assert_int_eq(sv[1].state, SLOT_BUILTIN);
+	ck_assert_int_eq(sv[2].state, SLOT_BUILTIN);	/* the bridge */
+	ck_assert_int_eq(sv[3].state, SLOT_USED);
+	ck_assert_str_eq(sv[3].id, "virtio-disk0");
+	ck_assert_int_eq(sv[4].state, SLOT_USED);
+	ck_assert_int_eq(sv[5].state, SLOT_FREE);
+	ck_assert_int_eq(sv[7].state, SLOT_USED);
+	ck_assert_str_eq(sv[7].id, "net0");
+	/* the first free slot is libvirt's rules' too: 5 */
+	ck_assert_int_eq(state_first_free(&pi, &rt, &e), 5);
+	store_rt_free(&rt);
+	pci_info_free(&pi);
+}
+END_TEST
+
+static const struct {
+	const char *xml, *want;
+} bad[] = {
+	{ "", "bytes is not one" },
+	{ "<domain><name>x</name>", "does not parse" },
+	{ "<network><name>x</name></network>", "not a <domain>" },
+	{ "<domain><devices/></domain>", "no <name>" },
+	{ "<domain><name>x</name><devices><interface><alias name='n'/>"
+	  "<address type='pci' bus='0' slot='0x20'/></interface></devices>"
+	  "</domain>", "is not one" },
+	{ "<domain><name>x</name><devices><interface><alias name='n'/>"
+	  "<address type='pci' bus='zero' slot='1'/></interface></devices>"
+	  "</domain>", "is not one" },
+};
+
+START_TEST(refused)
+{
+	struct domxml x;
+	struct err e;
+
+	domxml_init(&x);
+	e.msg[0] = '\0';
+	ck_assert_int_eq(domxml_parse(bad[_i].xml, strlen(bad[_i].xml), &x,
+	    &e), -1);
+	ck_assert_msg(strstr(e.msg, bad[_i].want) != NULL, "%d: %s", _i,
+	    e.msg);
+	domxml_free(&x);
+}
+END_TEST
+
+/* Every cut of the real XML is refused or read, never overread (ASan). */
+START_TEST(prefixes)
+{
+	struct domxml x;
+	struct err e;
+	size_t n;
+	int ok = 0;
+
+	domxml_init(&x);
+	for (n = 0; n + 16 < xlen; n += 13) {	/* each cuts </domain> */
+		char *cut = malloc(n ? n : 1);
+
+		ck_assert_ptr_nonnull(cut);
+		memcpy(cut, xml, n);
+		ok += domxml_parse(cut, n, &x, &e) == 0;
+		free(cut);
+	}
+	domxml_free(&x);
+	ck_assert_int_eq(ok, 0);	/* no cut is a whole domain */
+}
+END_TEST
+
+Suite *
+domxml_suite(void)
+{
+	Suite *s = suite_create("domxml");
+	TCase *tc = tcase_create("domxml");
+
+	tcase_add_checked_fixture(tc, up, down);
+	tcase_add_test(tc, devices);
+	tcase_add_test(tc, bus_and_view);
+	tcase_add_loop_test(tc, refused, 0, sizeof bad / sizeof bad[0]);
+	tcase_add_test(tc, prefixes);
+	suite_add_tcase(s, tc);
+	return s;
+}
