@@ -77,8 +77,8 @@ static const struct cmd_entry table[] = {
 	  "parse-id ID: split a device id into type, uuid block, slot and, "
 	  "behind a bridge, bus.",
 	  cmd_parse_id_exec, { 0 } },
-	{ "hotplug", NULL, 2, CMD_MANY, { NULL }, 0,
-	  "hotplug INST nic|disk [KEY=VALUE ...]",
+	{ "hotplug", NULL, 2, CMD_MANY, { "--persist" }, CMD_F_OPTIONS,
+	  "hotplug INST nic|disk [KEY=VALUE ...] [--persist]",
 	  "hotplug INST nic [backend=user|tap:IFNAME] [mac=MAC] "
 	  "[model=virtio-net-pci] [uuid=UUID] [slot=N], or hotplug INST disk "
 	  "path=FILE [format=raw|qcow2] [uuid=UUID] [slot=N]: add the backend "

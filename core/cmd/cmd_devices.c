@@ -77,8 +77,13 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	size_t k;
 	long i;
 
-	if ((i = cmd_qemu_inst(c, ce, a->w[1], r)) < 0)
+	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
+	if (c->fleet->inst[i].src > 0)
+		return cmd_virt_hotplug(c, ce, a, r, (size_t)i);
+	if (cmd_opt(ce, a, "--persist"))
+		return cmd_fail(r, "hotplug: --persist is for libvirt domains "
+		    "(a QEMU monitor keeps no persistent config)");
 	if (hotplug_parse_type(a->w[2], &type, &e) < 0)
 		return cmd_fail(r, "hotplug: %s", e.msg);
 	hotplug_req_init(&req, type);
@@ -145,8 +150,10 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	long i;
 	int rc;
 
-	if ((i = cmd_qemu_inst(c, ce, a->w[1], r)) < 0)
+	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
+	if (c->fleet->inst[i].src > 0)
+		return cmd_virt_unplug(c, ce, a, r, (size_t)i);
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "unplug: no runtime dir: give "
 		    "--runtime-dir");
@@ -241,7 +248,7 @@ cmd_adopt_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	char what[1024], res[300];
 	long i;
 
-	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+	if ((i = cmd_qemu_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
 	if (a->n > 3 && strcmp(a->w[3], "nic") != 0 &&
 	    strcmp(a->w[3], "disk") != 0)
@@ -281,7 +288,7 @@ cmd_forget_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	char what[1024], res[400], note[256] = "";
 	long i;
 
-	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
+	if ((i = cmd_qemu_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "forget: no runtime dir: give "

@@ -110,6 +110,11 @@ int cmd_adopt_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
 int cmd_forget_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
+/* cmd_virt.c: hotplug / unplug of libvirt domain i, through libvirt. */
+int cmd_virt_hotplug(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *, size_t i);
+int cmd_virt_unplug(struct cmd_ctx *, const struct cmd_entry *,
+    const struct cmd_args *, struct cmd_result *, size_t i);
 int cmd_refresh_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
 int cmd_refresh_bg_exec(struct cmd_ctx *, const struct cmd_entry *,
@@ -138,8 +143,9 @@ int cmd_succeed(struct cmd_result *r, struct strbuf *b, json_t *j);
 /* The instance called name, or -1 with "CMD: no instance ..." in r. */
 long cmd_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
     const char *name, struct cmd_result *r);
-/* cmd_inst for a command that changes an instance through its monitor
- * and runtime file: a libvirt domain (instance.src) is refused. */
+/* cmd_inst for a command that changes an instance's runtime file
+ * (reserve, free, adopt, forget): a libvirt domain (instance.src) is
+ * refused. */
 long cmd_qemu_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
     const char *name, struct cmd_result *r);
 int cmd_parse_slot(const struct cmd_entry *ce, const char *w, int *slot,

@@ -118,10 +118,10 @@ cmd_qemu_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
 	long i = cmd_inst(c, ce, name, r);
 
 	if (i >= 0 && c->fleet->inst[i].src > 0) {
-		cmd_fail(r, "%s: %s is a libvirt domain (%s): its slots and "
-		    "devices are libvirt's, and slotscope does not change "
-		    "them through libvirt yet; use virsh", ce->name, name,
-		    c->fleet->inst[i].endpoint);
+		cmd_fail(r, "%s: %s is a libvirt domain (%s): its devices and "
+		    "reserved slots are libvirt's, which slotscope changes "
+		    "only by hotplug and unplug through libvirt", ce->name,
+		    name, c->fleet->inst[i].endpoint);
 		return -1;
 	}
 	return i;

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "fleet/fleet.h"
+#include "virt/domxml.h"
 #include "virt/virtsrc.h"
 
 /* An instance's last libvirt view, for fleet_load_rt. */
@@ -15,10 +16,18 @@ struct view {
 	struct domxml xml;
 };
 
+/* A removal asked for and not yet reported. */
+struct pending {
+	size_t inst;
+	char alias[128];
+};
+
 struct fleetvirt {
 	struct virtsrc *s;
 	struct view *views;
 	size_t nviews;
+	struct pending *pend;
+	size_t npend;
 	unsigned long asked;	/* the seq a refresh asked for will have */
 	unsigned long seen;	/* the last snapshot applied */
 	char endpoint[256];
@@ -81,6 +90,35 @@ keep(struct fleetvirt *v, size_t i, struct domxml *x)
 	domxml_init(x);
 }
 
+/* Devices whose removal is pending show unplugging; a removal libvirt
+ * reported done or failed, or a device gone from the XML, is no longer
+ * pending. */
+static void
+mark_pending(struct fleetvirt *v, size_t i, const char *dom,
+    const struct domxml *x, struct store_rt *rt)
+{
+	size_t k = 0;
+
+	while (k < v->npend) {
+		struct pending *p = &v->pend[k];
+		struct store_dev *sd;
+
+		if (p->inst != i) {
+			k++;
+			continue;
+		}
+		if (domxml_find(x, p->alias) == NULL ||
+		    virtsrc_removal(v->s, dom, p->alias, 0) !=
+		    VIRTSRC_RM_PENDING) {
+			*p = v->pend[--v->npend];
+			continue;
+		}
+		if ((sd = store_find_id(rt, p->alias)) != NULL)
+			sd->state = STORE_DEV_UNPLUGGING;
+		k++;
+	}
+}
+
 int
 fleetvirt_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
     struct err *e)
@@ -96,8 +134,12 @@ fleetvirt_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
 	for (k = 0; k < v->nviews; k++)
 		if (v->views[k].inst == i) {
 			store_rt_free(rt);
-			return domxml_rt(&v->views[k].xml, f->inst[i].name, rt,
-			    e);
+			if (domxml_rt(&v->views[k].xml, f->inst[i].name, rt,
+			    e) < 0)
+				return -1;
+			mark_pending((struct fleetvirt *)v, i,
+			    f->inst[i].name, &v->views[k].xml, rt);
+			return 0;
 		}
 	return err_set(e, "libvirt has not described %s yet",
 	    f->inst[i].name);
@@ -140,6 +182,7 @@ apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d, double now)
 		store_rt_free(&rt);
 		return;
 	}
+	mark_pending(f->virt[k], (size_t)i, in->name, &d->xml, &rt);
 	fleet_publish(f, (size_t)i, &live, &rt, now);
 	pci_info_free(&live);
 	store_rt_free(&rt);
@@ -272,9 +315,114 @@ fleetvirt_free(struct fleet *f)
 		for (j = 0; j < v->nviews; j++)
 			domxml_free(&v->views[j].xml);
 		free(v->views);
+		free(v->pend);
 		free(v);
 	}
 	free(f->virt);
 	f->virt = NULL;
 	f->nvirt = 0;
+}
+
+static struct fleetvirt *
+src_of(const struct fleet *f, size_t i, struct err *e)
+{
+	if (i >= f->n || f->inst[i].src <= 0 ||
+	    (size_t)f->inst[i].src > f->nvirt) {
+		err_set(e, "%s is not a libvirt domain",
+		    i < f->n ? f->inst[i].name : "?");
+		return NULL;
+	}
+	return f->virt[f->inst[i].src - 1];
+}
+
+static const struct domxml *
+xml_of(const struct fleet *f, size_t i)
+{
+	const struct fleetvirt *v = src_of(f, i, NULL);
+	size_t k;
+
+	for (k = 0; v != NULL && k < v->nviews; k++)
+		if (v->views[k].inst == i)
+			return &v->views[k].xml;
+	return NULL;
+}
+
+int
+fleet_libvirt_attach(struct fleet *f, size_t i, const char *xml,
+    int persist, struct err *e)
+{
+	struct fleetvirt *v = src_of(f, i, e);
+
+	if (v == NULL)
+		return -1;
+	return virtsrc_attach(v->s, f->inst[i].name, xml, persist, e);
+}
+
+int
+fleet_libvirt_detach(struct fleet *f, size_t i, const char *alias,
+    int persist, int wait_ms, struct err *e)
+{
+	struct fleetvirt *v = src_of(f, i, e);
+	struct pending *np;
+
+	if (v == NULL)
+		return -1;
+	if (virtsrc_detach(v->s, f->inst[i].name, alias, persist, e) < 0)
+		return -1;
+	switch (virtsrc_removal(v->s, f->inst[i].name, alias, wait_ms)) {
+	case VIRTSRC_RM_REMOVED:
+		return 1;
+	case VIRTSRC_RM_FAILED:
+		return err_set(e, "libvirt reports that the removal of %s from "
+		    "%s failed (the guest refused it); it stays plugged",
+		    alias, f->inst[i].name);
+	default:
+		break;
+	}
+	np = realloc(v->pend, (v->npend + 1) * sizeof *np);
+	if (np != NULL) {
+		v->pend = np;
+		np[v->npend].inst = i;
+		cut(np[v->npend].alias, sizeof np[v->npend].alias, alias);
+		v->npend++;
+	}
+	return 0;
+}
+
+const struct domxml_dev *
+fleet_libvirt_dev_at(const struct fleet *f, size_t i, int slot)
+{
+	const struct domxml *x = xml_of(f, i);
+	size_t k;
+
+	for (k = 0; x != NULL && k < x->ndev; k++)
+		if (x->dev[k].pci && x->dev[k].bus == 0 &&
+		    x->dev[k].slot == slot && x->dev[k].func == 0)
+			return &x->dev[k];
+	return NULL;
+}
+
+int
+fleet_libvirt_free_target(const struct fleet *f, size_t i, char *out,
+    size_t sz, struct err *e)
+{
+	const struct domxml *x = xml_of(f, i);
+	char name[8];
+	size_t k;
+	int c;
+
+	if (x == NULL)
+		return err_set(e, "libvirt has not described %s yet",
+		    f->inst[i].name);
+	for (c = 'a'; c <= 'z'; c++) {
+		snprintf(name, sizeof name, "vd%c", c);
+		for (k = 0; k < x->ndev && strcmp(x->dev[k].target, name); k++)
+			;
+		if (k == x->ndev) {
+			snprintf(out, sz, "%s", name);
+			return 0;
+		}
+	}
+	return err_set(e, "%s has no free virtio disk name (vda..vdz)",
+	    f->inst[i].name);
 }

@@ -33,6 +33,24 @@ struct fleet;
 int fleet_add_libvirt(struct fleet *f, const char *uri, double interval,
     int wait_ms, struct err *e);
 
+/* Changes to libvirt instance i through its connection (block until
+ * libvirt answers; failures in libvirt's words).  attach: the device XML
+ * as libvirt takes it.  detach: the device with this alias; returns 1
+ * when libvirt reported it removed within wait_ms, 0 when the removal is
+ * pending (the slot shows unplugging until libvirt reports it removed or
+ * failed), -1 on failure (also a removal libvirt reported failed). */
+int fleet_libvirt_attach(struct fleet *f, size_t i, const char *xml,
+    int persist, struct err *e);
+int fleet_libvirt_detach(struct fleet *f, size_t i, const char *alias,
+    int persist, int wait_ms, struct err *e);
+/* The disk target names libvirt's view of i uses ("vda"...), for a new
+ * disk's; and the device at bus 0 slot (its alias, element, MAC) or 0. */
+struct domxml_dev;
+const struct domxml_dev *fleet_libvirt_dev_at(const struct fleet *f,
+    size_t i, int slot);
+int fleet_libvirt_free_target(const struct fleet *f, size_t i, char *out,
+    size_t sz, struct err *e);
+
 /* fleet.c's hooks. */
 void fleetvirt_refresh(struct fleet *f, size_t src);
 size_t fleetvirt_pollfds(struct fleet *f, struct pollfd *pfd, size_t max);

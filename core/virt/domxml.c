@@ -146,8 +146,10 @@ device(const xmlNode *n, struct domxml *d, struct err *e)
 		    v.model, sizeof v.model);
 	if (named(n, "interface") && (m = child(n, "model")) != NULL)
 		attr(m, "type", v.model, sizeof v.model);
-	if (named(n, "disk"))
+	if (named(n, "disk")) {
 		attr(child(n, "target"), "bus", v.model, sizeof v.model);
+		attr(child(n, "target"), "dev", v.target, sizeof v.target);
+	}
 	attr(child(n, "mac"), "address", v.mac, sizeof v.mac);
 	source(n, &v);
 	if (address(n, &v, e) < 0)

@@ -37,6 +37,7 @@ struct domxml_dev {
 	char alias[128];	/* libvirt's alias: net0, virtio-disk0, ua-x */
 	char model[64];		/* interface/controller model, disk bus */
 	char mac[18];		/* interfaces, "" otherwise */
+	char target[16];	/* disks: target/@dev ("vda"), "" */
 	char source[1024];	/* disk file/dev/volume, interface network or
 				 * bridge, "" */
 	int pci;		/* 1 when it has a PCI address: */

@@ -10,6 +10,7 @@
  * called once no callback can run any more).
  */
 #include "virt/virtsrc.h"
+#include "virt/virtsrc_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,26 +23,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NEVENTS 4
-
-struct virtsrc {
-	char uri[1024];
-	double interval;
-	pthread_t worker;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int want, stop;
-	int busy;			/* the worker is reading */
-	int refs;			/* __atomic */
-	int pipe[2];
-	struct virtsrc_snap ready;	/* the newest, not yet taken */
-	int have_ready;
-	unsigned long seq;
-	/* the worker's own */
-	virConnectPtr conn;
-	int cb[NEVENTS];
-};
 
 static void
 quiet(void *opaque, virErrorPtr err)
@@ -118,6 +99,7 @@ unref(void *opaque)
 	close(s->pipe[1]);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
+	pthread_cond_destroy(&s->rmcv);
 	free(s);
 }
 
@@ -152,6 +134,23 @@ on_device(virConnectPtr c, virDomainPtr d, const char *alias, void *op)
 }
 
 static void
+on_removed(virConnectPtr c, virDomainPtr d, const char *alias, void *op)
+{
+	(void)c;
+	virtops_removal_event(op, virDomainGetName(d), alias, 0);
+	wake(op);
+}
+
+static void
+on_removal_failed(virConnectPtr c, virDomainPtr d, const char *alias,
+    void *op)
+{
+	(void)c;
+	virtops_removal_event(op, virDomainGetName(d), alias, 1);
+	wake(op);
+}
+
+static void
 set_error(struct virtsrc_snap *sn, const char *what)
 {
 	const char *m = virGetLastErrorMessage();
@@ -164,15 +163,18 @@ set_error(struct virtsrc_snap *sn, const char *what)
 static void
 disconnect(struct virtsrc *s)
 {
+	virConnectPtr c = s->conn;
 	int i;
 
-	if (s->conn == NULL)
+	if (c == NULL)
 		return;
 	for (i = 0; i < NEVENTS; i++)
 		if (s->cb[i] >= 0)
 			virConnectDomainEventDeregisterAny(s->conn, s->cb[i]);
-	virConnectClose(s->conn);
+	pthread_mutex_lock(&s->mu);
 	s->conn = NULL;
+	pthread_mutex_unlock(&s->mu);
+	virConnectClose(c);
 }
 
 static int
@@ -187,14 +189,23 @@ connect_to(struct virtsrc *s, struct virtsrc_snap *sn)
 	if (s->conn != NULL && virConnectIsAlive(s->conn) == 1)
 		return 0;
 	disconnect(s);
-	if ((s->conn = virConnectOpen(s->uri)) == NULL) {
-		set_error(sn, "cannot connect");
-		return -1;
+	{
+		virConnectPtr c = virConnectOpen(s->uri);
+
+		if (c == NULL) {
+			set_error(sn, "cannot connect");
+			return -1;
+		}
+		pthread_mutex_lock(&s->mu);
+		s->conn = c;	/* virtops.c borrows it under the mutex */
+		pthread_mutex_unlock(&s->mu);
 	}
 	virConnectSetKeepAlive(s->conn, 5, 3);
 	for (i = 0; i < NEVENTS; i++) {
 		virConnectDomainEventGenericCallback cb = i == 0 ?
-		    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle) :
+		    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle) : i == 2 ?
+		    VIR_DOMAIN_EVENT_CALLBACK(on_removed) : i == 3 ?
+		    VIR_DOMAIN_EVENT_CALLBACK(on_removal_failed) :
 		    VIR_DOMAIN_EVENT_CALLBACK(on_device);
 
 		__atomic_add_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
@@ -378,6 +389,7 @@ virtsrc_open(const char *uri, double interval, struct err *e)
 	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_cond_init(&s->rmcv, NULL);
 	if (pthread_create(&s->worker, NULL, work, s) != 0) {
 		unref(s);
 		return err_set(e, "cannot start the libvirt worker"), NULL;

@@ -71,6 +71,25 @@ int virtsrc_take(struct virtsrc *s, struct virtsrc_snap *out);
 /* Wait up to timeout_ms for a new snapshot and take it: 1, 0 on timeout. */
 int virtsrc_wait(struct virtsrc *s, struct virtsrc_snap *out,
     int timeout_ms);
+/* Changes, through the source's connection (virtops.c).  They block until
+ * libvirt answers; a failure is libvirt's own message.  persist: also the
+ * domain's persistent config (VIR_DOMAIN_AFFECT_CONFIG), else only the
+ * live domain. */
+int virtsrc_attach(struct virtsrc *s, const char *dom, const char *xml,
+    int persist, struct err *e);
+/* virDomainDetachDeviceAlias: asks for the removal, which completes when
+ * the guest lets go (DEVICE_REMOVED) or fails (DEVICE_REMOVAL_FAILED). */
+int virtsrc_detach(struct virtsrc *s, const char *dom, const char *alias,
+    int persist, struct err *e);
+enum virtsrc_removal {
+	VIRTSRC_RM_PENDING,	/* no event yet */
+	VIRTSRC_RM_REMOVED,
+	VIRTSRC_RM_FAILED,
+};
+/* What libvirt's events said of alias's removal, waiting up to wait_ms
+ * for one.  virtsrc_detach forgets earlier events of alias first. */
+enum virtsrc_removal virtsrc_removal(struct virtsrc *s, const char *dom,
+    const char *alias, int wait_ms);
 void virtsrc_snap_init(struct virtsrc_snap *sn);
 void virtsrc_snap_free(struct virtsrc_snap *sn);
 

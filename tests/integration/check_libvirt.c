@@ -27,6 +27,16 @@ TU_VIRTD_FIXTURE(vd, vd)
 #define AT(slot) "<address type='pci' domain='0' bus='0' slot='" slot \
 	"' function='0'/>"
 
+static int
+count_lines(const char *s, const char *w)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, w)) != NULL; s += strlen(w))
+		n++;
+	return n;
+}
+
 /* Bus 0 slots of `virsh dumpxml NAME` as a bit mask, and the alias of
  * the device at slot `at` into alias. */
 static unsigned
@@ -229,6 +239,112 @@ START_TEST(events_at_once)
 }
 END_TEST
 
+/* slotscope ARGS against vd; status returned, output in *out. */
+static int
+ss(const char *args, char **out)
+{
+	char *cmd;
+	int rc;
+
+	ck_assert_int_ge(asprintf(&cmd, "'%s' --runtime-dir '%s/rt' "
+	    "--libvirt '%s' %s", tu_bin(), vd.dir, vd.uri, args), 0);
+	rc = tu_run(cmd, out);
+	free(cmd);
+	return rc;
+}
+
+/* hotplug DOMAIN nic: slotscope picks the slot (next's answer, the lowest
+ * free with libvirt's reservations), libvirt records it there; a reserved
+ * slot is refused, libvirt's own error text is shown. */
+START_TEST(hotplug_at_chosen_slot)
+{
+	char *out = NULL, alias[128] = "", want[128];
+	json_t *j;
+	json_error_t je;
+	int next, slot;
+	unsigned mask;
+
+	ck_assert(vd.up);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tla",
+	    NIC("52:54:00:0b:00:01", "")), 0);
+	ck_assert_int_eq(ss("-c 'next tla'", &out), 0);
+	next = atoi(out);
+	free(out);
+	ck_assert_int_eq(next, 3);	/* 0 host, 1 PIIX3, 2 net0 */
+	ck_assert_int_eq(ss("--json -c 'hotplug tla nic mac=52:54:00:0b:00:33'",
+	    &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, &je)) != NULL, "%s", out);
+	slot = (int)json_integer_value(json_object_get(j, "slot"));
+	ck_assert_int_eq(slot, next);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "owner")),
+	    "libvirt");
+	snprintf(want, sizeof want, "%s",
+	    json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	free(out);
+	/* libvirt's view: domiflist has the MAC, dumpxml the slot */
+	ck_assert_int_eq(tu_virsh(&vd, "domiflist tla", &out), 0);
+	ck_assert_msg(strstr(out, "52:54:00:0b:00:33") != NULL, "%s", out);
+	free(out);
+	mask = dump_slots("tla", slot, alias, sizeof alias);
+	ck_assert_msg(mask & (1u << slot), "dumpxml: %x", mask);
+	ck_assert_str_eq(alias, want);
+	/* slot=1 is libvirt's (PIIX3): refused, nothing asked */
+	ck_assert_int_ne(ss("-c 'hotplug tla nic slot=1'", &out), 0);
+	ck_assert_msg(strstr(out, "slot 1") != NULL, "%s", out);
+	free(out);
+	/* a transient domain has no persistent config: libvirt says so */
+	ck_assert_int_ne(ss("-c 'hotplug tla nic --persist'", &out), 0);
+	ck_assert_msg(strstr(out, "hotplug: libvirt: cannot attach the "
+	    "device to tla: ") && strstr(out, "transient domain"), "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_virsh(&vd, "domiflist tla", &out), 0);
+	ck_assert_int_eq(count_lines(out, "52:54:00"), 2);
+	free(out);
+	untainted();
+}
+END_TEST
+
+/* unplug through slotscope asks libvirt; a paused domain cannot let go,
+ * so the removal is reported pending, and libvirt keeps the device. */
+START_TEST(unplug_pending_on_paused)
+{
+	char *out = NULL;
+	json_t *j;
+	json_error_t je;
+	char alias[128] = "";
+
+	ck_assert(vd.up);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tla",
+	    NIC("52:54:00:0b:00:01", "") NIC("52:54:00:0b:00:02", AT("0x06"))),
+	    0);
+	ck_assert_int_eq(ss("--json --unplug-wait 500 -c 'unplug tla 6'", &out),
+	    0);
+	ck_assert_msg((j = json_loads(out, 0, &je)) != NULL, "%s", out);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "state")),
+	    "unplugging");
+	ck_assert(json_is_false(json_object_get(j, "confirmed")));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "id")), "net1");
+	json_decref(j);
+	free(out);
+	/* still there for libvirt */
+	ck_assert(dump_slots("tla", 6, alias, sizeof alias) & (1u << 6));
+	ck_assert_str_eq(alias, "net1");
+	/* libvirt did send it: QEMU refuses a second request, and slotscope
+	 * shows libvirt's words */
+	ck_assert_int_ne(ss("--unplug-wait 0 -c 'unplug tla net1'", &out), 0);
+	ck_assert_msg(strstr(out, "unplug: libvirt: cannot detach the device "
+	    "from tla: ") != NULL && strstr(out, "unplug") != NULL, "%s", out);
+	free(out);
+	/* no device there */
+	ck_assert_int_ne(ss("-c 'unplug tla 9'", &out), 0);
+	ck_assert_msg(strstr(out, "slot 9 of tla holds no device") != NULL,
+	    "%s", out);
+	free(out);
+	untainted();
+}
+END_TEST
+
 Suite *
 libvirt_suite(void)
 {
@@ -240,6 +356,8 @@ libvirt_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, two_domains_as_dumpxml);
 	tcase_add_test(tc, events_at_once);
+	tcase_add_test(tc, hotplug_at_chosen_slot);
+	tcase_add_test(tc, unplug_pending_on_paused);
 	suite_add_tcase(s, tc);
 	return s;
 }

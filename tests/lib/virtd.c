@@ -108,7 +108,13 @@ spawn(struct tu_virtd *v)
 {
 	char log[PATH_MAX];
 	const char *script = tu_srcpath("tests/scripts/libvirtd-private.sh");
+	const char *tmp = getenv("TMPDIR");
+	char cache[PATH_MAX];
 	pid_t parent = getpid();
+
+	/* the run's TMPDIR (runner.c) outlives each check's dir */
+	snprintf(cache, sizeof cache, "%s/virtd-cache",
+	    tmp && *tmp ? tmp : "/tmp");
 
 	snprintf(log, sizeof log, "%s/start.log", v->dir);
 	v->pid = fork();
@@ -130,7 +136,7 @@ spawn(struct tu_virtd *v)
 			_exit(1);
 		execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc",
 		    "--kill-child", "--mount", "--propagation", "private",
-		    "/bin/sh", script, v->dir, (char *)NULL);
+		    "/bin/sh", script, v->dir, cache, (char *)NULL);
 		_exit(127);
 	}
 }

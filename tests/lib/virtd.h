@@ -7,6 +7,10 @@
  * its child with --kill-child): a failed or timed-out check leaves no
  * libvirtd, virtlogd or QEMU behind even though its teardown never runs.
  *
+ * What libvirtd probed of QEMU is cached in $TMPDIR/virtd-cache (the
+ * runner's dir, removed at the end of the run), so only the first
+ * libvirtd of a run probes.
+ *
  * Domains are transient, TCG (type='qemu'), `pc` with ACPI (so that bus 0
  * takes hotplugs), paused, with no disk and no graphics.  Strings returned are malloc'd; free() them.
  */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# libvirtd-private.sh DIR - run a real libvirtd (and its virtlogd) for one
+# libvirtd-private.sh DIR [CACHE] - run a real libvirtd (and its virtlogd) for one
 # test, isolated from the host's: started by tests/lib/libvirt.c as PID 1
 # of its own PID and mount namespaces (unshare --pid --mount --kill-child),
 # so that when the test ends -- also when it fails or is killed -- the
@@ -15,6 +15,10 @@
 # libvirt-daemon-system makes them; libvirtd will not start without them),
 # they are added to private copies of /etc/passwd and /etc/group mounted in
 # the namespace only.
+#
+# CACHE (optional): a directory kept across the checks of one test run for
+# /var/cache/libvirt, where libvirtd keeps what it probed of the QEMU
+# binary, so that only the first libvirtd of a run probes (a second or so).
 #
 # qemu.conf: QEMU runs as root, no security driver, no cgroup controllers,
 # no per-domain mount namespace (none of them exists or works in a test
@@ -60,6 +64,10 @@ fi
 mount --bind "$d/etc" /etc/libvirt
 mount --bind "$d/run" /run
 mount --bind "$d/var" /var
+if [ -n "${2:-}" ]; then
+	mkdir -p "$2/qemu"
+	mount --bind "$2" /var/cache/libvirt
+fi
 virtlogd -d -f /etc/libvirt/virtlogd.conf
 libvirtd -d -f /etc/libvirt/libvirtd.conf
 i=0

@@ -42,6 +42,7 @@ START_TEST(devices)
 	ck_assert_str_eq(v->element, "disk");
 	ck_assert_str_eq(v->model, "virtio");
 	ck_assert_str_eq(v->source, "/var/lib/libvirt/images/vm3.img");
+	ck_assert_str_eq(v->target, "vda");
 	ck_assert(v->pci && v->bus == 0 && v->slot == 3 && v->func == 0);
 	ck_assert_ptr_nonnull(v = domxml_find(&d, "net0"));
 	ck_assert_str_eq(domxml_type(v), "nic");

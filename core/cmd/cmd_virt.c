@@ -1,0 +1,253 @@
+/* cmd_virt.c - hotplug and unplug on a libvirt domain (instance.src > 0),
+ * through libvirt (fleet/fleetvirt.h): the slot is slotscope's choice (the
+ * lowest free one, libvirt's reservations respected, or slot=N), written
+ * into the device XML as <address type='pci' domain='0' bus='0' slot='N'
+ * function='0'/> so that libvirt records it; unplug is
+ * virDomainDetachDeviceAlias, completed by libvirt's DEVICE_REMOVED /
+ * DEVICE_REMOVAL_FAILED events (the live domain only).  Failures are libvirt's own words.
+ * Values go into the XML only after a strict check (letters, digits and
+ * ._:-/ , no quotes or markup), never raw. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd_int.h"
+#include "fleet/fleetvirt.h"
+#include "fleet/hotplug.h"
+#include "model/state.h"
+#include "virt/domxml.h"
+
+struct vreq {
+	enum hotplug_type type;
+	int slot;			/* -1: the first free */
+	char mac[18], model[32], network[64], bridge[64];
+	char path[1024], format[16];
+};
+
+/* A value safe between single quotes in XML: [A-Za-z0-9._:/-], 1..max. */
+static int
+plain(const char *key, const char *v, size_t max, int path, struct err *e)
+{
+	size_t i, n = strlen(v);
+
+	if (n == 0 || n > max)
+		return err_set(e, "%s wants 1 to %zu characters", key, max);
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && !strchr("._:-", v[i]) &&
+		    !(path && v[i] == '/'))
+			return err_set(e, "%s: '%c' is not allowed (letters, "
+			    "digits and ._:-%s only)", key, v[i],
+			    path ? "/" : "");
+	return 0;
+}
+
+static int
+set(struct vreq *q, const char *w, struct err *e)
+{
+	const char *eq = strchr(w, '=');
+	char key[16];
+	size_t kl;
+
+	if (eq == NULL || (kl = (size_t)(eq - w)) == 0 || kl >= sizeof key)
+		return err_set(e, "'%s' is not KEY=VALUE", w);
+	memcpy(key, w, kl);
+	key[kl] = '\0';
+	w = eq + 1;
+	if (strcmp(key, "slot") == 0)
+		return slotmap_parse_slot(w, strlen(w), &q->slot, e);
+	if (q->type == HOTPLUG_NIC && strcmp(key, "mac") == 0) {
+		if (hotplug_check_mac(w, e) < 0)
+			return -1;
+		snprintf(q->mac, sizeof q->mac, "%s", w);
+		return 0;
+	}
+#define TEXT(name, field, path) \
+	if (strcmp(key, name) == 0) { \
+		if (plain(name, w, sizeof q->field - 1, path, e) < 0) \
+			return -1; \
+		snprintf(q->field, sizeof q->field, "%s", w); \
+		return 0; \
+	}
+	if (q->type == HOTPLUG_NIC) {
+		TEXT("model", model, 0)
+		TEXT("network", network, 0)
+		TEXT("bridge", bridge, 0)
+	} else {
+		TEXT("path", path, 1)
+		TEXT("format", format, 0)
+	}
+#undef TEXT
+	return err_set(e, "unknown key '%s' for a libvirt %s (%s)", key,
+	    q->type == HOTPLUG_NIC ? "nic" : "disk", q->type == HOTPLUG_NIC ?
+	    "slot mac model network bridge" : "slot path format");
+}
+
+/* The device XML libvirt takes, at slot. */
+static int
+device_xml(const struct vreq *q, const char *target, int slot, char *out,
+    size_t sz, struct err *e)
+{
+	char addr[128];
+	int n;
+
+	snprintf(addr, sizeof addr, "<address type='pci' domain='0' "
+	    "bus='0' slot='%d' function='0'/>", slot);
+	if (q->type == HOTPLUG_NIC)
+		n = snprintf(out, sz, "<interface type='%s'>%s%s%s%s%s%s"
+		    "<model type='%s'/>%s</interface>", q->network[0] ?
+		    "network" : q->bridge[0] ? "bridge" : "user",
+		    q->network[0] ? "<source network='" : q->bridge[0] ?
+		    "<source bridge='" : "", q->network[0] ? q->network :
+		    q->bridge, q->network[0] || q->bridge[0] ? "'/>" : "",
+		    q->mac[0] ? "<mac address='" : "", q->mac,
+		    q->mac[0] ? "'/>" : "", q->model[0] ? q->model : "virtio",
+		    addr);
+	else
+		n = snprintf(out, sz, "<disk type='file' device='disk'>"
+		    "<driver name='qemu' type='%s'/><source file='%s'/>"
+		    "<target dev='%s' bus='virtio'/>%s</disk>",
+		    q->format[0] ? q->format : "raw", q->path, target, addr);
+	if (n < 0 || (size_t)n >= sz)
+		return err_set(e, "the device XML is too long");
+	return 0;
+}
+
+/* The slot: slot=N checked, else the first free (libvirt's view). */
+static int
+pick_slot(struct cmd_ctx *c, size_t i, int want, struct err *e)
+{
+	struct store_rt rt;
+	int s;
+
+	if (fleet_load_rt(c->fleet, i, &rt, e) < 0) {
+		store_rt_free(&rt);
+		return -1;
+	}
+	if (want >= 0)
+		s = state_check_new_slot(&c->fleet->inst[i].live, &rt, want,
+		    e) < 0 ? -1 : want;
+	else
+		s = state_first_free(&c->fleet->inst[i].live, &rt, e);
+	store_rt_free(&rt);
+	return s;
+}
+
+int
+cmd_virt_hotplug(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r, size_t i)
+{
+	struct vreq q;
+	struct err e;
+	struct strbuf b = STRBUF_INIT;
+	const struct domxml_dev *v;
+	char xml[2048], target[8] = "", what[1024], res[200];
+	size_t k;
+	int slot, persist = cmd_opt(ce, a, "--persist");
+
+	memset(&q, 0, sizeof q);
+	q.slot = -1;
+	if (hotplug_parse_type(a->w[2], &q.type, &e) < 0)
+		return cmd_fail(r, "hotplug: %s", e.msg);
+	for (k = 3; k < a->n; k++)
+		if (set(&q, a->w[k], &e) < 0)
+			return cmd_fail(r, "hotplug: %s", e.msg);
+	if (q.type == HOTPLUG_DISK && q.path[0] != '/')
+		return cmd_fail(r, "hotplug: a libvirt disk needs path=FILE "
+		    "(absolute)");
+	if (q.network[0] && q.bridge[0])
+		return cmd_fail(r, "hotplug: give network= or bridge=, not "
+		    "both");
+	cmd_refresh_now(c, i);
+	if ((slot = pick_slot(c, i, q.slot, &e)) < 0)
+		return cmd_fail(r, "hotplug: %s", e.msg);
+	if (q.type == HOTPLUG_DISK &&
+	    fleet_libvirt_free_target(c->fleet, i, target, sizeof target,
+	    &e) < 0)
+		return cmd_fail(r, "hotplug: %s", e.msg);
+	if (device_xml(&q, target, slot, xml, sizeof xml, &e) < 0)
+		return cmd_fail(r, "hotplug: %s", e.msg);
+	snprintf(what, sizeof what, "hotplug %s slot=%d%s", a->w[2], slot,
+	    persist ? " --persist" : "");
+	if (fleet_libvirt_attach(c->fleet, i, xml, persist, &e) < 0) {
+		cmd_audit(c, a->w[1], what, e.msg, NULL);
+		return cmd_fail(r, "hotplug: %s", e.msg);
+	}
+	cmd_refresh_now(c, i);
+	v = fleet_libvirt_dev_at(c->fleet, i, slot);
+	strbuf_printf(&b, "%s: %s plugged in slot %d through libvirt%s",
+	    a->w[1], v ? v->alias : "(no alias yet)", slot,
+	    persist ? " (live and persistent)" : " (live)");
+	if (v && v->mac[0])
+		strbuf_printf(&b, " (mac %s)", v->mac);
+	snprintf(res, sizeof res, "ok %s", v ? v->alias : "?");
+	cmd_audit(c, a->w[1], what, res, &b);
+	return cmd_succeed(r, &b, json_pack("{s:s, s:s?, s:s, s:i, s:s, "
+	    "s:s, s:s?, s:b}", "instance", a->w[1], "id", v ? v->alias : NULL,
+	    "type", q.type == HOTPLUG_NIC ? "nic" : "disk", "slot", slot,
+	    "state", "plugged", "owner", DOMXML_OWNER,
+	    "mac", v && v->mac[0] ? v->mac : NULL, "persistent", persist));
+}
+
+int
+cmd_virt_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, struct cmd_result *r, size_t i)
+{
+	const char *w = a->w[2];
+	struct strbuf b = STRBUF_INIT;
+	const struct domxml_dev *v = NULL;
+	struct store_rt rt;
+	const struct store_dev *sd;
+	char alias[128], what[300], res[200];
+	struct err e;
+	int slot = -1, rc;
+
+	if (cmd_opt(ce, a, "--retry"))
+		return cmd_fail(r, "unplug: --retry is for QEMU monitors; "
+		    "libvirt keeps its own removal request for %s", a->w[1]);
+	cmd_refresh_now(c, i);
+	if (w[0] != '\0' && strspn(w, "0123456789") == strlen(w) &&
+	    cmd_parse_slot(ce, w, &slot, r) < 0)
+		return -1;
+	if (fleet_load_rt(c->fleet, i, &rt, &e) < 0) {
+		store_rt_free(&rt);
+		return cmd_fail(r, "unplug: %s", e.msg);
+	}
+	sd = slot >= 0 ? store_find_slot(&rt, slot) : store_find_id(&rt, w);
+	if (sd != NULL) {
+		snprintf(alias, sizeof alias, "%s", sd->id);
+		slot = sd->slot;
+	}
+	store_rt_free(&rt);
+	if (sd == NULL)
+		return cmd_fail(r, slot >= 0 ? "unplug: slot %s of %s holds no "
+		    "device of libvirt's that can be unplugged (see show)" :
+		    "unplug: %s has no device %s (see show)", slot >= 0 ? w :
+		    a->w[1], slot >= 0 ? a->w[1] : w);
+	v = fleet_libvirt_dev_at(c->fleet, i, slot);
+	snprintf(what, sizeof what, "unplug %s", alias);
+	rc = fleet_libvirt_detach(c->fleet, i, alias, 0,
+	    c->unplug_wait_ms > 0 ? c->unplug_wait_ms : 0, &e);
+	if (rc < 0) {
+		cmd_audit(c, a->w[1], what, e.msg, NULL);
+		return cmd_fail(r, "unplug: %s", e.msg);
+	}
+	cmd_refresh_now(c, i);
+	if (rc == 1) {
+		strbuf_printf(&b, "%s: %s unplugged through libvirt, slot %d is "
+		    "free again", a->w[1], alias, slot);
+		snprintf(res, sizeof res, "ok %s deleted", alias);
+	} else {
+		strbuf_printf(&b, "%s: libvirt asked the guest to release %s; "
+		    "it has not yet (a paused domain cannot), so slot %d stays "
+		    "unplugging until libvirt reports it removed", a->w[1],
+		    alias, slot);
+		snprintf(res, sizeof res, "ok %s pending", alias);
+	}
+	cmd_audit(c, a->w[1], what, res, &b);
+	return cmd_succeed(r, &b, json_pack("{s:s, s:s, s:s?, s:i, s:s, "
+	    "s:s, s:b}", "instance", a->w[1], "id", alias,
+	    "type", v ? domxml_type(v) : NULL, "slot", slot,
+	    "state", rc == 1 ? "deleted" : "unplugging", "owner", DOMXML_OWNER,
+	    "confirmed", rc == 1));
+}
