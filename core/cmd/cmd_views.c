@@ -85,9 +85,10 @@ list_fill(struct cmd_ctx *c, size_t i, struct list_row *lr,
 	lr->live = lr->cnt[SLOT_USED] + lr->cnt[SLOT_FOREIGN] +
 	    lr->cnt[SLOT_BUILTIN] + lr->cnt[SLOT_UNPLUGGING];
 	cmd_qemu_text(in, lr->q, sizeof lr->q);
-	snprintf(lr->pq, sizeof lr->pq, "%s %s",
+	/* a libvirt domain has no QEMU version here: its host */
+	snprintf(lr->pq, sizeof lr->pq, "%s %.32s",
 	    in->protocol[0] ? in->protocol : "-",
-	    lr->q[0] ? lr->q : "-");
+	    lr->q[0] ? lr->q : in->host[0] ? in->host : "-");
 	lr->rtok = rtok;
 	if (!rtok)
 		snprintf(lr->rterr, sizeof lr->rterr, "%s", e.msg);
@@ -104,9 +105,10 @@ list_fill(struct cmd_ctx *c, size_t i, struct list_row *lr,
 		    slot_state_name((enum slot_state)k),
 		    lr->read || k == SLOT_UNKNOWN ?
 		    json_integer(lr->cnt[k]) : json_null());
-	o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:s?, s:s?, "
+	o = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s?, s:b, s:s?, s:s?, "
 	    "s:o, s:o, s:o}",
 	    "instance", in->name, "endpoint", in->endpoint,
+	    "host", in->host[0] ? in->host : NULL,
 	    "conn", inst_conn_name(in->conn),
 	    "protocol", in->protocol[0] ? in->protocol : NULL,
 	    "qemu", lr->q[0] ? lr->q : NULL,
@@ -129,7 +131,7 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	json_t *arr = json_array(), *j;
 	struct list_row *row;
 	struct list_widths w = { 0, 0, 0, 0, 0, 0 };
-	size_t i, nin;
+	size_t i, nin, o, *order;
 
 	(void)ce;
 	(void)a;
@@ -157,14 +159,21 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	 * stays short enough for the TUI's event pane */
 	nin = c->fleet != NULL ? c->fleet->n : 0;
 	row = nin ? calloc(nin, sizeof *row) : NULL;
-	if (nin && row == NULL) {
+	/* rows grouped by host: monitors, then each libvirt connection's */
+	order = nin ? calloc(nin, sizeof *order) : NULL;
+	if (nin && (row == NULL || order == NULL)) {
+		free(row);
+		free(order);
 		json_decref(arr);
 		return cmd_fail(r, "out of memory");
 	}
-	for (i = 0; i < nin; i++)
-		json_array_append_new(arr, list_fill(c, i, &row[i], &w));
-	for (i = 0; i < nin; i++) {
-		const struct instance *in = &c->fleet->inst[i];
+	if (nin)
+		fleet_display_order(c->fleet, order);
+	for (o = 0; o < nin; o++)
+		json_array_append_new(arr, list_fill(c, order[o],
+		    &row[order[o]], &w));
+	for (o = 0; o < nin; o++) {
+		const struct instance *in = &c->fleet->inst[i = order[o]];
 		const struct list_row *lr = &row[i];
 
 		char fr[16], rs[16], lv[16];
@@ -198,6 +207,7 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		strbuf_printf(&b, "\n");
 	}
 	free(row);
+	free(order);
 	j = json_pack("{s:i, s:o}", "schema", CMD_JSON_SCHEMA, "instances",
 	    arr);
 	return cmd_succeed(r, &b, j);

@@ -102,6 +102,20 @@ fleet_free(struct fleet *f)
 	f->nunplugs = f->capunplugs = 0;
 }
 
+void
+fleet_display_order(const struct fleet *f, size_t *order)
+{
+	size_t i, n = 0, k;
+
+	for (i = 0; i < f->n; i++)
+		if (f->inst[i].src <= 0)
+			order[n++] = i;
+	for (k = 1; k <= f->nvirt; k++)
+		for (i = 0; i < f->n; i++)
+			if (f->inst[i].src == (int)k)
+				order[n++] = i;
+}
+
 long
 fleet_find(const struct fleet *f, const char *name, struct err *e)
 {
@@ -203,8 +217,21 @@ fleet_add_backend(struct fleet *f, const char *name, const char *endpoint,
 	struct ipriv *p;
 	int i;
 
-	if (store_check_name(name, e) < 0)
-		return -1;
+	{
+		const char *at = strchr(name, '@');
+		char dom[64];
+
+		if (at != NULL && ((size_t)(at - name) >= sizeof dom ||
+		    strlen(name) > STORE_NAME_MAX))
+			return err_set(e, "instance name %s is too long", name);
+		if (at != NULL) {
+			memcpy(dom, name, (size_t)(at - name));
+			dom[at - name] = '\0';
+		}
+		if (store_check_name(at ? dom : name, e) < 0 ||
+		    (at != NULL && store_check_name(at + 1, e) < 0))
+			return -1;
+	}
 	if (fleet_find(f, name, NULL) >= 0)
 		return err_set(e, "instance %s is given twice", name);
 	if ((p = calloc(1, sizeof *p)) == NULL)

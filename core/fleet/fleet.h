@@ -103,6 +103,11 @@ struct instance {
 	 * libvirt source k - 1 (fleetvirt.h), endpoint "libvirt:URI". */
 	int src;
 	char vstate[16];		/* libvirt's domain state, "" */
+	char vdom[64];			/* libvirt's domain name (name is
+					 * NAME@HOST when taken), "" */
+	char host[64];			/* libvirt: the connection's host
+					 * (the URI's, else its hostname);
+					 * "" for a monitor */
 };
 
 /* Was the bus read on the last refresh?  When not (busy, unreachable,
@@ -162,7 +167,9 @@ void fleet_free(struct fleet *f);
 int fleet_add(struct fleet *f, const char *name, const char *endpoint,
     struct err *e);
 /* For other backends than the monitor (fleetvirt.c): an instance with no
- * monitor, fed by fleet_publish.  Returns the new index (>= 0). */
+ * monitor, fed by fleet_publish.  name: store_check_name's rules, or
+ * NAME@HOST with both halves so (it has no runtime file).  Returns the new
+ * index (>= 0). */
 int fleet_add_backend(struct fleet *f, const char *name,
     const char *endpoint, int src, struct err *e);
 /* A backend's refresh of instance i ended with this bus and runtime view:
@@ -173,6 +180,10 @@ void fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
 /* Add every instance of a source list; stops at the first error. */
 int fleet_add_list(struct fleet *f, const struct instsrc_list *l,
     struct err *e);
+/* Instance indexes in display order into order[0..n): monitors first, then
+ * each libvirt connection's domains together (rows grouped by host), in
+ * the order they came.  order has f->n entries. */
+void fleet_display_order(const struct fleet *f, size_t *order);
 /* Index of the instance called name, or -1 (with a message in e). */
 long fleet_find(const struct fleet *f, const char *name, struct err *e);
 /* Instance i's runtime file as it is on disk now (the defaults when the

@@ -41,7 +41,7 @@ find(const struct fleet *f, size_t k, const char *name)
 
 	for (i = 0; i < f->n; i++)
 		if (f->inst[i].src == (int)k + 1 &&
-		    strcmp(f->inst[i].name, name) == 0)
+		    strcmp(f->inst[i].vdom, name) == 0)
 			return (long)i;
 	return -1;
 }
@@ -138,15 +138,61 @@ fleetvirt_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
 			    e) < 0)
 				return -1;
 			mark_pending((struct fleetvirt *)v, i,
-			    f->inst[i].name, &v->views[k].xml, rt);
+			    f->inst[i].vdom, &v->views[k].xml, rt);
 			return 0;
 		}
 	return err_set(e, "libvirt has not described %s yet",
 	    f->inst[i].name);
 }
 
+/* The host a connection's rows are grouped under: the URI's host, else
+ * the connection's hostname, else "local". */
 static void
-apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d, double now)
+host_of(const struct virtsrc_snap *sn, char *out, size_t sz)
+{
+	const char *p = strstr(sn->uri, "://");
+	size_t n;
+
+	cut(out, sz, sn->host[0] ? sn->host : "local");
+	if (p == NULL)
+		return;
+	p += 3;
+	if (strchr(p, '@') != NULL && strchr(p, '@') < p + strcspn(p, "/?"))
+		p = strchr(p, '@') + 1;
+	n = strcspn(p, ":/?");
+	if (n > 0 && n < sz) {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+}
+
+/* A new instance for domain dom of source k: named dom, or dom@host when
+ * that is taken (another connection's domain, a monitor instance), or
+ * dom@host-K. */
+static long
+add_dom(struct fleet *f, size_t k, const char *dom, const char *host)
+{
+	char name[STORE_NAME_MAX + 1];
+	struct err e;
+	long i;
+
+	snprintf(name, sizeof name, "%s", dom);
+	if (fleet_find(f, name, NULL) >= 0)
+		snprintf(name, sizeof name, "%.31s@%.31s", dom, host);
+	if (fleet_find(f, name, NULL) >= 0)
+		snprintf(name, sizeof name, "%.31s@%.24s-%zu", dom, host, k + 1);
+	if ((i = fleet_add_backend(f, name, f->virt[k]->endpoint, (int)k + 1,
+	    &e)) < 0)
+		return -1;
+	cut(f->inst[i].vdom, sizeof f->inst[i].vdom, dom);
+	cut(f->inst[i].host, sizeof f->inst[i].host, host);
+	cut(f->inst[i].protocol, sizeof f->inst[i].protocol, "libvirt");
+	return i;
+}
+
+static void
+apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d,
+    const char *host, double now)
 {
 	struct pci_info live;
 	struct store_rt rt;
@@ -155,12 +201,9 @@ apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d, double now)
 	struct instance *in;
 
 	if (i < 0) {
-		i = fleet_add_backend(f, d->name, f->virt[k]->endpoint,
-		    (int)k + 1, &e);
+		i = add_dom(f, k, d->name, host);
 		if (i < 0)
 			return;	/* a name slotscope cannot take: left out */
-		snprintf(f->inst[i].protocol, sizeof f->inst[i].protocol,
-		    "libvirt");
 	}
 	in = &f->inst[i];
 	cut(in->vstate, sizeof in->vstate, d->state);
@@ -182,7 +225,7 @@ apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d, double now)
 		store_rt_free(&rt);
 		return;
 	}
-	mark_pending(f->virt[k], (size_t)i, in->name, &d->xml, &rt);
+	mark_pending(f->virt[k], (size_t)i, in->vdom, &d->xml, &rt);
 	fleet_publish(f, (size_t)i, &live, &rt, now);
 	pci_info_free(&live);
 	store_rt_free(&rt);
@@ -194,11 +237,13 @@ apply(struct fleet *f, size_t k, struct virtsrc_snap *sn, double now)
 {
 	struct fleetvirt *v = f->virt[k];
 	int done = sn->seq >= v->asked;
+	char host[64];
 	size_t i, j;
 
 	v->seen = sn->seq;
+	host_of(sn, host, sizeof host);
 	for (i = 0; sn->ok && i < sn->n; i++)
-		apply_dom(f, k, &sn->dom[i], now);
+		apply_dom(f, k, &sn->dom[i], host, now);
 	for (i = 0; i < f->n; i++) {
 		struct instance *in = &f->inst[i];
 
@@ -208,7 +253,7 @@ apply(struct fleet *f, size_t k, struct virtsrc_snap *sn, double now)
 			unreachable(in, sn->error, now);
 			continue;
 		}
-		for (j = 0; j < sn->n && strcmp(sn->dom[j].name, in->name); j++)
+		for (j = 0; j < sn->n && strcmp(sn->dom[j].name, in->vdom); j++)
 			;
 		if (j == sn->n) {
 			unreachable(in, "the domain is not running", now);
@@ -355,7 +400,7 @@ fleet_libvirt_attach(struct fleet *f, size_t i, const char *xml,
 
 	if (v == NULL)
 		return -1;
-	return virtsrc_attach(v->s, f->inst[i].name, xml, persist, e);
+	return virtsrc_attach(v->s, f->inst[i].vdom, xml, persist, e);
 }
 
 int
@@ -367,9 +412,9 @@ fleet_libvirt_detach(struct fleet *f, size_t i, const char *alias,
 
 	if (v == NULL)
 		return -1;
-	if (virtsrc_detach(v->s, f->inst[i].name, alias, persist, e) < 0)
+	if (virtsrc_detach(v->s, f->inst[i].vdom, alias, persist, e) < 0)
 		return -1;
-	switch (virtsrc_removal(v->s, f->inst[i].name, alias, wait_ms)) {
+	switch (virtsrc_removal(v->s, f->inst[i].vdom, alias, wait_ms)) {
 	case VIRTSRC_RM_REMOVED:
 		return 1;
 	case VIRTSRC_RM_FAILED:

@@ -345,6 +345,49 @@ START_TEST(unplug_pending_on_paused)
 }
 END_TEST
 
+/* Two `libvirt` config lines, two libvirtds, a domain of the same name on
+ * each: both listed, the second as NAME@HOST, each connection's rows
+ * together, and commands reach the right one. */
+START_TEST(two_connections_grouped)
+{
+	struct tu_virtd v2 = { 0 };
+	char cfg[4300], *cmd, *out = NULL, *p1, *p2, *p3, host[256] = "";
+	FILE *f;
+
+	ck_assert(vd.up);
+	tu_virtd_start(&v2);
+	ck_assert(v2.up);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tsame",
+	    NIC("52:54:00:0b:00:41", "")), 0);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tonly1",
+	    NIC("52:54:00:0b:00:42", "")), 0);
+	ck_assert_int_eq(tu_virtd_domain(&v2, "tsame",
+	    NIC("52:54:00:0b:00:43", AT("0x08"))), 0);
+	gethostname(host, sizeof host - 1);
+	snprintf(cfg, sizeof cfg, "%s/config", vd.dir);
+	ck_assert_ptr_nonnull(f = fopen(cfg, "w"));
+	fprintf(f, "libvirt %s\nlibvirt %s\n", vd.uri, v2.uri);
+	fclose(f);
+	ck_assert_int_ge(asprintf(&cmd, "'%s' --config '%s' --runtime-dir "
+	    "'%s/rt' -c list -c 'show tsame@%s'", tu_bin(), cfg, vd.dir, host),
+	    0);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	p1 = strstr(out, "tonly1 ");
+	p2 = strstr(out, "tsame ");
+	ck_assert_int_ge(asprintf(&p3, "tsame@%s ", host), 0);
+	ck_assert_msg(p1 && p2 && strstr(out, p3), "%s", out);
+	/* the first connection's two rows come before the second's */
+	ck_assert_msg(p1 < strstr(out, p3) && p2 < strstr(out, p3), "%s", out);
+	/* show reached the second libvirtd's domain: net0 at slot 8 */
+	ck_assert_msg(strstr(out, "   8 used        -    net0") != NULL, "%s",
+	    out);
+	free(p3);
+	free(out);
+	free(cmd);
+	tu_virtd_stop(&v2);
+}
+END_TEST
+
 Suite *
 libvirt_suite(void)
 {
@@ -358,6 +401,7 @@ libvirt_suite(void)
 	tcase_add_test(tc, events_at_once);
 	tcase_add_test(tc, hotplug_at_chosen_slot);
 	tcase_add_test(tc, unplug_pending_on_paused);
+	tcase_add_test(tc, two_connections_grouped);
 	suite_add_tcase(s, tc);
 	return s;
 }
