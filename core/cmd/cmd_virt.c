@@ -198,7 +198,7 @@ cmd_virt_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 	const struct domxml_dev *v = NULL;
 	struct store_rt rt;
 	const struct store_dev *sd;
-	char alias[128], what[300], res[200];
+	char alias[128], what[300], res[200], type[16] = "";
 	struct err e;
 	int slot = -1, rc;
 
@@ -224,7 +224,9 @@ cmd_virt_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 		    "device of libvirt's that can be unplugged (see show)" :
 		    "unplug: %s has no device %s (see show)", slot >= 0 ? w :
 		    a->w[1], slot >= 0 ? a->w[1] : w);
-	v = fleet_libvirt_dev_at(c->fleet, i, slot);
+	/* copied: the refreshes below replace libvirt's view */
+	if ((v = fleet_libvirt_dev_at(c->fleet, i, slot)) != NULL)
+		snprintf(type, sizeof type, "%s", domxml_type(v));
 	snprintf(what, sizeof what, "unplug %s", alias);
 	rc = fleet_libvirt_detach(c->fleet, i, alias, 0,
 	    c->unplug_wait_ms > 0 ? c->unplug_wait_ms : 0, &e);
@@ -247,7 +249,7 @@ cmd_virt_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 	cmd_audit(c, a->w[1], what, res, &b);
 	return cmd_succeed(r, &b, json_pack("{s:s, s:s, s:s?, s:i, s:s, "
 	    "s:s, s:b}", "instance", a->w[1], "id", alias,
-	    "type", v ? domxml_type(v) : NULL, "slot", slot,
+	    "type", type[0] ? type : NULL, "slot", slot,
 	    "state", rc == 1 ? "deleted" : "unplugging", "owner", DOMXML_OWNER,
 	    "confirmed", rc == 1));
 }
