@@ -102,20 +102,6 @@ fleet_free(struct fleet *f)
 	f->nunplugs = f->capunplugs = 0;
 }
 
-void
-fleet_display_order(const struct fleet *f, size_t *order)
-{
-	size_t i, n = 0, k;
-
-	for (i = 0; i < f->n; i++)
-		if (f->inst[i].src <= 0)
-			order[n++] = i;
-	for (k = 1; k <= f->nvirt; k++)
-		for (i = 0; i < f->n; i++)
-			if (f->inst[i].src == (int)k)
-				order[n++] = i;
-}
-
 long
 fleet_find(const struct fleet *f, const char *name, struct err *e)
 {
@@ -128,8 +114,8 @@ fleet_find(const struct fleet *f, const char *name, struct err *e)
 }
 
 /* Append an instance with this priv (taken over, also on failure). */
-static int
-append(struct fleet *f, const char *name, const char *endpoint,
+int
+fleet_append(struct fleet *f, const char *name, const char *endpoint,
     struct ipriv *p, struct err *e)
 {
 	struct instance *in;
@@ -189,7 +175,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		return err_set(e, "out of memory");
 	}
 	p->m = m;
-	if ((i = append(f, name, endpoint, p, e)) < 0)
+	if ((i = fleet_append(f, name, endpoint, p, e)) < 0)
 		return -1;
 	in = &f->inst[i];
 	{
@@ -207,38 +193,6 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		state_unknown(&rt, in->slots);	/* never read */
 		store_rt_free(&rt);
 	}
-	return i;
-}
-
-int
-fleet_add_backend(struct fleet *f, const char *name, const char *endpoint,
-    int src, struct err *e)
-{
-	struct ipriv *p;
-	int i;
-
-	{
-		const char *at = strchr(name, '@');
-		char dom[64];
-
-		if (at != NULL && ((size_t)(at - name) >= sizeof dom ||
-		    strlen(name) > STORE_NAME_MAX))
-			return err_set(e, "instance name %s is too long", name);
-		if (at != NULL) {
-			memcpy(dom, name, (size_t)(at - name));
-			dom[at - name] = '\0';
-		}
-		if (store_check_name(at ? dom : name, e) < 0 ||
-		    (at != NULL && store_check_name(at + 1, e) < 0))
-			return -1;
-	}
-	if (fleet_find(f, name, NULL) >= 0)
-		return err_set(e, "instance %s is given twice", name);
-	if ((p = calloc(1, sizeof *p)) == NULL)
-		return err_set(e, "out of memory");
-	if ((i = append(f, name, endpoint, p, e)) < 0)
-		return -1;
-	f->inst[i].src = src;
 	return i;
 }
 
@@ -350,30 +304,6 @@ ask_anon(struct ipriv *p)
 	for (k = 0; k < n; k++)
 		p->anon_op[p->nanon++] = anon_queue_get(p->m, idx[k], &e);
 	return p->nanon > 0;
-}
-
-void
-fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
-    const struct store_rt *rt, double now)
-{
-	struct instance *in = &f->inst[i];
-	struct slot_view nv[32];
-	int s;
-
-	state_reconcile(live, rt, nv);
-	if (in->last_refresh > 0)
-		for (s = 0; s < 32; s++)
-			if (nv[s].state != in->slots[s].state ||
-			    strcmp(nv[s].id, in->slots[s].id) != 0)
-				fleet_add_change(f, i, s, &in->slots[s], &nv[s]);
-	memcpy(in->slots, nv, sizeof nv);
-	pci_info_free(&in->live);
-	in->live = *live;
-	pci_info_init(live);
-	in->conn = INST_OK;
-	in->error[0] = '\0';
-	in->refreshing = 0;
-	in->last_refresh = now;
 }
 
 /* React to a status after mon_start / mon_step. */

@@ -53,6 +53,11 @@ void fleet_setstr(char *dst, size_t sz, const char *src);
 
 /* fleetend.c: record a slot's change for the event log. */
 struct slot_view;
+/* fleet.c, for fleetback.c: append an instance owning p (freed on
+ * failure). */
+struct err;
+int fleet_append(struct fleet *f, const char *name, const char *endpoint,
+    struct ipriv *p, struct err *e);
 void fleet_add_change(struct fleet *f, size_t i, int slot,
     const struct slot_view *o, const struct slot_view *v);
 

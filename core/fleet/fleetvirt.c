@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "fleet/fleet.h"
+#include "model/state.h"
 #include "virt/domxml.h"
 #include "virt/virtsrc.h"
 
@@ -58,9 +59,17 @@ cut(char *dst, size_t sz, const char *src)
 	dst[n] = '\0';
 }
 
+/* Not read: its slots are unknown (the last read view stays in last[],
+ * live), as for a monitor that cannot be read. */
 static void
 unreachable(struct instance *in, const char *msg, double now)
 {
+	struct store_rt rt;
+
+	store_rt_init(&rt, in->name);
+	state_unknown(&rt, in->slots);
+	store_rt_free(&rt);
+	in->capacity = -1;
 	in->conn = INST_UNREACHABLE;
 	cut(in->error, sizeof in->error, msg);
 	in->refreshing = 0;
@@ -208,19 +217,15 @@ apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d,
 	in = &f->inst[i];
 	cut(in->vstate, sizeof in->vstate, d->state);
 	if (d->error[0] != '\0') {
+		unreachable(in, d->error, now);
 		in->conn = INST_ERROR;
-		cut(in->error, sizeof in->error, d->error);
-		in->refreshing = 0;
-		in->last_refresh = now;
 		return;
 	}
 	pci_info_init(&live);
 	if (domxml_pci(&d->xml, &live, &e) < 0 ||
 	    domxml_rt(&d->xml, in->name, &rt, &e) < 0) {
+		unreachable(in, e.msg, now);
 		in->conn = INST_ERROR;
-		cut(in->error, sizeof in->error, e.msg);
-		in->refreshing = 0;
-		in->last_refresh = now;
 		pci_info_free(&live);
 		store_rt_free(&rt);
 		return;

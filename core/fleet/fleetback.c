@@ -1,0 +1,85 @@
+/* fleetback.c - what a backend other than the QEMU monitor (fleetvirt.c:
+ * libvirt) uses to put its instances into the fleet: add one, publish a
+ * refresh's view, and the display order that keeps each connection's rows
+ * together.  See fleet.h. */
+#include "fleet/fleet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet/fleetpriv.h"
+#include "store/store.h"
+
+void
+fleet_display_order(const struct fleet *f, size_t *order)
+{
+	size_t i, n = 0, k;
+
+	for (i = 0; i < f->n; i++)
+		if (f->inst[i].src <= 0)
+			order[n++] = i;
+	for (k = 1; k <= f->nvirt; k++)
+		for (i = 0; i < f->n; i++)
+			if (f->inst[i].src == (int)k)
+				order[n++] = i;
+}
+
+int
+fleet_add_backend(struct fleet *f, const char *name, const char *endpoint,
+    int src, struct err *e)
+{
+	struct ipriv *p;
+	int i;
+
+	{
+		const char *at = strchr(name, '@');
+		char dom[64];
+
+		if (at != NULL && ((size_t)(at - name) >= sizeof dom ||
+		    strlen(name) > STORE_NAME_MAX))
+			return err_set(e, "instance name %s is too long", name);
+		if (at != NULL) {
+			memcpy(dom, name, (size_t)(at - name));
+			dom[at - name] = '\0';
+		}
+		if (store_check_name(at ? dom : name, e) < 0 ||
+		    (at != NULL && store_check_name(at + 1, e) < 0))
+			return -1;
+	}
+	if (fleet_find(f, name, NULL) >= 0)
+		return err_set(e, "instance %s is given twice", name);
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return err_set(e, "out of memory");
+	if ((i = fleet_append(f, name, endpoint, p, e)) < 0)
+		return -1;
+	f->inst[i].src = src;
+	return i;
+}
+
+void
+fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
+    const struct store_rt *rt, double now)
+{
+	struct instance *in = &f->inst[i];
+	struct slot_view nv[32];
+	int s;
+
+	state_reconcile(live, rt, nv);
+	/* changes against the last read view (an unreadable time between
+	 * is no change), as fleet.c's finish() */
+	if (in->last_read > 0)
+		for (s = 0; s < 32; s++)
+			if (nv[s].state != in->last[s].state ||
+			    strcmp(nv[s].id, in->last[s].id) != 0)
+				fleet_add_change(f, i, s, &in->last[s], &nv[s]);
+	memcpy(in->slots, nv, sizeof nv);
+	memcpy(in->last, nv, sizeof nv);
+	in->last_read = now;
+	pci_info_free(&in->live);
+	in->live = *live;
+	pci_info_init(live);
+	in->conn = INST_OK;
+	in->error[0] = '\0';
+	in->refreshing = 0;
+	in->last_refresh = now;
+}
