@@ -144,7 +144,8 @@ listed(const char *cfg)
 		    "protocol")), "libvirt");
 		ck_assert_str_eq(json_string_value(json_object_get(v, "conn")),
 		    "ok");
-		strncat(names, json_string_value(json_object_get(v, "name")),
+		strncat(names, json_string_value(json_object_get(v,
+		    "instance")),
 		    sizeof names - strlen(names) - 2);
 		strcat(names, " ");
 	}
