@@ -27,6 +27,19 @@ show_heading(const struct cmd_result *r, const struct table_opts *o)
 	printf("%.*s\n", (int)n, r->text);
 }
 
+/* After show's table: its devices and their backends, as the text has
+ * them (they are no slot rows). */
+static void
+show_devices(const struct cmd_result *r)
+{
+	const char *d;
+
+	if (r->text == NULL || strcmp(r->cmd, "show") != 0 ||
+	    (d = strstr(r->text, "\ndevices")) == NULL)
+		return;
+	printf("%s\n", d + 1);
+}
+
 /* 0, or -1 when a table could not be printed (its line on stderr). */
 static int
 print(const struct cmd_result *r, const struct batch_opts *o)
@@ -48,7 +61,8 @@ print(const struct cmd_result *r, const struct batch_opts *o)
 		if (table_print(stdout, t, r->json, &o->table, &e) < 0) {
 			fprintf(stderr, "slotscope: %s\n", e.msg);
 			rc = -1;
-		}
+		} else if (!o->table.raw)
+			show_devices(r);
 	} else if (r->text != NULL && r->text[0] != '\0')
 		printf("%s\n", r->text);
 	fflush(stdout);

@@ -22,22 +22,22 @@
 #include "cmd/cmd_json.h"
 
 static const struct cmd_entry table[] = {
-	{ "list", NULL, 0, 0, { NULL }, 0,
-	  "list",
-	  "list: every instance with its monitor state, protocol, QEMU "
-	  "version, how many root-bus slots are free, reserved and live (and "
-	  "unplugging, missing or foreign, when any) and its capacity: how "
-	  "many devices it can take by hotplug now (root bus, root ports, "
-	  "bridges).",
+	{ "list", NULL, 0, 0, { "--devices" }, CMD_F_OPTIONS,
+	  "list [--devices]",
+	  "list [--devices]: every instance with its monitor state, protocol, "
+	  "QEMU version, root-bus slots free, reserved and live (and "
+	  "unplugging, missing or foreign, when any) and capacity: devices "
+	  "it can take by hotplug now; --devices: each device's backend.",
 	  cmd_list_exec, { 0 } },
 	{ "show", NULL, 1, 1, { "--json" }, CMD_F_OPTIONS,
 	  "show INST [--json]",
 	  "show INST [--json]: the 32 slots of an instance: state (free, "
 	  "reserved, builtin, used, foreign, missing, unplugging, bridge, "
 	  "port, closed, unknown), reservation and device id of the root "
-	  "bus, then each bridge's bus; --json prints the JSON value.  When "
-	  "the bus cannot be read every slot is unknown and show fails, "
-	  "saying when it was last read.",
+	  "bus, then each bridge's bus and each recorded device's backend "
+	  "checked against QEMU; --json prints the JSON value.  When the bus "
+	  "cannot be read every slot is unknown and show fails, saying when "
+	  "it was last read.",
 	  cmd_show_exec,
 	  { CMD_C_INST | CMD_C_OPT_DASH, CMD_C_INST | CMD_C_OPT } },
 	{ "reserve", NULL, 2, 2, { "--offline" },
@@ -77,15 +77,16 @@ static const struct cmd_entry table[] = {
 	  "parse-id ID: split a device id into type, uuid block, slot and, "
 	  "behind a bridge, bus.",
 	  cmd_parse_id_exec, { 0 } },
-	{ "hotplug", NULL, 2, CMD_MANY, { "--persist" }, CMD_F_OPTIONS,
-	  "hotplug INST nic|disk [KEY=VALUE ...] [--persist]",
+	{ "hotplug", NULL, 2, CMD_MANY, { "--persist", "--force" },
+	  CMD_F_OPTIONS,
+	  "hotplug INST nic|disk [KEY=VALUE ...] [--persist] [--force]",
 	  "hotplug INST nic [backend=user|tap:IFNAME] [mac=MAC] "
-	  "[model=virtio-net-pci] [uuid=UUID] [slot=N], or hotplug INST disk "
-	  "path=FILE [format=raw|qcow2] [uuid=UUID] [slot=N]: add the backend "
-	  "and the device at the first free slot (or N), confirm it on the "
-	  "bus, then record it; any failure is rolled back.  The first free "
-	  "place is next's (on q35 a free root port); bus=B (a bridge's id, "
-	  "or its place such as 5) puts it behind that bridge.",
+	  "[KEY=VALUE ...], or hotplug INST disk path=FILE [format=FMT] "
+	  "[KEY=VALUE ...] [--force]: add the backend and the device at the "
+	  "first free slot (or N), confirm it on the bus, then record it; "
+	  "any failure is rolled back.  bus=B: behind that bridge; nic: "
+	  "model= bridge=BR create=on vhost=on queues=N; disk: readonly=on "
+	  "cache= aio= discard= serial= (slotscope(1)).",
 	  cmd_hotplug_exec, { CMD_C_INST, CMD_C_TYPE, CMD_C_KEY } },
 	{ "unplug", NULL, 2, 2, { "--retry" }, CMD_F_OPTIONS,
 	  "unplug INST ID|SLOT [--retry]",

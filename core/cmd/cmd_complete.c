@@ -133,9 +133,16 @@ cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
 {
 	static const char *const nic[] = { "backend=", "mac=", "model=",
 	    "uuid=", "slot=", "bus=", "backend=user", "backend=tap:",
-	    "model=virtio-net-pci", "model=e1000", "model=rtl8139", NULL };
+	    "model=virtio-net-pci", "model=e1000", "model=e1000e",
+	    "model=rtl8139", "bridge=", "create=on", "vhost=on", "queues=",
+	    NULL };
 	static const char *const disk[] = { "path=", "format=", "uuid=",
-	    "slot=", "bus=", "format=raw", "format=qcow2", NULL };
+	    "slot=", "bus=", "format=raw", "format=qcow2", "format=qed",
+	    "format=vmdk", "format=vhdx", "format=vdi", "format=vpc",
+	    "readonly=on", "cache=none", "cache=writeback",
+	    "cache=writethrough", "cache=directsync", "cache=unsafe",
+	    "aio=threads", "aio=native", "aio=io_uring", "discard=ignore",
+	    "discard=unmap", "serial=", NULL };
 	const char *const *k = strcmp(type, "disk") == 0 ? disk :
 	    strcmp(type, "nic") == 0 ? nic : NULL;
 	size_t i;

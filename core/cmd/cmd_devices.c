@@ -16,20 +16,6 @@
 #include "model/devid.h"
 #include "store/store.h"
 
-static void
-target(struct cmd_ctx *c, size_t i, struct hotplug_target *t)
-{
-	memset(t, 0, sizeof *t);
-	t->inst = c->fleet->inst[i].name;
-	t->endpoint = c->fleet->inst[i].endpoint;
-	t->runtime_dir = c->fleet->runtime_dir;
-	t->audit_log = c->audit_log;
-	t->on_connect = c->on_connect;
-	t->on_connect_arg = c->on_connect_arg;
-	if (c->fleet->monitor_timeout_ms > HOTPLUG_GREET_MS)
-		t->greet_ms = c->fleet->monitor_timeout_ms;
-}
-
 /* "hotplug nic mac=..." for the audit log: the command and its words
  * after the instance (which the log has as instance=) */
 static void
@@ -42,26 +28,6 @@ join(const struct cmd_args *a, char *out, size_t sz)
 		n += (size_t)snprintf(out + n, sz - n, " %s", a->w[k]);
 }
 
-
-static json_t *
-dev_json(const char *inst, const struct store_dev *d, const char *state)
-{
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s?, "
-	    "s:{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}}",
-	    "instance", inst, "id", d->id, "type", d->type, "uuid", d->uuid,
-	    "slot", d->slot, "state", state, "driver", d->driver,
-	    "mac", d->mac[0] ? d->mac : NULL,
-	    "backend", "kind", store_backend_kind_name(d->backend.kind),
-	    "netdev", d->backend.netdev[0] ? d->backend.netdev : NULL,
-	    "tap", d->backend.tap[0] ? d->backend.tap : NULL,
-	    "path", d->backend.path[0] ? d->backend.path : NULL,
-	    "format", d->backend.format[0] ? d->backend.format : NULL,
-	    "drive", d->backend.drive[0] ? d->backend.drive : NULL);
-
-	if (j != NULL && d->bus[0])
-		json_object_set_new(j, "bus", json_string(d->bus));
-	return j;
-}
 
 int
 cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
@@ -90,13 +56,15 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	for (k = 3; k < a->n; k++)
 		if (hotplug_req_set(&req, a->w[k], &e) < 0)
 			return cmd_fail(r, "hotplug: %s", e.msg);
+	if (cmd_opt(ce, a, "--force"))	/* format=raw on a header */
+		req.force = 1;
 	if (hotplug_req_check(&req, &e) < 0)
 		return cmd_fail(r, "hotplug: %s", e.msg);
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "hotplug: no runtime dir: give "
 		    "--runtime-dir");
 	cmd_ensure_seen(c, (size_t)i);
-	target(c, (size_t)i, &t);
+	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
 	if (hotplug_add(&t, &req, &d, &e) < 0) {
 		cmd_audit(c, a->w[1], what, e.msg, NULL);
@@ -107,18 +75,20 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (d.bus[0])
 		strbuf_printf(&b, " of bus %s", d.bus);
 	if (d.backend.netdev[0])
-		strbuf_printf(&b, " (netdev %s, mac %s)", d.backend.netdev,
-		    d.mac);
+		strbuf_printf(&b, " (netdev %s, mac %s%s%s)", d.backend.netdev,
+		    d.mac, d.backend.bridge[0] ? ", bridge " : "",
+		    d.backend.bridge);
 	else if (d.backend.drive[0])
-		strbuf_printf(&b, " (drive %s, %s %s)", d.backend.drive,
-		    d.backend.format, d.backend.path);
+		strbuf_printf(&b, " (drive %s, %s %s%s)", d.backend.drive,
+		    d.backend.format, d.backend.path, d.backend.readonly ?
+		    ", read-only" : "");
 	{
 		char res[200];
 
 		snprintf(res, sizeof res, "ok %s", d.id);
 		cmd_audit(c, a->w[1], what, res, &b);
 	}
-	return cmd_succeed(r, &b, dev_json(a->w[1], &d, "plugged"));
+	return cmd_succeed(r, &b, cmd_dev_json(a->w[1], &d, "plugged", NULL));
 }
 
 /* The id of the live device named by w (an id) or slot (w a number) on
@@ -190,7 +160,7 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 			    "the runtime file (see show)", w);
 	}
 	cmd_ensure_seen(c, (size_t)i);
-	target(c, (size_t)i, &t);
+	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
 	rc = hotplug_del_why(&t, a->w[2], c->unplug_wait_ms > 0 ?
 	    c->unplug_wait_ms : 0, &d, &why, &e);
@@ -219,9 +189,9 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	}
 	cmd_audit(c, a->w[1], what, res, &b);
 	{
-		json_t *j = dev_json(a->w[1], &d, rc == HOTPLUG_DELETED ?
+		json_t *j = cmd_dev_json(a->w[1], &d, rc == HOTPLUG_DELETED ?
 		    "deleted" : rc == HOTPLUG_REFUSED ? "plugged" :
-		    "unplugging");
+		    "unplugging", NULL);
 
 		if (j != NULL) {
 			json_object_set_new(j, "confirmed",
@@ -257,7 +227,7 @@ cmd_adopt_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "adopt: no runtime dir: give --runtime-dir");
 	cmd_ensure_seen(c, (size_t)i);
-	target(c, (size_t)i, &t);
+	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
 	if (adopt_device(&t, a->w[2], a->n > 3 ? a->w[3] : NULL, &d,
 	    &e) < 0)
@@ -274,7 +244,7 @@ cmd_adopt_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	strbuf_str(&b, "; it can be unplugged now");
 	snprintf(res, sizeof res, "ok %s slot %d", d.id, d.slot);
 	cmd_audit(c, a->w[1], what, res, &b);
-	return cmd_succeed(r, &b, dev_json(a->w[1], &d, "plugged"));
+	return cmd_succeed(r, &b, cmd_dev_json(a->w[1], &d, "plugged", NULL));
 }
 
 int
@@ -294,7 +264,7 @@ cmd_forget_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		return cmd_fail(r, "forget: no runtime dir: give "
 		    "--runtime-dir");
 	cmd_ensure_seen(c, (size_t)i);
-	target(c, (size_t)i, &t);
+	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
 	if (forget_device(&t, a->w[2], &d, note, sizeof note, &e) < 0)
 		return cmd_fail(r, "forget: %s", e.msg);
@@ -303,5 +273,5 @@ cmd_forget_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	    a->w[1], d.id, d.slot, note);
 	snprintf(res, sizeof res, "ok %s; %s", d.id, note);
 	cmd_audit(c, a->w[1], what, res, &b);
-	return cmd_succeed(r, &b, dev_json(a->w[1], &d, "forgotten"));
+	return cmd_succeed(r, &b, cmd_dev_json(a->w[1], &d, "forgotten", NULL));
 }

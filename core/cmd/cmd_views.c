@@ -9,6 +9,8 @@
 #include "base/clock.h"
 #include "cmd/cmd_int.h"
 #include "cmd/cmd_json.h"
+#include "fleet/devcheck.h"
+#include "fleet/hotplug.h"
 #include "fleet/unplug.h"
 #include "model/places.h"
 #include "model/pcitree.h"
@@ -123,18 +125,53 @@ list_fill(struct cmd_ctx *c, size_t i, struct list_row *lr,
 	return o;
 }
 
+/* list --devices: one row per recorded device of every instance, like
+ * virsh domiflist + domblklist (from the runtime files: no monitor is
+ * asked). */
+static int
+list_devices(struct cmd_ctx *c, struct cmd_result *r)
+{
+	struct strbuf b = STRBUF_INIT;
+	json_t *arr = json_array();
+	size_t i, k, nin = c->fleet != NULL ? c->fleet->n : 0, rows = 0;
+
+	for (i = 0; i < nin; i++) {
+		struct store_rt rt;
+		struct err e;
+
+		if (fleet_load_rt(c->fleet, i, &rt, &e) < 0) {
+			strbuf_printf(&b, "%s  (runtime file: %s)\n",
+			    c->fleet->inst[i].name, e.msg);
+			store_rt_free(&rt);
+			continue;
+		}
+		for (k = 0; k < rt.ndev; k++, rows++) {
+			strbuf_printf(&b, "%s  ", c->fleet->inst[i].name);
+			cmd_dev_text(&b, &rt.dev[k], NULL);
+			strbuf_printf(&b, "\n");
+			json_array_append_new(arr, cmd_dev_json(
+			    c->fleet->inst[i].name, &rt.dev[k], NULL, NULL));
+		}
+		store_rt_free(&rt);
+	}
+	if (rows == 0)
+		strbuf_printf(&b, "no devices recorded\n");
+	return cmd_succeed(r, &b, json_pack("{s:o}", "devices", arr));
+}
+
 int
 cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
 {
 	struct strbuf b = STRBUF_INIT;
-	json_t *arr = json_array(), *j;
+	json_t *arr, *j;
 	struct list_row *row;
 	struct list_widths w = { 0, 0, 0, 0, 0, 0 };
 	size_t i, nin, o, *order;
 
-	(void)ce;
-	(void)a;
+	if (cmd_opt(ce, a, "--devices"))
+		return list_devices(c, r);
+	arr = json_array();
 	/* instances never seen are read all at once, not one after another */
 	if (c->fleet != NULL) {
 		int wait = 0;
@@ -289,6 +326,45 @@ show_text(struct strbuf *b, const struct instance *in,
 	show_buses(b, in, rt);
 }
 
+/* The recorded devices of rt with their backends, each checked against
+ * QEMU when its monitor answers: a JSON array, and text lines in b. */
+static json_t *
+show_devices(struct cmd_ctx *c, size_t i, const struct store_rt *rt,
+    struct strbuf *b)
+{
+	struct devcheck_live *l = calloc(1, sizeof *l);	/* large */
+	struct hotplug_target t;
+	json_t *arr = json_array();
+	size_t k;
+
+	if (l == NULL || arr == NULL) {
+		free(l);
+		return arr;
+	}
+	if (rt->ndev > 0 && c->fleet->inst[i].conn == INST_OK) {
+		cmd_target(c, i, &t);
+		devcheck_read(&t, l);
+	} else
+		snprintf(l->why, sizeof l->why, "the monitor did not answer");
+	if (rt->ndev > 0 && l->ok)
+		strbuf_printf(b, "devices:\n");
+	else if (rt->ndev > 0)
+		strbuf_printf(b, "devices (not checked against QEMU: %s):\n",
+		    l->why);
+	for (k = 0; k < rt->ndev; k++) {
+		struct devcheck chk;
+
+		devcheck_one(&rt->dev[k], l, &chk);
+		strbuf_printf(b, "  ");
+		cmd_dev_text(b, &rt->dev[k], &chk);
+		strbuf_printf(b, "\n");
+		json_array_append_new(arr, cmd_dev_json(NULL, &rt->dev[k],
+		    NULL, &chk));
+	}
+	free(l);
+	return arr;
+}
+
 int
 cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
@@ -298,10 +374,10 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	long i;
 	struct store_rt rt;
 	struct slot_view v[32];
-	struct strbuf b = STRBUF_INIT;
+	struct strbuf b = STRBUF_INIT, db = STRBUF_INIT;
 	struct err e;
 	const struct instance *in;
-	json_t *j;
+	json_t *j, *devs;
 	char why[300], age[96];
 
 	if ((i = cmd_inst(c, ce, name, r)) < 0)
@@ -313,14 +389,19 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		return cmd_fail(r, "show: %s", e.msg);
 	}
 	fleet_view(c->fleet, (size_t)i, &rt, v);
+	devs = show_devices(c, (size_t)i, &rt, &db);
 	j = cmd_json_instance(c->fleet, (size_t)i, v, &rt);
 	if (j == NULL) {
+		json_decref(devs);
+		strbuf_free(&db);
 		store_rt_free(&rt);
 		return cmd_fail(r, "out of memory");
 	}
+	json_object_set_new(j, "devices", devs);
 	if (!inst_read(in)) {
 		/* the JSON still tells all (read false, unknown states) */
 		store_rt_free(&rt);
+		strbuf_free(&db);
 		cmd_unread_reason(in, why, sizeof why);
 		cmd_last_read_text(in->last_read, clock_wall_s(), age,
 		    sizeof age);
@@ -332,6 +413,7 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		char *t = json_dumps(j, JSON_COMPACT);
 
 		store_rt_free(&rt);
+		strbuf_free(&db);
 		if (t == NULL) {
 			json_decref(j);
 			return cmd_fail(r, "out of memory");
@@ -342,6 +424,9 @@ cmd_show_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	}
 	show_text(&b, in, v, &rt);
 	store_rt_free(&rt);
+	if (db.n > 0)
+		strbuf_add(&b, db.p, db.n);
+	strbuf_free(&db);
 	return cmd_succeed(r, &b, j);
 }
 

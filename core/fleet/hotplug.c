@@ -7,22 +7,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fleet/hostnet.h"
 #include "fleet/hotplug.h"
 #include "fleet/journal.h"
+#include "fleet/hpnic.h"
 #include "fleet/unplug.h"
 #include "model/devid.h"
 #include "qemu/mon.h"
 #include "qemu/moncmd.h"
 #include "qemu/monerr.h"
+#include "model/blkopt.h"
+#include "model/imgfmt.h"
+#include "model/mac.h"
+#include "model/nicmodel.h"
 #include "model/pci.h"
 #include "model/pcitree.h"
 #include "model/places.h"
@@ -50,29 +54,6 @@ int
 hotplug_lock_ms(const struct hotplug_target *t)
 {
 	return t->lock_ms > 0 ? t->lock_ms : HOTPLUG_LOCK_MS;
-}
-
-/* Open tap ifname as Ganeti does: IFF_TAP | IFF_NO_PI | IFF_VNET_HDR. */
-static int
-open_tap(const char *ifname, struct err *e)
-{
-	struct ifreq ifr;
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return err_set(e, "cannot open /dev/net/tun: %s",
-		    strerror(errno));
-	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		int er = errno;
-
-		close(fd);
-		return err_set(e, "cannot open tap %s: %s", ifname,
-		    strerror(er));
-	}
-	return fd;
 }
 
 /* live := what the monitor sees on its PCI buses (the old list is
@@ -130,11 +111,12 @@ struct add {
 	struct pcitree tree;		/* of live, when the place is chosen */
 	struct mon *m;
 	struct moncmd_device md;
-	struct moncmd_prop props[2];
-	char fdname[64];
+	struct moncmd_prop props[6];
+	char vectors[8];
+	struct hpnic_fds tf;		/* the tap's fds, one per queue */
 	const char *rest;		/* "-6f1a2b3c-pci-5", from d.id */
 	char busid[PCI_ID_MAX];		/* device_add's bus= */
-	int tapfd, backend_added, dev_added;
+	int backend_added, dev_added;
 };
 
 /* The place of the new device (places.h): its slot, *bus its tree
@@ -203,6 +185,8 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 	a->md.bus = a->busid;
 	a->md.slot = slot;
 	a->md.props = a->props;
+	if (r->type == HOTPLUG_NIC)
+		return hpnic_pick_mac(a->m, &a->txn.rt, r, e);
 	return 0;
 }
 
@@ -225,6 +209,7 @@ describe(struct add *a)
 		if (r->backend == STORE_BK_TAP)
 			snprintf(d->backend.tap, sizeof d->backend.tap, "%s",
 			    r->tap);
+		hpnic_describe(r, &d->backend);
 		return;
 	}
 	snprintf(d->type, sizeof d->type, "disk");
@@ -234,6 +219,7 @@ describe(struct add *a)
 	snprintf(d->backend.format, sizeof d->backend.format, "%s", r->format);
 	snprintf(d->backend.drive, sizeof d->backend.drive, "drive%s",
 	    a->rest);
+	hpnic_describe(r, &d->backend);
 }
 
 /* The NIC's backend: netdev_add user, or tap with its fd passed first. */
@@ -247,32 +233,30 @@ add_nic_backend(struct add *a, struct err *e)
 	memset(&nd, 0, sizeof nd);
 	nd.id = d->backend.netdev;
 	if (r->backend == STORE_BK_TAP) {
-		snprintf(a->fdname, sizeof a->fdname, "fd%s", a->rest);
-		if ((a->tapfd = open_tap(r->tap, e)) < 0)
+		if (hpnic_tap(a->m, r, a->rest, &a->tf, &nd, e) < 0)
 			return -1;
-		if (mon_do(a->m, &(struct mon_req){ .op = MON_OP_GETFD,
-		    .name = a->fdname, .fd = a->tapfd }, NULL, e) < 0)
-			return err_prefix(e, "getfd");
-		nd.type = MONCMD_NETDEV_TAP;
-		nd.fdname = a->fdname;
 	} else
 		nd.type = MONCMD_NETDEV_USER;
 	if (mon_do(a->m, &(struct mon_req){ .op = MON_OP_NETDEV_ADD,
 	    .netdev = &nd }, NULL, e) < 0) {
-		struct err ce;
-
-		if (r->backend == STORE_BK_TAP &&
-		    mon_add(a->m, &(struct mon_req){ .op = MON_OP_CLOSEFD,
-		        .name = a->fdname }, &ce) >= 0)
-			mon_run(a->m, &ce);
+		hpnic_tap_undo(a->m, &a->tf);
 		return err_prefix(e, "netdev_add");
 	}
 	a->backend_added = 1;
+	if (r->bridge[0] && hostnet_attach(r->tap, r->bridge, e) < 0)
+		return -1;
 	a->props[0].key = "netdev";
 	a->props[0].val = d->backend.netdev;
 	a->props[1].key = "mac";
 	a->props[1].val = d->mac;
 	a->md.nprops = 2;
+	if (r->queues > 1) {
+		snprintf(a->vectors, sizeof a->vectors, "%d",
+		    nicmodel_vectors(r->queues));
+		a->props[2] = (struct moncmd_prop){ "mq", "on" };
+		a->props[3] = (struct moncmd_prop){ "vectors", a->vectors };
+		a->md.nprops = 4;
+	}
 	return 0;
 }
 
@@ -281,11 +265,18 @@ static int
 add_disk_backend(struct add *a, struct err *e)
 {
 	struct store_dev *d = &a->d;
+	const struct blkopt_cache *c;
 	struct moncmd_drive dr;
 
+	memset(&dr, 0, sizeof dr);
 	dr.id = d->backend.drive;
 	dr.file = d->backend.path;
 	dr.format = d->backend.format;
+	dr.protocol = d->backend.protocol[0] ? d->backend.protocol : NULL;
+	dr.readonly = d->backend.readonly;
+	dr.cache = d->backend.cache[0] ? d->backend.cache : NULL;
+	dr.aio = d->backend.aio[0] ? d->backend.aio : NULL;
+	dr.discard = d->backend.discard[0] ? d->backend.discard : NULL;
 	if (mon_do(a->m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD,
 	    .drive = &dr }, NULL, e) < 0)
 		return err_prefix(e, "%s", mon_protocol(a->m) ==
@@ -294,6 +285,13 @@ add_disk_backend(struct add *a, struct err *e)
 	a->props[0].key = "drive";
 	a->props[0].val = d->backend.drive;
 	a->md.nprops = 1;
+	if (d->backend.serial[0])
+		a->props[a->md.nprops++] = (struct moncmd_prop){ "serial",
+		    d->backend.serial };
+	/* the guest-visible write cache is the device's (blkopt.h) */
+	if ((c = blkopt_cache(dr.cache)) != NULL && !c->writeback)
+		a->props[a->md.nprops++] = (struct moncmd_prop){
+		    "write-cache", "off" };
 	return 0;
 }
 
@@ -324,8 +322,7 @@ add_free(struct add *a)
 {
 	if (a->m != NULL)
 		mon_free(a->m);
-	if (a->tapfd >= 0)
-		close(a->tapfd);
+	hpnic_fds_close(&a->tf);
 	pci_info_free(&a->live);
 }
 
@@ -397,12 +394,9 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 
 	memset(&a, 0, sizeof a);
 	a.r = *req;
-	a.tapfd = -1;
+	hpnic_fds_init(&a.tf);
 	pci_info_init(&a.live);
 	if (hotplug_req_check(&a.r, e) < 0)
-		return -1;
-	if (a.r.type == HOTPLUG_NIC && a.r.mac[0] == '\0' &&
-	    hotplug_gen_mac(a.r.mac, e) < 0)
 		return -1;
 	if (a.r.uuid[0] == '\0' && hotplug_gen_uuid(a.r.uuid, e) < 0)
 		return -1;

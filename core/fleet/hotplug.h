@@ -75,24 +75,50 @@ struct hotplug_req {
 	char tap[16];			/* tap interface name */
 	char mac[18];			/* "" = generate 52:54:00:xx:xx:xx */
 	char model[32];			/* QEMU driver; "" = virtio-net-pci */
+	/* nic, the keys of hpopts.c */
+	int create;			/* create=on: make the tap if missing */
+	char bridge[16];		/* bridge=BR: put the tap on BR, up */
+	int vhost;			/* vhost=on */
+	int queues;			/* queues=N (0 = 1) */
 	/* disk */
 	char path[1024];		/* absolute after hotplug_req_check */
-	char format[16];		/* "raw" (default) or "qcow2" */
+	char format[16];		/* format=, else the header's format */
+	int readonly;			/* readonly=on */
+	char cache[16], aio[16];	/* cache=, aio= ("" = QEMU's default) */
+	char discard[8];		/* discard= */
+	char serial[24];		/* serial= */
+	int force;			/* force=on / --force: format=raw on a
+					 * file whose header says otherwise */
+	/* found by hotplug_req_check */
+	char protocol[16];		/* "file" or "host_device" */
+	char probed[16];		/* the format the header says */
 	/* which keys were given (a key given twice is refused) */
-	unsigned given;
+	unsigned given, given2;
 };
 
 void hotplug_req_init(struct hotplug_req *r, enum hotplug_type type);
 /* "nic" / "disk" -> type; -1 with a message naming both. */
 int hotplug_parse_type(const char *word, enum hotplug_type *out,
     struct err *e);
-/* Apply one KEY=VALUE word (nic: backend mac model uuid slot bus; disk:
- * path format uuid slot bus).  Every value is checked here: one line says what was
+/* Apply one KEY=VALUE word (nic: backend mac model bridge create vhost
+ * queues uuid slot bus; disk: path format readonly cache aio discard
+ * serial force uuid slot bus).  Every value is checked here: one line says
+ * what was
  * expected. */
 int hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e);
 /* Final checks (disk: path given, and made absolute: QEMU's working
- * directory is not ours; the file must exist). */
+ * directory is not ours; the file must exist; its protocol driver from
+ * what it is and its format from its header, hpopts_check_disk; nic:
+ * the tap exists unless create=on, the bridge is one, hpopts_check_nic). */
 int hotplug_req_check(struct hotplug_req *r, struct err *e);
+
+/* The keys and checks of the backend options (hpopts.c).  hpopts_set:
+ * 1 when key is one of them (applied), 0 when it is not, -1 when its
+ * value is refused. */
+int hpopts_set(struct hotplug_req *r, const char *key, const char *v,
+    struct err *e);
+int hpopts_check_disk(struct hotplug_req *r, struct err *e);
+int hpopts_check_nic(struct hotplug_req *r, struct err *e);
 
 /* Checks of single values. */
 int hotplug_check_mac(const char *s, struct err *e);	/* unicast */

@@ -1,6 +1,7 @@
 /* hotreq.c - a hotplug request: its KEY=VALUE words (nic: backend mac
- * model uuid slot bus; disk: path format uuid slot bus) and the checks of
- * each value, the final checks, and random uuids and MACs.  The flow that
+ * model uuid slot bus; disk: path format uuid slot bus; the backend
+ * options are hpopts.c's) and the checks of each value, the final checks,
+ * and random uuids and MACs.  The flow that
  * carries a request out is hotplug.c's.  See hotplug.h.
  */
 #include <ctype.h>
@@ -16,6 +17,8 @@
 
 #include "fleet/hotplug.h"
 #include "model/devid.h"
+#include "model/imgfmt.h"
+#include "model/mac.h"
 #include "model/slotmap.h"
 
 enum {
@@ -57,29 +60,9 @@ has_ctl(const char *s)
 int
 hotplug_check_mac(const char *s, struct err *e)
 {
-	int i;
+	unsigned char m[6];
 
-	if (strlen(s) != 17)
-		goto bad;
-	for (i = 0; i < 17; i++) {
-		if (i % 3 == 2) {
-			if (s[i] != ':')
-				goto bad;
-		} else if (!isxdigit((unsigned char)s[i]))
-			goto bad;
-	}
-	{
-		int hi = isdigit((unsigned char)s[1]) ? s[1] - '0' :
-		    (tolower((unsigned char)s[1]) - 'a' + 10);
-
-		if (hi & 1)
-			return err_set(e, "mac %s is a multicast address: a NIC "
-			    "needs a unicast one (first byte even)", s);
-	}
-	return 0;
-bad:
-	return err_set(e, "mac '%.40s' is not a MAC address: expected six "
-	    "hex bytes like 52:54:00:12:34:56", s);
+	return mac_parse(s, m, e);
 }
 
 int
@@ -187,8 +170,11 @@ hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
 	char key[16];
 	unsigned bit;
 	int nic = r->type == HOTPLUG_NIC;
-	const char *keys = nic ? "backend=, mac=, model=, uuid=, slot=, bus=" :
-	    "path=, format=, uuid=, slot=, bus=";
+	const char *keys = nic ? "backend=, mac=, model=, bridge=, create=, "
+	    "vhost=, queues=, uuid=, slot=, bus=" : "path=, format=, "
+	    "readonly=, cache=, aio=, discard=, serial=, force=, uuid=, slot=, "
+	    "bus=";
+	int rc;
 
 	if (eq == NULL || eq == word || (size_t)(eq - word) >= sizeof key)
 		return err_set(e, "'%.40s' is not KEY=VALUE: expected %s", word,
@@ -215,6 +201,8 @@ hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
 		bit = K_PATH;
 	else if (!nic && strcmp(key, "format") == 0)
 		bit = K_FORMAT;
+	else if ((rc = hpopts_set(r, key, v, e)) != 0)
+		return rc < 0 ? -1 : 0;
 	else
 		return err_set(e, "unknown key '%s' for a %s: expected %s", key,
 		    nic ? "nic" : "disk", keys);
@@ -274,9 +262,8 @@ hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
 			return -1;
 		break;
 	case K_FORMAT:
-		if (strcmp(v, "raw") != 0 && strcmp(v, "qcow2") != 0)
-			return err_set(e, "format '%.40s' is not supported: "
-			    "expected raw or qcow2", v);
+		if (imgfmt_check_name(v, e) < 0)
+			return -1;
 		copy(r->format, sizeof r->format, v, "format", e);
 		break;
 	}
@@ -291,7 +278,7 @@ hotplug_req_check(struct hotplug_req *r, struct err *e)
 	struct stat st;
 
 	if (r->type == HOTPLUG_NIC)
-		return 0;
+		return hpopts_check_nic(r, e);
 	if (r->path[0] == '\0')
 		return err_set(e, "a disk needs path=FILE");
 	if (realpath(r->path, abs) == NULL)
@@ -305,7 +292,5 @@ hotplug_req_check(struct hotplug_req *r, struct err *e)
 	if (has_ctl(r->path))
 		return err_set(e, "path %.200s: control characters are not "
 		    "allowed", abs);
-	if (r->format[0] == '\0')
-		snprintf(r->format, sizeof r->format, "raw");
-	return 0;
+	return hpopts_check_disk(r, e);
 }

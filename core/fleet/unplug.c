@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fleet/hostnet.h"
 #include "fleet/journal.h"
 #include "model/devid.h"
 #include "model/slotmap.h"
@@ -38,8 +39,16 @@ void
 unplug_del_backend(struct mon *m, const struct store_dev *d, char *note,
     size_t notesz)
 {
+	struct err e;
+
 	if (d->backend.netdev[0])
 		del_one(m, 0, d->backend.netdev, note, notesz);
+	/* a tap that outlives QEMU's fd (made with ip tuntap) leaves the
+	 * bridge it was put on */
+	if (d->backend.bridge[0] && d->backend.tap[0] &&
+	    hostnet_detach(d->backend.tap, d->backend.bridge, &e) < 0 &&
+	    note != NULL && notesz > 0 && note[0] == '\0')
+		snprintf(note, notesz, "%s", e.msg);
 	if (d->backend.drive[0])
 		del_one(m, 1, d->backend.drive, note, notesz);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/blkopt.h"
 #include "model/devid.h"
 
 const char *
@@ -244,6 +245,31 @@ moncmd_qmp_capabilities(char **out, struct err *e)
 	return simple(MON_PROTO_QMP, "", "qmp_capabilities", out, e);
 }
 
+/* QMP device_add's value of one property: a JSON boolean or number for
+ * the properties that are typed so (QEMU 10.0 refuses a string for them,
+ * 7.2 takes either), a string for all others. */
+static json_t *
+typed(const char *key, const char *val)
+{
+	static const char *const bools[] = { "mq", NULL };
+	static const char *const ints[] = { "vectors", NULL };
+	size_t k;
+	char *end;
+	long n;
+
+	for (k = 0; bools[k]; k++)
+		if (strcmp(key, bools[k]) == 0 && (strcmp(val, "on") == 0 ||
+		    strcmp(val, "off") == 0))
+			return json_boolean(strcmp(val, "on") == 0);
+	for (k = 0; ints[k]; k++)
+		if (strcmp(key, ints[k]) == 0) {
+			n = strtol(val, &end, 10);
+			if (*val != '\0' && *end == '\0')
+				return json_integer(n);
+		}
+	return json_string(val);
+}
+
 static const char *const reserved_keys[] = {
 	"driver", "id", "bus", "addr", NULL
 };
@@ -322,7 +348,8 @@ moncmd_device_add(enum mon_proto p, const struct moncmd_device *d,
 		if (d->slot >= 0)
 			jset(a, "addr", addr);
 		for (i = 0; i < d->nprops; i++)
-			jset(a, d->props[i].key, d->props[i].val);
+			json_object_set_new(a, d->props[i].key,
+			    typed(d->props[i].key, d->props[i].val));
 		return qmp_line("device_add", a, out, e);
 	}
 	return err_set(e, "unknown monitor protocol");
@@ -393,20 +420,47 @@ moncmd_closefd(enum mon_proto p, const char *name, char **out,
 	    e);
 }
 
+/* The tap's fd names: one (fd=NAME) or several (fds=A:B:C). */
+static int
+tap_fds(const struct moncmd_netdev *n, char *out, size_t outsz,
+    struct err *e)
+{
+	size_t i, o = 0;
+
+	if (n->nfds <= 1)
+		return check_id("tap fd name", n->fdname, e) < 0 ? -1 :
+		    (snprintf(out, outsz, "%s", n->fdname), 0);
+	if (n->nfds > MONCMD_MAX_QUEUES)
+		return err_set(e, "at most %d tap queues", MONCMD_MAX_QUEUES);
+	for (i = 0; i < n->nfds; i++) {
+		if (check_id("tap fd name", n->fdnames[i], e) < 0)
+			return -1;
+		o += (size_t)snprintf(out + o, outsz - o, "%s%s", i ? ":" : "",
+		    n->fdnames[i]);
+		if (o >= outsz)
+			return err_set(e, "tap fd names too long");
+	}
+	return 0;
+}
+
 int
 moncmd_netdev_add(enum mon_proto p, const struct moncmd_netdev *n,
     char **out, struct err *e)
 {
-	const char *type;
+	const char *type, *fdkey = n->nfds > 1 ? "fds" : "fd";
+	char fds[MONCMD_MAX_QUEUES * (QEMU_ID_MAX + 1) + 1];
 
 	*out = NULL;
 	if (check_id("netdev id", n->id, e) < 0)
 		return -1;
-	if (n->type == MONCMD_NETDEV_USER)
+	if (n->type == MONCMD_NETDEV_USER) {
 		type = "user";
-	else if (n->type == MONCMD_NETDEV_TAP) {
+		if (n->vhost || n->nfds > 1)
+			return err_set(e, "vhost and queues need a tap "
+			    "backend");
+	} else if (n->type == MONCMD_NETDEV_TAP) {
 		type = "tap";
-		if (check_id("tap fd name", n->fdname, e) < 0)
+		if (tap_fds(n, fds, sizeof fds, e) < 0)
 			return -1;
 	} else
 		return err_set(e, "unknown netdev type");
@@ -418,8 +472,12 @@ moncmd_netdev_add(enum mon_proto p, const struct moncmd_netdev *n,
 		put(&l, ",id=");
 		put(&l, n->id);
 		if (n->type == MONCMD_NETDEV_TAP) {
-			put(&l, ",fd=");
-			put(&l, n->fdname);
+			put(&l, ",");
+			put(&l, fdkey);
+			put(&l, "=");
+			put(&l, fds);
+			if (n->vhost)
+				put(&l, ",vhost=on");
 		}
 		return line_done(&l, out, e);
 	}
@@ -430,11 +488,101 @@ moncmd_netdev_add(enum mon_proto p, const struct moncmd_netdev *n,
 			return err_set(e, "out of memory");
 		jset(a, "type", type);
 		jset(a, "id", n->id);
-		if (n->type == MONCMD_NETDEV_TAP)
-			jset(a, "fd", n->fdname);
+		if (n->type == MONCMD_NETDEV_TAP) {
+			jset(a, fdkey, fds);
+			if (n->vhost)
+				json_object_set_new(a, "vhost", json_true());
+		}
 		return qmp_line("netdev_add", a, out, e);
 	}
 	return err_set(e, "unknown monitor protocol");
+}
+
+static int
+check_drive(const struct moncmd_drive *d, const char *fmt, struct err *e)
+{
+	if (check_id("drive id", d->id, e) < 0 ||
+	    moncmd_check_value("drive file", d->file, e) < 0 ||
+	    check_name("drive format", fmt, e) < 0)
+		return -1;
+	if (d->protocol != NULL && strcmp(d->protocol, "file") != 0 &&
+	    strcmp(d->protocol, "host_device") != 0)
+		return err_set(e, "drive protocol '%.40s' is not file or "
+		    "host_device", d->protocol);
+	if ((d->cache && blkopt_check_cache(d->cache, e) < 0) ||
+	    (d->aio && blkopt_check_aio(d->aio, e) < 0) ||
+	    (d->discard && blkopt_check_discard(d->discard, e) < 0))
+		return -1;
+	return blkopt_check_combo(d->cache, d->aio, e);
+}
+
+static int
+drive_hmp(const struct moncmd_drive *d, const char *fmt, char **out,
+    struct err *e)
+{
+	struct line l = { .n = 0 };
+	char esc[MONCMD_HMP_MAX + 1];
+
+	put(&l, "drive_add dummy ");
+	put(&l, "file=");
+	/* put_opt writes ",key=": the escaped file goes in by hand */
+	if (moncmd_hmp_escape(d->file, esc, sizeof esc, e) < 0)
+		return err_prefix(e, "drive file");
+	put(&l, esc);
+	put(&l, ",if=none,id=");
+	put(&l, d->id);
+	put(&l, ",format=");
+	put(&l, fmt);
+	if (d->protocol) {
+		put(&l, ",file.driver=");
+		put(&l, d->protocol);
+	}
+	if (d->readonly)
+		put(&l, ",readonly=on");
+	if (d->cache) {
+		put(&l, ",cache=");
+		put(&l, d->cache);
+	}
+	if (d->aio) {
+		put(&l, ",aio=");
+		put(&l, d->aio);
+	}
+	if (d->discard) {
+		put(&l, ",discard=");
+		put(&l, d->discard);
+	}
+	return line_done(&l, out, e);
+}
+
+static int
+drive_qmp(const struct moncmd_drive *d, const char *fmt, char **out,
+    struct err *e)
+{
+	json_t *a = json_object(), *f = json_object();
+
+	if (a == NULL || f == NULL) {
+		json_decref(a);
+		json_decref(f);
+		return err_set(e, "out of memory");
+	}
+	jset(a, "driver", fmt);
+	jset(a, "node-name", d->id);
+	if (d->readonly)
+		json_object_set_new(a, "read-only", json_true());
+	if (d->discard)
+		jset(a, "discard", d->discard);
+	if (d->cache) {
+		const struct blkopt_cache *c = blkopt_cache(d->cache);
+
+		json_object_set_new(a, "cache", json_pack("{s:b, s:b}",
+		    "direct", c->direct, "no-flush", c->no_flush));
+	}
+	jset(f, "driver", d->protocol ? d->protocol : "file");
+	jset(f, "filename", d->file);
+	if (d->aio)
+		jset(f, "aio", d->aio);
+	json_object_set_new(a, "file", f);
+	return qmp_line("blockdev-add", a, out, e);
 }
 
 int
@@ -444,43 +592,11 @@ moncmd_drive_add(enum mon_proto p, const struct moncmd_drive *d, char **out,
 	const char *fmt = d->format ? d->format : "raw";
 
 	*out = NULL;
-	if (check_id("drive id", d->id, e) < 0 ||
-	    moncmd_check_value("drive file", d->file, e) < 0 ||
-	    check_name("drive format", fmt, e) < 0)
+	if (check_drive(d, fmt, e) < 0)
 		return -1;
-	if (p == MON_PROTO_HMP) {
-		struct line l = { .n = 0 };
-
-		put(&l, "drive_add dummy ");
-		put(&l, "file=");
-		/* put_opt writes ",key=": build the escaped file by hand */
-		{
-			char esc[MONCMD_HMP_MAX + 1];
-
-			if (moncmd_hmp_escape(d->file, esc, sizeof esc, e) < 0)
-				return err_prefix(e, "drive file");
-			put(&l, esc);
-		}
-		put(&l, ",if=none,id=");
-		put(&l, d->id);
-		put(&l, ",format=");
-		put(&l, fmt);
-		return line_done(&l, out, e);
-	}
-	if (p == MON_PROTO_QMP) {
-		json_t *a = json_object(), *f = json_object();
-
-		if (a == NULL || f == NULL) {
-			json_decref(a);
-			json_decref(f);
-			return err_set(e, "out of memory");
-		}
-		jset(a, "driver", fmt);
-		jset(a, "node-name", d->id);
-		jset(f, "driver", "file");
-		jset(f, "filename", d->file);
-		json_object_set_new(a, "file", f);
-		return qmp_line("blockdev-add", a, out, e);
-	}
+	if (p == MON_PROTO_HMP)
+		return drive_hmp(d, fmt, out, e);
+	if (p == MON_PROTO_QMP)
+		return drive_qmp(d, fmt, out, e);
 	return err_set(e, "unknown monitor protocol");
 }

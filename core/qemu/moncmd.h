@@ -10,8 +10,8 @@
  * as hex even without 0x.
  * QEMU 10.0 (since 9.2) types QMP device_add's properties: a boolean must
  * be true/false and a number a JSON number, a string for them is refused.
- * The properties here are sent as strings, so only string-typed ones
- * (netdev, mac, drive, ...) belong in them; addr stays a string because a
+ * The properties here are sent as strings, except the typed ones slotscope
+ * sets (mq as a boolean, vectors as a number, which 7.2 takes typed too); addr stays a string because a
  * JSON integer is a devfn (slot * 8 + function) to 10.0 and hex to 7.2.
  *
  * Every builder writes a malloc'd NUL-terminated line ending in "\n" into
@@ -47,16 +47,36 @@ struct moncmd_device {
 };
 
 enum moncmd_netdev_type { MONCMD_NETDEV_USER, MONCMD_NETDEV_TAP };
+#define MONCMD_MAX_QUEUES 8	/* tap queues (one fd each) */
+
 struct moncmd_netdev {
 	enum moncmd_netdev_type type;
 	const char *id;
 	const char *fdname;	/* TAP: the name given with getfd */
+	/* TAP multiqueue: nfds > 1 names given with getfd, sent as
+	 * fds=a:b:c (QEMU takes the queue count from them; fd= and queues=
+	 * cannot go with it); fdname is then unused */
+	const char *const *fdnames;
+	size_t nfds;
+	int vhost;		/* TAP: vhost=on (HMP) / "vhost": true (QMP) */
 };
 
 struct moncmd_drive {
 	const char *id;		/* HMP drive id = QMP node-name */
 	const char *file;	/* path of the image */
 	const char *format;	/* "raw", "qcow2"; NULL = "raw" */
+	/* The protocol node's driver: "file" (a regular file) or
+	 * "host_device" (a block device).  NULL: QMP sends "file", HMP sends
+	 * no file.driver= and lets QEMU pick. */
+	const char *protocol;
+	int readonly;		/* readonly=on / "read-only": true */
+	const char *cache;	/* a blkopt cache mode, NULL = QEMU's default:
+				 * HMP cache=MODE, QMP cache.direct and
+				 * cache.no-flush (the write cache is the
+				 * device's write-cache) */
+	const char *aio;	/* threads|native|io_uring, NULL = default:
+				 * HMP aio=, QMP file.aio */
+	const char *discard;	/* ignore|unmap, NULL = default */
 };
 
 /* Checks (no output) shared by the builders. */
@@ -81,8 +101,11 @@ int moncmd_netdev_add(enum mon_proto p, const struct moncmd_netdev *n,
 int moncmd_netdev_del(enum mon_proto p, const char *id, char **out,
     struct err *e);
 /* HMP: drive_add dummy file=F,if=none,id=ID,format=FMT
- * QMP: blockdev-add {driver: FMT, node-name: ID, file: {driver: file,
- * filename: F}} */
+ *        [,file.driver=P][,readonly=on][,cache=C][,aio=A][,discard=D]
+ * QMP: blockdev-add {driver: FMT, node-name: ID, [read-only: true,]
+ *        [discard: D,] [cache: {direct, no-flush},] file: {driver: P,
+ *        filename: F[, aio: A]}}
+ * Option values are checked against core/model/blkopt's tables. */
 int moncmd_drive_add(enum mon_proto p, const struct moncmd_drive *d,
     char **out, struct err *e);
 /* HMP: drive_del ID; QMP: blockdev-del {node-name: ID} */

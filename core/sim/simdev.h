@@ -22,6 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct json_t;
+struct strbuf;
+
 enum simdev_machine_type {
 	SIMDEV_PC,		/* qemu-system-x86_64 -machine pc -S */
 	SIMDEV_PC_NODEFAULTS,	/* ... -nodefaults */
@@ -101,10 +104,20 @@ struct simdev_qtab {
 struct simdev_netdev {
 	char *id;
 	char *type;
+	int queues;		/* tap: fds given (fds=A:B), else 1 */
+	int vhost;
 	int hmp_opts;		/* created by HMP netdev_add (QemuOpts kept) */
 	int in_use;
 	int fd;			/* tap: the fd it took over, else -1 */
 	unsigned seq;		/* creation order (info network) */
+};
+
+/* How a drive / block node was opened (simblk.c checks and renders). */
+struct simdev_drive_opts {
+	char format[16];	/* "" = probe the header (drive_add) */
+	char protocol[16];	/* "file" | "host_device"; "" = from the path */
+	char aio[16];		/* "" = threads */
+	int ro, direct, no_flush, writeback;
 };
 
 struct simdev_drive {
@@ -119,6 +132,7 @@ struct simdev_drive {
 				 * file node under it */
 	char attached[300];	/* the device's QOM path + /virtio-backend
 				 * while a device uses it, else "" */
+	struct simdev_drive_opts o;	/* how it was opened */
 };
 
 struct simdev_fd {
@@ -227,10 +241,20 @@ int simdev_netdev_add(struct simdev_machine *m, const char *type,
     const char *id, const char *fdname, int hmp, struct simdev_err *e);
 int simdev_netdev_del(struct simdev_machine *m, const char *id,
     struct simdev_err *e);
+/* Defaults of -drive / blockdev-add: read-write, writeback, threads. */
+void simdev_drive_opts_init(struct simdev_drive_opts *o);
+/* QEMU's checks of opening file with o (protocol driver against what the
+ * path is, aio=native against cache.direct, a qcow2 driver against the
+ * header); fills o's format and protocol when empty.  -1 with QEMU's
+ * text (simblk.c). */
+int simdev_drive_check(const char *file, struct simdev_drive_opts *o,
+    struct simdev_err *e);
 /* drive_add / blockdev-add: file may be NULL (empty drive); format NULL
- * is "raw". */
+ * is "raw" (o's format, when o is given and names one, wins); o: how it
+ * is opened (NULL: the defaults), checked with simdev_drive_check. */
 int simdev_drive_add(struct simdev_machine *m, const char *id,
-    const char *file, const char *format, int legacy, struct simdev_err *e);
+    const char *file, const char *format, int legacy,
+    const struct simdev_drive_opts *o, struct simdev_err *e);
 /* legacy 1 = drive_del (a node name given to it acts as blockdev-del),
  * 0 = blockdev-del (nodes only).  Drive ids and node names share one
  * namespace, as in QEMU. */
@@ -244,6 +268,13 @@ int simdev_closefd(struct simdev_machine *m, const char *name,
 
 /* qom-list of path: calls fn(name, type) in QEMU's order.  -1 with
  * DeviceNotFound when the path is not one the simulator knows. */
+/* QEMU's refusal of fd= with fds= (or queues=) on a tap. */
+#define SIMDEV_TAP_FD_ONLY "ifname=, script=, downscript=, vnet_hdr=, " \
+	"helper=, queues=, fds=, and vhostfds= are invalid with fd="
+/* Mark netdev id as vhost=on (the simulator has no vhost to open). */
+void simdev_netdev_set_vhost(struct simdev_machine *m, const char *id);
+
+
 int simdev_qom_list(const struct simdev_machine *m, const char *path,
     void (*fn)(void *arg, const char *name, const char *type), void *arg,
     struct simdev_err *e);

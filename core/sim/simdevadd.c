@@ -138,6 +138,7 @@ struct add {
 	int multifunction;
 	struct simdev_netdev *net;
 	struct simdev_drive *drv;
+	int wc_off;		/* write-cache=off: the drive writes through */
 	const char *id;		/* NULL: anonymous */
 	int anon;		/* its device[N], or -1 */
 	char anon_name[32];
@@ -208,6 +209,16 @@ p_drive(struct add *a, const char *val, struct simdev_err *e)
 	return 0;
 }
 
+static int
+p_write_cache(struct add *a, const char *val, struct simdev_err *e)
+{
+	if (strcmp(val, "on") && strcmp(val, "off") && strcmp(val, "auto"))
+		return simdev_eset(e, SIMDEV_GENERIC, "Parameter 'write-cache' "
+		    "does not accept value '%s'", val);
+	a->wc_off = strcmp(val, "off") == 0;
+	return 0;
+}
+
 #define K(kind) (1u << (kind))
 #define NICS (K(SIMDEV_VIRTIO_NET) | K(SIMDEV_E1000))
 #define ALL_USER (NICS | K(SIMDEV_VIRTIO_BLK))
@@ -226,6 +237,7 @@ static const struct {
 	{ "netdev", NICS, p_netdev },
 	{ "mac", NICS, p_mac },
 	{ "drive", K(SIMDEV_VIRTIO_BLK), p_drive },
+	{ "write-cache", K(SIMDEV_VIRTIO_BLK), p_write_cache },
 };
 
 static int
@@ -403,6 +415,8 @@ commit(struct add *a, struct simdev_err *e)
 		simdev_backend_path(&a->m->fn[a->m->nfn - 1],
 		    a->drv->attached, sizeof a->drv->attached);
 	}
+	if (a->drv && a->wc_off)
+		a->drv->o.writeback = 0;
 	simdev_sort(a->m);
 	return 0;
 }

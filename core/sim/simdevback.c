@@ -38,12 +38,51 @@ find_fd(struct simdev_machine *m, const char *name)
 	return NULL;
 }
 
+/* A tap's fd=NAME or fds=A:B:C: every name must have come with getfd,
+ * and the tap takes the fds over (one queue each). */
+static int
+take_fds(struct simdev_machine *m, const char *names, int *queues,
+    int *first, struct simdev_err *e)
+{
+	char one[128];
+	const char *p;
+	size_t n;
+
+	for (p = names; ; p += n + 1) {
+		n = strcspn(p, ":");
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		if (find_fd(m, one) == NULL)
+			return simdev_eset(e, SIMDEV_GENERIC, "File descriptor "
+			    "named '%s' has not been found", one);
+		if (p[n] == '\0')
+			break;
+	}
+	*queues = 0;
+	for (p = names; ; p += n + 1) {
+		struct simdev_fd *fd;
+
+		n = strcspn(p, ":");
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		fd = find_fd(m, one);
+		if (*queues == 0)
+			*first = fd->fd;
+		close(fd->fd);
+		free(fd->name);
+		*fd = m->fds[--m->nfds];
+		(*queues)++;
+		if (p[n] == '\0')
+			break;
+	}
+	return 0;
+}
+
 int
 simdev_netdev_add(struct simdev_machine *m, const char *type,
     const char *id, const char *fdname, int hmp, struct simdev_err *e)
 {
 	struct simdev_netdev n;
 	int tapfd = -1;
+	int queues = 1;
 
 	if (id == NULL)
 		return simdev_eset(e, SIMDEV_GENERIC,
@@ -59,19 +98,9 @@ simdev_netdev_add(struct simdev_machine *m, const char *type,
 		    "Parameter 'id' expects an identifier");
 	if (simdev_find_net(m, id) != NULL)
 		return simdev_eset(e, SIMDEV_GENERIC, "Duplicate ID '%s'", id);
-	if (strcmp(type, "tap") == 0 && fdname != NULL) {
-		struct simdev_fd *fd = find_fd(m, fdname);
-
-		if (fd == NULL)
-			return simdev_eset(e, SIMDEV_GENERIC,
-			    "File descriptor named "
-			    "'%s' has not been found", fdname);
-		/* the tap takes the fd over */
-		tapfd = fd->fd;
-		close(fd->fd);
-		free(fd->name);
-		*fd = m->fds[--m->nfds];
-	}
+	if (strcmp(type, "tap") == 0 && fdname != NULL &&
+	    take_fds(m, fdname, &queues, &tapfd, e) < 0)
+		return -1;
 	if (m->nnet == m->capnet) {
 		size_t cap = m->capnet ? m->capnet * 2 : 4;
 		struct simdev_netdev *p = realloc(m->net, cap * sizeof *p);
@@ -87,6 +116,8 @@ simdev_netdev_add(struct simdev_machine *m, const char *type,
 	n.in_use = 0;
 	n.fd = tapfd;
 	n.seq = m->seq++;
+	n.queues = queues;
+	n.vhost = 0;
 	if (n.id == NULL || n.type == NULL) {
 		free(n.id);
 		free(n.type);
@@ -113,11 +144,19 @@ simdev_netdev_del(struct simdev_machine *m, const char *id,
 
 int
 simdev_drive_add(struct simdev_machine *m, const char *id, const char *file,
-    const char *format, int legacy, struct simdev_err *e)
+    const char *format, int legacy, const struct simdev_drive_opts *o,
+    struct simdev_err *e)
 {
 	struct simdev_drive d, *d0;
+	struct simdev_drive_opts opt;
 	char gen[32];
 
+	if (o != NULL)
+		opt = *o;
+	else
+		simdev_drive_opts_init(&opt);
+	if (format != NULL && opt.format[0] == '\0')
+		snprintf(opt.format, sizeof opt.format, "%s", format);
 	if (id == NULL) {
 		snprintf(gen, sizeof gen, "none%u", m->drive_seq++);
 		id = gen;
@@ -147,6 +186,8 @@ simdev_drive_add(struct simdev_machine *m, const char *id, const char *file,
 			    "Could not open '%s': "
 			    "%s", file, strerror(errno));
 		close(fd);
+		if (simdev_drive_check(file, &opt, e) < 0)
+			return -1;
 	}
 	if (m->ndrv == m->capdrv) {
 		size_t cap = m->capdrv ? m->capdrv * 2 : 4;
@@ -167,7 +208,9 @@ simdev_drive_add(struct simdev_machine *m, const char *id, const char *file,
 	}
 	d.legacy = legacy;
 	d.in_use = 0;
-	snprintf(d.format, sizeof d.format, "%s", format ? format : "raw");
+	d.o = opt;
+	snprintf(d.format, sizeof d.format, "%s", opt.format[0] ? opt.format :
+	    "raw");
 	d.seq = m->seq++;
 	/* the nodes QEMU names itself: a drive's format node and, for any
 	 * image, the file node under it */
@@ -257,4 +300,13 @@ simdev_closefd(struct simdev_machine *m, const char *name,
 	free(f->name);
 	*f = m->fds[--m->nfds];
 	return 0;
+}
+
+void
+simdev_netdev_set_vhost(struct simdev_machine *m, const char *id)
+{
+	struct simdev_netdev *n = simdev_find_net(m, id);
+
+	if (n != NULL)
+		n->vhost = 1;
 }

@@ -207,9 +207,17 @@ h_netdev_add(struct simmon_ctx *c, const struct hmp_args *a,
 		strbuf_str(o, "Error: Parameter 'id' is missing\n");
 		return;
 	}
+	if (simopts_get(op, "fd") && simopts_get(op, "fds")) {
+		strbuf_str(o, "Error: " SIMDEV_TAP_FD_ONLY "\n");
+		return;
+	}
 	if (simdev_netdev_add(c->m, simopts_get(op, "type"), op->id,
-	    simopts_get(op, "fd"), 1, &e) < 0)
+	    simopts_get(op, "fd") ? simopts_get(op, "fd") :
+	    simopts_get(op, "fds"), 1, &e) < 0)
 		herr(o, &e);
+	else if (simopts_get(op, "vhost") &&
+	    strcmp(simopts_get(op, "vhost"), "on") == 0)
+		simdev_netdev_set_vhost(c->m, op->id);
 }
 
 static void
@@ -222,11 +230,58 @@ h_netdev_del(struct simmon_ctx *c, const struct hmp_args *a,
 		herr(o, &e);
 }
 
+/* -drive's options of a hot-added disk (blockdev.c): format, the
+ * protocol driver, readonly, the cache shorthand, aio, discard; a bad
+ * value is QEMU's text into o and -1. */
+static int
+drive_opts(const struct simopts *op, struct simdev_drive_opts *d,
+    struct strbuf *o)
+{
+	const char *v;
+
+	simdev_drive_opts_init(d);
+	if ((v = simopts_get(op, "format")) != NULL)
+		snprintf(d->format, sizeof d->format, "%s", v);
+	if ((v = simopts_get(op, "file.driver")) != NULL)
+		snprintf(d->protocol, sizeof d->protocol, "%s", v);
+	if ((v = simopts_get(op, "readonly")) != NULL)
+		d->ro = strcmp(v, "on") == 0;
+	if ((v = simopts_get(op, "cache")) != NULL) {
+		if (strcmp(v, "none") == 0 || strcmp(v, "off") == 0)
+			d->direct = 1;
+		else if (strcmp(v, "writethrough") == 0)
+			d->writeback = 0;
+		else if (strcmp(v, "directsync") == 0)
+			d->direct = 1, d->writeback = 0;
+		else if (strcmp(v, "unsafe") == 0)
+			d->no_flush = 1;
+		else if (strcmp(v, "writeback") != 0) {
+			strbuf_str(o, "invalid cache option\n");
+			return -1;
+		}
+	}
+	if ((v = simopts_get(op, "aio")) != NULL) {
+		if (strcmp(v, "threads") && strcmp(v, "native") &&
+		    strcmp(v, "io_uring")) {
+			strbuf_str(o, "invalid aio option\n");
+			return -1;
+		}
+		snprintf(d->aio, sizeof d->aio, "%s", v);
+	}
+	if ((v = simopts_get(op, "discard")) != NULL && strcmp(v, "ignore") &&
+	    strcmp(v, "off") && strcmp(v, "unmap") && strcmp(v, "on")) {
+		strbuf_str(o, "Invalid discard option\n");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 h_drive_add(struct simmon_ctx *c, const struct hmp_args *a,
     struct strbuf *o)
 {
 	struct simopts op;
+	struct simdev_drive_opts dopt;
 	struct simdev_err e;
 	const char *itf;
 
@@ -244,8 +299,10 @@ h_drive_add(struct simmon_ctx *c, const struct hmp_args *a,
 		strbuf_str(o, "Can't hot-add drive to type 1\n");
 		return;
 	}
+	if (drive_opts(&op, &dopt, o) < 0)
+		return;
 	if (simdev_drive_add(c->m, op.id, simopts_get(&op, "file"),
-	    simopts_get(&op, "format"), 1, &e) < 0) {
+	    simopts_get(&op, "format"), 1, &dopt, &e) < 0) {
 		strbuf_printf(o, "%s\n", e.desc);
 		return;
 	}

@@ -114,8 +114,16 @@ siminfo_network(const struct simdev_machine *m, struct strbuf *o)
 		    f->id ? f->id : simdev_kind_info(f->kind)->type,
 		    simdev_kind_info(f->kind)->type, f->mac);
 		if ((n = peer(m, f)) != NULL) {
+			int q;
+
 			strbuf_str(o, " \\ ");
 			netdev_line(n, o);
+			/* a queue past the first: the pair again, index=N,
+			 * the NIC without its MAC */
+			for (q = 1; q < n->queues; q++)
+				strbuf_printf(o, "%s: index=%d,type=nic,\n \\ "
+				    "%s: index=%d,type=%s,\n", f->id ? f->id :
+				    "?", q, n->id, q, n->type);
 		}
 	}
 }
@@ -146,6 +154,27 @@ sep(struct strbuf *o, int *first)
 	*first = 0;
 }
 
+/* "Cache mode:" as HMP prints the drive's three flags. */
+static void
+cache_line(const struct simdev_drive *d, struct strbuf *o)
+{
+	strbuf_printf(o, "    Cache mode:       %s%s%s\n", d->o.writeback ?
+	    "writeback" : "writethrough", d->o.direct ? ", direct" : "",
+	    d->o.no_flush ? ", ignore flushes" : "");
+}
+
+static const char *
+ro(const struct simdev_drive *d)
+{
+	return d->o.ro ? ", read-only" : "";
+}
+
+static const char *
+proto(const struct simdev_drive *d)
+{
+	return d->o.protocol[0] ? d->o.protocol : "file";
+}
+
 static void
 block_bb(const struct simdev_drive *d, struct strbuf *o, int *first)
 {
@@ -158,15 +187,16 @@ block_bb(const struct simdev_drive *d, struct strbuf *o, int *first)
 		return;
 	}
 	if (d->legacy)
-		strbuf_printf(o, "%s (#block%03u): %s (%s)\n", d->id,
-		    d->node[0], d->file, d->format);
+		strbuf_printf(o, "%s (#block%03u): %s (%s%s)\n", d->id,
+		    d->node[0], d->file, d->format, ro(d));
 	else
-		strbuf_printf(o, "%s: %s (%s)\n", d->id, d->file, d->format);
+		strbuf_printf(o, "%s: %s (%s%s)\n", d->id, d->file, d->format,
+		    ro(d));
 	if (d->attached[0])
 		strbuf_printf(o, "    Attached to:      %s\n", d->attached);
 	else
 		strbuf_str(o, "    Removable device: not locked, tray closed\n");
-	strbuf_str(o, "    Cache mode:       writeback\n");
+	cache_line(d, o);
 }
 
 void
@@ -186,10 +216,15 @@ siminfo_block(const struct simdev_machine *m, int nodes, struct strbuf *o)
 				strbuf_printf(o, "#block%03u", d->node[0]);
 			else
 				strbuf_str(o, d->id);
-			strbuf_printf(o, ": %s (%s)\n    Cache mode:       "
-			    "writeback\n\n#block%03u: %s (file)\n    Cache "
-			    "mode:       writeback\n", d->file, d->format,
-			    d->node[1], d->file);
+			/* the nodes' own flags: the write cache is the
+			 * device's, so a node says writeback */
+			strbuf_printf(o, ": %s (%s%s)\n    Cache mode:       "
+			    "writeback%s%s\n\n#block%03u: %s (%s%s)\n    Cache "
+			    "mode:       writeback%s%s\n", d->file, d->format,
+			    ro(d), d->o.direct ? ", direct" : "", d->o.no_flush ?
+			    ", ignore flushes" : "", d->node[1], d->file,
+			    proto(d), ro(d), d->o.direct ? ", direct" : "",
+			    d->o.no_flush ? ", ignore flushes" : "");
 		}
 		return;
 	}
@@ -208,8 +243,10 @@ siminfo_block(const struct simdev_machine *m, int nodes, struct strbuf *o)
 /* One node as query-named-block-nodes and query-block's "inserted"
  * show it. */
 static json_t *
-node_json(const char *name, const char *file, const char *drv)
+node_json(const char *name, const struct simdev_drive *d, const char *drv,
+    int wb)
 {
+	const char *file = d->file;
 	struct stat st;
 	json_int_t size = 0, actual = 0;
 
@@ -223,10 +260,11 @@ node_json(const char *name, const char *file, const char *drv)
 	    "iops_rd", 0, "detect_zeroes", "off",
 	    "image", "virtual-size", size, "filename", file, "format", drv,
 	    "actual-size", actual, "dirty-flag", 0,
-	    "iops_wr", 0, "ro", 0, "node-name", name,
+	    "iops_wr", 0, "ro", d->o.ro, "node-name", name,
 	    "backing_file_depth", 0, "drv", drv, "iops", 0, "bps_wr", 0,
 	    "write_threshold", 0, "encrypted", 0, "bps", 0, "bps_rd", 0,
-	    "cache", "no-flush", 0, "direct", 0, "writeback", 1,
+	    "cache", "no-flush", d->o.no_flush, "direct", d->o.direct,
+	    "writeback", wb,
 	    "file", file);
 }
 
@@ -265,7 +303,7 @@ siminfo_query_block(const struct simdev_machine *m)
 		if (d->file != NULL) {
 			snprintf(nn, sizeof nn, "#block%03u", d->node[0]);
 			json_object_set_new(x, "inserted", node_json(d->legacy ?
-			    nn : d->id, d->file, d->format));
+			    nn : d->id, d, d->format, d->o.writeback));
 		}
 		json_array_append_new(a, x);
 	}
@@ -285,9 +323,9 @@ siminfo_named_nodes(const struct simdev_machine *m)
 			continue;
 		snprintf(nn, sizeof nn, "#block%03u", d->node[0]);
 		json_array_append_new(a, node_json(d->legacy ? nn : d->id,
-		    d->file, d->format));
+		    d, d->format, 1));
 		snprintf(nn, sizeof nn, "#block%03u", d->node[1]);
-		json_array_append_new(a, node_json(nn, d->file, "file"));
+		json_array_append_new(a, node_json(nn, d, proto(d), 1));
 	}
 	return a;
 }

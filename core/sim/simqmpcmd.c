@@ -249,6 +249,7 @@ q_netdev_add(struct simmon_ctx *c, json_t *args)
 	json_t *t = json_object_get(args, "type");
 	json_t *id = json_object_get(args, "id");
 	json_t *fd = json_object_get(args, "fd");
+	json_t *fds = json_object_get(args, "fds");
 
 	if (id == NULL)
 		return simqmp_error(SIMDEV_GENERIC,
@@ -260,17 +261,57 @@ q_netdev_add(struct simmon_ctx *c, json_t *args)
 		return simqmp_error(SIMDEV_GENERIC,
 		    "Invalid parameter type for '%s', "
 		    "expected: string", json_is_string(id) ? "type" : "id");
+	if (fd != NULL && fds != NULL)
+		return simqmp_error(SIMDEV_GENERIC, SIMDEV_TAP_FD_ONLY);
 	if (simdev_netdev_add(c->m, json_string_value(t),
 	    json_string_value(id), json_is_string(fd) ?
-	    json_string_value(fd) : NULL, 0, &e) < 0)
+	    json_string_value(fd) : json_is_string(fds) ?
+	    json_string_value(fds) : NULL, 0, &e) < 0)
 		return qerr_dev(&e);
+	if (json_is_true(json_object_get(args, "vhost")))
+		simdev_netdev_set_vhost(c->m, json_string_value(id));
 	return simqmp_ok(NULL);
+}
+
+/* blockdev-add's options (qapi BlockdevOptions): the format node's
+ * driver, read-only, discard and cache.direct / cache.no-flush; the
+ * protocol node's driver and aio.  NULL, or QEMU's error reply. */
+static json_t *
+blockdev_opts(json_t *args, json_t *file, struct simdev_drive_opts *o)
+{
+	json_t *c = json_object_get(args, "cache");
+	const char *v;
+
+	simdev_drive_opts_init(o);
+	if (json_is_string(json_object_get(args, "driver")))
+		snprintf(o->format, sizeof o->format, "%s",
+		    json_string_value(json_object_get(args, "driver")));
+	o->ro = json_is_true(json_object_get(args, "read-only"));
+	o->direct = json_is_true(json_object_get(c, "direct"));
+	o->no_flush = json_is_true(json_object_get(c, "no-flush"));
+	v = json_string_value(json_object_get(args, "discard"));
+	if (v != NULL && strcmp(v, "ignore") && strcmp(v, "unmap"))
+		return simqmp_error(SIMDEV_GENERIC, "Parameter 'discard' does "
+		    "not accept value '%s'", v);
+	if (!json_is_object(file))
+		return NULL;
+	v = json_string_value(json_object_get(file, "driver"));
+	snprintf(o->protocol, sizeof o->protocol, "%s", v ? v : "");
+	v = json_string_value(json_object_get(file, "aio"));
+	if (v != NULL && strcmp(v, "threads") && strcmp(v, "native") &&
+	    strcmp(v, "io_uring"))
+		return simqmp_error(SIMDEV_GENERIC, "Parameter 'aio' does not "
+		    "accept value '%s'", v);
+	snprintf(o->aio, sizeof o->aio, "%s", v ? v : "");
+	return NULL;
 }
 
 static json_t *
 q_blockdev_add(struct simmon_ctx *c, json_t *args)
 {
+	struct simdev_drive_opts o;
 	struct simdev_err e;
+	json_t *err;
 	json_t *nn = json_object_get(args, "node-name");
 	json_t *file = json_object_get(args, "file");
 	const char *fname = NULL;
@@ -289,8 +330,11 @@ q_blockdev_add(struct simmon_ctx *c, json_t *args)
 	if (json_is_object(file) && fname == NULL)
 		return simqmp_error(SIMDEV_GENERIC,
 		    "Parameter 'filename' is missing");
+	if ((err = blockdev_opts(args, file, &o)) != NULL)
+		return err;
 	if (simdev_drive_add(c->m, json_string_value(nn), fname,
-	    json_string_value(json_object_get(args, "driver")), 0, &e) < 0)
+	    json_string_value(json_object_get(args, "driver")), 0, &o,
+	    &e) < 0)
 		return qerr_dev(&e);
 	return simqmp_ok(NULL);
 }

@@ -127,7 +127,7 @@ add_disk(struct simdev_machine *m, const char *inst, int k, int slot,
 	snprintf(drv, sizeof drv, "drive-%.8s", uuid);
 	snprintf(addr, sizeof addr, "0x%x", (unsigned)slot);
 	/* an empty drive: the simulator has no image to open */
-	if (simdev_drive_add(m, drv, NULL, NULL, 1, de) < 0)
+	if (simdev_drive_add(m, drv, NULL, NULL, 1, NULL, de) < 0)
 		return -1;
 	kv[0] = (struct simdev_kv){ "driver", "virtio-blk-pci" };
 	kv[1] = (struct simdev_kv){ "drive", drv };

@@ -26,7 +26,11 @@
  *      "uuid": "6f1a2b3c-...", "slot": 5, "state": "plugged",
  *      "driver": "virtio-net-pci", "mac": "52:54:00:12:34:56",
  *      "backend": {"kind": "user", "netdev": "hostnet-6f1a2b3c",
- *                  "tap": "", "path": "", "format": "", "drive": ""}}]}
+ *                  "tap": "", "path": "", "format": "", "drive": "",
+ *                  and when set: "protocol": "host_device",
+ *                  "read_only": true, "cache": "none", "aio": "native",
+ *                  "discard": "unmap", "serial": "S", "bridge": "br0",
+ *                  "created": true, "vhost": true, "queues": 4}}]}
  * A device behind a bridge also has "bus": its bus as devid.h writes it
  * ("5", "2.1"), and "slot" is its slot on that bus; without "bus" a device
  * is on the root bus (files written before bridges were known).
@@ -84,6 +88,18 @@ struct store_backend {
 	char path[1024];	/* disk image path, "" */
 	char format[16];	/* "raw", "qcow2", "" */
 	char drive[64];		/* drive id / block node name, "" */
+	/* what the backend was asked for (storeback.c; keys are only
+	 * written when set, so a file without them reads as the defaults) */
+	char protocol[16];	/* disk: "file" or "host_device", "" */
+	int readonly;		/* disk: read-only node */
+	char cache[16];		/* disk: cache mode, "" = QEMU's default */
+	char aio[16];		/* disk: threads|native|io_uring, "" */
+	char discard[8];	/* disk: ignore|unmap, "" */
+	char serial[24];	/* disk: the guest-visible serial, "" */
+	char bridge[16];	/* tap: the Linux bridge it was put on, "" */
+	int created;		/* tap: created by slotscope (create=on) */
+	int vhost;		/* tap: vhost=on */
+	int queues;		/* nic: queue count, 0 = 1 */
 };
 
 struct store_dev {
@@ -188,6 +204,15 @@ int store_save(struct store_txn *t, struct err *e);
 int store_discard(struct store_txn *t, struct err *e);
 /* Release the lock and free t without writing. */
 void store_abort(struct store_txn *t);
+
+/* The backend's optional keys (storeback.c): read them from the JSON
+ * object b into bk (absent keys keep bk's zero values), and add the ones
+ * set in bk to b.  what names the object in messages. */
+struct json_t;
+int store_backend_parse_extra(struct json_t *b, struct store_backend *bk,
+    const char *what, struct err *e);
+void store_backend_extra_json(const struct store_backend *bk,
+    struct json_t *b);
 
 /* The field rules of one device (id, type, uuid, bus, slot, state,
  * backend kind), shared by store_parse, store_format and store_add_dev. */

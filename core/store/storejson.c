@@ -87,7 +87,8 @@ parse_dev(json_t *o, size_t idx, struct store_dev *d, struct err *e)
 		    getstr(b, "format", bk->format, sizeof bk->format, 0, what,
 		    e) < 0 ||
 		    getstr(b, "drive", bk->drive, sizeof bk->drive, 0, what,
-		    e) < 0)
+		    e) < 0 ||
+		    store_backend_parse_extra(b, bk, what, e) < 0)
 			return -1;
 		for (k = 0; k <= STORE_BK_FILE; k++)
 			if (strcmp(tmp, store_backend_kind_name(
@@ -266,6 +267,8 @@ dev_json(const struct store_dev *d)
 	    "kind", store_backend_kind_name(b->kind), "netdev", b->netdev,
 	    "tap", b->tap, "path", b->path, "format", b->format,
 	    "drive", b->drive);
+	if (j != NULL)
+		store_backend_extra_json(b, json_object_get(j, "backend"));
 	/* Root-bus devices are written as before: older readers keep
 	 * reading the files of machines without bridges. */
 	if (j != NULL && d->bus[0] != '\0' &&

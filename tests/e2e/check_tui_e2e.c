@@ -1058,8 +1058,8 @@ START_TEST(help_reads_at_80x24)
 	/* hotplug's synopsis is wider than the overlay: two of them, each
 	 * whole, then the description */
 	tmx_keys(&w.t, "PageUp");
-	SEE(&w, "hotplug INST disk path=FILE [format=raw|qcow2] [uuid=UUID] "
-	    "[slot=N]");
+	SEE(&w, "hotplug INST disk path=FILE [format=FMT] [KEY=VALUE ...] "
+	    "[--force]");
 	SEE(&w, "add the backend and the device at the first free slot (or N)");
 	SEE(&w, "then record it; any failure is rolled back.");
 	tmx_keys(&w.t, "Home");

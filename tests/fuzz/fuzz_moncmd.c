@@ -214,7 +214,7 @@ device(enum mon_proto p, char f[NF][2048])
 static void
 drive(enum mon_proto p, char f[NF][2048])
 {
-	struct moncmd_drive d;
+	struct moncmd_drive d = { .id = NULL };
 	const char *fmt = f[2][0] ? f[2] : "raw";
 	char *out;
 	struct err e;
@@ -245,7 +245,7 @@ drive(enum mon_proto p, char f[NF][2048])
 static void
 netdev(enum mon_proto p, char f[NF][2048])
 {
-	struct moncmd_netdev n;
+	struct moncmd_netdev n = { .id = NULL };
 	char *out;
 	struct err e;
 

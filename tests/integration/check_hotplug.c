@@ -77,7 +77,13 @@ START_TEST(args)
 	set_bad(HOTPLUG_NIC, "mac", "not KEY=VALUE");
 	set_bad(HOTPLUG_NIC, "=x", "not KEY=VALUE");
 	set_bad(HOTPLUG_DISK, "mac=52:54:00:12:34:56", "unknown key 'mac'");
-	set_bad(HOTPLUG_DISK, "format=vmdk", "expected raw or qcow2");
+	set_bad(HOTPLUG_DISK, "format=vdmk", "expected raw, qcow2");
+	set_bad(HOTPLUG_DISK, "cache=fast", "not a cache mode");
+	set_bad(HOTPLUG_DISK, "readonly=maybe", "on or off");
+	set_bad(HOTPLUG_DISK, "serial=a b", "serial");
+	set_bad(HOTPLUG_NIC, "queues=0", "1 to 8");
+	set_bad(HOTPLUG_NIC, "bridge=-br", "bridge");
+	set_bad(HOTPLUG_NIC, "readonly=on", "unknown key 'readonly' for a nic");
 	set_bad(HOTPLUG_DISK, "path=", "empty");
 	set_bad(HOTPLUG_DISK, "path=/tmp/a\001b", "control characters");
 	hotplug_req_init(&r, HOTPLUG_DISK);
@@ -579,7 +585,8 @@ can_tap(void)
 }
 
 /* backend=tap: the tap is opened here and its fd passed with getfd; the
- * NIC is live and the runtime file names the tap. */
+ * NIC is live and the runtime file names the tap.  The tap does not exist
+ * before: refused, then made with create=on. */
 START_TEST(tap_backend)
 {
 	struct tgt g;
@@ -594,8 +601,13 @@ START_TEST(tap_backend)
 	    10000);
 	hotplug_req_init(&r, HOTPLUG_NIC);
 	ck_assert_int_eq(hotplug_req_set(&r, word, &e), 0);
+	/* a tap that does not exist is refused unless create=on */
+	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
+	ck_assert_msg(strstr(e.msg, "does not exist") != NULL, "%s", e.msg);
+	ck_assert_int_eq(hotplug_req_set(&r, "create=on", &e), 0);
 	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
 	ck_assert_int_eq(d.backend.kind, STORE_BK_TAP);
+	ck_assert_int_eq(d.backend.created, 1);
 	ck_assert_str_eq(d.backend.tap, word + 12);
 	live(&g, &pi);
 	ck_assert_ptr_nonnull(pci_info_find_id(&pi, d.id));

@@ -355,7 +355,8 @@ END_TEST
  * it: tests/fuzz/regressions/moncmd-hmp-line-1023-bytes-lost-newline). */
 START_TEST(hmp_line_always_ends)
 {
-	struct moncmd_drive d = { "drive-x", NULL, "raw" };
+	struct moncmd_drive d = { .id = "drive-x", .file = NULL,
+	    .format = "raw" };
 	char file[2048];
 	char *out;
 	struct err e;

@@ -68,8 +68,8 @@ mask(struct mon *m)
 START_TEST(qmp_unplug_completes)
 {
 	struct mon *m = open_sock(&vm[_i], "qmp.sock");
-	struct moncmd_netdev nd = { MONCMD_NETDEV_USER, "hostnet-6f1a2b3c",
-		NULL };
+	struct moncmd_netdev nd = { .type = MONCMD_NETDEV_USER,
+	    .id = "hostnet-6f1a2b3c", .fdname = NULL };
 	struct moncmd_prop props[] = { { "netdev", "hostnet-6f1a2b3c" } };
 	struct moncmd_device d = { "virtio-net-pci", "nic-6f1a2b3c-pci-5",
 		"pci.0", 5, 0, props, 1 };

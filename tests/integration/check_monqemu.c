@@ -182,9 +182,10 @@ scenario(const struct tu_vm *v, const char *sock, enum mon_proto want)
 		"pci.0", 5, 0, NULL, 0 };
 	struct moncmd_device dup7 = { "virtio-net-pci", "nic-6f1a2b3c-pci-5",
 		"pci.0", 7, 0, NULL, 0 };
-	struct moncmd_netdev user = { MONCMD_NETDEV_USER, "hostnet-6f1a2b3c",
-		NULL };
-	struct moncmd_drive drv = { "drive-0d4e5f60", disk, "raw" };
+	struct moncmd_netdev user = { .type = MONCMD_NETDEV_USER,
+	    .id = "hostnet-6f1a2b3c", .fdname = NULL };
+	struct moncmd_drive drv = { .id = "drive-0d4e5f60", .file = disk,
+	    .format = "raw" };
 	int i, free_slots, added, rc;
 
 	/* the map of a fresh pc: slots 0-3 */

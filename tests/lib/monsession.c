@@ -14,7 +14,8 @@ tu_mon_session(const uint8_t *data, size_t size, const char *greet)
 	struct mon_opts o = { .greet_ms = 10000, .op_ms = 10000 };
 	struct moncmd_device d = { "virtio-net-pci", "nic-6f1a2b3c-pci-5",
 		"pci.0", 5, 0, NULL, 0 };
-	struct moncmd_drive dr = { "drive-1", "/tmp/x.img", "raw" };
+	struct moncmd_drive dr = { .id = "drive-1", .file = "/tmp/x.img",
+	    .format = "raw" };
 	struct err e;
 	struct mon *m;
 	char junk[4096];

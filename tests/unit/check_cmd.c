@@ -598,8 +598,27 @@ START_TEST(monitor_cmd_args)
 	bad(&x, "hotplug web1 disk", "a disk needs path=FILE");
 	bad(&x, "hotplug web1 disk path=/nonexistent/d.img", "/nonexistent");
 	bad(&x, "hotplug web1 disk path=/dev/null", "not a file");
-	bad(&x, "hotplug web1 disk path=/etc/hostname format=vmdk",
-	    "expected raw or qcow2");
+	bad(&x, "hotplug web1 disk path=/etc/hostname format=vdmk",
+	    "expected raw, qcow2, qed, vmdk, vhdx, vdi or vpc");
+	bad(&x, "hotplug web1 disk path=/etc/hostname format=luks",
+	    "needs its key");
+	bad(&x, "hotplug web1 disk path=/etc/hostname cache=fast",
+	    "not a cache mode");
+	bad(&x, "hotplug web1 disk path=/etc/hostname aio=native",
+	    "aio=native needs");
+	bad(&x, "hotplug web1 nic model=ne2k_pci queues=2", "one queue");
+	bad(&x, "hotplug web1 nic model=e1000 queues=2", "one queue");
+	bad(&x, "hotplug web1 nic bridge=br0", "needs backend=tap");
+	bad(&x, "hotplug web1 nic backend=tap:ssmissing0", "does not exist");
+	{
+		char line[4200];
+
+		/* the header of a real qcow2: format=raw would expose it */
+		snprintf(line, sizeof line, "hotplug web1 disk path=%s "
+		    "format=raw", tu_srcpath("tests/fixtures/img/"
+		    "qcow2-7.2.hdr"));
+		bad(&x, line, "has a qcow2 header");
+	}
 	bad(&x, "unplug", "usage: unplug INST ID|SLOT");
 	bad(&x, "unplug web1", "usage: unplug INST ID|SLOT");
 	bad(&x, "unplug web1 4 5", "usage: unplug INST ID|SLOT");

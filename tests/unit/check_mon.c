@@ -288,7 +288,8 @@ END_TEST
 START_TEST(hmp_replies_and_refusals)
 {
 	struct mon *m = connected(NULL);
-	struct moncmd_drive d = { "drive-1", "/tmp/x.img", NULL };
+	struct moncmd_drive d = { .id = "drive-1", .file = "/tmp/x.img",
+	    .format = NULL };
 	struct err e;
 	int a, b, c;
 
@@ -610,7 +611,8 @@ END_TEST
 START_TEST(arguments_checked_before_sending)
 {
 	struct mon *m = connected(NULL);
-	struct moncmd_drive d = { "drive-1", "/tmp/my disk.img", NULL };
+	struct moncmd_drive d = { .id = "drive-1", .file = "/tmp/my disk.img",
+	    .format = NULL };
 	struct err e;
 	int a, b;
 

@@ -86,7 +86,8 @@ START_TEST(commas_doubled_in_hmp_only)
 	struct moncmd_prop props[] = { { "serial", "a,b,,c" } };
 	struct moncmd_device d = { "virtio-blk-pci", "disk-1", "pci.0", 6, 0,
 		props, 1 };
-	struct moncmd_drive dr = { "drive-0d4e5f60", "/tmp/q/a,b.img", NULL };
+	struct moncmd_drive dr = { .id = "drive-0d4e5f60",
+	    .file = "/tmp/q/a,b.img", .format = NULL };
 	struct err e;
 	char *out;
 
@@ -112,7 +113,8 @@ START_TEST(control_characters_and_bad_ids_refused)
 	struct moncmd_prop props[] = { { "mac", "52:54\n00" } };
 	struct moncmd_device d = { "virtio-net-pci", "nic-1", "pci.0", 5, 0,
 		props, 1 };
-	struct moncmd_drive dr = { "drive-1", "/tmp/x\ty", "raw" };
+	struct moncmd_drive dr = { .id = "drive-1", .file = "/tmp/x\ty",
+	    .format = "raw" };
 	struct err e;
 	char *out;
 	int p;
@@ -212,10 +214,10 @@ END_TEST
 
 START_TEST(the_other_commands)
 {
-	struct moncmd_netdev user = { MONCMD_NETDEV_USER, "hostnet-6f1a2b3c",
-		NULL };
-	struct moncmd_netdev tap = { MONCMD_NETDEV_TAP, "hostnet-1",
-		"tapfd-1" };
+	struct moncmd_netdev user = { .type = MONCMD_NETDEV_USER,
+	    .id = "hostnet-6f1a2b3c", .fdname = NULL };
+	struct moncmd_netdev tap = { .type = MONCMD_NETDEV_TAP,
+	    .id = "hostnet-1", .fdname = "tapfd-1" };
 	struct err e;
 	char *out;
 
@@ -352,6 +354,87 @@ START_TEST(connect_failures_are_clear)
 }
 END_TEST
 
+/* Disk options: each protocol's own names (learnt from QEMU 7.2:
+ * drive_add takes the -drive shorthand, blockdev-add splits cache into
+ * cache.direct / cache.no-flush and puts aio on the protocol node). */
+START_TEST(drive_options_per_protocol)
+{
+	struct moncmd_drive dr = { .id = "drive-1", .file = "/dev/loop0",
+	    .format = "raw", .protocol = "host_device", .readonly = 1,
+	    .cache = "none", .aio = "native", .discard = "unmap" };
+	struct err e;
+	char *out;
+
+	is(moncmd_drive_add(HMP, &dr, &out, &e), &out,
+	    "drive_add dummy file=/dev/loop0,if=none,id=drive-1,format=raw,"
+	    "file.driver=host_device,readonly=on,cache=none,aio=native,"
+	    "discard=unmap\n", &e);
+	is(moncmd_drive_add(QMP, &dr, &out, &e), &out,
+	    "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":"
+	    "\"raw\",\"node-name\":\"drive-1\",\"read-only\":true,"
+	    "\"discard\":\"unmap\",\"cache\":{\"direct\":true,"
+	    "\"no-flush\":false},\"file\":{\"driver\":\"host_device\","
+	    "\"filename\":\"/dev/loop0\",\"aio\":\"native\"}}}\n", &e);
+	dr.cache = "unsafe";
+	dr.aio = "threads";
+	dr.protocol = "file";
+	dr.readonly = 0;
+	dr.discard = NULL;
+	is(moncmd_drive_add(QMP, &dr, &out, &e), &out,
+	    "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":"
+	    "\"raw\",\"node-name\":\"drive-1\",\"cache\":{\"direct\":"
+	    "false,\"no-flush\":true},\"file\":{\"driver\":\"file\","
+	    "\"filename\":\"/dev/loop0\",\"aio\":\"threads\"}}}\n", &e);
+	/* refused before anything is sent */
+	dr.aio = "native";
+	refused(moncmd_drive_add(QMP, &dr, &out, &e), &out, &e,
+	    "aio=native");
+	refused(moncmd_drive_add(HMP, &dr, &out, &e), &out, &e,
+	    "aio=native");
+	dr.aio = "posix";
+	refused(moncmd_drive_add(HMP, &dr, &out, &e), &out, &e,
+	    "threads, native or io_uring");
+	dr.aio = NULL;
+	dr.cache = "writearound";
+	refused(moncmd_drive_add(HMP, &dr, &out, &e), &out, &e,
+	    "not a cache mode");
+	dr.cache = NULL;
+	dr.discard = "on";
+	refused(moncmd_drive_add(QMP, &dr, &out, &e), &out, &e,
+	    "ignore or unmap");
+	dr.discard = NULL;
+	dr.protocol = "nbd";
+	refused(moncmd_drive_add(QMP, &dr, &out, &e), &out, &e,
+	    "file or host_device");
+}
+END_TEST
+
+/* A multiqueue tap: fds=A:B (QEMU takes the queue count from them), and
+ * vhost as each protocol types it. */
+START_TEST(tap_queues_and_vhost)
+{
+	const char *names[] = { "fd-1", "fd-1-q1", "fd-1-q2" };
+	struct moncmd_netdev n = { .type = MONCMD_NETDEV_TAP,
+	    .id = "hostnet-1", .fdnames = names, .nfds = 3, .vhost = 1 };
+	struct err e;
+	char *out;
+
+	is(moncmd_netdev_add(HMP, &n, &out, &e), &out,
+	    "netdev_add tap,id=hostnet-1,fds=fd-1:fd-1-q1:fd-1-q2,"
+	    "vhost=on\n", &e);
+	is(moncmd_netdev_add(QMP, &n, &out, &e), &out,
+	    "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"tap\","
+	    "\"id\":\"hostnet-1\",\"fds\":\"fd-1:fd-1-q1:fd-1-q2\","
+	    "\"vhost\":true}}\n", &e);
+	names[1] = "bad:name";
+	refused(moncmd_netdev_add(HMP, &n, &out, &e), &out, &e,
+	    "tap fd name");
+	n.type = MONCMD_NETDEV_USER;
+	refused(moncmd_netdev_add(QMP, &n, &out, &e), &out, &e,
+	    "need a tap");
+}
+END_TEST
+
 Suite *
 moncmd_suite(void)
 {
@@ -365,6 +448,8 @@ moncmd_suite(void)
 	tcase_add_test(t, utf8_rules);
 	tcase_add_test(t, hmp_line_length_is_bounded);
 	tcase_add_test(t, the_other_commands);
+	tcase_add_test(t, drive_options_per_protocol);
+	tcase_add_test(t, tap_queues_and_vhost);
 	tcase_add_test(t, qmp_is_real_json);
 	tcase_add_test(t, endpoints);
 	tcase_add_test(t, connect_failures_are_clear);
