@@ -149,7 +149,7 @@ view_json(const struct view *w)
 		    w->read ? w->live : NULL,
 		    !w->read && w->last ? &w->last[s] : NULL));
 	return json_pack("{s:i, s:o, s:s, s:o, s:o, s:s, s:b, s:o, s:o, s:o, "
-	    "s:o, s:o}",
+	    "s:o, s:o, s:o}",
 	    "schema", CMD_JSON_SCHEMA,
 	    "instance", str_or_null(w->instance),
 	    "endpoint", w->endpoint,
@@ -163,7 +163,10 @@ view_json(const struct view *w)
 	    "slots", slots,
 	    "buses", w->read ? buses_json(w->live, w->rt) : json_array(),
 	    "capacity", w->read ? json_integer(cmd_json_capacity(w->live,
-	    w->rt)) : json_null());
+	    w->rt)) : json_null(),
+	    /* show fills it (cmd_backend.c: each recorded device with its
+	     * backend and whether QEMU has it so); a probe has none */
+	    "devices", json_array());
 }
 
 json_t *

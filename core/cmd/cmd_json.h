@@ -19,7 +19,16 @@
  *   an instance      {"schema": int, "instance", "endpoint", "protocol",
  *                    "qemu", "conn", "read": bool, "error", "last_read",
  *                    "slots": [32 slots], "buses": [buses behind bridges],
- *                    "capacity": int|null}
+ *                    "capacity": int|null, "devices": [devices]}
+ *   a device         (show: the runtime file's, built by cmd_dev_json in
+ *                    cmd_backend.c) {"id", "type", "uuid", "bus", "slot",
+ *                    "state", "driver", "mac", "path", "format",
+ *                    "backend": {"kind", "netdev", "tap", "bridge",
+ *                    "drive", "path", "format", "protocol", "read_only",
+ *                    "cache", "aio", "discard", "serial", "created",
+ *                    "vhost", "queues"}, "qemu": {"checked": bool,
+ *                    "match": bool, "mismatch": string}}; keys without a
+ *                    value are left out
  *   an error         {"schema": int, "command": string|null,
  *                    "error": string, "kind": string|null}
  *
