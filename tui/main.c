@@ -141,6 +141,9 @@ run_tui(const struct opts *o)
 	fleet_init(&f, s.runtime_dir);
 	/* refreshes that complete an unplug log it there too */
 	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
+	if (s.cfg.audit_syslog > 0)
+		snprintf(f.audit_syslog, sizeof f.audit_syslog, "%s",
+		    AUDIT_SYSLOG_SOCKET);
 	if (s.cfg.monitor_timeout_ms > 0)
 		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
 	for (i = 0; i < s.list.n; i++)
@@ -187,6 +190,9 @@ run_batch(const struct opts *o)
 	if (s.cfg.monitor_timeout_ms > 0)
 		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
 	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
+	if (s.cfg.audit_syslog > 0)
+		snprintf(f.audit_syslog, sizeof f.audit_syslog, "%s",
+		    AUDIT_SYSLOG_SOCKET);
 	if (fleet_add_list(&f, &s.list, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;

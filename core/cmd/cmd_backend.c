@@ -19,6 +19,7 @@ cmd_target(const struct cmd_ctx *c, size_t i, struct hotplug_target *t)
 	t->endpoint = c->fleet->inst[i].endpoint;
 	t->runtime_dir = c->fleet->runtime_dir;
 	t->audit_log = c->audit_log;
+	t->audit_syslog = c->fleet->audit_syslog;
 	t->on_connect = c->on_connect;
 	t->on_connect_arg = c->on_connect_arg;
 	if (c->fleet->monitor_timeout_ms > HOTPLUG_GREET_MS)

@@ -234,11 +234,14 @@ cmd_audit(struct cmd_ctx *c, const char *inst, const char *what,
 {
 	struct err e;
 
-	if (c->audit_log == NULL || c->audit_log[0] == '\0')
+	const char *sl = c->fleet != NULL ? c->fleet->audit_syslog : NULL;
+
+	if ((c->audit_log == NULL || c->audit_log[0] == '\0') &&
+	    (sl == NULL || sl[0] == '\0'))
 		return;
-	if (audit_append(c->audit_log, NULL, inst, what, result, &e) < 0 &&
-	    b != NULL)
-		strbuf_printf(b, " (audit log not written: %s)", e.msg);
+	if (audit_record(c->audit_log, sl, NULL, inst, what, result,
+	    &e) < 0 && b != NULL)
+		strbuf_printf(b, " (%s)", e.msg);
 }
 
 void

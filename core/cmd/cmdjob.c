@@ -269,6 +269,7 @@ roll_back(struct cmd_job *j, int fd)
 	t.endpoint = in->endpoint;
 	t.runtime_dir = j->ctx.fleet->runtime_dir;
 	t.audit_log = j->ctx.audit_log;
+	t.audit_syslog = j->ctx.fleet->audit_syslog;
 	n = journal_cancel_inst(&t, HOTPLUG_LOCK_MS, &e);
 	strbuf_add(&b, &ok, 1);
 	if (n < 0)

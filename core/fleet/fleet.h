@@ -142,6 +142,9 @@ struct fleet {
 					 * read by fleet_add */
 	int op_timeout_ms;		/* deadline per query, default 2000;
 					 * read by fleet_add */
+	char audit_syslog[108];		/* the syslog socket audit lines also
+					 * go to (config audit-syslog on:
+					 * AUDIT_SYSLOG_SOCKET); "" = none */
 	char audit_log[4096];		/* where unplug_record_reported logs
 					 * confirmed unplugs; "" = not */
 	int max_parallel;		/* monitor sessions open at once,

@@ -54,6 +54,8 @@ struct hotplug_target {
 	int op_ms;			/* per command; 0 = core/mon default */
 	const char *audit_log;		/* where journal resolutions are
 					 * logged; NULL or "" = nowhere */
+	const char *audit_syslog;	/* and the syslog socket they also go
+					 * to; NULL or "" = none */
 	/* called by hotplug_connect() as a flow (having taken the lock)
 	 * opens its monitor session, or NULL: a background runner learns
 	 * that the instance's monitor is taken from now on */

@@ -241,14 +241,14 @@ resolve_all(struct mon *m, struct store_txn *t, struct journal_note *notes,
 }
 
 void
-journal_audit(const char *audit_log, const char *inst,
-    const struct journal_note *notes, size_t n)
+journal_audit(const char *audit_log, const char *syslog_sock,
+    const char *inst, const struct journal_note *notes, size_t n)
 {
 	struct err e;
 	size_t k;
 
-	for (k = 0; k < n && audit_log != NULL && audit_log[0]; k++)
-		audit_append(audit_log, NULL, inst, notes[k].what,
+	for (k = 0; k < n; k++)
+		audit_record(audit_log, syslog_sock, NULL, inst, notes[k].what,
 		    notes[k].result, &e);
 }
 
@@ -265,7 +265,7 @@ journal_settle(const struct hotplug_target *ht, struct mon *m,
 		return -1;
 	if (store_save(t, e) < 0)
 		return err_prefix(e, "recording the journal's resolution");
-	journal_audit(ht->audit_log, ht->inst, notes, (size_t)n);
+	journal_audit(ht->audit_log, ht->audit_syslog, ht->inst, notes, (size_t)n);
 	return 0;
 }
 
@@ -315,7 +315,7 @@ resolve_inst(const struct hotplug_target *t, int lock_ms, int rollback,
 	if (store_commit(&txn, e) < 0)
 		return err_prefix(e, "%s: journal resolved but not recorded",
 		    t->inst);
-	journal_audit(t->audit_log, t->inst, notes, (size_t)n);
+	journal_audit(t->audit_log, t->audit_syslog, t->inst, notes, (size_t)n);
 	return n;
 }
 
@@ -339,6 +339,7 @@ journal_resolve_reported(struct fleet *f)
 		t.greet_ms = f->monitor_timeout_ms;
 		t.op_ms = f->op_timeout_ms;
 		t.audit_log = f->audit_log;
+		t.audit_syslog = f->audit_syslog;
 		rc = journal_resolve_inst(&t, 0, &e);
 		if (rc >= 0) {
 			in->journal = 0;

@@ -68,8 +68,10 @@ int journal_resolve(struct mon *m, struct store_txn *t,
  * ht->audit_log.  0 when there was nothing to do. */
 int journal_settle(const struct hotplug_target *ht, struct mon *m,
     struct store_txn *t, struct err *e);
-/* Append the notes to audit_log (nothing when NULL or ""). */
-void journal_audit(const char *audit_log, const char *inst,
+/* Record the notes in audit_log and through syslog_sock (each skipped
+ * when NULL or ""; audit_record). */
+void journal_audit(const char *audit_log, const char *syslog_sock,
+    const char *inst,
     const struct journal_note *notes, size_t n);
 
 /* Lock, connect, resolve and commit the intents of t->inst now (a lock

@@ -120,12 +120,13 @@ unplug_complete(const struct hotplug_target *t, const char *const *ids, size_t n
 		mon_free(m);
 	if (store_commit(&txn, e) < 0)
 		return -1;
-	for (k = 0; k < n && audit_log != NULL && audit_log[0]; k++) {
+	for (k = 0; k < n; k++) {
 		char what[192], res[300];
 
 		snprintf(what, sizeof what, "unplug-confirmed %.127s", done[k]);
 		snprintf(res, sizeof res, "ok%s%s", note[0] ? "; " : "", note);
-		audit_append(audit_log, NULL, t->inst, what, res, &e2);
+		audit_record(audit_log, t->audit_syslog, NULL, t->inst, what,
+		    res, &e2);
 	}
 	return (int)n;
 }
@@ -161,6 +162,7 @@ unplug_record_reported(struct fleet *f)
 		t.runtime_dir = f->runtime_dir;
 		t.greet_ms = f->monitor_timeout_ms;
 		t.op_ms = f->op_timeout_ms;
+		t.audit_syslog = f->audit_syslog;
 		rc = unplug_complete(&t, ids, nids, 0, f->audit_log, &e);
 		if (rc > 0)
 			recorded += (size_t)rc;

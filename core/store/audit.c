@@ -259,3 +259,24 @@ audit_syslog(const char *sock, const char *user, const char *inst,
 	close(fd);
 	return 0;
 }
+
+int
+audit_record(const char *path, const char *syslog_sock, const char *user,
+    const char *inst, const char *what, const char *result, struct err *e)
+{
+	struct err e2;
+	int rc = 0;
+
+	if (path != NULL && path[0] != '\0' &&
+	    audit_append(path, user, inst, what, result, &e2) < 0) {
+		err_set(e, "audit log not written: %s", e2.msg);
+		rc = -1;
+	}
+	if (syslog_sock != NULL && syslog_sock[0] != '\0' &&
+	    audit_syslog(syslog_sock, user, inst, what, result, &e2) < 0 &&
+	    rc == 0) {
+		err_set(e, "audit line not sent to syslog: %s", e2.msg);
+		rc = -1;
+	}
+	return rc;
+}

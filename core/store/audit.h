@@ -51,4 +51,11 @@ int audit_append(const char *path, const char *user, const char *inst,
 int audit_syslog(const char *sock, const char *user, const char *inst,
     const char *what, const char *result, struct err *e);
 
+/* One change recorded everywhere it is to go: appended to path (when not
+ * NULL or "") and sent to syslog through syslog_sock (when not NULL or
+ * "").  Both are tried; returns -1 with the first failure ("audit log not written: ..."
+ * or "audit line not sent to syslog: ...") when either failed, 0 otherwise. */
+int audit_record(const char *path, const char *syslog_sock, const char *user,
+    const char *inst, const char *what, const char *result, struct err *e);
+
 #endif

@@ -21,9 +21,9 @@
  * file then adds instances and monitor dirs and overrides settings, and an
  * instance it names again gets the user's endpoint.
  *
- * audit-syslog is parsed and kept in audit_syslog for the callers of the
- * audit log (audit.h, audit_syslog()); passing it on to them is still to
- * be done in tui/main.c, core/cmd and core/fleet.
+ * audit-syslog on|off (default off) says whether audit lines also go to
+ * syslog: main then gives the fleet AUDIT_SYSLOG_SOCKET (fleet.audit_syslog),
+ * and every audit line goes out through audit_record().
  *
  * A word cannot contain blanks or '#' (paths with them are refused with a
  * message).  Any error names the line: "config line 3: ...".

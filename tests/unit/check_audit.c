@@ -318,6 +318,64 @@ START_TEST(syslog_never_blocks)
 }
 END_TEST
 
+static char *
+slurp_file(const char *path)
+{
+	size_t len;
+	char *t;
+	FILE *f = fopen(path, "r");
+
+	ck_assert_ptr_nonnull(f);
+	t = calloc(1, 65536);
+	ck_assert_ptr_nonnull(t);
+	len = fread(t, 1, 65535, f);
+	t[len] = '\0';
+	fclose(f);
+	return t;
+}
+
+/* audit_record: the file and syslog both, each optional, failures named. */
+START_TEST(record_goes_to_file_and_syslog)
+{
+	char *tmp = tu_tmpdir(), sock[4096], file[4096], msg[4096], *txt;
+	struct err e;
+	ssize_t n;
+	int fd;
+
+	snprintf(sock, sizeof sock, "%s/log", tmp);
+	snprintf(file, sizeof file, "%s/audit.log", tmp);
+	fd = bind_log(sock);
+	ck_assert_msg(audit_record(file, sock, "alice", "web1", "reserve 7",
+	    "ok", &e) == 0, "%s", e.msg);
+	n = recv(fd, msg, sizeof msg - 1, MSG_DONTWAIT);
+	ck_assert_int_gt(n, 0);
+	msg[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(msg, "user=alice instance=web1 "
+	    "what=\"reserve 7\" result=ok"));
+	txt = slurp_file(file);
+	ck_assert_ptr_nonnull(strstr(txt, "user=alice instance=web1"));
+	free(txt);
+	/* syslog only: no file is made */
+	unlink(file);
+	ck_assert_int_eq(audit_record(NULL, sock, "a", "b", "c", "ok", &e), 0);
+	ck_assert_int_gt(recv(fd, msg, sizeof msg, MSG_DONTWAIT), 0);
+	ck_assert_int_eq(access(file, F_OK), -1);
+	/* file only: nothing is sent */
+	ck_assert_int_eq(audit_record(file, "", "a", "b", "c", "ok", &e), 0);
+	ck_assert_int_eq(recv(fd, msg, sizeof msg, MSG_DONTWAIT), -1);
+	close(fd);
+	/* the daemon gone: the file is still written, the failure named */
+	ck_assert_int_eq(audit_record(file, sock, "a", "b", "d", "ok", &e),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "not sent to syslog"));
+	txt = slurp_file(file);
+	ck_assert_ptr_nonnull(strstr(txt, "what=d"));
+	free(txt);
+	tu_rmrf(tmp);
+	free(tmp);
+}
+END_TEST
+
 Suite *
 audit_suite(void)
 {
@@ -332,6 +390,7 @@ audit_suite(void)
 	tcase_add_test(tc, concurrent_appends_do_not_interleave);
 	tcase_add_test(tc, syslog_record);
 	tcase_add_test(tc, syslog_never_blocks);
+	tcase_add_test(tc, record_goes_to_file_and_syslog);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;

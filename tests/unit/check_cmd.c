@@ -3,6 +3,9 @@
  * choice, show's JSON, help and completion.  The fleet is built by hand
  * with a live bus like a fresh `-machine pc` plus chosen devices. */
 #include <check.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -804,6 +807,41 @@ START_TEST(interactive)
 }
 END_TEST
 
+/* With the fleet's syslog socket set (config audit-syslog on), a change a
+ * command makes reaches syslog as well as the audit file; a refusal reaches
+ * neither. */
+START_TEST(audit_also_to_syslog)
+{
+	struct fx x;
+	struct sockaddr_un sa;
+	char msg[4096];
+	ssize_t n;
+	int fd;
+
+	fx_init(&x);
+	snprintf(x.f.audit_syslog, sizeof x.f.audit_syslog, "%s/log", x.dir);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", x.f.audit_syslog);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ok(&x, "reserve web1 4");
+	n = recv(fd, msg, sizeof msg - 1, MSG_DONTWAIT);
+	ck_assert_int_gt(n, 0);
+	msg[n] = '\0';
+	ck_assert_msg(strstr(msg, "instance=web1 what=\"reserve 4\" result=ok")
+	    != NULL, "%s", msg);
+	bad(&x, "reserve web1 4", "already reserved");
+	ck_assert_int_eq(recv(fd, msg, sizeof msg, MSG_DONTWAIT), -1);
+	/* the daemon gone: the change stands, the result says so */
+	close(fd);
+	ck_assert_ptr_nonnull(strstr(ok(&x, "free web1 4"),
+	    "not sent to syslog"));
+	fx_free(&x);
+}
+END_TEST
+
 Suite *
 cmd_suite(void)
 {
@@ -822,6 +860,7 @@ cmd_suite(void)
 	tcase_add_test(tc, monitor_cmd_args);
 	tcase_add_test(tc, completion_hotplug);
 	tcase_add_test(tc, interactive);
+	tcase_add_test(tc, audit_also_to_syslog);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;
