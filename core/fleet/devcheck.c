@@ -1,6 +1,7 @@
 /* devcheck.c - recorded backends against QEMU's; see devcheck.h. */
 #include "fleet/devcheck.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -26,8 +27,22 @@ devcheck_read(const struct hotplug_target *t, struct devcheck_live *l)
 		mon_free(m);
 }
 
-#define DIFF(...) (snprintf(out->why, sizeof out->why, __VA_ARGS__), \
-	out->match = 0)
+/* A mismatch: the first one found is what is said (cut to fit). */
+static void diff(struct devcheck *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+diff(struct devcheck *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out->why, sizeof out->why, fmt, ap);
+	va_end(ap);
+	out->match = 0;
+}
+
+#define DIFF(...) diff(out, __VA_ARGS__)
 
 static void
 nic(const struct store_dev *d, const struct netinfo *ni,
