@@ -104,6 +104,8 @@ struct app {
 					 * background, or NULL */
 	size_t job_log;			/* its "running" line in the log */
 	int64_t job_drawn_ms;		/* elapsed time last shown */
+	struct cmd_job *rec;		/* recording what refreshes reported
+					 * (recjob.c), or NULL */
 };
 
 /* tui.c */
@@ -121,6 +123,14 @@ void app_job_cancel(struct app *a);
 int app_job_fd(const struct app *a, int *timeout_ms);
 /* After every poll: read the job, show its time, log its end. */
 void app_job_step(struct app *a);
+/* recjob.c: what refreshes report is recorded in the background. */
+/* Refresh instance i (or all, (size_t)-1) but those whose monitor a job
+ * holds. */
+void app_refresh(struct app *a, size_t i, double now);
+/* After fleet_step: start a record job when reports wait and none runs. */
+void app_rec_start(struct app *a);
+int app_rec_fd(const struct app *a);	/* -1: none */
+void app_rec_step(struct app *a);
 double app_now(void);
 
 /* draw.c, drawgrid.c (draw.h: what the draw*.c files share) */

@@ -113,7 +113,6 @@ app_job_step(struct app *a)
 	    "the command failed");
 	cmd_result_free(&r);
 	/* its instance was left alone meanwhile: show the effect now */
-	fleet_refresh_start(a->fleet, inst >= 0 ? (size_t)inst : (size_t)-1,
-	    app_now());
+	app_refresh(a, inst >= 0 ? (size_t)inst : (size_t)-1, app_now());
 	a->dirty = 1;
 }

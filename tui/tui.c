@@ -20,8 +20,6 @@
 
 #include "app.h"
 #include "base/clock.h"
-#include "fleet/journal.h"
-#include "fleet/unplug.h"
 
 
 static volatile sig_atomic_t stop_sig;	/* see the header comment */
@@ -37,6 +35,7 @@ tui_opts_init(struct tui_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->interval = 2.0;
+	o->unplug_wait_ms = TUI_UNPLUG_WAIT_MS;
 }
 
 double
@@ -176,8 +175,7 @@ app_run_line(struct app *a, const char *line)
 		return;
 	/* show the effect at once rather than at the next tick: refresh the
 	 * instance the command named, else all */
-	fleet_refresh_start(a->fleet, inst >= 0 ? (size_t)inst : (size_t)-1,
-	    app_now());
+	app_refresh(a, inst >= 0 ? (size_t)inst : (size_t)-1, app_now());
 }
 
 static int
@@ -209,26 +207,6 @@ screen_init(struct app *a, struct err *e)
 	return 0;
 }
 
-/* Every instance but the one whose monitor a background command holds
- * (QEMU serves one client at a time): that row keeps its last view
- * meanwhile.  While the command only waits for a lock, its instance is
- * refreshed as any other. */
-static void
-refresh_all(struct app *a, double now)
-{
-	long busy = a->job != NULL && cmd_job_holds_monitor(a->job) ?
-	    cmd_job_inst(a->job) : -1;
-	size_t i;
-
-	if (busy < 0) {
-		fleet_refresh_start(a->fleet, (size_t)-1, now);
-		return;
-	}
-	for (i = 0; i < a->fleet->n; i++)
-		if ((long)i != busy)
-			fleet_refresh_start(a->fleet, i, now);
-}
-
 static void
 loop(struct app *a)
 {
@@ -239,8 +217,12 @@ loop(struct app *a)
 
 	while (!a->quit && !stop_sig) {
 		now = app_now();
+		/* every instance but those whose monitor a background job
+		 * holds (QEMU serves one client at a time): such a row keeps
+		 * its last view meanwhile; while a command only waits for a
+		 * lock, its instance is refreshed as any other */
 		if (now >= a->next_refresh) {
-			refresh_all(a, now);
+			app_refresh(a, (size_t)-1, now);
 			a->next_refresh = now + a->opts.interval;
 		}
 		log_changes(a);
@@ -251,8 +233,8 @@ loop(struct app *a)
 		timeout = (int)((a->next_refresh - now) * 1000) + 1;
 		if (timeout < 0)
 			timeout = 0;
-		/* room for the keyboard, the job and every refresh */
-		need = 2 + fleet_npending(a->fleet);
+		/* room for the keyboard, the two jobs and every refresh */
+		need = 3 + fleet_npending(a->fleet);
 		if (need > cap) {
 			struct pollfd *np = realloc(pfd, need * sizeof *pfd);
 
@@ -267,17 +249,19 @@ loop(struct app *a)
 		pfd[1].fd = app_job_fd(a, &timeout);	/* -1: ignored */
 		pfd[1].events = POLLIN;
 		pfd[1].revents = 0;
-		nf = fleet_pollfds(a->fleet, pfd + 2, cap - 2, &timeout);
-		if (poll(pfd, 2 + nf, timeout) < 0 && errno != EINTR)
+		pfd[2].fd = app_rec_fd(a);
+		pfd[2].events = POLLIN;
+		pfd[2].revents = 0;
+		nf = fleet_pollfds(a->fleet, pfd + 3, cap - 3, &timeout);
+		if (poll(pfd, 3 + nf, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			a->quit = 1;	/* the terminal went away */
 		now = app_now();
 		app_job_step(a);
-		fleet_step(a->fleet, pfd + 2, nf, now);
-		unplug_record_reported(a->fleet);
-		if (journal_resolve_reported(a->fleet) > 0)
-			fleet_refresh_start(a->fleet, (size_t)-1, now);
+		app_rec_step(a);
+		fleet_step(a->fleet, pfd + 3, nf, now);
+		app_rec_start(a);	/* what the refreshes reported */
 		a->dirty = 1;	/* refreshes may have changed anything */
 		/* keys: also after EINTR, which is how a resize arrives; a
 		 * bounded number per turn, so that a huge paste never holds
@@ -308,7 +292,12 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 		a->opts.interval = 2.0;
 	a->ctx.fleet = f;
 	a->ctx.audit_log = o->audit_log;
-	a->ctx.unplug_wait_ms = 0;	/* refreshes complete unplugs */
+	/* an unplug runs in a background job (job.c): its child waits for
+	 * the guest's answer (QMP DEVICE_DELETED or
+	 * DEVICE_UNPLUG_GUEST_ERROR) and says why it is not done, while the
+	 * screen goes on; one still pending after that is completed by a
+	 * refresh */
+	a->ctx.unplug_wait_ms = a->opts.unplug_wait_ms;
 	a->ctx.interactive = 1;		/* quit; refresh does not wait */
 	a->focus = FOCUS_CMD;
 	a->ev_inst = (size_t)-1;
@@ -337,6 +326,7 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	loop(a);
 	cmd_job_free(a->job);	/* a job still running is killed: the
 				 * journal has what it was doing */
+	cmd_job_free(a->rec);	/* its reports come again next time */
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	delwin(a->cmdwin);

@@ -23,7 +23,12 @@ struct tui_opts {
 	const char *history_file;	/* NULL: $XDG_STATE_HOME/slotscope/history */
 	const char *title;		/* shown in the header, e.g. "demo" */
 	enum tui_colors colors;		/* --colors, default auto */
+	int unplug_wait_ms;		/* how long an unplug's background job
+					 * waits for the guest's answer
+					 * (TUI_UNPLUG_WAIT_MS) */
 };
+
+#define TUI_UNPLUG_WAIT_MS 10000
 
 void tui_opts_init(struct tui_opts *o);
 

@@ -26,8 +26,11 @@ struct cmd_ctx {
 	int interactive;		/* 1 in the TUI: quit is known, and
 					 * refresh starts the refreshes and
 					 * returns without waiting for them */
-	void (*on_connect)(void *arg);	/* hotplug_target's (cmdjob.c sets
-					 * it), NULL */
+	void (*on_connect)(void *arg);	/* called before a command opens an
+					 * instance's monitor: its flow's
+					 * (hotplug_target's) or a refresh of
+					 * its own (version); cmdjob.c sets
+					 * it, NULL */
 	void *on_connect_arg;
 };
 

@@ -162,6 +162,10 @@ cmd_record_reported(struct cmd_ctx *c)
 void
 cmd_refresh_now(struct cmd_ctx *c, size_t i)
 {
+	/* a refresh opens the monitor too: a background job's parent must
+	 * leave the instance alone from now on (cmd/cmdjob.h) */
+	if (c->on_connect != NULL)
+		c->on_connect(c->on_connect_arg);
 	fleet_refresh_start(c->fleet, i, clock_wall_s());
 	fleet_refresh_wait(c->fleet, i);
 	cmd_record_reported(c);

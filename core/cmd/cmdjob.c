@@ -22,6 +22,7 @@
 #include "cmd/cmd_words.h"
 #include "fleet/hotplug.h"
 #include "fleet/journal.h"
+#include "fleet/unplug.h"
 
 static const char *const waiting[] = { "hotplug", "unplug", "adopt",
 	"forget", "version", "reserve", "free", NULL };
@@ -37,6 +38,10 @@ struct cmd_job {
 	int64_t t0;
 	struct strbuf got;	/* the report so far */
 	struct cmd_ctx ctx;	/* for the rollback */
+	struct fleet_unplug *rec;	/* a record job's unplugs (owned) */
+	size_t nrec;
+	int rec_journal;	/* and its instance's intents */
+	int recjob;		/* a record job: no text is no news */
 };
 
 int
@@ -168,6 +173,103 @@ cmd_job_start(struct cmd_ctx *c, const char *line, size_t len,
 	j->t0 = clock_mono_ms();
 	if (spawn(j, run_line, e) < 0) {
 		strbuf_free(&j->got);
+		free(j);
+		return NULL;
+	}
+	j->state = CMD_JOB_RUNNING;
+	return j;
+}
+
+/* The hotplug_target of the job's instance, as the fleet sets it up. */
+static void
+job_target(struct cmd_job *j, struct hotplug_target *t, int *fd)
+{
+	const struct fleet *f = j->ctx.fleet;
+	const struct instance *in = &f->inst[j->inst];
+
+	memset(t, 0, sizeof *t);
+	t->inst = in->name;
+	t->endpoint = in->endpoint;
+	t->runtime_dir = f->runtime_dir;
+	t->greet_ms = f->monitor_timeout_ms;
+	t->op_ms = f->op_timeout_ms;
+	t->audit_log = f->audit_log;
+	t->on_connect = on_connect;
+	t->on_connect_arg = fd;
+}
+
+/* The record child: what the refreshes reported for one instance, each
+ * recorded by its owner without waiting for a held lock; the text says
+ * what was recorded, "" when nothing was (a failure is retried after the
+ * next refresh, as in batch mode). */
+static void
+record(struct cmd_job *j, int fd)
+{
+	const char *ids[STORE_MAX_DEVICES];
+	struct journal_note notes[STORE_MAX_INTENTS];
+	struct hotplug_target t;
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+	size_t k, nids = 0;
+	int n;
+
+	job_target(j, &t, &fd);
+	strbuf_add(&b, "\1", 1);
+	for (k = 0; k < j->nrec && nids < STORE_MAX_DEVICES; k++)
+		ids[nids++] = j->rec[k].id;
+	n = nids > 0 ? unplug_complete(&t, ids, nids, 0, t.audit_log, &e) : 0;
+	if (n > 0 && (size_t)n == nids)
+		for (k = 0; k < nids; k++)
+			strbuf_printf(&b, "%s%s: the unplug of %s is confirmed "
+			    "by QEMU and recorded: slot %d is free", b.n > 1 ?
+			    "\n" : "", t.inst, ids[k], j->rec[k].slot);
+	else if (n > 0)
+		strbuf_printf(&b, "%s: %d confirmed unplug%s recorded (see "
+		    "the audit log)", t.inst, n, n == 1 ? "" : "s");
+	n = j->rec_journal ? journal_resolve_noted(&t, 0, notes, &e) : 0;
+	for (k = 0; n > 0 && k < (size_t)n; k++)
+		strbuf_printf(&b, "%s%s: %s: %s", b.n > 1 ? "\n" : "",
+		    t.inst, notes[k].what, notes[k].result);
+	for (k = 0; k < b.n; ) {
+		ssize_t w = write(fd, b.p + k, b.n - k);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		k += (size_t)w;
+	}
+	_exit(0);
+}
+
+struct cmd_job *
+cmd_job_record(struct cmd_ctx *c, size_t i, const struct fleet_unplug *u,
+    size_t nu, int journal, struct err *e)
+{
+	struct cmd_job *j = calloc(1, sizeof *j);
+	size_t k;
+
+	if (j == NULL || (nu > 0 && (j->rec = calloc(nu, sizeof *u)) ==
+	    NULL)) {
+		free(j);
+		return err_set(e, "out of memory"), NULL;
+	}
+	for (k = 0; k < nu; k++)
+		if (u[k].inst == i)
+			j->rec[j->nrec++] = u[k];
+	j->rec_journal = journal;
+	j->recjob = 1;
+	j->monitor = 1;		/* short, never waits for a lock: its
+				 * instance is left alone all along */
+	snprintf(j->line, sizeof j->line, "record %s",
+	    c->fleet->inst[i].name);
+	j->ctx = *c;
+	j->inst = (long)i;
+	j->fd = -1;
+	strbuf_init(&j->got);
+	j->t0 = clock_mono_ms();
+	if (spawn(j, record, e) < 0) {
+		free(j->rec);
 		free(j);
 		return NULL;
 	}
@@ -319,6 +421,8 @@ cmd_job_result(struct cmd_job *j, struct cmd_result *r)
 	r->ok = j->got.n > 0 && j->got.p[0] == 1;
 	if (j->got.n > 1)
 		r->text = strndup(j->got.p + 1, j->got.n - 1);
+	else if (j->recjob && j->got.n == 1)
+		r->text = strdup("");
 	else
 		r->text = strdup("the command ended without a word (killed?)");
 }
@@ -333,5 +437,6 @@ cmd_job_free(struct cmd_job *j)
 		reap(j);
 	}
 	strbuf_free(&j->got);
+	free(j->rec);
 	free(j);
 }

@@ -19,7 +19,8 @@
  * Which commands are worth a job: cmd_job_wanted() (hotplug, unplug,
  * adopt, forget, version, reserve, free: they wait on a monitor or a
  * lock).  One job works on one instance (cmd_job_inst()); once it holds
- * that instance's monitor (cmd_job_holds_monitor()) the caller does not
+ * that instance's monitor (cmd_job_holds_monitor(): its flow connected, or
+ * it refreshes the instance itself, as version does) the caller does not
  * refresh it.
  *
  * The child ends with _exit() (it must not run the parent's atexit work
@@ -55,6 +56,18 @@ int cmd_job_wanted(const struct cmd_ctx *c, const char *line, size_t len);
  * cannot start. */
 struct cmd_job *cmd_job_start(struct cmd_ctx *c, const char *line,
     size_t len, struct err *e);
+/* Record off the caller's loop what refreshes reported for instance i
+ * (fleet.h): the confirmed unplugs among u[0..nu) that are i's
+ * (unplug_complete) and, when journal is set, i's unfinished operations
+ * (journal_resolve_noted), both without waiting for a held lock and each
+ * with its audit line in the fleet's audit log.  The job counts as holding
+ * i's monitor all along (it is short and never waits for a lock); it is
+ * polled and ends like any other; its text is
+ * one line per thing recorded, "" when nothing was (a failure is retried
+ * after the next refresh reports it again).  Batch mode records inline
+ * instead (unplug_record_reported, journal_resolve_reported). */
+struct cmd_job *cmd_job_record(struct cmd_ctx *c, size_t i,
+    const struct fleet_unplug *u, size_t nu, int journal, struct err *e);
 int cmd_job_fd(const struct cmd_job *j);	/* -1 when done */
 /* Read what the child sent; returns the state. */
 enum cmd_job_state cmd_job_step(struct cmd_job *j);

@@ -271,27 +271,38 @@ journal_settle(const struct hotplug_target *ht, struct mon *m,
 
 static int
 resolve_inst(const struct hotplug_target *t, int lock_ms, int rollback,
-    struct err *e);
+    struct journal_note *notes, struct err *e);
 
 int
 journal_resolve_inst(const struct hotplug_target *t, int lock_ms,
     struct err *e)
 {
-	return resolve_inst(t, lock_ms, 0, e);
+	struct journal_note notes[STORE_MAX_INTENTS];
+
+	return resolve_inst(t, lock_ms, 0, notes, e);
+}
+
+int
+journal_resolve_noted(const struct hotplug_target *t, int lock_ms,
+    struct journal_note notes[STORE_MAX_INTENTS], struct err *e)
+{
+	return resolve_inst(t, lock_ms, 0, notes, e);
 }
 
 int
 journal_cancel_inst(const struct hotplug_target *t, int lock_ms,
     struct err *e)
 {
-	return resolve_inst(t, lock_ms, 1, e);
+	struct journal_note notes[STORE_MAX_INTENTS];
+
+	return resolve_inst(t, lock_ms, 1, notes, e);
 }
 
+/* notes: room for STORE_MAX_INTENTS */
 static int
 resolve_inst(const struct hotplug_target *t, int lock_ms, int rollback,
-    struct err *e)
+    struct journal_note *notes, struct err *e)
 {
-	struct journal_note notes[STORE_MAX_INTENTS];
 	struct store_txn txn;
 	struct mon *m;
 	int n;

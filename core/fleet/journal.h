@@ -79,6 +79,10 @@ void journal_audit(const char *audit_log, const char *syslog_sock,
  * resolved. */
 int journal_resolve_inst(const struct hotplug_target *t, int lock_ms,
     struct err *e);
+/* journal_resolve_inst, giving what each resolution did (as its audit
+ * line says) in notes[0..returned). */
+int journal_resolve_noted(const struct hotplug_target *t, int lock_ms,
+    struct journal_note notes[STORE_MAX_INTENTS], struct err *e);
 /* The same for an operation stopped on purpose (cmd/cmdjob.h's cancel,
  * after its process was killed): hotplugs are rolled back instead -- a
  * device QEMU has gets device_del and is recorded `unplugging` until QEMU

@@ -12,7 +12,9 @@
  *     loader), or a guest that ignores ACPI hotplug (acpiphp not loaded);
  *   - a repeat device_del: QEMU refuses it while the first one is pending
  *     ("already in the process of unplug"), so --retry says whether it
- *     was taken.
+ *     was taken;
+ *   - over HMP there are no events: a refusal looks like a pending unplug,
+ *     and the sentence says so.
  */
 #include "fleet/unplug.h"
 
@@ -106,6 +108,12 @@ unplug_diagnose(struct mon *m, const char *id, struct unplug_why *w)
 	else
 		snprintf(w->text, sizeof w->text, "the guest has not "
 		    "acknowledged it yet%s", rep);
+	if (!w->refused && mon_protocol(m) == MON_PROTO_HMP) {
+		size_t n = strlen(w->text);
+
+		snprintf(w->text + n, sizeof w->text - n, "; over HMP QEMU "
+		    "sends no events, so a guest's refusal cannot be seen");
+	}
 }
 
 int

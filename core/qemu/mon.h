@@ -161,7 +161,10 @@ void mon_close(struct mon *m);
  *				data.device is id (also one already received
  *				in this session); HMP: id no longer in `info
  *				pci` (asked every MON_HMP_POLL_MS).  Fails
- *				with MONERR_TIMEOUT after timeout_ms; the
+ *				with MONERR_TIMEOUT after timeout_ms, and
+ *				over QMP at once with MONERR_OTHER when a
+ *				DEVICE_UNPLUG_GUEST_ERROR for id arrives
+ *				(it stays queued: mon_take_event); the
  *				connection stays usable.
  *   RAW			hmp and/or qmp: a command given as text, for
  *				whichever protocol the monitor speaks: hmp

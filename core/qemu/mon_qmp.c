@@ -4,7 +4,8 @@
  * every command so that a reply meant for another client is dropped
  * (before the greeting every reply and event is another client's),
  * events kept for mon_take_event(), and waiting for an unplug by its
- * DEVICE_DELETED event.  query-version is answered from the greeting.
+ * DEVICE_DELETED event (a DEVICE_UNPLUG_GUEST_ERROR for it ends the wait
+ * too: the guest said no).  query-version is answered from the greeting.
  * The parsers are qmp.c's. */
 #include "qemu/mon_int.h"
 
@@ -119,6 +120,8 @@ greet(struct mon *m)
 		input(m);	/* more came with the greeting */
 }
 
+/* A queued answer about id's unplug: 1 deleted, -1 the guest refused,
+ * 0 none. */
 static int
 have_event(const struct mon *m, const char *id)
 {
@@ -127,7 +130,19 @@ have_event(const struct mon *m, const char *id)
 	for (i = 0; i < m->nev; i++)
 		if (qmp_is_device_deleted(m->ev[i], id))
 			return 1;
+	for (i = 0; i < m->nev; i++)
+		if (qmp_is_unplug_refused(m->ev[i], id))
+			return -1;
 	return 0;
+}
+
+static void
+refused(struct mon *m, const char *id)
+{
+	/* no use waiting on: the event stays queued for whoever asks
+	 * why (unplugwhy.c) */
+	mon_task_finish(m, 0, MONERR_OTHER, "the guest refused the unplug "
+	    "of %s (DEVICE_UNPLUG_GUEST_ERROR)", id);
 }
 
 static int
@@ -135,8 +150,12 @@ begin(struct mon *m, struct mon_task *t)
 {
 	if (t->r.op == MON_OP_WAIT_DELETED) {
 		t->wait_end = clock_mono_ms() + t->wait_ms;
-		if (have_event(m, t->id)) {
+		if (have_event(m, t->id) > 0) {
 			mon_task_finish(m, 1, MONERR_NONE, NULL);
+			return 1;
+		}
+		if (have_event(m, t->id) < 0) {
+			refused(m, t->id);
 			return 1;
 		}
 		m->wait = MON_W_EVENT;
@@ -178,6 +197,10 @@ message(struct mon *m, struct qmp_msg *q)
 		if (m->wait == MON_W_EVENT &&
 		    qmp_is_device_deleted(q->root, t->id)) {
 			mon_task_finish(m, 1, MONERR_NONE, NULL);
+			mon_advance(m);
+		} else if (m->wait == MON_W_EVENT &&
+		    qmp_is_unplug_refused(q->root, t->id)) {
+			refused(m, t->id);
 			mon_advance(m);
 		}
 	} else if (q->kind == QMP_MSG_GREETING) {

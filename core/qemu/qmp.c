@@ -291,15 +291,26 @@ qmp_parse_pci(const json_t *ret, struct pci_info *pi, struct err *e)
 	return 0;
 }
 
-int
-qmp_is_device_deleted(const json_t *root, const char *id)
+static int
+is_event_for(const json_t *root, const char *name, const char *id)
 {
 	const json_t *ev = json_object_get(root, "event");
 	const json_t *dev;
 
-	if (!json_is_string(ev) ||
-	    strcmp(json_string_value(ev), "DEVICE_DELETED") != 0)
+	if (!json_is_string(ev) || strcmp(json_string_value(ev), name) != 0)
 		return 0;
 	dev = json_object_get(json_object_get(root, "data"), "device");
 	return json_is_string(dev) && strcmp(json_string_value(dev), id) == 0;
+}
+
+int
+qmp_is_device_deleted(const json_t *root, const char *id)
+{
+	return is_event_for(root, "DEVICE_DELETED", id);
+}
+
+int
+qmp_is_unplug_refused(const json_t *root, const char *id)
+{
+	return is_event_for(root, "DEVICE_UNPLUG_GUEST_ERROR", id);
 }

@@ -85,5 +85,8 @@ int qmp_parse_pci(const json_t *ret, struct pci_info *pi, struct err *e);
  * data.device equals id.  (QEMU first sends one for ".../virtio-backend"
  * without "device": that one does not count.) */
 int qmp_is_device_deleted(const json_t *root, const char *id);
+/* 1 when root is QEMU's DEVICE_UNPLUG_GUEST_ERROR for id (6.2 and later:
+ * the guest refused the unplug; the device stays). */
+int qmp_is_unplug_refused(const json_t *root, const char *id);
 
 #endif

@@ -16,6 +16,7 @@
 #include <check.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,209 @@ START_TEST(slow_monitor_then_ctrl_c)
 }
 END_TEST
 
+/* The simulator in dir/sub with the extra arguments (NULL-ended, at most
+ * 6), registered for the cleanup; returns its pid once vm1.qmp listens. */
+static pid_t
+sim_start(const char *dir, const char *sub, ...)
+{
+	char path[4300], p[32];
+	const char *argv[16] = { "slotscope", "--simulate", path,
+		"--instances", "1" };
+	va_list ap;
+	pid_t pid;
+	int n = 5, k;
+
+	snprintf(path, sizeof path, "%s/%s", dir, sub);
+	mkdir(path, 0700);
+	va_start(ap, sub);
+	while (n < 12 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	snprintf(p, sizeof p, "%ld", (long)pid);
+	reg("pid", p);
+	for (k = 0; k < 500 && !tu_listening(path, "vm1.qmp"); k++)
+		usleep(10000);
+	return pid;
+}
+
+static void
+sim_stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+/* The screen has text now (not waiting for it). */
+static int
+on_screen(struct tmx *t, const char *text)
+{
+	char *scr = tmx_screen(t, 0);
+	int yes = scr != NULL && strstr(scr, text) != NULL;
+
+	free(scr);
+	return yes;
+}
+
+/* An unplug in the TUI waits for the guest's answer in its job's child:
+ * a refusal over QMP (the simulator's --guest refuse sends QEMU's
+ * DEVICE_UNPLUG_GUEST_ERROR) is said in the event log and the slot is
+ * used again; over HMP, which has no events, the job says after its wait
+ * that a refusal cannot be seen, and the line takes keys meanwhile. */
+START_TEST(unplug_refused_in_the_background)
+{
+	char *dir = tu_tmpdir(), insts[9000];
+	struct tmx t;
+	pid_t pid;
+	int k;
+
+	ck_assert_ptr_nonnull(dir);
+	reg("dir", dir);
+	pid = sim_start(dir, "sim", "--guest", "refuse", (char *)NULL);
+	snprintf(insts, sizeof insts, "s=unix:%s/sim/vm1.qmp", dir);
+	launch(&t, dir, insts);
+	CELLS(&t, "s", 0, "BBBB.....");
+	tmx_type(&t, "hotplug s nic slot=5");
+	tmx_keys(&t, "Enter");
+	CELLS(&t, "s", 0, "BBBB.U...");
+	tmx_type(&t, "unplug s 5");
+	tmx_keys(&t, "Enter");
+	SEE(&t, "the guest refused the unplug");
+	CELLS(&t, "s", 0, "BBBB.U...");
+	ck_assert_msg(!on_screen(&t, "not confirmed it yet"),
+	    "a refused unplug was called pending");
+	tmx_kill(&t);
+	/* the same guest over HMP (its runtime file is the same instance's):
+	 * the refusal is not seen */
+	snprintf(insts, sizeof insts, "s=unix:%s/sim/vm1.monitor", dir);
+	launch(&t, dir, insts);
+	CELLS(&t, "s", 0, "BBBB.U...");
+	tmx_type(&t, "unplug s 5");
+	tmx_keys(&t, "Enter");
+	SEE(&t, "running `unplug s 5`");
+	tmx_type(&t, "abc");
+	SEE(&t, "slotscope> abc");
+	ck_assert_msg(on_screen(&t, "running `unplug s 5`"),
+	    "the unplug did not wait for the guest");
+	tmx_keys(&t, "C-u");
+	for (k = 0; k < 150 && !on_screen(&t, "refusal cannot be"); k++)
+		usleep(100000);
+	SEE(&t, "so a guest's refusal cannot be");
+	SEE(&t, "s: unplug of");
+	tmx_kill(&t);
+	sim_stop(pid);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
+/* version on a slow monitor refreshes the instance in its job's child:
+ * the screen leaves that instance alone meanwhile (QEMU serves one
+ * client: a second session would find it busy). */
+START_TEST(version_holds_the_monitor)
+{
+	char *dir = tu_tmpdir(), insts[9000];
+	struct tmx t;
+	pid_t pid;
+	int k, seen = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	reg("dir", dir);
+	pid = sim_start(dir, "sim", "--fault", "slow=400", (char *)NULL);
+	snprintf(insts, sizeof insts, "s=unix:%s/sim/vm1.qmp", dir);
+	launch(&t, dir, insts);
+	CELLS(&t, "s", 0, "BBBB.....");
+	tmx_type(&t, "version s");
+	/* between two refreshes (the simulator would still be busy with
+	 * one just abandoned, as no QEMU is) */
+	for (k = 0; k < 200 && on_screen(&t, "(refreshing)"); k++)
+		usleep(10000);
+	tmx_keys(&t, "Enter");
+	for (k = 0; k < 100 && !on_screen(&t, "s: QEMU "); k++) {
+		char *scr = tmx_screen(&t, 0);
+
+		ck_assert_msg(strstr(scr, " 0 busy") != NULL, "s was "
+		    "refreshed while version held its monitor: %s", scr);
+		seen += strstr(scr, "running `version s`") != NULL;
+		free(scr);
+		usleep(50000);
+	}
+	ck_assert_msg(seen > 0, "version was not seen running");
+	SEE(&t, "s: QEMU ");
+	SEE(&t, " 0 busy");
+	tmx_kill(&t);
+	sim_stop(pid);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
+/* An unplug QEMU confirmed is recorded off the loop: the runtime file
+ * says slot 5 is `unplugging`, the (slow) monitor no longer has the
+ * device; while the record job talks to that monitor (netdev_del, each
+ * reply 1.2 s late), another instance's row keeps refreshing and the line
+ * echoes; then the event log says what was recorded. */
+START_TEST(confirmed_unplug_recorded_off_the_loop)
+{
+	char *dir = tu_tmpdir(), cmd[9000], insts[9000], *out = NULL;
+	struct tmx t;
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(dir);
+	reg("dir", dir);
+	qemu(dir, "qa");
+	/* a paused guest never acknowledges: slot 5 stays unplugging */
+	pid = sim_start(dir, "fast", (char *)NULL);
+	snprintf(cmd, sizeof cmd, "%s --runtime-dir %s/rt s=unix:%s/fast/"
+	    "vm1.qmp -c 'hotplug s nic slot=5' -c 'unplug s 5' "
+	    "--unplug-wait 0 -c 'show s'", bin, dir, dir);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_msg(strstr(out, "   5 unplugging ") != NULL, "%s", out);
+	free(out);
+	sim_stop(pid);
+	/* a monitor without the device: its unplug is confirmed */
+	pid = sim_start(dir, "slow", "--fault", "slow=1200", (char *)NULL);
+	snprintf(insts, sizeof insts, "a=unix:%s/qa/qmp.sock "
+	    "s=unix:%s/slow/vm1.qmp", dir, dir);
+	launch(&t, dir, insts);
+	CELLS(&t, "a", 0, "BBBB.....");
+	CELLS(&t, "s", 0, "BBBB.....");
+	behind_the_back(dir, "qa", "device_add e1000,id=extra9,bus=pci.0,"
+	    "addr=0x9");
+	CELLS(&t, "a", 0, "BBBB.....F");
+	tmx_type(&t, "abc");
+	SEE(&t, "slotscope> abc");
+	ck_assert_msg(!on_screen(&t, "is confirmed by QEMU and recorded"),
+	    "recorded before the screen went on");
+	tmx_keys(&t, "C-u");
+	SEE(&t, "is confirmed by QEMU and recorded:");
+	tmx_kill(&t);
+	/* the runtime file no longer has the device; the audit log says
+	 * who recorded it */
+	snprintf(cmd, sizeof cmd, "cat %s/rt/s.json %s/rt/audit.log", dir,
+	    dir);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_msg(strstr(out, "unplugging") == NULL, "%s", out);
+	ck_assert_msg(strstr(out, "unplug-confirmed nic-") != NULL, "%s", out);
+	free(out);
+	sim_stop(pid);
+	snprintf(insts, sizeof insts, "%s/qa", dir);
+	tu_qemu_stop(insts);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
 /* A 1 MiB paste into the line: the grid keeps refreshing meanwhile, the
  * line keeps at most 4096 bytes of it, and the next command works. */
 START_TEST(huge_paste_costs_nothing)
@@ -311,6 +515,9 @@ tui_wait_suite(void)
 	tcase_add_test(tc, hotplug_waits_on_a_held_lock);
 	tcase_add_test(tc, slow_monitor_then_ctrl_c);
 	tcase_add_test(tc, huge_paste_costs_nothing);
+	tcase_add_test(tc, unplug_refused_in_the_background);
+	tcase_add_test(tc, version_holds_the_monitor);
+	tcase_add_test(tc, confirmed_unplug_recorded_off_the_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }
