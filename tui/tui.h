@@ -28,7 +28,11 @@ struct tui_opts {
 					 * (TUI_UNPLUG_WAIT_MS) */
 };
 
-#define TUI_UNPLUG_WAIT_MS 10000
+/* Short: while the job waits, its instance's row keeps its last view (the
+ * job holds the monitor, whose session receives the guest's answer); an
+ * unplug still pending then is shown `unplugging` and completed by a later
+ * refresh.  A guest's refusal comes well within it. */
+#define TUI_UNPLUG_WAIT_MS 3000
 
 void tui_opts_init(struct tui_opts *o);
 
