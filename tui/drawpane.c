@@ -127,6 +127,8 @@ draw_detail(struct app *a)
 			LINE(A_NORMAL, "type  %s", v->type);
 		if (v->uuid[0])
 			LINE(A_NORMAL, "uuid  %s", v->uuid);
+		if (v->backend[0])
+			LINE(A_NORMAL, "back  %s", v->backend);
 		nf = pci_info_slot(&in->live, a->sel_slot, fn, 8);
 		if (nf == 0)
 			LINE(A_DIM, "no live function%s",

@@ -105,6 +105,7 @@ view_slot(const struct pci_fn *const *fn, size_t n,
 		    SLOT_UNPLUGGING : SLOT_USED;
 		copy(v->type, sizeof v->type, d->type);
 		copy(v->uuid, sizeof v->uuid, d->uuid);
+		store_backend_text(d, v->backend, sizeof v->backend);
 		return done;
 	}
 	d = store_find_place(rt, path, s);
@@ -113,6 +114,7 @@ view_slot(const struct pci_fn *const *fn, size_t n,
 		copy(v->id, sizeof v->id, d->id);
 		copy(v->type, sizeof v->type, d->type);
 		copy(v->uuid, sizeof v->uuid, d->uuid);
+		store_backend_text(d, v->backend, sizeof v->backend);
 		return 0;
 	}
 	if (d != NULL && live_id(live, path, d->id) == NULL)

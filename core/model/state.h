@@ -50,6 +50,8 @@ struct slot_view {
 	char id[128];			/* device id (runtime's or live), or "" */
 	char type[16];			/* from the runtime, or "" */
 	char uuid[40];			/* from the runtime, or "" */
+	char backend[200];		/* the runtime's backend in one line
+					 * (store_backend_text), or "" */
 	int nfn;			/* live functions in this slot */
 	enum pci_bridge_kind bridge;	/* the slot holds a bridge */
 	int behind;			/* devices behind it (all its buses);

@@ -58,6 +58,9 @@ static const struct simdev_kinfo kinds[SIMDEV_NKINDS] = {
 	[SIMDEV_E1000] = { "e1000", "Ethernet controller", 0x0200,
 	    0x8086, 0x100e, 0x1af4, 0x1100, 1, 3,
 	    { R_MEM(0, 131072), R_IO(1, 64), R_MEM(6, 262144) }, 1, 0 },
+	[SIMDEV_RTL8139] = { "rtl8139", "Ethernet controller", 0x0200,
+	    0x10ec, 0x8139, 0x1af4, 0x1100, 1, 3,
+	    { R_IO(0, 256), R_MEM(1, 256), R_MEM(6, 262144) }, 1, 0 },
 	/* bridges (cold-plugged only): windows as 7.2 lists them under -S */
 	[SIMDEV_ROOT_PORT] = { "pcie-root-port", "PCI bridge", 0x0604,
 	    0x1b36, 0x000c, 0, 0, 1, 1, { R_MEM(0, 4096) }, 0, 0, 1,

@@ -40,12 +40,12 @@ enum simdev_machine_type {
  * the same); qom-list / qom-get show such devices. */
 
 /* What a PCI function is.  The first ones are built into the machines;
- * the last three can be created by device_add. */
+ * the last four, and e1000e, can be created by device_add. */
 enum simdev_kind {
 	SIMDEV_I440FX, SIMDEV_PIIX3, SIMDEV_PIIX3_IDE, SIMDEV_PIIX4_PM,
 	SIMDEV_VGA, SIMDEV_E1000_BUILTIN, SIMDEV_MCH, SIMDEV_E1000E,
 	SIMDEV_ICH9_LPC, SIMDEV_ICH9_AHCI, SIMDEV_ICH9_SMB,
-	SIMDEV_VIRTIO_NET, SIMDEV_VIRTIO_BLK, SIMDEV_E1000,
+	SIMDEV_VIRTIO_NET, SIMDEV_VIRTIO_BLK, SIMDEV_E1000, SIMDEV_RTL8139,
 	SIMDEV_ROOT_PORT, SIMDEV_PCI_BRIDGE, SIMDEV_PCIE_PCI_BRIDGE,
 	SIMDEV_NKINDS
 };

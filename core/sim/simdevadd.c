@@ -25,6 +25,10 @@ user_kind(const char *driver, int *ok)
 		return SIMDEV_VIRTIO_BLK;
 	if (strcmp(driver, "e1000") == 0)
 		return SIMDEV_E1000;
+	if (strcmp(driver, "e1000e") == 0)
+		return SIMDEV_E1000E;
+	if (strcmp(driver, "rtl8139") == 0)
+		return SIMDEV_RTL8139;
 	*ok = 0;
 	return SIMDEV_NKINDS;
 }
@@ -220,7 +224,8 @@ p_write_cache(struct add *a, const char *val, struct simdev_err *e)
 }
 
 #define K(kind) (1u << (kind))
-#define NICS (K(SIMDEV_VIRTIO_NET) | K(SIMDEV_E1000))
+#define NICS (K(SIMDEV_VIRTIO_NET) | K(SIMDEV_E1000) | K(SIMDEV_E1000E) | \
+	K(SIMDEV_RTL8139))
 #define ALL_USER (NICS | K(SIMDEV_VIRTIO_BLK))
 #define BRIDGES (K(SIMDEV_ROOT_PORT) | K(SIMDEV_PCI_BRIDGE) | \
 	K(SIMDEV_PCIE_PCI_BRIDGE))

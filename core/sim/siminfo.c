@@ -33,9 +33,12 @@ builtins(const struct simdev_machine *m, const struct builtin_bb **v)
 }
 
 static int
-is_nic(enum simdev_kind k)
+is_nic(const struct simdev_fn *f)
 {
-	return k == SIMDEV_VIRTIO_NET || k == SIMDEV_E1000;
+	/* the board's own e1000e (q35) is listed on the hub instead */
+	return f->kind == SIMDEV_VIRTIO_NET || f->kind == SIMDEV_E1000 ||
+	    f->kind == SIMDEV_RTL8139 || (f->kind == SIMDEV_E1000E &&
+	    (f->id != NULL || f->anon >= 0));
 }
 
 /* The entry created next after creation number *seq (a NIC or a netdev);
@@ -50,7 +53,7 @@ next_net(const struct simdev_machine *m, unsigned *seq,
 	*f = NULL;
 	*n = NULL;
 	for (i = 0; i < m->nfn; i++)
-		if (is_nic(m->fn[i].kind) && m->fn[i].seq >= *seq &&
+		if (is_nic(&m->fn[i]) && m->fn[i].seq >= *seq &&
 		    m->fn[i].seq < best) {
 			best = m->fn[i].seq;
 			*f = &m->fn[i];

@@ -214,6 +214,11 @@ int store_backend_parse_extra(struct json_t *b, struct store_backend *bk,
 void store_backend_extra_json(const struct store_backend *bk,
     struct json_t *b);
 
+/* d's backend in one line into out ("" when it has none): a NIC's
+ * "mac M  netdev N  tap T  bridge B  vhost  queues Q", a disk's
+ * "PATH (FORMAT, PROTOCOL, read-only, cache C)". */
+void store_backend_text(const struct store_dev *d, char *out, size_t sz);
+
 /* The field rules of one device (id, type, uuid, bus, slot, state,
  * backend kind), shared by store_parse, store_format and store_add_dev. */
 int store_check_dev(const struct store_dev *d, struct err *e);

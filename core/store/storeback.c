@@ -94,3 +94,25 @@ store_backend_extra_json(const struct store_backend *bk, json_t *b)
 	if (bk->queues > 1)
 		json_object_set_new(b, "queues", json_integer(bk->queues));
 }
+
+void
+store_backend_text(const struct store_dev *d, char *out, size_t sz)
+{
+	const struct store_backend *b = &d->backend;
+	char q[16] = "";
+
+	if (b->queues > 1)
+		snprintf(q, sizeof q, "  queues %d", b->queues);
+	if (b->netdev[0] || d->mac[0])
+		snprintf(out, sz, "mac %s  netdev %s%s%s%s%s%s%s",
+		    d->mac[0] ? d->mac : "-", b->netdev[0] ? b->netdev : "-",
+		    b->tap[0] ? "  tap " : "", b->tap, b->bridge[0] ?
+		    "  bridge " : "", b->bridge, b->vhost ? "  vhost" : "", q);
+	else if (b->path[0])
+		snprintf(out, sz, "%s (%s%s%s%s%s%s)", b->path,
+		    b->format[0] ? b->format : "?", b->protocol[0] ? ", " : "",
+		    b->protocol, b->readonly ? ", read-only" : "",
+		    b->cache[0] ? ", cache " : "", b->cache);
+	else if (sz > 0)
+		out[0] = '\0';
+}

@@ -1780,6 +1780,106 @@ START_TEST(demo_lifecycle)
 }
 END_TEST
 
+/* The device options through the simulator, with QEMU 7.2's texts (seen
+ * on 7.2.22): the protocol driver against what the path is, aio=native
+ * without cache.direct, a qcow2 driver on a raw file, bad cache/aio/
+ * discard values per protocol; info network with the board's e1000 and a
+ * hot-added NIC's MAC; info block and query-block of what was opened. */
+START_TEST(device_options)
+{
+	struct mon x;
+	char *dir, *img = mktmpfile(&dir), line[4400], *r;
+	json_t *j, *b;
+
+	mon_init(&x, SIMDEV_PC);
+	snprintf(line, sizeof line, "drive_add dummy file=%s,if=none,id=d1,"
+	    "format=raw,file.driver=host_device", img);
+	r = hmp_reply(&x, line);
+	ck_assert_msg(strstr(r, "'host_device' driver requires") &&
+	    strstr(r, "to be either a character or block device"), "%s", r);
+	free(r);
+	snprintf(line, sizeof line, "drive_add dummy file=%s,if=none,id=d1,"
+	    "format=raw,aio=native", img);
+	r = hmp_reply(&x, line);
+	ck_assert_str_eq(r, "aio=native was specified, but it requires "
+	    "cache.direct=on, which was not specified.\r\n");
+	free(r);
+	snprintf(line, sizeof line, "drive_add dummy file=%s,if=none,id=d1,"
+	    "format=qcow2", img);
+	r = hmp_reply(&x, line);
+	ck_assert_str_eq(r, "Image is not in qcow2 format\r\n");
+	free(r);
+	snprintf(line, sizeof line, "drive_add dummy file=%s,if=none,id=d1,"
+	    "cache=fast", img);
+	r = hmp_reply(&x, line);
+	ck_assert_str_eq(r, "invalid cache option\r\n");
+	free(r);
+	snprintf(line, sizeof line, "drive_add dummy file=%s,if=none,id=d1,"
+	    "format=raw,readonly=on,cache=none,aio=native", img);
+	r = hmp_reply(&x, line);
+	ck_assert_str_eq(r, "OK\r\n");
+	free(r);
+	r = hmp_reply(&x, "device_add virtio-blk-pci,id=disk1,drive=d1,"
+	    "addr=0x6,serial=S1");
+	free(r);
+	r = hmp_reply(&x, "info block");
+	ck_assert_msg(strstr(r, "d1 (#block") && strstr(r, "(raw, read-only)"
+	    "\r\n    Attached to:      /machine/peripheral/disk1/"
+	    "virtio-backend\r\n    Cache mode:       writeback, direct"), "%s",
+	    r);
+	free(r);
+	r = hmp_reply(&x, "info block -n");
+	ck_assert_msg(strstr(r, "(file, read-only)") != NULL, "%s", r);
+	free(r);
+	r = hmp_reply(&x, "device_add e1000,id=nic1,mac=52:54:00:AB:00:01,"
+	    "addr=0x7");
+	free(r);
+	r = hmp_reply(&x, "info network");
+	ck_assert_msg(strstr(r, " \\ hub0port0: e1000.0: index=0,type=nic,"
+	    "model=e1000,macaddr=52:54:00:12:34:56\r\n") && strstr(r,
+	    "nic1: index=0,type=nic,model=e1000,macaddr=52:54:00:ab:00:01"),
+	    "%s", r);
+	free(r);
+	/* QMP: its own texts for bad values, query-block of the open one */
+	r = qmp(&x, "{\"execute\": \"qmp_capabilities\"}");
+	free(r);
+	snprintf(line, sizeof line, "{\"execute\": \"blockdev-add\", "
+	    "\"arguments\": {\"driver\": \"raw\", \"node-name\": \"n2\", "
+	    "\"file\": {\"driver\": \"file\", \"filename\": \"%s\", "
+	    "\"aio\": \"posix\"}}}", img);
+	r = qmp(&x, line);
+	ck_assert_msg(strstr(r, "Parameter 'aio' does not accept value "
+	    "'posix'") != NULL, "%s", r);
+	free(r);
+	r = qmp(&x, "{\"execute\": \"query-block\"}");
+	j = json_loads(r, 0, NULL);
+	free(r);
+	ck_assert_ptr_nonnull(j);
+	{
+		size_t k;
+		json_t *e2, *found = NULL;
+
+		json_array_foreach(json_object_get(j, "return"), k, e2)
+			if (json_is_string(json_object_get(e2, "qdev")) &&
+			    strcmp(json_string_value(json_object_get(e2,
+			    "qdev")), "/machine/peripheral/disk1/"
+			    "virtio-backend") == 0)
+				found = e2;
+		ck_assert_ptr_nonnull(found);
+		b = json_object_get(found, "inserted");
+	}
+	ck_assert(json_is_true(json_object_get(b, "ro")));
+	ck_assert(json_is_true(json_object_get(json_object_get(b, "cache"),
+	    "direct")));
+	json_decref(j);
+	mon_free(&x);
+	unlink(img);
+	rmdir(dir);
+	free(img);
+	free(dir);
+}
+END_TEST
+
 Suite *
 sim_suite(void)
 {
@@ -1793,6 +1893,7 @@ sim_suite(void)
 	tcase_add_test(tc, root_ports);
 	tcase_add_test(tc, guest_ack_timing);
 	tcase_add_test(tc, option_parsers);
+	tcase_add_test(tc, device_options);
 	tcase_add_test(tc, hmp_pc_session);
 	tcase_add_test(tc, hmp_charwise_echo);
 	tcase_add_test(tc, hmp_readline_editing);
