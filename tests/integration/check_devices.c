@@ -4,8 +4,10 @@
  * without format= becomes a qcow2 node, format=raw on it is refused,
  * readonly=on and cache=none show in the node; a tap that does not exist
  * is refused and not created; bridge=BR puts the tap on BR and up, and the
- * unplug takes it off; a MAC some NIC of the instance has (the board's
- * e1000, an earlier hotplug) is refused.
+ * unplug takes it off; queues=2 gives two queues and vhost=on without
+ * /dev/vhost-net is refused; a MAC some NIC of the instance has (the
+ * board's e1000, an earlier hotplug) is refused; show checks each backend
+ * against QEMU.
  *
  * The loop device, the tap and the bridge are made by the unchecked
  * fixtures (in the runner's process) and removed by them, also when a
@@ -86,16 +88,33 @@ disk_down(void)
 	tu_vm_down(&vm_disk);
 }
 
+static char mqtap[16];		/* the nic fixture's multiqueue tap */
+
 static void
 nic_up(void)
 {
+	char cmd[128];
+
 	tu_vm_up(&vm_nic);
+	if (missing)
+		return;
+	snprintf(mqtap, sizeof mqtap, "ssdq%d", (int)getpid() % 100000);
+	snprintf(cmd, sizeof cmd, "ip tuntap add dev %s mode tap multi_queue",
+	    mqtap);
+	sh(cmd);
 }
 
 static void
 nic_down(void)
 {
+	char cmd[128];
+
 	tu_vm_down(&vm_nic);
+	if (mqtap[0]) {
+		snprintf(cmd, sizeof cmd, "ip link del %s", mqtap);
+		sh(cmd);
+		mqtap[0] = '\0';
+	}
 }
 
 static void
@@ -337,6 +356,37 @@ START_TEST(duplicate_mac_refused)
 }
 END_TEST
 
+/* queues=N: the tap opened N times (fds=), mq and vectors on the device;
+ * QEMU lists one NIC/netdev pair per queue.  vhost=on without
+ * /dev/vhost-net is refused before QEMU hears of it (7.2 would abort). */
+START_TEST(tap_queues)
+{
+	struct tgt g;
+	struct store_dev d;
+	struct err e;
+	char wt[64], want[192], *t;
+	const char *w[] = { wt, "queues=2", NULL };
+	const char *wv[] = { wt, "vhost=on", NULL };
+
+	tgt(&g, &vm_nic, "qmp.sock");
+	snprintf(wt, sizeof wt, "backend=tap:%s", mqtap);
+	ck_assert_msg(plug(&g, HOTPLUG_NIC, w, &d, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(d.backend.queues, 2);
+	t = ask(&g, NULL, "{\"execute\": \"human-monitor-command\", "
+	    "\"arguments\": {\"command-line\": \"info network\"}}");
+	snprintf(want, sizeof want, "%s: index=1,type=nic,", d.id);
+	ck_assert_msg(strstr(t, want) != NULL, "no second queue: %s", t);
+	free(t);
+	if (access("/dev/vhost-net", R_OK | W_OK) != 0) {
+		ck_assert_int_eq(plug(&g, HOTPLUG_NIC, wv, &d, &e), -1);
+		ck_assert_msg(strstr(e.msg, "needs /dev/vhost-net") != NULL,
+		    "%s", e.msg);
+		t = ask(&g, "info status", "{\"execute\": \"query-status\"}");
+		free(t);	/* QEMU is still there */
+	}
+}
+END_TEST
+
 /* show --json carries each device's MAC, path and format; a runtime file
  * that no longer says what QEMU has is shown as differing. */
 START_TEST(show_backends_checked)
@@ -479,6 +529,7 @@ devices_suite(void)
 	tcase_add_test(tc, missing_tap_refused);
 	tcase_add_test(tc, duplicate_mac_refused);
 	tcase_add_test(tc, show_backends_checked);
+	tcase_add_test(tc, tap_queues);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
