@@ -18,24 +18,27 @@ instsrc_list_init(struct instsrc_list *l)
 {
 	l->v = NULL;
 	l->n = l->cap = 0;
+	nameidx_init(&l->idx);
 }
 
 void
 instsrc_list_free(struct instsrc_list *l)
 {
 	free(l->v);
+	nameidx_free(&l->idx);
 	instsrc_list_init(l);
+}
+
+static const char *
+name_at(const void *ctx, size_t i)
+{
+	return ((const struct instsrc_list *)ctx)->v[i].name;
 }
 
 long
 instsrc_list_find(const struct instsrc_list *l, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].name, name) == 0)
-			return (long)i;
-	return -1;
+	return nameidx_find(&l->idx, name, name_at, l);
 }
 
 int
@@ -75,8 +78,6 @@ instsrc_list_add(struct instsrc_list *l, const char *name,
 		return err_prefix(e, "instance %s", name);
 	if (instsrc_list_find(l, name) >= 0)
 		return err_set(e, "instance %s is given twice", name);
-	if (l->n >= INSTSRC_MAX)
-		return err_set(e, "more than %d instances", INSTSRC_MAX);
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 8;
 		struct instsrc *p = realloc(l->v, cap * sizeof *p);
@@ -86,6 +87,8 @@ instsrc_list_add(struct instsrc_list *l, const char *name,
 		l->v = p;
 		l->cap = cap;
 	}
+	if (nameidx_add(&l->idx, name, l->n) < 0)
+		return err_set(e, "out of memory");
 	s = &l->v[l->n++];
 	snprintf(s->name, sizeof s->name, "%s", name);
 	snprintf(s->endpoint, sizeof s->endpoint, "%s", endpoint);

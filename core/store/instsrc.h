@@ -37,12 +37,12 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "base/nameidx.h"
 
 #define INSTSRC_GANETI_DIR "/var/run/ganeti/kvm-hypervisor/ctrl"
 #ifndef INSTSRC_SYSTEM_CONFIG
 #define INSTSRC_SYSTEM_CONFIG "/etc/slotscope/config"
 #endif
-#define INSTSRC_MAX 1024	/* instances in one list */
 #define INSTSRC_CONFIG_MAX (256 * 1024)	/* bytes in a config file */
 #define INSTSRC_MAX_LIBVIRT 8	/* `libvirt` lines */
 
@@ -54,6 +54,7 @@ struct instsrc {
 struct instsrc_list {
 	struct instsrc *v;	/* owned */
 	size_t n, cap;
+	struct nameidx idx;	/* names -> positions in v, owned */
 };
 
 struct instsrc_config {
