@@ -13,6 +13,9 @@
  * run at once (file descriptors, pollfd arrays); the other refreshes asked
  * for wait in PH_QUEUED and start, in instance order, as sessions end.
  * What a finished refresh publishes is fleetend.c's.
+ * The open sessions are kept in f->run (sorted by instance), so polling and
+ * stepping walk only them; queued refreshes are counted, and the search
+ * for the next starts at f->qlow, below which none waits.
  */
 #include "fleet/fleet.h"
 
@@ -95,21 +98,30 @@ fleet_free(struct fleet *f)
 	free(f->inst);
 	free(f->changes);
 	free(f->unplugs);
+	free(f->run);
+	nameidx_free(&f->names);
 	f->inst = NULL;
 	f->changes = NULL;
 	f->unplugs = NULL;
 	f->n = f->cap = f->nchanges = f->capchanges = 0;
 	f->nunplugs = f->capunplugs = 0;
+	f->run = NULL;
+	f->nrun = f->caprun = f->nqueued = f->qlow = 0;
+}
+
+static const char *
+name_at(const void *ctx, size_t i)
+{
+	return ((const struct fleet *)ctx)->inst[i].name;
 }
 
 long
 fleet_find(const struct fleet *f, const char *name, struct err *e)
 {
-	size_t i;
+	long i = nameidx_find(&f->names, name, name_at, f);
 
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->inst[i].name, name) == 0)
-			return (long)i;
+	if (i >= 0)
+		return i;
 	return err_set(e, "no instance called '%s'", name);
 }
 
@@ -131,6 +143,11 @@ fleet_append(struct fleet *f, const char *name, const char *endpoint,
 		}
 		f->inst = v;
 		f->cap = cap;
+	}
+	if (nameidx_add(&f->names, name, f->n) < 0) {
+		mon_free(p->m);
+		free(p);
+		return err_set(e, "out of memory");
 	}
 	pci_info_init(&p->pci);
 	qom_scan_init(&p->scan);
@@ -225,11 +242,16 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
 	return 0;
 }
 
+/* Without libvirt instances every refresh is queued or has a session
+ * open, and both are counted; a libvirt instance's refresh is neither
+ * (fleetvirt.c), so with them the instances are walked. */
 static size_t
 nrefreshing(const struct fleet *f)
 {
 	size_t i, n = 0;
 
+	if (f->nvirt == 0)
+		return f->nrun + f->nqueued;
 	for (i = 0; i < f->n; i++)
 		n += f->inst[i].refreshing != 0;
 	return n;
@@ -340,12 +362,6 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 	}
 }
 
-static int
-active(const struct ipriv *p)
-{
-	return p->phase >= PH_QUERY;
-}
-
 /* Open the session of a queued refresh. */
 static void
 launch(struct fleet *f, size_t i, double now)
@@ -364,6 +380,8 @@ launch(struct fleet *f, size_t i, double now)
 	p->asked = 0;
 	p->nanon = 0;
 	p->phase = PH_QUERY;
+	f->nqueued--;
+	fleet_run_add(f, i);
 	if (p->opv < 0 || p->opp < 0) {
 		fleet_finish(f, i, INST_ERROR, e.msg, now);
 		return;
@@ -375,20 +393,27 @@ launch(struct fleet *f, size_t i, double now)
 static void
 pump(struct fleet *f, double now)
 {
-	size_t i, run = 0, cap;
+	size_t i, cap;
 
 	cap = f->max_parallel > 0 ? (size_t)f->max_parallel :
 	    FLEET_MAX_PARALLEL;
-	for (i = 0; i < f->n; i++)
-		run += active(f->inst[i].priv);
-	for (i = 0; i < f->n && run < cap; i++) {
+	if (f->nqueued == 0 || f->nrun >= cap)
+		return;
+	if (f->caprun < cap) {
+		size_t *v = realloc(f->run, cap * sizeof *v);
+
+		if (v == NULL)
+			return;		/* they stay queued; the next try */
+		f->run = v;
+		f->caprun = cap;
+	}
+	for (i = f->qlow; i < f->n && f->nqueued > 0 && f->nrun < cap; i++) {
 		struct ipriv *p = f->inst[i].priv;
 
-		if (p->phase != PH_QUEUED)
-			continue;
-		launch(f, i, now);
-		run += active(p);
+		if (p->phase == PH_QUEUED)
+			launch(f, i, now);
 	}
+	f->qlow = f->nqueued > 0 ? i : f->n;
 }
 
 static void
@@ -405,6 +430,9 @@ queue_one(struct fleet *f, size_t i)
 		return;
 	}
 	p->phase = PH_QUEUED;
+	f->nqueued++;
+	if (i < f->qlow)
+		f->qlow = i;
 }
 
 void
@@ -426,15 +454,13 @@ size_t
 fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
     int *timeout_ms)
 {
-	size_t i, n = 0;
+	size_t k, n = 0;
 
-	for (i = 0; i < f->n; i++) {
-		struct ipriv *p = f->inst[i].priv;
+	for (k = 0; k < f->nrun; k++) {
+		struct ipriv *p = f->inst[f->run[k]].priv;
 		int t;
 
 		p->pidx = ALL;
-		if (!f->inst[i].refreshing || !active(p))
-			continue;
 		t = mon_timeout_ms(p->m);
 		if (t >= 0 && (*timeout_ms < 0 || t < *timeout_ms))
 			*timeout_ms = t;
@@ -451,18 +477,19 @@ fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
 void
 fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 {
-	size_t i;
+	size_t k = 0;
 
-	for (i = 0; i < f->n; i++) {
+	while (k < f->nrun) {
+		size_t i = f->run[k];
 		struct ipriv *p = f->inst[i].priv;
 		short rev = 0;
 
-		if (!f->inst[i].refreshing || !active(p))
-			continue;
 		if (p->pidx < n && pfd[p->pidx].fd == mon_fd(p->m))
 			rev = pfd[p->pidx].revents;
 		p->pidx = ALL;
 		advance(f, i, mon_step(p->m, rev), now);
+		if (k < f->nrun && f->run[k] == i)
+			k++;		/* still open; else the next moved in */
 	}
 	fleetvirt_step(f, pfd, n, now);
 	pump(f, now);
@@ -509,14 +536,18 @@ fleet_refresh_cancel(struct fleet *f, size_t i)
 {
 	size_t k;
 
-	for (k = 0; k < f->n; k++) {
+	for (k = i != ALL ? i : 0; k < f->n && (i == ALL || k == i); k++) {
 		struct ipriv *p = f->inst[k].priv;
 
-		if ((i != ALL && k != i) || !f->inst[k].refreshing)
+		if (!f->inst[k].refreshing)
 			continue;
 		f->inst[k].refreshing = 0;
 		if (f->inst[k].src > 0)
 			continue;	/* its source's snapshot is harmless */
+		if (p->phase == PH_QUEUED)
+			f->nqueued--;
+		else
+			fleet_run_del(f, k);
 		mon_reset(p->m);
 		pci_info_free(&p->pci);
 		qom_scan_free(&p->scan);

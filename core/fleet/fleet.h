@@ -42,6 +42,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/nameidx.h"
 #include "store/instsrc.h"
 #include "model/pci.h"
 #include "model/state.h"
@@ -159,6 +160,11 @@ struct fleet {
 	/* libvirt connections, fleetvirt.c's (fleet_add_libvirt) */
 	struct fleetvirt **virt;
 	size_t nvirt;
+	/* fleet.c's own bookkeeping, so that a poll wakeup costs what the
+	 * sessions under way cost, not what the fleet is: */
+	struct nameidx names;		/* instance names -> indexes */
+	size_t *run, nrun, caprun;	/* sessions open, in instance order */
+	size_t nqueued, qlow;		/* refreshes waiting; none below qlow */
 };
 
 /* runtime_dir NULL or "": no runtime files (every instance shows the

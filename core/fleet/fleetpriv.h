@@ -61,4 +61,10 @@ int fleet_append(struct fleet *f, const char *name, const char *endpoint,
 void fleet_add_change(struct fleet *f, size_t i, int slot,
     const struct slot_view *o, const struct slot_view *v);
 
+/* The open sessions, f->run (fleetrun.c).  fleet_run_add: enter
+ * instance i (f->caprun has room; pump makes it); fleet_run_del: take it
+ * out, nothing when it is not there. */
+void fleet_run_add(struct fleet *f, size_t i);
+void fleet_run_del(struct fleet *f, size_t i);
+
 #endif

@@ -1,0 +1,200 @@
+/* check_scale.c - a fleet of 5000 instances through the real binary:
+ * `slotscope --simulate DIR --instances 5000` serves them, and
+ * `slotscope --monitor-dir DIR -c list` must list every one of them,
+ * each reached (conn "ok").  Lists were once refused beyond 1024.
+ * The same fleet through the library: one refresh of all never holds
+ * more than max_parallel sessions (file descriptors) open at once.
+ *
+ * The simulator is started by an unchecked fixture (in the runner
+ * process, which outlives a failing check) and stopped by its teardown;
+ * it also dies with the runner (PR_SET_PDEATHSIG).
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "fleet/fleet.h"
+#include "store/instsrc.h"
+#include "testutil.h"
+
+#define N 5000
+
+static char *dir;
+static char sim[4300];
+static pid_t pid = -1;
+
+/* 1 when the last instance's QMP socket accepts a connection (the
+ * simulator makes them in order; tu_listening reads all of
+ * /proc/net/unix, too slow with 10,000 sockets). */
+static int
+last_up(void)
+{
+	struct sockaddr_un a;
+	int fd, ok;
+
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	snprintf(a.sun_path, sizeof a.sun_path, "%s/vm%d.qmp", sim, N);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	close(fd);
+	return ok;
+}
+
+static void
+sim_up(void)
+{
+	int k;
+
+	dir = tu_tmpdir();
+	if (dir == NULL)
+		return;
+	snprintf(sim, sizeof sim, "%s/sim", dir);
+	if (mkdir(sim, 0700) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(tu_bin(), "slotscope", "--simulate", sim, "--instances",
+		    "5000", (char *)NULL);
+		_exit(127);
+	}
+	for (k = 0; k < 3000 && pid > 0 && !last_up(); k++)
+		usleep(10000);
+}
+
+static void
+sim_down(void)
+{
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	if (dir != NULL) {
+		tu_rmrf(dir);
+		free(dir);
+		dir = NULL;
+	}
+}
+
+START_TEST(list_5000)
+{
+	char cmd[9000], *out = NULL, *line, *save = NULL;
+	char *seen = calloc(N + 1, 1);
+	struct rlimit rl;
+	int rows = 0, rc;
+
+	ck_assert_ptr_nonnull(seen);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY
+	    && rl.rlim_max < 2 * N + 256)
+		tu_skip("the open-files hard limit is below what 5000 "
+		    "simulated instances need");
+	ck_assert_msg(pid > 0 && last_up(),
+	    "the simulator did not come up");
+	snprintf(cmd, sizeof cmd, "'%s' --runtime-dir '%s/rt' --monitor-dir "
+	    "'%s' -c list 2>&1", tu_bin(), dir, sim);
+	rc = tu_run(cmd, &out);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(rc == 0, "list exited %d: %.300s", rc, out);
+	for (line = strtok_r(out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char name[64], conn[32];
+		int v;
+
+		if (strncmp(line, "NAME ", 5) == 0)
+			continue;
+		ck_assert_msg(sscanf(line, "vm%d %31s", &v, conn) == 2 &&
+		    v >= 1 && v <= N, "unexpected row '%s'", line);
+		snprintf(name, sizeof name, "vm%d", v);
+		ck_assert_msg(strncmp(line, name, strlen(name)) == 0 &&
+		    line[strlen(name)] == ' ', "row '%s'", line);
+		ck_assert_msg(!seen[v], "vm%d listed twice", v);
+		ck_assert_msg(strcmp(conn, "ok") == 0, "row '%s'", line);
+		seen[v] = 1;
+		rows++;
+	}
+	ck_assert_int_eq(rows, N);
+	free(out);
+	free(seen);
+}
+END_TEST
+
+START_TEST(refresh_5000_bounded)
+{
+	struct instsrc_list l;
+	struct pollfd pfd[64];
+	struct fleet f;
+	struct err e;
+	size_t i, most = 0;
+	double t0 = clock_wall_s();
+
+	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up");
+	instsrc_list_init(&l);
+	ck_assert_msg(instsrc_scan_dir(sim, &l, &e) == N, "%s", e.msg);
+	ck_assert_uint_eq(l.n, N);
+	fleet_init(&f, NULL);
+	f.max_parallel = 64;
+	ck_assert_msg(fleet_add_list(&f, &l, &e) == 0, "%s", e.msg);
+	instsrc_list_free(&l);
+	{
+		long k = fleet_find(&f, "vm4999", NULL);
+
+		ck_assert_int_ge(k, 0);
+		ck_assert_str_eq(f.inst[k].name, "vm4999");
+		ck_assert_int_eq(fleet_find(&f, "vm5001", NULL), -1);
+	}
+	fleet_refresh_start(&f, (size_t)-1, clock_wall_s());
+	ck_assert_uint_eq(fleet_npending(&f), N);
+	while (fleet_npending(&f) > 0 && clock_wall_s() - t0 < 50) {
+		int timeout = -1;
+		size_t n = fleet_pollfds(&f, pfd, 64, &timeout);
+
+		ck_assert_uint_le(f.nrun, 64);
+		if (n > most)
+			most = n;
+		if (timeout < 0 || timeout > 1000)
+			timeout = 1000;
+		poll(pfd, n, timeout);
+		fleet_step(&f, pfd, n, clock_wall_s());
+	}
+	ck_assert_uint_eq(fleet_npending(&f), 0);
+	ck_assert_uint_gt(most, 1);
+	ck_assert_uint_le(most, 64);
+	for (i = 0; i < f.n; i++)
+		ck_assert_msg(f.inst[i].conn == INST_OK, "%s: %s",
+		    f.inst[i].name, f.inst[i].error);
+	fleet_free(&f);
+}
+END_TEST
+
+Suite *
+scale_suite(void)
+{
+	Suite *s = suite_create("scale");
+	TCase *tc = tcase_create("list");
+
+	tcase_add_unchecked_fixture(tc, sim_up, sim_down);
+	tcase_add_test(tc, list_5000);
+	tcase_add_test(tc, refresh_5000_bounded);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
