@@ -1,0 +1,259 @@
+/* bench_fleetcpu.c - issue 18's "must show": slotscope's client CPU for
+ * one refresh of all of a simulated fleet of QMP instances, against a raw
+ * C client that sends the same bytes over the same sockets, interleaved
+ * in the same run, at 1000 and 5000 instances.  Figures only.
+ *
+ * The simulator (core/sim, `pc` machines, QMP sockets only used) runs in
+ * a child process, so RUSAGE_SELF is the client's CPU alone (user +
+ * system).  slotscope: a struct fleet without runtime dir (the raw client
+ * reads no files either), fleet_refresh_start(all) + fleet_refresh_wait,
+ * 64 sessions at once (the default).  Raw: 64 non-blocking sessions from
+ * one poll loop, each connect, read the greeting line, send
+ * {"execute":"qmp_capabilities","id":"ss-SALT-1"}, read a line, send
+ * {"execute":"query-pci","id":"ss-SALT-2"}, read a line holding "return",
+ * close -- what core/mon sends (the version comes from the greeting), with
+ * no JSON parsing.  Each refresh starts after a 0.1 s pause (not CPU) so
+ * the simulator has seen the previous sessions close.  Pairs alternate which goes first; the figure is the
+ * median of the per-pair ratios, with n and p10-p90.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "fleet/fleet.h"
+#include "sim/sim.h"
+
+#define PAR 64
+
+static double
+cpu_us(void)
+{
+	struct rusage r;
+
+	getrusage(RUSAGE_SELF, &r);
+	return (double)(r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1e6 +
+	    (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
+}
+
+static int
+cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static pid_t
+start_sim(const char *dir, int n)
+{
+	struct err e;
+	int ready[2], i;
+	char c, name[32];
+	pid_t pid;
+
+	if (pipe(ready) < 0 || (pid = bench_fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		struct sim *s;
+
+		close(ready[0]);
+		sim_raise_nofile(&e);
+		if ((s = sim_new(&e)) == NULL)
+			_exit(1);
+		for (i = 0; i < n; i++) {
+			struct sim_inst_opts o;
+
+			memset(&o, 0, sizeof o);
+			snprintf(name, sizeof name, "vm%d", i + 1);
+			o.dir = dir;
+			o.name = name;
+			o.machine = SIMDEV_PC;
+			if (sim_add(s, &o, &e) == NULL)
+				_exit(1);
+		}
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		sim_run(s, &e);
+		_exit(0);
+	}
+	close(ready[1]);
+	i = read(ready[0], &c, 1) == 1;
+	close(ready[0]);
+	if (!i) {
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+/* One raw session. */
+struct raw {
+	int fd, step;		/* 0 greeting, 1 caps reply, 2 pci reply */
+	size_t n;
+	char buf[16384];
+};
+
+static const char caps[] =
+    "{\"execute\":\"qmp_capabilities\",\"id\":\"ss-1b2c3d4e-1\"}\n";
+static const char pci[] =
+    "{\"execute\":\"query-pci\",\"id\":\"ss-1b2c3d4e-2\"}\n";
+
+static int
+raw_open(const char *dir, int k)
+{
+	struct sockaddr_un a;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	snprintf(a.sun_path, sizeof a.sun_path, "%s/vm%d.qmp", dir, k + 1);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
+		bench_fail("raw client", "connect");
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+/* Read what is there; 1 when the session ended, 0 to go on. */
+static int
+raw_read(struct raw *r)
+{
+	ssize_t got = read(r->fd, r->buf + r->n, sizeof r->buf - r->n - 1);
+	char *nl;
+
+	if (got < 0 && errno == EAGAIN)
+		return 0;
+	if (got <= 0)
+		bench_fail("raw client", "the simulator closed the socket");
+	r->n += (size_t)got;
+	r->buf[r->n] = '\0';
+	while ((nl = memchr(r->buf, '\n', r->n)) != NULL) {
+		size_t len = (size_t)(nl - r->buf) + 1;
+		int done = r->step == 2 && memmem(r->buf, len, "\"return\"", 8);
+
+		if (r->step < 2 && write(r->fd, r->step ? pci : caps,
+		    r->step ? sizeof pci - 1 : sizeof caps - 1) < 0)
+			bench_fail("raw client", "send");
+		if (r->step < 2)
+			r->step++;
+		memmove(r->buf, nl + 1, r->n - len);
+		r->n -= len;
+		if (done)
+			return 1;
+	}
+	if (r->n >= sizeof r->buf - 1)
+		bench_fail("raw client", "a reply beyond 16 KB");
+	return 0;
+}
+
+static void
+raw_refresh(const char *dir, int n)
+{
+	static struct raw s[PAR];
+	struct pollfd pfd[PAR];
+	int next = 0, open = 0, i;
+
+	usleep(100000);		/* as ours_refresh: not counted anyway */
+	while (next < n || open > 0) {
+		while (open < PAR && next < n) {
+			s[open].fd = raw_open(dir, next++);
+			s[open].step = 0;
+			s[open].n = 0;
+			open++;
+		}
+		for (i = 0; i < open; i++) {
+			pfd[i].fd = s[i].fd;
+			pfd[i].events = POLLIN;
+		}
+		if (poll(pfd, (nfds_t)open, 5000) <= 0)
+			bench_fail("raw client", "no answer in 5 s");
+		for (i = open - 1; i >= 0; i--)
+			if (pfd[i].revents && raw_read(&s[i])) {
+				close(s[i].fd);
+				s[i] = s[--open];
+			}
+	}
+}
+
+static void
+ours_refresh(struct fleet *f)
+{
+	size_t i;
+
+	usleep(100000);		/* the simulator sees the last closes */
+	fleet_refresh_start(f, (size_t)-1, 0);
+	fleet_refresh_wait(f, (size_t)-1);
+	for (i = 0; i < f->n; i++)
+		if (f->inst[i].conn != INST_OK)
+			bench_fail("fleet cpu", f->inst[i].error);
+}
+
+static void
+one_size(int n, int pairs)
+{
+	char *dir = bench_tmpdir(), ep[4200], name[32], detail[200], what[64];
+	double r[16], a = 0, b = 0;
+	struct fleet f;
+	struct err e;
+	pid_t pid;
+	int i, k;
+
+	if (dir == NULL || (pid = start_sim(dir, n)) < 0)
+		bench_fail("fleet cpu", "the simulator did not start");
+	fleet_init(&f, NULL);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "vm%d", i + 1);
+		snprintf(ep, sizeof ep, "unix:%s/vm%d.qmp", dir, i + 1);
+		if (fleet_add(&f, name, ep, &e) < 0)
+			bench_fail("fleet cpu", e.msg);
+	}
+	ours_refresh(&f);	/* warm both up */
+	raw_refresh(dir, n);
+	for (k = 0; k < pairs; k++) {
+		double t0, ours, raw;
+
+		if (k % 2) {
+			t0 = cpu_us();
+			raw_refresh(dir, n);
+			raw = cpu_us() - t0;
+			t0 = cpu_us();
+			ours_refresh(&f);
+			ours = cpu_us() - t0;
+		} else {
+			t0 = cpu_us();
+			ours_refresh(&f);
+			ours = cpu_us() - t0;
+			t0 = cpu_us();
+			raw_refresh(dir, n);
+			raw = cpu_us() - t0;
+		}
+		r[k] = ours / (raw > 0 ? raw : 1);
+		a += ours;
+		b += raw;
+	}
+	qsort(r, (size_t)pairs, sizeof *r, cmp_d);
+	snprintf(detail, sizeof detail, "n=%d, p10-p90 %.2f-%.2f; mean CPU "
+	    "per instance %.1f vs %.1f us", pairs, r[(pairs - 1) / 10],
+	    r[(9 * (pairs - 1) + 9) / 10], a / pairs / n, b / pairs / n);
+	snprintf(what, sizeof what, "fleet cpu %d qmp / raw client", n);
+	bench_report(what, r[pairs / 2], "x", detail);
+	fleet_free(&f);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+int
+main(void)
+{
+	one_size(1000, 9);
+	one_size(5000, 5);
+	return 0;
+}
