@@ -99,7 +99,7 @@ void
 store_backend_text(const struct store_dev *d, char *out, size_t sz)
 {
 	const struct store_backend *b = &d->backend;
-	char q[16] = "";
+	char q[24] = "";	/* "  queues " and any int */
 
 	if (b->queues > 1)
 		snprintf(q, sizeof q, "  queues %d", b->queues);
