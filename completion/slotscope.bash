@@ -89,8 +89,8 @@ _slotscope_command()
 		show:1|reserve:1|free:1|next:1|hotplug:1|unplug:1|adopt:1|forget:1|refresh:1|version:1)
 			cands=$(_slotscope_instances | sort -u) ;;
 		reserve:2|free:2|unplug:2|adopt:2|forget:2) cands=$(echo {0..31}) ;;
-		free:3) cands=--force ;;
-		unplug:3) cands=--retry ;;
+		free:3|reserve:3) cands=--force ;;
+		unplug:3) cands='--retry --force' ;;
 		show:2) cands=--json ;;
 		hotplug:2|id:1|adopt:3) cands='nic disk' ;;
 		help:1) cands=$cmds ;;
@@ -166,7 +166,8 @@ _slotscope()
 		return 0 ;;
 	--scenario)
 		COMPREPLY=($(compgen -W 'list full-bus orphan-device
-		    stuck-unplug busy-monitor crashed-instance q35' -- "$cur"))
+		    stuck-unplug busy-monitor crashed-instance q35
+		    ganeti-collision' -- "$cur"))
 		return 0 ;;
 	--fault)
 		COMPREPLY=($(compgen -W 'slow= cut garbage crash=' -- "$cur"))

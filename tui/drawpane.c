@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "cmd/cmd.h"
 #include "draw.h"
+#include "mgr/mgr.h"
 #include "model/pcitree.h"
 
 #define DETAIL_IND 6		/* continuation rows: under the value */
@@ -129,6 +130,18 @@ draw_detail(struct app *a)
 			LINE(A_NORMAL, "uuid  %s", v->uuid);
 		if (v->backend[0])
 			LINE(A_NORMAL, "back  %s", v->backend);
+		/* whose it is: slotscope's, or the manager's own facts */
+		if (v->owner[0])
+			LINE(A_NORMAL, "owner %s%s%s%s", v->owner,
+			    v->mname[0] ? "  (" : "", v->mname,
+			    v->mname[0] ? ")" : "");
+		if (v->mac[0] || v->where[0])
+			LINE(A_NORMAL, "%s%s%s%s", v->mac[0] ? "mac   " : "",
+			    v->mac, v->mac[0] && v->where[0] ? "  " : "",
+			    v->where);
+		if (v->conflict[0])
+			LINE(draw_pair(a, PAIR_BAD), "conflict: %s",
+			    v->conflict);
 		nf = pci_info_slot(&in->live, a->sel_slot, fn, 8);
 		if (nf == 0)
 			LINE(A_DIM, "no live function%s",
@@ -155,8 +168,8 @@ draw_detail(struct app *a)
 	/* the instance: measured first, so that the blank row above it goes
 	 * when the pane is too short for all of it (80x24) */
 	{
-		char il[6][512];
-		attr_t ia[6];
+		char il[7][512];
+		attr_t ia[7];
 		int ni = 0, need = 0, k2;
 
 #define ILINE(at, ...) do { \
@@ -185,6 +198,12 @@ draw_detail(struct app *a)
 		if (in->rt_error[0])
 			ILINE(draw_pair(a, PAIR_BAD), "runtime file: %s",
 			    in->rt_error);
+		if (in->mgr.kind != MGR_NONE)
+			ILINE(in->mgr_error[0] ? draw_pair(a, PAIR_BAD) :
+			    A_NORMAL, "managed by %s%s%s%s%s",
+			    mgr_kind_name(in->mgr.kind),
+			    in->mgr.vmid[0] ? " VMID " : "", in->mgr.vmid,
+			    in->mgr_error[0] ? ": " : "", in->mgr_error);
 #undef ILINE
 		for (k2 = 0; k2 < ni && w > 0; k2++)
 			need += draw_wrap_rows(il[k2], w, DETAIL_IND);

@@ -19,6 +19,7 @@
 #include "store/instsrc.h"
 #include "qemu/probe.h"
 #include "opts.h"
+#include "mgr/mgrfind.h"
 #include "simcli.h"
 #include "sim/simscen.h"
 #include "store/store.h"
@@ -74,6 +75,13 @@ setup_load(const struct opts *o, struct setup *s, struct err *e)
 	    s->cfg.nmonitor_dir == 0 && o->nlibvirt == 0 &&
 	    s->cfg.nlibvirt == 0)
 		instsrc_scan_dir(INSTSRC_GANETI_DIR, &s->list, NULL);
+	/* who owns each: Ganeti, Proxmox (names from VMID.conf) or none */
+	{
+		struct mgr_roots roots;
+
+		mgr_roots_init(&roots, &s->cfg.roots);
+		mgr_detect_list(&roots, &s->cfg, &s->list);
+	}
 	if (o->runtime_dir != NULL)
 		snprintf(s->runtime_dir, sizeof s->runtime_dir, "%s",
 		    o->runtime_dir);
@@ -130,7 +138,6 @@ run_tui(const struct opts *o)
 	struct tui_opts to;
 	struct fleet f;
 	struct err e;
-	size_t i;
 	int rc = 0;
 
 	if (setup_load(o, &s, &e) < 0) {
@@ -146,13 +153,11 @@ run_tui(const struct opts *o)
 		    AUDIT_SYSLOG_SOCKET);
 	if (s.cfg.monitor_timeout_ms > 0)
 		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
-	for (i = 0; i < s.list.n; i++)
-		if (fleet_add(&f, s.list.v[i].name, s.list.v[i].endpoint,
-		    &e) < 0) {
-			fprintf(stderr, "slotscope: %s\n", e.msg);
-			rc = EXIT_USAGE;
-			goto out;
-		}
+	if (fleet_add_list(&f, &s.list, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (add_libvirt(&f, o, &s, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = 1;
@@ -259,6 +264,7 @@ run_demo(const struct opts *o)
 	struct fleet f;
 	struct err e;
 	char title[128], audit[4096];
+	struct mgr_roots roots;
 	size_t i;
 	int rc = 0;
 
@@ -271,12 +277,20 @@ run_demo(const struct opts *o)
 		return 1;
 	}
 	fleet_init(&f, d.runtime_dir);
-	for (i = 0; i < d.n; i++)
-		if (fleet_add(&f, d.inst[i].name, d.inst[i].endpoint, &e) < 0) {
+	mgr_roots_init(&roots, NULL);
+	for (i = 0; i < d.n; i++) {
+		struct mgr_ref ref;
+		int k = fleet_add(&f, d.inst[i].name, d.inst[i].endpoint, &e);
+
+		if (k < 0) {
 			fprintf(stderr, "slotscope: %s\n", e.msg);
 			rc = 1;
 			goto out;
 		}
+		/* the ganeti-collision scenario's VM is in Ganeti's layout */
+		if (mgr_detect(&roots, d.inst[i].endpoint, &ref) != MGR_NONE)
+			fleet_set_manager(&f, (size_t)k, &ref);
+	}
 	snprintf(title, sizeof title, "demo%s%s", scenario ? ": " : "",
 	    scenario ? scenario : "");
 	to.title = title;

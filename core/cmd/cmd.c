@@ -40,14 +40,14 @@ static const struct cmd_entry table[] = {
 	  "it was last read.",
 	  cmd_show_exec,
 	  { CMD_C_INST | CMD_C_OPT_DASH, CMD_C_INST | CMD_C_OPT } },
-	{ "reserve", NULL, 2, 2, { "--offline" },
+	{ "reserve", NULL, 2, 2, { "--offline", "--force" },
 	  CMD_F_OPTIONS | CMD_F_NEGNUM,
-	  "reserve INST SLOT [--offline]",
-	  "reserve INST SLOT [--offline]: reserve a slot (0-31) so that no "
-	  "new device takes it; refuses a slot with a live or recorded "
+	  "reserve INST SLOT [--offline] [--force]",
+	  "reserve INST SLOT [--offline] [--force]: reserve a slot (0-31) so "
+	  "that no new device takes it; refuses a slot with a live or recorded "
 	  "device, and refuses when the bus cannot be read unless --offline "
 	  "(then the bus is not checked, and the output and audit line say "
-	  "so).",
+	  "so).  Managed VMs: the manager's command, unless --force.",
 	  cmd_resfree_exec, { CMD_C_INST, CMD_C_SLOT_FREE, CMD_C_OPT } },
 	{ "free", NULL, 2, 2, { "--force", "--offline" },
 	  CMD_F_OPTIONS | CMD_F_NEGNUM,
@@ -55,7 +55,8 @@ static const struct cmd_entry table[] = {
 	  "free INST SLOT [--force] [--offline]: release a reserved slot; "
 	  "refuses a slot with a live device unless --force, and refuses "
 	  "when the bus cannot be read unless --offline (the bus is then not "
-	  "checked, and the output and audit line say so).",
+	  "checked, and the output and audit line say so).  Managed VMs: "
+	  "the manager's command, unless --force.",
 	  cmd_resfree_exec, { CMD_C_INST, CMD_C_SLOT_RES, CMD_C_OPT } },
 	{ "next", NULL, 1, 1, { NULL }, 0,
 	  "next INST",
@@ -86,10 +87,11 @@ static const struct cmd_entry table[] = {
 	  "first free slot (or N), confirm it on the bus, then record it; "
 	  "any failure is rolled back.  bus=B: behind that bridge; nic: "
 	  "model= bridge=BR create=on vhost=on queues=N; disk: readonly=on "
-	  "cache= aio= discard= serial= (slotscope(1)).",
+	  "cache= aio= discard= serial= (slotscope(1)).  Managed VMs: the "
+	  "manager's command, unless --force.",
 	  cmd_hotplug_exec, { CMD_C_INST, CMD_C_TYPE, CMD_C_KEY } },
-	{ "unplug", NULL, 2, 2, { "--retry" }, CMD_F_OPTIONS,
-	  "unplug INST ID|SLOT [--retry]",
+	{ "unplug", NULL, 2, 2, { "--retry", "--force" }, CMD_F_OPTIONS,
+	  "unplug INST ID|SLOT [--retry] [--force]",
 	  "unplug INST ID|SLOT [--retry]: device_del, then wait for QEMU's "
 	  "confirmation; confirmed: the backend is removed and the slot freed; "
 	  "otherwise the device stays unplugging (its slot and id stay taken) "

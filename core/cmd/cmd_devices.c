@@ -13,6 +13,9 @@
 #include "fleet/adopt.h"
 #include "fleet/hotplug.h"
 #include "fleet/unplug.h"
+#include "mgr/mgr.h"
+#include "model/pcitree.h"
+#include "model/places.h"
 #include "model/devid.h"
 #include "store/store.h"
 
@@ -29,6 +32,37 @@ join(const struct cmd_args *a, char *out, size_t sz)
 }
 
 
+/* A forced hotplug on a managed bus: unless slot= or bus= was given, the
+ * first place that is neither taken nor the manager's. */
+static int
+managed_slot(struct cmd_ctx *c, size_t i, struct hotplug_req *req,
+    struct err *e)
+{
+	struct store_rt rt;
+	struct pcitree t;
+	struct place p;
+	char w[160];
+	int rc;
+
+	if (req->slot >= 0 || req->bus[0] != '\0')
+		return 0;
+	if (fleet_load_rt(c->fleet, i, &rt, e) < 0) {
+		store_rt_free(&rt);
+		return -1;
+	}
+	rc = cmd_mgr_place(c, i, &rt, &t, &p, e);
+	store_rt_free(&rt);
+	if (rc < 0)
+		return -1;
+	if (p.bus != PCITREE_ROOT) {
+		snprintf(w, sizeof w, "bus=%s", pcitree_bus_name(&t, p.bus));
+		if (hotplug_req_set(req, w, e) < 0)
+			return -1;
+	}
+	snprintf(w, sizeof w, "slot=%d", p.slot);
+	return hotplug_req_set(req, w, e);
+}
+
 int
 cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
@@ -39,7 +73,7 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	enum hotplug_type type;
 	struct strbuf b = STRBUF_INIT;
 	struct err e;
-	char what[1024];
+	char what[1024], note[64];
 	size_t k;
 	long i;
 
@@ -63,9 +97,15 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "hotplug: no runtime dir: give "
 		    "--runtime-dir");
+	if (cmd_respect(c, ce, (size_t)i, MGR_ACT_HOTPLUG, a->w[2], a->w + 3,
+	    a->n - 3, cmd_opt(ce, a, "--force"), note, sizeof note, r) < 0)
+		return -1;
 	cmd_ensure_seen(c, (size_t)i);
+	if (note[0] && managed_slot(c, (size_t)i, &req, &e) < 0)
+		return cmd_fail(r, "hotplug: %s", e.msg);
 	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
+	strncat(what, note, sizeof what - strlen(what) - 1);
 	if (hotplug_add(&t, &req, &d, &e) < 0) {
 		cmd_audit(c, a->w[1], what, e.msg, NULL);
 		return cmd_fail(r, "hotplug: %s", e.msg);
@@ -116,7 +156,7 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	struct unplug_why why;
 	struct strbuf b = STRBUF_INIT;
 	struct err e;
-	char what[1024], res[200];
+	char what[1024], res[200], note[64];
 	long i;
 	int rc;
 
@@ -127,6 +167,10 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "unplug: no runtime dir: give "
 		    "--runtime-dir");
+	/* a managed VM's devices are its manager's to remove */
+	if (cmd_respect(c, ce, (size_t)i, MGR_ACT_UNPLUG, a->w[2], NULL, 0,
+	    cmd_opt(ce, a, "--force"), note, sizeof note, r) < 0)
+		return -1;
 	/* refuse what names no recorded device before anything is sent or
 	 * logged (hotplug_del checks again under the lock) */
 	{
@@ -162,6 +206,7 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	cmd_ensure_seen(c, (size_t)i);
 	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
+	strncat(what, note, sizeof what - strlen(what) - 1);
 	rc = hotplug_del_why(&t, a->w[2], c->unplug_wait_ms > 0 ?
 	    c->unplug_wait_ms : 0, &d, &why, &e);
 	if (rc < 0) {

@@ -186,6 +186,32 @@ int cmd_need_bus(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
  * noted in b when b is not NULL. */
 void cmd_audit(struct cmd_ctx *c, const char *inst, const char *what,
     const char *result, struct strbuf *b);
+/* cmd_mgr.c: on a managed instance i, refuse (-1, r filled with the
+ * manager's command) unless force; with force 0 and note gets the audit's
+ * " --force (managed by ganeti)" ("" when unmanaged).  act and arg as
+ * mgr_refusal takes them. */
+enum mgr_action;
+int cmd_respect(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
+    enum mgr_action act, const char *arg, const char *const *kv, size_t nkv,
+    int force, char *note, size_t notesz, struct cmd_result *r);
+/* The place a new device takes on instance i (places_first) with the
+ * manager's reservations and recorded slots added to rt's reserved map
+ * (rt is the caller's copy; it is changed); t gets the tree. */
+struct store_rt;
+struct err;
+struct pcitree;
+struct place;
+int cmd_mgr_place(struct cmd_ctx *c, size_t i, struct store_rt *rt,
+    struct pcitree *t, struct place *p, struct err *e);
+/* The manager in show's JSON ({"kind", "vmid", "name", "format",
+ * "machine", "command", "pci_reservations", "error"}); a slot's owner,
+ * uuid, manager_name, mac, link, conflict added to its JSON object o;
+ * show's text: the instance's manager line and a slot's
+ * "  [ganeti: eth0]  CONFLICT: ..." */
+json_t *cmd_mgr_json(const struct instance *in);	/* in NULL: a probe */
+void cmd_mgr_slot_json(json_t *o, const struct slot_view *v);
+void cmd_mgr_show_line(struct strbuf *b, const struct instance *in);
+void cmd_mgr_show_slot(struct strbuf *b, const struct slot_view *v);
 /* "7.2.22", or "" before the version is known. */
 void cmd_qemu_text(const struct instance *in, char *out, size_t sz);
 

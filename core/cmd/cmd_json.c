@@ -1,6 +1,7 @@
 /* cmd_json.c - the one JSON vocabulary of slotscope's output; see
  * cmd_json.h. */
 #include "cmd/cmd_json.h"
+#include "cmd/cmd_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,8 @@ slot_obj(int slot, const struct slot_view *v, const struct slot_view *last,
 		    json_integer(v->behind) : json_null());
 		json_object_set_new(o, "places", json_integer(v->places));
 	}
+	/* who owns it and the manager's facts (cmd_mgr.c) */
+	cmd_mgr_slot_json(o, v);
 	return o;
 }
 
@@ -134,6 +137,7 @@ struct view {
 	const struct slot_view *slots;		/* 32 */
 	const struct slot_view *last;		/* 32, or NULL */
 	const struct store_rt *rt;		/* read: for buses, capacity */
+	const struct instance *inst;		/* for its manager; NULL */
 };
 
 static json_t *
@@ -149,7 +153,7 @@ view_json(const struct view *w)
 		    w->read ? w->live : NULL,
 		    !w->read && w->last ? &w->last[s] : NULL));
 	return json_pack("{s:i, s:o, s:s, s:o, s:o, s:s, s:b, s:o, s:o, s:o, "
-	    "s:o, s:o, s:o}",
+	    "s:o, s:o, s:o, s:o}",
 	    "schema", CMD_JSON_SCHEMA,
 	    "instance", str_or_null(w->instance),
 	    "endpoint", w->endpoint,
@@ -166,7 +170,9 @@ view_json(const struct view *w)
 	    w->rt)) : json_null(),
 	    /* show fills it (cmd_backend.c: each recorded device with its
 	     * backend and whether QEMU has it so); a probe has none */
-	    "devices", json_array());
+	    "devices", json_array(),
+
+	    "manager", cmd_mgr_json(w->inst));
 }
 
 json_t *
@@ -190,6 +196,7 @@ cmd_json_instance(const struct fleet *f, size_t i,
 	w.slots = v;
 	w.last = in->last_read > 0 ? in->last : NULL;
 	w.rt = rt;
+	w.inst = in;
 	return view_json(&w);
 }
 

@@ -8,6 +8,7 @@
 
 #include "cmd/cmd_int.h"
 #include "cmd/cmd_json.h"
+#include "mgr/mgr.h"
 #include "model/pcitree.h"
 #include "model/places.h"
 #include "model/slotmap.h"
@@ -29,12 +30,15 @@ cmd_resfree_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	struct strbuf b = STRBUF_INIT;
 	struct pci_info none;
 	const struct pci_info *live;
-	char what[64], map[SLOTMAP_NSLOTS + 1];
+	char what[128], note[64], map[SLOTMAP_NSLOTS + 1];
 	json_t *j;
 
 	if ((i = cmd_qemu_inst(c, ce, name, r)) < 0)
 		return -1;
 	if (cmd_parse_slot(ce, slotw, &slot, r) < 0)
+		return -1;
+	if (cmd_respect(c, ce, (size_t)i, is_free ? MGR_ACT_FREE :
+	    MGR_ACT_RESERVE, slotw, NULL, 0, force, note, sizeof note, r) < 0)
 		return -1;
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "%s: no runtime dir: give --runtime-dir",
@@ -55,7 +59,8 @@ cmd_resfree_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	    &e) < 0)
 		return cmd_fail(r, "%s: %s", ce->name, e.msg);
 	snprintf(what, sizeof what, "%s %d%s%s", ce->name, slot,
-	    force ? " --force" : "", offline ? " --offline" : "");
+	    note[0] ? note : force ? " --force" : "",
+	    offline ? " --offline" : "");
 	if ((is_free ? state_check_free(live, &t.rt, slot, force, &e) :
 	    state_check_reserve(live, &t.rt, slot, &e)) < 0 ||
 	    (is_free ? slotmap_free(&t.rt.reserved, slot, &e) :
@@ -85,7 +90,6 @@ cmd_next_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 {
 	struct store_rt rt;
 	struct strbuf b = STRBUF_INIT;
-	const struct pci_info *live;
 	struct pcitree t;
 	struct place p;
 	struct err e;
@@ -97,13 +101,13 @@ cmd_next_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	cmd_ensure_seen(c, (size_t)i);
 	if (cmd_need_bus(c, ce, (size_t)i, NULL, r) < 0)
 		return -1;
-	live = &c->fleet->inst[i].live;
 	if (fleet_load_rt(c->fleet, (size_t)i, &rt, &e) < 0) {
 		store_rt_free(&rt);
 		return cmd_fail(r, "next: %s", e.msg);
 	}
-	pcitree_build(live, &t);
-	slot = places_first(live, &t, &rt, -1, &p, &e) < 0 ? -1 : p.slot;
+	/* on a managed bus also off the manager's slots (its reservations
+	 * and the addresses it records) */
+	slot = cmd_mgr_place(c, (size_t)i, &rt, &t, &p, &e) < 0 ? -1 : p.slot;
 	store_rt_free(&rt);
 	if (slot < 0)
 		return cmd_fail(r, "next: %s", e.msg);

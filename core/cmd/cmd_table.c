@@ -27,6 +27,8 @@ static const struct cmd_col list_cols[] = {
 	{ "port", "PORT", 1, "counts.port", "empty root ports" },
 	{ "closed", "CLOSED", 1, "counts.closed", "empty, no hotplug" },
 	{ "unknown", "UNKNOWN", 1, "counts.unknown", "not read (32 or 0)" },
+	{ "manager", "MANAGER", 0, "manager", "ganeti, proxmox or none" },
+	{ "vmid", "VMID", 0, "vmid", "Proxmox's VMID" },
 	{ "endpoint", "ENDPOINT", 0, "endpoint", "the monitor's endpoint" },
 	{ "error", "ERROR", 0, "error", "the last error" },
 };
@@ -38,6 +40,10 @@ static const struct cmd_col show_cols[] = {
 	{ "id", "ID", 0, "id", "device id" },
 	{ "type", "TYPE", 0, "type", "nic or disk (recorded)" },
 	{ "anonymous", "ANON", 0, "anonymous", "added without an id (1)" },
+	{ "owner", "OWNER", 0, "owner", "slotscope, ganeti or proxmox" },
+	{ "mname", "MNAME", 0, "manager_name", "the manager's name for it" },
+	{ "conflict", "CONFLICT", 0, "conflict", "the manager records another"
+	  " device here" },
 	{ "functions", "FNS", 1, NULL, "live PCI functions" },
 	{ "class", "CLASS", 0, NULL, "function 0's class" },
 };

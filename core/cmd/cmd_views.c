@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "cmd/cmd_int.h"
+#include "mgr/mgr.h"
 #include "cmd/cmd_json.h"
 #include "fleet/devcheck.h"
 #include "fleet/hotplug.h"
@@ -121,6 +122,12 @@ list_fill(struct cmd_ctx *c, size_t i, struct list_row *lr,
 	    json_integer((json_int_t)in->last_read) : json_null(),
 	    "counts", counts, "capacity", lr->cap >= 0 ?
 	    json_integer(lr->cap) : json_null());
+	if (o != NULL) {
+		json_object_set_new(o, "manager", json_string(
+		    mgr_kind_name(in->mgr.kind)));
+		json_object_set_new(o, "vmid", in->mgr.vmid[0] ?
+		    json_string(in->mgr.vmid) : json_null());
+	}
 	store_rt_free(&rt);
 	return o;
 }
@@ -237,6 +244,9 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 			    "hot-added)");
 		else if (lr->cap > 0)
 			strbuf_printf(&b, "  capacity %d", lr->cap);
+		if (in->mgr.kind != MGR_NONE)
+			strbuf_printf(&b, "  %s%s%s", mgr_kind_name(in->mgr.kind),
+			    in->mgr.vmid[0] ? " " : "", in->mgr.vmid);
 		if (in->error[0])
 			strbuf_printf(&b, "  (%s)", in->error);
 		if (!lr->rtok)
@@ -310,6 +320,7 @@ show_text(struct strbuf *b, const struct instance *in,
 	strbuf_printf(b, "%s  %s  %s  QEMU %s", in->name,
 	    inst_conn_name(in->conn), in->protocol[0] ? in->protocol : "-",
 	    q[0] ? q : "?");
+	cmd_mgr_show_line(b, in);
 	strbuf_printf(b, "\nslot state       res  id\n");
 	for (slot = 0; slot < 32; slot++) {
 		strbuf_printf(b, "%4d %-11s %-4s %s", slot,
@@ -321,6 +332,7 @@ show_text(struct strbuf *b, const struct instance *in,
 			    v[slot].id[0] ? " " : "", v[slot].nfn);
 		if (v[slot].bridge != PCI_BR_NONE)
 			show_bridge(b, &v[slot]);
+		cmd_mgr_show_slot(b, &v[slot]);
 		strbuf_printf(b, "\n");
 	}
 	show_buses(b, in, rt);

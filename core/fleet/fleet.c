@@ -29,6 +29,7 @@
 #include "model/places.h"
 #include "model/pcitree.h"
 #include "qemu/anon.h"
+#include "mgr/mgr.h"
 #include "qemu/mon.h"
 #include "qemu/qom.h"
 #include "store/store.h"
@@ -92,6 +93,7 @@ fleet_free(struct fleet *f)
 	fleetvirt_free(f);
 	for (i = 0; i < f->n; i++) {
 		priv_free(&f->inst[i]);
+		fleet_mgr_free(&f->inst[i]);
 		pci_info_free(&f->inst[i].live);
 		free(f->inst[i].bus);
 	}
@@ -218,9 +220,14 @@ fleet_add_list(struct fleet *f, const struct instsrc_list *l, struct err *e)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		if (fleet_add(f, l->v[i].name, l->v[i].endpoint, e) < 0)
+	int k;
+
+	for (i = 0; i < l->n; i++) {
+		if ((k = fleet_add(f, l->v[i].name, l->v[i].endpoint, e)) < 0)
 			return -1;
+		if (l->v[i].mgr.kind != MGR_NONE)
+			fleet_set_manager(f, (size_t)k, &l->v[i].mgr);
+	}
 	return 0;
 }
 
@@ -236,8 +243,14 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
 {
 	const struct instance *in = &f->inst[i];
 
-	if (inst_read(in))
-		return state_reconcile(&in->live, rt, out);
+	if (inst_read(in)) {
+		uint32_t done = state_reconcile(&in->live, rt, out);
+
+		/* the manager's records as its file said at the last
+		 * refresh (fleetmgr.c) */
+		mgr_apply(in->mi, &in->live, out);
+		return done;
+	}
 	state_unknown(rt, out);
 	return 0;
 }

@@ -43,6 +43,7 @@
 
 #include "base/err.h"
 #include "base/nameidx.h"
+#include "mgr/mgrref.h"
 #include "store/instsrc.h"
 #include "model/pci.h"
 #include "model/state.h"
@@ -109,6 +110,12 @@ struct instance {
 	char host[64];			/* libvirt: the connection's host
 					 * (the URI's, else its hostname);
 					 * "" for a monitor */
+	struct mgr_ref mgr;		/* its manager (core/mgr), none by
+					 * default: fleet_set_manager */
+	struct mgr_info *mi;		/* what the manager's file said at the
+					 * last view; NULL for none (owned) */
+	char mgr_error[256];		/* the manager's file could not be
+					 * read, "" */
 };
 
 /* Was the bus read on the last refresh?  When not (busy, unreachable,
@@ -193,6 +200,18 @@ int fleet_add_list(struct fleet *f, const struct instsrc_list *l,
  * each libvirt connection's domains together (rows grouped by host), in
  * the order they came.  order has f->n entries. */
 void fleet_display_order(const struct fleet *f, size_t *order);
+/* fleetmgr.c: instance i is managed by ref's manager (its file is read
+ * now and at every view). */
+void fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref);
+/* A refresh's states of instance i for the bus it read: the manager's
+ * file read again, state_reconcile (whose mask it returns), then what the
+ * manager records (mgr_apply).  fleet_view applies the manager too. */
+struct store_rt;
+uint32_t fleet_mgr_view(struct fleet *f, size_t i,
+    const struct pci_info *live, const struct store_rt *rt,
+    struct slot_view out[32]);
+/* Release instance i's manager info. */
+void fleet_mgr_free(struct instance *in);
 /* Index of the instance called name, or -1 (with a message in e). */
 long fleet_find(const struct fleet *f, const char *name, struct err *e);
 /* Instance i's runtime file as it is on disk now (the defaults when the

@@ -177,7 +177,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		int s;
 
 		in->journal = rt.nintent > 0;
-		confirmed = state_reconcile(&p->pci, &rt, nv);
+		confirmed = fleet_mgr_view(f, i, &p->pci, &rt, nv);
 		{
 			struct pcitree t;
 

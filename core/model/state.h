@@ -58,6 +58,16 @@ struct slot_view {
 					 * -1 when that is not known */
 	int places;			/* free hotplug places behind it */
 	int anonymous;			/* foreign: added without an id */
+	/* who placed or keeps it (core/mgr's mgr_apply): "slotscope",
+	 * "ganeti", "proxmox" or "" (nobody known) */
+	char owner[12];
+	char mname[64];			/* the manager's name for it: Ganeti's
+					 * device name, a Proxmox key, what a
+					 * reservation is for; or "" */
+	char mac[18];			/* the manager's MAC, or "" */
+	char where[256];		/* the manager's link or disk path */
+	char conflict[96];		/* the manager records another device
+					 * here: its id (and why), or "" */
 };
 
 /* Parse a state name; -1 with a message listing the names. */

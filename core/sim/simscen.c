@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "model/devid.h"
+#include "sim/simmgr.h"
 #include "store/store.h"
 
 static const struct simscen scens[] = {
@@ -33,6 +34,8 @@ static const struct simscen scens[] = {
 	{ "q35-ports-full", "a paused q35 machine whose root ports run out: "
 	  "two of its three hold devices only QOM shows, one hotplug takes "
 	  "the last" },
+	{ "ganeti-collision", "a Ganeti node: a device Ganeti does not "
+	  "record sits where its next hotplug goes (#1620), a NIC is gone" },
 };
 
 #define NSCENS (sizeof scens / sizeof scens[0])
@@ -218,8 +221,9 @@ simscen_apply(struct sim_inst *in, const char *scenario, struct err *e)
 	} else if (strcmp(scenario, "crashed-instance") == 0) {
 		f.crash_after = 4;
 		sim_inst_set_fault(in, &f);
-	}
-	else if (strcmp(scenario, "q35-ports-full") == 0) {
+	} else if (strcmp(scenario, "ganeti-collision") == 0) {
+		return simmgr_ganeti_devices(in, e);
+	} else if (strcmp(scenario, "q35-ports-full") == 0) {
 		/* cold-plugged, so hidden behind the unnumbered ports */
 		if (simdev_plug_at(m, SIMDEV_VIRTIO_NET, "rp4", 0, "legacy-nic0",
 		    &de) < 0 || simdev_plug_at(m, SIMDEV_E1000, "rp5", 0,
@@ -451,6 +455,7 @@ demo_build(struct sim *s, struct sim_demo *d, const char *scenario,
     struct err *e)
 {
 	static const char *const names[] = { "web1", "db1", "fresh1" };
+	char gctrl[300];
 	struct simdev_err de;
 	size_t i;
 	int k, slot;
@@ -471,6 +476,13 @@ demo_build(struct sim *s, struct sim_demo *d, const char *scenario,
 			    isdigit((unsigned char)scenario[n - 1]) ? "-" : "");
 		}
 		o.dir = d->monitor_dir;
+		/* Ganeti's instance lives in Ganeti's layout */
+		if (i == 3 && strcmp(scenario, "ganeti-collision") == 0) {
+			if (simmgr_ganeti_dirs(d->dir, gctrl, sizeof gctrl,
+			    e) < 0)
+				return -1;
+			o.dir = gctrl;
+		}
 		o.name = name;
 		o.machine = i == 3 ? scen_machine(scenario, SIMDEV_PC) :
 		    SIMDEV_PC;
@@ -510,7 +522,9 @@ demo_build(struct sim *s, struct sim_demo *d, const char *scenario,
 				    NULL, &de)) < 0)
 					goto fail;
 		} else if (i == 3) {
-			if (simscen_apply(in, scenario, e) < 0)
+			if (simscen_apply(in, scenario, e) < 0 ||
+			    (o.dir == gctrl &&
+			    simmgr_ganeti_runtime(gctrl, in, e) < 0))
 				return -1;
 		}
 		if (write_runtime(d->runtime_dir, in, i == 0, e) < 0)

@@ -9,6 +9,8 @@
  *   busy-monitor      another client holds the monitor sockets
  *   crashed-instance  the monitor goes away after a few commands
  *   q35               a q35 machine: the root bus refuses hotplug
+ *   ganeti-collision  a Ganeti node (sim/simmgr.h): the demo puts it in
+ *                     Ganeti's layout (DIR/gnt/ctrl, DIR/gnt/runtime)
  *
  * Memory: nothing here is global; struct sim_demo is caller-owned and
  * sim_demo_stop() releases what sim_demo_start() set up.

@@ -90,6 +90,7 @@ instsrc_list_add(struct instsrc_list *l, const char *name,
 	if (nameidx_add(&l->idx, name, l->n) < 0)
 		return err_set(e, "out of memory");
 	s = &l->v[l->n++];
+	memset(s, 0, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s", name);
 	snprintf(s->endpoint, sizeof s->endpoint, "%s", endpoint);
 	return 0;
@@ -322,6 +323,51 @@ wnum(const struct word *w, double lo, double hi, double *out,
 	return 0;
 }
 
+/* manager NAME ganeti|proxmox|none [VMID] */
+static int
+manager_line(struct instsrc_config *c, struct word *w, int nw, struct err *e)
+{
+	struct instsrc_mgr *m;
+	char kind[16];
+
+	if (nw != 3 && nw != 4)
+		return err_set(e, "manager takes NAME ganeti|proxmox|none "
+		    "[VMID]");
+	if (c->nmgr >= (int)(sizeof c->mgr / sizeof c->mgr[0]))
+		return err_set(e, "more than %zu manager lines",
+		    sizeof c->mgr / sizeof c->mgr[0]);
+	m = &c->mgr[c->nmgr];
+	memset(m, 0, sizeof *m);
+	if (wcopy(&w[1], m->name, sizeof m->name, "the instance name",
+	    e) < 0 || store_check_name(m->name, e) < 0 ||
+	    wcopy(&w[2], kind, sizeof kind, "the manager", e) < 0)
+		return -1;
+	if (strcmp(kind, "none") == 0)
+		m->kind = MGR_NONE;
+	else if (strcmp(kind, "ganeti") == 0)
+		m->kind = MGR_GANETI;
+	else if (strcmp(kind, "proxmox") == 0)
+		m->kind = MGR_PROXMOX;
+	else
+		return err_set(e, "unknown manager '%s': expected ganeti, "
+		    "proxmox or none", kind);
+	if (nw == 4) {
+		size_t i;
+
+		if (m->kind != MGR_PROXMOX)
+			return err_set(e, "only a proxmox manager line takes a "
+			    "VMID");
+		if (wcopy(&w[3], m->vmid, sizeof m->vmid, "the VMID", e) < 0)
+			return -1;
+		for (i = 0; m->vmid[i]; i++)
+			if (m->vmid[i] < '0' || m->vmid[i] > '9')
+				return err_set(e, "VMID '%s' is not a number",
+				    m->vmid);
+	}
+	c->nmgr++;
+	return 0;
+}
+
 static int
 directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 {
@@ -331,7 +377,9 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 	} kws[] = {
 		{ "instance", 2 }, { "monitor-dir", 1 }, { "runtime-dir", 1 },
 		{ "audit-log", 1 }, { "interval", 1 }, { "monitor-timeout", 1 },
-		{ "audit-syslog", 1 }, { "libvirt", 1 },
+		{ "audit-syslog", 1 }, { "libvirt", 1 }, { "manager", -1 },
+		{ "ganeti-dir", 1 }, { "proxmox-run-dir", 1 },
+		{ "proxmox-conf-dir", 1 },
 	};
 	char name[64], ep[256];
 	long at;
@@ -345,9 +393,12 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 	if (k == sizeof kws / sizeof *kws)
 		return err_set(e, "unknown directive '%.*s' (expected instance, "
 		    "monitor-dir, runtime-dir, audit-log, interval, "
-		    "monitor-timeout, audit-syslog or libvirt)",
+		    "monitor-timeout, audit-syslog, libvirt, manager, ganeti-dir, "
+		    "proxmox-run-dir or proxmox-conf-dir)",
 		    (int)(w[0].n > 32 ? 32 : w[0].n),
 		    w[0].p);
+	if (kws[k].nargs < 0)
+		return manager_line(c, w, nw, e);
 	if (nw - 1 != kws[k].nargs)
 		return err_set(e, "%s takes %s", kws[k].kw,
 		    k == 0 ? "NAME ENDPOINT" : "one value");
@@ -385,6 +436,15 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 			return -1;
 		c->interval = v;
 		return 0;
+	case 9:
+		return wcopy(&w[1], c->roots.ganeti, sizeof c->roots.ganeti,
+		    "the Ganeti dir", e);
+	case 10:
+		return wcopy(&w[1], c->roots.proxmox_run,
+		    sizeof c->roots.proxmox_run, "the Proxmox run dir", e);
+	case 11:
+		return wcopy(&w[1], c->roots.proxmox_conf,
+		    sizeof c->roots.proxmox_conf, "the Proxmox config dir", e);
 	case 6:
 		if (w[1].n == 2 && memcmp(w[1].p, "on", 2) == 0)
 			c->audit_syslog = 1;

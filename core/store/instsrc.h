@@ -15,6 +15,13 @@
  *   audit-syslog on|off        audit lines also to syslog (see below)
  *   libvirt URI                every running domain of this libvirt
  *                              connection (may repeat; fleetvirt.h)
+ *   manager NAME ganeti|proxmox|none [VMID]
+ *                              who owns instance NAME (core/mgr), when
+ *                              the layout does not say or says wrong
+ *   ganeti-dir DIR             Ganeti's kvm-hypervisor dir (ctrl/,
+ *                              runtime/), default MGR_GANETI_ROOT
+ *   proxmox-run-dir DIR        Proxmox's VMID.qmp dir, MGR_PROXMOX_RUN
+ *   proxmox-conf-dir DIR       Proxmox's VMID.conf dir, MGR_PROXMOX_CONF
  *
  * The system config (INSTSRC_SYSTEM_CONFIG, /etc/slotscope/config) is read
  * before the user's default one, never before a --config FILE: the user's
@@ -38,6 +45,7 @@
 
 #include "base/err.h"
 #include "base/nameidx.h"
+#include "mgr/mgrref.h"
 
 #define INSTSRC_GANETI_DIR "/var/run/ganeti/kvm-hypervisor/ctrl"
 #ifndef INSTSRC_SYSTEM_CONFIG
@@ -49,6 +57,15 @@
 struct instsrc {
 	char name[64];		/* store_check_name() rules */
 	char endpoint[256];	/* unix:PATH, tcp:HOST:PORT or PATH */
+	struct mgr_ref mgr;	/* its manager (mgr_detect_list), zeroed
+				 * (none) by instsrc_list_add */
+};
+
+/* A `manager` line. */
+struct instsrc_mgr {
+	char name[64];
+	enum mgr_kind kind;
+	char vmid[16];		/* "" = the name */
 };
 
 struct instsrc_list {
@@ -68,6 +85,9 @@ struct instsrc_config {
 	int audit_syslog;		/* 0 = not set, 1 = on, -1 = off */
 	char libvirt[INSTSRC_MAX_LIBVIRT][1024];	/* `libvirt` URIs */
 	int nlibvirt;
+	struct mgr_roots roots;		/* "" = not set (the defaults) */
+	struct instsrc_mgr mgr[64];	/* `manager` lines */
+	int nmgr;
 	/* Read before the default config; instsrc_config_init sets
 	 * INSTSRC_SYSTEM_CONFIG, NULL = none (tests give their own). */
 	const char *system_config;

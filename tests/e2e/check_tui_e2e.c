@@ -568,6 +568,41 @@ START_TEST(demo_busy_and_crashed)
 }
 END_TEST
 
+/* The Ganeti scenario: Ganeti's devices are used (owner ganeti in the
+ * detail pane), its reservations reserved, the device its runtime file
+ * lacks in the slot of Ganeti's next hotplug foreign with the conflict
+ * explained, the recorded NIC the bus lacks missing; a hotplug typed on
+ * the line refuses with Ganeti's own command. */
+START_TEST(demo_ganeti_collision)
+{
+	struct world w;
+
+	demo_start_args(&w, "--scenario ganeti-collision");
+	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUUFM................");
+	tmx_keys(&w.t, "Tab");
+	SEE(&w, "focus: grid");
+	tmx_keys(&w.t, "j j j 0 l l l l l l l l l l l l");	/* slot 12 */
+	SEE(&w, "ganeti1 slot 12");
+	SEE(&w, "owner ganeti  (eth0)");
+	SEE(&w, "mac   aa:00:00:6a:1c:00  br0");
+	SEE(&w, "managed by ganeti");
+	tmx_keys(&w.t, "l l");
+	SEE(&w, "ganeti1 slot 14");
+	SEE(&w, "conflict: Ganeti's next hotplug takes slot");
+	SEE(&w, "id    agent-e1000");
+	tmx_keys(&w.t, "l");
+	SEE(&w, "state M missing");
+	SEE(&w, "owner ganeti  (eth1)");
+	tmx_keys(&w.t, "Tab");
+	tmx_type(&w.t, "hotplug ganeti1 nic");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "hotplug: ganeti1 is managed by Ganeti");
+	SEE(&w, "modify --hotplug --net add ganeti1`");
+	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUUFM................");
+	world_free(&w);
+}
+END_TEST
+
 /* Many instances: the grid scrolls, the header counts them; instances come
  * from --monitor-dir (Ganeti's layout), served by the simulator. */
 START_TEST(many_instances_scroll)
@@ -1489,6 +1524,7 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_completion);
 	tcase_add_test(tc, demo_unplug_completes);
 	tcase_add_test(tc, demo_busy_and_crashed);
+	tcase_add_test(tc, demo_ganeti_collision);
 	tcase_add_test(tc, many_instances_scroll);
 	tcase_add_test(tc, demo_mouse_and_enter);
 	tcase_add_test(tc, detail_wraps_at_80x24);

@@ -204,7 +204,7 @@ START_TEST(bash_completion)
 		"pc|pc-nodefaults|q35",
 		"pc|pc-nodefaults",
 		"list|full-bus|orphan-device|stuck-unplug|busy-monitor|"
-		    "crashed-instance|q35",
+		    "crashed-instance|q35|ganeti-collision",
 		"'reserve ",
 		"'reserve web1 ",
 		"'reserve web1 3 |'reserve web1 30 |'reserve web1 31 ",

@@ -440,11 +440,14 @@ check_probe_json(const struct tu_vm *v, const char *sock, const char *proto)
 	ck_assert_msg(rc == 0, "%s", out);
 	j = json_loads(out, 0, &je);
 	ck_assert_msg(j != NULL, "not JSON: %s", je.text);
-	ck_assert_uint_eq(json_object_size(j), 13);
+	ck_assert_uint_eq(json_object_size(j), 14);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "schema")), 1);
 	/* a probe has no runtime file: no recorded devices */
 	ck_assert(json_is_array(json_object_get(j, "devices")));
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "devices")), 0);
+	/* a probe knows no manager */
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
+	    "manager"), "kind")), "none");
 	ck_assert(json_is_null(json_object_get(j, "instance")));
 	ck_assert(json_is_true(json_object_get(j, "read")));
 	snprintf(ep, sizeof ep, "unix:%s/%s", v->dir, sock);

@@ -286,7 +286,8 @@ START_TEST(reserve_free_next)
 	bad(&x, "reserve nope 5", "no instance 'nope'");
 	bad(&x, "reserve web1", "usage: reserve INST SLOT");
 	bad(&x, "reserve web1 5 6", "usage: reserve INST SLOT");
-	bad(&x, "reserve web1 5 --force", "unknown option '--force'");
+	bad(&x, "reserve web1 5 --forse",
+	    "unknown option '--forse' (expected --offline or --force)");
 	bad(&x, "reserve web1 x", "not a slot number");
 	bad(&x, "reserve web1 32", "give a slot from 0 to 31");
 	bad(&x, "free web1", "usage: free INST SLOT [--force]");

@@ -24,6 +24,7 @@ static const struct {
 	{ "hmp", fuzzent_hmp },
 	{ "ids", fuzzent_ids },
 	{ "instsrc", fuzzent_instsrc },
+	{ "mgr", fuzzent_mgr },
 	{ "moncmd", fuzzent_moncmd },
 	{ "qmp", fuzzent_qmp },
 	{ "sim", fuzzent_sim },

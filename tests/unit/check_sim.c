@@ -1452,8 +1452,9 @@ START_TEST(scenarios)
 	const struct simscen *l = simscen_list(&n);
 	int c;
 
-	ck_assert_uint_eq(n, 7);
+	ck_assert_uint_eq(n, 8);
 	ck_assert_ptr_nonnull(simscen_find("stuck-unplug"));
+	ck_assert_ptr_nonnull(simscen_find("ganeti-collision"));
 	ck_assert_ptr_null(simscen_find("nosuch"));
 	(void)l;
 	strbuf_init(&a);
@@ -1476,6 +1477,17 @@ START_TEST(scenarios)
 	    "orphan-device", &e), 0);
 	hmp_ask(&v, sim_get(v.s, 0), "info pci", &a);
 	ck_assert_ptr_nonnull(strstr(a.p, "id \"nic-0badc0de-pci-7\""));
+	srv_stop(&v);
+
+	/* Ganeti's NIC and disk at 12, 13 and the unrecorded e1000 at 14 */
+	v.dir = tu_tmpdir();
+	v.s = sim_new(&e);
+	ck_assert_int_eq(simscen_populate(v.s, v.dir, 1, SIMDEV_PC,
+	    "ganeti-collision", &e), 0);
+	hmp_ask(&v, sim_get(v.s, 0), "info pci", &a);
+	ck_assert_ptr_nonnull(strstr(a.p, "id \"nic-6a1c2e00-4b1d-4c2a\""));
+	ck_assert_ptr_nonnull(strstr(a.p, "Bus  0, device  14, function 0:\r\n"
+	    "    Ethernet controller: PCI device 8086:100e"));
 	srv_stop(&v);
 
 	v.dir = tu_tmpdir();

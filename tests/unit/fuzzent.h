@@ -10,6 +10,7 @@ int fuzzent_cmd(const uint8_t *data, size_t size);
 int fuzzent_hmp(const uint8_t *data, size_t size);
 int fuzzent_ids(const uint8_t *data, size_t size);
 int fuzzent_instsrc(const uint8_t *data, size_t size);
+int fuzzent_mgr(const uint8_t *data, size_t size);
 int fuzzent_moncmd(const uint8_t *data, size_t size);
 int fuzzent_qmp(const uint8_t *data, size_t size);
 int fuzzent_sim(const uint8_t *data, size_t size);

@@ -1,0 +1,72 @@
+/* fleetmgr.c - an instance's manager in the fleet: its file is read
+ * again at every view (a refresh, show, list), so what Ganeti or Proxmox
+ * changed is seen at once; a file that cannot be read leaves the manager
+ * known (its changes are still refused) with no devices, and the reason in
+ * mgr_error.  See fleet.h. */
+#include "fleet/fleet.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgr/mgr.h"
+
+void
+fleet_mgr_free(struct instance *in)
+{
+	if (in->mi != NULL)
+		mgr_info_free(in->mi);
+	free(in->mi);
+	in->mi = NULL;
+}
+
+/* Read the manager's file into in->mi. */
+static void
+reload(struct instance *in)
+{
+	struct err e;
+
+	if (in->mgr.kind == MGR_NONE) {
+		fleet_mgr_free(in);
+		return;
+	}
+	if (in->mi == NULL && (in->mi = calloc(1, sizeof *in->mi)) == NULL) {
+		snprintf(in->mgr_error, sizeof in->mgr_error, "out of memory");
+		return;
+	}
+	mgr_info_free(in->mi);
+	in->mgr_error[0] = '\0';
+	if (mgr_load(&in->mgr, in->mi, &e) < 0) {
+		mgr_info_free(in->mi);
+		mgr_info_init(in->mi, in->mgr.kind);
+		snprintf(in->mi->vmid, sizeof in->mi->vmid, "%s",
+		    in->mgr.vmid);
+		snprintf(in->mgr_error, sizeof in->mgr_error, "%s", e.msg);
+	}
+}
+
+void
+fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref)
+{
+	struct instance *in;
+
+	if (i >= f->n)
+		return;
+	in = &f->inst[i];
+	in->mgr = *ref;
+	reload(in);
+	mgr_apply(in->mi, &in->live, in->slots);
+}
+
+uint32_t
+fleet_mgr_view(struct fleet *f, size_t i, const struct pci_info *live,
+    const struct store_rt *rt, struct slot_view out[32])
+{
+	uint32_t done = state_reconcile(live, rt, out);
+
+	if (i < f->n) {
+		reload(&f->inst[i]);
+		mgr_apply(f->inst[i].mi, live, out);
+	}
+	return done;
+}
