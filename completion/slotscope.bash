@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bash completion for slotscope(1), installed as
 # $(PREFIX)/share/bash-completion/completions/slotscope.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* app.h - the TUI's one state record (struct app) and the functions the
  * tui/ files share.  Internal to tui/: main.c only sees tui.h.
  *

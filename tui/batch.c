@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* batch.c - batch mode (batch.h): each -c command runs in order through
  * core/cmd; text, a table (list, show: table.c), or with --json one JSON
  * value per line, on stdout, a failed command's one line on stderr, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* batch.h - batch mode: `slotscope [options] -c 'COMMAND' [-c ...] [--json]`
  * runs commands of the command language (core/cmd) over a fleet that
  * tui/main.c built from the options, and exits.

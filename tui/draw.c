@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* draw.c - paints the TUI from struct app and the fleet: computes the
  * layout, then the header here and the other parts in their own files
  * (drawgrid.c the slot grid, drawpane.c the detail pane and the event log,

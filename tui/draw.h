@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* draw.h - what the draw*.c files share among themselves (the rest of tui/
  * sees only app.h's draw_all, draw_layout, draw_hit, draw_suggest):
  * draw.c the layout, colours and header; drawgrid.c the slot grid;

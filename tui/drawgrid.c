@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* drawgrid.c - the slot grid: the column numbers, one row per instance
  * (name, monitor, connection, capacity, a letter per slot, the selection
  * between brackets), the legend; which cell a mouse click hit, and what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* drawhelp.c - the help overlay: the keys, then every command's synopsis
  * and description (lang.c), wrapped to the overlay and scrolled by
  * help_top (keys.c moves it, draw_help clamps it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* drawpane.c - the two boxes under the grid: the selected slot and its
  * instance (detail pane, left), and the event log (right, newest at the
  * bottom, scrolled back by whole lines).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* drawtext.c - text on the curses screen for the draw*.c files: cut at a
  * width, in a box, or wrapped at words with indented continuation rows.
  */

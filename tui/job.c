@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* job.c - the screen's side of a command run in the background
  * (core/cmd/cmdjob.h): start it instead of waiting for it, show it in the
  * event log as running with its elapsed time, poll it with the loop's

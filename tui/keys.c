@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* keys.c - what every key does in the TUI, in one table (`bindings`):
  * key and where it applies -> an action, a small function on struct app,
  * the way htop's Action_setBindings maps keys to actions.

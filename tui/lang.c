@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lang.c - the one place where the TUI meets the command language
  * (core/cmd/cmd.h): running a line, completing a word, listing commands for
  * the help overlay.  The TUI's context is interactive (tui_run sets

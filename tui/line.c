@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* line.c - the command line: GNU readline inside the curses screen,
  * through readline's callback interface (the way gdb's TUI does it).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c - slotscope's entry point: the options and the mode from opts.h,
  * then that mode (the screen by default).  The only place in slotscope
  * that may call exit(), once, at the end of main().

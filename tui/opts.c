@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* opts.c - the command line (opts.h): `defs` is the one table of options,
  * from which come getopt_long()'s struct option array, its short-option
  * string, the check that every option goes with the mode, and --help.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* opts.h - slotscope's command line: every option of every mode in one
  * table, read by one getopt_long() pass, and the mode decided from what
  * was given (not from argv scanned by hand).  `--opt=X` and `--opt X` both

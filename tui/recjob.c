@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* recjob.c - what refreshes report (unplugs QEMU confirmed, operations
  * that died half-way in the journal) recorded off the main loop, so that a
  * slow monitor never stalls the screen: a record job

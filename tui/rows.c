@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rows.c - which instances the grid shows, and in which order: every one
  * in fleet order, or with a filter (`/TEXT` typed on the command line)
  * those whose name contains TEXT, whose connection state is TEXT (ok,

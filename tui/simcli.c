@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simcli.c - the simulator's modes, `--simulate DIR`, `--demo` without a
  * terminal and `--scenario list`; see simcli.h.  Their options were read
  * by opts.c.

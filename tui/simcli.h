@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simcli.h - the simulator's command-line modes: `--simulate DIR`,
  * `--demo` without a terminal and `--scenario list` (main.c picks the
  * mode; opts.h read the options).  The serving logic is in core (sim.h,

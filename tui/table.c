@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* table.c - batch mode's tables through libsmartcols (table.h): the
  * columns picked by -o (or the table's defaults), one line per row of the
  * command's JSON value, numbers aligned right; --raw and --noheadings as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* table.h - batch mode's tables (the results of list and show, whose
  * columns core/cmd/cmd_table.h describes) drawn by util-linux's
  * libsmartcols, the library behind lsblk and findmnt, so they read and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* termcheck.c - can this terminal show the screen?  The screen moves the
  * cursor all over it; a terminal whose terminfo entry cannot (TERM=dumb,
  * an Emacs shell buffer, a serial console set up as "unknown") would get

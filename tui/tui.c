@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tui.c - the interactive mode's main loop: one poll() over the keyboard
  * and the fleet's refresh sockets, so that a slow, dead or busy monitor
  * never holds up typing or drawing.  Keys go to keys.c's table (the grid,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tui.h - the interactive mode: a live ncurses grid of every instance's 32
  * PCI slots, a detail pane, an event log and a GNU readline command line.
  *

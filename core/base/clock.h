@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* clock.h - the two clocks of the core, kept apart on purpose.
  *
  * Deadlines, timeouts and elapsed times use the MONOTONIC clock

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* err.c - filling struct err; see err.h. */
 #include "base/err.h"
 

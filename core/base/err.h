@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* err.h - the one error type of slotscope's core.
  *
  * Every fallible core function returns 0 (or a value >= 0) on success and -1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fileio.c - see fileio.h. */
 #include "base/fileio.h"
 

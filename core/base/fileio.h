@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fileio.h - reading a whole small file that the caller has opened and
  * checked (regular file, size within its own limit).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nameidx.c - the name index; see nameidx.h.
  *
  * Open addressing with linear probing, kept at most half full; entries

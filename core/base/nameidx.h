@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nameidx.h - a hash index from names to positions in a caller's array.
  *
  * Lists of instances are looked up by name when they are built (a name

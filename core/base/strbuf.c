@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* strbuf.c - the growable buffer; see strbuf.h. */
 #include "base/strbuf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* strbuf.h - the one growable byte/text buffer of the core.
  *
  * A struct strbuf is caller-owned (usually on the stack, zero-initialised

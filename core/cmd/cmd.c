@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd.c - the command table and the dispatcher (contract in cmd.h).
  *
  * A command is one entry here and one exec function in its family's file

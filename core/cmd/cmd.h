@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd.h - slotscope's command language, shared by the TUI's readline line
  * and batch mode (-c).  One parser and executor; results are text for a
  * human and a JSON value; no curses here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_backend.c - how commands show a device's backend, the way `virsh
  * domiflist` / `domblklist` do first: a NIC's MAC, netdev, tap, bridge,
  * vhost and queues; a disk's drive (block node), path, format, protocol

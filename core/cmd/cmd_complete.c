@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_complete.c - completion of a command line: the command names known
  * in the context's mode, then for each word after the name what its
  * entry's completion kind offers (cmd_int.h): instances, slots that

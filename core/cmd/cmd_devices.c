@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_devices.c - the commands that change a guest's bus or its record:
  * hotplug (a NIC or a disk, backend first, confirmed on the bus, then
  * recorded), unplug (device_del, waiting for the guest as long as the

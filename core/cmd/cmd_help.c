@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_help.c - help: the list of the commands known in the context's mode
  * (each by its usage) and one command's paragraph, both from the table in
  * cmd.c; cmd_help() gives the same paragraph to the TUI's help overlay. */

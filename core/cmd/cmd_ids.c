@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_ids.c - the device-id commands, pure and without a fleet: id builds
  * TYPE-<uuid block>-pci-[BUS-]SLOT, parse-id splits one (model/devid). */
 #include <string.h>

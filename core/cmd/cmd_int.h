@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_int.h - what the files of core/cmd share (not for callers of the
  * language; they use cmd.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_json.c - the one JSON vocabulary of slotscope's output; see
  * cmd_json.h. */
 #include "cmd/cmd_json.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_json.h - slotscope's one JSON vocabulary: the objects that
  * `--probe --json`, `show --json`, `list --json` and a failed command in
  * --json mode print are built here and nowhere else, so the same fact has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_mgr.c - respect for the manager of an instance: on a Ganeti or
  * Proxmox VM, hotplug, unplug, reserve and free refuse unless --force and
  * say the manager's own command instead (core/mgr, mgr_refusal); with

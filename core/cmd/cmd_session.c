@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_session.c - the commands about the session rather than one slot:
  * refresh (batch: read the live buses now and wait for them; the TUI:
  * start the refreshes and return, its poll loop runs them) and the TUI's

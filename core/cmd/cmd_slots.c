@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_slots.c - the commands on one slot's reservation: reserve and free
  * (under the store's lock, audited) and next (the place a new device
  * would get, places.h).  Each needs the live bus: when it could not be

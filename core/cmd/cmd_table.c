@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_table.c - the tables of list and show (cmd_table.h): the columns of
  * each as paths into the command's JSON value, the -o list parser, and
  * one cell as text.

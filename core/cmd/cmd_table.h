@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_table.h - the commands whose result is a table (list, show): their
  * columns, each a view of one field of the command's JSON value, so that
  * the columns a table can show and the JSON vocabulary are one thing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_util.c - what every command family uses: one-line failures and
  * success results, the instance an argument names, its slot argument, and
  * the fleet's refreshes as commands need them (see cmd_int.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_views.c - the commands that only look: list (every instance and its
  * slot counts and capacity), show (one instance's 32 slots and its
  * bridges' buses, as text or JSON) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_virt.c - hotplug and unplug on a libvirt domain (instance.src > 0),
  * through libvirt (fleet/fleetvirt.h): the slot is slotscope's choice (the
  * lowest free one, libvirt's reservations respected, or slot=N), written

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_words.c - the command line's tokenizer: quoting, escapes and the
  * limits on words and lines (see cmd_words.h). */
 #include <stdlib.h>

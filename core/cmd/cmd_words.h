@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_words.h - the command line's tokenizer (internal to core/cmd).
  *
  * A line is split into at most CMD_MAX_WORDS words of at most

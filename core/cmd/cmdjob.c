@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmdjob.c - a waiting command run in a child process, polled by the
  * caller's loop, cancelled with a rollback; see cmdjob.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmdjob.h - a command that may wait (on a monitor, a guest, another
  * operator's lock) run off the caller's loop, so that a screen never
  * freezes: a state machine the TUI drives from its poll loop, as it drives

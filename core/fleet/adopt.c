@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* adopt.c - adopt a live device slotscope did not place, forget a record
  * whose device is gone; see adopt.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* adopt.h - taking over what slotscope did not place, and letting go of a
  * record whose device is gone.
  *

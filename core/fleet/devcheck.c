@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* devcheck.c - recorded backends against QEMU's; see devcheck.h. */
 #include "fleet/devcheck.h"
 

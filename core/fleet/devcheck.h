@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* devcheck.h - a recorded device's backend against what QEMU has: a NIC's
  * MAC, netdev peer and queue count (`info network`), a disk's image path,
  * format, protocol driver, read-only flag and cache mode (`query-block` /

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleet.c - instances and the non-blocking refresh engine; see fleet.h.
  *
  * Each instance owns one struct mon (core/qemu) reused for every refresh

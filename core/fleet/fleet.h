@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleet.h - the instances slotscope watches, their live bus, and the
  * refresh engine.
  *

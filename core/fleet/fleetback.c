@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetback.c - what a backend other than the QEMU monitor (fleetvirt.c:
  * libvirt) uses to put its instances into the fleet: add one, publish a
  * refresh's view, and the display order that keeps each connection's rows

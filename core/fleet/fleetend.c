@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetend.c - the end of a refresh (fleet.c runs it): what it read
  * becomes the instance's view -- its slots reconciled with the runtime
  * file, its capacity and the buses behind its bridges -- or, when the bus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetmgr.c - an instance's manager in the fleet: its file is read
  * again at every view (a refresh, show, list), so what Ganeti or Proxmox
  * changed is seen at once; a file that cannot be read leaves the manager

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetpriv.h - what fleet.c keeps per instance, shared with the QOM
  * phase of a refresh (fleetqom.c) and its end (fleetend.c).  Not for
  * other modules. */

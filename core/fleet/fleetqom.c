@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetqom.c - the QOM phase of a refresh: on a machine with a bridge
  * firmware has not numbered, the refresh's session goes on with qom-list
  * /machine/peripheral and a qom-get of parent_bus and addr for every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetrun.c - the list of a fleet's open monitor sessions (f->run),
  * kept sorted by instance index so that fleet_step advances them in the
  * order a walk of all instances would, while costing only as many steps

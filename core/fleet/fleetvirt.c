@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetvirt.c - libvirt sources in the fleet; see fleetvirt.h. */
 #include "fleet/fleetvirt.h"
 

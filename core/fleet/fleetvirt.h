@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetvirt.h - the fleet's libvirt backend: each libvirt connection
  * (core/virt/virtsrc.h) gives the fleet one instance per running domain,
  * named after the domain, endpoint "libvirt:URI", protocol "libvirt".

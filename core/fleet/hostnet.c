@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hostnet.c - taps and bridges on the host; see hostnet.h. */
 #include "fleet/hostnet.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hostnet.h - the host side of a NIC's tap backend: does the tap exist,
  * open it (one fd per queue) to pass to QEMU, and put it on a Linux
  * bridge and up, or take it off again -- what Ganeti's kvm-vif-bridge

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hotplug.c - the hotplug flow over one monitor connection, under the
  * runtime store's lock, as steps: prepare (place, id), the NIC or the disk
  * backend, plug.  See hotplug.h for the rules; the request's words are

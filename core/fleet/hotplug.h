@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hotplug.h - the hotplug and unplug flows: one monitor connection (core/qemu,
  * HMP or QMP alike) and the runtime store's lock held across each
  * read-modify-write.

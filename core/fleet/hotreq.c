@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hotreq.c - a hotplug request: its KEY=VALUE words (nic: backend mac
  * model uuid slot bus; disk: path format uuid slot bus; the backend
  * options are hpopts.c's) and the checks of each value, the final checks,

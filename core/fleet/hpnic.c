@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hpnic.c - a hot-added NIC's MAC against the instance's others; see
  * hpnic.h. */
 #include "fleet/hpnic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hpnic.h - the NIC steps of a hotplug that are about the instance's
  * other NICs: its MAC must be one no NIC of the instance has, live (QEMU's
  * `info network`, which also lists the board's own NICs) or recorded in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hpopts.c - the backend options of a hotplug request, as operators of
  * Ganeti, Proxmox or libvirt give them, and the checks made before the
  * monitor hears anything:

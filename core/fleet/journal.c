@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* journal.c - writing intents step by step, and resolving the intents of
  * operations that died from what QEMU has (the bus, its backends); see
  * journal.h for the table of cases.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* journal.h - the intent journal of hotplugs and unplugs, and its one
  * resolver.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unplug.c - the unplug lifecycle: requested (hotplug_del) -> pending ->
  * completed (unplug_complete, the one writer of a completion, whether
  * hotplug_del saw QEMU confirm it or a refresh did).  See unplug.h.

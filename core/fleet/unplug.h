@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unplug.h - the unplug lifecycle, with one owner: this module.
  *
  *   requested   hotplug_del() (hotplug.h): device_del sent, the device

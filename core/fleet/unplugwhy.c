@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unplugwhy.c - why an unplug is not done, in words an operator can act
  * on (see struct unplug_why in unplug.h):
  *

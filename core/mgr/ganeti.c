@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ganeti.c - Ganeti's KVM runtime file, read (never written).
  *
  * Ganeti keeps one runtime file per running instance,

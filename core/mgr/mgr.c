@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgr.c - manager kinds, loading a manager's file and laying what it
  * records over the reconciled slots; see mgr.h. */
 #include "mgr/mgr.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgr.h - the managers that own VMs (Ganeti, Proxmox): one interface, one
  * file per manager.
  *

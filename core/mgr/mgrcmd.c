@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgrcmd.c - what to run instead: the manager's own command for a change
  * slotscope refuses on a managed instance (mgr.h, mgr_refusal).
  *

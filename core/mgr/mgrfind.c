@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgrfind.c - which manager owns each instance, from the layout of its
  * monitor socket and the config's `manager` lines.
  *

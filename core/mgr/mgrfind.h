@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgrfind.h - which manager owns each instance: detected from the layout
  * of its monitor socket, set by the config's `manager` lines (rules in
  * mgrfind.c).  Nothing is allocated; files are only stat()ed, and a

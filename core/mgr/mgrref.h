@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgrref.h - which manager owns an instance, and where its files are: the
  * small part of core/mgr that instance sources (store/instsrc) and the
  * fleet carry for every instance.  The parsers and rules are in mgr.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* proxmox.c - Proxmox VE's VM config (/etc/pve/qemu-server/VMID.conf),
  * read (never written), and its fixed PCI address table.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* blkopt.c - disk option tables and checks; see blkopt.h. */
 #include "model/blkopt.h"
 

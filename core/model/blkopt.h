@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* blkopt.h - the options of a hot-added disk (cache=, aio=, discard=,
  * serial=, readonly=) as tables: what each value means to QEMU 7.2 and how
  * each protocol says it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* devid.c - device ids; see devid.h. */
 #include "model/devid.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* devid.h - Ganeti-style device ids and the id/uuid rules QEMU enforces.
  *
  * An id is `<type>-<first block of uuid>-pci-<slot>`, e.g.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* imgfmt.c - a disk image's format from its header; see imgfmt.h. */
 #include "model/imgfmt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* imgfmt.h - which disk image format a file's first bytes say it is.
  *
  * QEMU warns against guessing raw: a qcow2 container attached as raw lets

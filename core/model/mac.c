@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mac.c - MAC address rules and the set of addresses taken; see mac.h. */
 #include "model/mac.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mac.h - the MAC address rules of a hot-added NIC: the text form, that a
  * NIC needs a unicast address, that no two NICs of one instance share one
  * (live in QEMU or recorded in the runtime file), and generated addresses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nicmodel.c - the NIC model table; see nicmodel.h. */
 #include "model/nicmodel.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nicmodel.h - the NIC models slotscope hot-adds and what each can do.
  *
  *   virtio-net-pci  multiqueue (mq=on, vectors=2N+2 for N queues: one

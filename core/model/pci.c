@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pci.c - the list of live PCI functions; see pci.h. */
 #include "model/pci.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pci.h - what a monitor says is on the PCI buses, in one form for HMP,
  * QMP and the simulator.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pcitree.c - buses behind bridges and their hotplug rules; see
  * pcitree.h. */
 #include "model/pcitree.h"

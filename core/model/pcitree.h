@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pcitree.h - the PCI tree of one machine: the root bus and one bus behind
  * every bridge, each function placed on its bus, and where a device can
  * be hot-added now (the hotplug places).

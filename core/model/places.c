@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* places.c - free hotplug places and the capacity; see places.h. */
 #include "model/places.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* places.h - where a new device can be hot-added now: the free hotplug
  * places of one machine's PCI tree (pcitree.h's rules) against its
  * runtime file, their number (the capacity), the one a hotplug takes, and

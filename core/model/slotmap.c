@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* slotmap.c - the 32-slot reservation map; see slotmap.h.
  *
  * The seed (Ganeti's KVM code) tested slots with `if dev.pci:` and

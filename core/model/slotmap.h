@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* slotmap.h - the 32 slots of one PCI bus as a reservation map.
  *
  * A slot is "taken" in a slotmap when its bit is set.  The same type serves

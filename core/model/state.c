@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* state.c - slot states and the slot rules; see state.h. */
 #include "model/state.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* state.h - one state per slot, from the live bus (pci_info), the
  * reservation map and the runtime file (store_rt); the rule for the slot of
  * a new device; and the checks `reserve` and `free` make.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* anon.c - the live functions a user added without an id; see anon.h. */
 #include "qemu/anon.h"
 

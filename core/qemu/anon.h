@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* anon.h - which live PCI functions a user added without an id.
  *
  * query-pci (and `info pci`) give such a device an empty qdev id, as they

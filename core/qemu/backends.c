@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* backends.c - netdevs, block backends and block nodes as QEMU lists them,
  * and which are orphans; see backends.h for what QEMU 7.2 offers.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* backends.h - the backends QEMU holds (netdevs, block backends and named
  * block nodes) and which of them no device uses: the orphans a killed
  * hotplug or a hand-made netdev_add leave behind, which `info pci` never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* blkinfo.c - block backends attached to devices; see blkinfo.h. */
 #include "qemu/blkinfo.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* blkinfo.h - the block backends QEMU has attached to devices, as
  * `query-block` + `query-named-block-nodes` (QMP) or `info block` +
  * `info block -n` (HMP) report them: for each device (its qdev id) the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* endpoint.c - monitor addresses; see endpoint.h. */
 #include "qemu/endpoint.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* endpoint.h - where a QEMU monitor listens: `unix:PATH`, `tcp:HOST:PORT`,
  * or a bare PATH meaning unix.
  *

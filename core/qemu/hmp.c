@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hmp.c - HMP framing and parsers; see hmp.h. */
 #include "qemu/hmp.h"
 

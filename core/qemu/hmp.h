@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hmp.h - QEMU's human monitor (HMP): framing of its byte stream and
  * parsers for the replies slotscope reads.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mon.c - the monitor session (see mon.h, and mon_int.h for how it is cut
  * up): connect, detect the protocol from the first bytes and hand the
  * session to that backend, run the queued tasks one after another, keep

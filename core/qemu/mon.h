@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mon.h - one connection to a QEMU monitor (HMP or QMP, detected), driven
  * without blocking so that one poll loop can run hundreds of them, plus a
  * blocking wrapper for batch mode, hotplug flows and tests.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mon_hmp.c - the HMP backend of a monitor session (see mon_int.h): the
  * banner, a reply as the bytes between our echo and the next prompt,
  * success or refusal told by the reply's text (the op's row says how),

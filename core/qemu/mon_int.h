@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mon_int.h - the inside of a monitor session, shared by the files that
  * make it up; nothing outside core/qemu/mon*.c includes it.
  *

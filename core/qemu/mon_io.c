@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mon_io.c - the bytes of a monitor session: one command's bytes written
  * as far as the socket takes them (a file descriptor riding along with
  * the first byte, SCM_RIGHTS), and reads into a buffer that grows only as

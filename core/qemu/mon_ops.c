@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mon_ops.c - the operations a monitor session can run, one row each in
  * ops[] (see mon_int.h): how the request becomes a line in each protocol,
  * what is checked first, how HMP says yes, and what an accepted reply

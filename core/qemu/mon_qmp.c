@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mon_qmp.c - the QMP backend of a monitor session (see mon_int.h): the
  * greeting and qmp_capabilities, one JSON message at a time (on one line,
  * or over many with pretty=on: qmp_msg_len frames them), an "id" on

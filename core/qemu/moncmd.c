@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* moncmd.c - monitor command building; see moncmd.h. */
 #include "qemu/moncmd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* moncmd.h - the exact bytes slotscope sends to a QEMU monitor, built from
  * structured arguments and checked before anything is sent.
  *

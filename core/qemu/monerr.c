@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* monerr.c - monitor error kinds; see monerr.h. */
 #include "qemu/monerr.h"
 

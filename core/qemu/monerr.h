@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* monerr.h - kinds of monitor failure a caller can act on, for HMP and QMP
  * alike, recognised from QEMU's own text (which callers keep and show).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* netinfo.c - NICs from `info network`; see netinfo.h. */
 #include "qemu/netinfo.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* netinfo.h - the NICs QEMU has, read from `info network` (over QMP the
  * same text through human-monitor-command): each NIC's name (its qdev id
  * when it has one, "e1000.0" for a board NIC), model, MAC, its netdev

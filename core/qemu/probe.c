@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe.c - one look at a monitor; see probe.h. */
 #include "qemu/probe.h"
 

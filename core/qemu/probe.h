@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe.h - `slotscope --probe ENDPOINT [--json]`: connect to one monitor,
  * detect its protocol, read the QEMU version and the live PCI slots,
  * disconnect, and format what was seen (one line per slot; the JSON

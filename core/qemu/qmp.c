@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* qmp.c - QMP messages and parsers; see qmp.h. */
 #include "qemu/qmp.h"
 

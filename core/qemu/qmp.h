@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* qmp.h - QEMU's JSON monitor (QMP): one message per line, classified,
  * and parsers for the replies slotscope reads.  JSON is jansson's.
  *

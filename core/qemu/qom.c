@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* qom.c - devices behind unnumbered bridges, from QOM; see qom.h. */
 #include "qemu/qom.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* qom.h - devices QEMU has but does not list: what is behind the bridges
  * of a machine paused before its firmware ran, read from QOM.
  *

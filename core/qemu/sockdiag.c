@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sockdiag.c - the other end of a unix monitor socket, from sock_diag
  * netlink and /proc; see sockdiag.h. */
 #include "qemu/sockdiag.h"

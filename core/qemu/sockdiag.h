@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sockdiag.h - who is at the other end of a unix monitor socket, as far
  * as Linux lets an unprivileged or root process see it: why a monitor
  * that does not greet is silent.

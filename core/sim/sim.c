@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sim.c - the simulator's server loop; see sim.h.
  *
  * One-client rule: a listening socket is only accepted from while nobody

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sim.h - the built-in QEMU monitor simulator's server: many simulated
  * instances, each with an HMP and a QMP unix socket, served by ONE poll
  * loop in the calling thread.

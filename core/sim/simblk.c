@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simblk.c - QEMU 7.2's checks when a simulated drive or block node opens
  * its image, with QEMU's own texts: the protocol driver against what the
  * path is, aio=native against cache.direct, a qcow2 driver against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simdev.c - the simulated machine's bus: the kinds of PCI function and
  * their fixed facts, the built-in functions of each machine type, and a
  * device's life after device_add (device_del, the guest's ack, removal);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simdev.h - the simulator's machine model: bus 0 of a QEMU 7.2 `pc`,
  * `pc -nodefaults` or `q35` machine (q35 also with root ports, pc also
  * with a pci-bridge), the buses behind those bridges, its hot-pluggable

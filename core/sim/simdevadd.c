@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simdevadd.c - device_add on the simulated machine; see simdev.h.
  *
  * The order of checks follows QEMU 7.2's qdev_device_add_from_qdict() and

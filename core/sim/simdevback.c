@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simdevback.c - the backends of the simulated machine: netdevs, drives
  * and block nodes (one namespace, as in QEMU), and the fds received by
  * getfd; see simdev.h.

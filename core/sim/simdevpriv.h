@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simdevpriv.h - what the files of the machine model share (simdev.c,
  * simdevadd.c, simdevback.c, simdevqom.c) and nobody else needs: the
  * error setter and the lookups in a struct simdev_machine.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simdevqom.c - the QOM containers /machine/peripheral and
  * /machine/peripheral-anon: a string table that iterates exactly like
  * GLib's GHashTable (QOM keeps child properties in one), so that qom-list

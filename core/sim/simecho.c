@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simecho.c - the readline echo of QEMU's HMP; see simecho.h.
  *
  * Byte-level facts follow QEMU 7.2's readline_update(): a changed line is

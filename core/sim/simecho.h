@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simecho.h - QEMU's readline as an HMP client sees it: the echo and the
  * cursor redraws QEMU 7.2's readline_update() sends for every byte typed,
  * and the line that comes out when Enter is pressed.

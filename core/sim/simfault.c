@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simfault.c - the fault switches' text form ("slow=MS,cut,garbage,
  * crash=N"); see sim_fault_parse() in sim.h.  What each fault does to a
  * connection is the server's (sim.c).

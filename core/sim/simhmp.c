@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simhmp.c - the simulator's HMP commands; see simhmp.h.
  *
  * Byte-level facts follow QEMU 7.2: monitor_puts() for "\n" -> "\r\n",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simhmp.h - the simulator's HMP: QEMU 7.2's banner, command lookup and
  * argument parsing, and its reply texts for the commands slotscope uses
  * (device_add/del, netdev_add/del, drive_add/del, getfd/closefd,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* siminfo.c - info network / info block / query-block /
  * query-named-block-nodes of the simulated machine; see siminfo.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* siminfo.h - the simulated machine's backends as QEMU 7.2 lists them:
  * HMP `info network`, `info block` and `info block -n`, QMP query-block
  * and query-named-block-nodes (see qemu/backends.h for what each shows,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simjson.c - QEMU's JSON writer, key order included; see simjson.h. */
 #include "sim/simjson.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simjson.h - JSON text exactly as QEMU 7.2's QMP writes it: objects in
  * QDict walking order (simqdict.h), ", " and ": " separators, strings
  * escaped like to_json() (\uXXXX in upper case for controls and all

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simmgr.c - the `ganeti-collision` training scenario; see simmgr.h.
  *
  * The bus: Ganeti's NIC eth0 at slot 12 and its disk at 13, as recorded;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simmgr.h - simulated VMs that a manager owns, for training: the
  * `ganeti-collision` scenario, a Ganeti node where Ganeti's runtime file
  * and the live bus disagree the way Ganeti issue #1620 shows (a device

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simmon.c - the events both monitors cause; see simmon.h. */
 #include "sim/simmon.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simmon.h - what the simulator's two monitors share: the QEMU version
  * they claim, the context that ties one command to one machine, and the
  * QMP events (RESET, DEVICE_DELETED) that both of them can cause.

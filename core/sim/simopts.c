@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simopts.c - HMP argument and QemuOpts parsing; see simopts.h. */
 #include "sim/simopts.h"
 

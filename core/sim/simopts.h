@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simopts.h - how QEMU 7.2's HMP reads a command's arguments: get_str()
  * for one word or double-quoted string, and QemuOpts for an option string
  * "a,b=c,,d,..." (",," is a literal ',', a bare "x" means x=on and "nox"

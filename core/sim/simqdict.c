@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simqdict.c - QDict's bucket of a key; see simqdict.h. */
 #include "sim/simqdict.h"
 

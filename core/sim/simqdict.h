@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simqdict.h - the order in which QEMU 7.2 walks a QDict.
  *
  * A QDict is a hash table of 512 buckets (tdb_hash of the key % 512);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simqmp.c - the simulator's QMP; see simqmp.h.
  *
  * Byte-level facts follow QEMU 7.2: the JSON streamer's splitting of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simqmp.h - the simulator's QMP session: QEMU 7.2's greeting, the JSON
  * stream cut into values, the checks of a request's envelope (execute,
  * arguments, id), capabilities negotiation, and the reply line of every

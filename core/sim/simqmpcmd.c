@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simqmpcmd.c - the simulator's QMP commands: one table row and one
  * handler per command, the QAPI-style argument checks, and QEMU 7.2's
  * reply texts; see simqmpcmd.h.

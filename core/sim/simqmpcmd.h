@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simqmpcmd.h - the commands of the simulator's QMP (used by simqmp.c):
  * a table of name, argument spec and handler in simqmpcmd.c, and the
  * reply objects QEMU 7.2 sends.  Every json_t returned is new and owned

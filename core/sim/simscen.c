@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simscen.c - scenarios, --simulate instances and the demo; see simscen.h.
  */
 #include "sim/simscen.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simscen.h - ready-made simulator setups: the training scenarios, the
  * instances of `--simulate`, and the demo (`--demo`): a forked simulator
  * child serving a realistic mix of instances in a private temp dir.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simsock.c - the simulator's sockets; see simsock.h. */
 #include "sim/simsock.h"
 

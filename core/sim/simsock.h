@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simsock.h - the listening sockets of the simulator (used by sim.c).
  *
  * simsock_listen() binds and listens under a temporary name and then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* audit.c - the audit log; see audit.h. */
 #include "store/audit.h"
 

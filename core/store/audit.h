@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* audit.h - the audit log: one line per change an operator made.
  *
  * A line is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* instsrc.c - instance sources; see instsrc.h. */
 #include "store/instsrc.h"
 

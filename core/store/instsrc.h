@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* instsrc.h - where the list of instances comes from: NAME=ENDPOINT
  * arguments, a Ganeti-style monitor dir, and the config file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* store.c - the runtime store; see store.h for the layout and the rules.
  * Here: names and dirs, a runtime's devices, and the files themselves (an
  * unlocked read, the lock, the atomic commit); the JSON text is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* store.h - the runtime store: one JSON file per instance that remembers
  * the instance's reservation map and every device slotscope placed.
  *

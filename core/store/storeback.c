@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* storeback.c - the optional keys of a runtime device's "backend" object:
  * what a disk or a NIC backend was asked for beyond its kind and names
  * (protocol driver, read-only, cache, aio, discard, serial; bridge,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* storejson.c - the runtime file's text: store_parse() reads the JSON of
  * one instance (bounded, every field checked, errors name the field) and
  * store_format() writes it back.  The format is described in store.h; the

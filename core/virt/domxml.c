@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* domxml.c - libvirt's live domain XML into slotscope's model; see
  * domxml.h.  libxml2 builds the tree; only elements are looked at. */
 #include "virt/domxml.h"

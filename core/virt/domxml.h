@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* domxml.h - a running libvirt domain as libvirt describes it: its live
  * XML (virDomainGetXMLDesc, flags 0) read into slotscope's model.
  *

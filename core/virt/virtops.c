@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* virtops.c - changes to a domain through a source's libvirt connection
  * (virtsrc.h): attach, detach by alias, and the removal events.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* virtsrc.c - a libvirt connection read by a worker thread; see
  * virtsrc.h.
  *

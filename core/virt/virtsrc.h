@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* virtsrc.h - one libvirt connection (a URI) as a source of instances:
  * every running domain, as libvirt's C API describes it.  Never through
  * the domain's QEMU monitor, which libvirt holds, and never through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* virtsrc_int.h - struct virtsrc, shared by virtsrc.c (the worker, the
  * snapshots) and virtops.c (changes through the same connection). */
 #ifndef SLOTSCOPE_VIRTSRC_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench.h - tiny helpers shared by the benchmarks: timing, the figure
  * line, and cleaning up.  Benchmarks print measured figures only; they
  * never fail on time, but they do fail (exit 1) when what they time did

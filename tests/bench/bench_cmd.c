@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_cmd.c - the command language and the hotplug flow: cmd_exec of
  * `show` (text and JSON, runtime file read each time) and `next`, a
  * completion, and the wall time of one whole `hotplug` (lock, connect,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_fleet.c - wall time of a whole fleet refresh (connect, query
  * version + pci, disconnect, reconcile) against one real paused QEMU that
  * offers 8 HMP and 8 QMP monitors: 16 instances refreshed at once from one

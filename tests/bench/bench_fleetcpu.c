@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_fleetcpu.c - issue 18's "must show": slotscope's client CPU for
  * one refresh of all of a simulated fleet of QMP instances, against a raw
  * C client that sends the same bytes over the same sockets, interleaved

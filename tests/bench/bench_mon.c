@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_mon.c - the monitor client: ns to parse the 34-function full-bus
  * `info pci` (and a query-pci reply), and one --probe-style round trip
  * (connect, version + PCI, disconnect) against a real paused QEMU it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_scale.c - speed at scale (issue 7): figures only, no asserts.
  *
  *  1. one-instance refresh (connect, version, pci, close) through core/mon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_sim.c - the simulator at scale: time and memory to start 1000
  * simulated instances in one process (one poll loop), the file
  * descriptors they use, and one refresh of all of them (query-version +

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_slotmap_devid.c - ns per operation of the allocator and ids. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_store_state.c - cost of the runtime store (locked commit, load) and
  * of reconciling the 32 slot states. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_tui_e2e.c - end-to-end tests of the interactive screen: the real
  * slotscope binary runs in a detached tmux session (tmuxdrv.h) against real
  * paused QEMUs, and the tests type keys and read the screen back.

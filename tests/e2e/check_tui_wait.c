@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_tui_wait.c - the screen never freezes while a command waits: the
  * real binary in tmux, a hotplug that waits
  *

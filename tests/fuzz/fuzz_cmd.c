@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_cmd.c - libFuzzer target: the command language (tokenizer, every
  * command's argument parsing, completion) on any line, against a fleet of
  * two instances built by hand (a fresh `pc` bus plus a foreign device) with

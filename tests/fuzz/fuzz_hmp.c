@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_hmp.c - libFuzzer target: HMP framing (banner, reply completion,
  * echo stripping) and the info pci / info version parsers on any bytes. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_ids.c - libFuzzer target: endpoints (unix:PATH, tcp:HOST:PORT,
  * PATH), device ids, uuids, QEMU ids, slot numbers and reservation maps on
  * any bytes.  What parses must format and parse back to the same thing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_instsrc.c - the config file parser and NAME=ENDPOINT arguments. */
 #include <stdint.h>
 #include <stdlib.h>

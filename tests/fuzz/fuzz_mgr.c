@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_mgr.c - the managers' parsers (core/mgr): Ganeti's runtime file
  * (first byte even) or Proxmox's VMID.conf (odd), then the overlay of
  * what was parsed on an empty bus and the manager's commands. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_moncmd.c - libFuzzer target and injection oracle for the bytes
  * slotscope sends to QEMU (core/moncmd).  Any field may hold any bytes; a
  * builder may refuse, but what it accepts must read back, the way QEMU

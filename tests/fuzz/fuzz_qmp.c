@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_qmp.c - libFuzzer target: QMP line splitting, message
  * classification (greeting / reply / error / event), query-pci and
  * query-version parsing and DEVICE_DELETED matching on any bytes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_sim.c - libFuzzer target: the simulator's monitors (simecho,
  * simhmp, simqmp) and machine model (simdev) on any client bytes.  The
  * first byte picks the machine; all bytes go through HMP (readline +

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_store.c - the runtime file parser; whatever parses must format and
  * parse again to the same text. */
 #include <stdint.h>

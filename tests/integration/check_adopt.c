@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_adopt.c - adopt and forget through the real binary (batch mode):
  *
  *   - a NIC booted with the VM (`-device virtio-net-pci,id=nic-aaaa1111-

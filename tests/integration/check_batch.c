@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_batch.c - the real binary in batch mode (`slotscope ... -c CMD`)
  * against a real paused QEMU (pc, TCG, no guest) over HMP and QMP: reserve,
  * hotplug a NIC (user backend) and a raw disk, `show --json` states, unplug

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_devices.c - devices the way real stacks plug them, against a real
  * QEMU 7.2: a loop device (what Ganeti's LVM and DRBD disks look like to
  * QEMU) hot-added over QMP and HMP gets a host_device node; a qcow2 image

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_faults.c - the fault matrix (tests/FAULTS.md): what slotscope does
  * when a monitor, the runtime store or a hotplug goes wrong.  Expected
  * every time: a clear one-line error, the instance marked, the others

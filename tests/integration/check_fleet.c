@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_fleet.c - the refresh engine against a REAL paused QEMU: HMP and
  * QMP instances, an unreachable one and a busy one (a client holds its
  * socket) refreshed from one poll loop; slot states from live bus +

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_hostile.c - a hostile world around a hotplug, through the real
  * binary (batch mode):
  *

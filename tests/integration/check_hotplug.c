@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_hotplug.c - the hotplug and unplug flows (core/hotplug) against a
  * real paused QEMU (pc, TCG, no guest) over HMP and over QMP: a NIC with a
  * user backend and a raw disk at the first free slots, persisted; a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_inject.c - no typed value ever becomes an extra monitor option or
  * command.  Every field a user can give (hotplug's mac, model, backend/tap,
  * uuid, slot, path, format; unplug's id; reserve's slot; the instance name)

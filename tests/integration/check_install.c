@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_install.c - `make install DESTDIR=...` and `make uninstall` run
  * for real on the build under test: the program, the man page, the bash
  * completion, the README and the example config land under PREFIX with

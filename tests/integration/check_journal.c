@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_journal.c - hotplugs and unplugs killed with SIGKILL at random
  * moments against a real paused QEMU (pc, TCG, no guest), NIC and disk,
  * over HMP and over QMP: after each kill ONE refresh (and its owners:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_libvirt.c - libvirt domains through libvirt's C API, against the
  * harness's real libvirtd (tests/lib/virtd.h): the slots slotscope shows
  * are `virsh dumpxml`'s addresses while libvirt holds the monitors (and

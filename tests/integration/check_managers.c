@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_managers.c - the managers against real QEMUs (7.2 and 10.0),
  * each booted with exactly the devices its manager's file describes
  * (tests/fixtures/managers), its QMP socket where the manager keeps it:

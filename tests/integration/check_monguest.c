@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_monguest.c - a real unplug: boot the tiny guest
  * (tests/scripts/boot-test-guest.sh: Debian's kernel + a busybox
  * initramfs, TCG) so that ACPI hotplug completes, then over QMP: add a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_monqemu.c - the monitor client against a real, paused QEMU (TCG,
  * no guest, sockets in a temp dir), over HMP and over QMP: read the map,
  * hotplug a NIC and a disk at chosen slots, hit every error kind, and see

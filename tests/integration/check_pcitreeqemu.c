@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_pcitree.c - the PCI tree against a real paused QEMU 7.2 (TCG, no
  * guest): q35 with three root ports (hotplug lands in a root port,
  * capacity 3 -> 2 -> ... -> 0, the fourth is told no root port is free,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_scale.c - a fleet of 5000 instances through the real binary:
  * `slotscope --simulate DIR --instances 5000` serves them, and
  * `slotscope --monitor-dir DIR -c list` must list every one of them,

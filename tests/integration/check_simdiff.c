@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_simdiff.c - differential test: the same scripted monitor sessions
  * run against a real paused QEMU and against the simulator
  * (`slotscope --simulate`), and every reply must be the same: HMP byte for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_truth.c - a slot that was not read is never shown, counted or used
  * as free (issue 11), against a real paused QEMU (pc, TCG): with the QMP
  * socket held by this test's process, `show --json` fails with "read":

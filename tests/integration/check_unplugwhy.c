@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_unplugwhy.c - an unplug that is not done says why, through the
  * real binary (batch mode):
  *

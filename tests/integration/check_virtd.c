@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_virtd.c - the test harness's own libvirtd (tests/lib/virtd.h): it
  * runs paused TCG domains in its private tree, apart from the host's
  * libvirt, and nothing of it outlives the test that started it, even a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* monsession.c - see monsession.h. */
 #include "monsession.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* monsession.h - the fuzz targets' harness for a whole monitor session:
  * core/qemu/mon driven over a socketpair in one thread, with the fuzzer's
  * bytes as everything the monitor says.  Shared by fuzz_hmp and fuzz_qmp

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* peer.h - a scripted monitor peer on a unix socket: the test plays QEMU
  * (or something that is not QEMU) with bytes it chooses, to see how the
  * client under test takes them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* qemu.c - the one way tests and benchmarks start a real QEMU
  * (tu_qemu_start, tu_qemu_stop, the tu_vm fixture; see testutil.h). */
 #include "testutil.h"

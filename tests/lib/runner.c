@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* runner.c - the one Check runner, built once per list of suites: every
  * suite of tests/unit, tests/integration and tests/e2e (`make check`), or
  * the unit suites alone (`make check-unit`).

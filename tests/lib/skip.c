@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* skip.c - checks that cannot run on this machine (see testutil.h): a
  * skip is recorded for the runner's summary and ends the check; in CI it
  * is a failure that names what is missing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* testutil.c - see testutil.h. */
 #include "testutil.h"
 

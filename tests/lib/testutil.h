@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* testutil.h - helpers shared by the Check suites and the benchmarks:
  * fixture files, temp dirs (testutil.c), the rule for checks that need an
  * outside program or privilege (skip.c), and the one QEMU starter

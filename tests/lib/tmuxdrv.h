@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tmuxdrv.h - drive a real terminal program in a detached tmux session for
  * the end-to-end TUI tests: start it at a fixed size, type, read the screen,
  * wait for a text with a deadline, resize, kill.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* virtd.c - the one way tests start a real libvirtd (see virtd.h). */
 #include "virtd.h"
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* virtd.h - a real libvirtd for one test (virtd.c), started and stopped by
  * the harness: tests/scripts/libvirtd-private.sh runs it, with its
  * virtlogd, as PID 1 of a private PID and mount namespace, so libvirt's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # libvirtd-private.sh DIR [CACHE] - run a real libvirtd (and its virtlogd) for one
 # test, isolated from the host's: started by tests/lib/libvirt.c as PID 1
 # of its own PID and mount namespaces (unshare --pid --mount --kill-child),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_audit.c - the audit log's line format, appending, and the copy
  * sent to syslog (to a datagram socket the test binds, as journald binds
  * /dev/log). */

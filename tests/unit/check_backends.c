@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_backends.c - which netdevs, block backends and block nodes QEMU
  * holds and which are orphans, from real QEMU 7.2 answers: HMP `info
  * network` / `info block` / `info block -n` (the HMP fixtures, and the same

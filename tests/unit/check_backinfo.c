@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_backinfo.c - what QEMU says about backends, read from real 7.2
  * answers (tests/fixtures/qmp, the journal work's captures): the NICs of
  * `info network` (qemu/netinfo), the attached block backends of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_base.c - core/base: the growable buffer and the clocks. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_cli.c - slotscope's command line (tui/opts.c), through the real
  * binary: --help names every mode and option, `--opt=X` and `--opt X`
  * mean the same in every mode (against `slotscope --simulate`, no QEMU

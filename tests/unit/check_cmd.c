@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_cmd.c - the command language without a monitor: tokenizer, every
  * command, every bad argument (one line, nothing changed), the id/slot
  * choice, show's JSON, help and completion.  The fleet is built by hand

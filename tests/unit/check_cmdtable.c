@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_cmdtable.c - the tables of list and show (core/cmd/cmd_table.h):
  * -o lists picked and refused, and cells read out of JSON values shaped
  * as the commands make them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_devid.c - device ids, uuids and QEMU's id rule. */
 #include <check.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_domxml.c - libvirt's live domain XML (a real `virsh dumpxml`,
  * tests/fixtures/libvirt) into the live bus, libvirt's view as a runtime
  * and slot states; and XML that is not a domain's. */

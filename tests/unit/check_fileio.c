@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_fileio.c - reading a whole file: short files, read errors. */
 #include <check.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_fuzzregress.c - every input a fuzzer ever crashed on
  * (tests/fuzz/regressions/TARGET-what) and every seed of the corpora
  * (tests/fuzz/corpus/TARGET/) fed to the same entry points the fuzz targets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_hmp.c - HMP framing, echo stripping, error texts and the info pci /
  * info version parsers, against every real QEMU transcript in
  * tests/fixtures/hmp. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_imgfmt.c - a disk image's format from its header (model/imgfmt)
  * and the disk option tables (model/blkopt).  The qcow2 header is the one
  * qemu-img 7.2 writes (tests/fixtures/img); the others are built from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_instsrc.c - NAME=ENDPOINT arguments, monitor-dir discovery with
  * real unix sockets, and the config file. */
 #include <check.h>

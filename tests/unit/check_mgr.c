@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_mgr.c - the managers (core/mgr): Ganeti's runtime file in both
  * formats and Proxmox's VMID.conf from tests/fixtures/managers, bad files
  * refused, Proxmox's address table, the overlay on reconciled slots

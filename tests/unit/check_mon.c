@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_mon.c - the monitor session state machine against a scripted peer
  * on a unix socket in a temp dir (this test plays QEMU with recorded
  * bytes): QMP events between a command and its reply, DEVICE_DELETED

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_moncmd.c - the exact bytes of every monitor command, HMP and QMP,
  * the escaping and refusal rules, endpoints, and the error kind names. */
 #include <check.h>

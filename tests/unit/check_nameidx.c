@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_nameidx.c - the name index (core/base/nameidx.h): every name
  * entered is found at its position through many growths, names not
  * entered are not, and equal hashes still compare the names; and an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_pcitree.c - the PCI tree (bridges, root ports, their buses), the
  * devices QOM has behind unnumbered bridges, hotplug places and capacity,
  * against the real QEMU 7.2 transcripts of tests/fixtures (README there):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_probe.c - the --probe formats, from real transcripts: one line per
  * slot, the JSON shape, and devices behind a bridge kept off bus 0. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_qemu10.c - the parsers and error kinds against the QEMU 10.0
  * transcripts in tests/fixtures/qemu10 (same commands as the 7.2 ones):
  * every reply frames and cleans, the versions read as 10.0.2, each bus

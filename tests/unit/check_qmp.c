@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_qmp.c - QMP messages, query-pci / query-version, error kinds and
  * DEVICE_DELETED, against every real QEMU transcript in
  * tests/fixtures/qmp; and HMP and QMP giving the same bus. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_rollback.c - a hotplug that fails after QEMU took the device is
  * rolled back: against a scripted QMP peer (tests/lib/peer.h) that
  * accepts netdev_add and device_add but then shows a bus without the new

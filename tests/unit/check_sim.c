@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_sim.c - the built-in QEMU monitor simulator against QEMU 7.2's own
  * bytes (tests/fixtures): HMP byte for byte, QMP as JSON values; the
  * device model; the server's one-client rule, guest ack/ignore, reset,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_simbatch.c - every training scenario of the simulator, served by
  * `slotscope --simulate DIR --scenario NAME` and driven through batch mode
  * (`slotscope vm1=unix:DIR/vm1.qmp -c ...`), the way an operator in a

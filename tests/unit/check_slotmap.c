@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_slotmap.c - the 32-slot reservation map. */
 #include <check.h>
 #include <string.h>

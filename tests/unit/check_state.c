@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_state.c - slot states from live bus + reservations + runtime, the
  * first-free rule, and the reserve/free checks. */
 #include <check.h>

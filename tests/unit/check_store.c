@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_store.c - the runtime store: atomic writes, the lock, corrupt and
  * symlinked files, modes, defaults, and a kill -9 crash test. */
 #include <check.h>

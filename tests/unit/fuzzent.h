@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzzent.h - the libFuzzer entry points of tests/fuzz/fuzz_*.c, renamed
  * (tests/unit/fuzzent_*.c) so that one Check runner can call them all. */
 #ifndef SLOTSCOPE_FUZZENT_H

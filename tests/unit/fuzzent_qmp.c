@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzzent_qmp.c - tests/fuzz/fuzz_qmp.c built into the Check runner under
  * the name fuzzent_qmp, so check_fuzzregress can feed it the saved crashing
  * inputs and the seed corpus (see fuzzent.h). */
