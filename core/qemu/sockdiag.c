@@ -34,6 +34,15 @@ struct seen {
 };
 
 /* Does this socket's bound file or name match the path? */
+/* NLMSG_OK without its comparison of the u32 length with an int, which
+ * clang's -Wsign-compare refuses under -Werror. */
+static int
+msg_ok(const struct nlmsghdr *h, int left)
+{
+	return left >= (int)sizeof *h && h->nlmsg_len >= sizeof *h &&
+	    h->nlmsg_len <= (unsigned)left;
+}
+
 static int
 matches(const struct rtattr *name, const struct rtattr *vfs,
     const char *path, ino_t fino)
@@ -133,7 +142,7 @@ dump(const char *path, ino_t fino, struct seen *sn, struct err *e)
 			    strerror(errno) : "no answer");
 		}
 		left = (int)n;
-		for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		for (; msg_ok(h, left); h = NLMSG_NEXT(h, left)) {
 			if (h->nlmsg_type == NLMSG_DONE) {
 				done = 1;
 				break;
