@@ -311,8 +311,15 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 	ce = cmd_find(c, ws.w[0], 1);
 	if (ce == NULL) {
 		char shown[64];
+		size_t k;
 
+		/* echoed printable ASCII only: the error is also a JSON
+		 * string, which must be UTF-8 */
 		snprintf(shown, sizeof shown, "%s", ws.w[0]);
+		for (k = 0; shown[k] != '\0'; k++)
+			if ((unsigned char)shown[k] < 0x20 ||
+			    (unsigned char)shown[k] >= 0x7f)
+				shown[k] = '?';
 		words_free(&ws);
 		return with_error(res, NULL, cmd_fail(res, "unknown command "
 		    "'%s': type help", shown));

@@ -251,7 +251,22 @@ cmd_json_probe_text(const struct probe *p)
 json_t *
 cmd_json_error(const char *command, const char *error, const char *kind)
 {
-	return json_pack("{s:i, s:o, s:s, s:o}", "schema", CMD_JSON_SCHEMA,
+	char safe[1024];
+	json_t *j;
+	size_t k;
+
+	j = json_pack("{s:i, s:o, s:s, s:o}", "schema", CMD_JSON_SCHEMA,
 	    "command", str_or_null(command), "error", error ? error : "failed",
+	    "kind", str_or_null(kind));
+	if (j != NULL || error == NULL)
+		return j;
+	/* the message echoes bytes that are not UTF-8: a JSON string must
+	 * be, so those bytes become '?' there (the text keeps them) */
+	snprintf(safe, sizeof safe, "%s", error);
+	for (k = 0; safe[k] != '\0'; k++)
+		if ((unsigned char)safe[k] >= 0x80)
+			safe[k] = '?';
+	return json_pack("{s:i, s:o, s:s, s:o}", "schema", CMD_JSON_SCHEMA,
+	    "command", str_or_null(command), "error", safe,
 	    "kind", str_or_null(kind));
 }
