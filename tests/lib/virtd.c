@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* virtd.c - the one way tests start a real libvirtd (see virtd.h). */
 #include "virtd.h"
+#include "nsproc.h"
 #include "testutil.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -23,44 +23,6 @@ tu_missing_virtd(void)
 	if (geteuid() != 0)
 		return "libvirtd tests need root (libvirt's system driver)";
 	return tu_missing(progs);
-}
-
-/* Still running?  A zombie counts as gone. */
-static int
-alive(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	size_t n;
-
-	if (pid <= 0 || kill(pid, 0) != 0)
-		return 0;
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return !(p != NULL && p[1] == ' ' && p[2] == 'Z');
-}
-
-/* The first child of pid (unshare --fork has exactly one), 0 if none. */
-static pid_t
-child_of(pid_t pid)
-{
-	char path[96];
-	long c = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
-	    (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	if (fscanf(f, "%ld", &c) != 1)
-		c = 0;
-	fclose(f);
-	return (pid_t)c;
 }
 
 /* The tail of the daemon's words, for a skip message: the script's own
@@ -166,7 +128,7 @@ tu_virtd_start(struct tu_virtd *v)
 		}
 		usleep(10000);
 	}
-	v->init = child_of(v->pid);
+	v->init = tu_first_child(v->pid);
 	if (!ready(v) || v->init == 0)
 		why_not(v, "its socket did not appear within 10 s");
 	v->up = 1;
@@ -179,7 +141,7 @@ tu_virtd_stop(struct tu_virtd *v)
 
 	if (v->pid > 0) {
 		if (v->init == 0)
-			v->init = child_of(v->pid);
+			v->init = tu_first_child(v->pid);
 		/* unshare --kill-child passes SIGKILL on to PID 1; the
 		 * kernel then kills the whole namespace, and PID 1 is gone
 		 * only once every process in it is */
@@ -187,7 +149,7 @@ tu_virtd_stop(struct tu_virtd *v)
 		waitpid(v->pid, NULL, 0);
 		if (v->init > 0)
 			kill(v->init, SIGKILL);
-		for (i = 0; i < 1000 && alive(v->init); i++)
+		for (i = 0; i < 1000 && tu_pid_alive(v->init); i++)
 			usleep(10000);
 	}
 	v->pid = v->init = 0;
@@ -241,38 +203,4 @@ tu_virtd_domain(const struct tu_virtd *v, const char *name,
 		fprintf(stderr, "virsh create %s: %s\n", name, out ? out : "");
 	free(out);
 	return rc == 0 ? 0 : -1;
-}
-
-int
-tu_proc_with(const char *s)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	char path[300], buf[8192];
-	int found = 0;
-
-	if (d == NULL)
-		return 0;
-	while (!found && (e = readdir(d)) != NULL) {
-		ssize_t n, i;
-		int fd;
-
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		if ((fd = open(path, O_RDONLY)) < 0)
-			continue;
-		n = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		for (i = 0; i < n; i++)
-			if (buf[i] == '\0')
-				buf[i] = ' ';
-		buf[n] = '\0';
-		found = strstr(buf, s) != NULL &&
-		    alive((pid_t)atol(e->d_name));
-	}
-	closedir(d);
-	return found;
 }

@@ -20,6 +20,8 @@
 
 #include <sys/types.h>
 
+#include "nsproc.h"	/* tu_proc_with */
+
 struct tu_virtd {
 	char *dir;		/* the test's libvirt tree; removed by stop */
 	char uri[4200];		/* qemu:///system?socket=DIR/run/libvirt/... */
@@ -49,9 +51,6 @@ int tu_virsh(const struct tu_virtd *v, const char *args, char **out);
  * output printed. */
 int tu_virtd_domain(const struct tu_virtd *v, const char *name,
     const char *devices);
-
-/* 1 while some process's command line contains s (e.g. guest=NAME). */
-int tu_proc_with(const char *s);
 
 /* name_up / name_down for tcase_add_checked_fixture around var. */
 #define TU_VIRTD_FIXTURE(name, var) \

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* check_sshd.c - the test harness's own sshd (tests/lib/sshd.h): ssh runs
+ * a command through it with the run's key and no prompt, a wrong key and
+ * a password are refused, two hosts run at once on two ports, one can be
+ * stopped and started again, and nothing of it (sessions included)
+ * outlives the test that started it, even one without its teardown.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nsproc.h"
+#include "sshd.h"
+#include "testutil.h"
+
+static struct tu_sshd h1, h2;
+TU_SSHD_FIXTURE(h1, h1, "h1")
+TU_SSHD_FIXTURE(h2, h2, "h2")
+
+START_TEST(runs_a_command)
+{
+	char *out = NULL, cmd[9000];
+
+	ck_assert(h1.up);
+	ck_assert_int_eq(tu_ssh(&h1, "echo via-$((40 + 2)) $(id -u)", &out),
+	    0);
+	ck_assert_str_eq(out, "via-42 0\n");
+	free(out);
+	/* the ssh_config is the whole story: `ssh -F FILE h1 CMD` */
+	snprintf(cmd, sizeof cmd, "ssh -F '%s' h1 cat /proc/self/cgroup "
+	    ">/dev/null && echo ok", h1.config);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_str_eq(out, "ok\n");
+	free(out);
+}
+END_TEST
+
+/* The same config with another key (made for this check): refused, and
+ * publickey is the only method sshd offers. */
+START_TEST(wrong_key_refused)
+{
+	char *out = NULL, cmd[13000];
+	int rc;
+
+	ck_assert(h1.up);
+	snprintf(cmd, sizeof cmd, "ssh-keygen -q -t ed25519 -N '' -f "
+	    "'%s/other' && sed 's|IdentityFile .*|IdentityFile %s/other|' "
+	    "'%s' >'%s/other_config'", h1.dir, h1.dir, h1.config, h1.dir);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(cmd, sizeof cmd, "ssh -F '%s/other_config' -o "
+	    "LogLevel=INFO h1 echo in", h1.dir);
+	rc = tu_run(cmd, &out);
+	ck_assert_int_eq(rc, 255);
+	ck_assert_msg(strstr(out, "Permission denied (publickey)") != NULL &&
+	    strstr(out, "in\n") == NULL, "%s", out);
+	free(out);
+	/* with no key at all, a password is not even asked for */
+	snprintf(cmd, sizeof cmd, "ssh -F '%s' -o IdentityFile=none -o "
+	    "IdentitiesOnly=yes -o PubkeyAuthentication=no -o "
+	    "PasswordAuthentication=yes -o LogLevel=INFO h1 echo in",
+	    h1.config);
+	rc = tu_run(cmd, &out);
+	ck_assert_int_eq(rc, 255);
+	ck_assert_msg(strstr(out, "Permission denied (publickey)") != NULL,
+	    "%s", out);
+	free(out);
+	/* the right key still works: the refusals were the key's */
+	ck_assert_int_eq(tu_ssh(&h1, "true", NULL), 0);
+}
+END_TEST
+
+/* Two hosts on two ports, one ssh_config for both; h2 goes down (its
+ * session with it), h1 goes on, h2 comes back on its port. */
+START_TEST(two_hosts_stop_restart)
+{
+	char path[4300], cmd[9000], *out = NULL;
+	FILE *f;
+
+	ck_assert(h1.up && h2.up);
+	ck_assert_int_ne(h1.port, h2.port);
+	snprintf(path, sizeof path, "%s/both_config", h1.dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	tu_sshd_block(&h1, f);
+	tu_sshd_block(&h2, f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof cmd, "ssh -F '%s' h1 echo one && ssh -F '%s' "
+	    "h2 echo two", path, path);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_str_eq(out, "one\ntwo\n");
+	free(out);
+
+	/* a long session on h2 dies with its host */
+	snprintf(cmd, sizeof cmd, "%s h2 sleep 4242 </dev/null >/dev/null "
+	    "2>&1 &", h2.ssh);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	for (int i = 0; i < 500 && !tu_proc_with("sleep 4242"); i++)
+		usleep(10000);
+	ck_assert(tu_proc_with("sleep 4242"));
+	tu_sshd_kill(&h2);
+	ck_assert(!h2.up);
+	ck_assert(!tu_proc_with("sleep 4242"));
+	ck_assert_int_eq(tu_ssh(&h2, "echo two", &out), 255);
+	ck_assert_msg(strstr(out, "refused") != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_ssh(&h1, "echo one", NULL), 0);
+
+	ck_assert_int_eq(tu_sshd_restart(&h2), 0);
+	ck_assert(h2.up);
+	ck_assert_int_eq(tu_ssh(&h2, "echo back", &out), 0);
+	ck_assert_str_eq(out, "back\n");
+	free(out);
+}
+END_TEST
+
+/* A paused host takes the connection but never answers: ssh gives up
+ * after its ConnectTimeout; resumed, it answers again. */
+START_TEST(paused_host_does_not_answer)
+{
+	char *out = NULL;
+
+	ck_assert(h1.up);
+	ck_assert_int_eq(tu_sshd_pause(&h1, 1), 0);
+	ck_assert_int_eq(tu_ssh(&h1, "-o ConnectTimeout=1 echo no", &out),
+	    255);
+	ck_assert_msg(strstr(out, "no\n") == NULL && strstr(out, "timed out")
+	    != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_sshd_pause(&h1, 0), 0);
+	ck_assert_int_eq(tu_ssh(&h1, "echo yes", &out), 0);
+	ck_assert_str_eq(out, "yes\n");
+	free(out);
+}
+END_TEST
+
+/* A child starts a host and a session, then exits without stopping
+ * them, as a failed check does: sshd and the session must die with it. */
+START_TEST(gone_without_teardown)
+{
+	int p[2], st, i;
+	char buf[4300] = "";
+	ssize_t n;
+	pid_t c, init;
+
+	ck_assert_int_eq(pipe(p), 0);
+	c = fork();
+	ck_assert_int_ge(c, 0);
+	if (c == 0) {
+		struct tu_sshd mine;
+		char cmd[4400];
+
+		close(p[0]);
+		tu_sshd_start(&mine, "orphan");
+		snprintf(cmd, sizeof cmd, "%s orphan sleep 4343 </dev/null "
+		    ">/dev/null 2>&1 &", mine.ssh);
+		tu_run(cmd, NULL);
+		for (i = 0; i < 500 && !tu_proc_with("sleep 4343"); i++)
+			usleep(10000);
+		if (tu_proc_with("sleep 4343"))
+			dprintf(p[1], "%ld %s", (long)mine.init, mine.dir);
+		_exit(1);	/* no tu_sshd_stop */
+	}
+	close(p[1]);
+	n = read(p[0], buf, sizeof buf - 1);
+	close(p[0]);
+	waitpid(c, &st, 0);
+	ck_assert_msg(n > 0, "the child's sshd did not run a session");
+	buf[n] = '\0';
+	ck_assert_int_eq(sscanf(buf, "%d", &init), 1);
+	ck_assert_int_gt(init, 1);
+	for (i = 0; i < 500 && (tu_pid_alive(init) ||
+	    tu_proc_with("sleep 4343")); i++)
+		usleep(10000);
+	ck_assert_msg(!tu_pid_alive(init), "the orphaned sshd still runs");
+	ck_assert_msg(!tu_proc_with("sleep 4343"),
+	    "the orphaned session still runs");
+	tu_rmrf(strchr(buf, ' ') + 1);
+}
+END_TEST
+
+Suite *
+sshd_suite(void)
+{
+	Suite *s = suite_create("sshd");
+	TCase *tc = tcase_create("sshd");
+
+	tu_tcase_require(tc, tu_missing_sshd());
+	tcase_add_checked_fixture(tc, h1_up, h1_down);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, runs_a_command);
+	tcase_add_test(tc, wrong_key_refused);
+	tcase_add_test(tc, paused_host_does_not_answer);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sshd_two");
+	tu_tcase_require(tc, tu_missing_sshd());
+	tcase_add_checked_fixture(tc, h1_up, h1_down);
+	tcase_add_checked_fixture(tc, h2_up, h2_down);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, two_hosts_stop_restart);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sshd_orphan");
+	tu_tcase_require(tc, tu_missing_sshd());
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, gone_without_teardown);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* nsproc.c - processes of a private PID namespace, from /proc (see
+ * nsproc.h). */
+#include "nsproc.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+tu_pid_alive(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	if (pid <= 0 || kill(pid, 0) != 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return !(p != NULL && p[1] == ' ' && p[2] == 'Z');
+}
+
+pid_t
+tu_first_child(pid_t pid)
+{
+	char path[96];
+	long c = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%ld", &c) != 1)
+		c = 0;
+	fclose(f);
+	return (pid_t)c;
+}
+
+/* The link text of /proc/PID/ns/pid ("pid:[4026532...]"), or "". */
+static void
+pidns(const char *pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%s/ns/pid", pid);
+	n = readlink(path, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+int
+tu_ns_signal(pid_t init, int sig)
+{
+	char me[32], want[64], ns[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	if (init <= 1)
+		return 0;
+	snprintf(me, sizeof me, "%ld", (long)init);
+	pidns(me, want, sizeof want);
+	/* unshare's child is a member of the private namespace itself */
+	if (*want == '\0' || (d = opendir("/proc")) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		pidns(e->d_name, ns, sizeof ns);
+		if (strcmp(ns, want) == 0 && kill(atol(e->d_name), sig) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int
+tu_proc_with(const char *s)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[300], buf[8192];
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		ssize_t n, i;
+		int fd;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		if ((fd = open(path, O_RDONLY)) < 0)
+			continue;
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		found = strstr(buf, s) != NULL &&
+		    tu_pid_alive((pid_t)atol(e->d_name));
+	}
+	closedir(d);
+	return found;
+}
