@@ -80,7 +80,7 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 
 	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
-	if (c->fleet->inst[i].src > 0)
+	if (c->fleet->inst[i].back == FLEET_BACK_LIBVIRT)
 		return cmd_virt_hotplug(c, ce, a, r, (size_t)i);
 	if (cmd_opt(ce, a, "--persist"))
 		return cmd_fail(r, "hotplug: --persist is for libvirt domains "
@@ -163,7 +163,7 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 
 	if ((i = cmd_inst(c, ce, a->w[1], r)) < 0)
 		return -1;
-	if (c->fleet->inst[i].src > 0)
+	if (c->fleet->inst[i].back == FLEET_BACK_LIBVIRT)
 		return cmd_virt_unplug(c, ce, a, r, (size_t)i);
 	if (!cmd_have_rtdir(c))
 		return cmd_fail(r, "unplug: no runtime dir: give "

@@ -158,7 +158,7 @@ int cmd_succeed(struct cmd_result *r, struct strbuf *b, json_t *j);
 long cmd_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
     const char *name, struct cmd_result *r);
 /* cmd_inst for a command that changes an instance's runtime file
- * (reserve, free, adopt, forget): a libvirt domain (instance.src) is
+ * (reserve, free, adopt, forget): a libvirt domain (instance.back) is
  * refused. */
 long cmd_qemu_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
     const char *name, struct cmd_result *r);

@@ -118,7 +118,7 @@ cmd_qemu_inst(struct cmd_ctx *c, const struct cmd_entry *ce,
 {
 	long i = cmd_inst(c, ce, name, r);
 
-	if (i >= 0 && c->fleet->inst[i].src > 0) {
+	if (i >= 0 && c->fleet->inst[i].back == FLEET_BACK_LIBVIRT) {
 		cmd_fail(r, "%s: %s is a libvirt domain (%s): its devices and "
 		    "reserved slots are libvirt's, which slotscope changes "
 		    "only by hotplug and unplug through libvirt", ce->name,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cmd_virt.c - hotplug and unplug on a libvirt domain (instance.src > 0),
- * through libvirt (fleet/fleetvirt.h): the slot is slotscope's choice (the
- * lowest free one, libvirt's reservations respected, or slot=N), written
- * into the device XML as <address type='pci' domain='0' bus='0' slot='N'
+/* cmd_virt.c - hotplug and unplug on a libvirt domain (instance.back is
+ * FLEET_BACK_LIBVIRT), through libvirt (fleet/fleetvirt.h): the slot is
+ * slotscope's choice (the lowest free one, libvirt's reservations
+ * respected, or slot=N), written into the device XML as <address type='pci' domain='0' bus='0' slot='N'
  * function='0'/> so that libvirt records it; unplug is
  * virDomainDetachDeviceAlias, completed by libvirt's DEVICE_REMOVED /
  * DEVICE_REMOVAL_FAILED events (the live domain only).  Failures are libvirt's own words.

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fleet.c - instances and the non-blocking refresh engine; see fleet.h.
+/* fleet.c - instances, the non-blocking refresh engine and its first
+ * backend, the QEMU monitor (fleet_backend_monitor); see fleet.h.  The
+ * fleet's entry points (refresh, pollfds, step, cancel) go to each
+ * instance's backend through fleetback.h's table.
  *
  * Each instance owns one struct mon (core/qemu) reused for every refresh
  * (mon_reset between sessions).  A refresh is one session: version, pci
@@ -26,7 +29,7 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "fleet/fleetvirt.h"
+#include "fleet/fleetback.h"
 #include "model/places.h"
 #include "model/pcitree.h"
 #include "qemu/anon.h"
@@ -91,7 +94,9 @@ fleet_free(struct fleet *f)
 {
 	size_t i;
 
-	fleetvirt_free(f);
+	for (i = 0; i < FLEET_BACK_N; i++)
+		if (fleet_backends[i]->free != NULL)
+			fleet_backends[i]->free(f);
 	for (i = 0; i < f->n; i++) {
 		priv_free(&f->inst[i]);
 		fleet_mgr_free(&f->inst[i]);
@@ -256,15 +261,15 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
 	return 0;
 }
 
-/* Without libvirt instances every refresh is queued or has a session
- * open, and both are counted; a libvirt instance's refresh is neither
- * (fleetvirt.c), so with them the instances are walked. */
+/* Without instances of other backends every refresh is queued or has a
+ * session open, and both are counted; another backend's refresh is
+ * neither (fleetvirt.c), so with them the instances are walked. */
 static size_t
 nrefreshing(const struct fleet *f)
 {
 	size_t i, n = 0;
 
-	if (f->nvirt == 0)
+	if (f->nother == 0)
 		return f->nrun + f->nqueued;
 	for (i = 0; i < f->n; i++)
 		n += f->inst[i].refreshing != 0;
@@ -274,7 +279,12 @@ nrefreshing(const struct fleet *f)
 size_t
 fleet_npending(const struct fleet *f)
 {
-	return nrefreshing(f) + f->nvirt;
+	size_t n = nrefreshing(f), b;
+
+	for (b = 0; b < FLEET_BACK_N; b++)
+		if (fleet_backends[b]->npending != NULL)
+			n += fleet_backends[b]->npending(f);
+	return n;
 }
 
 static enum inst_conn
@@ -403,7 +413,8 @@ launch(struct fleet *f, size_t i, double now)
 	advance(f, i, mon_start(p->m), now);
 }
 
-/* Start queued refreshes while fewer than max_parallel sessions run. */
+/* Start queued refreshes while fewer than max_parallel sessions run (the
+ * monitor's start()). */
 static void
 pump(struct fleet *f, double now)
 {
@@ -430,23 +441,27 @@ pump(struct fleet *f, double now)
 	f->qlow = f->nqueued > 0 ? i : f->n;
 }
 
+/* The monitor's refresh(): queued for a session. */
 static void
-queue_one(struct fleet *f, size_t i)
+mon_queue(struct fleet *f, size_t i)
 {
-	struct instance *in = &f->inst[i];
-	struct ipriv *p = in->priv;
+	struct ipriv *p = f->inst[i].priv;
 
-	if (in->refreshing)
-		return;
-	in->refreshing = 1;
-	if (in->src > 0) {
-		fleetvirt_refresh(f, (size_t)in->src - 1);
-		return;
-	}
 	p->phase = PH_QUEUED;
 	f->nqueued++;
 	if (i < f->qlow)
 		f->qlow = i;
+}
+
+static void
+queue_one(struct fleet *f, size_t i)
+{
+	struct instance *in = &f->inst[i];
+
+	if (in->refreshing)
+		return;
+	in->refreshing = 1;
+	fleet_backend_of(f, i)->refresh(f, i);
 }
 
 void
@@ -461,11 +476,14 @@ fleet_refresh_start(struct fleet *f, size_t i, double now)
 		for (k = 0; k < f->n; k++)
 			queue_one(f, k);
 	}
-	pump(f, now);
+	for (k = 0; k < FLEET_BACK_N; k++)
+		if (fleet_backends[k]->start != NULL)
+			fleet_backends[k]->start(f, now);
 }
 
-size_t
-fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
+/* The monitor's pollfds(): its open sessions. */
+static size_t
+mon_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
     int *timeout_ms)
 {
 	size_t k, n = 0;
@@ -485,11 +503,26 @@ fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
 		pfd[n].revents = 0;
 		p->pidx = n++;
 	}
-	return n + fleetvirt_pollfds(f, pfd + n, max - n);
+	return n;
 }
 
-void
-fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
+size_t
+fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
+    int *timeout_ms)
+{
+	size_t b, n = 0;
+
+	for (b = 0; b < FLEET_BACK_N; b++)
+		if (fleet_backends[b]->pollfds != NULL)
+			n += fleet_backends[b]->pollfds(f, pfd + n, max - n,
+			    timeout_ms);
+	return n;
+}
+
+/* The monitor's step(): its open sessions advanced, then queued ones
+ * opened. */
+static void
+monitor_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 {
 	size_t k = 0;
 
@@ -505,8 +538,17 @@ fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 		if (k < f->nrun && f->run[k] == i)
 			k++;		/* still open; else the next moved in */
 	}
-	fleetvirt_step(f, pfd, n, now);
 	pump(f, now);
+}
+
+void
+fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
+{
+	size_t b;
+
+	for (b = 0; b < FLEET_BACK_N; b++)
+		if (fleet_backends[b]->step != NULL)
+			fleet_backends[b]->step(f, pfd, n, now);
 }
 
 static int
@@ -545,27 +587,57 @@ fleet_refresh_wait(struct fleet *f, size_t i)
 	free(pfd);
 }
 
+/* The monitor's cancel(): the session closed, or the queue left. */
+static void
+mon_cancel(struct fleet *f, size_t k)
+{
+	struct ipriv *p = f->inst[k].priv;
+
+	if (p->phase == PH_QUEUED)
+		f->nqueued--;
+	else
+		fleet_run_del(f, k);
+	mon_reset(p->m);
+	pci_info_free(&p->pci);
+	qom_scan_free(&p->scan);
+	p->phase = PH_IDLE;
+}
+
 void
 fleet_refresh_cancel(struct fleet *f, size_t i)
 {
 	size_t k;
 
 	for (k = i != ALL ? i : 0; k < f->n && (i == ALL || k == i); k++) {
-		struct ipriv *p = f->inst[k].priv;
+		const struct fleet_backend *b = fleet_backend_of(f, k);
 
 		if (!f->inst[k].refreshing)
 			continue;
 		f->inst[k].refreshing = 0;
-		if (f->inst[k].src > 0)
-			continue;	/* its source's snapshot is harmless */
-		if (p->phase == PH_QUEUED)
-			f->nqueued--;
-		else
-			fleet_run_del(f, k);
-		mon_reset(p->m);
-		pci_info_free(&p->pci);
-		qom_scan_free(&p->scan);
-		p->phase = PH_IDLE;
-		f->inst[k].refreshing = 0;
+		if (b->cancel != NULL)
+			b->cancel(f, k);
 	}
 }
+
+/* The monitor's runtime view: its runtime file, or the defaults when the
+ * fleet has none. */
+static int
+mon_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
+    struct err *e)
+{
+	if (f->runtime_dir[0] == '\0') {
+		store_rt_init(rt, f->inst[i].name);
+		return 0;
+	}
+	return store_load(f->runtime_dir, f->inst[i].name, rt, e);
+}
+
+const struct fleet_backend fleet_backend_monitor = {
+	.name = "monitor",
+	.refresh = mon_queue,
+	.start = pump,
+	.pollfds = mon_pollfds,
+	.step = monitor_step,
+	.cancel = mon_cancel,
+	.load_rt = mon_load_rt,
+};

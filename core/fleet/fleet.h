@@ -58,6 +58,13 @@ enum inst_conn {
 };
 const char *inst_conn_name(enum inst_conn c);	/* "ok", "busy", ... */
 
+/* An instance's backend (fleetback.h drives them). */
+enum fleet_back_kind {
+	FLEET_BACK_MONITOR,	/* the QEMU monitor at its endpoint */
+	FLEET_BACK_LIBVIRT,	/* a libvirt connection's domain */
+	FLEET_BACK_N
+};
+
 /* One bus behind a bridge as the last refresh saw it: the grid's child
  * rows (pcitree.h names buses by the bridge's place). */
 struct inst_bus {
@@ -102,8 +109,10 @@ struct instance {
 					 * the fleet), nbus of them */
 	size_t nbus;
 	void *priv;			/* fleet.c's own per-instance state */
-	/* Its backend: 0 the QEMU monitor at endpoint (this file); k > 0
-	 * libvirt source k - 1 (fleetvirt.h), endpoint "libvirt:URI". */
+	/* Its backend (enum fleet_back_kind): FLEET_BACK_MONITOR, the QEMU
+	 * monitor at endpoint (fleet.c), src 0; FLEET_BACK_LIBVIRT, libvirt
+	 * source src - 1 (fleetvirt.h), endpoint "libvirt:URI". */
+	int back;
 	int src;
 	char vstate[16];		/* libvirt's domain state, "" */
 	char vdom[64];			/* libvirt's domain name (name is
@@ -168,6 +177,8 @@ struct fleet {
 	/* libvirt connections, fleetvirt.c's (fleet_add_libvirt) */
 	struct fleetvirt **virt;
 	size_t nvirt;
+	size_t nother;			/* instances of other backends than
+					 * the monitor (fleet_add_backend) */
 	/* fleet.c's own bookkeeping, so that a poll wakeup costs what the
 	 * sessions under way cost, not what the fleet is: */
 	struct nameidx names;		/* instance names -> indexes */
@@ -183,12 +194,12 @@ void fleet_free(struct fleet *f);
  * it); a name already present is refused.  Returns the new index (>= 0). */
 int fleet_add(struct fleet *f, const char *name, const char *endpoint,
     struct err *e);
-/* For other backends than the monitor (fleetvirt.c): an instance with no
- * monitor, fed by fleet_publish.  name: store_check_name's rules, or
- * NAME@HOST with both halves so (it has no runtime file).  Returns the new
- * index (>= 0). */
+/* For other backends than the monitor (fleetback.h's back, fleetvirt.c):
+ * an instance with no monitor, fed by fleet_publish.  name:
+ * store_check_name's rules, or NAME@HOST with both halves so (it has no
+ * runtime file).  Returns the new index (>= 0). */
 int fleet_add_backend(struct fleet *f, const char *name,
-    const char *endpoint, int src, struct err *e);
+    const char *endpoint, int back, int src, struct err *e);
 /* A backend's refresh of instance i ended with this bus and runtime view:
  * slots reconciled, changes recorded, live taken over (live is left
  * empty), conn ok and the refresh over. */
@@ -249,8 +260,8 @@ void fleet_refresh_wait(struct fleet *f, size_t i);
  * nothing), the instance keeps its last view.  For a command that needs
  * the monitor now (hotplug) while a refresh holds it. */
 void fleet_refresh_cancel(struct fleet *f, size_t i);
-/* How many refreshes are under way, plus one per libvirt source (size the
- * pollfd array with it). */
+/* How many refreshes are under way, plus the pollfds each other backend
+ * may fill (one per libvirt source): size the pollfd array with it. */
 size_t fleet_npending(const struct fleet *f);
 
 /* Move the collected changes to the caller (who free()s *out). */

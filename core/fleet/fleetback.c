@@ -1,33 +1,70 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fleetback.c - what a backend other than the QEMU monitor (fleetvirt.c:
- * libvirt) uses to put its instances into the fleet: add one, publish a
- * refresh's view, and the display order that keeps each connection's rows
- * together.  See fleet.h. */
+/* fleetback.c - the table of the fleet's backends (fleetback.h), and
+ * what a backend other than the QEMU monitor (fleetvirt.c: libvirt) uses
+ * to put its instances into the fleet: add one, publish a refresh's view,
+ * and the display order that keeps each source's rows together.  See
+ * fleet.h. */
 #include "fleet/fleet.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet/fleetback.h"
 #include "fleet/fleetpriv.h"
 #include "store/store.h"
+
+const struct fleet_backend *const fleet_backends[FLEET_BACK_N] = {
+	[FLEET_BACK_MONITOR] = &fleet_backend_monitor,
+	[FLEET_BACK_LIBVIRT] = &fleet_backend_libvirt,
+};
+
+const struct fleet_backend *
+fleet_backend_of(const struct fleet *f, size_t i)
+{
+	int b = i < f->n ? f->inst[i].back : FLEET_BACK_MONITOR;
+
+	if (b < 0 || b >= FLEET_BACK_N)
+		b = FLEET_BACK_MONITOR;
+	return fleet_backends[b];
+}
+
+/* Where an instance's rows go: by backend, then by source. */
+static int
+before(const struct instance *a, const struct instance *b)
+{
+	if (a->back != b->back)
+		return a->back < b->back;
+	return a->src < b->src;
+}
 
 void
 fleet_display_order(const struct fleet *f, size_t *order)
 {
-	size_t i, n = 0, k;
+	size_t i, n = 0;
 
+	/* monitors as they came, then the sources' rows: an insertion
+	 * into the sources' part, stable (their instances are few and
+	 * come grouped already) */
 	for (i = 0; i < f->n; i++)
-		if (f->inst[i].src <= 0)
+		if (f->inst[i].back == FLEET_BACK_MONITOR)
 			order[n++] = i;
-	for (k = 1; k <= f->nvirt; k++)
-		for (i = 0; i < f->n; i++)
-			if (f->inst[i].src == (int)k)
-				order[n++] = i;
+	for (i = 0; i < f->n; i++) {
+		size_t k;
+
+		if (f->inst[i].back == FLEET_BACK_MONITOR)
+			continue;
+		for (k = n; k > 0 && f->inst[order[k - 1]].back !=
+		    FLEET_BACK_MONITOR && before(&f->inst[i],
+		    &f->inst[order[k - 1]]); k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+		n++;
+	}
 }
 
 int
 fleet_add_backend(struct fleet *f, const char *name, const char *endpoint,
-    int src, struct err *e)
+    int back, int src, struct err *e)
 {
 	struct ipriv *p;
 	int i;
@@ -53,7 +90,9 @@ fleet_add_backend(struct fleet *f, const char *name, const char *endpoint,
 		return err_set(e, "out of memory");
 	if ((i = fleet_append(f, name, endpoint, p, e)) < 0)
 		return -1;
+	f->inst[i].back = back;
 	f->inst[i].src = src;
+	f->nother++;
 	return i;
 }
 

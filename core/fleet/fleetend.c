@@ -18,7 +18,7 @@
 #include "qemu/qom.h"
 #include "store/store.h"
 #include "fleet/fleetpriv.h"
-#include "fleet/fleetvirt.h"
+#include "fleet/fleetback.h"
 
 void
 fleet_add_change(struct fleet *f, size_t i, int slot,
@@ -50,13 +50,7 @@ int
 fleet_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
     struct err *e)
 {
-	if (f->inst[i].src > 0)
-		return fleetvirt_load_rt(f, i, rt, e);
-	if (f->runtime_dir[0] == '\0') {
-		store_rt_init(rt, f->inst[i].name);
-		return 0;
-	}
-	return store_load(f->runtime_dir, f->inst[i].name, rt, e);
+	return fleet_backend_of(f, i)->load_rt(f, i, rt, e);
 }
 
 /* Load the runtime for instance in (defaults on any problem, noted in

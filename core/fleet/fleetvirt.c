@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "fleet/fleet.h"
+#include "fleet/fleetback.h"
 #include "model/state.h"
 #include "virt/domxml.h"
 #include "virt/virtsrc.h"
@@ -129,9 +130,8 @@ mark_pending(struct fleetvirt *v, size_t i, const char *dom,
 	}
 }
 
-int
-fleetvirt_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
-    struct err *e)
+static int
+load_rt(const struct fleet *f, size_t i, struct store_rt *rt, struct err *e)
 {
 	const struct fleetvirt *v;
 	size_t k;
@@ -191,8 +191,8 @@ add_dom(struct fleet *f, size_t k, const char *dom, const char *host)
 		snprintf(name, sizeof name, "%.31s@%.31s", dom, host);
 	if (fleet_find(f, name, NULL) >= 0)
 		snprintf(name, sizeof name, "%.31s@%.24s-%zu", dom, host, k + 1);
-	if ((i = fleet_add_backend(f, name, f->virt[k]->endpoint, (int)k + 1,
-	    &e)) < 0)
+	if ((i = fleet_add_backend(f, name, f->virt[k]->endpoint,
+	    FLEET_BACK_LIBVIRT, (int)k + 1, &e)) < 0)
 		return -1;
 	cut(f->inst[i].vdom, sizeof f->inst[i].vdom, dom);
 	cut(f->inst[i].host, sizeof f->inst[i].host, host);
@@ -312,21 +312,25 @@ fail:
 	return -1;
 }
 
-void
-fleetvirt_refresh(struct fleet *f, size_t k)
+/* Instance i's refresh: its source's snapshot, asked for. */
+static void
+refresh(struct fleet *f, size_t i)
 {
 	struct fleetvirt *v;
+	size_t k = (size_t)f->inst[i].src - 1;
 
-	if (k >= f->nvirt)
+	if (f->inst[i].src <= 0 || k >= f->nvirt)
 		return;
 	v = f->virt[k];
 	v->asked = virtsrc_refresh(v->s);
 }
 
-size_t
-fleetvirt_pollfds(struct fleet *f, struct pollfd *pfd, size_t max)
+static size_t
+pollfds(struct fleet *f, struct pollfd *pfd, size_t max, int *timeout_ms)
 {
 	size_t k, n = 0;
+
+	(void)timeout_ms;	/* the worker thread keeps libvirt's time */
 
 	for (k = 0; k < f->nvirt && n < max; k++, n++) {
 		pfd[n].fd = virtsrc_fd(f->virt[k]->s);
@@ -336,9 +340,8 @@ fleetvirt_pollfds(struct fleet *f, struct pollfd *pfd, size_t max)
 	return n;
 }
 
-void
-fleetvirt_step(struct fleet *f, const struct pollfd *pfd, size_t n,
-    double now)
+static void
+step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 {
 	struct virtsrc_snap sn;
 	size_t k;
@@ -353,8 +356,8 @@ fleetvirt_step(struct fleet *f, const struct pollfd *pfd, size_t n,
 	virtsrc_snap_free(&sn);
 }
 
-void
-fleetvirt_free(struct fleet *f)
+static void
+free_all(struct fleet *f)
 {
 	size_t k;
 
@@ -373,6 +376,24 @@ fleetvirt_free(struct fleet *f)
 	f->virt = NULL;
 	f->nvirt = 0;
 }
+
+/* One pollfd per connection, refreshing or not (events come any time). */
+static size_t
+npending(const struct fleet *f)
+{
+	return f->nvirt;
+}
+
+const struct fleet_backend fleet_backend_libvirt = {
+	.name = "libvirt",
+	.refresh = refresh,
+	.pollfds = pollfds,
+	.step = step,
+	.npending = npending,
+	/* cancel: nothing; its source's snapshot is harmless */
+	.load_rt = load_rt,
+	.free = free_all,
+};
 
 static struct fleetvirt *
 src_of(const struct fleet *f, size_t i, struct err *e)

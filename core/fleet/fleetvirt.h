@@ -13,7 +13,8 @@
  * A connection that fails shows all its instances unreachable with
  * libvirt's own message.
  *
- * fleet.c calls fleetvirt_* at its hooks; fleet_add_libvirt is public.
+ * The fleet drives it as fleet_backend_libvirt (fleetback.h);
+ * fleet_add_libvirt is public.
  * Memory: the fleet owns its sources; fleet_free frees them.
  */
 #ifndef SLOTSCOPE_FLEETVIRT_H
@@ -51,16 +52,5 @@ const struct domxml_dev *fleet_libvirt_dev_at(const struct fleet *f,
     size_t i, int slot);
 int fleet_libvirt_free_target(const struct fleet *f, size_t i, char *out,
     size_t sz, struct err *e);
-
-/* fleet.c's hooks. */
-void fleetvirt_refresh(struct fleet *f, size_t src);
-size_t fleetvirt_pollfds(struct fleet *f, struct pollfd *pfd, size_t max);
-void fleetvirt_step(struct fleet *f, const struct pollfd *pfd, size_t n,
-    double now);
-void fleetvirt_free(struct fleet *f);
-/* Instance i's runtime: libvirt's view as last seen (domxml_rt). */
-struct store_rt;
-int fleetvirt_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
-    struct err *e);
 
 #endif
