@@ -103,6 +103,10 @@ START_TEST(two_hosts_stop_restart)
 	ck_assert(tu_proc_with("sleep 4242"));
 	tu_sshd_kill(&h2);
 	ck_assert(!h2.up);
+	/* the client (its command line has the words too) needs a moment
+	 * to see its connection gone */
+	for (int i = 0; i < 500 && tu_proc_with("sleep 4242"); i++)
+		usleep(10000);
 	ck_assert(!tu_proc_with("sleep 4242"));
 	ck_assert_int_eq(tu_ssh(&h2, "echo two", &out), 255);
 	ck_assert_msg(strstr(out, "refused") != NULL, "%s", out);
