@@ -9,34 +9,8 @@
 #include <string.h>
 
 #include "qemu/hmp.h"
+#include "fixparse.h"
 #include "testutil.h"
-
-/* Clean a .raw fixture into a malloc'd string. */
-static char *
-clean_fixture(const char *name, size_t *n)
-{
-	size_t rl;
-	char *raw = tu_fixture(name, &rl);
-	char *out = malloc(rl + 1);
-
-	ck_assert_ptr_nonnull(out);
-	*n = hmp_reply_clean(raw, rl, out);
-	free(raw);
-	return out;
-}
-
-static void
-parse_fixture(const char *name, struct pci_info *pi)
-{
-	struct err e;
-	size_t n;
-	char *t = clean_fixture(name, &n);
-
-	pci_info_init(pi);
-	ck_assert_msg(hmp_parse_info_pci(t, n, pi, &e) == 0, "%s: %s", name,
-	    e.msg);
-	free(t);
-}
 
 /* Every .raw reply (not the banner): complete only at its very end, even
  * fed byte by byte, and cleans to exactly its .txt. */
@@ -86,7 +60,7 @@ START_TEST(charwise_echo_is_the_same)
 {
 	size_t a, n;
 	char *x = tu_fixture("hmp/info-pci-default-charwise.raw", &a);
-	char *t = clean_fixture("hmp/info-pci-default-charwise.raw", &n);
+	char *t = fixparse_hmp_clean("hmp/info-pci-default-charwise.raw", &n);
 	const char *crlf = strstr(x, "\r\n");
 	struct pci_info pi;
 
@@ -97,7 +71,7 @@ START_TEST(charwise_echo_is_the_same)
 	ck_assert_ptr_null(memchr(t, '\r', n));
 	ck_assert_msg(strncmp(t, "  Bus  0, device   0, function 0:", 33) == 0,
 	    "the echo was not removed: %.60s", t);
-	parse_fixture("hmp/info-pci-default-charwise.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-default-charwise.raw", &pi);
 	ck_assert_uint_eq(pi.n, 6);
 	pci_info_free(&pi);
 	free(x);
@@ -185,7 +159,7 @@ START_TEST(info_pci_default)
 	struct pci_info pi;
 	const struct pci_fn *f[8];
 
-	parse_fixture("hmp/info-pci-default.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-default.raw", &pi);
 	ck_assert_uint_eq(pi.n, 6);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xf);
 	ck_assert_uint_eq(pci_info_slot(&pi, 1, f, 8), 3);
@@ -213,18 +187,18 @@ START_TEST(info_pci_nodefaults_and_bios)
 	struct pci_info pi;
 	const struct pci_fn *f[8];
 
-	parse_fixture("hmp/info-pci-nodefaults.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-nodefaults.raw", &pi);
 	ck_assert_uint_eq(pi.n, 4);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0x3);
 	pci_info_free(&pi);
 	/* real BAR addresses and IRQs change nothing */
-	parse_fixture("hmp/info-pci-running-bios.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-running-bios.raw", &pi);
 	ck_assert_uint_eq(pi.n, 6);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xf);
 	ck_assert_uint_eq(pci_info_slot(&pi, 3, f, 8), 1);
 	ck_assert_uint_eq(f[0]->vendor, 0x8086);
 	pci_info_free(&pi);
-	parse_fixture("guest/pc-info-pci-booted.raw", &pi);
+	fixparse_hmp_pci("guest/pc-info-pci-booted.raw", &pi);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xf);
 	pci_info_free(&pi);
 }
@@ -235,7 +209,7 @@ START_TEST(info_pci_after_add_and_del)
 	struct pci_info pi;
 	const struct pci_fn *f;
 
-	parse_fixture("hmp/info-pci-after-add.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-after-add.raw", &pi);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0x6f);
 	f = pci_info_find_id(&pi, "nic-6f1a2b3c-pci-5");
 	ck_assert_ptr_nonnull(f);
@@ -249,17 +223,17 @@ START_TEST(info_pci_after_add_and_del)
 	pci_info_free(&pi);
 	/* without a guest, device_del leaves the device listed; slot 31 was
 	 * added in between */
-	parse_fixture("hmp/info-pci-after-del.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-after-del.raw", &pi);
 	ck_assert_ptr_nonnull(pci_info_find_id(&pi, "nic-6f1a2b3c-pci-5"));
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0x8000006f);
 	f = pci_info_find_id(&pi, "nic-cccccccc-pci-31");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->slot, 31);
 	pci_info_free(&pi);
-	parse_fixture("guest/pc-info-pci-after-add.raw", &pi);
+	fixparse_hmp_pci("guest/pc-info-pci-after-add.raw", &pi);
 	ck_assert_ptr_nonnull(pci_info_find_id(&pi, "nic-6f1a2b3c-pci-5"));
 	pci_info_free(&pi);
-	parse_fixture("guest/pc-info-pci-after-del.raw", &pi);
+	fixparse_hmp_pci("guest/pc-info-pci-after-del.raw", &pi);
 	ck_assert_ptr_null(pci_info_find_id(&pi, "nic-6f1a2b3c-pci-5"));
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xf);
 	pci_info_free(&pi);
@@ -272,7 +246,7 @@ START_TEST(info_pci_full_bus)
 	const struct pci_fn *f;
 	int s;
 
-	parse_fixture("hmp/info-pci-full.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-full.raw", &pi);
 	ck_assert_uint_eq(pi.n, 34);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xffffffffu);
 	for (s = 0; s < 32; s++)
@@ -289,7 +263,7 @@ START_TEST(info_pci_addr_spellings)
 	struct pci_info pi;
 	const struct pci_fn *f;
 
-	parse_fixture("hmp/info-pci-addr-spellings.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-addr-spellings.raw", &pi);
 	/* addr=10 is slot 16, 0x0a slot 10, 7.0 slot 7, 1f slot 31,
 	 * 0x8.1 slot 8 function 1, no id at 4 */
 	ck_assert_int_eq((f = pci_info_find_id(&pi, "nic-a-10")) != NULL, 1);
@@ -313,7 +287,7 @@ START_TEST(info_pci_bridge_keeps_bus0_right)
 	size_t i;
 	int behind = 0;
 
-	parse_fixture("hmp/info-pci-bridge.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-bridge.raw", &pi);
 	/* bridge br1 at 0:4, a NIC at 1:3: bus 0 slot 3 is the e1000 only */
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0x1f);
 	ck_assert_uint_eq(pci_info_slot(&pi, 3, f, 4), 1);
@@ -394,7 +368,7 @@ END_TEST
 START_TEST(info_version)
 {
 	size_t n;
-	char *t = clean_fixture("hmp/info-version.raw", &n);
+	char *t = fixparse_hmp_clean("hmp/info-version.raw", &n);
 	struct qemu_version v;
 	struct err e;
 
@@ -447,7 +421,7 @@ START_TEST(every_error_text_has_its_kind)
 		char *t;
 
 		snprintf(rel, sizeof rel, "hmp/%s.raw", errs[i].file);
-		t = clean_fixture(rel, &n);
+		t = fixparse_hmp_clean(rel, &n);
 		ck_assert_msg(hmp_error_kind(t, n) == errs[i].kind,
 		    "%s: got %s", rel, monerr_name(hmp_error_kind(t, n)));
 		free(t);
@@ -469,7 +443,7 @@ START_TEST(success_texts_are_not_errors)
 		char *t;
 
 		snprintf(rel, sizeof rel, "hmp/%s.raw", ok[i]);
-		t = clean_fixture(rel, &n);
+		t = fixparse_hmp_clean(rel, &n);
 		ck_assert_msg(hmp_error_kind(t, n) == MONERR_NONE, "%s", rel);
 		free(t);
 	}

@@ -17,38 +17,8 @@
 #include "qemu/hmp.h"
 #include "qemu/qmp.h"
 #include "qemu/qom.h"
+#include "fixparse.h"
 #include "testutil.h"
-
-static void
-hmp_pci(const char *rel, struct pci_info *pi)
-{
-	size_t rl, n;
-	char *raw = tu_fixture(rel, &rl), *t = malloc(rl + 1);
-	struct err e;
-
-	ck_assert_ptr_nonnull(t);
-	n = hmp_reply_clean(raw, rl, t);
-	pci_info_init(pi);
-	ck_assert_msg(hmp_parse_info_pci(t, n, pi, &e) == 0, "%s: %s", rel,
-	    e.msg);
-	free(raw);
-	free(t);
-}
-
-static void
-qmp_pci(const char *rel, struct pci_info *pi)
-{
-	size_t n;
-	char *b = tu_fixture(rel, &n);
-	struct qmp_msg m;
-	struct err e;
-
-	ck_assert_msg(qmp_msg_parse(b, n, &m, &e) == 0, "%s: %s", rel, e.msg);
-	pci_info_init(pi);
-	ck_assert_msg(qmp_parse_pci(m.ret, pi, &e) == 0, "%s: %s", rel, e.msg);
-	qmp_msg_free(&m);
-	free(b);
-}
 
 /* The bus path and slot of the device with qdev id id. */
 static void
@@ -108,7 +78,7 @@ START_TEST(q35_running_hmp)
 {
 	struct pci_info pi;
 
-	hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
 	check_q35_running(&pi);
 	pci_info_free(&pi);
 }
@@ -118,7 +88,7 @@ START_TEST(q35_running_qmp)
 {
 	struct pci_info pi;
 
-	qmp_pci("qmp/query-pci-q35-ports.json", &pi);
+	fixparse_qmp_pci("qmp/query-pci-q35-ports.json", &pi);
 	check_q35_running(&pi);
 	pci_info_free(&pi);
 }
@@ -135,7 +105,7 @@ START_TEST(q35_places)
 	struct err e;
 	int s;
 
-	hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
 	pcitree_build(&pi, &t);
 	store_rt_init(&rt, "q");
 	ck_assert_int_eq(places_count(&pi, &t, &rt), 61);
@@ -184,7 +154,7 @@ START_TEST(q35_ports_run_out)
 	struct err e;
 	int k;
 
-	hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
 	/* keep bus 0's own functions and the three ports, drop the rest */
 	for (k = (int)pi.n - 1; k >= 0; k--)
 		if (pi.fn[k].bus != 0 || (pi.fn[k].id[0] &&
@@ -227,7 +197,7 @@ START_TEST(q35_paused_qom)
 	size_t n, i;
 	char *txt;
 
-	hmp_pci("hmp/info-pci-q35-ports-paused.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-q35-ports-paused.raw", &pi);
 	ck_assert(pci_info_has_unnumbered(&pi));
 	ck_assert_ptr_null(pci_info_find_any(&pi, "n4"));
 	pcitree_build(&pi, &t);
@@ -322,9 +292,9 @@ START_TEST(pc_bridge)
 		struct err e;
 
 		if (k == 0)
-			hmp_pci(rel[k], &pi);
+			fixparse_hmp_pci(rel[k], &pi);
 		else
-			qmp_pci(rel[k], &pi);
+			fixparse_qmp_pci(rel[k], &pi);
 		pcitree_build(&pi, &t);
 		ck_assert_int_eq(t.pcie, 0);
 		every_fn_placed(&t, &pi);
@@ -359,7 +329,7 @@ START_TEST(bus_names)
 	struct err e;
 	int b;
 
-	hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
 	pcitree_build(&pi, &t);
 	ck_assert_int_eq(pcitree_parse_bus(&t, "rp5", &b, &e), 0);
 	ck_assert_str_eq(t.bus[b].path, "5");
@@ -436,7 +406,7 @@ START_TEST(qom_list_hmp)
 	size_t n;
 	char *txt;
 
-	hmp_pci("hmp/info-pci-q35-ports-paused.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-q35-ports-paused.raw", &pi);
 	qom_scan_init(&s);
 	txt = tu_fixture("hmp/qom-list-q35-ports.txt", &n);
 	ck_assert_int_eq(qom_scan_list(&s, MON_PROTO_HMP, txt, n, &pi, &e),
@@ -459,7 +429,7 @@ START_TEST(q35_views)
 	struct slot_view v[32];
 	int b;
 
-	hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
 	store_rt_init(&rt, "q");
 	state_reconcile(&pi, &rt, v);
 	ck_assert_int_eq(v[7].state, SLOT_CLOSED);	/* pcie.0: no hotplug */
@@ -488,7 +458,7 @@ START_TEST(q35_views)
 	ck_assert_int_eq(v[1].state, SLOT_CLOSED);	/* one slot only */
 	pci_info_free(&pi);
 
-	hmp_pci("hmp/info-pci-q35-ports-paused.raw", &pi);
+	fixparse_hmp_pci("hmp/info-pci-q35-ports-paused.raw", &pi);
 	state_reconcile(&pi, &rt, v);
 	ck_assert_int_eq(v[5].state, SLOT_BRIDGE);	/* not known: no port */
 	ck_assert_int_eq(v[5].behind, -1);

@@ -9,15 +9,12 @@
 #include "cmd/cmd_json.h"
 #include "qemu/hmp.h"
 #include "qemu/probe.h"
+#include "fixparse.h"
 #include "testutil.h"
 
 static void
 load(struct probe *p, const char *rel)
 {
-	size_t n;
-	char *raw = tu_fixture(rel, &n), *t = malloc(n + 1);
-	struct err e;
-
 	memset(p, 0, sizeof *p);
 	strcpy(p->endpoint, "unix:/run/x.qmp");
 	p->proto = MON_PROTO_QMP;
@@ -25,11 +22,7 @@ load(struct probe *p, const char *rel)
 	p->version.minor = 2;
 	p->version.micro = 22;
 	strcpy(p->version.package, "Debian 1:7.2+dfsg-7+deb12u18+b3");
-	pci_info_init(&p->pci);
-	n = hmp_reply_clean(raw, n, t);
-	ck_assert_int_eq(hmp_parse_info_pci(t, n, &p->pci, &e), 0);
-	free(raw);
-	free(t);
+	fixparse_hmp_pci(rel, &p->pci);
 }
 
 START_TEST(text_one_line_per_slot)

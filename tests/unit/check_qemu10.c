@@ -13,78 +13,8 @@
 
 #include "qemu/hmp.h"
 #include "qemu/qmp.h"
+#include "fixparse.h"
 #include "testutil.h"
-
-static char *
-clean(const char *rel, size_t *n)
-{
-	size_t rl;
-	char *raw = tu_fixture(rel, &rl);
-	char *out = malloc(rl + 1);
-
-	ck_assert_ptr_nonnull(out);
-	*n = hmp_reply_clean(raw, rl, out);
-	free(raw);
-	return out;
-}
-
-static void
-hmp_pci(const char *rel, struct pci_info *pi)
-{
-	size_t n;
-	char *t = clean(rel, &n);
-	struct err e;
-
-	pci_info_init(pi);
-	ck_assert_msg(hmp_parse_info_pci(t, n, pi, &e) == 0, "%s: %s", rel,
-	    e.msg);
-	free(t);
-}
-
-static void
-load_msg(const char *rel, struct qmp_msg *m)
-{
-	size_t n;
-	char *b = tu_fixture(rel, &n);
-	struct err e;
-
-	ck_assert_msg(qmp_line_len(b, n) == n, "%s is one line", rel);
-	ck_assert_msg(qmp_msg_parse(b, n, m, &e) == 0, "%s: %s", rel, e.msg);
-	free(b);
-}
-
-static void
-qmp_pci(const char *rel, struct pci_info *pi)
-{
-	struct qmp_msg m;
-	struct err e;
-
-	load_msg(rel, &m);
-	ck_assert_int_eq(m.kind, QMP_MSG_RETURN);
-	pci_info_init(pi);
-	ck_assert_msg(qmp_parse_pci(m.ret, pi, &e) == 0, "%s: %s", rel,
-	    e.msg);
-	qmp_msg_free(&m);
-}
-
-static void
-same_bus(const struct pci_info *a, const struct pci_info *b, const char *what)
-{
-	size_t i;
-
-	ck_assert_msg(a->n == b->n, "%s: %zu vs %zu functions", what, a->n,
-	    b->n);
-	for (i = 0; i < a->n; i++) {
-		const struct pci_fn *x = &a->fn[i], *y = &b->fn[i];
-
-		ck_assert_msg(x->bus == y->bus && x->slot == y->slot &&
-		    x->func == y->func && x->vendor == y->vendor &&
-		    x->device == y->device &&
-		    strcmp(x->class_text, y->class_text) == 0 &&
-		    strcmp(x->id, y->id) == 0, "%s: function %zu differs", what,
-		    i);
-	}
-}
 
 /* Every .raw of qemu10/hmp and qemu10/guest: complete only at its end,
  * cleans to exactly its .txt. */
@@ -148,18 +78,18 @@ START_TEST(banner_and_versions)
 	ck_assert_int_eq(hmp_banner_check(b, n, &e), 1);
 	ck_assert_int_eq(strncmp(b, "QEMU 10.0.2 monitor - ", 22), 0);
 	free(b);
-	t = clean("qemu10/hmp/info-version.raw", &n);
+	t = fixparse_hmp_clean("qemu10/hmp/info-version.raw", &n);
 	ck_assert_int_eq(hmp_parse_info_version(t, n, &v, &e), 0);
 	ck_assert_int_eq(v.major * 10000 + v.minor * 100 + v.micro, 100002);
 	ck_assert_str_eq(v.package, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1");
 	free(t);
-	load_msg("qemu10/qmp/greeting.json", &m);
+	fixparse_qmp_msg("qemu10/qmp/greeting.json", &m);
 	ck_assert_int_eq(m.kind, QMP_MSG_GREETING);
 	ck_assert_int_eq(qmp_greeting_version(m.root, &v, &e), 0);
 	ck_assert_int_eq(v.major * 10000 + v.minor * 100 + v.micro, 100002);
 	ck_assert_str_eq(v.package, "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1");
 	qmp_msg_free(&m);
-	load_msg("qemu10/qmp/query-version.json", &m);
+	fixparse_qmp_msg("qemu10/qmp/query-version.json", &m);
 	ck_assert_int_eq(qmp_parse_version(m.ret, &v, &e), 0);
 	ck_assert_int_eq(v.major, 10);
 	ck_assert_int_eq(v.micro, 2);
@@ -190,22 +120,22 @@ START_TEST(buses_equal_7_2)
 
 	for (i = 0; i < sizeof hmp / sizeof hmp[0]; i++) {
 		snprintf(rel, sizeof rel, "%s.raw", hmp[i]);
-		hmp_pci(rel, &a);
+		fixparse_hmp_pci(rel, &a);
 		snprintf(rel, sizeof rel, "qemu10/%s.raw", hmp[i]);
-		hmp_pci(rel, &b);
+		fixparse_hmp_pci(rel, &b);
 		ck_assert_uint_gt(b.n, 0);
-		same_bus(&a, &b, rel);
+		fixparse_same_bus(&a, &b, rel);
 		pci_info_free(&a);
 		pci_info_free(&b);
 	}
 	for (i = 0; i < sizeof qmp / sizeof qmp[0]; i++) {
-		qmp_pci(qmp[i][0], &a);
+		fixparse_qmp_pci(qmp[i][0], &a);
 		snprintf(rel, sizeof rel, "qemu10/%s", qmp[i][0]);
-		qmp_pci(rel, &b);
-		same_bus(&a, &b, rel);
+		fixparse_qmp_pci(rel, &b);
+		fixparse_same_bus(&a, &b, rel);
 		snprintf(rel, sizeof rel, "qemu10/%s", qmp[i][1]);
-		hmp_pci(rel, &c);
-		same_bus(&b, &c, rel);
+		fixparse_hmp_pci(rel, &c);
+		fixparse_same_bus(&b, &c, rel);
 		pci_info_free(&a);
 		pci_info_free(&b);
 		pci_info_free(&c);
@@ -262,14 +192,14 @@ kind_of(const char *rel, int ten)
 	snprintf(path, sizeof path, "%s%s", ten ? "qemu10/" : "", rel);
 	if (strncmp(rel, "hmp/", 4) == 0) {
 		size_t n;
-		char *t = clean(path, &n);
+		char *t = fixparse_hmp_clean(path, &n);
 
 		k = hmp_error_kind(t, n);
 		free(t);
 	} else {
 		struct qmp_msg m;
 
-		load_msg(path, &m);
+		fixparse_qmp_msg(path, &m);
 		ck_assert_msg(m.kind == QMP_MSG_ERROR, "%s", path);
 		k = m.err_kind;
 		qmp_msg_free(&m);
@@ -298,26 +228,26 @@ START_TEST(what_10_0_answers_differently)
 	struct qmp_msg m;
 
 	/* device_add's arguments are typed since 9.2 */
-	load_msg("qemu10/qmp/err-bool-as-string.json", &m);
+	fixparse_qmp_msg("qemu10/qmp/err-bool-as-string.json", &m);
 	ck_assert_int_eq(m.kind, QMP_MSG_ERROR);
 	ck_assert_str_eq(m.err_desc, "Invalid parameter type for 'mq', "
 	    "expected: boolean");
 	ck_assert_int_eq(m.err_kind, MONERR_OTHER);
 	qmp_msg_free(&m);
-	load_msg("qemu10/qmp/err-int-as-string.json", &m);
+	fixparse_qmp_msg("qemu10/qmp/err-int-as-string.json", &m);
 	ck_assert_str_eq(m.err_desc, "Parameter 'vectors' expects uint64");
 	qmp_msg_free(&m);
-	load_msg("qemu10/qmp/device-add-typed-ok.json", &m);
+	fixparse_qmp_msg("qemu10/qmp/device-add-typed-ok.json", &m);
 	ck_assert_int_eq(m.kind, QMP_MSG_RETURN);
 	qmp_msg_free(&m);
 	/* a JSON integer addr is a devfn (slot 2 function 3), not hex text */
-	load_msg("qemu10/qmp/err-addr-int-is-devfn.json", &m);
+	fixparse_qmp_msg("qemu10/qmp/err-addr-int-is-devfn.json", &m);
 	ck_assert_int_eq(m.kind, QMP_MSG_ERROR);
 	ck_assert_ptr_nonnull(strstr(m.err_desc, "slot 2 function 0 already "
 	    "occupied by VGA"));
 	qmp_msg_free(&m);
 	/* with slot 31 taken by address, QEMU places nothing itself */
-	load_msg("qemu10/qmp/err-auto-addr-after-slot31.json", &m);
+	fixparse_qmp_msg("qemu10/qmp/err-auto-addr-after-slot31.json", &m);
 	ck_assert_str_eq(m.err_desc, "PCI: slot 31 function 0 already "
 	    "occupied by virtio-net-pci, new func virtio-net-pci cannot be "
 	    "exposed to guest.");
@@ -325,7 +255,7 @@ START_TEST(what_10_0_answers_differently)
 	qmp_msg_free(&m);
 	{
 		size_t n;
-		char *t = clean("qemu10/hmp/err-auto-addr-after-slot31.raw", &n);
+		char *t = fixparse_hmp_clean("qemu10/hmp/err-auto-addr-after-slot31.raw", &n);
 
 		ck_assert_int_eq(hmp_error_kind(t, n), MONERR_OTHER);
 		ck_assert_int_eq(strncmp(t, "Error: PCI: slot 31 function 0 "
@@ -333,10 +263,10 @@ START_TEST(what_10_0_answers_differently)
 		free(t);
 	}
 	/* QMP's device_add no longer checks the id: "a b" was created */
-	load_msg("qemu10/qmp/device-add-bad-id.json", &m);
+	fixparse_qmp_msg("qemu10/qmp/device-add-bad-id.json", &m);
 	ck_assert_int_eq(m.kind, QMP_MSG_RETURN);
 	qmp_msg_free(&m);
-	load_msg("qmp/err-bad-id.json", &m);
+	fixparse_qmp_msg("qmp/err-bad-id.json", &m);
 	ck_assert_int_eq(m.err_kind, MONERR_INVALID_ID);
 	qmp_msg_free(&m);
 }

@@ -10,68 +10,8 @@
 
 #include "qemu/hmp.h"
 #include "qemu/qmp.h"
+#include "fixparse.h"
 #include "testutil.h"
-
-static void
-load_msg(const char *rel, struct qmp_msg *m)
-{
-	size_t n;
-	char *b = tu_fixture(rel, &n);
-	struct err e;
-
-	ck_assert_msg(qmp_line_len(b, n) == n, "%s is one line", rel);
-	ck_assert_msg(qmp_msg_parse(b, n, m, &e) == 0, "%s: %s", rel, e.msg);
-	free(b);
-}
-
-static void
-qmp_pci(const char *rel, struct pci_info *pi)
-{
-	struct qmp_msg m;
-	struct err e;
-
-	load_msg(rel, &m);
-	ck_assert_int_eq(m.kind, QMP_MSG_RETURN);
-	pci_info_init(pi);
-	ck_assert_msg(qmp_parse_pci(m.ret, pi, &e) == 0, "%s: %s", rel,
-	    e.msg);
-	qmp_msg_free(&m);
-}
-
-static void
-hmp_pci(const char *rel, struct pci_info *pi)
-{
-	size_t n;
-	char *raw = tu_fixture(rel, &n);
-	char *t = malloc(n + 1);
-	struct err e;
-
-	n = hmp_reply_clean(raw, n, t);
-	pci_info_init(pi);
-	ck_assert_msg(hmp_parse_info_pci(t, n, pi, &e) == 0, "%s", e.msg);
-	free(raw);
-	free(t);
-}
-
-static void
-assert_same_bus(const struct pci_info *a, const struct pci_info *b,
-    const char *what)
-{
-	size_t i;
-
-	ck_assert_msg(a->n == b->n, "%s: %zu vs %zu functions", what, a->n,
-	    b->n);
-	for (i = 0; i < a->n; i++) {
-		const struct pci_fn *x = &a->fn[i], *y = &b->fn[i];
-
-		ck_assert_msg(x->bus == y->bus && x->slot == y->slot &&
-		    x->func == y->func && x->vendor == y->vendor &&
-		    x->device == y->device &&
-		    strcmp(x->class_text, y->class_text) == 0 &&
-		    strcmp(x->id, y->id) == 0, "%s: function %zu differs", what,
-		    i);
-	}
-}
 
 START_TEST(every_json_line_is_a_message)
 {
@@ -88,7 +28,7 @@ START_TEST(every_json_line_is_a_message)
 		if (nl < 6 || strcmp(de->d_name + nl - 5, ".json") != 0)
 			continue;
 		snprintf(rel, sizeof rel, "qmp/%s", de->d_name);
-		load_msg(rel, &m);
+		fixparse_qmp_msg(rel, &m);
 		if (strcmp(de->d_name, "greeting.json") == 0)
 			ck_assert_int_eq(m.kind, QMP_MSG_GREETING);
 		else if (strncmp(de->d_name, "err-", 4) == 0) {
@@ -110,12 +50,12 @@ START_TEST(versions)
 	struct qemu_version v;
 	struct err e;
 
-	load_msg("qmp/greeting.json", &m);
+	fixparse_qmp_msg("qmp/greeting.json", &m);
 	ck_assert_int_eq(qmp_greeting_version(m.root, &v, &e), 0);
 	ck_assert_int_eq(v.major * 10000 + v.minor * 100 + v.micro, 70222);
 	ck_assert_str_eq(v.package, "Debian 1:7.2+dfsg-7+deb12u18+b3");
 	qmp_msg_free(&m);
-	load_msg("qmp/query-version.json", &m);
+	fixparse_qmp_msg("qmp/query-version.json", &m);
 	ck_assert_int_eq(qmp_parse_version(m.ret, &v, &e), 0);
 	ck_assert_int_eq(v.micro, 22);
 	ck_assert_int_eq(qmp_parse_version(json_object_get(m.ret, "package"),
@@ -139,9 +79,9 @@ START_TEST(query_pci_equals_info_pci)
 	for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		struct pci_info a, b;
 
-		qmp_pci(pairs[i][0], &a);
-		hmp_pci(pairs[i][1], &b);
-		assert_same_bus(&a, &b, pairs[i][0]);
+		fixparse_qmp_pci(pairs[i][0], &a);
+		fixparse_hmp_pci(pairs[i][1], &b);
+		fixparse_same_bus(&a, &b, pairs[i][0]);
 		pci_info_free(&a);
 		pci_info_free(&b);
 	}
@@ -154,15 +94,15 @@ START_TEST(hmp_passthrough_equals_query_pci)
 	struct pci_info a, b;
 	struct err e;
 
-	load_msg("qmp/hmp-passthrough-info-pci.json", &m);
+	fixparse_qmp_msg("qmp/hmp-passthrough-info-pci.json", &m);
 	ck_assert(json_is_string(m.ret));
 	pci_info_init(&a);
 	ck_assert_int_eq(hmp_parse_info_pci(json_string_value(m.ret),
 	    json_string_length(m.ret), &a, &e), 0);
 	qmp_msg_free(&m);
 	/* taken right after query-pci-after-del */
-	qmp_pci("qmp/query-pci-after-del.json", &b);
-	assert_same_bus(&a, &b, "passthrough");
+	fixparse_qmp_pci("qmp/query-pci-after-del.json", &b);
+	fixparse_same_bus(&a, &b, "passthrough");
 	pci_info_free(&a);
 	pci_info_free(&b);
 }
@@ -173,17 +113,17 @@ START_TEST(query_pci_after_add_del)
 	struct pci_info pi;
 	const struct pci_fn *f;
 
-	qmp_pci("qmp/query-pci-default.json", &pi);
+	fixparse_qmp_pci("qmp/query-pci-default.json", &pi);
 	ck_assert_uint_eq(pi.n, 6);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0xf);
 	pci_info_free(&pi);
-	qmp_pci("qmp/query-pci-after-add.json", &pi);
+	fixparse_qmp_pci("qmp/query-pci-after-add.json", &pi);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0x6f);
 	f = pci_info_find_id(&pi, "disk-0d4e5f60-pci-6");
 	ck_assert_int_eq(f->slot, 6);
 	ck_assert_uint_eq(f->device, 0x1001);
 	pci_info_free(&pi);
-	qmp_pci("qmp/query-pci-after-del.json", &pi);
+	fixparse_qmp_pci("qmp/query-pci-after-del.json", &pi);
 	ck_assert_ptr_nonnull(pci_info_find_id(&pi, "nic-6f1a2b3c-pci-5"));
 	ck_assert_int_eq(pci_info_find_id(&pi, "nic-cccccccc-pci-31")->slot,
 	    31);
@@ -197,7 +137,7 @@ START_TEST(query_pci_bridge_nesting)
 	size_t i;
 	int seen = 0;
 
-	qmp_pci("qmp/query-pci-bridge.json", &pi);
+	fixparse_qmp_pci("qmp/query-pci-bridge.json", &pi);
 	ck_assert_uint_eq(pci_info_bus0_mask(&pi), 0x1f);
 	ck_assert_ptr_null(pci_info_find_id(&pi, "behind-3"));
 	for (i = 0; i < pi.n; i++)
@@ -298,7 +238,7 @@ START_TEST(every_error_has_its_kind)
 		struct qmp_msg m;
 
 		snprintf(rel, sizeof rel, "qmp/%s.json", errs[i].file);
-		load_msg(rel, &m);
+		fixparse_qmp_msg(rel, &m);
 		ck_assert_int_eq(m.kind, QMP_MSG_ERROR);
 		ck_assert_msg(m.err_kind == errs[i].kind, "%s: got %s", rel,
 		    monerr_name(m.err_kind));
