@@ -33,57 +33,22 @@ struct world {
 	struct tmx t;
 };
 
-/* A failing check ends the test's process at once (Check's fork mode), so
- * world_free() does not run.  Each world therefore writes its temp dir and
- * tmux socket into a registry file named after the runner, and the runner
- * cleans up after each test case (an unchecked fixture): tmux servers (and
- * so the slotscope in them), simulators, temp dirs.  The QEMUs die with
- * the test's process by themselves (tu_qemu_start). */
-static char registry[4096];	/* set in the runner, inherited by tests */
+/* What a failed test left, undone after each test case (tmuxdrv.h); set
+ * in the runner, inherited by the tests.  The QEMUs die with the test's
+ * process by themselves (tu_qemu_start). */
+static struct tmx_reg registry;
 static char bin[4096];		/* tu_bin() made absolute (tests cd away) */
 
 static void
 reg_add(const char *what, const char *value)
 {
-	FILE *f = fopen(registry, "a");
-
-	if (f != NULL) {
-		fprintf(f, "%s %s\n", what, value);
-		fclose(f);
-	}
+	tmx_reg_add(&registry, what, value);
 }
 
 static void
 reg_cleanup(void)
 {
-	char line[4200];
-	FILE *f = fopen(registry, "r");
-
-	if (f == NULL)
-		return;
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *v = strchr(line, ' ');
-
-		if (v == NULL)
-			continue;
-		*v++ = '\0';
-		v[strcspn(v, "\n")] = '\0';
-		if (strcmp(line, "tmux") == 0) {
-			struct tmx t;
-
-			snprintf(t.sock, sizeof t.sock, "%s", v);
-			t.up = 1;
-			tmx_kill(&t);
-		} else if (strcmp(line, "pid") == 0) {
-			long pid = strtol(v, NULL, 10);
-
-			if (pid > 1)
-				kill((pid_t)pid, SIGTERM);
-		} else if (strcmp(line, "dir") == 0)
-			tu_rmrf(v);
-	}
-	fclose(f);
-	unlink(registry);
+	tmx_reg_cleanup(&registry, SIGTERM);
 }
 
 /* A paused pc QEMU in DIR/NAME (sockets hmp.sock, qmp.sock): a child of
@@ -155,26 +120,14 @@ world_start(struct world *w, int nq, const char *extra)
 	world_launch(w, extra);
 }
 
-#define SEE(w, text) do { \
-	char *scr_ = NULL; \
-	int ok_ = tmx_wait_for(&(w)->t, (text), WAIT, &scr_); \
-	if (!ok_) \
-		fprintf(stderr, "--- screen:\n%s\n---\n", scr_); \
-	ck_assert_msg(ok_, "expected \"%s\" on the screen (printed " \
-	    "above)", (text)); \
-	free(scr_); \
-} while (0)
+#define SEE(w, text) \
+	ck_assert_msg(tmx_expect(&(w)->t, (text), WAIT), "expected \"%s\" " \
+	    "on the screen (printed above)", (text))
 
-#define CELLS(w, name, first, want) do { \
-	char *scr_ = NULL; \
-	int ok_ = tmx_wait_cells(&(w)->t, (name), (first), (want), WAIT, \
-	    &scr_); \
-	if (!ok_) \
-		fprintf(stderr, "--- screen:\n%s\n---\n", scr_); \
-	ck_assert_msg(ok_, "expected row %s to show %s from slot %d " \
-	    "(screen printed above)", (name), (want), (first)); \
-	free(scr_); \
-} while (0)
+#define CELLS(w, name, first, want) \
+	ck_assert_msg(tmx_expect_cells(&(w)->t, (name), (first), (want), \
+	    WAIT), "expected row %s to show %s from slot %d (screen printed " \
+	    "above)", (name), (want), (first))
 
 /* A paused `pc` QEMU has its host bridge, PIIX3, VGA and e1000 in slots
  * 0-3; the rest is free. */
@@ -1499,15 +1452,12 @@ tui_e2e_suite(void)
 		NULL };
 	static const char *const need_tmux[] = { "tmux", NULL };
 
-	snprintf(registry, sizeof registry, "%s/slotscope-e2e-%ld.registry",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+	tmx_reg_init(&registry, "e2e");
 	if (realpath(tu_bin(), bin) == NULL)
 		snprintf(bin, sizeof bin, "%s", tu_bin());
 	s = suite_create("tui_e2e");
-	tc = tcase_create("qemu");
-	tu_tcase_require(tc, tu_missing(need_qemu));
-	tcase_add_unchecked_fixture(tc, NULL, reg_cleanup);
-	tcase_set_timeout(tc, 90);
+	tc = tu_tcase_new(s, "qemu", tu_missing(need_qemu), NULL, reg_cleanup,
+	    90);
 	tcase_add_test(tc, grid_shows_live_states);
 	tcase_add_test(tc, keys_move_fill_and_help);
 	tcase_add_test(tc, resize_redraws);
@@ -1515,11 +1465,8 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, hotplug_and_unplug_typed);
 	tcase_add_test(tc, no_color_uses_letters_only);
 	tcase_add_test(tc, quit_keeps_history);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("demo");
-	tu_tcase_require(tc, tu_missing(need_tmux));
-	tcase_add_unchecked_fixture(tc, NULL, reg_cleanup);
-	tcase_set_timeout(tc, 90);
+	tc = tu_tcase_new(s, "demo", tu_missing(need_tmux), NULL, reg_cleanup,
+	    90);
 	tcase_add_test(tc, demo_opens_the_grid);
 	tcase_add_test(tc, demo_typed_commands_change_cells);
 	tcase_add_test(tc, demo_completion);
@@ -1538,6 +1485,5 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_filter_rows);
 	tcase_add_test(tc, narrow_grid_scrolls);
 	tcase_add_test(tc, demo_colors_follow_background);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -34,66 +34,27 @@
 #define WAIT 8000
 
 static char bin[4096];
-static char regpath[4096];	/* what a failed test left: killed after */
+static struct tmx_reg regs;	/* what a failed test left: undone after */
 
 static void
 reg(const char *what, const char *v)
 {
-	FILE *f = fopen(regpath, "a");
-
-	if (f != NULL) {
-		fprintf(f, "%s %s\n", what, v);
-		fclose(f);
-	}
+	tmx_reg_add(&regs, what, v);
 }
 
 static void
 reg_cleanup(void)
 {
-	char line[4200];
-	FILE *f = fopen(regpath, "r");
-
-	if (f == NULL)
-		return;
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *v = strchr(line, ' ');
-
-		if (v == NULL)
-			continue;
-		*v++ = '\0';
-		v[strcspn(v, "\n")] = '\0';
-		if (strcmp(line, "tmux") == 0) {
-			struct tmx t;
-
-			snprintf(t.sock, sizeof t.sock, "%s", v);
-			t.up = 1;
-			tmx_kill(&t);
-		} else if (strcmp(line, "pid") == 0 && atol(v) > 1)
-			kill((pid_t)atol(v), SIGKILL);
-		else if (strcmp(line, "dir") == 0)
-			tu_rmrf(v);
-	}
-	fclose(f);
-	unlink(regpath);
+	tmx_reg_cleanup(&regs, SIGKILL);
 }
 
-#define SEE(t, text) do { \
-	char *scr_ = NULL; \
-	int ok_ = tmx_wait_for((t), (text), WAIT, &scr_); \
-	if (!ok_) \
-		fprintf(stderr, "--- screen:\n%s\n---\n", scr_); \
-	ck_assert_msg(ok_, "expected \"%s\" on the screen", (text)); \
-	free(scr_); \
-} while (0)
+#define SEE(t, text) \
+	ck_assert_msg(tmx_expect((t), (text), WAIT), "expected \"%s\" on " \
+	    "the screen", (text))
 
-#define CELLS(t, name, first, want) do { \
-	char *scr_ = NULL; \
-	int ok_ = tmx_wait_cells((t), (name), (first), (want), WAIT, &scr_); \
-	if (!ok_) \
-		fprintf(stderr, "--- screen:\n%s\n---\n", scr_); \
-	ck_assert_msg(ok_, "expected row %s to show %s", (name), (want)); \
-	free(scr_); \
-} while (0)
+#define CELLS(t, name, first, want) \
+	ck_assert_msg(tmx_expect_cells((t), (name), (first), (want), WAIT), \
+	    "expected row %s to show %s", (name), (want))
 
 /* A paused pc QEMU in dir/name. */
 static void
@@ -133,6 +94,48 @@ launch(struct tmx *t, const char *dir, const char *insts)
 	    dir, bin, dir, insts, dir);
 	ck_assert_int_eq(tmx_start(t, W, H, cmd), 0);
 	reg("tmux", t->sock);
+}
+
+/* The simulator in dir/sub with the extra arguments (NULL-ended, at most
+ * 6), registered for the cleanup; returns its pid once vm1.qmp listens. */
+static pid_t
+sim_start(const char *dir, const char *sub, ...)
+{
+	char path[4300];
+	const char *argv[16] = { "slotscope", "--simulate", path,
+		"--instances", "1" };
+	va_list ap;
+	pid_t pid;
+	int n = 5, k;
+
+	snprintf(path, sizeof path, "%s/%s", dir, sub);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	va_start(ap, sub);
+	while (n < 12 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	tmx_reg_pid(&regs, (long)pid);
+	for (k = 0; k < 500 && !tu_listening(path, "vm1.qmp"); k++)
+		usleep(10000);
+	return pid;
+}
+
+static void
+sim_stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
 }
 
 START_TEST(hotplug_waits_on_a_held_lock)
@@ -184,27 +187,8 @@ START_TEST(slow_monitor_then_ctrl_c)
 	ck_assert_ptr_nonnull(dir);
 	reg("dir", dir);
 	qemu(dir, "qa");
+	pid = sim_start(dir, "sim", "--fault", "slow=600", (char *)NULL);
 	snprintf(sim, sizeof sim, "%s/sim", dir);
-	ck_assert_int_eq(mkdir(sim, 0700), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(bin, "slotscope", "--simulate", sim, "--instances", "1",
-		    "--fault", "slow=600", (char *)NULL);
-		_exit(127);
-	}
-	{
-		char p[32];
-
-		snprintf(p, sizeof p, "%ld", (long)pid);
-		reg("pid", p);
-	}
-	for (k = 0; k < 500 && !tu_listening(sim, "vm1.qmp"); k++)
-		usleep(10000);
 	snprintf(insts, sizeof insts, "a=unix:%s/qa/qmp.sock "
 	    "s=unix:%s/vm1.qmp", dir, sim);
 	launch(&t, dir, insts);
@@ -248,57 +232,13 @@ START_TEST(slow_monitor_then_ctrl_c)
 		free(last);
 	}
 	tmx_kill(&t);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	sim_stop(pid);
 	snprintf(insts, sizeof insts, "%s/qa", dir);
 	tu_qemu_stop(insts);
 	tu_rmrf(dir);
 	free(dir);
 }
 END_TEST
-
-/* The simulator in dir/sub with the extra arguments (NULL-ended, at most
- * 6), registered for the cleanup; returns its pid once vm1.qmp listens. */
-static pid_t
-sim_start(const char *dir, const char *sub, ...)
-{
-	char path[4300], p[32];
-	const char *argv[16] = { "slotscope", "--simulate", path,
-		"--instances", "1" };
-	va_list ap;
-	pid_t pid;
-	int n = 5, k;
-
-	snprintf(path, sizeof path, "%s/%s", dir, sub);
-	mkdir(path, 0700);
-	va_start(ap, sub);
-	while (n < 12 && (argv[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	snprintf(p, sizeof p, "%ld", (long)pid);
-	reg("pid", p);
-	for (k = 0; k < 500 && !tu_listening(path, "vm1.qmp"); k++)
-		usleep(10000);
-	return pid;
-}
-
-static void
-sim_stop(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-}
 
 /* The screen has text now (not waiting for it). */
 static int
@@ -505,20 +445,15 @@ tui_wait_suite(void)
 	static const char *const need[] = { "tmux", "qemu-system-x86_64",
 		"flock", NULL };
 
-	snprintf(regpath, sizeof regpath, "%s/slotscope-wait-%ld.registry",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+	tmx_reg_init(&regs, "wait");
 	if (realpath(tu_bin(), bin) == NULL)
 		snprintf(bin, sizeof bin, "%s", tu_bin());
-	tc = tcase_create("wait");
-	tu_tcase_require(tc, tu_missing(need));
-	tcase_add_unchecked_fixture(tc, NULL, reg_cleanup);
-	tcase_set_timeout(tc, 90);
+	tc = tu_tcase_new(s, "wait", tu_missing(need), NULL, reg_cleanup, 90);
 	tcase_add_test(tc, hotplug_waits_on_a_held_lock);
 	tcase_add_test(tc, slow_monitor_then_ctrl_c);
 	tcase_add_test(tc, huge_paste_costs_nothing);
 	tcase_add_test(tc, unplug_refused_in_the_background);
 	tcase_add_test(tc, version_holds_the_monitor);
 	tcase_add_test(tc, confirmed_unplug_recorded_off_the_loop);
-	suite_add_tcase(s, tc);
 	return s;
 }

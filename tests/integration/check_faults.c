@@ -672,36 +672,18 @@ faults_suite(void)
 
 	/* unchecked fixtures (run in the parent): QEMU, mounts and the
 	 * temp dir are cleaned up also after a failing test */
-	t = tcase_create("monitors");
-	tcase_add_unchecked_fixture(t, setup, teardown);
-	tcase_set_timeout(t, 60);
+	t = tu_tcase_new(s, "monitors", NULL, setup, teardown, 60);
 	tcase_add_test(t, monitor_faults_in_one_refresh);
-	suite_add_tcase(s, t);
-
-	t = tcase_create("store");
-	tcase_add_unchecked_fixture(t, setup, teardown);
-	tcase_set_timeout(t, 60);
+	t = tu_tcase_new(s, "store", NULL, setup, teardown, 60);
 	tcase_add_test(t, store_enospc_and_readonly);
 	tcase_add_test(t, store_truncated_at_every_length);
-	suite_add_tcase(s, t);
-
-	t = tcase_create("hotplug");
-	tcase_add_unchecked_fixture(t, setup, teardown);
-	tcase_set_timeout(t, 120);
+	t = tu_tcase_new(s, "hotplug", NULL, setup, teardown, 120);
 	tcase_add_test(t, hotplug_qemu_dies_at_each_step);
-	suite_add_tcase(s, t);
-
-	t = tcase_create("real-qemu-hmp");
-	tu_tcase_require(t, tu_missing_qemu());
-	tcase_add_unchecked_fixture(t, setup, teardown);
-	tcase_set_timeout(t, 60);
+	t = tu_tcase_new(s, "real-qemu-hmp", tu_missing_qemu(), setup,
+	    teardown, 60);
 	tcase_add_test(t, real_qemu_stopped_and_killed_hmp);
-	suite_add_tcase(s, t);
-	t = tcase_create("real-qemu-qmp");
-	tu_tcase_require(t, tu_missing_qemu());
-	tcase_add_unchecked_fixture(t, setup, teardown);
-	tcase_set_timeout(t, 60);
+	t = tu_tcase_new(s, "real-qemu-qmp", tu_missing_qemu(), setup,
+	    teardown, 60);
 	tcase_add_test(t, real_qemu_stopped_and_killed_qmp);
-	suite_add_tcase(s, t);
 	return s;
 }

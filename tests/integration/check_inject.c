@@ -435,24 +435,16 @@ Suite *
 inject_suite(void)
 {
 	Suite *s = suite_create("inject");
-	TCase *u = tcase_create("bytes");
-	TCase *q;
+	TCase *t = tu_tcase_new(s, "bytes", NULL, NULL, NULL, 0);
 
-	tcase_add_test(u, hmp_line_always_ends);
-	tcase_add_test(u, non_utf8_refused);
-	tcase_add_test(u, no_raw_passthrough);
-	suite_add_tcase(s, u);
-	q = tcase_create("qemu");
-	tu_tcase_require(q, tu_missing_qemu());
-	tcase_add_unchecked_fixture(q, qemu_up, qemu_down);
-	tcase_set_timeout(q, 120);
-	tcase_add_test(q, hmp_real_qemu);
-	suite_add_tcase(s, q);
-	q = tcase_create("qemu-qmp");
-	tu_tcase_require(q, tu_missing_qemu());
-	tcase_add_unchecked_fixture(q, qemu_up, qemu_down);
-	tcase_set_timeout(q, 120);
-	tcase_add_test(q, qmp_real_qemu);
-	suite_add_tcase(s, q);
+	tcase_add_test(t, hmp_line_always_ends);
+	tcase_add_test(t, non_utf8_refused);
+	tcase_add_test(t, no_raw_passthrough);
+	t = tu_tcase_new(s, "qemu", tu_missing_qemu(), qemu_up, qemu_down,
+	    120);
+	tcase_add_test(t, hmp_real_qemu);
+	t = tu_tcase_new(s, "qemu-qmp", tu_missing_qemu(), qemu_up, qemu_down,
+	    120);
+	tcase_add_test(t, qmp_real_qemu);
 	return s;
 }

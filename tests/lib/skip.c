@@ -90,6 +90,21 @@ tu_tcase_require(TCase *tc, const char *missing)
 	tcase_add_checked_fixture(tc, need[i], NULL);
 }
 
+TCase *
+tu_tcase_new(Suite *s, const char *name, const char *missing,
+    void (*up)(void), void (*down)(void), int timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	tu_tcase_require(tc, missing);
+	if (up != NULL || down != NULL)
+		tcase_add_unchecked_fixture(tc, up, down);
+	if (timeout > 0)
+		tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 const char *
 tu_missing(const char *const *progs)
 {

@@ -50,6 +50,14 @@ int tu_have_program(const char *prog);
 void tu_skip(const char *why) __attribute__((noreturn));
 struct TCase;
 void tu_tcase_require(struct TCase *tc, const char *missing);
+/* A test case name in s, made the usual way: tu_tcase_require(missing),
+ * the unchecked fixture up/down (run in the runner, so it also cleans up
+ * after a failed test; none when both are NULL), a timeout in seconds
+ * (Check's default when 0).  Add its tests to the returned case; Check
+ * frees it with s. */
+struct Suite;
+struct TCase *tu_tcase_new(struct Suite *s, const char *name,
+    const char *missing, void (*up)(void), void (*down)(void), int timeout);
 const char *tu_missing(const char *const *progs);
 const char *tu_missing_qemu(void);
 
@@ -125,7 +133,6 @@ void tu_vm_down(struct tu_vm *v);
 /* add(s, TU_QEMU_72), then add(s, TU_QEMU_10): every case is added for
  * both; add marks q's cases with tu_tcase_require(tc,
  * tu_missing_qemu_v(q)), so the 10.0 ones skip (fail in CI) without it. */
-struct Suite;
 void tu_qemu_cases(struct Suite *s,
     void (*add)(struct Suite *, enum tu_qemu));
 

@@ -2,6 +2,7 @@
 /* tmuxdrv.c - see tmuxdrv.h. */
 #include "tmuxdrv.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,8 +171,11 @@ ms_now(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-int
-tmx_wait_for(struct tmx *t, const char *text, int timeout_ms, char **last)
+/* Poll the screen until seen(screen, arg) (1) or timeout_ms passes (0);
+ * the last screen goes to *last (or is freed). */
+static int
+wait_screen(struct tmx *t, int (*seen)(const char *, const void *),
+    const void *arg, int timeout_ms, char **last)
 {
 	long end = ms_now() + timeout_ms;
 	char *s = NULL;
@@ -180,7 +184,7 @@ tmx_wait_for(struct tmx *t, const char *text, int timeout_ms, char **last)
 	for (;;) {
 		free(s);
 		s = tmx_screen(t, 0);
-		if (strstr(s, text) != NULL) {
+		if (seen(s, arg)) {
 			found = 1;
 			break;
 		}
@@ -193,6 +197,18 @@ tmx_wait_for(struct tmx *t, const char *text, int timeout_ms, char **last)
 	else
 		free(s);
 	return found;
+}
+
+static int
+has_text(const char *screen, const void *text)
+{
+	return strstr(screen, text) != NULL;
+}
+
+int
+tmx_wait_for(struct tmx *t, const char *text, int timeout_ms, char **last)
+{
+	return wait_screen(t, has_text, text, timeout_ms, last);
 }
 
 char *
@@ -244,29 +260,126 @@ tmx_row_cells(const char *screen, const char *name, char out[33])
 	return 0;
 }
 
+struct cells_want {
+	const char *name;
+	int first;
+	const char *want;
+};
+
+static int
+has_cells(const char *screen, const void *arg)
+{
+	const struct cells_want *c = arg;
+	char cells[33];
+
+	return tmx_row_cells(screen, c->name, cells) == 0 &&
+	    strncmp(cells + c->first, c->want, strlen(c->want)) == 0;
+}
+
 int
 tmx_wait_cells(struct tmx *t, const char *name, int first, const char *want,
     int timeout_ms, char **last)
 {
-	long end = ms_now() + timeout_ms;
-	char *s = NULL, cells[33];
-	int found = 0;
+	struct cells_want c = { name, first, want };
 
-	for (;;) {
-		free(s);
-		s = tmx_screen(t, 0);
-		if (tmx_row_cells(s, name, cells) == 0 &&
-		    strncmp(cells + first, want, strlen(want)) == 0) {
-			found = 1;
-			break;
-		}
-		if (ms_now() >= end)
-			break;
-		nap();
-	}
-	if (last)
-		*last = s;
-	else
-		free(s);
+	return wait_screen(t, has_cells, &c, timeout_ms, last);
+}
+
+/* The last screen of a wait that failed, for the log above the check's
+ * failure message. */
+static int
+shown(int found, char *last)
+{
+	if (!found)
+		fprintf(stderr, "--- screen:\n%s\n---\n", last);
+	free(last);
 	return found;
+}
+
+int
+tmx_expect(struct tmx *t, const char *text, int timeout_ms)
+{
+	char *last = NULL;
+	int found = tmx_wait_for(t, text, timeout_ms, &last);
+
+	return shown(found, last);
+}
+
+int
+tmx_expect_cells(struct tmx *t, const char *name, int first,
+    const char *want, int timeout_ms)
+{
+	char *last = NULL;
+	int found = tmx_wait_cells(t, name, first, want, timeout_ms, &last);
+
+	return shown(found, last);
+}
+
+void
+tmx_reg_init(struct tmx_reg *r, const char *tag)
+{
+	const char *td = getenv("TMPDIR");
+
+	snprintf(r->path, sizeof r->path, "%s/slotscope-%s-%ld.registry",
+	    td ? td : "/tmp", tag, (long)getpid());
+}
+
+void
+tmx_reg_add(const struct tmx_reg *r, const char *what, const char *value)
+{
+	FILE *f = fopen(r->path, "a");
+
+	if (f != NULL) {
+		fprintf(f, "%s %s\n", what, value);
+		fclose(f);
+	}
+}
+
+void
+tmx_reg_pid(const struct tmx_reg *r, long pid)
+{
+	char p[32];
+
+	snprintf(p, sizeof p, "%ld", pid);
+	tmx_reg_add(r, "pid", p);
+}
+
+/* One line of the registry: "tmux SOCK", "pid N" or "dir PATH". */
+static void
+reg_undo(const char *what, const char *v, int sig)
+{
+	if (strcmp(what, "tmux") == 0) {
+		struct tmx t;
+
+		snprintf(t.sock, sizeof t.sock, "%s", v);
+		t.up = 1;
+		tmx_kill(&t);
+	} else if (strcmp(what, "pid") == 0) {
+		long pid = strtol(v, NULL, 10);
+
+		if (pid > 1)
+			kill((pid_t)pid, sig);
+	} else if (strcmp(what, "dir") == 0)
+		tu_rmrf(v);
+}
+
+void
+tmx_reg_cleanup(const struct tmx_reg *r, int sig)
+{
+	char line[4200];
+	FILE *f = fopen(r->path, "r");
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *v = strchr(line, ' ');
+
+		if (v == NULL)
+			continue;
+		*v++ = '\0';
+		v[strcspn(v, "\n")] = '\0';
+		reg_undo(line, v, sig);
+	}
+	fclose(f);
+	unlink(r->path);
 }

@@ -6,6 +6,7 @@
  * Each session runs on its own tmux server socket (tmux -L NAME, the name
  * made from the pid and a counter) with no user config, so parallel test
  * runs never see each other.  Strings returned are malloc'd; free() them.
+ * Also the registry of what a failed test left (struct tmx_reg).
  */
 #ifndef SLOTSCOPE_TMUXDRV_H
 #define SLOTSCOPE_TMUXDRV_H
@@ -47,5 +48,30 @@ int tmx_wait_cells(struct tmx *t, const char *name, int first,
 int tmx_row_cells(const char *screen, const char *name, char out[33]);
 /* The row (malloc'd) whose first word is name, or NULL. */
 char *tmx_row(const char *screen, const char *name);
+
+/* tmx_wait_for / tmx_wait_cells for a check: 1 when seen in time, else
+ * 0 after printing the last screen to stderr (so that the check's
+ * failure message can say "printed above"). */
+int tmx_expect(struct tmx *t, const char *text, int timeout_ms);
+int tmx_expect_cells(struct tmx *t, const char *name, int first,
+    const char *want, int timeout_ms);
+
+/* What a test left behind.  A failing check ends the test's process at
+ * once (Check's fork mode), so its own clean-up does not run: each test
+ * writes its temp dirs, tmux sockets and helper pids into the suite's
+ * registry file, and the suite's unchecked fixture undoes them after each
+ * test case.  tmx_reg_init names the file after tag and the runner's pid
+ * under $TMPDIR (call it where the suite is made, so the tests inherit
+ * it); tmx_reg_cleanup kills the tmux servers, sends sig to the pids,
+ * removes the dirs and then the file. */
+struct tmx_reg {
+	char path[4096];
+};
+void tmx_reg_init(struct tmx_reg *r, const char *tag);
+/* what: "tmux", "pid" or "dir". */
+void tmx_reg_add(const struct tmx_reg *r, const char *what,
+    const char *value);
+void tmx_reg_pid(const struct tmx_reg *r, long pid);
+void tmx_reg_cleanup(const struct tmx_reg *r, int sig);
 
 #endif
