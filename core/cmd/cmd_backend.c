@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cmd_backend.c - how commands show a device's backend, the way `virsh
- * domiflist` / `domblklist` do first: a NIC's MAC, netdev, tap, bridge,
- * vhost and queues; a disk's drive (block node), path, format, protocol
- * driver, read-only and cache; and whether QEMU has it so (fleet/
- * devcheck).  One JSON object and one text line per device, shared by
- * hotplug, unplug, show and `list --devices`. */
+/* cmd_backend.c - how commands show a device's backend as text, the way
+ * `virsh domiflist` / `domblklist` do first: a NIC's MAC, netdev, tap,
+ * bridge, vhost and queues; a disk's drive (block node), path, format,
+ * protocol driver, read-only and cache; and whether QEMU has it so
+ * (fleet/devcheck).  One line per device, shared by hotplug, unplug, show
+ * and `list --devices` (its JSON object is cmd_json_device); and the
+ * hotplug target those commands hand the fleet. */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,53 +26,6 @@ cmd_target(const struct cmd_ctx *c, size_t i, struct hotplug_target *t)
 	t->on_connect_arg = c->on_connect_arg;
 	if (c->fleet->monitor_timeout_ms > HOTPLUG_GREET_MS)
 		t->greet_ms = c->fleet->monitor_timeout_ms;
-}
-
-static void
-opt_str(json_t *o, const char *k, const char *v)
-{
-	if (v != NULL && v[0] != '\0')
-		json_object_set_new(o, k, json_string(v));
-}
-
-json_t *
-cmd_dev_json(const char *inst, const struct store_dev *d, const char *state,
-    const struct devcheck *chk)
-{
-	const struct store_backend *b = &d->backend;
-	json_t *o = json_object(), *bk = json_object();
-
-	if (o == NULL || bk == NULL) {
-		json_decref(o);
-		json_decref(bk);
-		return NULL;
-	}
-	opt_str(o, "instance", inst);
-	opt_str(o, "id", d->id);
-	opt_str(o, "type", d->type);
-	opt_str(o, "uuid", d->uuid);
-	opt_str(o, "bus", d->bus);
-	json_object_set_new(o, "slot", json_integer(d->slot));
-	opt_str(o, "state", state ? state : store_dev_state_name(d->state));
-	opt_str(o, "driver", d->driver);
-	opt_str(o, "mac", d->mac);
-	opt_str(bk, "kind", store_backend_kind_name(b->kind));
-	opt_str(bk, "netdev", b->netdev);
-	opt_str(bk, "tap", b->tap);
-	opt_str(bk, "path", b->path);
-	opt_str(bk, "format", b->format);
-	opt_str(bk, "drive", b->drive);
-	store_backend_extra_json(b, bk);
-	json_object_set_new(o, "backend", bk);
-	/* the flat names virsh users look for first */
-	opt_str(o, "path", b->path);
-	opt_str(o, "format", b->format);
-	if (chk != NULL)
-		json_object_set_new(o, "qemu", json_pack("{s:b, s:o*, s:s*}",
-		    "checked", chk->checked, "match", chk->checked ?
-		    json_boolean(chk->match) : NULL, "mismatch",
-		    chk->why[0] ? chk->why : NULL));
-	return o;
 }
 
 void

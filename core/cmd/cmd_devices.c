@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd/cmd_int.h"
+#include "cmd/cmd_json.h"
 #include "fleet/adopt.h"
 #include "fleet/hotplug.h"
 #include "fleet/unplug.h"
@@ -129,7 +130,8 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		snprintf(res, sizeof res, "ok %s", d.id);
 		cmd_audit(c, a->w[1], what, res, &b);
 	}
-	return cmd_succeed(r, &b, cmd_dev_json(a->w[1], &d, "plugged", NULL));
+	return cmd_succeed(r, &b, cmd_json_device(a->w[1], &d, "plugged",
+	    NULL));
 }
 
 /* The id of the live device named by w (an id) or slot (w a number) on
@@ -235,9 +237,9 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	}
 	cmd_audit(c, a->w[1], what, res, &b);
 	{
-		json_t *j = cmd_dev_json(a->w[1], &d, rc == HOTPLUG_DELETED ?
-		    "deleted" : rc == HOTPLUG_REFUSED ? "plugged" :
-		    "unplugging", NULL);
+		json_t *j = cmd_json_device(a->w[1], &d,
+		    rc == HOTPLUG_DELETED ? "deleted" :
+		    rc == HOTPLUG_REFUSED ? "plugged" : "unplugging", NULL);
 
 		if (j != NULL) {
 			json_object_set_new(j, "confirmed",
@@ -290,7 +292,8 @@ cmd_adopt_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	strbuf_str(&b, "; it can be unplugged now");
 	snprintf(res, sizeof res, "ok %s slot %d", d.id, d.slot);
 	cmd_audit(c, a->w[1], what, res, &b);
-	return cmd_succeed(r, &b, cmd_dev_json(a->w[1], &d, "plugged", NULL));
+	return cmd_succeed(r, &b, cmd_json_device(a->w[1], &d, "plugged",
+	    NULL));
 }
 
 int
@@ -319,5 +322,6 @@ cmd_forget_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	    a->w[1], d.id, d.slot, note);
 	snprintf(res, sizeof res, "ok %s; %s", d.id, note);
 	cmd_audit(c, a->w[1], what, res, &b);
-	return cmd_succeed(r, &b, cmd_dev_json(a->w[1], &d, "forgotten", NULL));
+	return cmd_succeed(r, &b, cmd_json_device(a->w[1], &d, "forgotten",
+	    NULL));
 }

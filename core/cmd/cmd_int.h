@@ -128,15 +128,13 @@ int cmd_help_exec(struct cmd_ctx *, const struct cmd_entry *,
     const struct cmd_args *, struct cmd_result *);
 
 /* cmd_backend.c: a device's backend as commands show it.  cmd_target
- * fills t for instance i; cmd_dev_json is the device's JSON object
- * (state NULL: its recorded one; chk NULL: not checked against QEMU);
- * cmd_dev_text appends its one line (no newline) to s. */
+ * fills t for instance i; cmd_dev_text appends the device's one line (no
+ * newline) to s, chk NULL: not checked against QEMU (its JSON object is
+ * cmd_json_device, cmd_json.h). */
 struct hotplug_target;
 struct devcheck;
 struct store_dev;
 void cmd_target(const struct cmd_ctx *c, size_t i, struct hotplug_target *t);
-json_t *cmd_dev_json(const char *inst, const struct store_dev *d,
-    const char *state, const struct devcheck *chk);
 void cmd_dev_text(struct strbuf *s, const struct store_dev *d,
     const struct devcheck *chk);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet/devcheck.h"
 #include "model/pcitree.h"
 #include "model/places.h"
 #include "qemu/mon.h"
@@ -246,6 +247,54 @@ char *
 cmd_json_probe_text(const struct probe *p)
 {
 	return cmd_json_line(cmd_json_probe(p));
+}
+
+/* k: v, left out when v is empty. */
+static void
+opt_str(json_t *o, const char *k, const char *v)
+{
+	if (v != NULL && v[0] != '\0')
+		json_object_set_new(o, k, json_string(v));
+}
+
+json_t *
+cmd_json_device(const char *inst, const struct store_dev *d, const char *state,
+    const struct devcheck *chk)
+{
+	const struct store_backend *b = &d->backend;
+	json_t *o = json_object(), *bk = json_object();
+
+	if (o == NULL || bk == NULL) {
+		json_decref(o);
+		json_decref(bk);
+		return NULL;
+	}
+	opt_str(o, "instance", inst);
+	opt_str(o, "id", d->id);
+	opt_str(o, "type", d->type);
+	opt_str(o, "uuid", d->uuid);
+	opt_str(o, "bus", d->bus);
+	json_object_set_new(o, "slot", json_integer(d->slot));
+	opt_str(o, "state", state ? state : store_dev_state_name(d->state));
+	opt_str(o, "driver", d->driver);
+	opt_str(o, "mac", d->mac);
+	opt_str(bk, "kind", store_backend_kind_name(b->kind));
+	opt_str(bk, "netdev", b->netdev);
+	opt_str(bk, "tap", b->tap);
+	opt_str(bk, "path", b->path);
+	opt_str(bk, "format", b->format);
+	opt_str(bk, "drive", b->drive);
+	store_backend_extra_json(b, bk);
+	json_object_set_new(o, "backend", bk);
+	/* the flat names virsh users look for first */
+	opt_str(o, "path", b->path);
+	opt_str(o, "format", b->format);
+	if (chk != NULL)
+		json_object_set_new(o, "qemu", json_pack("{s:b, s:o*, s:s*}",
+		    "checked", chk->checked, "match", chk->checked ?
+		    json_boolean(chk->match) : NULL, "mismatch",
+		    chk->why[0] ? chk->why : NULL));
+	return o;
 }
 
 json_t *

@@ -21,9 +21,9 @@
  *                    "qemu", "conn", "read": bool, "error", "last_read",
  *                    "slots": [32 slots], "buses": [buses behind bridges],
  *                    "capacity": int|null, "devices": [devices]}
- *   a device         (show: the runtime file's, built by cmd_dev_json in
- *                    cmd_backend.c) {"id", "type", "uuid", "bus", "slot",
- *                    "state", "driver", "mac", "path", "format",
+ *   a device         (the runtime file's: cmd_json_device) {"instance",
+ *                    "id", "type", "uuid", "bus", "slot", "state",
+ *                    "driver", "mac", "path", "format",
  *                    "backend": {"kind", "netdev", "tap", "bridge",
  *                    "drive", "path", "format", "protocol", "read_only",
  *                    "cache", "aio", "discard", "serial", "created",
@@ -72,6 +72,14 @@ json_t *cmd_json_probe(const struct probe *p);
 /* cmd_json_probe as one line of text with its newline (malloc'd; NULL when
  * out of memory). */
 char *cmd_json_probe_text(const struct probe *p);
+
+/* A device of the runtime file as hotplug, unplug, adopt, forget and show
+ * print it: inst NULL leaves "instance" out (show nests it in its
+ * instance), state NULL is its recorded one, chk NULL leaves "qemu" out
+ * (not checked against QEMU). */
+struct devcheck;
+json_t *cmd_json_device(const char *inst, const struct store_dev *d,
+    const char *state, const struct devcheck *chk);
 
 /* A failed command (or probe): command may be NULL, kind NULL when there
  * is no kind to name. */

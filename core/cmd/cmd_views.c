@@ -157,7 +157,7 @@ list_devices(struct cmd_ctx *c, struct cmd_result *r)
 			strbuf_printf(&b, "%s  ", c->fleet->inst[i].name);
 			cmd_dev_text(&b, &rt.dev[k], NULL);
 			strbuf_printf(&b, "\n");
-			json_array_append_new(arr, cmd_dev_json(
+			json_array_append_new(arr, cmd_json_device(
 			    c->fleet->inst[i].name, &rt.dev[k], NULL, NULL));
 		}
 		store_rt_free(&rt);
@@ -371,7 +371,7 @@ show_devices(struct cmd_ctx *c, size_t i, const struct store_rt *rt,
 		strbuf_printf(b, "  ");
 		cmd_dev_text(b, &rt->dev[k], &chk);
 		strbuf_printf(b, "\n");
-		json_array_append_new(arr, cmd_dev_json(NULL, &rt->dev[k],
+		json_array_append_new(arr, cmd_json_device(NULL, &rt->dev[k],
 		    NULL, &chk));
 	}
 	free(l);
