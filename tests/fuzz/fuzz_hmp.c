@@ -5,44 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/devid.h"
-#include "model/places.h"
-#include "model/pcitree.h"
-#include "model/state.h"
 #include "qemu/hmp.h"
 #include "qemu/qom.h"
+#include "fuzztree.h"
 #include "monsession.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-
-/* The tree of any listing: every bus named as ids name it, every place
- * the rule gives free by the same rule. */
-static void
-tree_checks(struct pci_info *pi)
-{
-	struct pcitree t;
-	struct store_rt rt;
-	struct slot_view v[32];
-	struct place p;
-	struct err e;
-	size_t b;
-
-	pcitree_build(pi, &t);
-	for (b = 1; b < t.nbus; b++)
-		if (devid_check_bus(t.bus[b].path, strlen(t.bus[b].path),
-		    NULL) < 0)
-			abort();
-	store_rt_init(&rt, "f");
-	(void)places_count(pi, &t, &rt);
-	if (places_first(pi, &t, &rt, -1, &p, &e) == 0 &&
-	    !places_is_free(pi, &t, &rt, p.bus, p.slot))
-		abort();
-	state_reconcile(pi, &rt, v);
-	for (b = 1; b < t.nbus; b++)
-		state_reconcile_bus(pi, &t, (int)b, &rt, v);
-	store_rt_free(&rt);
-}
 
 static void
 parse(const char *t, size_t n)
@@ -56,7 +24,7 @@ parse(const char *t, size_t n)
 	if (hmp_parse_info_pci(t, n, &pi, &e) == 0) {
 		struct qom_scan s;
 
-		tree_checks(&pi);
+		tu_fuzz_tree_checks(&pi);
 		/* the same bytes as a qom-list reply */
 		qom_scan_init(&s);
 		if (qom_scan_list(&s, MON_PROTO_HMP, t, n, &pi, &e) == 0 &&
@@ -64,7 +32,7 @@ parse(const char *t, size_t n)
 			(void)qom_scan_set_bus(&s, 0, t, n, &e);
 			(void)qom_scan_set_addr(&s, 0, t, n, &e);
 			(void)qom_scan_merge(&s, &pi, &e);
-			tree_checks(&pi);
+			tu_fuzz_tree_checks(&pi);
 		}
 		qom_scan_free(&s);
 		(void)pci_info_bus0_mask(&pi);
