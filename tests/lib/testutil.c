@@ -81,6 +81,39 @@ tu_rmrf(const char *path)
 	free(cmd);
 }
 
+void
+tu_tmpdir_up(char **dir)
+{
+	*dir = tu_tmpdir();
+	ck_assert_ptr_nonnull(*dir);
+}
+
+void
+tu_tmpdir_down(char **dir)
+{
+	tu_rmrf(*dir);
+	free(*dir);
+	*dir = NULL;
+}
+
+char *
+tu_env_save(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? strdup(v) : NULL;
+}
+
+void
+tu_env_restore(const char *name, char *saved)
+{
+	if (saved)
+		setenv(name, saved, 1);
+	else
+		unsetenv(name);
+	free(saved);
+}
+
 int
 tu_in_ci(void)
 {

@@ -24,6 +24,21 @@ const char *tu_bin(void);
  * malloc'd path. */
 char *tu_tmpdir(void);
 void tu_rmrf(const char *path);
+/* A temp dir for each test: tu_tmpdir into *dir (a failure fails the
+ * test), and after it removed and freed (*dir NULL).  TU_TMPDIR_FIXTURE
+ * makes name_up / name_down for tcase_add_checked_fixture around var. */
+void tu_tmpdir_up(char **dir);
+void tu_tmpdir_down(char **dir);
+#define TU_TMPDIR_FIXTURE(name, var) \
+	static void name##_up(void) { tu_tmpdir_up(&var); } \
+	static void name##_down(void) { tu_tmpdir_down(&var); }
+
+/* Tests that change the environment put it back (CK_FORK=no runs every
+ * test in one process): tu_env_save gives the variable's value now
+ * (malloc'd, NULL when unset), tu_env_restore sets it back to that (or
+ * unsets it) and frees saved. */
+char *tu_env_save(const char *name);
+void tu_env_restore(const char *name, char *saved);
 
 /* 1 when running in CI (CI=true). */
 int tu_in_ci(void);

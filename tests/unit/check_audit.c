@@ -55,29 +55,9 @@ START_TEST(format_truncates_long_lines)
 }
 END_TEST
 
-/* Tests that change the environment put it back (CK_FORK=no runs every
- * test in one process). */
-static char *
-env_save(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v ? strdup(v) : NULL;
-}
-
-static void
-env_restore(const char *name, char *saved)
-{
-	if (saved)
-		setenv(name, saved, 1);
-	else
-		unsetenv(name);
-	free(saved);
-}
-
 START_TEST(user_name)
 {
-	char u[128], *sudo = env_save("SUDO_USER");
+	char u[128], *sudo = tu_env_save("SUDO_USER");
 
 	struct passwd *pw = getpwuid(geteuid());
 	char want[160];
@@ -97,7 +77,7 @@ START_TEST(user_name)
 	setenv("SUDO_USER", "", 1);
 	audit_user(u, sizeof u);
 	ck_assert_str_eq(u, pw->pw_name);
-	env_restore("SUDO_USER", sudo);
+	tu_env_restore("SUDO_USER", sudo);
 }
 END_TEST
 

@@ -12,21 +12,8 @@
 #include "store/instsrc.h"
 #include "testutil.h"
 
-static char *tmp;
-
-static void
-setup(void)
-{
-	tmp = tu_tmpdir();
-	ck_assert_ptr_nonnull(tmp);
-}
-
-static void
-teardown(void)
-{
-	tu_rmrf(tmp);
-	free(tmp);
-}
+static char *tmp;	/* each test's temp dir */
+TU_TMPDIR_FIXTURE(tmp, tmp)
 
 START_TEST(arg_good)
 {
@@ -378,26 +365,6 @@ START_TEST(config_system)
 }
 END_TEST
 
-/* Tests that change the environment put it back (CK_FORK=no runs every
- * test in one process). */
-static char *
-env_save(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v ? strdup(v) : NULL;
-}
-
-static void
-env_restore(const char *name, char *saved)
-{
-	if (saved)
-		setenv(name, saved, 1);
-	else
-		unsetenv(name);
-	free(saved);
-}
-
 START_TEST(config_files)
 {
 	struct instsrc_config c;
@@ -430,8 +397,8 @@ START_TEST(config_files)
 	/* a directory is not a config file */
 	ck_assert_int_eq(instsrc_load_config(tmp, 1, &c, &e), -1);
 
-	home = env_save("HOME");
-	xdg = env_save("XDG_CONFIG_HOME");
+	home = tu_env_save("HOME");
+	xdg = tu_env_save("XDG_CONFIG_HOME");
 	setenv("XDG_CONFIG_HOME", "/cfg", 1);
 	ck_assert_int_eq(instsrc_default_config(out, sizeof out, &e), 0);
 	ck_assert_str_eq(out, "/cfg/slotscope/config");
@@ -441,8 +408,8 @@ START_TEST(config_files)
 	ck_assert_str_eq(out, "/home/op/.config/slotscope/config");
 	unsetenv("HOME");
 	ck_assert_int_eq(instsrc_default_config(out, sizeof out, &e), -1);
-	env_restore("HOME", home);
-	env_restore("XDG_CONFIG_HOME", xdg);
+	tu_env_restore("HOME", home);
+	tu_env_restore("XDG_CONFIG_HOME", xdg);
 }
 END_TEST
 
@@ -485,7 +452,7 @@ instsrc_suite(void)
 	Suite *s = suite_create("instsrc");
 	TCase *tc = tcase_create("instsrc");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tmp_up, tmp_down);
 	tcase_add_test(tc, arg_good);
 	tcase_add_loop_test(tc, arg_bad, 0, sizeof badargs / sizeof *badargs);
 	tcase_add_test(tc, arg_endpoint_too_long);

@@ -16,22 +16,8 @@
 #include "store/store.h"
 #include "testutil.h"
 
-static char *tmp;
-
-static void
-setup(void)
-{
-	tmp = tu_tmpdir();
-	ck_assert_ptr_nonnull(tmp);
-}
-
-static void
-teardown(void)
-{
-	tu_rmrf(tmp);
-	free(tmp);
-	tmp = NULL;
-}
+static char *tmp;	/* each test's temp dir */
+TU_TMPDIR_FIXTURE(tmp, tmp)
 
 static char *
 path(const char *rel)
@@ -81,31 +67,11 @@ mkdev(const char *id, const char *type, int slot)
 	return d;
 }
 
-/* Tests that change the environment put it back (CK_FORK=no runs every
- * test in one process). */
-static char *
-env_save(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v ? strdup(v) : NULL;
-}
-
-static void
-env_restore(const char *name, char *saved)
-{
-	if (saved)
-		setenv(name, saved, 1);
-	else
-		unsetenv(name);
-	free(saved);
-}
-
 START_TEST(default_dir_rule)
 {
 	char out[4096];
 	struct err e;
-	char *home = env_save("HOME"), *xdg = env_save("XDG_STATE_HOME");
+	char *home = tu_env_save("HOME"), *xdg = tu_env_save("XDG_STATE_HOME");
 
 	ck_assert_int_eq(store_default_dir_as(1, out, sizeof out, &e), 0);
 	ck_assert_str_eq(out, "/var/lib/slotscope");
@@ -119,8 +85,8 @@ START_TEST(default_dir_rule)
 	unsetenv("HOME");
 	ck_assert_int_eq(store_default_dir_as(0, out, sizeof out, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "--runtime-dir"));
-	env_restore("HOME", home);
-	env_restore("XDG_STATE_HOME", xdg);
+	tu_env_restore("HOME", home);
+	tu_env_restore("XDG_STATE_HOME", xdg);
 }
 END_TEST
 
@@ -797,7 +763,7 @@ store_suite(void)
 	TCase *tc = tcase_create("store");
 	TCase *cr = tcase_create("crash");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tmp_up, tmp_down);
 	tcase_add_test(tc, default_dir_rule);
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, missing_file_is_fresh_default);
@@ -816,7 +782,7 @@ store_suite(void)
 	tcase_add_test(tc, racing_writers_never_share_a_slot);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(cr, setup, teardown);
+	tcase_add_checked_fixture(cr, tmp_up, tmp_down);
 	tcase_add_test(cr, crash_kill9_writer);
 	tcase_set_timeout(cr, 60);
 	suite_add_tcase(s, cr);
