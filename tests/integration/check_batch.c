@@ -35,22 +35,6 @@ TU_VM_FIXTURE2(qmp, vm_qmp)
 TU_VM_FIXTURE(race, vm_race)
 TU_VM_FIXTURE2(guest, vm_guest)
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (fp == NULL)
-		return strdup("<missing>");
-	buf = calloc(1, 1 << 20);
-	n = fread(buf, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* Run the binary with the instance vm on sock and the given commands
  * (shell words, trusted test text); stdout in *out, stderr in *err. */
 static int
@@ -67,7 +51,7 @@ batch(const struct tu_vm *v, const char *sock, const char *args, char **out,
 	    v->dir, v->dir, sock, args, path) > 0);
 	rc = tu_run(cmd, out);
 	free(cmd);
-	*err = slurp(path);
+	*err = tu_slurp(path);
 	return rc;
 }
 
@@ -185,7 +169,7 @@ flow(struct tu_vm *v, const char *sock, const char *proto)
 
 	/* rollback: QEMU refuses the device: exit 1, one line on stderr,
 	 * netdev gone, runtime file byte for byte the same */
-	before = slurp(rtpath);
+	before = tu_slurp(rtpath);
 	rc = batch(v, sock, "-c 'hotplug vm nic model=virtio-nonsense-pci "
 	    "uuid=aaaaaaaa-1111-4222-8333-444444444444'", &out, &err);
 	ck_assert_int_eq(rc, 1);
@@ -196,7 +180,7 @@ flow(struct tu_vm *v, const char *sock, const char *proto)
 	free(out);
 	free(err);
 	ck_assert_int_eq(netdev_exists(v, sock, "hostnet-aaaaaaaa-pci-6"), 0);
-	after = slurp(rtpath);
+	after = tu_slurp(rtpath);
 	ck_assert_str_eq(before, after);
 	free(after);
 	free(before);
@@ -223,7 +207,7 @@ flow(struct tu_vm *v, const char *sock, const char *proto)
 	}
 	free(out);
 	free(err);
-	after = slurp(rtpath);
+	after = tu_slurp(rtpath);
 	ck_assert_ptr_nonnull(strstr(after, "\"unplugging\""));
 	free(after);
 
@@ -256,7 +240,7 @@ flow(struct tu_vm *v, const char *sock, const char *proto)
 
 	/* the audit log has one line per change, failures included */
 	snprintf(args, sizeof args, "%s/audit.log", v->dir);
-	after = slurp(args);
+	after = tu_slurp(args);
 	ck_assert_ptr_nonnull(strstr(after, "instance=vm what=\"reserve 10\" "
 	    "result=ok"));
 	ck_assert_ptr_nonnull(strstr(after, "what=\"hotplug nic\" "
@@ -360,7 +344,7 @@ START_TEST(guest_unplug)
 		json_decref(j);
 		free(out);
 		free(err);
-		out = slurp(rtpath);
+		out = tu_slurp(rtpath);
 		ck_assert_ptr_nonnull(strstr(out, "\"devices\": []"));
 		free(out);
 	}
@@ -386,11 +370,11 @@ START_TEST(guest_unplug)
 	json_decref(j);
 	free(out);
 	free(err);
-	out = slurp(rtpath);
+	out = tu_slurp(rtpath);
 	ck_assert_ptr_nonnull(strstr(out, "\"devices\": []"));
 	free(out);
 	snprintf(rtpath, sizeof rtpath, "%s/audit.log", v->dir);
-	out = slurp(rtpath);
+	out = tu_slurp(rtpath);
 	ck_assert_ptr_nonnull(strstr(out, "unplug-confirmed"));
 	free(out);
 }
@@ -456,7 +440,7 @@ START_TEST(guest_probe_hotplug_unplug)
 		json_decref(j);
 		free(out);
 		free(err);
-		out = slurp(rtpath);
+		out = tu_slurp(rtpath);
 		ck_assert_ptr_nonnull(strstr(out, "\"devices\": []"));
 		free(out);
 	}

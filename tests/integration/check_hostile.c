@@ -56,22 +56,6 @@ vm_down(void)
 	tu_vm_down(&vm);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (fp == NULL)
-		return strdup("<missing>");
-	buf = calloc(1, 1 << 20);
-	n = fread(buf, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* Mount a 64 KiB tmpfs at dir/full; 0, or -1 (the caller fails or
  * skips: see can_mount). */
 static int
@@ -222,7 +206,7 @@ START_TEST(full_after_device_accepted)
 	}
 	/* wait for the journal's "device" step, then fill the disk */
 	for (k = 0; k < 1000; k++) {
-		txt = slurp(rt);
+		txt = tu_slurp(rt);
 		if (strstr(txt, "\"step\": \"device\"") != NULL) {
 			free(txt);
 			break;
@@ -233,7 +217,7 @@ START_TEST(full_after_device_accepted)
 	ck_assert_msg(k < 1000, "the journal never said \"device\"");
 	fill(mnt);
 	ck_assert_int_eq(waitpid(hpid, &st, 0), hpid);
-	out = slurp(outp);
+	out = tu_slurp(outp);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d: %s",
 	    st, out);
 	ck_assert_ptr_nonnull(strstr(out, "could not be recorded, so it was "
@@ -249,12 +233,12 @@ START_TEST(full_after_device_accepted)
 	    "-c 'show vm1' 2>&1", mnt, mnt, tu_bin(), mnt, dir, sim);
 	ck_assert_int_eq(tu_run(cmd, &out), 0);
 	free(out);
-	txt = slurp(rt);
+	txt = tu_slurp(rt);
 	ck_assert_msg(strstr(txt, "intents") == NULL, "intent left: %s", txt);
 	ck_assert_msg(strstr(txt, "nic-") == NULL, "device recorded: %s", txt);
 	free(txt);
 	snprintf(cmd, sizeof cmd, "%s/audit.log", dir);
-	txt = slurp(cmd);
+	txt = tu_slurp(cmd);
 	ck_assert_msg(strstr(txt, "what=\"resolve hotplug nic-") != NULL,
 	    "no resolution line: %s", txt);
 	free(txt);

@@ -171,22 +171,6 @@ tgt_init(struct tgt *g, const struct tu_vm *v, const char *sock)
 	}
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (fp == NULL)
-		return strdup("<missing>");
-	buf = calloc(1, 1 << 20);
-	n = fread(buf, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	return buf;
-}
-
 static void
 live(struct tgt *g, struct pci_info *pi)
 {
@@ -282,7 +266,7 @@ flow(struct tu_vm *v, const char *sock)
 	/* rollback: QEMU refuses the device; the netdev goes away and the
 	 * runtime file is byte for byte the same */
 	snprintf(path, sizeof path, "%s/vm1.json", g.rtdir);
-	before = slurp(path);
+	before = tu_slurp(path);
 	hotplug_req_init(&r, HOTPLUG_NIC);
 	ck_assert_int_eq(hotplug_req_set(&r, "model=virtio-nonsense-pci", &e),
 	    0);
@@ -293,7 +277,7 @@ flow(struct tu_vm *v, const char *sock)
 	    strstr(e.msg, "virtio-nonsense-pci") != NULL, "%s", e.msg);
 	ck_assert_ptr_null(strchr(e.msg, '\n'));
 	ck_assert_int_eq(backend_exists(&g, 1, "hostnet-aaaaaaaa-pci-6"), 0);
-	after = slurp(path);
+	after = tu_slurp(path);
 	ck_assert_str_eq(before, after);
 	free(after);
 	/* the same for a disk whose device is refused at an occupied
@@ -305,7 +289,7 @@ flow(struct tu_vm *v, const char *sock)
 	ck_assert_int_eq(hotplug_add(&g.t, &r, &d, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "slot 4"));
 	snprintf(path, sizeof path, "%s/vm1.json", g.rtdir);
-	after = slurp(path);
+	after = tu_slurp(path);
 	ck_assert_str_eq(before, after);
 	free(after);
 	free(before);
@@ -404,7 +388,7 @@ START_TEST(q35_root_bus)
 	    "hotplug") != NULL, "%s", e.msg);
 	ck_assert_int_eq(backend_exists(&g, 1, "hostnet-bbbbbbbb-pci-4"), 0);
 	snprintf(path, sizeof path, "%s/vm1.json", g.rtdir);
-	after = slurp(path);
+	after = tu_slurp(path);
 	ck_assert_str_eq(after, "<missing>");
 	free(after);
 }
@@ -508,7 +492,7 @@ disk_rollback(struct tu_vm *v, const char *sock)
 	hotplug_req_init(&r, HOTPLUG_NIC);
 	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
 	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
-	before = slurp(word);
+	before = tu_slurp(word);
 	/* a device slotscope cannot place: behind a bridge without an id
 	 * (its bus is QEMU's "pci.1"), hidden while paused, so QOM gives no
 	 * bridge to put it behind; its id makes device_add fail late */
@@ -530,7 +514,7 @@ disk_rollback(struct tu_vm *v, const char *sock)
 	    strstr(e.msg, "disk-cccccccc-pci-5") != NULL, "%s", e.msg);
 	ck_assert_int_eq(backend_exists(&g, 0, "drive-cccccccc-pci-5"), 0);
 	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
-	after = slurp(word);
+	after = tu_slurp(word);
 	ck_assert_str_eq(before, after);
 	free(after);
 	/* QEMU refuses the backend itself */
@@ -542,7 +526,7 @@ disk_rollback(struct tu_vm *v, const char *sock)
 	ck_assert_msg(strstr(e.msg, "qcow2") != NULL, "%s", e.msg);
 	ck_assert_ptr_null(strchr(e.msg, '\n'));
 	snprintf(word, sizeof word, "%s/vm1.json", g.rtdir);
-	after = slurp(word);
+	after = tu_slurp(word);
 	ck_assert_str_eq(before, after);
 	free(after);
 	free(before);

@@ -81,6 +81,23 @@ tu_rmrf(const char *path)
 	free(cmd);
 }
 
+char *
+tu_slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (fp == NULL)
+		return strdup("<missing>");
+	buf = calloc(1, 1 << 20);
+	ck_assert_ptr_nonnull(buf);
+	n = fread(buf, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return buf;
+}
+
 void
 tu_tmpdir_up(char **dir)
 {

@@ -20,6 +20,11 @@ const char *tu_srcpath(const char *rel);
 /* The slotscope binary under test (SLOTSCOPE_BIN). */
 const char *tu_bin(void);
 
+/* The text of the file at path (its first 1 MiB less a byte), malloc'd
+ * and NUL-terminated; "<missing>" (malloc'd too) when it cannot be
+ * opened.  free() it. */
+char *tu_slurp(const char *path);
+
 /* mkdtemp under $TMPDIR; the caller removes it with tu_rmrf. Returns a
  * malloc'd path. */
 char *tu_tmpdir(void);

@@ -131,28 +131,12 @@ bad(struct fx *x, const char *line, const char *want)
 }
 
 static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (fp == NULL)
-		return strdup("<missing>");
-	buf = calloc(1, 1 << 20);
-	n = fread(buf, 1, (1 << 20) - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
-
-static char *
 rtfile(struct fx *x, const char *inst)
 {
 	char p[8192];
 
 	snprintf(p, sizeof p, "%s/%s.json", x->f.runtime_dir, inst);
-	return slurp(p);
+	return tu_slurp(p);
 }
 
 START_TEST(unknown_and_empty)
@@ -278,7 +262,7 @@ START_TEST(reserve_free_next)
 	ck_assert_ptr_nonnull(strstr(before,
 	    "11111000000000000000000000000000"));
 	/* refusals: nothing changes, nothing is logged */
-	log = slurp(x.audit);
+	log = tu_slurp(x.audit);
 	bad(&x, "reserve web1 4", "already reserved");
 	bad(&x, "reserve web1 9", "live device (someone-elses)");
 	bad(&x, "free web1 10", "not reserved");
@@ -299,7 +283,7 @@ START_TEST(reserve_free_next)
 	after = rtfile(&x, "web1");
 	ck_assert_str_eq(before, after);
 	free(after);
-	after = slurp(x.audit);
+	after = tu_slurp(x.audit);
 	ck_assert_str_eq(log, after);
 	free(after);
 	free(log);
@@ -312,7 +296,7 @@ START_TEST(reserve_free_next)
 	free(after);
 	/* slot 2 is free in the map but live: next skips it */
 	ck_assert_str_eq(ok(&x, "next web1"), "4");
-	log = slurp(x.audit);
+	log = tu_slurp(x.audit);
 	ck_assert_ptr_nonnull(strstr(log, "instance=web1 what=\"reserve 4\" "
 	    "result=ok"));
 	ck_assert_ptr_nonnull(strstr(log, "what=\"free 2 --force\" "
@@ -358,7 +342,7 @@ START_TEST(corrupt_runtime)
 	bad(&x, "reserve web1 5", "reserve: ");
 	bad(&x, "show web1", "show: ");
 	bad(&x, "next web1", "next: ");
-	after = slurp(p);
+	after = tu_slurp(p);
 	ck_assert_str_eq(after, "{\"format\": 1, garbage");
 	free(after);
 	/* list still lists it, with the problem */
@@ -586,7 +570,7 @@ START_TEST(monitor_cmd_args)
 	fx_init(&x);
 	ok(&x, "reserve web1 30");	/* create the runtime file */
 	before = rtfile(&x, "web1");
-	log = slurp(x.audit);
+	log = tu_slurp(x.audit);
 	bad(&x, "hotplug", "usage: hotplug INST nic|disk");
 	bad(&x, "hotplug web1", "usage: hotplug INST nic|disk");
 	bad(&x, "hotplug nope nic", "no instance 'nope'");
@@ -640,7 +624,7 @@ START_TEST(monitor_cmd_args)
 	after = rtfile(&x, "web1");
 	ck_assert_str_eq(before, after);
 	free(after);
-	after = slurp(x.audit);
+	after = tu_slurp(x.audit);
 	ck_assert_str_eq(log, after);
 	free(after);
 	free(log);
