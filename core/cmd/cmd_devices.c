@@ -150,6 +150,45 @@ live_foreign(struct cmd_ctx *c, size_t i, const char *w, int slot)
 	return NULL;
 }
 
+/* unplug's word (an id or a slot) names a device of instance i's runtime
+ * file: 0, else -1 with r saying what it names instead.  Checked before
+ * anything is sent or logged (hotplug_del checks again under the lock). */
+static int
+names_recorded(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, size_t i, struct cmd_result *r)
+{
+	struct store_rt rt;
+	const char *w = a->w[2];
+	struct err e;
+	int slot = -1, found;
+
+	if (w[0] != '\0' && strspn(w, "0123456789") == strlen(w)) {
+		if (cmd_parse_slot(ce, w, &slot, r) < 0)
+			return -1;
+	} else if (devid_check_qemu_id(w, strlen(w), &e) < 0)
+		return cmd_fail(r, "unplug: %s", e.msg);
+	if (fleet_load_rt(c->fleet, i, &rt, &e) < 0) {
+		store_rt_free(&rt);
+		return cmd_fail(r, "unplug: %s", e.msg);
+	}
+	found = isdigit((unsigned char)w[0]) ?
+	    store_find_slot(&rt, slot) != NULL :
+	    store_find_id(&rt, w) != NULL;
+	store_rt_free(&rt);
+	if (!found)
+		cmd_ensure_seen(c, i);	/* is it foreign? */
+	if (!found && live_foreign(c, i, w, slot) != NULL)
+		return cmd_fail(r, "unplug: %s is live but slotscope "
+		    "did not place it (foreign): adopt %s %s first",
+		    live_foreign(c, i, w, slot), a->w[1], w);
+	if (!found)
+		return cmd_fail(r, isdigit((unsigned char)w[0]) ?
+		    "unplug: slot %s holds no device slotscope "
+		    "placed (see show)" : "unplug: no device %s in "
+		    "the runtime file (see show)", w);
+	return 0;
+}
+
 int
 cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
@@ -174,38 +213,8 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (cmd_respect(c, ce, (size_t)i, MGR_ACT_UNPLUG, a->w[2], NULL, 0,
 	    cmd_opt(ce, a, "--force"), note, sizeof note, r) < 0)
 		return -1;
-	/* refuse what names no recorded device before anything is sent or
-	 * logged (hotplug_del checks again under the lock) */
-	{
-		struct store_rt rt;
-		const char *w = a->w[2];
-		int slot = -1, found;
-
-		if (w[0] != '\0' && strspn(w, "0123456789") == strlen(w)) {
-			if (cmd_parse_slot(ce, w, &slot, r) < 0)
-				return -1;
-		} else if (devid_check_qemu_id(w, strlen(w), &e) < 0)
-			return cmd_fail(r, "unplug: %s", e.msg);
-		if (fleet_load_rt(c->fleet, (size_t)i, &rt, &e) < 0) {
-			store_rt_free(&rt);
-			return cmd_fail(r, "unplug: %s", e.msg);
-		}
-		found = isdigit((unsigned char)w[0]) ?
-		    store_find_slot(&rt, slot) != NULL :
-		    store_find_id(&rt, w) != NULL;
-		store_rt_free(&rt);
-		if (!found)
-			cmd_ensure_seen(c, (size_t)i);	/* is it foreign? */
-		if (!found && live_foreign(c, (size_t)i, w, slot) != NULL)
-			return cmd_fail(r, "unplug: %s is live but slotscope "
-			    "did not place it (foreign): adopt %s %s first",
-			    live_foreign(c, (size_t)i, w, slot), a->w[1], w);
-		if (!found)
-			return cmd_fail(r, isdigit((unsigned char)w[0]) ?
-			    "unplug: slot %s holds no device slotscope "
-			    "placed (see show)" : "unplug: no device %s in "
-			    "the runtime file (see show)", w);
-	}
+	if (names_recorded(c, ce, a, (size_t)i, r) < 0)
+		return -1;
 	cmd_ensure_seen(c, (size_t)i);
 	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
