@@ -163,52 +163,10 @@ copy(char *dst, size_t sz, const char *src, const char *what, struct err *e)
 	return 0;
 }
 
-int
-hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
+/* The value v of key bit (one of K_*) into r, checked. */
+static int
+set_value(struct hotplug_req *r, unsigned bit, const char *v, struct err *e)
 {
-	const char *eq = strchr(word, '=');
-	const char *v;
-	char key[16];
-	unsigned bit;
-	int nic = r->type == HOTPLUG_NIC;
-	const char *keys = nic ? "backend=, mac=, model=, bridge=, create=, "
-	    "vhost=, queues=, uuid=, slot=, bus=" : "path=, format=, "
-	    "readonly=, cache=, aio=, discard=, serial=, force=, uuid=, slot=, "
-	    "bus=";
-	int rc;
-
-	if (eq == NULL || eq == word || (size_t)(eq - word) >= sizeof key)
-		return err_set(e, "'%.40s' is not KEY=VALUE: expected %s", word,
-		    keys);
-	memcpy(key, word, (size_t)(eq - word));
-	key[eq - word] = '\0';
-	v = eq + 1;
-	if (has_ctl(v))
-		return err_set(e, "%s: control characters are not allowed",
-		    key);
-	if (strcmp(key, "uuid") == 0)
-		bit = K_UUID;
-	else if (strcmp(key, "slot") == 0)
-		bit = K_SLOT;
-	else if (strcmp(key, "bus") == 0)
-		bit = K_BUS;
-	else if (nic && strcmp(key, "backend") == 0)
-		bit = K_BACKEND;
-	else if (nic && strcmp(key, "mac") == 0)
-		bit = K_MAC;
-	else if (nic && strcmp(key, "model") == 0)
-		bit = K_MODEL;
-	else if (!nic && strcmp(key, "path") == 0)
-		bit = K_PATH;
-	else if (!nic && strcmp(key, "format") == 0)
-		bit = K_FORMAT;
-	else if ((rc = hpopts_set(r, key, v, e)) != 0)
-		return rc < 0 ? -1 : 0;
-	else
-		return err_set(e, "unknown key '%s' for a %s: expected %s", key,
-		    nic ? "nic" : "disk", keys);
-	if (r->given & bit)
-		return err_set(e, "%s= is given twice", key);
 	switch (bit) {
 	case K_UUID:
 		if (!devid_valid_uuid(v, strlen(v)))
@@ -268,6 +226,57 @@ hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
 		copy(r->format, sizeof r->format, v, "format", e);
 		break;
 	}
+	return 0;
+}
+
+int
+hotplug_req_set(struct hotplug_req *r, const char *word, struct err *e)
+{
+	const char *eq = strchr(word, '=');
+	const char *v;
+	char key[16];
+	unsigned bit;
+	int nic = r->type == HOTPLUG_NIC;
+	const char *keys = nic ? "backend=, mac=, model=, bridge=, create=, "
+	    "vhost=, queues=, uuid=, slot=, bus=" : "path=, format=, "
+	    "readonly=, cache=, aio=, discard=, serial=, force=, uuid=, slot=, "
+	    "bus=";
+	int rc;
+
+	if (eq == NULL || eq == word || (size_t)(eq - word) >= sizeof key)
+		return err_set(e, "'%.40s' is not KEY=VALUE: expected %s", word,
+		    keys);
+	memcpy(key, word, (size_t)(eq - word));
+	key[eq - word] = '\0';
+	v = eq + 1;
+	if (has_ctl(v))
+		return err_set(e, "%s: control characters are not allowed",
+		    key);
+	if (strcmp(key, "uuid") == 0)
+		bit = K_UUID;
+	else if (strcmp(key, "slot") == 0)
+		bit = K_SLOT;
+	else if (strcmp(key, "bus") == 0)
+		bit = K_BUS;
+	else if (nic && strcmp(key, "backend") == 0)
+		bit = K_BACKEND;
+	else if (nic && strcmp(key, "mac") == 0)
+		bit = K_MAC;
+	else if (nic && strcmp(key, "model") == 0)
+		bit = K_MODEL;
+	else if (!nic && strcmp(key, "path") == 0)
+		bit = K_PATH;
+	else if (!nic && strcmp(key, "format") == 0)
+		bit = K_FORMAT;
+	else if ((rc = hpopts_set(r, key, v, e)) != 0)
+		return rc < 0 ? -1 : 0;
+	else
+		return err_set(e, "unknown key '%s' for a %s: expected %s", key,
+		    nic ? "nic" : "disk", keys);
+	if (r->given & bit)
+		return err_set(e, "%s= is given twice", key);
+	if (set_value(r, bit, v, e) < 0)
+		return -1;
 	r->given |= bit;
 	return 0;
 }
