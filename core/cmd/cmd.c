@@ -234,7 +234,7 @@ opt_list(const struct cmd_entry *ce, char *buf, size_t sz)
  * (each once), an unknown option refused, at most max arguments, then at
  * least min. */
 static int
-take_args(const struct cmd_entry *ce, const struct words *ws,
+take_args(const struct cmd_entry *ce, const struct cmd_words *ws,
     struct cmd_args *a, struct cmd_result *r)
 {
 	size_t k;
@@ -282,7 +282,7 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
     struct cmd_result *res)
 {
 	struct cmd_ctx none;
-	struct words ws;
+	struct cmd_words ws;
 	struct cmd_args a;
 	const struct cmd_entry *ce;
 	struct err e;
@@ -301,10 +301,10 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 	res->as_json = 0;
 	if (line == NULL)
 		len = 0;
-	if (words_split(line ? line : "", len, &ws, 0, &e) < 0)
+	if (cmd_words_split(line ? line : "", len, &ws, 0, &e) < 0)
 		return with_error(res, NULL, cmd_fail(res, "%s", e.msg));
 	if (ws.n == 0) {
-		words_free(&ws);
+		cmd_words_free(&ws);
 		return with_error(res, NULL, cmd_fail(res, "empty command: "
 		    "type help"));
 	}
@@ -320,7 +320,7 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 			if ((unsigned char)shown[k] < 0x20 ||
 			    (unsigned char)shown[k] >= 0x7f)
 				shown[k] = '?';
-		words_free(&ws);
+		cmd_words_free(&ws);
 		return with_error(res, NULL, cmd_fail(res, "unknown command "
 		    "'%s': type help", shown));
 	}
@@ -332,6 +332,6 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 		res->as_json = 1;
 	if (rc == 0)
 		rc = ce->exec(c, ce, &a, res);
-	words_free(&ws);
+	cmd_words_free(&ws);
 	return with_error(res, ce->name, rc < 0 ? -1 : 0);
 }

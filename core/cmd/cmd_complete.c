@@ -264,7 +264,7 @@ cmd_completions_free(char **v)
  * line ws (ce NULL: the command name). */
 static void
 offer(struct cmd_ctx *c, struct cands *cs, unsigned kind,
-    const struct cmd_entry *ce, const struct words *ws)
+    const struct cmd_entry *ce, const struct cmd_words *ws)
 {
 	const struct cmd_entry *h;
 	size_t i;
@@ -316,7 +316,7 @@ kind_of(const struct cmd_entry *ce, size_t idx)
 char **
 cmd_complete(struct cmd_ctx *c, const char *line, size_t point)
 {
-	struct words ws;
+	struct cmd_words ws;
 	struct cands cs = { 0 };
 	const struct cmd_entry *ce;
 	struct err e;
@@ -326,7 +326,7 @@ cmd_complete(struct cmd_ctx *c, const char *line, size_t point)
 		return NULL;
 	if (point > strlen(line))
 		point = strlen(line);
-	if (words_split(line, point, &ws, 1, &e) < 0)
+	if (cmd_words_split(line, point, &ws, 1, &e) < 0)
 		return NULL;
 	/* the word being completed: the last one, or a new one after a
 	 * blank */
@@ -341,6 +341,6 @@ cmd_complete(struct cmd_ctx *c, const char *line, size_t point)
 		offer(c, &cs, CMD_C_CMD, NULL, &ws);
 	else if ((ce = cmd_find(c, ws.w[0], 1)) != NULL)
 		offer(c, &cs, kind_of(ce, idx), ce, &ws);
-	words_free(&ws);
+	cmd_words_free(&ws);
 	return cs.v;
 }

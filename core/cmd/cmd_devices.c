@@ -324,7 +324,7 @@ cmd_forget_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	cmd_ensure_seen(c, (size_t)i);
 	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);
-	if (forget_device(&t, a->w[2], &d, note, sizeof note, &e) < 0)
+	if (adopt_forget_device(&t, a->w[2], &d, note, sizeof note, &e) < 0)
 		return cmd_fail(r, "forget: %s", e.msg);
 	cmd_refresh_now(c, (size_t)i);
 	strbuf_printf(&b, "%s: %s forgotten, slot %d is no longer held (%s)",

@@ -55,9 +55,10 @@ char *cmd_json_line(json_t *j);
 json_t *cmd_json_fn(const struct pci_fn *fn);
 
 /* Instance i of f as `show --json` prints it, its slots from v (the
- * states now: fleet_view), its bridges' buses and capacity against rt.  When the bus was not read, "read" is false,
- * "error" says why, every state is "unknown", and each slot's
- * "last_state" is its state at "last_read" (null if never read). */
+ * states now: fleet_view), its bridges' buses and capacity against rt.
+ * When the bus was not read, "read" is false, "error" says why, every
+ * state is "unknown", and each slot's "last_state" is its state at
+ * "last_read" (null if never read). */
 json_t *cmd_json_instance(const struct fleet *f, size_t i,
     const struct slot_view v[32], const struct store_rt *rt);
 

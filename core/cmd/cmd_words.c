@@ -7,7 +7,7 @@
 #include "cmd/cmd_words.h"
 
 void
-words_free(struct words *ws)
+cmd_words_free(struct cmd_words *ws)
 {
 	size_t i;
 
@@ -23,8 +23,8 @@ is_blank(char ch)
 }
 
 int
-words_split(const char *line, size_t len, struct words *ws, int lenient,
-    struct err *e)
+cmd_words_split(const char *line, size_t len, struct cmd_words *ws,
+    int lenient, struct err *e)
 {
 	size_t i = 0;
 	char *buf;
@@ -54,7 +54,7 @@ words_split(const char *line, size_t len, struct words *ws, int lenient,
 			break;
 		if (ws->n == CMD_MAX_WORDS) {
 			free(buf);
-			words_free(ws);
+			cmd_words_free(ws);
 			return err_set(e, "too many words (at most %d)",
 			    CMD_MAX_WORDS);
 		}
@@ -83,7 +83,7 @@ words_split(const char *line, size_t len, struct words *ws, int lenient,
 					if (lenient)
 						break;
 					free(buf);
-					words_free(ws);
+					cmd_words_free(ws);
 					return err_set(e, "the line ends in a "
 					    "backslash");
 				}
@@ -91,7 +91,7 @@ words_split(const char *line, size_t len, struct words *ws, int lenient,
 			}
 			if (n == CMD_MAX_WORD) {
 				free(buf);
-				words_free(ws);
+				cmd_words_free(ws);
 				return err_set(e, "a word is too long (at most "
 				    "%d bytes)", CMD_MAX_WORD);
 			}
@@ -100,7 +100,7 @@ words_split(const char *line, size_t len, struct words *ws, int lenient,
 		if (q != 0) {
 			if (!lenient) {
 				free(buf);
-				words_free(ws);
+				cmd_words_free(ws);
 				return err_set(e, "unterminated %s quote",
 				    q == '"' ? "double" : "single");
 			}
@@ -110,7 +110,7 @@ words_split(const char *line, size_t len, struct words *ws, int lenient,
 		ws->w[ws->n] = strdup(buf);
 		if (ws->w[ws->n] == NULL) {
 			free(buf);
-			words_free(ws);
+			cmd_words_free(ws);
 			return err_set(e, "out of memory");
 		}
 		ws->n++;

@@ -5,8 +5,8 @@
  * CMD_MAX_WORD bytes.  Quoting: '...' is literal; "..." keeps everything
  * but \" and \\, which stand for " and \; outside quotes a backslash takes
  * the next character literally.  Control characters are refused.  The
- * words are malloc'd and owned by the struct words: free them with
- * words_free.
+ * words are malloc'd and owned by the struct cmd_words: free them with
+ * cmd_words_free.
  */
 #ifndef SLOTSCOPE_CMD_WORDS_H
 #define SLOTSCOPE_CMD_WORDS_H
@@ -19,7 +19,7 @@
 #define CMD_MAX_WORD 4096
 #define CMD_MAX_LINE 16384
 
-struct words {
+struct cmd_words {
 	char *w[CMD_MAX_WORDS];
 	size_t start[CMD_MAX_WORDS];	/* offset of each word in the line */
 	size_t n;
@@ -30,8 +30,8 @@ struct words {
 /* Split line (len bytes, no NUL needed) into ws.  lenient (for
  * completion): an open quote or a trailing backslash ends the word
  * instead of being an error.  On failure ws holds no words. */
-int words_split(const char *line, size_t len, struct words *ws, int lenient,
-    struct err *e);
-void words_free(struct words *ws);
+int cmd_words_split(const char *line, size_t len, struct cmd_words *ws,
+    int lenient, struct err *e);
+void cmd_words_free(struct cmd_words *ws);
 
 #endif

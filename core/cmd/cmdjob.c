@@ -48,17 +48,17 @@ struct cmd_job {
 int
 cmd_job_wanted(const struct cmd_ctx *c, const char *line, size_t len)
 {
-	struct words ws;
+	struct cmd_words ws;
 	struct err e;
 	size_t k;
 	int yes = 0;
 
 	if (c == NULL || c->fleet == NULL ||
-	    words_split(line, len, &ws, 1, &e) < 0)
+	    cmd_words_split(line, len, &ws, 1, &e) < 0)
 		return 0;
 	for (k = 0; ws.n > 1 && waiting[k] != NULL; k++)
 		yes |= strcmp(ws.w[0], waiting[k]) == 0;
-	words_free(&ws);
+	cmd_words_free(&ws);
 	return yes;
 }
 
@@ -149,7 +149,7 @@ cmd_job_start(struct cmd_ctx *c, const char *line, size_t len,
     struct err *e)
 {
 	struct cmd_job *j;
-	struct words ws;
+	struct cmd_words ws;
 
 	if (len >= sizeof j->line)
 		return err_set(e, "the command is too long to run in the "
@@ -163,10 +163,10 @@ cmd_job_start(struct cmd_ctx *c, const char *line, size_t len,
 	j->inst = -1;
 	j->fd = -1;
 	strbuf_init(&j->got);
-	if (words_split(line, len, &ws, 1, e) == 0) {
+	if (cmd_words_split(line, len, &ws, 1, e) == 0) {
 		if (ws.n > 1)
 			j->inst = fleet_find(c->fleet, ws.w[1], e);
-		words_free(&ws);
+		cmd_words_free(&ws);
 	}
 	/* the instance's monitor is the job's from now on */
 	if (j->inst >= 0)

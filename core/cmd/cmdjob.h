@@ -75,7 +75,8 @@ enum cmd_job_state cmd_job_step(struct cmd_job *j);
 enum cmd_job_state cmd_job_state(const struct cmd_job *j);
 /* How long it has run (monotonic ms). */
 int64_t cmd_job_elapsed_ms(const struct cmd_job *j);
-const char *cmd_job_line(const struct cmd_job *j);	/* as started */
+/* The command line as started (j's own: valid until cmd_job_free). */
+const char *cmd_job_line(const struct cmd_job *j);
 long cmd_job_inst(const struct cmd_job *j);		/* -1: none */
 /* 1 once its flow has opened the instance's monitor (after the lock):
  * the caller leaves that instance's refreshes alone from then on, QEMU

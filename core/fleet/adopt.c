@@ -292,7 +292,7 @@ out:
 }
 
 int
-forget_device(const struct hotplug_target *t, const char *what,
+adopt_forget_device(const struct hotplug_target *t, const char *what,
     struct store_dev *out, char *note, size_t notesz, struct err *e)
 {
 	struct store_txn txn;

@@ -33,7 +33,7 @@ int adopt_device(const struct hotplug_target *t, const char *what,
 
 /* what: a slot number or a recorded id.  On success *out is the device
  * dropped; note (when not NULL) says what happened to its backend. */
-int forget_device(const struct hotplug_target *t, const char *what,
+int adopt_forget_device(const struct hotplug_target *t, const char *what,
     struct store_dev *out, char *note, size_t notesz, struct err *e);
 
 #endif

@@ -37,7 +37,8 @@ const char *imgfmt_probe(const unsigned char *buf, size_t len);
  * slotscope cannot pass). */
 int imgfmt_check_name(const char *name, struct err *e);
 
-/* The names imgfmt_check_name accepts, for help texts: "raw, qcow2, ...". */
+/* The names imgfmt_check_name accepts, for help texts: "raw, qcow2, ..."
+ * (a static string). */
 const char *imgfmt_names(void);
 
 #endif
