@@ -374,7 +374,8 @@ virtsrc_open(const char *uri, double interval, struct err *e)
 	if (uri == NULL || *uri == '\0')
 		uri = virtsrc_default_uri();
 	if (strlen(uri) >= sizeof s->uri)
-		return err_set(e, "the libvirt URI is too long"), NULL;
+		return err_set(e, "the libvirt URI is too long: at most %zu "
+		    "bytes", sizeof s->uri - 1), NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return err_set(e, "out of memory"), NULL;
 	snprintf(s->uri, sizeof s->uri, "%s", uri);
