@@ -23,6 +23,8 @@ struct world {
 	pid_t sim;
 };
 
+/* The simulator in a new temp dir with up to four more arguments (the
+ * first NULL ends them), once its vm1.PROTO socket is there. */
 static void
 start_args(struct world *w, const char *proto, const char *a1,
     const char *a2, const char *a3, const char *a4)
@@ -48,32 +50,14 @@ start_args(struct world *w, const char *proto, const char *a1,
 	ck_assert_int_eq(access(path, F_OK), 0);
 }
 
+/* The simulator, with --scenario scenario unless NULL. */
 static void
 start(struct world *w, const char *scenario, const char *proto)
 {
-	char path[400];
-	int i;
-
-	w->dir = tu_tmpdir();
-	ck_assert_ptr_nonnull(w->dir);
-	w->sim = fork();
-	ck_assert_int_ge(w->sim, 0);
-	if (w->sim == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 2);
-		if (scenario)
-			execl(tu_bin(), "slotscope", "--simulate", w->dir,
-			    "--scenario", scenario, (char *)NULL);
-		else
-			execl(tu_bin(), "slotscope", "--simulate", w->dir,
-			    (char *)NULL);
-		_exit(127);
-	}
-	snprintf(path, sizeof path, "%s/vm1.%s", w->dir, proto);
-	for (i = 0; i < 500 && access(path, F_OK) != 0; i++)
-		usleep(10000);
-	ck_assert_int_eq(access(path, F_OK), 0);
+	if (scenario)
+		start_args(w, proto, "--scenario", scenario, NULL, NULL);
+	else
+		start_args(w, proto, NULL, NULL, NULL, NULL);
 }
 
 static void
