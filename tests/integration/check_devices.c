@@ -25,6 +25,7 @@
 #include "fleet/hotplug.h"
 #include "qemu/mon.h"
 #include "testutil.h"
+#include "vmtarget.h"
 
 static struct tu_vm vm_disk = { .machine = "pc" };
 static struct tu_vm vm_nic = { .machine = "pc" };
@@ -146,28 +147,19 @@ br_down(void)
 	}
 }
 
-struct tgt {
-	char ep[4200], rtdir[4200];
-	struct hotplug_target t;
-};
-
+/* vmtarget_init once the fixture's own set-up is known to be whole. */
 static void
-tgt(struct tgt *g, const struct tu_vm *v, const char *sock)
+tgt(struct vmtarget *g, const struct tu_vm *v, const char *sock)
 {
 	ck_assert_msg(v->up, "QEMU did not start");
 	if (fxerr[0])
 		tu_skip(fxerr);
-	snprintf(g->ep, sizeof g->ep, "unix:%s/%s", v->dir, sock);
-	snprintf(g->rtdir, sizeof g->rtdir, "%s/rt", v->dir);
-	memset(&g->t, 0, sizeof g->t);
-	g->t.inst = "vm1";
-	g->t.endpoint = g->ep;
-	g->t.runtime_dir = g->rtdir;
+	vmtarget_init(g, v, sock);
 }
 
 /* A hotplug of the given words: 0 with *d, or -1 with e. */
 static int
-plug(struct tgt *g, enum hotplug_type t, const char *const *words,
+plug(struct vmtarget *g, enum hotplug_type t, const char *const *words,
     struct store_dev *d, struct err *e)
 {
 	struct hotplug_req r;
@@ -181,7 +173,7 @@ plug(struct tgt *g, enum hotplug_type t, const char *const *words,
 
 /* What QEMU answers to one query, over the test's own session. */
 static char *
-ask(struct tgt *g, const char *hmp, const char *qmp)
+ask(struct vmtarget *g, const char *hmp, const char *qmp)
 {
 	struct mon_result res;
 	struct mon *m;
@@ -203,7 +195,7 @@ ask(struct tgt *g, const char *hmp, const char *qmp)
 /* The named block node of QMP's query-named-block-nodes whose key k has
  * the string value v (NULL when none); the caller json_decref()s root. */
 static json_t *
-node(struct tgt *g, const char *k, const char *v, json_t **root)
+node(struct vmtarget *g, const char *k, const char *v, json_t **root)
 {
 	char *t = ask(g, NULL, "{\"execute\": \"query-named-block-nodes\"}");
 	size_t i;
@@ -229,7 +221,7 @@ jstr(json_t *o, const char *k)
 
 START_TEST(loop_device_is_host_device)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct store_dev d;
 	struct err e;
 	json_t *root, *n;
@@ -264,7 +256,7 @@ END_TEST
 
 START_TEST(qcow2_from_its_header)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct store_dev d, d2;
 	struct err e;
 	json_t *root, *n, *c;
@@ -311,7 +303,7 @@ END_TEST
 
 START_TEST(missing_tap_refused)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct store_dev d;
 	struct err e;
 	struct stat st;
@@ -334,7 +326,7 @@ END_TEST
 
 START_TEST(duplicate_mac_refused)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct store_dev d, d2;
 	struct err e;
 	const char *board[] = { "mac=52:54:00:12:34:56", NULL };
@@ -362,7 +354,7 @@ END_TEST
  * /dev/vhost-net is refused before QEMU hears of it (7.2 would abort). */
 START_TEST(tap_queues)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct store_dev d;
 	struct err e;
 	char wt[64], want[192], *t;
@@ -392,7 +384,7 @@ END_TEST
  * that no longer says what QEMU has is shown as differing. */
 START_TEST(show_backends_checked)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct store_dev dn, dd;
 	struct err e;
 	char img[4200], cmd[9000], *out = NULL;
@@ -456,7 +448,7 @@ master(const char *ifname, char *out, size_t sz)
 
 START_TEST(bridge_attach_and_detach)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct store_dev d, du;
 	struct err e;
 	char wt[64], wb[64], m[64], *t;

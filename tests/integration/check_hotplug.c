@@ -22,6 +22,7 @@
 #include "qemu/mon.h"
 #include "model/state.h"
 #include "testutil.h"
+#include "vmtarget.h"
 
 /* ---- argument checks (no QEMU) ----------------------------------------- */
 
@@ -141,21 +142,11 @@ TU_VM_FIXTURE2(hmp2, vm_hmp2)
 TU_VM_FIXTURE2(qmp2, vm_qmp2)
 TU_VM_FIXTURE2(tap, vm_tap)
 
-struct tgt {
-	char ep[4200], rtdir[4200];
-	struct hotplug_target t;
-};
-
+/* vmtarget_init, and the QEMU is the one asked for. */
 static void
-tgt_init(struct tgt *g, const struct tu_vm *v, const char *sock)
+tgt_init(struct vmtarget *g, const struct tu_vm *v, const char *sock)
 {
-	ck_assert_msg(v->up, "QEMU did not start");
-	snprintf(g->ep, sizeof g->ep, "unix:%s/%s", v->dir, sock);
-	snprintf(g->rtdir, sizeof g->rtdir, "%s/rt", v->dir);
-	memset(&g->t, 0, sizeof g->t);
-	g->t.inst = "vm1";
-	g->t.endpoint = g->ep;
-	g->t.runtime_dir = g->rtdir;
+	vmtarget_init(g, v, sock);
 	{	/* the QEMU asked for */
 		struct qemu_version ver;
 		struct mon_result res;
@@ -172,7 +163,7 @@ tgt_init(struct tgt *g, const struct tu_vm *v, const char *sock)
 }
 
 static void
-live(struct tgt *g, struct pci_info *pi)
+live(struct vmtarget *g, struct pci_info *pi)
 {
 	struct mon_result res;
 	struct mon *m;
@@ -189,7 +180,7 @@ live(struct tgt *g, struct pci_info *pi)
 /* Does QEMU still know this netdev / drive?  Deleting it is the probe:
  * "not found" means it is gone. */
 static int
-backend_exists(struct tgt *g, int netdev, const char *id)
+backend_exists(struct vmtarget *g, int netdev, const char *id)
 {
 	struct mon *m;
 	struct err e;
@@ -210,7 +201,7 @@ backend_exists(struct tgt *g, int netdev, const char *id)
 static void
 flow(struct tu_vm *v, const char *sock)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct hotplug_req r;
 	struct store_dev d;
 	struct store_rt rt;
@@ -373,7 +364,7 @@ END_TEST
 
 START_TEST(q35_root_bus)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct hotplug_req r;
 	struct store_dev d;
 	struct err e;
@@ -398,7 +389,7 @@ END_TEST
  * slots, all live, all recorded. */
 START_TEST(race)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct store_rt rt;
 	struct pci_info pi;
 	struct err e;
@@ -451,7 +442,7 @@ END_TEST
 
 /* A raw command on a fresh connection (test setup only). */
 static void
-raw(struct tgt *g, const char *hmp, const char *qmp)
+raw(struct vmtarget *g, const char *hmp, const char *qmp)
 {
 	struct mon *m;
 	struct err e;
@@ -475,7 +466,7 @@ raw(struct tgt *g, const char *hmp, const char *qmp)
 static void
 disk_rollback(struct tu_vm *v, const char *sock)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct hotplug_req r;
 	struct store_dev d;
 	struct err e;
@@ -574,7 +565,7 @@ can_tap(void)
  * before: refused, then made with create=on. */
 START_TEST(tap_backend)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct hotplug_req r;
 	struct store_dev d;
 	struct pci_info pi;

@@ -19,6 +19,7 @@
 #include "qemu/mon.h"
 #include "qemu/qom.h"
 #include "testutil.h"
+#include "vmtarget.h"
 
 #define PORTS "-device pcie-root-port,id=rp4,chassis=4,bus=pcie.0,addr=0x4 " \
 	"-device pcie-root-port,id=rp5,chassis=5,bus=pcie.0,addr=0x5 " \
@@ -36,26 +37,9 @@ TU_VM_FIXTURE(q35h, vm_q35h)
 TU_VM_FIXTURE(trap, vm_trap)
 TU_VM_FIXTURE(pc, vm_pc)
 
-struct tgt {
-	char ep[4200], rtdir[4200];
-	struct hotplug_target t;
-};
-
-static void
-tgt_init(struct tgt *g, const struct tu_vm *v, const char *sock)
-{
-	ck_assert_msg(v->up, "QEMU did not start");
-	snprintf(g->ep, sizeof g->ep, "unix:%s/%s", v->dir, sock);
-	snprintf(g->rtdir, sizeof g->rtdir, "%s/rt", v->dir);
-	memset(&g->t, 0, sizeof g->t);
-	g->t.inst = "vm1";
-	g->t.endpoint = g->ep;
-	g->t.runtime_dir = g->rtdir;
-}
-
 /* A refresh through the fleet, as the TUI and `list` see it. */
 static void
-refresh(struct tgt *g, struct fleet *f)
+refresh(struct vmtarget *g, struct fleet *f)
 {
 	struct err e;
 
@@ -68,7 +52,7 @@ refresh(struct tgt *g, struct fleet *f)
 }
 
 static int
-capacity(struct tgt *g)
+capacity(struct vmtarget *g)
 {
 	struct fleet f;
 	int c;
@@ -93,7 +77,7 @@ nic(struct hotplug_req *r, int k)
 
 /* The root row of a q35: no empty pcie.0 slot is free. */
 static void
-no_root_offer(struct tgt *g)
+no_root_offer(struct vmtarget *g)
 {
 	struct fleet f;
 	int s;
@@ -110,13 +94,13 @@ static void
 three_ports(const char *sock, const struct tu_vm *v)
 {
 	const char *want[3] = { "4", "5", "6" };
-	struct tgt g;
+	struct vmtarget g;
 	struct hotplug_req r;
 	struct store_dev d;
 	struct err e;
 	int k;
 
-	tgt_init(&g, v, sock);
+	vmtarget_init(&g, v, sock);
 	ck_assert_int_eq(capacity(&g), 3);
 	no_root_offer(&g);
 	for (k = 0; k < 3; k++) {
@@ -152,7 +136,7 @@ END_TEST
  * not show it, QOM does; rp5 is never offered. */
 START_TEST(q35_hidden_in_rp5)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct mon *m;
 	struct moncmd_device md = { .driver = "virtio-net-pci", .id = "other5",
 	    .bus = "rp5", .slot = 0 };
@@ -162,7 +146,7 @@ START_TEST(q35_hidden_in_rp5)
 	struct fleet f;
 	struct err e;
 
-	tgt_init(&g, &vm_trap, "hmp.sock");
+	vmtarget_init(&g, &vm_trap, "hmp.sock");
 	m = mon_new(g.ep, &(struct mon_opts){ .keep_open = 1 }, &e);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_msg(mon_do(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
@@ -173,7 +157,7 @@ START_TEST(q35_hidden_in_rp5)
 	mon_result_free(&res);
 	mon_free(m);
 
-	tgt_init(&g, &vm_trap, "qmp.sock");
+	vmtarget_init(&g, &vm_trap, "qmp.sock");
 	refresh(&g, &f);
 	ck_assert_int_eq(f.inst[0].slots[5].state, SLOT_BRIDGE);
 	ck_assert_int_eq(f.inst[0].slots[5].behind, 1);
@@ -204,7 +188,7 @@ START_TEST(pc_bridge)
 	int k;
 
 	for (k = 0; k < 2; k++) {
-		struct tgt g;
+		struct vmtarget g;
 		struct mon *m;
 		struct mon_result res;
 		struct pcitree t;
@@ -214,7 +198,7 @@ START_TEST(pc_bridge)
 		const struct pci_fn *f;
 		int b;
 
-		tgt_init(&g, &vm_pc, sock[k]);
+		vmtarget_init(&g, &vm_pc, sock[k]);
 		m = mon_new(g.ep, &(struct mon_opts){ .keep_open = 1 }, &e);
 		ck_assert_ptr_nonnull(m);
 		ck_assert_int_eq(mon_do(m, &(struct mon_req){
@@ -250,12 +234,12 @@ END_TEST
  * slot (1), with the bus in its id and runtime entry. */
 START_TEST(pc_bridge_hotplug)
 {
-	struct tgt g;
+	struct vmtarget g;
 	struct hotplug_req r;
 	struct store_dev d;
 	struct err e;
 
-	tgt_init(&g, &vm_pc, "qmp.sock");
+	vmtarget_init(&g, &vm_pc, "qmp.sock");
 	nic(&r, 20);
 	ck_assert_int_eq(hotplug_req_set(&r, "bus=br1", &e), 0);
 	ck_assert_msg(hotplug_add(&g.t, &r, &d, &e) == 0, "%s", e.msg);
