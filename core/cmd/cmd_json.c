@@ -170,8 +170,8 @@ view_json(const struct view *w)
 	    "buses", w->read ? buses_json(w->live, w->rt) : json_array(),
 	    "capacity", w->read ? json_integer(cmd_json_capacity(w->live,
 	    w->rt)) : json_null(),
-	    /* show fills it (cmd_backend.c: each recorded device with its
-	     * backend and whether QEMU has it so); a probe has none */
+	    /* show fills it (cmd_json_device: each recorded device with
+	     * its backend and whether QEMU has it so); a probe has none */
 	    "devices", json_array(),
 
 	    "manager", cmd_mgr_json(w->inst));
