@@ -151,13 +151,28 @@ on_removal_failed(virConnectPtr c, virDomainPtr d, const char *alias,
 	wake(op);
 }
 
+/* How much of the URI a message shows: all of a short one; a long one
+ * without its query (a remote URI's keyfile=, known_hosts=, command=
+ * paths would crowd libvirt's words out of a message that ends up in a
+ * 256-byte error), "?..." then saying there was one. */
+static int
+uri_len(const char *uri)
+{
+	size_t n = strlen(uri);
+
+	if (n > 100)
+		n = strcspn(uri, "?");
+	return (int)(n > 100 ? 100 : n);
+}
+
 static void
 set_error(struct virtsrc_snap *sn, const char *what)
 {
 	const char *m = virGetLastErrorMessage();
 
-	snprintf(sn->error, sizeof sn->error, "libvirt %.300s: %s: %s",
-	    sn->uri, what, m ? m : "unknown error");
+	snprintf(sn->error, sizeof sn->error, "libvirt %.*s%s: %s: %s",
+	    uri_len(sn->uri), sn->uri, strlen(sn->uri) > (size_t)uri_len(
+	    sn->uri) ? "?..." : "", what, m ? m : "unknown error");
 	sn->ok = 0;
 }
 

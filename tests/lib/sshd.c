@@ -163,7 +163,9 @@ spawn(struct tu_sshd *s)
 		close(fd);
 		close(null);
 		execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc",
-		    "--kill-child", "/bin/sh", script, conf, (char *)NULL);
+		    "--kill-child", "/bin/sh", script, conf,
+		    s->libvirt_run[0] ? s->libvirt_run : (char *)NULL,
+		    (char *)NULL);
 		_exit(127);
 	}
 }
@@ -355,11 +357,20 @@ tu_sshd_block(const struct tu_sshd *s, FILE *f)
 void
 tu_sshd_start(struct tu_sshd *s, const char *name)
 {
+	tu_sshd_start_libvirt(s, name, NULL);
+}
+
+void
+tu_sshd_start_libvirt(struct tu_sshd *s, const char *name,
+    const char *libvirt_run)
+{
 	const char *missing = tu_missing_sshd();
 	char why[1500];
 	int tries, rc = -1;
 
 	memset(s, 0, sizeof *s);
+	snprintf(s->libvirt_run, sizeof s->libvirt_run, "%s",
+	    libvirt_run ? libvirt_run : "");
 	if (missing != NULL)
 		tu_skip(missing);
 	snprintf(s->name, sizeof s->name, "%s", name);

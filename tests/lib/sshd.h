@@ -35,6 +35,7 @@ struct tu_sshd {
 	char ssh[4300];		/* "ssh -F 'DIR/ssh_config'" */
 	char key[4200];		/* the client's private key (the run's) */
 	char known_hosts[4200];	/* DIR/known_hosts: [127.0.0.1]:PORT */
+	char libvirt_run[4200];	/* bound on the host's /run/libvirt, or "" */
 	pid_t pid;		/* the unshare process */
 	pid_t init;		/* sshd, PID 1 of the namespace, host's view */
 	int up;
@@ -49,6 +50,12 @@ const char *tu_missing_sshd(void);
  * held by sshd itself).  When it cannot, tu_skip()s with sshd's own
  * words: a failure in CI, a skip elsewhere. */
 void tu_sshd_start(struct tu_sshd *s, const char *name);
+/* The same, for a host whose libvirt is a harness libvirtd (virtd.h):
+ * libvirt_run (its DIR/run/libvirt) is bound on the host's /run/libvirt,
+ * libvirt's standard place, so `qemu+ssh://NAME/system` reaches it
+ * through sshd and virt-ssh-helper as on a real host. */
+void tu_sshd_start_libvirt(struct tu_sshd *s, const char *name,
+    const char *libvirt_run);
 /* The host goes down: sshd and all its sessions are killed and gone
  * when this returns; dir, keys and port are kept for tu_sshd_restart.
  * Harmless when not running. */
