@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_virt.c - hotplug and unplug on a libvirt domain (instance.back is
- * FLEET_BACK_LIBVIRT), through libvirt (fleet/fleetvirt.h): the slot is
- * slotscope's choice (the lowest free one, libvirt's reservations
- * respected, or slot=N), written into the device XML as <address type='pci' domain='0' bus='0' slot='N'
- * function='0'/> so that libvirt records it; unplug is
+ * FLEET_BACK_LIBVIRT), through libvirt (fleet/fleetvirt.h): the place is
+ * slotscope's choice,
+ * as for a monitor (places.h: pc's lowest free root-bus slot, libvirt's
+ * reservations respected, then an empty root port, then a bridge's
+ * slot; or bus= / slot=), written into the device XML as <address
+ * type='pci' domain='0' bus='B' slot='N' function='0'/> with libvirt's
+ * bus number B (the controller's index) so that libvirt records it; unplug is
  * virDomainDetachDeviceAlias, completed by libvirt's DEVICE_REMOVED /
  * DEVICE_REMOVAL_FAILED events (the live domain only).  Failures are libvirt's own words.
  * Values go into the XML only after a strict check (letters, digits and
@@ -16,12 +19,14 @@
 #include "cmd/cmd_int.h"
 #include "fleet/fleetvirt.h"
 #include "fleet/hotplug.h"
+#include "model/places.h"
 #include "model/state.h"
 #include "virt/domxml.h"
 
 struct vreq {
 	enum hotplug_type type;
 	int slot;			/* -1: the first free */
+	char bus[64];			/* bus=: "" any */
 	char mac[18], model[32], network[64], bridge[64];
 	char path[1024], format[16];
 };
@@ -55,20 +60,21 @@ set(struct vreq *q, const char *w, struct err *e)
 	memcpy(key, w, kl);
 	key[kl] = '\0';
 	w = eq + 1;
-	if (strcmp(key, "slot") == 0)
-		return slotmap_parse_slot(w, strlen(w), &q->slot, e);
-	if (q->type == HOTPLUG_NIC && strcmp(key, "mac") == 0) {
-		if (hotplug_check_mac(w, e) < 0)
-			return -1;
-		snprintf(q->mac, sizeof q->mac, "%s", w);
-		return 0;
-	}
 #define TEXT(name, field, path) \
 	if (strcmp(key, name) == 0) { \
 		if (plain(name, w, sizeof q->field - 1, path, e) < 0) \
 			return -1; \
 		snprintf(q->field, sizeof q->field, "%s", w); \
 		return 0; \
+	}
+	if (strcmp(key, "slot") == 0)
+		return slotmap_parse_slot(w, strlen(w), &q->slot, e);
+	TEXT("bus", bus, 0)
+	if (q->type == HOTPLUG_NIC && strcmp(key, "mac") == 0) {
+		if (hotplug_check_mac(w, e) < 0)
+			return -1;
+		snprintf(q->mac, sizeof q->mac, "%s", w);
+		return 0;
 	}
 	if (q->type == HOTPLUG_NIC) {
 		TEXT("model", model, 0)
@@ -81,19 +87,19 @@ set(struct vreq *q, const char *w, struct err *e)
 #undef TEXT
 	return err_set(e, "unknown key '%s' for a libvirt %s (%s)", key,
 	    q->type == HOTPLUG_NIC ? "nic" : "disk", q->type == HOTPLUG_NIC ?
-	    "slot mac model network bridge" : "slot path format");
+	    "bus slot mac model network bridge" : "bus slot path format");
 }
 
-/* The device XML libvirt takes, at slot. */
+/* The device XML libvirt takes, at slot of libvirt's bus number bus. */
 static int
-device_xml(const struct vreq *q, const char *target, int slot, char *out,
-    size_t sz, struct err *e)
+device_xml(const struct vreq *q, const char *target, int bus, int slot,
+    char *out, size_t sz, struct err *e)
 {
 	char addr[128];
 	int n;
 
 	snprintf(addr, sizeof addr, "<address type='pci' domain='0' "
-	    "bus='0' slot='%d' function='0'/>", slot);
+	    "bus='%d' slot='%d' function='0'/>", bus, slot);
 	if (q->type == HOTPLUG_NIC)
 		n = snprintf(out, sz, "<interface type='%s'>%s%s%s%s%s%s"
 		    "<model type='%s'/>%s</interface>", q->network[0] ?
@@ -114,24 +120,32 @@ device_xml(const struct vreq *q, const char *target, int slot, char *out,
 	return 0;
 }
 
-/* The slot: slot=N checked, else the first free (libvirt's view). */
+/* The place: bus= / slot= checked, else the first free one (libvirt's
+ * view, places.h's order); t is the tree it is in. */
 static int
-pick_slot(struct cmd_ctx *c, size_t i, int want, struct err *e)
+pick_place(struct cmd_ctx *c, size_t i, const struct vreq *q,
+    struct pcitree *t, struct place *p, struct err *e)
 {
+	const struct pci_info *live = &c->fleet->inst[i].live;
 	struct store_rt rt;
-	int s;
+	int b = -1, rc;
 
 	if (fleet_load_rt(c->fleet, i, &rt, e) < 0) {
 		store_rt_free(&rt);
 		return -1;
 	}
-	if (want >= 0)
-		s = state_check_new_slot(&c->fleet->inst[i].live, &rt, want,
-		    e) < 0 ? -1 : want;
-	else
-		s = state_first_free(&c->fleet->inst[i].live, &rt, e);
+	pcitree_build(live, t);
+	if (q->bus[0] != '\0' && pcitree_parse_bus(t, q->bus, &b, e) < 0)
+		rc = -1;
+	else if (q->slot < 0)
+		rc = places_first(live, t, &rt, b, p, e);
+	else {
+		p->bus = b < 0 ? PCITREE_ROOT : b;
+		p->slot = q->slot;
+		rc = places_check(live, t, &rt, p->bus, p->slot, e);
+	}
 	store_rt_free(&rt);
-	return s;
+	return rc;
 }
 
 int
@@ -142,9 +156,11 @@ cmd_virt_hotplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 	struct err e;
 	struct strbuf b = STRBUF_INIT;
 	const struct domxml_dev *v;
-	char xml[2048], target[8] = "", what[1024], res[200];
+	char xml[2048], target[8] = "", what[1024], res[200], at[96];
+	struct pcitree t;
+	struct place p;
 	size_t k;
-	int slot, persist = cmd_opt(ce, a, "--persist");
+	int slot, lvbus, persist = cmd_opt(ce, a, "--persist");
 
 	memset(&q, 0, sizeof q);
 	q.slot = -1;
@@ -160,32 +176,46 @@ cmd_virt_hotplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 		return cmd_fail(r, "hotplug: give network= or bridge=, not "
 		    "both");
 	cmd_refresh_now(c, i);
-	if ((slot = pick_slot(c, i, q.slot, &e)) < 0)
+	if (pick_place(c, i, &q, &t, &p, &e) < 0)
 		return cmd_fail(r, "hotplug: %s", e.msg);
+	slot = p.slot;
+	lvbus = p.bus == PCITREE_ROOT ? 0 : t.bus[p.bus].number;
+	if (p.bus == PCITREE_ROOT)
+		snprintf(at, sizeof at, "slot %d", slot);
+	else
+		snprintf(at, sizeof at, "bus=%s slot=%d",
+		    pcitree_bus_name(&t, p.bus), slot);
 	if (q.type == HOTPLUG_DISK &&
 	    fleet_libvirt_free_target(c->fleet, i, target, sizeof target,
 	    &e) < 0)
 		return cmd_fail(r, "hotplug: %s", e.msg);
-	if (device_xml(&q, target, slot, xml, sizeof xml, &e) < 0)
+	if (device_xml(&q, target, lvbus, slot, xml, sizeof xml, &e) < 0)
 		return cmd_fail(r, "hotplug: %s", e.msg);
-	snprintf(what, sizeof what, "hotplug %s slot=%d%s", a->w[2], slot,
-	    persist ? " --persist" : "");
+	snprintf(what, sizeof what, "hotplug %s %s%s%sslot=%d%s", a->w[2],
+	    p.bus == PCITREE_ROOT ? "" : "bus=", p.bus == PCITREE_ROOT ? "" :
+	    pcitree_bus_name(&t, p.bus), p.bus == PCITREE_ROOT ? "" : " ",
+	    slot, persist ? " --persist" : "");
 	if (fleet_libvirt_attach(c->fleet, i, xml, persist, &e) < 0) {
 		cmd_audit(c, a->w[1], what, e.msg, NULL);
 		return cmd_fail(r, "hotplug: %s", e.msg);
 	}
 	cmd_refresh_now(c, i);
-	v = fleet_libvirt_dev_at(c->fleet, i, slot);
-	strbuf_printf(&b, "%s: %s plugged in slot %d through libvirt%s",
-	    a->w[1], v ? v->alias : "(no alias yet)", slot,
+	v = fleet_libvirt_dev_at(c->fleet, i, lvbus, slot);
+	strbuf_printf(&b, "%s: %s plugged %s %s through libvirt%s",
+	    a->w[1], v ? v->alias : "(no alias yet)",
+	    p.bus == PCITREE_ROOT ? "in" : "at", at,
 	    persist ? " (live and persistent)" : " (live)");
 	if (v && v->mac[0])
 		strbuf_printf(&b, " (mac %s)", v->mac);
 	snprintf(res, sizeof res, "ok %s", v ? v->alias : "?");
 	cmd_audit(c, a->w[1], what, res, &b);
-	return cmd_succeed(r, &b, json_pack("{s:s, s:s?, s:s, s:i, s:s, "
-	    "s:s, s:s?, s:b}", "instance", a->w[1], "id", v ? v->alias : NULL,
+	return cmd_succeed(r, &b, json_pack("{s:s, s:s?, s:s, s:i, s:s?, "
+	    "s:s?, s:s, s:s, s:s?, s:b}", "instance", a->w[1],
+	    "id", v ? v->alias : NULL,
 	    "type", q.type == HOTPLUG_NIC ? "nic" : "disk", "slot", slot,
+	    "bus", p.bus == PCITREE_ROOT ? NULL : t.bus[p.bus].path,
+	    "bus_id", p.bus == PCITREE_ROOT ? NULL :
+	    pcitree_bus_name(&t, p.bus),
 	    "state", "plugged", "owner", DOMXML_OWNER,
 	    "mac", v && v->mac[0] ? v->mac : NULL, "persistent", persist));
 }
@@ -196,10 +226,10 @@ cmd_virt_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 {
 	const char *w = a->w[2];
 	struct strbuf b = STRBUF_INIT;
-	const struct domxml_dev *v = NULL;
 	struct store_rt rt;
 	const struct store_dev *sd;
 	char alias[128], what[300], res[200], type[16] = "";
+	char bus[DEVID_BUS_MAX] = "", at[64];
 	struct err e;
 	int slot = -1, rc;
 
@@ -215,8 +245,10 @@ cmd_virt_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 		return cmd_fail(r, "unplug: %s", e.msg);
 	}
 	sd = slot >= 0 ? store_find_slot(&rt, slot) : store_find_id(&rt, w);
-	if (sd != NULL) {
+	if (sd != NULL) {	/* copied: refreshes replace libvirt's view */
 		snprintf(alias, sizeof alias, "%s", sd->id);
+		snprintf(type, sizeof type, "%s", sd->type);
+		snprintf(bus, sizeof bus, "%s", sd->bus);
 		slot = sd->slot;
 	}
 	store_rt_free(&rt);
@@ -225,9 +257,6 @@ cmd_virt_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 		    "device of libvirt's that can be unplugged (see show)" :
 		    "unplug: %s has no device %s (see show)", slot >= 0 ? w :
 		    a->w[1], slot >= 0 ? a->w[1] : w);
-	/* copied: the refreshes below replace libvirt's view */
-	if ((v = fleet_libvirt_dev_at(c->fleet, i, slot)) != NULL)
-		snprintf(type, sizeof type, "%s", domxml_type(v));
 	snprintf(what, sizeof what, "unplug %s", alias);
 	rc = fleet_libvirt_detach(c->fleet, i, alias, 0,
 	    c->unplug_wait_ms > 0 ? c->unplug_wait_ms : 0, &e);
@@ -236,21 +265,26 @@ cmd_virt_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 		return cmd_fail(r, "unplug: %s", e.msg);
 	}
 	cmd_refresh_now(c, i);
+	if (bus[0] != '\0')
+		snprintf(at, sizeof at, "slot %d behind %s", slot, bus);
+	else
+		snprintf(at, sizeof at, "slot %d", slot);
 	if (rc == 1) {
-		strbuf_printf(&b, "%s: %s unplugged through libvirt, slot %d is "
-		    "free again", a->w[1], alias, slot);
+		strbuf_printf(&b, "%s: %s unplugged through libvirt, %s is "
+		    "free again", a->w[1], alias, at);
 		snprintf(res, sizeof res, "ok %s deleted", alias);
 	} else {
 		strbuf_printf(&b, "%s: libvirt asked the guest to release %s; "
-		    "it has not yet (a paused domain cannot), so slot %d stays "
+		    "it has not yet (a paused domain cannot), so %s stays "
 		    "unplugging until libvirt reports it removed", a->w[1],
-		    alias, slot);
+		    alias, at);
 		snprintf(res, sizeof res, "ok %s pending", alias);
 	}
 	cmd_audit(c, a->w[1], what, res, &b);
-	return cmd_succeed(r, &b, json_pack("{s:s, s:s, s:s?, s:i, s:s, "
-	    "s:s, s:b}", "instance", a->w[1], "id", alias,
+	return cmd_succeed(r, &b, json_pack("{s:s, s:s, s:s?, s:i, s:s?, "
+	    "s:s, s:s, s:b}", "instance", a->w[1], "id", alias,
 	    "type", type[0] ? type : NULL, "slot", slot,
+	    "bus", bus[0] ? bus : NULL,
 	    "state", rc == 1 ? "deleted" : "unplugging", "owner", DOMXML_OWNER,
 	    "confirmed", rc == 1));
 }

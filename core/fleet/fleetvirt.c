@@ -462,13 +462,13 @@ fleet_libvirt_detach(struct fleet *f, size_t i, const char *alias,
 }
 
 const struct domxml_dev *
-fleet_libvirt_dev_at(const struct fleet *f, size_t i, int slot)
+fleet_libvirt_dev_at(const struct fleet *f, size_t i, int bus, int slot)
 {
 	const struct domxml *x = xml_of(f, i);
 	size_t k;
 
 	for (k = 0; x != NULL && k < x->ndev; k++)
-		if (x->dev[k].pci && x->dev[k].bus == 0 &&
+		if (x->dev[k].pci && x->dev[k].bus == bus &&
 		    x->dev[k].slot == slot && x->dev[k].func == 0)
 			return &x->dev[k];
 	return NULL;

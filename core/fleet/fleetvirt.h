@@ -46,10 +46,11 @@ int fleet_libvirt_attach(struct fleet *f, size_t i, const char *xml,
 int fleet_libvirt_detach(struct fleet *f, size_t i, const char *alias,
     int persist, int wait_ms, struct err *e);
 /* The disk target names libvirt's view of i uses ("vda"...), for a new
- * disk's; and the device at bus 0 slot (its alias, element, MAC) or 0. */
+ * disk's; and the device at slot of libvirt's bus number bus (0 the root
+ * bus; a controller's index) -- its alias, element, MAC -- or NULL. */
 struct domxml_dev;
 const struct domxml_dev *fleet_libvirt_dev_at(const struct fleet *f,
-    size_t i, int slot);
+    size_t i, int bus, int slot);
 int fleet_libvirt_free_target(const struct fleet *f, size_t i, char *out,
     size_t sz, struct err *e);
 

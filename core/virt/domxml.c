@@ -2,6 +2,7 @@
 /* domxml.c - libvirt's live domain XML into slotscope's model; see
  * domxml.h.  libxml2 builds the tree; only elements are looked at. */
 #include "virt/domxml.h"
+#include "model/pcitree.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -129,6 +130,19 @@ source(const xmlNode *n, struct domxml_dev *v)
 		attr(s, keys[i], v->source, sizeof v->source);
 }
 
+/* A <controller type='pci' index='N'>: its index, the bus behind it. */
+static int
+pci_controller(const xmlNode *n, struct domxml_dev *v)
+{
+	char t[16], ix[16];
+
+	attr(n, "type", t, sizeof t);
+	if (strcmp(t, "pci") != 0)
+		return 0;
+	attr(n, "index", ix, sizeof ix);
+	return num(ix, 255, &v->index);
+}
+
 static int
 device(const xmlNode *n, struct domxml *d, struct err *e)
 {
@@ -136,10 +150,14 @@ device(const xmlNode *n, struct domxml *d, struct err *e)
 	const xmlNode *m;
 
 	memset(&v, 0, sizeof v);
+	v.index = -1;
 	attr(child(n, "alias"), "name", v.alias, sizeof v.alias);
 	if (v.alias[0] == '\0')
 		return 0;	/* not in the live machine */
 	snprintf(v.element, sizeof v.element, "%s", (const char *)n->name);
+	if (named(n, "controller") && pci_controller(n, &v) < 0)
+		return err_set(e, "controller %s: index is not a bus number",
+		    v.alias);
 	if (named(n, "interface") || named(n, "controller") ||
 	    named(n, "memballoon") || named(n, "rng") || named(n, "video"))
 		attr(named(n, "controller") || named(n, "memballoon") ? n :
@@ -228,6 +246,69 @@ is_controller(const struct domxml_dev *v)
 	return strcmp(v->element, "controller") == 0;
 }
 
+enum pci_bridge_kind
+domxml_bridge_kind(const char *model)
+{
+	static const struct {
+		const char *model;
+		enum pci_bridge_kind kind;
+	} kinds[] = {
+		{ "pcie-root-port", PCI_BR_ROOT_PORT },
+		{ "pci-bridge", PCI_BR_PCI },
+		{ "pcie-to-pci-bridge", PCI_BR_PCIE_PCI },
+		{ "dmi-to-pci-bridge", PCI_BR_DMI },
+		{ "pcie-switch-upstream-port", PCI_BR_OTHER },
+		{ "pcie-switch-downstream-port", PCI_BR_OTHER },
+		{ "pci-expander-bus", PCI_BR_OTHER },
+		{ "pcie-expander-bus", PCI_BR_OTHER },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (strcmp(model, kinds[k].model) == 0)
+			return kinds[k].kind;
+	return PCI_BR_NONE;
+}
+
+/* A q35 machine: its root bus is PCIe (pcie.0, no hotplug). */
+static int
+is_pcie(const struct domxml *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndev; i++)
+		if (d->dev[i].index == 0 &&
+		    strcmp(d->dev[i].model, "pcie-root") == 0)
+			return 1;
+	return strstr(d->machine, "q35") != NULL;
+}
+
+/* Device v as a function of the live buses. */
+static void
+function(const struct domxml_dev *v, struct pci_fn *f)
+{
+	memset(f, 0, sizeof *f);
+	f->bus = v->bus;
+	f->slot = v->slot;
+	f->func = v->func;
+	cut(f->class_text, sizeof f->class_text, v->element);
+	if (v->model[0] != '\0' &&
+	    strlen(f->class_text) + 1 + strlen(v->model) <
+	    sizeof f->class_text) {
+		strcat(f->class_text, " ");
+		strcat(f->class_text, v->model);
+	}
+	if (!is_controller(v))
+		snprintf(f->id, sizeof f->id, "%s", v->alias);
+	else if (v->index > 0 &&
+	    (f->bridge = domxml_bridge_kind(v->model)) != PCI_BR_NONE) {
+		/* QEMU's id for the bridge, and the bus libvirt numbers
+		 * the addresses behind it with */
+		snprintf(f->id, sizeof f->id, "%s", v->alias);
+		f->sec_bus = v->index;
+	}
+}
+
 int
 domxml_pci(const struct domxml *d, struct pci_info *pi, struct err *e)
 {
@@ -237,29 +318,45 @@ domxml_pci(const struct domxml *d, struct pci_info *pi, struct err *e)
 	pci_info_clear(pi);
 	memset(&f, 0, sizeof f);
 	snprintf(f.class_text, sizeof f.class_text, "Host bridge");
+	f.vendor = 0x8086;
+	f.device = is_pcie(d) ? 0x29c0 : 0x1237;
 	if (pci_info_add(pi, &f, e) < 0)
 		return -1;
 	for (i = 0; i < d->ndev; i++) {
-		const struct domxml_dev *v = &d->dev[i];
-
-		if (!v->pci)
+		if (!d->dev[i].pci)
 			continue;
-		memset(&f, 0, sizeof f);
-		f.bus = v->bus;
-		f.slot = v->slot;
-		f.func = v->func;
-		cut(f.class_text, sizeof f.class_text, v->element);
-		if (v->model[0] != '\0' &&
-		    strlen(f.class_text) + 1 + strlen(v->model) <
-		    sizeof f.class_text) {
-			strcat(f.class_text, " ");
-			strcat(f.class_text, v->model);
-		}
-		if (!is_controller(v))
-			snprintf(f.id, sizeof f.id, "%s", v->alias);
+		function(&d->dev[i], &f);
 		if (pci_info_add(pi, &f, e) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* The place ("" root, "1", "1-0" ...) of libvirt's bus number bus in t,
+ * or NULL when the tree does not know it. */
+static const char *
+place_of(const struct pcitree *t, int bus)
+{
+	size_t b;
+
+	if (bus == 0)
+		return "";
+	for (b = 1; b < t->nbus; b++)
+		if (t->bus[b].number == bus)
+			return t->bus[b].path;
+	return NULL;
+}
+
+static int
+reservations(const struct domxml *d, struct store_rt *rt, struct err *e)
+{
+	memset(&rt->reserved, 0, sizeof rt->reserved);
+	if (slotmap_reserve(&rt->reserved, 0, e) < 0)
+		return -1;
+	if (is_pcie(d))
+		return slotmap_reserve(&rt->reserved, 31, e);
+	if (strncmp(d->machine, "pc", 2) == 0)
+		return slotmap_reserve(&rt->reserved, 1, e);
 	return 0;
 }
 
@@ -267,28 +364,33 @@ int
 domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
     struct err *e)
 {
+	struct pci_info pi;
+	struct pcitree t;
 	size_t i;
+	int rc = 0;
 
 	store_rt_init(rt, inst);
-	memset(&rt->reserved, 0, sizeof rt->reserved);
-	if (slotmap_reserve(&rt->reserved, 0, e) < 0)
+	if (reservations(d, rt, e) < 0)
 		return -1;
-	if (strstr(d->machine, "q35") != NULL) {
-		if (slotmap_reserve(&rt->reserved, 31, e) < 0)
-			return -1;
-	} else if (strncmp(d->machine, "pc", 2) == 0 &&
-	    slotmap_reserve(&rt->reserved, 1, e) < 0)
+	pci_info_init(&pi);
+	if (domxml_pci(d, &pi, e) < 0) {
+		pci_info_free(&pi);
 		return -1;
-	for (i = 0; i < d->ndev; i++) {
+	}
+	pcitree_build(&pi, &t);
+	pci_info_free(&pi);
+	for (i = 0; i < d->ndev && rc == 0; i++) {
 		const struct domxml_dev *v = &d->dev[i];
+		const char *bus = v->pci ? place_of(&t, v->bus) : NULL;
 		struct store_dev sd;
 
-		if (!v->pci || v->bus != 0 || is_controller(v) ||
-		    store_find_slot(rt, v->slot) != NULL)
-			continue;	/* one runtime device per slot */
+		if (bus == NULL || is_controller(v) ||
+		    store_find_place(rt, bus, v->slot) != NULL)
+			continue;	/* one runtime device per place */
 		memset(&sd, 0, sizeof sd);
 		snprintf(sd.id, sizeof sd.id, "%s", v->alias);
 		snprintf(sd.type, sizeof sd.type, "%s", domxml_type(v));
+		snprintf(sd.bus, sizeof sd.bus, "%s", bus);
 		sd.slot = v->slot;
 		sd.state = STORE_DEV_PLUGGED;
 		cut(sd.driver, sizeof sd.driver, v->model);
@@ -296,7 +398,7 @@ domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
 		/* an alias slotscope's ids cannot hold stays foreign */
 		if (store_check_dev(&sd, NULL) == 0 &&
 		    store_add_dev(rt, &sd, e) < 0)
-			return err_prefix(e, "domain %s", d->name);
+			rc = err_prefix(e, "domain %s", d->name);
 	}
-	return 0;
+	return rc;
 }

@@ -4,13 +4,23 @@
  *
  * Every child of <devices> that has an alias is kept (element, alias,
  * model, MAC, source, PCI address when it has one).  From that list:
- *  - domxml_pci: the live bus (model/pci.h), one function per PCI address;
- *    a controller is the machine's own plumbing (empty id, "built-in"),
- *    any other device carries its alias as id.  Bus 0 slot 0, the host
- *    bridge, is never in the XML and is added.
+ *  - domxml_pci: the live buses (model/pci.h), one function per PCI
+ *    address; a controller is the machine's own plumbing (empty id,
+ *    "built-in"), any other device carries its alias as id.  A PCI
+ *    controller with an index (pcie-root-port, pci-bridge,
+ *    pcie-to-pci-bridge, dmi-to-pci-bridge, switch ports, expander buses)
+ *    is a bridge whose secondary bus is that index -- libvirt's bus
+ *    numbers in every <address bus=...> -- and whose id is its alias
+ *    ("pci.1", QEMU's id for it), so the tree (pcitree.h) places what is
+ *    behind it and offers its hotplug places.  Bus 0 slot 0, the host
+ *    bridge, is never in the XML and is added: q35's (8086:29c0, a PCIe
+ *    root bus) when the machine is q35 or has a pcie-root, else
+ *    i440fx's.
  *  - domxml_rt: libvirt's view as a runtime (store.h): every non-controller
- *    device on bus 0 is a plugged device owned by libvirt (type from its
- *    element: interface is nic, the others their element name); the
+ *    device with a PCI address, on bus 0 or behind a bridge (its place,
+ *    "bus", as the tree names it), is a plugged device owned by libvirt
+ *    (type from its element: interface is nic, the others their element
+ *    name); the
  *    reservation map holds the slots libvirt's address rules keep for the
  *    machine: 0 (host bridge), and 1 (PIIX3) on an i440fx (pc) machine or
  *    31 (ICH9) on a q35 one.
@@ -43,6 +53,8 @@ struct domxml_dev {
 				 * bridge, "" */
 	int pci;		/* 1 when it has a PCI address: */
 	int bus, slot, func;
+	int index;		/* a PCI controller's index (its bus), or
+				 * -1 for any other device */
 };
 
 struct domxml {
@@ -69,5 +81,8 @@ int domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
     struct err *e);
 /* The slotscope device type of a device ("nic" for an interface). */
 const char *domxml_type(const struct domxml_dev *v);
+/* The bridge kind of a PCI controller's model ("pcie-root-port" ...);
+ * PCI_BR_NONE for the root buses (pci-root, pcie-root) and others. */
+enum pci_bridge_kind domxml_bridge_kind(const char *model);
 
 #endif

@@ -417,6 +417,148 @@ START_TEST(two_connections_grouped)
 }
 END_TEST
 
+/* `show NAME --json`'s bus whose id is id, with its slot k's state and
+ * id (static buffers), or NULL state when there is no such bus. */
+static const char *
+bus_slot(const char *name, const char *id, int k, const char **dev)
+{
+	static char st[32], did[128];
+	char *out = NULL, args[300];
+	json_t *j, *b;
+	json_error_t je;
+	size_t n;
+	const char *res = NULL;
+
+	snprintf(args, sizeof args, "--json -c 'show %s'", name);
+	ck_assert_int_eq(ss(args, &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, &je)) != NULL, "%s", out);
+	json_array_foreach(json_object_get(j, "buses"), n, b) {
+		json_t *v = json_array_get(json_object_get(b, "slots"),
+		    (size_t)k);
+		const char *bid = json_string_value(json_object_get(b, "id"));
+
+		if (bid == NULL || strcmp(bid, id) != 0 || v == NULL)
+			continue;
+		snprintf(st, sizeof st, "%s", json_string_value(
+		    json_object_get(v, "state")));
+		snprintf(did, sizeof did, "%s", json_is_string(json_object_get(
+		    v, "id")) ? json_string_value(json_object_get(v, "id")) :
+		    "");
+		res = st;
+	}
+	json_decref(j);
+	free(out);
+	*dev = did;
+	return res;
+}
+
+#define PORT(i) "    <controller type='pci' index='" i "' " \
+	"model='pcie-root-port'/>\n"
+
+/* A q35 domain: libvirt's root ports and its pcie-to-pci-bridge are the
+ * buses, the hotplug goes into the first empty root port (pcie.0 takes
+ * none) with libvirt's bus number in its address, and on pc-q35-6.0
+ * (PCIe native hotplug) QEMU removes a device from a port the guest never
+ * powered on at once: libvirt's DEVICE_REMOVED completes the unplug, in
+ * batch mode and in the fleet. */
+START_TEST(q35_ports_and_removed)
+{
+	char *out = NULL, alias[128] = "", want[64];
+	const char *st, *id;
+	struct fleet f;
+	struct err e;
+	json_t *j;
+	long a;
+	int rc;
+
+	ck_assert(vd.up);
+	ck_assert_int_eq(tu_virtd_domain_on(&vd, "tq", "pc-q35-6.0",
+	    "    <controller type='pci' index='0' model='pcie-root'/>\n"
+	    PORT("1") PORT("2") PORT("3")
+	    "    <controller type='pci' index='4' model='pcie-to-pci-bridge'/>\n"
+	    "    <controller type='usb' model='none'/>\n"
+	    NIC("52:54:00:0b:00:51", "")), 0);
+	/* libvirt put the bridge and net0 in ports 1 and 2: port 3 is the
+	 * empty one, the bridge's slots are behind pci.1 */
+	ck_assert_int_eq(tu_virsh(&vd, "dumpxml tq", &out), 0);
+	ck_assert_msg(strstr(out, "<alias name='pci.3'/>") != NULL, "%s", out);
+	free(out);
+	st = bus_slot("tq", "pci.3", 0, &id);
+	ck_assert_msg(st && strcmp(st, "free") == 0, "%s", st ? st : "-");
+	st = bus_slot("tq", "pci.4", 5, &id);
+	ck_assert_msg(st && strcmp(st, "free") == 0, "%s", st ? st : "-");
+	ck_assert_int_eq(ss("-c 'next tq'", &out), 0);
+	ck_assert_str_eq(out, "bus=pci.3 slot=0\n");
+	free(out);
+
+	/* into the empty port: libvirt records bus 3 slot 0 */
+	ck_assert_int_eq(ss("--json -c 'hotplug tq nic mac=52:54:00:0b:00:52'",
+	    &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "bus_id")),
+	    "pci.3");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "slot")), 0);
+	snprintf(alias, sizeof alias, "%s", json_string_value(
+	    json_object_get(j, "id")));
+	json_decref(j);
+	free(out);
+	ck_assert_int_eq(tu_virsh(&vd, "dumpxml tq", &out), 0);
+	snprintf(want, sizeof want, "<alias name='%s'/>", alias);
+	ck_assert_msg(strstr(out, want) != NULL && strstr(strstr(out, want),
+	    "bus='0x03' slot='0x00'") != NULL, "%s", out);
+	free(out);
+	st = bus_slot("tq", "pci.3", 0, &id);
+	ck_assert_msg(st && strcmp(st, "used") == 0, "%s", st ? st : "-");
+	ck_assert_str_eq(id, alias);
+	/* behind the bridge, at the slot asked for */
+	ck_assert_int_eq(ss("-c 'hotplug tq nic bus=pci.4 slot=5 "
+	    "mac=52:54:00:0b:00:53'", &out), 0);
+	free(out);
+	ck_assert_int_eq(tu_virsh(&vd, "dumpxml tq", &out), 0);
+	ck_assert_msg(strstr(out, "bus='0x04' slot='0x05'") != NULL, "%s",
+	    out);
+	free(out);
+
+	/* unplug: QEMU lets go at once, libvirt reports it removed */
+	snprintf(want, sizeof want, "--json --unplug-wait 5000 -c 'unplug tq "
+	    "%s'", alias);
+	ck_assert_int_eq(ss(want, &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	ck_assert_msg(json_is_true(json_object_get(j, "confirmed")), "%s",
+	    out);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "state")),
+	    "deleted");
+	json_decref(j);
+	free(out);
+	ck_assert_int_eq(tu_virsh(&vd, "domiflist tq", &out), 0);
+	ck_assert_msg(strstr(out, "52:54:00:0b:00:52") == NULL, "%s", out);
+	free(out);
+
+	/* the fleet: asked without waiting, completed by the event */
+	ck_assert_int_eq(ss("--json -c 'hotplug tq nic "
+	    "mac=52:54:00:0b:00:54'", &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "bus_id")),
+	    "pci.3");	/* free again */
+	snprintf(alias, sizeof alias, "%s", json_string_value(
+	    json_object_get(j, "id")));
+	json_decref(j);
+	free(out);
+	fleet_init(&f, NULL);
+	ck_assert_msg(fleet_add_libvirt(&f, vd.uri, 3600, 10000, &e) == 1,
+	    "%s", e.msg);
+	ck_assert_int_ge(a = fleet_find(&f, "tq", &e), 0);
+	ck_assert_int_eq(f.inst[a].slots[1].state, SLOT_BRIDGE);
+	ck_assert_ptr_nonnull(fleet_libvirt_dev_at(&f, (size_t)a, 3, 0));
+	rc = fleet_libvirt_detach(&f, (size_t)a, alias, 0, 0, &e);
+	ck_assert_msg(rc >= 0, "%s", e.msg);
+	POLL_UNTIL(f, fleet_libvirt_dev_at(&f, (size_t)a, 3, 0) == NULL);
+	ck_assert_ptr_null(fleet_libvirt_dev_at(&f, (size_t)a, 3, 0));
+	fleet_free(&f);
+	untainted();
+}
+END_TEST
+
 Suite *
 libvirt_suite(void)
 {
@@ -431,6 +573,7 @@ libvirt_suite(void)
 	tcase_add_test(tc, hotplug_at_chosen_slot);
 	tcase_add_test(tc, unplug_pending_on_paused);
 	tcase_add_test(tc, two_connections_grouped);
+	tcase_add_test(tc, q35_ports_and_removed);
 	suite_add_tcase(s, tc);
 	return s;
 }

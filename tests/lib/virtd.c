@@ -178,6 +178,13 @@ int
 tu_virtd_domain(const struct tu_virtd *v, const char *name,
     const char *devices)
 {
+	return tu_virtd_domain_on(v, name, "pc", devices);
+}
+
+int
+tu_virtd_domain_on(const struct tu_virtd *v, const char *name,
+    const char *machine, const char *devices)
+{
 	char path[PATH_MAX], *args, *out = NULL;
 	FILE *f;
 	int rc;
@@ -187,12 +194,13 @@ tu_virtd_domain(const struct tu_virtd *v, const char *name,
 		return -1;
 	fprintf(f, "<domain type='qemu'>\n  <name>%s</name>\n"
 	    "  <memory unit='MiB'>64</memory>\n  <vcpu>1</vcpu>\n"
-	    "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+	    "  <os><type arch='x86_64' machine='%s'>hvm</type></os>\n"
 	    /* without ACPI (libvirt's default then is -no-acpi) pci.0 takes
 	     * no hotplug */
 	    "  <features><acpi/></features>\n"
 	    "  <devices>\n%s\n    <memballoon model='none'/>\n"
-	    "  </devices>\n</domain>\n", name, devices ? devices : "");
+	    "  </devices>\n</domain>\n", name, machine,
+	    devices ? devices : "");
 	if (fclose(f) != 0)
 		return -1;
 	if (asprintf(&args, "create '%s' --paused", path) < 0)

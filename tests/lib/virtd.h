@@ -51,6 +51,11 @@ int tu_virsh(const struct tu_virtd *v, const char *args, char **out);
  * output printed. */
 int tu_virtd_domain(const struct tu_virtd *v, const char *name,
     const char *devices);
+/* The same on another machine type (e.g. "pc-q35-6.0", whose root ports
+ * use PCIe native hotplug: QEMU removes a device from a port the guest
+ * never powered on at once, with no guest). */
+int tu_virtd_domain_on(const struct tu_virtd *v, const char *name,
+    const char *machine, const char *devices);
 
 /* name_up / name_down for tcase_add_checked_fixture around var. */
 #define TU_VIRTD_FIXTURE(name, var) \

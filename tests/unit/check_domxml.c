@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/places.h"
 #include "model/state.h"
 #include "testutil.h"
 #include "virt/domxml.h"
@@ -84,11 +85,19 @@ START_TEST(bus_and_view)
 	ck_assert_ptr_nonnull(fn = pci_info_find_id(&pi, "net0"));
 	ck_assert_int_eq(fn->slot, 7);
 	ck_assert_ptr_null(pci_info_find_id(&pi, "net1"));	/* bus 1 */
+	/* the pci-bridge: QEMU's id, libvirt's bus 1 behind it */
+	ck_assert_ptr_nonnull(fn = pci_info_find_any(&pi, "pci.1"));
+	ck_assert_int_eq(fn->bridge, PCI_BR_PCI);
+	ck_assert_int_eq(fn->sec_bus, 1);
+	ck_assert(!pci_info_is_pcie(&pi));
 	ck_assert_int_eq(domxml_rt(&d, "vm3", &rt, &e), 0);
 	ck_assert_int_eq(slotmap_count(&rt.reserved), 2);
 	ck_assert(!slotmap_is_free(&rt.reserved, 0));
 	ck_assert(!slotmap_is_free(&rt.reserved, 1));
-	ck_assert_uint_eq(rt.ndev, 3);	/* disk, nic, balloon */
+	ck_assert_uint_eq(rt.ndev, 4);	/* disk, nic, balloon, nic behind */
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net1"));
+	ck_assert_str_eq(sd->bus, "2");	/* the bridge at root slot 2 */
+	ck_assert_int_eq(sd->slot, 3);
 	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net0"));
 	ck_assert_str_eq(sd->type, "nic");
 	ck_assert_str_eq(sd->mac, "52:54:00:00:00:31");
@@ -98,7 +107,9 @@ START_TEST(bus_and_view)
 	state_reconcile(&pi, &rt, sv);
 	ck_assert_int_eq(sv[0].state, SLOT_BUILTIN);
 	ck_assert_int_eq(sv[1].state, SLOT_BUILTIN);
-	ck_assert_int_eq(sv[2].state, SLOT_BUILTIN);	/* the bridge */
+	ck_assert_int_eq(sv[2].state, SLOT_BRIDGE);
+	ck_assert_int_eq(sv[2].behind, 1);
+	ck_assert_int_eq(sv[2].places, 30);	/* 1-31 but net1's 3 */
 	ck_assert_int_eq(sv[3].state, SLOT_USED);
 	ck_assert_str_eq(sv[3].id, "virtio-disk0");
 	ck_assert_int_eq(sv[4].state, SLOT_USED);
@@ -164,6 +175,68 @@ START_TEST(prefixes)
 }
 END_TEST
 
+/* A q35 domain (tests/fixtures/libvirt/vm4-q35-ports.xml): libvirt's
+ * root ports and its pcie-to-pci-bridge are the tree's buses, numbered
+ * by the controllers' indexes; the devices behind them are libvirt's at
+ * their places; the empty port and the bridge's slots are the places. */
+START_TEST(q35_ports)
+{
+	struct domxml q;
+	struct pci_info pi;
+	struct pcitree t;
+	struct store_rt rt;
+	struct slot_view sv[32];
+	const struct store_dev *sd;
+	struct place p;
+	struct err e;
+	size_t len;
+	char *x = tu_fixture("libvirt/vm4-q35-ports.xml", &len);
+	int b;
+
+	domxml_init(&q);
+	ck_assert_msg(domxml_parse(x, len, &q, &e) == 0, "%s", e.msg);
+	pci_info_init(&pi);
+	ck_assert_int_eq(domxml_pci(&q, &pi, &e), 0);
+	ck_assert(pci_info_is_pcie(&pi));
+	pcitree_build(&pi, &t);
+	ck_assert_uint_eq(t.nbus, 1 + 5 + 1);	/* root, 5 ports, bridge */
+	ck_assert_int_ge(b = pcitree_find_id(&t, "pci.6"), 1);
+	ck_assert_int_eq(t.bus[b].kind, PCI_BR_ROOT_PORT);
+	ck_assert_str_eq(t.bus[b].path, "1.3");
+	ck_assert_int_ge(b = pcitree_find_id(&t, "pci.3"), 1);
+	ck_assert_int_eq(t.bus[b].kind, PCI_BR_PCIE_PCI);
+	ck_assert_str_eq(t.bus[b].path, "1-0");	/* behind port pci.1 */
+	ck_assert(pcitree_hotpluggable(&t, b, 1));
+	ck_assert(!pcitree_hotpluggable(&t, PCITREE_ROOT, 2));
+
+	ck_assert_int_eq(domxml_rt(&q, "vm4", &rt, &e), 0);
+	ck_assert(!slotmap_is_free(&rt.reserved, 0));
+	ck_assert(!slotmap_is_free(&rt.reserved, 31));
+	ck_assert_int_eq(slotmap_count(&rt.reserved), 2);
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net0"));
+	ck_assert(strcmp(sd->bus, "1.1") == 0 && sd->slot == 0);
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net1"));
+	ck_assert(strcmp(sd->bus, "1.2") == 0 && sd->slot == 0);
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net2"));
+	ck_assert(strcmp(sd->bus, "1-0") == 0 && sd->slot == 5);
+	ck_assert_ptr_null(store_find_id(&rt, "pci.6"));
+
+	/* places: the empty port pci.6, and the bridge's 1-31 but 5 */
+	ck_assert_int_eq(places_count(&pi, &t, &rt), 1 + 30);
+	ck_assert_int_eq(places_first(&pi, &t, &rt, -1, &p, &e), 0);
+	ck_assert_str_eq(pcitree_bus_name(&t, p.bus), "pci.6");
+	ck_assert_int_eq(p.slot, 0);
+	state_reconcile(&pi, &rt, sv);
+	ck_assert_int_eq(sv[1].state, SLOT_BRIDGE);	/* the ports */
+	ck_assert_int_eq(sv[2].state, SLOT_CLOSED);	/* pcie.0 */
+	ck_assert_int_eq(sv[31].state, SLOT_BUILTIN);	/* ICH9's */
+	store_rt_free(&rt);
+	pci_info_free(&pi);
+	domxml_free(&q);
+	free(x);
+}
+END_TEST
+
 Suite *
 domxml_suite(void)
 {
@@ -173,6 +246,7 @@ domxml_suite(void)
 	tcase_add_checked_fixture(tc, up, down);
 	tcase_add_test(tc, devices);
 	tcase_add_test(tc, bus_and_view);
+	tcase_add_test(tc, q35_ports);
 	tcase_add_loop_test(tc, refused, 0, sizeof bad / sizeof bad[0]);
 	tcase_add_test(tc, prefixes);
 	suite_add_tcase(s, tc);
