@@ -417,6 +417,62 @@ START_TEST(two_connections_grouped)
 }
 END_TEST
 
+/* hotplug DOMAIN disk: a raw file at the slot slotscope chose, named
+ * vda by slotscope (the domain has no disk), recorded by libvirt
+ * (domblklist, dumpxml); `show` then has it as libvirt's disk. */
+START_TEST(disk_hotplug_at_chosen_slot)
+{
+	char *out = NULL, img[4300], cmd[4500], alias[128] = "", want[300];
+	json_t *j;
+	int slot;
+
+	ck_assert(vd.up);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tld",
+	    NIC("52:54:00:0b:00:61", "")), 0);
+	snprintf(img, sizeof img, "%s/data.raw", vd.dir);
+	snprintf(cmd, sizeof cmd, "truncate -s 1M '%s'", img);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(cmd, sizeof cmd, "--json -c 'hotplug tld disk path=%s "
+	    "format=raw slot=9'", img);
+	ck_assert_msg(ss(cmd, &out) == 0, "%s", out);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	slot = (int)json_integer_value(json_object_get(j, "slot"));
+	ck_assert_int_eq(slot, 9);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "type")),
+	    "disk");
+	snprintf(want, sizeof want, "%s",
+	    json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	free(out);
+	ck_assert_int_eq(tu_virsh(&vd, "domblklist tld", &out), 0);
+	ck_assert_msg(strstr(out, "vda") != NULL && strstr(out, img) != NULL,
+	    "%s", out);
+	free(out);
+	ck_assert(dump_slots("tld", 9, alias, sizeof alias) & (1u << 9));
+	ck_assert_str_eq(alias, want);
+	ck_assert_str_eq(alias, "virtio-disk0");
+	/* without slot=: the lowest free one, and the next target name */
+	/* another image: QEMU locks the first one's writes */
+	snprintf(img, sizeof img, "%s/data2.raw", vd.dir);
+	snprintf(cmd, sizeof cmd, "truncate -s 1M '%s'", img);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(cmd, sizeof cmd, "--json -c 'hotplug tld disk path=%s'", img);
+	ck_assert_msg(ss(cmd, &out) == 0, "%s", out);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "slot")), 3);
+	json_decref(j);
+	free(out);
+	ck_assert_int_eq(tu_virsh(&vd, "domblklist tld", &out), 0);
+	ck_assert_msg(strstr(out, "vdb") != NULL, "%s", out);
+	free(out);
+	/* a relative path is refused before libvirt is asked */
+	ck_assert_int_ne(ss("-c 'hotplug tld disk path=data.raw'", &out), 0);
+	ck_assert_msg(strstr(out, "absolute") != NULL, "%s", out);
+	free(out);
+	untainted();
+}
+END_TEST
+
 /* `show NAME --json`'s bus whose id is id, with its slot k's state and
  * id (static buffers), or NULL state when there is no such bus. */
 static const char *
@@ -574,6 +630,7 @@ libvirt_suite(void)
 	tcase_add_test(tc, unplug_pending_on_paused);
 	tcase_add_test(tc, two_connections_grouped);
 	tcase_add_test(tc, q35_ports_and_removed);
+	tcase_add_test(tc, disk_hotplug_at_chosen_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }
