@@ -41,7 +41,7 @@ static const struct cmd_col show_cols[] = {
 	{ "id", "ID", 0, "id", "device id" },
 	{ "type", "TYPE", 0, "type", "nic or disk (recorded)" },
 	{ "anonymous", "ANON", 0, "anonymous", "added without an id (1)" },
-	{ "owner", "OWNER", 0, "owner", "slotscope, ganeti or proxmox" },
+	{ "owner", "OWNER", 0, "owner", "slotscope, ganeti, proxmox or libvirt" },
 	{ "mname", "MNAME", 0, "manager_name", "the manager's name for it" },
 	{ "conflict", "CONFLICT", 0, "conflict", "the manager records another"
 	  " device here" },

@@ -17,6 +17,7 @@
 #include "model/places.h"
 #include "model/pcitree.h"
 #include "store/store.h"
+#include "virt/domxml.h"
 
 /* The free hotplug places of in (places.h), -1 while its bus is not
  * read. */
@@ -133,6 +134,26 @@ list_fill(struct cmd_ctx *c, size_t i, struct list_row *lr,
 	return o;
 }
 
+/* Who placed or keeps instance i's recorded devices, in the slots'
+ * vocabulary (slot_view.owner): libvirt for a libvirt domain's (its live
+ * XML is their record), else slotscope (its runtime file; a manager's
+ * own devices are not in it). */
+static const char *
+dev_owner(const struct cmd_ctx *c, size_t i)
+{
+	return c->fleet->inst[i].back == FLEET_BACK_LIBVIRT ? DOMXML_OWNER : "slotscope";
+}
+
+/* Device k of rt: its text line's end and its JSON object's owner. */
+static json_t *
+owned(struct strbuf *b, const struct cmd_ctx *c, size_t i, json_t *o)
+{
+	strbuf_printf(b, "  [%s]", dev_owner(c, i));
+	if (o != NULL)
+		json_object_set_new(o, "owner", json_string(dev_owner(c, i)));
+	return o;
+}
+
 /* list --devices: one row per recorded device of every instance, like
  * virsh domiflist + domblklist (from the runtime files: no monitor is
  * asked). */
@@ -156,9 +177,9 @@ list_devices(struct cmd_ctx *c, struct cmd_result *r)
 		for (k = 0; k < rt.ndev; k++, rows++) {
 			strbuf_printf(&b, "%s  ", c->fleet->inst[i].name);
 			cmd_dev_text(&b, &rt.dev[k], NULL);
+			json_array_append_new(arr, owned(&b, c, i, cmd_json_device(
+			    c->fleet->inst[i].name, &rt.dev[k], NULL, NULL)));
 			strbuf_printf(&b, "\n");
-			json_array_append_new(arr, cmd_json_device(
-			    c->fleet->inst[i].name, &rt.dev[k], NULL, NULL));
 		}
 		store_rt_free(&rt);
 	}
@@ -354,12 +375,16 @@ show_devices(struct cmd_ctx *c, size_t i, const struct store_rt *rt,
 		free(l);
 		return arr;
 	}
-	if (rt->ndev > 0 && c->fleet->inst[i].conn == INST_OK) {
+	if (c->fleet->inst[i].back == FLEET_BACK_LIBVIRT)	/* no monitor: libvirt holds it */
+		snprintf(l->why, sizeof l->why, "they are libvirt's live XML");
+	else if (rt->ndev > 0 && c->fleet->inst[i].conn == INST_OK) {
 		cmd_target(c, i, &t);
 		devcheck_read(&t, l);
 	} else
 		snprintf(l->why, sizeof l->why, "the monitor did not answer");
-	if (rt->ndev > 0 && l->ok)
+	if (rt->ndev > 0 && c->fleet->inst[i].back == FLEET_BACK_LIBVIRT)
+		strbuf_printf(b, "devices (libvirt's live XML):\n");
+	else if (rt->ndev > 0 && l->ok)
 		strbuf_printf(b, "devices:\n");
 	else if (rt->ndev > 0)
 		strbuf_printf(b, "devices (not checked against QEMU: %s):\n",
@@ -370,9 +395,9 @@ show_devices(struct cmd_ctx *c, size_t i, const struct store_rt *rt,
 		devcheck_one(&rt->dev[k], l, &chk);
 		strbuf_printf(b, "  ");
 		cmd_dev_text(b, &rt->dev[k], &chk);
+		json_array_append_new(arr, owned(b, c, i, cmd_json_device(NULL,
+		    &rt->dev[k], NULL, &chk)));
 		strbuf_printf(b, "\n");
-		json_array_append_new(arr, cmd_json_device(NULL, &rt->dev[k],
-		    NULL, &chk));
 	}
 	free(l);
 	return arr;

@@ -250,8 +250,11 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
 	const struct instance *in = &f->inst[i];
 
 	if (inst_read(in)) {
+		const struct fleet_backend *b = fleet_backend_of(f, i);
 		uint32_t done = state_reconcile(&in->live, rt, out);
 
+		if (b->owners != NULL)
+			b->owners(f, i, out);
 		/* the manager's records as its file said at the last
 		 * refresh (fleetmgr.c) */
 		mgr_apply(in->mi, &in->live, out);

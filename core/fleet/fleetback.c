@@ -105,6 +105,8 @@ fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
 	int s;
 
 	state_reconcile(live, rt, nv);
+	if (fleet_backend_of(f, i)->owners != NULL)
+		fleet_backend_of(f, i)->owners(f, i, nv);
 	/* changes against the last read view (an unreadable time between
 	 * is no change), as fleet.c's finish() */
 	if (in->last_read > 0)

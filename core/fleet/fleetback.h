@@ -17,8 +17,11 @@
  * pollfds it may fill beyond its sessions under way (the fleet adds the
  * refreshing instances).  cancel() abandons instance i's refresh under
  * way (fleet.c has cleared `refreshing`).  load_rt() is instance i's
- * runtime view (store_load's for the monitor).  free() releases the
- * backend's sources.  A NULL entry does nothing.
+ * runtime view (store_load's for the monitor).  owners() names who owns
+ * instance i's devices and kept slots in its slot views (slot_view.owner,
+ * core/mgr's vocabulary), before the manager's overlay; without it,
+ * mgr_apply's (slotscope for the runtime file's devices).  free()
+ * releases the backend's sources.  A NULL entry does nothing.
  *
  * The kinds are fleet.h's (enum fleet_back_kind); this table is not for
  * other modules than core/fleet.
@@ -33,6 +36,7 @@
 #include "fleet/fleet.h"	/* enum fleet_back_kind */
 
 struct fleet;
+struct slot_view;
 struct store_rt;
 
 struct fleet_backend {
@@ -47,6 +51,7 @@ struct fleet_backend {
 	void (*cancel)(struct fleet *f, size_t i);
 	int (*load_rt)(const struct fleet *f, size_t i, struct store_rt *rt,
 	    struct err *e);
+	void (*owners)(const struct fleet *f, size_t i, struct slot_view *v);
 	void (*free)(struct fleet *f);
 };
 

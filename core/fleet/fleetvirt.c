@@ -130,6 +130,27 @@ mark_pending(struct fleetvirt *v, size_t i, const char *dom,
 	}
 }
 
+/* The owners of a libvirt instance's slots: its devices and the slots
+ * libvirt's address rules keep are libvirt's. */
+static void
+owners(const struct fleet *f, size_t i, struct slot_view *v)
+{
+	int s;
+
+	(void)f;
+	(void)i;
+	for (s = 0; s < 32; s++) {
+		enum slot_state st = v[s].state;
+
+		if (v[s].owner[0] == '\0' && (st == SLOT_USED ||
+		    st == SLOT_UNPLUGGING || st == SLOT_MISSING ||
+		    (v[s].reserved && (st == SLOT_RESERVED ||
+		    st == SLOT_BUILTIN))))
+			snprintf(v[s].owner, sizeof v[s].owner, "%s",
+			    DOMXML_OWNER);
+	}
+}
+
 static int
 load_rt(const struct fleet *f, size_t i, struct store_rt *rt, struct err *e)
 {
@@ -392,6 +413,7 @@ const struct fleet_backend fleet_backend_libvirt = {
 	.npending = npending,
 	/* cancel: nothing; its source's snapshot is harmless */
 	.load_rt = load_rt,
+	.owners = owners,
 	.free = free_all,
 };
 

@@ -411,6 +411,7 @@ START_TEST(show_backends_checked)
 	json_array_foreach(devs, i, x) {
 		ck_assert(json_is_true(json_object_get(json_object_get(x,
 		    "qemu"), "match")));
+		ck_assert_str_eq(jstr(x, "owner"), "slotscope");
 		if (strcmp(jstr(x, "id"), dn.id) == 0) {
 			ck_assert_str_eq(jstr(x, "mac"), "52:54:00:aa:cc:02");
 			seen |= 1;

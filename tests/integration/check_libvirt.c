@@ -170,6 +170,56 @@ untainted(void)
 	free(cmd);
 }
 
+/* Owners, one vocabulary with the managers': tlb's devices (show's slots
+ * and devices, list --devices) and libvirt's reserved slots are
+ * libvirt's. */
+static int ss(const char *args, char **out);
+
+static void
+owners(void)
+{
+	char *out = NULL;
+	json_t *j, *v;
+	size_t k;
+	int n = 0;
+
+	ck_assert_int_eq(ss("--json -c 'show tlb'", &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	free(out);
+	v = json_object_get(j, "slots");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v,
+	    7), "owner")), "libvirt");	/* net0 */
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v,
+	    1), "owner")), "libvirt");	/* PIIX3's, reserved */
+	ck_assert(json_is_null(json_object_get(json_array_get(v, 9),
+	    "owner")));			/* free */
+	json_array_foreach(json_object_get(j, "devices"), k, v) {
+		ck_assert_str_eq(json_string_value(json_object_get(v,
+		    "owner")), "libvirt");
+		n++;
+	}
+	ck_assert_int_eq(n, 2);
+	json_decref(j);
+	ck_assert_int_eq(ss("-c 'show tlb'", &out), 0);
+	ck_assert_msg(strstr(out, "devices (libvirt's live XML):") != NULL &&
+	    strstr(out, "net0  slot 7") != NULL && strstr(out, "[libvirt]"),
+	    "%s", out);
+	free(out);
+	ck_assert_int_eq(ss("--json -c 'list --devices'", &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	free(out);
+	n = 0;
+	json_array_foreach(json_object_get(j, "devices"), k, v) {
+		ck_assert_str_eq(json_string_value(json_object_get(v,
+		    "owner")), "libvirt");
+		n += strcmp(json_string_value(json_object_get(v, "instance")),
+		    "tlb") == 0;
+	}
+	ck_assert_int_eq(n, 2);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "devices")), 3);
+	json_decref(j);
+}
+
 START_TEST(two_domains_as_dumpxml)
 {
 	char alias[128] = "", id[128] = "", pat[4300], *out = NULL;
@@ -200,6 +250,7 @@ START_TEST(two_domains_as_dumpxml)
 
 	/* list: both, as libvirt instances */
 	ck_assert_str_eq(listed(NULL), "tla tlb ");
+	owners();
 	/* libvirt still runs both domains, none tainted, no runtime file */
 	ck_assert_int_eq(tu_virsh(&vd, "domstate tla", &out), 0);
 	ck_assert_ptr_nonnull(strstr(out, "paused"));
