@@ -10,6 +10,10 @@
 # $XDG_CONFIG_HOME/slotscope/config (~/.config/slotscope/config), their
 # `instance` lines and the NAME.qmp / NAME.monitor sockets in their
 # monitor-dir lines and in --monitor-dir DIRs.  No monitor is contacted.
+# libvirt domains: the running ones of each --libvirt [URI] of the line
+# and `libvirt URI` line of those files, as `virsh list --name` says
+# (libvirt's own tool; at most 3 s each, and detached from the terminal
+# so that an ssh transport cannot stop to ask for a password).
 
 _slotscope_config_names()
 {
@@ -19,6 +23,7 @@ _slotscope_config_names()
 		case $kw in
 		instance) printf '%s\n' "$a" ;;
 		monitor-dir) _slotscope_dir_names "$a" ;;
+		libvirt) _slotscope_libvirt_names "$a" ;;
 		esac
 	done < <(sed 's/#.*//' "$f" 2>/dev/null)
 }
@@ -30,6 +35,36 @@ _slotscope_dir_names()
 		[[ -S $s ]] || continue
 		n=${s##*/}
 		printf '%s\n' "${n%.*}"
+	done
+}
+
+# The running domains of libvirt URI $1 ("" for libvirt's default).
+_slotscope_libvirt_names()
+{
+	local uri=${1:-${LIBVIRT_DEFAULT_URI:-qemu:///system}}
+	command -v virsh >/dev/null 2>&1 || return 0
+	timeout 3 setsid -w virsh -q -c "$uri" list --name \
+	    </dev/null 2>/dev/null
+}
+
+# The domains of the line's --libvirt [URI] and --libvirt=URI (read from
+# COMP_LINE: COMP_WORDS splits a URI at its ':' and '=').
+_slotscope_line_libvirt()
+{
+	local -a w
+	local i v
+	read -ra w <<<"${COMP_LINE-}"
+	for ((i = 0; i < ${#w[@]}; i++)); do
+		case ${w[i]} in
+		--libvirt=*) v=${w[i]#--libvirt=} ;;
+		--libvirt)
+			v=${w[i + 1]-}
+			[[ $v == *://* ]] || v= ;;
+		*) continue ;;
+		esac
+		v=${v#[\'\"]}
+		v=${v%[\'\"]}
+		_slotscope_libvirt_names "$v"
 	done
 }
 
@@ -51,6 +86,7 @@ _slotscope_instances()
 			printf '%s\n' "$w"
 		fi
 	done
+	_slotscope_line_libvirt
 	if [[ -n $config ]]; then
 		_slotscope_config_names "${config/#\~/$HOME}"
 	else
@@ -99,8 +135,9 @@ _slotscope_command()
 			case ${w[2]}:$sub in
 			*:format=*) cands='format=raw format=qcow2' ;;
 			*:backend=*) cands='backend=user backend=tap:' ;;
-			nic:*) cands='backend= mac= model= uuid= slot=' ;;
-			disk:*) cands='path= format= uuid= slot=' ;;
+			nic:*) cands='backend= mac= model= uuid= bus= slot=
+			    bridge= network=' ;;
+			disk:*) cands='path= format= uuid= bus= slot=' ;;
 			esac ;;
 		esac
 	fi

@@ -144,8 +144,16 @@ cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
 	    "cache=writethrough", "cache=directsync", "cache=unsafe",
 	    "aio=threads", "aio=native", "aio=io_uring", "discard=ignore",
 	    "discard=unmap", "serial=", NULL };
-	const char *const *k = strcmp(type, "disk") == 0 ? disk :
-	    strcmp(type, "nic") == 0 ? nic : NULL;
+	/* a libvirt domain's (cmd_virt.c) */
+	static const char *const vnic[] = { "mac=", "model=", "network=",
+	    "bridge=", "bus=", "slot=", "model=virtio", "model=e1000",
+	    "model=e1000e", "model=rtl8139", NULL };
+	static const char *const vdisk[] = { "path=", "format=", "bus=",
+	    "slot=", "format=raw", "format=qcow2", NULL };
+	long in = inst_of(c, inst);
+	int lv = in >= 0 && c->fleet->inst[in].src > 0;
+	const char *const *k = strcmp(type, "disk") == 0 ? (lv ? vdisk :
+	    disk) : strcmp(type, "nic") == 0 ? (lv ? vnic : nic) : NULL;
 	size_t i;
 
 	if (k == NULL)
@@ -158,7 +166,7 @@ cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
 			continue;
 		cand(cs, k[i]);
 	}
-	if (k == disk && strncmp(cs->prefix, "path=", 5) == 0)
+	if ((k == disk || k == vdisk) && strncmp(cs->prefix, "path=", 5) == 0)
 		cand_path(cs);
 	if (strncmp(cs->prefix, "bus=", 4) == 0)
 		cand_buses(c, cs, inst);

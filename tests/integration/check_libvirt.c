@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "cmd/cmd.h"
 #include "fleet/fleet.h"
 #include "fleet/fleetvirt.h"
 #include "testutil.h"
@@ -524,6 +525,78 @@ START_TEST(disk_hotplug_at_chosen_slot)
 }
 END_TEST
 
+static int
+has(char **v, const char *w)
+{
+	for (; v != NULL && *v != NULL; v++)
+		if (strcmp(*v, w) == 0)
+			return 1;
+	return 0;
+}
+
+/* The command line's completion (readline's): the domains, and a
+ * libvirt hotplug's keys, not a monitor's. */
+static void
+readline_keys(void)
+{
+	struct fleet f;
+	struct cmd_ctx c;
+	struct err e;
+	char **v;
+
+	fleet_init(&f, NULL);
+	ck_assert_msg(fleet_add_libvirt(&f, vd.uri, 3600, 10000, &e) == 2,
+	    "%s", e.msg);
+	memset(&c, 0, sizeof c);
+	c.fleet = &f;
+	v = cmd_complete(&c, "show tc", 7);
+	ck_assert(has(v, "tca") && has(v, "tcb"));
+	cmd_completions_free(v);
+	v = cmd_complete(&c, "hotplug tca nic ", 16);
+	ck_assert(has(v, "network=") && has(v, "bus=") && !has(v,
+	    "backend="));
+	cmd_completions_free(v);
+	v = cmd_complete(&c, "hotplug tca disk format=", 24);
+	ck_assert(has(v, "format=qcow2") && !has(v, "format=vmdk"));
+	cmd_completions_free(v);
+	fleet_free(&f);
+}
+
+/* The bash completion offers the running domains of the line's
+ * --libvirt URI and of a config file's libvirt line (virsh list). */
+START_TEST(bash_completes_domains)
+{
+	char drv[4300], cfg[4300], cmd[13000], *out = NULL;
+	FILE *f;
+
+	ck_assert(vd.up);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tca",
+	    NIC("52:54:00:0b:00:71", "")), 0);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tcb",
+	    NIC("52:54:00:0b:00:72", "")), 0);
+	snprintf(cfg, sizeof cfg, "%s/config", vd.dir);
+	ck_assert_ptr_nonnull(f = fopen(cfg, "w"));
+	fprintf(f, "libvirt %s\n", vd.uri);
+	fclose(f);
+	snprintf(drv, sizeof drv, "%s/driver", vd.dir);
+	ck_assert_ptr_nonnull(f = fopen(drv, "w"));
+	/* COMP_LINE as bash sets it, COMP_WORDS as it splits the line */
+	fprintf(f, "source '%s'\n"
+	    "comp() { COMP_LINE=\"$*\"; COMP_WORDS=(\"$@\"); "
+	    "COMP_CWORD=$(($# - 1)); COMPREPLY=();\n"
+	    "  _slotscope; local IFS='|'; echo \"${COMPREPLY[*]}\"; }\n"
+	    "comp slotscope --config /dev/null --libvirt \"'%s'\" -c \"'show t\"\n"
+	    "comp slotscope --config '%s' -c \"'unplug tcb\"\n",
+	    tu_srcpath("completion/slotscope.bash"), vd.uri, cfg);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof cmd, "bash --norc --noprofile '%s'", drv);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_str_eq(out, "'show tca |'show tcb \n'unplug tcb \n");
+	free(out);
+	readline_keys();
+}
+END_TEST
+
 /* `show NAME --json`'s bus whose id is id, with its slot k's state and
  * id (static buffers), or NULL state when there is no such bus. */
 static const char *
@@ -682,6 +755,7 @@ libvirt_suite(void)
 	tcase_add_test(tc, two_connections_grouped);
 	tcase_add_test(tc, q35_ports_and_removed);
 	tcase_add_test(tc, disk_hotplug_at_chosen_slot);
+	tcase_add_test(tc, bash_completes_domains);
 	suite_add_tcase(s, tc);
 	return s;
 }
