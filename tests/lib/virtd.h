@@ -13,7 +13,8 @@
  * libvirtd of a run probes.
  *
  * Domains are transient, TCG (type='qemu'), `pc` with ACPI (so that bus 0
- * takes hotplugs), paused, with no disk and no graphics.  Strings returned are malloc'd; free() them.
+ * takes hotplugs; tu_virtd_domain_on picks another machine), paused, with
+ * no disk and no graphics.  Strings returned are malloc'd; free() them.
  */
 #ifndef SLOTSCOPE_VIRTD_H
 #define SLOTSCOPE_VIRTD_H
