@@ -151,7 +151,7 @@ cand_keys(struct cmd_ctx *c, struct cands *cs, const char *inst,
 	static const char *const vdisk[] = { "path=", "format=", "bus=",
 	    "slot=", "format=raw", "format=qcow2", NULL };
 	long in = inst_of(c, inst);
-	int lv = in >= 0 && c->fleet->inst[in].src > 0;
+	int lv = in >= 0 && c->fleet->inst[in].back == FLEET_BACK_LIBVIRT;
 	const char *const *k = strcmp(type, "disk") == 0 ? (lv ? vdisk :
 	    disk) : strcmp(type, "nic") == 0 ? (lv ? vnic : nic) : NULL;
 	size_t i;

@@ -141,7 +141,8 @@ list_fill(struct cmd_ctx *c, size_t i, struct list_row *lr,
 static const char *
 dev_owner(const struct cmd_ctx *c, size_t i)
 {
-	return c->fleet->inst[i].back == FLEET_BACK_LIBVIRT ? DOMXML_OWNER : "slotscope";
+	return c->fleet->inst[i].back == FLEET_BACK_LIBVIRT ? DOMXML_OWNER :
+	    "slotscope";
 }
 
 /* Device k of rt: its text line's end and its JSON object's owner. */
@@ -375,7 +376,8 @@ show_devices(struct cmd_ctx *c, size_t i, const struct store_rt *rt,
 		free(l);
 		return arr;
 	}
-	if (c->fleet->inst[i].back == FLEET_BACK_LIBVIRT)	/* no monitor: libvirt holds it */
+	/* no monitor to ask: libvirt holds it */
+	if (c->fleet->inst[i].back == FLEET_BACK_LIBVIRT)
 		snprintf(l->why, sizeof l->why, "they are libvirt's live XML");
 	else if (rt->ndev > 0 && c->fleet->inst[i].conn == INST_OK) {
 		cmd_target(c, i, &t);

@@ -8,7 +8,8 @@
  * type='pci' domain='0' bus='B' slot='N' function='0'/> with libvirt's
  * bus number B (the controller's index) so that libvirt records it; unplug is
  * virDomainDetachDeviceAlias, completed by libvirt's DEVICE_REMOVED /
- * DEVICE_REMOVAL_FAILED events (the live domain only).  Failures are libvirt's own words.
+ * DEVICE_REMOVAL_FAILED events (the live domain only).  Failures are
+ * libvirt's own words.
  * Values go into the XML only after a strict check (letters, digits and
  * ._:-/ , no quotes or markup), never raw. */
 #include <ctype.h>
