@@ -14,6 +14,7 @@
 
 #include "qemu/hmp.h"
 #include "qemu/qmp.h"
+#include "qemu/qmpscan.h"
 
 /* --- builders: the request as each protocol's line ---------------------- */
 
@@ -116,6 +117,29 @@ b_wait_deleted(enum mon_proto p, const struct mon_req *r, char **out,
 	return 0;
 }
 
+/* A QMP text the bounded reader takes as it is (qmpscan.h): its compact
+ * bytes, those jansson's re-encoding below gives, without building a
+ * tree each time.  0 with *out set, -1 to leave it to jansson. */
+static int
+raw_compact(const char *qmp, char **out)
+{
+	size_t n = strlen(qmp);
+	struct err e;
+	char *s;
+
+	if (n > 4096 || (s = malloc(n + 2)) == NULL)
+		return -1;
+	if (qmpscan_compact_cmd(qmp, n, s, n + 1, &e) < 0) {
+		free(s);
+		return -1;
+	}
+	n = strlen(s);
+	s[n] = '\n';
+	s[n + 1] = '\0';
+	*out = s;
+	return 0;
+}
+
 static int
 b_raw(enum mon_proto p, const struct mon_req *r, char **out, struct err *e)
 {
@@ -134,6 +158,8 @@ b_raw(enum mon_proto p, const struct mon_req *r, char **out, struct err *e)
 	}
 	if (r->qmp == NULL)
 		return err_set(e, "no QMP form of this command given");
+	if (raw_compact(r->qmp, out) == 0)
+		return 0;
 	j = json_loads(r->qmp, JSON_REJECT_DUPLICATES, &je);
 	if (j == NULL)
 		return err_set(e, "QMP command is not JSON: %s", je.text);

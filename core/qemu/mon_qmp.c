@@ -7,7 +7,11 @@
  * events kept for mon_take_event(), and waiting for an unplug by its
  * DEVICE_DELETED event (a DEVICE_UNPLUG_GUEST_ERROR for it ends the wait
  * too: the guest said no).  query-version is answered from the greeting.
- * The parsers are qmp.c's. */
+ * The hot messages (the greeting, the returns to the negotiation, to
+ * query-pci and to commands whose reply carries nothing kept) are read in
+ * place by qmpscan.h's bounded reader, without a tree; everything else,
+ * and whatever that reader leaves, by qmp.c's jansson parsers.  Command
+ * lines get their id appended without a copy through jansson. */
 #include "qemu/mon_int.h"
 
 #include <stdio.h>
@@ -16,6 +20,7 @@
 
 #include "base/clock.h"
 #include "qemu/qmp.h"
+#include "qemu/qmpscan.h"
 
 static void input(struct mon *m);
 
@@ -23,22 +28,31 @@ static void input(struct mon *m);
 static int
 send_line(struct mon *m, const char *line, int fd)
 {
-	size_t n = strlen(line);
-	char *buf;
-	int rc, k;
+	size_t n = strlen(line), idn;
+	char small[512], *buf = small;
+	int rc;
 
 	if (n < 3 || line[0] != '{' || line[n - 2] != '}' ||
 	    line[n - 1] != '\n')
 		return mon_io_send(m, line, n, fd);
-	snprintf(m->qid, sizeof m->qid, "ss-%08x-%u", m->qsalt, ++m->qseq);
-	if ((buf = malloc(n + strlen(m->qid) + 16)) == NULL) {
+	idn = (size_t)snprintf(m->qid, sizeof m->qid, "ss-%08x-%u", m->qsalt,
+	    ++m->qseq);
+	if (n + idn + 16 > sizeof small &&
+	    (buf = malloc(n + idn + 16)) == NULL) {
 		mon_fail(m, MONERR_PROTOCOL, "out of memory");
 		return -1;
 	}
-	k = sprintf(buf, "%.*s%s\"id\":\"%s\"}\n", (int)(n - 2), line,
-	    n > 3 ? "," : "", m->qid);
-	rc = mon_io_send(m, buf, (size_t)k, fd);
-	free(buf);
+	/* {...  ,"id":"  QID  "}\n */
+	memcpy(buf, line, n - 2);
+	n -= 2;
+	if (n > 1)
+		buf[n++] = ',';
+	memcpy(buf + n, "\"id\":\"", 6);
+	memcpy(buf + n + 6, m->qid, idn);
+	memcpy(buf + n + 6 + idn, "\"}\n", 3);
+	rc = mon_io_send(m, buf, n + idn + 9, fd);
+	if (buf != small)
+		free(buf);
 	return rc;
 }
 
@@ -54,6 +68,37 @@ no_greeting(struct mon *m, size_t n)
 	    first);
 }
 
+/* The greeting (the first len bytes of m->in) is read: negotiate. */
+static void
+greeted(struct mon *m, size_t len)
+{
+	static const char caps[] = "{\"execute\":\"qmp_capabilities\"}\n";
+
+	memmove(m->in, m->in + len, m->inlen - len);
+	m->inlen -= len;
+	m->proto = MON_PROTO_QMP;
+	m->st = MON_S_NEGOTIATING;
+	if (send_line(m, caps, -1) == 0 && m->inlen > 0)
+		input(m);	/* more came with the greeting */
+}
+
+/* The greeting read without jansson (qmpscan.h): 1 when it was, and the
+ * session went on; 0 leaves the first message to jansson. */
+static int
+fast_greeting(struct mon *m, size_t len)
+{
+	struct qmpscan_msg s;
+	struct err e;
+
+	if (qmpscan_msg(m->in, len, &s, &e) < 0 ||
+	    s.kind != QMP_MSG_GREETING ||
+	    qmpscan_greeting_version(s.qmp, s.qmplen, &m->greeting, &e) < 0)
+		return 0;
+	m->greeting_ok = 1;
+	greeted(m, len);
+	return 1;
+}
+
 /* Before the greeting a connection may carry what QEMU meant for the
  * client before us: a reply to the command it had in flight when it went,
  * or an event.  We have sent nothing yet, so no reply is ours: such lines
@@ -65,8 +110,6 @@ greet(struct mon *m)
 	struct qmp_msg q;
 	struct err e;
 	size_t len;
-	char *caps;
-	int rc;
 
 	for (;;) {
 		int ok, stray;
@@ -81,6 +124,8 @@ greet(struct mon *m)
 				no_greeting(m, m->inlen);
 			return;
 		}
+		if (fast_greeting(m, len))
+			return;
 		memset(&q, 0, sizeof q);
 		ok = qmp_msg_parse(m->in, len, &q, &e) == 0;
 		if (ok && q.kind == QMP_MSG_GREETING)
@@ -107,18 +152,7 @@ greet(struct mon *m)
 	}
 	m->greeting_ok = qmp_greeting_version(q.root, &m->greeting, &e) == 0;
 	qmp_msg_free(&q);
-	memmove(m->in, m->in + len, m->inlen - len);
-	m->inlen -= len;
-	m->proto = MON_PROTO_QMP;
-	if (moncmd_qmp_capabilities(&caps, &e) < 0) {
-		mon_fail(m, MONERR_PROTOCOL, "%s", e.msg);
-		return;
-	}
-	m->st = MON_S_NEGOTIATING;
-	rc = send_line(m, caps, -1);
-	free(caps);
-	if (rc == 0 && m->inlen > 0)
-		input(m);	/* more came with the greeting */
+	greeted(m, len);
 }
 
 /* A queued answer about id's unplug: 1 deleted, -1 the guest refused,
@@ -235,6 +269,42 @@ message(struct mon *m, struct qmp_msg *q)
 	return 0;
 }
 
+/* A reply read without jansson (qmpscan.h): our "return" to the
+ * negotiation, to query-pci or to a command whose reply carries nothing
+ * we keep, or someone else's return (dropped).  1 when handled; 0 leaves
+ * the message to jansson (events, errors, other replies, anything the
+ * reader does not take), whose verdict then stands. */
+static int
+fast_reply(struct mon *m, const char *line, size_t len)
+{
+	struct qmpscan_msg s;
+	struct mon_task *t;
+	struct err e;
+
+	if (qmpscan_msg(line, len, &s, &e) < 0 || s.kind != QMP_MSG_RETURN)
+		return 0;
+	if (s.id != NULL && !qmpscan_str_is(s.id, s.idlen, m->qid))
+		return 1;	/* not ours (see not_ours) */
+	if (m->st == MON_S_NEGOTIATING) {
+		mon_ready(m);
+		return 1;
+	}
+	if (m->wait != MON_W_REPLY || m->cur >= m->nops)
+		return 0;
+	t = &m->ops[m->cur];
+	if (t->r.op == MON_OP_QUERY_PCI) {
+		pci_info_clear(&t->r.pci);
+		if (qmpscan_pci(s.ret, s.retlen, &t->r.pci, &e) < 0) {
+			pci_info_clear(&t->r.pci);
+			return 0;
+		}
+	} else if (mon_opdef(t->r.op)->reply != NULL)
+		return 0;
+	mon_task_finish(m, 1, MONERR_NONE, NULL);
+	mon_advance(m);
+	return 1;
+}
+
 static void
 input(struct mon *m)
 {
@@ -249,7 +319,7 @@ input(struct mon *m)
 		const char *line = m->in + off;
 
 		off += len;
-		if (qmp_blank(line, len))
+		if (qmp_blank(line, len) || fast_reply(m, line, len))
 			continue;
 		if (qmp_msg_parse(line, len, &q, &e) < 0) {
 			mon_fail(m, MONERR_PROTOCOL, "%s", e.msg);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* qmp.h - QEMU's JSON monitor (QMP): one message per line, classified,
- * and parsers for the replies slotscope reads.  JSON is jansson's.
+ * and parsers for the replies slotscope reads.  JSON is jansson's here;
+ * the hot replies of a session are read first by qmpscan.h's bounded
+ * reader, which agrees with these parsers or leaves the bytes to them.
  *
  * QEMU 7.2 sends one JSON object per "\r\n"-terminated line (or, with the
  * monitor's pretty=on, one object over several lines): the greeting

@@ -28,6 +28,7 @@ static const struct {
 	{ "mgr", fuzzent_mgr },
 	{ "moncmd", fuzzent_moncmd },
 	{ "qmp", fuzzent_qmp },
+	{ "qmpscan", fuzzent_qmpscan },
 	{ "sim", fuzzent_sim },
 	{ "store", fuzzent_store },
 };

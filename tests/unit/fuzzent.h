@@ -14,6 +14,7 @@ int fuzzent_instsrc(const uint8_t *data, size_t size);
 int fuzzent_mgr(const uint8_t *data, size_t size);
 int fuzzent_moncmd(const uint8_t *data, size_t size);
 int fuzzent_qmp(const uint8_t *data, size_t size);
+int fuzzent_qmpscan(const uint8_t *data, size_t size);
 int fuzzent_sim(const uint8_t *data, size_t size);
 int fuzzent_store(const uint8_t *data, size_t size);
 

@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* qmpscan.c - the lexer of the bounded in-place JSON reader for QMP's hot
+ * messages (qmpscan_int.h; what it reads is qmpscan_msg.c's, the contract
+ * qmpscan.h's: agree with jansson, or leave the bytes to jansson).
+ * The grammar is RFC 8259's as jansson reads it: whitespace is space, tab,
+ * CR and LF; strings are valid UTF-8 without raw control characters,
+ * their \u escapes paired when surrogates and never \u0000; numbers
+ * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, an integer that fits a
+ * long long, a real that does not overflow a double; member names unique
+ * within an object. */
+#include "qemu/qmpscan_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+qs_ws(struct qs_cur *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+	    *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+enum qs_vt
+qs_peek(struct qs_cur *c)
+{
+	qs_ws(c);
+	if (c->p >= c->end)
+		return QS_BAD;
+	switch (*c->p) {
+	case '{':
+		return QS_OBJ;
+	case '[':
+		return QS_ARR;
+	case '"':
+		return QS_STR;
+	case 't': case 'f': case 'n':
+		return QS_LIT;
+	default:
+		return (*c->p == '-' || (*c->p >= '0' && *c->p <= '9')) ?
+		    QS_NUM : QS_BAD;
+	}
+}
+
+/* --- strings ------------------------------------------------------------- */
+
+static int
+hex4(const char *p, const char *end, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char h = p[i];
+		unsigned d;
+
+		if (h >= '0' && h <= '9')
+			d = (unsigned)(h - '0');
+		else if (h >= 'a' && h <= 'f')
+			d = (unsigned)(h - 'a' + 10);
+		else if (h >= 'A' && h <= 'F')
+			d = (unsigned)(h - 'A' + 10);
+		else
+			return -1;
+		*v = *v << 4 | d;
+	}
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at p (2..4 bytes), 0 if invalid. */
+static size_t
+utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c;
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* Append byte b to out (at most outsz - 1 bytes kept, as snprintf). */
+static void
+emit(char *out, size_t outsz, size_t *o, char b)
+{
+	if (out != NULL && *o + 1 < outsz)
+		out[*o] = b;
+	(*o)++;
+}
+
+static void
+emit_cp(char *out, size_t outsz, size_t *o, unsigned cp)
+{
+	if (cp < 0x80)
+		emit(out, outsz, o, (char)cp);
+	else if (cp < 0x800) {
+		emit(out, outsz, o, (char)(0xc0 | cp >> 6));
+		emit(out, outsz, o, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		emit(out, outsz, o, (char)(0xe0 | cp >> 12));
+		emit(out, outsz, o, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		emit(out, outsz, o, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		emit(out, outsz, o, (char)(0xf0 | cp >> 18));
+		emit(out, outsz, o, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		emit(out, outsz, o, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		emit(out, outsz, o, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* One escape after the backslash at c->p; the code point to *cp. */
+static int
+escape(struct qs_cur *c, unsigned *cp)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *k;
+	unsigned lo;
+
+	if (++c->p >= c->end)
+		return -1;
+	if (*c->p != 'u') {
+		if ((k = memchr(from, *c->p, sizeof from - 1)) == NULL)
+			return -1;
+		*cp = (unsigned char)to[k - from];
+		c->p++;
+		return 0;
+	}
+	if (hex4(c->p + 1, c->end, cp) < 0)
+		return -1;
+	c->p += 5;
+	if (*cp >= 0xdc00 && *cp <= 0xdfff)
+		return -1;		/* a low surrogate alone */
+	if (*cp >= 0xd800 && *cp <= 0xdbff) {
+		if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u' ||
+		    hex4(c->p + 2, c->end, &lo) < 0 || lo < 0xdc00 ||
+		    lo > 0xdfff)
+			return -1;
+		*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
+		c->p += 6;
+	}
+	return *cp == 0 ? -1 : 0;	/* jansson refuses \u0000 */
+}
+
+/* The string at c->p, decoded into out (outsz bytes, NUL-terminated,
+ * truncated as snprintf; out may be NULL); *n its whole decoded length,
+ * *esc whether it held an escape. */
+int
+qs_string(struct qs_cur *c, char *out, size_t outsz, size_t *n, int *esc)
+{
+	size_t o = 0;
+
+	*esc = 0;
+	if (c->p >= c->end || *c->p != '"')
+		return -1;
+	for (c->p++; c->p < c->end;) {
+		unsigned char b = (unsigned char)*c->p;
+		size_t k;
+
+		if (b == '"') {
+			c->p++;
+			if (out != NULL && outsz > 0)
+				out[o < outsz ? o : outsz - 1] = '\0';
+			*n = o;
+			return 0;
+		}
+		if (b < 0x20)
+			return -1;
+		if (b == '\\') {
+			unsigned cp;
+
+			*esc = 1;
+			if (escape(c, &cp) < 0)
+				return -1;
+			emit_cp(out, outsz, &o, cp);
+			continue;
+		}
+		if (b < 0x80) {
+			emit(out, outsz, &o, (char)b);
+			c->p++;
+			continue;
+		}
+		if ((k = utf8_seq((const unsigned char *)c->p,
+		    (const unsigned char *)c->end)) == 0)
+			return -1;
+		while (k-- > 0)
+			emit(out, outsz, &o, *c->p++);
+	}
+	return -1;
+}
+
+/* --- numbers and literals ------------------------------------------------ */
+
+static int
+digit(const struct qs_cur *c)
+{
+	return c->p < c->end && *c->p >= '0' && *c->p <= '9';
+}
+
+/* A number; *isint and, for an integer, its value.  Integers of 19
+ * digits or more, and reals of 10^308 or more (or with an exponent of
+ * more than 6 digits) are left to jansson (-1): it decides whether they
+ * overflow. */
+int
+qs_number(struct qs_cur *c, int *isint, long long *v)
+{
+	unsigned long long u = 0;
+	int neg = 0, nd = 0, mag = 0, nonzero = 0, k = 0, ex = 0, en = 0;
+	int eneg = 0;
+
+	*isint = 1;
+	if (c->p < c->end && *c->p == '-') {
+		neg = 1;
+		c->p++;
+	}
+	if (!digit(c))
+		return -1;
+	if (*c->p == '0') {
+		c->p++;
+		if (digit(c))
+			return -1;	/* a leading zero */
+	} else
+		for (; digit(c); c->p++)
+			if (++nd < 19)
+				u = u * 10 + (unsigned)(*c->p - '0');
+	if (nd > 0) {
+		nonzero = 1;
+		mag = nd - 1;	/* the power of ten of the first digit */
+	}
+	if (c->p < c->end && *c->p == '.') {
+		*isint = 0;
+		c->p++;
+		if (!digit(c))
+			return -1;
+		for (; digit(c); c->p++) {
+			k++;
+			if (!nonzero && *c->p != '0') {
+				nonzero = 1;
+				mag = -k;
+			}
+		}
+	}
+	if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+		*isint = 0;
+		c->p++;
+		if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
+			eneg = *c->p++ == '-';
+		if (!digit(c))
+			return -1;
+		for (; digit(c); c->p++) {
+			if (++en > 6)
+				return -1;
+			ex = ex * 10 + (*c->p - '0');
+		}
+	}
+	if (!*isint)
+		return nonzero && mag + (eneg ? -ex : ex) >= 308 ? -1 : 0;
+	if (nd >= 19)
+		return -1;
+	*v = neg ? -(long long)u : (long long)u;
+	return 0;
+}
+
+int
+qs_literal(struct qs_cur *c)
+{
+	static const char *const w[] = { "true", "false", "null" };
+	size_t i, n;
+
+	for (i = 0; i < 3; i++) {
+		n = strlen(w[i]);
+		if ((size_t)(c->end - c->p) >= n && memcmp(c->p, w[i], n) == 0) {
+			c->p += n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* --- objects and arrays -------------------------------------------------- */
+
+int
+qs_obj_begin(struct qs_cur *c, struct qs_obj *o)
+{
+	if (qs_peek(c) != QS_OBJ || ++c->depth > QMPSCAN_MAX_DEPTH)
+		return -1;
+	c->p++;
+	o->c = c;
+	o->n = 0;
+	return 0;
+}
+
+/* The next member: 1 with its name (raw bytes, no escapes in it) and
+ * c->p at its value, 0 at the closing brace, -1 on an error. */
+int
+qs_obj_next(struct qs_obj *o, const char **name, size_t *nlen)
+{
+	struct qs_cur *c = o->c;
+	size_t n;
+	int esc, i;
+
+	qs_ws(c);
+	if (c->p >= c->end)
+		return -1;
+	if (*c->p == '}') {		/* at the start or after a member */
+		c->p++;
+		c->depth--;
+		return 0;
+	}
+	if (o->n > 0) {
+		if (*c->p != ',')
+			return -1;
+		c->p++;
+		qs_ws(c);
+	}
+	*name = c->p + 1;
+	if (qs_string(c, NULL, 0, &n, &esc) < 0 || esc)
+		return -1;
+	*nlen = (size_t)(c->p - 1 - *name);
+	if (o->n == QMPSCAN_MAX_MEMBERS)
+		return -1;
+	for (i = 0; i < o->n; i++)
+		if (o->len[i] == *nlen && memcmp(o->name[i], *name, *nlen) == 0)
+			return -1;	/* a duplicate: jansson refuses it */
+	o->name[o->n] = *name;
+	o->len[o->n++] = *nlen;
+	qs_ws(c);
+	if (c->p >= c->end || *c->p != ':')
+		return -1;
+	c->p++;
+	return 1;
+}
+
+int
+qs_arr_begin(struct qs_cur *c, int *n)
+{
+	if (qs_peek(c) != QS_ARR || ++c->depth > QMPSCAN_MAX_DEPTH)
+		return -1;
+	c->p++;
+	*n = 0;
+	return 0;
+}
+
+/* 1 at the next element, 0 at the closing bracket, -1 on an error. */
+int
+qs_arr_next(struct qs_cur *c, int *n)
+{
+	qs_ws(c);
+	if (c->p >= c->end)
+		return -1;
+	if (*c->p == ']') {
+		c->p++;
+		c->depth--;
+		return 0;
+	}
+	if (*n > 0) {
+		if (*c->p != ',')
+			return -1;
+		c->p++;
+	}
+	(*n)++;
+	return 1;
+}
+
+static int
+skip_obj(struct qs_cur *c)
+{
+	struct qs_obj o;
+	const char *k;
+	size_t kn;
+	int rc;
+
+	if (qs_obj_begin(c, &o) < 0)
+		return -1;
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1)
+		if (qs_skip(c) < 0)
+			return -1;
+	return rc;
+}
+
+/* Read past one value, checking it. */
+int
+qs_skip(struct qs_cur *c)
+{
+	long long v;
+	size_t n;
+	int isint, esc, k, rc;
+
+	switch (qs_peek(c)) {
+	case QS_OBJ:
+		return skip_obj(c);
+	case QS_ARR:
+		if (qs_arr_begin(c, &k) < 0)
+			return -1;
+		while ((rc = qs_arr_next(c, &k)) == 1)
+			if (qs_skip(c) < 0)
+				return -1;
+		return rc;
+	case QS_STR:
+		return qs_string(c, NULL, 0, &n, &esc);
+	case QS_NUM:
+		return qs_number(c, &isint, &v);
+	case QS_LIT:
+		return qs_literal(c);
+	default:
+		return -1;
+	}
+}
+
+int
+qs_is(const char *name, size_t n, const char *want)
+{
+	return strlen(want) == n && memcmp(name, want, n) == 0;
+}
+
+/* The value at c->p as an integer in lo..hi: 1 yes, 0 it is another
+ * value (read past), -1 it is no valid JSON. */
+int
+qs_int_in(struct qs_cur *c, long long lo, long long hi, long long *v)
+{
+	int isint;
+
+	if (qs_peek(c) != QS_NUM)
+		return qs_skip(c) < 0 ? -1 : 0;
+	if (qs_number(c, &isint, v) < 0)
+		return -1;
+	return isint && *v >= lo && *v <= hi;
+}
+
+/* The whole of buf is one value and blanks: check and return its span. */
+int
+qs_whole(const char *buf, size_t len, struct qs_cur *c)
+{
+	c->p = buf;
+	c->end = buf + len;
+	c->depth = 0;
+	if (qs_skip(c) < 0)
+		return -1;
+	qs_ws(c);
+	if (c->p != c->end)
+		return -1;
+	c->p = buf;
+	c->depth = 0;
+	return 0;
+}
+

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* qmpscan_msg.c - what the bounded JSON reader reads (qmpscan.h): a
+ * message's kind and id, query-pci's devices, the greeting's version, a
+ * command text made compact; each the way qmp.c's jansson code reads it,
+ * member by member, with the lexer of qmpscan.c. */
+#include "qemu/qmpscan_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int
+qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
+    struct err *e)
+{
+	struct qs_cur c;
+	struct qs_obj o;
+	const char *k, *v, *err = NULL, *ev = NULL;
+	size_t kn;
+	int rc, qmpobj = 0;
+
+	memset(m, 0, sizeof *m);
+	if (qs_whole(buf, len, &c) < 0 || qs_obj_begin(&c, &o) < 0)
+		return err_set(e, "not a JSON object this reader takes");
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		qs_ws(&c);
+		v = c.p;
+		if (qs_is(k, kn, "QMP"))
+			qmpobj = qs_peek(&c) == QS_OBJ;
+		if (qs_skip(&c) < 0)
+			return err_set(e, "not valid JSON");
+		if (qs_is(k, kn, "return")) {
+			m->ret = v;
+			m->retlen = (size_t)(c.p - v);
+		} else if (qs_is(k, kn, "id")) {
+			m->id = v;
+			m->idlen = (size_t)(c.p - v);
+		} else if (qs_is(k, kn, "QMP")) {
+			m->qmp = v;
+			m->qmplen = (size_t)(c.p - v);
+		} else if (qs_is(k, kn, "error"))
+			err = v;
+		else if (qs_is(k, kn, "event"))
+			ev = v;
+	}
+	if (rc < 0)
+		return err_set(e, "not valid JSON");
+	if (m->ret != NULL) {
+		m->kind = QMP_MSG_RETURN;
+		return 0;
+	}
+	if (err == NULL && ev == NULL && qmpobj) {
+		m->kind = QMP_MSG_GREETING;
+		return 0;
+	}
+	return err_set(e, "neither a return nor a greeting");
+}
+
+int
+qmpscan_str_is(const char *buf, size_t len, const char *want)
+{
+	struct qs_cur c = { buf, buf + len, 0 };
+	char s[128];
+	size_t n;
+	int esc;
+
+	if (qs_peek(&c) != QS_STR || qs_string(&c, s, sizeof s, &n, &esc) < 0)
+		return 0;
+	return n == strlen(want) && n < sizeof s && strcmp(s, want) == 0;
+}
+
+/* --- query-pci ------------------------------------------------------------ */
+
+/* One device as qmp.c's devices() reads it. */
+struct dev {
+	long long bus, slot, func, vendor, device, cls, sec;
+	int has_bus, has_slot, has_func, has_ven, has_dev, has_id, has_cls;
+	int has_desc, br, has_sec;
+	const char *sub;	/* pci_bridge.devices: its bytes, or NULL */
+	size_t sublen;
+	struct pci_fn fn;
+};
+
+static int devices(struct qs_cur *c, int depth, struct pci_info *pi,
+    struct err *e);
+
+/* 1, 0 or -1 as qs_int_in; *has = 1 on 1. */
+static int
+want_int(struct qs_cur *c, long long lo, long long hi, long long *v,
+    int *has)
+{
+	int rc = qs_int_in(c, lo, hi, v);
+
+	*has = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
+/* "id": {"vendor", "device"}; any other value is no ids. */
+static int
+ids(struct qs_cur *c, struct dev *d)
+{
+	struct qs_obj o;
+	const char *k;
+	size_t kn;
+	int rc;
+
+	if (qs_peek(c) != QS_OBJ)
+		return qs_skip(c);
+	d->has_id = 1;
+	if (qs_obj_begin(c, &o) < 0)
+		return -1;
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1)
+		if ((qs_is(k, kn, "vendor") ? want_int(c, 0, 0xffff,
+		    &d->vendor, &d->has_ven) : qs_is(k, kn, "device") ?
+		    want_int(c, 0, 0xffff, &d->device, &d->has_dev) :
+		    qs_skip(c)) < 0)
+			return -1;
+	return rc;
+}
+
+/* "class_info": {"desc", "class"}; any other value is no class. */
+static int
+class_info(struct qs_cur *c, struct dev *d)
+{
+	struct qs_obj o;
+	const char *k;
+	size_t kn, n;
+	int rc, esc;
+
+	if (qs_peek(c) != QS_OBJ)
+		return qs_skip(c);
+	if (qs_obj_begin(c, &o) < 0)
+		return -1;
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		if (qs_is(k, kn, "desc") && qs_peek(c) == QS_STR) {
+			d->has_desc = 1;
+			rc = qs_string(c, d->fn.class_text,
+			    sizeof d->fn.class_text, &n, &esc);
+		} else if (qs_is(k, kn, "class"))
+			rc = want_int(c, 0, 0xffff, &d->cls, &d->has_cls);
+		else
+			rc = qs_skip(c);
+		if (rc < 0)
+			return -1;
+	}
+	return rc;
+}
+
+/* "pci_bridge": {"bus": {"secondary"}, "devices"}; not an object is an
+ * error (left to jansson). */
+static int
+bridge(struct qs_cur *c, struct dev *d)
+{
+	struct qs_obj o, ob;
+	const char *k, *v;
+	size_t kn;
+	int rc;
+
+	d->br = 1;
+	if (qs_obj_begin(c, &o) < 0)
+		return -1;
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		qs_ws(c);
+		v = c->p;
+		if (qs_is(k, kn, "devices")) {
+			if (qs_skip(c) < 0)
+				return -1;
+			d->sub = v;
+			d->sublen = (size_t)(c->p - v);
+			continue;
+		}
+		if (!qs_is(k, kn, "bus") || qs_peek(c) != QS_OBJ) {
+			if (qs_skip(c) < 0)
+				return -1;
+			continue;
+		}
+		if (qs_obj_begin(c, &ob) < 0)
+			return -1;
+		while ((rc = qs_obj_next(&ob, &k, &kn)) == 1)
+			if ((qs_is(k, kn, "secondary") ? want_int(c, 0, 255,
+			    &d->sec, &d->has_sec) : qs_skip(c)) < 0)
+				return -1;
+		if (rc < 0)
+			return -1;
+	}
+	return rc;
+}
+
+/* The members of one device object. */
+static int
+members(struct qs_cur *c, struct dev *d)
+{
+	struct qs_obj o;
+	const char *k;
+	size_t kn, n;
+	int rc, esc;
+
+	if (qs_obj_begin(c, &o) < 0)
+		return -1;
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		if (qs_is(k, kn, "bus"))
+			rc = want_int(c, 0, 255, &d->bus, &d->has_bus);
+		else if (qs_is(k, kn, "slot"))
+			rc = want_int(c, 0, 31, &d->slot, &d->has_slot);
+		else if (qs_is(k, kn, "function"))
+			rc = want_int(c, 0, 7, &d->func, &d->has_func);
+		else if (qs_is(k, kn, "id"))
+			rc = ids(c, d);
+		else if (qs_is(k, kn, "class_info"))
+			rc = class_info(c, d);
+		else if (qs_is(k, kn, "qdev_id") && qs_peek(c) == QS_STR)
+			rc = qs_string(c, d->fn.id, sizeof d->fn.id, &n, &esc);
+		else if (qs_is(k, kn, "pci_bridge"))
+			rc = bridge(c, d);
+		else
+			rc = qs_skip(c);
+		if (rc < 0)
+			return -1;
+	}
+	return rc;
+}
+
+/* One device: read, checked as qmp.c checks it, added, then the devices
+ * behind it when it is a bridge. */
+static int
+device(struct qs_cur *c, int depth, struct pci_info *pi, struct err *e)
+{
+	struct dev d;
+
+	memset(&d, 0, sizeof d);
+	if (members(c, &d) < 0)
+		return err_set(e, "query-pci: a device this reader leaves to "
+		    "jansson");
+	if (!d.has_bus || !d.has_slot || !d.has_func || (depth > 0 &&
+	    d.bus == 0) || !d.has_id || !d.has_ven || !d.has_dev ||
+	    (d.br && !d.has_sec))
+		return err_set(e, "query-pci: a device without what qmp.c "
+		    "needs");
+	d.fn.bus = (int)d.bus;
+	d.fn.slot = (int)d.slot;
+	d.fn.func = (int)d.func;
+	d.fn.vendor = (unsigned)d.vendor;
+	d.fn.device = (unsigned)d.device;
+	if (!d.has_desc && d.has_cls)
+		snprintf(d.fn.class_text, sizeof d.fn.class_text,
+		    "Class %04llx", d.cls);
+	if (d.br) {
+		d.fn.bridge = pci_bridge_kind_of(d.fn.vendor, d.fn.device);
+		d.fn.sec_bus = (int)d.sec;
+	}
+	if (pci_info_add(pi, &d.fn, e) < 0)
+		return -1;
+	if (d.sub != NULL) {
+		struct qs_cur sc = { d.sub, d.sub + d.sublen, c->depth };
+
+		if (depth + 1 >= QMP_BRIDGE_DEPTH)
+			return err_set(e, "query-pci: bridges nested too deep");
+		return devices(&sc, depth + 1, pi, e);
+	}
+	return 0;
+}
+
+static int
+devices(struct qs_cur *c, int depth, struct pci_info *pi, struct err *e)
+{
+	int n, rc;
+
+	if (qs_arr_begin(c, &n) < 0)
+		return err_set(e, "query-pci: \"devices\" is not a list");
+	while ((rc = qs_arr_next(c, &n)) == 1)
+		if (device(c, depth, pi, e) < 0)
+			return -1;
+	return rc < 0 ? err_set(e, "query-pci: not valid JSON") : 0;
+}
+
+/* One bus: {"devices": [...], ...}; the devices are read where they are
+ * (the other members are checked around them). */
+static int
+bus(struct qs_cur *c, struct pci_info *pi, struct err *e)
+{
+	struct qs_obj o;
+	const char *k;
+	size_t kn;
+	int rc, seen = 0;
+
+	if (qs_obj_begin(c, &o) < 0)
+		return err_set(e, "query-pci: a bus that is not an object");
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		if (qs_is(k, kn, "devices")) {
+			seen = 1;
+			if (devices(c, 0, pi, e) < 0)
+				return -1;
+		} else if (qs_skip(c) < 0)
+			return err_set(e, "query-pci: not valid JSON");
+	}
+	if (rc < 0 || !seen)
+		return err_set(e, "query-pci: a bus without devices");
+	return 0;
+}
+
+int
+qmpscan_pci(const char *buf, size_t len, struct pci_info *pi, struct err *e)
+{
+	struct qs_cur c;
+	int n, rc;
+
+	if (qs_whole(buf, len, &c) < 0)
+		return err_set(e, "query-pci: not valid JSON");
+	if (qs_arr_begin(&c, &n) < 0)
+		return err_set(e, "query-pci did not return a list of buses");
+	while ((rc = qs_arr_next(&c, &n)) == 1)
+		if (bus(&c, pi, e) < 0)
+			return -1;
+	return rc < 0 ? err_set(e, "query-pci: not valid JSON") : 0;
+}
+
+/* --- the greeting ------------------------------------------------------- */
+
+/* {"major", "minor", "micro"} */
+static int
+qemu_numbers(struct qs_cur *c, struct qemu_version *v, int *got)
+{
+	struct qs_obj o;
+	const char *k;
+	size_t kn;
+	long long x;
+	int rc, has;
+
+	if (qs_obj_begin(c, &o) < 0)
+		return -1;
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		int *dst = qs_is(k, kn, "major") ? &v->major :
+		    qs_is(k, kn, "minor") ? &v->minor :
+		    qs_is(k, kn, "micro") ? &v->micro : NULL;
+
+		if (dst == NULL) {
+			if (qs_skip(c) < 0)
+				return -1;
+			continue;
+		}
+		if (want_int(c, 0, 100000, &x, &has) < 0)
+			return -1;
+		if (has) {
+			*dst = (int)x;
+			*got |= dst == &v->major ? 1 : dst == &v->minor ? 2 : 4;
+		}
+	}
+	return rc;
+}
+
+/* {"qemu": {...}, "package": "..."} */
+static int
+version(struct qs_cur *c, struct qemu_version *v, int *got)
+{
+	struct qs_obj o;
+	const char *k;
+	size_t kn, n;
+	int rc, esc;
+
+	if (qs_obj_begin(c, &o) < 0)
+		return -1;
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		if (qs_is(k, kn, "qemu") && qs_peek(c) == QS_OBJ)
+			rc = qemu_numbers(c, v, got);
+		else if (qs_is(k, kn, "package") && qs_peek(c) == QS_STR)
+			rc = qs_string(c, v->package, sizeof v->package, &n,
+			    &esc);
+		else
+			rc = qs_skip(c);
+		if (rc < 0)
+			return -1;
+	}
+	return rc;
+}
+
+int
+qmpscan_greeting_version(const char *buf, size_t len, struct qemu_version *v,
+    struct err *e)
+{
+	struct qs_cur c;
+	struct qs_obj o;
+	const char *k;
+	size_t kn;
+	int rc, got = 0;
+
+	memset(v, 0, sizeof *v);
+	if (qs_whole(buf, len, &c) < 0 || qs_obj_begin(&c, &o) < 0)
+		return err_set(e, "the greeting's QMP member is not an object");
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		if (qs_is(k, kn, "version") && qs_peek(&c) == QS_OBJ)
+			rc = version(&c, v, &got);
+		else
+			rc = qs_skip(&c);
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0 || got != 7) {
+		memset(v, 0, sizeof *v);
+		return err_set(e, "the greeting has no version this reader "
+		    "takes");
+	}
+	return 0;
+}
+
+/* --- a command text, compact ---------------------------------------------- */
+
+int
+qmpscan_compact_cmd(const char *buf, size_t len, char *out, size_t outsz,
+    struct err *e)
+{
+	struct qs_cur c;
+	struct qs_obj o;
+	const char *k;
+	size_t kn, i, n = 0;
+	int rc, exec = 0, str = 0;
+
+	if (memchr(buf, '\\', len) != NULL)
+		return err_set(e, "a command with an escape");
+	if (qs_whole(buf, len, &c) < 0 || qs_obj_begin(&c, &o) < 0)
+		return err_set(e, "a command that is not a JSON object");
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		if (qs_is(k, kn, "id"))
+			return err_set(e, "a command with an id");
+		if (qs_is(k, kn, "execute"))
+			exec = qs_peek(&c) == QS_STR;
+		if (qs_skip(&c) < 0)
+			return err_set(e, "not valid JSON");
+	}
+	if (rc < 0 || !exec)
+		return err_set(e, "a command without an execute string");
+	/* no blanks outside strings; a digit there is a number */
+	for (i = 0; i < len; i++) {
+		char b = buf[i];
+
+		if (!str && (b == ' ' || b == '\t' || b == '\r' || b == '\n'))
+			continue;
+		if (!str && ((b >= '0' && b <= '9') || b == '-'))
+			return err_set(e, "a command with a number");
+		if (b == '"')
+			str = !str;
+		if (n + 1 >= outsz)
+			return err_set(e, "a command too long");
+		out[n++] = b;
+	}
+	out[n] = '\0';
+	return 0;
+}

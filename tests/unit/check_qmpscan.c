@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* check_qmpscan.c - the bounded QMP reader (core/qemu/qmpscan) against
+ * jansson on every QMP fixture of QEMU 7.2 (tests/fixtures/qmp) and 10.0
+ * (tests/fixtures/qemu10/qmp): every return and greeting is read by it,
+ * and gives what jansson gives (tests/lib/qmpdiff.c); events and errors
+ * are left to jansson.  Then the forms it must refuse or leave to
+ * jansson, and a monitor session that uses it. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qemu/mon.h"
+#include "qemu/qmpscan.h"
+#include "qmpdiff.h"
+#include "testutil.h"
+
+/* Every *.json fixture of dir: agrees, and is read by the reader when it
+ * is a return or the greeting.  Returns how many were read. */
+static int
+fixtures(const char *dir, int *npci)
+{
+	char path[300], rel[400], why[300];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(path, sizeof path, "tests/fixtures/%s", dir);
+	d = opendir(tu_srcpath(path));
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		size_t nl = strlen(de->d_name), len;
+		struct qmpdiff_took took;
+		char *b;
+
+		if (nl < 6 || strcmp(de->d_name + nl - 5, ".json") != 0)
+			continue;
+		snprintf(rel, sizeof rel, "%s/%s", dir, de->d_name);
+		b = tu_fixture(rel, &len);
+		ck_assert_msg(tu_qmpscan_agrees(b, len, &took, why,
+		    sizeof why), "%s: %s", rel, why);
+		if (strncmp(de->d_name, "err-", 4) == 0)
+			ck_assert_msg(!took.msg, "%s: an error is jansson's",
+			    rel);
+		else
+			ck_assert_msg(took.msg, "%s: not read", rel);
+		if (strncmp(de->d_name, "query-pci", 9) == 0) {
+			ck_assert_msg(took.pci, "%s: query-pci not read", rel);
+			(*npci)++;
+		}
+		if (strcmp(de->d_name, "greeting.json") == 0)
+			ck_assert_msg(took.version, "%s: version not read",
+			    rel);
+		n += took.msg;
+		free(b);
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(every_fixture_agrees_with_jansson)
+{
+	int npci = 0;
+
+	ck_assert_int_gt(fixtures("qmp", &npci), 30);
+	ck_assert_int_ge(npci, 12);
+	npci = 0;
+	ck_assert_int_gt(fixtures("qemu10/qmp", &npci), 12);
+	ck_assert_int_ge(npci, 5);
+}
+END_TEST
+
+/* The bridge fixture, read both ways, has its devices behind the bridge
+ * with their own bus. */
+START_TEST(bridge_devices_behind_it)
+{
+	size_t len, i;
+	char *b = tu_fixture("qmp/query-pci-bridge.json", &len);
+	struct qmpscan_msg s;
+	struct pci_info pi;
+	struct err e;
+	int behind = 0, bridges = 0;
+
+	ck_assert_int_eq(qmpscan_msg(b, len, &s, &e), 0);
+	ck_assert_int_eq(s.kind, QMP_MSG_RETURN);
+	pci_info_init(&pi);
+	ck_assert_int_eq(qmpscan_pci(s.ret, s.retlen, &pi, &e), 0);
+	for (i = 0; i < pi.n; i++) {
+		behind += pi.fn[i].bus != 0;
+		bridges += pi.fn[i].sec_bus > 0;
+	}
+	ck_assert_int_gt(bridges, 0);
+	ck_assert_int_gt(behind, 0);
+	pci_info_free(&pi);
+	free(b);
+}
+END_TEST
+
+static const char dev[] = "{\"bus\": 0, \"slot\": 5, \"function\": 0, "
+	"\"class_info\": {\"class\": 512}, \"id\": {\"vendor\": 6900, "
+	"\"device\": 4096}";
+
+/* {"return": [{"bus": 0, "devices": [DEV EXTRA}]}]} */
+static char *
+reply(const char *extra)
+{
+	char *s;
+
+	ck_assert_int_ge(asprintf(&s, "{\"return\": [{\"bus\": 0, \"devices\": "
+	    "[%s%s}]}]}\r\n", dev, extra), 0);
+	return s;
+}
+
+/* Forms the reader must not take (jansson refuses them, or they are left
+ * to it), each agreeing with jansson. */
+START_TEST(refused_or_left_to_jansson)
+{
+	static const char *const extra[] = {
+		", \"bus\": 1",				/* duplicate */
+		", \"x\": \"\\u0000\"",			/* NUL */
+		", \"x\": \"\\udc00\"",			/* lone low half */
+		", \"x\": \"\\ud800x\"",		/* lone high half */
+		", \"x\": \"\xc3\"",			/* cut UTF-8 */
+		", \"x\": \"\xed\xa0\x80\"",		/* a surrogate */
+		", \"x\": \"\xc0\xaf\"",		/* overlong */
+		", \"x\": \"a\tb\"",			/* raw control */
+		", \"x\": 01",				/* leading zero */
+		", \"x\": 1.",				/* no fraction */
+		", \"x\": -",				/* no digits */
+		", \"x\": 1e400",			/* overflows */
+		", \"x\": 12345678901234567890",	/* too big */
+		", \"x\": [1,]",			/* trailing comma */
+		", \"x\": tru",				/* cut literal */
+		", \"x\": {\"a\\u0062\": 1}",		/* escaped name */
+		", \"x\": \"\\x\"",			/* bad escape */
+	};
+	char why[300];
+	size_t i;
+
+	for (i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		char *r = reply(extra[i]);
+		struct qmpdiff_took took;
+
+		ck_assert_msg(tu_qmpscan_agrees(r, strlen(r), &took, why,
+		    sizeof why), "%s: %s", extra[i], why);
+		ck_assert_msg(!took.pci, "took %s", r);
+		free(r);
+	}
+}
+END_TEST
+
+/* Forms it takes, as jansson does. */
+START_TEST(taken_like_jansson)
+{
+	static const char *const extra[] = {
+		"",
+		", \"qdev_id\": \"n\\u00e9\\ud83d\\ude00\\/\\\"\"",
+		", \"x\": -0.5e-3, \"y\": 1E+300, \"z\": [true, false, null]",
+		", \"x\": 123456789012345678",
+		", \"pci_bridge\": {\"bus\": {\"secondary\": 1}, \"devices\": "
+		    "[{\"bus\": 1, \"slot\": 2, \"function\": 0, \"id\": "
+		    "{\"vendor\": 1, \"device\": 2}}]}",
+	};
+	char why[300];
+	size_t i;
+
+	for (i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		char *r = reply(extra[i]);
+		struct qmpdiff_took took;
+
+		ck_assert_msg(tu_qmpscan_agrees(r, strlen(r), &took, why,
+		    sizeof why), "%s: %s", extra[i], why);
+		ck_assert_msg(took.pci, "not taken: %s", r);
+		free(r);
+	}
+}
+END_TEST
+
+/* Nesting beyond the limit is left to jansson, and read nowhere past the
+ * input. */
+START_TEST(depth_is_bounded)
+{
+	size_t n = QMPSCAN_MAX_DEPTH + 10, i;
+	char *b = malloc(2 * n + 20), why[300];
+	struct qmpscan_msg s;
+	struct err e;
+	size_t o = 0;
+
+	o += (size_t)sprintf(b, "{\"return\": ");
+	for (i = 0; i < n; i++)
+		b[o++] = '[';
+	for (i = 0; i < n; i++)
+		b[o++] = ']';
+	b[o++] = '}';
+	ck_assert_int_eq(qmpscan_msg(b, o, &s, &e), -1);
+	ck_assert(tu_qmpscan_agrees(b, o, NULL, why, sizeof why));
+	/* a message cut anywhere is not taken */
+	for (i = 0; i < o; i++)
+		ck_assert_int_eq(qmpscan_msg(b, i, &s, &e), -1);
+	free(b);
+}
+END_TEST
+
+static int
+compact(const char *cmd, char *out, size_t outsz)
+{
+	struct err e;
+
+	return qmpscan_compact_cmd(cmd, strlen(cmd), out, outsz, &e);
+}
+
+START_TEST(ids_and_commands)
+{
+	static const char r[] = "{\"return\": {}, \"id\": \"ss-0badc0de-1\"}";
+	char out[200];
+	struct qmpscan_msg s;
+	struct err e;
+
+	ck_assert_int_eq(qmpscan_msg(r, strlen(r), &s, &e), 0);
+	ck_assert(qmpscan_str_is(s.id, s.idlen, "ss-0badc0de-1"));
+	ck_assert(!qmpscan_str_is(s.id, s.idlen, "ss-0badc0de-2"));
+	ck_assert(!qmpscan_str_is("5", 1, "5"));
+	ck_assert_int_eq(compact("{ \"execute\" : \"a b\", \"arguments\": "
+	    "{\"x\": [true, null]} }", out, sizeof out), 0);
+	ck_assert_str_eq(out, "{\"execute\":\"a b\",\"arguments\":{\"x\":"
+	    "[true,null]}}");
+	ck_assert_int_eq(compact("{\"execute\": \"x\", \"id\": \"y\"}", out,
+	    sizeof out), -1);
+	ck_assert_int_eq(compact("{\"execute\": \"x\", \"n\": 1}", out,
+	    sizeof out), -1);
+	ck_assert_int_eq(compact("{\"execute\": 1}", out, sizeof out), -1);
+	ck_assert_int_eq(compact("{\"execute\": \"x\"}", out, 5), -1);
+}
+END_TEST
+
+Suite *
+qmpscan_suite(void)
+{
+	Suite *s = suite_create("qmpscan");
+	TCase *t = tcase_create("qmpscan");
+
+	tcase_add_test(t, every_fixture_agrees_with_jansson);
+	tcase_add_test(t, bridge_devices_behind_it);
+	tcase_add_test(t, refused_or_left_to_jansson);
+	tcase_add_test(t, taken_like_jansson);
+	tcase_add_test(t, depth_is_bounded);
+	tcase_add_test(t, ids_and_commands);
+	suite_add_tcase(s, t);
+	return s;
+}
