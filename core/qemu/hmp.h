@@ -38,7 +38,9 @@ int hmp_reply_complete(const char *buf, size_t len);
 /* Turn the raw bytes of one command's reply into its text: drop the echo
  * (everything up to the first "\r\n"), ESC[...] sequences, the final
  * prompt, and turn "\r\n" into "\n".  out must hold len + 1 bytes; it is
- * NUL-terminated.  Returns the text's length. */
+ * NUL-terminated.  out may be raw itself (the text is never longer than
+ * what it is cleaned from, and is written behind the reading).  Returns
+ * the text's length. */
 size_t hmp_reply_clean(const char *raw, size_t len, char *out);
 
 /* Does the text of a reply say QEMU refused the command?  MONERR_NONE when
