@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench_refresh.c - issue 18's per-refresh and per-hotplug goals, each a
+ * ratio against its comparator measured interleaved in the same run, on a
+ * real paused QEMU 7.2 (`pc`): figures only, nothing about time is
+ * asserted.
+ *
+ *  1. One refresh of one instance through the fleet engine (struct fleet,
+ *     no runtime dir: fleet_refresh_start + fleet_refresh_wait), over QMP
+ *     and over HMP, on the default bus and on a full bus (slots 4-31 each
+ *     a virtio-net-pci), against a raw C client: a blocking unix socket
+ *     sending the bytes core/mon sends (QMP: qmp_capabilities, query-pci,
+ *     qom-list of the anonymous devices, each with an "id" of the same
+ *     length; HMP: info version, info pci, qom-list) and reading each
+ *     reply to its end (QMP: the line; HMP: the prompt), parsing nothing.
+ *  2. The same HMP refresh against socat per command, as Ganeti did:
+ *     `echo CMD | socat STDIO UNIX-CONNECT:` for each of the three.
+ *  3. `hotplug vm nic` as batch mode runs it (a fresh fleet and command
+ *     context with a runtime dir: cmd_exec, which refreshes, hotplugs and
+ *     shows the result) against a raw QMP client doing the steps: connect,
+ *     qmp_capabilities, query-pci, netdev_add user, device_add
+ *     virtio-net-pci at a fixed free slot, query-pci.  Slots fill (the
+ *     paused guest cannot release them), so QEMU is restarted every
+ *     HP_PER_QEMU pairs.
+ *
+ * Each figure is the median of the per-pair ratios (slotscope / other;
+ * the pair's order alternates), with n and p10-p90 of those ratios, and
+ * the medians of both sides' wall times; the refreshes also show the
+ * ratio of client CPU (RUSAGE_SELF, user + system, summed over all
+ * pairs: QEMU's own CPU is not in it).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "base/clock.h"
+#include "cmd/cmd.h"
+#include "fleet/fleet.h"
+#include "testutil.h"
+
+#define TRIPS 200		/* refresh pairs per bus and protocol */
+#define SOCAT_TRIPS 20
+#define HP_PER_QEMU 12		/* hotplug pairs before QEMU is restarted */
+#define HP_QEMUS 2
+
+static double
+cpu_us(void)
+{
+	struct rusage r;
+
+	getrusage(RUSAGE_SELF, &r);
+	return (double)(r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1e6 +
+	    (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
+}
+
+static int
+cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The q-quantile of v[0..n) (sorted in place). */
+static double
+quant(double *v, int n, double q)
+{
+	int k = (int)(q * (n - 1) + 0.5);
+
+	qsort(v, (size_t)n, sizeof *v, cmp_d);
+	return v[k];
+}
+
+/* n pairs of wall times a[i] (slotscope) and b[i] (the comparator):
+ * "bench NAME  RATIO x (n=.., p10-p90 ..; A vs B us medians[; extra])". */
+static void
+report_pairs(const char *name, const double *a, const double *b, int n,
+    const char *extra)
+{
+	double *r = malloc((size_t)n * sizeof *r), *s, ma, mb, med, p10, p90;
+	char detail[400];
+	int i;
+
+	s = malloc((size_t)n * 2 * sizeof *s);
+	if (r == NULL || s == NULL)
+		bench_fail(name, "out of memory");
+	for (i = 0; i < n; i++) {
+		r[i] = a[i] / b[i];
+		s[i] = a[i];
+		s[n + i] = b[i];
+	}
+	med = quant(r, n, 0.5);
+	p10 = quant(r, n, 0.1);
+	p90 = quant(r, n, 0.9);
+	ma = quant(s, n, 0.5);
+	mb = quant(s + n, n, 0.5);
+	snprintf(detail, sizeof detail, "n=%d, p10-p90 %.2f-%.2f; %.0f vs "
+	    "%.0f us, medians%s%s", n, p10, p90, ma / 1e3, mb / 1e3,
+	    extra ? "; " : "", extra ? extra : "");
+	bench_report(name, med, "x", detail);
+	free(r);
+	free(s);
+}
+
+/* --- the raw client ------------------------------------------------------ */
+
+static int
+raw_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read until the bytes read end with end (after at least one "\n"). */
+static int
+raw_read_to(int fd, char *buf, size_t cap, const char *end)
+{
+	size_t el = strlen(end), len = 0;
+
+	for (;;) {
+		ssize_t r = read(fd, buf + len, cap - len);
+
+		if (r <= 0)
+			return -1;
+		len += (size_t)r;
+		if (len >= el && memcmp(buf + len - el, end, el) == 0 &&
+		    memchr(buf, '\n', len) != NULL)
+			return 0;
+		if (len == cap)
+			return -1;
+	}
+}
+
+static char rbuf[1 << 20];
+
+/* A session: the greeting, then each command and its reply. */
+static int
+raw_session(const char *path, int qmp, const char *const *cmd, int n)
+{
+	const char *end = qmp ? "\n" : "\r\n(qemu) ";
+	int fd = raw_connect(path), i, rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (raw_read_to(fd, rbuf, sizeof rbuf, qmp ? "\n" : "(qemu) ") < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(cmd[i]);
+
+		if (write(fd, cmd[i], l) != (ssize_t)l ||
+		    raw_read_to(fd, rbuf, sizeof rbuf, end) < 0)
+			goto out;
+		if (qmp && strstr(rbuf, "\"return\"") == NULL)
+			goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+/* What core/mon sends for a refresh (its ids: "ss-" 8 hex "-" N). */
+static const char *const qmp_refresh[] = {
+	"{\"execute\":\"qmp_capabilities\",\"id\":\"ss-0badc0de-1\"}\n",
+	"{\"execute\":\"query-pci\",\"id\":\"ss-0badc0de-2\"}\n",
+	"{\"execute\":\"qom-list\",\"arguments\":{\"path\":"
+	    "\"/machine/peripheral-anon\"},\"id\":\"ss-0badc0de-3\"}\n",
+};
+static const char *const hmp_refresh[] = {
+	"info version\n",
+	"info pci\n",
+	"qom-list /machine/peripheral-anon\n",
+};
+
+/* --- slotscope's side ---------------------------------------------------- */
+
+static double
+fleet_trip(struct fleet *f)
+{
+	double t0 = bench_now();
+
+	fleet_refresh_start(f, 0, clock_wall_s());
+	fleet_refresh_wait(f, 0);
+	if (f->inst[0].conn != INST_OK || f->inst[0].live.n < 5)
+		bench_fail("refresh", f->inst[0].error[0] ?
+		    f->inst[0].error : "instance not ok");
+	return bench_now() - t0;
+}
+
+/* `echo CMD | socat STDIO UNIX-CONNECT:path`, output read to the end. */
+static int
+socat_cmd(const char *path, const char *cmd)
+{
+	int in[2], out[2], st;
+	char addr[4200];
+	pid_t pid;
+
+	if (pipe(in) < 0 || pipe(out) < 0)
+		return -1;
+	snprintf(addr, sizeof addr, "UNIX-CONNECT:%s", path);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		execlp("socat", "socat", "STDIO", addr, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (write(in[1], cmd, strlen(cmd)) < 0)
+		st = -1;
+	close(in[1]);
+	while (read(out[0], rbuf, sizeof rbuf) > 0)
+		;
+	close(out[0]);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return -1;
+	return 0;
+}
+
+static double
+socat_trip(const char *path)
+{
+	double t0 = bench_now();
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (socat_cmd(path, hmp_refresh[i]) < 0)
+			bench_fail("socat", "a socat per command failed");
+	return bench_now() - t0;
+}
+
+/* --- 1 and 2: refreshes -------------------------------------------------- */
+
+static double wa[TRIPS], wb[TRIPS], ca[TRIPS], cb[TRIPS];
+
+static void
+refreshes(const char *dir, const char *bus, int socat)
+{
+	char path[4200], ep[4300], name[80], extra[120];
+	int proto, i;
+
+	for (proto = 0; proto < 2; proto++) {
+		const char *sock = proto ? "qmp.sock" : "hmp.sock";
+		double c0;
+		struct fleet f;
+		struct err e;
+
+		snprintf(path, sizeof path, "%s/%s", dir, sock);
+		snprintf(ep, sizeof ep, "unix:%s", path);
+		fleet_init(&f, NULL);
+		if (fleet_add(&f, "vm", ep, &e) < 0)
+			bench_fail("refresh", e.msg);
+		fleet_trip(&f);		/* warm both up */
+		raw_session(path, proto, proto ? qmp_refresh : hmp_refresh, 3);
+		for (i = 0; i < TRIPS; i++) {
+			int first = i % 2, k;
+
+			for (k = 0; k < 2; k++) {
+				double t0;
+
+				c0 = cpu_us();
+				if (k == first) {
+					wa[i] = fleet_trip(&f);
+					ca[i] = cpu_us() - c0;
+					continue;
+				}
+				t0 = bench_now();
+				if (raw_session(path, proto, proto ?
+				    qmp_refresh : hmp_refresh, 3) < 0)
+					bench_fail("refresh", "the raw client "
+					    "failed");
+				wb[i] = bench_now() - t0;
+				cb[i] = cpu_us() - c0;
+			}
+		}
+		snprintf(name, sizeof name, "refresh %s, %s bus / raw C client",
+		    proto ? "QMP" : "HMP", bus);
+		report_pairs(name, wa, wb, TRIPS, "wall time");
+		snprintf(name, sizeof name, "refresh %s, %s bus, client CPU / raw",
+		    proto ? "QMP" : "HMP", bus);
+		for (i = 0; i < TRIPS; i++) {
+			/* the same us scale as the wall times (ns) */
+			ca[i] = ca[i] * 1e3 + 1;
+			cb[i] = cb[i] * 1e3 + 1;
+		}
+		snprintf(extra, sizeof extra, "user + system of this process");
+		report_pairs(name, ca, cb, TRIPS, extra);
+		if (socat && proto == 0) {
+			for (i = 0; i < SOCAT_TRIPS; i++) {
+				if (i % 2 == 0) {
+					wa[i] = fleet_trip(&f);
+					wb[i] = socat_trip(path);
+				} else {
+					wb[i] = socat_trip(path);
+					wa[i] = fleet_trip(&f);
+				}
+			}
+			snprintf(name, sizeof name, "refresh HMP, %s bus: socat "
+			    "per command / slotscope", bus);
+			/* the comparator over slotscope: how many times
+			 * slower the Ganeti way is */
+			report_pairs(name, wb, wa, SOCAT_TRIPS, "socat vs "
+			    "slotscope; as Ganeti: echo CMD | socat STDIO "
+			    "UNIX-CONNECT:, one per command");
+		}
+		fleet_free(&f);
+	}
+}
+
+/* --- 3: hotplug ------------------------------------------------------------ */
+
+static double
+cmd_hotplug(const char *dir, const char *rt)
+{
+	char ep[4300];
+	struct cmd_result r;
+	struct cmd_ctx c;
+	struct fleet f;
+	struct err e;
+	double t0;
+
+	snprintf(ep, sizeof ep, "unix:%s/qmp.sock", dir);
+	t0 = bench_now();
+	fleet_init(&f, rt);
+	if (fleet_add(&f, "vm", ep, &e) < 0)
+		bench_fail("hotplug", e.msg);
+	memset(&c, 0, sizeof c);
+	c.fleet = &f;
+	c.unplug_wait_ms = 10000;
+	cmd_exec(&c, "hotplug vm nic", 14, &r);
+	if (!r.ok)
+		bench_fail("hotplug", r.text);
+	cmd_result_free(&r);
+	fleet_free(&f);
+	return bench_now() - t0;
+}
+
+static double
+raw_hotplug(const char *dir, int n)
+{
+	char path[4200], nd[200], dev[400];
+	const char *cmd[5];
+	double t0;
+
+	snprintf(path, sizeof path, "%s/qmp.sock", dir);
+	snprintf(nd, sizeof nd, "{\"execute\":\"netdev_add\",\"arguments\":{"
+	    "\"type\":\"user\",\"id\":\"hostnet-rawrawra-pci-%d\"},\"id\":"
+	    "\"ss-0badc0de-3\"}\n", 31 - n);
+	snprintf(dev, sizeof dev, "{\"execute\":\"device_add\",\"arguments\":"
+	    "{\"driver\":\"virtio-net-pci\",\"id\":\"nic-rawrawra-pci-%d\","
+	    "\"bus\":\"pci.0\",\"addr\":\"0x%x\",\"netdev\":"
+	    "\"hostnet-rawrawra-pci-%d\",\"mac\":\"52:54:00:aa:bb:%02x\"},"
+	    "\"id\":\"ss-0badc0de-4\"}\n", 31 - n, 31 - n, 31 - n, n);
+	cmd[0] = qmp_refresh[0];
+	cmd[1] = qmp_refresh[1];
+	cmd[2] = nd;
+	cmd[3] = dev;
+	cmd[4] = "{\"execute\":\"query-pci\",\"id\":\"ss-0badc0de-5\"}\n";
+	t0 = bench_now();
+	if (raw_session(path, 1, cmd, 5) < 0)
+		bench_fail("hotplug", "the raw QMP sequence failed");
+	return bench_now() - t0;
+}
+
+static void
+hotplugs(void)
+{
+	double a[HP_PER_QEMU * HP_QEMUS], b[HP_PER_QEMU * HP_QEMUS];
+	char rt[4200];
+	int q, i, n = 0;
+
+	for (q = 0; q < HP_QEMUS; q++) {
+		char *dir = bench_tmpdir();
+
+		if (tu_qemu_start(dir, "pc", NULL) < 0)
+			bench_fail("hotplug", "qemu did not start");
+		snprintf(rt, sizeof rt, "%s/rt", dir);
+		for (i = 0; i < HP_PER_QEMU; i++, n++) {
+			if (n % 2 == 0) {
+				a[n] = cmd_hotplug(dir, rt);
+				b[n] = raw_hotplug(dir, i);
+			} else {
+				b[n] = raw_hotplug(dir, i);
+				a[n] = cmd_hotplug(dir, rt);
+			}
+		}
+		tu_qemu_stop(dir);
+	}
+	report_pairs("hotplug nic QMP, cmd / raw QMP sequence", a, b, n,
+	    "cmd_exec \"hotplug vm nic\" on a fresh fleet (batch mode) vs "
+	    "connect + caps, query-pci, netdev_add, device_add, query-pci");
+}
+
+int
+main(void)
+{
+	char *dir;
+	char full[4096];
+	size_t o = 0;
+	int s;
+
+	if (!tu_have_program("qemu-system-x86_64")) {
+		printf("bench refresh: skipped (qemu-system-x86_64 not "
+		    "found)\n");
+		return 0;
+	}
+	dir = bench_tmpdir();
+	if (tu_qemu_start(dir, "pc", NULL) < 0)
+		bench_fail("refresh", "qemu did not start");
+	refreshes(dir, "default", tu_have_program("socat"));
+	tu_qemu_stop(dir);
+	for (s = 4; s < 32; s++)
+		o += (size_t)snprintf(full + o, sizeof full - o, " -device "
+		    "virtio-net-pci,id=full%d,addr=0x%x", s, s);
+	dir = bench_tmpdir();
+	if (tu_qemu_start(dir, "pc", full) < 0)
+		bench_fail("refresh", "qemu with a full bus did not start");
+	refreshes(dir, "full", 0);
+	tu_qemu_stop(dir);
+	hotplugs();
+	return 0;	/* bench_cleanup stops QEMU, removes dirs */
+}
