@@ -65,6 +65,35 @@ managed_slot(struct cmd_ctx *c, size_t i, struct hotplug_req *req,
 	return hotplug_req_set(req, w, e);
 }
 
+/* What a hotplug needs seen before it: a refresh under way waited for
+ * (it holds the monitor), and a first read of an instance never read
+ * when that read would settle something (a manager's records: the slot
+ * it picks; a device being unplugged or an intent in the runtime file:
+ * recorded from what the read reports).  Otherwise the flow reads the
+ * bus itself under the lock, and the refresh after it shows the result:
+ * one monitor session instead of two. */
+static void
+seen_for_hotplug(struct cmd_ctx *c, size_t i)
+{
+	const struct instance *in = &c->fleet->inst[i];
+	struct store_rt rt;
+	struct err e;
+	size_t k;
+	int settle;
+
+	if (in->refreshing || in->last_refresh != 0 ||
+	    in->mgr.kind != MGR_NONE) {
+		cmd_ensure_seen(c, i);
+		return;
+	}
+	settle = fleet_load_rt(c->fleet, i, &rt, &e) < 0 || rt.nintent > 0;
+	for (k = 0; !settle && k < rt.ndev; k++)
+		settle = rt.dev[k].state != STORE_DEV_PLUGGED;
+	store_rt_free(&rt);
+	if (settle)
+		cmd_ensure_seen(c, i);
+}
+
 int
 cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
@@ -102,10 +131,12 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (cmd_respect(c, ce, (size_t)i, MGR_ACT_HOTPLUG, a->w[2], a->w + 3,
 	    a->n - 3, cmd_opt(ce, a, "--force"), note, sizeof note, r) < 0)
 		return -1;
-	cmd_ensure_seen(c, (size_t)i);
+	seen_for_hotplug(c, (size_t)i);
 	if (note[0] && managed_slot(c, (size_t)i, &req, &e) < 0)
 		return cmd_fail(r, "hotplug: %s", e.msg);
 	cmd_target(c, (size_t)i, &t);
+	/* the refresh below reads over the flow's session */
+	t.handover = fleet_session(c->fleet, (size_t)i);
 	join(a, what, sizeof what);
 	strncat(what, note, sizeof what - strlen(what) - 1);
 	if (hotplug_add(&t, &req, &d, &e) < 0) {

@@ -397,7 +397,9 @@ launch(struct fleet *f, size_t i, double now)
 	struct ipriv *p = in->priv;
 	struct err e;
 
-	mon_reset(p->m);
+	/* a session handed over by a flow (fleet_session) is read over;
+	 * otherwise a new one */
+	mon_clear(p->m);
 	pci_info_free(&p->pci);
 	p->ver_ok = 0;
 	p->opv = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
@@ -414,6 +416,18 @@ launch(struct fleet *f, size_t i, double now)
 		return;
 	}
 	advance(f, i, mon_start(p->m), now);
+}
+
+struct mon *
+fleet_session(struct fleet *f, size_t i)
+{
+	struct ipriv *p;
+
+	if (i >= f->n || f->inst[i].back != FLEET_BACK_MONITOR ||
+	    f->inst[i].refreshing)
+		return NULL;
+	p = f->inst[i].priv;
+	return p->m;
 }
 
 /* Start queued refreshes while fewer than max_parallel sessions run (the

@@ -255,6 +255,13 @@ void fleet_step(struct fleet *f, const struct pollfd *pfd, size_t n,
     double now);
 /* Run refreshes started on i (or all) to the end: for batch mode. */
 void fleet_refresh_wait(struct fleet *f, size_t i);
+/* Instance i's own monitor session, idle between its refreshes (NULL for
+ * a libvirt instance or while it refreshes; the fleet owns it): a flow
+ * that has just used the monitor may hand its open connection to it
+ * (mon_hand_over) so that the next refresh reads over that connection
+ * instead of opening one.  The refresh closes it as always. */
+struct mon;
+struct mon *fleet_session(struct fleet *f, size_t i);
 /* Abandon the refresh under way on i (or all): the connection is closed
  * at once (nothing was sent before the banner, and queries change
  * nothing), the instance keeps its last view.  For a command that needs

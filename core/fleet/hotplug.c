@@ -405,7 +405,16 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 	    hotplug_lock_ms(t), e) < 0)
 		return -1;
 	rc = run(t, &a, e);
-	/* the monitor goes before the lock: the next waiter connects next */
+	/* the monitor goes before the lock: the next waiter connects next
+	 * (after the caller's refresh, when the session is handed over) */
+	if (a.m != NULL && rc == 0 && t->handover != NULL) {
+		struct err e2;
+
+		/* the confirming query-pci was the last command (unless QOM
+		 * was read after it, behind an unnumbered bridge) */
+		(void)mon_hand_over(a.m, t->handover,
+		    pci_info_has_unnumbered(&a.live) ? NULL : &a.live, &e2);
+	}
 	if (a.m != NULL)
 		mon_free(a.m);
 	a.m = NULL;

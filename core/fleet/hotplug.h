@@ -62,6 +62,12 @@ struct hotplug_target {
 	 * that the instance's monitor is taken from now on */
 	void (*on_connect)(void *arg);
 	void *on_connect_arg;
+	/* or NULL: when hotplug_add() succeeds, its open session goes to
+	 * this idle one (mon_hand_over; fleet_session) instead of being
+	 * closed, so that the caller's refresh of the instance reads over
+	 * it, its query-pci answered by the flow's confirming one; the lock
+	 * is released after the hand-over as after a close */
+	struct mon *handover;
 };
 
 enum hotplug_type { HOTPLUG_NIC, HOTPLUG_DISK };

@@ -50,6 +50,7 @@ drop_conn(struct mon *m)
 	m->inlen = m->incap = 0;
 	m->wait = MON_W_NONE;
 	m->deadline = -1;
+	mon_handed_drop(m);	/* it was read over this connection */
 }
 
 void
@@ -208,6 +209,8 @@ mon_advance(struct mon *m)
 			return;
 		}
 		t = &m->ops[m->cur];
+		if (mon_handed_pci(m, t))
+			continue;
 		if (backend(m)->begin(m, t)) {
 			if (m->wait != MON_W_NONE)
 				return;
@@ -397,6 +400,22 @@ free_ops(struct mon *m)
 	free(m->ops);
 	m->ops = NULL;
 	m->capops = 0;
+}
+
+void
+mon_clear(struct mon *m)
+{
+	size_t i;
+
+	if (mon_status(m) != MON_IDLE) {
+		mon_reset(m);
+		return;
+	}
+	free_ops(m);
+	for (i = 0; i < m->nev; i++)
+		json_decref(m->ev[i]);
+	m->nev = 0;
+	m->last_kind = MONERR_NONE;
 }
 
 void

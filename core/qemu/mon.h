@@ -142,6 +142,22 @@ void mon_free(struct mon *m);
 void mon_reset(struct mon *m);
 /* Close the connection now (results are kept). */
 void mon_close(struct mon *m);
+/* Drop ops, results and events but keep an idle connection (MON_IDLE:
+ * the next ops run over it); otherwise as mon_reset(). */
+void mon_clear(struct mon *m);
+/* Move from's idle open connection (MON_IDLE: connected, nothing queued
+ * or unsent) to `to`, which must be to the same endpoint, not connected
+ * and have nothing queued: `to` is then MON_IDLE over it (its own
+ * deadlines; the protocol, greeting and command ids go on) and `from` is
+ * closed, as after mon_close().  -1 with e set and nothing moved
+ * otherwise.  So a flow's session can serve the refresh that follows it
+ * without a new connection, greeting and negotiation (mon_handover.c).
+ * live, when not NULL, is what the last command sent over from (a query
+ * of the bus, nothing sent since) returned: to's next query-pci op is
+ * answered with a copy of it instead of asking again (as query-version is
+ * answered from the greeting); the caller keeps live. */
+int mon_hand_over(struct mon *from, struct mon *to,
+    const struct pci_info *live, struct err *e);
 
 /* One operation: its kind and the arguments that kind reads (the others
  * are ignored).  The caller owns it (a compound literal will do); mon

@@ -91,6 +91,10 @@ struct mon {
 	 * not ours and is dropped.  Unique per session: salt + sequence. */
 	unsigned qsalt, qseq;
 	char qid[40];
+	/* mon_hand_over: the bus its last command read, for the next
+	 * query-pci op (mon_handed_pci) */
+	struct pci_info handed;
+	int handed_ok;
 };
 
 /* --- the operations (mon_ops.c) ---------------------------------------- */
@@ -174,6 +178,10 @@ void mon_fail(struct mon *m, enum monerr_kind kind, const char *fmt, ...)
 void mon_ready(struct mon *m);
 /* Start tasks until one is in flight or the queue is empty. */
 void mon_advance(struct mon *m);
+/* Task t is a query-pci the bus handed over answers (mon_handover.c):
+ * 1 when it was finished so; 0 to ask.  mon_handed_drop forgets it. */
+int mon_handed_pci(struct mon *m, struct mon_task *t);
+void mon_handed_drop(struct mon *m);
 /* Keep a QMP event for mon_take_event() (the oldest goes beyond
  * MON_MAX_EVENTS). */
 void mon_push_event(struct mon *m, json_t *ev);

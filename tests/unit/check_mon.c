@@ -712,6 +712,63 @@ START_TEST(requests_missing_arguments_are_refused)
 }
 END_TEST
 
+/* An idle session handed to another struct mon goes on there: the next
+ * command goes over the same connection (no new accept, greeting or
+ * negotiation), its id continuing the sequence; the first is closed; the
+ * bus handed with it answers one query-pci.
+ * What cannot take it, or is not idle, is refused and nothing moves. */
+START_TEST(hand_over_goes_on_without_a_new_greeting)
+{
+	struct mon_opts o = { .keep_open = 1 };
+	struct mon *a = qmp_ready(&o), *b, *c;
+	struct pci_info live;
+	struct pci_fn fn = { .slot = 0 };
+	struct err e;
+	const char *l;
+	int p, h;
+
+	p = mon_add(a, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	expect(a, "{\"execute\":\"query-pci\"}\n");
+	say("{\"return\": []}\r\n");
+	ck_assert_int_eq(pump(a, 2000), MON_IDLE);
+	ck_assert_int_eq(mon_result(a, p)->ok, 1);
+	c = mon_new("unix:/nonexistent/x.qmp", NULL, &e);
+	ck_assert_int_eq(mon_hand_over(a, c, NULL, &e), -1);	/* elsewhere */
+	ck_assert_int_eq(mon_status(a), MON_IDLE);
+	b = mon_new(P.path, NULL, &e);
+	ck_assert_ptr_nonnull(b);
+	pci_info_init(&live);
+	fn.slot = 7;
+	snprintf(fn.id, sizeof fn.id, "nic-1");
+	ck_assert_int_eq(pci_info_add(&live, &fn, &e), 0);
+	ck_assert_int_eq(mon_hand_over(a, b, &live, &e), 0);
+	pci_info_free(&live);
+	ck_assert_int_eq(mon_fd(a), -1);
+	ck_assert_int_eq(mon_status(a), MON_DONE);
+	ck_assert_int_eq(mon_hand_over(a, c, NULL, &e), -1);	/* nothing left */
+	ck_assert_int_eq(mon_status(b), MON_IDLE);
+	ck_assert_int_eq(mon_protocol(b), MON_PROTO_QMP);
+	/* the first query-pci is answered by the bus handed over, the
+	 * second asks */
+	h = mon_add(b, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	p = mon_add(b, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	ck_assert_int_eq(mon_start(b), MON_RUNNING);
+	ck_assert_int_eq(mon_result(b, h)->ok, 1);
+	ck_assert_uint_eq(mon_result(b, h)->pci.n, 1);
+	ck_assert_str_eq(mon_result(b, h)->pci.fn[0].id, "nic-1");
+	l = heard(b);
+	ck_assert_msg(strstr(l, "{\"execute\":\"query-pci\",\"id\":\"ss-") ==
+	    l && strstr(l, "-3\"}\n") != NULL, "sent '%s'", l);
+	say("{\"return\": [{\"bus\": 0, \"devices\": []}]}\r\n");
+	ck_assert_int_eq(pump(b, 2000), MON_DONE);
+	ck_assert_int_eq(mon_result(b, p)->ok, 1);
+	ck_assert_uint_eq(mon_result(b, p)->pci.n, 0);
+	mon_free(a);
+	mon_free(b);
+	mon_free(c);
+}
+END_TEST
+
 Suite *
 mon_suite(void)
 {
@@ -738,6 +795,7 @@ mon_suite(void)
 	tcase_add_test(t, arguments_checked_before_sending);
 	tcase_add_test(t, requests_missing_arguments_are_refused);
 	tcase_add_test(t, adopted_fd_and_reply_then_close);
+	tcase_add_test(t, hand_over_goes_on_without_a_new_greeting);
 	suite_add_tcase(s, t);
 	return s;
 }
