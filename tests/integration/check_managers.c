@@ -189,32 +189,54 @@ refuses(const struct lay *l, const char *srcs, const char *cmd,
 #define G216 "gnt216.example.com"
 #define G210 "gnt210.example.com"
 
+/* A Ganeti node in l's dir (ROOT/ctrl, ROOT/runtime with the fixture as
+ * NAME's runtime file) and a QEMU q with its QMP socket in ctrl/ and the
+ * devices devs (%s in devs is the dir); srcs: the options that find it. */
+static void
+ganeti_boot(struct lay *l, const char *fixture, const char *name,
+    enum tu_qemu q, const char *devs, char *srcs, size_t srcsz)
+{
+	char rt[512], fmt[4096];
+
+	ck_assert_ptr_nonnull(l->dir);
+	mk(l->dir, "gnt");
+	mk(l->dir, "gnt/ctrl");
+	mk(l->dir, "gnt/runtime");
+	snprintf(rt, sizeof rt, "gnt/runtime/%s", name);
+	put(l, fixture, rt);
+	snprintf(fmt, sizeof fmt, "-net none -qmp unix:%%s/gnt/ctrl/%s.qmp,"
+	    "server=on,wait=off %s", name, devs);
+	boot(l, q, fmt);
+	snprintf(srcs, srcsz, "--monitor-dir '%s/gnt/ctrl'", l->dir);
+}
+
+/* A string of show's manager object, or "". */
+static const char *
+mfield(json_t *j, const char *key)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(j,
+	    "manager"), key));
+
+	return v ? v : "";
+}
+
 START_TEST(ganeti_216)
 {
 	struct lay l = { .dir = tu_tmpdir() };
 	char srcs[4300], *out, args[4400];
 	json_t *j;
 
-	ck_assert_ptr_nonnull(l.dir);
-	mk(l.dir, "gnt");
-	mk(l.dir, "gnt/ctrl");
-	mk(l.dir, "gnt/runtime");
-	put(&l, "managers/ganeti-2.16.json", "gnt/runtime/" G216);
-	boot(&l, (enum tu_qemu)_i, "-net none "
-	    "-qmp unix:%s/gnt/ctrl/" G216 ".qmp,server=on,wait=off "
+	ganeti_boot(&l, "managers/ganeti-2.16.json", G216, (enum tu_qemu)_i,
 	    "-device virtio-balloon "
 	    "-netdev user,id=hostnet0 -device virtio-net-pci,"
 	    "id=nic-5a1e0c3d-2b7f-4e61,netdev=hostnet0,mac=aa:00:00:3e:51:0c,"
 	    "bus=pci.0,addr=0xc "
 	    "-drive if=none,id=d0,format=raw,file=%s/d0.raw "
 	    "-device virtio-blk-pci,id=disk-91b3f6a2-0d4c-4f8e,drive=d0,"
-	    "bus=pci.0,addr=0xd");
-	snprintf(srcs, sizeof srcs, "--monitor-dir '%s/gnt/ctrl'", l.dir);
+	    "bus=pci.0,addr=0xd", srcs, sizeof srcs);
 	j = show(&l, srcs, G216);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
-	    "manager"), "kind")), "ganeti");
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
-	    "manager"), "format")), "ganeti-2.16");
+	ck_assert_str_eq(mfield(j, "kind"), "ganeti");
+	ck_assert_str_eq(mfield(j, "format"), "ganeti-2.16");
 	ck_assert_str_eq(field(j, 12, "state"), "used");
 	ck_assert_str_eq(field(j, 12, "owner"), "ganeti");
 	ck_assert_str_eq(field(j, 12, "id"), "nic-5a1e0c3d-2b7f-4e61");
@@ -271,14 +293,8 @@ START_TEST(ganeti_210)
 	char srcs[4300];
 	json_t *j;
 
-	ck_assert_ptr_nonnull(l.dir);
-	mk(l.dir, "gnt");
-	mk(l.dir, "gnt/ctrl");
-	mk(l.dir, "gnt/runtime");
-	put(&l, "managers/ganeti-2.10.json", "gnt/runtime/" G210);
 	/* -balloon virtio,id=balloon,... is -device virtio-balloon today */
-	boot(&l, (enum tu_qemu)_i, "-net none "
-	    "-qmp unix:%s/gnt/ctrl/" G210 ".qmp,server=on,wait=off "
+	ganeti_boot(&l, "managers/ganeti-2.10.json", G210, (enum tu_qemu)_i,
 	    "-device virtio-balloon,id=balloon,bus=pci.0,addr=0x3 "
 	    "-netdev user,id=n4 -device virtio-net-pci,id=nic-e4b2a7c1-pci-4,"
 	    "netdev=n4,mac=aa:00:00:71:9d:04,bus=pci.0,addr=0x4 "
@@ -286,13 +302,11 @@ START_TEST(ganeti_210)
 	    "-device virtio-blk-pci,id=hotdisk-c3d2e1f0-pci-5,drive=d0,"
 	    "bus=pci.0,addr=0x5 "
 	    "-netdev user,id=n6 -device virtio-net-pci,id=nic-0f9e8d7c-pci-6,"
-	    "netdev=n6,mac=aa:00:00:71:9d:05,bus=pci.0,addr=0x6");
-	snprintf(srcs, sizeof srcs, "--monitor-dir '%s/gnt/ctrl'", l.dir);
+	    "netdev=n6,mac=aa:00:00:71:9d:05,bus=pci.0,addr=0x6", srcs,
+	    sizeof srcs);
 	j = show(&l, srcs, G210);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
-	    "manager"), "format")), "ganeti-2.10");
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
-	    "manager"), "machine")), "pc-i440fx-2.1");
+	ck_assert_str_eq(mfield(j, "format"), "ganeti-2.10");
+	ck_assert_str_eq(mfield(j, "machine"), "pc-i440fx-2.1");
 	ck_assert_str_eq(field(j, 3, "state"), "used");
 	ck_assert_str_eq(field(j, 3, "owner"), "ganeti");
 	ck_assert_str_eq(field(j, 4, "state"), "used");
