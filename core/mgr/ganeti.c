@@ -9,10 +9,15 @@
  * where a NIC or disk sits on the PCI bus (tests/fixtures/managers/
  * README.md has the details in our words):
  *   2.10-2.15  "pci": N; the device was given the qdev id
- *              TYPE-<first uuid group>-pci-N (2.11-2.15 may say hotTYPE-...)
+ *              hotTYPE-<first uuid group>-pci-N (hotnic-..., hotdisk-...:
+ *              those releases' hotplug target names were "hotnic" and
+ *              "hotdisk", and the id is the target name, the uuid's
+ *              first group, "pci" and the slot)
  *   2.16+      "hvinfo": {driver, id, bus, addr}, id TYPE-<first three
  *              uuid groups>, addr a hex string ("0xc"); a bus other than
- *              pci.0 (scsi.0) is not on the PCI bus
+ *              pci.0 (scsi.0) is not on the PCI bus.  2.16 upgrades an
+ *              old entry on load to hvinfo with the old id kept
+ *              (hotTYPE-...-pci-N), which is what QEMU still has
  * Reservations: the first kvm_pci_reservations slots (a hvparam since
  * 2.16, default 12); before 2.16 a fixed map of slots 0-2.  Devices the
  * kvm command itself places (-device X,id=..,bus=pci.0,addr=0xN, -balloon
@@ -114,9 +119,6 @@ one_dev(struct mgr_info *mi, json_t *dev, const char *type, int index,
 		cp(d->driver, sizeof d->driver, str(hv, "driver"));
 		if (bus != NULL && strcmp(bus, "pci.0") == 0)
 			d->slot = parse_addr(str(hv, "addr"));
-		/* an upgraded 2.10-2.15 entry keeps its old id */
-		if (strncmp(d->id, "hot", 3) == 0)
-			cp(d->alt, sizeof d->alt, d->id + 3);
 	} else if (json_is_integer(pci)) {
 		json_int_t n = json_integer_value(pci);
 
@@ -127,8 +129,7 @@ one_dev(struct mgr_info *mi, json_t *dev, const char *type, int index,
 		*old = 1;
 		d->slot = (int)n;
 		uuid_groups(d->uuid, 1, g, sizeof g);
-		snprintf(d->id, sizeof d->id, "%s-%s-pci-%d", type, g, d->slot);
-		snprintf(d->alt, sizeof d->alt, "hot%s-%s-pci-%d", type, g,
+		snprintf(d->id, sizeof d->id, "hot%s-%s-pci-%d", type, g,
 		    d->slot);
 		cp(d->driver, sizeof d->driver, strcmp(type, "nic") == 0 ?
 		    "virtio-net-pci" : "virtio-blk-pci");

@@ -98,8 +98,7 @@ mgr_find_id(const struct mgr_info *mi, const char *id)
 	if (mi == NULL || id == NULL || id[0] == '\0')
 		return NULL;
 	for (k = 0; k < mi->ndev; k++)
-		if (strcmp(mi->dev[k].id, id) == 0 ||
-		    (mi->dev[k].alt[0] && strcmp(mi->dev[k].alt, id) == 0))
+		if (strcmp(mi->dev[k].id, id) == 0)
 			return &mi->dev[k];
 	return NULL;
 }
@@ -118,14 +117,13 @@ facts(struct slot_view *v, const struct mgr_info *mi, const struct mgr_dev *d)
 		snprintf(v->uuid, sizeof v->uuid, "%s", d->uuid);
 }
 
-/* Is one of the manager's ids of d live, and where? -1: nowhere. */
+/* Is the manager's id of d live, and where? -1: nowhere, -2: behind a
+ * bridge. */
 static int
 live_slot(const struct pci_info *live, const struct mgr_dev *d)
 {
 	const struct pci_fn *fn = pci_info_find_id(live, d->id);
 
-	if (fn == NULL && d->alt[0])
-		fn = pci_info_find_id(live, d->alt);
 	return fn != NULL && fn->bus == 0 ? fn->slot : fn != NULL ? -2 : -1;
 }
 

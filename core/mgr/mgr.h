@@ -41,8 +41,6 @@ struct mgr_dev {
 				 * or the driver of a -device it put in its
 				 * command line */
 	char id[64];		/* qdev id on the bus */
-	char alt[64];		/* another id the same device may have
-				 * (Ganeti 2.11-2.15's hot... ids), or "" */
 	char type[16];		/* nic, disk, controller, bridge, other */
 	int slot;		/* slot on bus 0, -1 elsewhere/unknown */
 	char uuid[40];		/* Ganeti's uuid, or "" */
@@ -90,7 +88,7 @@ int mgr_proxmox_addr(const char *key);
 /* Read and parse the manager's file of ref (none: an empty info). */
 int mgr_load(const struct mgr_ref *ref, struct mgr_info *mi, struct err *e);
 
-/* The manager's device with this qdev id (id or alt), or NULL. */
+/* The manager's device with this qdev id, or NULL. */
 const struct mgr_dev *mgr_find_id(const struct mgr_info *mi, const char *id);
 
 /* Lay what the manager records over the states state_reconcile() gave:

@@ -3,8 +3,8 @@
  * each booted with exactly the devices its manager's file describes
  * (tests/fixtures/managers), its QMP socket where the manager keeps it:
  *   Ganeti 2.16  ROOT/ctrl/NAME.qmp + ROOT/runtime/NAME (hvinfo ids)
- *   Ganeti 2.10  the same layout, `pci: N` entries (ids NAME-...-pci-N,
- *                one in the 2.11-2.15 spelling hot...)
+ *   Ganeti 2.10  the same layout, `pci: N` entries (ids
+ *                hotTYPE-...-pci-N, as 2.10-2.15 named them)
  *   Proxmox      RUN/100.qmp + CONF/100.conf (name:, net0, virtio0)
  * The real binary in batch mode: the manager's devices are used with its
  * owner, nothing is foreign, reservations come from the file, hotplug
@@ -296,12 +296,12 @@ START_TEST(ganeti_210)
 	/* -balloon virtio,id=balloon,... is -device virtio-balloon today */
 	ganeti_boot(&l, "managers/ganeti-2.10.json", G210, (enum tu_qemu)_i,
 	    "-device virtio-balloon,id=balloon,bus=pci.0,addr=0x3 "
-	    "-netdev user,id=n4 -device virtio-net-pci,id=nic-e4b2a7c1-pci-4,"
+	    "-netdev user,id=n4 -device virtio-net-pci,id=hotnic-e4b2a7c1-pci-4,"
 	    "netdev=n4,mac=aa:00:00:71:9d:04,bus=pci.0,addr=0x4 "
 	    "-drive if=none,id=d0,format=raw,file=%s/d0.raw "
 	    "-device virtio-blk-pci,id=hotdisk-c3d2e1f0-pci-5,drive=d0,"
 	    "bus=pci.0,addr=0x5 "
-	    "-netdev user,id=n6 -device virtio-net-pci,id=nic-0f9e8d7c-pci-6,"
+	    "-netdev user,id=n6 -device virtio-net-pci,id=hotnic-0f9e8d7c-pci-6,"
 	    "netdev=n6,mac=aa:00:00:71:9d:05,bus=pci.0,addr=0x6", srcs,
 	    sizeof srcs);
 	j = show(&l, srcs, G210);
@@ -312,6 +312,7 @@ START_TEST(ganeti_210)
 	ck_assert_str_eq(field(j, 4, "state"), "used");
 	ck_assert_str_eq(field(j, 4, "owner"), "ganeti");
 	ck_assert_str_eq(field(j, 4, "link"), "br100");
+	ck_assert_str_eq(field(j, 4, "id"), "hotnic-e4b2a7c1-pci-4");
 	ck_assert_str_eq(field(j, 5, "state"), "used");
 	ck_assert_str_eq(field(j, 5, "id"), "hotdisk-c3d2e1f0-pci-5");
 	ck_assert_str_eq(field(j, 6, "state"), "used");

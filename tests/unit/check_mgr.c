@@ -75,12 +75,13 @@ START_TEST(ganeti_210)
 	ck_assert_int_eq(mi.npci_reservations, 3);
 	ck_assert_uint_eq(mi.reserved, 0x7u);
 	ck_assert_str_eq(mi.machine, "pc-i440fx-2.1");
-	d = mgr_find_id(&mi, "nic-e4b2a7c1-pci-4");
+	/* 2.10-2.15 named the device after its hotplug target, "hotnic" */
+	d = mgr_find_id(&mi, "hotnic-e4b2a7c1-pci-4");
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(d->slot, 4);
 	ck_assert_str_eq(d->where, "br100");
-	/* the 2.11-2.15 spelling of the same id */
-	ck_assert_ptr_eq(mgr_find_id(&mi, "hotnic-e4b2a7c1-pci-4"), d);
+	/* an id without "hot" is not the one Ganeti gave it */
+	ck_assert_ptr_null(mgr_find_id(&mi, "nic-e4b2a7c1-pci-4"));
 	d = mgr_find_id(&mi, "hotdisk-c3d2e1f0-pci-5");
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(d->slot, 5);
@@ -88,7 +89,31 @@ START_TEST(ganeti_210)
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(d->slot, 3);
 	ck_assert_str_eq(d->driver, "virtio-balloon");
-	ck_assert_ptr_null(mgr_find_id(&mi, "nic-e4b2a7c1-pci-5"));
+	ck_assert_ptr_null(mgr_find_id(&mi, "hotnic-e4b2a7c1-pci-5"));
+	mgr_info_free(&mi);
+}
+END_TEST
+
+/* A 2.10-2.15 entry as Ganeti 2.16 rewrites it on load: hvinfo, the old
+ * id kept (the one QEMU still has). */
+START_TEST(ganeti_upgraded)
+{
+	static const char rt[] = "[[\"kvm\"], [{\"mac\": \"aa:00:00:00:00:01\", "
+	    "\"uuid\": \"e4b2a7c1-0000-4000-8000-000000000001\", \"hvinfo\": "
+	    "{\"driver\": \"virtio-net-pci\", \"id\": "
+	    "\"hotnic-e4b2a7c1-pci-4\", \"bus\": \"pci.0\", \"addr\": \"0x4\"}}], "
+	    "{\"kvm_pci_reservations\": 3}, []]";
+	struct mgr_info mi;
+	struct err e;
+	const struct mgr_dev *d;
+
+	ck_assert_int_eq(mgr_ganeti_parse(rt, strlen(rt), &mi, &e), 0);
+	ck_assert_str_eq(mi.format, "ganeti-2.16");
+	d = mgr_find_id(&mi, "hotnic-e4b2a7c1-pci-4");
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(d->slot, 4);
+	ck_assert_ptr_null(mgr_find_id(&mi, "nic-e4b2a7c1-pci-4"));
+	ck_assert_uint_eq(mi.ndev, 1);
 	mgr_info_free(&mi);
 }
 END_TEST
@@ -203,7 +228,7 @@ START_TEST(overlay)
 	pci_info_init(&live);
 	fn(&live, 0, "");
 	fn(&live, 3, "balloon");
-	fn(&live, 4, "nic-e4b2a7c1-pci-4");
+	fn(&live, 4, "hotnic-e4b2a7c1-pci-4");
 	/* slot 5's disk is gone; slot 6 has someone else's NIC */
 	fn(&live, 6, "hand-added");
 	store_rt_init(&rt, "gnt210");
@@ -216,10 +241,10 @@ START_TEST(overlay)
 	ck_assert_str_eq(v[4].mac, "aa:00:00:71:9d:04");
 	ck_assert_str_eq(v[4].where, "br100");
 	ck_assert_int_eq(v[5].state, SLOT_MISSING);
-	ck_assert_str_eq(v[5].id, "disk-c3d2e1f0-pci-5");
+	ck_assert_str_eq(v[5].id, "hotdisk-c3d2e1f0-pci-5");
 	ck_assert_str_eq(v[5].owner, "ganeti");
 	ck_assert_int_eq(v[6].state, SLOT_FOREIGN);
-	ck_assert_ptr_nonnull(strstr(v[6].conflict, "nic-0f9e8d7c-pci-6"));
+	ck_assert_ptr_nonnull(strstr(v[6].conflict, "hotnic-0f9e8d7c-pci-6"));
 	/* slots 1, 2: Ganeti's reservations; 7+: slotscope's default
 	 * reservations end at 3, so free */
 	ck_assert_int_eq(v[1].state, SLOT_RESERVED);
@@ -430,6 +455,7 @@ mgr_suite(void)
 
 	tcase_add_test(tc, ganeti_216);
 	tcase_add_test(tc, ganeti_210);
+	tcase_add_test(tc, ganeti_upgraded);
 	tcase_add_test(tc, ganeti_bad);
 	tcase_add_test(tc, proxmox_conf);
 	tcase_add_test(tc, proxmox_keys);
