@@ -116,7 +116,7 @@ cand_buses(struct cmd_ctx *c, struct cands *cs, const char *name)
 		if (strcmp(c->fleet->inst[i].name, name) != 0)
 			continue;
 		fleet_load_rt(c->fleet, i, &rt, &e);
-		pcitree_build(live, &t);
+		fleet_mgr_tree(&c->fleet->inst[i], live, &t);
 		for (b = 1; b < t.nbus; b++)
 			if (places_count_bus(live, &t, &rt, (int)b) > 0) {
 				snprintf(w, sizeof w, "bus=%s",

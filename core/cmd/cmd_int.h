@@ -193,9 +193,9 @@ enum mgr_action;
 int cmd_respect(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
     enum mgr_action act, const char *arg, const char *const *kv, size_t nkv,
     int force, char *note, size_t notesz, struct cmd_result *r);
-/* The place a new device takes on instance i (places_first) with the
- * manager's reservations and recorded slots added to rt's reserved map
- * (rt is the caller's copy; it is changed); t gets the tree. */
+/* The place a new device takes on instance i (places_first), off the
+ * places its manager keeps or records a device at, on every bus (t gets
+ * the tree, those places held: mgr_hold). */
 struct store_rt;
 struct err;
 struct pcitree;

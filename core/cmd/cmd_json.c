@@ -85,22 +85,24 @@ slot_obj(int slot, const struct slot_view *v, const struct slot_view *last,
 	return o;
 }
 
-/* The buses behind bridges, each with its slots. */
+/* The buses behind bridges, each with its slots (inst: whose manager's
+ * records and places count, or NULL). */
 static json_t *
-buses_json(const struct pci_info *live, const struct store_rt *rt)
+buses_json(const struct pci_info *live, const struct store_rt *rt,
+    const struct instance *inst)
 {
 	json_t *arr = json_array();
 	struct pcitree t;
 	size_t b;
 
-	pcitree_build(live, &t);
+	fleet_mgr_tree(inst, live, &t);
 	for (b = 1; arr != NULL && b < t.nbus; b++) {
 		const struct pcitree_bus *bus = &t.bus[b];
 		struct slot_view v[32];
 		json_t *slots = json_array();
 		int k;
 
-		state_reconcile_bus(live, &t, (int)b, rt, v);
+		fleet_mgr_bus(inst, live, &t, (int)b, rt, v);
 		for (k = 0; k < bus->nslots; k++) {
 			const struct pci_fn *fn[8];
 			size_t n = pcitree_slot(&t, live, (int)b, k, fn, 8), f;
@@ -121,11 +123,12 @@ buses_json(const struct pci_info *live, const struct store_rt *rt)
 }
 
 int
-cmd_json_capacity(const struct pci_info *live, const struct store_rt *rt)
+cmd_json_capacity(const struct pci_info *live, const struct store_rt *rt,
+    const struct instance *inst)
 {
 	struct pcitree t;
 
-	pcitree_build(live, &t);
+	fleet_mgr_tree(inst, live, &t);
 	return places_count(live, &t, rt);
 }
 
@@ -167,9 +170,10 @@ view_json(const struct view *w)
 	    "last_read", w->last_read > 0 ?
 	    json_integer((json_int_t)w->last_read) : json_null(),
 	    "slots", slots,
-	    "buses", w->read ? buses_json(w->live, w->rt) : json_array(),
+	    "buses", w->read ? buses_json(w->live, w->rt, w->inst) :
+	    json_array(),
 	    "capacity", w->read ? json_integer(cmd_json_capacity(w->live,
-	    w->rt)) : json_null(),
+	    w->rt, w->inst)) : json_null(),
 	    /* show fills it (cmd_json_device: each recorded device with
 	     * its backend and whether QEMU has it so); a probe has none */
 	    "devices", json_array(),

@@ -62,8 +62,10 @@ json_t *cmd_json_fn(const struct pci_fn *fn);
 json_t *cmd_json_instance(const struct fleet *f, size_t i,
     const struct slot_view v[32], const struct store_rt *rt);
 
-/* The free hotplug places of a bus as read (places.h) against rt. */
-int cmd_json_capacity(const struct pci_info *live, const struct store_rt *rt);
+/* The free hotplug places of a bus as read (places.h) against rt, off
+ * the places inst's manager keeps (inst NULL: none). */
+int cmd_json_capacity(const struct pci_info *live, const struct store_rt *rt,
+    const struct instance *inst);
 
 /* What --probe --json prints: the same object as an instance's, without
  * a runtime file (no reservations, no recorded devices: a slot is free,

@@ -38,9 +38,8 @@ cmd_mgr_place(struct cmd_ctx *c, size_t i, struct store_rt *rt,
 {
 	const struct instance *in = &c->fleet->inst[i];
 
-	/* the manager's slots count as reserved on the root bus */
-	rt->reserved.bits |= mgr_taken(in->mi);
-	pcitree_build(&in->live, t);
+	/* the manager's places, on every bus, are none of ours */
+	fleet_mgr_tree(in, &in->live, t);
 	return places_first(&in->live, t, rt, -1, p, e);
 }
 

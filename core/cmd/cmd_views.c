@@ -24,7 +24,7 @@
 static int
 capacity_of(const struct instance *in, const struct store_rt *rt)
 {
-	return inst_read(in) ? cmd_json_capacity(&in->live, rt) : -1;
+	return inst_read(in) ? cmd_json_capacity(&in->live, rt, in) : -1;
 }
 
 /* One instance's line of `list`, gathered before the columns are sized. */
@@ -306,11 +306,11 @@ show_buses(struct strbuf *b, const struct instance *in,
 	size_t k;
 	int slot, n;
 
-	pcitree_build(&in->live, &t);
+	fleet_mgr_tree(in, &in->live, &t);
 	for (k = 1; k < t.nbus; k++) {
 		struct slot_view v[32];
 
-		state_reconcile_bus(&in->live, &t, (int)k, rt, v);
+		fleet_mgr_bus(in, &in->live, &t, (int)k, rt, v);
 		n = places_count_bus(&in->live, &t, rt, (int)k);
 		strbuf_printf(b, "bus %s (%s %s): %d free place%s\n",
 		    t.bus[k].path, pci_bridge_kind_name(t.bus[k].kind),

@@ -251,13 +251,19 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
 
 	if (inst_read(in)) {
 		const struct fleet_backend *b = fleet_backend_of(f, i);
-		uint32_t done = state_reconcile(&in->live, rt, out);
+		struct pcitree t;
+		uint32_t done;
 
+		/* the tree with the manager's places held, for the bridges'
+		 * free places */
+		fleet_mgr_tree(in, &in->live, &t);
+		done = state_reconcile_bus(&in->live, &t, PCITREE_ROOT, rt,
+		    out);
 		if (b->owners != NULL)
 			b->owners(f, i, out);
 		/* the manager's records as its file said at the last
 		 * refresh (fleetmgr.c) */
-		mgr_apply(in->mi, &in->live, out);
+		mgr_apply_bus(in->mi, &in->live, &t, PCITREE_ROOT, out);
 		return done;
 	}
 	state_unknown(rt, out);

@@ -222,6 +222,20 @@ struct store_rt;
 uint32_t fleet_mgr_view(struct fleet *f, size_t i,
     const struct pci_info *live, const struct store_rt *rt,
     struct slot_view out[32]);
+/* The PCI tree of live with in's manager's places held (mgr_hold: they
+ * are no free hotplug place), and the root-bus states of live against rt
+ * with the manager's overlay (the bridges' free places counted on that
+ * tree), whose mask of confirmed unplugs it returns. */
+struct pcitree;
+void fleet_mgr_tree(const struct instance *in, const struct pci_info *live,
+    struct pcitree *t);
+uint32_t fleet_mgr_root(const struct instance *in,
+    const struct pci_info *live, const struct store_rt *rt,
+    struct slot_view out[32]);
+/* The states of bus b of t (from fleet_mgr_tree) with the overlay. */
+void fleet_mgr_bus(const struct instance *in, const struct pci_info *live,
+    const struct pcitree *t, int b, const struct store_rt *rt,
+    struct slot_view out[32]);
 /* Release instance i's manager info. */
 void fleet_mgr_free(struct instance *in);
 /* Index of the instance called name, or -1 (with a message in e). */

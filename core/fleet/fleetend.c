@@ -126,8 +126,8 @@ report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
 	}
 }
 
-/* The buses behind the bridges, for the grid's child rows; on no memory
- * the instance shows none. */
+/* The buses behind the bridges, for the grid's child rows (t with the
+ * manager's places held); on no memory the instance shows none. */
 static void
 set_buses(struct instance *in, const struct pci_info *live,
     const struct pcitree *t, const struct store_rt *rt)
@@ -147,7 +147,7 @@ set_buses(struct instance *in, const struct pci_info *live,
 		x->nslots = t->bus[b].nslots;
 		x->known = t->bus[b].known;
 		x->places = places_count_bus(live, t, rt, (int)b);
-		state_reconcile_bus(live, t, (int)b, rt, x->slots);
+		fleet_mgr_bus(in, live, t, (int)b, rt, x->slots);
 	}
 }
 
@@ -176,7 +176,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		{
 			struct pcitree t;
 
-			pcitree_build(&p->pci, &t);
+			fleet_mgr_tree(in, &p->pci, &t);
 			in->capacity = places_count(&p->pci, &t, &rt);
 			set_buses(in, &p->pci, &t, &rt);
 		}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mgr/mgr.h"
+#include "model/pcitree.h"
 
 void
 fleet_mgr_free(struct instance *in)
@@ -59,15 +60,43 @@ fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref)
 	mgr_apply(in->mi, &in->live, in->slots);
 }
 
+void
+fleet_mgr_tree(const struct instance *in, const struct pci_info *live,
+    struct pcitree *t)
+{
+	pcitree_build(live, t);
+	mgr_hold(in != NULL ? in->mi : NULL, t);
+}
+
+void
+fleet_mgr_bus(const struct instance *in, const struct pci_info *live,
+    const struct pcitree *t, int b, const struct store_rt *rt,
+    struct slot_view out[32])
+{
+	state_reconcile_bus(live, t, b, rt, out);
+	mgr_apply_bus(in != NULL ? in->mi : NULL, live, t, b, out);
+}
+
+uint32_t
+fleet_mgr_root(const struct instance *in, const struct pci_info *live,
+    const struct store_rt *rt, struct slot_view out[32])
+{
+	struct pcitree t;
+	uint32_t done;
+
+	fleet_mgr_tree(in, live, &t);
+	done = state_reconcile_bus(live, &t, PCITREE_ROOT, rt, out);
+	mgr_apply_bus(in != NULL ? in->mi : NULL, live, &t, PCITREE_ROOT,
+	    out);
+	return done;
+}
+
 uint32_t
 fleet_mgr_view(struct fleet *f, size_t i, const struct pci_info *live,
     const struct store_rt *rt, struct slot_view out[32])
 {
-	uint32_t done = state_reconcile(live, rt, out);
-
-	if (i < f->n) {
-		reload(&f->inst[i]);
-		mgr_apply(f->inst[i].mi, live, out);
-	}
-	return done;
+	if (i >= f->n)
+		return state_reconcile(live, rt, out);
+	reload(&f->inst[i]);
+	return fleet_mgr_root(&f->inst[i], live, rt, out);
 }

@@ -117,34 +117,47 @@ facts(struct slot_view *v, const struct mgr_info *mi, const struct mgr_dev *d)
 		snprintf(v->uuid, sizeof v->uuid, "%s", d->uuid);
 }
 
-/* Is the manager's id of d live, and where? -1: nowhere, -2: behind a
- * bridge. */
-static int
-live_slot(const struct pci_info *live, const struct mgr_dev *d)
+/* The qdev id of bus b's bridge ("" for the root bus), or NULL when the
+ * bridge has none (nothing of the manager's can be named there). */
+static const char *
+bus_id(const struct pcitree *t, int b)
 {
-	const struct pci_fn *fn = pci_info_find_id(live, d->id);
+	if (b == PCITREE_ROOT)
+		return "";
+	return t->bus[b].id[0] != '\0' ? t->bus[b].id : NULL;
+}
 
-	return fn != NULL && fn->bus == 0 ? fn->slot : fn != NULL ? -2 : -1;
+/* The tree bus of d's recorded place, or -1 (no place, or a bridge the
+ * tree does not have); its slot there in *slot. */
+static int
+dev_place(const struct pcitree *t, const struct mgr_dev *d, int *slot)
+{
+	*slot = d->bus[0] != '\0' ? d->addr : d->slot;
+	if (*slot < 0 || *slot > 31)
+		return -1;
+	return d->bus[0] == '\0' ? PCITREE_ROOT : pcitree_find_id(t, d->bus);
 }
 
 /* Live ids the manager placed: used, its owner. */
 static void
 claim_live(const struct mgr_info *mi, const struct pci_info *live,
-    struct slot_view v[32])
+    const struct pcitree *t, int b, struct slot_view v[32])
 {
 	int s;
 
-	for (s = 0; s < 32; s++) {
+	for (s = 0; s < t->bus[b].nslots && s < 32; s++) {
 		const struct pci_fn *fn[8];
 		const struct mgr_dev *d = NULL;
-		size_t n = pci_info_slot(live, s, fn, 8), k;
+		size_t n = pcitree_slot(t, live, b, s, fn, 8), k;
+		enum slot_state st = v[s].state;
 
-		if (v[s].state != SLOT_FOREIGN && v[s].state != SLOT_BUILTIN)
+		if (st != SLOT_FOREIGN && st != SLOT_BUILTIN &&
+		    st != SLOT_BRIDGE && st != SLOT_PORT)
 			continue;
 		/* Ganeti keeps its reserved slots for what QEMU places
 		 * itself from the kvm command (-device virtio-balloon, no
 		 * id): a device there without an id is Ganeti's */
-		if (v[s].state == SLOT_FOREIGN && v[s].anonymous &&
+		if (st == SLOT_FOREIGN && v[s].anonymous && b == PCITREE_ROOT &&
 		    mi->kind == MGR_GANETI &&
 		    (mi->reserved & ((uint32_t)1 << s))) {
 			v[s].state = SLOT_USED;
@@ -157,56 +170,79 @@ claim_live(const struct mgr_info *mi, const struct pci_info *live,
 			d = mgr_find_id(mi, fn[k]->id);
 		if (d == NULL)
 			continue;
-		v[s].state = SLOT_USED;
-		snprintf(v[s].id, sizeof v[s].id, "%s", fn[k - 1]->id);
+		/* a bridge or root port stays one: only its owner is told */
+		if (st == SLOT_FOREIGN || st == SLOT_BUILTIN) {
+			v[s].state = SLOT_USED;
+			snprintf(v[s].id, sizeof v[s].id, "%s", fn[k - 1]->id);
+		}
 		facts(&v[s], mi, d);
 	}
 }
 
-/* Recorded devices that are not where the manager says. */
+/* A recorded device that is not where the manager says (slot s of bus
+ * b); at: its live slot on bus lb, or -1 when its id is nowhere live. */
+static void
+misplaced(const struct mgr_info *mi, const struct pci_info *live,
+    const struct pcitree *t, int b, int s, const struct mgr_dev *d, int at,
+    int lb, struct slot_view *v)
+{
+	const struct pci_fn *fn[1];
+	const char *title = mgr_kind_title(mi->kind);
+
+	if (pcitree_slot(t, live, b, s, fn, 1) == 0) {
+		/* only states that say "nothing live here" (not one a
+		 * refresh could not read) */
+		if (v->state != SLOT_FREE && v->state != SLOT_RESERVED &&
+		    v->state != SLOT_MISSING && v->state != SLOT_CLOSED)
+			return;
+		if (at == -1) {
+			v->state = SLOT_MISSING;
+			snprintf(v->id, sizeof v->id, "%s", d->id);
+			facts(v, mi, d);
+			return;
+		}
+		/* live in another place: this one stays the manager's in
+		 * its eyes */
+		if (v->state == SLOT_FREE)
+			v->state = SLOT_RESERVED;
+		facts(v, mi, d);
+	}
+	if (at >= 0 && lb == b)
+		snprintf(v->conflict, sizeof v->conflict, "%s records %s here, "
+		    "live in slot %d", title, d->id, at);
+	else if (at >= 0 && lb >= 0)
+		snprintf(v->conflict, sizeof v->conflict, "%s records %s here, "
+		    "live in slot %d of bus %s", title, d->id, at,
+		    lb == PCITREE_ROOT ? "0" : pcitree_bus_name(t, lb));
+	else if (at >= 0)
+		snprintf(v->conflict, sizeof v->conflict, "%s records %s here, "
+		    "live elsewhere", title, d->id);
+	else
+		snprintf(v->conflict, sizeof v->conflict, "%s records %s here",
+		    title, d->id);
+}
+
+/* Recorded devices of bus b that are not where the manager says. */
 static void
 recorded(const struct mgr_info *mi, const struct pci_info *live,
-    struct slot_view v[32])
+    const struct pcitree *t, int b, struct slot_view v[32])
 {
 	size_t k;
 
 	for (k = 0; k < mi->ndev; k++) {
 		const struct mgr_dev *d = &mi->dev[k];
-		const struct pci_fn *fn[1];
-		int at, s = d->slot;
+		const struct pci_fn *fn = pci_info_find_any(live, d->id);
+		int s, at = -1, lb = -1;
 
-		if (s < 0 || s > 31)
+		if (dev_place(t, d, &s) != b || s >= t->bus[b].nslots)
 			continue;
-		at = live_slot(live, d);
-		if (at == s)
-			continue;	/* where it should be */
-		if (pci_info_slot(live, s, fn, 1) == 0) {
-			/* only states that say "nothing live here" (not one
-			 * a refresh could not read, nor a closed slot) */
-			if (v[s].state != SLOT_FREE &&
-			    v[s].state != SLOT_RESERVED &&
-			    v[s].state != SLOT_MISSING)
-				continue;
-			if (at == -1) {
-				v[s].state = SLOT_MISSING;
-				snprintf(v[s].id, sizeof v[s].id, "%s", d->id);
-				facts(&v[s], mi, d);
-				continue;
-			}
-			/* live in another slot: this one stays the
-			 * manager's in its eyes */
-			if (v[s].state == SLOT_FREE)
-				v[s].state = SLOT_RESERVED;
-			facts(&v[s], mi, d);
+		if (fn != NULL) {
+			at = fn->slot;
+			lb = pcitree_bus_of(t, fn);
 		}
-		if (at >= 0)
-			snprintf(v[s].conflict, sizeof v[s].conflict,
-			    "%s records %s here, live in slot %d",
-			    mgr_kind_title(mi->kind), d->id, at);
-		else
-			snprintf(v[s].conflict, sizeof v[s].conflict,
-			    "%s records %s here", mgr_kind_title(mi->kind),
-			    d->id);
+		if (at == s && lb == b)
+			continue;	/* where it should be */
+		misplaced(mi, live, t, b, s, d, at, lb, &v[s]);
 	}
 }
 
@@ -231,37 +267,103 @@ ganeti_next(const struct mgr_info *mi, const struct pci_info *live,
 	    "device", s);
 }
 
-void
-mgr_apply(const struct mgr_info *mi, const struct pci_info *live,
+/* The places the manager keeps on bus b: reserved, and its owner where
+ * nobody else is. */
+static void
+kept(const struct mgr_info *mi, const struct pcitree *t, int b,
     struct slot_view v[32])
+{
+	const char *id = bus_id(t, b);
+	char what[64];
+	int s;
+
+	for (s = 0; id != NULL && s < t->bus[b].nslots && s < 32; s++) {
+		struct slot_view *x = &v[s];
+
+		if (!mgr_kept(mi, id, s, what, sizeof what))
+			continue;
+		x->reserved = 1;
+		if (x->state == SLOT_FREE)
+			x->state = SLOT_RESERVED;
+		if (x->owner[0] == '\0' && (x->state == SLOT_RESERVED ||
+		    x->state == SLOT_BUILTIN || x->state == SLOT_CLOSED)) {
+			snprintf(x->owner, sizeof x->owner, "%s",
+			    mgr_kind_name(mi->kind));
+			snprintf(x->mname, sizeof x->mname, "%s", what);
+		}
+	}
+}
+
+void
+mgr_apply_bus(const struct mgr_info *mi, const struct pci_info *live,
+    const struct pcitree *t, int b, struct slot_view v[32])
 {
 	int s;
 
+	if (b < 0 || (size_t)b >= t->nbus)
+		return;
 	if (mi != NULL && mi->kind != MGR_NONE) {
-		claim_live(mi, live, v);
-		recorded(mi, live, v);
-		if (mi->kind == MGR_GANETI)
+		claim_live(mi, live, t, b, v);
+		recorded(mi, live, t, b, v);
+		if (mi->kind == MGR_GANETI && b == PCITREE_ROOT)
 			ganeti_next(mi, live, v);
-		for (s = 0; s < 32; s++) {
-			if (!(mi->reserved & ((uint32_t)1 << s)))
-				continue;
-			v[s].reserved = 1;
-			if (v[s].state == SLOT_FREE)
-				v[s].state = SLOT_RESERVED;
-			if (v[s].owner[0] == '\0' && (v[s].state ==
-			    SLOT_RESERVED || v[s].state == SLOT_BUILTIN)) {
-				snprintf(v[s].owner, sizeof v[s].owner, "%s",
-				    mgr_kind_name(mi->kind));
-				snprintf(v[s].mname, sizeof v[s].mname, "%s",
-				    mi->reserved_for[s]);
-			}
-		}
+		kept(mi, t, b, v);
 	}
 	for (s = 0; s < 32; s++)
 		if (v[s].owner[0] == '\0' && (v[s].state == SLOT_USED ||
 		    v[s].state == SLOT_UNPLUGGING ||
 		    v[s].state == SLOT_MISSING))
 			snprintf(v[s].owner, sizeof v[s].owner, "slotscope");
+}
+
+void
+mgr_apply(const struct mgr_info *mi, const struct pci_info *live,
+    struct slot_view v[32])
+{
+	struct pcitree t;
+
+	pcitree_build(live, &t);
+	mgr_apply_bus(mi, live, &t, PCITREE_ROOT, v);
+}
+
+int
+mgr_kept(const struct mgr_info *mi, const char *bus, int slot, char *out,
+    size_t sz)
+{
+	if (mi == NULL || mi->kind == MGR_NONE || slot < 0 || slot > 31)
+		return 0;
+	if (bus[0] == '\0') {
+		if (!(mi->reserved & ((uint32_t)1 << slot)))
+			return 0;
+		snprintf(out, sz, "%s", mi->reserved_for[slot]);
+		return 1;
+	}
+	return mi->kind == MGR_PROXMOX &&
+	    mgr_proxmox_key_at(mi->q35, bus, slot, out, sz);
+}
+
+void
+mgr_hold(const struct mgr_info *mi, struct pcitree *t)
+{
+	char what[64];
+	size_t b, k;
+	int s;
+
+	if (mi == NULL || mi->kind == MGR_NONE)
+		return;
+	for (b = 0; b < t->nbus; b++) {
+		const char *id = bus_id(t, (int)b);
+
+		for (s = 0; id != NULL && s < 32; s++)
+			if (mgr_kept(mi, id, s, what, sizeof what))
+				t->bus[b].held |= (uint32_t)1 << s;
+	}
+	for (k = 0; k < mi->ndev; k++) {
+		int at = dev_place(t, &mi->dev[k], &s);
+
+		if (at >= 0)
+			t->bus[at].held |= (uint32_t)1 << s;
+	}
 }
 
 uint32_t

@@ -29,6 +29,7 @@
 #include "base/err.h"
 #include "mgr/mgrref.h"
 #include "model/pci.h"
+#include "model/pcitree.h"
 #include "model/state.h"
 
 #define MGR_MAX_DEV 64		/* devices of one instance */
@@ -42,7 +43,12 @@ struct mgr_dev {
 				 * command line */
 	char id[64];		/* qdev id on the bus */
 	char type[16];		/* nic, disk, controller, bridge, other */
-	int slot;		/* slot on bus 0, -1 elsewhere/unknown */
+	int slot;		/* slot on the root bus, -1 elsewhere or
+				 * unknown */
+	char bus[24];		/* "" the root bus (or not known), else the
+				 * qdev id of the bridge it sits behind
+				 * (Proxmox: pci.1, ich9-pcie-port-1) */
+	int addr;		/* its slot there, when bus is a bridge's */
 	char uuid[40];		/* Ganeti's uuid, or "" */
 	char name[64];		/* Ganeti's device name, or "" */
 	char mac[18];		/* NICs: the MAC, or "" */
@@ -61,6 +67,7 @@ struct mgr_info {
 	int npci_reservations;	/* Ganeti: kvm_pci_reservations (or its
 				 * default), -1 otherwise */
 	char machine[64];	/* machine type from the manager, or "" */
+	int q35;		/* Proxmox: a q35 machine (its PCIe table) */
 	char *cmdline;		/* Ganeti: the kvm command, malloc'd; NULL */
 	struct mgr_dev dev[MGR_MAX_DEV];
 	size_t ndev;
@@ -81,9 +88,19 @@ int mgr_ganeti_parse(const char *buf, size_t len, struct mgr_info *mi,
 /* Proxmox's VMID.conf (proxmox.c); vmid is kept in mi. */
 int mgr_proxmox_parse(const char *buf, size_t len, const char *vmid,
     struct mgr_info *mi, struct err *e);
-/* Proxmox's fixed bus-0 address of a device key (net0 -> 18), -1 when the
- * key has none on bus 0. */
+/* Proxmox's fixed bus-0 address of a device key on an i440fx machine
+ * (net0 -> 18), -1 when the key has none on the root bus. */
 int mgr_proxmox_addr(const char *key);
+/* Proxmox's place for a device key: its slot, and in bus the bus ("" the
+ * root bus, else the bridge's qdev id: net6 -> pci.1 slot 1; on q35 net0
+ * -> pci.0 slot 18, and hostpciN with pcie=1 (pcie_port) -> root port
+ * ich9-pcie-port-N+1 slot 0); -1 when the key has no fixed place. */
+int mgr_proxmox_place(const char *key, int q35, int pcie_port, char *bus,
+    size_t sz);
+/* The key Proxmox keeps slot `slot` of bus (as above) for: 1 with the key
+ * in out, 0 when its table has nothing there. */
+int mgr_proxmox_key_at(int q35, const char *bus, int slot, char *out,
+    size_t sz);
 
 /* Read and parse the manager's file of ref (none: an empty info). */
 int mgr_load(const struct mgr_ref *ref, struct mgr_info *mi, struct err *e);
@@ -109,9 +126,30 @@ const struct mgr_dev *mgr_find_id(const struct mgr_info *mi, const char *id);
 void mgr_apply(const struct mgr_info *mi, const struct pci_info *live,
     struct slot_view v[32]);
 
-/* Slots a device slotscope adds with --force must avoid on a managed bus:
- * the manager's reservations and recorded slots. */
+/* The same overlay on the slots of bus b of tree t (views from
+ * state_reconcile_bus): the manager's live ids used, its recorded places
+ * missing or in conflict, the places it keeps reserved (Proxmox's table
+ * behind its bridges), slotscope's own devices owned by "slotscope".
+ * b = PCITREE_ROOT is mgr_apply. */
+void mgr_apply_bus(const struct mgr_info *mi, const struct pci_info *live,
+    const struct pcitree *t, int b, struct slot_view v[32]);
+
+/* Slots a device slotscope adds with --force must avoid on a managed
+ * root bus: the manager's reservations and recorded slots. */
 uint32_t mgr_taken(const struct mgr_info *mi);
+
+/* What the manager keeps slot `slot` of bus for (bus: "" the root bus,
+ * else a bridge's qdev id): 1 with what in out ("kvm_pci_reservations",
+ * a Proxmox key), 0 when it keeps nothing there.  Its recorded devices'
+ * places are not counted here (mgr_hold counts both). */
+int mgr_kept(const struct mgr_info *mi, const char *bus, int slot,
+    char *out, size_t sz);
+
+/* Mark in t (pcitree_bus.held) every place the manager keeps or records
+ * a device at, on every bus of the tree, so that places.h neither counts
+ * them in the capacity nor gives them to a new device.  mi NULL or a VM
+ * without a manager: nothing. */
+void mgr_hold(const struct mgr_info *mi, struct pcitree *t);
 
 /* What slotscope refuses on a managed instance, and the manager's own
  * command for it (mgrcmd.c). */

@@ -31,6 +31,7 @@
 #define SLOTSCOPE_PCITREE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "model/devid.h"
@@ -48,6 +49,10 @@ struct pcitree_bus {
 	char path[DEVID_BUS_MAX];	/* "" root; "5", "2.1", "2.1-0" */
 	int known;			/* 1: its contents are known */
 	int nslots;			/* 32, or 1 for a root port */
+	uint32_t held;			/* slots someone else keeps (the VM's
+					 * manager, core/mgr's mgr_hold): no
+					 * hotplug place (places.h); 0 as
+					 * built */
 };
 
 struct pcitree {

@@ -2,6 +2,7 @@
 /* places.c - free hotplug places and the capacity; see places.h. */
 #include "model/places.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/state.h"
@@ -12,7 +13,8 @@ places_is_free(const struct pci_info *live, const struct pcitree *t,
 {
 	const struct pci_fn *fn[1];
 
-	if (!pcitree_hotpluggable(t, b, slot))
+	if (!pcitree_hotpluggable(t, b, slot) ||
+	    (t->bus[b].held & ((uint32_t)1 << slot)))
 		return 0;
 	if (b == PCITREE_ROOT) {
 		struct slotmap m = state_taken(live, rt);
@@ -85,6 +87,28 @@ none_free(const struct pcitree *t, int bus, struct err *e)
 	    " and no bridge has a free slot" : "");
 }
 
+/* Order of two bus paths by address ("5" < "28.1" < "30" < "30-1"):
+ * each part slot, then function, from the root. */
+static int
+path_cmp(const char *a, const char *b)
+{
+	while (*a != '\0' && *b != '\0') {
+		char *ea, *eb;
+		long sa = strtol(a, &ea, 10), sb = strtol(b, &eb, 10);
+		long fa = 0, fb = 0;
+
+		if (*ea == '.')
+			fa = strtol(ea + 1, &ea, 10);
+		if (*eb == '.')
+			fb = strtol(eb + 1, &eb, 10);
+		if (sa != sb || fa != fb)
+			return sa != sb ? (sa < sb ? -1 : 1) : (fa < fb ? -1 : 1);
+		a = *ea == '-' ? ea + 1 : ea;
+		b = *eb == '-' ? eb + 1 : eb;
+	}
+	return (*a != '\0') - (*b != '\0');
+}
+
 int
 places_first(const struct pci_info *live, const struct pcitree *t,
     const struct store_rt *rt, int bus, struct place *out, struct err *e)
@@ -92,17 +116,28 @@ places_first(const struct pci_info *live, const struct pcitree *t,
 	size_t b;
 	int r, s;
 
-	for (r = 0; r < 3; r++)
+	for (r = 0; r < 3; r++) {
+		int best = -1, bs = -1;
+
 		for (b = 0; b < t->nbus; b++) {
 			if (rank(t, b) != r || (bus >= 0 && (int)b != bus))
 				continue;
+			if (best >= 0 && path_cmp(t->bus[b].path,
+			    t->bus[best].path) > 0)
+				continue;
 			for (s = 0; s < 32; s++)
 				if (places_is_free(live, t, rt, (int)b, s)) {
-					out->bus = (int)b;
-					out->slot = s;
-					return 0;
+					best = (int)b;
+					bs = s;
+					break;
 				}
 		}
+		if (best >= 0) {
+			out->bus = best;
+			out->slot = bs;
+			return 0;
+		}
+	}
 	/* one root port asked for: say what holds it */
 	if (bus > 0 && t->bus[bus].kind == PCI_BR_ROOT_PORT &&
 	    places_check(live, t, rt, bus, 0, e) < 0)
@@ -121,6 +156,9 @@ places_check(const struct pci_info *live, const struct pcitree *t,
 
 	if (slotmap_check_slot(slot, e) < 0)
 		return -1;
+	if (bus->held & ((uint32_t)1 << slot))
+		return err_set(e, "slot %d of %s is kept by the VM's manager "
+		    "(see show); choose another place", slot, name);
 	if (b == PCITREE_ROOT && !t->pcie)
 		return state_check_new_slot(live, rt, slot, e);
 	if (b == PCITREE_ROOT)

@@ -8,7 +8,8 @@
  * there (also a device found only through QOM), and no runtime device
  * holds it (plugged, missing or unplugging: a place is reused only after
  * its unplug is confirmed and persisted).  On the root bus the
- * reservations count too (state_taken).
+ * reservations count too (state_taken), and on every bus the slots the
+ * tree says someone else keeps (pcitree_bus.held: the VM's manager's).
  *
  * Pure: no I/O, nothing allocated.
  */
@@ -44,8 +45,8 @@ int places_first(const struct pci_info *live, const struct pcitree *t,
     const struct store_rt *rt, int bus, struct place *out, struct err *e);
 
 /* May a new device go to slot `slot` of bus b (bus= / slot=)?  Refuses,
- * saying why: no hotplug there, reserved, live (with the id), or held by
- * a runtime device. */
+ * saying why: no hotplug there, reserved, kept by the VM's manager
+ * (held), live (with the id), or held by a runtime device. */
 int places_check(const struct pci_info *live, const struct pcitree *t,
     const struct store_rt *rt, int b, int slot, struct err *e);
 

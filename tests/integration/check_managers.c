@@ -71,21 +71,31 @@ put(struct lay *l, const char *rel, const char *dest)
 	l->before = buf;
 }
 
-/* Start QEMU q with the devices of the file (extra: %s is the dir). */
+/* Start QEMU q, machine `machine`, with the devices of the file (extra:
+ * each %s is the dir, up to four; disk images d0.raw and d1.raw). */
+static void
+boot_m(struct lay *l, enum tu_qemu q, const char *machine, const char *fmt)
+{
+	char extra[8192], img[4200];
+	FILE *fp;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		snprintf(img, sizeof img, "%s/d%d.raw", l->dir, k);
+		fp = fopen(img, "w");
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
+		fclose(fp);
+	}
+	snprintf(extra, sizeof extra, fmt, l->dir, l->dir, l->dir, l->dir);
+	ck_assert_msg(tu_qemu_start_v(q, l->dir, machine, extra) == 0,
+	    "QEMU %s did not start", tu_qemu_name(q));
+}
+
 static void
 boot(struct lay *l, enum tu_qemu q, const char *fmt)
 {
-	char extra[4096], img[4200];
-	FILE *fp;
-
-	snprintf(img, sizeof img, "%s/d0.raw", l->dir);
-	fp = fopen(img, "w");
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
-	fclose(fp);
-	snprintf(extra, sizeof extra, fmt, l->dir, l->dir);
-	ck_assert_msg(tu_qemu_start_v(q, l->dir, "pc", extra) == 0,
-	    "QEMU %s did not start", tu_qemu_name(q));
+	boot_m(l, q, "pc", fmt);
 }
 
 static void
@@ -156,6 +166,77 @@ nothing_foreign(json_t *j)
 		    "slot %d foreign (%s)", s, field(j, s, "id"));
 		ck_assert_str_eq(field(j, s, "conflict"), "");
 	}
+}
+
+/* The bus behind a bridge whose place is path ("30", "30-1"), or NULL. */
+static json_t *
+bus_of(json_t *j, const char *path)
+{
+	json_t *buses = json_object_get(j, "buses"), *b;
+	size_t k;
+
+	json_array_foreach(buses, k, b)
+		if (strcmp(json_string_value(json_object_get(b, "bus")), path) == 0)
+			return b;
+	return NULL;
+}
+
+/* A string of slot s of the bus at path, or "". */
+static const char *
+bfield(json_t *j, const char *path, int s, const char *key)
+{
+	json_t *b = bus_of(j, path);
+	const char *v;
+
+	ck_assert_msg(b != NULL, "no bus %s", path);
+	v = json_string_value(json_object_get(json_array_get(json_object_get(b,
+	    "slots"), (size_t)s), key));
+	return v ? v : "";
+}
+
+static int
+bplaces(json_t *j, const char *path)
+{
+	json_t *b = bus_of(j, path);
+
+	ck_assert_msg(b != NULL, "no bus %s", path);
+	return (int)json_integer_value(json_object_get(b, "places"));
+}
+
+/* Nothing foreign or in conflict on the root bus nor behind a bridge;
+ * every bus's contents known. */
+static void
+nothing_foreign_anywhere(json_t *j)
+{
+	json_t *buses = json_object_get(j, "buses"), *b, *sl;
+	size_t k, n;
+
+	nothing_foreign(j);
+	json_array_foreach(buses, k, b) {
+		const char *path = json_string_value(json_object_get(b, "bus"));
+
+		ck_assert_msg(json_is_true(json_object_get(b, "known")),
+		    "bus %s not known", path);
+		json_array_foreach(json_object_get(b, "slots"), n, sl) {
+			const char *st = json_string_value(json_object_get(sl,
+			    "state"));
+
+			ck_assert_msg(strcmp(st, "foreign") != 0 &&
+			    strcmp(st, "missing") != 0, "bus %s slot %zu %s "
+			    "(%s)", path, n, st, json_string_value(
+			    json_object_get(sl, "id")));
+			ck_assert_msg(json_is_null(json_object_get(sl,
+			    "conflict")), "bus %s slot %zu: %s", path, n,
+			    json_string_value(json_object_get(sl,
+			    "conflict")));
+		}
+	}
+}
+
+static int
+capacity(json_t *j)
+{
+	return (int)json_integer_value(json_object_get(j, "capacity"));
 }
 
 /* Ganeti's reservations: slots 0..n-1 reserved by ganeti, n not. */
@@ -329,28 +410,51 @@ START_TEST(ganeti_210)
 }
 END_TEST
 
+/* A Proxmox host in l's dir (RUN/VMID.qmp, CONF/VMID.conf from the
+ * fixture, a config file naming both) and a QEMU q of machine `machine`
+ * with its QMP socket there and the devices devs (%s: the dir, up to
+ * three); srcs: the option that finds it. */
+static void
+pve_boot(struct lay *l, const char *fixture, const char *vmid,
+    enum tu_qemu q, const char *machine, const char *devs, char *srcs,
+    size_t srcsz)
+{
+	char cfg[4300], conf[64], fmt[8192];
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(l->dir);
+	mk(l->dir, "run");
+	mk(l->dir, "conf");
+	snprintf(conf, sizeof conf, "conf/%s.conf", vmid);
+	put(l, fixture, conf);
+	snprintf(cfg, sizeof cfg, "%s/config", l->dir);
+	fp = fopen(cfg, "w");
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "monitor-dir %s/run\nproxmox-conf-dir %s/conf\n", l->dir,
+	    l->dir);
+	fclose(fp);
+	snprintf(fmt, sizeof fmt, "-net none -vga none -qmp unix:%%s/run/%s.qmp,"
+	    "server=on,wait=off %s", vmid, devs);
+	boot_m(l, q, machine, fmt);
+	snprintf(srcs, srcsz, "--config '%s'", cfg);
+}
+
+/* qemu-server's bridges on i440fx (machine 2.3 and later: always). */
+#define PVE_BRIDGES "-device pci-bridge,id=pci.2,chassis_nr=2,bus=pci.0," \
+	"addr=0x1f -device pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0," \
+	"addr=0x1e "
+
 START_TEST(proxmox)
 {
 	struct lay l = { .dir = tu_tmpdir() };
-	char cfg[4300], srcs[4400];
-	FILE *fp;
+	char srcs[4400];
 	json_t *j;
 	char *out;
 
-	ck_assert_ptr_nonnull(l.dir);
-	mk(l.dir, "run");
-	mk(l.dir, "conf");
-	put(&l, "managers/proxmox-100.conf", "conf/100.conf");
-	snprintf(cfg, sizeof cfg, "%s/config", l.dir);
-	fp = fopen(cfg, "w");
-	ck_assert_ptr_nonnull(fp);
-	fprintf(fp, "monitor-dir %s/run\nproxmox-conf-dir %s/conf\n", l.dir,
-	    l.dir);
-	fclose(fp);
 	/* as qemu-server starts it: ids are the config keys, addresses
 	 * from its table */
-	boot(&l, (enum tu_qemu)_i, "-net none -vga none "
-	    "-qmp unix:%s/run/100.qmp,server=on,wait=off "
+	pve_boot(&l, "managers/proxmox-100.conf", "100", (enum tu_qemu)_i,
+	    "pc", PVE_BRIDGES
 	    "-device piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2 "
 	    "-device VGA,id=vga,bus=pci.0,addr=0x2 "
 	    "-device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3 "
@@ -358,8 +462,8 @@ START_TEST(proxmox)
 	    "-device virtio-blk-pci,drive=drive-virtio0,id=virtio0,"
 	    "bus=pci.0,addr=0xa "
 	    "-netdev user,id=net0 -device virtio-net-pci,"
-	    "mac=BC:24:11:5E:7A:01,netdev=net0,id=net0,bus=pci.0,addr=0x12");
-	snprintf(srcs, sizeof srcs, "--config '%s'", cfg);
+	    "mac=BC:24:11:5E:7A:01,netdev=net0,id=net0,bus=pci.0,addr=0x12",
+	    srcs, sizeof srcs);
 	{
 		char args[4600];
 
@@ -398,11 +502,187 @@ START_TEST(proxmox)
 	ck_assert_str_eq(field(j, 19, "owner"), "proxmox");
 	ck_assert_str_eq(field(j, 19, "manager_name"), "net1");
 	ck_assert_str_eq(field(j, 0, "state"), "builtin");
+	ck_assert_str_eq(field(j, 30, "state"), "bridge");
+	ck_assert_str_eq(field(j, 30, "owner"), "proxmox");
 	nothing_foreign(j);
 	json_decref(j);
 	refuses(&l, srcs, "hotplug pve-web nic",
 	    "qm set 100 --net1 virtio,bridge=vmbr0");
 	refuses(&l, srcs, "unplug pve-web net0", "qm set 100 --delete net0");
+	down(&l);
+}
+END_TEST
+
+/* proxmox-101.conf: net6 behind pci.1, virtio6 behind pci.2, scsi0's
+ * virtio-scsi-single controller behind pci.3 (root slot 5). */
+START_TEST(proxmox_bridges)
+{
+	struct lay l = { .dir = tu_tmpdir() };
+	char srcs[4400], args[4600], *out;
+	json_t *j;
+
+	pve_boot(&l, "managers/proxmox-101.conf", "101", (enum tu_qemu)_i,
+	    "pc", "-device pci-bridge,id=pci.3,chassis_nr=3,bus=pci.0,addr=0x5 "
+	    PVE_BRIDGES
+	    "-device piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2 "
+	    "-device VGA,id=vga,bus=pci.0,addr=0x2 "
+	    "-device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3 "
+	    "-drive if=none,id=drive-virtio0,format=raw,file=%s/d0.raw "
+	    "-device virtio-blk-pci,drive=drive-virtio0,id=virtio0,"
+	    "bus=pci.0,addr=0xa "
+	    "-drive if=none,id=drive-virtio6,format=raw,file=%s/d1.raw "
+	    "-device virtio-blk-pci,drive=drive-virtio6,id=virtio6,"
+	    "bus=pci.2,addr=0x1 "
+	    "-device virtio-scsi-pci,id=virtioscsi0,bus=pci.3,addr=0x1 "
+	    "-netdev user,id=net0 -device virtio-net-pci,mac=BC:24:11:00:01:00,"
+	    "netdev=net0,id=net0,bus=pci.0,addr=0x12 "
+	    "-netdev user,id=net6 -device virtio-net-pci,mac=BC:24:11:00:01:06,"
+	    "netdev=net6,id=net6,bus=pci.1,addr=0x1", srcs, sizeof srcs);
+	j = show(&l, srcs, "pve-router");
+	nothing_foreign_anywhere(j);
+	/* behind pci.1 (root slot 30): net6 at 1, net7's place kept */
+	ck_assert_str_eq(bfield(j, "30", 1, "state"), "used");
+	ck_assert_str_eq(bfield(j, "30", 1, "id"), "net6");
+	ck_assert_str_eq(bfield(j, "30", 1, "owner"), "proxmox");
+	ck_assert_str_eq(bfield(j, "30", 1, "mac"), "BC:24:11:00:01:06");
+	ck_assert_str_eq(bfield(j, "30", 1, "link"), "vmbr6");
+	ck_assert_str_eq(bfield(j, "30", 2, "state"), "reserved");
+	ck_assert_str_eq(bfield(j, "30", 2, "owner"), "proxmox");
+	ck_assert_str_eq(bfield(j, "30", 2, "manager_name"), "net7");
+	ck_assert_str_eq(bfield(j, "30", 27, "manager_name"), "xhci");
+	ck_assert_str_eq(bfield(j, "30", 31, "state"), "free");
+	/* behind pci.2 (31): virtio6 at 1, hostpci4-15 at 13-24 */
+	ck_assert_str_eq(bfield(j, "31", 1, "id"), "virtio6");
+	ck_assert_str_eq(bfield(j, "31", 1, "owner"), "proxmox");
+	ck_assert_str_eq(bfield(j, "31", 13, "manager_name"), "hostpci4");
+	ck_assert_str_eq(bfield(j, "31", 25, "state"), "free");
+	/* behind pci.3 (5): scsi0's controller, the rest kept */
+	ck_assert_str_eq(bfield(j, "5", 1, "id"), "virtioscsi0");
+	ck_assert_str_eq(bfield(j, "5", 1, "manager_name"), "scsi0");
+	ck_assert_str_eq(bfield(j, "5", 31, "manager_name"), "virtioscsi30");
+	ck_assert_str_eq(field(j, 5, "owner"), "proxmox");
+	/* free places: pci.1's 31 and pci.2's 25-31, nothing Proxmox keeps */
+	ck_assert_int_eq(bplaces(j, "30"), 1);
+	ck_assert_int_eq(bplaces(j, "31"), 7);
+	ck_assert_int_eq(bplaces(j, "5"), 0);
+	ck_assert_int_eq(capacity(j), 8);
+	ck_assert_int_eq((int)json_integer_value(json_object_get(slot(j, 30),
+	    "places")), 1);
+	json_decref(j);
+	snprintf(args, sizeof args, "%s -c list -o name,capacity "
+	    "--noheadings", srcs);
+	ck_assert_int_eq(run(&l, args, &out), 0);
+	ck_assert_msg(strstr(out, "pve-router") && strstr(out, " 8"), "%s",
+	    out);
+	free(out);
+	snprintf(args, sizeof args, "%s -c 'next pve-router'", srcs);
+	ck_assert_int_eq(run(&l, args, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "bus=pci.1 slot=31"));
+	free(out);
+	refuses(&l, srcs, "hotplug pve-router nic",
+	    "qm set 101 --net1 virtio,bridge=vmbr0");
+	/* --force: the lowest place Proxmox neither keeps nor uses */
+	snprintf(args, sizeof args, "%s -c 'hotplug pve-router nic --force'",
+	    srcs);
+	ck_assert_msg(run(&l, args, &out) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "plugged in slot 31 of bus 30") != NULL,
+	    "%s", out);
+	free(out);
+	j = show(&l, srcs, "pve-router");
+	ck_assert_str_eq(bfield(j, "30", 31, "state"), "used");
+	ck_assert_str_eq(bfield(j, "30", 31, "owner"), "slotscope");
+	ck_assert_int_eq(capacity(j), 7);
+	json_decref(j);
+	down(&l);
+}
+END_TEST
+
+/* qemu-server's q35 config, as its pve-q35-4.0.cfg lays it out */
+#define PVE_Q35 \
+	"-device ich9-usb-ehci1,id=ehci,multifunction=on,bus=pcie.0," \
+	"addr=0x1d.0x7 -device ich9-usb-uhci1,id=uhci-1,multifunction=on," \
+	"bus=pcie.0,addr=0x1d.0x0,masterbus=ehci.0,firstport=0 " \
+	"-device ich9-usb-uhci2,id=uhci-2,multifunction=on,bus=pcie.0," \
+	"addr=0x1d.0x1,masterbus=ehci.0,firstport=2 " \
+	"-device ich9-usb-uhci3,id=uhci-3,multifunction=on,bus=pcie.0," \
+	"addr=0x1d.0x2,masterbus=ehci.0,firstport=4 " \
+	"-device ich9-usb-ehci2,id=ehci-2,multifunction=on,bus=pcie.0," \
+	"addr=0x1a.0x7 -device ich9-usb-uhci4,id=uhci-4,multifunction=on," \
+	"bus=pcie.0,addr=0x1a.0x0,masterbus=ehci-2.0,firstport=0 " \
+	"-device ich9-usb-uhci5,id=uhci-5,multifunction=on,bus=pcie.0," \
+	"addr=0x1a.0x1,masterbus=ehci-2.0,firstport=2 " \
+	"-device ich9-usb-uhci6,id=uhci-6,multifunction=on,bus=pcie.0," \
+	"addr=0x1a.0x2,masterbus=ehci-2.0,firstport=4 " \
+	"-device ich9-intel-hda,id=audio0,bus=pcie.0,addr=0x1b.0x0 " \
+	"-device pcie-root-port,id=ich9-pcie-port-1,multifunction=on," \
+	"bus=pcie.0,addr=0x1c.0x0,port=1,chassis=1 " \
+	"-device pcie-root-port,id=ich9-pcie-port-2,multifunction=on," \
+	"bus=pcie.0,addr=0x1c.0x1,port=2,chassis=2 " \
+	"-device pcie-root-port,id=ich9-pcie-port-3,multifunction=on," \
+	"bus=pcie.0,addr=0x1c.0x2,port=3,chassis=3 " \
+	"-device pcie-root-port,id=ich9-pcie-port-4,multifunction=on," \
+	"bus=pcie.0,addr=0x1c.0x3,port=4,chassis=4 " \
+	"-device i82801b11-bridge,id=pcidmi,bus=pcie.0,addr=0x1e.0x0 " \
+	"-device pci-bridge,id=pci.0,bus=pcidmi,addr=0x1.0x0,chassis_nr=1 " \
+	"-device pci-bridge,id=pci.1,bus=pcidmi,addr=0x2.0x0,chassis_nr=2 " \
+	"-device pci-bridge,id=pci.2,bus=pcidmi,addr=0x3.0x0,chassis_nr=3 " \
+	"-device pci-bridge,id=pci.3,bus=pcidmi,addr=0x4.0x0,chassis_nr=4 "
+
+/* proxmox-102.conf, a q35 VM: the table's bus 0 is the bridge pci.0
+ * behind the DMI bridge (root slot 30), the display is on pcie.0, and
+ * the root ports are kept for passed-through devices. */
+START_TEST(proxmox_q35)
+{
+	struct lay l = { .dir = tu_tmpdir() };
+	char srcs[4400], args[4600], *out;
+	json_t *j;
+
+	pve_boot(&l, "managers/proxmox-102.conf", "102", (enum tu_qemu)_i,
+	    "q35", PVE_Q35
+	    "-device VGA,id=vga,bus=pcie.0,addr=0x1 "
+	    "-device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3 "
+	    "-drive if=none,id=drive-virtio0,format=raw,file=%s/d0.raw "
+	    "-device virtio-blk-pci,drive=drive-virtio0,id=virtio0,"
+	    "bus=pci.0,addr=0xa "
+	    "-netdev user,id=net0 -device virtio-net-pci,mac=BC:24:11:00:02:00,"
+	    "netdev=net0,id=net0,bus=pci.0,addr=0x12 "
+	    "-netdev user,id=net6 -device virtio-net-pci,mac=BC:24:11:00:02:06,"
+	    "netdev=net6,id=net6,bus=pci.1,addr=0x1", srcs, sizeof srcs);
+	j = show(&l, srcs, "pve-q35");
+	nothing_foreign_anywhere(j);
+	ck_assert_str_eq(field(j, 1, "id"), "vga");
+	ck_assert_str_eq(field(j, 1, "owner"), "proxmox");
+	ck_assert_str_eq(field(j, 0x1d, "owner"), "proxmox");	/* ehci */
+	ck_assert_str_eq(field(j, 0x1e, "owner"), "proxmox");	/* pcidmi */
+	ck_assert_str_eq(field(j, 0x1c, "owner"), "proxmox");
+	ck_assert_str_eq(bfield(j, "30", 1, "id"), "pci.0");
+	ck_assert_str_eq(bfield(j, "30", 1, "owner"), "proxmox");
+	/* pci.0 (30-1) has the i440fx table's root-bus keys */
+	ck_assert_str_eq(bfield(j, "30-1", 18, "id"), "net0");
+	ck_assert_str_eq(bfield(j, "30-1", 18, "owner"), "proxmox");
+	ck_assert_str_eq(bfield(j, "30-1", 10, "id"), "virtio0");
+	ck_assert_str_eq(bfield(j, "30-1", 3, "id"), "balloon0");
+	ck_assert_str_eq(bfield(j, "30-1", 19, "manager_name"), "net1");
+	ck_assert_str_eq(bfield(j, "30-1", 19, "state"), "reserved");
+	/* what i440fx has there (piix3, the bridges) is elsewhere on q35 */
+	ck_assert_str_eq(bfield(j, "30-1", 1, "state"), "free");
+	ck_assert_str_eq(bfield(j, "30-1", 30, "state"), "free");
+	ck_assert_str_eq(bfield(j, "30-2", 1, "id"), "net6");
+	ck_assert_str_eq(bfield(j, "30-2", 1, "owner"), "proxmox");
+	/* root port 1 is kept for hostpci0 */
+	ck_assert_str_eq(bfield(j, "28", 0, "state"), "reserved");
+	ck_assert_str_eq(bfield(j, "28", 0, "manager_name"), "hostpci0");
+	ck_assert_int_eq(bplaces(j, "28"), 0);
+	ck_assert_int_eq(bplaces(j, "28.3"), 0);
+	/* pci.0: 1, 2, 29, 30, 31; pci.1: 31; pci.2: 25-31; pci.3: none */
+	ck_assert_int_eq(bplaces(j, "30-1"), 5);
+	ck_assert_int_eq(bplaces(j, "30-4"), 0);
+	ck_assert_int_eq(capacity(j), 13);
+	json_decref(j);
+	snprintf(args, sizeof args, "%s -c 'next pve-q35'", srcs);
+	ck_assert_int_eq(run(&l, args, &out), 0);
+	ck_assert_msg(strstr(out, "bus=pci.0 slot=1") != NULL, "%s", out);
+	free(out);
 	down(&l);
 }
 END_TEST
@@ -417,6 +697,8 @@ add_cases(Suite *s, enum tu_qemu q)
 	tcase_add_loop_test(tc, ganeti_216, q, q + 1);
 	tcase_add_loop_test(tc, ganeti_210, q, q + 1);
 	tcase_add_loop_test(tc, proxmox, q, q + 1);
+	tcase_add_loop_test(tc, proxmox_bridges, q, q + 1);
+	tcase_add_loop_test(tc, proxmox_q35, q, q + 1);
 	tcase_set_timeout(tc, 90);
 	suite_add_tcase(s, tc);
 }

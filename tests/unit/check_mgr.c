@@ -13,6 +13,7 @@
 
 #include "mgr/mgr.h"
 #include "mgr/mgrfind.h"
+#include "model/places.h"
 #include "store/instsrc.h"
 #include "store/store.h"
 #include "testutil.h"
@@ -203,6 +204,95 @@ START_TEST(proxmox_keys)
 }
 END_TEST
 
+/* Proxmox's table behind its bridges and on q35 (PCI.pm and its q35
+ * config, tests/fixtures/managers/README.md). */
+START_TEST(proxmox_table)
+{
+	static const char old[] = "machine: pc-i440fx-2.2\nnet0: virtio\n";
+	struct mgr_info mi;
+	const struct mgr_dev *d;
+	struct err e;
+	char bus[24], key[24];
+
+	ck_assert_int_eq(mgr_proxmox_place("net6", 0, 0, bus, sizeof bus), 1);
+	ck_assert_str_eq(bus, "pci.1");
+	ck_assert_int_eq(mgr_proxmox_place("net31", 0, 0, bus, sizeof bus),
+	    26);
+	ck_assert_int_eq(mgr_proxmox_place("virtio6", 0, 0, bus, sizeof bus),
+	    1);
+	ck_assert_str_eq(bus, "pci.2");
+	ck_assert_int_eq(mgr_proxmox_place("hostpci4", 0, 0, bus, sizeof bus),
+	    13);
+	ck_assert_int_eq(mgr_proxmox_place("virtioscsi30", 0, 0, bus,
+	    sizeof bus), 31);
+	ck_assert_str_eq(bus, "pci.3");
+	ck_assert_int_eq(mgr_proxmox_place("scsihw2", 0, 0, bus, sizeof bus),
+	    1);
+	ck_assert_str_eq(bus, "pci.4");
+	ck_assert_int_eq(mgr_proxmox_place("net32", 0, 0, bus, sizeof bus),
+	    -1);
+	/* q35: bus 0 of the table is the bridge pci.0 */
+	ck_assert_int_eq(mgr_proxmox_place("net0", 1, 0, bus, sizeof bus), 18);
+	ck_assert_str_eq(bus, "pci.0");
+	ck_assert_int_eq(mgr_proxmox_place("vga", 1, 0, bus, sizeof bus), 1);
+	ck_assert_str_eq(bus, "");
+	ck_assert_int_eq(mgr_proxmox_place("hostpci2", 1, 1, bus, sizeof bus),
+	    0);
+	ck_assert_str_eq(bus, "ich9-pcie-port-3");
+	ck_assert_int_eq(mgr_proxmox_place("pci.1", 1, 0, bus, sizeof bus),
+	    -1);
+	ck_assert_int_eq(mgr_proxmox_key_at(0, "pci.1", 28, key, sizeof key),
+	    1);
+	ck_assert_str_eq(key, "pci.4");
+	ck_assert_int_eq(mgr_proxmox_key_at(0, "pci.1", 31, key, sizeof key),
+	    0);
+	ck_assert_int_eq(mgr_proxmox_key_at(0, "pci.2", 24, key, sizeof key),
+	    1);
+	ck_assert_str_eq(key, "hostpci15");
+	ck_assert_int_eq(mgr_proxmox_key_at(1, "ich9-pcie-port-4", 0, key,
+	    sizeof key), 1);
+	ck_assert_str_eq(key, "hostpci3");
+	ck_assert_int_eq(mgr_proxmox_key_at(1, "pci.0", 30, key, sizeof key),
+	    0);
+	ck_assert_int_eq(mgr_proxmox_key_at(1, "pci.0", 5, key, sizeof key),
+	    1);
+	ck_assert_str_eq(key, "scsihw0");
+	/* an i440fx VM: pci.1 and pci.2 always, pci.3 for
+	 * virtio-scsi-single */
+	load("managers/proxmox-101.conf", &mi, "101");
+	d = mgr_find_id(&mi, "net6");
+	ck_assert_str_eq(d->bus, "pci.1");
+	ck_assert_int_eq(d->addr, 1);
+	ck_assert_int_eq(d->slot, -1);
+	ck_assert_int_eq(mgr_find_id(&mi, "pci.1")->slot, 30);
+	ck_assert_int_eq(mgr_find_id(&mi, "pci.2")->slot, 31);
+	ck_assert_int_eq(mgr_find_id(&mi, "pci.3")->slot, 5);
+	ck_assert_str_eq(mgr_find_id(&mi, "virtioscsi0")->bus, "pci.3");
+	ck_assert_str_eq(mgr_find_id(&mi, "virtio6")->bus, "pci.2");
+	mgr_info_free(&mi);
+	/* q35: its own config's devices, the table under pci.0 */
+	load("managers/proxmox-102.conf", &mi, "102");
+	ck_assert_int_eq(mi.q35, 1);
+	ck_assert_str_eq(mgr_find_id(&mi, "net0")->bus, "pci.0");
+	ck_assert_int_eq(mgr_find_id(&mi, "net0")->addr, 18);
+	ck_assert_int_eq(mgr_find_id(&mi, "vga")->slot, 1);
+	ck_assert_int_eq(mgr_find_id(&mi, "pcidmi")->slot, 0x1e);
+	ck_assert_str_eq(mgr_find_id(&mi, "pci.1")->bus, "pcidmi");
+	ck_assert_int_eq(mgr_find_id(&mi, "pci.1")->addr, 2);
+	ck_assert_int_eq(mgr_find_id(&mi, "ich9-pcie-port-4")->slot, 0x1c);
+	ck_assert_ptr_null(mgr_find_id(&mi, "uhci"));
+	ck_assert(mi.reserved & (1u << 1));
+	ck_assert(!(mi.reserved & (1u << 2)));	/* vga is at 1 on q35 */
+	ck_assert(!(mi.reserved & (1u << 26)));
+	ck_assert_str_eq(mi.reserved_for[16], "hostpci0");
+	mgr_info_free(&mi);
+	/* before machine 2.3 the bridges come only when needed */
+	ck_assert_int_eq(mgr_proxmox_parse(old, strlen(old), "1", &mi, &e), 0);
+	ck_assert_ptr_null(mgr_find_id(&mi, "pci.1"));
+	mgr_info_free(&mi);
+}
+END_TEST
+
 static void
 fn(struct pci_info *pi, int slot, const char *id)
 {
@@ -280,6 +370,61 @@ START_TEST(overlay_moved)
 	ck_assert_ptr_nonnull(strstr(v[12].conflict, "live in slot 20"));
 	ck_assert_int_eq(v[13].state, SLOT_USED);
 	ck_assert_str_eq(v[13].conflict, "");
+	store_rt_free(&rt);
+	pci_info_free(&live);
+	mgr_info_free(&mi);
+}
+END_TEST
+
+/* The places Proxmox keeps are no free hotplug place: not counted, not
+ * chosen, refused when named (mgr_hold, places.h). */
+START_TEST(hold)
+{
+	struct mgr_info mi;
+	struct pci_info live;
+	struct store_rt rt;
+	struct pcitree t;
+	struct place p;
+	struct pci_fn f;
+	struct err e;
+	int b;
+
+	load("managers/proxmox-101.conf", &mi, "101");
+	pci_info_init(&live);
+	fn(&live, 0, "");
+	memset(&f, 0, sizeof f);
+	f.slot = 30;
+	f.bridge = PCI_BR_PCI;
+	f.sec_bus = 1;
+	snprintf(f.id, sizeof f.id, "pci.1");
+	ck_assert_int_eq(pci_info_add(&live, &f, &e), 0);
+	memset(&f, 0, sizeof f);
+	f.bus = 1;
+	f.slot = 1;
+	snprintf(f.id, sizeof f.id, "net6");
+	ck_assert_int_eq(pci_info_add(&live, &f, &e), 0);
+	store_rt_init(&rt, "pve-router");
+	pcitree_build(&live, &t);
+	b = pcitree_find_id(&t, "pci.1");
+	ck_assert_int_ge(b, 1);
+	/* without the manager: the root bus's 27 free slots (4-29, 31) and
+	 * pci.1's 30 */
+	ck_assert_int_eq(places_count(&live, &t, &rt), 27 + 30);
+	mgr_hold(&mi, &t);
+	ck_assert_uint_eq(t.bus[b].held, 0x7ffffffeu);
+	ck_assert_uint_eq(t.bus[PCITREE_ROOT].held, 0xfffffffeu);
+	ck_assert_int_eq(places_count(&live, &t, &rt), 1);
+	ck_assert_int_eq(places_first(&live, &t, &rt, -1, &p, &e), 0);
+	ck_assert_int_eq(p.bus, b);
+	ck_assert_int_eq(p.slot, 31);
+	ck_assert_int_lt(places_check(&live, &t, &rt, b, 2, &e), 0);
+	ck_assert_ptr_nonnull(strstr(e.msg, "kept by the VM's manager"));
+	ck_assert_int_lt(places_check(&live, &t, &rt, PCITREE_ROOT, 4, &e), 0);
+	ck_assert_int_eq(places_check(&live, &t, &rt, b, 31, &e), 0);
+	/* nobody's manager: nothing held */
+	pcitree_build(&live, &t);
+	mgr_hold(NULL, &t);
+	ck_assert_uint_eq(t.bus[b].held, 0);
 	store_rt_free(&rt);
 	pci_info_free(&live);
 	mgr_info_free(&mi);
@@ -459,6 +604,8 @@ mgr_suite(void)
 	tcase_add_test(tc, ganeti_bad);
 	tcase_add_test(tc, proxmox_conf);
 	tcase_add_test(tc, proxmox_keys);
+	tcase_add_test(tc, proxmox_table);
+	tcase_add_test(tc, hold);
 	tcase_add_test(tc, overlay);
 	tcase_add_test(tc, overlay_moved);
 	tcase_add_test(tc, commands);
