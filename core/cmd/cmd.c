@@ -99,7 +99,9 @@ static const struct cmd_entry table[] = {
 	  "until a refresh sees it gone, and the line says why (the VM is "
 	  "paused; no guest OS or one that ignores hotplug; the guest "
 	  "refused); --retry sends device_del again for an unplugging device "
-	  "and says whether QEMU took it.",
+	  "and says whether QEMU took it.  Managed VMs: the manager's "
+	  "command, unless --force, which also unplugs the manager's own "
+	  "devices (recorded nowhere, audited).",
 	  cmd_unplug_exec, { CMD_C_INST, CMD_C_DEV, CMD_C_OPT } },
 	{ "adopt", NULL, 2, 3, { NULL }, 0,
 	  "adopt INST SLOT|ID [nic|disk]",

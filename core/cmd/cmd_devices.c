@@ -183,15 +183,19 @@ live_foreign(struct cmd_ctx *c, size_t i, const char *w, int slot)
 
 /* unplug's word (an id or a slot) names a device of instance i's runtime
  * file: 0, else -1 with r saying what it names instead.  Checked before
- * anything is sent or logged (hotplug_del checks again under the lock). */
+ * anything is sent or logged (hotplug_del checks again under the lock).
+ * With note (--force on a managed VM, cmd_respect) a device the manager
+ * placed is unplugged here (cmd_mgr_unplug): 1 when done. */
 static int
 names_recorded(struct cmd_ctx *c, const struct cmd_entry *ce,
-    const struct cmd_args *a, size_t i, struct cmd_result *r)
+    const struct cmd_args *a, size_t i, const char *note,
+    struct cmd_result *r)
 {
 	struct store_rt rt;
 	const char *w = a->w[2];
 	struct err e;
-	int slot = -1, found;
+	char what[1024];
+	int slot = -1, found, rc;
 
 	if (w[0] != '\0' && strspn(w, "0123456789") == strlen(w)) {
 		if (cmd_parse_slot(ce, w, &slot, r) < 0)
@@ -208,6 +212,12 @@ names_recorded(struct cmd_ctx *c, const struct cmd_entry *ce,
 	store_rt_free(&rt);
 	if (!found)
 		cmd_ensure_seen(c, i);	/* is it foreign? */
+	if (!found && note[0]) {
+		join(a, what, sizeof what);
+		strncat(what, note, sizeof what - strlen(what) - 1);
+		if ((rc = cmd_mgr_unplug(c, ce, a, i, what, r)) != 0)
+			return rc;
+	}
 	if (!found && live_foreign(c, i, w, slot) != NULL)
 		return cmd_fail(r, "unplug: %s is live but slotscope "
 		    "did not place it (foreign): adopt %s %s first",
@@ -244,8 +254,9 @@ cmd_unplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (cmd_respect(c, ce, (size_t)i, MGR_ACT_UNPLUG, a->w[2], NULL, 0,
 	    cmd_opt(ce, a, "--force"), note, sizeof note, r) < 0)
 		return -1;
-	if (names_recorded(c, ce, a, (size_t)i, r) < 0)
-		return -1;
+	/* 1: the manager's own device, unplugged with --force */
+	if ((rc = names_recorded(c, ce, a, (size_t)i, note, r)) != 0)
+		return rc < 0 ? -1 : 0;
 	cmd_ensure_seen(c, (size_t)i);
 	cmd_target(c, (size_t)i, &t);
 	join(a, what, sizeof what);

@@ -193,6 +193,13 @@ enum mgr_action;
 int cmd_respect(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
     enum mgr_action act, const char *arg, const char *const *kv, size_t nkv,
     int force, char *note, size_t notesz, struct cmd_result *r);
+/* unplug --force on a managed instance of a device its manager placed
+ * (a[2]: its id or root-bus slot): unplugged, audited with what, recorded
+ * nowhere.  0: a[2] names no such device (nothing done, r untouched); 1
+ * done, -1 failed (r filled either way). */
+int cmd_mgr_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, size_t i, const char *what,
+    struct cmd_result *r);
 /* The place a new device takes on instance i (places_first), off the
  * places its manager keeps or records a device at, on every bus (t gets
  * the tree, those places held: mgr_hold). */

@@ -3,12 +3,17 @@
  * Proxmox VM, hotplug, unplug, reserve and free refuse unless --force and
  * say the manager's own command instead (core/mgr, mgr_refusal); with
  * --force the change goes ahead, the audit line says whose bus it was,
- * and a new device keeps off the manager's slots. */
+ * a new device keeps off the manager's slots, and the manager's own
+ * device is unplugged without being recorded (fleet/mgrunplug.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd_int.h"
+#include "cmd/cmd_json.h"
+#include "fleet/mgrunplug.h"
 #include "mgr/mgr.h"
+#include "model/devid.h"
 #include "model/places.h"
 
 int
@@ -41,6 +46,93 @@ cmd_mgr_place(struct cmd_ctx *c, size_t i, struct store_rt *rt,
 	/* the manager's places, on every bus, are none of ours */
 	fleet_mgr_tree(in, &in->live, t);
 	return places_first(&in->live, t, rt, -1, p, e);
+}
+
+/* The live id of the manager's device that w names (an id, or a root-bus
+ * slot number), its type in *d and its bus path in bus; NULL. */
+static const char *
+managed_live(const struct instance *in, const char *w,
+    const struct mgr_dev **d, char *bus, size_t sz)
+{
+	const struct pci_fn *fn = NULL;
+	struct pcitree t;
+	size_t k;
+	int b;
+
+	*d = NULL;
+	if (w[0] != '\0' && strspn(w, "0123456789") == strlen(w)) {
+		for (k = 0; k < in->live.n && *d == NULL; k++)
+			if (in->live.fn[k].bus == 0 && in->live.fn[k].id[0] &&
+			    in->live.fn[k].slot == atoi(w) &&
+			    (*d = mgr_find_id(in->mi, in->live.fn[k].id)) != NULL)
+				fn = &in->live.fn[k];
+	} else if ((*d = mgr_find_id(in->mi, w)) != NULL)
+		fn = pci_info_find_any(&in->live, w);
+	if (fn == NULL || *d == NULL)
+		return NULL;
+	pcitree_build(&in->live, &t);
+	b = pcitree_bus_of(&t, fn);
+	snprintf(bus, sz, "%s", b > 0 ? t.bus[b].path : "");
+	return fn->id;
+}
+
+int
+cmd_mgr_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_args *a, size_t i, const char *what,
+    struct cmd_result *r)
+{
+	const struct instance *in = &c->fleet->inst[i];
+	const char *title = mgr_kind_title(in->mgr.kind), *id;
+	const struct mgr_dev *md;
+	struct hotplug_target t;
+	struct mgr_unplug u;
+	struct strbuf b = STRBUF_INIT;
+	struct err e;
+	char bus[DEVID_BUS_MAX], res[640];
+	json_t *j;
+	int rc;
+
+	if (in->mi == NULL || (id = managed_live(in, a->w[2], &md, bus,
+	    sizeof bus)) == NULL)
+		return 0;
+	cmd_target(c, i, &t);
+	rc = unplug_managed(&t, id, md->type, bus, c->unplug_wait_ms > 0 ?
+	    c->unplug_wait_ms : 0, &u, &e);
+	if (rc < 0) {
+		cmd_audit(c, a->w[1], what, e.msg, NULL);
+		return cmd_fail(r, "%s: %s", ce->name, e.msg);
+	}
+	cmd_refresh_now(c, i);
+	if (rc == HOTPLUG_REFUSED) {
+		snprintf(res, sizeof res, "refused by the guest %s", u.d.id);
+		cmd_audit(c, a->w[1], what, res, NULL);
+		return cmd_fail(r, "%s: %s: %s", ce->name, u.d.id, u.why.text);
+	}
+	if (rc == HOTPLUG_DELETED)
+		strbuf_printf(&b, "%s: %s (%s's) unplugged; %s still records "
+		    "it, so it shows missing until %s drops it (slotscope "
+		    "records nothing of %s's)%s%s", a->w[1], u.d.id, title,
+		    title, title, title, u.note[0] ? "; " : "", u.note);
+	else
+		strbuf_printf(&b, "%s: unplug of %s (%s's) requested; the "
+		    "guest has not confirmed it yet: %s; its backend stays in "
+		    "QEMU (slotscope records nothing of %s's)", a->w[1],
+		    u.d.id, title, u.why.text, title);
+	snprintf(res, sizeof res, "ok %s %s, managed by %s, not recorded%s%s",
+	    u.d.id, rc == HOTPLUG_DELETED ? "deleted" : "pending",
+	    mgr_kind_name(in->mgr.kind), u.note[0] ? "; " : "", u.note);
+	cmd_audit(c, a->w[1], what, res, &b);
+	j = cmd_json_device(a->w[1], &u.d, rc == HOTPLUG_DELETED ? "deleted" :
+	    "unplugging", NULL);
+	if (j != NULL) {
+		json_object_set_new(j, "confirmed",
+		    json_boolean(rc == HOTPLUG_DELETED));
+		json_object_set_new(j, "owner",
+		    json_string(mgr_kind_name(in->mgr.kind)));
+		if (rc != HOTPLUG_DELETED)
+			json_object_set_new(j, "why", json_string(u.why.text));
+	}
+	return cmd_succeed(r, &b, j) < 0 ? -1 : 1;
 }
 
 json_t *

@@ -102,9 +102,8 @@ find_live(const struct pci_info *pi, const char *what, struct err *e)
 	return f;
 }
 
-/* Driver, mac and backend of live device d->id, from QEMU. */
-static int
-describe(struct mon *m, struct store_dev *d, struct err *e)
+int
+adopt_describe(struct mon *m, struct store_dev *d, struct err *e)
 {
 	struct backends b;
 	const struct backend_entry *be;
@@ -182,7 +181,7 @@ adopt_locked(const struct hotplug_target *t, struct mon *m,
 		goto out;
 	}
 	snprintf(d->type, sizeof d->type, "%s", type ? type : ct);
-	if (describe(m, d, e) < 0 || store_add_dev(&txn->rt, d, e) < 0)
+	if (adopt_describe(m, d, e) < 0 || store_add_dev(&txn->rt, d, e) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -31,6 +31,12 @@
 int adopt_device(const struct hotplug_target *t, const char *what,
     const char *type, struct store_dev *out, struct err *e);
 
+/* Driver, mac and backend of live device d->id (d->type "nic": its
+ * netdev and mac; otherwise its drive), from QEMU over m (qom-get under
+ * /machine/peripheral). */
+struct mon;
+int adopt_describe(struct mon *m, struct store_dev *d, struct err *e);
+
 /* what: a slot number or a recorded id.  On success *out is the device
  * dropped; note (when not NULL) says what happened to its backend. */
 int adopt_forget_device(const struct hotplug_target *t, const char *what,

@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qemu/backends.h"
+#include "qemu/mon.h"
 #include "testutil.h"
 
 /* A temp dir with the manager's layout and a QEMU in it. */
@@ -74,9 +76,9 @@ put(struct lay *l, const char *rel, const char *dest)
 /* Start QEMU q, machine `machine`, with the devices of the file (extra:
  * each %s is the dir, up to four; disk images d0.raw and d1.raw). */
 static void
-boot_m(struct lay *l, enum tu_qemu q, const char *machine, const char *fmt)
+images(const struct lay *l)
 {
-	char extra[8192], img[4200];
+	char img[4200];
 	FILE *fp;
 	int k;
 
@@ -87,6 +89,14 @@ boot_m(struct lay *l, enum tu_qemu q, const char *machine, const char *fmt)
 		ck_assert_int_eq(ftruncate(fileno(fp), 1 << 20), 0);
 		fclose(fp);
 	}
+}
+
+static void
+boot_m(struct lay *l, enum tu_qemu q, const char *machine, const char *fmt)
+{
+	char extra[8192];
+
+	images(l);
 	snprintf(extra, sizeof extra, fmt, l->dir, l->dir, l->dir, l->dir);
 	ck_assert_msg(tu_qemu_start_v(q, l->dir, machine, extra) == 0,
 	    "QEMU %s did not start", tu_qemu_name(q));
@@ -415,11 +425,10 @@ END_TEST
  * with its QMP socket there and the devices devs (%s: the dir, up to
  * three); srcs: the option that finds it. */
 static void
-pve_boot(struct lay *l, const char *fixture, const char *vmid,
-    enum tu_qemu q, const char *machine, const char *devs, char *srcs,
+pve_layout(struct lay *l, const char *fixture, const char *vmid, char *srcs,
     size_t srcsz)
 {
-	char cfg[4300], conf[64], fmt[8192];
+	char cfg[4300], conf[64];
 	FILE *fp;
 
 	ck_assert_ptr_nonnull(l->dir);
@@ -433,10 +442,20 @@ pve_boot(struct lay *l, const char *fixture, const char *vmid,
 	fprintf(fp, "monitor-dir %s/run\nproxmox-conf-dir %s/conf\n", l->dir,
 	    l->dir);
 	fclose(fp);
+	snprintf(srcs, srcsz, "--config '%s'", cfg);
+}
+
+static void
+pve_boot(struct lay *l, const char *fixture, const char *vmid,
+    enum tu_qemu q, const char *machine, const char *devs, char *srcs,
+    size_t srcsz)
+{
+	char fmt[8192];
+
+	pve_layout(l, fixture, vmid, srcs, srcsz);
 	snprintf(fmt, sizeof fmt, "-net none -vga none -qmp unix:%%s/run/%s.qmp,"
 	    "server=on,wait=off %s", vmid, devs);
 	boot_m(l, q, machine, fmt);
-	snprintf(srcs, srcsz, "--config '%s'", cfg);
 }
 
 /* qemu-server's bridges on i440fx (machine 2.3 and later: always). */
@@ -513,6 +532,25 @@ START_TEST(proxmox)
 }
 END_TEST
 
+/* The devices of proxmox-101.conf as qemu-server starts them (%s: the
+ * dir, twice). */
+#define PVE_101 "-device pci-bridge,id=pci.3,chassis_nr=3,bus=pci.0,addr=0x5 " \
+	PVE_BRIDGES \
+	"-device piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2 " \
+	"-device VGA,id=vga,bus=pci.0,addr=0x2 " \
+	"-device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3 " \
+	"-drive if=none,id=drive-virtio0,format=raw,file=%s/d0.raw " \
+	"-device virtio-blk-pci,drive=drive-virtio0,id=virtio0," \
+	"bus=pci.0,addr=0xa " \
+	"-drive if=none,id=drive-virtio6,format=raw,file=%s/d1.raw " \
+	"-device virtio-blk-pci,drive=drive-virtio6,id=virtio6," \
+	"bus=pci.2,addr=0x1 " \
+	"-device virtio-scsi-pci,id=virtioscsi0,bus=pci.3,addr=0x1 " \
+	"-netdev user,id=net0 -device virtio-net-pci,mac=BC:24:11:00:01:00," \
+	"netdev=net0,id=net0,bus=pci.0,addr=0x12 " \
+	"-netdev user,id=net6 -device virtio-net-pci,mac=BC:24:11:00:01:06," \
+	"netdev=net6,id=net6,bus=pci.1,addr=0x1"
+
 /* proxmox-101.conf: net6 behind pci.1, virtio6 behind pci.2, scsi0's
  * virtio-scsi-single controller behind pci.3 (root slot 5). */
 START_TEST(proxmox_bridges)
@@ -522,22 +560,7 @@ START_TEST(proxmox_bridges)
 	json_t *j;
 
 	pve_boot(&l, "managers/proxmox-101.conf", "101", (enum tu_qemu)_i,
-	    "pc", "-device pci-bridge,id=pci.3,chassis_nr=3,bus=pci.0,addr=0x5 "
-	    PVE_BRIDGES
-	    "-device piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2 "
-	    "-device VGA,id=vga,bus=pci.0,addr=0x2 "
-	    "-device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3 "
-	    "-drive if=none,id=drive-virtio0,format=raw,file=%s/d0.raw "
-	    "-device virtio-blk-pci,drive=drive-virtio0,id=virtio0,"
-	    "bus=pci.0,addr=0xa "
-	    "-drive if=none,id=drive-virtio6,format=raw,file=%s/d1.raw "
-	    "-device virtio-blk-pci,drive=drive-virtio6,id=virtio6,"
-	    "bus=pci.2,addr=0x1 "
-	    "-device virtio-scsi-pci,id=virtioscsi0,bus=pci.3,addr=0x1 "
-	    "-netdev user,id=net0 -device virtio-net-pci,mac=BC:24:11:00:01:00,"
-	    "netdev=net0,id=net0,bus=pci.0,addr=0x12 "
-	    "-netdev user,id=net6 -device virtio-net-pci,mac=BC:24:11:00:01:06,"
-	    "netdev=net6,id=net6,bus=pci.1,addr=0x1", srcs, sizeof srcs);
+	    "pc", PVE_101, srcs, sizeof srcs);
 	j = show(&l, srcs, "pve-router");
 	nothing_foreign_anywhere(j);
 	/* behind pci.1 (root slot 30): net6 at 1, net7's place kept */
@@ -593,6 +616,98 @@ START_TEST(proxmox_bridges)
 	ck_assert_str_eq(bfield(j, "30", 31, "owner"), "slotscope");
 	ck_assert_int_eq(capacity(j), 7);
 	json_decref(j);
+	down(&l);
+}
+END_TEST
+
+/* 1 when QEMU q's monitor at sock has a netdev named id. */
+static int
+has_netdev(const char *sock, const char *id)
+{
+	struct backends b;
+	struct mon *m;
+	struct err e;
+	char ep[4300];
+	int found;
+
+	snprintf(ep, sizeof ep, "unix:%s", sock);
+	m = mon_new(ep, &(struct mon_opts){ .keep_open = 1 }, &e);
+	ck_assert_msg(m != NULL, "%s", e.msg);
+	ck_assert_msg(backends_query(m, &b, &e) == 0, "%s", e.msg);
+	found = backends_find(&b, BACKEND_NETDEV, id) != NULL;
+	mon_free(m);
+	return found;
+}
+
+/* unplug --force of Proxmox's own devices, on the tiny guest whose ACPI
+ * hotplug ejects them: done, their netdevs removed as Proxmox's own
+ * removal does, nothing written to slotscope's runtime file (nor to
+ * Proxmox's config: down() checks), the audit line saying whose it was;
+ * the device then shows missing, owned by proxmox. */
+START_TEST(proxmox_unplug_force)
+{
+	struct lay l = { .dir = tu_tmpdir() };
+	struct tu_vm v = { .machine = "pc", .guest = 1 };
+	char srcs[4400], args[4600], extra[8192], rtf[4300], sock[4300];
+	char *out, *before, *after;
+	json_t *j;
+
+	pve_layout(&l, "managers/proxmox-101.conf", "101", srcs, sizeof srcs);
+	images(&l);
+	snprintf(extra, sizeof extra, "-vga none -net none -qmp unix:%s/run/"
+	    "101.qmp,server=on,wait=off " PVE_101, l.dir, l.dir, l.dir);
+	v.extra = extra;
+	v.qemu = (enum tu_qemu)_i;
+	tu_vm_up(&v);
+	ck_assert_msg(v.up, "the guest did not boot");
+	snprintf(sock, sizeof sock, "%s/qmp.sock", v.dir);
+	snprintf(rtf, sizeof rtf, "%s/rt/pve-router.json", l.dir);
+	before = slurp(rtf);
+	refuses(&l, srcs, "unplug pve-router net0", "qm set 101 --delete net0");
+	ck_assert(has_netdev(sock, "net0"));
+	/* on the root bus, named by its slot */
+	snprintf(args, sizeof args, "%s --unplug-wait 20000 -c 'unplug "
+	    "pve-router 18 --force'", srcs);
+	ck_assert_msg(run(&l, args, &out) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "net0 (Proxmox's) unplugged") != NULL, "%s",
+	    out);
+	free(out);
+	ck_assert(!has_netdev(sock, "net0"));
+	/* behind pci.1, named by its id too */
+	snprintf(args, sizeof args, "%s --unplug-wait 20000 -c 'unplug "
+	    "pve-router net6 --force'", srcs);
+	ck_assert_msg(run(&l, args, &out) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "net6 (Proxmox's) unplugged") != NULL, "%s",
+	    out);
+	free(out);
+	ck_assert(!has_netdev(sock, "net6"));
+	/* Proxmox still records them: missing, its own */
+	j = show(&l, srcs, "pve-router");
+	ck_assert_str_eq(field(j, 18, "state"), "missing");
+	ck_assert_str_eq(field(j, 18, "owner"), "proxmox");
+	ck_assert_str_eq(bfield(j, "30", 1, "state"), "missing");
+	ck_assert_str_eq(bfield(j, "30", 1, "owner"), "proxmox");
+	json_decref(j);
+	/* slotscope recorded nothing; its audit log says what was done */
+	after = slurp(rtf);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+	snprintf(args, sizeof args, "%s/audit.log", l.dir);
+	out = slurp(args);
+	ck_assert_msg(strstr(out, "what=\"unplug 18 --force (managed by "
+	    "proxmox)\"") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "ok net0 deleted, managed by "
+	    "proxmox, not recorded"));
+	ck_assert_ptr_nonnull(strstr(out, "ok net6 deleted"));
+	free(out);
+	/* a device that is nobody's: still not slotscope's to unplug */
+	snprintf(args, sizeof args, "%s -c 'unplug pve-router 7 --force'",
+	    srcs);
+	ck_assert_int_eq(run(&l, args, &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "slot 7 holds no device"));
+	free(out);
+	tu_vm_down(&v);
 	down(&l);
 }
 END_TEST
@@ -699,6 +814,7 @@ add_cases(Suite *s, enum tu_qemu q)
 	tcase_add_loop_test(tc, proxmox, q, q + 1);
 	tcase_add_loop_test(tc, proxmox_bridges, q, q + 1);
 	tcase_add_loop_test(tc, proxmox_q35, q, q + 1);
+	tcase_add_loop_test(tc, proxmox_unplug_force, q, q + 1);
 	tcase_set_timeout(tc, 90);
 	suite_add_tcase(s, tc);
 }
