@@ -8,7 +8,8 @@
  * States are told apart by a letter in every cell ('.' free, 'R' reserved,
  * 'B' builtin, 'U' used, 'F' foreign, 'M' missing, '~' unplugging, 'H'
  * bridge, 'o' port, '_' closed, '?'
- * unknown: the bus could not be read, never shown as free), so the
+ * unknown: the bus could not be read, never shown as free; and '!' over
+ * any of them where the VM's manager records another device), so the
  * grid reads the same with NO_COLOR or on a monochrome terminal; with
  * colours each state also gets its own background.
  */
@@ -96,6 +97,7 @@ draw_init_colors(struct app *a)
 	use_default_colors();
 	for (s = 0; s < SLOT_NSTATES; s++)
 		init_pair((short)(PAIR_STATE + s), fg[s], bg[s]);
+	init_pair(PAIR_CONFLICT, COLOR_YELLOW, COLOR_RED);
 	a->light = a->opts.colors == TUI_COLORS_LIGHT ||
 	    (a->opts.colors == TUI_COLORS_AUTO && light_background());
 	text_pairs(a->light);
@@ -121,6 +123,13 @@ draw_state_attr(const struct app *a, enum slot_state s)
 	case SLOT_MISSING: case SLOT_UNPLUGGING: return A_BOLD | A_UNDERLINE;
 	default: return A_NORMAL;
 	}
+}
+
+attr_t
+draw_conflict_attr(const struct app *a)
+{
+	return a->color ? COLOR_PAIR(PAIR_CONFLICT) | A_BOLD :
+	    A_BOLD | A_UNDERLINE;
 }
 
 const char *

@@ -13,15 +13,20 @@
 /* colour pairs */
 enum {
 	PAIR_STATE = 1,		/* PAIR_STATE + enum slot_state */
-	PAIR_OK = 10, PAIR_WARN, PAIR_BAD, PAIR_EVENT, PAIR_TITLE
+	PAIR_OK = 10, PAIR_WARN, PAIR_BAD, PAIR_EVENT, PAIR_TITLE,
+	PAIR_CONFLICT		/* a slot with a conflict */
 };
 
 /* Each state's letter in a cell ('.', 'R', 'B', 'U', 'F', 'M', '~'). */
 extern const char draw_state_letter[SLOT_NSTATES];
+/* A slot the VM's manager records another device in, whatever its state
+ * (slot_view.conflict; the detail pane has both). */
+#define DRAW_CONFLICT_LETTER '!'
 
 /* draw.c: attributes, with or without colours */
 attr_t draw_pair(const struct app *a, int pair);
 attr_t draw_state_attr(const struct app *a, enum slot_state s);
+attr_t draw_conflict_attr(const struct app *a);
 /* "ok", "connecting", ...; "down" for unreachable when w < 11. */
 const char *draw_conn_label(const struct instance *in, int w);
 /* Does the instance have slot data at all (one good refresh)? */

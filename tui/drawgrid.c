@@ -104,6 +104,11 @@ draw_row(struct app *a, int y, size_t i)
 		if (st == SLOT_BRIDGE)
 			c = in->slots[s].behind < 0 ? '?' :
 			    in->slots[s].behind > 0 ? 'H' : 'h';
+		/* the manager records another device here */
+		if (st != SLOT_UNKNOWN && in->slots[s].conflict[0]) {
+			c = DRAW_CONFLICT_LETTER;
+			at = draw_conflict_attr(a);
+		}
 		/* the selected cell: between brackets, which read in any
 		 * terminal (and reversed without colours) */
 		if (sel && s == a->sel_slot && !a->color)
@@ -165,6 +170,7 @@ draw_child(struct app *a, int y, const struct instance *in, size_t k)
 	for (s = a->left; s < a->left + l->nslots; s++) {
 		int x = l->slots_x + (s - a->left) * l->cell_w;
 		enum slot_state st = bus->slots[s].state;
+		attr_t at;
 		char c;
 
 		if (s >= bus->nslots)
@@ -173,10 +179,14 @@ draw_child(struct app *a, int y, const struct instance *in, size_t k)
 		    draw_state_letter[st] : '?';
 		if (st == SLOT_BRIDGE)
 			c = bus->slots[s].behind > 0 ? 'H' : 'h';
-		attron(draw_state_attr(a, st < SLOT_NSTATES ? st : SLOT_FREE));
+		at = draw_state_attr(a, st < SLOT_NSTATES ? st : SLOT_FREE);
+		if (bus->known && bus->slots[s].conflict[0]) {
+			c = DRAW_CONFLICT_LETTER;
+			at = draw_conflict_attr(a);
+		}
+		attron(at);
 		mvaddch(y, x + l->cell_w - 2, (chtype)(unsigned char)c);
-		attroff(draw_state_attr(a, st < SLOT_NSTATES ? st :
-		    SLOT_FREE));
+		attroff(at);
 	}
 }
 
@@ -211,6 +221,16 @@ draw_legend(struct app *a)
 		attroff(draw_state_attr(a, (enum slot_state)s));
 		mvaddstr(y, x + 2, names[s]);
 		x += len;
+		/* after missing, the other thing a manager's records say */
+		if (s != SLOT_MISSING)
+			continue;
+		if (x + 12 > a->lay.cols - n)
+			break;
+		attron(draw_conflict_attr(a));
+		mvaddch(y, x, (chtype)DRAW_CONFLICT_LETTER);
+		attroff(draw_conflict_attr(a));
+		mvaddstr(y, x + 2, "conflict");
+		x += 12;
 	}
 	draw_putf(y, x, a->lay.cols - x, A_DIM, "%s", more);
 }

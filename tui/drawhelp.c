@@ -53,7 +53,8 @@ help_text(struct help_out *o)
 		"r          refresh every instance now (grid)",
 		"x          the selected instance's bridge buses as child rows, or not",
 		"?  F1      this help        q  F10  quit",
-		"Ctrl-L     redraw           /TEXT   filter rows (/foreign)",
+		"Ctrl-L     redraw           /TEXT   filter rows (/foreign, "
+		"/conflict)",
 		NULL
 	};
 	const char *names[64];

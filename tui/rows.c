@@ -3,7 +3,8 @@
  * in fleet order, or with a filter (`/TEXT` typed on the command line)
  * those whose name contains TEXT, whose connection state is TEXT (ok,
  * busy, unreachable, error, new), that have a slot in state TEXT
- * (`/foreign`, `/missing`, `/unplugging`, ...) or whose devices' id or
+ * (`/foreign`, `/missing`, `/unplugging`, ..., and `/conflict`: a slot
+ * the VM's manager records another device in) or whose devices' id or
  * type contains TEXT (`/nic-6f1a`, `/disk`).  Case does not matter.
  *
  * The list is recomputed before each draw, since a refresh changes the
@@ -22,6 +23,10 @@ has_state(const struct instance *in, const char *f)
 
 	if (in->protocol[0] == '\0')
 		return 0;		/* no slot data yet */
+	for (k = 0; strcasecmp(f, "conflict") == 0 && k < 32; k++)
+		if (in->slots[k].conflict[0] &&
+		    in->slots[k].state != SLOT_UNKNOWN)
+			return 1;
 	for (s = 0; s < SLOT_NSTATES; s++) {
 		if (strcasecmp(f, slot_state_name((enum slot_state)s)) != 0)
 			continue;

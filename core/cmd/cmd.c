@@ -34,7 +34,9 @@ static const struct cmd_entry table[] = {
 	  "show INST [--json]",
 	  "show INST [--json]: the 32 slots of an instance: state (free, "
 	  "reserved, builtin, used, foreign, missing, unplugging, bridge, "
-	  "port, closed, unknown), reservation and device id of the root "
+	  "port, closed, unknown; conflict, the grid's !, where the VM's "
+	  "manager records another device), reservation and device id of the "
+	  "root "
 	  "bus, then each bridge's bus and each recorded device's backend "
 	  "checked against QEMU; --json prints the JSON value.  When the bus "
 	  "cannot be read every slot is unknown and show fails, saying when "

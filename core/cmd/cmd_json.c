@@ -65,8 +65,11 @@ static json_t *
 slot_obj(int slot, const struct slot_view *v, const struct slot_view *last,
     json_t *fns)
 {
+	/* a conflict is said over the state, which base_state keeps
+	 * (cmd_mgr.c) */
 	json_t *o = json_pack("{s:i, s:s, s:b, s:o, s:o, s:b, s:o, s:o}",
-	    "slot", slot, "state", slot_state_name(v->state),
+	    "slot", slot, "state", v->conflict[0] && v->state != SLOT_UNKNOWN ?
+	    "conflict" : slot_state_name(v->state),
 	    "reserved", v->reserved, "id", str_or_null(v->id),
 	    "type", str_or_null(v->type), "anonymous", v->anonymous,
 	    "last_state", last ? json_string(slot_state_name(last->state)) :

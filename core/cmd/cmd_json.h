@@ -10,7 +10,10 @@
  *                    "id": string|null (qdev id; null when none)}
  *   a slot           {"slot": int, "state": string (free, reserved,
  *                    builtin, used, foreign, missing, unplugging,
- *                    unknown), "reserved": bool, "id": string|null,
+ *                    unknown, and conflict where the VM's manager
+ *                    records another device), "base_state": string (the
+ *                    state beneath a conflict; else the state),
+ *                    "reserved": bool, "id": string|null,
  *                    "type": string|null, "anonymous": bool,
  *                    "last_state": string|null, "functions": [function],
  *                    and for a bridge "bridge": kind, "behind": int|null,

@@ -169,6 +169,8 @@ cmd_mgr_slot_json(json_t *o, const struct slot_view *v)
 	set_str(o, "mac", v->mac);
 	set_str(o, "link", v->where);
 	set_str(o, "conflict", v->conflict);
+	json_object_set_new(o, "base_state",
+	    json_string(slot_state_name(v->state)));
 }
 
 void

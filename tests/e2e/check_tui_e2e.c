@@ -524,15 +524,16 @@ END_TEST
 
 /* The Ganeti scenario: Ganeti's devices are used (owner ganeti in the
  * detail pane), its reservations reserved, the device its runtime file
- * lacks in the slot of Ganeti's next hotplug foreign with the conflict
- * explained, the recorded NIC the bus lacks missing; a hotplug typed on
- * the line refuses with Ganeti's own command. */
+ * lacks in the slot of Ganeti's next hotplug a conflict ('!', in the
+ * legend too; the pane says it is foreign and why), the recorded NIC the
+ * bus lacks missing; `/conflict` keeps the row; a hotplug typed on the
+ * line refuses with Ganeti's own command. */
 START_TEST(demo_ganeti_collision)
 {
 	struct world w;
 
 	demo_start_args(&w, "--scenario ganeti-collision");
-	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUUFM................");
+	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUU!M................");
 	tmx_keys(&w.t, "Tab");
 	SEE(&w, "focus: grid");
 	tmx_keys(&w.t, "j j j 0 l l l l l l l l l l l l");	/* slot 12 */
@@ -543,6 +544,8 @@ START_TEST(demo_ganeti_collision)
 	tmx_keys(&w.t, "l l");
 	SEE(&w, "ganeti1 slot 14");
 	SEE(&w, "conflict: Ganeti's next hotplug takes slot");
+	SEE(&w, "state F foreign");
+	SEE(&w, "! conflict");
 	SEE(&w, "id    agent-e1000");
 	tmx_keys(&w.t, "l");
 	SEE(&w, "state M missing");
@@ -552,7 +555,11 @@ START_TEST(demo_ganeti_collision)
 	tmx_keys(&w.t, "Enter");
 	SEE(&w, "hotplug: ganeti1 is managed by Ganeti");
 	SEE(&w, "modify --hotplug --net add ganeti1`");
-	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUUFM................");
+	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUU!M................");
+	tmx_type(&w.t, "/conflict");
+	tmx_keys(&w.t, "Enter");
+	SEE(&w, "filter \"conflict\": 1 of");
+	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUU!M................");
 	world_free(&w);
 }
 END_TEST

@@ -370,10 +370,52 @@ START_TEST(ganeti_216)
 	out = slurp(args);
 	ck_assert_ptr_nonnull(strstr(out, "--force (managed by ganeti)"));
 	free(out);
+	/* slotscope's own device, where Ganeti's runtime file says its next
+	 * hotplug goes: the very collision of Ganeti #1620 */
 	j = show(&l, srcs, G216);
-	ck_assert_str_eq(field(j, 14, "state"), "used");
+	ck_assert_str_eq(field(j, 14, "base_state"), "used");
+	ck_assert_str_eq(field(j, 14, "state"), "conflict");
 	ck_assert_str_eq(field(j, 14, "owner"), "slotscope");
 	json_decref(j);
+	down(&l);
+}
+END_TEST
+
+/* Ganeti #1620: a device its runtime file lacks (the guest agent's
+ * virtio-serial) in the slot Ganeti's next hotplug takes (14): the slot
+ * is a conflict in show's JSON (over its state, foreign) and table. */
+START_TEST(ganeti_conflict)
+{
+	struct lay l = { .dir = tu_tmpdir() };
+	char srcs[4300], args[4400], *out;
+	json_t *j;
+
+	ganeti_boot(&l, "managers/ganeti-2.16.json", G216, (enum tu_qemu)_i,
+	    "-device virtio-balloon "
+	    "-netdev user,id=hostnet0 -device virtio-net-pci,"
+	    "id=nic-5a1e0c3d-2b7f-4e61,netdev=hostnet0,mac=aa:00:00:3e:51:0c,"
+	    "bus=pci.0,addr=0xc "
+	    "-drive if=none,id=d0,format=raw,file=%s/d0.raw "
+	    "-device virtio-blk-pci,id=disk-91b3f6a2-0d4c-4f8e,drive=d0,"
+	    "bus=pci.0,addr=0xd "
+	    "-device virtio-serial-pci,id=agent,bus=pci.0,addr=0xe", srcs,
+	    sizeof srcs);
+	j = show(&l, srcs, G216);
+	ck_assert_str_eq(field(j, 14, "state"), "conflict");
+	ck_assert_str_eq(field(j, 14, "base_state"), "foreign");
+	ck_assert_str_eq(field(j, 14, "id"), "agent");
+	ck_assert_ptr_nonnull(strstr(field(j, 14, "conflict"),
+	    "Ganeti's next hotplug takes slot 14"));
+	/* the others keep their state */
+	ck_assert_str_eq(field(j, 12, "state"), "used");
+	ck_assert_str_eq(field(j, 12, "base_state"), "used");
+	ck_assert_str_eq(field(j, 15, "state"), "free");
+	json_decref(j);
+	snprintf(args, sizeof args, "%s -c 'show " G216 "' -o slot,state,"
+	    "conflict --noheadings --raw", srcs);
+	ck_assert_int_eq(run(&l, args, &out), 0);
+	ck_assert_msg(strstr(out, "14 conflict Ganeti's") != NULL, "%s", out);
+	free(out);
 	down(&l);
 }
 END_TEST
@@ -811,6 +853,7 @@ add_cases(Suite *s, enum tu_qemu q)
 	tu_tcase_require(tc, tu_missing_qemu_v(q));
 	tcase_add_loop_test(tc, ganeti_216, q, q + 1);
 	tcase_add_loop_test(tc, ganeti_210, q, q + 1);
+	tcase_add_loop_test(tc, ganeti_conflict, q, q + 1);
 	tcase_add_loop_test(tc, proxmox, q, q + 1);
 	tcase_add_loop_test(tc, proxmox_bridges, q, q + 1);
 	tcase_add_loop_test(tc, proxmox_q35, q, q + 1);
