@@ -90,9 +90,9 @@ ss_json(const char *uri, const char *args)
 	json_error_t je;
 	json_t *j;
 
-	ck_assert_msg(ss(uri, args, &out) == 0, "%s", out);
+	ck_assert_msg(ss(uri, args, &out) == 0, "%.1500s", out);
 	j = json_loads(out, 0, &je);
-	ck_assert_msg(j != NULL, "%s", out);
+	ck_assert_msg(j != NULL, "%.1500s", out);
 	free(out);
 	return j;
 }
@@ -123,7 +123,7 @@ START_TEST(ssh_list_and_hotplug)
 	ck_assert_int_eq(slot, 3);	/* 0 host, 1 PIIX3, 2 net0 */
 	json_decref(j);
 	ck_assert_int_eq(tu_virsh(&vd, "domiflist rem1", &out), 0);
-	ck_assert_msg(strstr(out, "52:54:00:0c:00:09") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "52:54:00:0c:00:09") != NULL, "%.1500s", out);
 	free(out);
 	ck_assert_int_eq(tu_virsh(&vd, "dumpxml rem1", &out), 0);
 	ck_assert_msg(strstr(out, "bus='0x00' slot='0x03'") != NULL, "%s",
@@ -164,7 +164,7 @@ START_TEST(libssh_known_hosts)
 	    "known_hosts_verify=normal", h1.port, h1.key, h1.dir);
 	ck_assert_int_eq(ss(uri, "-c list", &out), 1);
 	ck_assert_msg(strstr(out, "rem2") == NULL && strstr(out,
-	    "HOST KEY VERIFICATION FAILED") != NULL, "%s", out);
+	    "HOST KEY VERIFICATION FAILED") != NULL, "%.1500s", out);
 	free(out);
 	/* the right host, the wrong client key */
 	snprintf(uri, sizeof uri, "qemu+libssh://root@127.0.0.1:%d/system?"
@@ -172,7 +172,7 @@ START_TEST(libssh_known_hosts)
 	    h1.dir, h1.known_hosts);
 	ck_assert_int_eq(ss(uri, "-c list", &out), 1);
 	ck_assert_msg(strstr(out, "rem2") == NULL && strstr(out,
-	    "Access denied for 'publickey'") != NULL, "%s", out);
+	    "Access denied for 'publickey'") != NULL, "%.1500s", out);
 	free(out);
 }
 END_TEST
@@ -215,7 +215,7 @@ START_TEST(events_and_host_down)
 	fclose(x);
 	snprintf(path, sizeof path, "attach-device rem3 '%s/nic9.xml' --live",
 	    vd.dir);
-	ck_assert_msg(tu_virsh(&vd, path, &out) == 0, "%s", out);
+	ck_assert_msg(tu_virsh(&vd, path, &out) == 0, "%.1500s", out);
 	free(out);
 	POLL_UNTIL(f, f.inst[a].slots[9].state == SLOT_USED);
 	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_USED);
