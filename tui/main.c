@@ -16,7 +16,10 @@
 #include "batch.h"
 #include "cmd/cmd_json.h"
 #include "fleet/fleet.h"
+#include "fleet/agentproto.h"
+#include "fleet/fleetagent.h"
 #include "fleet/fleetvirt.h"
+#include "cmd/cmd_agent.h"
 #include "store/instsrc.h"
 #include "qemu/probe.h"
 #include "opts.h"
@@ -74,7 +77,7 @@ setup_load(const struct opts *o, struct setup *s, struct err *e)
 	/* none given at all: try Ganeti's own control dir */
 	if (s->list.n == 0 && o->nmonitor_dir == 0 &&
 	    s->cfg.nmonitor_dir == 0 && o->nlibvirt == 0 &&
-	    s->cfg.nlibvirt == 0)
+	    s->cfg.nlibvirt == 0 && o->nhost == 0 && s->cfg.nhost == 0)
 		instsrc_scan_dir(INSTSRC_GANETI_DIR, &s->list, NULL);
 	/* who owns each: Ganeti, Proxmox (names from VMID.conf) or none */
 	{
@@ -124,6 +127,42 @@ add_libvirt(struct fleet *f, const struct opts *o, const struct setup *s,
 	return 0;
 }
 
+/* The hosts: --host, then the config's `host` lines (a name given twice:
+ * --host wins).  Each is connected and read now, all at once, for up to
+ * HOSTS_WAIT_MS; one that does not answer is said on stderr and tried
+ * again at every refresh. */
+#define HOSTS_WAIT_MS 15000
+static int
+add_hosts(struct fleet *f, const struct opts *o, const struct setup *s,
+    struct err *e)
+{
+	struct instsrc_host h;
+	size_t k;
+	int i;
+
+	for (i = 0; i < o->nhost; i++)
+		if (instsrc_parse_host(o->host[i], strlen(o->host[i]), &h,
+		    e) < 0 || fleet_add_host(f, h.name, h.url,
+		    s->cfg.ssh_config, e) < 0)
+			return -1;
+	for (i = 0; i < s->cfg.nhost; i++) {
+		for (k = 0; k < fleet_nhosts(f) &&
+		    strcmp(fleet_host_name(f, k), s->cfg.host[i].name); k++)
+			;
+		if (k == fleet_nhosts(f) && fleet_add_host(f,
+		    s->cfg.host[i].name, s->cfg.host[i].url,
+		    s->cfg.ssh_config, e) < 0)
+			return -1;
+	}
+	if (fleet_nhosts(f) == 0)
+		return 0;
+	fleet_hosts_wait(f, HOSTS_WAIT_MS);
+	for (k = 0; k < fleet_nhosts(f); k++)
+		if (fleet_host_error(f, k)[0] != '\0')
+			fprintf(stderr, "slotscope: %s\n", fleet_host_error(f, k));
+	return 0;
+}
+
 static void
 setup_free(struct setup *s)
 {
@@ -162,6 +201,11 @@ run_tui(const struct opts *o)
 	if (add_libvirt(&f, o, &s, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = 1;
+		goto out;
+	}
+	if (add_hosts(&f, o, &s, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	tui_opts_init(&to);
@@ -205,6 +249,9 @@ run_batch(const struct opts *o)
 	} else if (add_libvirt(&f, o, &s, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = 1;
+	} else if (add_hosts(&f, o, &s, &e) < 0) {
+		fprintf(stderr, "slotscope: %s\n", e.msg);
+		rc = EXIT_USAGE;
 	} else {
 		struct batch_opts bo;
 
@@ -214,6 +261,44 @@ run_batch(const struct opts *o)
 		bo.table.raw = o->raw;
 		bo.table.noheadings = o->noheadings;
 		rc = batch_run(&f, s.audit_log, o->cmds, o->ncmds, &bo);
+	}
+	fleet_free(&f);
+	setup_free(&s);
+	return rc;
+}
+
+/* slotscope --agent: this node's instances (its own config, or the
+ * options given) served on stdin and stdout (cmd_agent.h) until stdin
+ * ends; exit 0 then, 1 when it could not go on, 2 on a bad setup (also
+ * said on stderr, which ssh shows the other end). */
+static int
+run_agent(const struct opts *o)
+{
+	struct setup s;
+	struct fleet f;
+	struct err e;
+	int rc = 0;
+
+	if (setup_load(o, &s, &e) < 0) {
+		fprintf(stderr, "slotscope --agent: %s\n", e.msg);
+		setup_free(&s);
+		return EXIT_USAGE;
+	}
+	fleet_init(&f, s.runtime_dir);
+	if (s.cfg.monitor_timeout_ms > 0)
+		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
+	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
+	if (s.cfg.audit_syslog > 0)
+		snprintf(f.audit_syslog, sizeof f.audit_syslog, "%s",
+		    AUDIT_SYSLOG_SOCKET);
+	if (fleet_add_list(&f, &s.list, &e) < 0 ||
+	    add_libvirt(&f, o, &s, &e) < 0) {
+		fprintf(stderr, "slotscope --agent: %s\n", e.msg);
+		rc = EXIT_USAGE;
+	} else if (cmd_agent_serve(&f, s.audit_log, STDIN_FILENO,
+	    STDOUT_FILENO, &e) < 0) {
+		fprintf(stderr, "slotscope --agent: %s\n", e.msg);
+		rc = 1;
 	}
 	fleet_free(&f);
 	setup_free(&s);
@@ -328,12 +413,14 @@ run(const struct opts *o)
 		opts_usage(stdout);
 		return 0;
 	case OPTS_VERSION:
-		printf("slotscope 0.1.0\n");
+		printf("slotscope %s\n", SLOTSCOPE_VERSION);
 		return 0;
 	case OPTS_BATCH:
 		return run_batch(o);
 	case OPTS_PROBE:
 		return run_probe(o);
+	case OPTS_AGENT:
+		return run_agent(o);
 	case OPTS_DEMO:
 		/* on a terminal the screen, else what the monitors say */
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))

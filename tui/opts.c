@@ -21,11 +21,12 @@ enum {
 	O_CONFIG = 256, O_MONITOR_DIR, O_RUNTIME_DIR, O_AUDIT_LOG, O_INTERVAL,
 	O_JSON, O_UNPLUG_WAIT, O_PROBE, O_DEMO, O_SIMULATE, O_INSTANCES,
 	O_MACHINE, O_ROOT_PORTS, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS,
-	O_RAW, O_NOHEADINGS, O_LIBVIRT
+	O_RAW, O_NOHEADINGS, O_LIBVIRT, O_HOST, O_AGENT
 };
 
 #define M(x) (1u << OPTS_##x)
-#define INST (M(TUI) | M(BATCH))		/* where instances come from */
+#define INST (M(TUI) | M(BATCH) | M(AGENT))	/* where instances come
+							 * from */
 #define SIM M(SIMULATE)
 
 /* One row per option.  A row without names is a heading in --help (arg
@@ -49,6 +50,9 @@ static const struct optdef defs[] = {
 	{ "libvirt", 0, O_LIBVIRT, "[URI]", INST, OPTS_TUI,
 	  "every running domain there (default LIBVIRT_DEFAULT_URI, else "
 	  "qemu:///system; up to 8)" },
+	{ "host", 0, O_HOST, "NAME=ssh://[USER@]NODE[:PORT]", M(TUI) | M(BATCH),
+	  OPTS_TUI, "another host's instances, as HOST/NAME, through ssh and "
+	  "slotscope --agent there (up to 64)" },
 	{ "config", 0, O_CONFIG, "FILE", INST, OPTS_TUI,
 	  "read instances and settings from FILE" },
 	{ "runtime-dir", 0, O_RUNTIME_DIR, "DIR", INST, OPTS_TUI,
@@ -96,6 +100,9 @@ static const struct optdef defs[] = {
 	  "unplugs: none, ack[=MS], ignore or refuse (default none)" },
 	{ "fault", 0, O_FAULT, "LIST", SIM, OPTS_TUI,
 	  "slow=MS,cut,garbage,crash=N" },
+	{ NULL, 0, 0, NULL, 0, OPTS_TUI, "The other end of --host:" },
+	{ "agent", 0, O_AGENT, NULL, M(AGENT), OPTS_AGENT,
+	  "serve this node's instances on stdin and stdout (ssh runs it)" },
 	{ NULL, 0, 0, NULL, 0, OPTS_TUI, "Other:" },
 	{ "help", 'h', 'h', NULL, 0, OPTS_TUI, "this text" },
 	{ "version", 0, O_VERSION, NULL, 0, OPTS_TUI, "slotscope's version" },
@@ -107,6 +114,7 @@ static const char *const mode_name[OPTS_NMODES] = {
 	[OPTS_TUI] = "the screen", [OPTS_BATCH] = "-c COMMAND",
 	[OPTS_PROBE] = "--probe", [OPTS_DEMO] = "--demo",
 	[OPTS_SIMULATE] = "--simulate", [OPTS_SCENARIOS] = "--scenario list",
+	[OPTS_AGENT] = "--agent",
 };
 
 static const char *const palettes[] = {
@@ -299,6 +307,11 @@ take(struct opts *o, int val, const char *v, struct err *e)
 			    OPTS_MAX_LIBVIRT);
 		o->libvirt[o->nlibvirt++] = v ? v : "";
 		break;
+	case O_HOST:
+		if (o->nhost == OPTS_MAX_HOSTS)
+			return err_set(e, "at most %d --host", OPTS_MAX_HOSTS);
+		o->host[o->nhost++] = v;
+		break;
 	case O_CONFIG: o->config = v; break;
 	case O_RUNTIME_DIR: o->runtime_dir = v; break;
 	case O_AUDIT_LOG: o->audit_log = v; break;
@@ -436,7 +449,7 @@ decide(struct opts *o, const int *given, struct err *e)
 		return err_set(e, "%s goes with %s (see slotscope --help)", a,
 		    modes);
 	}
-	if (o->nargs > 0 && m != OPTS_TUI && m != OPTS_BATCH)
+	if (o->nargs > 0 && m != OPTS_TUI && m != OPTS_BATCH && m != OPTS_AGENT)
 		return err_set(e, "unexpected argument \"%s\" with %s (see "
 		    "slotscope --help)", o->args[0], mode_name[m]);
 	if (o->json && (o->columns || o->raw || o->noheadings))

@@ -6,7 +6,9 @@
  * a one-line usage error.
  *
  * The modes: the screen (the default), batch mode (-c COMMAND), --probe,
- * --demo, --simulate and --scenario list; --help and --version.
+ * --demo, --simulate, --scenario list and --agent (what `ssh NODE
+ * slotscope --agent` runs for another host's slotscope); --help and
+ * --version.
  */
 #ifndef SLOTSCOPE_OPTS_H
 #define SLOTSCOPE_OPTS_H
@@ -25,6 +27,7 @@ enum opts_mode {
 	OPTS_DEMO,		/* --demo */
 	OPTS_SIMULATE,		/* --simulate DIR */
 	OPTS_SCENARIOS,		/* --scenario list */
+	OPTS_AGENT,		/* --agent: the other end of a host */
 	OPTS_HELP,		/* --help: print opts_usage() */
 	OPTS_VERSION,		/* --version */
 	OPTS_NMODES
@@ -32,6 +35,7 @@ enum opts_mode {
 
 #define OPTS_MAX_MONITOR_DIRS 8
 #define OPTS_MAX_LIBVIRT 8
+#define OPTS_MAX_HOSTS 64
 
 /* The strings point into argv, which must outlive the struct. */
 struct opts {
@@ -44,6 +48,8 @@ struct opts {
 	const char *libvirt[OPTS_MAX_LIBVIRT];	/* --libvirt [URI]; "" is
 						 * libvirt's default URI */
 	int nlibvirt;
+	const char *host[OPTS_MAX_HOSTS];	/* --host NAME=ssh://... */
+	int nhost;
 	const char *runtime_dir;
 	const char *audit_log;
 	double interval;		/* also --demo; 0 = not given */

@@ -21,6 +21,7 @@
 
 #include "cmd/cmd_int.h"
 #include "cmd/cmd_json.h"
+#include "cmd/cmd_words.h"
 
 static const struct cmd_entry table[] = {
 	{ "list", NULL, 0, 0, { "--devices" }, CMD_F_OPTIONS,
@@ -334,7 +335,12 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 		res->inst = fleet_find(c->fleet, a.w[1], NULL);
 	if (rc == 0 && cmd_opt(ce, &a, "--json"))
 		res->as_json = 1;
-	if (rc == 0)
+	/* an instance of another host: its node runs it (but refresh is
+	 * this side's) */
+	if (rc == 0 && res->inst >= 0 && strcmp(ce->name, "refresh") != 0 &&
+	    c->fleet->inst[res->inst].back == FLEET_BACK_AGENT)
+		rc = cmd_remote_exec(c, ce, &ws, (size_t)res->inst, res);
+	else if (rc == 0)
 		rc = ce->exec(c, ce, &a, res);
 	cmd_words_free(&ws);
 	return with_error(res, ce->name, rc < 0 ? -1 : 0);

@@ -181,6 +181,11 @@ void cmd_unread_reason(const struct instance *in, char *buf, size_t sz);
  * in r. */
 int cmd_need_bus(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
     const char *hint, struct cmd_result *r);
+/* cmd_remote.c: run the command of ws (its entry ce) on agent instance
+ * i's node (fleet/fleetagent.h) as this command's result. */
+struct cmd_words;
+int cmd_remote_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
+    const struct cmd_words *ws, size_t i, struct cmd_result *r);
 /* Append to the audit log (when there is one); a failure to write it is
  * noted in b when b is not NULL. */
 void cmd_audit(struct cmd_ctx *c, const char *inst, const char *what,

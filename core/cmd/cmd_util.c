@@ -104,9 +104,12 @@ long
 cmd_inst(struct cmd_ctx *c, const struct cmd_entry *ce, const char *name,
     struct cmd_result *r)
 {
-	long i = c->fleet != NULL ? fleet_find(c->fleet, name, NULL) : -1;
+	struct err e;
+	long i = c->fleet != NULL ? fleet_find(c->fleet, name, &e) : -1;
 
-	if (i < 0)
+	if (i < 0 && c->fleet != NULL && strstr(e.msg, "several hosts"))
+		cmd_fail(r, "%s: %s", ce->name, e.msg);
+	else if (i < 0)
 		cmd_fail(r, "%s: no instance '%s'; type list to see the "
 		    "instances", ce->name, name);
 	return i;

@@ -24,6 +24,9 @@
 static int
 capacity_of(const struct instance *in, const struct store_rt *rt)
 {
+	/* another host's: its node counted them against its runtime file */
+	if (in->back == FLEET_BACK_AGENT)
+		return inst_read(in) ? in->capacity : -1;
 	return inst_read(in) ? cmd_json_capacity(&in->live, rt, in) : -1;
 }
 

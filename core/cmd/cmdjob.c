@@ -58,6 +58,15 @@ cmd_job_wanted(const struct cmd_ctx *c, const char *line, size_t len)
 		return 0;
 	for (k = 0; ws.n > 1 && waiting[k] != NULL; k++)
 		yes |= strcmp(ws.w[0], waiting[k]) == 0;
+	/* another host's instance: the command goes over that host's one
+	 * connection, which a forked child cannot share; it runs at once,
+	 * bounded by the host's silence (fleet/fleetagent.h) */
+	if (yes) {
+		long i = fleet_find(c->fleet, ws.w[1], NULL);
+
+		if (i >= 0 && c->fleet->inst[i].back == FLEET_BACK_AGENT)
+			yes = 0;
+	}
 	cmd_words_free(&ws);
 	return yes;
 }

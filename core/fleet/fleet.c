@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/strbuf.h"
 #include "fleet/fleetback.h"
 #include "model/places.h"
 #include "model/pcitree.h"
@@ -124,12 +125,49 @@ name_at(const void *ctx, size_t i)
 }
 
 long
+fleet_find_exact(const struct fleet *f, const char *name)
+{
+	return nameidx_find(&f->names, name, name_at, f);
+}
+
+/* A bare NAME among the hosts' HOST/NAME instances: the one there is, or
+ * -1 (e says which hosts when several have it). */
+static long
+find_on_hosts(const struct fleet *f, const char *name, struct err *e)
+{
+	struct strbuf which = STRBUF_INIT;
+	long found = -1;
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++) {
+		const char *sl = strchr(f->inst[i].name, '/');
+
+		if (f->inst[i].back != FLEET_BACK_AGENT || sl == NULL ||
+		    strcmp(sl + 1, name) != 0)
+			continue;
+		strbuf_printf(&which, "%s%s", n++ ? ", " : "",
+		    f->inst[i].name);
+		found = (long)i;
+	}
+	if (n > 1) {
+		err_set(e, "'%s' is on several hosts (%s): name one as "
+		    "HOST/%s", name, which.p, name);
+		found = -1;
+	} else if (n == 0)
+		err_set(e, "no instance called '%s'", name);
+	strbuf_free(&which);
+	return found;
+}
+
+long
 fleet_find(const struct fleet *f, const char *name, struct err *e)
 {
-	long i = nameidx_find(&f->names, name, name_at, f);
+	long i = fleet_find_exact(f, name);
 
 	if (i >= 0)
 		return i;
+	if (f->nhosts > 0 && strchr(name, '/') == NULL)
+		return find_on_hosts(f, name, e);
 	return err_set(e, "no instance called '%s'", name);
 }
 
@@ -182,7 +220,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 
 	if (store_check_name(name, e) < 0)
 		return -1;
-	if (fleet_find(f, name, NULL) >= 0)
+	if (fleet_find_exact(f, name) >= 0)
 		return err_set(e, "instance %s is given twice", name);
 	if (instsrc_check_endpoint(endpoint, strlen(endpoint), e) < 0)
 		return err_prefix(e, "instance %s", name);
@@ -248,9 +286,11 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
     struct slot_view out[32])
 {
 	const struct instance *in = &f->inst[i];
+	const struct fleet_backend *b = fleet_backend_of(f, i);
 
+	if (b->view != NULL)
+		return b->view(f, i, rt, out);
 	if (inst_read(in)) {
-		const struct fleet_backend *b = fleet_backend_of(f, i);
 		struct pcitree t;
 		uint32_t done;
 

@@ -62,6 +62,7 @@ const char *inst_conn_name(enum inst_conn c);	/* "ok", "busy", ... */
 enum fleet_back_kind {
 	FLEET_BACK_MONITOR,	/* the QEMU monitor at its endpoint */
 	FLEET_BACK_LIBVIRT,	/* a libvirt connection's domain */
+	FLEET_BACK_AGENT,	/* an instance of a host over ssh */
 	FLEET_BACK_N
 };
 
@@ -111,7 +112,9 @@ struct instance {
 	void *priv;			/* fleet.c's own per-instance state */
 	/* Its backend (enum fleet_back_kind): FLEET_BACK_MONITOR, the QEMU
 	 * monitor at endpoint (fleet.c), src 0; FLEET_BACK_LIBVIRT, libvirt
-	 * source src - 1 (fleetvirt.h), endpoint "libvirt:URI". */
+	 * source src - 1 (fleetvirt.h), endpoint "libvirt:URI";
+	 * FLEET_BACK_AGENT, host src - 1 (fleetagent.h), named HOST/NAME,
+	 * endpoint the node's. */
 	int back;
 	int src;
 	char vstate[16];		/* libvirt's domain state, "" */
@@ -119,7 +122,8 @@ struct instance {
 					 * NAME@HOST when taken), "" */
 	char host[64];			/* libvirt: the connection's host
 					 * (the URI's, else its hostname);
-					 * "" for a monitor */
+					 * an agent's: its host's name; ""
+					 * for a monitor */
 	struct mgr_ref mgr;		/* its manager (core/mgr), none by
 					 * default: fleet_set_manager */
 	struct mgr_info *mi;		/* what the manager's file said at the
@@ -177,6 +181,9 @@ struct fleet {
 	/* libvirt connections, fleetvirt.c's (fleet_add_libvirt) */
 	struct fleetvirt **virt;
 	size_t nvirt;
+	/* hosts over ssh, fleetagent.c's (fleet_add_host) */
+	struct fleethost **hosts;
+	size_t nhosts;
 	size_t nother;			/* instances of other backends than
 					 * the monitor (fleet_add_backend) */
 	/* fleet.c's own bookkeeping, so that a poll wakeup costs what the
@@ -238,8 +245,12 @@ void fleet_mgr_bus(const struct instance *in, const struct pci_info *live,
     struct slot_view out[32]);
 /* Release instance i's manager info. */
 void fleet_mgr_free(struct instance *in);
-/* Index of the instance called name, or -1 (with a message in e). */
+/* Index of the instance called name, or -1 (with a message in e).  With
+ * hosts, a bare NAME also finds the one HOST/NAME there is; when several
+ * hosts have one it is -1 and e names them. */
 long fleet_find(const struct fleet *f, const char *name, struct err *e);
+/* Index of the instance called exactly name, or -1. */
+long fleet_find_exact(const struct fleet *f, const char *name);
 /* Instance i's runtime file as it is on disk now (the defaults when the
  * fleet has no runtime dir).  rt is initialised either way; free it with
  * store_rt_free, also on failure. */

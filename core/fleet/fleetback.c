@@ -16,6 +16,7 @@
 const struct fleet_backend *const fleet_backends[FLEET_BACK_N] = {
 	[FLEET_BACK_MONITOR] = &fleet_backend_monitor,
 	[FLEET_BACK_LIBVIRT] = &fleet_backend_libvirt,
+	[FLEET_BACK_AGENT] = &fleet_backend_agent,
 };
 
 const struct fleet_backend *
@@ -70,9 +71,13 @@ fleet_add_backend(struct fleet *f, const char *name, const char *endpoint,
 	int i;
 
 	{
+		/* NAME@HOST (libvirt) or HOST/NAME (agent): both halves as
+		 * store_check_name has them */
 		const char *at = strchr(name, '@');
 		char dom[64];
 
+		if (at == NULL)
+			at = strchr(name, '/');
 		if (at != NULL && ((size_t)(at - name) >= sizeof dom ||
 		    strlen(name) > STORE_NAME_MAX))
 			return err_set(e, "instance name %s is too long", name);
@@ -84,7 +89,7 @@ fleet_add_backend(struct fleet *f, const char *name, const char *endpoint,
 		    (at != NULL && store_check_name(at + 1, e) < 0))
 			return -1;
 	}
-	if (fleet_find(f, name, NULL) >= 0)
+	if (fleet_find_exact(f, name) >= 0)
 		return err_set(e, "instance %s is given twice", name);
 	if ((p = calloc(1, sizeof *p)) == NULL)
 		return err_set(e, "out of memory");

@@ -7,6 +7,8 @@
  *                       session per refresh (fleet.c, the engine it always
  *                       was)
  *   FLEET_BACK_LIBVIRT  a libvirt connection's domains (fleetvirt.c)
+ *   FLEET_BACK_AGENT    hosts over ssh, `slotscope --agent` there
+ *                       (fleetagent.c)
  *
  * A backend's refresh() starts (or queues) the refresh of one instance
  * whose `refreshing` fleet.c has just set; start() runs once after a batch
@@ -17,7 +19,8 @@
  * pollfds it may fill beyond its sessions under way (the fleet adds the
  * refreshing instances).  cancel() abandons instance i's refresh under
  * way (fleet.c has cleared `refreshing`).  load_rt() is instance i's
- * runtime view (store_load's for the monitor).  owners() names who owns
+ * runtime view (store_load's for the monitor); view() its states now
+ * against rt (NULL: fleet_view's reconciliation).  owners() names who owns
  * instance i's devices and kept slots in its slot views (slot_view.owner,
  * core/mgr's vocabulary), before the manager's overlay; without it,
  * mgr_apply's (slotscope for the runtime file's devices).  free()
@@ -31,6 +34,7 @@
 
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "fleet/fleet.h"	/* enum fleet_back_kind */
@@ -51,12 +55,15 @@ struct fleet_backend {
 	void (*cancel)(struct fleet *f, size_t i);
 	int (*load_rt)(const struct fleet *f, size_t i, struct store_rt *rt,
 	    struct err *e);
+	uint32_t (*view)(const struct fleet *f, size_t i,
+	    const struct store_rt *rt, struct slot_view out[32]);
 	void (*owners)(const struct fleet *f, size_t i, struct slot_view *v);
 	void (*free)(struct fleet *f);
 };
 
 extern const struct fleet_backend fleet_backend_monitor;	/* fleet.c */
 extern const struct fleet_backend fleet_backend_libvirt;	/* fleetvirt.c */
+extern const struct fleet_backend fleet_backend_agent;	/* fleetagent.c */
 
 /* The table, indexed by enum fleet_back_kind (fleetback.c). */
 extern const struct fleet_backend *const fleet_backends[FLEET_BACK_N];

@@ -208,9 +208,9 @@ add_dom(struct fleet *f, size_t k, const char *dom, const char *host)
 	long i;
 
 	snprintf(name, sizeof name, "%s", dom);
-	if (fleet_find(f, name, NULL) >= 0)
+	if (fleet_find_exact(f, name) >= 0)
 		snprintf(name, sizeof name, "%.31s@%.31s", dom, host);
-	if (fleet_find(f, name, NULL) >= 0)
+	if (fleet_find_exact(f, name) >= 0)
 		snprintf(name, sizeof name, "%.31s@%.24s-%zu", dom, host, k + 1);
 	if ((i = fleet_add_backend(f, name, f->virt[k]->endpoint,
 	    FLEET_BACK_LIBVIRT, (int)k + 1, &e)) < 0)

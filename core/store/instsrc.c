@@ -369,6 +369,57 @@ manager_line(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 	return 0;
 }
 
+int
+instsrc_parse_host(const char *buf, size_t len, struct instsrc_host *out,
+    struct err *e)
+{
+	const char *eq = memchr(buf, '=', len);
+	size_t n, u;
+
+	memset(out, 0, sizeof *out);
+	if (eq == NULL)
+		return err_set(e, "--host takes NAME=ssh://[USER@]NODE[:PORT]");
+	n = (size_t)(eq - buf);
+	u = len - n - 1;
+	if (n == 0 || n >= sizeof out->name)
+		return err_set(e, "a host's name is 1 to %zu characters",
+		    sizeof out->name - 1);
+	memcpy(out->name, buf, n);
+	if (store_check_name(out->name, e) < 0)
+		return err_prefix(e, "host");
+	if (u < 7 || u >= sizeof out->url || memcmp(eq + 1, "ssh://", 6) != 0 ||
+	    memchr(eq + 1, '\0', u) != NULL)
+		return err_set(e, "host %s: its address is ssh://[USER@]NODE"
+		    "[:PORT]", out->name);
+	memcpy(out->url, eq + 1, u);
+	return 0;
+}
+
+/* host NAME URL */
+static int
+host_line(struct instsrc_config *c, struct word *w, struct err *e)
+{
+	char arg[sizeof c->host[0].name + sizeof c->host[0].url + 2];
+	struct instsrc_host h;
+	int k;
+
+	if (c->nhost >= INSTSRC_MAX_HOSTS)
+		return err_set(e, "more than %d host lines", INSTSRC_MAX_HOSTS);
+	if (w[1].n >= sizeof h.name || w[2].n >= sizeof h.url)
+		return err_set(e, "a host's name or address is too long");
+	snprintf(arg, sizeof arg, "%.*s=%.*s", (int)w[1].n, w[1].p,
+	    (int)w[2].n, w[2].p);
+	if (instsrc_parse_host(arg, strlen(arg), &h, e) < 0)
+		return -1;
+	for (k = 0; k < c->nhost; k++)
+		if (strcmp(c->host[k].name, h.name) == 0) {
+			c->host[k] = h;	/* the user's config wins */
+			return 0;
+		}
+	c->host[c->nhost++] = h;
+	return 0;
+}
+
 static int
 directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 {
@@ -380,7 +431,7 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 		{ "audit-log", 1 }, { "interval", 1 }, { "monitor-timeout", 1 },
 		{ "audit-syslog", 1 }, { "libvirt", 1 }, { "manager", -1 },
 		{ "ganeti-dir", 1 }, { "proxmox-run-dir", 1 },
-		{ "proxmox-conf-dir", 1 },
+		{ "proxmox-conf-dir", 1 }, { "host", 2 }, { "ssh-config", 1 },
 	};
 	char name[64], ep[256];
 	long at;
@@ -395,14 +446,15 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 		return err_set(e, "unknown directive '%.*s' (expected instance, "
 		    "monitor-dir, runtime-dir, audit-log, interval, "
 		    "monitor-timeout, audit-syslog, libvirt, manager, ganeti-dir, "
-		    "proxmox-run-dir or proxmox-conf-dir)",
+		    "proxmox-run-dir, proxmox-conf-dir, host or ssh-config)",
 		    (int)(w[0].n > 32 ? 32 : w[0].n),
 		    w[0].p);
 	if (kws[k].nargs < 0)
 		return manager_line(c, w, nw, e);
 	if (nw - 1 != kws[k].nargs)
 		return err_set(e, "%s takes %s", kws[k].kw,
-		    k == 0 ? "NAME ENDPOINT" : "one value");
+		    k == 0 ? "NAME ENDPOINT" : k == 12 ? "NAME ssh://URL" :
+		    "one value");
 	switch (k) {
 	case 0:
 		if (wcopy(&w[1], name, sizeof name, "the instance name",
@@ -446,6 +498,11 @@ directive(struct instsrc_config *c, struct word *w, int nw, struct err *e)
 	case 11:
 		return wcopy(&w[1], c->roots.proxmox_conf,
 		    sizeof c->roots.proxmox_conf, "the Proxmox config dir", e);
+	case 12:
+		return host_line(c, w, e);
+	case 13:
+		return wcopy(&w[1], c->ssh_config, sizeof c->ssh_config,
+		    "the ssh config file", e);
 	case 6:
 		if (w[1].n == 2 && memcmp(w[1].p, "on", 2) == 0)
 			c->audit_syslog = 1;

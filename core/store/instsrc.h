@@ -23,6 +23,12 @@
  *                              runtime/), default MGR_GANETI_ROOT
  *   proxmox-run-dir DIR        Proxmox's VMID.qmp dir, MGR_PROXMOX_RUN
  *   proxmox-conf-dir DIR       Proxmox's VMID.conf dir, MGR_PROXMOX_CONF
+ *   host NAME ssh://[USER@]NODE[:PORT]
+ *                              another host, its instances through
+ *                              `slotscope --agent` there (fleetagent.h;
+ *                              the address is checked when it is added)
+ *   ssh-config FILE            ssh -F FILE for the hosts (default: ssh's
+ *                              own, ~/.ssh/config)
  *
  * The system config (INSTSRC_SYSTEM_CONFIG, /etc/slotscope/config) is read
  * before the user's default one, never before a --config FILE: the user's
@@ -54,6 +60,13 @@
 #endif
 #define INSTSRC_CONFIG_MAX (256 * 1024)	/* bytes in a config file */
 #define INSTSRC_MAX_LIBVIRT 8	/* `libvirt` lines */
+#define INSTSRC_MAX_HOSTS 64	/* `host` lines (FLEET_MAX_HOSTS) */
+
+/* A `host` line or a --host NAME=URL. */
+struct instsrc_host {
+	char name[64];
+	char url[300];
+};
 
 struct instsrc {
 	char name[64];		/* store_check_name() rules */
@@ -89,6 +102,9 @@ struct instsrc_config {
 	struct mgr_roots roots;		/* "" = not set (the defaults) */
 	struct instsrc_mgr mgr[64];	/* `manager` lines */
 	int nmgr;
+	struct instsrc_host host[INSTSRC_MAX_HOSTS];	/* `host` lines */
+	int nhost;
+	char ssh_config[1024];		/* `ssh-config`, "" = not set */
 	/* Read before the default config; instsrc_config_init sets
 	 * INSTSRC_SYSTEM_CONFIG, NULL = none (tests give their own). */
 	const char *system_config;
@@ -108,6 +124,11 @@ long instsrc_list_find(const struct instsrc_list *l, const char *name);
  * a PATH; at most 255 bytes, printable, no blanks.  (The monitor client
  * checks the details when it connects.) */
 int instsrc_check_endpoint(const char *buf, size_t len, struct err *e);
+
+/* Parse NAME=URL (--host) from (buf, len): NAME as store_check_name, URL
+ * starting ssh:// (fleet_add_host checks the rest). */
+int instsrc_parse_host(const char *buf, size_t len, struct instsrc_host *out,
+    struct err *e);
 
 /* Parse one NAME=ENDPOINT command-line argument from (buf, len). */
 int instsrc_parse_arg(const char *buf, size_t len, struct instsrc *out,

@@ -21,6 +21,7 @@ static const struct {
 	const char *name;
 	entry_fn fn;
 } targets[] = {
+	{ "agent", fuzzent_agent },
 	{ "cmd", fuzzent_cmd },
 	{ "hmp", fuzzent_hmp },
 	{ "ids", fuzzent_ids },

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+int fuzzent_agent(const uint8_t *data, size_t size);
 int fuzzent_cmd(const uint8_t *data, size_t size);
 int fuzzent_hmp(const uint8_t *data, size_t size);
 int fuzzent_ids(const uint8_t *data, size_t size);
