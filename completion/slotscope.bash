@@ -218,11 +218,11 @@ _slotscope()
 		return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--monitor-dir --libvirt --config
+		COMPREPLY=($(compgen -W '--monitor-dir --libvirt --host --config
 		    --runtime-dir --audit-log --interval --colors -c --json
 		    --unplug-wait -o --output --raw --noheadings --probe --demo
 		    --simulate --scenario --instances --machine --names --guest
-		    --fault --version --help -h' -- "$cur"))
+		    --fault --agent --version --help -h' -- "$cur"))
 	fi
 	return 0
 }

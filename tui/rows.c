@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rows.c - which instances the grid shows, and in which order: every one
- * in fleet order, or with a filter (`/TEXT` typed on the command line)
+ * in the fleet's display order (a host's or a libvirt connection's rows
+ * together, fleet_display_order), or with a filter (`/TEXT` typed on the command line)
  * those whose name contains TEXT, whose connection state is TEXT (ok,
  * busy, unreachable, error, new), that have a slot in state TEXT
  * (`/foreign`, `/missing`, `/unplugging`, ..., and `/conflict`: a slot
@@ -77,9 +78,21 @@ rows_update(struct app *a)
 	if (n > a->vis_cap)
 		n = a->vis_cap;		/* out of memory: the rows we can */
 	a->nvis = 0;
-	for (i = 0; i < n; i++)
-		if (match(&fl->inst[i], a->filter))
-			a->vis[a->nvis++] = i;
+	/* each source's rows together (a host's, a libvirt connection's):
+	 * fleet_display_order; without the memory, fleet order */
+	{
+		size_t *order = fl->n ? malloc(fl->n * sizeof *order) : NULL;
+
+		if (order != NULL)
+			fleet_display_order(fl, order);
+		for (i = 0; i < n; i++) {
+			size_t k = order != NULL ? order[i] : i;
+
+			if (match(&fl->inst[k], a->filter))
+				a->vis[a->nvis++] = k;
+		}
+		free(order);
+	}
 	/* the selection on a shown row: the next one after it, else the
 	 * last one */
 	if (a->nvis > 0 && rows_pos(a, a->sel_inst) == (size_t)-1) {

@@ -59,6 +59,20 @@ START_TEST(real_refresh)
 	ck_assert(r.inst[0].capacity > 0);
 	ck_assert(r.inst[0].live.n >= 4);	/* the board's own */
 	agentproto_reply_free(&r);
+	/* "ok" without "read" is not taken for a read */
+	{
+		char *at = strstr(buf, "\"read\":true"), *t;
+
+		ck_assert_ptr_nonnull(at);
+		ck_assert(asprintf(&t, "%.*s\"read\":false%s", (int)(at - buf),
+		    buf, at + 11) > 0);
+		ck_assert_int_eq(agentproto_reply_parse(t, strlen(t), &r, &e),
+		    0);
+		free(t);
+		ck_assert_int_eq(r.inst[0].conn, INST_ERROR);
+		ck_assert_int_eq(r.inst[1].conn, INST_OK);
+		agentproto_reply_free(&r);
+	}
 	free(buf);
 }
 END_TEST
@@ -172,6 +186,19 @@ START_TEST(hostile_replies)
 		    0);
 		ck_assert_str_eq(r.cmd, "abcdefghijklmnopqrstuvwxyzabcde");
 		ck_assert(!r.ok);
+		agentproto_reply_free(&r);
+	}
+	/* 33 slots is not a view of a bus */
+	{
+		char t[1024] = "{\"id\":1,\"ok\":true,\"instances\":[{"
+		    "\"instance\":\"a\",\"slots\":[{}";
+
+		for (k = 1; k < 33; k++)
+			strcat(t, ",{}");
+		strcat(t, "]}]}");
+		ck_assert_int_eq(agentproto_reply_parse(t, strlen(t), &r, &e),
+		    -1);
+		ck_assert_ptr_nonnull(strstr(e.msg, "32 slots"));
 		agentproto_reply_free(&r);
 	}
 	ck_assert_int_eq(agentproto_reply_parse("{\"beat\":true}", 13, &r,
