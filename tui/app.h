@@ -75,6 +75,10 @@ struct app {
 	/* the rows: instances that pass the filter, in fleet order (rows.c) */
 	char filter[128];		/* "/TEXT" typed on the line; "" all */
 	size_t *vis, nvis, vis_cap;
+	unsigned char *vhead;		/* vhead[v]: a header line (its host
+					 * or connection) comes before row v;
+					 * only when the fleet has other
+					 * sources than local monitors */
 
 	/* the names' cut for name_w (draw.c), kept while fleet->n and
 	 * name_w stay the same */
@@ -159,6 +163,11 @@ const char *lang_help(const char *name);
 void rows_update(struct app *a);
 /* The row of fleet index inst, or (size_t)-1 when it is filtered out. */
 size_t rows_pos(const struct app *a, size_t inst);
+/* The header line before row v ("host h1  ssh://h1", "libvirt node1",
+ * "local"), when vhead[v]. */
+void rows_header(const struct app *a, size_t v, char *buf, size_t sz);
+/* Header lines among rows [from, to). */
+size_t rows_headers(const struct app *a, size_t from, size_t to);
 /* "/TEXT" from the line: filter by TEXT ("" shows every row). */
 void rows_set_filter(struct app *a, const char *text, size_t len);
 void rows_free(struct app *a);

@@ -353,7 +353,8 @@ draw_layout(struct app *a)
 	l->grid_y = 1 + (l->cell_w == 3 ? 1 : 2);
 	l->cmd_y = l->rows - 1;
 	fixed = l->grid_y + 1 + 1;	/* + legend + command line */
-	l->grid_h = (int)a->nvis + draw_child_rows(a);
+	l->grid_h = (int)a->nvis + draw_child_rows(a) +
+	    (int)rows_headers(a, 0, a->nvis);
 	if (l->grid_h < 1)
 		l->grid_h = 1;
 	if (l->grid_h > l->rows - fixed - PANE_MIN)
@@ -380,6 +381,10 @@ draw_layout(struct app *a)
 	if (a->top + (size_t)l->grid_h > a->nvis)
 		a->top = a->nvis > (size_t)l->grid_h ?
 		    a->nvis - (size_t)l->grid_h : 0;
+	/* header lines take room too: the selection stays on screen */
+	while (a->top < sp && sp - a->top + 1 + rows_headers(a, a->top,
+	    sp + 1) > (size_t)l->grid_h)
+		a->top++;
 }
 
 static void

@@ -258,6 +258,15 @@ draw_grid(struct app *a)
 		const struct instance *in = &a->fleet->inst[a->vis[v]];
 		size_t k;
 
+		if (a->vhead[v]) {
+			char h[600];
+
+			rows_header(a, v, h, sizeof h);
+			draw_putf(l->grid_y + r++, 0, l->cols, A_BOLD |
+			    A_UNDERLINE, "%s", h);
+			if (r >= l->grid_h)
+				break;
+		}
 		draw_row(a, l->grid_y + r++, a->vis[v]);
 		if (a->vis[v] != a->sel_inst || !draw_child_rows(a))
 			continue;
@@ -271,28 +280,29 @@ int
 draw_hit(const struct app *a, int y, int x, size_t *inst, int *slot)
 {
 	const struct app_layout *l = &a->lay;
-	size_t i;
-	int s;
+	size_t v;
+	int s, r, want = y - l->grid_y;
 
 	if (y < l->grid_y || y >= l->grid_y + l->grid_h)
 		return -1;
-	i = a->top + (size_t)(y - l->grid_y);
-	/* rows below the expanded selection's children move down */
-	if (draw_child_rows(a) > 0) {
-		size_t sp = rows_pos(a, a->sel_inst);
-		size_t line = (size_t)(y - l->grid_y) + a->top;
-
-		if (sp != (size_t)-1 && sp >= a->top && line > sp) {
-			if (line <= sp + (size_t)draw_child_rows(a)) {
+	/* walk the lines as draw_grid draws them: header lines, rows, the
+	 * expanded selection's child rows */
+	for (r = 0, v = a->top; v < a->nvis && r <= want; v++) {
+		if (a->vhead[v] && r++ == want)
+			return -1;	/* a header: nothing to pick */
+		if (r++ == want)
+			break;
+		if (a->vis[v] == a->sel_inst && draw_child_rows(a) > 0) {
+			if (want < r + draw_child_rows(a)) {
 				*inst = a->sel_inst;	/* a child row */
 				return 1;
 			}
-			i = line - (size_t)draw_child_rows(a);
+			r += draw_child_rows(a);
 		}
 	}
-	if (i >= a->nvis)
+	if (v >= a->nvis || r - 1 != want)
 		return -1;
-	*inst = a->vis[i];
+	*inst = a->vis[v];
 	if (x < l->slots_x)
 		return 1;
 	s = (x - l->slots_x) / l->cell_w;

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "fleet/fleetagent.h"
 
 static int
 has_state(const struct instance *in, const char *f)
@@ -69,11 +70,15 @@ rows_update(struct app *a)
 
 	if (n > a->vis_cap) {
 		size_t *v = realloc(a->vis, n * sizeof *v);
+		unsigned char *h = realloc(a->vhead, n ? n : 1);
 
-		if (v != NULL) {
+		if (h != NULL)
+			a->vhead = h;
+		if (v != NULL && h != NULL) {
 			a->vis = v;
 			a->vis_cap = n;
-		}
+		} else if (v != NULL)
+			a->vis = v;
 	}
 	if (n > a->vis_cap)
 		n = a->vis_cap;		/* out of memory: the rows we can */
@@ -92,6 +97,14 @@ rows_update(struct app *a)
 				a->vis[a->nvis++] = k;
 		}
 		free(order);
+	}
+	/* a header line where a source's rows begin */
+	for (i = 0; i < a->nvis; i++) {
+		const struct instance *in = &fl->inst[a->vis[i]];
+		const struct instance *pv = i ? &fl->inst[a->vis[i - 1]] : NULL;
+
+		a->vhead[i] = fl->nother > 0 && (pv == NULL ||
+		    pv->back != in->back || pv->src != in->src);
 	}
 	/* the selection on a shown row: the next one after it, else the
 	 * last one */
@@ -138,9 +151,43 @@ rows_set_filter(struct app *a, const char *text, size_t len)
 }
 
 void
+rows_header(const struct app *a, size_t v, char *buf, size_t sz)
+{
+	const struct fleet *fl = a->fleet;
+	const struct instance *in = &fl->inst[a->vis[v]];
+	size_t h = (size_t)in->src - 1;
+
+	switch (in->back) {
+	case FLEET_BACK_AGENT:
+		snprintf(buf, sz, "host %s  %s%s%s", fleet_host_name(fl, h),
+		    fleet_host_url(fl, h), fleet_host_error(fl, h)[0] ?
+		    "  " : "", fleet_host_error(fl, h));
+		break;
+	case FLEET_BACK_LIBVIRT:
+		snprintf(buf, sz, "libvirt %s  %s", in->host, in->endpoint);
+		break;
+	default:
+		snprintf(buf, sz, "local");
+		break;
+	}
+}
+
+size_t
+rows_headers(const struct app *a, size_t from, size_t to)
+{
+	size_t n = 0;
+
+	for (; from < to && from < a->nvis; from++)
+		n += a->vhead[from] != 0;
+	return n;
+}
+
+void
 rows_free(struct app *a)
 {
 	free(a->vis);
+	free(a->vhead);
+	a->vhead = NULL;
 	a->vis = NULL;
 	a->nvis = a->vis_cap = 0;
 }

@@ -56,6 +56,8 @@ int fleet_hosts_wait(struct fleet *f, int wait_ms);
 
 size_t fleet_nhosts(const struct fleet *f);
 const char *fleet_host_name(const struct fleet *f, size_t h);
+/* Its address as given (ssh://...). */
+const char *fleet_host_url(const struct fleet *f, size_t h);
 /* Why host h is unreachable now, "" when it answered last. */
 const char *fleet_host_error(const struct fleet *f, size_t h);
 /* How many ssh children host h has had (one while it stays up). */

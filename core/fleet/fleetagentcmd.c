@@ -128,6 +128,12 @@ fleet_host_name(const struct fleet *f, size_t h)
 }
 
 const char *
+fleet_host_url(const struct fleet *f, size_t h)
+{
+	return h < f->nhosts ? f->hosts[h]->url : "";
+}
+
+const char *
 fleet_host_error(const struct fleet *f, size_t h)
 {
 	return h < f->nhosts ? f->hosts[h]->error : "";

@@ -15,8 +15,9 @@
  * process and one sshd login per host; a killed host's rows are
  * unreachable while the other's stay current, and it is back at the
  * first refresh after it is; a paused host is unreachable after the
- * monitor timeout of silence; a node without slotscope is said so.  For
- * QEMU 7.2 and 10.0.
+ * monitor timeout of silence; a node without slotscope is said so; the
+ * screen shows each host's rows under its header line.  For QEMU 7.2 and
+ * 10.0 (the screen and the missing slotscope once).
  */
 #include <check.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "fleet/fleetagent.h"
 #include "nsproc.h"
 #include "sshd.h"
+#include "tmuxdrv.h"
 #include "testutil.h"
 
 struct host {
@@ -311,6 +313,46 @@ START_TEST(host_down_and_back)
 }
 END_TEST
 
+/* The screen: each host's rows under its header line, a host's
+ * hotplug shown in its own row only. */
+START_TEST(screen_groups_hosts)
+{
+	struct tmx t;
+	char cmd[10000], *last = NULL, *h1, *w1, *h2, *w2;
+
+	snprintf(cmd, sizeof cmd, "TERM=xterm-256color '%s' --config '%s' "
+	    "--interval 0.5", tu_bin(), ws_config);
+	ck_assert_int_eq(tmx_start(&t, 120, 30, cmd), 0);
+	ck_assert_msg(tmx_wait_for(&t, "host h2  ssh://h2", 20000, &last),
+	    "%s", last ? last : "");
+	ck_assert_msg(tmx_wait_for(&t, "h2/web", 20000, &last), "%s", last);
+	free(last);
+	last = tmx_screen(&t, 0);
+	h1 = strstr(last, "host h1  ssh://h1");
+	w1 = strstr(last, "\nh1/web ");
+	h2 = strstr(last, "host h2  ssh://h2");
+	w2 = strstr(last, "\nh2/web ");
+	ck_assert_msg(h1 && w1 && h2 && w2 && h1 < w1 && w1 < h2 && h2 < w2,
+	    "%s", last);
+	free(last);
+	last = NULL;
+	tmx_type(&t, "hotplug h2/web nic backend=user slot=9");
+	tmx_keys(&t, "Enter");
+	ck_assert_msg(tmx_wait_cells(&t, "h2/web", 9, "U", 20000, &last),
+	    "%s", last);
+	free(last);
+	last = tmx_screen(&t, 0);
+	{
+		char cells[33];
+
+		ck_assert_int_eq(tmx_row_cells(last, "h1/web", cells), 0);
+		ck_assert_int_eq(cells[9], '.');
+	}
+	free(last);
+	tmx_kill(&t);
+}
+END_TEST
+
 START_TEST(not_installed)
 {
 	struct fleet f;
@@ -338,11 +380,16 @@ add(Suite *s, enum tu_qemu q)
 	tc = tcase_create(strdup(name));
 	tu_tcase_require(tc, tu_missing_sshd());
 	tu_tcase_require(tc, tu_missing_qemu_v(q));
+	if (q == TU_QEMU_72)
+		tu_tcase_require(tc, tu_missing((const char *const[]){ "tmux",
+		    NULL }));
 	tcase_add_checked_fixture(tc, q == TU_QEMU_72 ? up72 : up10, down);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, list_and_hotplug);
 	tcase_add_test(tc, one_ssh_per_host);
 	tcase_add_test(tc, host_down_and_back);
+	if (q == TU_QEMU_72)
+		tcase_add_test(tc, screen_groups_hosts);
 	if (q == TU_QEMU_72)
 		tcase_add_test(tc, not_installed);
 	suite_add_tcase(s, tc);
