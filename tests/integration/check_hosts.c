@@ -325,6 +325,8 @@ START_TEST(screen_groups_hosts)
 	ck_assert_int_eq(tmx_start(&t, 120, 30, cmd), 0);
 	ck_assert_msg(tmx_wait_for(&t, "host h2  ssh://h2", 20000, &last),
 	    "%s", last ? last : "");
+	free(last);
+	last = NULL;
 	ck_assert_msg(tmx_wait_for(&t, "h2/web", 20000, &last), "%s", last);
 	free(last);
 	last = tmx_screen(&t, 0);
@@ -373,11 +375,11 @@ END_TEST
 static void
 add(Suite *s, enum tu_qemu q)
 {
-	char name[32];
+	static char name[2][32];	/* Check keeps the pointer */
 	TCase *tc;
 
-	snprintf(name, sizeof name, "hosts_%s", tu_qemu_name(q));
-	tc = tcase_create(strdup(name));
+	snprintf(name[q], sizeof name[q], "hosts_%s", tu_qemu_name(q));
+	tc = tcase_create(name[q]);
 	tu_tcase_require(tc, tu_missing_sshd());
 	tu_tcase_require(tc, tu_missing_qemu_v(q));
 	if (q == TU_QEMU_72)

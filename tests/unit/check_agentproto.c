@@ -105,8 +105,13 @@ START_TEST(view_round_trip)
 	fleet_view(&f, 0, &rt, v);
 	arr = json_array();
 	json_array_append_new(arr, cmd_json_instance(&f, 0, v, &rt));
-	line = json_dumps(json_pack("{s:i, s:b, s:o}", "id", 7, "ok", 1,
-	    "instances", arr), JSON_COMPACT);
+	{
+		json_t *j = json_pack("{s:i, s:b, s:o}", "id", 7, "ok", 1,
+		    "instances", arr);
+
+		line = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
 	ck_assert_int_eq(agentproto_reply_parse(line, strlen(line), &r, &e),
 	    0);
 	ck_assert_uint_eq(r.ninst, 1);
