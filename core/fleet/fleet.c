@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/strbuf.h"
+#include "fleet/fleetagentpriv.h"
 #include "fleet/fleetback.h"
 #include "model/places.h"
 #include "model/pcitree.h"
@@ -130,35 +130,6 @@ fleet_find_exact(const struct fleet *f, const char *name)
 	return nameidx_find(&f->names, name, name_at, f);
 }
 
-/* A bare NAME among the hosts' HOST/NAME instances: the one there is, or
- * -1 (e says which hosts when several have it). */
-static long
-find_on_hosts(const struct fleet *f, const char *name, struct err *e)
-{
-	struct strbuf which = STRBUF_INIT;
-	long found = -1;
-	size_t i, n = 0;
-
-	for (i = 0; i < f->n; i++) {
-		const char *sl = strchr(f->inst[i].name, '/');
-
-		if (f->inst[i].back != FLEET_BACK_AGENT || sl == NULL ||
-		    strcmp(sl + 1, name) != 0)
-			continue;
-		strbuf_printf(&which, "%s%s", n++ ? ", " : "",
-		    f->inst[i].name);
-		found = (long)i;
-	}
-	if (n > 1) {
-		err_set(e, "'%s' is on several hosts (%s): name one as "
-		    "HOST/%s", name, which.p, name);
-		found = -1;
-	} else if (n == 0)
-		err_set(e, "no instance called '%s'", name);
-	strbuf_free(&which);
-	return found;
-}
-
 long
 fleet_find(const struct fleet *f, const char *name, struct err *e)
 {
@@ -167,7 +138,7 @@ fleet_find(const struct fleet *f, const char *name, struct err *e)
 	if (i >= 0)
 		return i;
 	if (f->nhosts > 0 && strchr(name, '/') == NULL)
-		return find_on_hosts(f, name, e);
+		return fleetagent_find_bare(f, name, e);
 	return err_set(e, "no instance called '%s'", name);
 }
 

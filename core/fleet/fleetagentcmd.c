@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/strbuf.h"
 #include "fleet/fleet.h"
 #include "fleet/fleetagentpriv.h"
 
@@ -77,6 +79,35 @@ fleet_agent_command(struct fleet *f, size_t i, const char *line,
 	memset(&h->cmd_reply, 0, sizeof h->cmd_reply);
 	h->cmd_done = 0;
 	return 0;
+}
+
+/* A bare NAME among the hosts' HOST/NAME instances: the one there is, or
+ * -1 (e says which hosts when several have it). */
+long
+fleetagent_find_bare(const struct fleet *f, const char *name, struct err *e)
+{
+	struct strbuf which = STRBUF_INIT;
+	long found = -1;
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++) {
+		const char *sl = strchr(f->inst[i].name, '/');
+
+		if (f->inst[i].back != FLEET_BACK_AGENT || sl == NULL ||
+		    strcmp(sl + 1, name) != 0)
+			continue;
+		strbuf_printf(&which, "%s%s", n++ ? ", " : "",
+		    f->inst[i].name);
+		found = (long)i;
+	}
+	if (n > 1) {
+		err_set(e, "'%s' is on several hosts (%s): name one as "
+		    "HOST/%s", name, which.p, name);
+		found = -1;
+	} else if (n == 0)
+		err_set(e, "no instance called '%s'", name);
+	strbuf_free(&which);
+	return found;
 }
 
 int

@@ -52,6 +52,11 @@ size_t fleetagent_pollfds(struct fleethost *h, struct pollfd *pfd,
     int *timeout_ms);
 void fleetagent_start(struct fleet *f, double now);
 int fleetagent_silence_ms(const struct fleet *f);
+/* fleetagentcmd.c, for fleet_find: a bare NAME among the hosts'
+ * HOST/NAME instances. */
+struct err;
+long fleetagent_find_bare(const struct fleet *f, const char *name,
+    struct err *e);
 int fleetagent_beat_ms(const struct fleet *f);
 
 #endif

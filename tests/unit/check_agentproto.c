@@ -125,7 +125,7 @@ START_TEST(view_round_trip)
 	ck_assert_uint_eq(r.inst[0].live.fn[0].vendor, 0x1af4);
 	ck_assert_str_eq(r.inst[0].live.fn[0].id, "nic-6f1a2b3c-pci-5");
 	ck_assert_int_eq(r.inst[0].capacity, cmd_json_capacity(
-	    &f.inst[0].live, &rt));
+	    &f.inst[0].live, &rt, NULL));
 	agentproto_reply_free(&r);
 	free(line);
 	store_rt_free(&rt);
