@@ -95,19 +95,24 @@ START_TEST(two_hosts_stop_restart)
 	free(out);
 
 	/* a long session on h2 dies with its host */
-	snprintf(cmd, sizeof cmd, "%s h2 sleep 4242 </dev/null >/dev/null "
-	    "2>&1 &", h2.ssh);
+	/* a number of this run's own: the machine is shared, and another
+	 * run's session (or one it left behind) must not count here */
+	char token[40];
+
+	snprintf(token, sizeof token, "sleep %ld ", 4000000L + (long)getpid());
+	snprintf(cmd, sizeof cmd, "%s h2 %s</dev/null >/dev/null "
+	    "2>&1 &", h2.ssh, token);
 	ck_assert_int_eq(tu_run(cmd, NULL), 0);
-	for (int i = 0; i < 500 && !tu_proc_with("sleep 4242"); i++)
+	for (int i = 0; i < 500 && !tu_proc_with(token); i++)
 		usleep(10000);
-	ck_assert(tu_proc_with("sleep 4242"));
+	ck_assert(tu_proc_with(token));
 	tu_sshd_kill(&h2);
 	ck_assert(!h2.up);
 	/* the client (its command line has the words too) needs a moment
 	 * to see its connection gone */
-	for (int i = 0; i < 500 && tu_proc_with("sleep 4242"); i++)
+	for (int i = 0; i < 500 && tu_proc_with(token); i++)
 		usleep(10000);
-	ck_assert(!tu_proc_with("sleep 4242"));
+	ck_assert(!tu_proc_with(token));
 	ck_assert_int_eq(tu_ssh(&h2, "echo two", &out), 255);
 	ck_assert_msg(strstr(out, "refused") != NULL, "%s", out);
 	free(out);
