@@ -97,6 +97,26 @@ utf8_seq(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
+/* Bytes that stand for themselves in a string: printable ASCII but the
+ * quote and the backslash (read in runs, the common case). */
+static const unsigned char plain[256] = {
+	[0x20 ... 0x21] = 1,		/* '"' is 0x22 */
+	[0x23 ... 0x5b] = 1,		/* '\\' is 0x5c */
+	[0x5d ... 0x7f] = 1,
+};
+
+/* Append s[0..n) to out (at most outsz - 1 bytes kept, as snprintf). */
+static void
+emit_n(char *out, size_t outsz, size_t *o, const char *s, size_t n)
+{
+	if (out != NULL && *o + 1 < outsz) {
+		size_t room = outsz - 1 - *o;
+
+		memcpy(out + *o, s, n < room ? n : room);
+	}
+	*o += n;
+}
+
 /* Append byte b to out (at most outsz - 1 bytes kept, as snprintf). */
 static void
 emit(char *out, size_t outsz, size_t *o, char b)
@@ -171,9 +191,18 @@ qs_string(struct qs_cur *c, char *out, size_t outsz, size_t *n, int *esc)
 	if (c->p >= c->end || *c->p != '"')
 		return -1;
 	for (c->p++; c->p < c->end;) {
-		unsigned char b = (unsigned char)*c->p;
+		const char *q = c->p;
+		unsigned char b;
 		size_t k;
 
+		while (q < c->end && plain[(unsigned char)*q])
+			q++;
+		if (q > c->p) {
+			emit_n(out, outsz, &o, c->p, (size_t)(q - c->p));
+			c->p = q;
+			continue;
+		}
+		b = (unsigned char)*c->p;
 		if (b == '"') {
 			c->p++;
 			if (out != NULL && outsz > 0)
@@ -337,7 +366,9 @@ qs_obj_next(struct qs_obj *o, const char **name, size_t *nlen)
 	if (o->n == QMPSCAN_MAX_MEMBERS)
 		return -1;
 	for (i = 0; i < o->n; i++)
-		if (o->len[i] == *nlen && memcmp(o->name[i], *name, *nlen) == 0)
+		if (o->len[i] == *nlen && (*nlen == 0 ||
+		    o->name[i][0] == (*name)[0]) &&
+		    memcmp(o->name[i], *name, *nlen) == 0)
 			return -1;	/* a duplicate: jansson refuses it */
 	o->name[o->n] = *name;
 	o->len[o->n++] = *nlen;
@@ -424,12 +455,6 @@ qs_skip(struct qs_cur *c)
 	}
 }
 
-int
-qs_is(const char *name, size_t n, const char *want)
-{
-	return strlen(want) == n && memcmp(name, want, n) == 0;
-}
-
 /* The value at c->p as an integer in lo..hi: 1 yes, 0 it is another
  * value (read past), -1 it is no valid JSON. */
 int
@@ -444,20 +469,17 @@ qs_int_in(struct qs_cur *c, long long lo, long long hi, long long *v)
 	return isint && *v >= lo && *v <= hi;
 }
 
-/* The whole of buf is one value and blanks: check and return its span. */
-int
-qs_whole(const char *buf, size_t len, struct qs_cur *c)
+void
+qs_start(struct qs_cur *c, const char *buf, size_t len)
 {
 	c->p = buf;
 	c->end = buf + len;
 	c->depth = 0;
-	if (qs_skip(c) < 0)
-		return -1;
-	qs_ws(c);
-	if (c->p != c->end)
-		return -1;
-	c->p = buf;
-	c->depth = 0;
-	return 0;
 }
 
+int
+qs_done(struct qs_cur *c)
+{
+	qs_ws(c);
+	return c->p == c->end;
+}

@@ -52,7 +52,8 @@ int qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
  * when it is not a string). */
 int qmpscan_str_is(const char *buf, size_t len, const char *want);
 
-/* query-pci's return value into pi (appended to), as qmp_parse_pci(). */
+/* query-pci's return value into pi (appended to), as qmp_parse_pci().  On
+ * -1 pi may hold the devices read before the reader stopped: clear it. */
 int qmpscan_pci(const char *buf, size_t len, struct pci_info *pi,
     struct err *e);
 

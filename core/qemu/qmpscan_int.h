@@ -7,6 +7,8 @@
 #ifndef SLOTSCOPE_QMPSCAN_INT_H
 #define SLOTSCOPE_QMPSCAN_INT_H
 
+#include <string.h>
+
 #include "qemu/qmpscan.h"
 
 struct qs_cur {
@@ -44,12 +46,15 @@ int qs_arr_begin(struct qs_cur *c, int *n);
 int qs_arr_next(struct qs_cur *c, int *n);
 /* Read past one value, checking all of it. */
 int qs_skip(struct qs_cur *c);
-/* name[0..n) is want. */
-int qs_is(const char *name, size_t n, const char *want);
 /* The value as an integer in lo..hi: 1 yes, 0 another value (read past),
  * -1 not valid. */
 int qs_int_in(struct qs_cur *c, long long lo, long long hi, long long *v);
-/* buf is one value and blanks: c is set at its start; 0, or -1. */
-int qs_whole(const char *buf, size_t len, struct qs_cur *c);
+/* A cursor over buf[0..len); after the value read from it, qs_done: 1
+ * when only blanks are left (the value was all of buf). */
+void qs_start(struct qs_cur *c, const char *buf, size_t len);
+int qs_done(struct qs_cur *c);
+/* name[0..n) is the literal lit. */
+#define QS_IS(name, n, lit) \
+	((n) == sizeof(lit) - 1 && memcmp((name), (lit), (n)) == 0)
 
 #endif

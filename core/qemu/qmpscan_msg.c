@@ -19,30 +19,31 @@ qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
 	int rc, qmpobj = 0;
 
 	memset(m, 0, sizeof *m);
-	if (qs_whole(buf, len, &c) < 0 || qs_obj_begin(&c, &o) < 0)
+	qs_start(&c, buf, len);
+	if (qs_obj_begin(&c, &o) < 0)
 		return err_set(e, "not a JSON object this reader takes");
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
 		qs_ws(&c);
 		v = c.p;
-		if (qs_is(k, kn, "QMP"))
+		if (QS_IS(k, kn, "QMP"))
 			qmpobj = qs_peek(&c) == QS_OBJ;
 		if (qs_skip(&c) < 0)
 			return err_set(e, "not valid JSON");
-		if (qs_is(k, kn, "return")) {
+		if (QS_IS(k, kn, "return")) {
 			m->ret = v;
 			m->retlen = (size_t)(c.p - v);
-		} else if (qs_is(k, kn, "id")) {
+		} else if (QS_IS(k, kn, "id")) {
 			m->id = v;
 			m->idlen = (size_t)(c.p - v);
-		} else if (qs_is(k, kn, "QMP")) {
+		} else if (QS_IS(k, kn, "QMP")) {
 			m->qmp = v;
 			m->qmplen = (size_t)(c.p - v);
-		} else if (qs_is(k, kn, "error"))
+		} else if (QS_IS(k, kn, "error"))
 			err = v;
-		else if (qs_is(k, kn, "event"))
+		else if (QS_IS(k, kn, "event"))
 			ev = v;
 	}
-	if (rc < 0)
+	if (rc < 0 || !qs_done(&c))
 		return err_set(e, "not valid JSON");
 	if (m->ret != NULL) {
 		m->kind = QMP_MSG_RETURN;
@@ -109,8 +110,8 @@ ids(struct qs_cur *c, struct dev *d)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1)
-		if ((qs_is(k, kn, "vendor") ? want_int(c, 0, 0xffff,
-		    &d->vendor, &d->has_ven) : qs_is(k, kn, "device") ?
+		if ((QS_IS(k, kn, "vendor") ? want_int(c, 0, 0xffff,
+		    &d->vendor, &d->has_ven) : QS_IS(k, kn, "device") ?
 		    want_int(c, 0, 0xffff, &d->device, &d->has_dev) :
 		    qs_skip(c)) < 0)
 			return -1;
@@ -131,11 +132,11 @@ class_info(struct qs_cur *c, struct dev *d)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (qs_is(k, kn, "desc") && qs_peek(c) == QS_STR) {
+		if (QS_IS(k, kn, "desc") && qs_peek(c) == QS_STR) {
 			d->has_desc = 1;
 			rc = qs_string(c, d->fn.class_text,
 			    sizeof d->fn.class_text, &n, &esc);
-		} else if (qs_is(k, kn, "class"))
+		} else if (QS_IS(k, kn, "class"))
 			rc = want_int(c, 0, 0xffff, &d->cls, &d->has_cls);
 		else
 			rc = qs_skip(c);
@@ -161,14 +162,14 @@ bridge(struct qs_cur *c, struct dev *d)
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
 		qs_ws(c);
 		v = c->p;
-		if (qs_is(k, kn, "devices")) {
+		if (QS_IS(k, kn, "devices")) {
 			if (qs_skip(c) < 0)
 				return -1;
 			d->sub = v;
 			d->sublen = (size_t)(c->p - v);
 			continue;
 		}
-		if (!qs_is(k, kn, "bus") || qs_peek(c) != QS_OBJ) {
+		if (!QS_IS(k, kn, "bus") || qs_peek(c) != QS_OBJ) {
 			if (qs_skip(c) < 0)
 				return -1;
 			continue;
@@ -176,7 +177,7 @@ bridge(struct qs_cur *c, struct dev *d)
 		if (qs_obj_begin(c, &ob) < 0)
 			return -1;
 		while ((rc = qs_obj_next(&ob, &k, &kn)) == 1)
-			if ((qs_is(k, kn, "secondary") ? want_int(c, 0, 255,
+			if ((QS_IS(k, kn, "secondary") ? want_int(c, 0, 255,
 			    &d->sec, &d->has_sec) : qs_skip(c)) < 0)
 				return -1;
 		if (rc < 0)
@@ -197,19 +198,19 @@ members(struct qs_cur *c, struct dev *d)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (qs_is(k, kn, "bus"))
+		if (QS_IS(k, kn, "bus"))
 			rc = want_int(c, 0, 255, &d->bus, &d->has_bus);
-		else if (qs_is(k, kn, "slot"))
+		else if (QS_IS(k, kn, "slot"))
 			rc = want_int(c, 0, 31, &d->slot, &d->has_slot);
-		else if (qs_is(k, kn, "function"))
+		else if (QS_IS(k, kn, "function"))
 			rc = want_int(c, 0, 7, &d->func, &d->has_func);
-		else if (qs_is(k, kn, "id"))
+		else if (QS_IS(k, kn, "id"))
 			rc = ids(c, d);
-		else if (qs_is(k, kn, "class_info"))
+		else if (QS_IS(k, kn, "class_info"))
 			rc = class_info(c, d);
-		else if (qs_is(k, kn, "qdev_id") && qs_peek(c) == QS_STR)
+		else if (QS_IS(k, kn, "qdev_id") && qs_peek(c) == QS_STR)
 			rc = qs_string(c, d->fn.id, sizeof d->fn.id, &n, &esc);
-		else if (qs_is(k, kn, "pci_bridge"))
+		else if (QS_IS(k, kn, "pci_bridge"))
 			rc = bridge(c, d);
 		else
 			rc = qs_skip(c);
@@ -285,7 +286,7 @@ bus(struct qs_cur *c, struct pci_info *pi, struct err *e)
 	if (qs_obj_begin(c, &o) < 0)
 		return err_set(e, "query-pci: a bus that is not an object");
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (qs_is(k, kn, "devices")) {
+		if (QS_IS(k, kn, "devices")) {
 			seen = 1;
 			if (devices(c, 0, pi, e) < 0)
 				return -1;
@@ -303,14 +304,14 @@ qmpscan_pci(const char *buf, size_t len, struct pci_info *pi, struct err *e)
 	struct qs_cur c;
 	int n, rc;
 
-	if (qs_whole(buf, len, &c) < 0)
-		return err_set(e, "query-pci: not valid JSON");
+	qs_start(&c, buf, len);
 	if (qs_arr_begin(&c, &n) < 0)
 		return err_set(e, "query-pci did not return a list of buses");
 	while ((rc = qs_arr_next(&c, &n)) == 1)
 		if (bus(&c, pi, e) < 0)
 			return -1;
-	return rc < 0 ? err_set(e, "query-pci: not valid JSON") : 0;
+	return rc < 0 || !qs_done(&c) ? err_set(e, "query-pci: not valid "
+	    "JSON") : 0;
 }
 
 /* --- the greeting ------------------------------------------------------- */
@@ -328,9 +329,9 @@ qemu_numbers(struct qs_cur *c, struct qemu_version *v, int *got)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		int *dst = qs_is(k, kn, "major") ? &v->major :
-		    qs_is(k, kn, "minor") ? &v->minor :
-		    qs_is(k, kn, "micro") ? &v->micro : NULL;
+		int *dst = QS_IS(k, kn, "major") ? &v->major :
+		    QS_IS(k, kn, "minor") ? &v->minor :
+		    QS_IS(k, kn, "micro") ? &v->micro : NULL;
 
 		if (dst == NULL) {
 			if (qs_skip(c) < 0)
@@ -359,9 +360,9 @@ version(struct qs_cur *c, struct qemu_version *v, int *got)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (qs_is(k, kn, "qemu") && qs_peek(c) == QS_OBJ)
+		if (QS_IS(k, kn, "qemu") && qs_peek(c) == QS_OBJ)
 			rc = qemu_numbers(c, v, got);
-		else if (qs_is(k, kn, "package") && qs_peek(c) == QS_STR)
+		else if (QS_IS(k, kn, "package") && qs_peek(c) == QS_STR)
 			rc = qs_string(c, v->package, sizeof v->package, &n,
 			    &esc);
 		else
@@ -383,17 +384,18 @@ qmpscan_greeting_version(const char *buf, size_t len, struct qemu_version *v,
 	int rc, got = 0;
 
 	memset(v, 0, sizeof *v);
-	if (qs_whole(buf, len, &c) < 0 || qs_obj_begin(&c, &o) < 0)
+	qs_start(&c, buf, len);
+	if (qs_obj_begin(&c, &o) < 0)
 		return err_set(e, "the greeting's QMP member is not an object");
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (qs_is(k, kn, "version") && qs_peek(&c) == QS_OBJ)
+		if (QS_IS(k, kn, "version") && qs_peek(&c) == QS_OBJ)
 			rc = version(&c, v, &got);
 		else
 			rc = qs_skip(&c);
 		if (rc < 0)
 			break;
 	}
-	if (rc < 0 || got != 7) {
+	if (rc < 0 || got != 7 || !qs_done(&c)) {
 		memset(v, 0, sizeof *v);
 		return err_set(e, "the greeting has no version this reader "
 		    "takes");
@@ -415,17 +417,20 @@ qmpscan_compact_cmd(const char *buf, size_t len, char *out, size_t outsz,
 
 	if (memchr(buf, '\\', len) != NULL)
 		return err_set(e, "a command with an escape");
-	if (qs_whole(buf, len, &c) < 0 || qs_obj_begin(&c, &o) < 0)
+	qs_start(&c, buf, len);
+	if (qs_obj_begin(&c, &o) < 0)
 		return err_set(e, "a command that is not a JSON object");
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (qs_is(k, kn, "id"))
+		if (QS_IS(k, kn, "id"))
 			return err_set(e, "a command with an id");
-		if (qs_is(k, kn, "execute"))
+		if (QS_IS(k, kn, "execute"))
 			exec = qs_peek(&c) == QS_STR;
 		if (qs_skip(&c) < 0)
 			return err_set(e, "not valid JSON");
 	}
-	if (rc < 0 || !exec)
+	if (rc < 0 || !qs_done(&c))
+		return err_set(e, "not valid JSON");
+	if (!exec)
 		return err_set(e, "a command without an execute string");
 	/* no blanks outside strings; a digit there is a number */
 	for (i = 0; i < len; i++) {

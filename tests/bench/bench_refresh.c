@@ -80,7 +80,8 @@ quant(double *v, int n, double q)
 }
 
 /* n pairs of wall times a[i] (slotscope) and b[i] (the comparator):
- * "bench NAME  RATIO x (n=.., p10-p90 ..; A vs B us medians[; extra])". */
+ * "bench NAME  RATIO x (n=.., median .., p10-p90 ..; A vs B us medians
+ * [; extra])": the median and percentiles of the per-pair ratios. */
 static void
 report_pairs(const char *name, const double *a, const double *b, int n,
     const char *extra)
@@ -102,9 +103,9 @@ report_pairs(const char *name, const double *a, const double *b, int n,
 	p90 = quant(r, n, 0.9);
 	ma = quant(s, n, 0.5);
 	mb = quant(s + n, n, 0.5);
-	snprintf(detail, sizeof detail, "n=%d, p10-p90 %.2f-%.2f; %.0f vs "
-	    "%.0f us, medians%s%s", n, p10, p90, ma / 1e3, mb / 1e3,
-	    extra ? "; " : "", extra ? extra : "");
+	snprintf(detail, sizeof detail, "n=%d, median %.2f, p10-p90 "
+	    "%.2f-%.2f; %.0f vs %.0f us, medians%s%s", n, med, p10, p90,
+	    ma / 1e3, mb / 1e3, extra ? "; " : "", extra ? extra : "");
 	bench_report(name, med, "x", detail);
 	free(r);
 	free(s);
