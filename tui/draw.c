@@ -23,6 +23,11 @@ const char draw_state_letter[SLOT_NSTATES] = {
 	'.', 'R', 'B', 'U', 'F', 'M', '~', 'H', 'o', '_', '?'
 };
 
+/* No pair may share a state's number: init_pair of a later one would
+ * repaint those cells (closed and unknown once drew as ok and warn). */
+_Static_assert(PAIR_OK > PAIR_STATE + SLOT_NSTATES - 1,
+    "colour pairs overlap the states' pairs");
+
 #define PANE_MIN 8		/* detail/log boxes: 6 lines inside */
 #define NAME_MAX_W 40		/* the name column at its widest */
 #define NAME_MIN_W 8		/* ... and narrowest, before the grid scrolls */

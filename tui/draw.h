@@ -10,11 +10,16 @@
 
 #include "app.h"
 
-/* colour pairs */
+/* Colour pairs: one number each.  The states' pairs come first, one per
+ * enum slot_state, and every other pair is numbered after the last of
+ * them (give none of them a number by hand), so a new state moves them on
+ * instead of sharing a number (draw.c checks it at compile time). */
 enum {
 	PAIR_STATE = 1,		/* PAIR_STATE + enum slot_state */
-	PAIR_OK = 10, PAIR_WARN, PAIR_BAD, PAIR_EVENT, PAIR_TITLE,
-	PAIR_CONFLICT		/* a slot with a conflict */
+	PAIR_STATE_LAST = PAIR_STATE + SLOT_NSTATES - 1,
+	PAIR_OK, PAIR_WARN, PAIR_BAD, PAIR_EVENT, PAIR_TITLE,
+	PAIR_CONFLICT,		/* a slot with a conflict */
+	PAIR_COUNT		/* pairs in use, 0 (the terminal's) included */
 };
 
 /* Each state's letter in a cell ('.', 'R', 'B', 'U', 'F', 'M', '~'). */

@@ -1450,6 +1450,34 @@ START_TEST(demo_colors_follow_background)
 }
 END_TEST
 
+/* Every state keeps its own colours: q35's closed cells ('_') are dim in
+ * the terminal's own colours, on a dark background and on a light one (their
+ * pair was once numbered like ok's and drawn green, or dark green). */
+START_TEST(closed_cells_keep_their_colour)
+{
+	static const char *const envs[] = { "", "COLORFGBG='0;15'" };
+	size_t k;
+
+	for (k = 0; k < sizeof envs / sizeof envs[0]; k++) {
+		struct world w;
+		char sgr[64], seq[80], *scr;
+
+		demo_start_env(&w, envs[k], "--scenario q35-ports-full");
+		CELLS(&w, "q35-1", 7, "_________");
+		scr = tmx_screen(&w.t, 1);
+		ck_assert_msg(state_sgr(scr, "q35-1", "_", sgr, sizeof sgr) == 0,
+		    "no escape before q35-1's first closed cell:\n%.3000s", scr);
+		snprintf(seq, sizeof seq, "\033[%sm", sgr);
+		ck_assert_msg(!has_colour(seq) && (strncmp(sgr, "2;", 2) == 0 ||
+		    strstr(sgr, ";2;") != NULL),
+		    "%s: closed cells written with ESC[%sm, not dim in the "
+		    "default colours", envs[k], sgr);
+		free(scr);
+		world_free(&w);
+	}
+}
+END_TEST
+
 Suite *
 tui_e2e_suite(void)
 {
@@ -1492,5 +1520,6 @@ tui_e2e_suite(void)
 	tcase_add_test(tc, demo_filter_rows);
 	tcase_add_test(tc, narrow_grid_scrolls);
 	tcase_add_test(tc, demo_colors_follow_background);
+	tcase_add_test(tc, closed_cells_keep_their_colour);
 	return s;
 }
