@@ -77,7 +77,7 @@ END_TEST
  * session with it), h1 goes on, h2 comes back on its port. */
 START_TEST(two_hosts_stop_restart)
 {
-	char path[4300], cmd[9000], *out = NULL;
+	char path[4300], cmd[9000], mark[64], ns[64], *out = NULL;
 	FILE *f;
 
 	ck_assert(h1.up && h2.up);
@@ -94,25 +94,24 @@ START_TEST(two_hosts_stop_restart)
 	ck_assert_str_eq(out, "one\ntwo\n");
 	free(out);
 
-	/* a long session on h2 dies with its host */
-	/* a number of this run's own: the machine is shared, and another
-	 * run's session (or one it left behind) must not count here */
-	char token[40];
-
-	snprintf(token, sizeof token, "sleep %ld ", 4000000L + (long)getpid());
-	snprintf(cmd, sizeof cmd, "%s h2 %s</dev/null >/dev/null "
-	    "2>&1 &", h2.ssh, token);
+	/* a long session on h2 dies with its host; it and its client are
+	 * known by a word made for this run (the shell's $0), as another
+	 * run's `sleep 4242` may be on the machine too */
+	tu_marker(mark, sizeof mark);
+	tu_pidns_of(h2.init, ns, sizeof ns);
+	snprintf(cmd, sizeof cmd, "%s h2 \"sh -c 'sleep 4242; :' %s\" "
+	    "</dev/null >/dev/null 2>&1 &", h2.ssh, mark);
 	ck_assert_int_eq(tu_run(cmd, NULL), 0);
-	for (int i = 0; i < 500 && !tu_proc_with(token); i++)
+	for (int i = 0; i < 500 && !tu_ns_proc_with(ns, mark); i++)
 		usleep(10000);
-	ck_assert(tu_proc_with(token));
+	ck_assert_msg(tu_ns_proc_with(ns, mark), "no session %s on h2", mark);
 	tu_sshd_kill(&h2);
 	ck_assert(!h2.up);
-	/* the client (its command line has the words too) needs a moment
+	/* the client (its command line has the word too) needs a moment
 	 * to see its connection gone */
-	for (int i = 0; i < 500 && tu_proc_with(token); i++)
+	for (int i = 0; i < 500 && tu_proc_with(mark); i++)
 		usleep(10000);
-	ck_assert(!tu_proc_with(token));
+	ck_assert_msg(!tu_proc_with(mark), "%s outlived its host", mark);
 	ck_assert_int_eq(tu_ssh(&h2, "echo two", &out), 255);
 	ck_assert_msg(strstr(out, "refused") != NULL, "%s", out);
 	free(out);

@@ -34,7 +34,7 @@ count(const char *s, const char *w)
 
 START_TEST(two_paused_domains)
 {
-	char *out = NULL, path[4200];
+	char *out = NULL, path[4200], ns[64];
 	struct stat st;
 
 	ck_assert(vd.up);
@@ -52,15 +52,17 @@ START_TEST(two_paused_domains)
 	    "52:54:00:0a:00:01") && !strstr(out, "<disk") &&
 	    !strstr(out, "<graphics"), "%s", out);
 	free(out);
-	/* the domain's QEMU runs, with libvirt's monitor in our tree */
-	ck_assert(tu_proc_with("guest=tva"));
+	/* the domain's QEMU runs, with libvirt's monitor in our tree (this
+	 * libvirtd's namespace: another run may have a tva too) */
+	tu_pidns_of(vd.init, ns, sizeof ns);
+	ck_assert(tu_ns_proc_with(ns, "guest=tva"));
 	snprintf(path, sizeof path, "%s/var/lib/libvirt/qemu", vd.dir);
 	ck_assert_int_eq(stat(path, &st), 0);
 	snprintf(path, sizeof path, "%s/run/libvirt/qemu/tva.pid", vd.dir);
 	ck_assert_int_eq(stat(path, &st), 0);
 	tu_virtd_stop(&vd);
-	ck_assert(!tu_proc_with("guest=tva"));
-	ck_assert(!tu_proc_with("guest=tvb"));
+	ck_assert(!tu_ns_proc_with(ns, "guest=tva"));
+	ck_assert(!tu_ns_proc_with(ns, "guest=tvb"));
 }
 END_TEST
 
@@ -72,7 +74,7 @@ START_TEST(gone_without_teardown)
 	char buf[4300] = "";
 	ssize_t n;
 	pid_t c, init;
-	char dir[4200];
+	char dir[4200], ns[64];
 
 	ck_assert_int_eq(pipe(p), 0);
 	c = fork();
@@ -83,9 +85,12 @@ START_TEST(gone_without_teardown)
 		close(p[0]);
 		tu_virtd_start(&mine);
 		if (tu_virtd_domain(&mine, "tvorphan",
-		    NIC("52:54:00:0a:00:03")) == 0 &&
-		    tu_proc_with("guest=tvorphan"))
-			dprintf(p[1], "%ld %s", (long)mine.init, mine.dir);
+		    NIC("52:54:00:0a:00:03")) == 0) {
+			tu_pidns_of(mine.init, ns, sizeof ns);
+			if (tu_ns_proc_with(ns, "guest=tvorphan"))
+				dprintf(p[1], "%ld %s %s", (long)mine.init, ns,
+				    mine.dir);
+		}
 		_exit(1);	/* no tu_virtd_stop */
 	}
 	close(p[1]);
@@ -94,12 +99,12 @@ START_TEST(gone_without_teardown)
 	waitpid(c, &st, 0);
 	ck_assert_msg(n > 0, "the child's libvirtd did not run a domain");
 	buf[n] = '\0';
-	ck_assert_int_eq(sscanf(buf, "%d %4199s", &init, dir), 2);
+	ck_assert_int_eq(sscanf(buf, "%d %63s %4199s", &init, ns, dir), 3);
 	ck_assert_int_gt(init, 1);
-	for (i = 0; i < 500 && (tu_proc_with("guest=tvorphan") ||
+	for (i = 0; i < 500 && (tu_ns_proc_with(ns, "guest=tvorphan") ||
 	    tu_proc_with(dir)); i++)
 		usleep(10000);
-	ck_assert_msg(!tu_proc_with("guest=tvorphan"),
+	ck_assert_msg(!tu_ns_proc_with(ns, "guest=tvorphan"),
 	    "the orphaned domain's QEMU still runs");
 	ck_assert_msg(!tu_proc_with(dir), "a process of %s still runs", dir);
 	tu_rmrf(dir);

@@ -100,7 +100,7 @@ ss_json(const char *uri, const char *args)
 START_TEST(ssh_list_and_hotplug)
 {
 	json_t *j, *in;
-	char *out = NULL;
+	char *out = NULL, ns[64];
 	int slot;
 
 	ck_assert(vd.up && h1.up);
@@ -129,8 +129,13 @@ START_TEST(ssh_list_and_hotplug)
 	ck_assert_msg(strstr(out, "bus='0x00' slot='0x03'") != NULL, "%s",
 	    out);
 	free(out);
-	/* every session ended with slotscope: no virt-ssh-helper left */
-	ck_assert(!tu_proc_with("virt-ssh-helper"));
+	/* every session ended with slotscope: no virt-ssh-helper left on
+	 * h1 (another run's may be on the machine) */
+	tu_pidns_of(h1.init, ns, sizeof ns);
+	ck_assert(*ns != '\0');
+	ck_assert(!tu_ns_proc_with(ns, "virt-ssh-helper"));
+	ck_assert_msg(!tu_proc_with(h1.config), "an ssh client of h1 (-F %s) "
+	    "is left", h1.config);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int
@@ -85,12 +86,14 @@ tu_ns_signal(pid_t init, int sig)
 	return n;
 }
 
-int
-tu_proc_with(const char *s)
+/* Some live process (in namespace ns, or any when ns is NULL) whose
+ * command line contains s? */
+static int
+scan(const char *ns, const char *s)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
-	char path[300], buf[8192];
+	char path[300], buf[8192], its[64];
 	int found = 0;
 
 	if (d == NULL)
@@ -101,6 +104,11 @@ tu_proc_with(const char *s)
 
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
+		if (ns != NULL) {
+			pidns(e->d_name, its, sizeof its);
+			if (strcmp(its, ns) != 0)
+				continue;
+		}
 		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
 		if ((fd = open(path, O_RDONLY)) < 0)
 			continue;
@@ -117,4 +125,38 @@ tu_proc_with(const char *s)
 	}
 	closedir(d);
 	return found;
+}
+
+int
+tu_proc_with(const char *s)
+{
+	return scan(NULL, s);
+}
+
+void
+tu_pidns_of(pid_t pid, char *buf, size_t size)
+{
+	char me[32];
+
+	snprintf(me, sizeof me, "%ld", (long)pid);
+	if (pid <= 0)
+		*buf = '\0';
+	else
+		pidns(me, buf, size);
+}
+
+int
+tu_ns_proc_with(const char *ns, const char *s)
+{
+	return *ns != '\0' && scan(ns, s);
+}
+
+void
+tu_marker(char *buf, size_t size)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(buf, size, "ck%ldx%lld%09ld", (long)getpid(),
+	    (long long)ts.tv_sec, ts.tv_nsec);
 }

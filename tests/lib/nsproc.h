@@ -21,7 +21,20 @@ pid_t tu_first_child(pid_t pid);
  * the host sees it), init included.  Returns how many were signalled. */
 int tu_ns_signal(pid_t init, int sig);
 
-/* 1 while some process's command line contains s (e.g. guest=NAME). */
+/* 1 while some process's command line contains s (e.g. guest=NAME).
+ * Anywhere on the machine: give s a part no other run has (tu_marker), or
+ * look in one namespace (tu_ns_proc_with). */
 int tu_proc_with(const char *s);
+
+/* The PID namespace pid is in, as its /proc/PID/ns/pid link reads
+ * ("pid:[4026532...]"), into buf; "" when pid is gone. */
+void tu_pidns_of(pid_t pid, char *buf, size_t size);
+/* tu_proc_with among the processes of PID namespace ns only (a text from
+ * tu_pidns_of, taken while its PID 1 ran: once it dies, so do they). */
+int tu_ns_proc_with(const char *ns, const char *s);
+
+/* A word no other process on the machine has in its command line now, to
+ * put in one (this process's pid and the time in ns): "ck<pid>x<ns>". */
+void tu_marker(char *buf, size_t size);
 
 #endif
