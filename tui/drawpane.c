@@ -28,26 +28,26 @@ fmt_time(double t, char *buf, size_t len)
 		strftime(buf, len, "%H:%M:%S", &tm);
 }
 
-/* The devices behind the bridge in the selected slot, one line each. */
+/* The devices behind the bridges in the selected slot (every function's,
+ * as a slot of root ports has several), one line each. */
 static void
 behind_lines(struct app *a, const struct instance *in, int *y, int ymax,
     int x, int w)
 {
 	struct pcitree t;
 	size_t i;
-	int b;
 
 	pcitree_build(&in->live, &t);
-	if ((b = pcitree_bus_at(&t, PCITREE_ROOT, a->sel_slot)) < 0)
+	if (pcitree_bus_at(&t, PCITREE_ROOT, a->sel_slot) < 0)
 		return;
 	for (i = 0; i < in->live.n && *y < ymax; i++) {
 		const struct pci_fn *f = &in->live.fn[i];
 		int fb = pcitree_bus_of(&t, f);
 
-		/* this bridge's bus and the buses behind it */
-		while (fb > 0 && fb != b)
+		/* a bus of this slot's bridges, or one behind them */
+		while (fb > 0 && t.bus[fb].parent != PCITREE_ROOT)
 			fb = t.bus[fb].parent;
-		if (fb != b || pcitree_bus_of(&t, f) < 0)
+		if (fb <= 0 || t.bus[fb].slot != a->sel_slot)
 			continue;
 		draw_putf((*y)++, x, w, A_NORMAL, " bus %s slot %d.%d  %s%s%s",
 		    t.bus[pcitree_bus_of(&t, f)].path, f->slot, f->func,

@@ -162,20 +162,37 @@ places_behind(const struct pcitree *t, const struct pci_info *live,
 }
 
 /* A bridge's own cell: port when it is an empty root port, else bridge;
- * what is behind it in behind/places. */
+ * what is behind it in behind/places.  A multi-function slot of bridges
+ * (q35's root ports on functions 0-7 of one slot) is one cell: its kind
+ * and id are function 0's (bus k, the lowest function), behind and places
+ * count every function's, and it is a port only when all of them are
+ * empty root ports. */
 static void
 view_bridge(const struct pcitree *t, const struct pci_info *live,
-    const struct store_rt *rt, int b, struct slot_view *v)
+    const struct store_rt *rt, int k, struct slot_view *v)
 {
-	const struct pcitree_bus *bus = &t->bus[b];
+	const struct pcitree_bus *bus = &t->bus[k];
+	int ports = 1;
+	size_t j;
 
 	v->bridge = bus->kind;
-	v->behind = behind(t, live, b);
-	v->places = places_behind(t, live, rt, b);
+	v->behind = 0;
+	v->places = 0;
+	for (j = 1; j < t->nbus; j++) {
+		const struct pcitree_bus *o = &t->bus[j];
+		int m;
+
+		if (o->parent != bus->parent || o->slot != bus->slot)
+			continue;
+		m = behind(t, live, (int)j);
+		v->behind = v->behind < 0 || m < 0 ? -1 : v->behind + m;
+		v->places += places_behind(t, live, rt, (int)j);
+		ports &= o->kind == PCI_BR_ROOT_PORT;
+	}
 	if (bus->id[0] != '\0')
 		copy(v->id, sizeof v->id, bus->id);
-	v->state = bus->kind == PCI_BR_ROOT_PORT && v->behind == 0 &&
-	    v->places > 0 ? SLOT_PORT : SLOT_BRIDGE;
+	v->state = ports && v->behind == 0 && v->places > 0 ? SLOT_PORT :
+	    SLOT_BRIDGE;
 }
 
 uint32_t

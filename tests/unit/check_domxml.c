@@ -228,6 +228,13 @@ START_TEST(q35_ports)
 	ck_assert_int_eq(p.slot, 0);
 	state_reconcile(&pi, &rt, sv);
 	ck_assert_int_eq(sv[1].state, SLOT_BRIDGE);	/* the ports */
+	/* one cell for the five ports on 1.0-1.4: what is behind all of
+	 * them (pci.3 and net2, net0, net1, usb) and all their places, as
+	 * in the capacity, not function 0's alone (2 behind, 30 places) */
+	ck_assert_int_eq(sv[1].bridge, PCI_BR_ROOT_PORT);
+	ck_assert_str_eq(sv[1].id, "pci.1");
+	ck_assert_int_eq(sv[1].behind, 5);
+	ck_assert_int_eq(sv[1].places, 31);
 	ck_assert_int_eq(sv[2].state, SLOT_CLOSED);	/* pcie.0 */
 	ck_assert_int_eq(sv[31].state, SLOT_BUILTIN);	/* ICH9's */
 	store_rt_free(&rt);
