@@ -210,7 +210,11 @@ state_reconcile_bus(const struct pci_info *live, const struct pcitree *t,
 		int k;
 
 		memset(v, 0, sizeof *v);
-		if (b == PCITREE_ROOT)
+		/* the map is of the root bus's hotplug slots: a PCIe root
+		 * complex (q35's pcie.0) has none, its root ports are the
+		 * places, so the map (its default 0-3 is i440fx's built-in
+		 * devices) reserves nothing there and is not shown */
+		if (b == PCITREE_ROOT && !t->pcie)
 			v->reserved = slotmap_is_free(&rt->reserved, s) == 0;
 		if (s >= t->bus[b].nslots) {
 			v->state = SLOT_CLOSED;
@@ -340,6 +344,10 @@ state_check_reserve(const struct pci_info *live, const struct store_rt *rt,
 {
 	if (slotmap_check_slot(slot, e) < 0)
 		return -1;
+	if (pci_info_is_pcie(live))
+		return err_set(e, "slot %d is on a PCIe root bus (q35's pcie.0), "
+		    "which takes no hot-added device: there is nothing to "
+		    "reserve; its root ports are the places", slot);
 	if (slotmap_is_free(&rt->reserved, slot) == 0)
 		return err_set(e, "slot %d is already reserved", slot);
 	return occupied(live, rt, slot, "reserve refuses a slot in use", e);

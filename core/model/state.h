@@ -94,7 +94,10 @@ int slot_state_parse(const char *buf, size_t len, enum slot_state *out,
  *     otherwise                                       -> free
  * A runtime device `unplugging` whose id is nowhere on the bus also sets its
  * slot's bit when another device now lives in that slot.
- * `reserved` is set from the map whatever the state.  A runtime device is
+ * `reserved` is set from the map whatever the state, on a pc root bus: a
+ * PCIe root bus (q35) has no hotplug slot to reserve, so there the map is
+ * not applied (its empty slots are closed, none reserved).  A runtime
+ * device is
  * matched to a live function by id, so a device the runtime puts in slot 5
  * whose id is live in slot 7 makes 7 used and 5 missing.
  * Returns the mask of slots whose unplug QEMU has confirmed (see above). */
@@ -137,7 +140,8 @@ int state_check_new_slot(const struct pci_info *live,
     const struct store_rt *rt, int slot, struct err *e);
 
 /* `reserve SLOT`: refuses an already reserved slot, a slot with a live
- * device, and a slot a runtime device holds.  Does not change anything:
+ * device, a slot a runtime device holds, and any slot of a PCIe root bus
+ * (no hotplug there: the map is not applied to it, state_reconcile_bus).  Does not change anything:
  * the caller then calls slotmap_reserve on its locked runtime. */
 int state_check_reserve(const struct pci_info *live,
     const struct store_rt *rt, int slot, struct err *e);

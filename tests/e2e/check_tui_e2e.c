@@ -985,7 +985,7 @@ START_TEST(q35_ports_tree)
 	struct world w;
 
 	demo_start_args(&w, "--scenario q35-ports-full");
-	CELLS(&w, "q35-1", 0, "BBBRHHo________________________B");
+	CELLS(&w, "q35-1", 0, "BBB_HHo________________________B");
 	SEE(&w, "q35-1  qmp 7.2.22 ok            1");
 	tmx_keys(&w.t, "Tab");
 	tmx_type(&w.t, "jjjx");
@@ -995,7 +995,7 @@ START_TEST(q35_ports_tree)
 	tmx_type(&w.t, "hotplug q35-1 nic");
 	tmx_keys(&w.t, "Enter");
 	SEE(&w, "plugged in slot 0 of bus 6");
-	CELLS(&w, "q35-1", 0, "BBBRHHH________________________B");
+	CELLS(&w, "q35-1", 0, "BBB_HHH________________________B");
 	SEE(&w, "q35-1  qmp 7.2.22 ok            0");
 	world_free(&w);
 }

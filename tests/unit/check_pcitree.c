@@ -12,6 +12,7 @@
 
 #include "model/devid.h"
 #include "model/places.h"
+#include "model/slotmap.h"
 #include "model/pcitree.h"
 #include "model/state.h"
 #include "qemu/hmp.h"
@@ -427,12 +428,22 @@ START_TEST(q35_views)
 	struct pcitree t;
 	struct store_rt rt;
 	struct slot_view v[32];
+	struct err e;
 	int b;
 
 	fixparse_hmp_pci("hmp/info-pci-q35-ports.raw", &pi);
 	store_rt_init(&rt, "q");
 	state_reconcile(&pi, &rt, v);
 	ck_assert_int_eq(v[7].state, SLOT_CLOSED);	/* pcie.0: no hotplug */
+	/* the default map (0-3) reserves nothing on pcie.0: slot 3 is
+	 * empty and closed, no slot of it is reserved */
+	ck_assert(!slotmap_is_free(&rt.reserved, 3));
+	ck_assert_int_eq(v[3].state, SLOT_CLOSED);
+	for (b = 0; b < 32; b++)
+		ck_assert_msg(!v[b].reserved, "pcie.0 slot %d reserved", b);
+	ck_assert_int_eq(state_check_reserve(&pi, &rt, 7, &e), -1);
+	ck_assert_msg(strstr(e.msg, "root ports are the places") != NULL,
+	    "%s", e.msg);
 	ck_assert_int_eq(v[4].state, SLOT_BRIDGE);	/* rp4 with n4 */
 	ck_assert_int_eq(v[4].behind, 1);
 	ck_assert_int_eq(v[4].bridge, PCI_BR_ROOT_PORT);
