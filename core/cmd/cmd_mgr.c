@@ -26,13 +26,20 @@ cmd_respect(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
 
 	if (notesz > 0)
 		note[0] = '\0';
-	if (in->mgr.kind == MGR_NONE || in->mi == NULL)
+	if (in->mgr.kind == MGR_NONE)
 		return 0;
 	if (force) {
 		snprintf(note, notesz, " --force (managed by %s)",
 		    mgr_kind_name(in->mgr.kind));
 		return 0;
 	}
+	/* a managed VM whose record could not even be held (out of memory)
+	 * refuses too: never fail open */
+	if (in->mi == NULL)
+		return cmd_fail(r, "%s: %s is managed by %s, whose record could "
+		    "not be read (%s); give --force to change it anyway",
+		    ce->name, in->name, mgr_kind_name(in->mgr.kind),
+		    in->mgr_error[0] ? in->mgr_error : "no memory");
 	mgr_refusal(in->mi, in->name, act, arg, kv, nkv, msg, sizeof msg);
 	return cmd_fail(r, "%s: %s", ce->name, msg);
 }
