@@ -149,7 +149,7 @@ END_TEST
 START_TEST(stuck_unplug)
 {
 	struct world w;
-	char *out;
+	char *out, rt[500];
 
 	start(&w, "stuck-unplug", "qmp");
 	ck_assert_int_eq(batch(&w, "qmp", "-c 'hotplug vm1 nic backend=user'",
@@ -158,6 +158,18 @@ START_TEST(stuck_unplug)
 	free(out);
 	batch(&w, "qmp", "--unplug-wait 300 -c 'unplug vm1 4'", &out);
 	has(out, "unplugging");
+	free(out);
+	/* recorded so by the unplug itself: the journal (which would mend a
+	 * lost record from the intent, and audit that) had nothing to do */
+	snprintf(rt, sizeof rt, "%s/rt/vm1.json", w.dir);
+	out = tu_slurp(rt);
+	has(out, "\"state\": \"unplugging\"");
+	free(out);
+	snprintf(rt, sizeof rt, "%s/audit.log", w.dir);
+	out = tu_slurp(rt);
+	has(out, "what=\"unplug 4\"");
+	ck_assert_msg(strstr(out, "what=\"resolve ") == NULL, "the journal "
+	    "had to record the unplug:\n%s", out);
 	free(out);
 	/* the guest never answers: still unplugging later */
 	usleep(300000);
