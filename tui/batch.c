@@ -41,6 +41,23 @@ show_devices(const struct cmd_result *r)
 	printf("%s\n", d + 1);
 }
 
+/* After list's table: a host that never answered has no rows, so a line
+ * says it is unreachable and its instances unknown, as the text does. */
+static void
+list_hosts(const struct cmd_result *r)
+{
+	json_t *hs = json_object_get(r->json, "hosts"), *h;
+	size_t k;
+
+	if (strcmp(r->cmd, "list") != 0)
+		return;
+	json_array_foreach(hs, k, h)
+		if (json_is_null(json_object_get(h, "instances")))
+			printf("%s/*  unreachable  instances unknown  (%s)\n",
+			    json_string_value(json_object_get(h, "host")),
+			    json_string_value(json_object_get(h, "error")));
+}
+
 /* 0, or -1 when a table could not be printed (its line on stderr). */
 static int
 print(const struct cmd_result *r, const struct batch_opts *o)
@@ -62,8 +79,10 @@ print(const struct cmd_result *r, const struct batch_opts *o)
 		if (table_print(stdout, t, r->json, &o->table, &e) < 0) {
 			fprintf(stderr, "slotscope: %s\n", e.msg);
 			rc = -1;
-		} else if (!o->table.raw)
+		} else if (!o->table.raw) {
 			show_devices(r);
+			list_hosts(r);
+		}
 	} else if (r->text != NULL && r->text[0] != '\0')
 		printf("%s\n", r->text);
 	fflush(stdout);

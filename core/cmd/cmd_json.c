@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fleet/devcheck.h"
+#include "fleet/fleetagent.h"
 #include "model/pcitree.h"
 #include "model/places.h"
 #include "qemu/mon.h"
@@ -325,4 +326,20 @@ cmd_json_error(const char *command, const char *error, const char *kind)
 	return json_pack("{s:i, s:o, s:s, s:o}", "schema", CMD_JSON_SCHEMA,
 	    "command", str_or_null(command), "error", safe,
 	    "kind", str_or_null(kind));
+}
+
+json_t *
+cmd_json_host(const struct fleet *f, size_t h)
+{
+	const char *why = fleet_host_error(f, h);
+	json_int_t n = 0;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		n += f->inst[i].back == FLEET_BACK_AGENT &&
+		    f->inst[i].src == (int)h + 1;
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "host",
+	    fleet_host_name(f, h), "url", fleet_host_url(f, h), "conn",
+	    why[0] ? "unreachable" : "ok", "error", str_or_null(why),
+	    "instances", n == 0 && why[0] ? json_null() : json_integer(n));
 }

@@ -33,6 +33,11 @@
  *                    "vhost", "queues"}, "qemu": {"checked": bool,
  *                    "match": bool, "mismatch": string}}; keys without a
  *                    value are left out
+ *   a host           (list --json's "hosts", when there are ssh hosts)
+ *                    {"host": name, "url": "ssh://...", "conn": "ok" or
+ *                    "unreachable", "error": string|null, "instances":
+ *                    int|null (null: it never answered, so its
+ *                    instances are unknown)}
  *   an error         {"schema": int, "command": string|null,
  *                    "error": string, "kind": string|null}
  *
@@ -89,6 +94,9 @@ json_t *cmd_json_device(const char *inst, const struct store_dev *d,
 
 /* A failed command (or probe): command may be NULL, kind NULL when there
  * is no kind to name. */
+/* Host h of f (fleetagent.h) as list --json's "hosts" names it. */
+json_t *cmd_json_host(const struct fleet *f, size_t h);
+
 json_t *cmd_json_error(const char *command, const char *error,
     const char *kind);
 

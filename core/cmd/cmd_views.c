@@ -12,6 +12,7 @@
 #include "mgr/mgr.h"
 #include "cmd/cmd_json.h"
 #include "fleet/devcheck.h"
+#include "fleet/fleetagent.h"
 #include "fleet/hotplug.h"
 #include "fleet/unplug.h"
 #include "model/places.h"
@@ -192,12 +193,37 @@ list_devices(struct cmd_ctx *c, struct cmd_result *r)
 	return cmd_succeed(r, &b, json_pack("{s:o}", "devices", arr));
 }
 
+/* The ssh hosts for list: a line for each that never answered (it has
+ * no rows, its instances are unknown), and every host for --json's
+ * "hosts" (NULL when there are none, or out of memory). */
+static json_t *
+list_hosts(const struct fleet *f, struct strbuf *b)
+{
+	json_t *arr;
+	size_t h, i;
+
+	if (f == NULL || fleet_nhosts(f) == 0 || (arr = json_array()) == NULL)
+		return NULL;
+	for (h = 0; h < fleet_nhosts(f); h++) {
+		json_array_append_new(arr, cmd_json_host(f, h));
+		for (i = 0; i < f->n; i++)
+			if (f->inst[i].back == FLEET_BACK_AGENT &&
+			    f->inst[i].src == (int)h + 1)
+				break;
+		if (i == f->n && fleet_host_error(f, h)[0] != '\0')
+			strbuf_printf(b, "%s/*  unreachable  instances unknown  "
+			    "(%s)\n", fleet_host_name(f, h),
+			    fleet_host_error(f, h));
+	}
+	return arr;
+}
+
 int
 cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
 {
 	struct strbuf b = STRBUF_INIT;
-	json_t *arr, *j;
+	json_t *arr, *j, *hosts;
 	struct list_row *row;
 	struct list_widths w = { 0, 0, 0, 0, 0, 0 };
 	size_t i, nin, o, *order;
@@ -281,8 +307,13 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	}
 	free(row);
 	free(order);
+	hosts = list_hosts(c->fleet, &b);
 	j = json_pack("{s:i, s:o}", "schema", CMD_JSON_SCHEMA, "instances",
 	    arr);
+	if (j != NULL && hosts != NULL)
+		json_object_set_new(j, "hosts", hosts);
+	else
+		json_decref(hosts);
 	return cmd_succeed(r, &b, j);
 }
 

@@ -14,7 +14,8 @@
  * `web` is refused as ambiguous; five refreshes of both hosts use one ssh
  * process and one sshd login per host; a killed host's rows are
  * unreachable while the other's stay current, and it is back at the
- * first refresh after it is; a paused host is unreachable after the
+ * first refresh after it is; a host down before slotscope starts is
+ * listed unreachable with its instances unknown; a paused host is unreachable after the
  * monitor timeout of silence; a node without slotscope is said so; the
  * screen shows each host's rows under its header line.  For QEMU 7.2 and
  * 10.0 (the screen and the missing slotscope once).
@@ -355,6 +356,41 @@ START_TEST(screen_groups_hosts)
 }
 END_TEST
 
+/* A host whose sshd is down before slotscope starts never answers: list
+ * says it is unreachable with its instances unknown (text and --json's
+ * "hosts"), the other host's rows are there, and list still succeeds
+ * (an unread instance does not fail it either). */
+START_TEST(never_answered)
+{
+	char cmd[10000], *out = NULL;
+	int rc;
+
+	tu_sshd_kill(&hs[1].s);
+	snprintf(cmd, sizeof cmd, "'%s' --config '%s' -c list 2>/dev/null",
+	    tu_bin(), ws_config);
+	rc = tu_run(cmd, &out);
+	ck_assert_msg(rc == 0, "%d %s", rc, out);
+	ck_assert_msg(strstr(out, "\nh1/web ") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "h2/*  unreachable  instances unknown  "
+	    "(host h2: ") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "h2/web") == NULL, "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "'%s' --config '%s' --json -c list "
+	    "2>/dev/null", tu_bin(), ws_config);
+	rc = tu_run(cmd, &out);
+	ck_assert_msg(rc == 0, "%d %s", rc, out);
+	ck_assert_msg(strstr(out, "\"instance\":\"h1/web\"") != NULL &&
+	    strstr(out, "h2/web") == NULL, "%s", out);
+	ck_assert_msg(strstr(out, "{\"host\":\"h1\",\"url\":\"ssh://h1\","
+	    "\"conn\":\"ok\",\"error\":null,\"instances\":1}") != NULL,
+	    "%s", out);
+	ck_assert_msg(strstr(out, "{\"host\":\"h2\",\"url\":\"ssh://h2\","
+	    "\"conn\":\"unreachable\",\"error\":\"host h2: ") != NULL &&
+	    strstr(out, "\"instances\":null}") != NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
 START_TEST(not_installed)
 {
 	struct fleet f;
@@ -390,6 +426,8 @@ add(Suite *s, enum tu_qemu q)
 	tcase_add_test(tc, list_and_hotplug);
 	tcase_add_test(tc, one_ssh_per_host);
 	tcase_add_test(tc, host_down_and_back);
+	if (q == TU_QEMU_72)
+		tcase_add_test(tc, never_answered);
 	if (q == TU_QEMU_72)
 		tcase_add_test(tc, screen_groups_hosts);
 	if (q == TU_QEMU_72)
