@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "fleet/fleetagent.h"
 
 static attr_t
 conn_attr(const struct app *a, enum inst_conn c)
@@ -273,6 +274,17 @@ draw_grid(struct app *a)
 		for (k = 0; k < in->nbus && r < l->grid_h; k++)
 			draw_child(a, l->grid_y + r++, in, k);
 	}
+	/* a host that never answered has no rows: its header line, last,
+	 * says it is unreachable and why */
+	for (v = 0, r += a->fleet->n == 0; a->filter[0] == '\0' &&
+	    v < fleet_nhosts(a->fleet) && r < l->grid_h; v++)
+		if (fleet_host_ninst(a->fleet, v) == 0 &&
+		    fleet_host_error(a->fleet, v)[0] != '\0')
+			draw_putf(l->grid_y + r++, 0, l->cols, A_BOLD |
+			    A_UNDERLINE, "host %s  %s  unreachable, instances "
+			    "unknown  %s", fleet_host_name(a->fleet, v),
+			    fleet_host_url(a->fleet, v),
+			    fleet_host_error(a->fleet, v));
 	draw_legend(a);
 }
 

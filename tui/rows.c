@@ -182,6 +182,17 @@ rows_headers(const struct app *a, size_t from, size_t to)
 	return n;
 }
 
+size_t
+rows_lost_hosts(const struct app *a)
+{
+	size_t h, n = 0;
+
+	for (h = 0; a->filter[0] == '\0' && h < fleet_nhosts(a->fleet); h++)
+		n += fleet_host_ninst(a->fleet, h) == 0 &&
+		    fleet_host_error(a->fleet, h)[0] != '\0';
+	return n;
+}
+
 void
 rows_free(struct app *a)
 {

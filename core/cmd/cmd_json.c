@@ -332,12 +332,7 @@ json_t *
 cmd_json_host(const struct fleet *f, size_t h)
 {
 	const char *why = fleet_host_error(f, h);
-	json_int_t n = 0;
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		n += f->inst[i].back == FLEET_BACK_AGENT &&
-		    f->inst[i].src == (int)h + 1;
+	json_int_t n = (json_int_t)fleet_host_ninst(f, h);
 	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "host",
 	    fleet_host_name(f, h), "url", fleet_host_url(f, h), "conn",
 	    why[0] ? "unreachable" : "ok", "error", str_or_null(why),

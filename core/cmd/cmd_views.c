@@ -200,17 +200,14 @@ static json_t *
 list_hosts(const struct fleet *f, struct strbuf *b)
 {
 	json_t *arr;
-	size_t h, i;
+	size_t h;
 
 	if (f == NULL || fleet_nhosts(f) == 0 || (arr = json_array()) == NULL)
 		return NULL;
 	for (h = 0; h < fleet_nhosts(f); h++) {
 		json_array_append_new(arr, cmd_json_host(f, h));
-		for (i = 0; i < f->n; i++)
-			if (f->inst[i].back == FLEET_BACK_AGENT &&
-			    f->inst[i].src == (int)h + 1)
-				break;
-		if (i == f->n && fleet_host_error(f, h)[0] != '\0')
+		if (fleet_host_ninst(f, h) == 0 &&
+		    fleet_host_error(f, h)[0] != '\0')
 			strbuf_printf(b, "%s/*  unreachable  instances unknown  "
 			    "(%s)\n", fleet_host_name(f, h),
 			    fleet_host_error(f, h));

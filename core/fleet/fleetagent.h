@@ -60,6 +60,9 @@ const char *fleet_host_name(const struct fleet *f, size_t h);
 const char *fleet_host_url(const struct fleet *f, size_t h);
 /* Why host h is unreachable now, "" when it answered last. */
 const char *fleet_host_error(const struct fleet *f, size_t h);
+/* How many instances host h has in the fleet (0: it never answered, or
+ * has none). */
+size_t fleet_host_ninst(const struct fleet *f, size_t h);
 /* How many ssh children host h has had (one while it stays up). */
 int fleet_host_spawns(const struct fleet *f, size_t h);
 /* Its ssh child now, 0 when none. */

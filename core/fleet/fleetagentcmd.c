@@ -147,6 +147,17 @@ fleet_hosts_wait(struct fleet *f, int wait_ms)
 }
 
 size_t
+fleet_host_ninst(const struct fleet *f, size_t h)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		n += f->inst[i].back == FLEET_BACK_AGENT &&
+		    f->inst[i].src == (int)h + 1;
+	return n;
+}
+
+size_t
 fleet_nhosts(const struct fleet *f)
 {
 	return f->nhosts;

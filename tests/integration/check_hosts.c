@@ -15,7 +15,8 @@
  * process and one sshd login per host; a killed host's rows are
  * unreachable while the other's stay current, and it is back at the
  * first refresh after it is; a host down before slotscope starts is
- * listed unreachable with its instances unknown; a paused host is unreachable after the
+ * listed unreachable with its instances unknown (and its header line on
+ * the screen says so); a paused host is unreachable after the
  * monitor timeout of silence; a node without slotscope is said so; the
  * screen shows each host's rows under its header line.  For QEMU 7.2 and
  * 10.0 (the screen and the missing slotscope once).
@@ -362,6 +363,7 @@ END_TEST
  * (an unread instance does not fail it either). */
 START_TEST(never_answered)
 {
+	struct tmx t;
 	char cmd[10000], *out = NULL;
 	int rc;
 
@@ -388,6 +390,20 @@ START_TEST(never_answered)
 	    "\"conn\":\"unreachable\",\"error\":\"host h2: ") != NULL &&
 	    strstr(out, "\"instances\":null}") != NULL, "%s", out);
 	free(out);
+	/* the screen: h2's header line says so, h1's row is there */
+	snprintf(cmd, sizeof cmd, "TERM=xterm-256color '%s' --config '%s' "
+	    "--interval 0.5", tu_bin(), ws_config);
+	ck_assert_int_eq(tmx_start(&t, 160, 30, cmd), 0);
+	out = NULL;
+	ck_assert_msg(tmx_wait_for(&t, "host h2  ssh://h2  unreachable, "
+	    "instances unknown  host h2: ", 20000, &out), "%.2000s", out ? out :
+	    "");
+	free(out);
+	out = NULL;
+	ck_assert_msg(tmx_wait_for(&t, "h1/web", 20000, &out), "%s",
+	    out ? out : "");
+	free(out);
+	tmx_kill(&t);
 }
 END_TEST
 
