@@ -91,7 +91,7 @@ draw_row(struct app *a, int y, size_t i)
 		    A_REVERSE : A_NORMAL, "%*d", l->cap_w, in->capacity);
 	for (s = a->left; s < a->left + l->nslots; s++) {
 		int x = l->slots_x + (s - a->left) * l->cell_w;
-		enum slot_state st = in->slots[s].state;
+		enum slot_state st = in->slots.b[s].state;
 		attr_t at;
 		char c;
 
@@ -103,10 +103,10 @@ draw_row(struct app *a, int y, size_t i)
 		/* a bridge: 'H' something behind it, 'h' nothing,
 		 * '?' not known (paused, QOM not read) */
 		if (st == SLOT_BRIDGE)
-			c = in->slots[s].behind < 0 ? '?' :
-			    in->slots[s].behind > 0 ? 'H' : 'h';
+			c = in->slots.b[s].behind < 0 ? '?' :
+			    in->slots.b[s].behind > 0 ? 'H' : 'h';
 		/* the manager records another device here */
-		if (st != SLOT_UNKNOWN && in->slots[s].conflict[0]) {
+		if (st != SLOT_UNKNOWN && in->slots.b[s].conflict) {
 			c = DRAW_CONFLICT_LETTER;
 			at = draw_conflict_attr(a);
 		}
@@ -170,7 +170,7 @@ draw_child(struct app *a, int y, const struct instance *in, size_t k)
 		    "%*s", l->cap_w, "?");
 	for (s = a->left; s < a->left + l->nslots; s++) {
 		int x = l->slots_x + (s - a->left) * l->cell_w;
-		enum slot_state st = bus->slots[s].state;
+		enum slot_state st = bus->slots.b[s].state;
 		attr_t at;
 		char c;
 
@@ -179,9 +179,9 @@ draw_child(struct app *a, int y, const struct instance *in, size_t k)
 		c = !bus->known ? '?' : st < SLOT_NSTATES ?
 		    draw_state_letter[st] : '?';
 		if (st == SLOT_BRIDGE)
-			c = bus->slots[s].behind > 0 ? 'H' : 'h';
+			c = bus->slots.b[s].behind > 0 ? 'H' : 'h';
 		at = draw_state_attr(a, st < SLOT_NSTATES ? st : SLOT_FREE);
-		if (bus->known && bus->slots[s].conflict[0]) {
+		if (bus->known && bus->slots.b[s].conflict) {
 			c = DRAW_CONFLICT_LETTER;
 			at = draw_conflict_attr(a);
 		}
@@ -329,13 +329,14 @@ void
 draw_suggest(const struct app *a, char *buf, size_t len)
 {
 	const struct instance *in;
-	const struct slot_view *v;
+	struct slot_view sv;
+	const struct slot_view *v = &sv;
 
 	buf[0] = '\0';
 	if (a->nvis == 0)
 		return;
 	in = &a->fleet->inst[a->sel_inst];
-	v = &in->slots[a->sel_slot];
+	slotpack_get(&in->slots, a->sel_slot, &sv);
 	if (!draw_has_data(in)) {
 		snprintf(buf, len, "refresh %s", in->name);
 		return;

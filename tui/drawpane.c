@@ -62,7 +62,8 @@ draw_detail(struct app *a)
 	int y = l->pane_y + 1, x = 2, w = l->detail_w - 4;
 	int ymax = l->pane_y + l->pane_h - 1;
 	const struct instance *in;
-	const struct slot_view *v;
+	struct slot_view sv;
+	const struct slot_view *v = &sv;
 	const struct pci_fn *fn[8];
 	char title[160], when[32];
 	size_t nf, k;
@@ -74,7 +75,7 @@ draw_detail(struct app *a)
 		return;
 	}
 	in = &a->fleet->inst[a->sel_inst];
-	v = &in->slots[a->sel_slot];
+	slotpack_get(&in->slots, a->sel_slot, &sv);
 	{
 		/* the name cut to leave the slot number in the title; it is
 		 * whole in the lines below */
@@ -88,7 +89,7 @@ draw_detail(struct app *a)
 	draw_box(l->pane_y, 0, l->pane_h, l->detail_w, title, A_BOLD);
 	/* one item, wrapped when longer than the pane is wide */
 #define LINE(at, ...) do { \
-	char lb_[512]; \
+	char lb_[1024]; \
 	snprintf(lb_, sizeof lb_, __VA_ARGS__); \
 	if (y < ymax && w > 0) { \
 		draw_wrapped(y, x, w, (at), lb_, DETAIL_IND, 0, ymax - y); \
@@ -116,7 +117,8 @@ draw_detail(struct app *a)
 			    sizeof age);
 			if (in->last_read > 0)
 				LINE(A_DIM, "bus not read; %s: %s", age,
-				    slot_state_name(in->last[a->sel_slot].state));
+				    slot_state_name((enum slot_state)
+				    in->last.b[a->sel_slot].state));
 			else
 				LINE(A_DIM, "bus not read; %s", age);
 		}

@@ -26,14 +26,14 @@ has_state(const struct instance *in, const char *f)
 	if (in->protocol[0] == '\0')
 		return 0;		/* no slot data yet */
 	for (k = 0; strcasecmp(f, "conflict") == 0 && k < 32; k++)
-		if (in->slots[k].conflict[0] &&
-		    in->slots[k].state != SLOT_UNKNOWN)
+		if (in->slots.b[k].conflict &&
+		    in->slots.b[k].state != SLOT_UNKNOWN)
 			return 1;
 	for (s = 0; s < SLOT_NSTATES; s++) {
 		if (strcasecmp(f, slot_state_name((enum slot_state)s)) != 0)
 			continue;
 		for (k = 0; k < 32; k++)
-			if (in->slots[k].state == (enum slot_state)s)
+			if (in->slots.b[k].state == s)
 				return 1;
 	}
 	return 0;
@@ -44,11 +44,14 @@ has_device(const struct instance *in, const char *f)
 {
 	int k;
 
-	for (k = 0; k < 32; k++)
-		if ((in->slots[k].id[0] && strcasestr(in->slots[k].id, f)) ||
-		    (in->slots[k].type[0] &&
-		    strcasestr(in->slots[k].type, f)))
+	for (k = 0; k < 32; k++) {
+		const char *id = slotpack_id(&in->slots, k),
+		    *type = slotpack_type(&in->slots, k);
+
+		if ((id[0] && strcasestr(id, f)) ||
+		    (type[0] && strcasestr(type, f)))
 			return 1;
+	}
 	return 0;
 }
 

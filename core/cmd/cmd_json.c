@@ -144,7 +144,7 @@ struct view {
 	double last_read;
 	const struct pci_info *live;		/* read: the bus */
 	const struct slot_view *slots;		/* 32 */
-	const struct slot_view *last;		/* 32, or NULL */
+	const struct slotpack *last;		/* or NULL */
 	const struct store_rt *rt;		/* read: for buses, capacity */
 	const struct instance *inst;		/* for its manager; NULL */
 };
@@ -157,10 +157,15 @@ view_json(const struct view *w)
 	int s;
 
 	cmd_json_qemu(w->version, q, sizeof q);
-	for (s = 0; s < 32; s++)
+	for (s = 0; s < 32; s++) {
+		struct slot_view lv;
+
+		if (!w->read && w->last)
+			slotpack_get(w->last, s, &lv);
 		json_array_append_new(slots, slot_json(s, &w->slots[s],
 		    w->read ? w->live : NULL,
-		    !w->read && w->last ? &w->last[s] : NULL));
+		    !w->read && w->last ? &lv : NULL));
+	}
 	return json_pack("{s:i, s:o, s:s, s:o, s:o, s:s, s:b, s:o, s:o, s:o, "
 	    "s:o, s:o, s:o, s:o}",
 	    "schema", CMD_JSON_SCHEMA,
@@ -204,7 +209,7 @@ cmd_json_instance(const struct fleet *f, size_t i,
 	w.last_read = in->last_read;
 	w.live = &in->live;
 	w.slots = v;
-	w.last = in->last_read > 0 ? in->last : NULL;
+	w.last = in->last_read > 0 ? &in->last : NULL;
 	w.rt = rt;
 	w.inst = in;
 	return view_json(&w);

@@ -65,6 +65,22 @@ fleet_setstr(char *dst, size_t sz, const char *src)
 	dst[n] = '\0';
 }
 
+static const char oom[] = "out of memory";
+
+void
+fleet_set_msg(const char **dst, const char *msg)
+{
+	char *c = NULL;
+
+	if (*dst != NULL && (*dst)[0] != '\0' && *dst != oom)
+		free((char *)*dst);
+	if (msg != NULL && msg[0] != '\0' && (c = strdup(msg)) == NULL) {
+		*dst = oom;
+		return;
+	}
+	*dst = c ? c : "";
+}
+
 void
 fleet_init(struct fleet *f, const char *runtime_dir)
 {
@@ -90,6 +106,25 @@ priv_free(struct instance *in)
 	in->priv = NULL;
 }
 
+/* Free what instance in holds (not in itself). */
+static void
+inst_free(struct instance *in)
+{
+	size_t k;
+
+	priv_free(in);
+	fleet_mgr_free(in);
+	pci_info_free(&in->live);
+	for (k = 0; k < in->nbus; k++)
+		slotpack_free(&in->bus[k].slots);
+	free(in->bus);
+	slotpack_free(&in->slots);
+	slotpack_free(&in->last);
+	fleet_set_msg(&in->error, NULL);
+	fleet_set_msg(&in->rt_error, NULL);
+	fleet_set_msg(&in->mgr_error, NULL);
+}
+
 void
 fleet_free(struct fleet *f)
 {
@@ -98,12 +133,8 @@ fleet_free(struct fleet *f)
 	for (i = 0; i < FLEET_BACK_N; i++)
 		if (fleet_backends[i]->free != NULL)
 			fleet_backends[i]->free(f);
-	for (i = 0; i < f->n; i++) {
-		priv_free(&f->inst[i]);
-		fleet_mgr_free(&f->inst[i]);
-		pci_info_free(&f->inst[i].live);
-		free(f->inst[i].bus);
-	}
+	for (i = 0; i < f->n; i++)
+		inst_free(&f->inst[i]);
 	free(f->inst);
 	free(f->changes);
 	free(f->unplugs);
@@ -174,6 +205,9 @@ fleet_append(struct fleet *f, const char *name, const char *endpoint,
 	snprintf(in->endpoint, sizeof in->endpoint, "%s", endpoint);
 	in->conn = INST_NEW;
 	in->capacity = -1;
+	in->error = in->rt_error = in->mgr_error = "";
+	slotpack_init(&in->slots);
+	slotpack_init(&in->last);
 	pci_info_init(&in->live);
 	in->priv = p;
 	return (int)f->n++;
@@ -214,6 +248,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 	in = &f->inst[i];
 	{
 		/* Before the first refresh: what the runtime alone says. */
+		struct slot_view nv[32];
 		struct store_rt rt;
 		struct err e2;
 
@@ -222,9 +257,10 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		    store_load(f->runtime_dir, name, &rt, &e2) < 0) {
 			store_rt_free(&rt);
 			store_rt_init(&rt, name);
-			fleet_setstr(in->rt_error, sizeof in->rt_error, e2.msg);
+			fleet_set_msg(&in->rt_error, e2.msg);
 		}
-		state_unknown(&rt, in->slots);	/* never read */
+		state_unknown(&rt, nv);		/* never read */
+		slotpack_set(&in->slots, nv);
 		store_rt_free(&rt);
 	}
 	return i;

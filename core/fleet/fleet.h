@@ -29,9 +29,12 @@
  * runtime file with intents (operations that died half-way, journal.h) is
  * only noted (instance.journal) for journal_resolve_reported().
  *
- * Memory: the fleet owns its instances, their pci_info, each instance's
- * priv (a struct mon and refresh state) and the undrained changes and
- * reports; fleet_free() frees all.
+ * Memory: the fleet owns its instances, their pci_info, slot packs and
+ * messages, each instance's priv (a struct mon and refresh state) and the
+ * undrained changes and reports; fleet_free() frees all.  An instance is
+ * kept small (a few KB with its bus) so that a fleet of 10,000 fits in
+ * tens of MB: slot views are packed (slotpack.h), messages allocated,
+ * and a monitor session's buffers exist only while it is open.
  * fleet_add() may move the instance array: do not keep struct instance
  * pointers across it (keep indexes).
  */
@@ -47,6 +50,7 @@
 #include "mgr/mgrref.h"
 #include "store/instsrc.h"
 #include "model/pci.h"
+#include "model/slotpack.h"
 #include "model/state.h"
 
 enum inst_conn {
@@ -75,7 +79,7 @@ struct inst_bus {
 	int nslots;			/* 32, or 1 behind a root port */
 	int places;			/* free hotplug places on it */
 	int known;			/* 0: what is behind it is not known */
-	struct slot_view slots[32];
+	struct slotpack slots;		/* its slots' states (slotpack.h) */
 };
 
 struct instance {
@@ -84,8 +88,10 @@ struct instance {
 	char protocol[8];		/* "hmp", "qmp", "" before first refresh */
 	struct qemu_version version;
 	enum inst_conn conn;
-	char error[256];		/* last monitor error, "" when none */
-	char rt_error[256];		/* runtime file problem (e.g. it does
+	/* The messages below are never NULL: "" when none, else owned by
+	 * the fleet (set with fleet_set_msg). */
+	const char *error;		/* last monitor error, "" when none */
+	const char *rt_error;		/* runtime file problem (e.g. it does
 					 * not parse: slots are then shown
 					 * against the default runtime), "" */
 	double last_refresh;		/* wall-clock seconds; 0 = never */
@@ -98,10 +104,12 @@ struct instance {
 					 * journal_resolve_reported */
 	struct pci_info live;		/* bus as last READ (at last_read):
 					 * current only when inst_read() */
-	struct slot_view slots[32];	/* the states now: reconciled when
+	/* Slot states, packed (slotpack.h: slots.b[s].state; the full
+	 * view with slotpack_get):  */
+	struct slotpack slots;		/* the states now: reconciled when
 					 * inst_read(), else all unknown
 					 * (state_unknown) */
-	struct slot_view last[32];	/* the states of the last read
+	struct slotpack last;		/* the states of the last read
 					 * (valid when last_read > 0): the
 					 * last good map, shown as such */
 	int capacity;			/* free hotplug places (places.h);
@@ -128,9 +136,14 @@ struct instance {
 					 * default: fleet_set_manager */
 	struct mgr_info *mi;		/* what the manager's file said at the
 					 * last view; NULL for none (owned) */
-	char mgr_error[256];		/* the manager's file could not be
+	const char *mgr_error;		/* the manager's file could not be
 					 * read, "" */
 };
+
+/* Set one of an instance's messages (error, rt_error, mgr_error) to a
+ * copy of msg (NULL or "": none); the old one is freed.  Out of memory
+ * leaves "out of memory"'s literal. */
+void fleet_set_msg(const char **dst, const char *msg);
 
 /* Was the bus read on the last refresh?  When not (busy, unreachable,
  * garbage, never read), nothing about the slots is known now: slots[] are

@@ -107,7 +107,6 @@ fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
 {
 	struct instance *in = &f->inst[i];
 	struct slot_view nv[32];
-	int s;
 
 	state_reconcile(live, rt, nv);
 	if (fleet_backend_of(f, i)->owners != NULL)
@@ -115,18 +114,15 @@ fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
 	/* changes against the last read view (an unreadable time between
 	 * is no change), as fleet.c's finish() */
 	if (in->last_read > 0)
-		for (s = 0; s < 32; s++)
-			if (nv[s].state != in->last[s].state ||
-			    strcmp(nv[s].id, in->last[s].id) != 0)
-				fleet_add_change(f, i, s, &in->last[s], &nv[s]);
-	memcpy(in->slots, nv, sizeof nv);
-	memcpy(in->last, nv, sizeof nv);
+		fleet_add_changes(f, i, nv);
+	slotpack_set(&in->slots, nv);
+	slotpack_copy(&in->last, &in->slots);
 	in->last_read = now;
 	pci_info_free(&in->live);
 	in->live = *live;
 	pci_info_init(live);
 	in->conn = INST_OK;
-	in->error[0] = '\0';
+	fleet_set_msg(&in->error, NULL);
 	in->refreshing = 0;
 	in->last_refresh = now;
 }

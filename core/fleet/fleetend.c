@@ -46,6 +46,23 @@ fleet_add_change(struct fleet *f, size_t i, int slot,
 	snprintf(c->id, sizeof c->id, "%s", v->id[0] ? v->id : o->id);
 }
 
+void
+fleet_add_changes(struct fleet *f, size_t i, const struct slot_view nv[32])
+{
+	const struct slotpack *last = &f->inst[i].last;
+	int s;
+
+	for (s = 0; s < 32; s++) {
+		struct slot_view o;
+
+		if (nv[s].state == (enum slot_state)last->b[s].state &&
+		    strcmp(nv[s].id, slotpack_id(last, s)) == 0)
+			continue;
+		slotpack_get(last, s, &o);
+		fleet_add_change(f, i, s, &o, &nv[s]);
+	}
+}
+
 int
 fleet_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
     struct err *e)
@@ -60,11 +77,11 @@ load_rt(struct fleet *f, struct instance *in, struct store_rt *rt)
 {
 	struct err e;
 
-	in->rt_error[0] = '\0';
+	fleet_set_msg(&in->rt_error, NULL);
 	if (fleet_load_rt(f, (size_t)(in - f->inst), rt, &e) < 0) {
 		store_rt_free(rt);
 		store_rt_init(rt, in->name);
-		snprintf(in->rt_error, sizeof in->rt_error, "%s", e.msg);
+		fleet_set_msg(&in->rt_error, e.msg);
 	}
 }
 
@@ -134,7 +151,10 @@ set_buses(struct instance *in, const struct pci_info *live,
 {
 	size_t b, n = t->nbus > 1 ? t->nbus - 1 : 0;
 	struct inst_bus *v = n ? calloc(n, sizeof *v) : NULL;
+	struct slot_view nv[32];
 
+	for (b = 0; b < in->nbus; b++)
+		slotpack_free(&in->bus[b].slots);
 	free(in->bus);
 	in->bus = v;
 	in->nbus = v ? n : 0;
@@ -147,7 +167,8 @@ set_buses(struct instance *in, const struct pci_info *live,
 		x->nslots = t->bus[b].nslots;
 		x->known = t->bus[b].known;
 		x->places = places_count_bus(live, t, rt, (int)b);
-		fleet_mgr_bus(in, live, t, (int)b, rt, x->slots);
+		fleet_mgr_bus(in, live, t, (int)b, rt, nv);
+		slotpack_set(&x->slots, nv);
 	}
 }
 
@@ -164,12 +185,11 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	in->refreshing = 0;
 	in->last_refresh = now;
 	in->conn = conn;
-	fleet_setstr(in->error, sizeof in->error, msg ? msg : "");
+	fleet_set_msg(&in->error, msg);
 	load_rt(f, in, &rt);
 	if (conn == INST_OK) {
 		struct slot_view nv[32];
 		uint32_t confirmed;
-		int s;
 
 		in->journal = rt.nintent > 0;
 		confirmed = fleet_mgr_view(f, i, &p->pci, &rt, nv);
@@ -184,13 +204,9 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		/* changes between two reads; an unread spell in between
 		 * is no change */
 		if (p->have_view)
-			for (s = 0; s < 32; s++)
-				if (nv[s].state != in->last[s].state ||
-				    strcmp(nv[s].id, in->last[s].id) != 0)
-					fleet_add_change(f, i, s, &in->last[s],
-					    &nv[s]);
-		memcpy(in->slots, nv, sizeof nv);
-		memcpy(in->last, nv, sizeof nv);
+			fleet_add_changes(f, i, nv);
+		slotpack_set(&in->slots, nv);
+		slotpack_copy(&in->last, &in->slots);
 		in->last_read = now;
 		p->have_view = 1;
 		pci_info_free(&in->live);
@@ -201,16 +217,18 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		if (p->ver_ok)
 			in->version = p->ver;
 	} else {
+		struct slot_view nv[32];
 		size_t k;
 		int s;
 
-		state_unknown(&rt, in->slots);
+		state_unknown(&rt, nv);
+		slotpack_set(&in->slots, nv);
 		in->capacity = -1;	/* unknown, as before a read */
 		/* behind the bridges nothing is known either */
 		for (k = 0; k < in->nbus; k++) {
 			in->bus[k].known = 0;
 			for (s = 0; s < 32; s++)
-				in->bus[k].slots[s].state = SLOT_UNKNOWN;
+				in->bus[k].slots.b[s].state = SLOT_UNKNOWN;
 		}
 	}
 	store_rt_free(&rt);

@@ -33,23 +33,24 @@ reload(struct instance *in)
 		return;
 	}
 	if (in->mi == NULL && (in->mi = calloc(1, sizeof *in->mi)) == NULL) {
-		snprintf(in->mgr_error, sizeof in->mgr_error, "out of memory");
+		fleet_set_msg(&in->mgr_error, "out of memory");
 		return;
 	}
 	mgr_info_free(in->mi);
-	in->mgr_error[0] = '\0';
+	fleet_set_msg(&in->mgr_error, NULL);
 	if (mgr_load(&in->mgr, in->mi, &e) < 0) {
 		mgr_info_free(in->mi);
 		mgr_info_init(in->mi, in->mgr.kind);
 		snprintf(in->mi->vmid, sizeof in->mi->vmid, "%s",
 		    in->mgr.vmid);
-		snprintf(in->mgr_error, sizeof in->mgr_error, "%s", e.msg);
+		fleet_set_msg(&in->mgr_error, e.msg);
 	}
 }
 
 void
 fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref)
 {
+	struct slot_view v[32];
 	struct instance *in;
 
 	if (i >= f->n)
@@ -57,7 +58,9 @@ fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref)
 	in = &f->inst[i];
 	in->mgr = *ref;
 	reload(in);
-	mgr_apply(in->mi, &in->live, in->slots);
+	slotpack_all(&in->slots, v);
+	mgr_apply(in->mi, &in->live, v);
+	slotpack_set(&in->slots, v);
 }
 
 void

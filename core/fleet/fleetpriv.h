@@ -61,6 +61,10 @@ int fleet_append(struct fleet *f, const char *name, const char *endpoint,
     struct ipriv *p, struct err *e);
 void fleet_add_change(struct fleet *f, size_t i, int slot,
     const struct slot_view *o, const struct slot_view *v);
+/* The changes of instance i's slots from its last read (in->last) to
+ * nv. */
+void fleet_add_changes(struct fleet *f, size_t i,
+    const struct slot_view nv[32]);
 
 /* The open sessions, f->run (fleetrun.c).  fleet_run_add: enter
  * instance i (f->caprun has room; pump makes it); fleet_run_del: take it

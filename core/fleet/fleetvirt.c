@@ -66,14 +66,16 @@ cut(char *dst, size_t sz, const char *src)
 static void
 unreachable(struct instance *in, const char *msg, double now)
 {
+	struct slot_view nv[32];
 	struct store_rt rt;
 
 	store_rt_init(&rt, in->name);
-	state_unknown(&rt, in->slots);
+	state_unknown(&rt, nv);
+	slotpack_set(&in->slots, nv);
 	store_rt_free(&rt);
 	in->capacity = -1;
 	in->conn = INST_UNREACHABLE;
-	cut(in->error, sizeof in->error, msg);
+	fleet_set_msg(&in->error, msg);
 	in->refreshing = 0;
 	in->last_refresh = now;
 }

@@ -264,10 +264,10 @@ START_TEST(refresh_mixed_fleet)
 	/* Before any refresh: nothing is known; the runtime file gives the
 	 * reservations and recorded devices, no state. */
 	ck_assert_int_eq(f.inst[0].conn, INST_NEW);
-	ck_assert_int_eq(f.inst[0].slots[10].state, SLOT_UNKNOWN);
-	ck_assert(f.inst[0].slots[10].reserved);
-	ck_assert_int_eq(f.inst[0].slots[8].state, SLOT_UNKNOWN);
-	ck_assert_str_eq(f.inst[0].slots[8].id, "nic-22222222-pci-8");
+	ck_assert_int_eq(f.inst[0].slots.b[10].state, SLOT_UNKNOWN);
+	ck_assert(f.inst[0].slots.b[10].reserved);
+	ck_assert_int_eq(f.inst[0].slots.b[8].state, SLOT_UNKNOWN);
+	ck_assert_str_eq(slotpack_id(&f.inst[0].slots, 8), "nic-22222222-pci-8");
 	ck_assert(f.inst[0].last_read == 0);
 
 	/* Someone else holds the busy instance's monitor. */
@@ -292,22 +292,22 @@ START_TEST(refresh_mixed_fleet)
 		ck_assert_int_eq(in->version.major, qvar == TU_QEMU_10 ? 10 :
 		    7);
 		ck_assert(in->last_refresh > 0);
-		ck_assert_int_eq(in->slots[0].state, SLOT_BUILTIN);
-		ck_assert_int_eq(in->slots[1].state, SLOT_BUILTIN);
-		ck_assert_int_eq(in->slots[1].nfn, 3);
+		ck_assert_int_eq(in->slots.b[0].state, SLOT_BUILTIN);
+		ck_assert_int_eq(in->slots.b[1].state, SLOT_BUILTIN);
+		ck_assert_int_eq(in->slots.b[1].nfn, 3);
 		/* -netdev given: QEMU adds no default e1000 in slot 3 */
-		ck_assert_int_eq(in->slots[3].state, SLOT_RESERVED);
-		ck_assert_int_eq(in->slots[3].nfn, 0);
-		ck_assert_int_eq(in->slots[2].state, SLOT_BUILTIN);
-		ck_assert_int_eq(in->slots[4].state, SLOT_FREE);
-		ck_assert_int_eq(in->slots[6].state, SLOT_USED);
-		ck_assert_str_eq(in->slots[6].id, "nic-11111111-pci-6");
-		ck_assert_int_eq(in->slots[7].state, SLOT_FOREIGN);
-		ck_assert_str_eq(in->slots[7].id, "net0");
-		ck_assert_int_eq(in->slots[8].state, SLOT_MISSING);
-		ck_assert_int_eq(in->slots[9].state, SLOT_FREE);
-		ck_assert_int_eq(in->slots[10].state, SLOT_RESERVED);
-		ck_assert_int_eq(in->slots[31].state, SLOT_FREE);
+		ck_assert_int_eq(in->slots.b[3].state, SLOT_RESERVED);
+		ck_assert_int_eq(in->slots.b[3].nfn, 0);
+		ck_assert_int_eq(in->slots.b[2].state, SLOT_BUILTIN);
+		ck_assert_int_eq(in->slots.b[4].state, SLOT_FREE);
+		ck_assert_int_eq(in->slots.b[6].state, SLOT_USED);
+		ck_assert_str_eq(slotpack_id(&in->slots, 6), "nic-11111111-pci-6");
+		ck_assert_int_eq(in->slots.b[7].state, SLOT_FOREIGN);
+		ck_assert_str_eq(slotpack_id(&in->slots, 7), "net0");
+		ck_assert_int_eq(in->slots.b[8].state, SLOT_MISSING);
+		ck_assert_int_eq(in->slots.b[9].state, SLOT_FREE);
+		ck_assert_int_eq(in->slots.b[10].state, SLOT_RESERVED);
+		ck_assert_int_eq(in->slots.b[31].state, SLOT_FREE);
 		ck_assert_ptr_nonnull(pci_info_find_id(&in->live, "net0"));
 	}
 	ck_assert_int_eq(f.inst[2].conn, INST_UNREACHABLE);
@@ -316,7 +316,7 @@ START_TEST(refresh_mixed_fleet)
 	ck_assert_str_ne(f.inst[3].error, "");
 	/* an unread bus: no slot is free, none counted as anything */
 	for (k = 0; k < 32; k++)
-		ck_assert_int_eq(f.inst[3].slots[k].state, SLOT_UNKNOWN);
+		ck_assert_int_eq(f.inst[3].slots.b[k].state, SLOT_UNKNOWN);
 	ck_assert_int_eq(f.inst[4].conn, INST_UNREACHABLE);
 	/* The confirmed unplug (slot 9) was persisted for both. */
 	for (k = 0; k < 2; k++) {
@@ -347,7 +347,7 @@ START_TEST(refresh_mixed_fleet)
 	fleet_refresh_wait(&f, 3);
 	ck_assert_msg(f.inst[3].conn == INST_OK, "busy: %s", f.inst[3].error);
 	ck_assert_str_eq(f.inst[3].error, "");
-	ck_assert_int_eq(f.inst[3].slots[7].state, SLOT_FOREIGN);
+	ck_assert_int_eq(f.inst[3].slots.b[7].state, SLOT_FOREIGN);
 	fleet_free(&f);
 }
 END_TEST
@@ -373,7 +373,7 @@ START_TEST(unplug_completed_by_refresh)
 	fleet_refresh_start(&f, 0, now_s());
 	fleet_refresh_wait(&f, 0);
 	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
-	ck_assert_int_eq(f.inst[0].slots[6].state, SLOT_USED);
+	ck_assert_int_eq(f.inst[0].slots.b[6].state, SLOT_USED);
 	ck_assert_uint_eq(fleet_take_changes(&f, &ch), 0);
 	free(ch);
 	/* what the callers do after a refresh: slot 9's unplug is recorded */
@@ -390,7 +390,7 @@ START_TEST(unplug_completed_by_refresh)
 
 	fleet_refresh_start(&f, 0, now_s());
 	fleet_refresh_wait(&f, 0);
-	ck_assert_int_eq(f.inst[0].slots[6].state, SLOT_UNPLUGGING);
+	ck_assert_int_eq(f.inst[0].slots.b[6].state, SLOT_UNPLUGGING);
 	ck_assert_uint_eq(unplug_record_reported(&f), 0);	/* still live */
 	n = fleet_take_changes(&f, &ch);
 	ck_assert_uint_eq(n, 1);
@@ -415,7 +415,7 @@ START_TEST(unplug_completed_by_refresh)
 	fleet_refresh_start(&f, 0, now_s());
 	fleet_refresh_wait(&f, 0);
 	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
-	ck_assert_int_eq(f.inst[0].slots[6].state, SLOT_FREE);
+	ck_assert_int_eq(f.inst[0].slots.b[6].state, SLOT_FREE);
 	n = fleet_take_changes(&f, &ch);
 	found = 0;
 	for (k = 0; k < n; k++)
@@ -468,7 +468,7 @@ START_TEST(refresh_only_reports_unplugs)
 		ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
 	}
 	/* shown free at once, reported once however often it was seen */
-	ck_assert_int_eq(f.inst[0].slots[9].state, SLOT_FREE);
+	ck_assert_int_eq(f.inst[0].slots.b[9].state, SLOT_FREE);
 	ck_assert_uint_eq(f.nunplugs, 1);
 	ck_assert_uint_eq(f.unplugs[0].inst, 0);
 	ck_assert_int_eq(f.unplugs[0].slot, 9);
@@ -536,8 +536,8 @@ START_TEST(corrupt_runtime_is_reported_not_touched)
 	fleet_refresh_wait(&f, 0);
 	ck_assert_msg(f.inst[0].conn == INST_OK, "%s", f.inst[0].error);
 	ck_assert_ptr_nonnull(strstr(f.inst[0].rt_error, "does not parse"));
-	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_FOREIGN);
-	ck_assert_int_eq(f.inst[0].slots[3].state, SLOT_RESERVED);
+	ck_assert_int_eq(f.inst[0].slots.b[7].state, SLOT_FOREIGN);
+	ck_assert_int_eq(f.inst[0].slots.b[3].state, SLOT_RESERVED);
 	fp = fopen(qpath("rt2/q.json"), "r");
 	ck_assert_ptr_nonnull(fp);
 	n = fread(buf, 1, sizeof buf - 1, fp);
@@ -572,7 +572,7 @@ START_TEST(refresh_releases_the_socket)
 	fleet_refresh_cancel(&f, 0);
 	ck_assert_uint_eq(fleet_npending(&f), 0);
 	ck_assert_int_eq(f.inst[0].conn, INST_OK);
-	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_FOREIGN);
+	ck_assert_int_eq(f.inst[0].slots.b[7].state, SLOT_FOREIGN);
 	ck_assert_ptr_nonnull(strstr(hmp("info version"), qvar == TU_QEMU_10 ?
 	    "10.0." : "7.2."));
 	fleet_free(&f);
@@ -622,9 +622,9 @@ START_TEST(garbage_and_silent_peers)
 	ck_assert_str_ne(f.inst[1].error, "");
 	ck_assert_str_eq(f.inst[1].protocol, "");	/* never got a view */
 	/* a failed refresh: every state unknown (reservations kept) */
-	ck_assert_int_eq(f.inst[1].slots[0].state, SLOT_UNKNOWN);
-	ck_assert(f.inst[1].slots[0].reserved);
-	ck_assert_int_eq(f.inst[1].slots[20].state, SLOT_UNKNOWN);
+	ck_assert_int_eq(f.inst[1].slots.b[0].state, SLOT_UNKNOWN);
+	ck_assert(f.inst[1].slots.b[0].reserved);
+	ck_assert_int_eq(f.inst[1].slots.b[20].state, SLOT_UNKNOWN);
 	ck_assert(f.inst[1].last_refresh > 0);
 	ck_assert(f.inst[1].last_read == 0);
 	fleet_free(&f);
@@ -665,7 +665,7 @@ START_TEST(max_parallel_queues_sessions)
 	ck_assert_msg(f.inst[0].conn == INST_OK, "a: %s", f.inst[0].error);
 	ck_assert_msg(f.inst[1].conn == INST_OK, "b: %s", f.inst[1].error);
 	ck_assert_msg(f.inst[2].conn == INST_OK, "c: %s", f.inst[2].error);
-	ck_assert_int_eq(f.inst[1].slots[7].state, SLOT_FOREIGN);
+	ck_assert_int_eq(f.inst[1].slots.b[7].state, SLOT_FOREIGN);
 	/* the default lets them run at once: a and b are both connected
 	 * (QEMU queues b until a leaves, well within b's greeting
 	 * deadline), and both get their view */
@@ -686,8 +686,8 @@ START_TEST(max_parallel_queues_sessions)
 	ck_assert_msg(f.inst[0].conn == INST_OK, "a: %s", f.inst[0].error);
 	ck_assert_msg(f.inst[1].conn == INST_OK, "b: %s", f.inst[1].error);
 	ck_assert_msg(f.inst[2].conn == INST_OK, "c: %s", f.inst[2].error);
-	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_FOREIGN);
-	ck_assert_int_eq(f.inst[1].slots[7].state, SLOT_FOREIGN);
+	ck_assert_int_eq(f.inst[0].slots.b[7].state, SLOT_FOREIGN);
+	ck_assert_int_eq(f.inst[1].slots.b[7].state, SLOT_FOREIGN);
 	fleet_free(&f);
 }
 END_TEST

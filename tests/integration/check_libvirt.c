@@ -293,7 +293,7 @@ START_TEST(events_at_once)
 	ck_assert_msg(fleet_add_libvirt(&f, vd.uri, 3600, 10000, &e) == 1,
 	    "%s", e.msg);
 	ck_assert_int_ge(a = fleet_find(&f, "tla", &e), 0);
-	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_FREE);
+	ck_assert_int_eq(f.inst[a].slots.b[9].state, SLOT_FREE);
 	ck_assert_str_eq(f.inst[a].vstate, "paused");
 
 	/* device added: attached by virsh, at slot 9 */
@@ -305,8 +305,8 @@ START_TEST(events_at_once)
 	    vd.dir);
 	ck_assert_msg(tu_virsh(&vd, path, &out) == 0, "%s", out);
 	free(out);
-	POLL_UNTIL(f, f.inst[a].slots[9].state == SLOT_USED);
-	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_USED);
+	POLL_UNTIL(f, f.inst[a].slots.b[9].state == SLOT_USED);
+	ck_assert_int_eq(f.inst[a].slots.b[9].state, SLOT_USED);
 	nch = fleet_take_changes(&f, &ch);
 	for (k = 0; k < nch; k++)
 		seen |= ch[k].inst == (size_t)a && ch[k].slot == 9 &&
@@ -728,7 +728,7 @@ START_TEST(q35_ports_and_removed)
 	ck_assert_msg(fleet_add_libvirt(&f, vd.uri, 3600, 10000, &e) == 1,
 	    "%s", e.msg);
 	ck_assert_int_ge(a = fleet_find(&f, "tq", &e), 0);
-	ck_assert_int_eq(f.inst[a].slots[1].state, SLOT_BRIDGE);
+	ck_assert_int_eq(f.inst[a].slots.b[1].state, SLOT_BRIDGE);
 	ck_assert_ptr_nonnull(fleet_libvirt_dev_at(&f, (size_t)a, 3, 0));
 	rc = fleet_libvirt_detach(&f, (size_t)a, alias, 0, 0, &e);
 	ck_assert_msg(rc >= 0, "%s", e.msg);

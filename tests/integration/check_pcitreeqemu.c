@@ -84,9 +84,9 @@ no_root_offer(struct vmtarget *g)
 
 	refresh(g, &f);
 	for (s = 0; s < 32; s++)
-		ck_assert_msg(f.inst[0].slots[s].state != SLOT_FREE,
+		ck_assert_msg(f.inst[0].slots.b[s].state != SLOT_FREE,
 		    "pcie.0 slot %d offered", s);
-	ck_assert_int_eq(f.inst[0].slots[7].state, SLOT_CLOSED);
+	ck_assert_int_eq(f.inst[0].slots.b[7].state, SLOT_CLOSED);
 	fleet_free(&f);
 }
 
@@ -159,9 +159,9 @@ START_TEST(q35_hidden_in_rp5)
 
 	vmtarget_init(&g, &vm_trap, "qmp.sock");
 	refresh(&g, &f);
-	ck_assert_int_eq(f.inst[0].slots[5].state, SLOT_BRIDGE);
-	ck_assert_int_eq(f.inst[0].slots[5].behind, 1);
-	ck_assert_int_eq(f.inst[0].slots[4].state, SLOT_PORT);
+	ck_assert_int_eq(f.inst[0].slots.b[5].state, SLOT_BRIDGE);
+	ck_assert_int_eq(f.inst[0].slots.b[5].behind, 1);
+	ck_assert_int_eq(f.inst[0].slots.b[4].state, SLOT_PORT);
 	ck_assert_int_eq(f.inst[0].capacity, 2);
 	fleet_free(&f);
 	nic(&r, 10);

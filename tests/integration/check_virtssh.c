@@ -211,7 +211,7 @@ START_TEST(events_and_host_down)
 	ck_assert_msg(fleet_add_libvirt(&f, ssh_uri, 3600, 10000, &e) == 1,
 	    "%s", e.msg);
 	ck_assert_int_ge(a = fleet_find(&f, "rem3", &e), 0);
-	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_FREE);
+	ck_assert_int_eq(f.inst[a].slots.b[9].state, SLOT_FREE);
 	snprintf(path, sizeof path, "%s/nic9.xml", vd.dir);
 	ck_assert_ptr_nonnull(x = fopen(path, "w"));
 	fputs("<interface type='user'><model type='virtio'/><address "
@@ -222,8 +222,8 @@ START_TEST(events_and_host_down)
 	    vd.dir);
 	ck_assert_msg(tu_virsh(&vd, path, &out) == 0, "%.1500s", out);
 	free(out);
-	POLL_UNTIL(f, f.inst[a].slots[9].state == SLOT_USED);
-	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_USED);
+	POLL_UNTIL(f, f.inst[a].slots.b[9].state == SLOT_USED);
+	ck_assert_int_eq(f.inst[a].slots.b[9].state, SLOT_USED);
 
 	/* the host goes down: the next refresh says so in libvirt's words */
 	tu_sshd_kill(&h1);
@@ -232,13 +232,13 @@ START_TEST(events_and_host_down)
 	ck_assert_int_eq(f.inst[a].conn, INST_UNREACHABLE);
 	ck_assert_msg(strstr(f.inst[a].error, "libvirt") != NULL, "%s",
 	    f.inst[a].error);
-	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_UNKNOWN);
+	ck_assert_int_eq(f.inst[a].slots.b[9].state, SLOT_UNKNOWN);
 	/* back: the connection is opened again at the next refresh */
 	ck_assert_int_eq(tu_sshd_restart(&h1), 0);
 	fleet_refresh_start(&f, (size_t)-1, clock_wall_s());
 	POLL_UNTIL(f, f.inst[a].conn == INST_OK);
 	ck_assert_msg(f.inst[a].conn == INST_OK, "%s", f.inst[a].error);
-	ck_assert_int_eq(f.inst[a].slots[9].state, SLOT_USED);
+	ck_assert_int_eq(f.inst[a].slots.b[9].state, SLOT_USED);
 	fleet_free(&f);
 }
 END_TEST

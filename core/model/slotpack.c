@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* slotpack.c - 32 slot views packed small; see slotpack.h.
+ *
+ * A slot with strings has its nine strings, in the order of FIELDS, each
+ * with its NUL, at str + brief.str - 1.  A slot whose strings are all
+ * empty takes no room there.
+ */
+#include "model/slotpack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NFIELDS 9
+
+/* The string fields of a view, in pack order, with their sizes. */
+static void
+fields(const struct slot_view *v, const char *f[NFIELDS])
+{
+	f[0] = v->id;
+	f[1] = v->type;
+	f[2] = v->uuid;
+	f[3] = v->backend;
+	f[4] = v->owner;
+	f[5] = v->mname;
+	f[6] = v->mac;
+	f[7] = v->where;
+	f[8] = v->conflict;
+}
+
+static void
+targets(struct slot_view *v, char *f[NFIELDS], size_t sz[NFIELDS])
+{
+	f[0] = v->id, sz[0] = sizeof v->id;
+	f[1] = v->type, sz[1] = sizeof v->type;
+	f[2] = v->uuid, sz[2] = sizeof v->uuid;
+	f[3] = v->backend, sz[3] = sizeof v->backend;
+	f[4] = v->owner, sz[4] = sizeof v->owner;
+	f[5] = v->mname, sz[5] = sizeof v->mname;
+	f[6] = v->mac, sz[6] = sizeof v->mac;
+	f[7] = v->where, sz[7] = sizeof v->where;
+	f[8] = v->conflict, sz[8] = sizeof v->conflict;
+}
+
+void
+slotpack_init(struct slotpack *p)
+{
+	int s;
+
+	memset(p, 0, sizeof *p);
+	for (s = 0; s < 32; s++)
+		p->b[s].state = SLOT_UNKNOWN;
+}
+
+void
+slotpack_free(struct slotpack *p)
+{
+	free(p->str);
+	slotpack_init(p);
+}
+
+/* Bytes slot v's strings take in a pack; 0 when all are "". */
+static size_t
+need(const struct slot_view *v)
+{
+	const char *f[NFIELDS];
+	size_t n = 0, k, any = 0;
+
+	fields(v, f);
+	for (k = 0; k < NFIELDS; k++) {
+		size_t len = strnlen(f[k], 255);
+
+		n += len + 1;
+		any |= len;
+	}
+	return any ? n : 0;
+}
+
+int
+slotpack_set(struct slotpack *p, const struct slot_view v[32])
+{
+	size_t total = 0, at = 0, k;
+	int s, rc = 0;
+	char *str;
+
+	for (s = 0; s < 32; s++)
+		total += need(&v[s]);
+	str = total && total < 65535 ? malloc(total) : NULL;
+	if (total && str == NULL)
+		rc = -1;
+	free(p->str);
+	p->str = str;
+	memset(p->b, 0, sizeof p->b);	/* no stray padding: they are hashed */
+	for (s = 0; s < 32; s++) {
+		struct slot_brief *b = &p->b[s];
+		const char *f[NFIELDS];
+		size_t n = str ? need(&v[s]) : 0;
+
+		b->state = (uint8_t)v[s].state;
+		b->reserved = v[s].reserved != 0;
+		b->anonymous = v[s].anonymous != 0;
+		b->bridge = (uint8_t)v[s].bridge;
+		b->conflict = v[s].conflict[0] != '\0';
+		b->nfn = (uint16_t)v[s].nfn;
+		b->behind = (int16_t)v[s].behind;
+		b->places = (int16_t)v[s].places;
+		b->str = n ? (uint16_t)(at + 1) : 0;
+		if (n == 0)
+			continue;
+		fields(&v[s], f);
+		for (k = 0; k < NFIELDS; k++) {
+			size_t len = strnlen(f[k], 255);
+
+			memcpy(str + at, f[k], len);
+			str[at + len] = '\0';
+			at += len + 1;
+		}
+	}
+	return rc;
+}
+
+/* The size of the string block: the end of the last slot's strings. */
+static size_t
+str_size(const struct slotpack *p)
+{
+	size_t end = 0;
+	int s, k;
+
+	for (s = 0; s < 32; s++) {
+		const char *q;
+
+		if (p->b[s].str == 0 || p->b[s].str - 1u < end)
+			continue;
+		q = p->str + p->b[s].str - 1;
+		for (k = 0; k < NFIELDS; k++)
+			q += strlen(q) + 1;
+		end = (size_t)(q - p->str);
+	}
+	return end;
+}
+
+int
+slotpack_copy(struct slotpack *dst, const struct slotpack *src)
+{
+	size_t n = src->str ? str_size(src) : 0;
+	char *str = n ? malloc(n) : NULL;
+	int s;
+
+	if (dst == src)
+		return 0;
+	free(dst->str);
+	memcpy(dst->b, src->b, sizeof dst->b);
+	dst->str = str;
+	if (str != NULL) {
+		memcpy(str, src->str, n);
+		return 0;
+	}
+	for (s = 0; s < 32; s++)
+		dst->b[s].str = 0;
+	return n ? -1 : 0;
+}
+
+static const char *
+field(const struct slotpack *p, int s, int k)
+{
+	const char *q;
+
+	if (s < 0 || s >= 32 || p->b[s].str == 0 || p->str == NULL)
+		return "";
+	q = p->str + p->b[s].str - 1;
+	while (k-- > 0)
+		q += strlen(q) + 1;
+	return q;
+}
+
+void
+slotpack_get(const struct slotpack *p, int s, struct slot_view *out)
+{
+	const struct slot_brief *b = &p->b[s];
+	char *f[NFIELDS];
+	size_t sz[NFIELDS];
+	int k;
+
+	memset(out, 0, sizeof *out);
+	out->state = (enum slot_state)b->state;
+	out->reserved = b->reserved;
+	out->anonymous = b->anonymous;
+	out->bridge = (enum pci_bridge_kind)b->bridge;
+	out->nfn = b->nfn;
+	out->behind = b->behind;
+	out->places = b->places;
+	if (b->str == 0 || p->str == NULL)
+		return;
+	targets(out, f, sz);
+	for (k = 0; k < NFIELDS; k++) {
+		const char *q = field(p, s, k);
+		size_t len = strlen(q);
+
+		if (len >= sz[k])
+			len = sz[k] - 1;
+		memcpy(f[k], q, len);
+		f[k][len] = '\0';
+	}
+}
+
+void
+slotpack_all(const struct slotpack *p, struct slot_view out[32])
+{
+	int s;
+
+	for (s = 0; s < 32; s++)
+		slotpack_get(p, s, &out[s]);
+}
+
+const char *
+slotpack_id(const struct slotpack *p, int s)
+{
+	return field(p, s, 0);
+}
+
+const char *
+slotpack_type(const struct slotpack *p, int s)
+{
+	return field(p, s, 1);
+}
