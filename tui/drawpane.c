@@ -201,11 +201,11 @@ draw_detail(struct app *a)
 		if (in->rt_error[0])
 			ILINE(draw_pair(a, PAIR_BAD), "runtime file: %s",
 			    in->rt_error);
-		if (in->mgr.kind != MGR_NONE)
+		if (in->mgr->kind != MGR_NONE)
 			ILINE(in->mgr_error[0] ? draw_pair(a, PAIR_BAD) :
 			    A_NORMAL, "managed by %s%s%s%s%s",
-			    mgr_kind_name(in->mgr.kind),
-			    in->mgr.vmid[0] ? " VMID " : "", in->mgr.vmid,
+			    mgr_kind_name(in->mgr->kind),
+			    in->mgr->vmid[0] ? " VMID " : "", in->mgr->vmid,
 			    in->mgr_error[0] ? ": " : "", in->mgr_error);
 #undef ILINE
 		for (k2 = 0; k2 < ni && w > 0; k2++)

@@ -82,7 +82,7 @@ seen_for_hotplug(struct cmd_ctx *c, size_t i)
 	int settle;
 
 	if (in->refreshing || in->last_refresh != 0 ||
-	    in->mgr.kind != MGR_NONE) {
+	    in->mgr->kind != MGR_NONE) {
 		cmd_ensure_seen(c, i);
 		return;
 	}

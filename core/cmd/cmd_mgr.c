@@ -26,11 +26,11 @@ cmd_respect(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
 
 	if (notesz > 0)
 		note[0] = '\0';
-	if (in->mgr.kind == MGR_NONE)
+	if (in->mgr->kind == MGR_NONE)
 		return 0;
 	if (force) {
 		snprintf(note, notesz, " --force (managed by %s)",
-		    mgr_kind_name(in->mgr.kind));
+		    mgr_kind_name(in->mgr->kind));
 		return 0;
 	}
 	/* a managed VM whose record could not even be held (out of memory)
@@ -38,7 +38,7 @@ cmd_respect(struct cmd_ctx *c, const struct cmd_entry *ce, size_t i,
 	if (in->mi == NULL)
 		return cmd_fail(r, "%s: %s is managed by %s, whose record could "
 		    "not be read (%s); give --force to change it anyway",
-		    ce->name, in->name, mgr_kind_name(in->mgr.kind),
+		    ce->name, in->name, mgr_kind_name(in->mgr->kind),
 		    in->mgr_error[0] ? in->mgr_error : "no memory");
 	mgr_refusal(in->mi, in->name, act, arg, kv, nkv, msg, sizeof msg);
 	return cmd_fail(r, "%s: %s", ce->name, msg);
@@ -89,7 +89,7 @@ cmd_mgr_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
     struct cmd_result *r)
 {
 	const struct instance *in = &c->fleet->inst[i];
-	const char *title = mgr_kind_title(in->mgr.kind), *id;
+	const char *title = mgr_kind_title(in->mgr->kind), *id;
 	const struct mgr_dev *md;
 	struct hotplug_target t;
 	struct mgr_unplug u;
@@ -127,7 +127,7 @@ cmd_mgr_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 		    u.d.id, title, u.why.text, title);
 	snprintf(res, sizeof res, "ok %s %s, managed by %s, not recorded%s%s",
 	    u.d.id, rc == HOTPLUG_DELETED ? "deleted" : "pending",
-	    mgr_kind_name(in->mgr.kind), u.note[0] ? "; " : "", u.note);
+	    mgr_kind_name(in->mgr->kind), u.note[0] ? "; " : "", u.note);
 	cmd_audit(c, a->w[1], what, res, &b);
 	j = cmd_json_device(a->w[1], &u.d, rc == HOTPLUG_DELETED ? "deleted" :
 	    "unplugging", NULL);
@@ -135,7 +135,7 @@ cmd_mgr_unplug(struct cmd_ctx *c, const struct cmd_entry *ce,
 		json_object_set_new(j, "confirmed",
 		    json_boolean(rc == HOTPLUG_DELETED));
 		json_object_set_new(j, "owner",
-		    json_string(mgr_kind_name(in->mgr.kind)));
+		    json_string(mgr_kind_name(in->mgr->kind)));
 		if (rc != HOTPLUG_DELETED)
 			json_object_set_new(j, "why", json_string(u.why.text));
 	}
@@ -148,8 +148,8 @@ cmd_mgr_json(const struct instance *in)
 	const struct mgr_info *mi = in ? in->mi : NULL;
 
 	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o?, s:s?}",
-	    "kind", mgr_kind_name(in ? in->mgr.kind : MGR_NONE),
-	    "vmid", in && in->mgr.vmid[0] ? in->mgr.vmid : NULL,
+	    "kind", mgr_kind_name(in ? in->mgr->kind : MGR_NONE),
+	    "vmid", in && in->mgr->vmid[0] ? in->mgr->vmid : NULL,
 	    "name", mi && mi->name[0] ? mi->name : NULL,
 	    "format", mi && mi->format[0] ? mi->format : NULL,
 	    "machine", mi && mi->machine[0] ? mi->machine : NULL,
@@ -185,11 +185,11 @@ cmd_mgr_show_line(struct strbuf *b, const struct instance *in)
 {
 	const struct mgr_info *mi = in->mi;
 
-	if (in->mgr.kind == MGR_NONE)
+	if (in->mgr->kind == MGR_NONE)
 		return;
-	strbuf_printf(b, "\nmanaged by %s", mgr_kind_name(in->mgr.kind));
-	if (in->mgr.vmid[0])
-		strbuf_printf(b, " (VMID %s)", in->mgr.vmid);
+	strbuf_printf(b, "\nmanaged by %s", mgr_kind_name(in->mgr->kind));
+	if (in->mgr->vmid[0])
+		strbuf_printf(b, " (VMID %s)", in->mgr->vmid);
 	if (mi != NULL && mi->format[0])
 		strbuf_printf(b, ", %s", mi->format);
 	if (mi != NULL && mi->machine[0])

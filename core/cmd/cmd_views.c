@@ -130,9 +130,9 @@ list_fill(struct cmd_ctx *c, size_t i, struct list_row *lr,
 	    json_integer(lr->cap) : json_null());
 	if (o != NULL) {
 		json_object_set_new(o, "manager", json_string(
-		    mgr_kind_name(in->mgr.kind)));
-		json_object_set_new(o, "vmid", in->mgr.vmid[0] ?
-		    json_string(in->mgr.vmid) : json_null());
+		    mgr_kind_name(in->mgr->kind)));
+		json_object_set_new(o, "vmid", in->mgr->vmid[0] ?
+		    json_string(in->mgr->vmid) : json_null());
 	}
 	store_rt_free(&rt);
 	return o;
@@ -293,9 +293,9 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 			    "hot-added)");
 		else if (lr->cap > 0)
 			strbuf_printf(&b, "  capacity %d", lr->cap);
-		if (in->mgr.kind != MGR_NONE)
-			strbuf_printf(&b, "  %s%s%s", mgr_kind_name(in->mgr.kind),
-			    in->mgr.vmid[0] ? " " : "", in->mgr.vmid);
+		if (in->mgr->kind != MGR_NONE)
+			strbuf_printf(&b, "  %s%s%s", mgr_kind_name(in->mgr->kind),
+			    in->mgr->vmid[0] ? " " : "", in->mgr->vmid);
 		if (in->error[0])
 			strbuf_printf(&b, "  (%s)", in->error);
 		if (!lr->rtok)

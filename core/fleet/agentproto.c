@@ -186,6 +186,7 @@ buses_of(json_t *arr, struct agentproto_inst *in, struct err *e)
 	for (b = 0; b < n; b++) {
 		json_t *o = json_array_get(arr, b), *slots;
 		struct inst_bus *x = &in->bus[b];
+		struct slot_view sv[32];
 		char kind[32];
 		size_t k;
 
@@ -204,9 +205,13 @@ buses_of(json_t *arr, struct agentproto_inst *in, struct err *e)
 		x->nslots = json_is_array(slots) ?
 		    (int)(json_array_size(slots) > 32 ? 32 :
 		    json_array_size(slots)) : 0;
+		memset(sv, 0, sizeof sv);
+		for (k = 0; k < 32; k++)
+			sv[k].state = SLOT_CLOSED;	/* beyond nslots */
 		for (k = 0; k < (size_t)x->nslots; k++)
-			slot_of(json_array_get(slots, k), &x->slots[k], NULL,
+			slot_of(json_array_get(slots, k), &sv[k], NULL,
 			    NULL, (int)k);
+		slotpack_set(&x->slots, sv);
 	}
 	return 0;
 }
@@ -331,6 +336,10 @@ agentproto_reply_free(struct agentproto_reply *r)
 	free(r->text);
 	json_decref(r->json);
 	for (k = 0; k < r->ninst; k++) {
+		size_t b;
+
+		for (b = 0; r->inst[k].bus && b < r->inst[k].nbus; b++)
+			slotpack_free(&r->inst[k].bus[b].slots);
 		free(r->inst[k].bus);
 		pci_info_free(&r->inst[k].live);
 	}

@@ -114,6 +114,9 @@ inst_free(struct instance *in)
 
 	priv_free(in);
 	fleet_mgr_free(in);
+	if (in->mgr != &fleet_mgr_none)
+		free((struct mgr_ref *)in->mgr);
+	in->mgr = &fleet_mgr_none;
 	pci_info_free(&in->live);
 	for (k = 0; k < in->nbus; k++)
 		slotpack_free(&in->bus[k].slots);
@@ -206,6 +209,7 @@ fleet_append(struct fleet *f, const char *name, const char *endpoint,
 	in->conn = INST_NEW;
 	in->capacity = -1;
 	in->error = in->rt_error = in->mgr_error = "";
+	in->mgr = &fleet_mgr_none;
 	slotpack_init(&in->slots);
 	slotpack_init(&in->last);
 	pci_info_init(&in->live);

@@ -132,8 +132,9 @@ struct instance {
 					 * (the URI's, else its hostname);
 					 * an agent's: its host's name; ""
 					 * for a monitor */
-	struct mgr_ref mgr;		/* its manager (core/mgr), none by
-					 * default: fleet_set_manager */
+	const struct mgr_ref *mgr;	/* its manager (core/mgr): never
+					 * NULL, &fleet_mgr_none by default
+					 * (fleet_set_manager; owned) */
 	struct mgr_info *mi;		/* what the manager's file said at the
 					 * last view; NULL for none (owned) */
 	const char *mgr_error;		/* the manager's file could not be
@@ -256,8 +257,10 @@ uint32_t fleet_mgr_root(const struct instance *in,
 void fleet_mgr_bus(const struct instance *in, const struct pci_info *live,
     const struct pcitree *t, int b, const struct store_rt *rt,
     struct slot_view out[32]);
-/* Release instance i's manager info. */
+/* Release instance i's manager info (mi; not its mgr ref). */
 void fleet_mgr_free(struct instance *in);
+/* What an instance no manager manages points at. */
+extern const struct mgr_ref fleet_mgr_none;
 /* Index of the instance called name, or -1 (with a message in e).  With
  * hosts, a bare NAME also finds the one HOST/NAME there is; when several
  * hosts have one it is -1 and e names them. */

@@ -124,10 +124,10 @@ all_unreachable(struct fleet *f, struct fleethost *h, const char *msg,
 		if (in->back != FLEET_BACK_AGENT || in->src != (int)k)
 			continue;
 		for (s = 0; s < 32; s++)
-			in->slots[s].state = SLOT_UNKNOWN;
+			in->slots.b[s].state = SLOT_UNKNOWN;
 		in->capacity = -1;
 		in->conn = INST_UNREACHABLE;
-		fleet_setstr(in->error, sizeof in->error, msg);
+		fleet_set_msg(&in->error, msg);
 		in->refreshing = 0;
 		in->last_refresh = now;
 	}
@@ -243,26 +243,25 @@ static void
 apply_one(struct fleet *f, size_t i, struct agentproto_inst *v, double now)
 {
 	struct instance *in = &f->inst[i];
-	int s, was_read = in->conn == INST_OK && in->last_read > 0;
+	int was_read = in->conn == INST_OK && in->last_read > 0;
+	size_t k;
 
 	if (v->conn == INST_OK && was_read)
-		for (s = 0; s < 32; s++)
-			if (v->slots[s].state != in->last[s].state ||
-			    strcmp(v->slots[s].id, in->last[s].id) != 0)
-				fleet_add_change(f, i, s, &in->last[s],
-				    &v->slots[s]);
+		fleet_add_changes(f, i, v->slots);
 	fleet_setstr(in->endpoint, sizeof in->endpoint, v->endpoint);
 	fleet_setstr(in->protocol, sizeof in->protocol, v->protocol);
 	in->version = v->version;
 	in->conn = v->conn;
-	fleet_setstr(in->error, sizeof in->error, v->error);
-	memcpy(in->slots, v->slots, sizeof in->slots);
+	fleet_set_msg(&in->error, v->error);
+	slotpack_set(&in->slots, v->slots);
 	if (v->conn == INST_OK)
-		memcpy(in->last, v->slots, sizeof in->last);
+		slotpack_copy(&in->last, &in->slots);
 	else if (v->has_last)
-		memcpy(in->last, v->last, sizeof in->last);
+		slotpack_set(&in->last, v->last);
 	in->last_read = v->last_read;
 	in->capacity = v->capacity;
+	for (k = 0; k < in->nbus; k++)
+		slotpack_free(&in->bus[k].slots);
 	free(in->bus);
 	in->bus = v->bus;
 	in->nbus = v->nbus;
@@ -300,17 +299,18 @@ apply(struct fleet *f, struct fleethost *h, struct agentproto_reply *r,
 	/* the ones it did not name: apply_one stamped the others now */
 	for (i = 0; i < f->n; i++) {
 		struct instance *in = &f->inst[i];
+		char gone[128];
 		int sl;
 
 		if (in->back != FLEET_BACK_AGENT || in->src != (int)src ||
 		    in->last_refresh == now)
 			continue;
 		for (sl = 0; sl < 32; sl++)
-			in->slots[sl].state = SLOT_UNKNOWN;
+			in->slots.b[sl].state = SLOT_UNKNOWN;
 		in->capacity = -1;
 		in->conn = INST_UNREACHABLE;
-		snprintf(in->error, sizeof in->error, "no longer on host %s",
-		    h->name);
+		snprintf(gone, sizeof gone, "no longer on host %s", h->name);
+		fleet_set_msg(&in->error, gone);
 		in->refreshing = 0;
 		in->last_refresh = now;
 	}
@@ -533,9 +533,11 @@ load_rt(const struct fleet *f, size_t i, struct store_rt *rt, struct err *e)
 	store_rt_init(rt, in->name);
 	rt->reserved.bits = 0;
 	for (s = 0; s < 32; s++) {
-		const struct slot_view *v = &in->slots[s];
+		struct slot_view sv;
+		const struct slot_view *v = &sv;
 		struct store_dev d;
 
+		slotpack_get(&in->slots, s, &sv);
 		if (v->reserved)
 			rt->reserved.bits |= 1u << s;
 		if (v->id[0] == '\0' || (v->state != SLOT_USED &&
@@ -561,7 +563,7 @@ view(const struct fleet *f, size_t i, const struct store_rt *rt,
     struct slot_view out[32])
 {
 	(void)rt;
-	memcpy(out, f->inst[i].slots, 32 * sizeof *out);
+	slotpack_all(&f->inst[i].slots, out);
 	return 0;
 }
 

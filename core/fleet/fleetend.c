@@ -212,6 +212,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		pci_info_free(&in->live);
 		in->live = p->pci;
 		pci_info_init(&p->pci);
+		pci_info_fit(&in->live);	/* kept until the next read */
 		snprintf(in->protocol, sizeof in->protocol, "%s",
 		    mon_proto_name(mon_protocol(p->m)));
 		if (p->ver_ok)
@@ -234,6 +235,9 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	store_rt_free(&rt);
 	pci_info_free(&p->pci);
 	qom_scan_free(&p->scan);
+	/* nothing of the session is kept while idle (its ops and their
+	 * results are a few KB; a fleet holds thousands of idle mons) */
+	mon_reset(p->m);
 	p->phase = PH_IDLE;
 }
 

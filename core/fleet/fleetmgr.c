@@ -13,6 +13,8 @@
 #include "mgr/mgr.h"
 #include "model/pcitree.h"
 
+const struct mgr_ref fleet_mgr_none = { .kind = MGR_NONE };
+
 void
 fleet_mgr_free(struct instance *in)
 {
@@ -28,7 +30,7 @@ reload(struct instance *in)
 {
 	struct err e;
 
-	if (in->mgr.kind == MGR_NONE) {
+	if (in->mgr->kind == MGR_NONE) {
 		fleet_mgr_free(in);
 		return;
 	}
@@ -38,11 +40,11 @@ reload(struct instance *in)
 	}
 	mgr_info_free(in->mi);
 	fleet_set_msg(&in->mgr_error, NULL);
-	if (mgr_load(&in->mgr, in->mi, &e) < 0) {
+	if (mgr_load(in->mgr, in->mi, &e) < 0) {
 		mgr_info_free(in->mi);
-		mgr_info_init(in->mi, in->mgr.kind);
+		mgr_info_init(in->mi, in->mgr->kind);
 		snprintf(in->mi->vmid, sizeof in->mi->vmid, "%s",
-		    in->mgr.vmid);
+		    in->mgr->vmid);
 		fleet_set_msg(&in->mgr_error, e.msg);
 	}
 }
@@ -56,7 +58,14 @@ fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref)
 	if (i >= f->n)
 		return;
 	in = &f->inst[i];
-	in->mgr = *ref;
+	if (in->mgr == &fleet_mgr_none) {
+		struct mgr_ref *r = malloc(sizeof *r);
+
+		if (r == NULL)
+			return;		/* stays unmanaged */
+		in->mgr = r;
+	}
+	*(struct mgr_ref *)in->mgr = *ref;
 	reload(in);
 	slotpack_all(&in->slots, v);
 	mgr_apply(in->mi, &in->live, v);

@@ -27,6 +27,25 @@ pci_info_clear(struct pci_info *pi)
 	pi->qom_read = 0;
 }
 
+void
+pci_info_fit(struct pci_info *pi)
+{
+	struct pci_fn *p;
+
+	if (pi->n == pi->cap)
+		return;
+	if (pi->n == 0) {
+		free(pi->fn);
+		pi->fn = NULL;
+		pi->cap = 0;
+		return;
+	}
+	if ((p = realloc(pi->fn, pi->n * sizeof *p)) == NULL)
+		return;		/* keeps the larger one */
+	pi->fn = p;
+	pi->cap = pi->n;
+}
+
 int
 pci_info_has_unnumbered(const struct pci_info *pi)
 {

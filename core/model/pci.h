@@ -78,6 +78,8 @@ struct qemu_version {
 void pci_info_init(struct pci_info *pi);
 void pci_info_free(struct pci_info *pi);
 void pci_info_clear(struct pci_info *pi);	/* n = 0, keeps the array */
+/* Give back the array's unused room (a bus kept for long). */
+void pci_info_fit(struct pci_info *pi);
 /* 1 when a bridge's bus is not numbered (a machine paused before its
  * firmware ran): QEMU then lists nothing behind it. */
 int pci_info_has_unnumbered(const struct pci_info *pi);

@@ -294,7 +294,7 @@ START_TEST(host_down_and_back)
 	tu_sshd_kill(&hs[1].s);
 	refresh_all(&f);
 	ck_assert_int_eq(f.inst[w2].conn, INST_UNREACHABLE);
-	ck_assert_int_eq(f.inst[w2].slots[5].state, SLOT_UNKNOWN);
+	ck_assert_int_eq(f.inst[w2].slots.b[5].state, SLOT_UNKNOWN);
 	ck_assert_msg(strstr(f.inst[w2].error, "host h2") != NULL, "%s",
 	    f.inst[w2].error);
 	/* back: the next refresh reconnects */
