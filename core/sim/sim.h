@@ -38,8 +38,14 @@ struct sim_fault {
  * f, on top of what f holds.  0, or -1 with a message. */
 int sim_fault_parse(const char *spec, struct sim_fault *f, struct err *e);
 
+/* Which monitor sockets an instance listens on: both (the default), or
+ * one, for fleets beyond half the open-files limit (10,000 instances
+ * with both take 20,000 descriptors). */
+enum sim_sockets { SIM_SOCK_BOTH, SIM_SOCK_HMP, SIM_SOCK_QMP };
+
 struct sim_inst_opts {
 	const char *dir;	/* where NAME.monitor and NAME.qmp go */
+	enum sim_sockets sockets;
 	const char *name;
 	enum simdev_machine_type machine;
 	enum simdev_guest guest;
@@ -65,7 +71,8 @@ struct sim_inst *sim_add(struct sim *s, const struct sim_inst_opts *o,
 size_t sim_count(const struct sim *s);
 struct sim_inst *sim_get(struct sim *s, size_t i);
 const char *sim_inst_name(const struct sim_inst *in);
-/* The socket paths: DIR/NAME.monitor and DIR/NAME.qmp. */
+/* The socket paths: DIR/NAME.monitor and DIR/NAME.qmp (NULL for one it
+ * does not listen on, sim_inst_opts.sockets). */
 const char *sim_inst_hmp_path(const struct sim_inst *in);
 const char *sim_inst_qmp_path(const struct sim_inst *in);
 /* The machine, to set up devices before serving (scenarios). */
