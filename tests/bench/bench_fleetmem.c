@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench_fleetmem.c - issue 18's memory goal: the client memory per
+ * instance of a fleet of 1000, 5000 and 10,000 simulated instances
+ * (goal: at most 8 KB at 10,000).  Figures only.
+ *
+ * The simulator (core/sim, `pc` machines, QMP sockets only: 10,000 with
+ * both would need 20,000 descriptors) runs in one child process.  Each
+ * size is measured in a fresh client child, so no size inherits another's
+ * heap: VmRSS and the heap in use (mallinfo2) before the fleet is made,
+ * then after fleet_add of all and two refreshes of all (so each instance
+ * holds its live bus, its slots now and at the last read); the figure is
+ * the growth divided by the instances.  The raw comparator is the same
+ * fleet's instances as the bare minimum a client must keep: name and
+ * endpoint strings (what a raw client holding nothing else would take),
+ * measured the same way in the same run.
+ */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "base/nofile.h"
+#include "fleet/fleet.h"
+#include "sim/sim.h"
+
+#define NMAX 10000
+
+static long
+rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+static pid_t
+start_sim(const char *dir, int n)
+{
+	struct err e;
+	int ready[2], i;
+	char c, name[32];
+	pid_t pid;
+
+	if (pipe(ready) < 0 || (pid = bench_fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		struct sim *s;
+
+		close(ready[0]);
+		if (nofile_need(n + 256, &e) < 0) {
+			fprintf(stderr, "bench fleet memory: %s\n", e.msg);
+			_exit(1);
+		}
+		if ((s = sim_new(&e)) == NULL)
+			_exit(1);
+		for (i = 0; i < n; i++) {
+			struct sim_inst_opts o;
+
+			memset(&o, 0, sizeof o);
+			snprintf(name, sizeof name, "vm%d", i + 1);
+			o.dir = dir;
+			o.name = name;
+			o.machine = SIMDEV_PC;
+			o.sockets = SIM_SOCK_QMP;
+			if (sim_add(s, &o, &e) == NULL) {
+				fprintf(stderr, "sim: %s\n", e.msg);
+				_exit(1);
+			}
+		}
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		sim_run(s, &e);
+		_exit(0);
+	}
+	close(ready[1]);
+	i = read(ready[0], &c, 1) == 1;
+	close(ready[0]);
+	if (!i) {
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+/* In a child: build the fleet of n (ours) or the names alone (raw) and
+ * write "rss_kib heap_bytes" growth to fd.  _exit, never exit: the
+ * parent's cleanup is the parent's. */
+static void
+measure(const char *dir, int n, int ours, int fd)
+{
+	long r0 = rss_kib(), r1;
+	size_t h0 = mallinfo2().uordblks, h1;
+	char ep[4200], name[32], out[64];
+	char **raw = ours ? NULL : calloc((size_t)n, sizeof *raw);
+	struct fleet f;
+	struct err e;
+	int i, k;
+
+	fleet_init(&f, NULL);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "vm%d", i + 1);
+		snprintf(ep, sizeof ep, "unix:%s/vm%d.qmp", dir, i + 1);
+		if (!ours) {
+			if (raw == NULL || asprintf(&raw[i], "%s %s", name,
+			    ep) < 0)
+				_exit(2);
+			continue;
+		}
+		if (fleet_add(&f, name, ep, &e) < 0) {
+			fprintf(stderr, "bench fleet memory: %s\n", e.msg);
+			_exit(2);
+		}
+	}
+	for (k = 0; ours && k < 2; k++) {
+		fleet_refresh_start(&f, (size_t)-1, 1.0 + k);
+		fleet_refresh_wait(&f, (size_t)-1);
+		for (i = 0; i < n; i++)
+			if (f.inst[i].conn != INST_OK) {
+				fprintf(stderr, "bench fleet memory: %s: %s\n",
+				    f.inst[i].name, f.inst[i].error);
+				_exit(2);
+			}
+	}
+	r1 = rss_kib();
+	h1 = mallinfo2().uordblks;
+	snprintf(out, sizeof out, "%ld %zu\n", r1 - r0, h1 - h0);
+	if (write(fd, out, strlen(out)) < 0)
+		_exit(2);
+	_exit(0);
+}
+
+static int
+run_child(const char *dir, int n, int ours, long *rss, size_t *heap)
+{
+	int p[2], st;
+	char buf[64];
+	ssize_t got;
+	pid_t pid;
+
+	if (pipe(p) < 0 || (pid = bench_fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		close(p[0]);
+		measure(dir, n, ours, p[1]);
+	}
+	close(p[1]);
+	got = read(p[0], buf, sizeof buf - 1);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	if (got <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	buf[got] = '\0';
+	return sscanf(buf, "%ld %zu", rss, heap) == 2 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	static const int sizes[] = { 1000, 5000, NMAX };
+	char *dir = bench_tmpdir(), what[64], detail[200];
+	size_t k;
+	pid_t sim;
+
+	if ((sim = start_sim(dir, NMAX)) < 0)
+		bench_fail("fleet memory", "the simulator did not start");
+	for (k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		int n = sizes[k];
+		long rss, rrss;
+		size_t heap, rheap;
+
+		if (run_child(dir, n, 1, &rss, &heap) < 0 ||
+		    run_child(dir, n, 0, &rrss, &rheap) < 0)
+			bench_fail("fleet memory", "a refresh of all failed");
+		snprintf(detail, sizeof detail, "VmRSS growth %.1f MiB, heap "
+		    "%.1f KB per instance; names + endpoints alone: %.2f KB "
+		    "per instance; goal <= 8 at 10000", (double)rss / 1024,
+		    (double)heap / 1024 / n, (double)rrss / n);
+		snprintf(what, sizeof what, "fleet memory %d qmp, per instance",
+		    n);
+		bench_report(what, (double)rss / n, "KB", detail);
+	}
+	kill(sim, SIGTERM);
+	waitpid(sim, NULL, 0);
+	return 0;
+}
