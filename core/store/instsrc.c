@@ -134,6 +134,12 @@ struct found {
 	int qmp, hmp;
 };
 
+static const char *
+found_name(const void *ctx, size_t i)
+{
+	return ((const struct found *)ctx)[i].name;
+}
+
 static int
 cmp_found(const void *a, const void *b)
 {
@@ -144,6 +150,7 @@ cmp_found(const void *a, const void *b)
 int
 instsrc_scan_dir(const char *dir, struct instsrc_list *l, struct err *e)
 {
+	struct nameidx idx = NAMEIDX_INIT;	/* names found -> f[] */
 	struct found *f = NULL;
 	size_t nf = 0, capf = 0, i;
 	struct dirent *de;
@@ -180,10 +187,18 @@ instsrc_scan_dir(const char *dir, struct instsrc_list *l, struct err *e)
 		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISSOCK(st.st_mode))
 			continue;
-		for (i = 0; i < nf; i++)
-			if (strlen(f[i].name) == nl &&
-			    memcmp(f[i].name, de->d_name, nl) == 0)
-				break;
+		{
+			/* NAME.qmp and NAME.monitor: one instance, found
+			 * through the index (a scan per entry made 10,000
+			 * instances cost 10^8 comparisons) */
+			char nm[sizeof f->name];
+			long at;
+
+			memcpy(nm, de->d_name, nl);
+			nm[nl] = '\0';
+			at = nameidx_find(&idx, nm, found_name, f);
+			i = at >= 0 ? (size_t)at : nf;
+		}
 		if (i == nf) {
 			if (nf == capf) {
 				size_t cap = capf ? capf * 2 : 16;
@@ -191,6 +206,7 @@ instsrc_scan_dir(const char *dir, struct instsrc_list *l, struct err *e)
 
 				if (p == NULL) {
 					free(f);
+					nameidx_free(&idx);
 					closedir(d);
 					return err_set(e, "out of memory");
 				}
@@ -199,6 +215,12 @@ instsrc_scan_dir(const char *dir, struct instsrc_list *l, struct err *e)
 			}
 			memset(&f[nf], 0, sizeof f[nf]);
 			memcpy(f[nf].name, de->d_name, nl);
+			if (nameidx_add(&idx, f[nf].name, nf) < 0) {
+				free(f);
+				nameidx_free(&idx);
+				closedir(d);
+				return err_set(e, "out of memory");
+			}
 			nf++;
 		}
 		if (qmp)
@@ -207,6 +229,7 @@ instsrc_scan_dir(const char *dir, struct instsrc_list *l, struct err *e)
 			f[i].hmp = 1;
 	}
 	closedir(d);
+	nameidx_free(&idx);
 	if (nf > 1)
 		qsort(f, nf, sizeof *f, cmp_found);
 	for (i = 0; i < nf; i++) {
