@@ -60,6 +60,15 @@ struct app {
 	int utf8;			/* the locale's charset is UTF-8 */
 	int quit;
 	int dirty;			/* redraw everything */
+	/* What the last frame showed, to draw only when something visible
+	 * changed (tui.c: seen_change): the fleet's gen, and the selected
+	 * instance's refresh (its pane shows the time and "refreshing"). */
+	unsigned long drawn_gen;
+	size_t drawn_inst;
+	double drawn_refresh;
+	int drawn_refreshing;
+	unsigned long frames;		/* frames drawn */
+	int frames_fd;			/* SLOTSCOPE_TUI_FRAMES's file, or -1 */
 	int help;			/* help overlay shown */
 	int help_top;			/* its first row shown (scrolled) */
 	int help_rows;			/* rows it shows (draw_help sets) */

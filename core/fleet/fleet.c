@@ -214,6 +214,7 @@ fleet_append(struct fleet *f, const char *name, const char *endpoint,
 	slotpack_init(&in->last);
 	pci_info_init(&in->live);
 	in->priv = p;
+	f->gen++;
 	return (int)f->n++;
 }
 
@@ -535,6 +536,8 @@ queue_one(struct fleet *f, size_t i)
 	if (in->refreshing)
 		return;
 	in->refreshing = 1;
+	if (in->conn == INST_NEW)
+		f->gen++;	/* "new" becomes "connecting" */
 	fleet_backend_of(f, i)->refresh(f, i);
 }
 
@@ -688,6 +691,7 @@ fleet_refresh_cancel(struct fleet *f, size_t i)
 		if (!f->inst[k].refreshing)
 			continue;
 		f->inst[k].refreshing = 0;
+		f->gen++;
 		if (b->cancel != NULL)
 			b->cancel(f, k);
 	}

@@ -205,7 +205,18 @@ struct fleet {
 	struct nameidx names;		/* instance names -> indexes */
 	size_t *run, nrun, caprun;	/* sessions open, in instance order */
 	size_t nqueued, qlow;		/* refreshes waiting; none below qlow */
+	/* Bumped whenever what some instance shows may have changed: a
+	 * refresh ended with another view than the one before (state,
+	 * slots, buses, messages, version), a first refresh started, a
+	 * manager was set.  A screen redraws when it moved, not per
+	 * wakeup.  A refresh that read the same as before leaves it (its
+	 * last_refresh time changes: fleet_view_hash leaves times out). */
+	unsigned long gen;
 };
+
+/* A hash of what instance in shows (not its times): equal views, equal
+ * hashes. */
+uint64_t fleet_view_hash(const struct instance *in);
 
 /* runtime_dir NULL or "": no runtime files (every instance shows the
  * default reservation and no devices; nothing is written). */

@@ -106,6 +106,7 @@ fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
     const struct store_rt *rt, double now)
 {
 	struct instance *in = &f->inst[i];
+	uint64_t before = fleet_view_hash(in);
 	struct slot_view nv[32];
 
 	state_reconcile(live, rt, nv);
@@ -125,4 +126,6 @@ fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
 	fleet_set_msg(&in->error, NULL);
 	in->refreshing = 0;
 	in->last_refresh = now;
+	if (fleet_view_hash(in) != before)
+		f->gen++;
 }

@@ -172,12 +172,63 @@ set_buses(struct instance *in, const struct pci_info *live,
 	}
 }
 
+static uint64_t
+fnv(uint64_t h, const void *buf, size_t n)
+{
+	const unsigned char *c = buf;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * 1099511628211u;
+	return h;
+}
+
+static uint64_t
+fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s, strlen(s) + 1);
+}
+
+uint64_t
+fleet_view_hash(const struct instance *in)
+{
+	uint64_t h = 14695981039346656037u;
+	int v[6];
+	size_t k;
+
+	v[0] = (int)in->conn;
+	v[1] = in->capacity;
+	v[2] = in->version.major;
+	v[3] = in->version.minor;
+	v[4] = in->version.micro;
+	v[5] = (in->last_read > 0) | (in->journal << 1);
+	h = fnv(h, v, sizeof v);
+	h = fnv_str(h, in->version.package);
+	h = fnv_str(h, in->protocol);
+	h = fnv_str(h, in->error);
+	h = fnv_str(h, in->rt_error);
+	h = fnv_str(h, in->mgr_error);
+	h = fnv_str(h, in->vstate);
+	h = slotpack_hash(&in->slots, h);
+	h = fnv(h, &in->nbus, sizeof in->nbus);
+	for (k = 0; k < in->nbus; k++) {
+		const struct inst_bus *b = &in->bus[k];
+		int w[4] = { (int)b->kind, b->nslots, b->places, b->known };
+
+		h = fnv_str(h, b->path);
+		h = fnv_str(h, b->name);
+		h = fnv(h, w, sizeof w);
+		h = slotpack_hash(&b->slots, h);
+	}
+	return h;
+}
+
 void
 fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
     double now)
 {
 	struct instance *in = &f->inst[i];
 	struct ipriv *p = in->priv;
+	uint64_t before = fleet_view_hash(in);
 	struct store_rt rt;
 
 	mon_close(p->m);
@@ -239,6 +290,8 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	 * results are a few KB; a fleet holds thousands of idle mons) */
 	mon_reset(p->m);
 	p->phase = PH_IDLE;
+	if (fleet_view_hash(in) != before)
+		f->gen++;
 }
 
 size_t

@@ -70,6 +70,7 @@ fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref)
 	slotpack_all(&in->slots, v);
 	mgr_apply(in->mi, &in->live, v);
 	slotpack_set(&in->slots, v);
+	f->gen++;
 }
 
 void

@@ -270,6 +270,7 @@ apply(struct fleet *f, size_t k, struct virtsrc_snap *sn, double now)
 	size_t i, j;
 
 	v->seen = sn->seq;
+	f->gen++;	/* a snapshot may change any of its rows */
 	host_of(sn, host, sizeof host);
 	for (i = 0; sn->ok && i < sn->n; i++)
 		apply_dom(f, k, &sn->dom[i], host, now);

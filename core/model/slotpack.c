@@ -211,6 +211,35 @@ slotpack_all(const struct slotpack *p, struct slot_view out[32])
 		slotpack_get(p, s, &out[s]);
 }
 
+static uint64_t
+fnv(uint64_t h, const void *buf, size_t n)
+{
+	const unsigned char *c = buf;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * 1099511628211u;
+	return h;
+}
+
+uint64_t
+slotpack_hash(const struct slotpack *p, uint64_t h)
+{
+	int s, k;
+
+	for (s = 0; s < 32; s++) {
+		struct slot_brief b = p->b[s];
+
+		b.str = 0;	/* where, not what */
+		h = fnv(h, &b, sizeof b);
+		for (k = 0; k < NFIELDS; k++) {
+			const char *q = field(p, s, k);
+
+			h = fnv(h, q, strlen(q) + 1);
+		}
+	}
+	return h;
+}
+
 const char *
 slotpack_id(const struct slotpack *p, int s)
 {

@@ -54,6 +54,9 @@ int slotpack_copy(struct slotpack *dst, const struct slotpack *src);
 void slotpack_get(const struct slotpack *p, int s, struct slot_view *out);
 /* All 32. */
 void slotpack_all(const struct slotpack *p, struct slot_view out[32]);
+/* A hash of all 32 views (equal packs, equal hashes): whether a view
+ * changed, for a screen that draws only then. */
+uint64_t slotpack_hash(const struct slotpack *p, uint64_t h);
 /* Slot s's device id and type without unpacking ("" when none). */
 const char *slotpack_id(const struct slotpack *p, int s);
 const char *slotpack_type(const struct slotpack *p, int s);
