@@ -228,14 +228,18 @@ slotpack_hash(const struct slotpack *p, uint64_t h)
 
 	for (s = 0; s < 32; s++) {
 		struct slot_brief b = p->b[s];
+		const char *q, *q0;
 
 		b.str = 0;	/* where, not what */
 		h = fnv(h, &b, sizeof b);
-		for (k = 0; k < NFIELDS; k++) {
-			const char *q = field(p, s, k);
-
-			h = fnv(h, q, strlen(q) + 1);
+		if (p->b[s].str == 0 || p->str == NULL) {
+			h = fnv(h, "", 1);	/* no strings (canonical: see need) */
+			continue;
 		}
+		q0 = q = p->str + p->b[s].str - 1;
+		for (k = 0; k < NFIELDS; k++)
+			q += strlen(q) + 1;
+		h = fnv(h, q0, (size_t)(q - q0));
 	}
 	return h;
 }

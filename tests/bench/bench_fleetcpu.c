@@ -78,6 +78,7 @@ start_sim(const char *dir, int n)
 			o.dir = dir;
 			o.name = name;
 			o.machine = SIMDEV_PC;
+			o.sockets = SIM_SOCK_QMP;	/* 10,000 fit */
 			if (sim_add(s, &o, &e) == NULL)
 				_exit(1);
 		}
@@ -251,10 +252,28 @@ one_size(int n, int pairs)
 	waitpid(pid, NULL, 0);
 }
 
+/* Sizes from the command line (each "N" or "N:PAIRS"), else 100, 1000,
+ * 5000 and 10,000. */
 int
-main(void)
+main(int argc, char **argv)
 {
-	one_size(1000, 9);
-	one_size(5000, 5);
+	static const int def[][2] = { { 100, 15 }, { 1000, 9 }, { 5000, 5 },
+		{ 10000, 5 } };
+	int k;
+
+	if (argc > 1) {
+		for (k = 1; k < argc; k++) {
+			int n = atoi(argv[k]), p = 5;
+			const char *c = strchr(argv[k], ':');
+
+			if (c != NULL)
+				p = atoi(c + 1);
+			if (n > 0 && p > 0 && p <= 16)
+				one_size(n, p);
+		}
+		return 0;
+	}
+	for (k = 0; k < (int)(sizeof def / sizeof *def); k++)
+		one_size(def[k][0], def[k][1]);
 	return 0;
 }
