@@ -59,13 +59,15 @@ app_rec_start(struct app *a)
 		for (k = 0; k < n && i == (size_t)-1; k++)
 			if (usable(a, u[k].inst))
 				i = u[k].inst;
-		for (k = 0; k < f->n && i == (size_t)-1; k++)
+		/* walked only when some instance has a journal note */
+		for (k = 0; f->njournal > 0 && k < f->n && i == (size_t)-1;
+		    k++)
 			if (f->inst[k].journal && usable(a, k))
 				i = k;
 	}
 	if (i != (size_t)-1) {
 		journal = f->inst[i].journal;
-		f->inst[i].journal = 0;	/* the next refresh says again */
+		fleet_set_journal(f, i, 0);	/* the next refresh says again */
 		a->rec = cmd_job_record(&a->ctx, i, u, n, journal, &e);
 		if (a->rec == NULL)
 			app_log(a, LOG_ERR, "%s: %s", f->inst[i].name, e.msg);

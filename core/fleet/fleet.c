@@ -287,6 +287,21 @@ fleet_add_list(struct fleet *f, const struct instsrc_list *l, struct err *e)
 	return 0;
 }
 
+void
+fleet_set_journal(struct fleet *f, size_t i, int on)
+{
+	struct instance *in = &f->inst[i];
+
+	on = on != 0;
+	if (in->journal == on)
+		return;
+	in->journal = on;
+	if (on)
+		f->njournal++;
+	else if (f->njournal > 0)
+		f->njournal--;
+}
+
 int
 inst_read(const struct instance *in)
 {

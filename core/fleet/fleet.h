@@ -101,7 +101,8 @@ struct instance {
 	int refreshing;			/* a refresh is under way */
 	int journal;			/* the last refresh found intents in
 					 * the runtime file, for
-					 * journal_resolve_reported */
+					 * journal_resolve_reported; set and
+					 * cleared with fleet_set_journal */
 	struct pci_info live;		/* bus as last READ (at last_read):
 					 * current only when inst_read() */
 	/* Slot states, packed (slotpack.h: slots.b[s].state; the full
@@ -212,7 +213,13 @@ struct fleet {
 	 * wakeup.  A refresh that read the same as before leaves it (its
 	 * last_refresh time changes: fleet_view_hash leaves times out). */
 	unsigned long gen;
+	size_t njournal;		/* instances with journal set */
 };
+
+/* Set or clear instance i's journal note (keeps f->njournal, so that a
+ * caller looking for noted instances walks the fleet only when some
+ * are). */
+void fleet_set_journal(struct fleet *f, size_t i, int on);
 
 /* A hash of what instance in shows (not its times): equal views, equal
  * hashes. */

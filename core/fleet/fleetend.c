@@ -242,7 +242,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		struct slot_view nv[32];
 		uint32_t confirmed;
 
-		in->journal = rt.nintent > 0;
+		fleet_set_journal(f, i, rt.nintent > 0);
 		confirmed = fleet_mgr_view(f, i, &p->pci, &rt, nv);
 		{
 			struct pcitree t;

@@ -354,7 +354,7 @@ journal_resolve_reported(struct fleet *f)
 		t.audit_syslog = f->audit_syslog;
 		rc = journal_resolve_inst(&t, 0, &e);
 		if (rc >= 0) {
-			in->journal = 0;
+			fleet_set_journal(f, i, 0);
 			total += (size_t)rc;
 		}
 	}
