@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/nofile.h"
 #include "store/audit.h"
 #include "batch.h"
 #include "cmd/cmd_json.h"
@@ -170,6 +171,25 @@ setup_free(struct setup *s)
 	instsrc_list_free(&s->list);
 }
 
+/* The monitor sessions open at once need a descriptor each: the soft
+ * open-files limit is raised to what they and the rest need (however
+ * many instances there are: only max_parallel are open at a time); when
+ * the hard limit is lower, fewer run at once, and that is said. */
+static void
+enough_files(struct fleet *f)
+{
+	long need = (long)f->max_parallel + 64, got;
+	struct err e;
+
+	if (nofile_need(need, &e) >= 0)
+		return;
+	got = nofile_need(0, &e);
+	fprintf(stderr, "slotscope: warning: %s; %ld monitor sessions at "
+	    "once instead of %d\n", e.msg, got > 96 ? got - 64 : 32,
+	    f->max_parallel);
+	f->max_parallel = got > 96 ? (int)(got - 64) : 32;
+}
+
 /* The interactive mode. */
 static int
 run_tui(const struct opts *o)
@@ -193,6 +213,7 @@ run_tui(const struct opts *o)
 		    AUDIT_SYSLOG_SOCKET);
 	if (s.cfg.monitor_timeout_ms > 0)
 		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
+	enough_files(&f);
 	if (fleet_add_list(&f, &s.list, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;
@@ -239,6 +260,7 @@ run_batch(const struct opts *o)
 	fleet_init(&f, s.runtime_dir);
 	if (s.cfg.monitor_timeout_ms > 0)
 		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
+	enough_files(&f);
 	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
 	if (s.cfg.audit_syslog > 0)
 		snprintf(f.audit_syslog, sizeof f.audit_syslog, "%s",

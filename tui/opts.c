@@ -21,7 +21,7 @@ enum {
 	O_CONFIG = 256, O_MONITOR_DIR, O_RUNTIME_DIR, O_AUDIT_LOG, O_INTERVAL,
 	O_JSON, O_UNPLUG_WAIT, O_PROBE, O_DEMO, O_SIMULATE, O_INSTANCES,
 	O_MACHINE, O_ROOT_PORTS, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS,
-	O_RAW, O_NOHEADINGS, O_LIBVIRT, O_HOST, O_AGENT
+	O_RAW, O_NOHEADINGS, O_LIBVIRT, O_HOST, O_AGENT, O_SOCKETS
 };
 
 #define M(x) (1u << OPTS_##x)
@@ -100,6 +100,9 @@ static const struct optdef defs[] = {
 	  "unplugs: none, ack[=MS], ignore or refuse (default none)" },
 	{ "fault", 0, O_FAULT, "LIST", SIM, OPTS_TUI,
 	  "slow=MS,cut,garbage,crash=N" },
+	{ "sockets", 0, O_SOCKETS, "WHICH", SIM, OPTS_TUI,
+	  "both, or only qmp or hmp: one descriptor an instance (default "
+	  "both)" },
 	{ NULL, 0, 0, NULL, 0, OPTS_TUI, "The other end of --host:" },
 	{ "agent", 0, O_AGENT, NULL, M(AGENT), OPTS_AGENT,
 	  "serve this node's instances on stdin and stdout (ssh runs it)" },
@@ -229,7 +232,8 @@ opts_usage(FILE *out)
 	    "      the screen on a few simulated instances\n"
 	    "  slotscope --simulate DIR [--instances N] [--machine TYPE] "
 	    "[--names NAME,...]\n"
-	    "            [--scenario NAME] [--guest MODE] [--fault LIST]\n"
+	    "            [--scenario NAME] [--guest MODE] [--fault LIST] "
+	    "[--sockets WHICH]\n"
 	    "      simulated QEMU monitors for other tools, until Ctrl-C\n"
 	    "  slotscope --scenario list\n"
 	    "      the scenarios --demo and --simulate know\n"
@@ -356,6 +360,7 @@ take(struct opts *o, int val, const char *v, struct err *e)
 		o->colors = (enum tui_colors)i;
 		break;
 	case O_NAMES: o->names = v; break;
+	case O_SOCKETS: o->sockets = v; break;
 	case O_SCENARIO: o->scenario = v; break;
 	case O_GUEST: o->guest = v; break;
 	case O_ROOT_PORTS:

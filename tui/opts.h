@@ -76,6 +76,7 @@ struct opts {
 	const char *names;		/* --names NAME,... */
 	const char *guest;		/* --guest MODE, parsed by simcli */
 	const char *fault;		/* --fault LIST, parsed by simcli */
+	const char *sockets;		/* --sockets WHICH, parsed by simcli */
 	int instances;			/* --instances N, default 1 */
 	int root_ports;			/* --root-ports N (q35), default 0 */
 	enum simdev_machine_type machine;	/* --machine, default pc */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/nofile.h"
 #include "qemu/probe.h"
 #include "sim/sim.h"
 #include "sim/simscen.h"
@@ -62,28 +63,35 @@ simcli_simulate(const struct opts *a)
 	struct sim_fault fault;
 	enum simdev_guest guest = SIMDEV_GUEST_NONE;
 	int ack_ms = 100;
-	long lim;
+	enum sim_sockets socks = SIM_SOCK_BOTH;
+	long need;
 	size_t i;
 	int rc = 0;
 
 	memset(&fault, 0, sizeof fault);
 	if ((a->guest && simscen_guest_parse(a->guest, &guest, &ack_ms,
 	    &e) < 0) || (a->fault && sim_fault_parse(a->fault, &fault,
-	    &e) < 0)) {
+	    &e) < 0) || (a->sockets && sim_sockets_parse(a->sockets,
+	    strlen(a->sockets), &socks, &e) < 0)) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		return 2;
 	}
-	/* two listening sockets per instance, one client each at most */
-	lim = sim_raise_nofile(&e);
-	if (lim >= 0 && (long)count * 4 + 16 > lim)
-		fprintf(stderr, "slotscope: warning: %d instances may need %d "
-		    "open files, the limit is %ld\n", count, count * 4 + 16,
-		    lim);
+	/* one or two listening sockets per instance and room for clients:
+	 * said now when the hard limit cannot hold them; then as many as
+	 * the hard limit allows, for more clients at once */
+	need = (long)count * (socks == SIM_SOCK_BOTH ? 2 : 1) + 256;
+	if (nofile_need(need, &e) < 0 || sim_raise_nofile(&e) < 0) {
+		fprintf(stderr, "slotscope: %d instances%s: %s\n", count,
+		    socks == SIM_SOCK_BOTH ? " with both sockets (--sockets qmp "
+		    "needs half)" : "", e.msg);
+		return 1;
+	}
 	s = sim_new(&e);
 	if (s == NULL) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		return 1;
 	}
+	sim_set_sockets(s, socks);
 	/* from here on a SIGTERM/SIGINT still removes the sockets */
 	serving = s;
 	catch_signals();
@@ -119,8 +127,10 @@ simcli_simulate(const struct opts *a)
 		}
 	}
 	fprintf(stderr, "slotscope: simulating %zu instance%s in %s "
-	    "(NAME.monitor = HMP, NAME.qmp = QMP); stop with Ctrl-C\n",
-	    sim_count(s), sim_count(s) == 1 ? "" : "s", dir);
+	    "(%s); stop with Ctrl-C\n", sim_count(s), sim_count(s) == 1 ?
+	    "" : "s", dir, socks == SIM_SOCK_QMP ? "NAME.qmp = QMP" :
+	    socks == SIM_SOCK_HMP ? "NAME.monitor = HMP" :
+	    "NAME.monitor = HMP, NAME.qmp = QMP");
 	if (!got_signal && sim_run(s, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = 1;

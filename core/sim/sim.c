@@ -106,6 +106,8 @@ sim_forget(struct sim *s)
 struct sim_inst *
 sim_add(struct sim *s, const struct sim_inst_opts *o, struct err *e)
 {
+	enum sim_sockets which = o->sockets != SIM_SOCK_DEFAULT ? o->sockets :
+	    s->sockets;
 	struct sim_inst *in;
 	int i;
 
@@ -144,7 +146,7 @@ sim_add(struct sim *s, const struct sim_inst_opts *o, struct err *e)
 		in->ep[i].lfd = -1;
 		in->ep[i].regfd = -1;
 		in->ep[i].qmp = i;
-		if (o->sockets == (i ? SIM_SOCK_HMP : SIM_SOCK_QMP))
+		if (which == (i ? SIM_SOCK_HMP : SIM_SOCK_QMP))
 			continue;	/* not this one */
 		if (asprintf(&in->ep[i].path, "%s/%s.%s", o->dir ? o->dir :
 		    ".", o->name, i ? "qmp" : "monitor") < 0) {
@@ -167,6 +169,28 @@ sim_add(struct sim *s, const struct sim_inst_opts *o, struct err *e)
 	s->inst[s->n++] = in;
 	sim_touch(in);
 	return in;
+}
+
+void
+sim_set_sockets(struct sim *s, enum sim_sockets which)
+{
+	s->sockets = which;
+}
+
+int
+sim_sockets_parse(const char *buf, size_t len, enum sim_sockets *out,
+    struct err *e)
+{
+	static const char *const names[] = { "both", "hmp", "qmp" };
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		if (strlen(names[k]) == len && memcmp(buf, names[k], len) == 0) {
+			*out = (enum sim_sockets)(SIM_SOCK_BOTH + k);
+			return 0;
+		}
+	return err_set(e, "the sockets are both, qmp or hmp, not \"%.*s\"",
+	    (int)(len > 40 ? 40 : len), buf);
 }
 
 size_t

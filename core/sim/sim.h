@@ -38,10 +38,12 @@ struct sim_fault {
  * f, on top of what f holds.  0, or -1 with a message. */
 int sim_fault_parse(const char *spec, struct sim_fault *f, struct err *e);
 
-/* Which monitor sockets an instance listens on: both (the default), or
- * one, for fleets beyond half the open-files limit (10,000 instances
- * with both take 20,000 descriptors). */
-enum sim_sockets { SIM_SOCK_BOTH, SIM_SOCK_HMP, SIM_SOCK_QMP };
+/* Which monitor sockets an instance listens on: both, or one, for fleets
+ * beyond half the open-files limit (10,000 instances with both take
+ * 20,000 descriptors).  DEFAULT: the sim's (sim_set_sockets), both unless
+ * set. */
+enum sim_sockets { SIM_SOCK_DEFAULT, SIM_SOCK_BOTH, SIM_SOCK_HMP,
+	SIM_SOCK_QMP };
 
 struct sim_inst_opts {
 	const char *dir;	/* where NAME.monitor and NAME.qmp go */
@@ -66,6 +68,12 @@ void sim_forget(struct sim *s);
 /* Create an instance and its two listening sockets (an existing socket
  * file at the path is replaced, as QEMU does). */
 struct sim_inst *sim_add(struct sim *s, const struct sim_inst_opts *o,
+    struct err *e);
+
+/* The sockets of instances added from now on with SIM_SOCK_DEFAULT. */
+void sim_set_sockets(struct sim *s, enum sim_sockets which);
+/* "both", "qmp" or "hmp" (len bytes of buf); -1 with a message. */
+int sim_sockets_parse(const char *buf, size_t len, enum sim_sockets *out,
     struct err *e);
 
 size_t sim_count(const struct sim *s);

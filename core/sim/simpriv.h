@@ -53,6 +53,7 @@ struct sim {
 	int wake[2];
 	int epfd;
 	int keep_files;		/* sim_forget(): leave the socket files */
+	enum sim_sockets sockets;	/* for SIM_SOCK_DEFAULT */
 	int freeing;		/* sim_free: the set is not ours to edit
 				 * (a forked child may share it) */
 	int lost;		/* a touch could not be noted (memory) */

@@ -4,7 +4,10 @@
  * `slotscope --monitor-dir DIR -c list` must list every one of them,
  * each reached (conn "ok").  Lists were once refused beyond 1024.
  * The same fleet through the library: one refresh of all never holds
- * more than max_parallel sessions (file descriptors) open at once.
+ * more than max_parallel sessions (file descriptors) open at once, and
+ * the fleet's heap stays within 8 KB an instance (issue 18: 10,000 must
+ * fit in tens of MB).  The screen on the same 5000: every row read,
+ * the last one reached with G.
  *
  * The simulator is started by an unchecked fixture (in the runner
  * process, which outlives a failing check) and stopped by its teardown;
@@ -12,6 +15,7 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +32,7 @@
 #include "fleet/fleet.h"
 #include "store/instsrc.h"
 #include "testutil.h"
+#include "tmuxdrv.h"
 
 #define N 5000
 
@@ -84,6 +89,23 @@ sim_up(void)
 static void
 sim_down(void)
 {
+	if (dir != NULL) {
+		char path[4200], sock[64];
+		FILE *f;
+
+		snprintf(path, sizeof path, "%s/tmux", dir);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(sock, sizeof sock, f) != NULL) {
+				struct tmx t;
+
+				sock[strcspn(sock, "\n")] = '\0';
+				snprintf(t.sock, sizeof t.sock, "%s", sock);
+				t.up = 1;
+				tmx_kill(&t);
+			}
+			fclose(f);
+		}
+	}
 	if (pid > 0) {
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
@@ -147,6 +169,8 @@ START_TEST(refresh_5000_bounded)
 	size_t i, most = 0;
 	double t0 = clock_wall_s();
 
+	size_t heap0 = mallinfo2().uordblks, heap;
+
 	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up");
 	instsrc_list_init(&l);
 	ck_assert_msg(instsrc_scan_dir(sim, &l, &e) == N, "%s", e.msg);
@@ -182,7 +206,53 @@ START_TEST(refresh_5000_bounded)
 	for (i = 0; i < f.n; i++)
 		ck_assert_msg(f.inst[i].conn == INST_OK, "%s: %s",
 		    f.inst[i].name, f.inst[i].error);
+	heap = mallinfo2().uordblks - heap0;
+	ck_assert_msg(heap <= (size_t)N * 8192, "the fleet holds %zu KB of "
+	    "heap for %d instances: %.1f KB each, the goal is 8", heap / 1024,
+	    N, (double)heap / 1024 / N);
 	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(screen_5000)
+{
+	char cmd[9000], *scr = NULL;
+	struct tmx t;
+	int ok;
+
+	static const char *const need[] = { "tmux", NULL };
+
+	if (tu_missing(need) != NULL)
+		tu_skip(tu_missing(need));
+	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up");
+	snprintf(cmd, sizeof cmd, "cd %s && env LANG=C.UTF-8 "
+	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
+	    "XDG_CONFIG_HOME=%s/config '%s' --runtime-dir '%s/rt' "
+	    "--interval 3600 --monitor-dir '%s' 2>%s/stderr", dir, dir, dir,
+	    dir, tu_bin(), dir, sim, dir);
+	ck_assert_int_eq(tmx_start(&t, 160, 40, cmd), 0);
+	{
+		/* for the teardown, whatever happens here */
+		char path[4200];
+		FILE *f;
+
+		snprintf(path, sizeof path, "%s/tmux", dir);
+		if ((f = fopen(path, "w")) != NULL) {
+			fprintf(f, "%s\n", t.sock);
+			fclose(f);
+		}
+	}
+	ok = tmx_wait_for(&t, "5000 instances  0 unreachable  0 busy", 40000,
+	    &scr);
+	ck_assert_msg(ok, "not all 5000 read:\n%.3000s", scr ? scr : "");
+	free(scr);
+	tmx_keys(&t, "Tab G");
+	/* sorted by name: vm999 is the last row */
+	ok = tmx_wait_for(&t, "vm999 slot 0", 10000, &scr);
+	ck_assert_msg(ok, "G did not reach vm999:\n%.3000s", scr ? scr : "");
+	ck_assert_msg(strstr(scr, "-5000 of 5000") != NULL, "%.3000s", scr);
+	free(scr);
+	tmx_kill(&t);
 }
 END_TEST
 
@@ -195,6 +265,7 @@ scale_suite(void)
 	tcase_add_unchecked_fixture(tc, sim_up, sim_down);
 	tcase_add_test(tc, list_5000);
 	tcase_add_test(tc, refresh_5000_bounded);
+	tcase_add_test(tc, screen_5000);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

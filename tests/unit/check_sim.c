@@ -1893,6 +1893,61 @@ START_TEST(device_options)
 }
 END_TEST
 
+/* One socket only (sim_inst_opts.sockets, sim_set_sockets): the other
+ * file is not made, the one there serves. */
+START_TEST(server_one_socket)
+{
+	struct sim_inst_opts o;
+	struct sim_inst *in2;
+	struct strbuf a;
+	struct srv v;
+	struct err e;
+	char path[4200];
+	int c;
+
+	memset(&o, 0, sizeof o);
+	o.sockets = SIM_SOCK_QMP;
+	srv_start(&v, &o);
+	ck_assert_ptr_null(sim_inst_hmp_path(v.in));
+	snprintf(path, sizeof path, "%s/vm1.monitor", v.dir);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	strbuf_init(&a);
+	c = client(sim_inst_qmp_path(v.in));
+	ck_assert_int_ge(c, 0);
+	ck_assert(pump(&v, c, &a, "\"QMP\"", 2000));
+	close(c);
+	/* the sim's default for those that do not say */
+	sim_set_sockets(v.s, SIM_SOCK_HMP);
+	memset(&o, 0, sizeof o);
+	o.dir = v.dir;
+	o.name = "vm2";
+	in2 = sim_add(v.s, &o, &e);
+	ck_assert_msg(in2 != NULL, "%s", e.msg);
+	ck_assert_ptr_null(sim_inst_qmp_path(in2));
+	a.n = 0;
+	c = client(sim_inst_hmp_path(in2));
+	ck_assert_int_ge(c, 0);
+	ck_assert(pump(&v, c, &a, SIMMON_PROMPT, 2000));
+	close(c);
+	for (c = 0; c < 5; c++)		/* it sees the client go */
+		ck_assert_int_eq(sim_poll(v.s, 20, &e), 0);
+	/* the pipe, the epoll set, one listener each */
+	ck_assert_uint_eq(sim_fd_count(v.s), 3 + 2);
+	{
+		enum sim_sockets w;
+
+		ck_assert_int_eq(sim_sockets_parse("qmp", 3, &w, &e), 0);
+		ck_assert_int_eq(w, SIM_SOCK_QMP);
+		ck_assert_int_eq(sim_sockets_parse("both", 4, &w, &e), 0);
+		ck_assert_int_eq(w, SIM_SOCK_BOTH);
+		ck_assert_int_eq(sim_sockets_parse("qm", 2, &w, &e), -1);
+		ck_assert_ptr_nonnull(strstr(e.msg, "both, qmp or hmp"));
+	}
+	strbuf_free(&a);
+	srv_stop(&v);
+}
+END_TEST
+
 Suite *
 sim_suite(void)
 {
@@ -1922,6 +1977,7 @@ sim_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(sv, 30);
 	tcase_add_test(sv, server_one_client);
+	tcase_add_test(sv, server_one_socket);
 	tcase_add_test(sv, server_qmp_guest_ack);
 	tcase_add_test(sv, server_guest_ignores);
 	tcase_add_test(sv, server_getfd);
