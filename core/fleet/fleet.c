@@ -578,6 +578,7 @@ static size_t
 mon_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
     int *timeout_ms)
 {
+	int64_t now = clock_mono_ms();
 	size_t k, n = 0;
 
 	for (k = 0; k < f->nrun; k++) {
@@ -586,6 +587,7 @@ mon_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
 
 		p->pidx = ALL;
 		t = mon_timeout_ms(p->m);
+		p->due = t >= 0 ? now + t : -1;
 		if (t >= 0 && (*timeout_ms < 0 || t < *timeout_ms))
 			*timeout_ms = t;
 		if (mon_fd(p->m) < 0 || n >= max)
@@ -611,20 +613,34 @@ fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
 	return n;
 }
 
+/* Must session p be stepped though poll said nothing for it (polled: it
+ * was in the pollfds, with the fd it has now)?  When it was not polled,
+ * or its deadline (or a queued command) is due: the others, most of them
+ * on most wakeups, cost nothing. */
+static int
+must_step(const struct ipriv *p, int polled, int64_t now)
+{
+	return !polled || mon_fd(p->m) < 0 || (p->due >= 0 && p->due <= now);
+}
+
 /* The monitor's step(): its open sessions advanced, then queued ones
  * opened. */
 static void
 monitor_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 {
+	int64_t mono = clock_mono_ms();
 	size_t k = 0;
 
 	while (k < f->nrun) {
 		size_t i = f->run[k];
 		struct ipriv *p = f->inst[i].priv;
-		short rev = 0;
+		int polled = p->pidx < n && pfd[p->pidx].fd == mon_fd(p->m);
+		short rev = polled ? pfd[p->pidx].revents : 0;
 
-		if (p->pidx < n && pfd[p->pidx].fd == mon_fd(p->m))
-			rev = pfd[p->pidx].revents;
+		if (rev == 0 && !must_step(p, polled, mono)) {
+			k++;
+			continue;
+		}
 		p->pidx = ALL;
 		advance(f, i, mon_step(p->m, rev), now);
 		if (k < f->nrun && f->run[k] == i)

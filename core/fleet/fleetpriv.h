@@ -5,6 +5,8 @@
 #ifndef SLOTSCOPE_FLEETPRIV_H
 #define SLOTSCOPE_FLEETPRIV_H
 
+#include <stdint.h>
+
 #include "fleet/fleet.h"
 #include "model/pci.h"
 #include "qemu/anon.h"
@@ -22,6 +24,9 @@ struct ipriv {
 	int have_view;			/* last[] holds a read (changes are
 					 * reported between two reads) */
 	size_t pidx;			/* index in the last fleet_pollfds */
+	int64_t due;			/* its deadline then (mono ms), or -1:
+					 * a session without events is only
+					 * stepped once it is due */
 	struct pci_info pci;		/* this refresh's bus */
 	struct qemu_version ver;
 	int ver_ok;
