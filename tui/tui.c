@@ -255,7 +255,7 @@ loop(struct app *a)
 {
 	struct pollfd *pfd = NULL;
 	size_t nf, cap = 0, need;
-	int timeout, k, nk;
+	int timeout, k, nk, rc, more = 0;
 	double now;
 
 	while (!a->quit && !stop_sig) {
@@ -294,7 +294,10 @@ loop(struct app *a)
 		pfd[2].events = POLLIN;
 		pfd[2].revents = 0;
 		nf = fleet_pollfds(a->fleet, pfd + 3, cap - 3, &timeout);
-		if (poll(pfd, 3 + nf, timeout) < 0 && errno != EINTR)
+		if (more)
+			timeout = 0;	/* keys wait in curses' buffer */
+		rc = poll(pfd, 3 + nf, timeout);
+		if (rc < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			a->quit = 1;	/* the terminal went away */
@@ -303,12 +306,17 @@ loop(struct app *a)
 		app_rec_step(a);
 		fleet_step(a->fleet, pfd + 3, nf, now);
 		app_rec_start(a);	/* what the refreshes reported */
-		/* keys: also after EINTR, which is how a resize arrives; a
-		 * bounded number per turn, so that a huge paste never holds
-		 * up the refreshes (the rest waits in the input queue) */
-		for (nk = 0; nk < 4096 && !a->quit && (k = getch()) != ERR;
-		    nk++)
-			keys_press(a, k);
+		/* keys: when the terminal has some, and after EINTR, which
+		 * is how a resize arrives (a wakeup for a monitor reads no
+		 * key: that read was most of an idle screen's CPU); a bounded
+		 * number per turn, so that a huge paste never holds up the
+		 * refreshes (the rest waits in the input queue) */
+		nk = 0;
+		if (more || rc < 0 || (pfd[0].revents & POLLIN))
+			for (; nk < 4096 && !a->quit && (k = getch()) != ERR;
+			    nk++)
+				keys_press(a, k);
+		more = nk == 4096;
 		if (nk > 0)
 			a->dirty = 1;	/* a key: the line or the grid moved */
 	}
