@@ -69,6 +69,10 @@ struct app {
 	int drawn_refreshing;
 	unsigned long frames;		/* frames drawn */
 	int frames_fd;			/* SLOTSCOPE_TUI_FRAMES's file, or -1 */
+	double draw_ns;			/* CPU the frames took (with it) */
+	int64_t key_at;			/* a key read, not yet drawn: when */
+	unsigned long keys_drawn;	/* keys read and then drawn */
+	double key_ns;			/* from reading them to their frame */
 	int help;			/* help overlay shown */
 	int help_top;			/* its first row shown (scrolled) */
 	int help_rows;			/* rows it shows (draw_help sets) */
@@ -92,6 +96,8 @@ struct app {
 	/* the names' cut for name_w (draw.c), kept while fleet->n and
 	 * name_w stay the same */
 	size_t cut_n, need_n;
+	size_t maxname, maxname_n;	/* the longest name; for how many
+					 * instances + 1 (0: not yet) */
 	int cut_w, cut_head;
 	int need_lo, need_w;		/* the narrowest distinct width */
 

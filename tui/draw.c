@@ -154,14 +154,21 @@ draw_has_data(const struct instance *in)
 	return in->protocol[0] != '\0';
 }
 
+/* The longest name (worked out again only when the number of instances
+ * changes: names do not). */
 static size_t
-max_name(const struct fleet *f)
+max_name(struct app *a)
 {
+	const struct fleet *f = a->fleet;
 	size_t i, m = 0;
 
+	if (a->maxname_n == f->n + 1)
+		return a->maxname;
 	for (i = 0; i < f->n; i++)
 		if (strlen(f->inst[i].name) > m)
 			m = strlen(f->inst[i].name);
+	a->maxname = m;
+	a->maxname_n = f->n + 1;
 	return m;
 }
 
@@ -309,7 +316,7 @@ static void
 columns(struct app *a)
 {
 	struct app_layout *l = &a->lay;
-	int nm = (int)max_name(a->fleet);
+	int nm = (int)max_name(a);
 
 	l->name_w = nm < 6 ? 6 : nm > NAME_MAX_W ? NAME_MAX_W : nm;
 	l->proto_w = 10;	/* "qmp 7.2.22" */

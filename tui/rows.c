@@ -123,11 +123,23 @@ rows_update(struct app *a)
 size_t
 rows_pos(const struct app *a, size_t inst)
 {
-	size_t i;
+	size_t lo = 0, hi = a->nvis;
 
-	for (i = 0; i < a->nvis; i++)
-		if (a->vis[i] == inst)
-			return i;
+	/* vis is in instance order when all are monitors: found at once */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->vis[mid] < inst)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < a->nvis && a->vis[lo] == inst)
+		return lo;
+	/* not in order after all (or not shown): look at each */
+	for (lo = 0; lo < a->nvis; lo++)
+		if (a->vis[lo] == inst)
+			return lo;
 	return (size_t)-1;
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -227,15 +228,48 @@ seen_change(const struct app *a)
 	    a->drawn_refreshing || in->last_refresh != a->drawn_refresh;
 }
 
+/* The monotonic clock, ns. */
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* CPU time of this process, ns. */
+static double
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
 static void
 frame(struct app *a)
 {
+	double t0 = a->frames_fd >= 0 ? cpu_ns() : 0;
+
 	a->dirty = 0;
 	draw_all(a);
 	a->frames++;
 	if (a->frames_fd >= 0) {
-		char buf[32];
-		int n = snprintf(buf, sizeof buf, "%lu\n", a->frames);
+		char buf[96];
+		int n;
+
+		a->draw_ns += cpu_ns() - t0;
+		if (a->key_at > 0) {
+			/* a key read to its frame on the terminal */
+			a->keys_drawn++;
+			a->key_ns += (double)(mono_ns() - a->key_at);
+			a->key_at = 0;
+		}
+		n = snprintf(buf, sizeof buf, "%lu %.0f %lu %.0f\n",
+		    a->frames, a->draw_ns, a->keys_drawn, a->key_ns);
 
 		if (pwrite(a->frames_fd, buf, (size_t)n, 0) < 0) {
 			close(a->frames_fd);
@@ -314,8 +348,11 @@ loop(struct app *a)
 		nk = 0;
 		if (more || rc < 0 || (pfd[0].revents & POLLIN))
 			for (; nk < 4096 && !a->quit && (k = getch()) != ERR;
-			    nk++)
+			    nk++) {
+				if (a->frames_fd >= 0 && a->key_at == 0)
+					a->key_at = mono_ns();
 				keys_press(a, k);
+			}
 		more = nk == 4096;
 		if (nk > 0)
 			a->dirty = 1;	/* a key: the line or the grid moved */
@@ -354,8 +391,10 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	a->dirty = 1;
 	{
 		/* for the checks and benchmarks that a screen with nothing
-		 * new to show draws nothing: the frames drawn, kept up to
-		 * date in this file */
+		 * new to show draws nothing: "FRAMES DRAW_NS KEYS KEY_NS",
+		 * the frames drawn and the CPU they took, the keys drawn and
+		 * the time from reading each to its frame written, kept up
+		 * to date in this file */
 		const char *ff = getenv("SLOTSCOPE_TUI_FRAMES");
 
 		a->frames_fd = ff && ff[0] ? open(ff, O_WRONLY | O_CREAT |
