@@ -55,33 +55,6 @@ inst_conn_name(enum inst_conn c)
 }
 
 void
-fleet_setstr(char *dst, size_t sz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-static const char oom[] = "out of memory";
-
-void
-fleet_set_msg(const char **dst, const char *msg)
-{
-	char *c = NULL;
-
-	if (*dst != NULL && (*dst)[0] != '\0' && *dst != oom)
-		free((char *)*dst);
-	if (msg != NULL && msg[0] != '\0' && (c = strdup(msg)) == NULL) {
-		*dst = oom;
-		return;
-	}
-	*dst = c ? c : "";
-}
-
-void
 fleet_init(struct fleet *f, const char *runtime_dir)
 {
 	memset(f, 0, sizeof *f);
@@ -90,42 +63,6 @@ fleet_init(struct fleet *f, const char *runtime_dir)
 	f->monitor_timeout_ms = 500;
 	f->op_timeout_ms = 2000;
 	f->max_parallel = FLEET_MAX_PARALLEL;
-}
-
-static void
-priv_free(struct instance *in)
-{
-	struct ipriv *p = in->priv;
-
-	if (p == NULL)
-		return;
-	mon_free(p->m);
-	pci_info_free(&p->pci);
-	qom_scan_free(&p->scan);
-	free(p);
-	in->priv = NULL;
-}
-
-/* Free what instance in holds (not in itself). */
-static void
-inst_free(struct instance *in)
-{
-	size_t k;
-
-	priv_free(in);
-	fleet_mgr_free(in);
-	if (in->mgr != &fleet_mgr_none)
-		free((struct mgr_ref *)in->mgr);
-	in->mgr = &fleet_mgr_none;
-	pci_info_free(&in->live);
-	for (k = 0; k < in->nbus; k++)
-		slotpack_free(&in->bus[k].slots);
-	free(in->bus);
-	slotpack_free(&in->slots);
-	slotpack_free(&in->last);
-	fleet_set_msg(&in->error, NULL);
-	fleet_set_msg(&in->rt_error, NULL);
-	fleet_set_msg(&in->mgr_error, NULL);
 }
 
 void
@@ -137,7 +74,7 @@ fleet_free(struct fleet *f)
 		if (fleet_backends[i]->free != NULL)
 			fleet_backends[i]->free(f);
 	for (i = 0; i < f->n; i++)
-		inst_free(&f->inst[i]);
+		fleet_inst_free(&f->inst[i]);
 	free(f->inst);
 	free(f->changes);
 	free(f->unplugs);
@@ -285,21 +222,6 @@ fleet_add_list(struct fleet *f, const struct instsrc_list *l, struct err *e)
 			fleet_set_manager(f, (size_t)k, &l->v[i].mgr);
 	}
 	return 0;
-}
-
-void
-fleet_set_journal(struct fleet *f, size_t i, int on)
-{
-	struct instance *in = &f->inst[i];
-
-	on = on != 0;
-	if (in->journal == on)
-		return;
-	in->journal = on;
-	if (on)
-		f->njournal++;
-	else if (f->njournal > 0)
-		f->njournal--;
 }
 
 int

@@ -56,6 +56,8 @@ void fleet_finish(struct fleet *f, size_t i, enum inst_conn conn,
     const char *msg, double now);
 /* Copy src into dst of sz bytes, cutting to fit. */
 void fleet_setstr(char *dst, size_t sz, const char *src);
+/* fleetinst.c: free what instance in holds (not in itself). */
+void fleet_inst_free(struct instance *in);
 
 /* fleetend.c: record a slot's change for the event log. */
 struct slot_view;
