@@ -341,12 +341,14 @@ loop(struct app *a)
 		fleet_step(a->fleet, pfd + 3, nf, now);
 		app_rec_start(a);	/* what the refreshes reported */
 		/* keys: when the terminal has some, and after EINTR, which
-		 * is how a resize arrives (a wakeup for a monitor reads no
-		 * key: that read was most of an idle screen's CPU); a bounded
-		 * number per turn, so that a huge paste never holds up the
-		 * refreshes (the rest waits in the input queue) */
+		 * is how a resize arrives, or a time-out (a resize signalled
+		 * outside poll is then seen within an interval); a wakeup for
+		 * a monitor reads no key: that read was most of an idle
+		 * screen's CPU.  A bounded number per turn, so that a huge
+		 * paste never holds up the refreshes (the rest waits in the
+		 * input queue) */
 		nk = 0;
-		if (more || rc < 0 || (pfd[0].revents & POLLIN))
+		if (more || rc <= 0 || (pfd[0].revents & POLLIN))
 			for (; nk < 4096 && !a->quit && (k = getch()) != ERR;
 			    nk++) {
 				if (a->frames_fd >= 0 && a->key_at == 0)
