@@ -128,6 +128,7 @@ all_unreachable(struct fleet *f, struct fleethost *h, const char *msg,
 		in->capacity = -1;
 		in->conn = INST_UNREACHABLE;
 		fleet_set_msg(&in->error, msg);
+		f->gen++;
 		in->refreshing = 0;
 		in->last_refresh = now;
 	}
@@ -244,6 +245,7 @@ apply_one(struct fleet *f, size_t i, struct agentproto_inst *v, double now)
 {
 	struct instance *in = &f->inst[i];
 	int was_read = in->conn == INST_OK && in->last_read > 0;
+	uint64_t before = fleet_view_hash(in);
 	size_t k;
 
 	if (v->conn == INST_OK && was_read)
@@ -272,6 +274,8 @@ apply_one(struct fleet *f, size_t i, struct agentproto_inst *v, double now)
 	pci_info_init(&v->live);
 	in->refreshing = 0;
 	in->last_refresh = now;
+	if (fleet_view_hash(in) != before)
+		f->gen++;
 }
 
 /* A refresh's reply: every instance it names, and those it no longer
@@ -311,6 +315,7 @@ apply(struct fleet *f, struct fleethost *h, struct agentproto_reply *r,
 		in->conn = INST_UNREACHABLE;
 		snprintf(gone, sizeof gone, "no longer on host %s", h->name);
 		fleet_set_msg(&in->error, gone);
+		f->gen++;
 		in->refreshing = 0;
 		in->last_refresh = now;
 	}
