@@ -32,34 +32,69 @@ quiet(void *opaque, virErrorPtr err)
 	(void)err;
 }
 
+/* libvirt's default event loop is process-wide, so its thread is too: the
+ * only state of this file that is not a source's.  It must not outlive
+ * main: exit() runs the libraries' destructors (libssh's, for a
+ * qemu+libssh:// connection) while the loop may still be inside them,
+ * which crashed at exit.  stop_loop, registered with atexit, stops it
+ * first. */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int once_ok;
+static pthread_t loop;
+static int loop_stop;
+
 static void *
 event_loop(void *arg)
 {
 	(void)arg;
-	for (;;)
+	while (!__atomic_load_n(&loop_stop, __ATOMIC_ACQUIRE))
 		if (virEventRunDefaultImpl() < 0)
 			usleep(100000);
 	return NULL;
 }
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int once_ok;
+static void
+nudge(int timer, void *opaque)
+{
+	(void)timer;
+	(void)opaque;
+}
+
+/* At exit: ask the loop to stop, wake it with a timer that fires at once,
+ * and wait for it (2 s at most: a loop stuck in a library call is left
+ * alone rather than hanging the exit). */
+static void
+stop_loop(void)
+{
+	struct timespec ts;
+	int t;
+
+	__atomic_store_n(&loop_stop, 1, __ATOMIC_RELEASE);
+	t = virEventAddTimeout(0, nudge, NULL, NULL);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 2;
+	if (pthread_timedjoin_np(loop, NULL, &ts) != 0)
+		return;
+	if (t >= 0)
+		virEventRemoveTimeout(t);
+}
 
 /* libvirt's process-wide setup: quiet errors, the default event loop and
  * the thread that runs it.  Must precede the first virConnectOpen. */
 static void
 setup(void)
 {
-	pthread_t t;
-
 	if (virInitialize() < 0)
 		return;
 	virSetErrorFunc(NULL, quiet);
 	if (virEventRegisterDefaultImpl() < 0)
 		return;
-	if (pthread_create(&t, NULL, event_loop, NULL) != 0)
+	if (pthread_create(&loop, NULL, event_loop, NULL) != 0)
 		return;
-	pthread_detach(t);
+	if (atexit(stop_loop) != 0) {
+		pthread_detach(loop);
+		return;
+	}
 	once_ok = 1;
 }
 
