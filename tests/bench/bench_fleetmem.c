@@ -24,9 +24,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "base/nofile.h"
 #include "fleet/fleet.h"
-#include "sim/sim.h"
+#include "simfleet.h"
 
 #define NMAX 10000
 
@@ -54,55 +53,6 @@ heap_bytes(void)
 	struct mallinfo2 m = mallinfo2();
 
 	return m.uordblks + m.hblkhd;
-}
-
-static pid_t
-start_sim(const char *dir, int n)
-{
-	struct err e;
-	int ready[2], i;
-	char c, name[32];
-	pid_t pid;
-
-	if (pipe(ready) < 0 || (pid = bench_fork()) < 0)
-		return -1;
-	if (pid == 0) {
-		struct sim *s;
-
-		close(ready[0]);
-		if (nofile_need(n + 256, &e) < 0) {
-			fprintf(stderr, "bench fleet memory: %s\n", e.msg);
-			_exit(1);
-		}
-		if ((s = sim_new(&e)) == NULL)
-			_exit(1);
-		for (i = 0; i < n; i++) {
-			struct sim_inst_opts o;
-
-			memset(&o, 0, sizeof o);
-			snprintf(name, sizeof name, "vm%d", i + 1);
-			o.dir = dir;
-			o.name = name;
-			o.machine = SIMDEV_PC;
-			o.sockets = SIM_SOCK_QMP;
-			if (sim_add(s, &o, &e) == NULL) {
-				fprintf(stderr, "sim: %s\n", e.msg);
-				_exit(1);
-			}
-		}
-		if (write(ready[1], "r", 1) != 1)
-			_exit(1);
-		sim_run(s, &e);
-		_exit(0);
-	}
-	close(ready[1]);
-	i = read(ready[0], &c, 1) == 1;
-	close(ready[0]);
-	if (!i) {
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	return pid;
 }
 
 /* In a child: build the fleet of n (ours) or the names alone (raw) and
@@ -182,10 +132,11 @@ main(void)
 	static const int sizes[] = { 1000, 5000, NMAX };
 	char *dir = bench_tmpdir(), what[64], detail[200];
 	size_t k;
+	struct err e;
 	pid_t sim;
 
-	if ((sim = start_sim(dir, NMAX)) < 0)
-		bench_fail("fleet memory", "the simulator did not start");
+	if (tu_simfleet_start(dir, NMAX, SIM_SOCK_QMP, &sim, &e) < 0)
+		bench_fail("fleet memory", e.msg);
 	for (k = 0; k < sizeof sizes / sizeof *sizes; k++) {
 		int n = sizes[k];
 		long rss, rrss;
@@ -202,7 +153,6 @@ main(void)
 		    n);
 		bench_report(what, (double)rss / n, "KB", detail);
 	}
-	kill(sim, SIGTERM);
-	waitpid(sim, NULL, 0);
+	tu_simfleet_stop(&sim);
 	return 0;
 }

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_scale.c - speed at scale (issue 7): figures only, no asserts.
+ * (One refresh against socat per command, as Ganeti, is bench_refresh's:
+ * interleaved pairs there.)
  *
- *  1. one-instance refresh (connect, version, pci, close) through core/mon
- *     vs the way Ganeti does it over HMP: one `socat STDIO UNIX-CONNECT:`
- *     process per command, the command piped into it (`echo CMD | socat`)
- *     -- on the same real paused QEMU;
- *  2. 1000 simulated instances (one --simulate-style server in a child
+ *  1. 1000 simulated instances (one --simulate-style server in a child
  *     process, half HMP, half QMP) refreshed through the fleet engine
  *     (core/fleet: connect, query, reconcile with the runtime files), wall
  *     time of one refresh of all, and this process's RSS;
- *  3. the TUI's keystroke-to-frame time with those 1000 instances, driven
+ *  2. the TUI's keystroke-to-frame time with those 1000 instances, driven
  *     through tmux: send-keys, then capture-pane until the screen changed
  *     (the capture's own cost is measured and shown beside it).
  */
@@ -25,9 +23,9 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "base/nofile.h"
 #include "fleet/fleet.h"
-#include "qemu/mon.h"
-#include "sim/sim.h"
+#include "simfleet.h"
 #include "testutil.h"
 
 static int
@@ -61,170 +59,9 @@ rss_kib(void)
 	return kib;
 }
 
-static int
-have(const char *prog)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", prog);
-	return system(cmd) == 0;
-}
-
-/* ---- 1. mon vs socat per command -------------------------------------- */
-
-/* `echo CMD | socat STDIO UNIX-CONNECT:path`, output read to the end. */
-static int
-socat_cmd(const char *path, const char *cmd)
-{
-	int in[2], out[2], st;
-	char buf[65536], addr[4200];
-	pid_t pid;
-	ssize_t r;
-
-	if (pipe(in) < 0 || pipe(out) < 0)
-		return -1;
-	snprintf(addr, sizeof addr, "UNIX-CONNECT:%s", path);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		execlp("socat", "socat", "STDIO", addr, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	if (write(in[1], cmd, strlen(cmd)) < 0)
-		r = -1;
-	close(in[1]);
-	while ((r = read(out[0], buf, sizeof buf)) > 0)
-		;
-	close(out[0]);
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-mon_refresh(const char *ep)
-{
-	struct err e;
-	struct mon *m = mon_new(ep, NULL, &e);
-	int v, q, ok;
-
-	if (m == NULL)
-		return -1;
-	v = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
-	q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
-	ok = mon_run(m, &e) == 0 && mon_result(m, v)->ok &&
-	    mon_result(m, q)->ok;
-	mon_free(m);
-	return ok ? 0 : -1;
-}
-
-#define MON_TRIPS 200
-#define SOCAT_TRIPS 5
-
-static int
-bench_socat(void)
-{
-	char *dir, cmd[1024], path[4200], ep[4300];
-	double tm[MON_TRIPS], ts[SOCAT_TRIPS], t0, mm, ms;
-	int i, fails = 0;
-
-	if (!have("socat") || !have("qemu-system-x86_64")) {
-		printf("bench mon vs socat: skipped (socat or qemu missing)\n");
-		return 0;
-	}
-	dir = bench_tmpdir();
-	if (tu_qemu_start(dir, "pc", NULL) < 0)
-		bench_fail("mon vs socat", "qemu did not start");
-	snprintf(path, sizeof path, "%s/hmp.sock", dir);
-	snprintf(ep, sizeof ep, "unix:%s", path);
-	for (i = 0; i < MON_TRIPS; i++) {
-		t0 = bench_now();
-		fails += mon_refresh(ep) < 0;
-		tm[i] = bench_now() - t0;
-	}
-	for (i = 0; i < SOCAT_TRIPS; i++) {
-		t0 = bench_now();
-		fails += socat_cmd(path, "info version\n") < 0;
-		fails += socat_cmd(path, "info pci\n") < 0;
-		ts[i] = bench_now() - t0;
-	}
-	if (fails > 0) {
-		snprintf(cmd, sizeof cmd, "%d refreshes failed", fails);
-		bench_fail("mon vs socat", cmd);
-	}
-	mm = median(tm, MON_TRIPS) / 1e3;
-	ms = median(ts, SOCAT_TRIPS) / 1e3;
-	snprintf(cmd, sizeof cmd, "median of %d, real QEMU, version + pci",
-	    MON_TRIPS);
-	bench_report("refresh 1 instance, mon (HMP)", mm, "us", cmd);
-	bench_report("refresh 1 instance, socat per command", ms, "us",
-	    "median of 5, `echo CMD | socat STDIO UNIX-CONNECT:` x2, as "
-	    "Ganeti");
-	bench_report("socat / mon (goal >= 5)", ms / mm, "x", NULL);
-	tu_qemu_stop(dir);
-	return 0;
-}
-
-/* ---- 2. 1000 instances through the fleet engine ------------------------ */
+/* ---- 1. 1000 instances through the fleet engine ------------------------ */
 
 #define NINST 1000
-
-static pid_t
-start_sims(const char *dir, int n)
-{
-	struct err e;
-	struct sim *s;
-	int ready[2], i;
-	char c, name[32];
-	pid_t pid;
-
-	if (pipe(ready) < 0)
-		return -1;
-	pid = bench_fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(ready[0]);
-		sim_raise_nofile(&e);
-		if ((s = sim_new(&e)) == NULL)
-			_exit(1);
-		for (i = 0; i < n; i++) {
-			struct sim_inst_opts o;
-
-			memset(&o, 0, sizeof o);
-			snprintf(name, sizeof name, "vm%d", i + 1);
-			o.dir = dir;
-			o.name = name;
-			o.machine = SIMDEV_PC;
-			if (sim_add(s, &o, &e) == NULL) {
-				fprintf(stderr, "sim: %s\n", e.msg);
-				_exit(1);
-			}
-		}
-		if (write(ready[1], "r", 1) != 1)
-			_exit(1);
-		sim_run(s, &e);
-		_exit(0);
-	}
-	close(ready[1]);
-	if (read(ready[0], &c, 1) != 1) {
-		close(ready[0]);
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	close(ready[0]);
-	return pid;
-}
 
 static double
 now_s(void)
@@ -245,10 +82,10 @@ bench_fleet1000(void)
 	int r, par;
 	pid_t pid;
 
-	sim_raise_nofile(&e);
-	pid = start_sims(dir, NINST);
-	if (pid < 0)
-		bench_fail("fleet 1000", "the simulator did not start");
+	/* all 1000 sessions at once in the second round */
+	if (nofile_need(NINST + 256, &e) < 0 ||
+	    tu_simfleet_start(dir, NINST, SIM_SOCK_BOTH, &pid, &e) < 0)
+		bench_fail("fleet 1000", e.msg);
 	snprintf(rt, sizeof rt, "%s/rt", dir);
 	mkdir(rt, 0700);
 	for (par = 0; par < 2; par++) {
@@ -290,11 +127,10 @@ bench_fleet1000(void)
 		}
 		fleet_free(&f);
 	}
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	tu_simfleet_stop(&pid);
 }
 
-/* ---- 3. TUI keystroke-to-frame through tmux ---------------------------- */
+/* ---- 2. TUI keystroke-to-frame through tmux ---------------------------- */
 
 /* tmux on its own server (-L NAME) so nothing else is disturbed. */
 static int
@@ -342,17 +178,14 @@ bench_tui(void)
 	pid_t pid;
 	struct err e;
 
-	if (bin == NULL || !have("tmux")) {
+	if (bin == NULL || !tu_have_program("tmux")) {
 		printf("bench tui keystroke-to-frame: skipped (no tmux or "
 		    "SLOTSCOPE_BIN)\n");
 		return;
 	}
 	dir = bench_tmpdir();
-	sim_raise_nofile(&e);
-	pid = start_sims(dir, NINST);
-	if (pid < 0)
-		bench_fail("tui keystroke-to-frame", "the simulator did not "
-		    "start");
+	if (tu_simfleet_start(dir, NINST, SIM_SOCK_BOTH, &pid, &e) < 0)
+		bench_fail("tui keystroke-to-frame", e.msg);
 	/* the tmux server's socket in dir too, and the server killed at
 	 * exit whatever happens */
 	setenv("TMUX_TMPDIR", dir, 1);
@@ -435,18 +268,14 @@ bench_tui(void)
 	}
 	snprintf(cmd, sizeof cmd, "kill-server 2>/dev/null");
 	tmux(sess, cmd);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	tu_simfleet_stop(&pid);
 }
 
 int
 main(void)
 {
-	int rc;
-
 	signal(SIGPIPE, SIG_IGN);
-	rc = bench_socat();
 	bench_fleet1000();
 	bench_tui();
-	return rc < 0;
+	return 0;
 }

@@ -35,9 +35,8 @@
 
 #include "bench.h"
 #include "base/clock.h"
-#include "base/nofile.h"
 #include "fleet/fleet.h"
-#include "sim/sim.h"
+#include "simfleet.h"
 
 static int
 cmp_d(const void *a, const void *b)
@@ -55,59 +54,6 @@ stats(double *t, int n, char *buf, size_t sz, const char *unit)
 	snprintf(buf, sz, "n=%d, p10-p90 %.2f-%.2f %s", n, t[(n - 1) / 10],
 	    t[(9 * (n - 1) + 9) / 10], unit);
 	return t[n / 2];
-}
-
-/* A simulator serving, for each i of dirs, counts[i] QMP instances vm1..
- * in dirs[i]; returns once all listen. */
-static pid_t
-start_sim(const char *const *dirs, const int *counts, int ndirs)
-{
-	int ready[2], i, d;
-	char c, name[32];
-	pid_t pid;
-
-	if (pipe(ready) < 0 || (pid = bench_fork()) < 0)
-		return -1;
-	if (pid == 0) {
-		struct err e;
-		struct sim *s;
-		long need = 256;
-
-		close(ready[0]);
-		for (d = 0; d < ndirs; d++)
-			need += counts[d];
-		if (nofile_need(need, &e) < 0 || (s = sim_new(&e)) == NULL) {
-			fprintf(stderr, "bench tui: %s\n", e.msg);
-			_exit(1);
-		}
-		for (d = 0; d < ndirs; d++)
-			for (i = 0; i < counts[d]; i++) {
-				struct sim_inst_opts o;
-
-				memset(&o, 0, sizeof o);
-				snprintf(name, sizeof name, "vm%d", i + 1);
-				o.dir = dirs[d];
-				o.name = name;
-				o.machine = SIMDEV_PC;
-				o.sockets = SIM_SOCK_QMP;
-				if (sim_add(s, &o, &e) == NULL) {
-					fprintf(stderr, "sim: %s\n", e.msg);
-					_exit(1);
-				}
-			}
-		if (write(ready[1], "r", 1) != 1)
-			_exit(1);
-		sim_run(s, &e);
-		_exit(0);
-	}
-	close(ready[1]);
-	i = read(ready[0], &c, 1) == 1;
-	close(ready[0]);
-	if (!i) {
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	return pid;
 }
 
 static int
@@ -291,6 +237,7 @@ bench_idle(void)
 	    dr[WINDOWS], med, dn0, dn1;
 	long tpid, f0;
 	pid_t sim, epid;
+	struct err e;
 	char *scr;
 	int w;
 
@@ -298,8 +245,9 @@ bench_idle(void)
 	snprintf(b, sizeof b, "%s/b", dir);
 	mkdir(a, 0700);
 	mkdir(b, 0700);
-	if ((sim = start_sim(dirs, counts, 2)) < 0)
-		bench_fail("tui idle", "the simulator did not start");
+	if (tu_simfleet_start_dirs(dirs, counts, 2, SIM_SOCK_QMP, &sim,
+	    &e) < 0)
+		bench_fail("tui idle", e.msg);
 	setenv("TMUX_TMPDIR", dir, 1);
 	snprintf(srv, sizeof srv, "%s", bench_tmux_server());
 	if ((tpid = start_tui(srv, "idle", dir, a, "1")) <= 0)
@@ -361,8 +309,7 @@ bench_idle(void)
 	tmux(srv, "%s", "kill-server");
 	kill(epid, SIGKILL);
 	waitpid(epid, NULL, 0);
-	kill(sim, SIGTERM);
-	waitpid(sim, NULL, 0);
+	tu_simfleet_stop(&sim);
 }
 
 #define KEY_N 10000
@@ -402,13 +349,15 @@ bench_keys(void)
 	double tk[PAIRS], te[PAIRS], d[PAIRS], in[PAIRS], med, x0, kn0, kn1;
 	long k0, k1;
 	char *st, *se;
+	struct err e;
 	pid_t sim;
 	int k;
 
 	snprintf(c, sizeof c, "%s/c", dir);
 	mkdir(c, 0700);
-	if ((sim = start_sim(dirs, counts, 1)) < 0)
-		bench_fail("tui keys", "the simulator did not start");
+	if (tu_simfleet_start_dirs(dirs, counts, 1, SIM_SOCK_QMP, &sim,
+	    &e) < 0)
+		bench_fail("tui keys", e.msg);
 	setenv("TMUX_TMPDIR", dir, 1);
 	snprintf(srv, sizeof srv, "%s", bench_tmux_server());
 	if (start_tui(srv, "keys", dir, c, "3600") <= 0 ||
@@ -462,8 +411,7 @@ bench_keys(void)
 	}
 	bench_report("tui keystroke-to-frame over echo", med, "ms", detail);
 	tmux(srv, "%s", "kill-server");
-	kill(sim, SIGTERM);
-	waitpid(sim, NULL, 0);
+	tu_simfleet_stop(&sim);
 }
 
 int

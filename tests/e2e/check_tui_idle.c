@@ -11,16 +11,15 @@
  * killed by the teardown (the runner's process) whatever the check did.
  */
 #include <check.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "qemu/mon.h"
 #include "testutil.h"
+#include "simfleet.h"
 #include "tmuxdrv.h"
 
 #define N 300
@@ -28,33 +27,20 @@
 
 static char *dir;
 static pid_t sim = -1;
+static struct err sim_err = { "the fixture did not get to start it" };
 
 static void
 up(void)
 {
-	char path[4200], sub[4200];
-	int k;
+	char sub[4200];
 
 	dir = tu_tmpdir();
 	if (dir == NULL)
 		return;
 	snprintf(sub, sizeof sub, "%s/mon", dir);
-	if (mkdir(sub, 0700) < 0)
-		return;
-	sim = fork();
-	if (sim == 0) {
-		char n[16];
-
-		snprintf(n, sizeof n, "%d", N);
-		freopen("/dev/null", "w", stdout);
-		freopen("/dev/null", "w", stderr);
-		execl(tu_bin(), "slotscope", "--simulate", sub, "--instances",
-		    n, (char *)NULL);
-		_exit(127);
-	}
-	snprintf(path, sizeof path, "%s/vm%d.qmp", sub, N);
-	for (k = 0; k < 300 && access(path, F_OK) != 0; k++)
-		usleep(20000);
+	if (mkdir(sub, 0700) < 0 ||
+	    tu_simfleet_start(sub, N, SIM_SOCK_BOTH, &sim, &sim_err) < 0)
+		sim = -1;
 }
 
 static void
@@ -77,11 +63,7 @@ down(void)
 			fclose(f);
 		}
 	}
-	if (sim > 0) {
-		kill(sim, SIGTERM);
-		waitpid(sim, NULL, 0);
-		sim = -1;
-	}
+	tu_simfleet_stop(&sim);
 	if (dir != NULL) {
 		tu_rmrf(dir);
 		free(dir);
@@ -120,7 +102,8 @@ START_TEST(idle_screen_does_not_redraw)
 	FILE *f;
 	int k;
 
-	ck_assert_msg(sim > 0 && dir != NULL, "the simulator did not start");
+	ck_assert_msg(sim > 0 && dir != NULL, "the simulator did not start: %s",
+	    sim_err.msg);
 	snprintf(cmd, sizeof cmd, "cd %s && env LANG=C.UTF-8 "
 	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
 	    "XDG_CONFIG_HOME=%s/config SLOTSCOPE_TUI_FRAMES=%s/frames %s "

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_scale.c - a fleet of 5000 instances through the real binary:
- * `slotscope --simulate DIR --instances 5000` serves them, and
+ * the simulator (tu_simfleet_start, as `slotscope --simulate DIR
+ * --instances 5000` serves them) in a child, and
  * `slotscope --monitor-dir DIR -c list` must list every one of them,
  * each reached (conn "ok").  Lists were once refused beyond 1024.
  * The same fleet through the library: one refresh of all never holds
@@ -11,27 +12,24 @@
  *
  * The simulator is started by an unchecked fixture (in the runner
  * process, which outlives a failing check) and stopped by its teardown;
- * it also dies with the runner (PR_SET_PDEATHSIG).
+ * it also dies with the runner (simfleet.h).
  */
 #include <check.h>
-#include <fcntl.h>
 #include <malloc.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/clock.h"
 #include "fleet/fleet.h"
 #include "store/instsrc.h"
 #include "testutil.h"
+#include "simfleet.h"
 #include "tmuxdrv.h"
 
 #define N 5000
@@ -39,6 +37,7 @@
 static char *dir;
 static char sim[4300];
 static pid_t pid = -1;
+static struct err sim_err = { "the fixture did not get to start it" };
 
 /* 1 when the last instance's QMP socket accepts a connection (the
  * simulator makes them in order; tu_listening reads all of
@@ -63,27 +62,14 @@ last_up(void)
 static void
 sim_up(void)
 {
-	int k;
-
 	dir = tu_tmpdir();
 	if (dir == NULL)
 		return;
 	snprintf(sim, sizeof sim, "%s/sim", dir);
 	if (mkdir(sim, 0700) < 0)
 		return;
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(tu_bin(), "slotscope", "--simulate", sim, "--instances",
-		    "5000", (char *)NULL);
-		_exit(127);
-	}
-	for (k = 0; k < 3000 && pid > 0 && !last_up(); k++)
-		usleep(10000);
+	if (tu_simfleet_start(sim, N, SIM_SOCK_BOTH, &pid, &sim_err) < 0)
+		pid = -1;
 }
 
 static void
@@ -106,11 +92,7 @@ sim_down(void)
 			fclose(f);
 		}
 	}
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-		pid = -1;
-	}
+	tu_simfleet_stop(&pid);
 	if (dir != NULL) {
 		tu_rmrf(dir);
 		free(dir);
@@ -130,8 +112,8 @@ START_TEST(list_5000)
 	    && rl.rlim_max < 2 * N + 256)
 		tu_skip("the open-files hard limit is below what 5000 "
 		    "simulated instances need");
-	ck_assert_msg(pid > 0 && last_up(),
-	    "the simulator did not come up");
+	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up: "
+	    "%s", sim_err.msg);
 	snprintf(cmd, sizeof cmd, "'%s' --runtime-dir '%s/rt' --monitor-dir "
 	    "'%s' -c list 2>&1", tu_bin(), dir, sim);
 	rc = tu_run(cmd, &out);
@@ -172,7 +154,8 @@ START_TEST(refresh_5000_bounded)
 	struct mallinfo2 m0 = mallinfo2(), m1;
 	size_t heap;
 
-	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up");
+	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up: "
+	    "%s", sim_err.msg);
 	instsrc_list_init(&l);
 	ck_assert_msg(instsrc_scan_dir(sim, &l, &e) == N, "%s", e.msg);
 	ck_assert_uint_eq(l.n, N);
@@ -227,7 +210,8 @@ START_TEST(screen_5000)
 
 	if (tu_missing(need) != NULL)
 		tu_skip(tu_missing(need));
-	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up");
+	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up: "
+	    "%s", sim_err.msg);
 	snprintf(cmd, sizeof cmd, "cd %s && env LANG=C.UTF-8 "
 	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
 	    "XDG_CONFIG_HOME=%s/config '%s' --runtime-dir '%s/rt' "
