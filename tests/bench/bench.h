@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench.h - tiny helpers shared by the benchmarks: timing, the figure
- * line, and cleaning up.  Benchmarks print measured figures only; they
+ * line, cleaning up, and the comparators more than one bench runs.  Benchmarks print measured figures only; they
  * never fail on time, but they do fail (exit 1) when what they time did
  * not work, and they leave nothing behind either way. */
 #ifndef SLOTSCOPE_BENCH_H
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,6 +139,138 @@ bench_fork(void)
 			_exit(1);
 	}
 	return pid;
+}
+
+/* One command the way Ganeti sent it: `echo CMD | socat STDIO
+ * UNIX-CONNECT:path`, a socat process per command, its output read to
+ * the end.  0 when socat exited 0, else -1. */
+static inline int
+bench_socat_cmd(const char *path, const char *cmd)
+{
+	int in[2], out[2], st, rc = 0;
+	char buf[65536], addr[4200];
+	pid_t pid;
+
+	if (pipe(in) < 0)
+		return -1;
+	if (pipe(out) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	snprintf(addr, sizeof addr, "UNIX-CONNECT:%s", path);
+	if ((pid = fork()) == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		execlp("socat", "socat", "STDIO", addr, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (pid < 0 || write(in[1], cmd, strlen(cmd)) < 0)
+		rc = -1;
+	close(in[1]);
+	while (read(out[0], buf, sizeof buf) > 0)
+		;
+	close(out[0]);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return -1;
+	return rc;
+}
+
+/* The raw python comparator (tests/bench/rawqmp.py: its top comment):
+ * one long-lived python3, started once and then asked one request a
+ * line, so the interpreter's start is timed apart from the requests. */
+struct bench_py {
+	pid_t pid;
+	FILE *to, *from;
+	double start_ns;	/* fork to its "ready" line, seen from here */
+	double own_start_ns;	/* its own count: interpreter up to ready */
+};
+
+/* Stop it: EOF on its stdin ends it; reaped. */
+static inline void
+bench_py_stop(struct bench_py *p)
+{
+	if (p->to != NULL)
+		fclose(p->to);
+	if (p->from != NULL)
+		fclose(p->from);
+	if (p->pid > 0)
+		waitpid(p->pid, NULL, 0);
+	memset(p, 0, sizeof *p);
+}
+
+/* 0 once it said ready, -1 (nothing left running) otherwise. */
+static inline int
+bench_py_start(struct bench_py *p)
+{
+	int in[2], out[2];
+	char line[128];
+	double t0 = bench_now();
+
+	memset(p, 0, sizeof *p);
+	if (pipe(in) < 0)
+		return -1;
+	if (pipe(out) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	if ((p->pid = bench_fork()) == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		execlp("python3", "python3", tu_srcpath("tests/bench/rawqmp.py"),
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	p->to = fdopen(in[1], "w");
+	p->from = fdopen(out[0], "r");
+	if (p->pid < 0 || p->to == NULL || p->from == NULL ||
+	    fgets(line, sizeof line, p->from) == NULL ||
+	    sscanf(line, "ready %lf", &p->own_start_ns) != 1) {
+		if (p->to == NULL)
+			close(in[1]);
+		if (p->from == NULL)
+			close(out[0]);
+		bench_py_stop(p);
+		return -1;
+	}
+	p->start_ns = bench_now() - t0;
+	return 0;
+}
+
+/* Ask req (one line, no newline): 0 with its own wall and CPU time of
+ * the work in ns; -1 with why (its "err" line, or that it died) in
+ * why[0..sz). */
+static inline int
+bench_py_ask(struct bench_py *p, const char *req, double *wall,
+    double *cpu, char *why, size_t sz)
+{
+	char line[512];
+
+	if (fprintf(p->to, "%s\n", req) < 0 || fflush(p->to) != 0 ||
+	    fgets(line, sizeof line, p->from) == NULL) {
+		snprintf(why, sz, "the python client died");
+		return -1;
+	}
+	if (sscanf(line, "ok %lf %lf", wall, cpu) != 2) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(why, sz, "the python client: %s", line);
+		return -1;
+	}
+	return 0;
 }
 
 /* Stop here: what was timed did not work, so there is no figure. */

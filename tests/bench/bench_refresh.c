@@ -11,7 +11,12 @@
  *     sending the bytes core/mon sends (QMP: qmp_capabilities, query-pci,
  *     qom-list of the anonymous devices, each with an "id" of the same
  *     length; HMP: info version, info pci, qom-list) and reading each
- *     reply to its end (QMP: the line; HMP: the prompt), parsing nothing.
+ *     reply to its end (QMP: the line; HMP: the prompt), parsing nothing;
+ *     over QMP also against a raw python client (rawqmp.py, one
+ *     long-lived python3 asked one refresh at a time: the same commands
+ *     and json.loads of every reply, timed by its own clocks; its start
+ *     is a line of its own).  The sides take turns, their order changing
+ *     every round.
  *  2. The same HMP refresh (both buses) against socat per command, as
  *     Ganeti did:
  *     `echo CMD | socat STDIO UNIX-CONNECT:` for each of the three.
@@ -28,8 +33,8 @@
  * Each figure is the median of the per-pair ratios (slotscope / other;
  * the pair's order alternates), with n and p10-p90 of those ratios, and
  * the medians of both sides' wall times; the refreshes also show the
- * ratio of client CPU (RUSAGE_SELF, user + system, summed over all
- * pairs: QEMU's own CPU is not in it).
+ * ratio of client CPU per pair (RUSAGE_SELF, user + system; python's
+ * own process_time: QEMU's own CPU is not in it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -207,43 +212,6 @@ fleet_trip(struct fleet *f)
 	return bench_now() - t0;
 }
 
-/* `echo CMD | socat STDIO UNIX-CONNECT:path`, output read to the end. */
-static int
-socat_cmd(const char *path, const char *cmd)
-{
-	int in[2], out[2], st;
-	char addr[4200];
-	pid_t pid;
-
-	if (pipe(in) < 0 || pipe(out) < 0)
-		return -1;
-	snprintf(addr, sizeof addr, "UNIX-CONNECT:%s", path);
-	if ((pid = fork()) < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		execlp("socat", "socat", "STDIO", addr, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	if (write(in[1], cmd, strlen(cmd)) < 0)
-		st = -1;
-	close(in[1]);
-	while (read(out[0], rbuf, sizeof rbuf) > 0)
-		;
-	close(out[0]);
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0)
-		return -1;
-	return 0;
-}
-
 static double
 socat_trip(const char *path)
 {
@@ -251,24 +219,127 @@ socat_trip(const char *path)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		if (socat_cmd(path, hmp_refresh[i]) < 0)
+		if (bench_socat_cmd(path, hmp_refresh[i]) < 0)
 			bench_fail("socat", "a socat per command failed");
 	return bench_now() - t0;
 }
 
 /* --- 1 and 2: refreshes -------------------------------------------------- */
 
-static double wa[TRIPS], wb[TRIPS], ca[TRIPS], cb[TRIPS];
+/* Wall and client CPU times (ns) of each side, per trip: slotscope,
+ * the raw C client, the raw python client (QMP only). */
+enum { SIDE_SS, SIDE_RAW, SIDE_PY, NSIDES };
+static double wall[NSIDES][TRIPS], cpu[NSIDES][TRIPS], pyout[TRIPS];
+static struct bench_py py;	/* pid 0: no python3 */
+
+/* Trip i of side over path. */
+static void
+one_trip(int side, int i, struct fleet *f, const char *path, int qmp)
+{
+	double t0 = bench_now(), c0 = cpu_us();
+	char why[600], req[4300];
+
+	switch (side) {
+	case SIDE_SS:
+		wall[side][i] = fleet_trip(f);
+		break;
+	case SIDE_RAW:
+		if (raw_session(path, qmp, qmp ? qmp_refresh : hmp_refresh,
+		    3) < 0)
+			bench_fail("refresh", "the raw client failed");
+		wall[side][i] = bench_now() - t0;
+		break;
+	default:
+		/* its own clocks around the work: the pipe to it and its
+		 * reading of the request are not the refresh's */
+		snprintf(req, sizeof req, "refresh %s", path);
+		if (bench_py_ask(&py, req, &wall[side][i], &cpu[side][i], why,
+		    sizeof why) < 0)
+			bench_fail("refresh", why);
+		pyout[i] = bench_now() - t0;
+		cpu[side][i] += 1;
+		return;
+	}
+	/* the same ns scale as the wall times; +1: never 0 */
+	cpu[side][i] = (cpu_us() - c0) * 1e3 + 1;
+}
+
+/* TRIPS rounds of each side, the order changing every round (for three
+ * sides all six orders in turn, for two they alternate). */
+static void
+interleaved(int nside, struct fleet *f, const char *path, int qmp)
+{
+	int i, k;
+
+	for (i = 0; i < TRIPS; i++) {
+		int p = i % (2 * nside);
+
+		for (k = 0; k < nside; k++) {
+			int side = p < nside ? p + k : p - nside - k;
+
+			one_trip((side % nside + nside) % nside, i, f, path,
+			    qmp);
+		}
+	}
+}
+
+static void
+report_sides(int side, const char *proto, const char *bus)
+{
+	const char *who = side == SIDE_PY ? "raw python" : "raw C client";
+	char name[100], extra[200];
+	double out;
+
+	snprintf(name, sizeof name, "refresh %s, %s bus / %s", proto, bus,
+	    who);
+	if (side == SIDE_PY) {
+		out = quant(pyout, TRIPS, 0.5);
+		snprintf(extra, sizeof extra, "wall time; python's by its own "
+		    "perf_counter around the refresh (%.0f us seen from here, "
+		    "with the pipe to it)", out / 1e3);
+	} else
+		snprintf(extra, sizeof extra, "wall time");
+	report_pairs(name, wall[SIDE_SS], wall[side], TRIPS, extra);
+	snprintf(name, sizeof name, "refresh %s, %s bus, client CPU / %s",
+	    proto, bus, side == SIDE_PY ? "python" : "raw");
+	report_pairs(name, cpu[SIDE_SS], cpu[side], TRIPS, side == SIDE_PY ?
+	    "user + system: this process's for slotscope, python's own "
+	    "process_time" : "user + system of this process");
+}
+
+static void
+socats(struct fleet *f, const char *path, const char *bus)
+{
+	double *a = wall[SIDE_SS], *b = wall[SIDE_RAW];
+	char name[100];
+	int i;
+
+	for (i = 0; i < SOCAT_TRIPS; i++) {
+		if (i % 2 == 0) {
+			a[i] = fleet_trip(f);
+			b[i] = socat_trip(path);
+		} else {
+			b[i] = socat_trip(path);
+			a[i] = fleet_trip(f);
+		}
+	}
+	snprintf(name, sizeof name, "refresh HMP, %s bus: socat per command / "
+	    "slotscope", bus);
+	/* the comparator over slotscope: how many times slower the Ganeti
+	 * way is */
+	report_pairs(name, b, a, SOCAT_TRIPS, "socat vs slotscope; as Ganeti: "
+	    "echo CMD | socat STDIO UNIX-CONNECT:, one per command");
+}
 
 static void
 refreshes(const char *dir, const char *bus, int socat)
 {
-	char path[4200], ep[4300], name[80], extra[120];
-	int proto, i;
+	char path[4200], ep[4300];
+	int proto;
 
 	for (proto = 0; proto < 2; proto++) {
 		const char *sock = proto ? "qmp.sock" : "hmp.sock";
-		double c0;
+		int nside = proto && py.pid > 0 ? 3 : 2, side;
 		struct fleet f;
 		struct err e;
 
@@ -277,59 +348,13 @@ refreshes(const char *dir, const char *bus, int socat)
 		fleet_init(&f, NULL);
 		if (fleet_add(&f, "vm", ep, &e) < 0)
 			bench_fail("refresh", e.msg);
-		fleet_trip(&f);		/* warm both up */
-		raw_session(path, proto, proto ? qmp_refresh : hmp_refresh, 3);
-		for (i = 0; i < TRIPS; i++) {
-			int first = i % 2, k;
-
-			for (k = 0; k < 2; k++) {
-				double t0;
-
-				c0 = cpu_us();
-				if (k == first) {
-					wa[i] = fleet_trip(&f);
-					ca[i] = cpu_us() - c0;
-					continue;
-				}
-				t0 = bench_now();
-				if (raw_session(path, proto, proto ?
-				    qmp_refresh : hmp_refresh, 3) < 0)
-					bench_fail("refresh", "the raw client "
-					    "failed");
-				wb[i] = bench_now() - t0;
-				cb[i] = cpu_us() - c0;
-			}
-		}
-		snprintf(name, sizeof name, "refresh %s, %s bus / raw C client",
-		    proto ? "QMP" : "HMP", bus);
-		report_pairs(name, wa, wb, TRIPS, "wall time");
-		snprintf(name, sizeof name, "refresh %s, %s bus, client CPU / raw",
-		    proto ? "QMP" : "HMP", bus);
-		for (i = 0; i < TRIPS; i++) {
-			/* the same us scale as the wall times (ns) */
-			ca[i] = ca[i] * 1e3 + 1;
-			cb[i] = cb[i] * 1e3 + 1;
-		}
-		snprintf(extra, sizeof extra, "user + system of this process");
-		report_pairs(name, ca, cb, TRIPS, extra);
-		if (socat && proto == 0) {
-			for (i = 0; i < SOCAT_TRIPS; i++) {
-				if (i % 2 == 0) {
-					wa[i] = fleet_trip(&f);
-					wb[i] = socat_trip(path);
-				} else {
-					wb[i] = socat_trip(path);
-					wa[i] = fleet_trip(&f);
-				}
-			}
-			snprintf(name, sizeof name, "refresh HMP, %s bus: socat "
-			    "per command / slotscope", bus);
-			/* the comparator over slotscope: how many times
-			 * slower the Ganeti way is */
-			report_pairs(name, wb, wa, SOCAT_TRIPS, "socat vs "
-			    "slotscope; as Ganeti: echo CMD | socat STDIO "
-			    "UNIX-CONNECT:, one per command");
-		}
+		for (side = 0; side < nside; side++)	/* warm all up */
+			one_trip(side, 0, &f, path, proto);
+		interleaved(nside, &f, path, proto);
+		for (side = SIDE_RAW; side < nside; side++)
+			report_sides(side, proto ? "QMP" : "HMP", bus);
+		if (socat && proto == 0)
+			socats(&f, path, bus);
 		fleet_free(&f);
 	}
 }
@@ -445,6 +470,16 @@ main(void)
 		    "found)\n");
 		return 0;
 	}
+	signal(SIGPIPE, SIG_IGN);
+	if (!tu_have_program("python3"))
+		printf("bench refresh / raw python: skipped (python3 not "
+		    "found)\n");
+	else if (bench_py_start(&py) < 0)
+		bench_fail("refresh", "the raw python client did not start");
+	else
+		bench_report("raw python client: start to ready",
+		    py.start_ns / 1e6, "ms", "fork + exec python3 rawqmp.py "
+		    "to its ready line, once; not in the refresh figures");
 	dir = bench_tmpdir();
 	if (tu_qemu_start(dir, "pc", NULL) < 0)
 		bench_fail("refresh", "qemu did not start");
@@ -458,6 +493,8 @@ main(void)
 		bench_fail("refresh", "qemu with a full bus did not start");
 	refreshes(dir, "full", tu_have_program("socat"));
 	tu_qemu_stop(dir);
+	if (py.pid > 0)
+		bench_py_stop(&py);
 	hotplugs(0);
 	if (access("/dev/shm", W_OK) == 0)
 		hotplugs(1);
