@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +36,71 @@ bench_report(const char *name, double value, const char *unit,
 	printf("bench %-40s %12.1f %s%s%s%s\n", name, value, unit,
 	    detail ? " (" : "", detail ? detail : "", detail ? ")" : "");
 	fflush(stdout);
+}
+
+/* VmRSS of process pid (0: this one) in KiB, -1 when unknown. */
+static inline long
+bench_rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/status");
+	else
+		snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* A blocking unix stream socket connected to path, or -1. */
+static inline int
+bench_unix_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	size_t len = strlen(path);
+	int fd;
+
+	if (len >= sizeof sa.sun_path)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, len);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* What `tmux -L srv ARGS` prints (its first 64 KiB less a byte),
+ * malloc'd and NUL-terminated, or NULL. */
+static inline char *
+bench_tmux_out(const char *srv, const char *args)
+{
+	char cmd[4600], *buf = malloc(1 << 16);
+	size_t n;
+	FILE *p;
+
+	if (buf == NULL)
+		return NULL;
+	snprintf(cmd, sizeof cmd, "tmux -L %s %s", srv, args);
+	if ((p = popen(cmd, "r")) == NULL) {
+		free(buf);
+		return NULL;
+	}
+	n = fread(buf, 1, (1 << 16) - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	return buf;
 }
 
 /* What a benchmark made and must remove when it ends, however it ends. */
@@ -141,14 +208,13 @@ bench_fork(void)
 	return pid;
 }
 
-/* One command the way Ganeti sent it: `echo CMD | socat STDIO
- * UNIX-CONNECT:path`, a socat process per command, its output read to
- * the end.  0 when socat exited 0, else -1. */
-static inline int
-bench_socat_cmd(const char *path, const char *cmd)
+/* fork + exec argv[0] (on PATH) with its stdin and stdout on pipes: *to
+ * is written to its stdin, *from reads its stdout; the child dies with
+ * the benchmark.  Returns its pid, or -1 (nothing left open). */
+static inline pid_t
+bench_spawn(char *const argv[], int *to, int *from)
 {
-	int in[2], out[2], st, rc = 0;
-	char buf[65536], addr[4200];
+	int in[2], out[2];
 	pid_t pid;
 
 	if (pipe(in) < 0)
@@ -158,26 +224,49 @@ bench_socat_cmd(const char *path, const char *cmd)
 		close(in[1]);
 		return -1;
 	}
-	snprintf(addr, sizeof addr, "UNIX-CONNECT:%s", path);
-	if ((pid = fork()) == 0) {
+	if ((pid = bench_fork()) == 0) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		close(in[0]);
 		close(in[1]);
 		close(out[0]);
 		close(out[1]);
-		execlp("socat", "socat", "STDIO", addr, (char *)NULL);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	close(in[0]);
 	close(out[1]);
-	if (pid < 0 || write(in[1], cmd, strlen(cmd)) < 0)
+	if (pid < 0) {
+		close(in[1]);
+		close(out[0]);
+		return -1;
+	}
+	*to = in[1];
+	*from = out[0];
+	return pid;
+}
+
+/* One command the way Ganeti sent it: `echo CMD | socat STDIO
+ * UNIX-CONNECT:path`, a socat process per command, its output read to
+ * the end.  0 when socat exited 0, else -1. */
+static inline int
+bench_socat_cmd(const char *path, const char *cmd)
+{
+	char buf[65536], addr[4200];
+	char *argv[] = { "socat", "STDIO", addr, NULL };
+	int to, from, st, rc = 0;
+	pid_t pid;
+
+	snprintf(addr, sizeof addr, "UNIX-CONNECT:%s", path);
+	if ((pid = bench_spawn(argv, &to, &from)) < 0)
+		return -1;
+	if (write(to, cmd, strlen(cmd)) < 0)
 		rc = -1;
-	close(in[1]);
-	while (read(out[0], buf, sizeof buf) > 0)
+	close(to);
+	while (read(from, buf, sizeof buf) > 0)
 		;
-	close(out[0]);
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	close(from);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0)
 		return -1;
 	return rc;
@@ -210,40 +299,23 @@ bench_py_stop(struct bench_py *p)
 static inline int
 bench_py_start(struct bench_py *p)
 {
-	int in[2], out[2];
-	char line[128];
+	char script[4200], line[128];
+	char *argv[] = { "python3", script, NULL };
 	double t0 = bench_now();
+	int to, from;
 
 	memset(p, 0, sizeof *p);
-	if (pipe(in) < 0)
+	snprintf(script, sizeof script, "%s",
+	    tu_srcpath("tests/bench/rawqmp.py"));
+	if ((p->pid = bench_spawn(argv, &to, &from)) < 0)
 		return -1;
-	if (pipe(out) < 0) {
-		close(in[0]);
-		close(in[1]);
-		return -1;
-	}
-	if ((p->pid = bench_fork()) == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		execlp("python3", "python3", tu_srcpath("tests/bench/rawqmp.py"),
-		    (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	p->to = fdopen(in[1], "w");
-	p->from = fdopen(out[0], "r");
-	if (p->pid < 0 || p->to == NULL || p->from == NULL ||
+	if ((p->to = fdopen(to, "w")) == NULL)
+		close(to);
+	if ((p->from = fdopen(from, "r")) == NULL)
+		close(from);
+	if (p->to == NULL || p->from == NULL ||
 	    fgets(line, sizeof line, p->from) == NULL ||
 	    sscanf(line, "ready %lf", &p->own_start_ns) != 1) {
-		if (p->to == NULL)
-			close(in[1]);
-		if (p->from == NULL)
-			close(out[0]);
 		bench_py_stop(p);
 		return -1;
 	}

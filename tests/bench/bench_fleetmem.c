@@ -29,22 +29,6 @@
 
 #define NMAX 10000
 
-static long
-rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kib = -1;
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
 /* Bytes malloc has handed out: the heap's and the blocks it mmaps (a
  * large array, such as the fleet's instances, is one of those). */
 static size_t
@@ -61,7 +45,7 @@ heap_bytes(void)
 static void
 measure(const char *dir, int n, int ours, int fd)
 {
-	long r0 = rss_kib(), r1;
+	long r0 = bench_rss_kib(0), r1;
 	size_t h0 = heap_bytes(), h1;
 	char ep[4200], name[32], out[64];
 	char **raw = ours ? NULL : calloc((size_t)n, sizeof *raw);
@@ -94,7 +78,7 @@ measure(const char *dir, int n, int ours, int fd)
 				_exit(2);
 			}
 	}
-	r1 = rss_kib();
+	r1 = bench_rss_kib(0);
 	h1 = heap_bytes();
 	snprintf(out, sizeof out, "%ld %zu\n", r1 - r0, h1 - h0);
 	if (write(fd, out, strlen(out)) < 0)

@@ -144,23 +144,6 @@ bench_parsers(void)
 
 /* --- round trips ------------------------------------------------------ */
 
-static int
-plain_connect(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* Read until buf ends with end (and holds at least one "\n" when nl). */
 static int
 read_until(int fd, char *buf, size_t cap, size_t *len, const char *end)
@@ -186,7 +169,7 @@ static int
 plain_hmp(const char *path, char *buf, size_t cap)
 {
 	size_t n;
-	int fd = plain_connect(path), rc = -1;
+	int fd = bench_unix_connect(path), rc = -1;
 
 	if (fd < 0)
 		return -1;
@@ -210,7 +193,7 @@ plain_qmp(const char *path, char *buf, size_t cap)
 		"{\"execute\":\"query-pci\",\"id\":\"ss-0badc0de-2\"}\n",
 	};
 	size_t n, i;
-	int fd = plain_connect(path), rc = -1;
+	int fd = bench_unix_connect(path), rc = -1;
 
 	if (fd < 0)
 		return -1;

@@ -119,23 +119,6 @@ report_pairs(const char *name, const double *a, const double *b, int n,
 
 /* --- the raw client ------------------------------------------------------ */
 
-static int
-raw_connect(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* Read until the bytes read end with end (after at least one "\n"). */
 static int
 raw_read_to(int fd, char *buf, size_t cap, const char *end)
@@ -163,7 +146,7 @@ static int
 raw_session(const char *path, int qmp, const char *const *cmd, int n)
 {
 	const char *end = qmp ? "\n" : "\r\n(qemu) ";
-	int fd = raw_connect(path), i, rc = -1;
+	int fd = bench_unix_connect(path), i, rc = -1;
 
 	if (fd < 0)
 		return -1;

@@ -43,22 +43,6 @@ median(double *t, int n)
 	return t[n / 2];
 }
 
-static long
-rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kib = -1;
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
 /* ---- 1. 1000 instances through the fleet engine ------------------------ */
 
 #define NINST 1000
@@ -89,7 +73,7 @@ bench_fleet1000(void)
 	snprintf(rt, sizeof rt, "%s/rt", dir);
 	mkdir(rt, 0700);
 	for (par = 0; par < 2; par++) {
-		rss0 = rss_kib();
+		rss0 = bench_rss_kib(0);
 		fleet_init(&f, rt);
 		if (par == 1)
 			f.max_parallel = NINST;
@@ -111,7 +95,7 @@ bench_fleet1000(void)
 					bench_fail("fleet 1000 refresh",
 					    f.inst[i].error);
 		}
-		rss1 = rss_kib();
+		rss1 = bench_rss_kib(0);
 		snprintf(detail, sizeof detail, "median of 7, all %d ok each "
 		    "time; max_parallel %d; half HMP, half QMP; goal <= 250",
 		    NINST, par ? NINST : FLEET_MAX_PARALLEL);
@@ -146,23 +130,32 @@ tmux(const char *sess, const char *args)
 static char *
 capture(const char *sess)
 {
-	char cmd[256], *buf = malloc(1 << 16);
-	FILE *p;
-	size_t n;
+	char args[128];
 
-	if (buf == NULL)
-		return NULL;
-	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p -t %s", sess,
-	    sess);
-	p = popen(cmd, "r");
-	if (p == NULL) {
-		free(buf);
-		return NULL;
+	snprintf(args, sizeof args, "capture-pane -p -t %s", sess);
+	return bench_tmux_out(sess, args);
+}
+
+/* 1 once the pane differs from *before (then *before is the new
+ * text), capturing up to tries times, sleep_us before each; else 0. */
+static int
+changed(const char *sess, char **before, int tries, int sleep_us)
+{
+	char *now;
+	int i;
+
+	for (i = 0; i < tries; i++) {
+		if (sleep_us > 0)
+			usleep((useconds_t)sleep_us);
+		now = capture(sess);
+		if (now && strcmp(now, *before) != 0) {
+			free(*before);
+			*before = now;
+			return 1;
+		}
+		free(now);
 	}
-	n = fread(buf, 1, (1 << 16) - 1, p);
-	buf[n] = '\0';
-	pclose(p);
-	return buf;
+	return 0;
 }
 
 #define KEYS 30
@@ -210,16 +203,7 @@ bench_tui(void)
 	/* focus the grid (the command line has it first) */
 	snprintf(cmd, sizeof cmd, "send-keys -t %s Tab", sess);
 	if (before != NULL && tmux(sess, cmd) == 0)
-		for (i = 0; i < 100; i++) {
-			usleep(20000);
-			now = capture(sess);
-			if (now && strcmp(now, before) != 0) {
-				free(before);
-				before = now;
-				break;
-			}
-			free(now);
-		}
+		changed(sess, &before, 100, 20000);
 	for (k = 0; k < KEYS && before != NULL; k++) {
 		/* alternate down and up: each key moves the selection */
 		snprintf(cmd, sizeof cmd, "send-keys -t %s %s", sess,
@@ -227,16 +211,7 @@ bench_tui(void)
 		t0 = bench_now();
 		if (tmux(sess, cmd) != 0)
 			break;
-		for (i = 0; i < 5000; i++) {
-			now = capture(sess);
-			if (now && strcmp(now, before) != 0) {
-				free(before);
-				before = now;
-				break;
-			}
-			free(now);
-		}
-		if (i == 5000)
+		if (!changed(sess, &before, 5000, 0))
 			break;
 		tk[n] = bench_now() - t0;
 		/* what the measuring costs: a key that changes nothing, one

@@ -21,24 +21,6 @@
 
 #define N 1000
 
-static long
-rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kib = atol(line + 6);
-	fclose(f);
-	return kib;
-}
-
 /* File descriptors open in this process now (entries of /proc/self/fd,
  * less the one the listing itself holds). */
 static long
@@ -88,7 +70,7 @@ binary(void)
 	bench_report("--simulate --instances 1000 ready", (t1 - t0) / 1e6,
 	    "ms", detail);
 	bench_report("--simulate --instances 1000 RSS",
-	    (double)rss_kib(pid) / 1024.0, "MiB", "the slotscope process");
+	    (double)bench_rss_kib(pid) / 1024.0, "MiB", "the slotscope process");
 	t0 = bench_now();
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
@@ -121,7 +103,7 @@ main(void)
 	}
 	dir = bench_tmpdir();
 	fds0 = open_fds();
-	before = rss_kib(getpid());
+	before = bench_rss_kib(getpid());
 	t0 = bench_now();
 	s = sim_new(&e);
 	for (i = 0; s && i < N; i++) {
@@ -136,7 +118,7 @@ main(void)
 			bench_fail("sim start", e.msg);
 	}
 	t1 = bench_now();
-	after = rss_kib(getpid());
+	after = bench_rss_kib(getpid());
 	fds1 = open_fds();
 	if (s == NULL)
 		bench_fail("sim start", e.msg);
@@ -249,7 +231,7 @@ main(void)
 			    "refresh 1000 sims over HMP (mon)", (t1 - t0) / 1e6,
 			    "ms", detail);
 		}
-		srss = rss_kib(pid);
+		srss = bench_rss_kib(pid);
 		bench_report("sim server RSS after the refreshes",
 		    (double)srss / 1024.0, "MiB", "the serving process");
 		free(m);

@@ -66,34 +66,13 @@ tmux(const char *srv, const char *fmt, const char *arg)
 	return system(cmd);
 }
 
-/* The output of a tmux command (malloc'd, at most 64 KB). */
-static char *
-tmux_out(const char *srv, const char *args)
-{
-	char cmd[512], *buf = malloc(1 << 16);
-	size_t n;
-	FILE *p;
-
-	if (buf == NULL)
-		return NULL;
-	snprintf(cmd, sizeof cmd, "tmux -L %s %s", srv, args);
-	if ((p = popen(cmd, "r")) == NULL) {
-		free(buf);
-		return NULL;
-	}
-	n = fread(buf, 1, (1 << 16) - 1, p);
-	buf[n] = '\0';
-	pclose(p);
-	return buf;
-}
-
 static char *
 capture(const char *srv, const char *sess)
 {
 	char args[128];
 
 	snprintf(args, sizeof args, "capture-pane -p -t %s", sess);
-	return tmux_out(srv, args);
+	return bench_tmux_out(srv, args);
 }
 
 /* ns the process has run (schedstat), or -1. */
@@ -129,7 +108,7 @@ start_tui(const char *srv, const char *sess, const char *dir,
 	if (tmux(srv, "%s", cmd) != 0)
 		return -1;
 	snprintf(cmd, sizeof cmd, "display -p -t %s '#{pane_pid}'", sess);
-	if ((pid = tmux_out(srv, cmd)) == NULL)
+	if ((pid = bench_tmux_out(srv, cmd)) == NULL)
 		return -1;
 	p = atol(pid);
 	free(pid);
