@@ -11,9 +11,12 @@
  * 64 sessions at once (the default).  Raw: 64 non-blocking sessions from
  * one poll loop, each connect, read the greeting line, send
  * {"execute":"qmp_capabilities","id":"ss-SALT-1"}, read a line, send
- * {"execute":"query-pci","id":"ss-SALT-2"}, read a line holding "return",
- * close -- what core/mon sends (the version comes from the greeting), with
- * no JSON parsing.  Each refresh starts after a 0.1 s pause (not CPU) so
+ * {"execute":"query-pci","id":"ss-SALT-2"}, read a line, send
+ * {"execute":"qom-list","arguments":{"path":"/machine/peripheral-anon"},
+ * "id":"ss-SALT-3"}, read a line holding "return", close -- the same bytes
+ * core/mon sends (the version comes from the greeting; ids of the same
+ * length), each command after the reply to the last, with no JSON
+ * parsing.  Each refresh starts after a 0.1 s pause (not CPU) so
  * the simulator has seen the previous sessions close.  Pairs alternate which goes first; the figure is the
  * median of the per-pair ratios, with n and p10-p90.
  */
@@ -99,7 +102,8 @@ start_sim(const char *dir, int n)
 
 /* One raw session. */
 struct raw {
-	int fd, step;		/* 0 greeting, 1 caps reply, 2 pci reply */
+	int fd, step;		/* replies read: 0 greeting, 1 caps, 2 pci,
+				 * 3 qom-list */
 	size_t n;
 	char buf[16384];
 };
@@ -108,19 +112,31 @@ static const char caps[] =
     "{\"execute\":\"qmp_capabilities\",\"id\":\"ss-1b2c3d4e-1\"}\n";
 static const char pci[] =
     "{\"execute\":\"query-pci\",\"id\":\"ss-1b2c3d4e-2\"}\n";
+static const char qoml[] =
+    "{\"execute\":\"qom-list\",\"arguments\":{\"path\":"
+    "\"/machine/peripheral-anon\"},\"id\":\"ss-1b2c3d4e-3\"}\n";
+/* What is sent after reply k (greeting, caps, pci). */
+static const struct {
+	const char *s;
+	size_t n;
+} sends[3] = {
+	{ caps, sizeof caps - 1 },
+	{ pci, sizeof pci - 1 },
+	{ qoml, sizeof qoml - 1 },
+};
 
 static int
 raw_open(const char *dir, int k)
 {
 	struct sockaddr_un a;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0);
 
 	memset(&a, 0, sizeof a);
 	a.sun_family = AF_UNIX;
 	snprintf(a.sun_path, sizeof a.sun_path, "%s/vm%d.qmp", dir, k + 1);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
 		bench_fail("raw client", "connect");
-	fcntl(fd, F_SETFL, O_NONBLOCK);
 	return fd;
 }
 
@@ -128,7 +144,7 @@ raw_open(const char *dir, int k)
 static int
 raw_read(struct raw *r)
 {
-	ssize_t got = read(r->fd, r->buf + r->n, sizeof r->buf - r->n - 1);
+	ssize_t got = recv(r->fd, r->buf + r->n, sizeof r->buf - r->n - 1, 0);
 	char *nl;
 
 	if (got < 0 && errno == EAGAIN)
@@ -139,12 +155,12 @@ raw_read(struct raw *r)
 	r->buf[r->n] = '\0';
 	while ((nl = memchr(r->buf, '\n', r->n)) != NULL) {
 		size_t len = (size_t)(nl - r->buf) + 1;
-		int done = r->step == 2 && memmem(r->buf, len, "\"return\"", 8);
+		int done = r->step == 3 && memmem(r->buf, len, "\"return\"", 8);
 
-		if (r->step < 2 && write(r->fd, r->step ? pci : caps,
-		    r->step ? sizeof pci - 1 : sizeof caps - 1) < 0)
+		if (r->step < 3 && send(r->fd, sends[r->step].s,
+		    sends[r->step].n, MSG_NOSIGNAL) < 0)
 			bench_fail("raw client", "send");
-		if (r->step < 2)
+		if (r->step < 3)
 			r->step++;
 		memmove(r->buf, nl + 1, r->n - len);
 		r->n -= len;
