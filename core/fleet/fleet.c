@@ -17,9 +17,11 @@
  * run at once (file descriptors, pollfd arrays); the other refreshes asked
  * for wait in PH_QUEUED and start, in instance order, as sessions end.
  * What a finished refresh publishes is fleetend.c's.
- * The open sessions are kept in f->run (sorted by instance), so polling and
- * stepping walk only them; queued refreshes are counted, and the search
- * for the next starts at f->qlow, below which none waits.
+ * The open sessions are kept in f->run (sorted by instance) and in an
+ * epoll set (fleetpoll.c): a wakeup steps the sessions the set says are
+ * ready and those due, and walks only f->run for the deadlines; queued
+ * refreshes are counted, and the search for the next starts at f->qlow,
+ * below which none waits.
  */
 #include "fleet/fleet.h"
 
@@ -79,6 +81,7 @@ fleet_free(struct fleet *f)
 	free(f->changes);
 	free(f->unplugs);
 	free(f->run);
+	fleet_poll_free(f);
 	nameidx_free(&f->names);
 	f->inst = NULL;
 	f->changes = NULL;
@@ -366,6 +369,8 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 		return;
 	}
 	if (p->phase == PH_QUERY && !p->asked && ask_anon(p)) {
+		if (mon_fd(p->m) < 0)
+			fleet_poll_forget(p);	/* a new socket may come */
 		advance(f, i, mon_start(p->m), now);
 		return;
 	}
@@ -384,9 +389,9 @@ advance(struct fleet *f, size_t i, enum mon_status st, double now)
 	}
 }
 
-/* Open the session of a queued refresh. */
+/* Open the session of a queued refresh (mono: now). */
 static void
-launch(struct fleet *f, size_t i, double now)
+launch(struct fleet *f, size_t i, double now, int64_t mono)
 {
 	struct instance *in = &f->inst[i];
 	struct ipriv *p = in->priv;
@@ -406,11 +411,14 @@ launch(struct fleet *f, size_t i, double now)
 	p->phase = PH_QUERY;
 	f->nqueued--;
 	fleet_run_add(f, i);
+	fleet_poll_forget(p);
 	if (p->opv < 0 || p->opp < 0) {
 		fleet_finish(f, i, INST_ERROR, e.msg, now);
 		return;
 	}
 	advance(f, i, mon_start(p->m), now);
+	if (p->phase != PH_IDLE && p->phase != PH_QUEUED)
+		fleet_poll_sync(f, i, mono);
 }
 
 struct mon *
@@ -431,6 +439,7 @@ static void
 pump(struct fleet *f, double now)
 {
 	size_t i, cap;
+	int64_t mono;
 
 	cap = f->max_parallel > 0 ? (size_t)f->max_parallel :
 	    FLEET_MAX_PARALLEL;
@@ -444,11 +453,12 @@ pump(struct fleet *f, double now)
 		f->run = v;
 		f->caprun = cap;
 	}
+	mono = clock_mono_ms();
 	for (i = f->qlow; i < f->n && f->nqueued > 0 && f->nrun < cap; i++) {
 		struct ipriv *p = f->inst[i].priv;
 
 		if (p->phase == PH_QUEUED)
-			launch(f, i, now);
+			launch(f, i, now, mono);
 	}
 	f->qlow = f->nqueued > 0 ? i : f->n;
 }
@@ -483,6 +493,7 @@ fleet_refresh_start(struct fleet *f, size_t i, double now)
 {
 	size_t k;
 
+	fleet_poll_owner(f);
 	if (i != ALL) {
 		if (i < f->n)
 			queue_one(f, i);
@@ -495,31 +506,12 @@ fleet_refresh_start(struct fleet *f, size_t i, double now)
 			fleet_backends[k]->start(f, now);
 }
 
-/* The monitor's pollfds(): its open sessions. */
+/* The monitor's pollfds(): the epoll set of its open sessions. */
 static size_t
 mon_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
     int *timeout_ms)
 {
-	int64_t now = clock_mono_ms();
-	size_t k, n = 0;
-
-	for (k = 0; k < f->nrun; k++) {
-		struct ipriv *p = f->inst[f->run[k]].priv;
-		int t;
-
-		p->pidx = ALL;
-		t = mon_timeout_ms(p->m);
-		p->due = t >= 0 ? now + t : -1;
-		if (t >= 0 && (*timeout_ms < 0 || t < *timeout_ms))
-			*timeout_ms = t;
-		if (mon_fd(p->m) < 0 || n >= max)
-			continue;
-		pfd[n].fd = mon_fd(p->m);
-		pfd[n].events = mon_poll_events(p->m);
-		pfd[n].revents = 0;
-		p->pidx = n++;
-	}
-	return n;
+	return fleet_poll_fds(f, pfd, max, timeout_ms, clock_mono_ms());
 }
 
 size_t
@@ -535,36 +527,45 @@ fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
 	return n;
 }
 
-/* Must session p be stepped though poll said nothing for it (polled: it
- * was in the pollfds, with the fd it has now)?  When it was not polled,
- * or its deadline (or a queued command) is due: the others, most of them
- * on most wakeups, cost nothing. */
-static int
-must_step(const struct ipriv *p, int polled, int64_t now)
+/* Step instance i's session with these revents; its registration and
+ * deadline follow while it stays open. */
+static void
+step_one(struct fleet *f, size_t i, short rev, double now, int64_t mono)
 {
-	return !polled || mon_fd(p->m) < 0 || (p->due >= 0 && p->due <= now);
+	struct ipriv *p = f->inst[i].priv;
+
+	p->turn = f->turn;
+	advance(f, i, mon_step(p->m, rev), now);
+	if (p->phase != PH_IDLE && p->phase != PH_QUEUED)
+		fleet_poll_sync(f, i, mono);
 }
 
-/* The monitor's step(): its open sessions advanced, then queued ones
- * opened. */
+/* The monitor's step(): the sessions epoll says are ready, then those
+ * due (a deadline, a command queued while idle) or outside the set (no
+ * socket), then queued ones opened.  The others, most of them on most
+ * wakeups, cost nothing. */
 static void
 monitor_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 {
+	struct fleet_ready rd[FLEET_POLL_EVMAX];
 	int64_t mono = clock_mono_ms();
-	size_t k = 0;
+	size_t k, nr;
 
+	f->turn++;
+	nr = fleet_poll_ready(f, pfd, n, rd);
+	for (k = 0; k < nr; k++)
+		step_one(f, rd[k].i, rd[k].rev, now, mono);
+	k = 0;
 	while (k < f->nrun) {
 		size_t i = f->run[k];
 		struct ipriv *p = f->inst[i].priv;
-		int polled = p->pidx < n && pfd[p->pidx].fd == mon_fd(p->m);
-		short rev = polled ? pfd[p->pidx].revents : 0;
 
-		if (rev == 0 && !must_step(p, polled, mono)) {
+		if (p->turn == f->turn || (p->regser != 0 &&
+		    (p->due < 0 || p->due > mono))) {
 			k++;
 			continue;
 		}
-		p->pidx = ALL;
-		advance(f, i, mon_step(p->m, rev), now);
+		step_one(f, i, 0, now, mono);
 		if (k < f->nrun && f->run[k] == i)
 			k++;		/* still open; else the next moved in */
 	}
@@ -597,7 +598,7 @@ fleet_refresh_wait(struct fleet *f, size_t i)
 
 	while (pending_in(f, i)) {
 		size_t n, want = fleet_npending(f);
-		int timeout = -1;
+		int timeout = -1, rc;
 
 		if (want > cap) {
 			struct pollfd *q = realloc(pfd, want * sizeof *q);
@@ -610,7 +611,15 @@ fleet_refresh_wait(struct fleet *f, size_t i)
 		n = fleet_pollfds(f, pfd, cap, &timeout);
 		if (timeout < 0 || timeout > 1000)
 			timeout = 1000;	/* a safety net; deadlines rule */
-		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+		if (n == 1 && pfd[0].fd == fleet_poll_fd(f)) {
+			/* the sessions' set alone: wait on it, not on a
+			 * poll() of it */
+			rc = fleet_poll_wait(f, timeout);
+			pfd[0].revents = POLLIN;
+		} else
+			rc = poll(pfd, n, timeout) < 0 && errno != EINTR ?
+			    -1 : 0;
+		if (rc < 0)
 			break;
 		fleet_step(f, pfd, n, clock_wall_s());
 	}
@@ -628,6 +637,7 @@ mon_cancel(struct fleet *f, size_t k)
 	else
 		fleet_run_del(f, k);
 	mon_reset(p->m);
+	fleet_poll_forget(p);
 	pci_info_free(&p->pci);
 	qom_scan_free(&p->scan);
 	p->phase = PH_IDLE;
@@ -638,6 +648,7 @@ fleet_refresh_cancel(struct fleet *f, size_t i)
 {
 	size_t k;
 
+	fleet_poll_owner(f);
 	for (k = i != ALL ? i : 0; k < f->n && (i == ALL || k == i); k++) {
 		const struct fleet_backend *b = fleet_backend_of(f, k);
 

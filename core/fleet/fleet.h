@@ -206,6 +206,8 @@ struct fleet {
 	struct nameidx names;		/* instance names -> indexes */
 	size_t *run, nrun, caprun;	/* sessions open, in instance order */
 	size_t nqueued, qlow;		/* refreshes waiting; none below qlow */
+	struct fleetpoll *fpoll;	/* their epoll set (fleetpoll.c) */
+	unsigned long turn;		/* wakeups stepped */
 	/* Bumped whenever what some instance shows may have changed: a
 	 * refresh ended with another view than the one before (state,
 	 * slots, buses, messages, version), a first refresh started, a
@@ -301,11 +303,15 @@ uint32_t fleet_view(const struct fleet *f, size_t i,
 /* Start refreshing instance i (or all, i == (size_t)-1); one already under
  * way is left alone. */
 void fleet_refresh_start(struct fleet *f, size_t i, double now);
-/* Fill up to max pollfds for the refreshes under way (at most
- * max_parallel are; give max >= that or >= fleet_npending(): a session left
- * out is not polled and may run into its deadline); *timeout_ms (-1 = none
- * yet) is lowered to the nearest deadline.  Returns how many were
- * filled. */
+/* Fill up to max pollfds for the refreshes under way (give max >=
+ * fleet_npending(): a pollfd left out is not polled and its sessions may
+ * run into their deadlines); *timeout_ms (-1 = none yet) is lowered to the
+ * nearest deadline.  Returns how many were filled.  The open monitor
+ * sessions (at most max_parallel) are one pollfd: their epoll set
+ * (fleetpoll.c), so a wakeup costs what the ready sessions cost.  A forked
+ * child shares that set with its parent until its first
+ * fleet_refresh_start or fleet_refresh_cancel, which give it its own
+ * (cmd_job's child cancels all first). */
 size_t fleet_pollfds(struct fleet *f, struct pollfd *pfd, size_t max,
     int *timeout_ms);
 /* Advance every refresh under way with what poll() returned (pfd/n as

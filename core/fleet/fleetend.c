@@ -232,6 +232,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	struct store_rt rt;
 
 	mon_close(p->m);
+	fleet_poll_forget(p);
 	fleet_run_del(f, i);
 	in->refreshing = 0;
 	in->last_refresh = now;

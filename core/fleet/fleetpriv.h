@@ -23,10 +23,14 @@ struct ipriv {
 	int opv, opp;			/* op indexes of the queries */
 	int have_view;			/* last[] holds a read (changes are
 					 * reported between two reads) */
-	size_t pidx;			/* index in the last fleet_pollfds */
-	int64_t due;			/* its deadline then (mono ms), or -1:
-					 * a session without events is only
+	int64_t due;			/* its deadline (mono ms), or -1: a
+					 * session without events is only
 					 * stepped once it is due */
+	int regfd;			/* in the fleet's epoll set as this fd */
+	short regev;			/* waiting for these events */
+	uint32_t regser;		/* that registration's serial; 0: not
+					 * in the set (fleetpoll.c) */
+	unsigned long turn;		/* the wakeup it was last stepped in */
 	struct pci_info pci;		/* this refresh's bus */
 	struct qemu_version ver;
 	int ver_ok;
@@ -72,6 +76,35 @@ void fleet_add_change(struct fleet *f, size_t i, int slot,
  * nv. */
 void fleet_add_changes(struct fleet *f, size_t i,
     const struct slot_view nv[32]);
+
+/* The open sessions' epoll set (fleetpoll.c).  fleet_poll_sync: session
+ * i was started or stepped and is still open: its registration follows
+ * its socket and the events it waits for, its deadline (p->due) is read
+ * (mono: now).  fleet_poll_forget: its socket was closed (mon_close,
+ * mon_reset) or may have been.  fleet_poll_fds: the monitor's pollfds():
+ * the set's fd (when a session is in it) and the nearest deadline.
+ * fleet_poll_ready: the sessions the set says are ready, by instance
+ * index, with their revents, into rd (FLEET_POLL_EVMAX at most); it
+ * looks only when pfd[0..n) has the set's fd ready, or when
+ * fleet_poll_wait (fleet_refresh_wait's way: the set alone, waited on
+ * directly) took events; fleet_poll_fd is the set's fd (-1: none).  fleet_poll_owner: in a forked child, let go
+ * of the parent's set (shared with it) for a new one.  fleet_poll_free:
+ * the set goes (fleet_free). */
+#define FLEET_POLL_EVMAX 64
+struct fleet_ready {
+	size_t i;
+	short rev;
+};
+void fleet_poll_sync(struct fleet *f, size_t i, int64_t mono);
+void fleet_poll_forget(struct ipriv *p);
+size_t fleet_poll_fds(struct fleet *f, struct pollfd *pfd, size_t max,
+    int *timeout_ms, int64_t mono);
+size_t fleet_poll_ready(struct fleet *f, const struct pollfd *pfd, size_t n,
+    struct fleet_ready *rd);
+int fleet_poll_wait(struct fleet *f, int timeout_ms);
+int fleet_poll_fd(const struct fleet *f);
+void fleet_poll_owner(struct fleet *f);
+void fleet_poll_free(struct fleet *f);
 
 /* The open sessions, f->run (fleetrun.c).  fleet_run_add: enter
  * instance i (f->caprun has room; pump makes it); fleet_run_del: take it

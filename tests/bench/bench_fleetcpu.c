@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -201,6 +202,49 @@ raw_refresh(const char *dir, int n)
 	}
 }
 
+/* The same sessions from one epoll set: a socket is added once, when
+ * made, and leaves with its close. */
+static void
+raw_refresh_epoll(const char *dir, int n)
+{
+	static struct raw s[PAR];
+	struct epoll_event ev[PAR];
+	int ep = epoll_create1(EPOLL_CLOEXEC), next = 0, open = 0, free_[PAR];
+	int nfree = PAR, i, got;
+
+	if (ep < 0)
+		bench_fail("raw epoll client", "epoll_create1");
+	for (i = 0; i < PAR; i++)
+		free_[i] = PAR - 1 - i;
+	usleep(100000);		/* as ours_refresh: not counted anyway */
+	while (next < n || open > 0) {
+		while (nfree > 0 && next < n) {
+			struct raw *r = &s[free_[--nfree]];
+			struct epoll_event e = { .events = EPOLLIN };
+
+			r->fd = raw_open(dir, next++);
+			r->step = 0;
+			r->n = 0;
+			e.data.ptr = r;
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, r->fd, &e) < 0)
+				bench_fail("raw epoll client", "epoll_ctl");
+			open++;
+		}
+		if ((got = epoll_wait(ep, ev, PAR, 5000)) <= 0)
+			bench_fail("raw epoll client", "no answer in 5 s");
+		for (i = 0; i < got; i++) {
+			struct raw *r = ev[i].data.ptr;
+
+			if (raw_read(r)) {
+				close(r->fd);
+				free_[nfree++] = (int)(r - s);
+				open--;
+			}
+		}
+	}
+	close(ep);
+}
+
 static void
 ours_refresh(struct fleet *f)
 {
@@ -214,11 +258,26 @@ ours_refresh(struct fleet *f)
 			bench_fail("fleet cpu", f->inst[i].error);
 }
 
+/* One comparison's line: the median of the per-pair ratios r[0..pairs),
+ * ours (a) and theirs (b) summed over the pairs. */
+static void
+report(int n, const char *whom, double *r, int pairs, double a, double b)
+{
+	char detail[200], what[64];
+
+	qsort(r, (size_t)pairs, sizeof *r, cmp_d);
+	snprintf(detail, sizeof detail, "n=%d, p10-p90 %.2f-%.2f; mean CPU "
+	    "per instance %.1f vs %.1f us", pairs, r[(pairs - 1) / 10],
+	    r[(9 * (pairs - 1) + 9) / 10], a / pairs / n, b / pairs / n);
+	snprintf(what, sizeof what, "fleet cpu %d qmp / %s", n, whom);
+	bench_report(what, r[pairs / 2], "x", detail);
+}
+
 static void
 one_size(int n, int pairs)
 {
-	char *dir = bench_tmpdir(), ep[4200], name[32], detail[200], what[64];
-	double r[16], a = 0, b = 0;
+	char *dir = bench_tmpdir(), ep[4200], name[32];
+	double r[16], re[16], a = 0, b = 0, be = 0;
 	struct fleet f;
 	struct err e;
 	pid_t pid;
@@ -233,36 +292,34 @@ one_size(int n, int pairs)
 		if (fleet_add(&f, name, ep, &e) < 0)
 			bench_fail("fleet cpu", e.msg);
 	}
-	ours_refresh(&f);	/* warm both up */
+	ours_refresh(&f);	/* warm all up */
 	raw_refresh(dir, n);
+	raw_refresh_epoll(dir, n);
 	for (k = 0; k < pairs; k++) {
-		double t0, ours, raw;
+		double t0, c[3];
+		int j;
 
-		if (k % 2) {
+		/* ours, poll, epoll; then the other way round */
+		for (j = 0; j < 3; j++) {
+			int w = k % 2 ? 2 - j : j;
+
 			t0 = cpu_us();
-			raw_refresh(dir, n);
-			raw = cpu_us() - t0;
-			t0 = cpu_us();
-			ours_refresh(&f);
-			ours = cpu_us() - t0;
-		} else {
-			t0 = cpu_us();
-			ours_refresh(&f);
-			ours = cpu_us() - t0;
-			t0 = cpu_us();
-			raw_refresh(dir, n);
-			raw = cpu_us() - t0;
+			if (w == 0)
+				ours_refresh(&f);
+			else if (w == 1)
+				raw_refresh(dir, n);
+			else
+				raw_refresh_epoll(dir, n);
+			c[w] = cpu_us() - t0;
 		}
-		r[k] = ours / (raw > 0 ? raw : 1);
-		a += ours;
-		b += raw;
+		r[k] = c[0] / (c[1] > 0 ? c[1] : 1);
+		re[k] = c[0] / (c[2] > 0 ? c[2] : 1);
+		a += c[0];
+		b += c[1];
+		be += c[2];
 	}
-	qsort(r, (size_t)pairs, sizeof *r, cmp_d);
-	snprintf(detail, sizeof detail, "n=%d, p10-p90 %.2f-%.2f; mean CPU "
-	    "per instance %.1f vs %.1f us", pairs, r[(pairs - 1) / 10],
-	    r[(9 * (pairs - 1) + 9) / 10], a / pairs / n, b / pairs / n);
-	snprintf(what, sizeof what, "fleet cpu %d qmp / raw client", n);
-	bench_report(what, r[pairs / 2], "x", detail);
+	report(n, "raw client", r, pairs, a, b);
+	report(n, "raw epoll client", re, pairs, a, be);
 	fleet_free(&f);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);

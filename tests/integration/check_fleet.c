@@ -635,7 +635,7 @@ END_TEST
 
 /* max_parallel = 1: refreshes queue and run one after another, so two
  * instances on the SAME monitor socket (one client at a time) both
- * succeed, and never more than one fd is polled. */
+ * succeed, and never more than one session is open. */
 START_TEST(max_parallel_queues_sessions)
 {
 	struct pollfd pfd[8];
@@ -656,8 +656,8 @@ START_TEST(max_parallel_queues_sessions)
 		int timeout = -1;
 		size_t n = fleet_pollfds(&f, pfd, 8, &timeout);
 
-		if (n > most)
-			most = n;
+		if (f.nrun > most)
+			most = f.nrun;	/* sessions open at once */
 		poll(pfd, n, timeout);
 		fleet_step(&f, pfd, n, now_s());
 	}
@@ -677,8 +677,8 @@ START_TEST(max_parallel_queues_sessions)
 		int timeout = -1;
 		size_t n = fleet_pollfds(&f, pfd, 8, &timeout);
 
-		if (n > most)
-			most = n;
+		if (f.nrun > most)
+			most = f.nrun;	/* sessions open at once */
 		poll(pfd, n, timeout);
 		fleet_step(&f, pfd, n, now_s());
 	}
@@ -688,6 +688,50 @@ START_TEST(max_parallel_queues_sessions)
 	ck_assert_msg(f.inst[2].conn == INST_OK, "c: %s", f.inst[2].error);
 	ck_assert_int_eq(f.inst[0].slots.b[7].state, SLOT_FOREIGN);
 	ck_assert_int_eq(f.inst[1].slots.b[7].state, SLOT_FOREIGN);
+	fleet_free(&f);
+}
+END_TEST
+
+/* A forked child (a screen's job, cmdjob.c) that lets go of the parent's
+ * sessions and refreshes an instance of its own leaves the parent's
+ * refresh under way alone: both read their instance.  The child's copy
+ * of the fleet starts with the parent's set of sessions to poll (one
+ * kernel object for both): what the child does to it must not take the
+ * parent's session out, or the parent's refresh would never hear its
+ * greeting and end in a time-out. */
+START_TEST(forked_child_leaves_parent_sessions)
+{
+	struct fleet f;
+	struct err e;
+	pid_t c;
+	int st;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	fleet_init(&f, NULL);
+	ck_assert_int_eq(fleet_add(&f, "a", qpath("qmp.sock"), &e), 0);
+	ck_assert_int_eq(fleet_add(&f, "c", qpath("hmp.sock"), &e), 1);
+	fleet_refresh_start(&f, 0, now_s());
+	ck_assert_uint_eq(f.nrun, 1);		/* a's session is open */
+	c = fork();
+	ck_assert_int_ge(c, 0);
+	if (c == 0) {
+		fleet_refresh_cancel(&f, (size_t)-1);	/* as a job does */
+		fleet_refresh_start(&f, 1, now_s());
+		fleet_refresh_wait(&f, 1);
+		_exit(f.inst[1].conn == INST_OK && f.inst[0].conn == INST_NEW ?
+		    0 : 1);
+	}
+	fleet_refresh_wait(&f, 0);
+	ck_assert_int_eq(waitpid(c, &st, 0), c);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "a: %s", f.inst[0].error);
+	ck_assert_int_eq(f.inst[1].conn, INST_NEW);	/* the child's */
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child's "
+	    "refresh of c did not read it");
+	/* and the parent goes on polling its own set */
+	fleet_refresh_start(&f, (size_t)-1, now_s());
+	fleet_refresh_wait(&f, (size_t)-1);
+	ck_assert_msg(f.inst[0].conn == INST_OK, "a: %s", f.inst[0].error);
+	ck_assert_msg(f.inst[1].conn == INST_OK, "c: %s", f.inst[1].error);
 	fleet_free(&f);
 }
 END_TEST
@@ -726,6 +770,7 @@ add_cases(Suite *s, enum tu_qemu q)
 	tcase_add_test(tq, refresh_releases_the_socket);
 	tcase_add_test(tq, corrupt_runtime_is_reported_not_touched);
 	tcase_add_test(tq, max_parallel_queues_sessions);
+	tcase_add_test(tq, forked_child_leaves_parent_sessions);
 	tcase_set_timeout(tq, 60);
 	suite_add_tcase(s, tq);
 	tq = tcase_create(ten ? "fleet-unplug-10.0" : "fleet-unplug");
