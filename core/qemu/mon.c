@@ -50,6 +50,7 @@ drop_conn(struct mon *m)
 	m->inlen = m->incap = 0;
 	m->wait = MON_W_NONE;
 	m->deadline = -1;
+	m->sent = m->cur;	/* nothing is in flight without a connection */
 	mon_handed_drop(m);	/* it was read over this connection */
 }
 
@@ -74,6 +75,13 @@ mon_task_finish(struct mon *m, int ok, enum monerr_kind kind,
 		t->fd = -1;
 	}
 	m->cur++;
+	if (m->cur < m->sent) {
+		/* pipelined: the next reply is due, op_ms from this one */
+		m->wait = MON_W_REPLY;
+		m->deadline = clock_mono_ms() + m->o.op_ms;
+		return;
+	}
+	m->sent = m->cur;
 	m->wait = MON_W_NONE;
 	m->deadline = -1;
 }
@@ -197,12 +205,41 @@ close_if_done(struct mon *m)
 	m->st = MON_S_DONE;
 }
 
+/* Task t may go in the write that the task before it starts: it asked
+ * to (mon_req.pipe), the backend pipelines, and t is a plain command
+ * (sent in this protocol, no fd to pass, nothing answered locally). */
+static int
+joins(const struct mon *m, const struct mon_task *t)
+{
+	const struct mon_backend *b = backend(m);
+
+	return t->pipe && b->local != NULL && t->line[m->proto] != NULL &&
+	    t->fd < 0 && !b->local(m, t) &&
+	    !(m->handed_ok && t->r.op == MON_OP_QUERY_PCI);
+}
+
+/* Write the task at cur and the queued ones that join it, in one write,
+ * each with its own id; their replies come back in the same order. */
+static void
+send_run(struct mon *m)
+{
+	const struct mon_backend *b = backend(m);
+	size_t k = m->cur;
+
+	do {
+		if (b->put(m, &m->ops[k]) < 0)
+			return;
+		k++;
+	} while (k < m->nops && joins(m, &m->ops[k]));
+	m->sent = k;
+	mon_io_commit(m);
+}
+
 void
 mon_advance(struct mon *m)
 {
 	while (m->st == MON_S_READY && m->wait == MON_W_NONE) {
 		struct mon_task *t;
-		const char *line;
 
 		if (m->cur >= m->nops) {
 			close_if_done(m);
@@ -216,13 +253,12 @@ mon_advance(struct mon *m)
 				return;
 			continue;
 		}
-		line = t->line[m->proto];
-		if (line == NULL) {
+		if (t->line[m->proto] == NULL) {
 			mon_task_finish(m, 0, MONERR_BAD_ARGUMENT, "%s",
 			    t->why[m->proto]);
 			continue;
 		}
-		backend(m)->send(m, line, t->fd);
+		send_run(m);
 		return;
 	}
 }
@@ -234,28 +270,6 @@ mon_ready(struct mon *m)
 	m->wait = MON_W_NONE;
 	m->deadline = -1;
 	mon_advance(m);
-}
-
-void
-mon_push_event(struct mon *m, json_t *ev)
-{
-	if (m->nev == MON_MAX_EVENTS) {
-		json_decref(m->ev[0]);
-		memmove(m->ev, m->ev + 1, (m->nev - 1) * sizeof m->ev[0]);
-		m->nev--;
-	}
-	if (m->nev == m->capev) {
-		size_t cap = m->capev ? m->capev * 2 : 8;
-		json_t **p;
-
-		if (cap > MON_MAX_EVENTS)
-			cap = MON_MAX_EVENTS;
-		if ((p = realloc(m->ev, cap * sizeof *p)) == NULL)
-			return;		/* out of memory: the event is lost */
-		m->ev = p;
-		m->capev = cap;
-	}
-	m->ev[m->nev++] = json_incref(ev);
 }
 
 /* --- input and deadlines ------------------------------------------------ */
@@ -396,7 +410,7 @@ free_ops(struct mon *m)
 		pci_info_free(&m->ops[i].r.pci);
 		free(m->ops[i].r.text);
 	}
-	m->nops = m->cur = 0;
+	m->nops = m->cur = m->sent = 0;
 	free(m->ops);
 	m->ops = NULL;
 	m->capops = 0;
@@ -576,70 +590,6 @@ mon_step(struct mon *m, short revents)
 	return mon_status(m);
 }
 
-/* --- public: results -------------------------------------------------- */
-
-enum mon_proto
-mon_protocol(const struct mon *m)
-{
-	return m->proto;
-}
-
-const char *
-mon_endpoint(const struct mon *m)
-{
-	return m->epstr;
-}
-
-size_t
-mon_nresults(const struct mon *m)
-{
-	return m->nops;
-}
-
-const struct mon_result *
-mon_result(const struct mon *m, int op)
-{
-	if (op < 0 || (size_t)op >= m->nops)
-		return NULL;
-	return &m->ops[op].r;
-}
-
-int
-mon_take_pci(struct mon *m, int op, struct pci_info *out)
-{
-	struct mon_result *r;
-
-	if (op < 0 || (size_t)op >= m->nops)
-		return -1;
-	r = &m->ops[op].r;
-	if (!r->ok || r->op != MON_OP_QUERY_PCI)
-		return -1;
-	*out = r->pci;
-	pci_info_init(&r->pci);
-	return 0;
-}
-
-enum monerr_kind
-mon_error(const struct mon *m, struct err *e)
-{
-	if (m->fail_kind != MONERR_NONE)
-		err_set(e, "%s", m->fail_msg);
-	return m->fail_kind;
-}
-
-json_t *
-mon_take_event(struct mon *m)
-{
-	json_t *ev;
-
-	if (m->nev == 0)
-		return NULL;
-	ev = m->ev[0];
-	memmove(m->ev, m->ev + 1, (m->nev - 1) * sizeof m->ev[0]);
-	m->nev--;
-	return ev;
-}
-
 /* --- blocking wrapper ------------------------------------------------- */
 
 int
@@ -667,10 +617,3 @@ mon_run(struct mon *m, struct err *e)
 	}
 	return 0;
 }
-
-enum monerr_kind
-mon_last_kind(const struct mon *m)
-{
-	return m->last_kind;
-}
-

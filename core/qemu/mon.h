@@ -5,7 +5,8 @@
  *
  * A struct mon is a SESSION: connect, detect the protocol from the first
  * bytes (HMP banner or QMP greeting; QMP then gets qmp_capabilities), run
- * the queued operations one after another, then disconnect (or stay
+ * the queued operations one after another (or, over QMP, a run of them
+ * in one write: PIPELINING below), then disconnect (or stay
  * connected when mon_opts.keep_open is set, for a multi-command flow).
  * QEMU serves one client per monitor socket: a connection that hears no
  * banner/greeting within greet_ms fails, and nothing is ever sent before
@@ -54,6 +55,32 @@
  * id is dropped (QEMU 7.2 can pass the reply to a command of the previous
  * client on to the next client of the socket).
  *
+ * PIPELINING (QMP only): an op added with mon_req.pipe set is written in
+ * the same write as the op before it, without waiting for that one's
+ * reply; a run is the first op and every op after it with .pipe set:
+ *
+ *     int p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+ *     int q = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW,
+ *         .hmp = h, .qmp = j, .pipe = 1 }, &e);   // one write for both
+ *
+ * Each command of a run carries its own id.  QEMU reads commands in
+ * order and answers them in that order, so each reply must bear the id
+ * of the oldest op in flight: a reply with an id none of ours has is
+ * dropped, as without pipelining; one with the id of a later op in
+ * flight (out of order) fails the session (MONERR_PROTOCOL).  An error
+ * reply ends only its own op (the later ones were run by QEMU anyway and
+ * get their replies), so pipeline only ops that may run whatever the one
+ * before gave: queries, or a query after a command.  Each reply is due
+ * op_ms after the one before it (the first, after the write); a time-out
+ * or a closed connection fails every unfinished op, written or not.  An
+ * op answered without a command (query-version from the greeting,
+ * WAIT_DELETED, a query-pci answered by mon_hand_over's bus), one
+ * passing an fd (GETFD) or one the protocol refused never joins a run: it
+ * ends the one before it and is taken in its turn.  Ops added while a run
+ * is in flight go in a later write.  Over HMP .pipe is ignored: one
+ * command at a time (a reply is told only by the prompt after it).
+ * Results are read as ever, mon_result() by index.
+ *
  * Every operation has a deadline (op_ms; a wait has its own): a slow, dead
  * or closed peer ends in MON_FAILED with a clear message, never a hang.
  * A refusal by QEMU (slot occupied, duplicate id, ...) only fails that op:
@@ -68,8 +95,9 @@
  * mon_reset() or mon_free().  A struct mon is not thread-safe; no global
  * state is used.
  *
- * Inside (mon_int.h): mon.c is the session, mon_io.c its bytes, mon_ops.c
- * the table of operations, mon_hmp.c and mon_qmp.c the two protocols.
+ * Inside (mon_int.h): mon.c is the session, mon_io.c its bytes,
+ * mon_results.c what it leaves, mon_ops.c the table of operations,
+ * mon_hmp.c and mon_qmp.c the two protocols.
  */
 #ifndef SLOTSCOPE_MON_H
 #define SLOTSCOPE_MON_H
@@ -203,6 +231,8 @@ struct mon_req {
 	int fd;
 	int timeout_ms;
 	const char *hmp, *qmp;
+	int pipe;	/* QMP: write it with the op before it
+			 * (PIPELINING above) */
 };
 
 /* Queue an operation; returns its index (for mon_result) or -1 with e set

@@ -3,7 +3,8 @@
  * banner, a reply as the bytes between our echo and the next prompt,
  * success or refusal told by the reply's text (the op's row says how),
  * and waiting for an unplug by asking `info pci` until the id is gone
- * (HMP has no events).  The framing and the parsers are hmp.c's. */
+ * (HMP has no events).  One command at a time: no pipelining (a reply
+ * is known only by the prompt after it).  The framing and the parsers are hmp.c's. */
 #include "qemu/mon_int.h"
 
 #include <string.h>
@@ -33,10 +34,12 @@ greet(struct mon *m)
 }
 
 static int
-send_line(struct mon *m, const char *line, int fd)
+put(struct mon *m, struct mon_task *t)
 {
+	const char *line = t->line[MON_PROTO_HMP];
+
 	m->inlen = 0;	/* the reply starts with our echo */
-	return mon_io_send(m, line, strlen(line), fd);
+	return mon_io_put(m, line, strlen(line), t->fd);
 }
 
 static int
@@ -141,14 +144,15 @@ expire(struct mon *m, struct mon_task *t)
 	if (clock_mono_ms() >= t->wait_end) {
 		wait_timed_out(m, t);
 		mon_advance(m);
-	} else
-		send_line(m, t->line[MON_PROTO_HMP], -1);
+	} else if (put(m, t) == 0)
+		mon_io_commit(m);	/* info pci again */
 }
 
 const struct mon_backend mon_hmp_backend = {
 	.greet = greet,
 	.input = input,
-	.send = send_line,
+	.put = put,
 	.begin = begin,
+	.local = NULL,		/* one command at a time */
 	.expire = expire,
 };

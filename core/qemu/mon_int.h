@@ -3,7 +3,9 @@
  * make it up; nothing outside core/qemu/mon*.c includes it.
  *
  *   mon.c      the session: connect, detect the protocol, run the queue
- *              one op after another, deadlines, the non-blocking step API
+ *              one op (or one pipelined run of ops) after another,
+ *              deadlines, the non-blocking step API
+ *   mon_results.c  what a session leaves: results, the error, events
  *   mon_io.c   the socket's bytes: buffered writes (with an fd riding
  *              along) and bounded reads
  *   mon_ops.c  the operations, one table row each (name, builder, how HMP
@@ -48,6 +50,9 @@ enum mon_wait {
 
 /* One queued operation: what will be sent in each protocol, and then its
  * result. */
+/* "ss-" 8 hex digits "-" up to 10 digits, and the NUL */
+#define MON_QID_MAX 24
+
 struct mon_task {
 	struct mon_result r;
 	char *line[3];		/* by enum mon_proto; NULL = nothing to send
@@ -57,6 +62,9 @@ struct mon_task {
 	char id[QEMU_ID_MAX + 1];	/* WAIT_DELETED */
 	int wait_ms;
 	int64_t wait_end;
+	int pipe;		/* mon_req.pipe: may go in one write with the
+				 * task before it */
+	char qid[MON_QID_MAX];	/* QMP: the "id" it was sent with */
 };
 
 struct mon {
@@ -68,10 +76,13 @@ struct mon {
 	int fd;
 	struct mon_task *ops;
 	size_t nops, capops, cur;
+	size_t sent;			/* ops[cur..sent) are written and
+					 * wait for their replies, in order
+					 * (more than one: pipelined) */
 	enum mon_wait wait;
 	int64_t deadline;		/* absolute ms; -1 = none */
 	char *out;
-	size_t outlen, outoff;
+	size_t outlen, outoff, outcap;
 	int out_fd;			/* rides with the first byte sent */
 	char *in;
 	size_t inlen, incap;
@@ -88,9 +99,10 @@ struct mon {
 	/* QMP: every command carries "id" (QEMU echoes it in the reply);
 	 * QEMU 7.2 can hand the reply to a command of the previous client
 	 * on a socket to the next client, so a reply with another id is
-	 * not ours and is dropped.  Unique per session: salt + sequence. */
+	 * not ours and is dropped.  Unique per session: salt + sequence;
+	 * each task keeps its own (mon_task.qid), qid is the negotiation's. */
 	unsigned qsalt, qseq;
-	char qid[40];
+	char qid[MON_QID_MAX];
 	/* mon_hand_over: the bus its last command read, for the next
 	 * query-pci op (mon_handed_pci) */
 	struct pci_info handed;
@@ -147,12 +159,18 @@ struct mon_backend {
 	void (*greet)(struct mon *m);
 	/* Bytes arrived in m->in after the greeting. */
 	void (*input)(struct mon *m);
-	/* Send line as the next command (framed as the protocol wants,
-	 * with fd or -1): 0, or -1 when the session failed. */
-	int (*send)(struct mon *m, const char *line, int fd);
+	/* Put task t's command (its line in this protocol, framed as the
+	 * protocol wants) into the output after what is there; the session
+	 * then writes it (mon_io_commit).  0, or -1 when the session
+	 * failed. */
+	int (*put)(struct mon *m, struct mon_task *t);
 	/* Task t is next: 1 when the backend finished it or waits for it
 	 * without a command (m->wait set), 0 when its line is to be sent. */
 	int (*begin)(struct mon *m, struct mon_task *t);
+	/* 1 when begin() would take t without a command: such a task is
+	 * never written with others.  NULL: the backend does not pipeline
+	 * (one command at a time, whatever mon_req.pipe says). */
+	int (*local)(const struct mon *m, const struct mon_task *t);
 	/* The deadline of a MON_W_TIMER / MON_W_EVENT wait has passed. */
 	void (*expire)(struct mon *m, struct mon_task *t);
 };
@@ -160,9 +178,10 @@ struct mon_backend {
 extern const struct mon_backend mon_hmp_backend;
 extern const struct mon_backend mon_qmp_backend;
 
-/* --- what the session offers the backends (mon.c, mon_io.c) ------------ */
+/* --- what the session offers the backends (mon.c, mon_io.c, mon_results.c) */
 
-/* Finish the current task (ok or not, with a message) and clear the wait. */
+/* Finish the current task (ok or not, with a message): the wait is
+ * then for the next one written (pipelined), or none. */
 void mon_task_finish(struct mon *m, int ok, enum monerr_kind kind,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Finish it with QEMU's text (one line, without HMP's "Error: "). */
@@ -186,10 +205,13 @@ void mon_handed_drop(struct mon *m);
  * MON_MAX_EVENTS). */
 void mon_push_event(struct mon *m, json_t *ev);
 
-/* Queue n bytes (and fd, or -1) as the next command and write what the
- * socket takes; its reply is then due within op_ms.  0, or -1 when the
+/* Put n bytes after what the output holds (fd, or -1, rides with the
+ * first byte of the next write): 0, or -1 when the session failed. */
+int mon_io_put(struct mon *m, const char *buf, size_t n, int fd);
+/* What was put is one or more commands: their replies are due (the
+ * next within op_ms); write what the socket takes.  0, or -1 when the
  * session failed. */
-int mon_io_send(struct mon *m, const char *buf, size_t n, int fd);
+int mon_io_commit(struct mon *m);
 /* Write what is pending: 0, or -1 when the session failed. */
 int mon_io_flush(struct mon *m);
 /* Read what is there: 0 when the peer is still there, 1 when it closed

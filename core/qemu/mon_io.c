@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mon_io.c - the bytes of a monitor session: one command's bytes written
- * as far as the socket takes them (a file descriptor riding along with
- * the first byte, SCM_RIGHTS), and reads into a buffer that grows only as
+/* mon_io.c - the bytes of a monitor session: the commands put in the
+ * output (one, or a pipelined run) written as far as the socket takes
+ * them (a file descriptor riding along with the first byte, SCM_RIGHTS),
+ * and reads into a buffer that grows only as
  * far as a reply needs; see mon_int.h.  Nothing here blocks. */
 #include "qemu/mon_int.h"
 
@@ -73,21 +74,37 @@ mon_io_flush(struct mon *m)
 	return 0;
 }
 
-int
-mon_io_send(struct mon *m, const char *buf, size_t n, int fd)
+/* Room for n more bytes of output: 0, or -1 when the session failed. */
+static int
+grow_out(struct mon *m, size_t n)
 {
-	char *p = realloc(m->out, n + 1);
+	size_t cap;
+	char *p;
 
-	if (p == NULL) {
+	if (m->outoff == m->outlen)
+		m->outlen = m->outoff = 0;	/* all written: start over */
+	if (m->outcap - m->outlen >= n)
+		return 0;
+	cap = m->outcap ? m->outcap : 256;
+	while (cap - m->outlen < n)
+		cap *= 2;
+	if ((p = realloc(m->out, cap)) == NULL) {
 		mon_fail(m, MONERR_PROTOCOL, "out of memory");
 		return -1;
 	}
 	m->out = p;
-	memcpy(m->out, buf, n);
-	m->out[n] = '\0';
-	m->outlen = n;
-	m->outoff = 0;
-	if (fd >= 0) {
+	m->outcap = cap;
+	return 0;
+}
+
+int
+mon_io_put(struct mon *m, const char *buf, size_t n, int fd)
+{
+	if (grow_out(m, n) < 0)
+		return -1;
+	memcpy(m->out + m->outlen, buf, n);
+	m->outlen += n;
+	if (fd >= 0 && m->out_fd < 0) {
 		m->out_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 		if (m->out_fd < 0) {
 			mon_fail(m, MONERR_PROTOCOL, "cannot duplicate the fd "
@@ -95,6 +112,12 @@ mon_io_send(struct mon *m, const char *buf, size_t n, int fd)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int
+mon_io_commit(struct mon *m)
+{
 	m->wait = MON_W_REPLY;
 	m->deadline = clock_mono_ms() + m->o.op_ms;
 	return mon_io_flush(m);

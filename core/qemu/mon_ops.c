@@ -321,6 +321,7 @@ mon_add(struct mon *m, const struct mon_req *req, struct err *e)
 	memset(t, 0, sizeof *t);
 	t->r.op = req->op;
 	t->fd = -1;
+	t->pipe = req->pipe != 0;
 	pci_info_init(&t->r.pci);
 	/* both forms now: the protocol is known only after the greeting */
 	for (p = MON_PROTO_HMP; p <= MON_PROTO_QMP; p++) {

@@ -3,7 +3,9 @@
  * greeting and qmp_capabilities, one JSON message at a time (on one line,
  * or over many with pretty=on: qmp_msg_len frames them), an "id" on
  * every command so that a reply meant for another client is dropped
- * (before the greeting every reply and event is another client's),
+ * (before the greeting every reply and event is another client's) and
+ * the replies to a pipelined run (mon.h) are matched to its commands in
+ * order,
  * events kept for mon_take_event(), and waiting for an unplug by its
  * DEVICE_DELETED event (a DEVICE_UNPLUG_GUEST_ERROR for it ends the wait
  * too: the guest said no).  query-version is answered from the greeting.
@@ -24,36 +26,55 @@
 
 static void input(struct mon *m);
 
-/* Send {...}\n as {...,"id":"ss-SALT-SEQ"}\n (see struct mon's qid). */
+/* The next command id, "ss-SALT-SEQ" (see struct mon's qid), into id
+ * (MON_QID_MAX bytes); its length. */
+static size_t
+next_id(struct mon *m, char *id)
+{
+	static const char hex[] = "0123456789abcdef";
+	char dec[10];
+	unsigned v = ++m->qseq;
+	size_t n = 0, k = 0;
+	int i;
+
+	memcpy(id, "ss-", 3);
+	for (i = 0; i < 8; i++)
+		id[3 + i] = hex[(m->qsalt >> (28 - 4 * i)) & 15];
+	id[11] = '-';
+	do
+		dec[k++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	n = 12;
+	while (k > 0)
+		id[n++] = dec[--k];
+	id[n] = '\0';
+	return n;
+}
+
+/* Put {...}\n as {...,"id":"ss-SALT-SEQ"}\n, the id kept in id. */
 static int
-send_line(struct mon *m, const char *line, int fd)
+put_line(struct mon *m, const char *line, int fd, char *id)
 {
 	size_t n = strlen(line), idn;
-	char small[512], *buf = small;
-	int rc;
 
+	id[0] = '\0';
 	if (n < 3 || line[0] != '{' || line[n - 2] != '}' ||
 	    line[n - 1] != '\n')
-		return mon_io_send(m, line, n, fd);
-	idn = (size_t)snprintf(m->qid, sizeof m->qid, "ss-%08x-%u", m->qsalt,
-	    ++m->qseq);
-	if (n + idn + 16 > sizeof small &&
-	    (buf = malloc(n + idn + 16)) == NULL) {
-		mon_fail(m, MONERR_PROTOCOL, "out of memory");
-		return -1;
-	}
+		return mon_io_put(m, line, n, fd);
+	idn = next_id(m, id);
 	/* {...  ,"id":"  QID  "}\n */
-	memcpy(buf, line, n - 2);
 	n -= 2;
-	if (n > 1)
-		buf[n++] = ',';
-	memcpy(buf + n, "\"id\":\"", 6);
-	memcpy(buf + n + 6, m->qid, idn);
-	memcpy(buf + n + 6 + idn, "\"}\n", 3);
-	rc = mon_io_send(m, buf, n + idn + 9, fd);
-	if (buf != small)
-		free(buf);
-	return rc;
+	if (mon_io_put(m, line, n, fd) < 0 ||
+	    mon_io_put(m, n > 1 ? ",\"id\":\"" : "\"id\":\"", n > 1 ? 7 : 6,
+	    -1) < 0 || mon_io_put(m, id, idn, -1) < 0)
+		return -1;
+	return mon_io_put(m, "\"}\n", 3, -1);
+}
+
+static int
+put(struct mon *m, struct mon_task *t)
+{
+	return put_line(m, t->line[MON_PROTO_QMP], t->fd, t->qid);
 }
 
 /* The first n bytes are no QMP greeting. */
@@ -78,7 +99,8 @@ greeted(struct mon *m, size_t len)
 	m->inlen -= len;
 	m->proto = MON_PROTO_QMP;
 	m->st = MON_S_NEGOTIATING;
-	if (send_line(m, caps, -1) == 0 && m->inlen > 0)
+	if (put_line(m, caps, -1, m->qid) == 0 && mon_io_commit(m) == 0 &&
+	    m->inlen > 0)
 		input(m);	/* more came with the greeting */
 }
 
@@ -207,9 +229,43 @@ begin(struct mon *m, struct mon_task *t)
 	return 0;
 }
 
-/* A reply whose "id" is not our last command's: someone else's. */
+/* n bytes of a decoded id are want. */
 static int
-not_ours(const struct mon *m, const struct qmp_msg *q)
+str_is(const char *id, size_t n, const char *want)
+{
+	return strlen(want) == n && memcmp(id, want, n) == 0;
+}
+
+/* Whose reply an id says it is, is() comparing it: 0 the one due (the
+ * negotiation's, or that of the oldest command in flight), 1 someone
+ * else's (dropped, see struct mon's qsalt), -1 a later command of ours:
+ * QEMU answers in the order it was asked, so the session fails. */
+static int
+whose(struct mon *m, int (*is)(const char *, size_t, const char *),
+    const char *id, size_t n)
+{
+	size_t k;
+
+	if (m->st == MON_S_NEGOTIATING)
+		return is(id, n, m->qid) ? 0 : 1;
+	if (m->cur < m->sent && is(id, n, m->ops[m->cur].qid))
+		return 0;
+	for (k = m->cur + 1; k < m->sent; k++)
+		if (is(id, n, m->ops[k].qid)) {
+			mon_fail(m, MONERR_PROTOCOL, "the QMP monitor at %s "
+			    "answered %s before %s, out of the order they "
+			    "were sent in", m->epstr,
+			    mon_opdef(m->ops[k].r.op)->name,
+			    mon_opdef(m->ops[m->cur].r.op)->name);
+			return -1;
+		}
+	return 1;
+}
+
+/* As whose() for a message jansson read: one without an id is the one
+ * due; an id that is no string is nobody's of ours. */
+static int
+whose_json(struct mon *m, const struct qmp_msg *q)
 {
 	json_t *id;
 
@@ -217,8 +273,9 @@ not_ours(const struct mon *m, const struct qmp_msg *q)
 		return 0;
 	if ((id = json_object_get(q->root, "id")) == NULL)
 		return 0;
-	return !json_is_string(id) || strcmp(json_string_value(id),
-	    m->qid) != 0;
+	if (!json_is_string(id))
+		return 1;
+	return whose(m, str_is, json_string_value(id), json_string_length(id));
 }
 
 /* One message; 0, or -1 when the session failed (q is freed then). */
@@ -269,6 +326,14 @@ message(struct mon *m, struct qmp_msg *q)
 	return 0;
 }
 
+/* 1 when begin() takes t without a command (so it is not pipelined). */
+static int
+local(const struct mon *m, const struct mon_task *t)
+{
+	return t->r.op == MON_OP_WAIT_DELETED ||
+	    (t->r.op == MON_OP_QUERY_VERSION && m->greeting_ok);
+}
+
 /* A reply read without jansson (qmpscan.h): our "return" to the
  * negotiation, to query-pci or to a command whose reply carries nothing
  * we keep, or someone else's return (dropped).  1 when handled; 0 leaves
@@ -283,8 +348,8 @@ fast_reply(struct mon *m, const char *line, size_t len)
 
 	if (qmpscan_msg(line, len, &s, &e) < 0 || s.kind != QMP_MSG_RETURN)
 		return 0;
-	if (s.id != NULL && !qmpscan_str_is(s.id, s.idlen, m->qid))
-		return 1;	/* not ours (see not_ours) */
+	if (s.id != NULL && whose(m, qmpscan_str_is, s.id, s.idlen) != 0)
+		return 1;	/* not ours, or out of order (see whose) */
 	if (m->st == MON_S_NEGOTIATING) {
 		mon_ready(m);
 		return 1;
@@ -317,6 +382,7 @@ input(struct mon *m)
 		struct qmp_msg q;
 		struct err e;
 		const char *line = m->in + off;
+		int w;
 
 		off += len;
 		if (qmp_blank(line, len) || fast_reply(m, line, len))
@@ -325,8 +391,10 @@ input(struct mon *m)
 			mon_fail(m, MONERR_PROTOCOL, "%s", e.msg);
 			return;
 		}
-		if (not_ours(m, &q)) {
+		if ((w = whose_json(m, &q)) != 0) {
 			qmp_msg_free(&q);
+			if (w < 0)
+				return;
 			continue;
 		}
 		if (message(m, &q) < 0)
@@ -362,7 +430,8 @@ expire(struct mon *m, struct mon_task *t)
 const struct mon_backend mon_qmp_backend = {
 	.greet = greet,
 	.input = input,
-	.send = send_line,
+	.put = put,
 	.begin = begin,
+	.local = local,
 	.expire = expire,
 };

@@ -32,12 +32,14 @@ tu_mon_session(const uint8_t *data, size_t size, const char *greet)
 	}
 	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
 	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
-	mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD, .device = &d },
-	    &e);
-	mon_add(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD, .drive = &dr },
-	    &e);
+	/* over QMP the next three go in one write with query-pci
+	 * (pipelined: mon.h) */
+	mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD, .device = &d,
+	    .pipe = 1 }, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_DRIVE_ADD, .drive = &dr,
+	    .pipe = 1 }, &e);
 	mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .hmp = "info network",
-	    .qmp = "{\"execute\": \"query-status\"}" }, &e);
+	    .qmp = "{\"execute\": \"query-status\"}", .pipe = 1 }, &e);
 	mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_DEL, .id = d.id },
 	    &e);
 	mon_add(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED, .id = d.id,

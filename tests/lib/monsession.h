@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 /* Queue one of each kind of operation (queries, device and drive add, a
- * raw command, device_del and the wait for its event), send greet first
+ * raw command, device_del and the wait for its event; over QMP the adds
+ * and the raw one pipelined after query-pci), send greet first
  * when not NULL, then feed data in chunks while the session runs, and
  * free it.  Never fails: whatever the bytes, the session must end
  * without a crash, a hang or a leak. */

@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* check_monpipe.c - QMP pipelining in a monitor session (mon.h,
+ * PIPELINING): a run of ops written in one write, each with its own id,
+ * replies matched by id in order, a foreign id dropped, an error ending
+ * only its own op, a time-out or a hang-up failing what is left, out of
+ * order refused, HMP one command at a time; against a scripted peer (the
+ * test plays QEMU) and against the simulator (core/sim), where a
+ * pipelined session must read what one command at a time reads.
+ */
+#include <check.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qemu/anon.h"
+#include "qemu/mon.h"
+#include "sim/sim.h"
+#include "peer.h"
+#include "testutil.h"
+
+#define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, " \
+	"\"minor\": 2, \"major\": 7}, \"package\": \"Debian\"}, " \
+	"\"capabilities\": [\"oob\"]}}\r\n"
+#define BANNER "QEMU 7.2.22 monitor - type 'help' for more information\r\n" \
+	"(qemu) "
+#define PCI_ONE "{\"return\": [{\"bus\": 0, \"devices\": [{\"bus\": 0, " \
+	"\"slot\": 5, \"function\": 0, \"class_info\": {\"class\": 512}, " \
+	"\"id\": {\"device\": 4096, \"vendor\": 6900}, \"qdev_id\": " \
+	"\"nic-1\", \"regions\": []}]}]}"
+#define QOM_LIST "{\"execute\": \"qom-list\", \"arguments\": {\"path\": " \
+	"\"/machine/peripheral\"}}"
+
+static struct tu_peer P;
+
+static void
+peer_listen(void)
+{
+	tu_peer_listen(&P, NULL);
+}
+
+static void
+peer_teardown(void)
+{
+	tu_peer_free(&P);
+}
+
+static long
+ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static enum mon_status
+pump(struct mon *m, int ms)
+{
+	long end = ms_now() + ms;
+	enum mon_status st = mon_status(m);
+
+	while (st == MON_RUNNING && ms_now() < end) {
+		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
+		int t = mon_timeout_ms(m), left = (int)(end - ms_now());
+		int rc;
+
+		if (t < 0 || t > left)
+			t = left;
+		if (t < 0)
+			t = 0;
+		rc = poll(&pfd, pfd.fd >= 0 ? 1 : 0, t);
+		st = mon_step(m, rc > 0 ? pfd.revents : 0);
+	}
+	return st;
+}
+
+static void
+pump_a_little(void *m)
+{
+	pump(m, 5);
+}
+
+static void
+say(const char *s)
+{
+	tu_peer_say(&P, s);
+}
+
+/* A QMP session past the negotiation, ops queued by the caller next. */
+static struct mon *
+qmp_session(const struct mon_opts *o)
+{
+	struct err e;
+	struct mon *m = mon_new(P.path, o, &e);
+	const char *l;
+
+	ck_assert_msg(m != NULL, "%s", e.msg);
+	ck_assert_int_eq(mon_start(m), MON_RUNNING);
+	tu_peer_accept(&P);
+	say(GREETING);
+	l = tu_peer_line(&P, pump_a_little, m);
+	ck_assert_msg(strncmp(l, "{\"execute\":\"qmp_capabilities\",\"id\":",
+	    35) == 0, "sent '%s'", l);
+	return m;
+}
+
+/* The negotiation answered: what the session writes next, in ONE read
+ * (a unix socket hands a write of a few hundred bytes to one read whole)
+ * after nothing more came for 100 ms: the lines, NUL-separated in buf,
+ * their number returned. */
+static int
+one_write(struct mon *m, char *buf, size_t sz, char **line, int max)
+{
+	struct pollfd pfd = { P.fd, POLLIN, 0 };
+	ssize_t r;
+	int n = 0;
+	char *p, *nl;
+
+	ck_assert_uint_eq(P.len, 0);	/* nothing buffered by tu_peer_line */
+	say("{\"return\": {}}\r\n");
+	pump(m, 100);
+	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+	r = read(P.fd, buf, sz - 1);
+	ck_assert_int_gt(r, 0);
+	buf[r] = '\0';
+	for (p = buf; *p != '\0' && n < max; p = nl + 1) {
+		nl = strchr(p, '\n');
+		ck_assert_msg(nl != NULL, "a partial line in '%s'", p);
+		*nl = '\0';
+		line[n++] = p;
+	}
+	ck_assert_msg(*p == '\0', "more lines than %d", max);
+	return n;
+}
+
+/* Nothing more written within ms (a hang-up is nothing). */
+static void
+nothing_more(struct mon *m, int ms)
+{
+	struct pollfd pfd = { P.fd, POLLIN, 0 };
+	char c;
+
+	pump(m, ms);
+	if (poll(&pfd, 1, 0) == 1)
+		ck_assert_int_eq(recv(P.fd, &c, 1, MSG_DONTWAIT), 0);
+}
+
+/* The id a command line ends with ("...,"id":"ID"}"). */
+static const char *
+id_of(const char *line, char *id, size_t sz)
+{
+	const char *p = strstr(line, ",\"id\":\"ss-");
+
+	ck_assert_msg(p != NULL, "no id in '%s'", line);
+	p += 7;
+	ck_assert_uint_lt(strcspn(p, "\""), sz);
+	snprintf(id, sz, "%.*s", (int)strcspn(p, "\""), p);
+	ck_assert_msg(strcmp(p + strlen(id), "\"}") == 0 ||
+	    strcmp(p + strlen(id), "\"}\n") == 0, "'%s' ends oddly", line);
+	return id;
+}
+
+/* reply (an object's text) answering the command with that id. */
+static void
+answer(const char *reply, const char *id)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof buf, "%.*s, \"id\": \"%s\"}\r\n",
+	    (int)strlen(reply) - 1, reply, id);
+	say(buf);
+}
+
+/* Three ops in one write, each with its own id; the fourth (no pipe)
+ * waits for their replies.  A reply with a foreign id among them is
+ * dropped, an error fails only its op, all four replies arriving in one
+ * read are matched in order. */
+START_TEST(run_written_together_matched_in_order)
+{
+	struct moncmd_device d = { "virtio-net-pci", "nic-2", "pci.0", 6, 0,
+		NULL, 0 };
+	struct mon *m = qmp_session(NULL);
+	char buf[4096], id[3][40], rbuf[8192], *l[8];
+	struct err e;
+	int p, q, a, r, n;
+
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	q = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .qmp = QOM_LIST,
+	    .pipe = 1 }, &e);
+	a = mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &d, .pipe = 1 }, &e);
+	r = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	ck_assert_int_ge(r, 0);
+	n = one_write(m, buf, sizeof buf, l, 8);
+	ck_assert_int_eq(n, 3);
+	ck_assert_ptr_eq(strstr(l[0], "{\"execute\":\"query-pci\",\"id\":"),
+	    l[0]);
+	ck_assert_ptr_eq(strstr(l[1], "{\"execute\":\"qom-list\","), l[1]);
+	ck_assert_ptr_eq(strstr(l[2], "{\"execute\":\"device_add\","), l[2]);
+	id_of(l[0], id[0], sizeof id[0]);
+	id_of(l[1], id[1], sizeof id[1]);
+	id_of(l[2], id[2], sizeof id[2]);
+	ck_assert_str_ne(id[0], id[1]);
+	ck_assert_str_ne(id[1], id[2]);
+	nothing_more(m, 50);
+	ck_assert_int_eq(mon_result(m, p)->done, 0);
+	/* a stale reply (another client's id, as QEMU 7.2 hands over), then
+	 * the three, in one read; the qom-list refused */
+	/* PCI_ONE ends in "}": splice its id in */
+	snprintf(rbuf, sizeof rbuf, "{\"return\": [], \"id\": "
+	    "\"ss-0badc0de-1\"}\r\n%.*s, \"id\": \"%s\"}\r\n"
+	    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Device "
+	    "'peripheral' not found\"}, \"id\": \"%s\"}\r\n"
+	    "{\"return\": {}, \"id\": \"%s\"}\r\n", (int)strlen(PCI_ONE) - 1,
+	    PCI_ONE, id[0], id[1], id[2]);
+	say(rbuf);
+	l[0] = (char *)tu_peer_line(&P, pump_a_little, m);
+	ck_assert_ptr_eq(strstr(l[0], "{\"execute\":\"query-pci\",\"id\":"),
+	    l[0]);
+	id_of(l[0], id[0], sizeof id[0]);
+	answer("{\"return\": [{\"bus\": 0, \"devices\": []}]}", id[0]);
+	ck_assert_msg(pump(m, 2000) == MON_DONE, "%s",
+	    (mon_error(m, &e), e.msg));
+	ck_assert_int_eq(mon_result(m, p)->ok, 1);
+	ck_assert_uint_eq(mon_result(m, p)->pci.n, 1);
+	ck_assert_str_eq(mon_result(m, p)->pci.fn[0].id, "nic-1");
+	ck_assert_int_eq(mon_result(m, q)->ok, 0);
+	ck_assert_str_eq(mon_result(m, q)->msg,
+	    "Device 'peripheral' not found");
+	ck_assert_int_eq(mon_result(m, a)->ok, 1);
+	ck_assert_int_eq(mon_result(m, r)->ok, 1);
+	ck_assert_uint_eq(mon_result(m, r)->pci.n, 0);
+	mon_free(m);
+}
+END_TEST
+
+/* The stale reply read by jansson (an error reply with a foreign id, and
+ * a return the bounded reader leaves: an escape in a member name) is
+ * dropped as well, between two replies of a run. */
+START_TEST(foreign_ids_dropped_on_both_readers)
+{
+	struct mon *m = qmp_session(NULL);
+	char buf[4096], id[2][40], rbuf[4096], *l[4];
+	struct err e;
+	int p, q;
+
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = 1 },
+	    &e);
+	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
+	id_of(l[0], id[0], sizeof id[0]);
+	id_of(l[1], id[1], sizeof id[1]);
+	snprintf(rbuf, sizeof rbuf,
+	    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"x\"}, "
+	    "\"id\": \"ss-0badc0de-2\"}\r\n"
+	    "{\"return\": [], \"id\": \"%s\"}\r\n"
+	    "{\"return\": {\"\\u0061\": 1}, \"id\": \"ss-0badc0de-3\"}\r\n"
+	    "{\"return\": [], \"id\": 7}\r\n"
+	    "{\"return\": [{\"bus\": 0, \"devices\": []}], \"id\": \"%s\"}\r\n",
+	    id[0], id[1]);
+	say(rbuf);
+	ck_assert_msg(pump(m, 2000) == MON_DONE, "%s",
+	    (mon_error(m, &e), e.msg));
+	ck_assert_int_eq(mon_result(m, p)->ok, 1);
+	ck_assert_int_eq(mon_result(m, q)->ok, 1);
+	mon_free(m);
+}
+END_TEST
+
+/* QEMU answers in order: the second's id first is a protocol failure. */
+START_TEST(out_of_order_fails)
+{
+	struct mon *m = qmp_session(NULL);
+	char buf[4096], id[40], *l[4];
+	struct err e;
+	int p, q;
+
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = 1 },
+	    &e);
+	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
+	answer("{\"return\": []}", id_of(l[1], id, sizeof id));
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_PROTOCOL);
+	ck_assert_msg(strstr(e.msg, "answered query pci before query pci, "
+	    "out of the order") != NULL, "%s", e.msg);
+	ck_assert_int_eq(mon_result(m, p)->ok, 0);
+	ck_assert_int_eq(mon_result(m, q)->ok, 0);
+	ck_assert_int_eq(mon_result(m, q)->kind, MONERR_PROTOCOL);
+	mon_free(m);
+}
+END_TEST
+
+/* One reply of two: the second times out, and the op queued after the
+ * run fails with it, never sent. */
+START_TEST(time_out_fails_the_rest)
+{
+	struct mon_opts o = { .op_ms = 150 };
+	struct mon *m = qmp_session(&o);
+	char buf[4096], id[40], *l[4];
+	struct err e;
+	int p, q, r;
+
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	q = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .qmp = QOM_LIST,
+	    .pipe = 1 }, &e);
+	r = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
+	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
+	ck_assert_msg(strstr(e.msg, "did not answer a raw command within "
+	    "150 ms") != NULL, "%s", e.msg);
+	ck_assert_int_eq(mon_result(m, p)->ok, 1);
+	ck_assert_int_eq(mon_result(m, q)->done, 1);
+	ck_assert_int_eq(mon_result(m, q)->kind, MONERR_TIMEOUT);
+	ck_assert_int_eq(mon_result(m, r)->done, 1);
+	ck_assert_int_eq(mon_result(m, r)->kind, MONERR_TIMEOUT);
+	ck_assert_uint_eq(P.len, 0);
+	nothing_more(m, 0);	/* r was never written */
+	mon_free(m);
+}
+END_TEST
+
+/* The peer hangs up after the first reply of three. */
+START_TEST(hang_up_fails_the_ones_in_flight)
+{
+	struct mon *m = qmp_session(NULL);
+	char buf[4096], id[40], *l[4];
+	struct err e;
+	int p, q, r;
+
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = 1 },
+	    &e);
+	r = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = 1 },
+	    &e);
+	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 3);
+	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
+	pump(m, 50);
+	ck_assert_int_eq(mon_result(m, p)->ok, 1);
+	ck_assert_int_eq(mon_result(m, q)->done, 0);
+	close(P.fd);
+	P.fd = -1;
+	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
+	ck_assert_msg(strstr(e.msg, "closed the connection during query pci")
+	    != NULL, "%s", e.msg);
+	ck_assert_int_eq(mon_result(m, q)->kind, MONERR_UNREACHABLE);
+	ck_assert_int_eq(mon_result(m, r)->kind, MONERR_UNREACHABLE);
+	mon_free(m);
+}
+END_TEST
+
+/* What is answered without a command never joins a run: query-version
+ * (from the greeting) ends the run before it; the raw op after it, then
+ * alone, goes once the first reply came.  A GETFD's fd rides with the
+ * first byte: it does not join either. */
+START_TEST(local_ops_end_a_run)
+{
+	struct mon *m = qmp_session(NULL);
+	char buf[4096], id[40], *l[4];
+	struct err e;
+	const char *t;
+	int p, v, q;
+
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	v = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION,
+	    .pipe = 1 }, &e);
+	q = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .qmp = QOM_LIST,
+	    .pipe = 1 }, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_GETFD, .name = "f1",
+	    .fd = 0, .pipe = 1 }, &e);
+	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 1);
+	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
+	t = tu_peer_line(&P, pump_a_little, m);
+	ck_assert_int_eq(mon_result(m, v)->ok, 1);
+	ck_assert_int_eq(mon_result(m, v)->version.major, 7);
+	ck_assert_ptr_eq(strstr(t, "{\"execute\":\"qom-list\","), t);
+	nothing_more(m, 50);
+	answer("{\"return\": []}", id_of(t, id, sizeof id));
+	t = tu_peer_line(&P, pump_a_little, m);
+	ck_assert_ptr_eq(strstr(t, "{\"execute\":\"getfd\","), t);
+	answer("{\"return\": {}}", id_of(t, id, sizeof id));
+	ck_assert_int_eq(pump(m, 2000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, p)->ok, 1);
+	ck_assert_int_eq(mon_result(m, q)->ok, 1);
+	ck_assert_str_eq(mon_result(m, q)->text, "[]");
+	mon_free(m);
+}
+END_TEST
+
+/* HMP: .pipe is ignored, the second command waits for the first's
+ * prompt. */
+START_TEST(hmp_one_at_a_time)
+{
+	struct err e;
+	struct mon *m = mon_new(P.path, NULL, &e);
+	const char *l;
+	int p, v;
+
+	ck_assert_ptr_nonnull(m);
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	v = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION,
+	    .pipe = 1 }, &e);
+	ck_assert_int_eq(mon_start(m), MON_RUNNING);
+	tu_peer_accept(&P);
+	say(BANNER);
+	l = tu_peer_line(&P, pump_a_little, m);
+	ck_assert_str_eq(l, "info pci\n");
+	ck_assert_uint_eq(P.len, 0);
+	nothing_more(m, 100);
+	say("info pci\r\n  Bus  0, device   0, function 0:\r\n"
+	    "    Host bridge: PCI device 8086:1237\r\n"
+	    "      PCI subsystem 1af4:1100\r\n      id \"\"\r\n(qemu) ");
+	l = tu_peer_line(&P, pump_a_little, m);
+	ck_assert_str_eq(l, "info version\n");
+	say("info version\r\n7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\r\n"
+	    "(qemu) ");
+	ck_assert_int_eq(pump(m, 2000), MON_DONE);
+	ck_assert_int_eq(mon_result(m, p)->ok, 1);
+	ck_assert_uint_eq(mon_result(m, p)->pci.n, 1);
+	ck_assert_int_eq(mon_result(m, v)->ok, 1);
+	mon_free(m);
+}
+END_TEST
+
+/* --- against the simulator ---------------------------------------------- */
+
+/* Run m's session and the simulator in turn until m stops. */
+static enum mon_status
+pump_sim(struct sim *s, struct mon *m)
+{
+	long end = ms_now() + 5000;
+	enum mon_status st = mon_start(m);
+	struct err e;
+
+	while (st == MON_RUNNING && ms_now() < end) {
+		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
+		int rc;
+
+		ck_assert_int_eq(sim_poll(s, 1, &e), 0);
+		rc = poll(&pfd, pfd.fd >= 0 ? 1 : 0, 1);
+		st = mon_step(m, rc > 0 ? pfd.revents : 0);
+	}
+	return st;
+}
+
+/* A refresh's ops (version, pci, the anonymous devices, peripheral) with
+ * pipe or without; the results' texts and bus joined into out. */
+static void
+refresh_sim(struct sim *s, const char *ep, int pipe, char *out, size_t sz)
+{
+	struct err e;
+	struct mon *m = mon_new(ep, NULL, &e);
+	int v, p, a, q, k;
+	size_t i, o = 0;
+
+	ck_assert_ptr_nonnull(m);
+	v = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
+	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	a = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .qmp =
+	    "{\"execute\": \"qom-list\", \"arguments\": {\"path\": "
+	    "\"/machine/peripheral-anon\"}}", .pipe = pipe }, &e);
+	q = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .qmp = QOM_LIST,
+	    .pipe = pipe }, &e);
+	/* a refusal in the middle of a run */
+	k = mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .qmp =
+	    "{\"execute\": \"qom-list\", \"arguments\": {\"path\": "
+	    "\"/machine/nowhere\"}}", .pipe = pipe }, &e);
+	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = pipe },
+	    &e);
+	ck_assert_msg(pump_sim(s, m) == MON_DONE, "%s",
+	    (mon_error(m, &e), e.msg));
+	ck_assert_int_eq(mon_result(m, v)->ok, 1);
+	ck_assert_int_eq(mon_result(m, p)->ok, 1);
+	ck_assert_int_eq(mon_result(m, a)->ok, 1);
+	ck_assert_int_eq(mon_result(m, q)->ok, 1);
+	ck_assert_int_eq(mon_result(m, k)->ok, 0);
+	ck_assert_int_eq(mon_result(m, k + 1)->ok, 1);
+	ck_assert_uint_gt(mon_result(m, p)->pci.n, 3);
+	o += (size_t)snprintf(out + o, sz - o, "%s|%s|%s|",
+	    mon_result(m, a)->text, mon_result(m, q)->text,
+	    mon_result(m, k)->msg);
+	for (i = 0; i < mon_result(m, k + 1)->pci.n && o < sz; i++)
+		o += (size_t)snprintf(out + o, sz - o, "%d.%d %s %04x:%04x;",
+		    mon_result(m, k + 1)->pci.fn[i].slot,
+		    mon_result(m, k + 1)->pci.fn[i].func,
+		    mon_result(m, k + 1)->pci.fn[i].id,
+		    mon_result(m, k + 1)->pci.fn[i].vendor,
+		    mon_result(m, k + 1)->pci.fn[i].device);
+	ck_assert_uint_lt(o, sz);
+	mon_free(m);
+}
+
+START_TEST(simulator_reads_the_same_pipelined)
+{
+	char *dir = tu_tmpdir(), ep[4200], one[8192], piped[8192];
+	struct sim_inst_opts o;
+	struct sim_inst *in;
+	struct err e;
+	struct sim *s;
+
+	ck_assert_ptr_nonnull(dir);
+	s = sim_new(&e);
+	ck_assert_ptr_nonnull(s);
+	memset(&o, 0, sizeof o);
+	o.dir = dir;
+	o.name = "vm1";
+	in = sim_add(s, &o, &e);
+	ck_assert_msg(in != NULL, "%s", e.msg);
+	snprintf(ep, sizeof ep, "unix:%s", sim_inst_qmp_path(in));
+	refresh_sim(s, ep, 0, one, sizeof one);
+	refresh_sim(s, ep, 1, piped, sizeof piped);
+	ck_assert_str_eq(piped, one);
+	ck_assert_msg(strstr(one, "]|Device '/machine/nowhere' not found|0.0 ")
+	    != NULL, "%s", one);
+	sim_free(s);
+	tu_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
+Suite *
+monpipe_suite(void)
+{
+	Suite *s = suite_create("monpipe");
+	TCase *t = tcase_create("monpipe");
+
+	tcase_add_checked_fixture(t, peer_listen, peer_teardown);
+	tcase_set_timeout(t, 10);
+	tcase_add_test(t, run_written_together_matched_in_order);
+	tcase_add_test(t, foreign_ids_dropped_on_both_readers);
+	tcase_add_test(t, out_of_order_fails);
+	tcase_add_test(t, time_out_fails_the_rest);
+	tcase_add_test(t, hang_up_fails_the_ones_in_flight);
+	tcase_add_test(t, local_ops_end_a_run);
+	tcase_add_test(t, hmp_one_at_a_time);
+	tcase_add_test(t, simulator_reads_the_same_pipelined);
+	suite_add_tcase(s, t);
+	return s;
+}
