@@ -183,9 +183,13 @@ size_t rows_pos(const struct app *a, size_t inst);
 void rows_header(const struct app *a, size_t v, char *buf, size_t sz);
 /* Header lines among rows [from, to). */
 size_t rows_headers(const struct app *a, size_t from, size_t to);
-/* The hosts that never answered (no rows, an error): each has a header
- * line of its own after the rows, without a filter.  0 with one. */
+/* The hosts that have not answered (no rows, their instances unknown:
+ * connecting, or unreachable): each has a header line of its own after
+ * the rows, without a filter.  0 with one. */
 size_t rows_lost_hosts(const struct app *a);
+/* Host h's own line when it is such a host ("host h2  ssh://h2
+ * connecting, instances unknown"): 1, else 0 (nothing written). */
+int rows_lost_host(const struct app *a, size_t h, char *buf, size_t sz);
 /* "/TEXT" from the line: filter by TEXT ("" shows every row). */
 void rows_set_filter(struct app *a, const char *text, size_t len);
 void rows_free(struct app *a);

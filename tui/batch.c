@@ -51,11 +51,20 @@ list_hosts(const struct cmd_result *r)
 
 	if (strcmp(r->cmd, "list") != 0)
 		return;
-	json_array_foreach(hs, k, h)
-		if (json_is_null(json_object_get(h, "instances")))
-			printf("%s/*  unreachable  instances unknown  (%s)\n",
+	json_array_foreach(hs, k, h) {
+		const char *why = json_string_value(json_object_get(h,
+		    "error"));
+
+		if (!json_is_null(json_object_get(h, "instances")))
+			continue;
+		if (why == NULL)	/* still connecting */
+			printf("%s/*  %s  instances unknown\n",
 			    json_string_value(json_object_get(h, "host")),
-			    json_string_value(json_object_get(h, "error")));
+			    json_string_value(json_object_get(h, "conn")));
+		else
+			printf("%s/*  unreachable  instances unknown  (%s)\n",
+			    json_string_value(json_object_get(h, "host")), why);
+	}
 }
 
 /* 0, or -1 when a table could not be printed (its line on stderr). */

@@ -245,7 +245,11 @@ draw_grid(struct app *a)
 	int r;
 
 	draw_numbers(a);
-	if (a->fleet->n == 0)
+	if (a->fleet->n == 0 && rows_lost_hosts(a) > 0)
+		draw_putf(l->grid_y, 0, l->cols, A_DIM,
+		    "no instances known yet: the hosts below have not "
+		    "answered");
+	else if (a->fleet->n == 0)
 		draw_putf(l->grid_y, 0, l->cols, A_DIM,
 		    "no instances: give NAME=ENDPOINT, --monitor-dir or "
 		    "--config");
@@ -274,17 +278,16 @@ draw_grid(struct app *a)
 		for (k = 0; k < in->nbus && r < l->grid_h; k++)
 			draw_child(a, l->grid_y + r++, in, k);
 	}
-	/* a host that never answered has no rows: its header line, last,
-	 * says it is unreachable and why */
+	/* a host that has not answered has no rows: its header line, last,
+	 * says it is connecting, or unreachable and why */
 	for (v = 0, r += a->fleet->n == 0; a->filter[0] == '\0' &&
-	    v < fleet_nhosts(a->fleet) && r < l->grid_h; v++)
-		if (fleet_host_ninst(a->fleet, v) == 0 &&
-		    fleet_host_error(a->fleet, v)[0] != '\0')
+	    v < fleet_nhosts(a->fleet) && r < l->grid_h; v++) {
+		char h[700];
+
+		if (rows_lost_host(a, v, h, sizeof h))
 			draw_putf(l->grid_y + r++, 0, l->cols, A_BOLD |
-			    A_UNDERLINE, "host %s  %s  unreachable, instances "
-			    "unknown  %s", fleet_host_name(a->fleet, v),
-			    fleet_host_url(a->fleet, v),
-			    fleet_host_error(a->fleet, v));
+			    A_UNDERLINE, "%s", h);
+	}
 	draw_legend(a);
 }
 

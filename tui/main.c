@@ -129,13 +129,15 @@ add_libvirt(struct fleet *f, const struct opts *o, const struct setup *s,
 }
 
 /* The hosts: --host, then the config's `host` lines (a name given twice:
- * --host wins).  Each is connected and read now, all at once, for up to
- * HOSTS_WAIT_MS; one that does not answer is said on stderr and tried
- * again at every refresh. */
-#define HOSTS_WAIT_MS 15000
+ * --host wins).  All are connected at once.  wait: batch mode, whose
+ * result must be complete, waits until each answered or failed (its own
+ * deadline), and one that does not answer is said on stderr; the screen
+ * starts at once, a host's header says "connecting" until it answers or
+ * goes unreachable in the background.  Either way one that failed is
+ * tried again at a later refresh. */
 static int
 add_hosts(struct fleet *f, const struct opts *o, const struct setup *s,
-    struct err *e)
+    int wait, struct err *e)
 {
 	struct instsrc_host h;
 	size_t k;
@@ -157,7 +159,11 @@ add_hosts(struct fleet *f, const struct opts *o, const struct setup *s,
 	}
 	if (fleet_nhosts(f) == 0)
 		return 0;
-	fleet_hosts_wait(f, HOSTS_WAIT_MS);
+	if (!wait) {
+		fleet_hosts_connect(f);
+		return 0;
+	}
+	fleet_hosts_wait(f, -1);
 	for (k = 0; k < fleet_nhosts(f); k++)
 		if (fleet_host_error(f, k)[0] != '\0')
 			fprintf(stderr, "slotscope: %s\n", fleet_host_error(f, k));
@@ -224,7 +230,7 @@ run_tui(const struct opts *o)
 		rc = 1;
 		goto out;
 	}
-	if (add_hosts(&f, o, &s, &e) < 0) {
+	if (add_hosts(&f, o, &s, 0, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;
 		goto out;
@@ -271,7 +277,7 @@ run_batch(const struct opts *o)
 	} else if (add_libvirt(&f, o, &s, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = 1;
-	} else if (add_hosts(&f, o, &s, &e) < 0) {
+	} else if (add_hosts(&f, o, &s, 1, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;
 	} else {

@@ -35,6 +35,10 @@ app_refresh(struct app *a, size_t i, double now)
 	for (k = 0; k < a->fleet->n; k++)
 		if (!held(a, k))
 			fleet_refresh_start(a->fleet, k, now);
+	/* no instance yet (hosts that have not answered): the backends are
+	 * still started, so that such a host is tried again */
+	if (a->fleet->n == 0)
+		fleet_refresh_start(a->fleet, (size_t)-1, now);
 }
 
 /* Worth a record job now: not being refreshed (that refresh reports

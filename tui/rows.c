@@ -197,14 +197,32 @@ rows_headers(const struct app *a, size_t from, size_t to)
 	return n;
 }
 
+int
+rows_lost_host(const struct app *a, size_t h, char *buf, size_t sz)
+{
+	const struct fleet *fl = a->fleet;
+	enum fleet_host_state st = fleet_host_state(fl, h);
+
+	if (fleet_host_ninst(fl, h) > 0 || st == FLEET_HOST_OK)
+		return 0;
+	if (st == FLEET_HOST_CONNECTING)
+		snprintf(buf, sz, "host %s  %s  connecting, instances unknown",
+		    fleet_host_name(fl, h), fleet_host_url(fl, h));
+	else
+		snprintf(buf, sz, "host %s  %s  unreachable, instances "
+		    "unknown  %s", fleet_host_name(fl, h),
+		    fleet_host_url(fl, h), fleet_host_error(fl, h));
+	return 1;
+}
+
 size_t
 rows_lost_hosts(const struct app *a)
 {
 	size_t h, n = 0;
+	char line[8];
 
 	for (h = 0; a->filter[0] == '\0' && h < fleet_nhosts(a->fleet); h++)
-		n += fleet_host_ninst(a->fleet, h) == 0 &&
-		    fleet_host_error(a->fleet, h)[0] != '\0';
+		n += (size_t)rows_lost_host(a, h, line, sizeof line);
 	return n;
 }
 

@@ -336,10 +336,13 @@ cmd_json_error(const char *command, const char *error, const char *kind)
 json_t *
 cmd_json_host(const struct fleet *f, size_t h)
 {
-	const char *why = fleet_host_error(f, h);
+	enum fleet_host_state st = fleet_host_state(f, h);
 	json_int_t n = (json_int_t)fleet_host_ninst(f, h);
+
+	/* instances: null while they are not known (none read yet) */
 	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "host",
 	    fleet_host_name(f, h), "url", fleet_host_url(f, h), "conn",
-	    why[0] ? "unreachable" : "ok", "error", str_or_null(why),
-	    "instances", n == 0 && why[0] ? json_null() : json_integer(n));
+	    fleet_host_state_name(st), "error",
+	    str_or_null(fleet_host_error(f, h)), "instances", n == 0 &&
+	    st != FLEET_HOST_OK ? json_null() : json_integer(n));
 }

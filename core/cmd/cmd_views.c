@@ -194,7 +194,8 @@ list_devices(struct cmd_ctx *c, struct cmd_result *r)
 }
 
 /* The ssh hosts for list: a line for each that never answered (it has
- * no rows, its instances are unknown), and every host for --json's
+ * no rows, its instances are unknown: still connecting, or unreachable),
+ * and every host for --json's
  * "hosts" (NULL when there are none, or out of memory). */
 static json_t *
 list_hosts(const struct fleet *f, struct strbuf *b)
@@ -205,9 +206,15 @@ list_hosts(const struct fleet *f, struct strbuf *b)
 	if (f == NULL || fleet_nhosts(f) == 0 || (arr = json_array()) == NULL)
 		return NULL;
 	for (h = 0; h < fleet_nhosts(f); h++) {
+		enum fleet_host_state st = fleet_host_state(f, h);
+
 		json_array_append_new(arr, cmd_json_host(f, h));
-		if (fleet_host_ninst(f, h) == 0 &&
-		    fleet_host_error(f, h)[0] != '\0')
+		if (fleet_host_ninst(f, h) > 0 || st == FLEET_HOST_OK)
+			continue;
+		if (st == FLEET_HOST_CONNECTING)
+			strbuf_printf(b, "%s/*  connecting  instances unknown\n",
+			    fleet_host_name(f, h));
+		else
 			strbuf_printf(b, "%s/*  unreachable  instances unknown  "
 			    "(%s)\n", fleet_host_name(f, h),
 			    fleet_host_error(f, h));

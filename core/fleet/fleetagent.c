@@ -158,6 +158,7 @@ fail(struct fleet *f, struct fleethost *h, const char *why, double now)
 	else
 		snprintf(msg, sizeof msg, "%s", why);
 	put(h->error, sizeof h->error, "host %s: %s", h->name, msg);
+	f->gen++;		/* its header says so, rows or none */
 	strbuf_free(&h->in);
 	strbuf_free(&h->out);
 	h->hello = 0;
@@ -181,6 +182,7 @@ fleetagent_connect(struct fleet *f, struct fleethost *h, double now)
 	    CONNECT_S, &e) < 0) {
 		put(h->error, sizeof h->error, "host %s: %s", h->name,
 		    e.msg);
+		f->gen++;
 		all_unreachable(f, h, h->error, now);
 		return;
 	}
@@ -291,6 +293,9 @@ apply(struct fleet *f, struct fleethost *h, struct agentproto_reply *r,
 
 		put(msg, sizeof msg, "host %s: the agent refused the "
 		    "refresh: %s", h->name, r->error);
+		/* its instances are not known: the header says why */
+		fleet_setstr(h->error, sizeof h->error, msg);
+		f->gen++;
 		all_unreachable(f, h, msg, now);
 		return;
 	}
@@ -319,7 +324,10 @@ apply(struct fleet *f, struct fleethost *h, struct agentproto_reply *r,
 		in->refreshing = 0;
 		in->last_refresh = now;
 	}
+	if (h->error[0] != '\0' || !h->answered)
+		f->gen++;	/* its header: connecting or why, no more */
 	h->error[0] = '\0';
+	h->answered = 1;
 }
 
 /* One line from the agent. */
@@ -349,6 +357,8 @@ got_line(struct fleet *f, struct fleethost *h, const char *line, size_t n,
 		}
 		h->hello = 1;
 		h->deadline = 0;
+		if (h->error[0] != '\0')
+			f->gen++;
 		h->error[0] = '\0';
 		if (h->want)
 			ask_refresh(f, h, now);

@@ -49,10 +49,31 @@ int fleet_host_parse_url(const char *buf, size_t len, char *user,
 int fleet_add_host(struct fleet *f, const char *name, const char *url,
     const char *ssh_config, struct err *e);
 
-/* Connect every host and read its instances, waiting up to wait_ms in
- * all; a host that fails keeps its error (fleet_host_error) and is tried
- * again at the next refresh.  Returns how many hosts answered. */
+/* Start connecting every host and ask each for its instances; returns
+ * at once.  What comes is read by the fleet's poll loop (fleet_pollfds,
+ * fleet_step): a host that answers gets its rows, one that fails or
+ * stays silent for its connect deadline (ssh's ConnectTimeout and the
+ * monitor timeout) is unreachable then, in the background, and is tried
+ * again at a later refresh.  The screen starts on this. */
+void fleet_hosts_connect(struct fleet *f);
+/* fleet_hosts_connect, then wait until every host has answered or failed,
+ * or wait_ms went by (wait_ms < 0: no limit but each host's own deadline,
+ * so that a batch result is complete); a host that fails keeps its error
+ * (fleet_host_error) and is tried again at the next refresh.  Returns
+ * how many hosts answered. */
 int fleet_hosts_wait(struct fleet *f, int wait_ms);
+
+/* Where host h stands: connecting (it has not answered since it was
+ * added, nor failed: its instances are unknown, not none), ok (its last
+ * refresh was read), unreachable (fleet_host_error says why). */
+enum fleet_host_state {
+	FLEET_HOST_CONNECTING,
+	FLEET_HOST_OK,
+	FLEET_HOST_UNREACHABLE,
+};
+enum fleet_host_state fleet_host_state(const struct fleet *f, size_t h);
+/* "connecting", "ok", "unreachable". */
+const char *fleet_host_state_name(enum fleet_host_state s);
 
 size_t fleet_nhosts(const struct fleet *f);
 const char *fleet_host_name(const struct fleet *f, size_t h);

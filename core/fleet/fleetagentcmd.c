@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fleetagentcmd.c - what the rest of slotscope asks of the agent
  * backend: a command run on a host's node (blocking, bounded by the
- * host's silence), the first connection of all hosts, and facts about a
- * host.  See fleetagent.h. */
+ * host's silence), the first connection of all hosts (at once, or
+ * waited for), and facts about a host.  See fleetagent.h. */
 #include "fleet/fleetagent.h"
 
 #include <errno.h>
@@ -110,6 +110,16 @@ fleetagent_find_bare(const struct fleet *f, const char *name, struct err *e)
 	return found;
 }
 
+void
+fleet_hosts_connect(struct fleet *f)
+{
+	size_t k;
+
+	for (k = 0; k < f->nhosts; k++)
+		f->hosts[k]->want = 1;
+	fleetagent_start(f, clock_wall_s());
+}
+
 int
 fleet_hosts_wait(struct fleet *f, int wait_ms)
 {
@@ -117,9 +127,7 @@ fleet_hosts_wait(struct fleet *f, int wait_ms)
 	size_t k;
 	int ok = 0;
 
-	for (k = 0; k < f->nhosts; k++)
-		f->hosts[k]->want = 1;
-	fleetagent_start(f, clock_wall_s());
+	fleet_hosts_connect(f);
 	for (;;) {
 		struct pollfd pfd[3 * FLEET_MAX_HOSTS];
 		int t = -1, busy = 0;
@@ -129,7 +137,7 @@ fleet_hosts_wait(struct fleet *f, int wait_ms)
 			busy |= f->hosts[k]->ssh.pid != 0 &&
 			    (!f->hosts[k]->hello || f->hosts[k]->want ||
 			    f->hosts[k]->refresh_id != 0);
-		if (!busy || clock_mono_ms() >= end)
+		if (!busy || (wait_ms >= 0 && clock_mono_ms() >= end))
 			break;
 		for (n = 0, k = 0; k < f->nhosts; k++)
 			n += fleetagent_pollfds(f->hosts[k], pfd + n, &t);
@@ -144,6 +152,27 @@ fleet_hosts_wait(struct fleet *f, int wait_ms)
 	for (k = 0; k < f->nhosts; k++)
 		ok += f->hosts[k]->hello && f->hosts[k]->error[0] == '\0';
 	return ok;
+}
+
+enum fleet_host_state
+fleet_host_state(const struct fleet *f, size_t h)
+{
+	if (h >= f->nhosts || f->hosts[h]->error[0] != '\0')
+		return FLEET_HOST_UNREACHABLE;
+	return f->hosts[h]->answered ? FLEET_HOST_OK : FLEET_HOST_CONNECTING;
+}
+
+const char *
+fleet_host_state_name(enum fleet_host_state s)
+{
+	switch (s) {
+	case FLEET_HOST_CONNECTING:
+		return "connecting";
+	case FLEET_HOST_OK:
+		return "ok";
+	default:
+		return "unreachable";
+	}
 }
 
 size_t

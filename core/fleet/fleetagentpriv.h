@@ -35,6 +35,7 @@ struct fleethost {
 	int64_t deadline;		/* mono ms; 0 none */
 	int64_t last_try;		/* mono ms of the last ssh start */
 	int spawns;
+	int answered;			/* a refresh of it was read once */
 	char error[512];
 };
 

@@ -18,7 +18,9 @@
  * listed unreachable with its instances unknown (and its header line on
  * the screen says so); a paused host is unreachable after the
  * monitor timeout of silence; a node without slotscope is said so; the
- * screen shows each host's rows under its header line.  For QEMU 7.2 and
+ * screen shows each host's rows under its header line; the screen starts
+ * at once with a paused host "connecting", which goes unreachable in the
+ * background, while batch mode waits for it.  For QEMU 7.2 and
  * 10.0 (the screen and the missing slotscope once).
  */
 #include <check.h>
@@ -331,6 +333,10 @@ START_TEST(screen_groups_hosts)
 	last = NULL;
 	ck_assert_msg(tmx_wait_for(&t, "h2/web", 20000, &last), "%s", last);
 	free(last);
+	last = NULL;
+	/* the hosts answer in any order; the rows are in the hosts' */
+	ck_assert_msg(tmx_wait_for(&t, "\nh1/web ", 20000, &last), "%s", last);
+	free(last);
 	last = tmx_screen(&t, 0);
 	h1 = strstr(last, "host h1  ssh://h1");
 	w1 = strstr(last, "\nh1/web ");
@@ -407,6 +413,61 @@ START_TEST(never_answered)
 }
 END_TEST
 
+/* A silent host does not hold the screen up: it starts at once, the
+ * paused h2's header says "connecting" (its instances unknown, not none)
+ * while h1's row is already there, h2 goes unreachable in the
+ * background, and comes back once it answers.  Batch mode waits for it
+ * instead: its list is complete, h2 unreachable, never "connecting". */
+START_TEST(startup_does_not_wait)
+{
+	struct tmx t;
+	char cmd[10000], *out = NULL, *h2;
+	int rc;
+
+	ck_assert_int_eq(tu_sshd_pause(&hs[1].s, 1), 0);
+	snprintf(cmd, sizeof cmd, "TERM=xterm-256color '%s' --config '%s' "
+	    "--interval 0.5", tu_bin(), ws_config);
+	ck_assert_int_eq(tmx_start(&t, 160, 30, cmd), 0);
+	ck_assert_msg(tmx_wait_for(&t, "host h2  ssh://h2  connecting, "
+	    "instances unknown", 20000, &out), "%.2000s", out ? out : "");
+	free(out);
+	out = NULL;
+	ck_assert_msg(tmx_wait_for(&t, "\nh1/web ", 20000, &out), "%s",
+	    out ? out : "");
+	free(out);
+	out = tmx_screen(&t, 0);
+	h2 = strstr(out, "host h2  ssh://h2  ");
+	ck_assert_msg(h2 != NULL && strncmp(h2 + 19, "connecting", 10) == 0 &&
+	    strstr(out, "h2/web") == NULL, "%s", out);
+	free(out);
+	out = NULL;
+	ck_assert_msg(tmx_wait_for(&t, "host h2  ssh://h2  unreachable, "
+	    "instances unknown  host h2: ", 20000, &out), "%.2000s", out ?
+	    out : "");
+	free(out);
+	out = NULL;
+	ck_assert_int_eq(tu_sshd_pause(&hs[1].s, 0), 0);
+	ck_assert_msg(tmx_wait_for(&t, "\nh2/web ", 30000, &out), "%s",
+	    out ? out : "");
+	free(out);
+	out = tmx_screen(&t, 0);
+	ck_assert_msg(strstr(out, "instances unknown") == NULL, "%s", out);
+	free(out);
+	tmx_kill(&t);
+	/* batch: the whole answer, after h2's own deadline */
+	ck_assert_int_eq(tu_sshd_pause(&hs[1].s, 1), 0);
+	snprintf(cmd, sizeof cmd, "'%s' --config '%s' -c list 2>/dev/null",
+	    tu_bin(), ws_config);
+	rc = tu_run(cmd, &out);
+	ck_assert_int_eq(tu_sshd_pause(&hs[1].s, 0), 0);
+	ck_assert_msg(rc == 0, "%d %s", rc, out);
+	ck_assert_msg(strstr(out, "\nh1/web ") != NULL && strstr(out,
+	    "h2/*  unreachable  instances unknown  (host h2: ") != NULL &&
+	    strstr(out, "connecting") == NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
 START_TEST(not_installed)
 {
 	struct fleet f;
@@ -446,6 +507,8 @@ add(Suite *s, enum tu_qemu q)
 		tcase_add_test(tc, never_answered);
 	if (q == TU_QEMU_72)
 		tcase_add_test(tc, screen_groups_hosts);
+	if (q == TU_QEMU_72)
+		tcase_add_test(tc, startup_does_not_wait);
 	if (q == TU_QEMU_72)
 		tcase_add_test(tc, not_installed);
 	suite_add_tcase(s, tc);
