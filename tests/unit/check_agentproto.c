@@ -6,7 +6,9 @@
  * back slot for slot; malformed, truncated and hostile replies refused;
  * host addresses; HOST/NAME and the bare name (unique or ambiguous). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "cmd/cmd_json.h"
@@ -275,6 +277,92 @@ START_TEST(names)
 }
 END_TEST
 
+/* A host's entry in list --json's "hosts" (cmd_json_host), in each of
+ * its states: connecting (never tried: its instances unknown, null, even
+ * with a row of it already there), ok through a real agent with no
+ * instances (0, not null: it answered; ssh is a script that runs the
+ * agent here), unreachable through the real ssh, which fails at once
+ * (its -F file is missing: ssh's own words). */
+static char *jh_dir;
+TU_TMPDIR_FIXTURE(jh, jh_dir)
+
+static char *
+host_json(const struct fleet *f, size_t h)
+{
+	json_t *j = cmd_json_host(f, h);
+	char *s;
+
+	ck_assert_ptr_nonnull(j);
+	s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+START_TEST(json_host)
+{
+	char path[4300], cfg[4300], *s;
+	struct fleet f;
+	struct err e;
+	FILE *fp;
+
+	/* ssh on PATH is this dir's: it runs the agent here, as sshd's
+	 * login would on a node (Check forks each test: PATH is ours) */
+	snprintf(cfg, sizeof cfg, "%s/config", jh_dir);
+	fp = fopen(cfg, "w");
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "monitor-dir %s\nruntime-dir %s\naudit-log %s/audit\n",
+	    jh_dir, jh_dir, jh_dir);
+	ck_assert_int_eq(fclose(fp), 0);
+	snprintf(path, sizeof path, "%s/ssh", jh_dir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "#!/bin/sh\ncase \"$*\" in *%s/missing*) exec "
+	    "/usr/bin/ssh \"$@\";; esac\nexec '%s' --agent --config '%s'\n",
+	    jh_dir, tu_bin(), cfg);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	snprintf(path, sizeof path, "%s:/usr/bin:/bin", jh_dir);
+	ck_assert_int_eq(setenv("PATH", path, 1), 0);
+	snprintf(path, sizeof path, "%s/missing", jh_dir);
+
+	fleet_init(&f, NULL);
+	f.monitor_timeout_ms = 2000;
+	ck_assert_int_eq(fleet_add_host(&f, "h1", "ssh://root@n1:2222", NULL,
+	    &e), 0);
+	ck_assert_int_eq(fleet_add_host(&f, "h2", "ssh://n2", path, &e), 1);
+	ck_assert_int_eq(fleet_add_host(&f, "h3", "ssh://n3", NULL, &e), 2);
+	/* before anything was tried */
+	s = host_json(&f, 0);
+	ck_assert_str_eq(s, "{\"conn\":\"connecting\",\"error\":null,"
+	    "\"host\":\"h1\",\"instances\":null,\"url\":"
+	    "\"ssh://root@n1:2222\"}");
+	free(s);
+	ck_assert_int_eq(fleet_add_backend(&f, "h3/web", "unix:/x",
+	    FLEET_BACK_AGENT, 3, &e), 0);
+	s = host_json(&f, 2);
+	ck_assert_str_eq(s, "{\"conn\":\"connecting\",\"error\":null,"
+	    "\"host\":\"h3\",\"instances\":1,\"url\":\"ssh://n3\"}");
+	free(s);
+	/* h1 answers (no instances), h2's ssh fails; h3 has a row but its
+	 * agent answers with none: that row is gone, not h3's count */
+	ck_assert_int_eq(fleet_hosts_wait(&f, 20000), 2);
+	s = host_json(&f, 0);
+	ck_assert_str_eq(s, "{\"conn\":\"ok\",\"error\":null,\"host\":"
+	    "\"h1\",\"instances\":0,\"url\":\"ssh://root@n1:2222\"}");
+	free(s);
+	s = host_json(&f, 1);
+	ck_assert_msg(strncmp(s, "{\"conn\":\"unreachable\",\"error\":\"host "
+	    "h2: ssh to n2 failed: Can't open user config file ", 86) == 0 &&
+	    strstr(s, "\",\"host\":\"h2\",\"instances\":null,\"url\":"
+	    "\"ssh://n2\"}") != NULL, "%s", s);
+	free(s);
+	ck_assert_int_eq(fleet_host_state(&f, 2), FLEET_HOST_OK);
+	ck_assert_int_eq(f.inst[0].conn, INST_UNREACHABLE);
+	fleet_free(&f);
+}
+END_TEST
+
 Suite *
 agentproto_suite(void)
 {
@@ -287,6 +375,11 @@ agentproto_suite(void)
 	tcase_add_test(tc, hostile_replies);
 	tcase_add_test(tc, urls);
 	tcase_add_test(tc, names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("json_host");
+	tcase_add_checked_fixture(tc, jh_up, jh_down);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, json_host);
 	suite_add_tcase(s, tc);
 	return s;
 }
