@@ -185,7 +185,8 @@ void rows_header(const struct app *a, size_t v, char *buf, size_t sz);
 size_t rows_headers(const struct app *a, size_t from, size_t to);
 /* The hosts that have not answered (no rows, their instances unknown:
  * connecting, or unreachable): each has a header line of its own after
- * the rows, without a filter.  0 with one. */
+ * the rows, also under a filter (whether their instances match is not
+ * known). */
 size_t rows_lost_hosts(const struct app *a);
 /* Host h's own line when it is such a host ("host h2  ssh://h2
  * connecting, instances unknown"): 1, else 0 (nothing written). */

@@ -367,7 +367,7 @@ draw_layout(struct app *a)
 	fixed = l->grid_y + 1 + 1;	/* + legend + command line */
 	l->grid_h = (int)a->nvis + draw_child_rows(a) +
 	    (int)rows_headers(a, 0, a->nvis) + (int)rows_lost_hosts(a) +
-	    (a->fleet->n == 0 && rows_lost_hosts(a) > 0);
+	    (a->nvis == 0 && rows_lost_hosts(a) > 0);
 	if (l->grid_h < 1)
 		l->grid_h = 1;
 	if (l->grid_h > l->rows - fixed - PANE_MIN)

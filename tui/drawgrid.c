@@ -279,9 +279,10 @@ draw_grid(struct app *a)
 			draw_child(a, l->grid_y + r++, in, k);
 	}
 	/* a host that has not answered has no rows: its header line, last,
-	 * says it is connecting, or unreachable and why */
-	for (v = 0, r += a->fleet->n == 0; a->filter[0] == '\0' &&
-	    v < fleet_nhosts(a->fleet) && r < l->grid_h; v++) {
+	 * says it is connecting, or unreachable and why (under a filter
+	 * too: its instances are unknown, not filtered out) */
+	for (v = 0, r += a->nvis == 0; v < fleet_nhosts(a->fleet) &&
+	    r < l->grid_h; v++) {
 		char h[700];
 
 		if (rows_lost_host(a, v, h, sizeof h))

@@ -10,6 +10,12 @@
  *
  * The list is recomputed before each draw, since a refresh changes the
  * states a filter may name.
+ *
+ * Under a filter each source's header line stays above its rows shown; a
+ * host whose rows are all filtered out has none (it answered: none of
+ * its instances matches).  A host that has not answered (connecting or
+ * unreachable) keeps its own line under every filter: its instances are
+ * unknown, so whether one matches is not known either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -221,7 +227,7 @@ rows_lost_hosts(const struct app *a)
 	size_t h, n = 0;
 	char line[8];
 
-	for (h = 0; a->filter[0] == '\0' && h < fleet_nhosts(a->fleet); h++)
+	for (h = 0; h < fleet_nhosts(a->fleet); h++)
 		n += (size_t)rows_lost_host(a, h, line, sizeof line);
 	return n;
 }

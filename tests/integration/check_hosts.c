@@ -359,6 +359,20 @@ START_TEST(screen_groups_hosts)
 		ck_assert_int_eq(cells[9], '.');
 	}
 	free(last);
+	/* a filter keeps the header of the rows it shows; h1 answered and
+	 * none of its rows match: no header for it */
+	tmx_type(&t, "/h2/");
+	tmx_keys(&t, "Enter");
+	last = NULL;
+	ck_assert_msg(tmx_wait_for(&t, "filter \"h2/\": 1 of 2", 20000,
+	    &last), "%s", last ? last : "");
+	free(last);
+	last = tmx_screen(&t, 0);
+	h2 = strstr(last, "host h2  ssh://h2");
+	w2 = strstr(last, "\nh2/web ");
+	ck_assert_msg(h2 && w2 && h2 < w2 && strstr(last, "host h1") == NULL &&
+	    strstr(last, "h1/web") == NULL, "%s", last);
+	free(last);
 	tmx_kill(&t);
 }
 END_TEST
@@ -408,6 +422,36 @@ START_TEST(never_answered)
 	out = NULL;
 	ck_assert_msg(tmx_wait_for(&t, "h1/web", 20000, &out), "%s",
 	    out ? out : "");
+	free(out);
+	/* under a filter: h1's header above its row shown; h2's line stays
+	 * (its instances are unknown, so whether one matches is too), also
+	 * when no row matches, below that message */
+	tmx_type(&t, "/web");
+	tmx_keys(&t, "Enter");
+	out = NULL;
+	ck_assert_msg(tmx_wait_for(&t, "filter \"web\": 1 of 1", 20000, &out),
+	    "%s", out ? out : "");
+	free(out);
+	out = tmx_screen(&t, 0);
+	{
+		char *h1 = strstr(out, "host h1  ssh://h1"),
+		    *w1 = strstr(out, "\nh1/web "),
+		    *h2 = strstr(out, "host h2  ssh://h2  unreachable, "
+		    "instances unknown");
+
+		ck_assert_msg(h1 && w1 && h2 && h1 < w1 && w1 < h2, "%s", out);
+	}
+	free(out);
+	tmx_type(&t, "/nosuchvm");
+	tmx_keys(&t, "Enter");
+	out = NULL;
+	ck_assert_msg(tmx_wait_for(&t, "no instance matches \"nosuchvm\"",
+	    20000, &out), "%s", out ? out : "");
+	free(out);
+	out = tmx_screen(&t, 0);
+	ck_assert_msg(strstr(out, "host h1") == NULL && strstr(out,
+	    "\nhost h2  ssh://h2  unreachable, instances unknown") != NULL,
+	    "%s", out);
 	free(out);
 	tmx_kill(&t);
 }
