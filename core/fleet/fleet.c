@@ -204,7 +204,7 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 			store_rt_init(&rt, name);
 			fleet_set_msg(&in->rt_error, e2.msg);
 		}
-		state_unknown(&rt, nv);		/* never read */
+		state_unknown(&rt, NULL, nv);	/* never read */
 		slotpack_set(&in->slots, nv);
 		store_rt_free(&rt);
 	}
@@ -258,7 +258,7 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
 		mgr_apply_bus(in->mi, &in->live, &t, PCITREE_ROOT, out);
 		return done;
 	}
-	state_unknown(rt, out);
+	state_unknown(rt, &in->live, out);
 	return 0;
 }
 

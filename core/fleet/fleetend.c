@@ -274,7 +274,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		size_t k;
 		int s;
 
-		state_unknown(&rt, nv);
+		state_unknown(&rt, &in->live, nv);	/* live: the last read's */
 		slotpack_set(&in->slots, nv);
 		in->capacity = -1;	/* unknown, as before a read */
 		/* behind the bridges nothing is known either */

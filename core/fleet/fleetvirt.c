@@ -70,7 +70,7 @@ unreachable(struct instance *in, const char *msg, double now)
 	struct store_rt rt;
 
 	store_rt_init(&rt, in->name);
-	state_unknown(&rt, nv);
+	state_unknown(&rt, &in->live, nv);
 	slotpack_set(&in->slots, nv);
 	store_rt_free(&rt);
 	in->capacity = -1;

@@ -245,9 +245,10 @@ state_reconcile(const struct pci_info *live, const struct store_rt *rt,
 }
 
 void
-state_unknown(const struct store_rt *rt, struct slot_view out[32])
+state_unknown(const struct store_rt *rt, const struct pci_info *last,
+    struct slot_view out[32])
 {
-	int s;
+	int pcie = last != NULL && pci_info_is_pcie(last), s;
 
 	for (s = 0; s < 32; s++) {
 		struct slot_view *v = &out[s];
@@ -255,7 +256,7 @@ state_unknown(const struct store_rt *rt, struct slot_view out[32])
 
 		memset(v, 0, sizeof *v);
 		v->state = SLOT_UNKNOWN;
-		v->reserved = slotmap_is_free(&rt->reserved, s) == 0;
+		v->reserved = !pcie && slotmap_is_free(&rt->reserved, s) == 0;
 		if (d == NULL)
 			continue;
 		copy(v->id, sizeof v->id, d->id);

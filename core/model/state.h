@@ -118,8 +118,12 @@ uint32_t state_reconcile_bus(const struct pci_info *live,
  * refresh (busy, unreachable, garbage, never read): every state is
  * unknown; `reserved`, and the id, type and uuid of the runtime device of
  * a slot, come from the runtime file (nfn 0).  Nothing here is live: no
- * slot is free. */
-void state_unknown(const struct store_rt *rt, struct slot_view out[32]);
+ * slot is free.  last: the bus as the last read found it (NULL or empty:
+ * never read); when that was a PCIe root bus (q35's pcie.0) the
+ * reservation map is not applied there, as state_reconcile_bus does not,
+ * so no slot is marked reserved. */
+void state_unknown(const struct store_rt *rt, const struct pci_info *last,
+    struct slot_view out[32]);
 
 /* Slots no new device may take: reservations | live bus 0 slots | slots of
  * root-bus runtime devices (plugged, missing or unplugging: a slot is reused only

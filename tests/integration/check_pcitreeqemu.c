@@ -6,6 +6,8 @@
  * and a NIC behind it (shown on the bridge's bus; bus 0's slot 3 stays
  * free), and the hidden-device trap: a NIC another client hot-adds into
  * rp5 of a paused q35 never shows in query-pci, yet rp5 is not offered.
+ * A bus read once and then not (busy) is unknown in every slot, and
+ * reserved only where the map applies: nowhere on q35's pcie.0.
  * Over QMP and HMP.  Each tcase has its own QEMU (unchecked fixture). */
 #include <check.h>
 #include <stdio.h>
@@ -254,6 +256,59 @@ START_TEST(pc_bridge_hotplug)
 }
 END_TEST
 
+/* Read once, then unread (another client holds the monitor: busy): every
+ * slot unknown, and reserved only where the map applies -- never on
+ * q35's pcie.0 (pcie), slots 0-3 on pc's bus 0 (the default map); the
+ * view again (fleet_view) says the same. */
+static void
+unread(const struct tu_vm *v, int pcie)
+{
+	struct vmtarget g;
+	struct fleet f;
+	struct store_rt rt;
+	struct slot_view sv[32];
+	struct mon *m;
+	struct mon_result res;
+	struct err e;
+	int s;
+
+	vmtarget_init(&g, v, "qmp.sock");
+	refresh(&g, &f);
+	ck_assert_int_eq(f.inst[0].slots.b[1].reserved, !pcie);
+	m = mon_new(g.ep, &(struct mon_opts){ .keep_open = 1 }, &e);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(mon_do(m, &(struct mon_req){
+	    .op = MON_OP_QUERY_PCI }, &res, &e), 0);
+	fleet_refresh_start(&f, (size_t)-1, 2.0);
+	fleet_refresh_wait(&f, (size_t)-1);
+	ck_assert_msg(f.inst[0].conn == INST_BUSY, "%s", f.inst[0].error);
+	ck_assert_int_eq(fleet_load_rt(&f, 0, &rt, &e), 0);
+	fleet_view(&f, 0, &rt, sv);
+	for (s = 0; s < 32; s++) {
+		ck_assert_int_eq(f.inst[0].slots.b[s].state, SLOT_UNKNOWN);
+		ck_assert_msg(f.inst[0].slots.b[s].reserved == (!pcie && s < 4),
+		    "slot %d", s);
+		ck_assert_int_eq(sv[s].state, SLOT_UNKNOWN);
+		ck_assert_int_eq(sv[s].reserved, !pcie && s < 4);
+	}
+	store_rt_free(&rt);
+	mon_result_free(&res);
+	mon_free(m);
+	fleet_free(&f);
+}
+
+START_TEST(q35_unread_reserves_nothing)
+{
+	unread(&vm_q35, 1);
+}
+END_TEST
+
+START_TEST(pc_unread_keeps_reservations)
+{
+	unread(&vm_pc, 0);
+}
+END_TEST
+
 /* A tcase with its own QEMU, skipped (never passed) without one. */
 static TCase *
 qtc(Suite *s, const char *name, void (*up)(void), void (*down)(void))
@@ -273,8 +328,9 @@ pcitreeqemu_suite(void)
 	Suite *s = suite_create("pcitreeqemu");
 	TCase *tc;
 
-	tcase_add_test(qtc(s, "q35-qmp", q35_up, q35_down),
-	    q35_three_ports_qmp);
+	tc = qtc(s, "q35-qmp", q35_up, q35_down);
+	tcase_add_test(tc, q35_three_ports_qmp);
+	tcase_add_test(tc, q35_unread_reserves_nothing);
 	tcase_add_test(qtc(s, "q35-hmp", q35h_up, q35h_down),
 	    q35_three_ports_hmp);
 	tcase_add_test(qtc(s, "q35-trap", trap_up, trap_down),
@@ -282,5 +338,6 @@ pcitreeqemu_suite(void)
 	tc = qtc(s, "pc-bridge", pc_up, pc_down);
 	tcase_add_test(tc, pc_bridge);
 	tcase_add_test(tc, pc_bridge_hotplug);
+	tcase_add_test(tc, pc_unread_keeps_reservations);
 	return s;
 }

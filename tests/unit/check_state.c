@@ -75,13 +75,26 @@ START_TEST(anonymous_and_unknown)
 	ck_assert(!v[3].anonymous);
 	ck_assert_int_eq(state_check_reserve(&pi, &rt, 5, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "added without an id"));
-	state_unknown(&rt, v);
+	state_unknown(&rt, NULL, v);
 	for (s = 0; s < 32; s++) {
 		ck_assert_int_eq(v[s].state, SLOT_UNKNOWN);
 		ck_assert_int_eq(v[s].reserved, s < 4);
 	}
 	ck_assert_str_eq(v[6].id, "nic-11111111-pci-6");
 	ck_assert_str_eq(slot_state_name(SLOT_UNKNOWN), "unknown");
+	/* the last read was pc's bus 0: the map applies, as above */
+	state_unknown(&rt, &pi, v);
+	ck_assert(v[0].reserved && v[3].reserved && !v[4].reserved);
+	/* it was q35's pcie.0 (its host bridge 8086:29c0 in slot 0): the map
+	 * is not applied there, so no slot is reserved */
+	pi.fn[0].vendor = 0x8086;
+	pi.fn[0].device = 0x29c0;
+	state_unknown(&rt, &pi, v);
+	for (s = 0; s < 32; s++) {
+		ck_assert_int_eq(v[s].state, SLOT_UNKNOWN);
+		ck_assert_int_eq(v[s].reserved, 0);
+	}
+	ck_assert_str_eq(v[6].id, "nic-11111111-pci-6");
 	store_rt_free(&rt);
 	pci_info_free(&pi);
 }
