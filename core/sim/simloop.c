@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simloop.c - the simulator's event loop: one epoll set holds, per
  * instance socket, the one descriptor that may move now -- its listener
- * while nobody is served on it and it is not held, else its client's
+ * while nobody is served on it and it is neither held nor parked (see
+ * simserve.c), else its client's
  * connection (reading unless a cut fault is hanging up, writing while
  * replies wait), nothing while a slow fault holds the connection or the
  * instance is dead.  So a wakeup costs what is ready, not the 2N sockets
@@ -10,7 +11,8 @@
  * Registrations are brought up to date only for the instances touched
  * since the last wakeup (sim_touch: served, timers run, held or faults
  * changed from outside), the dirty list; the instances with a timer (a
- * guest's unplug ack, a held reply) are the timed list, walked for the
+ * guest's unplug ack, a held reply, a listener parked while accept
+ * found no descriptor: simserve.c) are the timed list, walked for the
  * next deadline and when it passes.  An fd is taken out of the set before
  * it is closed (sim_unreg), so a number the kernel hands out again never
  * meets a stale registration.  Each event carries the instance, which of
@@ -100,7 +102,7 @@ wanted(const struct sim_ep *ep, int64_t now, uint32_t *events)
 		    (c->out.n || c->cutting ? EPOLLOUT : 0);
 		return c->fd;
 	}
-	if (ep->lfd >= 0 && !ep->in->held) {
+	if (ep->lfd >= 0 && !ep->in->held && ep->parked_until <= now) {
 		*events = EPOLLIN;
 		return ep->lfd;
 	}
@@ -141,7 +143,8 @@ has_timer(const struct sim_inst *in, int64_t now)
 	if (simdev_next_due(&in->m) >= 0)
 		return 1;
 	for (k = 0; k < 2; k++)
-		if (in->ep[k].cur && in->ep[k].cur->hold_until > now)
+		if ((in->ep[k].cur && in->ep[k].cur->hold_until > now) ||
+		    in->ep[k].parked_until > now)
 			return 1;
 	return 0;
 }
@@ -194,10 +197,13 @@ next_deadline(struct sim *s, int64_t now)
 			next = due;
 		for (j = 0; j < 2; j++) {
 			const struct sim_conn *c = in->ep[j].cur;
+			int64_t p = in->ep[j].parked_until;
 
 			if (c && c->hold_until > now &&
 			    (next < 0 || c->hold_until < next))
 				next = c->hold_until;
+			if (p > now && (next < 0 || p < next))
+				next = p;
 		}
 		k++;
 	}

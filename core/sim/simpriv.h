@@ -33,6 +33,12 @@ struct sim_ep {
 	struct sim_conn *cur;
 	int regfd;		/* the fd in the epoll set for it, or -1 */
 	uint32_t regev;		/* with these events */
+	/* accept failed for want of a descriptor (EMFILE, ENFILE, or the
+	 * kernel's memory): the listener leaves the set until then (mono
+	 * ms), the wait doubling while it fails, so that the connection
+	 * still queued does not wake the loop again at once */
+	int64_t parked_until;
+	int park_ms;
 };
 
 struct sim_inst {

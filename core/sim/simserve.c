@@ -238,6 +238,25 @@ do_write(struct sim_ep *ep)
 		sim_conn_close(ep);
 }
 
+/* accept failed with errno: out of descriptors or memory, the client
+ * waits in the backlog and the listener is still readable, so it is
+ * parked (simloop.c leaves it out of the set) for PARK_MIN_MS, doubled at
+ * each failure in a row up to PARK_MAX_MS; the next accept that works
+ * ends it.  Other errors (the client went away first) need nothing. */
+#define PARK_MIN_MS 10
+#define PARK_MAX_MS 1000
+static void
+park(struct sim_ep *ep, int err)
+{
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return;
+	ep->park_ms = ep->park_ms == 0 ? PARK_MIN_MS : ep->park_ms * 2;
+	if (ep->park_ms > PARK_MAX_MS)
+		ep->park_ms = PARK_MAX_MS;
+	ep->parked_until = clock_mono_ms() + ep->park_ms;
+	sim_touch(ep->in);	/* out of the set, and its timer */
+}
+
 static void
 do_accept(struct sim_ep *ep)
 {
@@ -247,8 +266,12 @@ do_accept(struct sim_ep *ep)
 		int fd = accept4(ep->lfd, NULL, NULL, SOCK_NONBLOCK |
 		    SOCK_CLOEXEC);
 
-		if (fd < 0)
+		if (fd < 0) {
+			park(ep, errno);
 			return;
+		}
+		ep->park_ms = 0;
+		ep->parked_until = 0;
 		/* A client that closed while waiting is dropped unheard (as
 		 * QEMU does).  One that only shut down its sending side
 		 * (`echo cmd | socat ...`) is still served: POLLHUP means

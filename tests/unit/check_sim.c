@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1948,6 +1949,89 @@ START_TEST(server_one_socket)
 }
 END_TEST
 
+/* Out of descriptors: with RLIMIT_NOFILE lowered in a child to the fds
+ * it has, a client that connects cannot be accepted (EMFILE).  The
+ * simulator does not spin on the listener that stays readable: in a
+ * second of sim_poll(50 ms) it wakes a few dozen times (it used to be
+ * hundreds of thousands), and once the limit is back the waiting client
+ * is accepted and greeted. */
+START_TEST(server_out_of_fds)
+{
+	struct srv v;
+	struct strbuf b;
+	int rep[2], go[2], c, st;
+	long count = -1;
+	char ch;
+	pid_t pid;
+
+	srv_start(&v, NULL);
+	ck_assert_int_eq(pipe(rep), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit old, low;
+		struct err e;
+		int64_t end;
+		int lowest = dup(0);
+
+		close(lowest);		/* every fd below it is taken */
+		if (getrlimit(RLIMIT_NOFILE, &old) < 0)
+			_exit(2);
+		low = old;
+		low.rlim_cur = (rlim_t)lowest;
+		if (setrlimit(RLIMIT_NOFILE, &low) < 0 ||
+		    write(rep[1], "r", 1) != 1 || read(go[0], &ch, 1) != 1)
+			_exit(3);
+		for (count = 0, end = ms() + 1000; ms() < end; count++)
+			if (sim_poll(v.s, 50, &e) < 0)
+				_exit(4);
+		if (setrlimit(RLIMIT_NOFILE, &old) < 0 ||
+		    write(rep[1], &count, sizeof count) != sizeof count)
+			_exit(5);
+		fcntl(go[0], F_SETFL, O_NONBLOCK);
+		for (end = ms() + 10000; ms() < end &&
+		    read(go[0], &ch, 1) != 1;)
+			if (sim_poll(v.s, 50, &e) < 0)
+				_exit(6);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(rep[0], &ch, 1), 1);
+	c = client(sim_inst_qmp_path(v.in));	/* queued: not accepted */
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(read(rep[0], &count, sizeof count),
+	    (ssize_t)sizeof count);
+	ck_assert_msg(count >= 1 && count < 200, "%ld wakeups in 1 s", count);
+	{
+		struct pollfd p = { .fd = c, .events = POLLIN };
+		int64_t end = ms() + 5000;
+		char buf[4096];
+		ssize_t r;
+
+		strbuf_init(&b);
+		while (ms() < end && (b.p == NULL || strstr(b.p, "\"QMP\"") ==
+		    NULL)) {
+			poll(&p, 1, 100);
+			if ((r = read(c, buf, sizeof buf - 1)) > 0)
+				strbuf_add(&b, buf, (size_t)r);
+		}
+		ck_assert_msg(b.p != NULL && strncmp(b.p, "{\"QMP\":", 7) == 0,
+		    "no greeting: %s", b.p ? b.p : "(nothing)");
+		strbuf_free(&b);
+	}
+	ck_assert_int_eq(write(go[1], "q", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d", st);
+	close(c);
+	close(rep[0]);
+	close(rep[1]);
+	close(go[0]);
+	close(go[1]);
+	srv_stop(&v);
+}
+END_TEST
+
 Suite *
 sim_suite(void)
 {
@@ -1982,6 +2066,7 @@ sim_suite(void)
 	tcase_add_test(sv, server_guest_ignores);
 	tcase_add_test(sv, server_getfd);
 	tcase_add_test(sv, server_faults);
+	tcase_add_test(sv, server_out_of_fds);
 	tcase_add_test(sv, scenarios);
 	tcase_add_test(sv, simulate_binary);
 	tcase_add_test(sv, scenarios_probe);
