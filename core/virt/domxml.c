@@ -130,6 +130,23 @@ source(const xmlNode *n, struct domxml_dev *v)
 		attr(s, keys[i], v->source, sizeof v->source);
 }
 
+/* An <interface>'s backend: its type, the tap libvirt made (target) and
+ * the bridge it is on (source), vhost and queues (driver). */
+static void
+netback(const xmlNode *n, struct domxml_dev *v)
+{
+	char drv[16], q[16];
+
+	attr(n, "type", v->nettype, sizeof v->nettype);
+	attr(child(n, "target"), "dev", v->tap, sizeof v->tap);
+	attr(child(n, "source"), "bridge", v->bridge, sizeof v->bridge);
+	attr(child(n, "driver"), "name", drv, sizeof drv);
+	attr(child(n, "driver"), "queues", q, sizeof q);
+	v->vhost = strcmp(drv, "vhost") == 0;
+	if (num(q, 1024, &v->queues) < 0)
+		v->queues = 0;
+}
+
 /* A <controller type='pci' index='N'>: its index, the bus behind it. */
 static int
 pci_controller(const xmlNode *n, struct domxml_dev *v)
@@ -165,6 +182,8 @@ device(const xmlNode *n, struct domxml *d, struct err *e)
 		    v.model, sizeof v.model);
 	if (named(n, "interface") && (m = child(n, "model")) != NULL)
 		attr(m, "type", v.model, sizeof v.model);
+	if (named(n, "interface"))
+		netback(n, &v);
 	if (named(n, "disk")) {
 		attr(child(n, "target"), "bus", v.model, sizeof v.model);
 		attr(child(n, "target"), "dev", v.target, sizeof v.target);
@@ -347,6 +366,37 @@ place_of(const struct pcitree *t, int bus)
 	return NULL;
 }
 
+/* An interface's backend as QEMU has it: libvirt names the netdev of
+ * alias A "hostA" (its hotplug and its command line do); user mode is
+ * netdev user, the types libvirt opens a tap for are a tap (macvtap for
+ * direct), the others are not known here and record none. */
+static void
+nic_backend(const struct domxml_dev *v, struct store_backend *b)
+{
+	static const char *const taps[] = { "network", "bridge", "ethernet",
+	    "direct", NULL };
+	size_t k;
+
+	memset(b, 0, sizeof *b);
+	if (strcmp(v->element, "interface") != 0)
+		return;
+	for (k = 0; taps[k] != NULL && strcmp(v->nettype, taps[k]) != 0; k++)
+		;
+	if (strcmp(v->nettype, "user") == 0)
+		b->kind = STORE_BK_USER;
+	else if (taps[k] != NULL)
+		b->kind = STORE_BK_TAP;
+	else
+		return;
+	snprintf(b->netdev, sizeof b->netdev, "host%.59s", v->alias);
+	if (b->kind == STORE_BK_TAP) {
+		cut(b->tap, sizeof b->tap, v->tap);
+		cut(b->bridge, sizeof b->bridge, v->bridge);
+	}
+	b->vhost = v->vhost;
+	b->queues = v->queues;
+}
+
 static int
 reservations(const struct domxml *d, struct store_rt *rt, struct err *e)
 {
@@ -395,6 +445,7 @@ domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
 		sd.state = STORE_DEV_PLUGGED;
 		cut(sd.driver, sizeof sd.driver, v->model);
 		snprintf(sd.mac, sizeof sd.mac, "%s", v->mac);
+		nic_backend(v, &sd.backend);
 		/* an alias slotscope's ids cannot hold stays foreign */
 		if (store_check_dev(&sd, NULL) == 0 &&
 		    store_add_dev(rt, &sd, e) < 0)

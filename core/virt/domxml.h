@@ -20,7 +20,10 @@
  *    device with a PCI address, on bus 0 or behind a bridge (its place,
  *    "bus", as the tree names it), is a plugged device owned by libvirt
  *    (type from its element: interface is nic, the others their element
- *    name); the
+ *    name); an interface's backend is the one QEMU has, from its type:
+ *    user is netdev user, network, bridge, ethernet and direct a tap
+ *    (target/@dev, on source/@bridge for the first two), each netdev
+ *    "host" + alias as libvirt names it; another type records none; the
  *    reservation map holds the slots libvirt's address rules keep for the
  *    machine: 0 (host bridge), and 1 (PIIX3) on an i440fx (pc) machine or
  *    31 (ICH9) on a q35 one.
@@ -51,6 +54,13 @@ struct domxml_dev {
 	char target[16];	/* disks: target/@dev ("vda"), "" */
 	char source[1024];	/* disk file/dev/volume, interface network or
 				 * bridge, "" */
+	/* interfaces: the backend as the live XML has it */
+	char nettype[16];	/* interface/@type: user, network, bridge,
+				 * ethernet, direct, ...; "" */
+	char tap[16];		/* target/@dev (vnet0, macvtap0), "" */
+	char bridge[16];	/* source/@bridge (bridge, network), "" */
+	int vhost;		/* driver/@name is vhost */
+	int queues;		/* driver/@queues, 0 when not given */
 	int pci;		/* 1 when it has a PCI address: */
 	int bus, slot, func;
 	int index;		/* a PCI controller's index (its bus), or

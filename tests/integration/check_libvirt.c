@@ -342,6 +342,65 @@ ss(const char *args, char **out)
 	return rc;
 }
 
+/* A libvirt NIC's backend is the one QEMU has, read from the live XML
+ * (interface type, target, source): a user-mode NIC is netdev user, an
+ * ethernet one the tap libvirt made, each netdev named as libvirt names
+ * it -- and QEMU's own `info network` (asked last: it taints the
+ * domain) has those netdevs, of those types. */
+START_TEST(nic_backend_as_qemu_has_it)
+{
+	char tap[16], devs[1024], want[256], *out = NULL;
+	json_t *j, *v;
+	size_t k;
+	int n = 0;
+
+	ck_assert(vd.up);
+	snprintf(tap, sizeof tap, "ssvt%d", (int)(getpid() % 1000000));
+	snprintf(devs, sizeof devs, "%s    <interface type='ethernet'><mac "
+	    "address='52:54:00:0b:00:11'/><target dev='%s'/><model "
+	    "type='virtio'/>%s</interface>\n", NIC("52:54:00:0b:00:10",
+	    AT("0x06")), tap, AT("0x08"));
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tnb", devs), 0);
+	ck_assert_int_eq(ss("-c 'show tnb'", &out), 0);
+	ck_assert_msg(strstr(out, "net0  slot 6  virtio  mac 52:54:00:0b:00:10"
+	    "  netdev hostnet0  user") != NULL, "%s", out);
+	snprintf(want, sizeof want, "net1  slot 8  virtio  mac "
+	    "52:54:00:0b:00:11  netdev hostnet1  tap %s", tap);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(ss("--json -c 'show tnb'", &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	free(out);
+	json_array_foreach(json_object_get(j, "devices"), k, v) {
+		json_t *b = json_object_get(v, "backend");
+		const char *id = json_string_value(json_object_get(v, "id"));
+
+		if (strcmp(id, "net0") == 0) {
+			ck_assert_str_eq(json_string_value(json_object_get(b,
+			    "kind")), "user");
+			ck_assert_str_eq(json_string_value(json_object_get(b,
+			    "netdev")), "hostnet0");
+			n++;
+		} else if (strcmp(id, "net1") == 0) {
+			ck_assert_str_eq(json_string_value(json_object_get(b,
+			    "kind")), "tap");
+			ck_assert_str_eq(json_string_value(json_object_get(b,
+			    "tap")), tap);
+			ck_assert_str_eq(json_string_value(json_object_get(b,
+			    "netdev")), "hostnet1");
+			n++;
+		}
+	}
+	ck_assert_int_eq(n, 2);
+	json_decref(j);
+	ck_assert_int_eq(tu_virsh(&vd, "qemu-monitor-command tnb --hmp "
+	    "'info network'", &out), 0);
+	ck_assert_msg(strstr(out, "hostnet0: index=0,type=user") != NULL &&
+	    strstr(out, "hostnet1: index=0,type=tap") != NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
 /* hotplug DOMAIN nic: slotscope picks the slot (next's answer, the lowest
  * free with libvirt's reservations), libvirt records it there; a reserved
  * slot is refused, libvirt's own error text is shown. */
@@ -749,6 +808,7 @@ libvirt_suite(void)
 	tcase_add_checked_fixture(tc, vd_up, vd_down);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, two_domains_as_dumpxml);
+	tcase_add_test(tc, nic_backend_as_qemu_has_it);
 	tcase_add_test(tc, events_at_once);
 	tcase_add_test(tc, hotplug_at_chosen_slot);
 	tcase_add_test(tc, unplug_pending_on_paused);

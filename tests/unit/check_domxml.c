@@ -179,6 +179,73 @@ END_TEST
  * root ports and its pcie-to-pci-bridge are the tree's buses, numbered
  * by the controllers' indexes; the devices behind them are libvirt's at
  * their places; the empty port and the bridge's slots are the places. */
+/* A NIC's backend from its interface type, as libvirt writes the live
+ * XML: user mode, a network's and a bridge's tap (target, and the bridge
+ * in source), macvtap (direct), vhost and queues from driver; a type
+ * whose backend slotscope does not know records none. */
+#define IF(type, inner, alias, slot) "<interface type='" type "'>" inner \
+	"<alias name='" alias "'/><address type='pci' domain='0x0000' " \
+	"bus='0x00' slot='" slot "' function='0x0'/></interface>"
+START_TEST(nic_backends)
+{
+	static const char x[] = "<domain><name>n</name><os><type "
+	    "machine='pc-i440fx-7.2'>hvm</type></os><devices>"
+	    IF("user", "", "net0", "0x03")
+	    IF("network", "<source network='default' portid='p' "
+	    "bridge='virbr0'/><target dev='vnet3'/><driver name='vhost' "
+	    "queues='4'/>", "net1", "0x04")
+	    IF("bridge", "<source bridge='br0'/><target dev='vnet4'/>",
+	    "net2", "0x05")
+	    IF("direct", "<source dev='eth0' mode='vepa'/><target "
+	    "dev='macvtap0'/>", "net3", "0x06")
+	    IF("vhostuser", "<source type='unix' path='/run/vu.sock' "
+	    "mode='client'/>", "net4", "0x07")
+	    "<disk type='file'><source file='/x.img'/><target dev='vda'/>"
+	    "<alias name='virtio-disk0'/><address type='pci' domain='0' "
+	    "bus='0' slot='8'/></disk></devices></domain>";
+	const struct store_dev *sd;
+	struct store_rt rt;
+	struct domxml q;
+	struct err e;
+	char txt[200];
+
+	domxml_init(&q);
+	ck_assert_msg(domxml_parse(x, sizeof x - 1, &q, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(domxml_rt(&q, "n", &rt, &e), 0);
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net0"));
+	ck_assert_int_eq(sd->backend.kind, STORE_BK_USER);
+	ck_assert_str_eq(sd->backend.netdev, "hostnet0");
+	ck_assert_str_eq(sd->backend.tap, "");
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net1"));
+	ck_assert_int_eq(sd->backend.kind, STORE_BK_TAP);
+	ck_assert_str_eq(sd->backend.netdev, "hostnet1");
+	ck_assert_str_eq(sd->backend.tap, "vnet3");
+	ck_assert_str_eq(sd->backend.bridge, "virbr0");
+	ck_assert(sd->backend.vhost && sd->backend.queues == 4);
+	store_backend_text(sd, txt, sizeof txt);
+	ck_assert_str_eq(txt, "mac -  netdev hostnet1  tap vnet3  bridge "
+	    "virbr0  vhost  queues 4");
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net2"));
+	ck_assert_int_eq(sd->backend.kind, STORE_BK_TAP);
+	ck_assert_str_eq(sd->backend.tap, "vnet4");
+	ck_assert_str_eq(sd->backend.bridge, "br0");
+	ck_assert(!sd->backend.vhost && sd->backend.queues == 0);
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net3"));
+	ck_assert_int_eq(sd->backend.kind, STORE_BK_TAP);
+	ck_assert_str_eq(sd->backend.tap, "macvtap0");
+	ck_assert_str_eq(sd->backend.bridge, "");
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net4"));
+	ck_assert_int_eq(sd->backend.kind, STORE_BK_NONE);
+	ck_assert_str_eq(sd->backend.netdev, "");
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "virtio-disk0"));
+	ck_assert_int_eq(sd->backend.kind, STORE_BK_NONE);
+	ck_assert_str_eq(sd->backend.netdev, "");
+	store_rt_free(&rt);
+	domxml_free(&q);
+}
+END_TEST
+#undef IF
+
 START_TEST(q35_ports)
 {
 	struct domxml q;
@@ -254,6 +321,7 @@ domxml_suite(void)
 	tcase_add_test(tc, devices);
 	tcase_add_test(tc, bus_and_view);
 	tcase_add_test(tc, q35_ports);
+	tcase_add_test(tc, nic_backends);
 	tcase_add_loop_test(tc, refused, 0, sizeof bad / sizeof bad[0]);
 	tcase_add_test(tc, prefixes);
 	suite_add_tcase(s, tc);
