@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "fleet/fleetagent.h"
 
 const char draw_state_letter[SLOT_NSTATES] = {
 	'.', 'R', 'B', 'U', 'F', 'M', '~', 'H', 'o', '_', '?'
@@ -404,7 +405,7 @@ static void
 draw_header(struct app *a)
 {
 	const struct fleet *f = a->fleet;
-	size_t i, down = 0, busy = 0;
+	size_t i, down = 0, busy = 0, hdown = 0, hwait = 0;
 	char buf[256];
 	int n;
 
@@ -421,6 +422,19 @@ draw_header(struct app *a)
 	    "%zu unreachable  %zu busy  refresh %gs ",
 	    a->opts.title ? " - " : "", a->opts.title ? a->opts.title : "",
 	    f->n, f->n == 1 ? "" : "s", down, busy, a->opts.interval);
+	/* hosts that have not answered have no instances to count */
+	for (i = 0; i < fleet_nhosts(f); i++) {
+		enum fleet_host_state st = fleet_host_state(f, i);
+
+		hdown += st == FLEET_HOST_UNREACHABLE;
+		hwait += st == FLEET_HOST_CONNECTING;
+	}
+	if (hwait > 0 && n > 0 && (size_t)n < sizeof buf)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " %zu host%s "
+		    "connecting ", hwait, hwait == 1 ? "" : "s");
+	if (hdown > 0 && n > 0 && (size_t)n < sizeof buf)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " %zu host%s "
+		    "unreachable ", hdown, hdown == 1 ? "" : "s");
 	if (a->filter[0] && n > 0 && (size_t)n < sizeof buf)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, " filter /%s: "
 		    "%zu shown ", a->filter, a->nvis);

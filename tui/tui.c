@@ -23,6 +23,7 @@
 
 #include "app.h"
 #include "base/clock.h"
+#include "fleet/fleetagent.h"
 
 
 static volatile sig_atomic_t stop_sig;	/* see the header comment */
@@ -421,8 +422,15 @@ tui_run(struct fleet *f, const struct tui_opts *o, struct err *e)
 	sigaction(SIGHUP, &sa, &old_hup);
 	signal(SIGPIPE, SIG_IGN);	/* a monitor that hangs up is an error,
 					 * not the end of slotscope */
-	app_log(a, LOG_INFO, "%zu instance%s; Tab switches to the grid, "
-	    "F1 or ? for help, q quits", f->n, f->n == 1 ? "" : "s");
+	if (fleet_nhosts(f) > 0)	/* none has answered yet */
+		app_log(a, LOG_INFO, "%zu instance%s and %zu host%s, "
+		    "connecting; Tab switches to the grid, F1 or ? for help, "
+		    "q quits", f->n, f->n == 1 ? "" : "s", fleet_nhosts(f),
+		    fleet_nhosts(f) == 1 ? "" : "s");
+	else
+		app_log(a, LOG_INFO, "%zu instance%s; Tab switches to the "
+		    "grid, F1 or ? for help, q quits", f->n, f->n == 1 ? "" :
+		    "s");
 	loop(a);
 	if (a->frames_fd >= 0)
 		close(a->frames_fd);

@@ -482,12 +482,18 @@ START_TEST(startup_does_not_wait)
 	out = tmx_screen(&t, 0);
 	h2 = strstr(out, "host h2  ssh://h2  ");
 	ck_assert_msg(h2 != NULL && strncmp(h2 + 19, "connecting", 10) == 0 &&
-	    strstr(out, "h2/web") == NULL, "%s", out);
+	    strstr(out, "h2/web") == NULL && strstr(out, "  1 host "
+	    "connecting ") != NULL && strstr(out, "0 instances and 2 hosts, "
+	    "connecting;") != NULL, "%s", out);
 	free(out);
 	out = NULL;
 	ck_assert_msg(tmx_wait_for(&t, "host h2  ssh://h2  unreachable, "
 	    "instances unknown  host h2: ", 20000, &out), "%.2000s", out ?
 	    out : "");
+	free(out);
+	out = tmx_screen(&t, 0);
+	ck_assert_msg(strstr(out, "  1 host unreachable ") != NULL &&
+	    strstr(out, "host connecting") == NULL, "%s", out);
 	free(out);
 	out = NULL;
 	ck_assert_int_eq(tu_sshd_pause(&hs[1].s, 0), 0);
