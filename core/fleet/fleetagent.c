@@ -134,6 +134,20 @@ all_unreachable(struct fleet *f, struct fleethost *h, const char *msg,
 	}
 }
 
+/* Why host h is unreachable: "host H: msg".  Its header line says so
+ * (rows or none): the screen draws again when that changed, not at each
+ * attempt that fails the same way. */
+static void
+set_error(struct fleet *f, struct fleethost *h, const char *msg)
+{
+	char was[sizeof h->error];
+
+	memcpy(was, h->error, sizeof was);
+	put(h->error, sizeof h->error, "host %s: %s", h->name, msg);
+	if (strcmp(was, h->error) != 0)
+		f->gen++;
+}
+
 /* The connection is over: ssh ended (its status said why) and every row
  * of the host says so. */
 static void
@@ -157,8 +171,7 @@ fail(struct fleet *f, struct fleethost *h, const char *why, double now)
 		    h->node, st, last[0] ? ": " : "", last);
 	else
 		snprintf(msg, sizeof msg, "%s", why);
-	put(h->error, sizeof h->error, "host %s: %s", h->name, msg);
-	f->gen++;		/* its header says so, rows or none */
+	set_error(f, h, msg);
 	strbuf_free(&h->in);
 	strbuf_free(&h->out);
 	h->hello = 0;
@@ -180,9 +193,7 @@ fleetagent_connect(struct fleet *f, struct fleethost *h, double now)
 	h->hello = 0;
 	if (fleetssh_start(&h->ssh, h->user, h->node, h->port, h->config,
 	    CONNECT_S, &e) < 0) {
-		put(h->error, sizeof h->error, "host %s: %s", h->name,
-		    e.msg);
-		f->gen++;
+		set_error(f, h, e.msg);
 		all_unreachable(f, h, h->error, now);
 		return;
 	}
