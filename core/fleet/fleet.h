@@ -258,11 +258,14 @@ void fleet_display_order(const struct fleet *f, size_t *order);
 void fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref);
 /* A refresh's states of instance i for the bus it read: the manager's
  * file read again, state_reconcile (whose mask it returns), then what the
- * manager records (mgr_apply).  fleet_view applies the manager too. */
+ * manager records (mgr_apply); t receives the tree they were read on
+ * (fleet_mgr_tree's), for the caller's bridges and places.  fleet_view
+ * applies the manager too. */
 struct store_rt;
+struct pcitree;
 uint32_t fleet_mgr_view(struct fleet *f, size_t i,
     const struct pci_info *live, const struct store_rt *rt,
-    struct slot_view out[32]);
+    struct pcitree *t, struct slot_view out[32]);
 /* The PCI tree of live with in's manager's places held (mgr_hold: they
  * are no free hotplug place), and the root-bus states of live against rt
  * with the manager's overlay (the bridges' free places counted on that

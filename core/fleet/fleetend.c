@@ -109,17 +109,25 @@ report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
     uint32_t mask, const struct pci_info *live)
 {
 	struct pcitree t;
+	int built = 0;
 	size_t s;
 
-	pcitree_build(live, &t);
 	for (s = 0; s < 32 + rt->ndev; s++) {
 		const struct store_dev *d = s < 32 ?
 		    store_find_slot(rt, (int)s) : &rt->dev[s - 32];
 		struct fleet_unplug *u;
 		size_t k;
 
-		if (s < 32 ? !(mask & (1u << s)) || d == NULL :
-		    !bridged_gone(d, live, &t))
+		if (s < 32 && (!(mask & (1u << s)) || d == NULL))
+			continue;
+		if (s >= 32 && (d->bus[0] == '\0' ||
+		    d->state != STORE_DEV_UNPLUGGING))
+			continue;	/* (bridged_gone's first test) */
+		if (s >= 32 && !built) {
+			pcitree_build(live, &t);	/* only then */
+			built = 1;
+		}
+		if (s >= 32 && !bridged_gone(d, live, &t))
 			continue;
 		for (k = 0; k < f->nunplugs; k++)
 			if (f->unplugs[k].inst == i &&
@@ -244,11 +252,10 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		uint32_t confirmed;
 
 		fleet_set_journal(f, i, rt.nintent > 0);
-		confirmed = fleet_mgr_view(f, i, &p->pci, &rt, nv);
 		{
 			struct pcitree t;
 
-			fleet_mgr_tree(in, &p->pci, &t);
+			confirmed = fleet_mgr_view(f, i, &p->pci, &rt, &t, nv);
 			in->capacity = places_count(&p->pci, &t, &rt);
 			set_buses(in, &p->pci, &t, &rt);
 		}

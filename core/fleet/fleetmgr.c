@@ -90,26 +90,37 @@ fleet_mgr_bus(const struct instance *in, const struct pci_info *live,
 	mgr_apply_bus(in != NULL ? in->mi : NULL, live, t, b, out);
 }
 
-uint32_t
-fleet_mgr_root(const struct instance *in, const struct pci_info *live,
-    const struct store_rt *rt, struct slot_view out[32])
+/* fleet_mgr_root on t, which it fills. */
+static uint32_t
+root_on(const struct instance *in, const struct pci_info *live,
+    const struct store_rt *rt, struct pcitree *t, struct slot_view out[32])
 {
-	struct pcitree t;
 	uint32_t done;
 
-	fleet_mgr_tree(in, live, &t);
-	done = state_reconcile_bus(live, &t, PCITREE_ROOT, rt, out);
-	mgr_apply_bus(in != NULL ? in->mi : NULL, live, &t, PCITREE_ROOT,
+	fleet_mgr_tree(in, live, t);
+	done = state_reconcile_bus(live, t, PCITREE_ROOT, rt, out);
+	mgr_apply_bus(in != NULL ? in->mi : NULL, live, t, PCITREE_ROOT,
 	    out);
 	return done;
 }
 
 uint32_t
-fleet_mgr_view(struct fleet *f, size_t i, const struct pci_info *live,
+fleet_mgr_root(const struct instance *in, const struct pci_info *live,
     const struct store_rt *rt, struct slot_view out[32])
 {
-	if (i >= f->n)
+	struct pcitree t;
+
+	return root_on(in, live, rt, &t, out);
+}
+
+uint32_t
+fleet_mgr_view(struct fleet *f, size_t i, const struct pci_info *live,
+    const struct store_rt *rt, struct pcitree *t, struct slot_view out[32])
+{
+	if (i >= f->n) {
+		fleet_mgr_tree(NULL, live, t);
 		return state_reconcile(live, rt, out);
+	}
 	reload(&f->inst[i]);
-	return fleet_mgr_root(&f->inst[i], live, rt, out);
+	return root_on(&f->inst[i], live, rt, t, out);
 }
