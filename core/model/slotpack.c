@@ -221,17 +221,29 @@ fnv(uint64_t h, const void *buf, size_t n)
 	return h;
 }
 
+/* FNV's step over a 64-bit word instead of a byte: each step is a
+ * bijection, so views that differ in one slot never hash alike. */
+static uint64_t
+fnv64(uint64_t h, uint64_t w)
+{
+	return (h ^ w) * 1099511628211u;
+}
+
 uint64_t
 slotpack_hash(const struct slotpack *p, uint64_t h)
 {
 	int s, k;
 
 	for (s = 0; s < 32; s++) {
-		struct slot_brief b = p->b[s];
+		const struct slot_brief *b = &p->b[s];
 		const char *q, *q0;
 
-		b.str = 0;	/* where, not what */
-		h = fnv(h, &b, sizeof b);
+		/* its fields, not where its strings are (str) */
+		h = fnv64(h, (uint64_t)b->state | (uint64_t)b->reserved << 8 |
+		    (uint64_t)b->anonymous << 16 | (uint64_t)b->bridge << 24 |
+		    (uint64_t)b->conflict << 32 | (uint64_t)b->nfn << 40);
+		h = fnv64(h, (uint64_t)(uint16_t)b->behind |
+		    (uint64_t)(uint16_t)b->places << 16);
 		if (p->b[s].str == 0 || p->str == NULL) {
 			h = fnv(h, "", 1);	/* no strings (canonical: see need) */
 			continue;

@@ -74,6 +74,78 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* Change field f (0..8) of v. */
+static void
+change(struct slot_view *v, int f)
+{
+	switch (f) {
+	case 0:
+		v->state = (enum slot_state)((v->state + 1) % SLOT_NSTATES);
+		break;
+	case 1:
+		v->reserved = !v->reserved;
+		break;
+	case 2:
+		v->anonymous = !v->anonymous;
+		break;
+	case 3:
+		v->bridge = (enum pci_bridge_kind)((v->bridge + 1) %
+		    PCI_BR_NKINDS);
+		break;
+	case 4:
+		v->nfn++;
+		break;
+	case 5:
+		v->behind++;
+		break;
+	case 6:
+		v->places--;
+		break;
+	case 7:
+		snprintf(v->id, sizeof v->id, "other");
+		break;
+	default:
+		snprintf(v->conflict, sizeof v->conflict, "y (why not)");
+		break;
+	}
+}
+
+/* The hash says what the views are, not how they are packed: the same
+ * views hash alike however their strings were laid out, and a change of
+ * any one field of any one slot changes it. */
+START_TEST(hash_follows_every_field)
+{
+	struct slot_view v[32], w[32];
+	struct slotpack p, q;
+	uint64_t h;
+	int s, f;
+
+	for (s = 0; s < 32; s++)
+		fill(&v[s], s);
+	slotpack_init(&p);
+	slotpack_init(&q);
+	ck_assert_int_eq(slotpack_set(&p, v), 0);
+	h = slotpack_hash(&p, 1);
+	/* the same views set again over a pack that held others */
+	for (s = 0; s < 32; s++)
+		fill(&w[s], 31 - s);
+	ck_assert_int_eq(slotpack_set(&q, w), 0);
+	ck_assert_int_eq(slotpack_set(&q, v), 0);
+	ck_assert(slotpack_hash(&q, 1) == h);
+	ck_assert(slotpack_hash(&p, 2) != h);	/* the seed counts */
+	for (s = 0; s < 32; s += 7)
+		for (f = 0; f < 9; f++) {
+			memcpy(w, v, sizeof w);
+			change(&w[s], f);
+			ck_assert_int_eq(slotpack_set(&q, w), 0);
+			ck_assert_msg(slotpack_hash(&q, 1) != h, "slot %d: "
+			    "field %d changed, the hash did not", s, f);
+		}
+	slotpack_free(&p);
+	slotpack_free(&q);
+}
+END_TEST
+
 Suite *
 slotpack_suite(void)
 {
@@ -81,6 +153,7 @@ slotpack_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, hash_follows_every_field);
 	suite_add_tcase(s, tc);
 	return s;
 }
