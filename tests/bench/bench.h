@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -26,6 +27,17 @@ bench_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* This process's CPU so far (user + system, RUSAGE_SELF), in us. */
+static inline double
+bench_cpu_us(void)
+{
+	struct rusage r;
+
+	getrusage(RUSAGE_SELF, &r);
+	return (double)(r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1e6 +
+	    (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
 }
 
 /* One line per figure: "bench NAME: VALUE UNIT (detail)". */
@@ -279,7 +291,7 @@ struct bench_py {
 	pid_t pid;
 	FILE *to, *from;
 	double start_ns;	/* fork to its "ready" line, seen from here */
-	double own_start_ns;	/* its own count: interpreter up to ready */
+	double own_start_ns;	/* its own count: its imports done to ready */
 };
 
 /* Stop it: EOF on its stdin ends it; reaped. */

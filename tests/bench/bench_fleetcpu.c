@@ -19,6 +19,11 @@
  * parsing.  Each refresh starts after a 0.1 s pause (not CPU) so
  * the simulator has seen the previous sessions close.  Pairs alternate which goes first; the figure is the
  * median of the per-pair ratios, with n and p10-p90.
+ *
+ * Beside them, at each size on a simulator of its own (py_size), the raw
+ * python client (rawqmp.py): the same three commands and json.loads of
+ * every reply, one instance after the other as a script would, its CPU
+ * its own process_time.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,19 +40,9 @@
 
 #include "bench.h"
 #include "fleet/fleet.h"
-#include "sim/sim.h"
+#include "simfleet.h"
 
 #define PAR 64
-
-static double
-cpu_us(void)
-{
-	struct rusage r;
-
-	getrusage(RUSAGE_SELF, &r);
-	return (double)(r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1e6 +
-	    (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
-}
 
 static int
 cmp_d(const void *a, const void *b)
@@ -55,50 +50,6 @@ cmp_d(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static pid_t
-start_sim(const char *dir, int n)
-{
-	struct err e;
-	int ready[2], i;
-	char c, name[32];
-	pid_t pid;
-
-	if (pipe(ready) < 0 || (pid = bench_fork()) < 0)
-		return -1;
-	if (pid == 0) {
-		struct sim *s;
-
-		close(ready[0]);
-		sim_raise_nofile(&e);
-		if ((s = sim_new(&e)) == NULL)
-			_exit(1);
-		for (i = 0; i < n; i++) {
-			struct sim_inst_opts o;
-
-			memset(&o, 0, sizeof o);
-			snprintf(name, sizeof name, "vm%d", i + 1);
-			o.dir = dir;
-			o.name = name;
-			o.machine = SIMDEV_PC;
-			o.sockets = SIM_SOCK_QMP;	/* 10,000 fit */
-			if (sim_add(s, &o, &e) == NULL)
-				_exit(1);
-		}
-		if (write(ready[1], "r", 1) != 1)
-			_exit(1);
-		sim_run(s, &e);
-		_exit(0);
-	}
-	close(ready[1]);
-	i = read(ready[0], &c, 1) == 1;
-	close(ready[0]);
-	if (!i) {
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	return pid;
 }
 
 /* One raw session. */
@@ -273,25 +224,36 @@ report(int n, const char *whom, double *r, int pairs, double a, double b)
 	bench_report(what, r[pairs / 2], "x", detail);
 }
 
+/* n simulated instances vm1..vmN in dir (*pid serves them) and f, a
+ * fleet of them (QMP), for one size's pairs. */
 static void
-one_size(int n, int pairs)
+sim_fleet(const char *dir, int n, struct fleet *f, pid_t *pid)
 {
-	char *dir = bench_tmpdir(), ep[4200], name[32];
-	double r[16], re[16], a = 0, b = 0, be = 0;
-	struct fleet f;
+	char ep[4200], name[32];
 	struct err e;
-	pid_t pid;
-	int i, k;
+	int i;
 
-	if (dir == NULL || (pid = start_sim(dir, n)) < 0)
-		bench_fail("fleet cpu", "the simulator did not start");
-	fleet_init(&f, NULL);
+	if (tu_simfleet_start(dir, n, SIM_SOCK_QMP, pid, &e) < 0)
+		bench_fail("fleet cpu", e.msg);
+	fleet_init(f, NULL);
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof name, "vm%d", i + 1);
 		snprintf(ep, sizeof ep, "unix:%s/vm%d.qmp", dir, i + 1);
-		if (fleet_add(&f, name, ep, &e) < 0)
+		if (fleet_add(f, name, ep, &e) < 0)
 			bench_fail("fleet cpu", e.msg);
 	}
+}
+
+static void
+one_size(int n, int pairs)
+{
+	char *dir = bench_tmpdir();
+	double r[16], re[16], a = 0, b = 0, be = 0;
+	struct fleet f;
+	pid_t pid;
+	int k;
+
+	sim_fleet(dir, n, &f, &pid);
 	ours_refresh(&f);	/* warm all up */
 	raw_refresh(dir, n);
 	raw_refresh_epoll(dir, n);
@@ -303,14 +265,14 @@ one_size(int n, int pairs)
 		for (j = 0; j < 3; j++) {
 			int w = k % 2 ? 2 - j : j;
 
-			t0 = cpu_us();
+			t0 = bench_cpu_us();
 			if (w == 0)
 				ours_refresh(&f);
 			else if (w == 1)
 				raw_refresh(dir, n);
 			else
 				raw_refresh_epoll(dir, n);
-			c[w] = cpu_us() - t0;
+			c[w] = bench_cpu_us() - t0;
 		}
 		r[k] = c[0] / (c[1] > 0 ? c[1] : 1);
 		re[k] = c[0] / (c[2] > 0 ? c[2] : 1);
@@ -321,8 +283,48 @@ one_size(int n, int pairs)
 	report(n, "raw client", r, pairs, a, b);
 	report(n, "raw epoll client", re, pairs, a, be);
 	fleet_free(&f);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	tu_simfleet_stop(&pid);
+}
+
+/* Against the raw python client (rawqmp.py "fleet DIR N": each
+ * instance's refresh in turn, as an operator's script looping over a
+ * fleet would; one long-lived python3 started once, its CPU its own
+ * process_time): its own simulator and pairs, order alternating, each
+ * python refresh after the same 0.1 s pause as ours_refresh. */
+static void
+py_size(struct bench_py *py, int n, int pairs)
+{
+	char *dir = bench_tmpdir(), req[4300], why[600];
+	double r[16], a = 0, b = 0, w, c, t0, ours = 0, theirs = 0;
+	struct fleet f;
+	pid_t pid;
+	int k, j;
+
+	sim_fleet(dir, n, &f, &pid);
+	snprintf(req, sizeof req, "fleet %s %d", dir, n);
+	ours_refresh(&f);	/* warm both up */
+	if (bench_py_ask(py, req, &w, &c, why, sizeof why) < 0)
+		bench_fail("fleet cpu / python", why);
+	for (k = 0; k < pairs; k++) {
+		for (j = 0; j < 2; j++) {
+			if ((j == 0) == (k % 2 == 0)) {
+				t0 = bench_cpu_us();
+				ours_refresh(&f);
+				ours = bench_cpu_us() - t0;
+				continue;
+			}
+			usleep(100000);
+			if (bench_py_ask(py, req, &w, &c, why, sizeof why) < 0)
+				bench_fail("fleet cpu / python", why);
+			theirs = c / 1e3;	/* ns to us */
+		}
+		r[k] = ours / (theirs > 0 ? theirs : 1);
+		a += ours;
+		b += theirs;
+	}
+	report(n, "raw python", r, pairs, a, b);
+	fleet_free(&f);
+	tu_simfleet_stop(&pid);
 }
 
 /* Sizes from the command line (each "N" or "N:PAIRS"), else 100, 1000,
@@ -332,8 +334,15 @@ main(int argc, char **argv)
 {
 	static const int def[][2] = { { 100, 15 }, { 1000, 9 }, { 5000, 5 },
 		{ 10000, 5 } };
-	int k;
+	struct bench_py py;
+	int k, havepy = tu_have_program("python3");
 
+	signal(SIGPIPE, SIG_IGN);
+	if (!havepy)
+		printf("bench fleet cpu / raw python: skipped (python3 not "
+		    "found)\n");
+	else if (bench_py_start(&py) < 0)
+		bench_fail("fleet cpu", "the raw python client did not start");
 	if (argc > 1) {
 		for (k = 1; k < argc; k++) {
 			int n = atoi(argv[k]), p = 5;
@@ -343,10 +352,16 @@ main(int argc, char **argv)
 				p = atoi(c + 1);
 			if (n > 0 && p > 0 && p <= 16)
 				one_size(n, p);
+			if (n > 0 && p > 0 && p <= 16 && havepy)
+				py_size(&py, n, p);
 		}
-		return 0;
-	}
-	for (k = 0; k < (int)(sizeof def / sizeof *def); k++)
-		one_size(def[k][0], def[k][1]);
+	} else
+		for (k = 0; k < (int)(sizeof def / sizeof *def); k++) {
+			one_size(def[k][0], def[k][1]);
+			if (havepy)
+				py_size(&py, def[k][0], def[k][1]);
+		}
+	if (havepy)
+		bench_py_stop(&py);
 	return 0;
 }
