@@ -345,7 +345,24 @@ rollback(struct add *a)
 
 /* The steps after the lock: on failure QEMU's side is rolled back and
  * the intent, if one was written, dropped again (when the file can
- * still be written; otherwise the next contact resolves it). */
+ * still be written; otherwise the next contact resolves it).
+ *
+ * The runtime file is written twice, and only the first write is made
+ * durable whole before anything is sent:
+ *  - the intent (step backend: device, backend names, place) before the
+ *    backend: fsync of the file and of the directory (STORE_SYNC_ALL);
+ *  - no write between the backend and the device: the resolver decides
+ *    from what QEMU has (journal.h's table), never from the step, so a
+ *    step "device" on disk would tell a recovery nothing the bus does not;
+ *  - the result (the device recorded, its intent dropped) is synced
+ *    before its rename but its directory is not (STORE_SYNC_DATA).  If a
+ *    power cut loses that rename, the file read next is the intent's,
+ *    whose device is this one field for field: a resolution records it
+ *    as plugged when QEMU still has it at its place (a remote QEMU that
+ *    lived on), and drops the intent when QEMU has neither (a local one
+ *    that died with the host, where a recorded device would be stale).
+ *    check_journal's lost_result_resolves shows both from real files.
+ */
 static int
 run(const struct hotplug_target *t, struct add *a, struct err *e)
 {
@@ -360,12 +377,10 @@ run(const struct hotplug_target *t, struct add *a, struct err *e)
 		return -1;
 	journaled = 1;
 	if ((a->r.type == HOTPLUG_NIC ? add_nic_backend(a, e) :
-	    add_disk_backend(a, e)) < 0 ||
-	    journal_step(&a->txn, a->d.id, STORE_STEP_DEVICE, e) < 0 ||
-	    plug(a, e) < 0)
+	    add_disk_backend(a, e)) < 0 || plug(a, e) < 0)
 		goto fail;
 	store_drop_intent(&a->txn.rt, a->d.id);
-	if (store_save(&a->txn, e) < 0) {
+	if (store_save_sync(&a->txn, STORE_SYNC_DATA, e) < 0) {
 		/* QEMU accepted the device but the file cannot take it */
 		rollback(a);
 		return err_prefix(e, "%s was added but could not be recorded, "

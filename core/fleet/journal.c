@@ -39,18 +39,6 @@ journal_begin(struct store_txn *t, enum store_intent_op op,
 	return 0;
 }
 
-int
-journal_step(struct store_txn *t, const char *id,
-    enum store_intent_step step, struct err *e)
-{
-	struct store_intent *in = store_find_intent(&t->rt, id);
-
-	if (in == NULL)
-		return err_set(e, "no intent for %s", id);
-	in->step = step;
-	return store_save(t, e);
-}
-
 /* Remove one backend if QEMU has it: 1 removed, 0 it was not there. */
 static int
 del_backend(struct mon *m, const struct backends *b, int drive,

@@ -4,8 +4,11 @@
  *
  * Before its first monitor command a hotplug or unplug writes what it is
  * about to do into the runtime file (an intent: device, backend, slot,
- * step; store.h), under the store lock, and advances it as steps
- * complete; the commit that records the result drops it.  An intent found
+ * step; store.h), under the store lock, durably (journal_begin); the
+ * commit that records the result drops it.  The intent is not rewritten
+ * as steps complete: every resolution below goes by what QEMU has, so a
+ * later step on disk would change none of them (hotplug.c's run says
+ * which writes are synced how).  An intent found
  * in the file while its lock is free belongs to a process that died (kill
  * -9, a crash, a power cut) somewhere between two steps.  It is resolved
  * from what QEMU really has, on the next contact with the instance:
@@ -52,9 +55,6 @@ struct journal_note {
  * kept).  Nothing may be sent to QEMU for d before this succeeded. */
 int journal_begin(struct store_txn *t, enum store_intent_op op,
     enum store_intent_step step, const struct store_dev *d, struct err *e);
-/* Advance d's intent to step and write it. */
-int journal_step(struct store_txn *t, const char *id,
-    enum store_intent_step step, struct err *e);
 
 /* Resolve every intent of t->rt over m (a session to the instance, the
  * lock held) as in the table above; t->rt is changed, not written (the

@@ -516,6 +516,7 @@ store_discard(struct store_txn *t, struct err *e)
 	if (unlinkat(t->dirfd, name, 0) < 0 && errno != ENOENT)
 		return err_set(e, "cannot remove %s: %s", t->path,
 		    strerror(errno));
+	t->syncs++;
 	fsync(t->dirfd);
 	return 0;
 }
@@ -559,6 +560,12 @@ store_commit(struct store_txn *t, struct err *e)
 int
 store_save(struct store_txn *t, struct err *e)
 {
+	return store_save_sync(t, STORE_SYNC_ALL, e);
+}
+
+int
+store_save_sync(struct store_txn *t, enum store_sync how, struct err *e)
+{
 	char name[STORE_NAME_MAX + 8], tmp[STORE_NAME_MAX + 16];
 	char *txt;
 	int fd = -1, i, en;
@@ -584,8 +591,12 @@ store_save(struct store_txn *t, struct err *e)
 		return err_set(e, "cannot create a temp file beside %s: %s",
 		    t->path, strerror(en));
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, txt, strlen(txt)) < 0 ||
-	    fsync(fd) < 0) {
+	if (fchmod(fd, 0600) < 0 || write_all(fd, txt, strlen(txt)) < 0) {
+		en = errno;
+		goto fail;
+	}
+	t->syncs++;
+	if (fsync(fd) < 0) {
 		en = errno;
 		goto fail;
 	}
@@ -600,6 +611,9 @@ store_save(struct store_txn *t, struct err *e)
 		goto fail;
 	}
 	free(txt);
+	if (how == STORE_SYNC_DATA)
+		return 0;
+	t->syncs++;
 	if (fsync(t->dirfd) < 0) {
 		en = errno;
 		return err_set(e, "wrote %s but could not sync its directory: "

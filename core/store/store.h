@@ -14,7 +14,8 @@
  * read-modify-write of INST.json.
  *
  * Writes are atomic: temp file in DIR, write, fsync, rename over INST.json,
- * fsync DIR.  Readers never need the lock: they see the old or the new file.
+ * fsync DIR (the last one skipped only where a lost rename is harmless:
+ * STORE_SYNC_DATA).  Readers never need the lock: they see the old or the new file.
  * A runtime file that does not parse is never overwritten: opening it fails
  * with a message telling the user to fix or move it.  Symlinks (the dir,
  * INST.json, INST.lock) are refused.  A missing INST.json is a fresh instance
@@ -121,11 +122,18 @@ enum store_intent_op {
 	STORE_OP_UNPLUG,	/* device_del */
 };
 
-/* How far an operation got: each step is written before its monitor
- * command is sent, so QEMU may or may not have done the step named. */
+/* How far an operation got when its intent was written: the step is
+ * written before its monitor command is sent, so QEMU may or may not have
+ * done the step named, or the ones after it (a hotplug's intent is
+ * written at "backend" only: the resolution goes by what QEMU has, so
+ * advancing it would be a synced write that changes no outcome;
+ * fleet/journal.h). */
 enum store_intent_step {
-	STORE_STEP_BACKEND,	/* hotplug: adding the backend */
-	STORE_STEP_DEVICE,	/* hotplug: backend added, adding the device */
+	STORE_STEP_BACKEND,	/* hotplug: adding the backend, then the
+				 * device */
+	STORE_STEP_DEVICE,	/* hotplug: backend added, adding the device
+				 * (read, as written by slotscope before
+				 * 2026-12; resolved the same way) */
 	STORE_STEP_DEL,		/* unplug: sending device_del */
 };
 
@@ -152,6 +160,24 @@ struct store_txn {
 	struct store_rt rt;
 	int dirfd, lockfd;		/* -1 when not open */
 	char path[4096];		/* DIR/INST.json, for messages */
+	int syncs;			/* fsync()s its writes made so far
+					 * (tests and figures count them) */
+};
+
+/* How durable a write is when it returns (store_save_sync). */
+enum store_sync {
+	STORE_SYNC_ALL,		/* the temp file and the directory: the new
+				 * file survives a power cut */
+	STORE_SYNC_DATA,	/* the temp file only, before its rename: the
+				 * name never points at a file whose data a
+				 * power cut lost, but the rename itself may
+				 * be lost with it (the previous file is then
+				 * read); the next STORE_SYNC_ALL write, or
+				 * the kernel's own writeback, makes it
+				 * durable.  Only for a write whose previous
+				 * version a recovery resolves to the same
+				 * state (a hotplug's result over its intent:
+				 * fleet/journal.h) */
 };
 
 /* The default runtime dir: /var/lib/slotscope for root (euid 0), else
@@ -197,8 +223,11 @@ int store_open_locked(const char *dir, const char *inst, struct store_txn *t,
  * failure, when the old file is left as it was). */
 int store_commit(struct store_txn *t, struct err *e);
 /* Write t->rt atomically and keep the lock and t (a journal step): on
- * failure the old file is left as it was and t is still held. */
+ * failure the old file is left as it was and t is still held.
+ * store_save is store_save_sync(t, STORE_SYNC_ALL, e). */
 int store_save(struct store_txn *t, struct err *e);
+int store_save_sync(struct store_txn *t, enum store_sync how,
+    struct err *e);
 /* Remove INST.json again, keeping the lock: for a transaction on a fresh
  * instance (t->rt.fresh: there was no file) that wrote only its journal
  * and failed, so that it leaves no file behind. */

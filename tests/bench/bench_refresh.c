@@ -29,6 +29,7 @@
  *     HP_PER_QEMU pairs.  Twice: the runtime dir in the temp dir (a disk
  *     here: the intent journal's fsyncs are in the figure), then in
  *     /dev/shm (tmpfs), which leaves the monitor's part.
+ *     `bench_refresh hotplug [disk|tmpfs]` runs this part alone.
  *
  * Each figure is the median of the per-pair ratios (slotscope / other;
  * the pair's order alternates), with n and p10-p90 of those ratios, and
@@ -441,8 +442,9 @@ hotplugs(int shm)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	const char *only = argc > 1 ? argv[1] : "";
 	char *dir;
 	char full[4096];
 	size_t o = 0;
@@ -451,6 +453,16 @@ main(void)
 	if (!tu_have_program("qemu-system-x86_64")) {
 		printf("bench refresh: skipped (qemu-system-x86_64 not "
 		    "found)\n");
+		return 0;
+	}
+	/* `bench_refresh hotplug [disk|tmpfs]`: the hotplug part alone */
+	if (strcmp(only, "hotplug") == 0) {
+		const char *which = argc > 2 ? argv[2] : "";
+
+		if (strcmp(which, "tmpfs") != 0)
+			hotplugs(0);
+		if (strcmp(which, "disk") != 0 && access("/dev/shm", W_OK) == 0)
+			hotplugs(1);
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -7,13 +7,14 @@
  *     so, under CI=true a missing capability fails), against a real QEMU,
  *     NIC over QMP and disk over HMP: exit 1 with one clear line, no crash,
  *     and QEMU has no device and no backend left;
- *   - the same filesystem filling up AFTER QEMU accepted the device (the
- *     simulator, whose slow fault stretches the hotplug, stands in for
- *     QEMU here; the test fills the
- *     tmpfs once the journal says the device step began): the commit
- *     fails, QEMU's side is rolled back, one clear line, exit 1 -- and once
- *     there is room again the next command resolves the intent that could
- *     not be dropped, with an audit line;
+ *   - the same filesystem filling up while QEMU adds the backend and the
+ *     device (the simulator, whose slow fault stretches the hotplug,
+ *     stands in for QEMU here; the test fills the tmpfs once the journal
+ *     holds the intent, the flow's last write before the result): the
+ *     commit after QEMU accepted the device fails, QEMU's side is rolled
+ *     back, one clear line, exit 1 -- and once there is room again the
+ *     next command resolves the intent that could not be dropped, with an
+ *     audit line;
  *   - a FIFO as audit.log: the reservation is made, the audit line is
  *     refused at once (no hang: the command returns), and said so.
  */
@@ -161,7 +162,9 @@ START_TEST(full_filesystem)
 END_TEST
 
 /* The simulator (slow replies, a guest that acks unplugs) and a hotplug
- * in the background; once the journal says "device", the disk fills. */
+ * in the background; once the journal holds its intent (written before
+ * netdev_add; nothing is written after it until the result), the disk
+ * fills. */
 START_TEST(full_after_device_accepted)
 {
 	char dir[4200], mnt[4300], sim[4300], rt[4400], outp[4400];
@@ -204,17 +207,17 @@ START_TEST(full_after_device_accepted)
 		    "hotplug vm1 nic", (char *)NULL);
 		_exit(127);
 	}
-	/* wait for the journal's "device" step, then fill the disk */
+	/* wait for the hotplug's intent, then fill the disk */
 	for (k = 0; k < 1000; k++) {
 		txt = tu_slurp(rt);
-		if (strstr(txt, "\"step\": \"device\"") != NULL) {
+		if (strstr(txt, "\"op\": \"hotplug\"") != NULL) {
 			free(txt);
 			break;
 		}
 		free(txt);
 		usleep(5000);
 	}
-	ck_assert_msg(k < 1000, "the journal never said \"device\"");
+	ck_assert_msg(k < 1000, "the journal never held the intent");
 	fill(mnt);
 	ck_assert_int_eq(waitpid(hpid, &st, 0), hpid);
 	out = tu_slurp(outp);

@@ -15,12 +15,23 @@
  * The kill moments spread over the measured length of one operation, so
  * every step (before the intent, backend added, device added, recorded)
  * is hit; a bounded 24 iterations keep it quick.
+ *
+ * lost_result_resolves: what a power cut may leave of a hotplug whose
+ * result was written without syncing its directory (hotplug.c's run): the
+ * file as it was when device_add went out -- taken by a proxy between the
+ * flow and QEMU at that moment -- resolves to the very file the result
+ * wrote when QEMU still has the device, and to the file before the
+ * hotplug when QEMU has neither device nor backend.
  */
 #include <check.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +45,7 @@
 #include "qemu/backends.h"
 #include "qemu/mon.h"
 #include "store/store.h"
+#include "peer.h"
 #include "testutil.h"
 
 #define ITERATIONS 24
@@ -321,6 +333,240 @@ START_TEST(kill9_loop)
 }
 END_TEST
 
+/* --- a lost result -------------------------------------------------- */
+
+struct proxy {
+	char qemu[4200];		/* QEMU's QMP socket */
+	char file[4300], snap[4300];	/* the runtime file, its copy */
+};
+
+/* 0, or -1 when either file could not be used. */
+static int
+copy_file(const char *from, const char *to)
+{
+	char buf[1 << 16];
+	int in = open(from, O_RDONLY), out, rc = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return -1;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			rc = -1;
+	close(in);
+	close(out);
+	return n < 0 ? -1 : rc;
+}
+
+static int
+connect_unix(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Forward between the client and QEMU; the runtime file is copied when
+ * the client's device_add arrives, before QEMU sees it. */
+static void
+proxy_serve(int c, void *arg)
+{
+	const struct proxy *px = arg;
+	struct pollfd pf[2];
+	char buf[1 << 16];
+	int q = connect_unix(px->qemu), k;
+	ssize_t n;
+
+	if (q < 0)
+		_exit(2);
+	pf[0].fd = c;
+	pf[1].fd = q;
+	for (;;) {
+		pf[0].events = pf[1].events = POLLIN;
+		if (poll(pf, 2, -1) < 0)
+			_exit(2);
+		for (k = 0; k < 2; k++) {
+			if (!pf[k].revents)
+				continue;
+			n = read(pf[k].fd, buf, sizeof buf - 1);
+			if (n <= 0)
+				return;
+			buf[n] = '\0';
+			if (k == 0 && strstr(buf, "\"device_add\"") != NULL &&
+			    copy_file(px->file, px->snap) < 0)
+				_exit(3);	/* the test sees no snapshot */
+			tu_peer_put(pf[1 - k].fd, buf, (size_t)n);
+		}
+	}
+}
+
+/* Parse the runtime file at path into rt (the caller frees it). */
+static void
+parse_file(const char *path, struct store_rt *rt)
+{
+	char buf[1 << 16];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+	struct err e;
+
+	ck_assert_msg(fp != NULL, "no snapshot at %s", path);
+	n = fread(buf, 1, sizeof buf, fp);
+	fclose(fp);
+	ck_assert_msg(store_parse(buf, n, rt, &e) == 0, "%s", e.msg);
+}
+
+/* The text rt is written as (the file's whole content). */
+static char *
+text_of(const struct store_rt *rt)
+{
+	struct err e;
+	char *t = store_format(rt, &e);
+
+	ck_assert_msg(t != NULL, "%s", e.msg);
+	return t;
+}
+
+/* Put the snapshot back as the runtime file (what a lost rename leaves),
+ * resolve it over QMP, and return the file's text after. */
+static char *
+resolve_snapshot(const struct ctx *c, const struct proxy *px,
+    const char *expect)
+{
+	struct journal_note notes[STORE_MAX_INTENTS];
+	struct hotplug_target t;
+	struct store_rt rt;
+	struct err e;
+	char *txt;
+	int n;
+
+	ck_assert_int_eq(rename(px->snap, px->file), 0);
+	target(c, 1, &t);
+	n = journal_resolve_noted(&t, 1000, notes, &e);
+	ck_assert_msg(n == 1, "resolve: %d: %s", n, n < 0 ? e.msg : "");
+	ck_assert_msg(strstr(notes[0].result, expect) != NULL, "%s",
+	    notes[0].result);
+	ck_assert_int_eq(store_load(c->rtdir, "vm1", &rt, &e), 0);
+	ck_assert_uint_eq(rt.nintent, 0);
+	txt = text_of(&rt);
+	store_rt_free(&rt);
+	return txt;
+}
+
+/* One hotplug through the proxy: the file before it (*before), after it
+ * (returned), and the snapshot checked: the intent of d at step backend,
+ * its device field for field the one the result recorded. */
+static char *
+plug_through_proxy(const struct ctx *c, struct proxy *px,
+    struct tu_peer *peer, char **before, struct store_dev *d)
+{
+	struct hotplug_target t;
+	struct hotplug_req r;
+	struct store_rt rt, one, other;
+	struct err e;
+	char ep[PATH_MAX + 8], *txt, *a, *b;
+
+	ck_assert_int_eq(store_load(c->rtdir, "vm1", &rt, &e), 0);
+	*before = text_of(&rt);
+	store_rt_free(&rt);
+	unlink(px->snap);
+	snprintf(ep, sizeof ep, "unix:%s", peer->path);
+	target(c, 1, &t);
+	t.endpoint = ep;
+	request(c, 0, &r);
+	ck_assert_msg(hotplug_add(&t, &r, d, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(store_load(c->rtdir, "vm1", &rt, &e), 0);
+	ck_assert_ptr_nonnull(store_find_id(&rt, d->id));
+	txt = text_of(&rt);
+	/* the snapshot: d's intent, written once (step backend), d not
+	 * recorded yet */
+	parse_file(px->snap, &other);
+	ck_assert_uint_eq(other.nintent, 1);
+	ck_assert_int_eq(other.intent[0].op, STORE_OP_HOTPLUG);
+	ck_assert_int_eq(other.intent[0].step, STORE_STEP_BACKEND);
+	ck_assert_ptr_null(store_find_id(&other, d->id));
+	/* ... and, without it, the file before the hotplug */
+	store_drop_intent(&other, d->id);
+	a = text_of(&other);
+	ck_assert_str_eq(a, *before);
+	free(a);
+	store_rt_free(&other);
+	parse_file(px->snap, &other);
+	store_rt_init(&one, "vm1");
+	ck_assert_int_eq(store_add_dev(&one, &other.intent[0].dev, &e), 0);
+	a = text_of(&one);
+	store_rt_free(&one);
+	store_rt_init(&one, "vm1");
+	ck_assert_int_eq(store_add_dev(&one, store_find_id(&rt, d->id), &e),
+	    0);
+	b = text_of(&one);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	store_rt_free(&one);
+	store_rt_free(&other);
+	store_rt_free(&rt);
+	return txt;
+}
+
+START_TEST(lost_result_resolves)
+{
+	struct ctx c;
+	struct proxy px;
+	struct tu_peer peer;
+	struct store_dev d;
+	char *before, *after, *got, cmd[300];
+
+	vmp = &vms[_i];
+	ctx_init(&c);
+	snprintf(px.qemu, sizeof px.qemu, "%s/qmp.sock", vmp->dir);
+	snprintf(px.file, sizeof px.file, "%s/vm1.json", c.rtdir);
+	snprintf(px.snap, sizeof px.snap, "%s/snap.json", vmp->dir);
+	/* a file to start from (the flow's result on a fresh instance is
+	 * compared with the resolution's) */
+	reset_and_settle(&c, 1, -1);
+	tu_peer_listen(&peer, NULL);
+	tu_peer_serve(&peer, proxy_serve, &px);
+
+	/* QEMU lived on (a remote one): the device is recorded as the
+	 * result would have recorded it, byte for byte */
+	after = plug_through_proxy(&c, &px, &peer, &before, &d);
+	got = resolve_snapshot(&c, &px, "recorded as plugged");
+	ck_assert_str_eq(got, after);
+	free(got);
+	free(after);
+	free(before);
+
+	/* QEMU died with the host: it has neither device nor backend (here
+	 * taken away by hand), and the file is the one before the hotplug */
+	after = plug_through_proxy(&c, &px, &peer, &before, &d);
+	snprintf(cmd, sizeof cmd, "device_del %s", d.id);
+	hmp_cmd(&c, cmd);
+	hmp_cmd(&c, "system_reset");	/* completes the unplug */
+	snprintf(cmd, sizeof cmd, "netdev_del %s", d.backend.netdev);
+	hmp_cmd(&c, cmd);
+	got = resolve_snapshot(&c, &px, "neither device nor backend");
+	ck_assert_str_eq(got, before);
+	free(got);
+	free(after);
+	free(before);
+	tu_peer_free(&peer);
+	unplug_all(&c, 1, -1);
+}
+END_TEST
+
 static void
 add_cases(Suite *s, enum tu_qemu q)
 {
@@ -329,6 +575,7 @@ add_cases(Suite *s, enum tu_qemu q)
 	tu_tcase_require(tc, tu_missing_qemu_v(q));
 	tcase_add_unchecked_fixture(tc, vm_up[q], vm_down[q]);
 	tcase_add_loop_test(tc, kill9_loop, q, q + 1);
+	tcase_add_loop_test(tc, lost_result_resolves, q, q + 1);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 }

@@ -2,6 +2,7 @@
 /* check_store.c - the runtime store: atomic writes, the lock, corrupt and
  * symlinked files, modes, defaults, and a kill -9 crash test. */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -263,6 +264,55 @@ START_TEST(journal_round_trip)
 	ck_assert_int_eq(store_load(dir, "web1", &rt, &e), 0);
 	ck_assert_uint_eq(rt.nintent, 0);
 	store_rt_free(&rt);
+}
+END_TEST
+
+/* Entries of dir other than . and .. */
+static int
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* The fsyncs a write makes: STORE_SYNC_ALL the temp file's and the
+ * directory's, STORE_SYNC_DATA the temp file's only; both replace the
+ * file whole (renamed over it, no temp file left) and keep the lock. */
+START_TEST(save_sync_counts)
+{
+	struct store_txn t;
+	struct store_rt rt;
+	struct err e;
+	const char *dir = path("rt");
+	int n;
+
+	ck_assert_int_eq(store_open_locked(dir, "web1", &t, 1000, &e), 0);
+	ck_assert_int_eq(t.syncs, 0);
+	ck_assert_int_eq(store_add_dev(&t.rt, &(struct store_dev){ .id =
+	    "nic-6f1a2b3c-pci-5", .type = "nic", .slot = 5 }, &e), 0);
+	ck_assert_int_eq(store_save(&t, &e), 0);
+	ck_assert_int_eq(t.syncs, 2);
+	ck_assert_int_eq(store_add_dev(&t.rt, &(struct store_dev){ .id =
+	    "nic-6f1a2b3c-pci-6", .type = "nic", .slot = 6 }, &e), 0);
+	ck_assert_int_eq(store_save_sync(&t, STORE_SYNC_DATA, &e), 0);
+	ck_assert_int_eq(t.syncs, 3);
+	ck_assert_int_ge(t.lockfd, 0);		/* still held */
+	ck_assert_int_eq(store_load(dir, "web1", &rt, &e), 0);
+	ck_assert_uint_eq(rt.ndev, 2);
+	ck_assert_ptr_nonnull(store_find_id(&rt, "nic-6f1a2b3c-pci-6"));
+	store_rt_free(&rt);
+	ck_assert_int_eq(store_save_sync(&t, STORE_SYNC_ALL, &e), 0);
+	ck_assert_int_eq(t.syncs, 5);
+	store_abort(&t);
+	n = count_entries(dir);
+	ck_assert_int_eq(n, 2);		/* web1.json, web1.lock */
 }
 END_TEST
 
@@ -769,6 +819,7 @@ store_suite(void)
 	tcase_add_test(tc, missing_file_is_fresh_default);
 	tcase_add_test(tc, commit_round_trip_and_modes);
 	tcase_add_test(tc, journal_round_trip);
+	tcase_add_test(tc, save_sync_counts);
 	tcase_add_test(tc, abort_writes_nothing);
 	tcase_add_test(tc, add_dev_rules);
 	tcase_add_test(tc, parse_good_and_unknown_keys);
