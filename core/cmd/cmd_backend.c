@@ -24,6 +24,7 @@ cmd_target(const struct cmd_ctx *c, size_t i, struct hotplug_target *t)
 	t->audit_syslog = c->fleet->audit_syslog;
 	t->on_connect = c->on_connect;
 	t->on_connect_arg = c->on_connect_arg;
+	t->cache = c->fleet->rtc;
 	if (c->fleet->monitor_timeout_ms > HOTPLUG_GREET_MS)
 		t->greet_ms = c->fleet->monitor_timeout_ms;
 }

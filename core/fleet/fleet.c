@@ -65,6 +65,8 @@ fleet_init(struct fleet *f, const char *runtime_dir)
 	f->monitor_timeout_ms = 500;
 	f->op_timeout_ms = 2000;
 	f->max_parallel = FLEET_MAX_PARALLEL;
+	if ((f->rtc = malloc(sizeof *f->rtc)) != NULL)
+		store_cache_init(f->rtc);
 }
 
 void
@@ -82,6 +84,10 @@ fleet_free(struct fleet *f)
 	free(f->unplugs);
 	free(f->run);
 	fleet_poll_free(f);
+	if (f->rtc != NULL)
+		store_cache_free(f->rtc);
+	free(f->rtc);
+	f->rtc = NULL;
 	nameidx_free(&f->names);
 	f->inst = NULL;
 	f->changes = NULL;
@@ -198,8 +204,8 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		struct err e2;
 
 		store_rt_init(&rt, name);
-		if (f->runtime_dir[0] != '\0' &&
-		    store_load(f->runtime_dir, name, &rt, &e2) < 0) {
+		if (f->runtime_dir[0] != '\0' && store_load_cached(f->rtc,
+		    f->runtime_dir, name, &rt, &e2) < 0) {
 			store_rt_free(&rt);
 			store_rt_init(&rt, name);
 			fleet_set_msg(&in->rt_error, e2.msg);
@@ -671,7 +677,8 @@ mon_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
 		store_rt_init(rt, f->inst[i].name);
 		return 0;
 	}
-	return store_load(f->runtime_dir, f->inst[i].name, rt, e);
+	return store_load_cached(f->rtc, f->runtime_dir, f->inst[i].name, rt,
+	    e);
 }
 
 const struct fleet_backend fleet_backend_monitor = {

@@ -216,6 +216,10 @@ struct fleet {
 	 * last_refresh time changes: fleet_view_hash leaves times out). */
 	unsigned long gen;
 	size_t njournal;		/* instances with journal set */
+	/* the runtime file last parsed (store_load_cached): a command that
+	 * reads one instance's file several times parses it once; owned,
+	 * NULL when it could not be allocated (then every read parses) */
+	struct store_cache *rtc;
 };
 
 /* Set or clear instance i's journal note (keeps f->njournal, so that a

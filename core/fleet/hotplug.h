@@ -68,6 +68,9 @@ struct hotplug_target {
 	 * it, its query-pci answered by the flow's confirming one; the lock
 	 * is released after the hand-over as after a close */
 	struct mon *handover;
+	/* or NULL: the runtime file's parse cache of the caller's fleet
+	 * (fleet.rtc), which the locked read takes over */
+	struct store_cache *cache;
 };
 
 enum hotplug_type { HOTPLUG_NIC, HOTPLUG_DISK };

@@ -336,10 +336,11 @@ fname(char *out, size_t sz, const char *inst, const char *suffix,
 }
 
 /* Read DIR/INST.json into rt.  Missing: defaults.  Any other problem,
- * including a parse error, fails. */
+ * including a parse error, fails.  c (or NULL): parsed once for the same
+ * bytes; take: c is taken over (store_load_cached). */
 static int
 read_rt(int dirfd, const char *dir, const char *inst, struct store_rt *rt,
-    struct err *e)
+    struct store_cache *c, int take, struct err *e)
 {
 	char name[STORE_NAME_MAX + 8];
 	struct stat st;
@@ -374,6 +375,10 @@ read_rt(int dirfd, const char *dir, const char *inst, struct store_rt *rt,
 	close(fd);
 	if (buf == NULL)
 		return err_prefix(e, "%s/%s", dir, name);
+	if (store_cache_get(c, dir, inst, buf, len, rt)) {
+		free(buf);
+		return 0;
+	}
 	if (store_parse(buf, len, rt, e) < 0) {
 		free(buf);
 		store_rt_free(rt);
@@ -381,22 +386,31 @@ read_rt(int dirfd, const char *dir, const char *inst, struct store_rt *rt,
 		return err_prefix(e, "%s/%s does not parse; fix or move it "
 		    "(slotscope will not overwrite it)", dir, name);
 	}
-	free(buf);
 	if (strcmp(rt->inst, inst) != 0) {
 		char other[sizeof rt->inst];
 
+		free(buf);
 		memcpy(other, rt->inst, sizeof other);
 		store_rt_free(rt);
 		store_rt_init(rt, inst);
 		return err_set(e, "%s/%s belongs to instance '%s', not '%s'; "
 		    "fix or move it", dir, name, other, inst);
 	}
+	store_cache_put(c, dir, inst, buf, len, rt, take);
+	free(buf);
 	return 0;
 }
 
 int
 store_load(const char *dir, const char *inst, struct store_rt *rt,
     struct err *e)
+{
+	return store_load_cached(NULL, dir, inst, rt, e);
+}
+
+int
+store_load_cached(struct store_cache *c, const char *dir, const char *inst,
+    struct store_rt *rt, struct err *e)
 {
 	int dfd, rc;
 
@@ -408,7 +422,7 @@ store_load(const char *dir, const char *inst, struct store_rt *rt,
 		return 0;
 	if (dfd < 0)
 		return -1;
-	rc = read_rt(dfd, dir, inst, rt, e);
+	rc = read_rt(dfd, dir, inst, rt, c, 0, e);
 	close(dfd);
 	return rc;
 }
@@ -443,6 +457,14 @@ remove_stale_temps(int dirfd, const char *inst)
 int
 store_open_locked(const char *dir, const char *inst, struct store_txn *t,
     int timeout_ms, struct err *e)
+{
+	return store_open_locked_cached(dir, inst, t, timeout_ms, NULL, e);
+}
+
+int
+store_open_locked_cached(const char *dir, const char *inst,
+    struct store_txn *t, int timeout_ms, struct store_cache *c,
+    struct err *e)
 {
 	char name[STORE_NAME_MAX + 8];
 	int64_t deadline = clock_mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
@@ -498,7 +520,7 @@ store_open_locked(const char *dir, const char *inst, struct store_txn *t,
 		nanosleep(&ts, NULL);
 	}
 	remove_stale_temps(t->dirfd, inst);
-	if (read_rt(t->dirfd, dir, inst, &t->rt, e) < 0) {
+	if (read_rt(t->dirfd, dir, inst, &t->rt, c, 1, e) < 0) {
 		store_abort(t);
 		return -1;
 	}

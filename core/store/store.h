@@ -155,6 +155,18 @@ struct store_rt {
 	size_t nintent;
 };
 
+/* One runtime file as last parsed (storecache.c): a read whose bytes are
+ * the same as those is answered with a copy of what they parsed to,
+ * without parsing again.  Caller-owned (store_cache_init, _free); one
+ * file at a time. */
+struct store_cache {
+	char dir[4096];
+	char inst[STORE_NAME_MAX + 1];
+	char *text;			/* owned; NULL = empty */
+	size_t len;
+	struct store_rt rt;		/* owned: what text parsed to */
+};
+
 /* One locked read-modify-write.  Fields are the store's; use .rt. */
 struct store_txn {
 	struct store_rt rt;
@@ -219,6 +231,28 @@ int store_load(const char *dir, const char *inst, struct store_rt *rt,
  * is held and t needs no cleanup. */
 int store_open_locked(const char *dir, const char *inst, struct store_txn *t,
     int timeout_ms, struct err *e);
+/* store_load and store_open_locked with a cache c (NULL = none): the
+ * file is still read each time, and parsed unless its bytes are the ones
+ * c holds.  A load fills c when c is empty or already holds this file (a
+ * refresh of many instances leaves it to the first); a locked open
+ * always takes c over (it is the file a command works on). */
+int store_load_cached(struct store_cache *c, const char *dir,
+    const char *inst, struct store_rt *rt, struct err *e);
+int store_open_locked_cached(const char *dir, const char *inst,
+    struct store_txn *t, int timeout_ms, struct store_cache *c,
+    struct err *e);
+void store_cache_init(struct store_cache *c);
+void store_cache_free(struct store_cache *c);	/* empty again */
+/* For store.c: 1 when c holds exactly buf[0..len) of dir/inst, rt then
+ * replaced by a copy of what it parsed to; 0 otherwise (rt untouched).
+ * put: remember buf and a copy of rt (as parsed from buf), when take or
+ * c is empty or holds dir/inst already; out of memory leaves c empty. */
+int store_cache_get(const struct store_cache *c, const char *dir,
+    const char *inst, const char *buf, size_t len, struct store_rt *rt);
+void store_cache_put(struct store_cache *c, const char *dir,
+    const char *inst, const char *buf, size_t len, const struct store_rt *rt,
+    int take);
+
 /* Write t->rt atomically, then release the lock and free t (also on
  * failure, when the old file is left as it was). */
 int store_commit(struct store_txn *t, struct err *e);

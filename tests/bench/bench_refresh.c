@@ -33,9 +33,9 @@
  *
  * Each figure is the median of the per-pair ratios (slotscope / other;
  * the pair's order alternates), with n and p10-p90 of those ratios, and
- * the medians of both sides' wall times; the refreshes also show the
- * ratio of client CPU per pair (RUSAGE_SELF, user + system; python's
- * own process_time: QEMU's own CPU is not in it).
+ * the medians of both sides' wall times; the refreshes and the hotplugs
+ * also show the ratio of client CPU per pair (RUSAGE_SELF, user + system;
+ * python's own process_time: QEMU's own CPU is not in it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -405,6 +405,7 @@ static void
 hotplugs(int shm)
 {
 	double a[HP_PER_QEMU * HP_QEMUS], b[HP_PER_QEMU * HP_QEMUS];
+	double hca[HP_PER_QEMU * HP_QEMUS], hcb[HP_PER_QEMU * HP_QEMUS], c0;
 	char rt[4200], name[100];
 	int q, i, n = 0;
 
@@ -424,12 +425,21 @@ hotplugs(int shm)
 		}
 		snprintf(rt, sizeof rt, "%s/rt", rtd);
 		for (i = 0; i < HP_PER_QEMU; i++, n++) {
+			/* CPU in the same us scale as the wall times (ns) */
 			if (n % 2 == 0) {
+				c0 = cpu_us();
 				a[n] = cmd_hotplug(dir, rt);
+				hca[n] = (cpu_us() - c0) * 1e3 + 1;
+				c0 = cpu_us();
 				b[n] = raw_hotplug(dir, i);
+				hcb[n] = (cpu_us() - c0) * 1e3 + 1;
 			} else {
+				c0 = cpu_us();
 				b[n] = raw_hotplug(dir, i);
+				hcb[n] = (cpu_us() - c0) * 1e3 + 1;
+				c0 = cpu_us();
 				a[n] = cmd_hotplug(dir, rt);
+				hca[n] = (cpu_us() - c0) * 1e3 + 1;
 			}
 		}
 		tu_qemu_stop(dir);
@@ -439,6 +449,9 @@ hotplugs(int shm)
 	report_pairs(name, a, b, n, "cmd_exec \"hotplug vm nic\" on a fresh "
 	    "fleet (batch mode) vs connect + caps, query-pci, netdev_add, "
 	    "device_add, query-pci");
+	snprintf(name, sizeof name, "hotplug nic QMP, client CPU / raw%s",
+	    shm ? ", runtime dir on tmpfs" : "");
+	report_pairs(name, hca, hcb, n, "user + system of the bench, per pair");
 }
 
 int

@@ -369,6 +369,61 @@ static const char *good =
     " \"devices\": [{\"id\": \"nic-6f1a2b3c-pci-5\", \"type\": \"nic\","
     " \"slot\": 5, \"state\": \"plugged\"}]}";
 
+/* The parse cache: the same bytes are answered from it (seen here by a
+ * mark put into the cached copy), other bytes -- even of the same length,
+ * a moment later -- are parsed again; a load of another instance leaves
+ * it, a locked open takes it over. */
+START_TEST(cache_same_bytes_only)
+{
+	static const char *other =
+	    "{\"format\": 1, \"instance\": \"web1\", \"reservations\": "
+	    "\"11110000000000000000000000000010\", \"future-key\": [1, 2],"
+	    " \"devices\": [{\"id\": \"nic-6f1a2b3c-pci-6\", \"type\": \"nic\","
+	    " \"slot\": 6, \"state\": \"plugged\"}]}";
+	struct store_cache c;
+	struct store_txn t;
+	struct store_rt rt;
+	struct err e;
+
+	ck_assert_uint_eq(strlen(other), strlen(good));
+	store_cache_init(&c);
+	write_file(path("web1.json"), good);
+	ck_assert_int_eq(store_load_cached(&c, tmp, "web1", &rt, &e), 0);
+	ck_assert_ptr_nonnull(c.text);
+	ck_assert_str_eq(c.inst, "web1");
+	ck_assert_ptr_nonnull(store_find_id(&rt, "nic-6f1a2b3c-pci-5"));
+	ck_assert_int_eq(rt.fresh, 0);
+	store_rt_free(&rt);
+	c.rt.dev[0].slot = 7;		/* the mark */
+	ck_assert_int_eq(store_load_cached(&c, tmp, "web1", &rt, &e), 0);
+	ck_assert_int_eq(rt.dev[0].slot, 7);	/* answered from c */
+	ck_assert_int_eq(rt.fresh, 0);
+	store_rt_free(&rt);
+	write_file(path("web1.json"), other);
+	ck_assert_int_eq(store_load_cached(&c, tmp, "web1", &rt, &e), 0);
+	ck_assert_uint_eq(rt.ndev, 1);
+	ck_assert_str_eq(rt.dev[0].id, "nic-6f1a2b3c-pci-6");
+	ck_assert_int_eq(rt.dev[0].slot, 6);	/* parsed */
+	ck_assert_int_eq(slotmap_is_free(&rt.reserved, 30), 0);
+	ck_assert_int_eq(slotmap_is_free(&rt.reserved, 31), 1);
+	store_rt_free(&rt);
+	ck_assert_int_eq(c.rt.dev[0].slot, 6);	/* and kept */
+	/* another instance's load leaves it ... */
+	write_file(path("web2.json"), "{\"format\": 1, \"instance\": \"web2\", "
+	    "\"reservations\": \"11110000000000000000000000000000\"}");
+	ck_assert_int_eq(store_load_cached(&c, tmp, "web2", &rt, &e), 0);
+	store_rt_free(&rt);
+	ck_assert_str_eq(c.inst, "web1");
+	/* ... a locked open takes it */
+	ck_assert_int_eq(store_open_locked_cached(tmp, "web2", &t, 1000, &c,
+	    &e), 0);
+	store_abort(&t);
+	ck_assert_str_eq(c.inst, "web2");
+	store_cache_free(&c);
+	ck_assert_ptr_null(c.text);
+}
+END_TEST
+
 START_TEST(parse_good_and_unknown_keys)
 {
 	struct store_rt rt;
@@ -820,6 +875,7 @@ store_suite(void)
 	tcase_add_test(tc, commit_round_trip_and_modes);
 	tcase_add_test(tc, journal_round_trip);
 	tcase_add_test(tc, save_sync_counts);
+	tcase_add_test(tc, cache_same_bytes_only);
 	tcase_add_test(tc, abort_writes_nothing);
 	tcase_add_test(tc, add_dev_rules);
 	tcase_add_test(tc, parse_good_and_unknown_keys);

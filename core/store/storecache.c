@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* storecache.c - one runtime file's text and what it parsed to, so that a
+ * command that reads the same unchanged file several times (a batch
+ * hotplug: the fleet's first view, the check before the flow, the flow's
+ * locked read) parses it once.  A hit needs the very bytes read now to
+ * equal the bytes parsed then (same dir, same instance): no time stamp or
+ * inode is trusted, so a file replaced in between, however quickly, is
+ * parsed again.  Only parses fill it, never a write (store_format does not
+ * round-trip every in-memory value, e.g. queues=1 reads back as 0).  See
+ * store.h.
+ */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+store_cache_init(struct store_cache *c)
+{
+	memset(c, 0, sizeof *c);
+	store_rt_init(&c->rt, "");
+}
+
+void
+store_cache_free(struct store_cache *c)
+{
+	free(c->text);
+	store_rt_free(&c->rt);
+	store_cache_init(c);
+}
+
+/* dst := a copy of src (its own device array); 0, or -1 out of memory
+ * (dst is then fresh defaults). */
+static int
+rt_copy(struct store_rt *dst, const struct store_rt *src)
+{
+	*dst = *src;
+	dst->dev = NULL;
+	dst->cap = dst->ndev;
+	if (src->ndev == 0)
+		return 0;
+	dst->dev = malloc(src->ndev * sizeof *dst->dev);
+	if (dst->dev == NULL) {
+		store_rt_init(dst, src->inst);
+		return -1;
+	}
+	memcpy(dst->dev, src->dev, src->ndev * sizeof *dst->dev);
+	return 0;
+}
+
+static int
+same_key(const struct store_cache *c, const char *dir, const char *inst)
+{
+	return c->text != NULL && strcmp(c->inst, inst) == 0 &&
+	    strcmp(c->dir, dir) == 0;
+}
+
+int
+store_cache_get(const struct store_cache *c, const char *dir,
+    const char *inst, const char *buf, size_t len, struct store_rt *rt)
+{
+	if (c == NULL || !same_key(c, dir, inst) || c->len != len ||
+	    memcmp(c->text, buf, len) != 0)
+		return 0;
+	store_rt_free(rt);
+	return rt_copy(rt, &c->rt) == 0;
+}
+
+void
+store_cache_put(struct store_cache *c, const char *dir, const char *inst,
+    const char *buf, size_t len, const struct store_rt *rt, int take)
+{
+	char *t;
+
+	if (c == NULL || (!take && c->text != NULL &&
+	    !same_key(c, dir, inst)) || strlen(dir) >= sizeof c->dir ||
+	    strlen(inst) >= sizeof c->inst)
+		return;
+	store_cache_free(c);
+	if ((t = malloc(len + 1)) == NULL)
+		return;
+	if (rt_copy(&c->rt, rt) < 0) {
+		free(t);
+		return;
+	}
+	memcpy(t, buf, len);
+	t[len] = '\0';
+	c->text = t;
+	c->len = len;
+	memcpy(c->dir, dir, strlen(dir) + 1);
+	memcpy(c->inst, inst, strlen(inst) + 1);
+}
