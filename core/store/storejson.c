@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* storejson.c - the runtime file's text: store_parse() reads the JSON of
- * one instance (bounded, every field checked, errors name the field) and
- * store_format() writes it back.  The format is described in store.h; the
- * files themselves (locking, atomic commit) are store.c's.
+/* storejson.c - reading the runtime file's text: store_parse() reads the
+ * JSON of one instance (bounded, every field checked, errors name the
+ * field); store_format(), which writes it, is storetext.c's.  The format
+ * is described in store.h; the files themselves (locking, atomic commit)
+ * are store.c's.
  */
 #include "store/store.h"
 
@@ -252,109 +253,4 @@ store_parse(const char *buf, size_t len, struct store_rt *rt, struct err *e)
 out:
 	json_decref(root);
 	return rc;
-}
-
-static json_t *
-dev_json(const struct store_dev *d)
-{
-	const struct store_backend *b = &d->backend;
-	json_t *j;
-
-	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, "
-	    "s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
-	    "id", d->id, "type", d->type, "uuid", d->uuid, "slot", d->slot,
-	    "state", store_dev_state_name(d->state), "driver", d->driver,
-	    "mac", d->mac, "backend",
-	    "kind", store_backend_kind_name(b->kind), "netdev", b->netdev,
-	    "tap", b->tap, "path", b->path, "format", b->format,
-	    "drive", b->drive);
-	if (j != NULL)
-		store_backend_extra_json(b, json_object_get(j, "backend"));
-	/* Root-bus devices are written as before: older readers keep
-	 * reading the files of machines without bridges. */
-	if (j != NULL && d->bus[0] != '\0' &&
-	    json_object_set_new(j, "bus", json_string(d->bus)) < 0) {
-		json_decref(j);
-		return NULL;
-	}
-	return j;
-}
-
-/* The journal as a JSON array (NULL when out of memory). */
-static json_t *
-intents_json(const struct store_rt *rt)
-{
-	json_t *a = json_array(), *o;
-	size_t i;
-
-	for (i = 0; a != NULL && i < rt->nintent; i++) {
-		const struct store_intent *in = &rt->intent[i];
-
-		o = json_pack("{s:s, s:s, s:I, s:I, s:o}",
-		    "op", store_intent_op_name(in->op),
-		    "step", store_intent_step_name(in->step),
-		    "pid", (json_int_t)in->pid,
-		    "started", (json_int_t)in->started,
-		    "device", dev_json(&in->dev));
-		if (o == NULL || json_array_append_new(a, o) < 0) {
-			json_decref(a);
-			a = NULL;
-		}
-	}
-	return a;
-}
-
-char *
-store_format(const struct store_rt *rt, struct err *e)
-{
-	char res[SLOTMAP_NSLOTS + 1];
-	json_t *root, *devs;
-	char *txt, *out;
-	size_t i, n;
-
-	slotmap_to_string(&rt->reserved, res);
-	devs = json_array();
-	for (i = 0; devs != NULL && i < rt->ndev; i++) {
-		json_t *d;
-
-		if (store_check_dev(&rt->dev[i], e) < 0) {
-			json_decref(devs);
-			return NULL;
-		}
-		d = dev_json(&rt->dev[i]);
-		if (d == NULL || json_array_append_new(devs, d) < 0) {
-			json_decref(devs);
-			devs = NULL;
-		}
-	}
-	if (devs == NULL) {
-		err_set(e, "out of memory (or a string that is not UTF-8 in a "
-		    "device of %s)", rt->inst);
-		return NULL;
-	}
-	root = json_pack("{s:i, s:s, s:s, s:o}", "format", rt->nintent ?
-	    STORE_FORMAT : STORE_FORMAT_PLAIN, "instance", rt->inst,
-	    "reservations", res, "devices", devs);
-	if (root == NULL || (rt->nintent > 0 &&
-	    json_object_set_new(root, "intents", intents_json(rt)) < 0)) {
-		json_decref(root);
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (txt == NULL) {
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	n = strlen(txt);
-	out = realloc(txt, n + 2);
-	if (out == NULL) {
-		free(txt);
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	return out;
 }

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "store/store.h"
 #include "testutil.h"
 
@@ -421,6 +423,88 @@ START_TEST(cache_same_bytes_only)
 	ck_assert_str_eq(c.inst, "web2");
 	store_cache_free(&c);
 	ck_assert_ptr_null(c.text);
+}
+END_TEST
+
+/* store_format writes exactly what jansson's indented dump of the same
+ * tree writes (the layout files had when jansson wrote them), for every
+ * kind of field: bridged devices, each optional backend key, intents,
+ * escapes, multi-byte UTF-8, no devices at all; and it reads back to the
+ * same text.  A string that is not UTF-8 is refused. */
+static void
+same_as_jansson(const struct store_rt *rt)
+{
+	struct store_rt back;
+	struct err e;
+	json_error_t je;
+	json_t *root;
+	char *txt, *ref, *again;
+
+	txt = store_format(rt, &e);
+	ck_assert_msg(txt != NULL, "%s", e.msg);
+	root = json_loads(txt, 0, &je);
+	ck_assert_msg(root != NULL, "%s: %s", je.text, txt);
+	ref = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ck_assert_ptr_nonnull(ref);
+	ck_assert_uint_eq(strlen(txt), strlen(ref) + 1);
+	ck_assert_int_eq(txt[strlen(ref)], '\n');
+	ck_assert_int_eq(strncmp(txt, ref, strlen(ref)), 0);
+	ck_assert_int_eq(store_parse(txt, strlen(txt), &back, &e), 0);
+	again = store_format(&back, &e);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_str_eq(again, txt);
+	free(again);
+	store_rt_free(&back);
+	json_decref(root);
+	free(ref);
+	free(txt);
+}
+
+START_TEST(format_as_jansson_dumps)
+{
+	struct store_rt rt;
+	struct store_intent in;
+	struct store_dev d = mkdev("disk-6f1a2b3c-pci-2.1-3", "disk", 3);
+	struct err e;
+
+	store_rt_init(&rt, "web1");
+	same_as_jansson(&rt);			/* "devices": [] */
+	ck_assert_int_eq(store_add_dev(&rt, &(struct store_dev){ .id =
+	    "nic-6f1a2b3c-pci-5", .type = "nic", .slot = 5, .mac =
+	    "52:54:00:12:34:56", .driver = "virtio-net-pci", .backend = {
+	    .kind = STORE_BK_TAP, .netdev = "hostnet-6f1a2b3c-pci-5", .tap =
+	    "tap7", .bridge = "br0", .created = 1, .vhost = 1, .queues = 4 } },
+	    &e), 0);
+	snprintf(d.bus, sizeof d.bus, "2.1");
+	d.state = STORE_DEV_UNPLUGGING;
+	d.backend.kind = STORE_BK_FILE;
+	snprintf(d.backend.path, sizeof d.backend.path, "/srv/a \"b\" \\c\t"
+	    "\x01\x1f caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x82\xac/d");
+	snprintf(d.backend.format, sizeof d.backend.format, "qcow2");
+	snprintf(d.backend.drive, sizeof d.backend.drive, "drive-6f1a2b3c");
+	snprintf(d.backend.protocol, sizeof d.backend.protocol, "file");
+	d.backend.readonly = 1;
+	snprintf(d.backend.cache, sizeof d.backend.cache, "none");
+	snprintf(d.backend.aio, sizeof d.backend.aio, "native");
+	snprintf(d.backend.discard, sizeof d.backend.discard, "unmap");
+	snprintf(d.backend.serial, sizeof d.backend.serial, "S1");
+	ck_assert_int_eq(store_add_dev(&rt, &d, &e), 0);
+	same_as_jansson(&rt);
+	memset(&in, 0, sizeof in);
+	in.op = STORE_OP_UNPLUG;
+	in.step = STORE_STEP_DEL;
+	in.dev = d;
+	ck_assert_int_eq(store_add_intent(&rt, &in, &e), 0);
+	in.op = STORE_OP_HOTPLUG;
+	in.step = STORE_STEP_BACKEND;
+	in.dev = mkdev("nic-6f1a2b3c-pci-9", "nic", 9);
+	ck_assert_int_eq(store_add_intent(&rt, &in, &e), 1);
+	same_as_jansson(&rt);			/* format 2 */
+	/* not UTF-8: refused, naming why */
+	rt.dev[1].backend.path[3] = (char)0xff;
+	ck_assert_ptr_null(store_format(&rt, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "UTF-8"));
+	store_rt_free(&rt);
 }
 END_TEST
 
@@ -876,6 +960,7 @@ store_suite(void)
 	tcase_add_test(tc, journal_round_trip);
 	tcase_add_test(tc, save_sync_counts);
 	tcase_add_test(tc, cache_same_bytes_only);
+	tcase_add_test(tc, format_as_jansson_dumps);
 	tcase_add_test(tc, abort_writes_nothing);
 	tcase_add_test(tc, add_dev_rules);
 	tcase_add_test(tc, parse_good_and_unknown_keys);
