@@ -520,6 +520,7 @@ store_open_locked_cached(const char *dir, const char *inst,
 		nanosleep(&ts, NULL);
 	}
 	remove_stale_temps(t->dirfd, inst);
+	t->cache = c;
 	if (read_rt(t->dirfd, dir, inst, &t->rt, c, 1, e) < 0) {
 		store_abort(t);
 		return -1;
@@ -568,6 +569,21 @@ write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* What a write put in the file, into the transaction's cache. */
+static void
+remember(struct store_txn *t, const char *txt)
+{
+	const char *slash = strrchr(t->path, '/');
+	char dir[sizeof t->path];
+
+	if (t->cache == NULL || slash == NULL)
+		return;
+	memcpy(dir, t->path, (size_t)(slash - t->path));
+	dir[slash - t->path] = '\0';
+	store_cache_put(t->cache, dir, t->rt.inst, txt, strlen(txt), &t->rt,
+	    1);
 }
 
 int
@@ -632,6 +648,7 @@ store_save_sync(struct store_txn *t, enum store_sync how, struct err *e)
 		en = errno;
 		goto fail;
 	}
+	remember(t, txt);
 	free(txt);
 	if (how == STORE_SYNC_DATA)
 		return 0;

@@ -174,6 +174,9 @@ struct store_txn {
 	char path[4096];		/* DIR/INST.json, for messages */
 	int syncs;			/* fsync()s its writes made so far
 					 * (tests and figures count them) */
+	struct store_cache *cache;	/* store_open_locked_cached's, or
+					 * NULL: each write leaves its text
+					 * and rt (as read back) there */
 };
 
 /* How durable a write is when it returns (store_save_sync). */
@@ -235,7 +238,8 @@ int store_open_locked(const char *dir, const char *inst, struct store_txn *t,
  * file is still read each time, and parsed unless its bytes are the ones
  * c holds.  A load fills c when c is empty or already holds this file (a
  * refresh of many instances leaves it to the first); a locked open
- * always takes c over (it is the file a command works on). */
+ * always takes c over (it is the file a command works on), and its
+ * writes leave what they wrote there. */
 int store_load_cached(struct store_cache *c, const char *dir,
     const char *inst, struct store_rt *rt, struct err *e);
 int store_open_locked_cached(const char *dir, const char *inst,
@@ -245,13 +249,19 @@ void store_cache_init(struct store_cache *c);
 void store_cache_free(struct store_cache *c);	/* empty again */
 /* For store.c: 1 when c holds exactly buf[0..len) of dir/inst, rt then
  * replaced by a copy of what it parsed to; 0 otherwise (rt untouched).
- * put: remember buf and a copy of rt (as parsed from buf), when take or
- * c is empty or holds dir/inst already; out of memory leaves c empty. */
+ * put: remember buf and a copy of rt (as parsed from buf, or as it was
+ * formatted into buf: the copy is then made what reading buf back gives,
+ * store_cache_as_read), when take or c is empty or holds dir/inst
+ * already; out of memory leaves c empty. */
 int store_cache_get(const struct store_cache *c, const char *dir,
     const char *inst, const char *buf, size_t len, struct store_rt *rt);
 void store_cache_put(struct store_cache *c, const char *dir,
     const char *inst, const char *buf, size_t len, const struct store_rt *rt,
     int take);
+/* rt as store_parse would read back store_format's text of it: the
+ * values the text does not keep are made what reading gives (flags 0 or
+ * 1, one queue as 0, not fresh). */
+void store_cache_as_read(struct store_rt *rt);
 
 /* Write t->rt atomically, then release the lock and free t (also on
  * failure, when the old file is left as it was). */

@@ -5,8 +5,11 @@
  * locked read) parses it once.  A hit needs the very bytes read now to
  * equal the bytes parsed then (same dir, same instance): no time stamp or
  * inode is trusted, so a file replaced in between, however quickly, is
- * parsed again.  Only parses fill it, never a write (store_format does not
- * round-trip every in-memory value, e.g. queues=1 reads back as 0).  See
+ * parsed again.  A locked transaction's writes fill it too (the refresh
+ * after a hotplug reads what the hotplug wrote), with the rt made what
+ * reading the text back gives: store_format leaves out a few in-memory
+ * values (a flag's 2 reads back as 1, one queue as 0), and
+ * check_store's cache_write_as_read compares with a real parse.  See
  * store.h.
  */
 #include "store/store.h"
@@ -83,10 +86,34 @@ store_cache_put(struct store_cache *c, const char *dir, const char *inst,
 		free(t);
 		return;
 	}
+	store_cache_as_read(&c->rt);
 	memcpy(t, buf, len);
 	t[len] = '\0';
 	c->text = t;
 	c->len = len;
 	memcpy(c->dir, dir, strlen(dir) + 1);
 	memcpy(c->inst, inst, strlen(inst) + 1);
+}
+
+static void
+dev_as_read(struct store_dev *d)
+{
+	struct store_backend *b = &d->backend;
+
+	b->readonly = b->readonly != 0;
+	b->created = b->created != 0;
+	b->vhost = b->vhost != 0;
+	b->queues = b->queues > 1 ? b->queues : 0;
+}
+
+void
+store_cache_as_read(struct store_rt *rt)
+{
+	size_t i;
+
+	rt->fresh = 0;
+	for (i = 0; i < rt->ndev; i++)
+		dev_as_read(&rt->dev[i]);
+	for (i = 0; i < rt->nintent; i++)
+		dev_as_read(&rt->intent[i].dev);
 }
