@@ -334,58 +334,112 @@ local(const struct mon *m, const struct mon_task *t)
 	    (t->r.op == MON_OP_QUERY_VERSION && m->greeting_ok);
 }
 
+/* A raw command's return, made compact without a tree (qmpscan.h: the
+ * bytes r_raw's json_dumps gives): 0, or -1 to leave it to jansson. */
+static int
+fast_text(struct mon_task *t, const struct qmpscan_msg *s)
+{
+	struct err e;
+	char *x;
+
+	if (t->r.op != MON_OP_RAW || (x = malloc(s->retlen + 1)) == NULL)
+		return -1;
+	if (qmpscan_compact_value(s->ret, s->retlen, x, s->retlen + 1,
+	    &e) < 0) {
+		free(x);
+		return -1;
+	}
+	free(t->r.text);
+	t->r.text = x;
+	return 0;
+}
+
 /* A reply read without jansson (qmpscan.h): our "return" to the
- * negotiation, to query-pci or to a command whose reply carries nothing
- * we keep, or someone else's return (dropped).  1 when handled; 0 leaves
- * the message to jansson (events, errors, other replies, anything the
- * reader does not take), whose verdict then stands. */
+ * negotiation, to query-pci (read in the same pass as the message), to a
+ * raw command or to one whose reply carries nothing we keep, or someone
+ * else's return (dropped).  1 when handled; 0 leaves the message to
+ * jansson (events, errors, other replies, anything the reader does not
+ * take), whose verdict then stands. */
 static int
 fast_reply(struct mon *m, const char *line, size_t len)
 {
+	struct mon_task *t = NULL;
 	struct qmpscan_msg s;
-	struct mon_task *t;
 	struct err e;
+	int pci = 0;
 
-	if (qmpscan_msg(line, len, &s, &e) < 0 || s.kind != QMP_MSG_RETURN)
+	if (m->st == MON_S_READY && m->wait == MON_W_REPLY &&
+	    m->cur < m->sent)
+		t = &m->ops[m->cur];
+	if (t != NULL && t->r.op == MON_OP_QUERY_PCI) {
+		pci_info_clear(&t->r.pci);
+		pci = qmpscan_msg_pci(line, len, &s, &t->r.pci, &e) == 0;
+		if (!pci)
+			pci_info_clear(&t->r.pci);
+	}
+	if (!pci && (qmpscan_msg(line, len, &s, &e) < 0 ||
+	    s.kind != QMP_MSG_RETURN))
 		return 0;
-	if (s.id != NULL && whose(m, qmpscan_str_is, s.id, s.idlen) != 0)
+	if (s.id != NULL && whose(m, qmpscan_str_is, s.id, s.idlen) != 0) {
+		if (pci)
+			pci_info_clear(&t->r.pci);
 		return 1;	/* not ours, or out of order (see whose) */
+	}
 	if (m->st == MON_S_NEGOTIATING) {
 		mon_ready(m);
 		return 1;
 	}
-	if (m->wait != MON_W_REPLY || m->cur >= m->nops)
+	if (t == NULL || (!pci && t->r.op == MON_OP_QUERY_PCI))
 		return 0;
-	t = &m->ops[m->cur];
-	if (t->r.op == MON_OP_QUERY_PCI) {
-		pci_info_clear(&t->r.pci);
-		if (qmpscan_pci(s.ret, s.retlen, &t->r.pci, &e) < 0) {
-			pci_info_clear(&t->r.pci);
-			return 0;
-		}
-	} else if (mon_opdef(t->r.op)->reply != NULL)
+	if (!pci && mon_opdef(t->r.op)->reply != NULL && fast_text(t, &s) < 0)
 		return 0;
 	mon_task_finish(m, 1, MONERR_NONE, NULL);
 	mon_advance(m);
 	return 1;
 }
 
+/* The length of the message at p (n bytes there), 0 while it is
+ * incomplete, and whether the bounded reader took it (*fast).  QEMU ends
+ * each message with "\r\n" and never puts a raw line end inside one: the
+ * first "\n" is where it ends when the reader, taking the bytes up to it
+ * as one message, says so -- framing and reading in one pass.  What it
+ * leaves (an event, an error, pretty=on's many lines, no line end yet)
+ * is framed by qmp_msg_len and read by jansson, unless its frame differs
+ * (pretty=on) and the reader takes that. */
+static size_t
+frame(struct mon *m, const char *p, size_t n, int *fast)
+{
+	const char *nl = memchr(p, '\n', n);
+	size_t cand = nl != NULL ? (size_t)(nl - p) + 1 : 0, len;
+
+	*fast = 1;
+	if (cand > 0 && (qmp_blank(p, cand) || fast_reply(m, p, cand)))
+		return cand;
+	len = qmp_msg_len(p, n);
+	if (len > 0 && len != cand && m->fd >= 0 && fast_reply(m, p, len))
+		return len;
+	*fast = 0;
+	return len;
+}
+
 static void
 input(struct mon *m)
 {
 	size_t off = 0, len;
+	int fast;
 
 	/* A reply may finish the queue and close the connection (which
 	 * empties the buffer): stop as soon as there is no connection. */
-	while (m->fd >= 0 &&
-	    (len = qmp_msg_len(m->in + off, m->inlen - off)) > 0) {
+	while (m->fd >= 0 && off < m->inlen) {
 		struct qmp_msg q;
 		struct err e;
 		const char *line = m->in + off;
 		int w;
 
+		if ((len = frame(m, line, m->inlen - off, &fast)) == 0)
+			break;
 		off += len;
-		if (qmp_blank(line, len) || fast_reply(m, line, len))
+		if (fast || m->fd < 0 || qmp_blank(line, len))
 			continue;
 		if (qmp_msg_parse(line, len, &q, &e) < 0) {
 			mon_fail(m, MONERR_PROTOCOL, "%s", e.msg);

@@ -47,6 +47,11 @@ struct qmpscan_msg {
 
 int qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
     struct err *e);
+/* The same in one pass for the reply to a query-pci: 0 only for a RETURN
+ * whose value qmpscan_pci() reads, its devices appended to pi (on -1 pi
+ * may hold some: clear it). */
+int qmpscan_msg_pci(const char *buf, size_t len, struct qmpscan_msg *m,
+    struct pci_info *pi, struct err *e);
 
 /* 1 when the JSON value in buf is a string equal to want, else 0 (also
  * when it is not a string). */
@@ -69,5 +74,13 @@ int qmpscan_greeting_version(const char *buf, size_t len,
  * encodings jansson may change), or when it does not fit. */
 int qmpscan_compact_cmd(const char *buf, size_t len, char *out, size_t outsz,
     struct err *e);
+
+/* A JSON value (a return's bytes) written as jansson's compact,
+ * order-preserving encoder writes what it parsed from them
+ * (JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER) into out (outsz
+ * bytes, NUL-terminated; len + 1 is always enough).  -1 when the value
+ * holds a real, a -0 or any form left to jansson, or does not fit. */
+int qmpscan_compact_value(const char *buf, size_t len, char *out,
+    size_t outsz, struct err *e);
 
 #endif

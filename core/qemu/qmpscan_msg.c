@@ -8,8 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-int
-qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
+static int pci_list(struct qs_cur *c, struct pci_info *pi, struct err *e);
+
+/* qmpscan_msg, with pi: a "return" value read as query-pci's into pi in
+ * the same pass (else only checked). */
+static int
+msg(const char *buf, size_t len, struct qmpscan_msg *m, struct pci_info *pi,
     struct err *e)
 {
 	struct qs_cur c;
@@ -23,13 +27,18 @@ qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
 	if (qs_obj_begin(&c, &o) < 0)
 		return err_set(e, "not a JSON object this reader takes");
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		int ret = QS_IS(k, kn, "return");
+
 		qs_ws(&c);
 		v = c.p;
 		if (QS_IS(k, kn, "QMP"))
 			qmpobj = qs_peek(&c) == QS_OBJ;
-		if (qs_skip(&c) < 0)
+		if (ret && pi != NULL) {
+			if (pci_list(&c, pi, e) < 0)
+				return -1;
+		} else if (qs_skip(&c) < 0)
 			return err_set(e, "not valid JSON");
-		if (QS_IS(k, kn, "return")) {
+		if (ret) {
 			m->ret = v;
 			m->retlen = (size_t)(c.p - v);
 		} else if (QS_IS(k, kn, "id")) {
@@ -49,11 +58,27 @@ qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
 		m->kind = QMP_MSG_RETURN;
 		return 0;
 	}
+	if (pi != NULL)
+		return err_set(e, "not a return");
 	if (err == NULL && ev == NULL && qmpobj) {
 		m->kind = QMP_MSG_GREETING;
 		return 0;
 	}
 	return err_set(e, "neither a return nor a greeting");
+}
+
+int
+qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
+    struct err *e)
+{
+	return msg(buf, len, m, NULL, e);
+}
+
+int
+qmpscan_msg_pci(const char *buf, size_t len, struct qmpscan_msg *m,
+    struct pci_info *pi, struct err *e)
+{
+	return msg(buf, len, m, pi, e);
 }
 
 int
@@ -298,20 +323,29 @@ bus(struct qs_cur *c, struct pci_info *pi, struct err *e)
 	return 0;
 }
 
+/* query-pci's return value at c->p: the buses and their devices. */
+static int
+pci_list(struct qs_cur *c, struct pci_info *pi, struct err *e)
+{
+	int n, rc;
+
+	if (qs_arr_begin(c, &n) < 0)
+		return err_set(e, "query-pci did not return a list of buses");
+	while ((rc = qs_arr_next(c, &n)) == 1)
+		if (bus(c, pi, e) < 0)
+			return -1;
+	return rc < 0 ? err_set(e, "query-pci: not valid JSON") : 0;
+}
+
 int
 qmpscan_pci(const char *buf, size_t len, struct pci_info *pi, struct err *e)
 {
 	struct qs_cur c;
-	int n, rc;
 
 	qs_start(&c, buf, len);
-	if (qs_arr_begin(&c, &n) < 0)
-		return err_set(e, "query-pci did not return a list of buses");
-	while ((rc = qs_arr_next(&c, &n)) == 1)
-		if (bus(&c, pi, e) < 0)
-			return -1;
-	return rc < 0 || !qs_done(&c) ? err_set(e, "query-pci: not valid "
-	    "JSON") : 0;
+	if (pci_list(&c, pi, e) < 0)
+		return -1;
+	return !qs_done(&c) ? err_set(e, "query-pci: not valid JSON") : 0;
 }
 
 /* --- the greeting ------------------------------------------------------- */
@@ -447,5 +481,129 @@ qmpscan_compact_cmd(const char *buf, size_t len, char *out, size_t outsz,
 		out[n++] = b;
 	}
 	out[n] = '\0';
+	return 0;
+}
+
+/* --- a return value, compact ---------------------------------------------- */
+
+struct wr {
+	char *out;
+	size_t sz, n;
+};
+
+static int
+put(struct wr *w, const char *s, size_t n)
+{
+	if (w->n + n >= w->sz)
+		return -1;
+	memcpy(w->out + w->n, s, n);
+	w->n += n;
+	return 0;
+}
+
+/* A string that held escapes, decoded (d[0..n)), written back as
+ * jansson's encoder writes it: the short escapes, \u00XX for the other
+ * control characters, everything else as it is. */
+static int
+put_escaped(struct wr *w, const char *d, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	if (put(w, "\"", 1) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)d[i];
+		const char *t = b == '"' ? "\\\"" : b == '\\' ? "\\\\" :
+		    b == '\b' ? "\\b" : b == '\f' ? "\\f" : b == '\n' ? "\\n" :
+		    b == '\r' ? "\\r" : b == '\t' ? "\\t" : NULL;
+		char u[6] = { '\\', 'u', '0', '0', hex[b >> 4], hex[b & 15] };
+
+		if ((t != NULL ? put(w, t, 2) : b < 0x20 ? put(w, u, 6) :
+		    put(w, d + i, 1)) < 0)
+			return -1;
+	}
+	return put(w, "\"", 1);
+}
+
+static int value(struct qs_cur *c, struct wr *w);
+
+/* A string: as it is, or decoded and written back as jansson does when
+ * it held an escape (one of up to 4095 decoded bytes; a longer one is
+ * left to jansson). */
+static int
+string(struct qs_cur *c, struct wr *w)
+{
+	const char *s = c->p;
+	char d[4096];
+	size_t n;
+	int esc;
+
+	if (qs_string(c, NULL, 0, &n, &esc) < 0)
+		return -1;
+	if (!esc)
+		return put(w, s, (size_t)(c->p - s));
+	if (n >= sizeof d)
+		return -1;
+	c->p = s;
+	if (qs_string(c, d, sizeof d, &n, &esc) < 0)
+		return -1;
+	return put_escaped(w, d, n);
+}
+
+static int
+value(struct qs_cur *c, struct wr *w)
+{
+	struct qs_obj o;
+	const char *k, *s;
+	size_t kn;
+	long long v;
+	int rc, n, isint;
+
+	switch (qs_peek(c)) {
+	case QS_OBJ:
+		if (qs_obj_begin(c, &o) < 0 || put(w, "{", 1) < 0)
+			return -1;
+		while ((rc = qs_obj_next(&o, &k, &kn)) == 1)
+			if ((o.n > 1 && put(w, ",", 1) < 0) ||
+			    put(w, k - 1, kn + 2) < 0 || put(w, ":", 1) < 0 ||
+			    value(c, w) < 0)
+				return -1;
+		return rc < 0 ? -1 : put(w, "}", 1);
+	case QS_ARR:
+		if (qs_arr_begin(c, &n) < 0 || put(w, "[", 1) < 0)
+			return -1;
+		while ((rc = qs_arr_next(c, &n)) == 1)
+			if ((n > 1 && put(w, ",", 1) < 0) || value(c, w) < 0)
+				return -1;
+		return rc < 0 ? -1 : put(w, "]", 1);
+	case QS_STR:
+		return string(c, w);
+	case QS_NUM:
+		/* an integer as jansson writes it back: not -0, no real */
+		s = c->p;
+		if (qs_number(c, &isint, &v) < 0 || !isint ||
+		    (v == 0 && *s == '-'))
+			return -1;
+		return put(w, s, (size_t)(c->p - s));
+	case QS_LIT:
+		s = c->p;
+		return qs_literal(c) < 0 ? -1 : put(w, s, (size_t)(c->p - s));
+	default:
+		return -1;
+	}
+}
+
+int
+qmpscan_compact_value(const char *buf, size_t len, char *out, size_t outsz,
+    struct err *e)
+{
+	struct wr w = { out, outsz, 0 };
+	struct qs_cur c;
+
+	qs_start(&c, buf, len);
+	if (outsz == 0 || value(&c, &w) < 0 || !qs_done(&c))
+		return err_set(e, "a value this reader leaves to jansson");
+	out[w.n] = '\0';
 	return 0;
 }

@@ -32,10 +32,57 @@ same_fn(const struct pci_fn *x, const struct pci_fn *y)
 	    strcmp(x->id, y->id) == 0;
 }
 
+/* qmpscan_msg_pci (the message and its return in one pass) takes buf
+ * exactly when qmpscan_msg and qmpscan_pci of its return do, with the
+ * same functions (want: those). */
+static int
+msg_pci_agrees(const char *buf, size_t len, const struct pci_info *want)
+{
+	struct qmpscan_msg s;
+	struct pci_info p;
+	struct err e;
+	size_t i;
+	int ok;
+
+	pci_info_init(&p);
+	ok = qmpscan_msg_pci(buf, len, &s, &p, &e) == 0 &&
+	    s.kind == QMP_MSG_RETURN && p.n == want->n;
+	for (i = 0; ok && i < p.n; i++)
+		ok = same_fn(&p.fn[i], &want->fn[i]);
+	pci_info_free(&p);
+	return ok;
+}
+
+/* A return's value made compact, and mon_ops.c's r_raw jansson way. */
+static int
+value_agrees(const struct qmpscan_msg *s, const struct qmp_msg *q,
+    struct qmpdiff_took *took, char *why, size_t whysz)
+{
+	char *out = malloc(s->retlen + 1), *d = NULL;
+	struct err e;
+	int ok = 1;
+
+	if (out == NULL || qmpscan_compact_value(s->ret, s->retlen, out,
+	    s->retlen + 1, &e) < 0) {
+		free(out);
+		return 1;
+	}
+	took->value = 1;
+	d = json_dumps(q->ret, JSON_COMPACT | JSON_ENCODE_ANY |
+	    JSON_PRESERVE_ORDER);
+	if (d == NULL || strcmp(d, out) != 0)
+		ok = differ(why, whysz, "return value: %.100s vs jansson's "
+		    "%.100s", out, d ? d : "(none)");
+	free(d);
+	free(out);
+	return ok;
+}
+
 /* The return value read both ways. */
 static int
-pci_agrees(const struct qmpscan_msg *s, const struct qmp_msg *q,
-    struct qmpdiff_took *took, char *why, size_t whysz)
+pci_agrees(const char *buf, size_t len, const struct qmpscan_msg *s,
+    const struct qmp_msg *q, struct qmpdiff_took *took, char *why,
+    size_t whysz)
 {
 	struct pci_info a, b;
 	struct err e;
@@ -46,6 +93,9 @@ pci_agrees(const struct qmpscan_msg *s, const struct qmp_msg *q,
 	pci_info_init(&b);
 	if (qmpscan_pci(s->ret, s->retlen, &a, &e) == 0) {
 		took->pci = 1;
+		if (!msg_pci_agrees(buf, len, &a))
+			ok = differ(why, whysz, "query-pci: read in one pass "
+			    "it differs from the return read alone");
 		if (qmp_parse_pci(q->ret, &b, &e) < 0)
 			ok = differ(why, whysz, "query-pci: the reader took "
 			    "it, jansson's parser says %s", e.msg);
@@ -56,6 +106,13 @@ pci_agrees(const struct qmpscan_msg *s, const struct qmp_msg *q,
 			if (!same_fn(&a.fn[i], &b.fn[i]))
 				ok = differ(why, whysz, "query-pci: function "
 				    "%zu differs from jansson's", i);
+	} else {
+		struct qmpscan_msg t;
+
+		pci_info_clear(&a);
+		if (qmpscan_msg_pci(buf, len, &t, &a, &e) == 0)
+			ok = differ(why, whysz, "query-pci: read in one pass "
+			    "it was taken, its return alone not");
 	}
 	pci_info_free(&a);
 	pci_info_free(&b);
@@ -151,8 +208,16 @@ tu_qmpscan_agrees(const char *buf, size_t len, struct qmpdiff_took *took,
 	why[0] = '\0';
 	if (!cmd_agrees(buf, len, took, why, whysz))
 		return 0;
-	if (qmpscan_msg(buf, len, &s, &e) < 0)
-		return 1;	/* left to jansson: nothing to compare */
+	if (qmpscan_msg(buf, len, &s, &e) < 0) {
+		struct pci_info p;
+
+		/* nor does the one pass with query-pci take it */
+		pci_info_init(&p);
+		ok = qmpscan_msg_pci(buf, len, &s, &p, &e) < 0;
+		pci_info_free(&p);
+		return ok ? 1 : differ(why, whysz, "qmpscan_msg_pci took what "
+		    "qmpscan_msg leaves");
+	}
 	took->msg = 1;
 	if (qmp_msg_parse(buf, len, &q, &e) < 0)
 		return differ(why, whysz, "the reader took a message jansson "
@@ -164,7 +229,8 @@ tu_qmpscan_agrees(const char *buf, size_t len, struct qmpdiff_took *took,
 	    !id_agrees(&s, &q, "x"))
 		ok = differ(why, whysz, "the id test differs from jansson's");
 	else if (s.kind == QMP_MSG_RETURN)
-		ok = pci_agrees(&s, &q, took, why, whysz);
+		ok = pci_agrees(buf, len, &s, &q, took, why, whysz) &&
+		    value_agrees(&s, &q, took, why, whysz);
 	else
 		ok = version_agrees(&s, &q, took, why, whysz);
 	qmp_msg_free(&q);

@@ -15,11 +15,13 @@ struct qmpdiff_took {
 	int pci;	/* its return value read as query-pci */
 	int version;	/* its greeting's version read */
 	int cmd;	/* the bytes read as a command text, made compact */
+	int value;	/* its return value made compact */
 };
 
 /* Read buf both ways; 1 when they agree (whatever the reader took, jansson
- * accepts and gives the same: kind, id, functions, version, compact
- * bytes), 0 with why (a sentence) when they do not.  took may be NULL. */
+ * accepts and gives the same: kind, id, functions (also read in one
+ * pass with the message), version, compact bytes, the compact return
+ * value), 0 with why (a sentence) when they do not.  took may be NULL. */
 int tu_qmpscan_agrees(const char *buf, size_t len, struct qmpdiff_took *took,
     char *why, size_t whysz);
 

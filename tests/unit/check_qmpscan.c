@@ -49,6 +49,10 @@ fixtures(const char *dir, int *npci)
 			ck_assert_msg(took.pci, "%s: query-pci not read", rel);
 			(*npci)++;
 		}
+		if (strncmp(de->d_name, "qom-", 4) == 0 ||
+		    strncmp(de->d_name, "hmp-passthrough", 15) == 0)
+			ck_assert_msg(took.value, "%s: return not made "
+			    "compact", rel);
 		if (strcmp(de->d_name, "greeting.json") == 0)
 			ck_assert_msg(took.version, "%s: version not read",
 			    rel);
@@ -177,6 +181,51 @@ START_TEST(taken_like_jansson)
 }
 END_TEST
 
+/* A return's value made compact as jansson writes it back (the raw
+ * commands' text, mon_ops.c's r_raw); reals and -0, which jansson writes
+ * otherwise, are left to it. */
+START_TEST(compact_values)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "[ {\"name\" : \"type\", \"type\": \"string\"} ]",
+		    "[{\"name\":\"type\",\"type\":\"string\"}]" },
+		{ " 40 ", "40" },
+		{ "-7", "-7" },
+		{ "{}", "{}" },
+		{ "[true, null, false, []]", "[true,null,false,[]]" },
+		{ "\"a\\u0001\\n\\/\\u00e9\\\"\\u001F\"",
+		    "\"a\\u0001\\n/\xc3\xa9\\\"\\u001F\"" },
+		{ "-0", NULL },
+		{ "1.5", NULL },
+		{ "1e2", NULL },
+		{ "[1, 2.0]", NULL },
+	};
+	char buf[512], why[300], out[512];
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct qmpdiff_took took;
+		int rc = qmpscan_compact_value(t[i].in, strlen(t[i].in), out,
+		    strlen(t[i].in) + 1, &e);
+
+		if (t[i].out == NULL)
+			ck_assert_msg(rc == -1, "took %s as %s", t[i].in, out);
+		else {
+			ck_assert_msg(rc == 0, "refused %s", t[i].in);
+			ck_assert_str_eq(out, t[i].out);
+		}
+		snprintf(buf, sizeof buf, "{\"return\": %s, \"id\": \"x\"}",
+		    t[i].in);
+		ck_assert_msg(tu_qmpscan_agrees(buf, strlen(buf), &took, why,
+		    sizeof why), "%s: %s", buf, why);
+		ck_assert_int_eq(took.value, t[i].out != NULL);
+	}
+	/* no room: refused, never written past outsz */
+	ck_assert_int_eq(qmpscan_compact_value("[1,2]", 5, out, 5, &e), -1);
+}
+END_TEST
+
 /* Nesting beyond the limit is left to jansson, and read nowhere past the
  * input. */
 START_TEST(depth_is_bounded)
@@ -244,6 +293,7 @@ qmpscan_suite(void)
 	tcase_add_test(t, bridge_devices_behind_it);
 	tcase_add_test(t, refused_or_left_to_jansson);
 	tcase_add_test(t, taken_like_jansson);
+	tcase_add_test(t, compact_values);
 	tcase_add_test(t, depth_is_bounded);
 	tcase_add_test(t, ids_and_commands);
 	suite_add_tcase(s, t);
