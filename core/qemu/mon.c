@@ -78,7 +78,7 @@ mon_task_finish(struct mon *m, int ok, enum monerr_kind kind,
 	if (m->cur < m->sent) {
 		/* pipelined: the next reply is due, op_ms from this one */
 		m->wait = MON_W_REPLY;
-		m->deadline = clock_mono_ms() + m->o.op_ms;
+		m->deadline = mon_now(m) + m->o.op_ms;
 		return;
 	}
 	m->sent = m->cur;
@@ -174,7 +174,7 @@ start_connect(struct mon *m)
 		m->adopt_fd = -1;
 		fcntl(m->fd, F_SETFL, fcntl(m->fd, F_GETFL) | O_NONBLOCK);
 		m->st = MON_S_GREETING;
-		m->deadline = clock_mono_ms() + m->o.greet_ms;
+		m->deadline = mon_now(m) + m->o.greet_ms;
 		return;
 	}
 	m->fd = endpoint_connect(&m->ep, &inprog, &e);
@@ -188,7 +188,7 @@ start_connect(struct mon *m)
 		return;
 	}
 	m->st = inprog ? MON_S_CONNECTING : MON_S_GREETING;
-	m->deadline = clock_mono_ms() + m->o.greet_ms;
+	m->deadline = mon_now(m) + m->o.greet_ms;
 }
 
 /* --- the queue -------------------------------------------------------- */
@@ -312,7 +312,7 @@ expire(struct mon *m)
 {
 	struct mon_task *t;
 
-	if (m->deadline < 0 || clock_mono_ms() < m->deadline)
+	if (m->deadline < 0 || mon_now(m) < m->deadline)
 		return;
 	switch (m->st) {
 	case MON_S_CONNECTING:
@@ -343,6 +343,16 @@ expire(struct mon *m)
 		    "%s within %d ms", m->epstr, task_name(t), m->o.op_ms);
 	else if (m->wait != MON_W_NONE)
 		backend(m)->expire(m, t);	/* its own wait */
+}
+
+int64_t
+mon_now(struct mon *m)
+{
+	if (!m->in_step)
+		return clock_mono_ms();
+	if (m->now < 0)
+		m->now = clock_mono_ms();
+	return m->now;
 }
 
 /* --- public: lifecycle ------------------------------------------------ */
@@ -404,7 +414,7 @@ free_ops(struct mon *m)
 
 	for (i = 0; i < m->nops; i++) {
 		for (p = 0; p < 3; p++)
-			free(m->ops[i].line[p]);
+			free(m->ops[i].own[p]);
 		if (m->ops[i].fd >= 0)
 			close(m->ops[i].fd);
 		pci_info_free(&m->ops[i].r.pci);
@@ -544,8 +554,8 @@ mon_timeout_ms(const struct mon *m)
 	return d > 0x7fffffff ? 0x7fffffff : (int)d;
 }
 
-enum mon_status
-mon_step(struct mon *m, short revents)
+static enum mon_status
+step(struct mon *m, short revents)
 {
 	struct err e;
 
@@ -588,6 +598,24 @@ mon_step(struct mon *m, short revents)
 	if (m->fd >= 0)
 		expire(m);
 	return mon_status(m);
+}
+
+enum mon_status
+mon_step_at(struct mon *m, short revents, int64_t now)
+{
+	enum mon_status st;
+
+	m->in_step = 1;
+	m->now = now;
+	st = step(m, revents);
+	m->in_step = 0;
+	return st;
+}
+
+enum mon_status
+mon_step(struct mon *m, short revents)
+{
+	return mon_step_at(m, revents, -1);
 }
 
 /* --- blocking wrapper ------------------------------------------------- */

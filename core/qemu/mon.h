@@ -104,6 +104,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "qemu/moncmd.h"
@@ -247,6 +248,10 @@ int mon_fd(const struct mon *m);
 short mon_poll_events(const struct mon *m);
 int mon_timeout_ms(const struct mon *m);
 enum mon_status mon_step(struct mon *m, short revents);
+/* mon_step() with the caller's clock_mono_ms() of this wakeup (a loop
+ * stepping many sessions reads the clock once, not once a session); the
+ * deadlines this step sets and checks use it. */
+enum mon_status mon_step_at(struct mon *m, short revents, int64_t now);
 enum mon_status mon_status(const struct mon *m);
 
 enum mon_proto mon_protocol(const struct mon *m);	/* after the banner */

@@ -47,7 +47,7 @@ begin(struct mon *m, struct mon_task *t)
 {
 	(void)m;
 	if (t->r.op == MON_OP_WAIT_DELETED)
-		t->wait_end = clock_mono_ms() + t->wait_ms;
+		t->wait_end = mon_now(m) + t->wait_ms;
 	return 0;	/* everything is sent, the wait too (info pci) */
 }
 
@@ -75,7 +75,7 @@ poll_result(struct mon *m, struct mon_task *t, const char *text, size_t n)
 		mon_task_finish(m, 1, MONERR_NONE, NULL);
 		return;
 	}
-	if ((now = clock_mono_ms()) >= t->wait_end) {
+	if ((now = mon_now(m)) >= t->wait_end) {
 		wait_timed_out(m, t);
 		return;
 	}
@@ -141,7 +141,7 @@ expire(struct mon *m, struct mon_task *t)
 {
 	if (m->wait != MON_W_TIMER)
 		return;
-	if (clock_mono_ms() >= t->wait_end) {
+	if (mon_now(m) >= t->wait_end) {
 		wait_timed_out(m, t);
 		mon_advance(m);
 	} else if (put(m, t) == 0)

@@ -55,8 +55,9 @@ enum mon_wait {
 
 struct mon_task {
 	struct mon_result r;
-	char *line[3];		/* by enum mon_proto; NULL = nothing to send
+	const char *line[3];	/* by enum mon_proto; NULL = nothing to send
 				 * (refused when why[p] says why) */
+	char *own[3];		/* line[p] when malloc'd (else a constant) */
 	char why[3][sizeof(struct err)];	/* why line[p] was refused */
 	int fd;			/* GETFD: our dup, else -1 */
 	char id[QEMU_ID_MAX + 1];	/* WAIT_DELETED */
@@ -81,6 +82,8 @@ struct mon {
 					 * (more than one: pipelined) */
 	enum mon_wait wait;
 	int64_t deadline;		/* absolute ms; -1 = none */
+	int in_step;			/* inside mon_step(): */
+	int64_t now;			/* its clock, read once (-1: not yet) */
 	char *out;
 	size_t outlen, outoff, outcap;
 	int out_fd;			/* rides with the first byte sent */
@@ -180,6 +183,9 @@ extern const struct mon_backend mon_qmp_backend;
 
 /* --- what the session offers the backends (mon.c, mon_io.c, mon_results.c) */
 
+/* The monotonic clock (clock_mono_ms) as this step sees it: read once
+ * per mon_step() (or given by mon_step_at), read each time outside. */
+int64_t mon_now(struct mon *m);
 /* Finish the current task (ok or not, with a message): the wait is
  * then for the next one written (pipelined), or none. */
 void mon_task_finish(struct mon *m, int ok, enum monerr_kind kind,

@@ -119,7 +119,7 @@ int
 mon_io_commit(struct mon *m)
 {
 	m->wait = MON_W_REPLY;
-	m->deadline = clock_mono_ms() + m->o.op_ms;
+	m->deadline = mon_now(m) + m->o.op_ms;
 	return mon_io_flush(m);
 }
 

@@ -299,8 +299,22 @@ grow(struct mon *m, struct err *e)
 static void
 free_lines(struct mon_task *t)
 {
-	free(t->line[MON_PROTO_HMP]);
-	free(t->line[MON_PROTO_QMP]);
+	free(t->own[MON_PROTO_HMP]);
+	free(t->own[MON_PROTO_QMP]);
+}
+
+/* The line of an op without arguments in protocol p, a constant (the
+ * bytes its moncmd builder gives, without a malloc per op), or NULL. */
+static const char *
+fixed(enum mon_op op, enum mon_proto p)
+{
+	if (op == MON_OP_QUERY_PCI)
+		return p == MON_PROTO_HMP ? "info pci\n" :
+		    "{\"execute\":\"query-pci\"}\n";
+	if (op == MON_OP_QUERY_VERSION)
+		return p == MON_PROTO_HMP ? "info version\n" :
+		    "{\"execute\":\"query-version\"}\n";
+	return NULL;
 }
 
 int
@@ -325,9 +339,12 @@ mon_add(struct mon *m, const struct mon_req *req, struct err *e)
 	pci_info_init(&t->r.pci);
 	/* both forms now: the protocol is known only after the greeting */
 	for (p = MON_PROTO_HMP; p <= MON_PROTO_QMP; p++) {
-		if (d->build(p, req, &t->line[p], &pe) == 0)
+		if ((t->line[p] = fixed(req->op, p)) != NULL)
 			built++;
-		else
+		else if (d->build(p, req, &t->own[p], &pe) == 0) {
+			t->line[p] = t->own[p];
+			built++;
+		} else
 			snprintf(t->why[p], sizeof t->why[p], "%s", pe.msg);
 	}
 	if (built == 0)

@@ -206,7 +206,7 @@ static int
 begin(struct mon *m, struct mon_task *t)
 {
 	if (t->r.op == MON_OP_WAIT_DELETED) {
-		t->wait_end = clock_mono_ms() + t->wait_ms;
+		t->wait_end = mon_now(m) + t->wait_ms;
 		if (have_event(m, t->id) > 0) {
 			mon_task_finish(m, 1, MONERR_NONE, NULL);
 			return 1;
