@@ -137,6 +137,52 @@ bench_parsers(void)
 		    "functions", pi.n);
 		bench_report("qmp parse query-pci, bounded reader",
 		    (t1 - t0) / N, "ns/op", detail);
+		/* what a session does with the reply: the old way, framed by
+		 * qmp_msg_len, then the message, then its return, and the
+		 * one pass core/mon makes now (the first newline a candidate
+		 * end, the message and its return read together), alternated
+		 * in rounds so that both see the same machine */
+		{
+			double two = 0, one = 0;
+			int r;
+
+			for (r = 0; r < 10; r++) {
+				t0 = bench_now();
+				for (i = 0; i < (size_t)N / 10; i++) {
+					struct qmpscan_msg m;
+					size_t l = qmp_msg_len(q, n);
+
+					pci_info_clear(&pi);
+					if (l == 0 || qmpscan_msg(q, l, &m,
+					    &e) < 0 || qmpscan_pci(m.ret,
+					    m.retlen, &pi, &e) < 0)
+						bad++;
+				}
+				t1 = bench_now();
+				two += t1 - t0;
+				t0 = bench_now();
+				for (i = 0; i < (size_t)N / 10; i++) {
+					struct qmpscan_msg m;
+					const char *nl = memchr(q, '\n', n);
+
+					pci_info_clear(&pi);
+					if (nl == NULL || qmpscan_msg_pci(q,
+					    (size_t)(nl - q) + 1, &m, &pi,
+					    &e) < 0)
+						bad++;
+				}
+				t1 = bench_now();
+				one += t1 - t0;
+			}
+			if (bad > 0 || pi.n == 0)
+				bench_fail("qmp frame+read query-pci", e.msg);
+			bench_report("qmp frame+read query-pci, three passes",
+			    two / N, "ns/op", "qmp_msg_len, qmpscan_msg, "
+			    "qmpscan_pci");
+			bench_report("qmp frame+read query-pci, one pass",
+			    one / N, "ns/op", "memchr, qmpscan_msg_pci "
+			    "(core/mon's way)");
+		}
 		free(q);
 	}
 	pci_info_free(&pi);
