@@ -155,8 +155,11 @@ start_connect(struct mon *m)
 	int inprog;
 
 	drop_conn(m);
-	/* new ids for the new session (see qid) */
-	m->qsalt = clock_seed() ^ (unsigned)(uintptr_t)m;
+	/* new ids for the new session (see qid): the mon's seed (pid,
+	 * time, address) stepped by a large odd constant, so that no two of
+	 * its first 2^32 sessions share a salt, without a getpid and a
+	 * clock read each */
+	m->qsalt = m->qseed + ++m->nsess * 0x9e3779b9u;
 	m->qseq = 0;
 	m->qid[0] = '\0';
 	m->proto = MON_PROTO_UNKNOWN;
@@ -384,6 +387,7 @@ mon_new(const char *endpoint, const struct mon_opts *opts, struct err *e)
 		m->o.op_ms = MON_OP_MS_DEFAULT;
 	m->fd = m->out_fd = m->adopt_fd = -1;
 	m->deadline = -1;
+	m->qseed = clock_seed() ^ (unsigned)(uintptr_t)m;
 	return m;
 }
 

@@ -105,6 +105,7 @@ struct mon {
 	 * not ours and is dropped.  Unique per session: salt + sequence;
 	 * each task keeps its own (mon_task.qid), qid is the negotiation's. */
 	unsigned qsalt, qseq;
+	unsigned qseed, nsess;		/* qsalt of session k: qseed + k * c */
 	char qid[MON_QID_MAX];
 	/* mon_hand_over: the bus its last command read, for the next
 	 * query-pci op (mon_handed_pci) */

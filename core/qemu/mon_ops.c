@@ -282,9 +282,10 @@ mon_task_reply(struct mon *m, struct mon_task *t,
 static int
 grow(struct mon *m, struct err *e)
 {
-	/* 2 first: a refresh has two ops, and a fleet keeps one mon per
-	 * instance */
-	size_t cap = m->capops ? m->capops * 2 : 2;
+	/* 3 first: a refresh has three ops (version, pci, the anonymous
+	 * devices: one malloc, no realloc), and the array is freed when the
+	 * session's ops are (a fleet keeps one mon per instance) */
+	size_t cap = m->capops ? m->capops * 2 : 3;
 	struct mon_task *n;
 
 	if (m->nops < m->capops)
