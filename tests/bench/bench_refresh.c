@@ -58,16 +58,6 @@
 #define HP_PER_QEMU 12		/* hotplug pairs before QEMU is restarted */
 #define HP_QEMUS 2
 
-static double
-cpu_us(void)
-{
-	struct rusage r;
-
-	getrusage(RUSAGE_SELF, &r);
-	return (double)(r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1e6 +
-	    (double)(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
-}
-
 static int
 cmp_d(const void *a, const void *b)
 {
@@ -220,7 +210,7 @@ static struct bench_py py;	/* pid 0: no python3 */
 static void
 one_trip(int side, int i, struct fleet *f, const char *path, int qmp)
 {
-	double t0 = bench_now(), c0 = cpu_us();
+	double t0 = bench_now(), c0 = bench_cpu_us();
 	char why[600], req[4300];
 
 	switch (side) {
@@ -245,7 +235,7 @@ one_trip(int side, int i, struct fleet *f, const char *path, int qmp)
 		return;
 	}
 	/* the same ns scale as the wall times; +1: never 0 */
-	cpu[side][i] = (cpu_us() - c0) * 1e3 + 1;
+	cpu[side][i] = (bench_cpu_us() - c0) * 1e3 + 1;
 }
 
 /* TRIPS rounds of each side, the order changing every round (for three
@@ -427,19 +417,19 @@ hotplugs(int shm)
 		for (i = 0; i < HP_PER_QEMU; i++, n++) {
 			/* CPU in the same us scale as the wall times (ns) */
 			if (n % 2 == 0) {
-				c0 = cpu_us();
+				c0 = bench_cpu_us();
 				a[n] = cmd_hotplug(dir, rt);
-				hca[n] = (cpu_us() - c0) * 1e3 + 1;
-				c0 = cpu_us();
+				hca[n] = (bench_cpu_us() - c0) * 1e3 + 1;
+				c0 = bench_cpu_us();
 				b[n] = raw_hotplug(dir, i);
-				hcb[n] = (cpu_us() - c0) * 1e3 + 1;
+				hcb[n] = (bench_cpu_us() - c0) * 1e3 + 1;
 			} else {
-				c0 = cpu_us();
+				c0 = bench_cpu_us();
 				b[n] = raw_hotplug(dir, i);
-				hcb[n] = (cpu_us() - c0) * 1e3 + 1;
-				c0 = cpu_us();
+				hcb[n] = (bench_cpu_us() - c0) * 1e3 + 1;
+				c0 = bench_cpu_us();
 				a[n] = cmd_hotplug(dir, rt);
-				hca[n] = (cpu_us() - c0) * 1e3 + 1;
+				hca[n] = (bench_cpu_us() - c0) * 1e3 + 1;
 			}
 		}
 		tu_qemu_stop(dir);
