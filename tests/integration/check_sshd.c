@@ -194,26 +194,17 @@ Suite *
 sshd_suite(void)
 {
 	Suite *s = suite_create("sshd");
-	TCase *tc = tcase_create("sshd");
+	TCase *tc = tu_tcase_new(s, "sshd", tu_missing_sshd(), NULL, NULL, 30);
 
-	tu_tcase_require(tc, tu_missing_sshd());
 	tcase_add_checked_fixture(tc, h1_up, h1_down);
-	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, runs_a_command);
 	tcase_add_test(tc, wrong_key_refused);
 	tcase_add_test(tc, paused_host_does_not_answer);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("sshd_two");
-	tu_tcase_require(tc, tu_missing_sshd());
+	tc = tu_tcase_new(s, "sshd_two", tu_missing_sshd(), NULL, NULL, 30);
 	tcase_add_checked_fixture(tc, h1_up, h1_down);
 	tcase_add_checked_fixture(tc, h2_up, h2_down);
-	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, two_hosts_stop_restart);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("sshd_orphan");
-	tu_tcase_require(tc, tu_missing_sshd());
-	tcase_set_timeout(tc, 30);
+	tc = tu_tcase_new(s, "sshd_orphan", tu_missing_sshd(), NULL, NULL, 30);
 	tcase_add_test(tc, gone_without_teardown);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -115,17 +115,13 @@ Suite *
 virtd_suite(void)
 {
 	Suite *s = suite_create("virtd");
-	TCase *tc = tcase_create("virtd");
+	TCase *tc = tu_tcase_new(s, "virtd", tu_missing_virtd(), NULL, NULL,
+	    60);
 
-	tu_tcase_require(tc, tu_missing_virtd());
 	tcase_add_checked_fixture(tc, vd_up, vd_down);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, two_paused_domains);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("virtd_orphan");
-	tu_tcase_require(tc, tu_missing_virtd());
-	tcase_set_timeout(tc, 60);
+	tc = tu_tcase_new(s, "virtd_orphan", tu_missing_virtd(), NULL, NULL,
+	    60);
 	tcase_add_test(tc, gone_without_teardown);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -247,14 +247,11 @@ Suite *
 virtssh_suite(void)
 {
 	Suite *s = suite_create("virtssh");
-	TCase *tc = tcase_create("virtssh");
+	TCase *tc = tu_tcase_new(s, "virtssh", missing(), NULL, NULL, 60);
 
-	tu_tcase_require(tc, missing());
 	tcase_add_checked_fixture(tc, up, down);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, ssh_list_and_hotplug);
 	tcase_add_test(tc, libssh_known_hosts);
 	tcase_add_test(tc, events_and_host_down);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -73,8 +73,9 @@ void tu_tcase_require(struct TCase *tc, const char *missing);
 /* A test case name in s, made the usual way: tu_tcase_require(missing),
  * the unchecked fixture up/down (run in the runner, so it also cleans up
  * after a failed test; none when both are NULL), a timeout in seconds
- * (Check's default when 0).  Add its tests to the returned case; Check
- * frees it with s. */
+ * (Check's default when 0).  Add its tests, and any checked fixture (run
+ * in each check's own process, after the tu_tcase_require one), to the
+ * returned case; Check frees it with s. */
 struct Suite;
 struct TCase *tu_tcase_new(struct Suite *s, const char *name,
     const char *missing, void (*up)(void), void (*down)(void), int timeout);
