@@ -9,8 +9,57 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+pid_t
+tu_spawn(const char *log, int flags, char *const argv[])
+{
+	pid_t parent = getpid(), pid = fork();
+	int fd, null;
+
+	if (pid != 0)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	fd = open(log, O_WRONLY | O_CREAT |
+	    (flags & TU_SPAWN_APPEND ? O_APPEND : O_TRUNC), 0600);
+	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		_exit(1);
+	if (fd > 2)
+		close(fd);
+	if (flags & TU_SPAWN_NOSTDIN) {
+		if ((null = open("/dev/null", O_RDONLY)) < 0 ||
+		    dup2(null, 0) < 0)
+			_exit(1);
+		if (null > 2)
+			close(null);
+	}
+	if ((flags & TU_SPAWN_ROOT) && chdir("/") != 0)
+		_exit(1);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+void
+tu_ns_kill(pid_t pid, pid_t init)
+{
+	int i;
+
+	if (pid <= 0)
+		return;
+	if (init == 0)
+		init = tu_first_child(pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (init > 0)
+		kill(init, SIGKILL);
+	for (i = 0; i < 1000 && tu_pid_alive(init); i++)
+		usleep(10000);
+}
 
 int
 tu_pid_alive(pid_t pid)

@@ -1,15 +1,40 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nsproc.h - the processes of a daemon the harness runs as PID 1 of its
- * own PID namespace (nsproc.c): libvirtd (virtd.h) and sshd (sshd.h) are
- * started through `unshare --pid --fork --kill-child`, whose one child is
- * that PID 1; the kernel kills every process of the namespace once it
- * dies.  These read /proc only (tu_ns_signal also signals); nothing is
- * allocated.
+/* nsproc.h - the processes the harness starts (nsproc.c): a child that
+ * dies with the check (tu_spawn: QEMU, libvirtd, sshd), and a daemon run
+ * as PID 1 of its own PID namespace: libvirtd (virtd.h) and sshd (sshd.h)
+ * are started through `unshare --pid --fork --kill-child`, whose one
+ * child is that PID 1; the kernel kills every process of the namespace
+ * once it dies (tu_ns_kill).  The others read /proc only (tu_ns_signal
+ * also signals); nothing is allocated.
  */
 #ifndef SLOTSCOPE_NSPROC_H
 #define SLOTSCOPE_NSPROC_H
 
 #include <sys/types.h>
+
+/* Fork a child that dies with the calling process (PR_SET_PDEATHSIG
+ * SIGKILL, and it exits at once when that process is already gone): when
+ * Check kills a check that timed out, whose teardown never runs, the
+ * kernel kills what it started too.  The child's stdout and stderr go to
+ * the file log (truncated; appended with TU_SPAWN_APPEND), with
+ * TU_SPAWN_ROOT it runs in / (out of the tree) and with TU_SPAWN_NOSTDIN
+ * reads /dev/null; then it execs argv[0] (searched in PATH) with argv,
+ * NULL-terminated.  A child that cannot set itself up exits 1, one that
+ * cannot exec 127.  Returns its pid, -1 when fork failed. */
+enum {
+	TU_SPAWN_APPEND = 1,
+	TU_SPAWN_ROOT = 2,
+	TU_SPAWN_NOSTDIN = 4,
+};
+pid_t tu_spawn(const char *log, int flags, char *const argv[]);
+
+/* End a namespace started through `unshare --pid --fork --kill-child`:
+ * pid is the unshare process (a child of this one), init its PID 1 as the
+ * host sees it (0: looked up).  unshare passes SIGKILL on to PID 1; the
+ * kernel then kills the whole namespace, and PID 1 is gone only once
+ * every process in it is: this waits for that (10 s at most).  Nothing
+ * when pid is not above 0. */
+void tu_ns_kill(pid_t pid, pid_t init);
 
 /* Still running?  A zombie counts as gone. */
 int tu_pid_alive(pid_t pid);

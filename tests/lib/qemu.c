@@ -2,16 +2,15 @@
 /* qemu.c - the one way tests and benchmarks start a real QEMU
  * (tu_qemu_start, tu_qemu_stop, the tu_vm fixture; see testutil.h). */
 #include "testutil.h"
+#include "nsproc.h"
 
 #include <check.h>
 
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,31 +47,15 @@ tu_listening(const char *dir, const char *name)
 	return found;
 }
 
-/* QEMU is started as a child of the test process, not daemonized, with
- * PR_SET_PDEATHSIG: when Check kills a test that timed out (its teardown
- * never runs), the kernel kills that test's QEMUs too, so no paused QEMU
- * outlives the suite.  spawn runs the shell command cmd (which execs
- * QEMU) that way, its output to log. */
+/* QEMU is started as a child of the test process, not daemonized, that
+ * dies with it (tu_spawn): when Check kills a test that timed out (its
+ * teardown never runs), the kernel kills that test's QEMUs too, so no
+ * paused QEMU outlives the suite.  spawn runs the shell command cmd
+ * (which execs QEMU) that way, its output to log. */
 static pid_t
-spawn(const char *cmd, const char *log)
+spawn(char *cmd, const char *log)
 {
-	pid_t parent = getpid(), pid = fork();
-
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
+	return tu_spawn(log, 0, (char *[]){ "/bin/sh", "-c", cmd, NULL });
 }
 
 /* What went wrong, from the log; then the child goes. */
@@ -177,26 +160,6 @@ guest_start(enum tu_qemu q, const char *dir, const char *machine,
 	return failed(pid, log, "guest did not boot in 60 s");
 }
 
-/* Still running?  A zombie (not yet reaped by init) counts as gone. */
-static int
-alive(long pid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	size_t n;
-
-	if (kill((pid_t)pid, 0) != 0)
-		return 0;
-	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 1;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return !(p != NULL && p[1] == ' ' && p[2] == 'Z');
-}
-
 long
 tu_qemu_pid(const char *dir)
 {
@@ -225,13 +188,13 @@ tu_qemu_stop(const char *dir)
 		return;
 	snprintf(path, sizeof path, "%s/qemu.pid", dir);
 	kill((pid_t)pid, SIGTERM);
-	for (i = 0; i < 300 && alive(pid); i++) {
+	for (i = 0; i < 300 && tu_pid_alive((pid_t)pid); i++) {
 		waitpid((pid_t)pid, NULL, WNOHANG);	/* ours since not daemonized */
 		usleep(10000);
 	}
-	if (alive(pid)) {
+	if (tu_pid_alive((pid_t)pid)) {
 		kill((pid_t)pid, SIGKILL);
-		for (i = 0; i < 300 && alive(pid); i++)
+		for (i = 0; i < 300 && tu_pid_alive((pid_t)pid); i++)
 			usleep(10000);
 	}
 	unlink(path);

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -140,34 +139,18 @@ log_tail(const struct tu_sshd *s)
 static void
 spawn(struct tu_sshd *s)
 {
-	char log[PATH_MAX], conf[PATH_MAX];
-	const char *script = tu_srcpath("tests/scripts/sshd-private.sh");
-	pid_t parent = getpid();
+	char log[PATH_MAX], conf[PATH_MAX], script[PATH_MAX];
 
 	snprintf(log, sizeof log, "%s/sshd.log", s->dir);
 	snprintf(conf, sizeof conf, "%s/sshd_config", s->dir);
+	snprintf(script, sizeof script, "%s",
+	    tu_srcpath("tests/scripts/sshd-private.sh"));
 	s->init = 0;
-	s->pid = fork();
-	if (s->pid != 0)
-		return;
-	{
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		int null = open("/dev/null", O_RDONLY);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		if (fd < 0 || null < 0 || dup2(null, 0) < 0 ||
-		    dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || chdir("/") != 0)
-			_exit(1);
-		close(fd);
-		close(null);
-		execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc",
-		    "--kill-child", "/bin/sh", script, conf,
-		    s->libvirt_run[0] ? s->libvirt_run : (char *)NULL,
-		    (char *)NULL);
-		_exit(127);
-	}
+	/* no libvirt run dir: the list ends before it */
+	s->pid = tu_spawn(log, TU_SPAWN_APPEND | TU_SPAWN_ROOT |
+	    TU_SPAWN_NOSTDIN, (char *[]){ "unshare", "--pid", "--fork",
+	    "--mount-proc", "--kill-child", "/bin/sh", script, conf,
+	    s->libvirt_run[0] ? s->libvirt_run : NULL, NULL });
 }
 
 /* Start sshd and wait until it listens: 0, 1 when it ended first (its
@@ -399,21 +382,7 @@ tu_sshd_start_libvirt(struct tu_sshd *s, const char *name,
 void
 tu_sshd_kill(struct tu_sshd *s)
 {
-	int i;
-
-	if (s->pid > 0) {
-		if (s->init == 0)
-			s->init = tu_first_child(s->pid);
-		/* unshare --kill-child passes SIGKILL on to sshd, PID 1; the
-		 * kernel then kills the namespace, and PID 1 is gone only
-		 * once every process in it is */
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, NULL, 0);
-		if (s->init > 0)
-			kill(s->init, SIGKILL);
-		for (i = 0; i < 1000 && tu_pid_alive(s->init); i++)
-			usleep(10000);
-	}
+	tu_ns_kill(s->pid, s->init);	/* sshd, PID 1, and its sessions */
 	s->pid = s->init = 0;
 	s->up = 0;
 }

@@ -6,11 +6,9 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,39 +67,20 @@ ready(const struct tu_virtd *v)
 static void
 spawn(struct tu_virtd *v)
 {
-	char log[PATH_MAX];
-	const char *script = tu_srcpath("tests/scripts/libvirtd-private.sh");
+	char log[PATH_MAX], cache[PATH_MAX], script[PATH_MAX];
 	const char *tmp = getenv("TMPDIR");
-	char cache[PATH_MAX];
-	pid_t parent = getpid();
 
 	/* the run's TMPDIR (runner.c) outlives each check's dir */
 	snprintf(cache, sizeof cache, "%s/virtd-cache",
 	    tmp && *tmp ? tmp : "/tmp");
-
+	snprintf(script, sizeof script, "%s",
+	    tu_srcpath("tests/scripts/libvirtd-private.sh"));
 	snprintf(log, sizeof log, "%s/start.log", v->dir);
-	v->pid = fork();
-	if (v->pid != 0)
-		return;
-	{
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		/* cwd out of the tree: libvirtd chdirs to / anyway */
-		if (chdir("/") != 0)
-			_exit(1);
-		execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc",
-		    "--kill-child", "--mount", "--propagation", "private",
-		    "/bin/sh", script, v->dir, cache, (char *)NULL);
-		_exit(127);
-	}
+	/* in / (out of the tree): libvirtd chdirs there anyway */
+	v->pid = tu_spawn(log, TU_SPAWN_ROOT, (char *[]){ "unshare", "--pid",
+	    "--fork", "--mount-proc", "--kill-child", "--mount",
+	    "--propagation", "private", "/bin/sh", script, v->dir, cache,
+	    NULL });
 }
 
 void
@@ -137,21 +116,7 @@ tu_virtd_start(struct tu_virtd *v)
 void
 tu_virtd_stop(struct tu_virtd *v)
 {
-	int i;
-
-	if (v->pid > 0) {
-		if (v->init == 0)
-			v->init = tu_first_child(v->pid);
-		/* unshare --kill-child passes SIGKILL on to PID 1; the
-		 * kernel then kills the whole namespace, and PID 1 is gone
-		 * only once every process in it is */
-		kill(v->pid, SIGKILL);
-		waitpid(v->pid, NULL, 0);
-		if (v->init > 0)
-			kill(v->init, SIGKILL);
-		for (i = 0; i < 1000 && tu_pid_alive(v->init); i++)
-			usleep(10000);
-	}
+	tu_ns_kill(v->pid, v->init);	/* libvirtd, virtlogd, QEMUs */
 	v->pid = v->init = 0;
 	if (v->dir != NULL) {
 		tu_rmrf(v->dir);
