@@ -134,20 +134,67 @@ adopt_describe(struct mon *m, struct store_dev *d, struct err *e)
 	return 0;
 }
 
-/* The checks and the record, under the lock, over session m. */
+/* What adopt and forget ask of their step under the lock. */
+struct ask {
+	const char *what;	/* a slot or an id */
+	const char *type;	/* adopt: nic, disk or NULL */
+	char *note;		/* forget: what became of the backend */
+	size_t notesz;
+};
+
+/* One step under the lock, over session m: fills d, changes txn. */
+typedef int (*locked_fn)(const struct hotplug_target *t, struct mon *m,
+    struct store_txn *txn, const struct ask *a, struct store_dev *d,
+    struct err *e);
+
+/* Lock, then monitor, as every flow; the journal resolved first; then
+ * step, and the runtime file committed only when it succeeded (nothing
+ * changes on failure; a failed commit is "ID not VERB").  On success *out
+ * is the device step filled. */
+static int
+transact(const struct hotplug_target *t, locked_fn step, const struct ask *a,
+    const char *verb, struct store_dev *out, struct err *e)
+{
+	struct store_txn txn;
+	struct store_dev d;
+	struct mon *m;
+	int rc;
+
+	if (store_open_locked(t->runtime_dir, t->inst, &txn,
+	    hotplug_lock_ms(t), e) < 0)
+		return -1;
+	if ((m = hotplug_connect(t, e)) == NULL) {
+		store_abort(&txn);
+		return -1;
+	}
+	rc = journal_settle(t, m, &txn, e);
+	if (rc == 0)
+		rc = step(t, m, &txn, a, &d, e);
+	mon_free(m);
+	if (rc < 0) {
+		store_abort(&txn);
+		return -1;
+	}
+	if (store_commit(&txn, e) < 0)
+		return err_prefix(e, "%s not %s", d.id, verb);
+	if (out != NULL)
+		*out = d;
+	return 0;
+}
+
+/* The checks and the record. */
 static int
 adopt_locked(const struct hotplug_target *t, struct mon *m,
-    struct store_txn *txn, const char *what, const char *type,
-    struct store_dev *d, struct err *e)
+    struct store_txn *txn, const struct ask *a, struct store_dev *d,
+    struct err *e)
 {
+	const char *what = a->what, *type = a->type;
 	struct mon_result res;
 	const struct pci_fn *f;
 	const struct store_dev *o;
 	const char *ct;
 	int rc = -1;
 
-	if (journal_settle(t, m, txn, e) < 0)
-		return -1;
 	if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &res,
 	    e) < 0) {
 		mon_result_free(&res);
@@ -193,49 +240,29 @@ int
 adopt_device(const struct hotplug_target *t, const char *what,
     const char *type, struct store_dev *out, struct err *e)
 {
-	struct store_txn txn;
-	struct store_dev d;
-	struct mon *m;
-	int rc;
-
 	if (type != NULL && strcmp(type, "nic") != 0 &&
 	    strcmp(type, "disk") != 0)
 		return err_set(e, "'%.40s' is not a device type: expected nic "
 		    "or disk", type);
-	if (store_open_locked(t->runtime_dir, t->inst, &txn,
-	    hotplug_lock_ms(t), e) < 0)
-		return -1;
-	if ((m = hotplug_connect(t, e)) == NULL) {
-		store_abort(&txn);
-		return -1;
-	}
-	rc = adopt_locked(t, m, &txn, what, type, &d, e);
-	mon_free(m);
-	if (rc < 0) {
-		store_abort(&txn);
-		return -1;
-	}
-	if (store_commit(&txn, e) < 0)
-		return err_prefix(e, "%s not adopted", d.id);
-	if (out != NULL)
-		*out = d;
-	return 0;
+	return transact(t, adopt_locked, &(struct ask){ .what = what,
+	    .type = type }, "adopted", out, e);
 }
 
 /* The record named by what, checked to be gone from the bus. */
 static int
 forget_locked(const struct hotplug_target *t, struct mon *m,
-    struct store_txn *txn, const char *what, struct store_dev *d,
-    char *note, size_t notesz, struct err *e)
+    struct store_txn *txn, const struct ask *a, struct store_dev *d,
+    struct err *e)
 {
+	const char *what = a->what;
+	char *note = a->note;
+	size_t notesz = a->notesz;
 	struct mon_result res;
 	struct backends b;
 	const struct store_dev *p;
 	const struct pci_fn *f;
 	int slot, rc = -1;
 
-	if (journal_settle(t, m, txn, e) < 0)
-		return -1;
 	if (is_slot(what)) {
 		if (slotmap_parse_slot(what, strlen(what), &slot, e) < 0)
 			return -1;
@@ -294,27 +321,6 @@ int
 adopt_forget_device(const struct hotplug_target *t, const char *what,
     struct store_dev *out, char *note, size_t notesz, struct err *e)
 {
-	struct store_txn txn;
-	struct store_dev d;
-	struct mon *m;
-	int rc;
-
-	if (store_open_locked(t->runtime_dir, t->inst, &txn,
-	    hotplug_lock_ms(t), e) < 0)
-		return -1;
-	if ((m = hotplug_connect(t, e)) == NULL) {
-		store_abort(&txn);
-		return -1;
-	}
-	rc = forget_locked(t, m, &txn, what, &d, note, notesz, e);
-	mon_free(m);
-	if (rc < 0) {
-		store_abort(&txn);
-		return -1;
-	}
-	if (store_commit(&txn, e) < 0)
-		return err_prefix(e, "%s not forgotten", d.id);
-	if (out != NULL)
-		*out = d;
-	return 0;
+	return transact(t, forget_locked, &(struct ask){ .what = what,
+	    .note = note, .notesz = notesz }, "forgotten", out, e);
 }
