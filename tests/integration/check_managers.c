@@ -40,22 +40,6 @@ mk(const char *dir, const char *sub)
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (fp == NULL)
-		return strdup("<missing>");
-	buf = calloc(1, 1 << 20);
-	n = fread(buf, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* Copy fixture rel to dest in the layout. */
 static void
 put(struct lay *l, const char *rel, const char *dest)
@@ -111,7 +95,7 @@ boot(struct lay *l, enum tu_qemu q, const char *fmt)
 static void
 down(struct lay *l)
 {
-	char *now = slurp(l->mfile);
+	char *now = tu_slurp(l->mfile);
 
 	tu_qemu_stop(l->dir);
 	/* the manager's file is read, never written */
@@ -249,6 +233,30 @@ capacity(json_t *j)
 	return (int)json_integer_value(json_object_get(j, "capacity"));
 }
 
+/* A string show's JSON must have: key of slot `slot` of the root bus (bus
+ * NULL) or of the bus behind the bridge at bus ("30", "30-1"). */
+struct want {
+	const char *bus;
+	int slot;
+	const char *key, *value;
+};
+
+static void
+expect_n(json_t *j, const struct want *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *got = w[i].bus ? bfield(j, w[i].bus, w[i].slot,
+		    w[i].key) : field(j, w[i].slot, w[i].key);
+
+		ck_assert_msg(strcmp(got, w[i].value) == 0, "bus %s slot %d "
+		    "%s: '%s', want '%s'", w[i].bus ? w[i].bus : "root",
+		    w[i].slot, w[i].key, got, w[i].value);
+	}
+}
+#define expect(j, w) expect_n(j, w, sizeof w / sizeof w[0])
+
 /* Ganeti's reservations: slots 0..n-1 reserved by ganeti, n not. */
 static void
 reserved_by_ganeti(json_t *j, int n)
@@ -311,42 +319,49 @@ mfield(json_t *j, const char *key)
 	return v ? v : "";
 }
 
+/* The devices of ganeti-2.16.json as Ganeti's kvm command boots them (%s:
+ * the dir): the balloon QEMU places itself, eth0 at 12, disk 0 at 13. */
+#define G216_DEVS "-device virtio-balloon " \
+	"-netdev user,id=hostnet0 -device virtio-net-pci," \
+	"id=nic-5a1e0c3d-2b7f-4e61,netdev=hostnet0,mac=aa:00:00:3e:51:0c," \
+	"bus=pci.0,addr=0xc " \
+	"-drive if=none,id=d0,format=raw,file=%s/d0.raw " \
+	"-device virtio-blk-pci,id=disk-91b3f6a2-0d4c-4f8e,drive=d0," \
+	"bus=pci.0,addr=0xd"
+
 START_TEST(ganeti_216)
 {
+	static const struct want w[] = {
+		{ NULL, 12, "state", "used" },
+		{ NULL, 12, "owner", "ganeti" },
+		{ NULL, 12, "id", "nic-5a1e0c3d-2b7f-4e61" },
+		{ NULL, 12, "mac", "aa:00:00:3e:51:0c" },
+		{ NULL, 12, "link", "br0" },
+		{ NULL, 12, "manager_name", "eth0" },
+		{ NULL, 12, "uuid", "5a1e0c3d-2b7f-4e61-9c2a-7d1f00a4b6e2" },
+		{ NULL, 13, "state", "used" },
+		{ NULL, 13, "owner", "ganeti" },
+		{ NULL, 13, "link", "/var/run/ganeti/instance-disks/" G216
+		    ":0" },
+		{ NULL, 14, "state", "free" },
+		/* the balloon QEMU placed itself (no id), inside the
+		 * reservations: Ganeti's kvm command put it there */
+		{ NULL, 3, "state", "used" },
+		{ NULL, 3, "owner", "ganeti" },
+		{ NULL, 11, "state", "reserved" },
+	};
+
 	struct lay l = { .dir = tu_tmpdir() };
 	char srcs[4300], *out, args[4400];
 	json_t *j;
 
 	ganeti_boot(&l, "managers/ganeti-2.16.json", G216, (enum tu_qemu)_i,
-	    "-device virtio-balloon "
-	    "-netdev user,id=hostnet0 -device virtio-net-pci,"
-	    "id=nic-5a1e0c3d-2b7f-4e61,netdev=hostnet0,mac=aa:00:00:3e:51:0c,"
-	    "bus=pci.0,addr=0xc "
-	    "-drive if=none,id=d0,format=raw,file=%s/d0.raw "
-	    "-device virtio-blk-pci,id=disk-91b3f6a2-0d4c-4f8e,drive=d0,"
-	    "bus=pci.0,addr=0xd", srcs, sizeof srcs);
+	    G216_DEVS, srcs, sizeof srcs);
 	j = show(&l, srcs, G216);
 	ck_assert_str_eq(mfield(j, "kind"), "ganeti");
 	ck_assert_str_eq(mfield(j, "format"), "ganeti-2.16");
-	ck_assert_str_eq(field(j, 12, "state"), "used");
-	ck_assert_str_eq(field(j, 12, "owner"), "ganeti");
-	ck_assert_str_eq(field(j, 12, "id"), "nic-5a1e0c3d-2b7f-4e61");
-	ck_assert_str_eq(field(j, 12, "mac"), "aa:00:00:3e:51:0c");
-	ck_assert_str_eq(field(j, 12, "link"), "br0");
-	ck_assert_str_eq(field(j, 12, "manager_name"), "eth0");
-	ck_assert_str_eq(field(j, 12, "uuid"),
-	    "5a1e0c3d-2b7f-4e61-9c2a-7d1f00a4b6e2");
-	ck_assert_str_eq(field(j, 13, "state"), "used");
-	ck_assert_str_eq(field(j, 13, "owner"), "ganeti");
-	ck_assert_str_eq(field(j, 13, "link"),
-	    "/var/run/ganeti/instance-disks/" G216 ":0");
-	ck_assert_str_eq(field(j, 14, "state"), "free");
-	/* the balloon QEMU placed itself (no id), inside the
-	 * reservations: Ganeti's kvm command put it there */
-	ck_assert_str_eq(field(j, 3, "state"), "used");
-	ck_assert_str_eq(field(j, 3, "owner"), "ganeti");
+	expect(j, w);
 	reserved_by_ganeti(j, 12);
-	ck_assert_str_eq(field(j, 11, "state"), "reserved");
 	nothing_foreign(j);
 	json_decref(j);
 	refuses(&l, srcs, "hotplug " G216 " nic mac=aa:00:00:00:00:07",
@@ -367,7 +382,7 @@ START_TEST(ganeti_216)
 	ck_assert_ptr_nonnull(strstr(out, "plugged in slot 14"));
 	free(out);
 	snprintf(args, sizeof args, "%s/audit.log", l.dir);
-	out = slurp(args);
+	out = tu_slurp(args);
 	ck_assert_ptr_nonnull(strstr(out, "--force (managed by ganeti)"));
 	free(out);
 	/* slotscope's own device, where Ganeti's runtime file says its next
@@ -386,30 +401,26 @@ END_TEST
  * is a conflict in show's JSON (over its state, foreign) and table. */
 START_TEST(ganeti_conflict)
 {
+	static const struct want w[] = {
+		{ NULL, 14, "state", "conflict" },
+		{ NULL, 14, "base_state", "foreign" },
+		{ NULL, 14, "id", "agent" },
+		/* the others keep their state */
+		{ NULL, 12, "state", "used" },
+		{ NULL, 12, "base_state", "used" },
+		{ NULL, 15, "state", "free" },
+	};
 	struct lay l = { .dir = tu_tmpdir() };
 	char srcs[4300], args[4400], *out;
 	json_t *j;
 
 	ganeti_boot(&l, "managers/ganeti-2.16.json", G216, (enum tu_qemu)_i,
-	    "-device virtio-balloon "
-	    "-netdev user,id=hostnet0 -device virtio-net-pci,"
-	    "id=nic-5a1e0c3d-2b7f-4e61,netdev=hostnet0,mac=aa:00:00:3e:51:0c,"
-	    "bus=pci.0,addr=0xc "
-	    "-drive if=none,id=d0,format=raw,file=%s/d0.raw "
-	    "-device virtio-blk-pci,id=disk-91b3f6a2-0d4c-4f8e,drive=d0,"
-	    "bus=pci.0,addr=0xd "
-	    "-device virtio-serial-pci,id=agent,bus=pci.0,addr=0xe", srcs,
-	    sizeof srcs);
+	    G216_DEVS " -device virtio-serial-pci,id=agent,bus=pci.0,"
+	    "addr=0xe", srcs, sizeof srcs);
 	j = show(&l, srcs, G216);
-	ck_assert_str_eq(field(j, 14, "state"), "conflict");
-	ck_assert_str_eq(field(j, 14, "base_state"), "foreign");
-	ck_assert_str_eq(field(j, 14, "id"), "agent");
+	expect(j, w);
 	ck_assert_ptr_nonnull(strstr(field(j, 14, "conflict"),
 	    "Ganeti's next hotplug takes slot 14"));
-	/* the others keep their state */
-	ck_assert_str_eq(field(j, 12, "state"), "used");
-	ck_assert_str_eq(field(j, 12, "base_state"), "used");
-	ck_assert_str_eq(field(j, 15, "state"), "free");
 	json_decref(j);
 	snprintf(args, sizeof args, "%s -c 'show " G216 "' -o slot,state,"
 	    "conflict --noheadings --raw", srcs);
@@ -422,6 +433,19 @@ END_TEST
 
 START_TEST(ganeti_210)
 {
+	static const struct want w[] = {
+		{ NULL, 3, "state", "used" },
+		{ NULL, 3, "owner", "ganeti" },
+		{ NULL, 4, "state", "used" },
+		{ NULL, 4, "owner", "ganeti" },
+		{ NULL, 4, "link", "br100" },
+		{ NULL, 4, "id", "hotnic-e4b2a7c1-pci-4" },
+		{ NULL, 5, "state", "used" },
+		{ NULL, 5, "id", "hotdisk-c3d2e1f0-pci-5" },
+		{ NULL, 6, "state", "used" },
+		{ NULL, 6, "manager_name", "backup" },
+		{ NULL, 7, "state", "free" },
+	};
 	struct lay l = { .dir = tu_tmpdir() };
 	char srcs[4300];
 	json_t *j;
@@ -440,17 +464,7 @@ START_TEST(ganeti_210)
 	j = show(&l, srcs, G210);
 	ck_assert_str_eq(mfield(j, "format"), "ganeti-2.10");
 	ck_assert_str_eq(mfield(j, "machine"), "pc-i440fx-2.1");
-	ck_assert_str_eq(field(j, 3, "state"), "used");
-	ck_assert_str_eq(field(j, 3, "owner"), "ganeti");
-	ck_assert_str_eq(field(j, 4, "state"), "used");
-	ck_assert_str_eq(field(j, 4, "owner"), "ganeti");
-	ck_assert_str_eq(field(j, 4, "link"), "br100");
-	ck_assert_str_eq(field(j, 4, "id"), "hotnic-e4b2a7c1-pci-4");
-	ck_assert_str_eq(field(j, 5, "state"), "used");
-	ck_assert_str_eq(field(j, 5, "id"), "hotdisk-c3d2e1f0-pci-5");
-	ck_assert_str_eq(field(j, 6, "state"), "used");
-	ck_assert_str_eq(field(j, 6, "manager_name"), "backup");
-	ck_assert_str_eq(field(j, 7, "state"), "free");
+	expect(j, w);
 	reserved_by_ganeti(j, 3);
 	nothing_foreign(j);
 	json_decref(j);
@@ -507,6 +521,24 @@ pve_boot(struct lay *l, const char *fixture, const char *vmid,
 
 START_TEST(proxmox)
 {
+	static const struct want w[] = {
+		{ NULL, 18, "state", "used" },
+		{ NULL, 18, "id", "net0" },
+		{ NULL, 18, "owner", "proxmox" },
+		{ NULL, 18, "mac", "BC:24:11:5E:7A:01" },
+		{ NULL, 18, "link", "vmbr0" },
+		{ NULL, 10, "owner", "proxmox" },
+		{ NULL, 10, "state", "used" },
+		{ NULL, 3, "owner", "proxmox" },
+		{ NULL, 1, "state", "used" },	/* uhci */
+		/* the table: slot 19 is kept for net1 */
+		{ NULL, 19, "state", "reserved" },
+		{ NULL, 19, "owner", "proxmox" },
+		{ NULL, 19, "manager_name", "net1" },
+		{ NULL, 0, "state", "builtin" },
+		{ NULL, 30, "state", "bridge" },
+		{ NULL, 30, "owner", "proxmox" },
+	};
 	struct lay l = { .dir = tu_tmpdir() };
 	char srcs[4400];
 	json_t *j;
@@ -547,24 +579,8 @@ START_TEST(proxmox)
 		free(out);
 	}
 	j = show(&l, srcs, "pve-web");
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j,
-	    "manager"), "vmid")), "100");
-	ck_assert_str_eq(field(j, 18, "state"), "used");
-	ck_assert_str_eq(field(j, 18, "id"), "net0");
-	ck_assert_str_eq(field(j, 18, "owner"), "proxmox");
-	ck_assert_str_eq(field(j, 18, "mac"), "BC:24:11:5E:7A:01");
-	ck_assert_str_eq(field(j, 18, "link"), "vmbr0");
-	ck_assert_str_eq(field(j, 10, "owner"), "proxmox");
-	ck_assert_str_eq(field(j, 10, "state"), "used");
-	ck_assert_str_eq(field(j, 3, "owner"), "proxmox");
-	ck_assert_str_eq(field(j, 1, "state"), "used");	/* uhci */
-	/* the table: slot 19 is kept for net1 */
-	ck_assert_str_eq(field(j, 19, "state"), "reserved");
-	ck_assert_str_eq(field(j, 19, "owner"), "proxmox");
-	ck_assert_str_eq(field(j, 19, "manager_name"), "net1");
-	ck_assert_str_eq(field(j, 0, "state"), "builtin");
-	ck_assert_str_eq(field(j, 30, "state"), "bridge");
-	ck_assert_str_eq(field(j, 30, "owner"), "proxmox");
+	ck_assert_str_eq(mfield(j, "vmid"), "100");
+	expect(j, w);
 	nothing_foreign(j);
 	json_decref(j);
 	refuses(&l, srcs, "hotplug pve-web nic",
@@ -597,6 +613,33 @@ END_TEST
  * virtio-scsi-single controller behind pci.3 (root slot 5). */
 START_TEST(proxmox_bridges)
 {
+	static const struct want w[] = {
+		/* behind pci.1 (root slot 30): net6 at 1, net7's place kept */
+		{ "30", 1, "state", "used" },
+		{ "30", 1, "id", "net6" },
+		{ "30", 1, "owner", "proxmox" },
+		{ "30", 1, "mac", "BC:24:11:00:01:06" },
+		{ "30", 1, "link", "vmbr6" },
+		{ "30", 2, "state", "reserved" },
+		{ "30", 2, "owner", "proxmox" },
+		{ "30", 2, "manager_name", "net7" },
+		{ "30", 27, "manager_name", "xhci" },
+		{ "30", 31, "state", "free" },
+		/* behind pci.2 (31): virtio6 at 1, hostpci4-15 at 13-24 */
+		{ "31", 1, "id", "virtio6" },
+		{ "31", 1, "owner", "proxmox" },
+		{ "31", 13, "manager_name", "hostpci4" },
+		{ "31", 25, "state", "free" },
+		/* behind pci.3 (5): scsi0's controller, the rest kept */
+		{ "5", 1, "id", "virtioscsi0" },
+		{ "5", 1, "manager_name", "scsi0" },
+		{ "5", 31, "manager_name", "virtioscsi30" },
+		{ NULL, 5, "owner", "proxmox" },
+	};
+	static const struct want forced[] = {
+		{ "30", 31, "state", "used" },
+		{ "30", 31, "owner", "slotscope" },
+	};
 	struct lay l = { .dir = tu_tmpdir() };
 	char srcs[4400], args[4600], *out;
 	json_t *j;
@@ -605,27 +648,7 @@ START_TEST(proxmox_bridges)
 	    "pc", PVE_101, srcs, sizeof srcs);
 	j = show(&l, srcs, "pve-router");
 	nothing_foreign_anywhere(j);
-	/* behind pci.1 (root slot 30): net6 at 1, net7's place kept */
-	ck_assert_str_eq(bfield(j, "30", 1, "state"), "used");
-	ck_assert_str_eq(bfield(j, "30", 1, "id"), "net6");
-	ck_assert_str_eq(bfield(j, "30", 1, "owner"), "proxmox");
-	ck_assert_str_eq(bfield(j, "30", 1, "mac"), "BC:24:11:00:01:06");
-	ck_assert_str_eq(bfield(j, "30", 1, "link"), "vmbr6");
-	ck_assert_str_eq(bfield(j, "30", 2, "state"), "reserved");
-	ck_assert_str_eq(bfield(j, "30", 2, "owner"), "proxmox");
-	ck_assert_str_eq(bfield(j, "30", 2, "manager_name"), "net7");
-	ck_assert_str_eq(bfield(j, "30", 27, "manager_name"), "xhci");
-	ck_assert_str_eq(bfield(j, "30", 31, "state"), "free");
-	/* behind pci.2 (31): virtio6 at 1, hostpci4-15 at 13-24 */
-	ck_assert_str_eq(bfield(j, "31", 1, "id"), "virtio6");
-	ck_assert_str_eq(bfield(j, "31", 1, "owner"), "proxmox");
-	ck_assert_str_eq(bfield(j, "31", 13, "manager_name"), "hostpci4");
-	ck_assert_str_eq(bfield(j, "31", 25, "state"), "free");
-	/* behind pci.3 (5): scsi0's controller, the rest kept */
-	ck_assert_str_eq(bfield(j, "5", 1, "id"), "virtioscsi0");
-	ck_assert_str_eq(bfield(j, "5", 1, "manager_name"), "scsi0");
-	ck_assert_str_eq(bfield(j, "5", 31, "manager_name"), "virtioscsi30");
-	ck_assert_str_eq(field(j, 5, "owner"), "proxmox");
+	expect(j, w);
 	/* free places: pci.1's 31 and pci.2's 25-31, nothing Proxmox keeps */
 	ck_assert_int_eq(bplaces(j, "30"), 1);
 	ck_assert_int_eq(bplaces(j, "31"), 7);
@@ -654,8 +677,7 @@ START_TEST(proxmox_bridges)
 	    "%s", out);
 	free(out);
 	j = show(&l, srcs, "pve-router");
-	ck_assert_str_eq(bfield(j, "30", 31, "state"), "used");
-	ck_assert_str_eq(bfield(j, "30", 31, "owner"), "slotscope");
+	expect(j, forced);
 	ck_assert_int_eq(capacity(j), 7);
 	json_decref(j);
 	down(&l);
@@ -688,6 +710,13 @@ has_netdev(const char *sock, const char *id)
  * the device then shows missing, owned by proxmox. */
 START_TEST(proxmox_unplug_force)
 {
+	/* Proxmox still records them: missing, its own */
+	static const struct want w[] = {
+		{ NULL, 18, "state", "missing" },
+		{ NULL, 18, "owner", "proxmox" },
+		{ "30", 1, "state", "missing" },
+		{ "30", 1, "owner", "proxmox" },
+	};
 	struct lay l = { .dir = tu_tmpdir() };
 	struct tu_vm v = { .machine = "pc", .guest = 1 };
 	char srcs[4400], args[4600], extra[8192], rtf[4300], sock[4300];
@@ -704,7 +733,7 @@ START_TEST(proxmox_unplug_force)
 	ck_assert_msg(v.up, "the guest did not boot");
 	snprintf(sock, sizeof sock, "%s/qmp.sock", v.dir);
 	snprintf(rtf, sizeof rtf, "%s/rt/pve-router.json", l.dir);
-	before = slurp(rtf);
+	before = tu_slurp(rtf);
 	refuses(&l, srcs, "unplug pve-router net0", "qm set 101 --delete net0");
 	ck_assert(has_netdev(sock, "net0"));
 	/* on the root bus, named by its slot */
@@ -723,20 +752,16 @@ START_TEST(proxmox_unplug_force)
 	    out);
 	free(out);
 	ck_assert(!has_netdev(sock, "net6"));
-	/* Proxmox still records them: missing, its own */
 	j = show(&l, srcs, "pve-router");
-	ck_assert_str_eq(field(j, 18, "state"), "missing");
-	ck_assert_str_eq(field(j, 18, "owner"), "proxmox");
-	ck_assert_str_eq(bfield(j, "30", 1, "state"), "missing");
-	ck_assert_str_eq(bfield(j, "30", 1, "owner"), "proxmox");
+	expect(j, w);
 	json_decref(j);
 	/* slotscope recorded nothing; its audit log says what was done */
-	after = slurp(rtf);
+	after = tu_slurp(rtf);
 	ck_assert_str_eq(after, before);
 	free(after);
 	free(before);
 	snprintf(args, sizeof args, "%s/audit.log", l.dir);
-	out = slurp(args);
+	out = tu_slurp(args);
 	ck_assert_msg(strstr(out, "what=\"unplug 18 --force (managed by "
 	    "proxmox)\"") != NULL, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "ok net0 deleted, managed by "
@@ -790,6 +815,31 @@ END_TEST
  * the root ports are kept for passed-through devices. */
 START_TEST(proxmox_q35)
 {
+	static const struct want w[] = {
+		{ NULL, 1, "id", "vga" },
+		{ NULL, 1, "owner", "proxmox" },
+		{ NULL, 0x1d, "owner", "proxmox" },	/* ehci */
+		{ NULL, 0x1e, "owner", "proxmox" },	/* pcidmi */
+		{ NULL, 0x1c, "owner", "proxmox" },
+		{ "30", 1, "id", "pci.0" },
+		{ "30", 1, "owner", "proxmox" },
+		/* pci.0 (30-1) has the i440fx table's root-bus keys */
+		{ "30-1", 18, "id", "net0" },
+		{ "30-1", 18, "owner", "proxmox" },
+		{ "30-1", 10, "id", "virtio0" },
+		{ "30-1", 3, "id", "balloon0" },
+		{ "30-1", 19, "manager_name", "net1" },
+		{ "30-1", 19, "state", "reserved" },
+		/* what i440fx has there (piix3, the bridges) is elsewhere on
+		 * q35 */
+		{ "30-1", 1, "state", "free" },
+		{ "30-1", 30, "state", "free" },
+		{ "30-2", 1, "id", "net6" },
+		{ "30-2", 1, "owner", "proxmox" },
+		/* root port 1 is kept for hostpci0 */
+		{ "28", 0, "state", "reserved" },
+		{ "28", 0, "manager_name", "hostpci0" },
+	};
 	struct lay l = { .dir = tu_tmpdir() };
 	char srcs[4400], args[4600], *out;
 	json_t *j;
@@ -807,28 +857,7 @@ START_TEST(proxmox_q35)
 	    "netdev=net6,id=net6,bus=pci.1,addr=0x1", srcs, sizeof srcs);
 	j = show(&l, srcs, "pve-q35");
 	nothing_foreign_anywhere(j);
-	ck_assert_str_eq(field(j, 1, "id"), "vga");
-	ck_assert_str_eq(field(j, 1, "owner"), "proxmox");
-	ck_assert_str_eq(field(j, 0x1d, "owner"), "proxmox");	/* ehci */
-	ck_assert_str_eq(field(j, 0x1e, "owner"), "proxmox");	/* pcidmi */
-	ck_assert_str_eq(field(j, 0x1c, "owner"), "proxmox");
-	ck_assert_str_eq(bfield(j, "30", 1, "id"), "pci.0");
-	ck_assert_str_eq(bfield(j, "30", 1, "owner"), "proxmox");
-	/* pci.0 (30-1) has the i440fx table's root-bus keys */
-	ck_assert_str_eq(bfield(j, "30-1", 18, "id"), "net0");
-	ck_assert_str_eq(bfield(j, "30-1", 18, "owner"), "proxmox");
-	ck_assert_str_eq(bfield(j, "30-1", 10, "id"), "virtio0");
-	ck_assert_str_eq(bfield(j, "30-1", 3, "id"), "balloon0");
-	ck_assert_str_eq(bfield(j, "30-1", 19, "manager_name"), "net1");
-	ck_assert_str_eq(bfield(j, "30-1", 19, "state"), "reserved");
-	/* what i440fx has there (piix3, the bridges) is elsewhere on q35 */
-	ck_assert_str_eq(bfield(j, "30-1", 1, "state"), "free");
-	ck_assert_str_eq(bfield(j, "30-1", 30, "state"), "free");
-	ck_assert_str_eq(bfield(j, "30-2", 1, "id"), "net6");
-	ck_assert_str_eq(bfield(j, "30-2", 1, "owner"), "proxmox");
-	/* root port 1 is kept for hostpci0 */
-	ck_assert_str_eq(bfield(j, "28", 0, "state"), "reserved");
-	ck_assert_str_eq(bfield(j, "28", 0, "manager_name"), "hostpci0");
+	expect(j, w);
 	ck_assert_int_eq(bplaces(j, "28"), 0);
 	ck_assert_int_eq(bplaces(j, "28.3"), 0);
 	/* pci.0: 1, 2, 29, 30, 31; pci.1: 31; pci.2: 25-31; pci.3: none */
@@ -847,10 +876,9 @@ END_TEST
 static void
 add_cases(Suite *s, enum tu_qemu q)
 {
-	TCase *tc = tcase_create(q == TU_QEMU_10 ? "managers-10.0" :
-	    "managers");
+	TCase *tc = tu_tcase_new(s, q == TU_QEMU_10 ? "managers-10.0" :
+	    "managers", tu_missing_qemu_v(q), NULL, NULL, 90);
 
-	tu_tcase_require(tc, tu_missing_qemu_v(q));
 	tcase_add_loop_test(tc, ganeti_216, q, q + 1);
 	tcase_add_loop_test(tc, ganeti_210, q, q + 1);
 	tcase_add_loop_test(tc, ganeti_conflict, q, q + 1);
@@ -858,8 +886,6 @@ add_cases(Suite *s, enum tu_qemu q)
 	tcase_add_loop_test(tc, proxmox_bridges, q, q + 1);
 	tcase_add_loop_test(tc, proxmox_q35, q, q + 1);
 	tcase_add_loop_test(tc, proxmox_unplug_force, q, q + 1);
-	tcase_set_timeout(tc, 90);
-	suite_add_tcase(s, tc);
 }
 
 Suite *
