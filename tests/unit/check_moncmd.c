@@ -30,24 +30,82 @@ refused(int rc, char **out, const struct err *e, const char *needle)
 	    e->msg, needle);
 }
 
+/* A builder of one command from its argument, one type for every
+ * command so that one table holds them all: BUILD's NAME calls moncmd's
+ * FN with the argument as TYPE; the queries below take none, and the
+ * capabilities no protocol either. */
+typedef int (*build_fn)(enum mon_proto p, const void *arg, char **out,
+    struct err *e);
+#define BUILD(name, fn, type) \
+	static int name(enum mon_proto p, const void *a, char **o, \
+	    struct err *e) { return fn(p, (type)a, o, e); }
+BUILD(dev_add, moncmd_device_add, const struct moncmd_device *)
+BUILD(dev_del, moncmd_device_del, const char *)
+BUILD(net_add, moncmd_netdev_add, const struct moncmd_netdev *)
+BUILD(net_del, moncmd_netdev_del, const char *)
+BUILD(drv_add, moncmd_drive_add, const struct moncmd_drive *)
+BUILD(drv_del, moncmd_drive_del, const char *)
+BUILD(getfd, moncmd_getfd, const char *)
+BUILD(closefd, moncmd_closefd, const char *)
+#undef BUILD
+
+static int
+query_pci(enum mon_proto p, const void *a, char **o, struct err *e)
+{
+	(void)a;
+	return moncmd_query_pci(p, o, e);
+}
+
+static int
+query_version(enum mon_proto p, const void *a, char **o, struct err *e)
+{
+	(void)a;
+	return moncmd_query_version(p, o, e);
+}
+
+static int
+capabilities(enum mon_proto p, const void *a, char **o, struct err *e)
+{
+	(void)p;
+	(void)a;
+	return moncmd_qmp_capabilities(o, e);
+}
+
+/* The bytes f builds of arg in HMP and in QMP (NULL: not asked). */
+static void
+both(build_fn f, const void *arg, const char *hmp, const char *qmp)
+{
+	struct err e;
+	char *out;
+
+	if (hmp != NULL)
+		is(f(HMP, arg, &out, &e), &out, hmp, &e);
+	if (qmp != NULL)
+		is(f(QMP, arg, &out, &e), &out, qmp, &e);
+}
+
+/* One command and the bytes of each protocol, as a table's row. */
+struct bytes {
+	build_fn f;
+	const void *arg;
+	const char *hmp, *qmp;
+};
+
 START_TEST(device_add_like_the_fixtures)
 {
 	struct moncmd_prop props[] = { { "netdev", "hostnet-6f1a2b3c" },
 		{ "mac", "52:54:00:12:34:56" } };
 	struct moncmd_device d = { "virtio-net-pci", "nic-6f1a2b3c-pci-5",
 		"pci.0", 5, 0, props, 2 };
-	struct err e;
-	char *out;
 
 	/* the order of the captured command, with netdev moved after addr */
-	is(moncmd_device_add(HMP, &d, &out, &e), &out,
+	both(dev_add, &d,
 	    "device_add virtio-net-pci,id=nic-6f1a2b3c-pci-5,bus=pci.0,"
-	    "addr=0x5,netdev=hostnet-6f1a2b3c,mac=52:54:00:12:34:56\n", &e);
-	is(moncmd_device_add(QMP, &d, &out, &e), &out,
+	    "addr=0x5,netdev=hostnet-6f1a2b3c,mac=52:54:00:12:34:56\n",
 	    "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
 	    "\"virtio-net-pci\",\"id\":\"nic-6f1a2b3c-pci-5\",\"bus\":"
 	    "\"pci.0\",\"addr\":\"0x5\",\"netdev\":\"hostnet-6f1a2b3c\","
-	    "\"mac\":\"52:54:00:12:34:56\"}}\n", &e);
+	    "\"mac\":\"52:54:00:12:34:56\"}}\n");
 }
 END_TEST
 
@@ -58,22 +116,18 @@ START_TEST(addr_is_always_hex)
 	struct err e;
 	char *out;
 
-	is(moncmd_device_add(HMP, &d, &out, &e), &out,
-	    "device_add virtio-net-pci,id=nic-cccccccc-pci-31,bus=pci.0,"
-	    "addr=0x1f\n", &e);
+	both(dev_add, &d, "device_add virtio-net-pci,id=nic-cccccccc-pci-31,"
+	    "bus=pci.0,addr=0x1f\n", NULL);
 	d.slot = 16;
 	d.func = 1;
 	d.id = "n";
 	d.bus = NULL;
-	is(moncmd_device_add(HMP, &d, &out, &e), &out,
-	    "device_add virtio-net-pci,id=n,addr=0x10.0x1\n", &e);
-	is(moncmd_device_add(QMP, &d, &out, &e), &out,
+	both(dev_add, &d, "device_add virtio-net-pci,id=n,addr=0x10.0x1\n",
 	    "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
-	    "\"virtio-net-pci\",\"id\":\"n\",\"addr\":\"0x10.0x1\"}}\n", &e);
+	    "\"virtio-net-pci\",\"id\":\"n\",\"addr\":\"0x10.0x1\"}}\n");
 	d.slot = -1;
 	d.func = 0;
-	is(moncmd_device_add(HMP, &d, &out, &e), &out,
-	    "device_add virtio-net-pci,id=n\n", &e);
+	both(dev_add, &d, "device_add virtio-net-pci,id=n\n", NULL);
 	d.slot = 32;
 	refused(moncmd_device_add(HMP, &d, &out, &e), &out, &e, "0 to 31");
 	d.slot = 3;
@@ -89,23 +143,19 @@ START_TEST(commas_doubled_in_hmp_only)
 		props, 1 };
 	struct moncmd_drive dr = { .id = "drive-0d4e5f60",
 	    .file = "/tmp/q/a,b.img", .format = NULL };
-	struct err e;
-	char *out;
 
-	is(moncmd_device_add(HMP, &d, &out, &e), &out,
+	both(dev_add, &d,
 	    "device_add virtio-blk-pci,id=disk-1,bus=pci.0,addr=0x6,"
-	    "serial=a,,b,,,,c\n", &e);
-	is(moncmd_device_add(QMP, &d, &out, &e), &out,
+	    "serial=a,,b,,,,c\n",
 	    "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
 	    "\"virtio-blk-pci\",\"id\":\"disk-1\",\"bus\":\"pci.0\",\"addr\":"
-	    "\"0x6\",\"serial\":\"a,b,,c\"}}\n", &e);
-	is(moncmd_drive_add(HMP, &dr, &out, &e), &out,
+	    "\"0x6\",\"serial\":\"a,b,,c\"}}\n");
+	both(drv_add, &dr,
 	    "drive_add dummy file=/tmp/q/a,,b.img,if=none,id=drive-0d4e5f60,"
-	    "format=raw\n", &e);
-	is(moncmd_drive_add(QMP, &dr, &out, &e), &out,
+	    "format=raw\n",
 	    "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\","
 	    "\"node-name\":\"drive-0d4e5f60\",\"file\":{\"driver\":\"file\","
-	    "\"filename\":\"/tmp/q/a,b.img\"}}}\n", &e);
+	    "\"filename\":\"/tmp/q/a,b.img\"}}}\n");
 }
 END_TEST
 
@@ -116,26 +166,30 @@ START_TEST(control_characters_and_bad_ids_refused)
 		props, 1 };
 	struct moncmd_drive dr = { .id = "drive-1", .file = "/tmp/x\ty",
 	    .format = "raw" };
+	/* in both protocols: a command and what its refusal says */
+	const struct {
+		build_fn f;
+		const void *arg;
+		const char *needle;
+	} bad[] = {
+		{ dev_add, &d, "control character" },
+		{ drv_add, &dr, "control character" },
+		{ dev_del, "a b", "device id" },
+		{ dev_del, "5nic", "device id" },
+		{ dev_del, "x,id=y", "device id" },
+		{ dev_del, "", "missing" },
+		{ net_del, "n\n", "netdev id" },
+		{ getfd, "fd 1", "fd name" },
+	};
 	struct err e;
 	char *out;
+	size_t k;
 	int p;
 
-	for (p = HMP; p <= QMP; p++) {
-		refused(moncmd_device_add(p, &d, &out, &e), &out, &e,
-		    "control character");
-		refused(moncmd_drive_add(p, &dr, &out, &e), &out, &e,
-		    "control character");
-		refused(moncmd_device_del(p, "a b", &out, &e), &out, &e,
-		    "device id");
-		refused(moncmd_device_del(p, "5nic", &out, &e), &out, &e,
-		    "device id");
-		refused(moncmd_device_del(p, "x,id=y", &out, &e), &out, &e,
-		    "device id");
-		refused(moncmd_device_del(p, "", &out, &e), &out, &e, "missing");
-		refused(moncmd_netdev_del(p, "n\n", &out, &e), &out, &e,
-		    "netdev id");
-		refused(moncmd_getfd(p, "fd 1", &out, &e), &out, &e, "fd name");
-	}
+	for (p = HMP; p <= QMP; p++)
+		for (k = 0; k < sizeof bad / sizeof bad[0]; k++)
+			refused(bad[k].f(p, bad[k].arg, &out, &e), &out, &e,
+			    bad[k].needle);
 	props[0].key = "id";
 	props[0].val = "other";
 	refused(moncmd_device_add(HMP, &d, &out, &e), &out, &e, "own field");
@@ -219,47 +273,39 @@ START_TEST(the_other_commands)
 	    .id = "hostnet-6f1a2b3c", .fdname = NULL };
 	struct moncmd_netdev tap = { .type = MONCMD_NETDEV_TAP,
 	    .id = "hostnet-1", .fdname = "tapfd-1" };
+	const struct bytes cmds[] = {
+		{ query_pci, NULL, "info pci\n",
+		  "{\"execute\":\"query-pci\"}\n" },
+		{ query_version, NULL, "info version\n",
+		  "{\"execute\":\"query-version\"}\n" },
+		{ capabilities, NULL, NULL,
+		  "{\"execute\":\"qmp_capabilities\"}\n" },
+		{ net_add, &user, "netdev_add user,id=hostnet-6f1a2b3c\n",
+		  "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"user\","
+		  "\"id\":\"hostnet-6f1a2b3c\"}}\n" },
+		{ net_add, &tap, "netdev_add tap,id=hostnet-1,fd=tapfd-1\n",
+		  "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"tap\","
+		  "\"id\":\"hostnet-1\",\"fd\":\"tapfd-1\"}}\n" },
+		{ net_del, "hostnet-1", "netdev_del hostnet-1\n", NULL },
+		{ dev_del, "nic-6f1a2b3c-pci-5", "device_del nic-6f1a2b3c-pci-5\n",
+		  "{\"execute\":\"device_del\",\"arguments\":{\"id\":"
+		  "\"nic-6f1a2b3c-pci-5\"}}\n" },
+		{ drv_del, "drive-1", "drive_del drive-1\n",
+		  "{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":"
+		  "\"drive-1\"}}\n" },
+		{ getfd, "tapfd-1", "getfd tapfd-1\n",
+		  "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":"
+		  "\"tapfd-1\"}}\n" },
+		{ closefd, "tapfd-1", "closefd tapfd-1\n", NULL },
+	};
 	struct err e;
 	char *out;
+	size_t k;
 
-	is(moncmd_query_pci(HMP, &out, &e), &out, "info pci\n", &e);
-	is(moncmd_query_pci(QMP, &out, &e), &out,
-	    "{\"execute\":\"query-pci\"}\n", &e);
-	is(moncmd_query_version(HMP, &out, &e), &out, "info version\n", &e);
-	is(moncmd_query_version(QMP, &out, &e), &out,
-	    "{\"execute\":\"query-version\"}\n", &e);
-	is(moncmd_qmp_capabilities(&out, &e), &out,
-	    "{\"execute\":\"qmp_capabilities\"}\n", &e);
-	is(moncmd_netdev_add(HMP, &user, &out, &e), &out,
-	    "netdev_add user,id=hostnet-6f1a2b3c\n", &e);
-	is(moncmd_netdev_add(QMP, &user, &out, &e), &out,
-	    "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"user\","
-	    "\"id\":\"hostnet-6f1a2b3c\"}}\n", &e);
-	is(moncmd_netdev_add(HMP, &tap, &out, &e), &out,
-	    "netdev_add tap,id=hostnet-1,fd=tapfd-1\n", &e);
-	is(moncmd_netdev_add(QMP, &tap, &out, &e), &out,
-	    "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"tap\","
-	    "\"id\":\"hostnet-1\",\"fd\":\"tapfd-1\"}}\n", &e);
+	for (k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
+		both(cmds[k].f, cmds[k].arg, cmds[k].hmp, cmds[k].qmp);
 	tap.fdname = "bad fd";
 	refused(moncmd_netdev_add(HMP, &tap, &out, &e), &out, &e, "fd name");
-	is(moncmd_netdev_del(HMP, "hostnet-1", &out, &e), &out,
-	    "netdev_del hostnet-1\n", &e);
-	is(moncmd_device_del(HMP, "nic-6f1a2b3c-pci-5", &out, &e), &out,
-	    "device_del nic-6f1a2b3c-pci-5\n", &e);
-	is(moncmd_device_del(QMP, "nic-6f1a2b3c-pci-5", &out, &e), &out,
-	    "{\"execute\":\"device_del\",\"arguments\":{\"id\":"
-	    "\"nic-6f1a2b3c-pci-5\"}}\n", &e);
-	is(moncmd_drive_del(HMP, "drive-1", &out, &e), &out,
-	    "drive_del drive-1\n", &e);
-	is(moncmd_drive_del(QMP, "drive-1", &out, &e), &out,
-	    "{\"execute\":\"blockdev-del\",\"arguments\":{\"node-name\":"
-	    "\"drive-1\"}}\n", &e);
-	is(moncmd_getfd(HMP, "tapfd-1", &out, &e), &out, "getfd tapfd-1\n", &e);
-	is(moncmd_getfd(QMP, "tapfd-1", &out, &e), &out,
-	    "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"tapfd-1\"}}\n",
-	    &e);
-	is(moncmd_closefd(HMP, "tapfd-1", &out, &e), &out,
-	    "closefd tapfd-1\n", &e);
 	refused(moncmd_query_pci(MON_PROTO_UNKNOWN, &out, &e), &out, &e,
 	    "protocol");
 }
@@ -366,26 +412,25 @@ START_TEST(drive_options_per_protocol)
 	struct err e;
 	char *out;
 
-	is(moncmd_drive_add(HMP, &dr, &out, &e), &out,
+	both(drv_add, &dr,
 	    "drive_add dummy file=/dev/loop0,if=none,id=drive-1,format=raw,"
 	    "file.driver=host_device,readonly=on,cache=none,aio=native,"
-	    "discard=unmap\n", &e);
-	is(moncmd_drive_add(QMP, &dr, &out, &e), &out,
+	    "discard=unmap\n",
 	    "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":"
 	    "\"raw\",\"node-name\":\"drive-1\",\"read-only\":true,"
 	    "\"discard\":\"unmap\",\"cache\":{\"direct\":true,"
 	    "\"no-flush\":false},\"file\":{\"driver\":\"host_device\","
-	    "\"filename\":\"/dev/loop0\",\"aio\":\"native\"}}}\n", &e);
+	    "\"filename\":\"/dev/loop0\",\"aio\":\"native\"}}}\n");
 	dr.cache = "unsafe";
 	dr.aio = "threads";
 	dr.protocol = "file";
 	dr.readonly = 0;
 	dr.discard = NULL;
-	is(moncmd_drive_add(QMP, &dr, &out, &e), &out,
+	both(drv_add, &dr, NULL,
 	    "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":"
 	    "\"raw\",\"node-name\":\"drive-1\",\"cache\":{\"direct\":"
 	    "false,\"no-flush\":true},\"file\":{\"driver\":\"file\","
-	    "\"filename\":\"/dev/loop0\",\"aio\":\"threads\"}}}\n", &e);
+	    "\"filename\":\"/dev/loop0\",\"aio\":\"threads\"}}}\n");
 	/* refused before anything is sent */
 	dr.aio = "native";
 	refused(moncmd_drive_add(QMP, &dr, &out, &e), &out, &e,
@@ -420,13 +465,11 @@ START_TEST(tap_queues_and_vhost)
 	struct err e;
 	char *out;
 
-	is(moncmd_netdev_add(HMP, &n, &out, &e), &out,
-	    "netdev_add tap,id=hostnet-1,fds=fd-1:fd-1-q1:fd-1-q2,"
-	    "vhost=on\n", &e);
-	is(moncmd_netdev_add(QMP, &n, &out, &e), &out,
+	both(net_add, &n,
+	    "netdev_add tap,id=hostnet-1,fds=fd-1:fd-1-q1:fd-1-q2,vhost=on\n",
 	    "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"tap\","
 	    "\"id\":\"hostnet-1\",\"fds\":\"fd-1:fd-1-q1:fd-1-q2\","
-	    "\"vhost\":true}}\n", &e);
+	    "\"vhost\":true}}\n");
 	names[1] = "bad:name";
 	refused(moncmd_netdev_add(HMP, &n, &out, &e), &out, &e,
 	    "tap fd name");
