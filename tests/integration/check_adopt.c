@@ -200,18 +200,12 @@ adopt_suite(void)
 	Suite *s = suite_create("adopt");
 	TCase *tc;
 
-	tc = tcase_create("guest");
-	tu_tcase_require(tc, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tc, guest_up, guest_down);
+	tc = tu_tcase_new(s, "guest", tu_missing_qemu(), guest_up, guest_down,
+	    120);
 	tcase_add_test(tc, adopt_booted_nic_then_unplug);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("paused");
-	tu_tcase_require(tc, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tc, paused_up, paused_down);
+	tc = tu_tcase_new(s, "paused", tu_missing_qemu(), paused_up,
+	    paused_down, 60);
 	tcase_add_test(tc, adopt_disk_and_refusals);
 	tcase_add_test(tc, forget_missing);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -456,12 +456,9 @@ add_cases(Suite *s, enum tu_qemu q)
 	TCase *tc;
 
 #define QTC(name, fx, test, missing) \
-	tc = tcase_create(ten ? name "-10.0" : name); \
-	tu_tcase_require(tc, missing); \
-	tcase_add_unchecked_fixture(tc, fx##_up[q], fx##_down[q]); \
-	tcase_add_loop_test(tc, test, q, q + 1); \
-	tcase_set_timeout(tc, 90); \
-	suite_add_tcase(s, tc);
+	tc = tu_tcase_new(s, ten ? name "-10.0" : name, missing, fx##_up[q], \
+	    fx##_down[q], 90); \
+	tcase_add_loop_test(tc, test, q, q + 1);
 	QTC("batch-hmp", hmp, flow_hmp, noqemu)
 	QTC("batch-qmp", qmp, flow_qmp, noqemu)
 	QTC("batch-guest", guest, guest_unplug, noqemu ? noqemu :
@@ -478,11 +475,8 @@ batch_suite(void)
 	TCase *tc;
 
 	tu_qemu_cases(s, add_cases);
-	tc = tcase_create("batch-race");
-	tu_tcase_require(tc, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tc, race_up, race_down);
+	tc = tu_tcase_new(s, "batch-race", tu_missing_qemu(), race_up,
+	    race_down, 90);
 	tcase_add_test(tc, race);
-	tcase_set_timeout(tc, 90);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -509,29 +509,17 @@ devices_suite(void)
 		    "test guest (linux-image-cloud-amd64, busybox-static)";
 	free(out);
 
-	tc = tcase_create("disk");
-	tu_tcase_require(tc, missing);
-	tcase_add_unchecked_fixture(tc, disk_up, disk_down);
+	tc = tu_tcase_new(s, "disk", missing, disk_up, disk_down, 60);
 	tcase_add_test(tc, loop_device_is_host_device);
 	tcase_add_test(tc, qcow2_from_its_header);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("nic");
-	tu_tcase_require(tc, missing);
-	tcase_add_unchecked_fixture(tc, nic_up, nic_down);
+	tc = tu_tcase_new(s, "nic", missing, nic_up, nic_down, 60);
 	tcase_add_test(tc, missing_tap_refused);
 	tcase_add_test(tc, duplicate_mac_refused);
 	tcase_add_test(tc, show_backends_checked);
 	tcase_add_test(tc, tap_queues);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("bridge");
-	tu_tcase_require(tc, noguest);
-	tcase_add_unchecked_fixture(tc, br_up, br_down);
+	tc = tu_tcase_new(s, "bridge", noguest, br_up, br_down, 90);
 	tcase_add_test(tc, bridge_attach_and_detach);
-	tcase_set_timeout(tc, 90);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -280,13 +280,9 @@ hostile_suite(void)
 	Suite *s = suite_create("hostile");
 	TCase *tc;
 
-	tc = tcase_create("qemu");
-	tu_tcase_require(tc, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tc, vm_up, vm_down);
+	tc = tu_tcase_new(s, "qemu", tu_missing_qemu(), vm_up, vm_down, 60);
 	tcase_add_test(tc, full_filesystem);
 	tcase_add_test(tc, fifo_audit_log);
 	tcase_add_test(tc, full_after_device_accepted);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 	return s;
 }

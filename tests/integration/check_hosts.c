@@ -542,14 +542,12 @@ add(Suite *s, enum tu_qemu q)
 	TCase *tc;
 
 	snprintf(name[q], sizeof name[q], "hosts_%s", tu_qemu_name(q));
-	tc = tcase_create(name[q]);
-	tu_tcase_require(tc, tu_missing_sshd());
+	tc = tu_tcase_new(s, name[q], tu_missing_sshd(), NULL, NULL, 90);
 	tu_tcase_require(tc, tu_missing_qemu_v(q));
 	if (q == TU_QEMU_72)
 		tu_tcase_require(tc, tu_missing((const char *const[]){ "tmux",
 		    NULL }));
 	tcase_add_checked_fixture(tc, q == TU_QEMU_72 ? up72 : up10, down);
-	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, list_and_hotplug);
 	tcase_add_test(tc, one_ssh_per_host);
 	tcase_add_test(tc, host_down_and_back);
@@ -561,7 +559,6 @@ add(Suite *s, enum tu_qemu q)
 		tcase_add_test(tc, startup_does_not_wait);
 	if (q == TU_QEMU_72)
 		tcase_add_test(tc, not_installed);
-	suite_add_tcase(s, tc);
 }
 
 Suite *

@@ -263,13 +263,11 @@ install_suite(void)
 {
 	static const char *const progs[] = { "make", "bash", NULL };
 	Suite *s = suite_create("install");
-	TCase *tc = tcase_create("install");
+	TCase *tc = tu_tcase_new(s, "install", tu_missing(progs), NULL, NULL,
+	    60);
 
-	tu_tcase_require(tc, tu_missing(progs));
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, install_and_uninstall);
 	tcase_add_test(tc, bash_completion);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 	return s;
 }

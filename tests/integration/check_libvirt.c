@@ -802,11 +802,10 @@ Suite *
 libvirt_suite(void)
 {
 	Suite *s = suite_create("libvirt");
-	TCase *tc = tcase_create("libvirt");
+	TCase *tc = tu_tcase_new(s, "libvirt", tu_missing_virtd(), NULL, NULL,
+	    60);
 
-	tu_tcase_require(tc, tu_missing_virtd());
 	tcase_add_checked_fixture(tc, vd_up, vd_down);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, two_domains_as_dumpxml);
 	tcase_add_test(tc, nic_backend_as_qemu_has_it);
 	tcase_add_test(tc, events_at_once);
@@ -816,6 +815,5 @@ libvirt_suite(void)
 	tcase_add_test(tc, q35_ports_and_removed);
 	tcase_add_test(tc, disk_hotplug_at_chosen_slot);
 	tcase_add_test(tc, bash_completes_domains);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -153,15 +153,12 @@ END_TEST
 static void
 add_cases(Suite *s, enum tu_qemu q)
 {
-	TCase *tc = tcase_create(q == TU_QEMU_10 ? "guest-10.0" : "guest");
+	TCase *tc = tu_tcase_new(s, q == TU_QEMU_10 ? "guest-10.0" : "guest",
+	    missing ? missing : tu_missing_qemu_v(q),
+	    q == TU_QEMU_10 ? boot10 : boot72, guest_down[q], 60);
 
-	tu_tcase_require(tc, missing ? missing : tu_missing_qemu_v(q));
-	tcase_add_unchecked_fixture(tc, q == TU_QEMU_10 ? boot10 : boot72,
-	    guest_down[q]);
-	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, qmp_unplug_completes, q, q + 1);
 	tcase_add_loop_test(tc, hmp_unplug_completes, q, q + 1);
-	suite_add_tcase(s, tc);
 }
 
 Suite *

@@ -612,14 +612,10 @@ vm_case(Suite *s, enum tu_qemu q, const char *name, void (*up)(void),
 {
 	static const char *const need[] = { "qemu-system-x86_64", "qemu-img",
 		NULL };
-	TCase *tc = tcase_create(name);
 	const char *why = tu_missing(need);
 
-	tu_tcase_require(tc, why ? why : tu_missing_qemu_v(q));
-	tcase_add_unchecked_fixture(tc, up, down);
-	tcase_set_timeout(tc, timeout);
-	suite_add_tcase(s, tc);
-	return tc;
+	return tu_tcase_new(s, name, why ? why : tu_missing_qemu_v(q), up, down,
+	    timeout);
 }
 
 /* The cases that run against QEMU q; loop index _i = q. */

@@ -313,13 +313,7 @@ END_TEST
 static TCase *
 qtc(Suite *s, const char *name, void (*up)(void), void (*down)(void))
 {
-	TCase *tc = tcase_create(name);
-
-	tu_tcase_require(tc, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tc, up, down);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	return tc;
+	return tu_tcase_new(s, name, tu_missing_qemu(), up, down, 60);
 }
 
 Suite *

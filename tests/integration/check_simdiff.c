@@ -765,9 +765,7 @@ simdiff_suite(void)
 	TCase *tc;
 
 	s = suite_create("simdiff");
-	tc = tcase_create("qemu-vs-sim");
-	tu_tcase_require(tc, tu_missing_qemu());
-	tcase_set_timeout(tc, 120);
+	tc = tu_tcase_new(s, "qemu-vs-sim", tu_missing_qemu(), NULL, NULL, 120);
 	tcase_add_test(tc, diff_pc_hmp);
 	tcase_add_test(tc, diff_pc_qmp);
 	tcase_add_test(tc, diff_nodefaults);
@@ -775,6 +773,5 @@ simdiff_suite(void)
 	tcase_add_test(tc, diff_q35_ports);
 	tcase_add_test(tc, diff_pc_bridge);
 	tcase_add_test(tc, diff_one_client);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -504,18 +504,15 @@ END_TEST
 static void
 add_cases(Suite *s, enum tu_qemu q)
 {
-	TCase *tc = tcase_create(q == TU_QEMU_10 ? "truth-10.0" : "truth");
+	TCase *tc = tu_tcase_new(s, q == TU_QEMU_10 ? "truth-10.0" : "truth",
+	    tu_missing_qemu_v(q), q == TU_QEMU_10 ? up10 : up72,
+	    q == TU_QEMU_10 ? down10 : down72, 90);
 
-	tu_tcase_require(tc, tu_missing_qemu_v(q));
-	tcase_add_unchecked_fixture(tc, q == TU_QEMU_10 ? up10 : up72,
-	    q == TU_QEMU_10 ? down10 : down72);
 	tcase_add_loop_test(tc, held_socket, q, q + 1);
 	tcase_add_loop_test(tc, diagnoses, q, q + 1);
 	tcase_add_loop_test(tc, pretty_on, q, q + 1);
 	tcase_add_loop_test(tc, one_vocabulary, q, q + 1);
 	tcase_add_loop_test(tc, anonymous_nic, q, q + 1);
-	tcase_set_timeout(tc, 90);
-	suite_add_tcase(s, tc);
 }
 
 Suite *

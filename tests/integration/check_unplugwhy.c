@@ -135,21 +135,13 @@ unplugwhy_suite(void)
 	Suite *s = suite_create("unplugwhy");
 	TCase *tc;
 
-	tc = tcase_create("paused");
-	tu_tcase_require(tc, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tc, paused_up, paused_down);
+	tc = tu_tcase_new(s, "paused", tu_missing_qemu(), paused_up,
+	    paused_down, 60);
 	tcase_add_test(tc, paused_vm_and_retry);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("running");
-	tu_tcase_require(tc, tu_missing_qemu());
-	tcase_add_unchecked_fixture(tc, running_up, running_down);
+	tc = tu_tcase_new(s, "running", tu_missing_qemu(), running_up,
+	    running_down, 60);
 	tcase_add_test(tc, running_vm_without_os);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("sim");
+	tc = tu_tcase_new(s, "sim", NULL, NULL, NULL, 60);
 	tcase_add_test(tc, guest_refuses);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 	return s;
 }
