@@ -126,13 +126,15 @@ probe(const char *name, const char *args, char **out)
 }
 
 /* Connect to DIR/NAME and read QEMU's greeting: this process now holds
- * the monitor (QEMU serves one client). */
+ * the monitor (QEMU serves one client).  Close-on-exec: the shell that
+ * runs slotscope must not hold it too, or the diagnosis may name that
+ * shell (when its pid is the lower) instead of this process. */
 static int
 hold(const char *name)
 {
 	struct sockaddr_un sa;
 	char buf[4096];
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ssize_t n;
 
 	ck_assert_int_ge(fd, 0);
