@@ -24,6 +24,7 @@
 #include "qemu/mon.h"
 #include "qemu/moncmd.h"
 #include "qemu/monerr.h"
+#include "qemu/netinfo.h"
 #include "model/blkopt.h"
 #include "model/imgfmt.h"
 #include "model/mac.h"
@@ -34,6 +35,15 @@
 #include "model/slotmap.h"
 #include "model/state.h"
 #include "qemu/qom.h"
+
+/* What QEMU's NICs had when the bus was read (query_live): their MACs,
+ * or why they could not be read (said only when the MAC check needs
+ * them, as when it asked on its own). */
+struct nics {
+	struct netinfo ni;
+	int rc;
+	struct err e;
+};
 
 /* ---- the flows ---------------------------------------------------------- */
 
@@ -58,19 +68,37 @@ hotplug_lock_ms(const struct hotplug_target *t)
 }
 
 /* live := what the monitor sees on its PCI buses (the old list is
- * freed), with what QOM has behind unnumbered bridges */
+ * freed), with what QOM has behind unnumbered bridges; with nics, QEMU's
+ * NICs too, asked in the same write as the bus (QMP pipelining: one round
+ * trip for both; HMP asks in turn) */
 static int
-query_live(struct mon *m, struct pci_info *live, struct err *e)
+query_live(struct mon *m, struct pci_info *live, struct nics *nics,
+    struct err *e)
 {
-	struct mon_result res;
+	const struct mon_result *r;
+	struct pci_info pci;
+	struct err te;
+	int p, q = -1;
 
-	if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &res,
-	    e) < 0) {
-		mon_result_free(&res);
+	if ((p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
+	    e)) < 0 || (nics != NULL &&
+	    (q = nics->rc = hpnic_queue_macs(m, &nics->e)) < 0))
+		return p < 0 ? -1 : err_set(e, "%s", nics->e.msg);
+	mon_run(m, &te);
+	r = mon_result(m, p);
+	if (r == NULL || !r->done) {
+		if (mon_error(m, e) == MONERR_NONE)
+			err_set(e, "the monitor did not answer");
 		return -1;
 	}
+	if (!r->ok)
+		return err_set(e, "%s", r->msg);
+	if (mon_take_pci(m, p, &pci) < 0)
+		return err_set(e, "query-pci gave no bus");
 	pci_info_free(live);
-	*live = res.pci;
+	*live = pci;
+	if (nics != NULL)
+		nics->rc = hpnic_take_macs(m, q, &nics->ni, &nics->e);
 	return qom_scan_run(m, live, e) < 0 ? err_prefix(e, "reading QOM") :
 	    0;
 }
@@ -116,6 +144,7 @@ struct add {
 	char vectors[8];
 	struct hpnic_fds tf;		/* the tap's fds, one per queue */
 	const char *rest;		/* "-6f1a2b3c-pci-5", from d.id */
+	struct nics nics;		/* a NIC's: QEMU's NICs */
 	char busid[PCI_ID_MAX];		/* device_add's bus= */
 	int backend_added, dev_added;
 };
@@ -164,7 +193,8 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 		return -1;
 	if (journal_settle(t, a->m, &a->txn, e) < 0)
 		return -1;
-	if (query_live(a->m, &a->live, e) < 0)
+	if (query_live(a->m, &a->live, r->type == HOTPLUG_NIC ? &a->nics :
+	    NULL, e) < 0)
 		return err_prefix(e, "monitor of %s", t->inst);
 	if ((slot = choose(a, &bus, e)) < 0)
 		return -1;
@@ -186,9 +216,13 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 	a->md.bus = a->busid;
 	a->md.slot = slot;
 	a->md.props = a->props;
-	if (r->type == HOTPLUG_NIC)
-		return hpnic_pick_mac(a->m, &a->txn.rt, r, e);
-	return 0;
+	if (r->type != HOTPLUG_NIC)
+		return 0;
+	if (a->nics.rc < 0) {
+		*e = a->nics.e;
+		return err_prefix(e, "reading the instance's MACs");
+	}
+	return hpnic_pick_mac(&a->nics.ni, &a->txn.rt, r, e);
 }
 
 /* The device as it will be persisted: type, driver, backend names.  The
@@ -309,7 +343,7 @@ plug(struct add *a, struct err *e)
 		return -1;
 	}
 	a->dev_added = 1;
-	if (query_live(a->m, &a->live, e) < 0)
+	if (query_live(a->m, &a->live, NULL, e) < 0)
 		return err_prefix(e, "confirming %s", id);
 	if (!pcitree_at_place(&a->live, id, a->d.bus, a->d.slot))
 		return err_set(e, "device_add of %s was accepted but it is not "

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* hpnic.c - a hot-added NIC's MAC against the instance's others; see
- * hpnic.h. */
+/* hpnic.c - a hot-added NIC's MAC against the instance's others (QEMU's
+ * NICs, asked in the same write as the bus: hpnic_queue_macs), and its
+ * tap's fds; see hpnic.h. */
 #include "fleet/hpnic.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include "model/mac.h"
 #include "qemu/mon.h"
 #include "qemu/moncmd.h"
+#include "qemu/monerr.h"
 #include "qemu/netinfo.h"
 
 #define TRIES 16
@@ -32,21 +35,55 @@ rnd(unsigned char *b, size_t n, struct err *e)
 }
 
 int
-hpnic_pick_mac(struct mon *m, const struct store_rt *rt,
+hpnic_queue_macs(struct mon *m, struct err *e)
+{
+	/* the command netinfo_query sends */
+	return mon_add(m, &(struct mon_req){ .op = MON_OP_RAW,
+	    .hmp = "info network", .qmp = "{\"execute\": "
+	    "\"human-monitor-command\", \"arguments\": {\"command-line\": "
+	    "\"info network\"}}", .pipe = 1 }, e);
+}
+
+int
+hpnic_take_macs(struct mon *m, int op, struct netinfo *ni, struct err *e)
+{
+	const struct mon_result *r = mon_result(m, op);
+	const char *text;
+	json_t *j = NULL;
+	int rc;
+
+	ni->n = 0;
+	if (r == NULL || !r->done) {
+		if (mon_error(m, e) == MONERR_NONE)
+			err_set(e, "the monitor did not answer");
+		return err_prefix(e, "info network");
+	}
+	if (!r->ok)
+		return err_set(e, "info network: %s", r->msg);
+	text = r->text;
+	if (text != NULL && mon_protocol(m) == MON_PROTO_QMP) {
+		j = json_loads(text, JSON_DECODE_ANY, NULL);
+		text = json_is_string(j) ? json_string_value(j) : NULL;
+	}
+	rc = text == NULL ? err_set(e, "info network gave no text") :
+	    netinfo_parse(text, strlen(text), ni, e);
+	json_decref(j);
+	return rc;
+}
+
+int
+hpnic_pick_mac(const struct netinfo *live, const struct store_rt *rt,
     struct hotplug_req *r, struct err *e)
 {
-	struct netinfo live;
 	struct mac_set set;
 	unsigned char b[3 * TRIES];
 	const char *who;
 	size_t i;
 
 	mac_set_init(&set);
-	if (netinfo_query(m, &live, e) < 0)
-		return err_prefix(e, "reading the instance's MACs");
-	for (i = 0; i < live.n; i++)
-		if (live.nic[i].mac[0])
-			mac_set_add(&set, live.nic[i].mac, live.nic[i].name);
+	for (i = 0; i < live->n; i++)
+		if (live->nic[i].mac[0])
+			mac_set_add(&set, live->nic[i].mac, live->nic[i].name);
 	for (i = 0; i < rt->ndev; i++)
 		if (rt->dev[i].mac[0])
 			mac_set_add(&set, rt->dev[i].mac, rt->dev[i].id);

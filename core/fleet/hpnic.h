@@ -13,6 +13,7 @@
 
 struct mon;
 struct moncmd_netdev;
+struct netinfo;
 
 /* The fds of a tap backend, one per queue, and their getfd names. */
 struct hpnic_fds {
@@ -38,9 +39,17 @@ void hpnic_tap_undo(struct mon *m, struct hpnic_fds *f);
  * discard, serial; bridge, created, vhost, queues) as persisted. */
 void hpnic_describe(const struct hotplug_req *r, struct store_backend *b);
 
-/* r->mac given: refuse it when taken (naming who has it); empty: set it
- * to a free generated one. */
-int hpnic_pick_mac(struct mon *m, const struct store_rt *rt,
+/* The MACs QEMU's NICs have (`info network`, qemu/netinfo.h), in two
+ * halves so that the question can share a write with the query before
+ * it (mon_req.pipe: QMP writes both at once, HMP asks in turn): queue it
+ * (the op's index, or -1), then, once the session ran, read its answer
+ * into ni (0, or -1 with e saying why). */
+int hpnic_queue_macs(struct mon *m, struct err *e);
+int hpnic_take_macs(struct mon *m, int op, struct netinfo *ni,
+    struct err *e);
+/* r->mac given: refuse it when taken (naming who has it) by a NIC of live
+ * or a device of rt; empty: set it to a free generated one. */
+int hpnic_pick_mac(const struct netinfo *live, const struct store_rt *rt,
     struct hotplug_req *r, struct err *e);
 
 #endif
