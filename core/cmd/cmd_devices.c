@@ -94,6 +94,20 @@ seen_for_hotplug(struct cmd_ctx *c, size_t i)
 		cmd_ensure_seen(c, i);
 }
 
+/* The instance whose refresh reads over a hotplug's session. */
+struct handed {
+	struct fleet *f;
+	size_t i;
+};
+
+static void
+handed_anon(void *arg, const char *text)
+{
+	struct handed *h = arg;
+
+	(void)fleet_session_anon(h->f, h->i, text);	/* or it asks */
+}
+
 int
 cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
@@ -101,6 +115,7 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	struct hotplug_req req;
 	struct hotplug_target t;
 	struct store_dev d;
+	struct handed h;
 	enum hotplug_type type;
 	struct strbuf b = STRBUF_INIT;
 	struct err e;
@@ -135,8 +150,13 @@ cmd_hotplug_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (note[0] && managed_slot(c, (size_t)i, &req, &e) < 0)
 		return cmd_fail(r, "hotplug: %s", e.msg);
 	cmd_target(c, (size_t)i, &t);
-	/* the refresh below reads over the flow's session */
+	/* the refresh below reads over the flow's session, and takes the
+	 * anonymous devices the flow read with its last bus */
 	t.handover = fleet_session(c->fleet, (size_t)i);
+	h.f = c->fleet;
+	h.i = (size_t)i;
+	t.handed_anon = handed_anon;
+	t.handed_anon_arg = &h;
 	join(a, what, sizeof what);
 	strncat(what, note, sizeof what - strlen(what) - 1);
 	if (hotplug_add(&t, &req, &d, &e) < 0) {

@@ -342,17 +342,20 @@ queries_done(struct fleet *f, size_t i, double now)
 }
 
 /* The queries answered: queue the qom-gets of the anonymous devices
- * qom-list named (anon.h).  1 when some were queued. */
+ * qom-list named (anon.h; or the flow's reply to it, fleet_session_anon).
+ * 1 when some were queued. */
 static int
 ask_anon(struct ipriv *p)
 {
+	struct mon_result handed;
 	int idx[ANON_MAX];
 	struct err e;
 	size_t n, k;
 
 	p->asked = 1;
-	n = anon_children(mon_result(p->m, p->opa), mon_protocol(p->m), idx,
-	    ANON_MAX);
+	n = anon_children(fleet_anon_reply(p, &handed), mon_protocol(p->m),
+	    idx, ANON_MAX);
+	fleet_anon_drop(p);
 	p->nanon = 0;
 	for (k = 0; k < n; k++)
 		p->anon_op[p->nanon++] = anon_queue_get(p->m, idx[k], &e);
@@ -411,7 +414,8 @@ launch(struct fleet *f, size_t i, double now, int64_t mono)
 	p->opv = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
 	    &e);
 	p->opp = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
-	p->opa = anon_queue_list(p->m, NULL);
+	/* asked unless the flow that handed the session over read it */
+	p->opa = p->anon_text != NULL ? -1 : anon_queue_list(p->m, NULL);
 	p->asked = 0;
 	p->nanon = 0;
 	p->phase = PH_QUERY;
@@ -646,6 +650,7 @@ mon_cancel(struct fleet *f, size_t k)
 	fleet_poll_forget(p);
 	pci_info_free(&p->pci);
 	qom_scan_free(&p->scan);
+	fleet_anon_drop(p);
 	p->phase = PH_IDLE;
 }
 

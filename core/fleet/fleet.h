@@ -334,6 +334,13 @@ void fleet_refresh_wait(struct fleet *f, size_t i);
  * instead of opening one.  The refresh closes it as always. */
 struct mon;
 struct mon *fleet_session(struct fleet *f, size_t i);
+/* With a hand-over whose bus answers the next refresh's query-pci: the
+ * reply (mon_result text, the protocol's form) to `qom-list` of the
+ * anonymous devices (qemu/anon.h) the flow read with that bus, so that
+ * the refresh takes the anonymous devices from it instead of asking
+ * again (their qom-gets are still asked).  Copied; 0, or -1 (out of
+ * memory, or no idle monitor session: the refresh asks). */
+int fleet_session_anon(struct fleet *f, size_t i, const char *text);
 /* Abandon the refresh under way on i (or all): the connection is closed
  * at once (nothing was sent before the banner, and queries change
  * nothing), the instance keeps its last view.  For a command that needs

@@ -294,6 +294,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	store_rt_free(&rt);
 	pci_info_free(&p->pci);
 	qom_scan_free(&p->scan);
+	fleet_anon_drop(p);	/* a flow's reply not used: not kept */
 	/* nothing of the session is kept while idle (its ops and their
 	 * results are a few KB; a fleet holds thousands of idle mons) */
 	mon_reset(p->m);

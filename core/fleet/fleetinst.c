@@ -2,7 +2,8 @@
 /* fleetinst.c - one instance's own state beside the refresh engine: its
  * messages (allocated only when there is one: most instances have
  * none), its journal note (counted, so a look for noted instances walks
- * the fleet only when some are), and freeing what it holds.  See fleet.h.
+ * the fleet only when some are), a flow's reply handed over for its next
+ * refresh (fleet_session_anon), and freeing what it holds.  See fleet.h.
  */
 #include "fleet/fleet.h"
 
@@ -50,6 +51,7 @@ priv_free(struct instance *in)
 	mon_free(p->m);
 	pci_info_free(&p->pci);
 	qom_scan_free(&p->scan);
+	free(p->anon_text);
 	free(p);
 	in->priv = NULL;
 }
@@ -88,4 +90,37 @@ fleet_set_journal(struct fleet *f, size_t i, int on)
 		f->njournal++;
 	else if (f->njournal > 0)
 		f->njournal--;
+}
+
+/* The flow's reply kept for the next refresh (fleet.c's ask_anon). */
+int
+fleet_session_anon(struct fleet *f, size_t i, const char *text)
+{
+	struct ipriv *p;
+
+	if (fleet_session(f, i) == NULL || text == NULL)
+		return -1;
+	p = f->inst[i].priv;
+	free(p->anon_text);
+	p->anon_text = strdup(text);
+	return p->anon_text != NULL ? 0 : -1;
+}
+
+const struct mon_result *
+fleet_anon_reply(struct ipriv *p, struct mon_result *tmp)
+{
+	if (p->anon_text == NULL)
+		return mon_result(p->m, p->opa);
+	memset(tmp, 0, sizeof *tmp);
+	tmp->op = MON_OP_RAW;
+	tmp->done = tmp->ok = 1;
+	tmp->text = p->anon_text;
+	return tmp;
+}
+
+void
+fleet_anon_drop(struct ipriv *p)
+{
+	free(p->anon_text);
+	p->anon_text = NULL;
 }

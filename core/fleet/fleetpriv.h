@@ -40,6 +40,9 @@ struct ipriv {
 					 * (qemu/anon.h), queued with the
 					 * queries */
 	int asked;			/* their qom-gets are queued */
+	char *anon_text;		/* or NULL: the flow's reply to that
+					 * qom-list (fleet_session_anon),
+					 * used instead of asking; owned */
 	int nanon, anon_op[ANON_MAX];	/* device[N] -> first qom-get op */
 };
 
@@ -60,6 +63,12 @@ void fleet_finish(struct fleet *f, size_t i, enum inst_conn conn,
     const char *msg, double now);
 /* Copy src into dst of sz bytes, cutting to fit. */
 void fleet_setstr(char *dst, size_t sz, const char *src);
+/* fleetinst.c: the reply to the anonymous devices' qom-list: the one a
+ * flow handed over (fleet_session_anon), made a result in *tmp, else the
+ * refresh's own op's; fleet_anon_drop forgets the handed one. */
+const struct mon_result *fleet_anon_reply(struct ipriv *p,
+    struct mon_result *tmp);
+void fleet_anon_drop(struct ipriv *p);
 /* fleetinst.c: free what instance in holds (not in itself). */
 void fleet_inst_free(struct instance *in);
 

@@ -21,6 +21,7 @@
 #include "fleet/hpnic.h"
 #include "fleet/unplug.h"
 #include "model/devid.h"
+#include "qemu/anon.h"
 #include "qemu/mon.h"
 #include "qemu/moncmd.h"
 #include "qemu/monerr.h"
@@ -70,21 +71,31 @@ hotplug_lock_ms(const struct hotplug_target *t)
 /* live := what the monitor sees on its PCI buses (the old list is
  * freed), with what QOM has behind unnumbered bridges; with nics, QEMU's
  * NICs too, asked in the same write as the bus (QMP pipelining: one round
- * trip for both; HMP asks in turn) */
+ * trip for both; HMP asks in turn); with anon, the qom-list of the
+ * anonymous devices (qemu/anon.h) just before the bus, in the same write,
+ * its reply's text into *anon (NULL when there is none: whoever wanted it
+ * asks itself) */
 static int
 query_live(struct mon *m, struct pci_info *live, struct nics *nics,
-    struct err *e)
+    char **anon, struct err *e)
 {
 	const struct mon_result *r;
 	struct pci_info pci;
 	struct err te;
-	int p, q = -1;
+	int p, q = -1, l = -1;
 
-	if ((p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI },
-	    e)) < 0 || (nics != NULL &&
+	if (anon != NULL)
+		l = anon_queue_list(m, NULL);
+	if ((p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI,
+	    .pipe = l >= 0 }, e)) < 0 || (nics != NULL &&
 	    (q = nics->rc = hpnic_queue_macs(m, &nics->e)) < 0))
 		return p < 0 ? -1 : err_set(e, "%s", nics->e.msg);
 	mon_run(m, &te);
+	if (l >= 0 && (r = mon_result(m, l)) != NULL && r->done && r->ok &&
+	    r->text != NULL) {
+		free(*anon);
+		*anon = strdup(r->text);
+	}
 	r = mon_result(m, p);
 	if (r == NULL || !r->done) {
 		if (mon_error(m, e) == MONERR_NONE)
@@ -145,6 +156,10 @@ struct add {
 	struct hpnic_fds tf;		/* the tap's fds, one per queue */
 	const char *rest;		/* "-6f1a2b3c-pci-5", from d.id */
 	struct nics nics;		/* a NIC's: QEMU's NICs */
+	int read_anon;			/* a refresh follows over the session */
+	char *anon;			/* the anonymous devices' qom-list
+					 * reply read with the last bus, or
+					 * NULL; owned */
 	char busid[PCI_ID_MAX];		/* device_add's bus= */
 	int backend_added, dev_added;
 };
@@ -194,7 +209,7 @@ prepare(const struct hotplug_target *t, struct add *a, struct err *e)
 	if (journal_settle(t, a->m, &a->txn, e) < 0)
 		return -1;
 	if (query_live(a->m, &a->live, r->type == HOTPLUG_NIC ? &a->nics :
-	    NULL, e) < 0)
+	    NULL, NULL, e) < 0)
 		return err_prefix(e, "monitor of %s", t->inst);
 	if ((slot = choose(a, &bus, e)) < 0)
 		return -1;
@@ -343,7 +358,9 @@ plug(struct add *a, struct err *e)
 		return -1;
 	}
 	a->dev_added = 1;
-	if (query_live(a->m, &a->live, NULL, e) < 0)
+	/* the refresh after it takes the anonymous devices from here */
+	if (query_live(a->m, &a->live, NULL, a->read_anon ? &a->anon : NULL,
+	    e) < 0)
 		return err_prefix(e, "confirming %s", id);
 	if (!pcitree_at_place(&a->live, id, a->d.bus, a->d.slot))
 		return err_set(e, "device_add of %s was accepted but it is not "
@@ -359,6 +376,7 @@ add_free(struct add *a)
 		mon_free(a->m);
 	hpnic_fds_close(&a->tf);
 	pci_info_free(&a->live);
+	free(a->anon);
 }
 
 /* Undo what QEMU accepted (device_del, then the backend); the journal
@@ -405,6 +423,7 @@ run(const struct hotplug_target *t, struct add *a, struct err *e)
 
 	if (prepare(t, a, e) < 0)
 		return -1;
+	a->read_anon = t->handover != NULL && t->handed_anon != NULL;
 	describe(a);
 	if (journal_begin(&a->txn, STORE_OP_HOTPLUG, STORE_STEP_BACKEND,
 	    &a->d, e) < 0)
@@ -459,10 +478,15 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 	if (a.m != NULL && rc == 0 && t->handover != NULL) {
 		struct err e2;
 
+		int bus = !pci_info_has_unnumbered(&a.live);
+
 		/* the confirming query-pci was the last command (unless QOM
-		 * was read after it, behind an unnumbered bridge) */
-		(void)mon_hand_over(a.m, t->handover,
-		    pci_info_has_unnumbered(&a.live) ? NULL : &a.live, &e2);
+		 * was read after it, behind an unnumbered bridge); the
+		 * anonymous devices' list, read just before it, goes with the
+		 * bus */
+		if (mon_hand_over(a.m, t->handover, bus ? &a.live : NULL,
+		    &e2) == 0 && bus && a.anon != NULL)
+			t->handed_anon(t->handed_anon_arg, a.anon);
 	}
 	if (a.m != NULL)
 		mon_free(a.m);

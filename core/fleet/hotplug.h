@@ -68,6 +68,12 @@ struct hotplug_target {
 	 * it, its query-pci answered by the flow's confirming one; the lock
 	 * is released after the hand-over as after a close */
 	struct mon *handover;
+	/* with handover, or NULL: given, after the hand-over of a bus, the
+	 * reply to the anonymous devices' qom-list (qemu/anon.h) the flow
+	 * sent with its confirming query-pci (one write), for the refresh
+	 * to use instead of asking again (fleet_session_anon) */
+	void (*handed_anon)(void *arg, const char *text);
+	void *handed_anon_arg;
 	/* or NULL: the runtime file's parse cache of the caller's fleet
 	 * (fleet.rtc), which the locked read takes over */
 	struct store_cache *cache;

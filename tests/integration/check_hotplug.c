@@ -5,17 +5,27 @@
  * refused device_add rolled back (backend gone, runtime file unchanged byte
  * for byte); an unplug without a guest left `unplugging` with its slot
  * still taken; q35's root bus refused plainly; two processes racing for a
- * slot.  Plus the argument checks, which need no QEMU.
+ * slot.  Plus the argument checks, which need no QEMU.  A batch hotplug
+ * (cmd_exec) asks for the anonymous devices once, with its confirming
+ * query-pci, and the refresh after it still shows them anonymous.
  *
  * Each tcase starts its own QEMU in an unchecked fixture (run in the parent
  * process) so that QEMU is killed even when a test fails or times out.
  */
 #include <check.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "fleet/fleet.h"
+#include "peer.h"
 
 #include "model/devid.h"
 #include "fleet/hotplug.h"
@@ -133,6 +143,11 @@ static struct tu_vm vm_race = PC;
 static struct tu_vm vm_hmp2[2] = { PC, PC };
 static struct tu_vm vm_qmp2[2] = { PC, PC };
 static struct tu_vm vm_tap[2] = { PC, PC };
+/* an e1000 in slot 12 added without an id: anonymous */
+static struct tu_vm vm_anon[2] = {
+	{ .machine = "pc", .extra = "-device e1000,addr=0xc" },
+	{ .machine = "pc", .extra = "-device e1000,addr=0xc" },
+};
 
 TU_VM_FIXTURE2(hmp, vm_hmp)
 TU_VM_FIXTURE2(qmp, vm_qmp)
@@ -141,6 +156,7 @@ TU_VM_FIXTURE(race, vm_race)
 TU_VM_FIXTURE2(hmp2, vm_hmp2)
 TU_VM_FIXTURE2(qmp2, vm_qmp2)
 TU_VM_FIXTURE2(tap, vm_tap)
+TU_VM_FIXTURE2(anon, vm_anon)
 
 /* vmtarget_init, and the QEMU is the one asked for. */
 static void
@@ -592,6 +608,148 @@ START_TEST(tap_backend)
 }
 END_TEST
 
+/* --- the anonymous devices, read once by a batch hotplug ------------- */
+
+struct relay {
+	char qemu[4200];	/* QEMU's QMP socket */
+	char log[4300];		/* a line per qom-list of the anonymous
+				 * devices a client sent */
+};
+
+static int
+connect_unix(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Forward between a client and QEMU, logging each qom-list of
+ * /machine/peripheral-anon the client sends (the path itself, not the
+ * qom-gets of the devices under it). */
+static void
+relay_serve(int c, void *arg)
+{
+	const struct relay *r = arg;
+	struct pollfd pf[2];
+	char buf[1 << 16];
+	const char *p;
+	int q = connect_unix(r->qemu), k, log;
+	ssize_t n;
+
+	log = open(r->log, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (q < 0 || log < 0)
+		_exit(2);
+	pf[0].fd = c;
+	pf[1].fd = q;
+	for (;;) {
+		pf[0].events = pf[1].events = POLLIN;
+		if (poll(pf, 2, -1) < 0)
+			_exit(2);
+		for (k = 0; k < 2; k++) {
+			if (!pf[k].revents)
+				continue;
+			n = read(pf[k].fd, buf, sizeof buf - 1);
+			if (n <= 0)
+				return;
+			buf[n] = '\0';
+			/* "with": in the same write as a query-pci */
+			for (p = buf; k == 0 && (p = strstr(p,
+			    "/machine/peripheral-anon\"")) != NULL; p++)
+				if (write(log, strstr(buf, "query-pci") ?
+				    "with\n" : "alone\n", strstr(buf,
+				    "query-pci") ? 5 : 6) < 0)
+					_exit(2);
+			tu_peer_put(pf[1 - k].fd, buf, (size_t)n);
+		}
+	}
+}
+
+/* The log's lines, one word each, as "with alone ..." */
+static void
+logged(const char *path, char *out, size_t sz)
+{
+	FILE *fp = fopen(path, "r");
+	char line[64];
+	size_t n = 0;
+
+	out[0] = '\0';
+	while (fp != NULL && fgets(line, sizeof line, fp) != NULL && n < sz)
+		n += (size_t)snprintf(out + n, sz - n, "%s%.*s", n ? " " : "",
+		    (int)strcspn(line, "\n"), line);
+	if (fp != NULL)
+		fclose(fp);
+}
+
+/* Slot 12's function on the bus instance 0 last read, or NULL. */
+static const struct pci_fn *
+slot12(const struct fleet *f)
+{
+	size_t k;
+
+	for (k = 0; k < f->inst[0].live.n; k++)
+		if (f->inst[0].live.fn[k].bus == 0 &&
+		    f->inst[0].live.fn[k].slot == 12)
+			return &f->inst[0].live.fn[k];
+	return NULL;
+}
+
+START_TEST(batch_anon_once)
+{
+	struct tu_vm *v = &vm_anon[_i];
+	struct relay r;
+	struct tu_peer peer;
+	struct cmd_result res;
+	struct cmd_ctx c;
+	struct fleet f;
+	struct err e;
+	char ep[PATH_MAX + 8], rt[4200], got[64];
+	const struct pci_fn *fn;
+
+	ck_assert_msg(v->up, "QEMU did not start");
+	snprintf(r.qemu, sizeof r.qemu, "%s/qmp.sock", v->dir);
+	snprintf(r.log, sizeof r.log, "%s/anon.log", v->dir);
+	snprintf(rt, sizeof rt, "%s/rt", v->dir);
+	tu_peer_listen(&peer, NULL);
+	tu_peer_serve(&peer, relay_serve, &r);
+	snprintf(ep, sizeof ep, "unix:%s", peer.path);
+	fleet_init(&f, rt);
+	ck_assert_int_eq(fleet_add(&f, "vm", ep, &e), 0);
+	memset(&c, 0, sizeof c);
+	c.fleet = &f;
+	cmd_exec(&c, "hotplug vm nic", 14, &res);
+	ck_assert_msg(res.ok, "%s", res.text);
+	cmd_result_free(&res);
+	/* read once, by the flow with its confirming query-pci; the refresh
+	 * took it from there */
+	logged(r.log, got, sizeof got);
+	ck_assert_str_eq(got, "with");
+	ck_assert_int_eq(f.inst[0].conn, INST_OK);
+	fn = slot12(&f);
+	ck_assert_ptr_nonnull(fn);
+	ck_assert_int_eq(fn->anon, 1);
+	/* a refresh of its own asks again, and sees the same */
+	fleet_refresh_start(&f, 0, 1);
+	fleet_refresh_wait(&f, 0);
+	ck_assert_int_eq(f.inst[0].conn, INST_OK);
+	logged(r.log, got, sizeof got);
+	ck_assert_str_eq(got, "with alone");
+	fn = slot12(&f);
+	ck_assert_ptr_nonnull(fn);
+	ck_assert_int_eq(fn->anon, 1);
+	fleet_free(&f);
+	tu_peer_free(&peer);
+}
+END_TEST
+
 static TCase *
 qtc(Suite *s, const char *name, const char *missing, void (*up)(void),
     void (*down)(void))
@@ -619,6 +777,7 @@ add_cases(Suite *s, enum tu_qemu q)
 	QTC("qemu-q35", q35, q35_root_bus, noqemu);
 	QTC("qemu-disk-rollback-hmp", hmp2, disk_rollback_hmp, noqemu);
 	QTC("qemu-disk-rollback-qmp", qmp2, disk_rollback_qmp, noqemu);
+	QTC("qemu-batch-anon", anon, batch_anon_once, noqemu);
 	QTC("qemu-tap", tap, tap_backend, noqemu ? noqemu : can_tap() ? NULL :
 	    "not root or no /dev/net/tun: cannot make a tap device");
 #undef QTC
