@@ -1,24 +1,44 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_fleetcpu.c - issue 18's "must show": slotscope's client CPU for
- * one refresh of all of a simulated fleet of QMP instances, against a raw
- * C client that sends the same bytes over the same sockets, interleaved
- * in the same run, at 1000 and 5000 instances.  Figures only.
+ * one refresh of all of a simulated fleet of QMP instances, against raw
+ * C clients that send the same bytes over the same sockets, interleaved
+ * in the same run, at 1000 and 5000 instances (sizes from the command
+ * line).  Figures only.
  *
  * The simulator (core/sim, `pc` machines, QMP sockets only used) runs in
  * a child process, so RUSAGE_SELF is the client's CPU alone (user +
- * system).  slotscope: a struct fleet without runtime dir (the raw client
- * reads no files either), fleet_refresh_start(all) + fleet_refresh_wait,
- * 64 sessions at once (the default).  Raw: 64 non-blocking sessions from
- * one poll loop, each connect, read the greeting line, send
- * {"execute":"qmp_capabilities","id":"ss-SALT-1"}, read a line, send
- * {"execute":"query-pci","id":"ss-SALT-2"}, read a line, send
- * {"execute":"qom-list","arguments":{"path":"/machine/peripheral-anon"},
- * "id":"ss-SALT-3"}, read a line holding "return", close -- the same bytes
- * core/mon sends (the version comes from the greeting; ids of the same
- * length), each command after the reply to the last, with no JSON
- * parsing.  Each refresh starts after a 0.1 s pause (not CPU) so
- * the simulator has seen the previous sessions close.  Pairs alternate which goes first; the figure is the
- * median of the per-pair ratios, with n and p10-p90.
+ * system).  Each side opens 64 sessions at once, a new one as one ends,
+ * and per session sends, on a unix socket made SOCK_NONBLOCK at socket():
+ *
+ *   connect, read the greeting (the version comes from it),
+ *   {"execute":"qmp_capabilities","id":"ss-SALT-1"}     then its reply,
+ *   {"execute":"query-pci","id":"ss-SALT-2"}            then its reply,
+ *   {"execute":"qom-list","arguments":{"path":
+ *    "/machine/peripheral-anon"},"id":"ss-SALT-3"}      then its reply,
+ *   close
+ *
+ * each command written (one send) after the reply to the one before, ids
+ * of the same length (SALT: 8 hex digits).  How each waits:
+ *
+ *   slotscope  a struct fleet without runtime dir (the raw clients read
+ *              no files either), fleet_refresh_start(all) +
+ *              fleet_refresh_wait: core/mon's sessions in the fleet's
+ *              epoll set (fleetpoll.c), epoll_wait on it with the nearest
+ *              deadline, replies parsed and each instance's view made.
+ *   raw        one poll() of the 64 sockets per wakeup (the pollfd array
+ *              rebuilt each time, as a simple client does), reading to
+ *              each newline without parsing (the last reply must hold
+ *              "return").
+ *   raw epoll  the same reads from one epoll set: a socket is added once
+ *              when made and leaves with its close; epoll_wait of up to
+ *              64 events per wakeup.  The stronger comparator: report
+ *              against it where the two differ.
+ *
+ * Each refresh starts after a 0.1 s pause (not CPU) so the simulator has
+ * seen the previous sessions close.  Each round runs the three in turn
+ * (slotscope, raw, raw epoll; the next round the other way round); each
+ * figure is the median of the per-round ratios, with n and p10-p90 and
+ * the mean CPU per instance of both sides.
  *
  * Beside them, at each size on a simulator of its own (py_size), the raw
  * python client (rawqmp.py): the same three commands and json.loads of
