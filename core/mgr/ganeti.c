@@ -29,23 +29,11 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "base/strcopy.h"
 #include "mgr/mgr.h"
 
 #define GNT_DEFAULT_RES_216 12	/* QEMU_DEFAULT_PCI_RESERVATIONS */
 #define GNT_DEFAULT_RES_210 3	/* "111000..." before 2.16 */
-
-/* Copy, cut to fit (src may be another field of the same struct). */
-static void
-cp(char *dst, size_t sz, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-
-	if (n >= sz)
-		n = sz - 1;
-	if (n > 0)
-		memmove(dst, src, n);
-	dst[n] = '\0';
-}
 
 static const char *
 str(json_t *o, const char *key)
@@ -103,20 +91,20 @@ one_dev(struct mgr_info *mi, json_t *dev, const char *type, int index,
 	memset(d, 0, sizeof *d);
 	d->slot = -1;
 	snprintf(d->key, sizeof d->key, "%s/%d", type, index);
-	cp(d->type, sizeof d->type, type);
-	cp(d->uuid, sizeof d->uuid, str(dev, "uuid"));
-	cp(d->name, sizeof d->name, str(dev, "name"));
-	cp(d->mac, sizeof d->mac, str(dev, "mac"));
+	strcopy(d->type, sizeof d->type, type);
+	strcopy(d->uuid, sizeof d->uuid, str(dev, "uuid"));
+	strcopy(d->name, sizeof d->name, str(dev, "name"));
+	strcopy(d->mac, sizeof d->mac, str(dev, "mac"));
 	if (strcmp(type, "nic") == 0)
-		cp(d->where, sizeof d->where,
+		strcopy(d->where, sizeof d->where,
 		    str(json_object_get(dev, "nicparams"), "link"));
 	else
-		cp(d->where, sizeof d->where, link);
+		strcopy(d->where, sizeof d->where, link);
 	if (json_is_object(hv)) {
 		const char *bus = str(hv, "bus");
 
-		cp(d->id, sizeof d->id, str(hv, "id"));
-		cp(d->driver, sizeof d->driver, str(hv, "driver"));
+		strcopy(d->id, sizeof d->id, str(hv, "id"));
+		strcopy(d->driver, sizeof d->driver, str(hv, "driver"));
 		if (bus != NULL && strcmp(bus, "pci.0") == 0)
 			d->slot = parse_addr(str(hv, "addr"));
 	} else if (json_is_integer(pci)) {
@@ -131,7 +119,7 @@ one_dev(struct mgr_info *mi, json_t *dev, const char *type, int index,
 		uuid_groups(d->uuid, 1, g, sizeof g);
 		snprintf(d->id, sizeof d->id, "hot%s-%s-pci-%d", type, g,
 		    d->slot);
-		cp(d->driver, sizeof d->driver, strcmp(type, "nic") == 0 ?
+		strcopy(d->driver, sizeof d->driver, strcmp(type, "nic") == 0 ?
 		    "virtio-net-pci" : "virtio-blk-pci");
 	} else if (d->uuid[0] == '\0')
 		return 0;	/* neither: QEMU placed it, no id to match */
@@ -168,9 +156,9 @@ cmd_device(struct mgr_info *mi, const char *val, int balloon)
 			continue;
 		}
 		if (strncmp(tok, "id=", 3) == 0)
-			cp(id, sizeof id, tok + 3);
+			strcopy(id, sizeof id, tok + 3);
 		else if (strncmp(tok, "bus=", 4) == 0)
-			cp(bus, sizeof bus, tok + 4);
+			strcopy(bus, sizeof bus, tok + 4);
 		else if (strncmp(tok, "addr=", 5) == 0)
 			slot = parse_addr(tok + 5);
 	}
@@ -180,11 +168,11 @@ cmd_device(struct mgr_info *mi, const char *val, int balloon)
 	d = &mi->dev[mi->ndev++];
 	memset(d, 0, sizeof *d);
 	d->slot = slot;
-	cp(d->id, sizeof d->id, id);
-	cp(d->type, sizeof d->type, "other");
-	cp(d->driver, sizeof d->driver, balloon ? "virtio-balloon" :
+	strcopy(d->id, sizeof d->id, id);
+	strcopy(d->type, sizeof d->type, "other");
+	strcopy(d->driver, sizeof d->driver, balloon ? "virtio-balloon" :
 	    drv ? drv : "");
-	cp(d->key, sizeof d->key, d->driver);
+	strcopy(d->key, sizeof d->key, d->driver);
 }
 
 /* The kvm command: its text, machine, and the devices it places. */
@@ -236,11 +224,11 @@ reservations(struct mgr_info *mi, json_t *hvp, int old)
 	mi->npci_reservations = n;
 	for (s = 0; s < n; s++) {
 		mi->reserved |= (uint32_t)1 << s;
-		cp(mi->reserved_for[s], sizeof mi->reserved_for[s],
+		strcopy(mi->reserved_for[s], sizeof mi->reserved_for[s],
 		    "kvm_pci_reservations");
 	}
 	if (mi->machine[0] == '\0')
-		cp(mi->machine, sizeof mi->machine,
+		strcopy(mi->machine, sizeof mi->machine,
 		    str(hvp, "machine_version"));
 	return 0;
 }

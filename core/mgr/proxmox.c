@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strcopy.h"
 #include "mgr/mgr.h"
 
 #define ROOT (-1)		/* a PCIe place: the root bus itself */
@@ -95,18 +96,6 @@ static const struct {
 };
 #define NQ35CFG (sizeof q35cfg / sizeof q35cfg[0])
 
-/* Copy, cut to fit. */
-static void
-cp(char *dst, size_t sz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= sz)
-		n = sz - 1;
-	memmove(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* key = PREFIX + number, 0 <= number <= max: the number, else -1. */
 static int
 keynum(const char *key, const char *prefix, int max)
@@ -153,7 +142,7 @@ static void
 bus_name(int q35, int b, char *out, size_t sz)
 {
 	if (b == 0 && !q35)
-		cp(out, sz, "");
+		strcopy(out, sz, "");
 	else
 		snprintf(out, sz, "pci.%d", b);
 }
@@ -165,7 +154,7 @@ mgr_proxmox_place(const char *key, int q35, int pcie_port, char *bus,
 	const struct run *r = NULL;
 	int addr = -1, n;
 
-	cp(bus, sz, "");
+	strcopy(bus, sz, "");
 	if (q35 && pcie_port && (n = keynum(key, "hostpci", 15)) >= 0) {
 		snprintf(bus, sz, "ich9-pcie-port-%d", n + 1);
 		return 0;
@@ -223,7 +212,7 @@ mgr_proxmox_key_at(int q35, const char *bus, int slot, char *out, size_t sz)
 		    slot >= r->addr + len)
 			continue;
 		if (r->first < 0)
-			cp(out, sz, r->prefix);
+			strcopy(out, sz, r->prefix);
 		else
 			snprintf(out, sz, "%s%d", r->prefix,
 			    r->first + slot - r->addr);
@@ -275,10 +264,10 @@ add(struct mgr_info *mi, const char *key, const char *id, const char *type,
 		return NULL;
 	d = &mi->dev[mi->ndev++];
 	memset(d, 0, sizeof *d);
-	cp(d->key, sizeof d->key, key);
-	cp(d->id, sizeof d->id, id);
-	cp(d->type, sizeof d->type, type);
-	cp(d->driver, sizeof d->driver, driver);
+	strcopy(d->key, sizeof d->key, key);
+	strcopy(d->id, sizeof d->id, id);
+	strcopy(d->type, sizeof d->type, type);
+	strcopy(d->driver, sizeof d->driver, driver);
 	place(mi, d, 0);
 	return d;
 }
@@ -328,7 +317,7 @@ entry(struct mgr_info *mi, const char *key, const char *val,
 	int n;
 
 	if (strcmp(key, "name") == 0)
-		cp(mi->name, sizeof mi->name, val);
+		strcopy(mi->name, sizeof mi->name, val);
 	else if (strcmp(key, "balloon") == 0)
 		x->balloon = strcmp(val, "0") != 0;
 	else if (strcmp(key, "vga") == 0)
@@ -394,7 +383,7 @@ q35_devices(struct mgr_info *mi)
 	for (k = 0; k < NQ35CFG; k++)
 		if ((d = add(mi, q35cfg[k].id, q35cfg[k].id, q35cfg[k].type,
 		    q35cfg[k].driver)) != NULL) {
-			cp(d->bus, sizeof d->bus, q35cfg[k].bus);
+			strcopy(d->bus, sizeof d->bus, q35cfg[k].bus);
 			d->addr = q35cfg[k].addr;
 			d->slot = d->bus[0] == '\0' ? d->addr : -1;
 		}
@@ -495,7 +484,7 @@ lines(const char *buf, size_t len, int pass, struct mgr_info *mi,
 		if (early != (pass == 0))
 			continue;
 		if (strcmp(key, "scsihw") == 0)
-			cp(x->scsihw, sizeof x->scsihw, val);
+			strcopy(x->scsihw, sizeof x->scsihw, val);
 		else if (strcmp(key, "machine") == 0)
 			snprintf(mi->machine, sizeof mi->machine, "%.*s",
 			    (int)strcspn(val, ","), val);
@@ -512,7 +501,7 @@ mgr_proxmox_parse(const char *buf, size_t len, const char *vmid,
 	struct early x = { 1, 1, "lsi" };
 
 	mgr_info_init(mi, MGR_PROXMOX);
-	cp(mi->vmid, sizeof mi->vmid, vmid ? vmid : "");
+	strcopy(mi->vmid, sizeof mi->vmid, vmid ? vmid : "");
 	snprintf(mi->format, sizeof mi->format, "proxmox");
 	if (lines(buf, len, 0, mi, &x, e) < 0)
 		return -1;

@@ -2,6 +2,7 @@
 /* domxml.c - libvirt's live domain XML into slotscope's model; see
  * domxml.h.  libxml2 builds the tree; only elements are looked at. */
 #include "virt/domxml.h"
+#include "base/strcopy.h"
 #include "model/pcitree.h"
 
 #include <libxml/parser.h>
@@ -21,18 +22,6 @@ domxml_free(struct domxml *d)
 {
 	free(d->dev);
 	domxml_init(d);
-}
-
-/* Copy, cutting to fit. */
-static void
-cut(char *dst, size_t sz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 static int
@@ -310,7 +299,7 @@ function(const struct domxml_dev *v, struct pci_fn *f)
 	f->bus = v->bus;
 	f->slot = v->slot;
 	f->func = v->func;
-	cut(f->class_text, sizeof f->class_text, v->element);
+	strcopy(f->class_text, sizeof f->class_text, v->element);
 	if (v->model[0] != '\0' &&
 	    strlen(f->class_text) + 1 + strlen(v->model) <
 	    sizeof f->class_text) {
@@ -390,8 +379,8 @@ nic_backend(const struct domxml_dev *v, struct store_backend *b)
 		return;
 	snprintf(b->netdev, sizeof b->netdev, "host%.59s", v->alias);
 	if (b->kind == STORE_BK_TAP) {
-		cut(b->tap, sizeof b->tap, v->tap);
-		cut(b->bridge, sizeof b->bridge, v->bridge);
+		strcopy(b->tap, sizeof b->tap, v->tap);
+		strcopy(b->bridge, sizeof b->bridge, v->bridge);
 	}
 	b->vhost = v->vhost;
 	b->queues = v->queues;
@@ -443,7 +432,7 @@ domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
 		snprintf(sd.bus, sizeof sd.bus, "%s", bus);
 		sd.slot = v->slot;
 		sd.state = STORE_DEV_PLUGGED;
-		cut(sd.driver, sizeof sd.driver, v->model);
+		strcopy(sd.driver, sizeof sd.driver, v->model);
 		snprintf(sd.mac, sizeof sd.mac, "%s", v->mac);
 		nic_backend(v, &sd.backend);
 		/* an alias slotscope's ids cannot hold stays foreign */
