@@ -134,6 +134,18 @@ adopt_describe(struct mon *m, struct store_dev *d, struct err *e)
 	return 0;
 }
 
+/* The live PCI functions into res (freed on failure too). */
+static int
+query_pci(const struct hotplug_target *t, struct mon *m,
+    struct mon_result *res, struct err *e)
+{
+	if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, res,
+	    e) == 0)
+		return 0;
+	mon_result_free(res);
+	return err_prefix(e, "monitor of %s", t->inst);
+}
+
 /* What adopt and forget ask of their step under the lock. */
 struct ask {
 	const char *what;	/* a slot or an id */
@@ -195,11 +207,8 @@ adopt_locked(const struct hotplug_target *t, struct mon *m,
 	const char *ct;
 	int rc = -1;
 
-	if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &res,
-	    e) < 0) {
-		mon_result_free(&res);
-		return err_prefix(e, "monitor of %s", t->inst);
-	}
+	if (query_pci(t, m, &res, e) < 0)
+		return -1;
 	if ((f = find_live(&res.pci, what, e)) == NULL)
 		goto out;
 	memset(d, 0, sizeof *d);
@@ -273,11 +282,8 @@ forget_locked(const struct hotplug_target *t, struct mon *m,
 		return err_set(e, "no device %.128s in %s's runtime file (see "
 		    "show)", what, t->inst);
 	*d = *p;
-	if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &res,
-	    e) < 0) {
-		mon_result_free(&res);
-		return err_prefix(e, "monitor of %s", t->inst);
-	}
+	if (query_pci(t, m, &res, e) < 0)
+		return -1;
 	f = pci_info_find_id(&res.pci, d->id);
 	if (f != NULL) {
 		err_set(e, "%s is live in slot %d: forget drops only a record "
