@@ -47,12 +47,7 @@ static int nkids;
 static const char *
 dpath(const char *name)
 {
-	static char p[4][4200];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-	return p[k];
+	return tu_path(dir, name);
 }
 
 static void

@@ -43,12 +43,7 @@ now_s(void)
 static char *
 qpath(const char *rel)
 {
-	static char p[4][4096];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", qdir, rel);
-	return p[k];
+	return tu_path(qdir, rel);
 }
 
 /* The paused QEMU of COMMON.md, plus a third monitor (busy.sock) that the

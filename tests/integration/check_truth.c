@@ -75,22 +75,6 @@ static void down72(void) { vm_down(TU_QEMU_72); }
 static void up10(void) { vm_up(TU_QEMU_10); }
 static void down10(void) { vm_down(TU_QEMU_10); }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = calloc(1, 1 << 20);
-	size_t n = 0;
-
-	ck_assert_ptr_nonnull(buf);
-	if (fp != NULL) {
-		n = fread(buf, 1, (1 << 20) - 1, fp);
-		fclose(fp);
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 /* The binary in batch mode on vm=unix:DIR/qmp.sock: stdout in *out,
  * stderr in *err (both malloc'd). */
 static int
@@ -106,7 +90,7 @@ batch(const char *args, char **out, char **err)
 	    dir, dir, args, path) > 0);
 	rc = tu_run(cmd, out);
 	free(cmd);
-	*err = slurp(path);
+	*err = tu_slurp(path);
 	return rc;
 }
 
@@ -174,7 +158,7 @@ START_TEST(held_socket)
 	free(out);
 	free(err);
 	snprintf(rtfile, sizeof rtfile, "%s/rt/vm.json", dir);
-	before = slurp(rtfile);
+	before = tu_slurp(rtfile);
 	ck_assert_ptr_nonnull(strstr(before, "reserv"));
 
 	fd = hold("qmp.sock");
@@ -227,7 +211,7 @@ START_TEST(held_socket)
 	ck_assert_int_eq(rc, 1);
 	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
 	ck_assert_msg(strstr(err, "--offline") != NULL, "%s", err);
-	after = slurp(rtfile);
+	after = tu_slurp(rtfile);
 	ck_assert_str_eq(before, after);
 	free(after);
 	free(out);
@@ -253,12 +237,12 @@ START_TEST(held_socket)
 	    "not checked)") != NULL, "%s", out);
 	free(out);
 	free(err);
-	after = slurp(rtfile);
+	after = tu_slurp(rtfile);
 	ck_assert_str_ne(before, after);
 	free(after);
 	out = NULL;
 	snprintf(rtfile, sizeof rtfile, "%s/audit.log", dir);
-	after = slurp(rtfile);
+	after = tu_slurp(rtfile);
 	ck_assert_msg(strstr(after, "what=\"reserve 9 --offline\" "
 	    "result=\"ok, bus not checked\"") != NULL, "%s", after);
 	free(after);

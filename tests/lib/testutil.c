@@ -82,6 +82,17 @@ tu_rmrf(const char *path)
 }
 
 char *
+tu_path(const char *dir, const char *rel)
+{
+	static char p[4][PATH_MAX];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, rel);
+	return p[k];
+}
+
+char *
 tu_slurp(const char *path)
 {
 	FILE *fp = fopen(path, "r");

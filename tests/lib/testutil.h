@@ -20,6 +20,10 @@ const char *tu_srcpath(const char *rel);
 /* The slotscope binary under test (SLOTSCOPE_BIN). */
 const char *tu_bin(void);
 
+/* DIR/REL in one of four static buffers taken in turn, so that up to four
+ * can be used at once (in one call's arguments). */
+char *tu_path(const char *dir, const char *rel);
+
 /* The text of the file at path (its first 1 MiB less a byte), malloc'd
  * and NUL-terminated; "<missing>" (malloc'd too) when it cannot be
  * opened.  free() it. */

@@ -71,22 +71,6 @@ serve(int c, void *arg)
 	}
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *b = calloc(1, 1 << 16);
-
-	ck_assert_ptr_nonnull(b);
-	if (f != NULL) {
-		if (fread(b, 1, (1 << 16) - 1, f) == 0)
-			b[0] = '\0';
-		fclose(f);
-	} else
-		strcpy(b, "<missing>");
-	return b;
-}
-
 /* Run one hotplug against the peer; check what the rollback sent. */
 static void
 rolled_back(int silent)
@@ -111,7 +95,7 @@ rolled_back(int silent)
 	ck_assert_int_eq(store_open_locked(rt, "vm", &txn, 1000, &e), 0);
 	txn.rt.reserved.bits |= 1u << 30;
 	ck_assert_msg(store_commit(&txn, &e) == 0, "%s", e.msg);
-	before = slurp(rtfile);
+	before = tu_slurp(rtfile);
 	tu_peer_serve(&p, serve, NULL);
 	memset(&t, 0, sizeof t);
 	t.inst = "vm";
@@ -124,7 +108,7 @@ rolled_back(int silent)
 	ck_assert_int_eq(hotplug_add(&t, &r, &d, &e), -1);
 	ck_assert_msg(e.msg[0] != '\0' && strchr(e.msg, '\n') == NULL,
 	    "not one line: '%s'", e.msg);
-	log = slurp(S.log);
+	log = tu_slurp(S.log);
 	ck_assert_msg(strstr(log, "\"device_add\"") != NULL, "no device_add "
 	    "was sent (%s):\n%s", e.msg, log);
 	del = strstr(log, "\"device_del\"");
@@ -132,7 +116,7 @@ rolled_back(int silent)
 	    "the accepted device was not deleted:\n%s", log);
 	ck_assert_msg(strstr(log, "\"netdev_del\"") != NULL, "its netdev "
 	    "was not deleted:\n%s", log);
-	after = slurp(rtfile);
+	after = tu_slurp(rtfile);
 	ck_assert_str_eq(before, after);
 	free(before);
 	free(after);

@@ -25,12 +25,7 @@ TU_TMPDIR_FIXTURE(tmp, tmp)
 static char *
 path(const char *rel)
 {
-	static char p[4][4096];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", tmp, rel);
-	return p[k];
+	return tu_path(tmp, rel);
 }
 
 static void
