@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "nsproc.h"
@@ -145,39 +144,34 @@ START_TEST(paused_host_does_not_answer)
 }
 END_TEST
 
+/* The orphan: a host and a session, left running (no tu_sshd_stop). */
+static void
+orphan(int fd)
+{
+	struct tu_sshd mine;
+	char cmd[4400];
+	int i;
+
+	tu_sshd_start(&mine, "orphan");
+	snprintf(cmd, sizeof cmd, "%s orphan sleep 4343 </dev/null "
+	    ">/dev/null 2>&1 &", mine.ssh);
+	tu_run(cmd, NULL);
+	for (i = 0; i < 500 && !tu_proc_with("sleep 4343"); i++)
+		usleep(10000);
+	if (tu_proc_with("sleep 4343"))
+		dprintf(fd, "%ld %s", (long)mine.init, mine.dir);
+}
+
 /* A child starts a host and a session, then exits without stopping
  * them, as a failed check does: sshd and the session must die with it. */
 START_TEST(gone_without_teardown)
 {
-	int p[2], st, i;
-	char buf[4300] = "";
-	ssize_t n;
-	pid_t c, init;
+	char buf[4300];
+	pid_t init;
+	int i;
 
-	ck_assert_int_eq(pipe(p), 0);
-	c = fork();
-	ck_assert_int_ge(c, 0);
-	if (c == 0) {
-		struct tu_sshd mine;
-		char cmd[4400];
-
-		close(p[0]);
-		tu_sshd_start(&mine, "orphan");
-		snprintf(cmd, sizeof cmd, "%s orphan sleep 4343 </dev/null "
-		    ">/dev/null 2>&1 &", mine.ssh);
-		tu_run(cmd, NULL);
-		for (i = 0; i < 500 && !tu_proc_with("sleep 4343"); i++)
-			usleep(10000);
-		if (tu_proc_with("sleep 4343"))
-			dprintf(p[1], "%ld %s", (long)mine.init, mine.dir);
-		_exit(1);	/* no tu_sshd_stop */
-	}
-	close(p[1]);
-	n = read(p[0], buf, sizeof buf - 1);
-	close(p[0]);
-	waitpid(c, &st, 0);
-	ck_assert_msg(n > 0, "the child's sshd did not run a session");
-	buf[n] = '\0';
+	ck_assert_msg(tu_orphan(orphan, buf, sizeof buf) > 0,
+	    "the child's sshd did not run a session");
 	ck_assert_int_eq(sscanf(buf, "%d", &init), 1);
 	ck_assert_int_gt(init, 1);
 	for (i = 0; i < 500 && (tu_pid_alive(init) ||

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -66,39 +65,31 @@ START_TEST(two_paused_domains)
 }
 END_TEST
 
+/* The orphan: a libvirtd and a domain, left running (no tu_virtd_stop). */
+static void
+orphan(int fd)
+{
+	struct tu_virtd mine = { 0 };
+	char ns[64];
+
+	tu_virtd_start(&mine);
+	if (tu_virtd_domain(&mine, "tvorphan", NIC("52:54:00:0a:00:03")) == 0) {
+		tu_pidns_of(mine.init, ns, sizeof ns);
+		if (tu_ns_proc_with(ns, "guest=tvorphan"))
+			dprintf(fd, "%ld %s %s", (long)mine.init, ns, mine.dir);
+	}
+}
+
 /* A child starts a libvirtd and a domain, then exits without stopping
  * them, as a failed check does: its namespace must die with it. */
 START_TEST(gone_without_teardown)
 {
-	int p[2], st, i;
-	char buf[4300] = "";
-	ssize_t n;
-	pid_t c, init;
-	char dir[4200], ns[64];
+	char buf[4300], dir[4200], ns[64];
+	pid_t init;
+	int i;
 
-	ck_assert_int_eq(pipe(p), 0);
-	c = fork();
-	ck_assert_int_ge(c, 0);
-	if (c == 0) {
-		struct tu_virtd mine = { 0 };
-
-		close(p[0]);
-		tu_virtd_start(&mine);
-		if (tu_virtd_domain(&mine, "tvorphan",
-		    NIC("52:54:00:0a:00:03")) == 0) {
-			tu_pidns_of(mine.init, ns, sizeof ns);
-			if (tu_ns_proc_with(ns, "guest=tvorphan"))
-				dprintf(p[1], "%ld %s %s", (long)mine.init, ns,
-				    mine.dir);
-		}
-		_exit(1);	/* no tu_virtd_stop */
-	}
-	close(p[1]);
-	n = read(p[0], buf, sizeof buf - 1);
-	close(p[0]);
-	waitpid(c, &st, 0);
-	ck_assert_msg(n > 0, "the child's libvirtd did not run a domain");
-	buf[n] = '\0';
+	ck_assert_msg(tu_orphan(orphan, buf, sizeof buf) > 0,
+	    "the child's libvirtd did not run a domain");
 	ck_assert_int_eq(sscanf(buf, "%d %63s %4199s", &init, ns, dir), 3);
 	ck_assert_int_gt(init, 1);
 	for (i = 0; i < 500 && (tu_ns_proc_with(ns, "guest=tvorphan") ||

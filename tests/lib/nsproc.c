@@ -44,6 +44,32 @@ tu_spawn(const char *log, int flags, char *const argv[])
 	_exit(127);
 }
 
+size_t
+tu_orphan(void (*fn)(int fd), char *buf, size_t size)
+{
+	int p[2];
+	ssize_t n = 0, r;
+	pid_t c;
+
+	buf[0] = '\0';
+	if (pipe(p) != 0)
+		return 0;
+	if ((c = fork()) == 0) {
+		close(p[0]);
+		fn(p[1]);
+		_exit(1);	/* no teardown */
+	}
+	close(p[1]);
+	while (c > 0 && (size_t)n < size - 1 &&
+	    (r = read(p[0], buf + n, size - 1 - (size_t)n)) > 0)
+		n += r;
+	close(p[0]);
+	if (c > 0)
+		waitpid(c, NULL, 0);
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
 void
 tu_ns_kill(pid_t pid, pid_t init)
 {

@@ -36,6 +36,14 @@ pid_t tu_spawn(const char *log, int flags, char *const argv[]);
  * when pid is not above 0. */
 void tu_ns_kill(pid_t pid, pid_t init);
 
+/* For the checks that nothing outlives a check without its teardown: run
+ * fn in a child process that then exits at once (_exit, no teardown), as
+ * a failed check's process does; fn reports what to look for (pids, dirs)
+ * by writing it to fd.  The report goes into buf (size bytes,
+ * NUL-terminated) once the child is gone.  Returns its length, 0 when fn
+ * wrote nothing (or fork failed). */
+size_t tu_orphan(void (*fn)(int fd), char *buf, size_t size);
+
 /* Still running?  A zombie counts as gone. */
 int tu_pid_alive(pid_t pid);
 
