@@ -73,8 +73,7 @@ has(const char *out, const char *want)
 
 START_TEST(adopt_booted_nic_then_unplug)
 {
-	char *out = NULL, *st, path[4300], *txt;
-	FILE *fp;
+	char *out = NULL, *st, *txt;
 
 	st = state_of(&guest, 4);
 	ck_assert_str_eq(st, "foreign");
@@ -90,12 +89,7 @@ START_TEST(adopt_booted_nic_then_unplug)
 	st = state_of(&guest, 4);
 	ck_assert_str_eq(st, "used");
 	free(st);
-	snprintf(path, sizeof path, "%s/rt/vm.json", guest.dir);
-	fp = fopen(path, "r");
-	ck_assert_ptr_nonnull(fp);
-	txt = calloc(1, 65536);
-	ck_assert_uint_gt(fread(txt, 1, 65535, fp), 0);
-	fclose(fp);
+	txt = tu_slurp(tu_path(guest.dir, "rt/vm.json"));
 	has(txt, "\"driver\": \"virtio-net-pci\"");
 	has(txt, "\"mac\": \"52:54:00:");
 	free(txt);
@@ -107,12 +101,7 @@ START_TEST(adopt_booted_nic_then_unplug)
 	st = state_of(&guest, 4);
 	ck_assert_str_eq(st, "free");
 	free(st);
-	snprintf(path, sizeof path, "%s/audit.log", guest.dir);
-	fp = fopen(path, "r");
-	ck_assert_ptr_nonnull(fp);
-	txt = calloc(1, 65536);
-	ck_assert_uint_gt(fread(txt, 1, 65535, fp), 0);
-	fclose(fp);
+	txt = tu_slurp(tu_path(guest.dir, "audit.log"));
 	has(txt, "what=\"adopt 4\" result=\"ok nic-aaaa1111-pci-4 slot 4\"");
 	free(txt);
 }
