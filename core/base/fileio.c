@@ -7,6 +7,24 @@
 #include <string.h>
 #include <unistd.h>
 
+int
+fileio_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 char *
 fileio_read_fd(int fd, size_t size, size_t *len, struct err *e)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "base/strbuf.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_int.h"
@@ -28,22 +29,6 @@ struct job {
 };
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 send_json(int fd, json_t *j)
 {
 	char *line = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -52,9 +37,9 @@ send_json(int fd, json_t *j)
 	json_decref(j);
 	if (line == NULL)
 		return -1;
-	rc = write_all(fd, line, strlen(line));
+	rc = fileio_write_all(fd, line, strlen(line));
 	free(line);
-	return rc < 0 ? -1 : write_all(fd, "\n", 1);
+	return rc < 0 ? -1 : fileio_write_all(fd, "\n", 1);
 }
 
 /* refresh: every instance refreshed, then its view as show --json. */
@@ -164,7 +149,7 @@ serve_one(struct cmd_ctx *c, const char *line, size_t n, int out)
 			pthread_mutex_unlock(&j.mu);
 			if (done)
 				break;
-			if (write_all(out, "{\"beat\":true}\n", 14) < 0)
+			if (fileio_write_all(out, "{\"beat\":true}\n", 14) < 0)
 				break;	/* nobody listens: finish anyway */
 		}
 		pthread_join(t, NULL);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/fileio.h"
 #include "base/strbuf.h"
 #include "cmd/cmd_words.h"
 #include "fleet/hotplug.h"
@@ -90,7 +91,6 @@ child(struct cmd_ctx *c, const char *line, size_t len, int fd)
 	struct cmd_result r;
 	struct strbuf b = STRBUF_INIT;
 	char ok;
-	size_t off = 0;
 
 	memset(&r, 0, sizeof r);
 	c->on_connect = on_connect;
@@ -100,15 +100,7 @@ child(struct cmd_ctx *c, const char *line, size_t len, int fd)
 	strbuf_add(&b, &ok, 1);
 	if (r.text != NULL)
 		strbuf_str(&b, r.text);
-	while (off < b.n) {
-		ssize_t w = write(fd, b.p + off, b.n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
+	(void)fileio_write_all(fd, b.p, b.n);	/* nobody to tell */
 	_exit(0);
 }
 
@@ -240,15 +232,7 @@ record(struct cmd_job *j, int fd)
 	for (k = 0; n > 0 && k < (size_t)n; k++)
 		strbuf_printf(&b, "%s%s: %s: %s", b.n > 1 ? "\n" : "",
 		    t.inst, notes[k].what, notes[k].result);
-	for (k = 0; k < b.n; ) {
-		ssize_t w = write(fd, b.p + k, b.n - k);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		k += (size_t)w;
-	}
+	(void)fileio_write_all(fd, b.p, b.n);	/* nobody to tell */
 	_exit(0);
 }
 
