@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qemu/qmpscan.h"
+
 #define ANON_PATH "/machine/peripheral-anon"
 
 int
@@ -42,6 +44,24 @@ is_child(const char *t, size_t n)
 	return n > 7 && memcmp(t, "child<", 6) == 0 && t[n - 1] == '>';
 }
 
+/* The device[N] children found so far (qmpscan_qom_list's callback). */
+struct kids {
+	int *idx;
+	size_t n, max;
+};
+
+static void
+kid(void *arg, const char *name, size_t nlen, const char *type, size_t tlen)
+{
+	struct kids *k = arg;
+	int v;
+
+	if (!is_child(type, tlen) || (v = dev_index(name, nlen)) < 0)
+		return;
+	if (k->n < k->max)
+		k->idx[k->n++] = v;
+}
+
 size_t
 anon_children(const struct mon_result *r, enum mon_proto p, int *idx,
     size_t max)
@@ -51,9 +71,14 @@ anon_children(const struct mon_result *r, enum mon_proto p, int *idx,
 	if (r == NULL || !r->ok || r->text == NULL)
 		return 0;
 	if (p == MON_PROTO_QMP) {
-		json_t *a = json_loads(r->text, 0, NULL), *c;
+		struct kids k = { idx, 0, max };
+		json_t *a, *c;
 		size_t i;
 
+		/* in place; what the reader leaves, through a jansson tree */
+		if (qmpscan_qom_list(r->text, strlen(r->text), kid, &k) == 0)
+			return k.n;
+		a = json_loads(r->text, 0, NULL);
 		json_array_foreach(a, i, c) {
 			json_t *nm = json_object_get(c, "name");
 			json_t *ty = json_object_get(c, "type");

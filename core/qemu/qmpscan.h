@@ -83,4 +83,18 @@ int qmpscan_compact_cmd(const char *buf, size_t len, char *out, size_t outsz,
 int qmpscan_compact_value(const char *buf, size_t len, char *out,
     size_t outsz, struct err *e);
 
+/* qom-list's return value (a list of objects): each(arg, name, nlen,
+ * type, tlen) for every element that is an object whose "name" and
+ * "type" members are strings, in order, with their decoded bytes
+ * (NUL-terminated) and lengths; other elements are passed over, and a
+ * value that is no list calls nothing.  0 when read; -1 when the bytes
+ * are not read here (not valid, a form left to jansson, a string of
+ * QMPSCAN_QOM_MAX bytes or more): each may have been called for some
+ * elements before, so the caller starts again with jansson. */
+#define QMPSCAN_QOM_MAX 256
+typedef void (*qmpscan_qom_fn)(void *arg, const char *name, size_t nlen,
+    const char *type, size_t tlen);
+int qmpscan_qom_list(const char *buf, size_t len, qmpscan_qom_fn each,
+    void *arg);
+
 #endif

@@ -53,6 +53,56 @@ msg_pci_agrees(const char *buf, size_t len, const struct pci_info *want)
 	return ok;
 }
 
+/* qom-list's reader, against a walk of jansson's tree: the same
+ * (name, type) pairs in the same order. */
+struct pairs {
+	char text[4096];
+	size_t n;
+};
+
+static void
+pair_add(struct pairs *p, const char *name, size_t nlen, const char *type,
+    size_t tlen)
+{
+	int w = snprintf(p->text + p->n, sizeof p->text - p->n, "%.*s=%.*s;",
+	    (int)nlen, name, (int)tlen, type);
+
+	if (w > 0 && p->n + (size_t)w < sizeof p->text)
+		p->n += (size_t)w;
+}
+
+static void
+pair_cb(void *arg, const char *name, size_t nlen, const char *type,
+    size_t tlen)
+{
+	pair_add(arg, name, nlen, type, tlen);
+}
+
+static int
+qom_agrees(const struct qmpscan_msg *s, const struct qmp_msg *q,
+    struct qmpdiff_took *took, char *why, size_t whysz)
+{
+	struct pairs mine = { "", 0 }, theirs = { "", 0 };
+	json_t *c, *nm, *ty;
+	size_t i;
+
+	if (qmpscan_qom_list(s->ret, s->retlen, pair_cb, &mine) < 0)
+		return 1;
+	took->qom = 1;
+	json_array_foreach(q->ret, i, c) {
+		nm = json_object_get(c, "name");
+		ty = json_object_get(c, "type");
+		if (json_is_string(nm) && json_is_string(ty))
+			pair_add(&theirs, json_string_value(nm),
+			    json_string_length(nm), json_string_value(ty),
+			    json_string_length(ty));
+	}
+	if (mine.n != theirs.n || memcmp(mine.text, theirs.text, mine.n) != 0)
+		return differ(why, whysz, "qom-list: %.100s vs jansson's "
+		    "%.100s", mine.text, theirs.text);
+	return 1;
+}
+
 /* A return's value made compact, and mon_ops.c's r_raw jansson way. */
 static int
 value_agrees(const struct qmpscan_msg *s, const struct qmp_msg *q,
@@ -230,7 +280,8 @@ tu_qmpscan_agrees(const char *buf, size_t len, struct qmpdiff_took *took,
 		ok = differ(why, whysz, "the id test differs from jansson's");
 	else if (s.kind == QMP_MSG_RETURN)
 		ok = pci_agrees(buf, len, &s, &q, took, why, whysz) &&
-		    value_agrees(&s, &q, took, why, whysz);
+		    value_agrees(&s, &q, took, why, whysz) &&
+		    qom_agrees(&s, &q, took, why, whysz);
 	else
 		ok = version_agrees(&s, &q, took, why, whysz);
 	qmp_msg_free(&q);

@@ -16,12 +16,14 @@ struct qmpdiff_took {
 	int version;	/* its greeting's version read */
 	int cmd;	/* the bytes read as a command text, made compact */
 	int value;	/* its return value made compact */
+	int qom;	/* its return value read as qom-list's */
 };
 
 /* Read buf both ways; 1 when they agree (whatever the reader took, jansson
  * accepts and gives the same: kind, id, functions (also read in one
  * pass with the message), version, compact bytes, the compact return
- * value), 0 with why (a sentence) when they do not.  took may be NULL. */
+ * value, qom-list's name/type pairs), 0 with why (a sentence) when they
+ * do not.  took may be NULL. */
 int tu_qmpscan_agrees(const char *buf, size_t len, struct qmpdiff_took *took,
     char *why, size_t whysz);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qemu/anon.h"
 #include "qemu/mon.h"
 #include "qemu/qmpscan.h"
 #include "qmpdiff.h"
@@ -226,6 +227,69 @@ START_TEST(compact_values)
 }
 END_TEST
 
+/* qom-list's return read in place (what every refresh's look for the
+ * anonymous devices gets) agrees with jansson, or is left to it; and
+ * anon_children finds the same device[N] either way. */
+START_TEST(qom_list_in_place)
+{
+	static const struct {
+		const char *in;
+		int taken;		/* read in place */
+		const char *kids;	/* anon_children's N, as "0,3," */
+	} t[] = {
+		{ "[{\"name\": \"type\", \"type\": \"string\"}]", 1, "" },
+		{ "[{\"name\": \"device[0]\", \"type\": \"child<e1000>\"}, "
+		    "{\"name\": \"type\", \"type\": \"string\"}, "
+		    "{\"type\": \"child<virtio-net-pci>\", \"name\": "
+		    "\"device[3]\"}]", 1, "0,3," },
+		/* an escape in a value is decoded */
+		{ "[{\"name\": \"device\\u005b7]\", \"type\": "
+		    "\"child<e1000>\"}]", 1, "7," },
+		/* not a child, not device[N], not strings, not objects */
+		{ "[{\"name\": \"device[1]\", \"type\": \"link<e1000>\"}, "
+		    "{\"name\": \"dev[2]\", \"type\": \"child<e1000>\"}, "
+		    "{\"name\": 4, \"type\": \"child<e1000>\"}, 1, \"x\", []]",
+		    1, "" },
+		{ "[]", 1, "" },
+		{ "{}", 1, "" },
+		/* left to jansson: an escaped member name, a duplicate */
+		{ "[{\"n\\u0061me\": \"device[2]\", \"type\": "
+		    "\"child<e1000>\"}]", 0, "2," },
+		{ "[{\"name\": \"x\", \"name\": \"device[5]\", \"type\": "
+		    "\"child<e1000>\"}]", 0, "5," },
+		/* another member, a real, passed over */
+		{ "[{\"name\": \"device[6]\", \"type\": \"child<e1000>\", "
+		    "\"x\": 1.5}]", 1, "6," },
+	};
+	char buf[1024], why[300], got[64];
+	size_t i, k;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct mon_result r;
+		struct qmpdiff_took took;
+		int idx[8];
+		size_t n, o = 0;
+
+		snprintf(buf, sizeof buf, "{\"return\": %s, \"id\": \"x\"}",
+		    t[i].in);
+		ck_assert_msg(tu_qmpscan_agrees(buf, strlen(buf), &took, why,
+		    sizeof why), "%s: %s", buf, why);
+		ck_assert_msg(took.qom == t[i].taken, "%s: taken %d", t[i].in,
+		    took.qom);
+		memset(&r, 0, sizeof r);
+		r.ok = 1;
+		r.text = (char *)t[i].in;
+		n = anon_children(&r, MON_PROTO_QMP, idx, 8);
+		got[0] = '\0';
+		for (k = 0; k < n; k++)
+			o += (size_t)snprintf(got + o, sizeof got - o, "%d,",
+			    idx[k]);
+		ck_assert_msg(strcmp(got, t[i].kids) == 0, "%s: %s", t[i].in,
+		    got);
+	}
+}
+END_TEST
+
 /* Nesting beyond the limit is left to jansson, and read nowhere past the
  * input. */
 START_TEST(depth_is_bounded)
@@ -294,6 +358,7 @@ qmpscan_suite(void)
 	tcase_add_test(t, refused_or_left_to_jansson);
 	tcase_add_test(t, taken_like_jansson);
 	tcase_add_test(t, compact_values);
+	tcase_add_test(t, qom_list_in_place);
 	tcase_add_test(t, depth_is_bounded);
 	tcase_add_test(t, ids_and_commands);
 	suite_add_tcase(s, t);
