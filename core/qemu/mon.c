@@ -42,9 +42,11 @@ drop_conn(struct mon *m)
 	if (m->out_fd >= 0)
 		close(m->out_fd);
 	m->out_fd = -1;
-	m->outlen = m->outoff = 0;
-	/* no input buffer between sessions: a fleet of 1000 idle mons would
-	 * otherwise keep 1000 of them */
+	/* no input or output buffer between sessions: a fleet of 1000 idle
+	 * mons would otherwise keep 1000 of each */
+	free(m->out);
+	m->out = NULL;
+	m->outlen = m->outoff = m->outcap = 0;
 	free(m->in);
 	m->in = NULL;
 	m->inlen = m->incap = 0;
