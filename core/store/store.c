@@ -555,22 +555,6 @@ store_abort(struct store_txn *t)
 	store_rt_free(&t->rt);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* What a write put in the file, into the transaction's cache. */
 static void
 remember(struct store_txn *t, const char *txt)
@@ -629,7 +613,7 @@ store_save_sync(struct store_txn *t, enum store_sync how, struct err *e)
 		return err_set(e, "cannot create a temp file beside %s: %s",
 		    t->path, strerror(en));
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, txt, strlen(txt)) < 0) {
+	if (fchmod(fd, 0600) < 0 || fileio_write_all(fd, txt, strlen(txt)) < 0) {
 		en = errno;
 		goto fail;
 	}
