@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fnv.h"
 #include "model/places.h"
 #include "model/pcitree.h"
 #include "qemu/mon.h"
@@ -181,25 +182,15 @@ set_buses(struct instance *in, const struct pci_info *live,
 }
 
 static uint64_t
-fnv(uint64_t h, const void *buf, size_t n)
-{
-	const unsigned char *c = buf;
-
-	while (n-- > 0)
-		h = (h ^ *c++) * 1099511628211u;
-	return h;
-}
-
-static uint64_t
 fnv_str(uint64_t h, const char *s)
 {
-	return fnv(h, s, strlen(s) + 1);
+	return fnv_bytes(h, s, strlen(s) + 1);
 }
 
 uint64_t
 fleet_view_hash(const struct instance *in)
 {
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = FNV_OFFSET;
 	int v[6];
 	size_t k;
 
@@ -209,7 +200,7 @@ fleet_view_hash(const struct instance *in)
 	v[3] = in->version.minor;
 	v[4] = in->version.micro;
 	v[5] = (in->last_read > 0) | (in->journal << 1);
-	h = fnv(h, v, sizeof v);
+	h = fnv_bytes(h, v, sizeof v);
 	h = fnv_str(h, in->version.package);
 	h = fnv_str(h, in->protocol);
 	h = fnv_str(h, in->error);
@@ -217,14 +208,14 @@ fleet_view_hash(const struct instance *in)
 	h = fnv_str(h, in->mgr_error);
 	h = fnv_str(h, in->vstate);
 	h = slotpack_hash(&in->slots, h);
-	h = fnv(h, &in->nbus, sizeof in->nbus);
+	h = fnv_bytes(h, &in->nbus, sizeof in->nbus);
 	for (k = 0; k < in->nbus; k++) {
 		const struct inst_bus *b = &in->bus[k];
 		int w[4] = { (int)b->kind, b->nslots, b->places, b->known };
 
 		h = fnv_str(h, b->path);
 		h = fnv_str(h, b->name);
-		h = fnv(h, w, sizeof w);
+		h = fnv_bytes(h, w, sizeof w);
 		h = slotpack_hash(&b->slots, h);
 	}
 	return h;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fnv.h"
+
 #define NFIELDS 9
 
 /* The string fields of a view, in pack order, with their sizes. */
@@ -211,24 +213,6 @@ slotpack_all(const struct slotpack *p, struct slot_view out[32])
 		slotpack_get(p, s, &out[s]);
 }
 
-static uint64_t
-fnv(uint64_t h, const void *buf, size_t n)
-{
-	const unsigned char *c = buf;
-
-	while (n-- > 0)
-		h = (h ^ *c++) * 1099511628211u;
-	return h;
-}
-
-/* FNV's step over a 64-bit word instead of a byte: each step is a
- * bijection, so views that differ in one slot never hash alike. */
-static uint64_t
-fnv64(uint64_t h, uint64_t w)
-{
-	return (h ^ w) * 1099511628211u;
-}
-
 uint64_t
 slotpack_hash(const struct slotpack *p, uint64_t h)
 {
@@ -239,19 +223,19 @@ slotpack_hash(const struct slotpack *p, uint64_t h)
 		const char *q, *q0;
 
 		/* its fields, not where its strings are (str) */
-		h = fnv64(h, (uint64_t)b->state | (uint64_t)b->reserved << 8 |
+		h = fnv_word(h, (uint64_t)b->state | (uint64_t)b->reserved << 8 |
 		    (uint64_t)b->anonymous << 16 | (uint64_t)b->bridge << 24 |
 		    (uint64_t)b->conflict << 32 | (uint64_t)b->nfn << 40);
-		h = fnv64(h, (uint64_t)(uint16_t)b->behind |
+		h = fnv_word(h, (uint64_t)(uint16_t)b->behind |
 		    (uint64_t)(uint16_t)b->places << 16);
 		if (p->b[s].str == 0 || p->str == NULL) {
-			h = fnv(h, "", 1);	/* no strings (canonical: see need) */
+			h = fnv_bytes(h, "", 1);	/* no strings (canonical: see need) */
 			continue;
 		}
 		q0 = q = p->str + p->b[s].str - 1;
 		for (k = 0; k < NFIELDS; k++)
 			q += strlen(q) + 1;
-		h = fnv(h, q0, (size_t)(q - q0));
+		h = fnv_bytes(h, q0, (size_t)(q - q0));
 	}
 	return h;
 }

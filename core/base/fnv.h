@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fnv.h - 64-bit FNV-1a, the one hash the views use to tell whether
+ * what an instance shows changed (fleetend.c's fleet_view_hash over
+ * model/slotpack's slotpack_hash).  Not for anything an adversary
+ * chooses to collide. */
+#ifndef SLOTSCOPE_FNV_H
+#define SLOTSCOPE_FNV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FNV_OFFSET 14695981039346656037u
+#define FNV_PRIME 1099511628211u
+
+/* h stepped over buf[0..n), a byte at a time. */
+static inline uint64_t
+fnv_bytes(uint64_t h, const void *buf, size_t n)
+{
+	const unsigned char *c = buf;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * FNV_PRIME;
+	return h;
+}
+
+/* The same step over a 64-bit word at once: each step is a bijection,
+ * so inputs that differ in one word never hash alike. */
+static inline uint64_t
+fnv_word(uint64_t h, uint64_t w)
+{
+	return (h ^ w) * FNV_PRIME;
+}
+
+#endif
