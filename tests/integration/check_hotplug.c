@@ -14,18 +14,16 @@
  */
 #include <check.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "fleet/fleet.h"
 #include "peer.h"
+#include "relay.h"
 
 #include "model/devid.h"
 #include "fleet/hotplug.h"
@@ -610,66 +608,24 @@ END_TEST
 
 /* --- the anonymous devices, read once by a batch hotplug ------------- */
 
-struct relay {
-	char qemu[4200];	/* QEMU's QMP socket */
-	char log[4300];		/* a line per qom-list of the anonymous
-				 * devices a client sent */
-};
-
-static int
-connect_unix(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-/* Forward between a client and QEMU, logging each qom-list of
+/* A relay's seen (relay.h): a line in the log at r->arg per qom-list of
  * /machine/peripheral-anon the client sends (the path itself, not the
- * qom-gets of the devices under it). */
+ * qom-gets of the devices under it), "with" when it came in the same
+ * write as a query-pci, else "alone". */
 static void
-relay_serve(int c, void *arg)
+log_anon(struct tu_relay *r, int from_qemu, const char *buf, size_t n)
 {
-	const struct relay *r = arg;
-	struct pollfd pf[2];
-	char buf[1 << 16];
-	const char *p;
-	int q = connect_unix(r->qemu), k, log;
-	ssize_t n;
+	const char *p, *word = strstr(buf, "query-pci") ? "with\n" :
+	    "alone\n";
+	int log;
 
-	log = open(r->log, O_WRONLY | O_APPEND | O_CREAT, 0600);
-	if (q < 0 || log < 0)
-		_exit(2);
-	pf[0].fd = c;
-	pf[1].fd = q;
-	for (;;) {
-		pf[0].events = pf[1].events = POLLIN;
-		if (poll(pf, 2, -1) < 0)
+	(void)n;
+	for (p = buf; !from_qemu && (p = strstr(p,
+	    "/machine/peripheral-anon\"")) != NULL; p++) {
+		log = open(r->arg, O_WRONLY | O_APPEND | O_CREAT, 0600);
+		if (log < 0 || write(log, word, strlen(word)) < 0)
 			_exit(2);
-		for (k = 0; k < 2; k++) {
-			if (!pf[k].revents)
-				continue;
-			n = read(pf[k].fd, buf, sizeof buf - 1);
-			if (n <= 0)
-				return;
-			buf[n] = '\0';
-			/* "with": in the same write as a query-pci */
-			for (p = buf; k == 0 && (p = strstr(p,
-			    "/machine/peripheral-anon\"")) != NULL; p++)
-				if (write(log, strstr(buf, "query-pci") ?
-				    "with\n" : "alone\n", strstr(buf,
-				    "query-pci") ? 5 : 6) < 0)
-					_exit(2);
-			tu_peer_put(pf[1 - k].fd, buf, (size_t)n);
-		}
+		close(log);
 	}
 }
 
@@ -705,21 +661,23 @@ slot12(const struct fleet *f)
 START_TEST(batch_anon_once)
 {
 	struct tu_vm *v = &vm_anon[_i];
-	struct relay r;
+	struct tu_relay r = { .seen = log_anon };
 	struct tu_peer peer;
 	struct cmd_result res;
 	struct cmd_ctx c;
 	struct fleet f;
 	struct err e;
-	char ep[PATH_MAX + 8], rt[4200], got[64];
+	char ep[PATH_MAX + 8], rt[4200], got[64], qmp[4200], log[4300];
 	const struct pci_fn *fn;
 
 	ck_assert_msg(v->up, "QEMU did not start");
-	snprintf(r.qemu, sizeof r.qemu, "%s/qmp.sock", v->dir);
-	snprintf(r.log, sizeof r.log, "%s/anon.log", v->dir);
+	snprintf(qmp, sizeof qmp, "%s/qmp.sock", v->dir);
+	snprintf(log, sizeof log, "%s/anon.log", v->dir);
 	snprintf(rt, sizeof rt, "%s/rt", v->dir);
+	r.qemu_path = qmp;
+	r.arg = log;
 	tu_peer_listen(&peer, NULL);
-	tu_peer_serve(&peer, relay_serve, &r);
+	tu_peer_serve(&peer, tu_relay_serve, &r);
 	snprintf(ep, sizeof ep, "unix:%s", peer.path);
 	fleet_init(&f, rt);
 	ck_assert_int_eq(fleet_add(&f, "vm", ep, &e), 0);
@@ -730,7 +688,7 @@ START_TEST(batch_anon_once)
 	cmd_result_free(&res);
 	/* read once, by the flow with its confirming query-pci; the refresh
 	 * took it from there */
-	logged(r.log, got, sizeof got);
+	logged(log, got, sizeof got);
 	ck_assert_str_eq(got, "with");
 	ck_assert_int_eq(f.inst[0].conn, INST_OK);
 	fn = slot12(&f);
@@ -740,7 +698,7 @@ START_TEST(batch_anon_once)
 	fleet_refresh_start(&f, 0, 1);
 	fleet_refresh_wait(&f, 0);
 	ck_assert_int_eq(f.inst[0].conn, INST_OK);
-	logged(r.log, got, sizeof got);
+	logged(log, got, sizeof got);
 	ck_assert_str_eq(got, "with alone");
 	fn = slot12(&f);
 	ck_assert_ptr_nonnull(fn);

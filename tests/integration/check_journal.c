@@ -25,13 +25,10 @@
  */
 #include <check.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +43,7 @@
 #include "qemu/mon.h"
 #include "store/store.h"
 #include "peer.h"
+#include "relay.h"
 #include "testutil.h"
 
 #define ITERATIONS 24
@@ -363,54 +361,17 @@ copy_file(const char *from, const char *to)
 	return n < 0 ? -1 : rc;
 }
 
-static int
-connect_unix(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-/* Forward between the client and QEMU; the runtime file is copied when
- * the client's device_add arrives, before QEMU sees it. */
+/* A relay's seen (relay.h): the runtime file is copied when the
+ * client's device_add arrives, before QEMU sees it. */
 static void
-proxy_serve(int c, void *arg)
+snap_at_add(struct tu_relay *r, int from_qemu, const char *buf, size_t n)
 {
-	const struct proxy *px = arg;
-	struct pollfd pf[2];
-	char buf[1 << 16];
-	int q = connect_unix(px->qemu), k;
-	ssize_t n;
+	const struct proxy *px = r->arg;
 
-	if (q < 0)
-		_exit(2);
-	pf[0].fd = c;
-	pf[1].fd = q;
-	for (;;) {
-		pf[0].events = pf[1].events = POLLIN;
-		if (poll(pf, 2, -1) < 0)
-			_exit(2);
-		for (k = 0; k < 2; k++) {
-			if (!pf[k].revents)
-				continue;
-			n = read(pf[k].fd, buf, sizeof buf - 1);
-			if (n <= 0)
-				return;
-			buf[n] = '\0';
-			if (k == 0 && strstr(buf, "\"device_add\"") != NULL &&
-			    copy_file(px->file, px->snap) < 0)
-				_exit(3);	/* the test sees no snapshot */
-			tu_peer_put(pf[1 - k].fd, buf, (size_t)n);
-		}
-	}
+	(void)n;
+	if (!from_qemu && strstr(buf, "\"device_add\"") != NULL &&
+	    copy_file(px->file, px->snap) < 0)
+		_exit(3);	/* the test sees no snapshot */
 }
 
 /* Parse the runtime file at path into rt (the caller frees it). */
@@ -525,6 +486,8 @@ START_TEST(lost_result_resolves)
 {
 	struct ctx c;
 	struct proxy px;
+	struct tu_relay r = { .qemu_path = px.qemu, .seen = snap_at_add,
+		.arg = &px };
 	struct tu_peer peer;
 	struct store_dev d;
 	char *before, *after, *got, cmd[300];
@@ -538,7 +501,7 @@ START_TEST(lost_result_resolves)
 	 * compared with the resolution's) */
 	reset_and_settle(&c, 1, -1);
 	tu_peer_listen(&peer, NULL);
-	tu_peer_serve(&peer, proxy_serve, &px);
+	tu_peer_serve(&peer, tu_relay_serve, &r);
 
 	/* QEMU lived on (a remote one): the device is recorded as the
 	 * result would have recorded it, byte for byte */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_qmppipe.c - QMP pipelining (mon.h, PIPELINING) against a real,
  * paused QEMU 7.2 and 10.0.  The session runs over a socketpair to a
- * small relay in this test that passes every byte on to QEMU's QMP
+ * relay (tests/lib/relay.h) that passes every byte on to QEMU's QMP
  * socket and back, and looks at them on the way: the pipelined commands
  * must reach it in one write, and just before that write it sends QEMU
  * two commands of its own with ids that are not the session's (what a
@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "qemu/mon.h"
+#include "relay.h"
 #include "testutil.h"
 
 #define PC { .machine = "pc" }
@@ -31,15 +31,6 @@ TU_VM_FIXTURE2(pipe, vm)
 
 #define STALE "{\"execute\":\"query-version\",\"id\":\"other-client-7\"}\n" \
 	"{\"execute\":\"no-such-command\",\"id\":\"other-client-8\"}\n"
-
-struct relay {
-	int cli;		/* our end of the session's socketpair */
-	int qemu;		/* connected to QEMU's QMP socket */
-	int inject;		/* send STALE before the first query-pci */
-	int pci_writes;		/* writes that carried a query-pci */
-	int pci_lines;		/* the lines of the first of them */
-	int stale_seen;		/* replies with other-client ids passed on */
-};
 
 static long
 ms_now(void)
@@ -50,33 +41,13 @@ ms_now(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-put_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		ck_assert_msg(w > 0, "relay write: %s", strerror(errno));
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static int
-qmp_connect(const char *dir)
-{
-	struct sockaddr_un a;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	memset(&a, 0, sizeof a);
-	a.sun_family = AF_UNIX;
-	snprintf(a.sun_path, sizeof a.sun_path, "%s/qmp.sock", dir);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-	return fd;
-}
+/* What the relay saw (its seen's arg). */
+struct seen {
+	int inject;		/* send STALE before the first query-pci */
+	int pci_writes;		/* writes that carried a query-pci */
+	int pci_lines;		/* the lines of the first of them */
+	int stale_seen;		/* replies with other-client ids passed on */
+};
 
 static int
 count(const char *buf, size_t n, const char *needle)
@@ -92,55 +63,55 @@ count(const char *buf, size_t n, const char *needle)
 	return c;
 }
 
-/* What the session wrote (one read of the socketpair: one write). */
+/* The relay's seen: what the session wrote (one read of the
+ * socketpair: one write), and QEMU's replies on their way back. */
 static void
-from_session(struct relay *x, const char *buf, size_t n)
+look(struct tu_relay *r, int from_qemu, const char *buf, size_t n)
 {
+	struct seen *x = r->arg;
 	const char *p;
 	int lines = 0;
 
+	if (from_qemu) {
+		x->stale_seen += count(buf, n, "\"id\": \"other-client-");
+		return;
+	}
 	if (memmem(buf, n, "\"query-pci\"", 11) != NULL) {
 		for (p = buf; p < buf + n; p++)
 			lines += *p == '\n';
 		if (x->pci_writes++ == 0)
 			x->pci_lines = lines;
 		if (x->inject) {
-			put_all(x->qemu, STALE, strlen(STALE));
+			ck_assert_msg(tu_relay_send(r->qemu, STALE,
+			    strlen(STALE)) == 0, "relay write: %s",
+			    strerror(errno));
 			x->inject = 0;
 		}
 	}
-	put_all(x->qemu, buf, n);
 }
 
 /* Run m over the relay until it stops (10 s at most). */
 static enum mon_status
-run(struct relay *x, struct mon *m)
+run(struct tu_relay *r, struct mon *m)
 {
 	enum mon_status st = mon_start(m);
 	long end = ms_now() + 10000;
-	char buf[65536];
+	enum tu_relay_rc rc;
 
 	while (st == MON_RUNNING && ms_now() < end) {
 		struct pollfd pfd[3] = { { mon_fd(m), mon_poll_events(m), 0 },
-			{ x->cli, POLLIN, 0 }, { x->qemu, POLLIN, 0 } };
+			{ r->cli, POLLIN, 0 }, { r->qemu, POLLIN, 0 } };
 		int t = mon_timeout_ms(m);
-		ssize_t r;
 
 		if (t < 0 || t > 50)
 			t = 50;
 		ck_assert_int_ge(poll(pfd, 3, t), 0);
-		if (pfd[2].revents & (POLLIN | POLLHUP)) {
-			r = read(x->qemu, buf, sizeof buf);
-			ck_assert_msg(r > 0, "QEMU closed the QMP socket");
-			x->stale_seen += count(buf, (size_t)r,
-			    "\"id\": \"other-client-");
-			put_all(x->cli, buf, (size_t)r);
-		}
-		if (pfd[1].revents & POLLIN) {
-			r = read(x->cli, buf, sizeof buf);
-			if (r > 0)
-				from_session(x, buf, (size_t)r);
-		}
+		rc = tu_relay_pump(r, pfd[1].revents & POLLIN,
+		    pfd[2].revents & (POLLIN | POLLHUP));
+		ck_assert_msg(rc != TU_RELAY_FAILED, "relay write: %s",
+		    strerror(errno));
+		ck_assert_msg(rc != TU_RELAY_QEMU_GONE,
+		    "QEMU closed the QMP socket");
 		st = mon_step(m, pfd[0].revents);
 	}
 	return st;
@@ -156,18 +127,22 @@ struct out {
  * qom-list /machine/peripheral: pipelined or one at a time. */
 static void
 session(const struct tu_vm *v, int pipe, int inject, struct out *o,
-    struct relay *x)
+    struct seen *x)
 {
+	struct tu_relay r = { .seen = look, .arg = x };
 	struct mon *m;
 	struct err e;
+	char qmp[4200];
 	int sp[2], p, a, k, q;
 
 	ck_assert_msg(v->up, "QEMU did not start (see stderr)");
 	memset(x, 0, sizeof *x);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    sp), 0);
-	x->cli = sp[1];
-	x->qemu = qmp_connect(v->dir);
+	snprintf(qmp, sizeof qmp, "%s/qmp.sock", v->dir);
+	r.qemu_path = qmp;
+	ck_assert_msg(tu_relay_open(&r, sp[1]) == 0, "%s: %s", qmp,
+	    strerror(errno));
 	x->inject = inject;
 	m = mon_new_fd(sp[0], NULL, &e);
 	ck_assert_msg(m != NULL, "%s", e.msg);
@@ -182,7 +157,7 @@ session(const struct tu_vm *v, int pipe, int inject, struct out *o,
 	    "{\"execute\": \"qom-list\", \"arguments\": {\"path\": "
 	    "\"/machine/peripheral\"}}", .pipe = pipe }, &e);
 	ck_assert_int_ge(q, 0);
-	ck_assert_msg(run(x, m) == MON_DONE, "%s", (mon_error(m, &e), e.msg));
+	ck_assert_msg(run(&r, m) == MON_DONE, "%s", (mon_error(m, &e), e.msg));
 	ck_assert_int_eq(mon_protocol(m), MON_PROTO_QMP);
 	ck_assert_msg(mon_result(m, p)->ok, "%s", mon_result(m, p)->msg);
 	ck_assert_int_eq(mon_take_pci(m, p, &o->pci), 0);
@@ -193,13 +168,12 @@ session(const struct tu_vm *v, int pipe, int inject, struct out *o,
 	snprintf(o->periph, sizeof o->periph, "%s", mon_result(m, q)->text);
 	snprintf(o->refused, sizeof o->refused, "%s", mon_result(m, k)->msg);
 	mon_free(m);
-	close(x->cli);
-	close(x->qemu);
+	tu_relay_close(&r);
 }
 
 START_TEST(pipelined_replies_matched_stale_dropped)
 {
-	struct relay one, piped;
+	struct seen one, piped;
 	struct out a, b;
 	size_t i;
 
