@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qemu/mon.h"
@@ -31,15 +30,6 @@ TU_VM_FIXTURE2(pipe, vm)
 
 #define STALE "{\"execute\":\"query-version\",\"id\":\"other-client-7\"}\n" \
 	"{\"execute\":\"no-such-command\",\"id\":\"other-client-8\"}\n"
-
-static long
-ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* What the relay saw (its seen's arg). */
 struct seen {
@@ -95,10 +85,10 @@ static enum mon_status
 run(struct tu_relay *r, struct mon *m)
 {
 	enum mon_status st = mon_start(m);
-	long end = ms_now() + 10000;
+	long end = tu_ms_now() + 10000;
 	enum tu_relay_rc rc;
 
-	while (st == MON_RUNNING && ms_now() < end) {
+	while (st == MON_RUNNING && tu_ms_now() < end) {
 		struct pollfd pfd[3] = { { mon_fd(m), mon_poll_events(m), 0 },
 			{ r->cli, POLLIN, 0 }, { r->qemu, POLLIN, 0 } };
 		int t = mon_timeout_ms(m);

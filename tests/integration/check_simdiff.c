@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -43,25 +42,16 @@ badd(struct buf *b, const char *p, size_t n)
 	b->p[b->n] = '\0';
 }
 
-static int64_t
-ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 connect_unix(const char *path, int max_ms)
 {
-	int64_t end = ms() + max_ms;
+	int64_t end = tu_ms_now() + max_ms;
 	struct sockaddr_un a;
 
 	memset(&a, 0, sizeof a);
 	a.sun_family = AF_UNIX;
 	snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
-	while (ms() < end) {
+	while (tu_ms_now() < end) {
 		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 		ck_assert_int_ge(fd, 0);
@@ -79,13 +69,13 @@ connect_unix(const char *path, int max_ms)
 static void
 read_until(int fd, struct buf *b, const char *end, int max_ms)
 {
-	int64_t dl = ms() + max_ms;
+	int64_t dl = tu_ms_now() + max_ms;
 
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		char tmp[65536];
 		ssize_t r;
-		int left = (int)(dl - ms());
+		int left = (int)(dl - tu_ms_now());
 
 		if (end && b->n >= strlen(end) &&
 		    memcmp(b->p + b->n - strlen(end), end, strlen(end)) == 0)
@@ -213,17 +203,17 @@ run_session(struct peer *p, const char *const *steps, size_t n,
 					break;
 			}
 		} else {
-			int64_t end = ms() + atoi(s);
+			int64_t end = tu_ms_now() + atoi(s);
 
 			if (pend.n)
 				badd(&t->step[i], pend.p, pend.n);
 			pend.n = 0;
-			while (ms() < end) {
+			while (tu_ms_now() < end) {
 				struct pollfd pf = { q, POLLIN, 0 };
 				char tmp[4096];
 				ssize_t r;
 
-				if (poll(&pf, 1, (int)(end - ms())) <= 0)
+				if (poll(&pf, 1, (int)(end - tu_ms_now())) <= 0)
 					continue;
 				r = read(q, tmp, sizeof tmp);
 				if (r <= 0)
@@ -622,13 +612,13 @@ static const char *const pc_bridge_session[] = {
 static void
 drain(int fd, struct buf *b, int ms_)
 {
-	int64_t end = ms() + ms_;
+	int64_t end = tu_ms_now() + ms_;
 
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		char tmp[8192];
 		ssize_t r;
-		int left = (int)(end - ms());
+		int left = (int)(end - tu_ms_now());
 
 		if (left <= 0 || poll(&p, 1, left) <= 0)
 			return;

@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -57,22 +56,13 @@ tu_peer_say(struct tu_peer *p, const char *s)
 	ck_assert_int_eq(write(p->fd, s, n), (ssize_t)n);
 }
 
-static long
-ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 const char *
 tu_peer_line(struct tu_peer *p, void (*pump)(void *), void *arg)
 {
 	static char line[sizeof p->buf + 1];
-	long end = ms_now() + 2000;
+	long end = tu_ms_now() + 2000;
 
-	while (ms_now() < end) {
+	while (tu_ms_now() < end) {
 		char *nl = memchr(p->buf, '\n', p->len);
 		ssize_t r;
 

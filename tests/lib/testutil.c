@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 const char *
 tu_srcpath(const char *rel)
@@ -140,6 +141,15 @@ tu_env_restore(const char *name, char *saved)
 	else
 		unsetenv(name);
 	free(saved);
+}
+
+long
+tu_ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 int

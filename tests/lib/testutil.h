@@ -3,7 +3,8 @@
  * fixture files, temp dirs (testutil.c), the rule for checks that need an
  * outside program or privilege (skip.c), and the one QEMU starter
  * (qemu.c).  The scripted
- * socket peer is peer.h, the tmux driver tmuxdrv.h.
+ * socket peer is peer.h, the relay to a real QEMU relay.h, the tmux
+ * driver tmuxdrv.h.
  */
 #ifndef SLOTSCOPE_TESTUTIL_H
 #define SLOTSCOPE_TESTUTIL_H
@@ -48,6 +49,11 @@ void tu_tmpdir_down(char **dir);
  * unsets it) and frees saved. */
 char *tu_env_save(const char *name);
 void tu_env_restore(const char *name, char *saved);
+
+/* Milliseconds on the monotonic clock (an arbitrary origin), for the
+ * tests' own deadlines: read here, not through core's clock_mono_ms, so
+ * that a bug in the clock under test cannot stretch or cut them. */
+long tu_ms_now(void);
 
 /* 1 when running in CI (CI=true). */
 int tu_in_ci(void);

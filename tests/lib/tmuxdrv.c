@@ -126,15 +126,14 @@ tmx_dead(struct tmx *t)
 }
 
 static void nap(void);
-static long ms_now(void);
 
 int
 tmx_wait_dead(struct tmx *t, int timeout_ms)
 {
-	long end = ms_now() + timeout_ms;
+	long end = tu_ms_now() + timeout_ms;
 
 	while (!tmx_dead(t)) {
-		if (ms_now() >= end)
+		if (tu_ms_now() >= end)
 			return 0;
 		nap();
 	}
@@ -162,22 +161,13 @@ nap(void)
 	nanosleep(&ts, NULL);
 }
 
-static long
-ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Poll the screen until seen(screen, arg) (1) or timeout_ms passes (0);
  * the last screen goes to *last (or is freed). */
 static int
 wait_screen(struct tmx *t, int (*seen)(const char *, const void *),
     const void *arg, int timeout_ms, char **last)
 {
-	long end = ms_now() + timeout_ms;
+	long end = tu_ms_now() + timeout_ms;
 	char *s = NULL;
 	int found = 0;
 
@@ -188,7 +178,7 @@ wait_screen(struct tmx *t, int (*seen)(const char *, const void *),
 			found = 1;
 			break;
 		}
-		if (ms_now() >= end)
+		if (tu_ms_now() >= end)
 			break;
 		nap();
 	}

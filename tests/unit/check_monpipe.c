@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qemu/anon.h"
@@ -48,24 +47,15 @@ peer_teardown(void)
 	tu_peer_free(&P);
 }
 
-static long
-ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static enum mon_status
 pump(struct mon *m, int ms)
 {
-	long end = ms_now() + ms;
+	long end = tu_ms_now() + ms;
 	enum mon_status st = mon_status(m);
 
-	while (st == MON_RUNNING && ms_now() < end) {
+	while (st == MON_RUNNING && tu_ms_now() < end) {
 		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
-		int t = mon_timeout_ms(m), left = (int)(end - ms_now());
+		int t = mon_timeout_ms(m), left = (int)(end - tu_ms_now());
 		int rc;
 
 		if (t < 0 || t > left)
@@ -435,11 +425,11 @@ END_TEST
 static enum mon_status
 pump_sim(struct sim *s, struct mon *m)
 {
-	long end = ms_now() + 5000;
+	long end = tu_ms_now() + 5000;
 	enum mon_status st = mon_start(m);
 	struct err e;
 
-	while (st == MON_RUNNING && ms_now() < end) {
+	while (st == MON_RUNNING && tu_ms_now() < end) {
 		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
 		int rc;
 

@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/strbuf.h"
@@ -1131,15 +1130,6 @@ client(const char *path)
 	return fd;
 }
 
-static int64_t
-ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Run the server and read fd into b until b contains needle (or, with
  * needle NULL, until EOF) or max_ms passed.  Returns 1 when found / EOF
  * seen, 0 on time-out. */
@@ -1147,10 +1137,10 @@ static int
 pump(struct srv *v, int fd, struct strbuf *b, const char *needle,
     int max_ms)
 {
-	int64_t end = ms() + max_ms;
+	int64_t end = tu_ms_now() + max_ms;
 	struct err e;
 
-	while (ms() < end) {
+	while (tu_ms_now() < end) {
 		char buf[8192];
 		ssize_t r;
 
@@ -1560,9 +1550,9 @@ END_TEST
 static int
 wait_file(const char *path, int max_ms)
 {
-	int64_t end = ms() + max_ms;
+	int64_t end = tu_ms_now() + max_ms;
 
-	while (ms() < end) {
+	while (tu_ms_now() < end) {
 		if (access(path, F_OK) == 0)
 			return 1;
 		usleep(10000);
@@ -1983,14 +1973,14 @@ START_TEST(server_out_of_fds)
 		if (setrlimit(RLIMIT_NOFILE, &low) < 0 ||
 		    write(rep[1], "r", 1) != 1 || read(go[0], &ch, 1) != 1)
 			_exit(3);
-		for (count = 0, end = ms() + 1000; ms() < end; count++)
+		for (count = 0, end = tu_ms_now() + 1000; tu_ms_now() < end; count++)
 			if (sim_poll(v.s, 50, &e) < 0)
 				_exit(4);
 		if (setrlimit(RLIMIT_NOFILE, &old) < 0 ||
 		    write(rep[1], &count, sizeof count) != sizeof count)
 			_exit(5);
 		fcntl(go[0], F_SETFL, O_NONBLOCK);
-		for (end = ms() + 10000; ms() < end &&
+		for (end = tu_ms_now() + 10000; tu_ms_now() < end &&
 		    read(go[0], &ch, 1) != 1;)
 			if (sim_poll(v.s, 50, &e) < 0)
 				_exit(6);
@@ -2005,12 +1995,12 @@ START_TEST(server_out_of_fds)
 	ck_assert_msg(count >= 1 && count < 200, "%ld wakeups in 1 s", count);
 	{
 		struct pollfd p = { .fd = c, .events = POLLIN };
-		int64_t end = ms() + 5000;
+		int64_t end = tu_ms_now() + 5000;
 		char buf[4096];
 		ssize_t r;
 
 		strbuf_init(&b);
-		while (ms() < end && (b.p == NULL || strstr(b.p, "\"QMP\"") ==
+		while (tu_ms_now() < end && (b.p == NULL || strstr(b.p, "\"QMP\"") ==
 		    NULL)) {
 			poll(&p, 1, 100);
 			if ((r = read(c, buf, sizeof buf - 1)) > 0)
