@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "qemu/mon.h"
+#include "monrun.h"
 #include "peer.h"
 #include "testutil.h"
 
@@ -52,46 +53,17 @@ connected(const struct mon_opts *o)
 	return m;
 }
 
-/* Drive m like a poll loop would, for up to ms or until it stops
- * running. */
-static enum mon_status
-pump(struct mon *m, int ms)
-{
-	long end = tu_ms_now() + ms;
-	enum mon_status st = mon_status(m);
-
-	while (st == MON_RUNNING && tu_ms_now() < end) {
-		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
-		int t = mon_timeout_ms(m), left = (int)(end - tu_ms_now());
-		int rc;
-
-		if (t < 0 || t > left)
-			t = left;
-		if (t < 0)
-			t = 0;
-		rc = poll(&pfd, pfd.fd >= 0 ? 1 : 0, t);
-		st = mon_step(m, rc > 0 ? pfd.revents : 0);
-	}
-	return st;
-}
-
 static void
 say(const char *s)
 {
 	tu_peer_say(&P, s);
 }
 
-static void
-pump_a_little(void *m)
-{
-	pump(m, 5);
-}
-
 /* The next line the mon sent (pumping it meanwhile). */
 static const char *
 heard(struct mon *m)
 {
-	return tu_peer_line(&P, pump_a_little, m);
+	return tu_peer_line(&P, tu_mon_run_a_little, m);
 }
 
 static void
@@ -157,13 +129,14 @@ START_TEST(qmp_events_are_queued_never_replies)
 	    "887542}, \"event\": \"DEVICE_DELETED\", \"data\": {\"device\": "
 	    "\"nic-77777777-pci-7\", \"path\": "
 	    "\"/machine/peripheral/nic-77777777-pci-7\"}}\r\n");
-	pump(m, 30);
+	tu_mon_run(m, 30);
 	ck_assert_int_eq(mon_result(m, a)->done, 0);	/* events aren't replies */
 	say("{\"error\": {\"class\": \"GenericError\", \"desc\": \"Duplicate "
 	    "device ID 'nic-77777777-pci-7'\"}}\r\n");
 	heard(m);
 	say(RET);
-	ck_assert_msg(pump(m, 2000) == MON_DONE, "%s", (mon_error(m, &e), e.msg));
+	ck_assert_msg(tu_mon_run(m, 2000) == MON_DONE, "%s",
+	    (mon_error(m, &e), e.msg));
 	ck_assert_int_eq(mon_result(m, a)->ok, 0);
 	ck_assert_int_eq(mon_result(m, a)->kind, MONERR_DUPLICATE_ID);
 	ck_assert_str_eq(mon_result(m, a)->msg,
@@ -196,19 +169,19 @@ START_TEST(qmp_wait_deleted_needs_the_device_event)
 
 	w = mon_add(m, &(struct mon_req){ .op = MON_OP_WAIT_DELETED,
 	    .id = "nic-6f1a2b3c-pci-5", .timeout_ms = 3000 }, &e);
-	pump(m, 20);
+	tu_mon_run(m, 20);
 	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 1}, \"event\": "
 	    "\"DEVICE_DELETED\", \"data\": {\"path\": \"/machine/peripheral/"
 	    "nic-6f1a2b3c-pci-5/virtio-backend\"}}\r\n");
 	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": "
 	    "\"DEVICE_DELETED\", \"data\": {\"device\": \"nic-6f1a2b3c-pci-50\","
 	    " \"path\": \"/machine/peripheral/nic-6f1a2b3c-pci-50\"}}\r\n");
-	pump(m, 50);
+	tu_mon_run(m, 50);
 	ck_assert_int_eq(mon_result(m, w)->done, 0);
 	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 3}, \"event\": "
 	    "\"DEVICE_DELETED\", \"data\": {\"device\": \"nic-6f1a2b3c-pci-5\", "
 	    "\"path\": \"/machine/peripheral/nic-6f1a2b3c-pci-5\"}}\r\n");
-	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 1000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, w)->ok, 1);
 	mon_free(m);
 }
@@ -227,7 +200,7 @@ START_TEST(qmp_wait_deleted_times_out_and_goes_on)
 	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	expect(m, "{\"execute\":\"query-pci\"}\n");
 	say("{\"return\": []}\r\n");
-	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 1000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, w)->kind, MONERR_TIMEOUT);
 	ck_assert_ptr_nonnull(strstr(mon_result(m, w)->msg,
 	    "no DEVICE_DELETED"));
@@ -253,16 +226,16 @@ START_TEST(hmp_charwise_delivery)
 
 	for (i = 0; b[i]; i++) {
 		ck_assert_int_eq(write(P.fd, b + i, 1), 1);
-		pump(m, 1);
+		tu_mon_run(m, 1);
 	}
 	expect(m, "info pci\n");
 	for (i = 0; i < n; i += 7) {
 		size_t k = n - i < 7 ? n - i : 7;
 
 		ck_assert_int_eq(write(P.fd, raw + i, k), (ssize_t)k);
-		pump(m, 1);
+		tu_mon_run(m, 1);
 	}
-	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 1000), MON_DONE);
 	ck_assert_int_eq(mon_protocol(m), MON_PROTO_HMP);
 	ck_assert_int_eq(mon_result(m, op)->ok, 1);
 	ck_assert_int_eq(mon_take_pci(m, op, &pi), 0);
@@ -299,7 +272,7 @@ START_TEST(hmp_replies_and_refusals)
 	    "(qemu) ");
 	expect(m, "drive_del nosuch\n");
 	say("drive_del nosuch\r\nDevice 'nosuch' not found\r\n(qemu) ");
-	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 1000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, a)->ok, 1);
 	ck_assert_int_eq(mon_result(m, b)->kind, MONERR_DUPLICATE_ID);
 	ck_assert_str_eq(mon_result(m, b)->msg,
@@ -327,7 +300,7 @@ START_TEST(getfd_passes_the_fd)
 	ck_assert_int_ge(op, 0);
 	close(pfd[1]);		/* mon holds its own copy */
 	say(BANNER);
-	pump(m, 50);
+	tu_mon_run(m, 50);
 	memset(&mh, 0, sizeof mh);
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
@@ -344,7 +317,7 @@ START_TEST(getfd_passes_the_fd)
 	ck_assert_int_eq(read(pfd[0], buf, 1), 1);
 	close(got);
 	say("getfd tapfd-1\r\n(qemu) ");
-	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 1000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, op)->ok, 1);
 	close(pfd[0]);
 	mon_free(m);
@@ -369,7 +342,7 @@ START_TEST(silent_peer_is_no_monitor)
 	struct err e;
 	int op = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_PROTOCOL);
 	ck_assert_msg(strstr(e.msg, "is no QEMU monitor: it accepted the "
 	    "connection and sent nothing in 100 ms") != NULL, "%s", e.msg);
@@ -388,7 +361,7 @@ START_TEST(partial_greeting_times_out)
 	struct err e;
 
 	say("QEMU 7.2.22 monitor - type 'help'");
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
 	ck_assert_ptr_nonnull(strstr(e.msg, "incomplete greeting"));
 	mon_free(m);
@@ -411,7 +384,7 @@ START_TEST(garbage_is_a_protocol_error)
 
 		mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 		say(junk[i]);
-		ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+		ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 		ck_assert_msg(mon_error(m, &e) == MONERR_PROTOCOL, "%s: %s",
 		    junk[i], e.msg);
 		mon_free(m);
@@ -445,7 +418,7 @@ START_TEST(qmp_stray_lines_before_greeting)
 	say(RET);
 	expect(m, "{\"execute\":\"query-pci\"}\n");
 	say("{\"return\": []}\r\n");
-	ck_assert_int_eq(pump(m, 2000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_int_eq(mon_protocol(m), MON_PROTO_QMP);
 	mon_free(m);
@@ -455,7 +428,7 @@ START_TEST(qmp_stray_lines_before_greeting)
 		m = connected(NULL);
 		mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 		say(junk[i]);
-		ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+		ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 		ck_assert_msg(mon_error(m, &e) == MONERR_PROTOCOL, "%s: %s",
 		    junk[i], e.msg);
 		ck_assert_ptr_nonnull(strstr(e.msg, "not a QMP greeting"));
@@ -474,7 +447,7 @@ START_TEST(qmp_garbage_after_greeting)
 	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	expect(m, "{\"execute\":\"query-pci\"}\n");
 	say("{\"return\": [}\r\n");
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_PROTOCOL);
 	ck_assert_ptr_nonnull(strstr(e.msg, "not JSON"));
 	mon_free(m);
@@ -493,7 +466,7 @@ START_TEST(unanswered_command_times_out)
 	say(BANNER);
 	expect(m, "info pci\n");
 	say("info pci\r\n  Bus  0, device   0, function 0:\r\n");
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
 	ck_assert_ptr_nonnull(strstr(e.msg, "did not answer query pci within "
 	    "150 ms"));
@@ -515,7 +488,7 @@ START_TEST(peer_closing_is_unreachable)
 	say("info pci\r\n  Bus  0, dev");
 	close(P.fd);
 	P.fd = -1;
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
 	ck_assert_ptr_nonnull(strstr(e.msg, "closed the connection during "
 	    "query pci"));
@@ -524,7 +497,7 @@ START_TEST(peer_closing_is_unreachable)
 	m = connected(NULL);
 	close(P.fd);
 	P.fd = -1;
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
 	ck_assert_ptr_nonnull(strstr(e.msg, "before greeting"));
 	mon_free(m);
@@ -560,10 +533,10 @@ START_TEST(keep_open_runs_more_batches)
 	int a;
 	json_t *ev;
 
-	ck_assert_int_eq(pump(m, 200), MON_IDLE);
+	ck_assert_int_eq(tu_mon_run(m, 200), MON_IDLE);
 	say("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 1}, \"event\": "
 	    "\"STOP\"}\r\n");
-	ck_assert_int_eq(pump(m, 50), MON_IDLE);
+	ck_assert_int_eq(tu_mon_run(m, 50), MON_IDLE);
 	ck_assert_int_eq(mon_poll_events(m) & POLLIN, POLLIN);
 	{
 		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
@@ -581,7 +554,7 @@ START_TEST(keep_open_runs_more_batches)
 	    "\"nic-1\"}}\n");
 	say("{\"error\": {\"class\": \"DeviceNotFound\", \"desc\": \"Device "
 	    "'nic-1' not found\"}}\r\n");
-	ck_assert_int_eq(pump(m, 1000), MON_IDLE);
+	ck_assert_int_eq(tu_mon_run(m, 1000), MON_IDLE);
 	ck_assert_int_eq(mon_result(m, a)->kind, MONERR_NOT_FOUND);
 	close(P.fd);
 	P.fd = -1;
@@ -619,7 +592,7 @@ START_TEST(arguments_checked_before_sending)
 	expect(m, "info version\n");
 	say("info version\r\n7.2.22Debian 1:7.2+dfsg-7+deb12u18+b3\r\n"
 	    "(qemu) ");
-	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 1000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, a)->kind, MONERR_BAD_ARGUMENT);
 	ck_assert_ptr_nonnull(strstr(mon_result(m, a)->msg, "space"));
 	ck_assert_int_eq(mon_result(m, b)->version.minor, 2);
@@ -644,14 +617,14 @@ START_TEST(adopted_fd_and_reply_then_close)
 	ck_assert_int_eq(mon_start(m), MON_RUNNING);
 	ck_assert_int_eq(write(sv[1], BANNER, strlen(BANNER)),
 	    (ssize_t)strlen(BANNER));
-	pump(m, 50);
+	tu_mon_run(m, 50);
 	n = read(sv[1], buf, sizeof buf);
 	ck_assert_int_eq(n, 13);
 	ck_assert_int_eq(memcmp(buf, "info version\n", 13), 0);
 	ck_assert_int_gt(write(sv[1], "info version\r\n7.2.22\r\n(qemu) ",
 	    29), 0);
 	close(sv[1]);
-	ck_assert_int_eq(pump(m, 1000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 1000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, op)->ok, 1);
 	ck_assert_int_eq(mon_result(m, op)->version.micro, 22);
 	mon_reset(m);
@@ -720,7 +693,7 @@ START_TEST(hand_over_goes_on_without_a_new_greeting)
 	p = mon_add(a, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	expect(a, "{\"execute\":\"query-pci\"}\n");
 	say("{\"return\": []}\r\n");
-	ck_assert_int_eq(pump(a, 2000), MON_IDLE);
+	ck_assert_int_eq(tu_mon_run(a, 2000), MON_IDLE);
 	ck_assert_int_eq(mon_result(a, p)->ok, 1);
 	c = mon_new("unix:/nonexistent/x.qmp", NULL, &e);
 	ck_assert_int_eq(mon_hand_over(a, c, NULL, &e), -1);	/* elsewhere */
@@ -750,7 +723,7 @@ START_TEST(hand_over_goes_on_without_a_new_greeting)
 	ck_assert_msg(strstr(l, "{\"execute\":\"query-pci\",\"id\":\"ss-") ==
 	    l && strstr(l, "-3\"}\n") != NULL, "sent '%s'", l);
 	say("{\"return\": [{\"bus\": 0, \"devices\": []}]}\r\n");
-	ck_assert_int_eq(pump(b, 2000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(b, 2000), MON_DONE);
 	ck_assert_int_eq(mon_result(b, p)->ok, 1);
 	ck_assert_uint_eq(mon_result(b, p)->pci.n, 0);
 	mon_free(a);

@@ -18,6 +18,7 @@
 #include "qemu/anon.h"
 #include "qemu/mon.h"
 #include "sim/sim.h"
+#include "monrun.h"
 #include "peer.h"
 #include "testutil.h"
 
@@ -47,33 +48,6 @@ peer_teardown(void)
 	tu_peer_free(&P);
 }
 
-static enum mon_status
-pump(struct mon *m, int ms)
-{
-	long end = tu_ms_now() + ms;
-	enum mon_status st = mon_status(m);
-
-	while (st == MON_RUNNING && tu_ms_now() < end) {
-		struct pollfd pfd = { mon_fd(m), mon_poll_events(m), 0 };
-		int t = mon_timeout_ms(m), left = (int)(end - tu_ms_now());
-		int rc;
-
-		if (t < 0 || t > left)
-			t = left;
-		if (t < 0)
-			t = 0;
-		rc = poll(&pfd, pfd.fd >= 0 ? 1 : 0, t);
-		st = mon_step(m, rc > 0 ? pfd.revents : 0);
-	}
-	return st;
-}
-
-static void
-pump_a_little(void *m)
-{
-	pump(m, 5);
-}
-
 static void
 say(const char *s)
 {
@@ -92,7 +66,7 @@ qmp_session(const struct mon_opts *o)
 	ck_assert_int_eq(mon_start(m), MON_RUNNING);
 	tu_peer_accept(&P);
 	say(GREETING);
-	l = tu_peer_line(&P, pump_a_little, m);
+	l = tu_peer_line(&P, tu_mon_run_a_little, m);
 	ck_assert_msg(strncmp(l, "{\"execute\":\"qmp_capabilities\",\"id\":",
 	    35) == 0, "sent '%s'", l);
 	return m;
@@ -112,7 +86,7 @@ one_write(struct mon *m, char *buf, size_t sz, char **line, int max)
 
 	ck_assert_uint_eq(P.len, 0);	/* nothing buffered by tu_peer_line */
 	say("{\"return\": {}}\r\n");
-	pump(m, 100);
+	tu_mon_run(m, 100);
 	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
 	r = read(P.fd, buf, sz - 1);
 	ck_assert_int_gt(r, 0);
@@ -134,7 +108,7 @@ nothing_more(struct mon *m, int ms)
 	struct pollfd pfd = { P.fd, POLLIN, 0 };
 	char c;
 
-	pump(m, ms);
+	tu_mon_run(m, ms);
 	if (poll(&pfd, 1, 0) == 1)
 		ck_assert_int_eq(recv(P.fd, &c, 1, MSG_DONTWAIT), 0);
 }
@@ -208,12 +182,12 @@ START_TEST(run_written_together_matched_in_order)
 	    "{\"return\": {}, \"id\": \"%s\"}\r\n", (int)strlen(PCI_ONE) - 1,
 	    PCI_ONE, id[0], id[1], id[2]);
 	say(rbuf);
-	l[0] = (char *)tu_peer_line(&P, pump_a_little, m);
+	l[0] = (char *)tu_peer_line(&P, tu_mon_run_a_little, m);
 	ck_assert_ptr_eq(strstr(l[0], "{\"execute\":\"query-pci\",\"id\":"),
 	    l[0]);
 	id_of(l[0], id[0], sizeof id[0]);
 	answer("{\"return\": [{\"bus\": 0, \"devices\": []}]}", id[0]);
-	ck_assert_msg(pump(m, 2000) == MON_DONE, "%s",
+	ck_assert_msg(tu_mon_run(m, 2000) == MON_DONE, "%s",
 	    (mon_error(m, &e), e.msg));
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_uint_eq(mon_result(m, p)->pci.n, 1);
@@ -253,7 +227,7 @@ START_TEST(foreign_ids_dropped_on_both_readers)
 	    "{\"return\": [{\"bus\": 0, \"devices\": []}], \"id\": \"%s\"}\r\n",
 	    id[0], id[1]);
 	say(rbuf);
-	ck_assert_msg(pump(m, 2000) == MON_DONE, "%s",
+	ck_assert_msg(tu_mon_run(m, 2000) == MON_DONE, "%s",
 	    (mon_error(m, &e), e.msg));
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_int_eq(mon_result(m, q)->ok, 1);
@@ -274,7 +248,7 @@ START_TEST(out_of_order_fails)
 	    &e);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
 	answer("{\"return\": []}", id_of(l[1], id, sizeof id));
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_PROTOCOL);
 	ck_assert_msg(strstr(e.msg, "answered query pci before query pci, "
 	    "out of the order") != NULL, "%s", e.msg);
@@ -301,7 +275,7 @@ START_TEST(time_out_fails_the_rest)
 	r = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
 	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
 	ck_assert_msg(strstr(e.msg, "did not answer a raw command within "
 	    "150 ms") != NULL, "%s", e.msg);
@@ -331,12 +305,12 @@ START_TEST(hang_up_fails_the_ones_in_flight)
 	    &e);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 3);
 	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
-	pump(m, 50);
+	tu_mon_run(m, 50);
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_int_eq(mon_result(m, q)->done, 0);
 	close(P.fd);
 	P.fd = -1;
-	ck_assert_int_eq(pump(m, 2000), MON_FAILED);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
 	ck_assert_msg(strstr(e.msg, "closed the connection during query pci")
 	    != NULL, "%s", e.msg);
@@ -367,16 +341,16 @@ START_TEST(local_ops_end_a_run)
 	    .fd = 0, .pipe = 1 }, &e);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 1);
 	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
-	t = tu_peer_line(&P, pump_a_little, m);
+	t = tu_peer_line(&P, tu_mon_run_a_little, m);
 	ck_assert_int_eq(mon_result(m, v)->ok, 1);
 	ck_assert_int_eq(mon_result(m, v)->version.major, 7);
 	ck_assert_ptr_eq(strstr(t, "{\"execute\":\"qom-list\","), t);
 	nothing_more(m, 50);
 	answer("{\"return\": []}", id_of(t, id, sizeof id));
-	t = tu_peer_line(&P, pump_a_little, m);
+	t = tu_peer_line(&P, tu_mon_run_a_little, m);
 	ck_assert_ptr_eq(strstr(t, "{\"execute\":\"getfd\","), t);
 	answer("{\"return\": {}}", id_of(t, id, sizeof id));
-	ck_assert_int_eq(pump(m, 2000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_int_eq(mon_result(m, q)->ok, 1);
 	ck_assert_str_eq(mon_result(m, q)->text, "[]");
@@ -400,18 +374,18 @@ START_TEST(hmp_one_at_a_time)
 	ck_assert_int_eq(mon_start(m), MON_RUNNING);
 	tu_peer_accept(&P);
 	say(BANNER);
-	l = tu_peer_line(&P, pump_a_little, m);
+	l = tu_peer_line(&P, tu_mon_run_a_little, m);
 	ck_assert_str_eq(l, "info pci\n");
 	ck_assert_uint_eq(P.len, 0);
 	nothing_more(m, 100);
 	say("info pci\r\n  Bus  0, device   0, function 0:\r\n"
 	    "    Host bridge: PCI device 8086:1237\r\n"
 	    "      PCI subsystem 1af4:1100\r\n      id \"\"\r\n(qemu) ");
-	l = tu_peer_line(&P, pump_a_little, m);
+	l = tu_peer_line(&P, tu_mon_run_a_little, m);
 	ck_assert_str_eq(l, "info version\n");
 	say("info version\r\n7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\r\n"
 	    "(qemu) ");
-	ck_assert_int_eq(pump(m, 2000), MON_DONE);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_DONE);
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_uint_eq(mon_result(m, p)->pci.n, 1);
 	ck_assert_int_eq(mon_result(m, v)->ok, 1);
