@@ -139,6 +139,41 @@ answer(const char *reply, const char *id)
 	say(buf);
 }
 
+/* The session ran to MON_FAILED with an error of kind saying msg. */
+static void
+failed(struct mon *m, enum monerr_kind kind, const char *msg)
+{
+	struct err e;
+
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
+	ck_assert_int_eq(mon_error(m, &e), kind);
+	ck_assert_msg(strstr(e.msg, msg) != NULL, "%s", e.msg);
+}
+
+/* The session ran to MON_DONE. */
+static void
+done(struct mon *m)
+{
+	struct err e;
+
+	ck_assert_msg(tu_mon_run(m, 2000) == MON_DONE, "%s",
+	    (mon_error(m, &e), e.msg));
+}
+
+/* n query-pci ops, all but the first pipelined: their indices in op. */
+static void
+queue_pci(struct mon *m, int *op, int n)
+{
+	struct err e;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		op[k] = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI,
+		    .pipe = k > 0 }, &e);
+		ck_assert_msg(op[k] >= 0, "%s", e.msg);
+	}
+}
+
 /* Three ops in one write, each with its own id; the fourth (no pipe)
  * waits for their replies.  A reply with a foreign id among them is
  * dropped, an error fails only its op, all four replies arriving in one
@@ -187,8 +222,7 @@ START_TEST(run_written_together_matched_in_order)
 	    l[0]);
 	id_of(l[0], id[0], sizeof id[0]);
 	answer("{\"return\": [{\"bus\": 0, \"devices\": []}]}", id[0]);
-	ck_assert_msg(tu_mon_run(m, 2000) == MON_DONE, "%s",
-	    (mon_error(m, &e), e.msg));
+	done(m);
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_uint_eq(mon_result(m, p)->pci.n, 1);
 	ck_assert_str_eq(mon_result(m, p)->pci.fn[0].id, "nic-1");
@@ -209,12 +243,9 @@ START_TEST(foreign_ids_dropped_on_both_readers)
 {
 	struct mon *m = qmp_session(NULL);
 	char buf[4096], id[2][40], rbuf[4096], *l[4];
-	struct err e;
-	int p, q;
+	int op[2];
 
-	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
-	q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = 1 },
-	    &e);
+	queue_pci(m, op, 2);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
 	id_of(l[0], id[0], sizeof id[0]);
 	id_of(l[1], id[1], sizeof id[1]);
@@ -227,10 +258,9 @@ START_TEST(foreign_ids_dropped_on_both_readers)
 	    "{\"return\": [{\"bus\": 0, \"devices\": []}], \"id\": \"%s\"}\r\n",
 	    id[0], id[1]);
 	say(rbuf);
-	ck_assert_msg(tu_mon_run(m, 2000) == MON_DONE, "%s",
-	    (mon_error(m, &e), e.msg));
-	ck_assert_int_eq(mon_result(m, p)->ok, 1);
-	ck_assert_int_eq(mon_result(m, q)->ok, 1);
+	done(m);
+	ck_assert_int_eq(mon_result(m, op[0])->ok, 1);
+	ck_assert_int_eq(mon_result(m, op[1])->ok, 1);
 	mon_free(m);
 }
 END_TEST
@@ -240,21 +270,16 @@ START_TEST(out_of_order_fails)
 {
 	struct mon *m = qmp_session(NULL);
 	char buf[4096], id[40], *l[4];
-	struct err e;
-	int p, q;
+	int op[2];
 
-	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
-	q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = 1 },
-	    &e);
+	queue_pci(m, op, 2);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
 	answer("{\"return\": []}", id_of(l[1], id, sizeof id));
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_PROTOCOL);
-	ck_assert_msg(strstr(e.msg, "answered query pci before query pci, "
-	    "out of the order") != NULL, "%s", e.msg);
-	ck_assert_int_eq(mon_result(m, p)->ok, 0);
-	ck_assert_int_eq(mon_result(m, q)->ok, 0);
-	ck_assert_int_eq(mon_result(m, q)->kind, MONERR_PROTOCOL);
+	failed(m, MONERR_PROTOCOL, "answered query pci before query pci, "
+	    "out of the order");
+	ck_assert_int_eq(mon_result(m, op[0])->ok, 0);
+	ck_assert_int_eq(mon_result(m, op[1])->ok, 0);
+	ck_assert_int_eq(mon_result(m, op[1])->kind, MONERR_PROTOCOL);
 	mon_free(m);
 }
 END_TEST
@@ -275,10 +300,8 @@ START_TEST(time_out_fails_the_rest)
 	r = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
 	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
-	ck_assert_msg(strstr(e.msg, "did not answer a raw command within "
-	    "150 ms") != NULL, "%s", e.msg);
+	failed(m, MONERR_TIMEOUT, "did not answer a raw command within "
+	    "150 ms");
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_int_eq(mon_result(m, q)->done, 1);
 	ck_assert_int_eq(mon_result(m, q)->kind, MONERR_TIMEOUT);
@@ -295,27 +318,19 @@ START_TEST(hang_up_fails_the_ones_in_flight)
 {
 	struct mon *m = qmp_session(NULL);
 	char buf[4096], id[40], *l[4];
-	struct err e;
-	int p, q, r;
+	int op[3];
 
-	p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
-	q = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = 1 },
-	    &e);
-	r = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .pipe = 1 },
-	    &e);
+	queue_pci(m, op, 3);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 3);
 	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
 	tu_mon_run(m, 50);
-	ck_assert_int_eq(mon_result(m, p)->ok, 1);
-	ck_assert_int_eq(mon_result(m, q)->done, 0);
+	ck_assert_int_eq(mon_result(m, op[0])->ok, 1);
+	ck_assert_int_eq(mon_result(m, op[1])->done, 0);
 	close(P.fd);
 	P.fd = -1;
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
-	ck_assert_msg(strstr(e.msg, "closed the connection during query pci")
-	    != NULL, "%s", e.msg);
-	ck_assert_int_eq(mon_result(m, q)->kind, MONERR_UNREACHABLE);
-	ck_assert_int_eq(mon_result(m, r)->kind, MONERR_UNREACHABLE);
+	failed(m, MONERR_UNREACHABLE, "closed the connection during query pci");
+	ck_assert_int_eq(mon_result(m, op[1])->kind, MONERR_UNREACHABLE);
+	ck_assert_int_eq(mon_result(m, op[2])->kind, MONERR_UNREACHABLE);
 	mon_free(m);
 }
 END_TEST
@@ -350,7 +365,7 @@ START_TEST(local_ops_end_a_run)
 	t = tu_peer_line(&P, tu_mon_run_a_little, m);
 	ck_assert_ptr_eq(strstr(t, "{\"execute\":\"getfd\","), t);
 	answer("{\"return\": {}}", id_of(t, id, sizeof id));
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_DONE);
+	done(m);
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_int_eq(mon_result(m, q)->ok, 1);
 	ck_assert_str_eq(mon_result(m, q)->text, "[]");
@@ -385,7 +400,7 @@ START_TEST(hmp_one_at_a_time)
 	ck_assert_str_eq(l, "info version\n");
 	say("info version\r\n7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\r\n"
 	    "(qemu) ");
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_DONE);
+	done(m);
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_uint_eq(mon_result(m, p)->pci.n, 1);
 	ck_assert_int_eq(mon_result(m, v)->ok, 1);
