@@ -7,10 +7,11 @@
  * a few frames per refresh, where drawing per poll wakeup made dozens;
  * a key still draws at once.
  *
- * The simulator and the tmux server are recorded in the test's dir and
+ * The simulator and the tmux server (in a registry, tmuxdrv.h) are
  * killed by the teardown (the runner's process) whatever the check did.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #define WAIT 15000
 
 static char *dir;
+static struct tmx_reg reg;	/* the tmux server the check started */
 static pid_t sim = -1;
 static struct err sim_err = { "the fixture did not get to start it" };
 
@@ -34,6 +36,7 @@ up(void)
 {
 	char sub[4200];
 
+	tmx_reg_init(&reg, "tui_idle");
 	dir = tu_tmpdir();
 	if (dir == NULL)
 		return;
@@ -46,29 +49,10 @@ up(void)
 static void
 down(void)
 {
-	char path[4200], sock[64];
-	FILE *f;
-
-	if (dir != NULL) {
-		snprintf(path, sizeof path, "%s/tmux", dir);
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fgets(sock, sizeof sock, f) != NULL) {
-				struct tmx t;
-
-				sock[strcspn(sock, "\n")] = '\0';
-				snprintf(t.sock, sizeof t.sock, "%s", sock);
-				t.up = 1;
-				tmx_kill(&t);
-			}
-			fclose(f);
-		}
-	}
+	tmx_reg_cleanup(&reg, SIGKILL);
 	tu_simfleet_stop(&sim);
-	if (dir != NULL) {
-		tu_rmrf(dir);
-		free(dir);
-		dir = NULL;
-	}
+	if (dir != NULL)
+		tu_tmpdir_down(&dir);
 }
 
 static long
@@ -96,10 +80,9 @@ frames(void)
 
 START_TEST(idle_screen_does_not_redraw)
 {
-	char cmd[9000], path[4200];
+	char cmd[9000];
 	struct tmx t;
 	long f0, f1, f2;
-	FILE *f;
 	int k;
 
 	ck_assert_msg(sim > 0 && dir != NULL, "the simulator did not start: %s",
@@ -110,10 +93,7 @@ START_TEST(idle_screen_does_not_redraw)
 	    "--runtime-dir %s/rt --interval 0.3 --monitor-dir %s/mon "
 	    "2>%s/stderr", dir, dir, dir, dir, dir, tu_bin(), dir, dir, dir);
 	ck_assert_int_eq(tmx_start(&t, 160, 40, cmd), 0);
-	snprintf(path, sizeof path, "%s/tmux", dir);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	fprintf(f, "%s\n", t.sock);
-	fclose(f);
+	ck_assert_int_eq(tmx_reg_add(&reg, "tmux", t.sock), 0);
 	SEE(&t, "300 instances  0 unreachable  0 busy");
 	/* every row read once (a first read changes every row) */
 	for (k = 0; k < 100; k++) {

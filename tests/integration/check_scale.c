@@ -16,6 +16,7 @@
  */
 #include <check.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #define N 5000
 
 static char *dir;
+static struct tmx_reg reg;	/* the tmux server a check started */
 static char sim[4300];
 static pid_t pid = -1;
 static struct err sim_err = { "the fixture did not get to start it" };
@@ -62,6 +64,7 @@ last_up(void)
 static void
 sim_up(void)
 {
+	tmx_reg_init(&reg, "scale");
 	dir = tu_tmpdir();
 	if (dir == NULL)
 		return;
@@ -75,29 +78,10 @@ sim_up(void)
 static void
 sim_down(void)
 {
-	if (dir != NULL) {
-		char path[4200], sock[64];
-		FILE *f;
-
-		snprintf(path, sizeof path, "%s/tmux", dir);
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fgets(sock, sizeof sock, f) != NULL) {
-				struct tmx t;
-
-				sock[strcspn(sock, "\n")] = '\0';
-				snprintf(t.sock, sizeof t.sock, "%s", sock);
-				t.up = 1;
-				tmx_kill(&t);
-			}
-			fclose(f);
-		}
-	}
+	tmx_reg_cleanup(&reg, SIGKILL);
 	tu_simfleet_stop(&pid);
-	if (dir != NULL) {
-		tu_rmrf(dir);
-		free(dir);
-		dir = NULL;
-	}
+	if (dir != NULL)
+		tu_tmpdir_down(&dir);
 }
 
 START_TEST(list_5000)
@@ -218,17 +202,8 @@ START_TEST(screen_5000)
 	    "--interval 3600 --monitor-dir '%s' 2>%s/stderr", dir, dir, dir,
 	    dir, tu_bin(), dir, sim, dir);
 	ck_assert_int_eq(tmx_start(&t, 160, 40, cmd), 0);
-	{
-		/* for the teardown, whatever happens here */
-		char path[4200];
-		FILE *f;
-
-		snprintf(path, sizeof path, "%s/tmux", dir);
-		if ((f = fopen(path, "w")) != NULL) {
-			fprintf(f, "%s\n", t.sock);
-			fclose(f);
-		}
-	}
+	/* for the teardown, whatever happens here */
+	tmx_reg_add(&reg, "tmux", t.sock);
 	ok = tmx_wait_for(&t, "5000 instances  0 unreachable  0 busy", 40000,
 	    &scr);
 	ck_assert_msg(ok, "not all 5000 read:\n%.3000s", scr ? scr : "");

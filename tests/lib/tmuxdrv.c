@@ -314,15 +314,16 @@ tmx_reg_init(struct tmx_reg *r, const char *tag)
 	    td ? td : "/tmp", tag, (long)getpid());
 }
 
-void
+int
 tmx_reg_add(const struct tmx_reg *r, const char *what, const char *value)
 {
 	FILE *f = fopen(r->path, "a");
+	int rc;
 
-	if (f != NULL) {
-		fprintf(f, "%s %s\n", what, value);
-		fclose(f);
-	}
+	if (f == NULL)
+		return -1;
+	rc = fprintf(f, "%s %s\n", what, value) < 0;
+	return fclose(f) != 0 || rc ? -1 : 0;
 }
 
 void

@@ -68,8 +68,9 @@ struct tmx_reg {
 	char path[4096];
 };
 void tmx_reg_init(struct tmx_reg *r, const char *tag);
-/* what: "tmux", "pid" or "dir". */
-void tmx_reg_add(const struct tmx_reg *r, const char *what,
+/* what: "tmux", "pid" or "dir".  0, or -1 when the file could not be
+ * written. */
+int tmx_reg_add(const struct tmx_reg *r, const char *what,
     const char *value);
 void tmx_reg_pid(const struct tmx_reg *r, long pid);
 void tmx_reg_cleanup(const struct tmx_reg *r, int sig);
