@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fnv.h - 64-bit FNV-1a, the one hash the views use to tell whether
- * what an instance shows changed (fleetend.c's fleet_view_hash over
- * model/slotpack's slotpack_hash).  Not for anything an adversary
- * chooses to collide. */
+/* fnv.h - FNV-1a, the one hash of the core: 64-bit for the views, to
+ * tell whether what an instance shows changed (fleetend.c's
+ * fleet_view_hash over model/slotpack's slotpack_hash), and for the name
+ * index's buckets (nameidx.c); 32-bit for the simulator's stable demo
+ * uuids (simscen.c), whose ids must stay what they were.  Not for
+ * anything an adversary chooses to collide. */
 #ifndef SLOTSCOPE_FNV_H
 #define SLOTSCOPE_FNV_H
 
@@ -29,6 +31,26 @@ static inline uint64_t
 fnv_word(uint64_t h, uint64_t w)
 {
 	return (h ^ w) * FNV_PRIME;
+}
+
+#define FNV32_OFFSET 2166136261u
+#define FNV32_PRIME 16777619u
+
+/* The 32-bit variant of fnv_bytes and fnv_word. */
+static inline uint32_t
+fnv32_bytes(uint32_t h, const void *buf, size_t n)
+{
+	const unsigned char *c = buf;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * FNV32_PRIME;
+	return h;
+}
+
+static inline uint32_t
+fnv32_word(uint32_t h, uint32_t w)
+{
+	return (h ^ w) * FNV32_PRIME;
 }
 
 #endif

@@ -10,15 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a. */
+#include "base/fnv.h"
+
+/* FNV-1a over the name's bytes (its NUL left out). */
 static size_t
 hash(const char *s)
 {
-	size_t h = (size_t)14695981039346656037ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ULL;
-	return h;
+	return (size_t)fnv_bytes(FNV_OFFSET, s, strlen(s));
 }
 
 void

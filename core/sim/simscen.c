@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fnv.h"
 #include "model/devid.h"
 #include "sim/simmgr.h"
 #include "store/store.h"
@@ -63,12 +64,10 @@ simscen_find(const char *name)
 static void
 make_uuid(const char *name, int k, char out[37])
 {
-	unsigned h = 2166136261u, a, b;
-	const char *p;
+	unsigned h, a, b;
 
-	for (p = name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	h = (h ^ (unsigned)k) * 16777619u;
+	h = fnv32_word(fnv32_bytes(FNV32_OFFSET, name, strlen(name)),
+	    (unsigned)k);
 	/* murmur3's finaliser spreads neighbouring k apart */
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
