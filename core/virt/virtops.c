@@ -9,7 +9,6 @@
 #include "virt/virtsrc_int.h"
 
 #include <errno.h>
-#include <libvirt/virterror.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -22,7 +21,7 @@ borrow(struct virtsrc *s, struct err *e)
 	pthread_mutex_lock(&s->mu);
 	c = s->conn;
 	if (c != NULL)
-		virConnectRef(c);
+		s->lib.virConnectRef(c);
 	pthread_mutex_unlock(&s->mu);
 	if (c == NULL)
 		err_set(e, "libvirt %s is not connected (see the instance's "
@@ -31,9 +30,10 @@ borrow(struct virtsrc *s, struct err *e)
 }
 
 static int
-lv_fail(struct err *e, const char *what, const char *dom)
+lv_fail(const struct virtsrc *s, struct err *e, const char *what,
+    const char *dom)
 {
-	const char *m = virGetLastErrorMessage();
+	const char *m = s->lib.virGetLastErrorMessage();
 
 	return err_set(e, "libvirt: %s %s: %s", what, dom,
 	    m ? m : "unknown error");
@@ -56,13 +56,14 @@ virtsrc_attach(struct virtsrc *s, const char *dom, const char *xml,
 
 	if (c == NULL)
 		return -1;
-	if ((d = virDomainLookupByName(c, dom)) == NULL)
-		rc = lv_fail(e, "no domain", dom);
-	else if (virDomainAttachDeviceFlags(d, xml, flags(persist)) < 0)
-		rc = lv_fail(e, "cannot attach the device to", dom);
+	if ((d = s->lib.virDomainLookupByName(c, dom)) == NULL)
+		rc = lv_fail(s, e, "no domain", dom);
+	else if (s->lib.virDomainAttachDeviceFlags(d, xml,
+	    flags(persist)) < 0)
+		rc = lv_fail(s, e, "cannot attach the device to", dom);
 	if (d != NULL)
-		virDomainFree(d);
-	virConnectClose(c);
+		s->lib.virDomainFree(d);
+	s->lib.virConnectClose(c);
 	if (rc == 0)
 		virtsrc_refresh(s);
 	return rc;
@@ -93,13 +94,14 @@ virtsrc_detach(struct virtsrc *s, const char *dom, const char *alias,
 	pthread_mutex_lock(&s->mu);
 	forget(s, dom, alias);
 	pthread_mutex_unlock(&s->mu);
-	if ((d = virDomainLookupByName(c, dom)) == NULL)
-		rc = lv_fail(e, "no domain", dom);
-	else if (virDomainDetachDeviceAlias(d, alias, flags(persist)) < 0)
-		rc = lv_fail(e, "cannot detach the device from", dom);
+	if ((d = s->lib.virDomainLookupByName(c, dom)) == NULL)
+		rc = lv_fail(s, e, "no domain", dom);
+	else if (s->lib.virDomainDetachDeviceAlias(d, alias,
+	    flags(persist)) < 0)
+		rc = lv_fail(s, e, "cannot detach the device from", dom);
 	if (d != NULL)
-		virDomainFree(d);
-	virConnectClose(c);
+		s->lib.virDomainFree(d);
+	s->lib.virConnectClose(c);
 	virtsrc_refresh(s);
 	return rc;
 }

@@ -8,15 +8,16 @@
  * mutex guards want, stop and the ready snapshot.  The struct is freed
  * when its last reference goes: the caller's (virtsrc_close, after the
  * worker is joined) and one per event registration (libvirt's freecb,
- * called once no callback can run any more).
+ * called once no callback can run any more).  Every libvirt call goes
+ * through the source's own table (s->lib, virtlib.h), loaded when it
+ * opens; libvirt's process-wide setup is virtloop.c's.
  */
 #include "virt/virtsrc.h"
 #include "virt/virtsrc_int.h"
+#include "virt/virtloop.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -24,79 +25,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static void
-quiet(void *opaque, virErrorPtr err)
-{
-	(void)opaque;
-	(void)err;
-}
-
-/* libvirt's default event loop is process-wide, so its thread is too: the
- * only state of this file that is not a source's.  It must not outlive
- * main: exit() runs the libraries' destructors (libssh's, for a
- * qemu+libssh:// connection) while the loop may still be inside them,
- * which crashed at exit.  stop_loop, registered with atexit, stops it
- * first. */
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int once_ok;
-static pthread_t loop;
-static int loop_stop;
-
-static void *
-event_loop(void *arg)
-{
-	(void)arg;
-	while (!__atomic_load_n(&loop_stop, __ATOMIC_ACQUIRE))
-		if (virEventRunDefaultImpl() < 0)
-			usleep(100000);
-	return NULL;
-}
-
-static void
-nudge(int timer, void *opaque)
-{
-	(void)timer;
-	(void)opaque;
-}
-
-/* At exit: ask the loop to stop, wake it with a timer that fires at once,
- * and wait for it (2 s at most: a loop stuck in a library call is left
- * alone rather than hanging the exit). */
-static void
-stop_loop(void)
-{
-	struct timespec ts;
-	int t;
-
-	__atomic_store_n(&loop_stop, 1, __ATOMIC_RELEASE);
-	t = virEventAddTimeout(0, nudge, NULL, NULL);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 2;
-	if (pthread_timedjoin_np(loop, NULL, &ts) != 0)
-		return;
-	if (t >= 0)
-		virEventRemoveTimeout(t);
-}
-
-/* libvirt's process-wide setup: quiet errors, the default event loop and
- * the thread that runs it.  Must precede the first virConnectOpen. */
-static void
-setup(void)
-{
-	if (virInitialize() < 0)
-		return;
-	virSetErrorFunc(NULL, quiet);
-	if (virEventRegisterDefaultImpl() < 0)
-		return;
-	if (pthread_create(&loop, NULL, event_loop, NULL) != 0)
-		return;
-	if (atexit(stop_loop) != 0) {
-		pthread_detach(loop);
-		return;
-	}
-	once_ok = 1;
-}
 
 const char *
 virtsrc_default_uri(void)
@@ -136,6 +64,7 @@ unref(void *opaque)
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	pthread_cond_destroy(&s->rmcv);
+	virtlib_unload(&s->lib);
 	free(s);
 }
 
@@ -172,8 +101,10 @@ on_device(virConnectPtr c, virDomainPtr d, const char *alias, void *op)
 static void
 on_removed(virConnectPtr c, virDomainPtr d, const char *alias, void *op)
 {
+	struct virtsrc *s = op;
+
 	(void)c;
-	virtops_removal_event(op, virDomainGetName(d), alias, 0);
+	virtops_removal_event(s, s->lib.virDomainGetName(d), alias, 0);
 	wake(op);
 }
 
@@ -181,8 +112,10 @@ static void
 on_removal_failed(virConnectPtr c, virDomainPtr d, const char *alias,
     void *op)
 {
+	struct virtsrc *s = op;
+
 	(void)c;
-	virtops_removal_event(op, virDomainGetName(d), alias, 1);
+	virtops_removal_event(s, s->lib.virDomainGetName(d), alias, 1);
 	wake(op);
 }
 
@@ -201,9 +134,9 @@ uri_len(const char *uri)
 }
 
 static void
-set_error(struct virtsrc_snap *sn, const char *what)
+set_error(const struct virtsrc *s, struct virtsrc_snap *sn, const char *what)
 {
-	const char *m = virGetLastErrorMessage();
+	const char *m = s->lib.virGetLastErrorMessage();
 
 	snprintf(sn->error, sizeof sn->error, "libvirt %.*s%s: %s: %s",
 	    uri_len(sn->uri), sn->uri, strlen(sn->uri) > (size_t)uri_len(
@@ -221,11 +154,12 @@ disconnect(struct virtsrc *s)
 		return;
 	for (i = 0; i < NEVENTS; i++)
 		if (s->cb[i] >= 0)
-			virConnectDomainEventDeregisterAny(s->conn, s->cb[i]);
+			s->lib.virConnectDomainEventDeregisterAny(s->conn,
+			    s->cb[i]);
 	pthread_mutex_lock(&s->mu);
 	s->conn = NULL;
 	pthread_mutex_unlock(&s->mu);
-	virConnectClose(c);
+	s->lib.virConnectClose(c);
 }
 
 static int
@@ -237,21 +171,21 @@ connect_to(struct virtsrc *s, struct virtsrc_snap *sn)
 	    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED };
 	int i;
 
-	if (s->conn != NULL && virConnectIsAlive(s->conn) == 1)
+	if (s->conn != NULL && s->lib.virConnectIsAlive(s->conn) == 1)
 		return 0;
 	disconnect(s);
 	{
-		virConnectPtr c = virConnectOpen(s->uri);
+		virConnectPtr c = s->lib.virConnectOpen(s->uri);
 
 		if (c == NULL) {
-			set_error(sn, "cannot connect");
+			set_error(s, sn, "cannot connect");
 			return -1;
 		}
 		pthread_mutex_lock(&s->mu);
 		s->conn = c;	/* virtops.c borrows it under the mutex */
 		pthread_mutex_unlock(&s->mu);
 	}
-	virConnectSetKeepAlive(s->conn, 5, 3);
+	s->lib.virConnectSetKeepAlive(s->conn, 5, 3);
 	for (i = 0; i < NEVENTS; i++) {
 		virConnectDomainEventGenericCallback cb = i == 0 ?
 		    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle) : i == 2 ?
@@ -260,8 +194,8 @@ connect_to(struct virtsrc *s, struct virtsrc_snap *sn)
 		    VIR_DOMAIN_EVENT_CALLBACK(on_device);
 
 		__atomic_add_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
-		s->cb[i] = virConnectDomainEventRegisterAny(s->conn, NULL,
-		    ids[i], cb, s, unref);
+		s->cb[i] = s->lib.virConnectDomainEventRegisterAny(s->conn,
+		    NULL, ids[i], cb, s, unref);
 		if (s->cb[i] < 0)	/* no freecb call for a failed one */
 			__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
 	}
@@ -285,24 +219,24 @@ state_name(int st)
 
 /* One domain into sn->dom[sn->n]. */
 static void
-read_dom(virDomainPtr d, struct virtsrc_dom *o)
+read_dom(const struct virtlib *l, virDomainPtr d, struct virtsrc_dom *o)
 {
 	char uuid[VIR_UUID_STRING_BUFLEN];
-	const char *name = virDomainGetName(d);
+	const char *name = l->virDomainGetName(d);
 	int st = 0, reason = 0;
 	char *xml;
 	struct err e;
 
 	memset(o, 0, sizeof *o);
 	snprintf(o->name, sizeof o->name, "%s", name ? name : "?");
-	if (virDomainGetUUIDString(d, uuid) == 0)
+	if (l->virDomainGetUUIDString(d, uuid) == 0)
 		snprintf(o->uuid, sizeof o->uuid, "%s", uuid);
-	if (virDomainGetState(d, &st, &reason, 0) == 0)
+	if (l->virDomainGetState(d, &st, &reason, 0) == 0)
 		snprintf(o->state, sizeof o->state, "%s", state_name(st));
 	domxml_init(&o->xml);
-	if ((xml = virDomainGetXMLDesc(d, 0)) == NULL) {
+	if ((xml = l->virDomainGetXMLDesc(d, 0)) == NULL) {
 		snprintf(o->error, sizeof o->error, "no live XML: %s",
-		    virGetLastErrorMessage());
+		    l->virGetLastErrorMessage());
 		return;
 	}
 	if (domxml_parse(xml, strlen(xml), &o->xml, &e) < 0)
@@ -327,26 +261,26 @@ read_all(struct virtsrc *s, struct virtsrc_snap *sn)
 	snprintf(sn->uri, sizeof sn->uri, "%s", s->uri);
 	if (connect_to(s, sn) < 0)
 		return;
-	if ((p = virConnectGetURI(s->conn)) != NULL) {
+	if ((p = s->lib.virConnectGetURI(s->conn)) != NULL) {
 		snprintf(sn->uri, sizeof sn->uri, "%s", p);
 		free(p);
 	}
-	if ((p = virConnectGetHostname(s->conn)) != NULL) {
+	if ((p = s->lib.virConnectGetHostname(s->conn)) != NULL) {
 		snprintf(sn->host, sizeof sn->host, "%s", p);
 		free(p);
 	}
-	n = virConnectListAllDomains(s->conn, &doms,
+	n = s->lib.virConnectListAllDomains(s->conn, &doms,
 	    VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	if (n < 0) {
-		set_error(sn, "cannot list domains");
+		set_error(s, sn, "cannot list domains");
 		disconnect(s);
 		return;
 	}
 	sn->dom = calloc(n > 0 ? (size_t)n : 1, sizeof *sn->dom);
 	for (i = 0; i < n; i++) {
 		if (sn->dom != NULL)
-			read_dom(doms[i], &sn->dom[sn->n++]);
-		virDomainFree(doms[i]);
+			read_dom(&s->lib, doms[i], &sn->dom[sn->n++]);
+		s->lib.virDomainFree(doms[i]);
 	}
 	free(doms);
 	if (sn->dom == NULL) {
@@ -417,10 +351,6 @@ virtsrc_open(const char *uri, double interval, struct err *e)
 	struct virtsrc *s;
 	int i;
 
-	pthread_once(&once, setup);
-	if (!once_ok)
-		return err_set(e, "libvirt's event loop did not start: %s",
-		    virGetLastErrorMessage()), NULL;
 	if (uri == NULL || *uri == '\0')
 		uri = virtsrc_default_uri();
 	if (strlen(uri) >= sizeof s->uri)
@@ -428,6 +358,16 @@ virtsrc_open(const char *uri, double interval, struct err *e)
 		    "bytes", sizeof s->uri - 1), NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return err_set(e, "out of memory"), NULL;
+	/* libvirt is loaded here, by the first source, and never before */
+	if (virtlib_load(&s->lib, VIRTLIB_SONAME, e) < 0) {
+		free(s);
+		return NULL;
+	}
+	if (virtloop_start(&s->lib, e) < 0) {
+		virtlib_unload(&s->lib);
+		free(s);
+		return NULL;
+	}
 	snprintf(s->uri, sizeof s->uri, "%s", uri);
 	s->interval = interval > 0 ? interval : 2.0;
 	s->want = 1;
@@ -436,6 +376,7 @@ virtsrc_open(const char *uri, double interval, struct err *e)
 		s->cb[i] = -1;
 	virtsrc_snap_init(&s->ready);
 	if (pipe2(s->pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+		virtlib_unload(&s->lib);
 		free(s);
 		return err_set(e, "pipe: %s", strerror(errno)), NULL;
 	}

@@ -4,9 +4,9 @@
 #ifndef SLOTSCOPE_VIRTSRC_INT_H
 #define SLOTSCOPE_VIRTSRC_INT_H
 
-#include <libvirt/libvirt.h>
 #include <pthread.h>
 
+#include "virt/virtlib.h"
 #include "virt/virtsrc.h"
 
 #define VIRTOPS_NRM 32
@@ -21,6 +21,7 @@ struct virtops_rm {
 #define NEVENTS 4
 
 struct virtsrc {
+	struct virtlib lib;		/* every libvirt call goes through it */
 	char uri[1024];
 	double interval;
 	pthread_t worker;

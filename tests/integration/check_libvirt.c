@@ -221,6 +221,23 @@ owners(void)
 	json_decref(j);
 }
 
+/* A --libvirt run loads libvirt.so.0 itself, with dlopen, as its
+ * loader's trace says (check_virtlib: a run without one does not). */
+static void
+dlopens_libvirt(void)
+{
+	char *cmd, *out = NULL, *p;
+
+	ck_assert_int_ge(asprintf(&cmd, "LD_DEBUG=files '%s' --runtime-dir "
+	    "'%s/rt' --libvirt '%s' -c list", tu_bin(), vd.dir, vd.uri), 0);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	p = strstr(out, "file=libvirt.so.0 [0];  dynamically loaded by ");
+	ck_assert_msg(p != NULL, "libvirt.so.0 not dlopen'd");
+	ck_assert_ptr_null(strstr(out, "file=libvirt.so.0 [0];  needed by"));
+	free(out);
+	free(cmd);
+}
+
 START_TEST(two_domains_as_dumpxml)
 {
 	char alias[128] = "", id[128] = "", pat[4300], *out = NULL;
@@ -251,6 +268,7 @@ START_TEST(two_domains_as_dumpxml)
 
 	/* list: both, as libvirt instances */
 	ck_assert_str_eq(listed(NULL), "tla tlb ");
+	dlopens_libvirt();
 	owners();
 	/* libvirt still runs both domains, none tainted, no runtime file */
 	ck_assert_int_eq(tu_virsh(&vd, "domstate tla", &out), 0);
