@@ -5,17 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int
-hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "base/hex.h"
 
 int
 mac_parse(const char *s, unsigned char out[6], struct err *e)
@@ -25,7 +15,7 @@ mac_parse(const char *s, unsigned char out[6], struct err *e)
 	if (s == NULL || strlen(s) != 17)
 		goto bad;
 	for (i = 0; i < 6; i++) {
-		int h = hex(s[3 * i]), l = hex(s[3 * i + 1]);
+		int h = hex_digit(s[3 * i]), l = hex_digit(s[3 * i + 1]);
 
 		if (h < 0 || l < 0 || (i < 5 && s[3 * i + 2] != ':'))
 			goto bad;

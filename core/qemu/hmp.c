@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "base/hex.h"
+
 #define PROMPT_LEN (sizeof HMP_PROMPT - 1)
 
 static int
@@ -204,25 +206,13 @@ header_line(const char *s, size_t n, int *bus, int *slot, int *func)
 }
 
 static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 hex4(const char *s, unsigned *out)
 {
 	unsigned v = 0;
 	int i, h;
 
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval(s[i])) < 0)
+		if ((h = hex_digit(s[i])) < 0)
 			return 0;
 		v = v * 16 + (unsigned)h;
 	}
