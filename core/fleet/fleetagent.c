@@ -100,9 +100,9 @@ fleet_add_host(struct fleet *f, const char *name, const char *url,
 		return err_set(e, "out of memory");
 	}
 	f->hosts = nv;
-	fleet_setstr(h->name, sizeof h->name, name);
-	fleet_setstr(h->url, sizeof h->url, url);
-	fleet_setstr(h->config, sizeof h->config, ssh_config ? ssh_config :
+	strcopy(h->name, sizeof h->name, name);
+	strcopy(h->url, sizeof h->url, url);
+	strcopy(h->config, sizeof h->config, ssh_config ? ssh_config :
 	    "");
 	h->ssh.in = h->ssh.out = h->ssh.err = -1;
 	h->next_id = 1;
@@ -248,7 +248,7 @@ inst_for(struct fleet *f, struct fleethost *h, const struct agentproto_inst *v)
 	    (int)hidx(f, h) + 1, &e);
 	if (k < 0)
 		return -1;
-	fleet_setstr(f->inst[k].host, sizeof f->inst[k].host, h->name);
+	strcopy(f->inst[k].host, sizeof f->inst[k].host, h->name);
 	return k;
 }
 
@@ -263,8 +263,8 @@ apply_one(struct fleet *f, size_t i, struct agentproto_inst *v, double now)
 
 	if (v->conn == INST_OK && was_read)
 		fleet_add_changes(f, i, v->slots);
-	fleet_setstr(in->endpoint, sizeof in->endpoint, v->endpoint);
-	fleet_setstr(in->protocol, sizeof in->protocol, v->protocol);
+	strcopy(in->endpoint, sizeof in->endpoint, v->endpoint);
+	strcopy(in->protocol, sizeof in->protocol, v->protocol);
 	in->version = v->version;
 	in->conn = v->conn;
 	fleet_set_msg(&in->error, v->error);
@@ -305,7 +305,7 @@ apply(struct fleet *f, struct fleethost *h, struct agentproto_reply *r,
 		put(msg, sizeof msg, "host %s: the agent refused the "
 		    "refresh: %s", h->name, r->error);
 		/* its instances are not known: the header says why */
-		fleet_setstr(h->error, sizeof h->error, msg);
+		strcopy(h->error, sizeof h->error, msg);
 		f->gen++;
 		all_unreachable(f, h, msg, now);
 		return;
@@ -570,10 +570,10 @@ load_rt(const struct fleet *f, size_t i, struct store_rt *rt, struct err *e)
 		    v->state != SLOT_MISSING && v->state != SLOT_UNPLUGGING))
 			continue;
 		memset(&d, 0, sizeof d);
-		fleet_setstr(d.id, sizeof d.id, v->id);
-		fleet_setstr(d.type, sizeof d.type, v->type[0] ? v->type :
+		strcopy(d.id, sizeof d.id, v->id);
+		strcopy(d.type, sizeof d.type, v->type[0] ? v->type :
 		    "nic");
-		fleet_setstr(d.uuid, sizeof d.uuid, v->uuid);
+		strcopy(d.uuid, sizeof d.uuid, v->uuid);
 		d.slot = s;
 		d.state = v->state == SLOT_UNPLUGGING ? STORE_DEV_UNPLUGGING :
 		    STORE_DEV_PLUGGED;

@@ -148,7 +148,7 @@ report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
 		u = &f->unplugs[f->nunplugs++];
 		u->inst = i;
 		u->slot = d->slot;
-		fleet_setstr(u->id, sizeof u->id, d->id);
+		strcopy(u->id, sizeof u->id, d->id);
 	}
 }
 
@@ -170,8 +170,8 @@ set_buses(struct instance *in, const struct pci_info *live,
 	for (b = 1; v != NULL && b < t->nbus; b++) {
 		struct inst_bus *x = &v[b - 1];
 
-		fleet_setstr(x->path, sizeof x->path, t->bus[b].path);
-		fleet_setstr(x->name, sizeof x->name, pcitree_bus_name(t, (int)b));
+		strcopy(x->path, sizeof x->path, t->bus[b].path);
+		strcopy(x->name, sizeof x->name, pcitree_bus_name(t, (int)b));
 		x->kind = t->bus[b].kind;
 		x->nslots = t->bus[b].nslots;
 		x->known = t->bus[b].known;

@@ -14,17 +14,6 @@
 #include "qemu/mon.h"
 #include "qemu/qom.h"
 
-void
-fleet_setstr(char *dst, size_t sz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static const char oom[] = "out of memory";
 
 void

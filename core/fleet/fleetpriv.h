@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "base/strcopy.h"	/* the fields are copied with strcopy */
 #include "fleet/fleet.h"
 #include "model/pci.h"
 #include "qemu/anon.h"
@@ -61,8 +62,6 @@ void fleet_qom_done(struct ipriv *p);
  * confirmed unplugs, close the session; the instance is idle again. */
 void fleet_finish(struct fleet *f, size_t i, enum inst_conn conn,
     const char *msg, double now);
-/* Copy src into dst of sz bytes, cutting to fit. */
-void fleet_setstr(char *dst, size_t sz, const char *src);
 /* fleetinst.c: the reply to the anonymous devices' qom-list: the one a
  * flow handed over (fleet_session_anon), made a result in *tmp, else the
  * refresh's own op's; fleet_anon_drop forgets the handed one. */

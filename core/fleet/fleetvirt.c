@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/strcopy.h"
 #include "fleet/fleet.h"
 #include "fleet/fleetback.h"
 #include "model/state.h"
@@ -47,18 +48,6 @@ find(const struct fleet *f, size_t k, const char *name)
 		    strcmp(f->inst[i].vdom, name) == 0)
 			return (long)i;
 	return -1;
-}
-
-/* Copy, cutting to fit. */
-static void
-cut(char *dst, size_t sz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 /* Not read: its slots are unknown (the last read view stays in last[],
@@ -186,7 +175,7 @@ host_of(const struct virtsrc_snap *sn, char *out, size_t sz)
 	const char *p = strstr(sn->uri, "://");
 	size_t n;
 
-	cut(out, sz, sn->host[0] ? sn->host : "local");
+	strcopy(out, sz, sn->host[0] ? sn->host : "local");
 	if (p == NULL)
 		return;
 	p += 3;
@@ -217,9 +206,9 @@ add_dom(struct fleet *f, size_t k, const char *dom, const char *host)
 	if ((i = fleet_add_backend(f, name, f->virt[k]->endpoint,
 	    FLEET_BACK_LIBVIRT, (int)k + 1, &e)) < 0)
 		return -1;
-	cut(f->inst[i].vdom, sizeof f->inst[i].vdom, dom);
-	cut(f->inst[i].host, sizeof f->inst[i].host, host);
-	cut(f->inst[i].protocol, sizeof f->inst[i].protocol, "libvirt");
+	strcopy(f->inst[i].vdom, sizeof f->inst[i].vdom, dom);
+	strcopy(f->inst[i].host, sizeof f->inst[i].host, host);
+	strcopy(f->inst[i].protocol, sizeof f->inst[i].protocol, "libvirt");
 	return i;
 }
 
@@ -239,7 +228,7 @@ apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d,
 			return;	/* a name slotscope cannot take: left out */
 	}
 	in = &f->inst[i];
-	cut(in->vstate, sizeof in->vstate, d->state);
+	strcopy(in->vstate, sizeof in->vstate, d->state);
 	if (d->error[0] != '\0') {
 		unreachable(in, d->error, now);
 		in->conn = INST_ERROR;
@@ -480,7 +469,7 @@ fleet_libvirt_detach(struct fleet *f, size_t i, const char *alias,
 	if (np != NULL) {
 		v->pend = np;
 		np[v->npend].inst = i;
-		cut(np[v->npend].alias, sizeof np[v->npend].alias, alias);
+		strcopy(np[v->npend].alias, sizeof np[v->npend].alias, alias);
 		v->npend++;
 	}
 	return 0;
