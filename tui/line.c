@@ -151,10 +151,12 @@ mkdirs_for(char *path)
 	return 0;
 }
 
-/* The history: $XDG_STATE_HOME/slotscope/history when XDG_STATE_HOME is
- * set (an explicit choice, also root's); else in the runtime files'
- * default dir (store_default_dir): ~/.local/state/slotscope, and for root
- * /var/lib/slotscope, where all its other state is. */
+/* The history: the one main.c gives (history in a state dir given with
+ * --state-dir or the config's state-dir); else
+ * $XDG_STATE_HOME/slotscope/history when XDG_STATE_HOME is set (an
+ * explicit choice, also root's); else in the default state dir
+ * (store_default_dir): ~/.local/state/slotscope, and for root
+ * /var/lib/slotscope, where all its other durable state is. */
 static void
 history_path(struct app *a)
 {

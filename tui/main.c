@@ -5,7 +5,8 @@
  *
  * The screen and batch mode share struct setup: the instances
  * (NAME=ENDPOINT arguments, --monitor-dir, --config or the default config
- * file), the runtime dir, the audit log and the refresh interval.
+ * file), the runtime and state dirs, the audit log and the refresh
+ * interval.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,9 +39,53 @@ struct setup {
 	struct instsrc_config cfg;
 	struct instsrc_list list;
 	char runtime_dir[4096];
+	char state_dir[4096];
+	char history[4096];	/* "" = the screen's default */
 	char audit_log[4096];
 	double interval;
 };
+
+/* The two dirs (store.h), each given or by default: an option, else its
+ * config line.  A runtime dir given without a state dir is both, as
+ * before there were two (every older setup keeps its one dir); a state
+ * dir given takes the history too. */
+static int
+setup_dirs(const struct opts *o, struct setup *s, struct err *e)
+{
+	const char *run = o->runtime_dir ? o->runtime_dir :
+	    s->cfg.runtime_dir[0] ? s->cfg.runtime_dir : NULL;
+	const char *state = o->state_dir ? o->state_dir :
+	    s->cfg.state_dir[0] ? s->cfg.state_dir : NULL;
+
+	s->history[0] = '\0';
+	if (state != NULL) {
+		snprintf(s->state_dir, sizeof s->state_dir, "%s", state);
+		snprintf(s->history, sizeof s->history, "%s/history", state);
+	} else if (run != NULL)
+		snprintf(s->state_dir, sizeof s->state_dir, "%s", run);
+	else if (store_default_dir(s->state_dir, sizeof s->state_dir, e) < 0)
+		return -1;
+	if (run != NULL)
+		snprintf(s->runtime_dir, sizeof s->runtime_dir, "%s", run);
+	else if (store_default_run_dir(s->state_dir, s->runtime_dir,
+	    sizeof s->runtime_dir, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* fleet_init with the setup's dirs and audit settings. */
+static void
+setup_fleet(const struct setup *s, struct fleet *f)
+{
+	fleet_init(f, s->runtime_dir);
+	snprintf(f->state_dir, sizeof f->state_dir, "%s", s->state_dir);
+	if (s->cfg.monitor_timeout_ms > 0)
+		f->monitor_timeout_ms = s->cfg.monitor_timeout_ms;
+	snprintf(f->audit_log, sizeof f->audit_log, "%s", s->audit_log);
+	if (s->cfg.audit_syslog > 0)
+		snprintf(f->audit_syslog, sizeof f->audit_syslog, "%s",
+		    AUDIT_SYSLOG_SOCKET);
+}
 
 static int
 setup_load(const struct opts *o, struct setup *s, struct err *e)
@@ -87,21 +132,14 @@ setup_load(const struct opts *o, struct setup *s, struct err *e)
 		mgr_roots_init(&roots, &s->cfg.roots);
 		mgr_detect_list(&roots, &s->cfg, &s->list);
 	}
-	if (o->runtime_dir != NULL)
-		snprintf(s->runtime_dir, sizeof s->runtime_dir, "%s",
-		    o->runtime_dir);
-	else if (s->cfg.runtime_dir[0])
-		snprintf(s->runtime_dir, sizeof s->runtime_dir, "%s",
-		    s->cfg.runtime_dir);
-	else if (store_default_dir(s->runtime_dir, sizeof s->runtime_dir,
-	    e) < 0)
+	if (setup_dirs(o, s, e) < 0)
 		return -1;
 	if (o->audit_log != NULL)
 		snprintf(s->audit_log, sizeof s->audit_log, "%s", o->audit_log);
 	else if (s->cfg.audit_log[0])
 		snprintf(s->audit_log, sizeof s->audit_log, "%s",
 		    s->cfg.audit_log);
-	else if (audit_default_path(s->runtime_dir, s->audit_log,
+	else if (audit_default_path(s->state_dir, s->audit_log,
 	    sizeof s->audit_log, e) < 0)
 		return -1;
 	s->interval = o->interval > 0 ? o->interval :
@@ -211,14 +249,8 @@ run_tui(const struct opts *o)
 		setup_free(&s);
 		return EXIT_USAGE;
 	}
-	fleet_init(&f, s.runtime_dir);
 	/* refreshes that complete an unplug log it there too */
-	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
-	if (s.cfg.audit_syslog > 0)
-		snprintf(f.audit_syslog, sizeof f.audit_syslog, "%s",
-		    AUDIT_SYSLOG_SOCKET);
-	if (s.cfg.monitor_timeout_ms > 0)
-		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
+	setup_fleet(&s, &f);
 	enough_files(&f);
 	if (fleet_add_list(&f, &s.list, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
@@ -239,6 +271,8 @@ run_tui(const struct opts *o)
 	to.interval = s.interval;
 	to.colors = o->colors;
 	to.audit_log = s.audit_log;
+	if (s.history[0])
+		to.history_file = s.history;
 	if (tui_run(&f, &to, &e) != 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = 1;
@@ -263,14 +297,8 @@ run_batch(const struct opts *o)
 		setup_free(&s);
 		return EXIT_USAGE;
 	}
-	fleet_init(&f, s.runtime_dir);
-	if (s.cfg.monitor_timeout_ms > 0)
-		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
+	setup_fleet(&s, &f);
 	enough_files(&f);
-	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
-	if (s.cfg.audit_syslog > 0)
-		snprintf(f.audit_syslog, sizeof f.audit_syslog, "%s",
-		    AUDIT_SYSLOG_SOCKET);
 	if (fleet_add_list(&f, &s.list, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;
@@ -312,13 +340,7 @@ run_agent(const struct opts *o)
 		setup_free(&s);
 		return EXIT_USAGE;
 	}
-	fleet_init(&f, s.runtime_dir);
-	if (s.cfg.monitor_timeout_ms > 0)
-		f.monitor_timeout_ms = s.cfg.monitor_timeout_ms;
-	snprintf(f.audit_log, sizeof f.audit_log, "%s", s.audit_log);
-	if (s.cfg.audit_syslog > 0)
-		snprintf(f.audit_syslog, sizeof f.audit_syslog, "%s",
-		    AUDIT_SYSLOG_SOCKET);
+	setup_fleet(&s, &f);
 	if (fleet_add_list(&f, &s.list, &e) < 0 ||
 	    add_libvirt(&f, o, &s, &e) < 0) {
 		fprintf(stderr, "slotscope --agent: %s\n", e.msg);

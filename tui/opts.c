@@ -18,7 +18,8 @@
 #include "sim/simscen.h"
 
 enum {
-	O_CONFIG = 256, O_MONITOR_DIR, O_RUNTIME_DIR, O_AUDIT_LOG, O_INTERVAL,
+	O_CONFIG = 256, O_MONITOR_DIR, O_RUNTIME_DIR, O_STATE_DIR, O_AUDIT_LOG,
+	O_INTERVAL,
 	O_JSON, O_UNPLUG_WAIT, O_PROBE, O_DEMO, O_SIMULATE, O_INSTANCES,
 	O_MACHINE, O_ROOT_PORTS, O_NAMES, O_SCENARIO, O_GUEST, O_FAULT, O_VERSION, O_COLORS,
 	O_RAW, O_NOHEADINGS, O_LIBVIRT, O_HOST, O_AGENT, O_SOCKETS
@@ -56,7 +57,14 @@ static const struct optdef defs[] = {
 	{ "config", 0, O_CONFIG, "FILE", INST, OPTS_TUI,
 	  "read instances and settings from FILE" },
 	{ "runtime-dir", 0, O_RUNTIME_DIR, "DIR", INST, OPTS_TUI,
-	  "where instances' runtime files live" },
+	  "the live runtime files and locks, gone with the QEMUs at a reboot "
+	  "(default /run/slotscope for root, a tmpfs where syncs are free; "
+	  "else $XDG_RUNTIME_DIR/slotscope, else the state dir)" },
+	{ "state-dir", 0, O_STATE_DIR, "DIR", INST, OPTS_TUI,
+	  "what outlives a reboot: reservations, the audit log, the history "
+	  "(default /var/lib/slotscope for root, else "
+	  "$XDG_STATE_HOME/slotscope or ~/.local/state/slotscope; "
+	  "--runtime-dir alone: that dir)" },
 	{ "audit-log", 0, O_AUDIT_LOG, "FILE", INST, OPTS_TUI,
 	  "where changes are logged" },
 	{ "interval", 0, O_INTERVAL, "SEC", INST | M(DEMO), OPTS_TUI,
@@ -318,6 +326,7 @@ take(struct opts *o, int val, const char *v, struct err *e)
 		break;
 	case O_CONFIG: o->config = v; break;
 	case O_RUNTIME_DIR: o->runtime_dir = v; break;
+	case O_STATE_DIR: o->state_dir = v; break;
 	case O_AUDIT_LOG: o->audit_log = v; break;
 	case O_INTERVAL:
 		if (real(v, 0.1, 3600, &o->interval) < 0)

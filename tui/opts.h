@@ -51,6 +51,7 @@ struct opts {
 	const char *host[OPTS_MAX_HOSTS];	/* --host NAME=ssh://... */
 	int nhost;
 	const char *runtime_dir;
+	const char *state_dir;
 	const char *audit_log;
 	double interval;		/* also --demo; 0 = not given */
 	char **args;			/* NAME=ENDPOINT ... */

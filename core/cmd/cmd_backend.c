@@ -20,6 +20,7 @@ cmd_target(const struct cmd_ctx *c, size_t i, struct hotplug_target *t)
 	t->inst = c->fleet->inst[i].name;
 	t->endpoint = c->fleet->inst[i].endpoint;
 	t->runtime_dir = c->fleet->runtime_dir;
+	t->state_dir = c->fleet->state_dir;
 	t->audit_log = c->audit_log;
 	t->audit_syslog = c->fleet->audit_syslog;
 	t->on_connect = c->on_connect;

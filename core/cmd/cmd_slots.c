@@ -56,8 +56,8 @@ cmd_resfree_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 			return -1;
 		live = &c->fleet->inst[i].live;
 	}
-	if (store_open_locked(c->fleet->runtime_dir, name, &t, LOCK_MS,
-	    &e) < 0)
+	if (store_open_seeded(c->fleet->runtime_dir, c->fleet->state_dir, name,
+	    &t, LOCK_MS, NULL, &e) < 0)
 		return cmd_fail(r, "%s: %s", ce->name, e.msg);
 	snprintf(what, sizeof what, "%s %d%s%s", ce->name, slot,
 	    note[0] ? note : force ? " --force" : "",

@@ -193,6 +193,7 @@ job_target(struct cmd_job *j, struct hotplug_target *t, int *fd)
 	t->inst = in->name;
 	t->endpoint = in->endpoint;
 	t->runtime_dir = f->runtime_dir;
+	t->state_dir = f->state_dir;
 	t->greet_ms = f->monitor_timeout_ms;
 	t->op_ms = f->op_timeout_ms;
 	t->audit_log = f->audit_log;
@@ -364,6 +365,7 @@ roll_back(struct cmd_job *j, int fd)
 	t.inst = in->name;
 	t.endpoint = in->endpoint;
 	t.runtime_dir = j->ctx.fleet->runtime_dir;
+	t.state_dir = j->ctx.fleet->state_dir;
 	t.audit_log = j->ctx.audit_log;
 	t.audit_syslog = j->ctx.fleet->audit_syslog;
 	n = journal_cancel_inst(&t, HOTPLUG_LOCK_MS, &e);

@@ -172,8 +172,8 @@ transact(const struct hotplug_target *t, locked_fn step, const struct ask *a,
 	struct mon *m;
 	int rc;
 
-	if (store_open_locked(t->runtime_dir, t->inst, &txn,
-	    hotplug_lock_ms(t), e) < 0)
+	if (store_open_seeded(t->runtime_dir, t->state_dir, t->inst, &txn,
+	    hotplug_lock_ms(t), NULL, e) < 0)
 		return -1;
 	if ((m = hotplug_connect(t, e)) == NULL) {
 		store_abort(&txn);

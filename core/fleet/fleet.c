@@ -204,8 +204,8 @@ fleet_add(struct fleet *f, const char *name, const char *endpoint,
 		struct err e2;
 
 		store_rt_init(&rt, name);
-		if (f->runtime_dir[0] != '\0' && store_load_cached(f->rtc,
-		    f->runtime_dir, name, &rt, &e2) < 0) {
+		if (f->runtime_dir[0] != '\0' && store_load_seeded(f->rtc,
+		    f->runtime_dir, f->state_dir, name, &rt, &e2) < 0) {
 			store_rt_free(&rt);
 			store_rt_init(&rt, name);
 			fleet_set_msg(&in->rt_error, e2.msg);
@@ -682,8 +682,8 @@ mon_load_rt(const struct fleet *f, size_t i, struct store_rt *rt,
 		store_rt_init(rt, f->inst[i].name);
 		return 0;
 	}
-	return store_load_cached(f->rtc, f->runtime_dir, f->inst[i].name, rt,
-	    e);
+	return store_load_seeded(f->rtc, f->runtime_dir, f->state_dir,
+	    f->inst[i].name, rt, e);
 }
 
 const struct fleet_backend fleet_backend_monitor = {

@@ -175,6 +175,8 @@ struct fleet {
 	struct instance *inst;
 	size_t n, cap;
 	char runtime_dir[4096];
+	char state_dir[4096];		/* where the reservation seeds are;
+					 * "" = the runtime dir (one dir) */
 	int monitor_timeout_ms;		/* connect/banner deadline, default 500;
 					 * read by fleet_add */
 	int op_timeout_ms;		/* deadline per query, default 2000;

@@ -469,7 +469,7 @@ hotplug_add(const struct hotplug_target *t, const struct hotplug_req *req,
 		return -1;
 	if (a.r.uuid[0] == '\0' && hotplug_gen_uuid(a.r.uuid, e) < 0)
 		return -1;
-	if (store_open_locked_cached(t->runtime_dir, t->inst, &a.txn,
+	if (store_open_seeded(t->runtime_dir, t->state_dir, t->inst, &a.txn,
 	    hotplug_lock_ms(t), t->cache, e) < 0)
 		return -1;
 	rc = run(t, &a, e);

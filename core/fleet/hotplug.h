@@ -50,6 +50,8 @@ struct hotplug_target {
 	const char *inst;		/* instance name = runtime file name */
 	const char *endpoint;		/* its monitor: unix:PATH, tcp:H:P */
 	const char *runtime_dir;
+	const char *state_dir;		/* the reservation seeds (store.h);
+					 * NULL or "" = the runtime dir */
 	int lock_ms;			/* 0 = HOTPLUG_LOCK_MS */
 	int greet_ms;			/* 0 = HOTPLUG_GREET_MS */
 	int op_ms;			/* per command; 0 = core/mon default */

@@ -296,7 +296,8 @@ resolve_inst(const struct hotplug_target *t, int lock_ms, int rollback,
 	struct mon *m;
 	int n;
 
-	if (store_open_locked(t->runtime_dir, t->inst, &txn, lock_ms, e) < 0)
+	if (store_open_seeded(t->runtime_dir, t->state_dir, t->inst, &txn,
+	    lock_ms, NULL, e) < 0)
 		return -1;
 	if (txn.rt.nintent == 0) {
 		store_abort(&txn);	/* someone else was first */
@@ -336,6 +337,7 @@ journal_resolve_reported(struct fleet *f)
 		t.inst = in->name;
 		t.endpoint = in->endpoint;
 		t.runtime_dir = f->runtime_dir;
+		t.state_dir = f->state_dir;
 		t.greet_ms = f->monitor_timeout_ms;
 		t.op_ms = f->op_timeout_ms;
 		t.audit_log = f->audit_log;

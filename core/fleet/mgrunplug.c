@@ -57,8 +57,8 @@ unplug_managed(const struct hotplug_target *t, const char *id,
 	out->d.slot = -1;
 	/* slotscope's own lock: no other slotscope change of this VM
 	 * meanwhile; released without writing */
-	if (store_open_locked(t->runtime_dir, t->inst, &txn,
-	    hotplug_lock_ms(t), e) < 0)
+	if (store_open_seeded(t->runtime_dir, t->state_dir, t->inst, &txn,
+	    hotplug_lock_ms(t), NULL, e) < 0)
 		return -1;
 	if ((m = hotplug_connect(t, e)) == NULL) {
 		store_abort(&txn);

@@ -90,7 +90,8 @@ unplug_complete(const struct hotplug_target *t, const char *const *ids, size_t n
 	int backends = 0;
 	struct err e2;
 
-	if (store_open_locked(t->runtime_dir, t->inst, &txn, lock_ms, e) < 0)
+	if (store_open_seeded(t->runtime_dir, t->state_dir, t->inst, &txn,
+	    lock_ms, NULL, e) < 0)
 		return -1;
 	for (j = 0; j < txn.rt.ndev && n < STORE_MAX_DEVICES; j++) {
 		const struct store_dev *d = &txn.rt.dev[j];
@@ -161,6 +162,7 @@ unplug_record_reported(struct fleet *f)
 		t.inst = in->name;
 		t.endpoint = in->endpoint;
 		t.runtime_dir = f->runtime_dir;
+		t.state_dir = f->state_dir;
 		t.greet_ms = f->monitor_timeout_ms;
 		t.op_ms = f->op_timeout_ms;
 		t.audit_syslog = f->audit_syslog;
@@ -208,8 +210,8 @@ request(const struct hotplug_target *t, const char *what,
 	struct store_dev *p;
 	struct mon *m;
 
-	if (store_open_locked(t->runtime_dir, t->inst, &txn,
-	    hotplug_lock_ms(t), e) < 0)
+	if (store_open_seeded(t->runtime_dir, t->state_dir, t->inst, &txn,
+	    hotplug_lock_ms(t), NULL, e) < 0)
 		return NULL;
 	if ((txn.rt.nintent == 0 && find_dev(&txn.rt, what, e) == NULL) ||
 	    (m = hotplug_connect(t, e)) == NULL) {

@@ -123,8 +123,8 @@ unplug_revert(const struct hotplug_target *t, const char *id, struct err *e)
 	struct store_txn txn;
 	struct store_dev *d;
 
-	if (store_open_locked(t->runtime_dir, t->inst, &txn,
-	    hotplug_lock_ms(t), e) < 0)
+	if (store_open_seeded(t->runtime_dir, t->state_dir, t->inst, &txn,
+	    hotplug_lock_ms(t), NULL, e) < 0)
 		return -1;
 	d = store_find_id(&txn.rt, id);
 	if (d == NULL || d->state != STORE_DEV_UNPLUGGING) {

@@ -9,7 +9,9 @@
  *   # comment (also after a directive: "interval 2  # seconds")
  *   instance NAME ENDPOINT     a monitor: unix:PATH, tcp:HOST:PORT or PATH
  *   monitor-dir DIR            discover sockets there (may repeat)
- *   runtime-dir DIR            where the runtime files live
+ *   runtime-dir DIR            where the live runtime files live
+ *   state-dir DIR              where what outlives a reboot lives: the
+ *                              reservation seeds, the audit log (store.h)
  *   audit-log FILE             where changes are logged
  *   interval SECONDS           refresh period, 0.1 .. 3600
  *   monitor-timeout MS         connect + answer deadline, 10 .. 60000
@@ -93,6 +95,7 @@ struct instsrc_config {
 	char monitor_dir[8][1024];	/* `monitor-dir` lines */
 	int nmonitor_dir;
 	char runtime_dir[1024];		/* "" = not set */
+	char state_dir[1024];		/* "" = not set */
 	char audit_log[1024];		/* "" = not set */
 	double interval;		/* 0 = not set */
 	int monitor_timeout_ms;		/* 0 = not set */

@@ -110,7 +110,7 @@ struct kw {
 	const char *what;
 };
 
-/* runtime-dir, audit-log, ganeti-dir, proxmox-*-dir, ssh-config: PATH */
+/* runtime-dir, state-dir, audit-log, ganeti-dir, proxmox-*-dir, ssh-config: PATH */
 static int
 path_line(struct instsrc_config *c, const struct kw *k, const struct word *w,
     int nw, struct err *e)
@@ -336,6 +336,7 @@ static const struct kw kws[] = {
 	{ "instance", 2, "NAME ENDPOINT", instance_line, 0, 0, NULL },
 	{ "monitor-dir", 1, "one value", monitor_dir_line, 0, 0, NULL },
 	PATH("runtime-dir", runtime_dir, "the runtime dir"),
+	PATH("state-dir", state_dir, "the state dir"),
 	PATH("audit-log", audit_log, "the audit log path"),
 	{ "interval", 1, "one value", interval_line, 0, 0, NULL },
 	{ "monitor-timeout", 1, "one value", timeout_line, 0, 0, NULL },
@@ -363,7 +364,7 @@ directive(struct instsrc_config *c, const struct word *w, int nw,
 			break;
 	if (k == sizeof kws / sizeof *kws)
 		return err_set(e, "unknown directive '%.*s' (expected instance, "
-		    "monitor-dir, runtime-dir, audit-log, interval, "
+		    "monitor-dir, runtime-dir, state-dir, audit-log, interval, "
 		    "monitor-timeout, audit-syslog, libvirt, manager, ganeti-dir, "
 		    "proxmox-run-dir, proxmox-conf-dir, host or ssh-config)",
 		    (int)(w[0].n > 32 ? 32 : w[0].n),

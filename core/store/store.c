@@ -24,6 +24,7 @@
 #include "base/clock.h"
 #include "base/fileio.h"
 #include "model/devid.h"
+#include "store/storepriv.h"
 
 static const char *const dev_state_names[] = { "plugged", "unplugging" };
 static const char *const bk_names[] = { "none", "user", "tap", "file" };
@@ -60,33 +61,6 @@ store_backend_kind_name(enum store_backend_kind k)
 	if ((unsigned)k < sizeof bk_names / sizeof *bk_names)
 		return bk_names[k];
 	return "?";
-}
-
-int
-store_default_dir(char *out, size_t outsz, struct err *e)
-{
-	return store_default_dir_as(geteuid() == 0, out, outsz, e);
-}
-
-int
-store_default_dir_as(int root, char *out, size_t outsz, struct err *e)
-{
-	const char *x, *h;
-	int n;
-
-	if (root)
-		n = snprintf(out, outsz, "/var/lib/slotscope");
-	else if ((x = getenv("XDG_STATE_HOME")) != NULL && x[0] == '/')
-		n = snprintf(out, outsz, "%s/slotscope", x);
-	else if ((h = getenv("HOME")) != NULL && h[0] == '/')
-		n = snprintf(out, outsz, "%s/.local/state/slotscope", h);
-	else
-		return err_set(e, "no runtime dir: neither XDG_STATE_HOME nor "
-		    "HOME is set; give --runtime-dir DIR");
-	if (n < 0 || (size_t)n >= outsz)
-		return err_set(e, "the runtime dir path is too long; give a "
-		    "shorter --runtime-dir");
-	return 0;
 }
 
 int
@@ -280,11 +254,8 @@ store_drop_intent(struct store_rt *rt, const char *id)
 
 /* ---- files ---- */
 
-/* Open the runtime dir, refusing a symlink.  create: make it (and missing
- * parents) with mode 0700.  Returns the fd, -1 with e set, or -2 when the
- * dir does not exist and create is 0. */
-static int
-open_dir(const char *dir, int create, struct err *e)
+int
+store_dir_open(const char *dir, int create, struct err *e)
 {
 	struct stat st;
 	int fd;
@@ -335,12 +306,9 @@ fname(char *out, size_t sz, const char *inst, const char *suffix,
 	return 0;
 }
 
-/* Read DIR/INST.json into rt.  Missing: defaults.  Any other problem,
- * including a parse error, fails.  c (or NULL): parsed once for the same
- * bytes; take: c is taken over (store_load_cached). */
-static int
-read_rt(int dirfd, const char *dir, const char *inst, struct store_rt *rt,
-    struct store_cache *c, int take, struct err *e)
+int
+store_read_at(int dirfd, const char *dir, const char *inst,
+    struct store_rt *rt, struct store_cache *c, int take, struct err *e)
 {
 	char name[STORE_NAME_MAX + 8];
 	struct stat st;
@@ -412,18 +380,28 @@ int
 store_load_cached(struct store_cache *c, const char *dir, const char *inst,
     struct store_rt *rt, struct err *e)
 {
-	int dfd, rc;
+	return store_load_seeded(c, dir, NULL, inst, rt, e);
+}
+
+int
+store_load_seeded(struct store_cache *c, const char *run, const char *state,
+    const char *inst, struct store_rt *rt, struct err *e)
+{
+	int dfd, rc = 0;
 
 	store_rt_init(rt, inst);
 	if (store_check_name(inst, e) < 0)
 		return -1;
-	dfd = open_dir(dir, 0, e);
-	if (dfd == -2)
-		return 0;
-	if (dfd < 0)
+	dfd = store_dir_open(run, 0, e);
+	if (dfd == -1)
 		return -1;
-	rc = read_rt(dfd, dir, inst, rt, c, 0, e);
-	close(dfd);
+	if (dfd >= 0)
+		rc = store_read_at(dfd, run, inst, rt, c, 0, e);
+	/* no live file: what the state dir's seed says */
+	if (rc == 0 && rt->fresh)
+		rc = store_seed_load(dfd, run, state, inst, rt, c, e);
+	if (dfd >= 0)
+		close(dfd);
 	return rc;
 }
 
@@ -466,6 +444,14 @@ store_open_locked_cached(const char *dir, const char *inst,
     struct store_txn *t, int timeout_ms, struct store_cache *c,
     struct err *e)
 {
+	return store_open_seeded(dir, NULL, inst, t, timeout_ms, c, e);
+}
+
+int
+store_open_seeded(const char *dir, const char *state, const char *inst,
+    struct store_txn *t, int timeout_ms, struct store_cache *c,
+    struct err *e)
+{
 	char name[STORE_NAME_MAX + 8];
 	int64_t deadline = clock_mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	struct stat st;
@@ -473,12 +459,13 @@ store_open_locked_cached(const char *dir, const char *inst,
 	memset(t, 0, sizeof *t);
 	t->dirfd = t->lockfd = -1;
 	store_rt_init(&t->rt, inst);
+	t->openmap = t->seedmap = t->rt.reserved;
 	if (store_check_name(inst, e) < 0)
 		return -1;
 	if (fname(name, sizeof name, inst, ".lock", e) < 0)
 		return -1;
 	snprintf(t->path, sizeof t->path, "%s/%s.json", dir, inst);
-	t->dirfd = open_dir(dir, 1, e);
+	t->dirfd = store_dir_open(dir, 1, e);
 	if (t->dirfd < 0)
 		return -1;
 	t->lockfd = openat(t->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW |
@@ -521,10 +508,12 @@ store_open_locked_cached(const char *dir, const char *inst,
 	}
 	remove_stale_temps(t->dirfd, inst);
 	t->cache = c;
-	if (read_rt(t->dirfd, dir, inst, &t->rt, c, 1, e) < 0) {
+	if (store_read_at(t->dirfd, dir, inst, &t->rt, c, 1, e) < 0 ||
+	    store_seed_open(t, dir, state, e) < 0) {
 		store_abort(t);
 		return -1;
 	}
+	t->openmap = t->rt.reserved;
 	return 0;
 }
 
@@ -586,38 +575,29 @@ store_save(struct store_txn *t, struct err *e)
 }
 
 int
-store_save_sync(struct store_txn *t, enum store_sync how, struct err *e)
+store_write_at(int dirfd, const char *path, const char *name,
+    const char *txt, enum store_sync how, int *syncs, struct err *e)
 {
-	char name[STORE_NAME_MAX + 8], tmp[STORE_NAME_MAX + 16];
-	char *txt;
+	char tmp[STORE_NAME_MAX + 16];
 	int fd = -1, i, en;
 
-	if (t->lockfd < 0 || t->dirfd < 0)
-		return err_set(e, "store_save without store_open_locked");
-	txt = store_format(&t->rt, e);
-	if (txt == NULL)
-		return err_prefix(e, "not written");
-	snprintf(name, sizeof name, "%s.json", t->rt.inst);
 	for (i = 0; i < 100 && fd < 0; i++) {
 		/* six hex digits: remove_stale_temps knows the length */
 		snprintf(tmp, sizeof tmp, ".%s.%06x", name,
 		    (clock_seed() ^ (unsigned)i * 104729u) & 0xffffffu);
-		fd = openat(t->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
 		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
-	if (fd < 0) {
-		en = errno;
-		free(txt);
+	if (fd < 0)
 		return err_set(e, "cannot create a temp file beside %s: %s",
-		    t->path, strerror(en));
-	}
+		    path, strerror(errno));
 	if (fchmod(fd, 0600) < 0 || fileio_write_all(fd, txt, strlen(txt)) < 0) {
 		en = errno;
 		goto fail;
 	}
-	t->syncs++;
+	(*syncs)++;
 	if (fsync(fd) < 0) {
 		en = errno;
 		goto fail;
@@ -628,26 +608,47 @@ store_save_sync(struct store_txn *t, enum store_sync how, struct err *e)
 		goto fail;
 	}
 	fd = -1;
-	if (renameat(t->dirfd, tmp, t->dirfd, name) < 0) {
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
 		en = errno;
 		goto fail;
 	}
-	remember(t, txt);
-	free(txt);
 	if (how == STORE_SYNC_DATA)
 		return 0;
-	t->syncs++;
-	if (fsync(t->dirfd) < 0) {
-		en = errno;
-		return err_set(e, "wrote %s but could not sync its directory: "
-		    "%s", t->path, strerror(en));
+	(*syncs)++;
+	if (fsync(dirfd) < 0) {
+		err_set(e, "wrote %s but could not sync its directory: %s",
+		    path, strerror(errno));
+		return -2;
 	}
 	return 0;
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlinkat(t->dirfd, tmp, 0);
-	free(txt);
-	return err_set(e, "could not write %s (left as it was): %s", t->path,
+	unlinkat(dirfd, tmp, 0);
+	return err_set(e, "could not write %s (left as it was): %s", path,
 	    strerror(en));
+}
+
+int
+store_save_sync(struct store_txn *t, enum store_sync how, struct err *e)
+{
+	char name[STORE_NAME_MAX + 8];
+	char *txt;
+	int rc;
+
+	if (t->lockfd < 0 || t->dirfd < 0)
+		return err_set(e, "store_save without store_open_locked");
+	txt = store_format(&t->rt, e);
+	if (txt == NULL)
+		return err_prefix(e, "not written");
+	snprintf(name, sizeof name, "%s.json", t->rt.inst);
+	rc = store_write_at(t->dirfd, t->path, name, txt, how, &t->syncs, e);
+	if (rc != -1)
+		remember(t, txt);
+	free(txt);
+	if (rc < 0)
+		return -1;
+	/* the live file first: a seed is never ahead of what it seeds
+	 * from except for a change the caller is told failed */
+	return store_seed_save(t, e);
 }

@@ -19,7 +19,11 @@
  * A runtime file that does not parse is never overwritten: opening it fails
  * with a message telling the user to fix or move it.  Symlinks (the dir,
  * INST.json, INST.lock) are refused.  A missing INST.json is a fresh instance
- * with the default reservation (slots 0-3) and no devices.
+ * with the default reservation (slots 0-3) and no devices, or, with a state
+ * dir apart from the runtime dir, the reservations of its seed there:
+ *   STATE/INST.json  the reservation seed (storeseed.c): a runtime file
+ *                    with the map and no devices, written (atomically,
+ *                    synced) only when the map changes
  *
  * JSON (format 1):
  *   {"format": 1, "instance": "web1",
@@ -177,6 +181,15 @@ struct store_txn {
 	struct store_cache *cache;	/* store_open_locked_cached's, or
 					 * NULL: each write leaves its text
 					 * and rt (as read back) there */
+	/* the reservation seed (store_open_seeded) */
+	char state[4096];		/* the state dir, "" = one dir: the
+					 * live file is its own seed */
+	struct slotmap seedmap;		/* the map the seed holds (the
+					 * default when there is none) */
+	int seed_stale;			/* the seed holds devices or intents
+					 * (an older slotscope's live file):
+					 * rewrite it as the map alone */
+	struct slotmap openmap;		/* t->rt's map when it was opened */
 };
 
 /* How durable a write is when it returns (store_save_sync). */
@@ -195,12 +208,27 @@ enum store_sync {
 				 * fleet/journal.h) */
 };
 
-/* The default runtime dir: /var/lib/slotscope for root (euid 0), else
- * $XDG_STATE_HOME/slotscope, else $HOME/.local/state/slotscope.  Fails when
- * neither variable is set (give --runtime-dir). */
+/* The two dirs (storedirs.c).  The runtime dir holds the live files
+ * (INST.json with the devices and the journal, INST.lock), which die with
+ * the QEMUs: default /run/slotscope for root (a tmpfs on Debian, so the
+ * syncs of a hotplug are free), else $XDG_RUNTIME_DIR/slotscope when that
+ * is set and absolute, else the state dir.  The state dir holds what
+ * outlives a reboot: the reservation seeds (below), the audit log, the
+ * history: default /var/lib/slotscope for root, else
+ * $XDG_STATE_HOME/slotscope, else $HOME/.local/state/slotscope.
+ * The _for rules take root and the environment as arguments (tests);
+ * store_default_dir(_as) is the state dir's rule on the process's own
+ * environment, store_default_run_dir the runtime dir's given the state dir
+ * in effect (its fallback).  Each fails with a message naming the option
+ * to give. */
+int store_state_dir_for(int root, const char *xdg_state_home,
+    const char *home, char *out, size_t outsz, struct err *e);
+int store_run_dir_for(int root, const char *xdg_runtime_dir,
+    const char *state_dir, char *out, size_t outsz, struct err *e);
 int store_default_dir(char *out, size_t outsz, struct err *e);
-/* The same rule for a given "am I root" (tests, and callers that know). */
 int store_default_dir_as(int root, char *out, size_t outsz, struct err *e);
+int store_default_run_dir(const char *state_dir, char *out, size_t outsz,
+    struct err *e);
 
 /* Instance names become file names: 1..63 characters of letters, digits,
  * '.', '_', '-', not starting with '.' or '-'. */
@@ -243,6 +271,20 @@ int store_open_locked(const char *dir, const char *inst, struct store_txn *t,
 int store_load_cached(struct store_cache *c, const char *dir,
     const char *inst, struct store_rt *rt, struct err *e);
 int store_open_locked_cached(const char *dir, const char *inst,
+    struct store_txn *t, int timeout_ms, struct store_cache *c,
+    struct err *e);
+/* The same with the reservation seed (storeseed.c): the live file and
+ * its lock in run, the seed in state (NULL, "", or the same dir as run:
+ * one dir, the live file is its own seed).  With no live file, a load or
+ * an open reads the seed instead (rt->fresh stays 1), or takes an older
+ * slotscope's file there whole (the migration: not fresh, and the open's
+ * first write copies it into run).  A write whose map differs from the
+ * seed's then also writes the seed (STORE_SYNC_ALL, after the live file);
+ * it fails only when the map changed since the open. */
+int store_load_seeded(struct store_cache *c, const char *run,
+    const char *state, const char *inst, struct store_rt *rt,
+    struct err *e);
+int store_open_seeded(const char *run, const char *state, const char *inst,
     struct store_txn *t, int timeout_ms, struct store_cache *c,
     struct err *e);
 void store_cache_init(struct store_cache *c);

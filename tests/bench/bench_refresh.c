@@ -21,15 +21,20 @@
  *     Ganeti did:
  *     `echo CMD | socat STDIO UNIX-CONNECT:` for each of the three.
  *  3. `hotplug vm nic` as batch mode runs it (a fresh fleet and command
- *     context with a runtime dir: cmd_exec, which hotplugs, refreshes
- *     over the same session and shows the result) against a raw QMP client doing the steps: connect,
+ *     context with a runtime dir and a state dir: cmd_exec, which
+ *     hotplugs, refreshes over the same session and shows the result)
+ *     against a raw QMP client doing the steps: connect,
  *     qmp_capabilities, query-pci, netdev_add user, device_add
  *     virtio-net-pci at a fixed free slot, query-pci.  Slots fill (the
  *     paused guest cannot release them), so QEMU is restarted every
- *     HP_PER_QEMU pairs.  Twice: the runtime dir in the temp dir (a disk
- *     here: the intent journal's fsyncs are in the figure), then in
- *     /dev/shm (tmpfs), which leaves the monitor's part.
- *     `bench_refresh hotplug [disk|tmpfs]` runs this part alone.
+ *     HP_PER_QEMU pairs, and on each a slot is reserved first (the
+ *     reservation seed then exists and is read by every hotplug).
+ *     Twice: the default layout (the runtime dir in a temp dir in
+ *     /dev/shm, a tmpfs as Debian's /run, where slotscope's default
+ *     /run/slotscope is; the state dir in the bench's temp dir, a disk
+ *     here), then one dir on that disk (--runtime-dir alone, as before
+ *     the state dir: the intent journal's fsyncs are in the figure).
+ *     `bench_refresh hotplug [default|disk]` runs this part alone.
  *
  * Each figure is the median of the per-pair ratios (slotscope / other;
  * the pair's order alternates), with n and p10-p90 of those ratios, and
@@ -335,8 +340,10 @@ refreshes(const char *dir, const char *bus, int socat)
 
 /* --- 3: hotplug ------------------------------------------------------------ */
 
+/* One command on a fresh fleet whose runtime dir is rt and state dir
+ * state (as batch mode sets them up), timed. */
 static double
-cmd_hotplug(const char *dir, const char *rt)
+cmd_one(const char *dir, const char *rt, const char *state, const char *cmd)
 {
 	char ep[4300];
 	struct cmd_result r;
@@ -348,17 +355,24 @@ cmd_hotplug(const char *dir, const char *rt)
 	snprintf(ep, sizeof ep, "unix:%s/qmp.sock", dir);
 	t0 = bench_now();
 	fleet_init(&f, rt);
+	snprintf(f.state_dir, sizeof f.state_dir, "%s", state);
 	if (fleet_add(&f, "vm", ep, &e) < 0)
 		bench_fail("hotplug", e.msg);
 	memset(&c, 0, sizeof c);
 	c.fleet = &f;
 	c.unplug_wait_ms = 10000;
-	cmd_exec(&c, "hotplug vm nic", 14, &r);
+	cmd_exec(&c, cmd, strlen(cmd), &r);
 	if (!r.ok)
 		bench_fail("hotplug", r.text);
 	cmd_result_free(&r);
 	fleet_free(&f);
 	return bench_now() - t0;
+}
+
+static double
+cmd_hotplug(const char *dir, const char *rt, const char *state)
+{
+	return cmd_one(dir, rt, state, "hotplug vm nic");
 }
 
 static double
@@ -388,15 +402,18 @@ raw_hotplug(const char *dir, int n)
 	return bench_now() - t0;
 }
 
-/* The runtime dir on the temp dir's file system, or in /dev/shm (tmpfs:
- * the journal's fsyncs cost nothing there), which shows what is the
- * monitor's and what the disk's. */
+/* shm: the default layout, the runtime dir in /dev/shm (tmpfs: the
+ * journal's fsyncs cost nothing there) and the state dir on the temp
+ * dir's file system; else one dir on that file system.  The two show
+ * what is the monitor's and what the disk's. */
 static void
 hotplugs(int shm)
 {
 	double a[HP_PER_QEMU * HP_QEMUS], b[HP_PER_QEMU * HP_QEMUS];
 	double hca[HP_PER_QEMU * HP_QEMUS], hcb[HP_PER_QEMU * HP_QEMUS], c0;
-	char rt[4200], name[100];
+	char rt[4200], state[4200], name[160];
+	const char *layout = shm ? ", default layout (runtime dir on tmpfs, "
+	    "state dir on disk)" : ", one dir on disk (--runtime-dir alone)";
 	int q, i, n = 0;
 
 	for (q = 0; q < HP_QEMUS; q++) {
@@ -414,11 +431,14 @@ hotplugs(int shm)
 				unsetenv("TMPDIR");
 		}
 		snprintf(rt, sizeof rt, "%s/rt", rtd);
+		snprintf(state, sizeof state, "%s/%s", dir, shm ? "state" : "rt");
+		/* an operator's reservation: the seed every hotplug reads */
+		cmd_one(dir, rt, state, "reserve vm 19");
 		for (i = 0; i < HP_PER_QEMU; i++, n++) {
 			/* CPU in the same us scale as the wall times (ns) */
 			if (n % 2 == 0) {
 				c0 = bench_cpu_us();
-				a[n] = cmd_hotplug(dir, rt);
+				a[n] = cmd_hotplug(dir, rt, state);
 				hca[n] = (bench_cpu_us() - c0) * 1e3 + 1;
 				c0 = bench_cpu_us();
 				b[n] = raw_hotplug(dir, i);
@@ -428,19 +448,19 @@ hotplugs(int shm)
 				b[n] = raw_hotplug(dir, i);
 				hcb[n] = (bench_cpu_us() - c0) * 1e3 + 1;
 				c0 = bench_cpu_us();
-				a[n] = cmd_hotplug(dir, rt);
+				a[n] = cmd_hotplug(dir, rt, state);
 				hca[n] = (bench_cpu_us() - c0) * 1e3 + 1;
 			}
 		}
 		tu_qemu_stop(dir);
 	}
 	snprintf(name, sizeof name, "hotplug nic QMP, cmd / raw QMP sequence%s",
-	    shm ? ", runtime dir on tmpfs" : "");
+	    layout);
 	report_pairs(name, a, b, n, "cmd_exec \"hotplug vm nic\" on a fresh "
 	    "fleet (batch mode) vs connect + caps, query-pci, netdev_add, "
 	    "device_add, query-pci");
 	snprintf(name, sizeof name, "hotplug nic QMP, client CPU / raw%s",
-	    shm ? ", runtime dir on tmpfs" : "");
+	    layout);
 	report_pairs(name, hca, hcb, n, "user + system of the bench, per pair");
 }
 
@@ -458,14 +478,14 @@ main(int argc, char **argv)
 		    "found)\n");
 		return 0;
 	}
-	/* `bench_refresh hotplug [disk|tmpfs]`: the hotplug part alone */
+	/* `bench_refresh hotplug [default|disk]`: the hotplug part alone */
 	if (strcmp(only, "hotplug") == 0) {
 		const char *which = argc > 2 ? argv[2] : "";
 
-		if (strcmp(which, "tmpfs") != 0)
-			hotplugs(0);
 		if (strcmp(which, "disk") != 0 && access("/dev/shm", W_OK) == 0)
 			hotplugs(1);
+		if (strcmp(which, "default") != 0)
+			hotplugs(0);
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -493,8 +513,8 @@ main(int argc, char **argv)
 	tu_qemu_stop(dir);
 	if (py.pid > 0)
 		bench_py_stop(&py);
-	hotplugs(0);
 	if (access("/dev/shm", W_OK) == 0)
 		hotplugs(1);
+	hotplugs(0);
 	return 0;	/* bench_cleanup stops QEMU, removes dirs */
 }

@@ -6,7 +6,9 @@
  * back (netdev gone, runtime file unchanged byte for byte), exit codes, the
  * audit log, and two processes racing to hotplug; with the tiny guest
  * (tests/scripts/boot-test-guest.sh) an unplug is confirmed and the slot
- * freed.
+ * freed.  With a runtime dir and a state dir apart, a reserve writes the
+ * state dir's seed, a hotplug only the runtime dir's file, and with the
+ * runtime dir gone (a reboot's tmpfs) the reservation is still shown.
  *
  * Each tcase starts its own QEMU in an unchecked fixture (run in the parent
  * process), so QEMU is killed even when a test fails or times out.
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "qemu/mon.h"
@@ -29,11 +32,13 @@ static struct tu_vm vm_hmp[2] = { PC, PC };
 static struct tu_vm vm_qmp[2] = { PC, PC };
 static struct tu_vm vm_race = PC;
 static struct tu_vm vm_guest[2] = { GUEST, GUEST };
+static struct tu_vm vm_dirs[2] = { PC, PC };
 
 TU_VM_FIXTURE2(hmp, vm_hmp)
 TU_VM_FIXTURE2(qmp, vm_qmp)
 TU_VM_FIXTURE(race, vm_race)
 TU_VM_FIXTURE2(guest, vm_guest)
+TU_VM_FIXTURE2(dirs, vm_dirs)
 
 /* Run the binary with the instance vm on sock and the given commands
  * (shell words, trusted test text); stdout in *out, stderr in *err. */
@@ -447,6 +452,73 @@ START_TEST(guest_probe_hotplug_unplug)
 }
 END_TEST
 
+/* The binary with --runtime-dir DIR/live --state-dir DIR/state (no
+ * --audit-log: its default is the state dir) and commands; its output. */
+static int
+two_dirs(const struct tu_vm *v, const char *args, char **out)
+{
+	char *cmd;
+	int rc;
+
+	ck_assert_msg(v->up, "QEMU did not start");
+	ck_assert(asprintf(&cmd, "'%s' --runtime-dir '%s/live' --state-dir "
+	    "'%s/state' vm=unix:'%s/qmp.sock' %s 2>&1", tu_bin(), v->dir,
+	    v->dir, v->dir, args) > 0);
+	rc = tu_run(cmd, out);
+	free(cmd);
+	return rc;
+}
+
+START_TEST(hotplug_leaves_state_dir)
+{
+	struct tu_vm *v = &vm_dirs[_i];
+	char seed[4200], live[4200], audit[4200], *out, *before, *after;
+	struct stat st0, st1;
+	json_t *j;
+
+	snprintf(seed, sizeof seed, "%s/state/vm.json", v->dir);
+	snprintf(live, sizeof live, "%s/live/vm.json", v->dir);
+	snprintf(audit, sizeof audit, "%s/state/audit.log", v->dir);
+	ck_assert_int_eq(two_dirs(v, "-c 'reserve vm 4'", &out), 0);
+	free(out);
+	before = tu_slurp(seed);
+	ck_assert_ptr_nonnull(strstr(before,
+	    "\"11111000000000000000000000000000\""));
+	ck_assert_int_eq(stat(seed, &st0), 0);
+	ck_assert_int_eq(two_dirs(v, "-c 'hotplug vm nic backend=user' "
+	    "--json", &out), 0);
+	j = last_json(out);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "slot")), 5);
+	/* 4 is reserved */
+	json_decref(j);
+	free(out);
+	/* the live file has the device; the seed is the same file, same
+	 * bytes, not written since */
+	out = tu_slurp(live);
+	ck_assert_ptr_nonnull(strstr(out, "-pci-5\""));
+	free(out);
+	ck_assert_int_eq(stat(seed, &st1), 0);
+	ck_assert_uint_eq(st0.st_ino, st1.st_ino);
+	ck_assert_int_eq(st0.st_mtim.tv_sec, st1.st_mtim.tv_sec);
+	ck_assert_int_eq(st0.st_mtim.tv_nsec, st1.st_mtim.tv_nsec);
+	after = tu_slurp(seed);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	out = tu_slurp(audit);
+	ck_assert_ptr_nonnull(strstr(out, "what=\"hotplug nic"));
+	free(out);
+	/* the runtime dir cleared, as a reboot clears /run: the reservation
+	 * is still there */
+	ck_assert_int_eq(unlink(live), 0);
+	ck_assert_int_eq(two_dirs(v, "-c 'show vm' --json", &out), 0);
+	j = last_json(out);
+	ck_assert_str_eq(slot_field(j, 4, "state"), "reserved");
+	json_decref(j);
+	free(out);
+}
+END_TEST
+
 /* The cases that run against QEMU q; loop index _i = q. */
 static void
 add_cases(Suite *s, enum tu_qemu q)
@@ -465,6 +537,7 @@ add_cases(Suite *s, enum tu_qemu q)
 	    access("/bin/busybox", X_OK) != 0 ? "no /bin/busybox for the "
 	    "test guest (busybox-static)" : NULL)
 	tcase_add_loop_test(tc, guest_probe_hotplug_unplug, q, q + 1);
+	QTC("batch-dirs", dirs, hotplug_leaves_state_dir, noqemu)
 #undef QTC
 }
 

@@ -330,7 +330,7 @@ START_TEST(bad_combinations_exit_2)
 		{ "--simulate", "--simulate needs DIR" },
 		{ "-c", "-c needs COMMAND" },
 		{ "--json=yes -c list", "--json takes no value" },
-		{ "--s /tmp/x", "--s is ambiguous: --simulate, --scenario" },
+		{ "--s /tmp/x", "--s is ambiguous: --state-dir, --simulate, --scenario" },
 		{ "--frobnicate", "unknown option --frobnicate (see slotscope "
 		  "--help)" },
 		{ "-x", "unknown option -x" },
