@@ -135,7 +135,8 @@ START_TEST(install_and_uninstall)
 	instsrc_config_init(&c);
 	ck_assert_msg(instsrc_load_config(p, 1, &c, &e) == 1, "%s", e.msg);
 	ck_assert_uint_ge(c.inst.n, 1);
-	ck_assert_str_eq(c.runtime_dir, "/var/lib/slotscope");
+	ck_assert_str_eq(c.runtime_dir, "/run/slotscope");
+	ck_assert_str_eq(c.state_dir, "/var/lib/slotscope");
 	instsrc_config_free(&c);
 
 	make("uninstall");
