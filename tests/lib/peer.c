@@ -60,7 +60,7 @@ const char *
 tu_peer_line(struct tu_peer *p, void (*pump)(void *), void *arg)
 {
 	static char line[sizeof p->buf + 1];
-	long end = tu_ms_now() + 2000;
+	long end = tu_ms_now() + tu_ms(2000);
 
 	while (tu_ms_now() < end) {
 		char *nl = memchr(p->buf, '\n', p->len);

@@ -7,44 +7,135 @@
 #include <check.h>
 
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Is a unix socket listening on DIR/NAME?  Read from /proc/net/unix
- * (flag __SO_ACCEPTCON, 0x10000) rather than by connecting: QEMU serves one
- * client per monitor, and a probe connection that closes unserved disturbs
- * the next client's wait. */
-int
-tu_listening(const char *dir, const char *name)
+/* The sockets on DIR/NAME in /proc/net/unix: how many listen (flag
+ * __SO_ACCEPTCON, 0x10000) and how many are connections (a server's end
+ * of an accepted connection carries the listener's path too).  Read
+ * rather than probed by connecting: QEMU serves one client per monitor,
+ * and a probe connection that closes unserved disturbs the next client's
+ * wait. */
+static void
+unix_count(const char *dir, const char *name, int *nlisten, int *nconn)
 {
 	char path[PATH_MAX], line[PATH_MAX + 128];
 	unsigned long flags;
 	size_t plen;
 	FILE *f;
-	int found = 0;
 
+	*nlisten = *nconn = 0;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	plen = strlen(path);
 	f = fopen("/proc/net/unix", "r");
 	if (f == NULL)
-		return 0;
-	while (!found && fgets(line, sizeof line, f) != NULL) {
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
 		size_t n = strcspn(line, "\n");
 
 		line[n] = '\0';
 		if (n < plen + 1 || strcmp(line + n - plen, path) != 0 ||
-		    line[n - plen - 1] != ' ')
+		    line[n - plen - 1] != ' ' ||
+		    sscanf(line, "%*s %*s %*s %lx", &flags) != 1)
 			continue;
-		if (sscanf(line, "%*s %*s %*s %lx", &flags) == 1 &&
-		    (flags & 0x10000))
-			found = 1;
+		if (flags & 0x10000)
+			(*nlisten)++;
+		else
+			(*nconn)++;
 	}
 	fclose(f);
-	return found;
+}
+
+int
+tu_listening(const char *dir, const char *name)
+{
+	int l, c;
+
+	unix_count(dir, name, &l, &c);
+	return l > 0;
+}
+
+/* 1 once QEMU has sent its QMP greeting on DIR/NAME (before the
+ * monotonic ms end): its main loop runs and serves every monitor.  The
+ * connection reads the greeting, sends nothing and closes, so the next
+ * client is served as a first one; what is waited for is a served
+ * connection, not one left unserved (see tu_listening). */
+static int
+greets(const char *dir, const char *name, long end)
+{
+	struct sockaddr_un sa;
+	char buf[4096];
+	size_t n = 0;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), ok = 0;
+
+	if (fd < 0)
+		return 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s/%s", dir, name);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+		while (!ok && n < sizeof buf - 1) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			long left = end - tu_ms_now();
+			ssize_t r;
+
+			if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+				break;
+			if ((r = read(fd, buf + n, sizeof buf - 1 - n)) <= 0)
+				break;
+			n += (size_t)r;
+			buf[n] = '\0';
+			ok = strchr(buf, '\n') != NULL && strstr(buf, "QMP");
+		}
+	close(fd);
+	return ok;
+}
+
+/* tu_unix_idle until the monotonic ms end. */
+static int
+idle_until(const char *dir, const char *name, long end)
+{
+	int l, c;
+
+	for (;;) {
+		unix_count(dir, name, &l, &c);
+		if (l > 0 && c == 0)
+			return 1;
+		if (tu_ms_now() >= end)
+			return 0;
+		usleep(10000);
+	}
+}
+
+int
+tu_unix_idle(const char *dir, const char *name, int timeout_ms)
+{
+	return idle_until(dir, name, tu_ms_now() + tu_ms(timeout_ms));
+}
+
+int
+tu_sim_serves(const char *dir, const char *name, int timeout_ms)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	long end = tu_ms_now() + tu_ms(timeout_ms);
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	for (;;) {
+		if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			return 1;
+		if (tu_ms_now() >= end)
+			return 0;
+		usleep(10000);
+	}
 }
 
 /* QEMU is started as a child of the test process, not daemonized, that
@@ -88,7 +179,8 @@ tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
 {
 	char *cmd, sock[PATH_MAX], log[PATH_MAX];
 	pid_t pid;
-	int i, st;
+	long end;
+	int st;
 
 	if (tu_missing_qemu() != NULL)
 		return -1;	/* the checks skip, saying so */
@@ -104,18 +196,28 @@ tu_qemu_start_v(enum tu_qemu q, const char *dir, const char *machine,
 	free(cmd);
 	if (pid == -1)
 		return -1;
-	/* Ready when both sockets listen and the pid file exists (10 s at
-	 * most).  A socket file appears at bind(), a moment before listen(),
-	 * so its existence alone is not enough. */
-	for (i = 0; i < 1000; i++) {
-		snprintf(sock, sizeof sock, "%s/qemu.pid", dir);
+	/* Ready when both sockets listen and the pid file exists, and then
+	 * QEMU greets on QMP (10 s at most, tu_ms).  A socket file appears
+	 * at bind(), a moment before listen(), so its existence alone is not
+	 * enough; and QEMU makes its monitors before the machine, answering
+	 * none until its main loop runs: on a loaded machine that was more
+	 * than the 500 ms a client waits for a greeting, so a check's first
+	 * command could fail (check_truth held_socket: "sent nothing in
+	 * 500 ms"). */
+	end = tu_ms_now() + tu_ms(10000);
+	snprintf(sock, sizeof sock, "%s/qemu.pid", dir);
+	while (tu_ms_now() < end) {
 		if (access(sock, F_OK) == 0 && tu_listening(dir, "hmp.sock") &&
 		    tu_listening(dir, "qmp.sock"))
-			return 0;
-		if (waitpid(pid, &st, WNOHANG) == pid)
 			break;
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return failed(pid, log, "qemu did not start");
 		usleep(10000);
 	}
+	/* the probe's end let go too, so the first client is served as one */
+	if (tu_ms_now() < end && greets(dir, "qmp.sock", end) &&
+	    idle_until(dir, "qmp.sock", end))
+		return 0;
 	return failed(pid, log, "qemu did not start");
 }
 
@@ -143,7 +245,7 @@ guest_start(enum tu_qemu q, const char *dir, const char *machine,
 	free(cmd);
 	if (pid == -1)
 		return -1;
-	for (i = 0; i < 6000; i++) {
+	for (i = 0; i < tu_ms(60000) / 10; i++) {
 		int up;
 
 		if (waitpid(pid, &st, WNOHANG) == pid)
@@ -157,7 +259,7 @@ guest_start(enum tu_qemu q, const char *dir, const char *machine,
 			return 0;
 		usleep(10000);
 	}
-	return failed(pid, log, "guest did not boot in 60 s");
+	return failed(pid, log, "guest did not boot in time");
 }
 
 long

@@ -12,7 +12,11 @@
  *
  * Everything the checks make under $TMPDIR lands in one directory of this
  * run (TMPDIR is pointed there, TMUX_TMPDIR too), removed at the end, so
- * a check that fails before its cleanup leaves nothing behind.
+ * a check that fails before its cleanup leaves nothing behind; what a
+ * run killed from outside left there, the next run undoes (leftover.h).
+ * Check's CK_TIMEOUT_MULTIPLIER is raised for a sanitizer build before
+ * the suites are made (tu_slow_setup, testutil.h): it scales every test
+ * case's timeout and the tests' own waits.
  */
 #include <check.h>
 #include <stdio.h>
@@ -20,19 +24,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "leftover.h"
 #include "testutil.h"
 
 #define SUITE(n) Suite *n##_suite(void);
 #include SUITES_LIST
 #undef SUITE
 
-/* The run's own temp dir, made under the caller's TMPDIR. */
+/* The run's own temp dir, made under the caller's TMPDIR and marked as
+ * this run's; first what runs killed before left there (leftover.h). */
 static char *
 run_dir(void)
 {
-	char *d = tu_tmpdir();
+	const char *t = getenv("TMPDIR");
+	char *d;
 
-	if (d == NULL) {
+	tu_run_reap(t && *t ? t : "/tmp");
+	d = tu_tmpdir();
+	if (d == NULL || tu_run_mark(d) < 0) {
 		fprintf(stderr, "runner: cannot make a temp dir\n");
 		exit(EXIT_FAILURE);
 	}
@@ -95,6 +104,7 @@ main(void)
 	}
 	fclose(f);
 	setenv("SLOTSCOPE_SKIPLOG", log, 1);
+	tu_slow_setup();	/* before the suites make their cases */
 #define SUITE(n) srunner_add_suite(sr, n##_suite());
 #include SUITES_LIST
 #undef SUITE

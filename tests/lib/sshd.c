@@ -155,7 +155,7 @@ spawn(struct tu_sshd *s)
 
 /* Start sshd and wait until it listens: 0, 1 when it ended first (its
  * port may have been taken meanwhile), -1 when it did not listen in
- * 10 s. */
+ * 10 s (tu_ms). */
 static int
 run(struct tu_sshd *s)
 {
@@ -166,7 +166,7 @@ run(struct tu_sshd *s)
 		s->pid = 0;
 		return -1;
 	}
-	for (i = 0; i < 1000; i++) {
+	for (i = 0; i < tu_ms(10000) / 10; i++) {
 		if (s->init == 0)
 			s->init = tu_first_child(s->pid);
 		if (ready(s)) {
@@ -372,7 +372,7 @@ tu_sshd_start_libvirt(struct tu_sshd *s, const char *name,
 	}
 	if (rc != 0) {
 		snprintf(why, sizeof why, "no sshd could start here (%s): %s",
-		    rc == 1 ? "it ended" : "it did not listen within 10 s",
+		    rc == 1 ? "it ended" : "it did not listen in time",
 		    log_tail(s));
 		tu_sshd_kill(s);
 		tu_skip(why);

@@ -46,7 +46,7 @@ struct tu_sshd {
 const char *tu_missing_sshd(void);
 
 /* Start an sshd for the host NAME (a word: letters, digits, '-', '.')
- * and wait until it listens (10 s at most: its socket in /proc/net/tcp,
+ * and wait until it listens (10 s at most, tu_ms: its socket in /proc/net/tcp,
  * held by sshd itself).  When it cannot, tu_skip()s with sshd's own
  * words: a failure in CI, a skip elsewhere. */
 void tu_sshd_start(struct tu_sshd *s, const char *name);

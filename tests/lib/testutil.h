@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* testutil.h - helpers shared by the Check suites and the benchmarks:
  * fixture files, temp dirs (testutil.c), the rule for checks that need an
- * outside program or privilege (skip.c), and the one QEMU starter
- * (qemu.c).  The scripted
+ * outside program or privilege (skip.c), how long a test may wait
+ * (slow.c), and the one QEMU starter (qemu.c).  The scripted
  * socket peer is peer.h, the relay to a real QEMU relay.h, the tmux
  * driver tmuxdrv.h.
  */
@@ -92,6 +92,18 @@ struct TCase *tu_tcase_new(struct Suite *s, const char *name,
 const char *tu_missing(const char *const *progs);
 const char *tu_missing_qemu(void);
 
+/* Deadlines (slow.c).  A test's own wait for something that must come
+ * (a greeting, a screen, a process gone) is bounded by tu_ms(MS): MS on
+ * the plain build of an idle machine, times the one knob, Check's
+ * CK_TIMEOUT_MULTIPLIER, which also scales every test case's timeout.
+ * The runner calls tu_slow_setup before it makes the suites: it
+ * multiplies the knob (1 when unset) by the build's factor (5 under
+ * ASan+UBSan).  Set CK_TIMEOUT_MULTIPLIER=N to give a loaded machine N
+ * times as long.  tu_slow() is the knob's value now. */
+double tu_slow(void);
+void tu_slow_setup(void);
+int tu_ms(int ms);
+
 /* Run a shell command, capturing stdout+stderr (malloc'd, NUL-terminated)
  * and the exit status.  Returns the exit status, -1 on failure to run. */
 int tu_run(const char *cmd, char **out);
@@ -126,6 +138,18 @@ const char *tu_missing_qemu10(void);
 long tu_qemu_pid(const char *dir);
 /* 1 when a unix socket DIR/NAME is listening (bound is not enough). */
 int tu_listening(const char *dir, const char *name);
+/* Wait (tu_ms(timeout_ms) at most) until DIR/NAME listens and no
+ * connection to it is left: after a client closes, QEMU lets go of its
+ * end from its main loop, and only then accepts the next client, which
+ * otherwise waits for its greeting meanwhile.  1 when so, else 0. */
+int tu_unix_idle(const char *dir, const char *name, int timeout_ms);
+/* For a test that runs `slotscope --simulate` itself: 1 once DIR/NAME
+ * is there as a socket (tu_ms(timeout_ms) at most), else 0.  The
+ * simulator binds and listens under a temporary name and renames the
+ * socket into place (core/sim/simsock.c), so the file there means it
+ * accepts; tu_listening cannot tell, /proc/net/unix keeps the name it was
+ * bound to. */
+int tu_sim_serves(const char *dir, const char *name, int timeout_ms);
 /* Kill the QEMU whose pid is in DIR/qemu.pid (SIGTERM, then SIGKILL) and
  * wait until it is gone.  Harmless when none runs. */
 void tu_qemu_stop(const char *dir);

@@ -130,7 +130,7 @@ static void nap(void);
 int
 tmx_wait_dead(struct tmx *t, int timeout_ms)
 {
-	long end = tu_ms_now() + timeout_ms;
+	long end = tu_ms_now() + tu_ms(timeout_ms);
 
 	while (!tmx_dead(t)) {
 		if (tu_ms_now() >= end)
@@ -167,7 +167,7 @@ static int
 wait_screen(struct tmx *t, int (*seen)(const char *, const void *),
     const void *arg, int timeout_ms, char **last)
 {
-	long end = tu_ms_now() + timeout_ms;
+	long end = tu_ms_now() + tu_ms(timeout_ms);
 	char *s = NULL;
 	int found = 0;
 

@@ -6,6 +6,8 @@
  * Each session runs on its own tmux server socket (tmux -L NAME, the name
  * made from the pid and a counter) with no user config, so parallel test
  * runs never see each other.  Strings returned are malloc'd; free() them.
+ * Every timeout_ms is scaled by the tests' one knob (tu_ms, testutil.h):
+ * a wait for a screen lasts longer under ASan or on a loaded machine.
  * Also the registry of what a failed test left (struct tmx_reg).
  */
 #ifndef SLOTSCOPE_TMUXDRV_H

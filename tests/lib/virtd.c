@@ -100,7 +100,7 @@ tu_virtd_start(struct tu_virtd *v)
 	spawn(v);
 	if (v->pid < 0)
 		tu_skip("fork failed");
-	for (i = 0; i < 1000 && !ready(v); i++) {
+	for (i = 0; i < tu_ms(10000) / 10 && !ready(v); i++) {
 		if (waitpid(v->pid, &st, WNOHANG) == v->pid) {
 			v->pid = 0;
 			why_not(v, "its starter ended");
@@ -109,7 +109,7 @@ tu_virtd_start(struct tu_virtd *v)
 	}
 	v->init = tu_first_child(v->pid);
 	if (!ready(v) || v->init == 0)
-		why_not(v, "its socket did not appear within 10 s");
+		why_not(v, "its socket did not appear in time");
 	v->up = 1;
 }
 

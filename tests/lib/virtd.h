@@ -35,9 +35,9 @@ struct tu_virtd {
  * libvirtd, virtlogd, virsh, unshare and qemu-system-x86_64 are needed. */
 const char *tu_missing_virtd(void);
 
-/* Start a libvirtd; waits until its socket is up (10 s at most).  When it
- * cannot start, tu_skip()s saying why and with the daemon's own words: a
- * failure in CI, a skip elsewhere. */
+/* Start a libvirtd; waits until its socket is up (10 s at most,
+ * tu_ms).  When it cannot start, tu_skip()s saying why and with the
+ * daemon's own words: a failure in CI, a skip elsewhere. */
 void tu_virtd_start(struct tu_virtd *v);
 /* Kill the namespace (libvirtd, virtlogd, every QEMU in it), wait until
  * it is gone and remove dir.  Safe to call twice and when not started. */
