@@ -2,12 +2,12 @@
 /* check_tui_wait.c - the screen never freezes while a command waits: the
  * real binary in tmux, a hotplug that waits
  *
- *   - on the runtime file's lock another operator holds (`flock a.lock
- *     sleep 5`), against a real paused QEMU: the event log shows it
- *     running with its elapsed time, the line echoes what is typed, the
- *     grid keeps refreshing (a device added behind slotscope's back shows
- *     up while the hotplug waits), and once the lock is free the hotplug
- *     lands;
+ *   - on the runtime file's lock another operator holds (the test
+ *     itself, until it lets go), against a real paused QEMU: the event
+ *     log shows it running with its elapsed time, the line echoes what is
+ *     typed, the grid keeps refreshing (a device added behind slotscope's
+ *     back shows up while the hotplug waits), and once the lock is free
+ *     the hotplug lands;
  *   - on a slow monitor (the simulator's slow fault: every reply late),
  *     beside a real QEMU whose row keeps refreshing meanwhile; Ctrl-C then
  *     cancels it and the journal rolls back what it had done: the slot is
@@ -15,12 +15,14 @@
  *   - a 1 MiB paste into the line does not stop the refreshes either.
  */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,7 +108,7 @@ sim_start(const char *dir, const char *sub, ...)
 		"--instances", "1" };
 	va_list ap;
 	pid_t pid;
-	int n = 5, k;
+	int n = 5;
 
 	snprintf(path, sizeof path, "%s/%s", dir, sub);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
@@ -126,8 +128,8 @@ sim_start(const char *dir, const char *sub, ...)
 		_exit(127);
 	}
 	tmx_reg_pid(&regs, (long)pid);
-	for (k = 0; k < 500 && !tu_listening(path, "vm1.qmp"); k++)
-		usleep(10000);
+	ck_assert_msg(tu_sim_serves(path, "vm1.qmp", 5000), "the simulator "
+	    "did not come up");
 	return pid;
 }
 
@@ -140,8 +142,9 @@ sim_stop(pid_t pid)
 
 START_TEST(hotplug_waits_on_a_held_lock)
 {
-	char *dir = tu_tmpdir(), cmd[9000], insts[4400];
+	char *dir = tu_tmpdir(), insts[4400];
 	struct tmx t;
+	int lock;
 
 	ck_assert_ptr_nonnull(dir);
 	reg("dir", dir);
@@ -149,10 +152,15 @@ START_TEST(hotplug_waits_on_a_held_lock)
 	snprintf(insts, sizeof insts, "a=unix:%s/qa/qmp.sock", dir);
 	launch(&t, dir, insts);
 	CELLS(&t, "a", 0, "BBBB.....");
-	/* another operator holds a's runtime file for 5 s */
-	snprintf(cmd, sizeof cmd, "mkdir -p %s/rt && (flock %s/rt/a.lock "
-	    "sleep 5 >/dev/null 2>&1 &) ; sleep 0.3", dir, dir);
-	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	/* another operator holds a's runtime file (the lock slotscope
+	 * takes, store.h) until the checks below are done: this process,
+	 * not a `flock ... sleep 5` beside it, which a loaded machine could
+	 * start too late or see end too early */
+	ck_assert(mkdir(tu_path(dir, "rt"), 0700) == 0 || errno == EEXIST);
+	lock = open(tu_path(dir, "rt/a.lock"), O_RDWR | O_CREAT | O_CLOEXEC,
+	    0600);
+	ck_assert_int_ge(lock, 0);
+	ck_assert_int_eq(flock(lock, LOCK_EX), 0);
 	tmx_type(&t, "hotplug a nic");
 	tmx_keys(&t, "Enter");
 	SEE(&t, "running `hotplug a nic`");
@@ -167,6 +175,7 @@ START_TEST(hotplug_waits_on_a_held_lock)
 	SEE(&t, "slotscope> xyz");
 	tmx_keys(&t, "C-u");
 	/* the lock is let go: the hotplug lands in slot 4 */
+	close(lock);
 	CELLS(&t, "a", 0, "BBBBU....F");
 	SEE(&t, "a: nic-");
 	tmx_kill(&t);

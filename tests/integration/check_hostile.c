@@ -192,8 +192,8 @@ START_TEST(full_after_device_accepted)
 		    (char *)NULL);
 		_exit(127);
 	}
-	for (k = 0; k < 500 && !tu_listening(sim, "vm1.qmp"); k++)
-		usleep(10000);
+	ck_assert_msg(tu_sim_serves(sim, "vm1.qmp", 5000), "the simulator "
+	    "did not come up");
 	hpid = fork();
 	ck_assert_int_ge(hpid, 0);
 	if (hpid == 0) {

@@ -133,6 +133,18 @@ hold(const char *name)
 	return fd;
 }
 
+/* After close(hold()): QEMU has let go of its end of the connection, so
+ * the next client is accepted at once.  Until QEMU's main loop sees the
+ * close it serves nobody else, and a command that came first waited for
+ * its greeting meanwhile, on a loaded machine possibly longer than the
+ * 500 ms it waits. */
+static void
+released(void)
+{
+	ck_assert_msg(tu_unix_idle(dir, "qmp.sock", 10000), "QEMU kept the "
+	    "closed connection to %s/qmp.sock", dir);
+}
+
 static json_t *
 parse(const char *text)
 {
@@ -248,6 +260,7 @@ START_TEST(held_socket)
 	free(after);
 	free(before);
 	close(fd);
+	released();
 
 	/* released: the bus reads again, and the slots are what they are */
 	rc = batch("-c 'show vm' --json", &out, &err);
@@ -282,6 +295,7 @@ START_TEST(diagnoses)
 	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
 	free(out);
 	close(fd);
+	released();
 
 	/* QEMU stopped: said so, with QEMU's pid, not "busy" */
 	qpid = tu_qemu_pid(dir);
@@ -455,6 +469,7 @@ START_TEST(anonymous_nic)
 	buf[n] = '\0';
 	ck_assert_msg(strstr(buf, "\"return\"") != NULL, "%s", buf);
 	close(fd);
+	released();
 
 	rc = batch("-c 'show vm' --json", &out, &err);
 	ck_assert_msg(rc == 0, "%s%s", out, err);

@@ -95,7 +95,6 @@ START_TEST(guest_refuses)
 {
 	char *dir = tu_tmpdir(), sim[4300], ep[4400], *out = NULL;
 	pid_t pid;
-	int k;
 
 	ck_assert_ptr_nonnull(dir);
 	snprintf(sim, sizeof sim, "%s/sim", dir);
@@ -111,8 +110,8 @@ START_TEST(guest_refuses)
 		    "1", "--guest", "refuse", (char *)NULL);
 		_exit(127);
 	}
-	for (k = 0; k < 500 && !tu_listening(sim, "vm1.qmp"); k++)
-		usleep(10000);
+	ck_assert_msg(tu_sim_serves(sim, "vm1.qmp", 5000), "the simulator "
+	    "did not come up");
 	snprintf(ep, sizeof ep, "unix:%s/vm1.qmp", sim);
 	ck_assert_int_eq(run(dir, ep, "-c 'hotplug vm nic slot=5'", &out), 0);
 	free(out);
