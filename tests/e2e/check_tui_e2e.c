@@ -571,7 +571,6 @@ START_TEST(many_instances_scroll)
 	struct world w;
 	char *cmd, *out = NULL, *scr = NULL, path[4200], spid[32];
 	long pid;
-	int tries;
 
 	memset(&w, 0, sizeof w);
 	w.dir = tu_tmpdir();
@@ -588,10 +587,9 @@ START_TEST(many_instances_scroll)
 	snprintf(spid, sizeof spid, "%ld", pid);
 	reg_add("pid", spid);
 	/* the simulator makes vm1 .. vm40; wait for the last socket */
-	snprintf(path, sizeof path, "%s/mon/vm40.qmp", w.dir);
-	for (tries = 0; tries < 100 && access(path, F_OK) != 0; tries++)
-		usleep(100 * 1000);
-	ck_assert_msg(access(path, F_OK) == 0, "the simulator did not start");
+	snprintf(path, sizeof path, "%s/mon", w.dir);
+	ck_assert_msg(tu_sim_serves(path, "vm40.qmp", 10000), "the simulator "
+	    "did not start");
 	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
 	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
 	    "XDG_CONFIG_HOME=%s/config %s --runtime-dir %s/rt --interval 0.5 "
@@ -1075,15 +1073,15 @@ END_TEST
 #define GONE(w, text) do { \
 	char *scr_ = NULL; \
 	int k_; \
-	for (k_ = 0; k_ < WAIT / 50; k_++) { \
+	for (k_ = 0; k_ < tu_ms(WAIT) / 50; k_++) { \
 		free(scr_); \
 		scr_ = tmx_screen(&(w)->t, 0); \
 		if (scr_ != NULL && strstr(scr_, (text)) == NULL) \
 			break; \
 		usleep(50 * 1000); \
 	} \
-	ck_assert_msg(k_ < WAIT / 50, "\"%s\" still on the screen:\n%.2000s", \
-	    (text), scr_ ? scr_ : ""); \
+	ck_assert_msg(k_ < tu_ms(WAIT) / 50, "\"%s\" still on the " \
+	    "screen:\n%.2000s", (text), scr_ ? scr_ : ""); \
 	free(scr_); \
 } while (0)
 
@@ -1211,7 +1209,7 @@ START_TEST(fqdn_names_stay_distinct)
 	char names[4096], got[48][64], *row;
 	size_t o = 0;
 	long pid;
-	int i, n, tries;
+	int i, n;
 
 	for (i = 1; i <= 40; i++)
 		o += (size_t)snprintf(names + o, sizeof names - o, "%s"
@@ -1231,11 +1229,9 @@ START_TEST(fqdn_names_stay_distinct)
 	ck_assert_int_gt(pid, 1);
 	snprintf(spid, sizeof spid, "%ld", pid);
 	reg_add("pid", spid);
-	snprintf(path, sizeof path, "%s/mon/webserver-frontend-40.prod."
-	    "example.com.qmp", w.dir);
-	for (tries = 0; tries < 100 && access(path, F_OK) != 0; tries++)
-		usleep(100 * 1000);
-	ck_assert_msg(access(path, F_OK) == 0, "the simulator did not start");
+	snprintf(path, sizeof path, "%s/mon", w.dir);
+	ck_assert_msg(tu_sim_serves(path, "webserver-frontend-40.prod."
+	    "example.com.qmp", 10000), "the simulator did not start");
 	ck_assert_int_ne(asprintf(&cmd, "cd %s && env LANG=C.UTF-8 "
 	    "TERM=screen-256color HOME=%s XDG_STATE_HOME=%s/state "
 	    "XDG_CONFIG_HOME=%s/config %s --runtime-dir %s/rt --interval 0.5 "

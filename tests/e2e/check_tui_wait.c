@@ -230,7 +230,7 @@ START_TEST(slow_monitor_then_ctrl_c)
 		char *last = NULL, cells[33];
 		int ok = 0;
 
-		for (k = 0; k < 80 && !ok; k++) {
+		for (k = 0; k < tu_ms(8000) / 100 && !ok; k++) {
 			free(last);
 			last = tmx_screen(&t, 0);
 			ok = tmx_row_cells(last, "s", cells) == 0 &&
@@ -301,7 +301,8 @@ START_TEST(unplug_refused_in_the_background)
 	ck_assert_msg(on_screen(&t, "running `unplug s 5`"),
 	    "the unplug did not wait for the guest");
 	tmx_keys(&t, "C-u");
-	for (k = 0; k < 150 && !on_screen(&t, "refusal cannot be"); k++)
+	for (k = 0; k < tu_ms(15000) / 100 &&
+	    !on_screen(&t, "refusal cannot be"); k++)
 		usleep(100000);
 	SEE(&t, "so a guest's refusal cannot be");
 	SEE(&t, "s: unplug of");
@@ -331,10 +332,10 @@ START_TEST(version_holds_the_monitor)
 	tmx_type(&t, "version s");
 	/* between two refreshes (the simulator would still be busy with
 	 * one just abandoned, as no QEMU is) */
-	for (k = 0; k < 200 && on_screen(&t, "(refreshing)"); k++)
+	for (k = 0; k < tu_ms(2000) / 10 && on_screen(&t, "(refreshing)"); k++)
 		usleep(10000);
 	tmx_keys(&t, "Enter");
-	for (k = 0; k < 100 && !on_screen(&t, "s: QEMU "); k++) {
+	for (k = 0; k < tu_ms(5000) / 50 && !on_screen(&t, "s: QEMU "); k++) {
 		char *scr = tmx_screen(&t, 0);
 
 		ck_assert_msg(strstr(scr, " 0 busy") != NULL, "s was "

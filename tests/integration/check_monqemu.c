@@ -402,7 +402,7 @@ settled_mask(struct mon *m)
 	int i;
 
 	pci_info_init(&pi);
-	for (i = 0; i < 40; i++) {
+	for (i = 0; i < tu_ms(2000) / 50; i++) {
 		if (mon_do(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &res,
 		    &e) == 0) {
 			pi = res.pci;

@@ -101,14 +101,14 @@ START_TEST(two_hosts_stop_restart)
 	snprintf(cmd, sizeof cmd, "%s h2 \"sh -c 'sleep 4242; :' %s\" "
 	    "</dev/null >/dev/null 2>&1 &", h2.ssh, mark);
 	ck_assert_int_eq(tu_run(cmd, NULL), 0);
-	for (int i = 0; i < 500 && !tu_ns_proc_with(ns, mark); i++)
+	for (int i = 0; i < tu_ms(5000) / 10 && !tu_ns_proc_with(ns, mark); i++)
 		usleep(10000);
 	ck_assert_msg(tu_ns_proc_with(ns, mark), "no session %s on h2", mark);
 	tu_sshd_kill(&h2);
 	ck_assert(!h2.up);
 	/* the client (its command line has the word too) needs a moment
 	 * to see its connection gone */
-	for (int i = 0; i < 500 && tu_proc_with(mark); i++)
+	for (int i = 0; i < tu_ms(5000) / 10 && tu_proc_with(mark); i++)
 		usleep(10000);
 	ck_assert_msg(!tu_proc_with(mark), "%s outlived its host", mark);
 	ck_assert_int_eq(tu_ssh(&h2, "echo two", &out), 255);
@@ -156,7 +156,7 @@ orphan(int fd)
 	snprintf(cmd, sizeof cmd, "%s orphan sleep 4343 </dev/null "
 	    ">/dev/null 2>&1 &", mine.ssh);
 	tu_run(cmd, NULL);
-	for (i = 0; i < 500 && !tu_proc_with("sleep 4343"); i++)
+	for (i = 0; i < tu_ms(5000) / 10 && !tu_proc_with("sleep 4343"); i++)
 		usleep(10000);
 	if (tu_proc_with("sleep 4343"))
 		dprintf(fd, "%ld %s", (long)mine.init, mine.dir);
@@ -174,7 +174,7 @@ START_TEST(gone_without_teardown)
 	    "the child's sshd did not run a session");
 	ck_assert_int_eq(sscanf(buf, "%d", &init), 1);
 	ck_assert_int_gt(init, 1);
-	for (i = 0; i < 500 && (tu_pid_alive(init) ||
+	for (i = 0; i < tu_ms(5000) / 10 && (tu_pid_alive(init) ||
 	    tu_proc_with("sleep 4343")); i++)
 		usleep(10000);
 	ck_assert_msg(!tu_pid_alive(init), "the orphaned sshd still runs");

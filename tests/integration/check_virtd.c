@@ -92,7 +92,8 @@ START_TEST(gone_without_teardown)
 	    "the child's libvirtd did not run a domain");
 	ck_assert_int_eq(sscanf(buf, "%d %63s %4199s", &init, ns, dir), 3);
 	ck_assert_int_gt(init, 1);
-	for (i = 0; i < 500 && (tu_ns_proc_with(ns, "guest=tvorphan") ||
+	for (i = 0; i < tu_ms(5000) / 10 &&
+	    (tu_ns_proc_with(ns, "guest=tvorphan") ||
 	    tu_proc_with(dir)); i++)
 		usleep(10000);
 	ck_assert_msg(!tu_ns_proc_with(ns, "guest=tvorphan"),

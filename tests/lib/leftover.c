@@ -11,12 +11,16 @@
  * demos running.  So each run marks its dir with its runner's pid and
  * start time, and the next run looks at the run dirs beside its own: one
  * whose runner is gone has its e2e tmux servers killed (by socket path,
- * only the sockets tmuxdrv names, in that dir) and is removed.
+ * only the sockets tmuxdrv names, in that dir), then this user's
+ * processes whose command line names a path in it (the background
+ * helpers a check started: simulators run through the shell do not die
+ * with the run), and is removed.
  */
 #include "leftover.h"
 #include "testutil.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +116,46 @@ kill_servers(const char *dir)
 	return n;
 }
 
+/* SIGKILL this user's processes whose command line names a path in dir
+ * (helpers a check started in the background, e.g. a simulator through
+ * `sh -c '... &'`, and the programs in the tmux panes): the dir's name is
+ * mkdtemp's, so nothing else names it.  How many. */
+static int
+kill_procs(const char *dir)
+{
+	char want[4200], path[64], buf[8192];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	snprintf(want, sizeof want, "%s/", dir);
+	while ((de = readdir(d)) != NULL) {
+		long pid = strtol(de->d_name, NULL, 10);
+		struct stat st;
+		size_t len, i;
+		FILE *f;
+
+		if (pid <= 1 || pid == (long)getpid())
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+		if (stat(path, &st) != 0 || st.st_uid != getuid() ||
+		    (f = fopen(path, "r")) == NULL)
+			continue;
+		len = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		for (i = 0; i < len; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[len] = '\0';
+		if (strstr(buf, want) != NULL && kill((pid_t)pid, SIGKILL) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 int
 tu_run_reap(const char *tmpdir)
 {
@@ -124,7 +168,7 @@ tu_run_reap(const char *tmpdir)
 	while ((de = readdir(d)) != NULL) {
 		char dir[4200];
 		struct stat st;
-		int n;
+		int n, k;
 
 		if (strncmp(de->d_name, PREFIX, strlen(PREFIX)) != 0 ||
 		    strchr(de->d_name, '\'') != NULL)
@@ -134,9 +178,10 @@ tu_run_reap(const char *tmpdir)
 		    st.st_uid != getuid() || !abandoned(dir))
 			continue;
 		n = kill_servers(dir);
+		k = kill_procs(dir);
 		fprintf(stderr, "runner: %s was left by a killed run: %d tmux "
-		    "server%s stopped, the dir removed\n", dir, n,
-		    n == 1 ? "" : "s");
+		    "server%s and %d process%s stopped, the dir removed\n", dir,
+		    n, n == 1 ? "" : "s", k, k == 1 ? "" : "es");
 		tu_rmrf(dir);
 		removed++;
 	}

@@ -12,6 +12,7 @@ int tu_run_mark(const char *dir);
 /* Undo the runs under tmpdir whose runner is gone: each slotscope-test.*
  * dir of this user with a mark whose process no longer runs gets the
  * tmux servers of its e2e sockets (DIR/tmux-UID/slotscope-e2e-*) killed,
+ * then this user's processes whose command line names a path in DIR,
  * and is removed.  Dirs without a mark, of another user, or whose runner
  * still runs (a run of another worktree) are left alone.  Returns how
  * many dirs were removed. */

@@ -64,7 +64,8 @@ sim_up(struct sim *s)
 	}
 	for (k = 0; k < sizeof files / sizeof files[0]; k++) {
 		snprintf(path, sizeof path, "%s/%s", s->dir, files[k]);
-		for (i = 0; i < 500 && access(path, F_OK) != 0; i++)
+		for (i = 0; i < tu_ms(5000) / 10 &&
+		    access(path, F_OK) != 0; i++)
 			usleep(10000);
 		ck_assert_msg(access(path, F_OK) == 0, "no %s", path);
 	}

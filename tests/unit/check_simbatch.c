@@ -45,7 +45,7 @@ start_args(struct world *w, const char *proto, const char *a1,
 		_exit(127);
 	}
 	snprintf(path, sizeof path, "%s/vm1.%s", w->dir, proto);
-	for (i = 0; i < 500 && access(path, F_OK) != 0; i++)
+	for (i = 0; i < tu_ms(5000) / 10 && access(path, F_OK) != 0; i++)
 		usleep(10000);
 	ck_assert_int_eq(access(path, F_OK), 0);
 }
