@@ -51,8 +51,10 @@ cmd_dev_text(struct strbuf *s, const struct store_dev *d,
 		if (b->queues > 1)
 			strbuf_printf(s, "  queues %d", b->queues);
 	} else {
+		/* every disk has a drive and an image: one not recorded is
+		 * not known (a libvirt disk's the XML does not name) */
 		strbuf_printf(s, "  drive %s  %s (%s%s%s%s%s%s%s)",
-		    b->drive[0] ? b->drive : "-", b->path[0] ? b->path : "-",
+		    b->drive[0] ? b->drive : "?", b->path[0] ? b->path : "?",
 		    b->format[0] ? b->format : "?",
 		    b->protocol[0] ? ", " : "", b->protocol,
 		    b->readonly ? ", read-only" : "",

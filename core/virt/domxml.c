@@ -114,9 +114,26 @@ source(const xmlNode *n, struct domxml_dev *v)
 	const xmlNode *s = child(n, "source");
 	size_t i;
 
-	v->source[0] = '\0';
+	v->source[0] = v->srckey[0] = '\0';
 	for (i = 0; s != NULL && keys[i] != NULL && v->source[0] == '\0'; i++)
 		attr(s, keys[i], v->source, sizeof v->source);
+	if (v->source[0] != '\0')
+		snprintf(v->srckey, sizeof v->srckey, "%s", keys[i - 1]);
+}
+
+/* A <disk>'s image: its target (guest name, bus), format and libvirt's
+ * number for it (source/@index). */
+static void
+disk(const xmlNode *n, struct domxml_dev *v)
+{
+	char ix[16];
+
+	attr(child(n, "target"), "bus", v->model, sizeof v->model);
+	attr(child(n, "target"), "dev", v->target, sizeof v->target);
+	attr(child(n, "driver"), "type", v->format, sizeof v->format);
+	attr(child(n, "source"), "index", ix, sizeof ix);
+	if (num(ix, 1 << 30, &v->srcindex) < 0)
+		v->srcindex = 0;
 }
 
 /* An <interface>'s backend: its type, the tap libvirt made (target) and
@@ -173,10 +190,8 @@ device(const xmlNode *n, struct domxml *d, struct err *e)
 		attr(m, "type", v.model, sizeof v.model);
 	if (named(n, "interface"))
 		netback(n, &v);
-	if (named(n, "disk")) {
-		attr(child(n, "target"), "bus", v.model, sizeof v.model);
-		attr(child(n, "target"), "dev", v.target, sizeof v.target);
-	}
+	if (named(n, "disk"))
+		disk(n, &v);
 	attr(child(n, "mac"), "address", v.mac, sizeof v.mac);
 	source(n, &v);
 	if (address(n, &v, e) < 0)
@@ -386,6 +401,42 @@ nic_backend(const struct domxml_dev *v, struct store_backend *b)
 	b->queues = v->queues;
 }
 
+/* The last libvirt release known to give a raw image its raw format node
+ * (Debian 12's 9.0.0; later ones may leave it out). */
+#define RAW_NODE_UNTIL 9000999UL
+
+void
+domxml_drive(const struct domxml *d, const struct domxml_dev *v,
+    char *out, size_t sz)
+{
+	int n = 0;
+
+	out[0] = '\0';
+	if (strcmp(v->element, "disk") != 0 || v->source[0] == '\0')
+		return;
+	if (v->srcindex == 0)
+		n = snprintf(out, sz, "drive-%s", v->alias);
+	else if ((v->format[0] != '\0' && strcmp(v->format, "raw") != 0) ||
+	    (d->libvirt != 0 && d->libvirt <= RAW_NODE_UNTIL))
+		n = snprintf(out, sz, "libvirt-%d-format", v->srcindex);
+	if (n < 0 || (size_t)n >= sz)
+		out[0] = '\0';	/* a cut name would be another node's */
+}
+
+/* A disk's backend as the XML has it (see domxml.h). */
+static void
+disk_backend(const struct domxml *d, const struct domxml_dev *v,
+    struct store_backend *b)
+{
+	if (strcmp(v->element, "disk") != 0)
+		return;
+	b->kind = STORE_BK_FILE;
+	if (strcmp(v->srckey, "file") == 0 || strcmp(v->srckey, "dev") == 0)
+		strcopy(b->path, sizeof b->path, v->source);
+	strcopy(b->format, sizeof b->format, v->format);
+	domxml_drive(d, v, b->drive, sizeof b->drive);
+}
+
 static int
 reservations(const struct domxml *d, struct store_rt *rt, struct err *e)
 {
@@ -435,6 +486,7 @@ domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
 		strcopy(sd.driver, sizeof sd.driver, v->model);
 		snprintf(sd.mac, sizeof sd.mac, "%s", v->mac);
 		nic_backend(v, &sd.backend);
+		disk_backend(d, v, &sd.backend);
 		/* an alias slotscope's ids cannot hold stays foreign */
 		if (store_check_dev(&sd, NULL) == 0 &&
 		    store_add_dev(rt, &sd, e) < 0)

@@ -23,10 +23,14 @@
  *    name); an interface's backend is the one QEMU has, from its type:
  *    user is netdev user, network, bridge, ethernet and direct a tap
  *    (target/@dev, on source/@bridge for the first two), each netdev
- *    "host" + alias as libvirt names it; another type records none; the
- *    reservation map holds the slots libvirt's address rules keep for the
- *    machine: 0 (host bridge), and 1 (PIIX3) on an i440fx (pc) machine or
- *    31 (ICH9) on a q35 one.
+ *    "host" + alias as libvirt names it; another type records none; a
+ *    disk's backend is its image: the path (source/@file or @dev; a
+ *    volume's or a network disk's has none here), the format
+ *    (driver/@type) and the node QEMU's device reads, named as libvirt
+ *    names it (domxml_drive); the reservation map holds the slots
+ *    libvirt's address rules keep for the machine: 0 (host bridge),
+ *    and 1 (PIIX3) on an i440fx (pc) machine or 31 (ICH9) on a q35
+ *    one.
  * The XML is parsed with libxml2 from (buf, len), never trusted: no
  * network, no entities, no DTD, at most DOMXML_MAX bytes and
  * DOMXML_MAX_DEVICES devices.
@@ -54,6 +58,13 @@ struct domxml_dev {
 	char target[16];	/* disks: target/@dev ("vda"), "" */
 	char source[1024];	/* disk file/dev/volume, interface network or
 				 * bridge, "" */
+	char srckey[8];		/* the source attribute it is: "file", "dev",
+				 * "volume", ... */
+	/* disks: the image as the live XML has it */
+	char format[16];	/* driver/@type: "raw", "qcow2", "" */
+	int srcindex;		/* source/@index: libvirt's number for the
+				 * image when it opens it with -blockdev, 0
+				 * when the XML has none */
 	/* interfaces: the backend as the live XML has it */
 	char nettype[16];	/* interface/@type: user, network, bridge,
 				 * ethernet, direct, ...; "" */
@@ -71,6 +82,10 @@ struct domxml {
 	char name[64];
 	char uuid[40];
 	char machine[64];	/* os/type/@machine: "pc-i440fx-7.2" */
+	unsigned long libvirt;	/* the version of the libvirt that wrote it
+				 * (virConnectGetLibVersion, major * 1000000
+				 * + minor * 1000 + release), 0 unknown; set
+				 * by the caller after domxml_parse */
 	struct domxml_dev *dev;
 	size_t ndev, cap;
 };
@@ -91,6 +106,20 @@ int domxml_rt(const struct domxml *d, const char *inst, struct store_rt *rt,
     struct err *e);
 /* The slotscope device type of a device ("nic" for an interface). */
 const char *domxml_type(const struct domxml_dev *v);
+/* The block node (or drive) a disk's guest device reads, as libvirt
+ * names it, into out; "" when the XML does not say:
+ *  - a source without index: libvirt gave QEMU a -drive (before its
+ *    -blockdev, libvirt 6.0 and QEMU 4.2), whose id is "drive-" + alias;
+ *  - a source with index N: libvirt opened the image as the blockdev
+ *    nodes "libvirt-N-storage" (the file or device) and, above it,
+ *    "libvirt-N-format" (the format driver), which the device reads.
+ *    A raw image has one only up to libvirt 9.0 (seen on Debian 12's);
+ *    later releases may leave it out when nothing needs it, and then
+ *    the device reads the storage node: with d->libvirt newer or
+ *    unknown, a raw image's drive is not known here;
+ *  - no source (an empty CD-ROM): none. */
+void domxml_drive(const struct domxml *d, const struct domxml_dev *v,
+    char *out, size_t sz);
 /* The bridge kind of a PCI controller's model ("pcie-root-port" ...);
  * PCI_BR_NONE for the root buses (pci-root, pcie-root) and others. */
 enum pci_bridge_kind domxml_bridge_kind(const char *model);

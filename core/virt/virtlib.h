@@ -46,6 +46,7 @@
 	X(virConnectSetKeepAlive) \
 	X(virConnectGetURI) \
 	X(virConnectGetHostname) \
+	X(virConnectGetLibVersion) \
 	X(virConnectListAllDomains) \
 	X(virConnectDomainEventRegisterAny) \
 	X(virConnectDomainEventDeregisterAny) \

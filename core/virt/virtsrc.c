@@ -219,7 +219,8 @@ state_name(int st)
 
 /* One domain into sn->dom[sn->n]. */
 static void
-read_dom(const struct virtlib *l, virDomainPtr d, struct virtsrc_dom *o)
+read_dom(const struct virtlib *l, virDomainPtr d, unsigned long libver,
+    struct virtsrc_dom *o)
 {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	const char *name = l->virDomainGetName(d);
@@ -241,6 +242,7 @@ read_dom(const struct virtlib *l, virDomainPtr d, struct virtsrc_dom *o)
 	}
 	if (domxml_parse(xml, strlen(xml), &o->xml, &e) < 0)
 		snprintf(o->error, sizeof o->error, "%s", e.msg);
+	o->xml.libvirt = libver;	/* how libvirt names the disks' nodes */
 	free(xml);
 }
 
@@ -255,6 +257,7 @@ static void
 read_all(struct virtsrc *s, struct virtsrc_snap *sn)
 {
 	virDomainPtr *doms = NULL;
+	unsigned long libver = 0;
 	char *p;
 	int n, i;
 
@@ -269,6 +272,8 @@ read_all(struct virtsrc *s, struct virtsrc_snap *sn)
 		snprintf(sn->host, sizeof sn->host, "%s", p);
 		free(p);
 	}
+	if (s->lib.virConnectGetLibVersion(s->conn, &libver) < 0)
+		libver = 0;	/* the daemon's libvirt: unknown */
 	n = s->lib.virConnectListAllDomains(s->conn, &doms,
 	    VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	if (n < 0) {
@@ -279,7 +284,8 @@ read_all(struct virtsrc *s, struct virtsrc_snap *sn)
 	sn->dom = calloc(n > 0 ? (size_t)n : 1, sizeof *sn->dom);
 	for (i = 0; i < n; i++) {
 		if (sn->dom != NULL)
-			read_dom(&s->lib, doms[i], &sn->dom[sn->n++]);
+			read_dom(&s->lib, doms[i], libver,
+			    &sn->dom[sn->n++]);
 		s->lib.virDomainFree(doms[i]);
 	}
 	free(doms);

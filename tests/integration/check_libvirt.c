@@ -602,6 +602,119 @@ START_TEST(disk_hotplug_at_chosen_slot)
 }
 END_TEST
 
+/* A libvirt disk's drive and path, from the live XML, are the ones QEMU
+ * has: two disks at start (a raw file, a qcow2 image) and one attached
+ * by virsh; `show` names each one's image, format and the node its
+ * device reads (libvirt-N-format here, Debian 12's libvirt 9.0), and
+ * QEMU's own query-block (asked last: it taints the domain) has those
+ * nodes on those files for those devices. */
+#define DISK(fmt, file, dev) "    <disk type='file' device='disk'>" \
+	"<driver name='qemu' type='" fmt "'/><source file='" file "'/>" \
+	"<target dev='" dev "' bus='virtio'/></disk>\n"
+START_TEST(disk_drive_and_path_as_qemu_has_them)
+{
+	static const char *const ids[] = { "virtio-disk0", "virtio-disk1",
+	    "virtio-disk2" };
+	char raw[4300], qc[4300], hot[4300], devs[9000], cmd[9000],
+	    drive[3][64], path[3][4300], want[9000], *out = NULL;
+	json_t *j, *v;
+	size_t k, i;
+	FILE *f;
+
+	ck_assert(vd.up);
+	snprintf(raw, sizeof raw, "%s/a.raw", vd.dir);
+	snprintf(qc, sizeof qc, "%s/b.qcow2", vd.dir);
+	snprintf(hot, sizeof hot, "%s/c.raw", vd.dir);
+	snprintf(cmd, sizeof cmd, "truncate -s 1M '%s' '%s' && qemu-img "
+	    "create -q -f qcow2 '%s' 1M", raw, hot, qc);
+	ck_assert_int_eq(tu_run(cmd, NULL), 0);
+	snprintf(devs, sizeof devs, DISK("raw", "%s", "vda")
+	    DISK("qcow2", "%s", "vdb"), raw, qc);
+	ck_assert_int_eq(tu_virtd_domain(&vd, "tdk", devs), 0);
+	snprintf(cmd, sizeof cmd, "%s/hot.xml", vd.dir);
+	ck_assert_ptr_nonnull(f = fopen(cmd, "w"));
+	fprintf(f, DISK("raw", "%s", "vdc"), hot);
+	fclose(f);
+	snprintf(want, sizeof want, "attach-device tdk '%s' --live", cmd);
+	ck_assert_int_eq(tu_virsh(&vd, want, NULL), 0);
+
+	/* slotscope's view: every disk with its image, format and drive */
+	ck_assert_int_eq(ss("--json -c 'show tdk'", &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	free(out);
+	memset(drive, 0, sizeof drive);
+	json_array_foreach(json_object_get(j, "devices"), k, v) {
+		json_t *b = json_object_get(v, "backend");
+		const char *id = json_string_value(json_object_get(v, "id"));
+		const char *dr = json_string_value(json_object_get(b, "drive"));
+
+		for (i = 0; i < 3 && strcmp(id, ids[i]) != 0; i++)
+			;
+		if (i == 3)
+			continue;
+		ck_assert_str_eq(json_string_value(json_object_get(v, "type")),
+		    "disk");
+		ck_assert_str_eq(json_string_value(json_object_get(b,
+		    "format")), i == 1 ? "qcow2" : "raw");
+		ck_assert_msg(dr != NULL && strncmp(dr, "libvirt-", 8) == 0,
+		    "%s: drive %s", id, dr ? dr : "(none)");
+		snprintf(drive[i], sizeof drive[i], "%s", dr);
+		snprintf(path[i], sizeof path[i], "%s", json_string_value(
+		    json_object_get(b, "path")));
+	}
+	json_decref(j);
+	ck_assert_str_eq(path[0], raw);
+	ck_assert_str_eq(path[1], qc);
+	ck_assert_str_eq(path[2], hot);
+	/* three nodes, one each */
+	ck_assert_str_ne(drive[0], drive[1]);
+	ck_assert_str_ne(drive[1], drive[2]);
+	ck_assert_str_ne(drive[0], drive[2]);
+	/* the same in the text view, as virsh users read it */
+	ck_assert_int_eq(ss("-c 'show tdk'", &out), 0);
+	for (i = 0; i < 3; i++) {
+		snprintf(want, sizeof want, "virtio  drive %s  %s (%s)  "
+		    "[libvirt]", drive[i], path[i], i == 1 ? "qcow2" : "raw");
+		ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want,
+		    out);
+	}
+	free(out);
+	ck_assert_int_eq(ss("--json -c 'list --devices'", &out), 0);
+	ck_assert_msg(strstr(out, drive[2]) != NULL && strstr(out, hot),
+	    "%s", out);
+	free(out);
+
+	/* QEMU's: each device reads that node, on that file */
+	ck_assert_int_eq(tu_virsh(&vd, "qemu-monitor-command tdk "
+	    "'{\"execute\":\"query-block\"}'", &out), 0);
+	ck_assert_msg((j = json_loads(out, 0, NULL)) != NULL, "%s", out);
+	free(out);
+	i = 0;
+	json_array_foreach(json_object_get(j, "return"), k, v) {
+		const char *qdev = json_string_value(json_object_get(v,
+		    "qdev"));
+		json_t *ins = json_object_get(v, "inserted");
+		size_t d;
+		char pre[64];
+
+		for (d = 0; qdev != NULL && d < 3; d++) {
+			snprintf(pre, sizeof pre, "/machine/peripheral/%s/",
+			    ids[d]);
+			if (strncmp(qdev, pre, strlen(pre)) != 0)
+				continue;
+			ck_assert_str_eq(json_string_value(json_object_get(ins,
+			    "node-name")), drive[d]);
+			ck_assert_str_eq(json_string_value(json_object_get(ins,
+			    "file")), path[d]);
+			i++;
+		}
+	}
+	ck_assert_uint_eq(i, 3);
+	json_decref(j);
+}
+END_TEST
+#undef DISK
+
 static int
 has(char **v, const char *w)
 {
@@ -832,6 +945,7 @@ libvirt_suite(void)
 	tcase_add_test(tc, two_connections_grouped);
 	tcase_add_test(tc, q35_ports_and_removed);
 	tcase_add_test(tc, disk_hotplug_at_chosen_slot);
+	tcase_add_test(tc, disk_drive_and_path_as_qemu_has_them);
 	tcase_add_test(tc, bash_completes_domains);
 	return s;
 }

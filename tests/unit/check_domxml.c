@@ -237,14 +237,131 @@ START_TEST(nic_backends)
 	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "net4"));
 	ck_assert_int_eq(sd->backend.kind, STORE_BK_NONE);
 	ck_assert_str_eq(sd->backend.netdev, "");
+	/* a disk's backend is its image (disk_backends) */
 	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "virtio-disk0"));
-	ck_assert_int_eq(sd->backend.kind, STORE_BK_NONE);
+	ck_assert_int_eq(sd->backend.kind, STORE_BK_FILE);
 	ck_assert_str_eq(sd->backend.netdev, "");
+	ck_assert_str_eq(sd->backend.path, "/x.img");
 	store_rt_free(&rt);
 	domxml_free(&q);
 }
 END_TEST
 #undef IF
+
+/* A disk's backend as the live XML says: the image's path (file or
+ * block device), its format, and the node the device reads as libvirt
+ * names it -- libvirt-N-format for the source's index N, drive-ALIAS
+ * without one -- and nothing the XML does not say: a raw image's node
+ * when libvirt may have left its format layer out (after 9.0, or an
+ * unknown libvirt), a network or volume disk's path, a CD-ROM with no
+ * medium's drive. */
+#define DISK(type, driver, src, alias, slot) "<disk type='" type "' " \
+	"device='disk'><driver name='qemu' type='" driver "'/>" src \
+	"<target dev='vd" slot "' bus='virtio'/><alias name='" alias "'/>" \
+	"<address type='pci' domain='0x0000' bus='0x00' slot='0x0" slot \
+	"' function='0x0'/></disk>"
+START_TEST(disk_backends)
+{
+	static const char x[] = "<domain><name>k</name><os><type "
+	    "machine='pc-i440fx-7.2'>hvm</type></os><devices>"
+	    DISK("file", "qcow2", "<source file='/srv/a.qcow2' index='4'/>",
+	    "virtio-disk0", "3")
+	    DISK("block", "raw", "<source dev='/dev/vg/b' index='2'/>",
+	    "virtio-disk1", "4")
+	    DISK("file", "raw", "<source file='/srv/c.raw'/>", "ua-old", "5")
+	    DISK("network", "raw", "<source protocol='rbd' name='pool/d' "
+	    "index='6'><host name='mon1'/></source>", "virtio-disk3", "6")
+	    DISK("volume", "qcow2", "<source pool='p' volume='e' "
+	    "index='7'/>", "virtio-disk4", "7")
+	    "<disk type='file' device='cdrom'><driver name='qemu' "
+	    "type='raw'/><target dev='sda' bus='sata'/><readonly/>"
+	    "<alias name='sata0-0-0'/><address type='drive' controller='0' "
+	    "bus='0' target='0' unit='0'/></disk></devices></domain>";
+	static const struct {
+		unsigned long libvirt;
+		const char *id, *path, *format, *drive;
+	} want[] = {
+		/* not raw: a format node in every libvirt */
+		{ 11003000, "virtio-disk0", "/srv/a.qcow2", "qcow2",
+		  "libvirt-4-format" },
+		{ 0, "virtio-disk0", "/srv/a.qcow2", "qcow2",
+		  "libvirt-4-format" },
+		/* raw: up to 9.0 the raw node, after it not known */
+		{ 9000000, "virtio-disk1", "/dev/vg/b", "raw",
+		  "libvirt-2-format" },
+		{ 6000000, "virtio-disk1", "/dev/vg/b", "raw",
+		  "libvirt-2-format" },
+		{ 9001000, "virtio-disk1", "/dev/vg/b", "raw", "" },
+		{ 0, "virtio-disk1", "/dev/vg/b", "raw", "" },
+		/* no index: libvirt's -drive */
+		{ 11003000, "ua-old", "/srv/c.raw", "raw", "drive-ua-old" },
+		/* no path in the XML */
+		{ 9000000, "virtio-disk3", "", "raw", "libvirt-6-format" },
+		{ 9000000, "virtio-disk4", "", "qcow2", "libvirt-7-format" },
+	};
+	const struct domxml_dev *v;
+	const struct store_dev *sd;
+	struct store_rt rt;
+	struct domxml q;
+	struct err e;
+	char drive[64], txt[200];
+	size_t k;
+
+	domxml_init(&q);
+	ck_assert_msg(domxml_parse(x, sizeof x - 1, &q, &e) == 0, "%s", e.msg);
+	for (k = 0; k < sizeof want / sizeof want[0]; k++) {
+		q.libvirt = want[k].libvirt;
+		ck_assert_int_eq(domxml_rt(&q, "k", &rt, &e), 0);
+		ck_assert_ptr_nonnull(sd = store_find_id(&rt, want[k].id));
+		ck_assert_int_eq(sd->backend.kind, STORE_BK_FILE);
+		ck_assert_str_eq(sd->backend.path, want[k].path);
+		ck_assert_str_eq(sd->backend.format, want[k].format);
+		ck_assert_msg(strcmp(sd->backend.drive, want[k].drive) == 0,
+		    "%s with libvirt %lu: drive '%s', not '%s'", want[k].id,
+		    want[k].libvirt, sd->backend.drive, want[k].drive);
+		store_rt_free(&rt);
+	}
+	/* the pane's text has the path and format */
+	q.libvirt = 9000000;
+	ck_assert_int_eq(domxml_rt(&q, "k", &rt, &e), 0);
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "virtio-disk1"));
+	store_backend_text(sd, txt, sizeof txt);
+	ck_assert_str_eq(txt, "/dev/vg/b (raw)");
+	store_rt_free(&rt);
+	/* a CD-ROM without a medium: no PCI address, and no drive */
+	ck_assert_ptr_nonnull(v = domxml_find(&q, "sata0-0-0"));
+	ck_assert_int_eq(v->pci, 0);
+	strcpy(drive, "x");
+	domxml_drive(&q, v, drive, sizeof drive);
+	ck_assert_str_eq(drive, "");
+	/* an alias too long for a drive name: none, not a cut one */
+	ck_assert_ptr_nonnull(v = domxml_find(&q, "ua-old"));
+	domxml_drive(&q, v, drive, 10);
+	ck_assert_str_eq(drive, "");
+	domxml_drive(&q, v, drive, 13);
+	ck_assert_str_eq(drive, "drive-ua-old");
+	domxml_free(&q);
+}
+END_TEST
+#undef DISK
+
+/* The real dumpxml (Debian 12's libvirt 9.0): vm3's raw disk at index 1
+ * reads libvirt-1-format, the path as the XML has it. */
+START_TEST(fixture_disk)
+{
+	const struct store_dev *sd;
+	struct store_rt rt;
+	struct err e;
+
+	d.libvirt = 9000000;
+	ck_assert_int_eq(domxml_rt(&d, "vm3", &rt, &e), 0);
+	ck_assert_ptr_nonnull(sd = store_find_id(&rt, "virtio-disk0"));
+	ck_assert_str_eq(sd->backend.path, "/var/lib/libvirt/images/vm3.img");
+	ck_assert_str_eq(sd->backend.format, "raw");
+	ck_assert_str_eq(sd->backend.drive, "libvirt-1-format");
+	store_rt_free(&rt);
+}
+END_TEST
 
 START_TEST(q35_ports)
 {
@@ -322,6 +439,8 @@ domxml_suite(void)
 	tcase_add_test(tc, bus_and_view);
 	tcase_add_test(tc, q35_ports);
 	tcase_add_test(tc, nic_backends);
+	tcase_add_test(tc, disk_backends);
+	tcase_add_test(tc, fixture_disk);
 	tcase_add_loop_test(tc, refused, 0, sizeof bad / sizeof bad[0]);
 	tcase_add_test(tc, prefixes);
 	suite_add_tcase(s, tc);
