@@ -12,11 +12,14 @@
  * when asked (virtsrc_refresh), at once on a domain event (lifecycle,
  * device added, device removed, device removal failed), and every
  * `interval` seconds; a lost connection is reopened at the next refresh.
- * Domain events need libvirt's event loop: virtsrc runs libvirt's default
+ * slotscope does not link libvirt: virtsrc_open loads it (virtlib.h), and
+ * a missing libvirt.so.0 is its error, saying what to install.  Domain
+ * events need libvirt's event loop: virtsrc runs libvirt's default
  * implementation in one thread of its own, started once per process
- * (libvirt's event loop is process-wide by libvirt's design; nothing of
- * slotscope's is kept there).  libvirt's default error printing to stderr
- * is turned off for the process: errors come back as messages instead.
+ * (virtloop.h: libvirt's event loop is process-wide by libvirt's design;
+ * nothing of slotscope's is kept there).  libvirt's default error
+ * printing to stderr is turned off for the process: errors come back as
+ * messages instead.
  *
  * URI: as given, else LIBVIRT_DEFAULT_URI, else qemu:///system.
  *
