@@ -129,6 +129,14 @@ world_start(struct world *w, int nq, const char *extra)
 	    WAIT), "expected row %s to show %s from slot %d (screen printed " \
 	    "above)", (name), (want), (first))
 
+/* Type line on the command line and press Enter. */
+static void
+enter(struct world *w, const char *line)
+{
+	tmx_type(&w->t, line);
+	tmx_keys(&w->t, "Enter");
+}
+
 /* A paused `pc` QEMU has its host bridge, PIIX3, VGA and e1000 in slots
  * 0-3; the rest is free. */
 #define PC_BUS "BBBB............................"
@@ -257,8 +265,7 @@ START_TEST(killed_qemu_goes_unreachable)
 	free(scr);
 	/* b keeps being refreshed and typing still works */
 	CELLS(&w, "b", 0, PC_BUS);
-	tmx_type(&w.t, "refresh b");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "refresh b");
 	SEE(&w, "refreshing b");
 	world_free(&w);
 }
@@ -271,8 +278,7 @@ START_TEST(hotplug_and_unplug_typed)
 	world_start(&w, 2, NULL);
 	CELLS(&w, "a", 0, PC_BUS);
 	CELLS(&w, "b", 0, PC_BUS);
-	tmx_type(&w.t, "hotplug a nic");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "hotplug a nic");
 	/* the first slot after the reserved 0-3 */
 	CELLS(&w, "a", 0, "BBBBU...");
 	SEE(&w, "a slot 4 (nic-");
@@ -297,12 +303,10 @@ START_TEST(hotplug_and_unplug_typed)
 	CELLS(&w, "b", 0, "BBBB.....U");
 	CELLS(&w, "a", 0, "BBBBU...");
 	/* no guest in a paused QEMU: the unplug stays pending */
-	tmx_type(&w.t, "unplug a 4");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "unplug a 4");
 	CELLS(&w, "a", 0, "BBBB~...");
 	SEE(&w, "used \xe2\x86\x92 unplugging");
-	tmx_type(&w.t, "refresh");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "refresh");
 	SEE(&w, "refreshing all");
 	CELLS(&w, "a", 0, "BBBB~...");
 	CELLS(&w, "b", 0, "BBBB.....U");
@@ -375,8 +379,7 @@ START_TEST(quit_keeps_history)
 
 	world_start(&w, 1, NULL);
 	CELLS(&w, "a", 0, PC_BUS);
-	tmx_type(&w.t, "refresh a");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "refresh a");
 	SEE(&w, "refreshing a");
 	/* q on the empty line quits, as the first screen's hint says */
 	tmx_type(&w.t, "q");
@@ -513,8 +516,7 @@ START_TEST(demo_busy_and_crashed)
 		    "%.1500s", scr);
 		free(row);
 		free(scr);
-		tmx_type(&w.t, "next fresh1");
-		tmx_keys(&w.t, "Enter");
+		enter(&w, "next fresh1");
 		SEE(&w, "> next fresh1");
 		CELLS(&w, "fresh1", 0, PC_BUS);
 		world_free(&w);
@@ -551,13 +553,11 @@ START_TEST(demo_ganeti_collision)
 	SEE(&w, "state M missing");
 	SEE(&w, "owner ganeti  (eth1)");
 	tmx_keys(&w.t, "Tab");
-	tmx_type(&w.t, "hotplug ganeti1 nic");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "hotplug ganeti1 nic");
 	SEE(&w, "hotplug: ganeti1 is managed by Ganeti");
 	SEE(&w, "modify --hotplug --net add ganeti1`");
 	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUU!M................");
-	tmx_type(&w.t, "/conflict");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "/conflict");
 	SEE(&w, "filter \"conflict\": 1 of");
 	CELLS(&w, "ganeti1", 0, "BBBBRRRRRRRRUU!M................");
 	world_free(&w);
@@ -779,17 +779,14 @@ START_TEST(demo_typed_commands_change_cells)
 
 	demo_start(&w);
 	CELLS(&w, "fresh1", 0, PC_BUS);
-	tmx_type(&w.t, "reserve fresh1 7");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "reserve fresh1 7");
 	CELLS(&w, "fresh1", 4, "...R....");
 	/* the others are untouched */
 	CELLS(&w, "fresh1", 0, "BBBB...R");
-	tmx_type(&w.t, "free fresh1 7");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "free fresh1 7");
 	CELLS(&w, "fresh1", 0, PC_BUS);
 	/* a bad command: one red line, nothing changes */
-	tmx_type(&w.t, "reserve fresh1 99");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "reserve fresh1 99");
 	SEE(&w, "> reserve fresh1 99");
 	CELLS(&w, "fresh1", 0, PC_BUS);
 	/* Enter on a free slot in the grid proposes reserving it */
@@ -815,8 +812,7 @@ START_TEST(demo_unplug_completes)
 
 	demo_start_args(&w, "--scenario stuck-unplug");
 	CELLS(&w, "stuck1", 0, "BBBB.U..");
-	tmx_type(&w.t, "unplug stuck1 5");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "unplug stuck1 5");
 	CELLS(&w, "stuck1", 0, "BBBB.~..");
 	SEE(&w, "used \xe2\x86\x92 unplugging");
 	demo_hmp(&w, "stuck1", "system_reset");
@@ -824,11 +820,9 @@ START_TEST(demo_unplug_completes)
 	CELLS(&w, "stuck1", 0, PC_BUS);
 	/* fresh1's guest answers by itself */
 	CELLS(&w, "fresh1", 0, PC_BUS);
-	tmx_type(&w.t, "hotplug fresh1 nic");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "hotplug fresh1 nic");
 	CELLS(&w, "fresh1", 0, "BBBBU...");
-	tmx_type(&w.t, "unplug fresh1 4");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "unplug fresh1 4");
 	CELLS(&w, "fresh1", 0, PC_BUS);
 	world_free(&w);
 }
@@ -990,8 +984,7 @@ START_TEST(q35_ports_tree)
 	SEE(&w, "\xe2\x94\x94 rp6  root port  bus 6         1 .");
 	SEE(&w, "\xe2\x94\x94 rp4  root port  bus 4         0 F");
 	tmx_keys(&w.t, "Tab");
-	tmx_type(&w.t, "hotplug q35-1 nic");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "hotplug q35-1 nic");
 	SEE(&w, "plugged in slot 0 of bus 6");
 	CELLS(&w, "q35-1", 0, "BBB_HHH________________________B");
 	SEE(&w, "q35-1  qmp 7.2.22 ok            0");
@@ -1008,8 +1001,7 @@ START_TEST(list_wraps_at_words)
 
 	demo_start(&w);
 	CELLS(&w, "web1", 0, DEMO_WEB1);
-	tmx_type(&w.t, "list");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "list");
 	SEE(&w, "web1    ok  qmp 7.2.22  free 17  reserved 4  live 10  "
 	    "missing 1");
 	SEE(&w, "fresh1  ok  qmp 7.2.22  free 28  reserved 0  live  4");
@@ -1289,8 +1281,7 @@ START_TEST(demo_filter_rows)
 	demo_start(&w);
 	CELLS(&w, "web1", 0, DEMO_WEB1);
 	CELLS(&w, "fresh1", 0, PC_BUS);
-	tmx_type(&w.t, "/foreign");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "/foreign");
 	SEE(&w, "filter \"foreign\": 1 of 3 instances");
 	ck_assert(tmx_wait_for(&w.t, "filter /foreign", WAIT, &scr));
 	ck_assert_msg((r = tmx_row(scr, "web1")) != NULL, "web1 (it has a "
@@ -1304,8 +1295,7 @@ START_TEST(demo_filter_rows)
 	SEE(&w, "focus: grid");
 	tmx_type(&w.t, "/");
 	SEE(&w, "slotscope> /");
-	tmx_type(&w.t, "FRESH");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "FRESH");
 	SEE(&w, "filter \"FRESH\": 1 of 3 instances");
 	scr = NULL;
 	ck_assert(tmx_wait_for(&w.t, "filter /FRESH", WAIT, &scr));
@@ -1315,11 +1305,9 @@ START_TEST(demo_filter_rows)
 	free(scr);
 	/* the selection follows: the detail pane shows fresh1 */
 	SEE(&w, "fresh1 slot 0");
-	tmx_type(&w.t, "/nosuch");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "/nosuch");
 	SEE(&w, "no instance matches \"nosuch\"");
-	tmx_type(&w.t, "/");
-	tmx_keys(&w.t, "Enter");
+	enter(&w, "/");
 	SEE(&w, "filter off: all 3 instances");
 	CELLS(&w, "db1", 0, "BBBB");
 	CELLS(&w, "web1", 0, DEMO_WEB1);
