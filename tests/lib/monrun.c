@@ -2,7 +2,9 @@
 /* monrun.c - see monrun.h. */
 #include "monrun.h"
 
+#include <check.h>
 #include <poll.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -25,6 +27,18 @@ tu_mon_run(struct mon *m, int ms)
 		st = mon_step(m, rc > 0 ? pfd.revents : 0);
 	}
 	return st;
+}
+
+void
+tu_mon_fails(struct mon *m, enum monerr_kind kind, const char *text)
+{
+	struct err e;
+
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
+	ck_assert_msg(mon_error(m, &e) == kind, "error kind %d, not %d: %s",
+	    (int)mon_error(m, &e), (int)kind, e.msg);
+	ck_assert_msg(text == NULL || strstr(e.msg, text) != NULL,
+	    "'%s' does not say '%s'", e.msg, text);
 }
 
 void

@@ -14,6 +14,11 @@
  * its status then. */
 enum mon_status tu_mon_run(struct mon *m, int ms);
 
+/* Step m (up to 2 s) and check that it failed: MON_FAILED, its error of
+ * kind, and text (unless NULL) in the error's message.  Ends the test
+ * when any of them is not so. */
+void tu_mon_fails(struct mon *m, enum monerr_kind kind, const char *text);
+
 /* tu_mon_run(m, 5), as the pump of tu_peer_line (m is a struct mon *). */
 void tu_mon_run_a_little(void *m);
 

@@ -342,10 +342,8 @@ START_TEST(silent_peer_is_no_monitor)
 	struct err e;
 	int op = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_PROTOCOL);
-	ck_assert_msg(strstr(e.msg, "is no QEMU monitor: it accepted the "
-	    "connection and sent nothing in 100 ms") != NULL, "%s", e.msg);
+	tu_mon_fails(m, MONERR_PROTOCOL, "is no QEMU monitor: it accepted the "
+	    "connection and sent nothing in 100 ms");
 	ck_assert_int_eq(mon_result(m, op)->kind, MONERR_PROTOCOL);
 	ck_assert_int_eq(mon_fd(m), -1);
 	/* nothing was sent before the banner */
@@ -358,12 +356,9 @@ START_TEST(partial_greeting_times_out)
 {
 	struct mon_opts o = { .greet_ms = 100 };
 	struct mon *m = connected(&o);
-	struct err e;
 
 	say("QEMU 7.2.22 monitor - type 'help'");
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
-	ck_assert_ptr_nonnull(strstr(e.msg, "incomplete greeting"));
+	tu_mon_fails(m, MONERR_TIMEOUT, "incomplete greeting");
 	mon_free(m);
 }
 END_TEST
@@ -447,9 +442,7 @@ START_TEST(qmp_garbage_after_greeting)
 	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	expect(m, "{\"execute\":\"query-pci\"}\n");
 	say("{\"return\": [}\r\n");
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_PROTOCOL);
-	ck_assert_ptr_nonnull(strstr(e.msg, "not JSON"));
+	tu_mon_fails(m, MONERR_PROTOCOL, "not JSON");
 	mon_free(m);
 }
 END_TEST
@@ -466,10 +459,8 @@ START_TEST(unanswered_command_times_out)
 	say(BANNER);
 	expect(m, "info pci\n");
 	say("info pci\r\n  Bus  0, device   0, function 0:\r\n");
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_TIMEOUT);
-	ck_assert_ptr_nonnull(strstr(e.msg, "did not answer query pci within "
-	    "150 ms"));
+	tu_mon_fails(m, MONERR_TIMEOUT, "did not answer query pci within "
+	    "150 ms");
 	ck_assert_int_eq(mon_result(m, a)->kind, MONERR_TIMEOUT);
 	ck_assert_int_eq(mon_result(m, b)->done, 1);
 	ck_assert_int_eq(mon_result(m, b)->ok, 0);
@@ -488,18 +479,14 @@ START_TEST(peer_closing_is_unreachable)
 	say("info pci\r\n  Bus  0, dev");
 	close(P.fd);
 	P.fd = -1;
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
-	ck_assert_ptr_nonnull(strstr(e.msg, "closed the connection during "
-	    "query pci"));
+	tu_mon_fails(m, MONERR_UNREACHABLE, "closed the connection during "
+	    "query pci");
 	mon_free(m);
 	/* closed before greeting */
 	m = connected(NULL);
 	close(P.fd);
 	P.fd = -1;
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), MONERR_UNREACHABLE);
-	ck_assert_ptr_nonnull(strstr(e.msg, "before greeting"));
+	tu_mon_fails(m, MONERR_UNREACHABLE, "before greeting");
 	mon_free(m);
 }
 END_TEST

@@ -139,17 +139,6 @@ answer(const char *reply, const char *id)
 	say(buf);
 }
 
-/* The session ran to MON_FAILED with an error of kind saying msg. */
-static void
-failed(struct mon *m, enum monerr_kind kind, const char *msg)
-{
-	struct err e;
-
-	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
-	ck_assert_int_eq(mon_error(m, &e), kind);
-	ck_assert_msg(strstr(e.msg, msg) != NULL, "%s", e.msg);
-}
-
 /* The session ran to MON_DONE. */
 static void
 done(struct mon *m)
@@ -275,8 +264,8 @@ START_TEST(out_of_order_fails)
 	queue_pci(m, op, 2);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
 	answer("{\"return\": []}", id_of(l[1], id, sizeof id));
-	failed(m, MONERR_PROTOCOL, "answered query pci before query pci, "
-	    "out of the order");
+	tu_mon_fails(m, MONERR_PROTOCOL, "answered query pci before query "
+	    "pci, out of the order");
 	ck_assert_int_eq(mon_result(m, op[0])->ok, 0);
 	ck_assert_int_eq(mon_result(m, op[1])->ok, 0);
 	ck_assert_int_eq(mon_result(m, op[1])->kind, MONERR_PROTOCOL);
@@ -300,8 +289,8 @@ START_TEST(time_out_fails_the_rest)
 	r = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
 	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
 	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
-	failed(m, MONERR_TIMEOUT, "did not answer a raw command within "
-	    "150 ms");
+	tu_mon_fails(m, MONERR_TIMEOUT, "did not answer a raw command "
+	    "within 150 ms");
 	ck_assert_int_eq(mon_result(m, p)->ok, 1);
 	ck_assert_int_eq(mon_result(m, q)->done, 1);
 	ck_assert_int_eq(mon_result(m, q)->kind, MONERR_TIMEOUT);
@@ -328,7 +317,8 @@ START_TEST(hang_up_fails_the_ones_in_flight)
 	ck_assert_int_eq(mon_result(m, op[1])->done, 0);
 	close(P.fd);
 	P.fd = -1;
-	failed(m, MONERR_UNREACHABLE, "closed the connection during query pci");
+	tu_mon_fails(m, MONERR_UNREACHABLE, "closed the connection during "
+	    "query pci");
 	ck_assert_int_eq(mon_result(m, op[1])->kind, MONERR_UNREACHABLE);
 	ck_assert_int_eq(mon_result(m, op[2])->kind, MONERR_UNREACHABLE);
 	mon_free(m);
