@@ -78,7 +78,10 @@ pcitree_build(const struct pci_info *pi, struct pcitree *t)
 	size_t i;
 	int added;
 
-	memset(t, 0, sizeof *t);
+	/* only what is read: the buses past nbus are set as they are added
+	 * (add_bus), and clearing all 64 (12 KB) was a fifth of the end of
+	 * a refresh */
+	memset(&t->bus[0], 0, sizeof t->bus[0]);
 	t->bus[0].parent = -1;
 	t->bus[0].known = 1;
 	t->bus[0].nslots = 32;

@@ -31,6 +31,17 @@ places_count_bus(const struct pci_info *live, const struct pcitree *t,
 {
 	int s, n = 0;
 
+	if (b == PCITREE_ROOT) {
+		/* places_is_free's test, the taken slots worked out once
+		 * rather than once a slot */
+		struct slotmap m = state_taken(live, rt);
+
+		for (s = 0; s < 32; s++)
+			n += pcitree_hotpluggable(t, b, s) &&
+			    !(t->bus[b].held & ((uint32_t)1 << s)) &&
+			    slotmap_is_free(&m, s) == 1;
+		return n;
+	}
 	for (s = 0; s < 32; s++)
 		n += places_is_free(live, t, rt, b, s);
 	return n;

@@ -69,7 +69,8 @@ need(const struct slot_view *v)
 
 	fields(v, f);
 	for (k = 0; k < NFIELDS; k++) {
-		size_t len = strnlen(f[k], 255);
+		/* most fields of most slots are "": no strnlen for them */
+		size_t len = f[k][0] != '\0' ? strnlen(f[k], 255) : 0;
 
 		n += len + 1;
 		any |= len;
@@ -80,12 +81,12 @@ need(const struct slot_view *v)
 int
 slotpack_set(struct slotpack *p, const struct slot_view v[32])
 {
-	size_t total = 0, at = 0, k;
+	size_t total = 0, at = 0, k, ns[32];
 	int s, rc = 0;
 	char *str;
 
 	for (s = 0; s < 32; s++)
-		total += need(&v[s]);
+		total += ns[s] = need(&v[s]);
 	str = total && total < 65535 ? malloc(total) : NULL;
 	if (total && str == NULL)
 		rc = -1;
@@ -95,7 +96,7 @@ slotpack_set(struct slotpack *p, const struct slot_view v[32])
 	for (s = 0; s < 32; s++) {
 		struct slot_brief *b = &p->b[s];
 		const char *f[NFIELDS];
-		size_t n = str ? need(&v[s]) : 0;
+		size_t n = str ? ns[s] : 0;
 
 		b->state = (uint8_t)v[s].state;
 		b->reserved = v[s].reserved != 0;

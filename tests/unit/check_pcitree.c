@@ -479,6 +479,75 @@ START_TEST(q35_views)
 }
 END_TEST
 
+/* The tree built over a struct that held other bytes is the one built
+ * over zeroes (pcitree_build clears only what it reads), and a bus's
+ * count of places is its slots' places_is_free (the root bus's taken
+ * slots are worked out once there), with reservations, a runtime device
+ * and held slots, on every fixture. */
+START_TEST(build_and_count_agree)
+{
+	static const struct {
+		const char *rel;
+		int qmp;
+	} fx[] = {
+		{ "hmp/info-pci-q35-ports.raw", 0 },
+		{ "qmp/query-pci-q35-ports.json", 1 },
+		{ "hmp/info-pci-q35-ports-paused.raw", 0 },
+		{ "hmp/info-pci-pc-bridge5.raw", 0 },
+		{ "qmp/query-pci-pc-bridge5.json", 1 },
+	};
+	size_t k, b;
+
+	for (k = 0; k < sizeof fx / sizeof *fx; k++) {
+		static struct pcitree z, d;
+		struct pci_info pi;
+		struct store_rt rt;
+		struct store_dev dev;
+		struct err e;
+		int s, h;
+
+		if (fx[k].qmp)
+			fixparse_qmp_pci(fx[k].rel, &pi);
+		else
+			fixparse_hmp_pci(fx[k].rel, &pi);
+		memset(&z, 0, sizeof z);
+		memset(&d, 0xa5, sizeof d);
+		pcitree_build(&pi, &z);
+		pcitree_build(&pi, &d);
+		ck_assert_uint_eq(d.nbus, z.nbus);
+		ck_assert_int_eq(d.pcie, z.pcie);
+		for (b = 0; b < z.nbus; b++)
+			ck_assert_msg(memcmp(&d.bus[b], &z.bus[b],
+			    sizeof z.bus[b]) == 0, "%s: bus %zu", fx[k].rel, b);
+		store_rt_init(&rt, "a");
+		ck_assert_int_eq(slotmap_init_first(&rt.reserved, 0, &e), 0);
+		memset(&dev, 0, sizeof dev);
+		snprintf(dev.id, sizeof dev.id, "nic-6f1a2b3c-pci-9");
+		snprintf(dev.type, sizeof dev.type, "nic");
+		dev.slot = 9;
+		ck_assert_int_eq(store_add_dev(&rt, &dev, &e), 0);
+		for (h = 0; h < 2; h++) {
+			int all = 0;
+
+			for (b = 0; b < z.nbus; b++) {
+				int n = 0;
+
+				z.bus[b].held = h ? 0x00f00f00u : 0;
+				for (s = 0; s < 32; s++)
+					n += places_is_free(&pi, &z, &rt,
+					    (int)b, s);
+				ck_assert_int_eq(places_count_bus(&pi, &z, &rt,
+				    (int)b), n);
+				all += n;
+			}
+			ck_assert_int_eq(places_count(&pi, &z, &rt), all);
+		}
+		store_rt_free(&rt);
+		pci_info_free(&pi);
+	}
+}
+END_TEST
+
 Suite *
 pcitree_suite(void)
 {
@@ -496,6 +565,7 @@ pcitree_suite(void)
 	tcase_add_test(tc, qom_commands);
 	tcase_add_test(tc, qom_list_hmp);
 	tcase_add_test(tc, q35_views);
+	tcase_add_test(tc, build_and_count_agree);
 	suite_add_tcase(s, tc);
 	return s;
 }
