@@ -13,35 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-void
-qs_ws(struct qs_cur *c)
-{
-	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
-	    *c->p == '\n' || *c->p == '\r'))
-		c->p++;
-}
-
-enum qs_vt
-qs_peek(struct qs_cur *c)
-{
-	qs_ws(c);
-	if (c->p >= c->end)
-		return QS_BAD;
-	switch (*c->p) {
-	case '{':
-		return QS_OBJ;
-	case '[':
-		return QS_ARR;
-	case '"':
-		return QS_STR;
-	case 't': case 'f': case 'n':
-		return QS_LIT;
-	default:
-		return (*c->p == '-' || (*c->p >= '0' && *c->p <= '9')) ?
-		    QS_NUM : QS_BAD;
-	}
-}
-
 /* --- strings ------------------------------------------------------------- */
 
 static int
@@ -179,17 +150,13 @@ escape(struct qs_cur *c, unsigned *cp)
 	return *cp == 0 ? -1 : 0;	/* jansson refuses \u0000 */
 }
 
-/* The string at c->p, decoded into out (outsz bytes, NUL-terminated,
- * truncated as snprintf; out may be NULL); *n its whole decoded length,
- * *esc whether it held an escape. */
-int
-qs_string(struct qs_cur *c, char *out, size_t outsz, size_t *n, int *esc)
+/* qs_string's whole reading, from the opening quote at c->p: escapes,
+ * UTF-8, control characters. */
+static int
+string_slow(struct qs_cur *c, char *out, size_t outsz, size_t *n, int *esc)
 {
 	size_t o = 0;
 
-	*esc = 0;
-	if (c->p >= c->end || *c->p != '"')
-		return -1;
 	for (c->p++; c->p < c->end;) {
 		const char *q = c->p;
 		unsigned char b;
@@ -235,70 +202,99 @@ qs_string(struct qs_cur *c, char *out, size_t outsz, size_t *n, int *esc)
 	return -1;
 }
 
+/* The string at c->p, decoded into out (outsz bytes, NUL-terminated,
+ * truncated as snprintf; out may be NULL); *n its whole decoded length,
+ * *esc whether it held an escape.  Most strings QEMU sends are printable
+ * ASCII without escapes: one run of plain bytes up to the closing quote,
+ * copied once; anything else is read by string_slow from the start. */
+int
+qs_string(struct qs_cur *c, char *out, size_t outsz, size_t *n, int *esc)
+{
+	const char *s, *q, *end = c->end;
+	size_t len;
+
+	*esc = 0;
+	if (c->p >= end || *c->p != '"')
+		return -1;
+	s = q = c->p + 1;
+	while (q < end && plain[(unsigned char)*q])
+		q++;
+	if (q >= end || *q != '"')
+		return string_slow(c, out, outsz, n, esc);
+	len = (size_t)(q - s);
+	if (out != NULL && outsz > 0) {
+		size_t k = len < outsz - 1 ? len : outsz - 1;
+
+		memcpy(out, s, k);
+		out[k] = '\0';
+	}
+	*n = len;
+	c->p = q + 1;
+	return 0;
+}
+
 /* --- numbers and literals ------------------------------------------------ */
 
-static int
-digit(const struct qs_cur *c)
-{
-	return c->p < c->end && *c->p >= '0' && *c->p <= '9';
-}
+#define DIGIT(p, end) ((p) < (end) && *(p) >= '0' && *(p) <= '9')
 
 /* A number; *isint and, for an integer, its value.  Integers of 19
  * digits or more, and reals of 10^308 or more (or with an exponent of
  * more than 6 digits) are left to jansson (-1): it decides whether they
- * overflow. */
-int
-qs_number(struct qs_cur *c, int *isint, long long *v)
+ * overflow.  The cursor is a local (p), stored back once. */
+static int
+number(const char **pp, const char *end, int *isint, long long *v)
 {
+	const char *p = *pp;
 	unsigned long long u = 0;
 	int neg = 0, nd = 0, mag = 0, nonzero = 0, k = 0, ex = 0, en = 0;
 	int eneg = 0;
 
 	*isint = 1;
-	if (c->p < c->end && *c->p == '-') {
+	if (p < end && *p == '-') {
 		neg = 1;
-		c->p++;
+		p++;
 	}
-	if (!digit(c))
+	if (!DIGIT(p, end))
 		return -1;
-	if (*c->p == '0') {
-		c->p++;
-		if (digit(c))
+	if (*p == '0') {
+		p++;
+		if (DIGIT(p, end))
 			return -1;	/* a leading zero */
 	} else
-		for (; digit(c); c->p++)
+		for (; DIGIT(p, end); p++)
 			if (++nd < 19)
-				u = u * 10 + (unsigned)(*c->p - '0');
+				u = u * 10 + (unsigned)(*p - '0');
 	if (nd > 0) {
 		nonzero = 1;
 		mag = nd - 1;	/* the power of ten of the first digit */
 	}
-	if (c->p < c->end && *c->p == '.') {
+	if (p < end && *p == '.') {
 		*isint = 0;
-		c->p++;
-		if (!digit(c))
+		p++;
+		if (!DIGIT(p, end))
 			return -1;
-		for (; digit(c); c->p++) {
+		for (; DIGIT(p, end); p++) {
 			k++;
-			if (!nonzero && *c->p != '0') {
+			if (!nonzero && *p != '0') {
 				nonzero = 1;
 				mag = -k;
 			}
 		}
 	}
-	if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+	if (p < end && (*p == 'e' || *p == 'E')) {
 		*isint = 0;
-		c->p++;
-		if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
-			eneg = *c->p++ == '-';
-		if (!digit(c))
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (!DIGIT(p, end))
 			return -1;
-		for (; digit(c); c->p++) {
+		for (; DIGIT(p, end); p++) {
 			if (++en > 6)
 				return -1;
-			ex = ex * 10 + (*c->p - '0');
+			ex = ex * 10 + (*p - '0');
 		}
 	}
+	*pp = p;
 	if (!*isint)
 		return nonzero && mag + (eneg ? -ex : ex) >= 308 ? -1 : 0;
 	if (nd >= 19)
@@ -308,19 +304,29 @@ qs_number(struct qs_cur *c, int *isint, long long *v)
 }
 
 int
+qs_number(struct qs_cur *c, int *isint, long long *v)
+{
+	return number(&c->p, c->end, isint, v);
+}
+
+/* true, false or null (the first byte says which it can be). */
+int
 qs_literal(struct qs_cur *c)
 {
-	static const char *const w[] = { "true", "false", "null" };
-	size_t i, n;
+	const char *w;
+	size_t n;
 
-	for (i = 0; i < 3; i++) {
-		n = strlen(w[i]);
-		if ((size_t)(c->end - c->p) >= n && memcmp(c->p, w[i], n) == 0) {
-			c->p += n;
-			return 0;
-		}
-	}
-	return -1;
+	if (c->p >= c->end)
+		return -1;
+	w = *c->p == 't' ? "true" : *c->p == 'f' ? "false" :
+	    *c->p == 'n' ? "null" : NULL;
+	if (w == NULL)
+		return -1;
+	n = strlen(w);
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0)
+		return -1;
+	c->p += n;
+	return 0;
 }
 
 /* --- objects and arrays -------------------------------------------------- */
@@ -333,50 +339,83 @@ qs_obj_begin(struct qs_cur *c, struct qs_obj *o)
 	c->p++;
 	o->c = c;
 	o->n = 0;
+	o->seen = 0;
 	return 0;
 }
 
+/* Blanks from p on; where they end. */
+static const char *
+blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
 /* The next member: 1 with its name (raw bytes, no escapes in it) and
- * c->p at its value, 0 at the closing brace, -1 on an error. */
+ * c->p at its value, 0 at the closing brace, -1 on an error.  The cursor
+ * is a local (p) until the member's colon is read. */
 int
 qs_obj_next(struct qs_obj *o, const char **name, size_t *nlen)
 {
 	struct qs_cur *c = o->c;
-	size_t n;
+	const char *p, *end = c->end, *s;
+	uint64_t bit;
+	size_t n, k;
 	int esc, i;
 
-	qs_ws(c);
-	if (c->p >= c->end)
-		return -1;
-	if (*c->p == '}') {		/* at the start or after a member */
-		c->p++;
+	p = blanks(c->p, end);
+	if (p >= end)
+		goto bad;
+	if (*p == '}') {		/* at the start or after a member */
+		c->p = p + 1;
 		c->depth--;
 		return 0;
 	}
 	if (o->n > 0) {
-		if (*c->p != ',')
-			return -1;
-		c->p++;
-		qs_ws(c);
+		if (*p != ',')
+			goto bad;
+		p = blanks(p + 1, end);
 	}
-	*name = c->p + 1;
-	if (qs_string(c, NULL, 0, &n, &esc) < 0 || esc)
-		return -1;
-	*nlen = (size_t)(c->p - 1 - *name);
+	if (p >= end || *p != '"')
+		goto bad;
+	s = p + 1;
+	for (p = s; p < end && plain[(unsigned char)*p]; p++)
+		;
+	if (p < end && *p == '"') {
+		p++;		/* plain ASCII: qs_string's fast case */
+	} else {
+		c->p = s - 1;
+		if (qs_string(c, NULL, 0, &n, &esc) < 0 || esc)
+			return -1;
+		p = c->p;
+	}
+	k = (size_t)(p - 1 - s);
 	if (o->n == QMPSCAN_MAX_MEMBERS)
-		return -1;
-	for (i = 0; i < o->n; i++)
-		if (o->len[i] == *nlen && (*nlen == 0 ||
-		    o->name[i][0] == (*name)[0]) &&
-		    memcmp(o->name[i], *name, *nlen) == 0)
-			return -1;	/* a duplicate: jansson refuses it */
-	o->name[o->n] = *name;
-	o->len[o->n++] = *nlen;
-	qs_ws(c);
-	if (c->p >= c->end || *c->p != ':')
-		return -1;
-	c->p++;
+		goto bad;
+	bit = (uint64_t)1 << ((k + (k > 0 ? (unsigned char)s[0] * 3u +
+	    (unsigned char)s[k - 1] : 0)) & 63);
+	/* a duplicate: jansson refuses it */
+	if (o->seen & bit)
+		for (i = 0; i < o->n; i++)
+			if (o->len[i] == k && (k == 0 ||
+			    o->name[i][0] == s[0]) &&
+			    memcmp(o->name[i], s, k) == 0)
+				goto bad;	/* a duplicate */
+	o->seen |= bit;
+	o->name[o->n] = s;
+	o->len[o->n++] = k;
+	*name = s;
+	*nlen = k;
+	p = blanks(p, end);
+	if (p >= end || *p != ':')
+		goto bad;
+	c->p = p + 1;
 	return 1;
+bad:
+	c->p = p;
+	return -1;
 }
 
 int

@@ -7,6 +7,7 @@
 #ifndef SLOTSCOPE_QMPSCAN_INT_H
 #define SLOTSCOPE_QMPSCAN_INT_H
 
+#include <stdint.h>
 #include <string.h>
 
 #include "qemu/qmpscan.h"
@@ -19,17 +20,53 @@ struct qs_cur {
 /* What a value is, from its first byte. */
 enum qs_vt { QS_BAD, QS_OBJ, QS_ARR, QS_STR, QS_NUM, QS_LIT };
 
-/* An object being read: its member names so far (for duplicates). */
+/* An object being read: its member names so far (for duplicates), and
+ * a 64-bit filter of them (a bit per hash of a name's length and ends):
+ * a name whose bit is clear cannot be a duplicate, so the names before it
+ * are compared only when the bit is set. */
 struct qs_obj {
 	struct qs_cur *c;
 	const char *name[QMPSCAN_MAX_MEMBERS];
 	size_t len[QMPSCAN_MAX_MEMBERS];
 	int n;
+	uint64_t seen;
 };
 
-void qs_ws(struct qs_cur *c);
+/* Skip blanks (inline: called before every token). */
+static inline void
+qs_ws(struct qs_cur *c)
+{
+	const char *p = c->p, *end = c->end;
+
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' ||
+	    *p == '\r'))
+		p++;
+	c->p = p;
+}
+
 /* Skip blanks; the kind of the value at c->p. */
-enum qs_vt qs_peek(struct qs_cur *c);
+static inline enum qs_vt
+qs_peek(struct qs_cur *c)
+{
+	qs_ws(c);
+	if (c->p >= c->end)
+		return QS_BAD;
+	switch (*c->p) {
+	case '{':
+		return QS_OBJ;
+	case '[':
+		return QS_ARR;
+	case '"':
+		return QS_STR;
+	case 't': case 'f': case 'n':
+		return QS_LIT;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		return QS_NUM;
+	default:
+		return QS_BAD;
+	}
+}
 /* A string, decoded into out (outsz bytes, NUL-terminated, cut as
  * snprintf cuts; out may be NULL); *n its decoded length, *esc 1 when it
  * held an escape. */

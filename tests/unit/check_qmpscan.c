@@ -323,6 +323,78 @@ compact(const char *cmd, char *out, size_t outsz)
 	return qmpscan_compact_cmd(cmd, strlen(cmd), out, outsz, &e);
 }
 
+/* Member names: the reader's filter of the names seen (qmpscan_int.h's
+ * struct qs_obj) never lets a duplicate through nor refuses distinct
+ * names, also among 36 names of one object (many of them share a bit of
+ * the filter) and for empty and prefix names; strings read on the fast
+ * path (plain ASCII) and the slow one (escapes, UTF-8), up to and past
+ * the size they are kept in; the three literals, cut or misspelt. */
+START_TEST(names_and_strings_like_jansson)
+{
+	static const char *const more[] = {
+		", \"\": 1, \"a\": 2, \"ab\": 3, \"ba\": 4",
+		", \"\": 1, \"x\": 2, \"\": 3",
+		", \"ab\": 1, \"ba\": 2, \"ab\": 3",
+		", \"t\": true, \"f\": false, \"n\": null",
+		", \"t\": nul",
+		", \"t\": fals",
+		", \"t\": tree",
+		", \"t\": n",
+		", \"q\": \"caf\xc3\xa9 au lait\"",
+		", \"q\": \"tab\\tin\"",
+		", \"q\": \"\x7f del and ~\"",
+		", \"q\": \"unterminated",
+	};
+	char names[1200], why[300], *r;
+	size_t i, at;
+	int j, k, len;
+
+	for (i = 0; i < sizeof more / sizeof more[0]; i++) {
+		struct qmpdiff_took took;
+
+		r = reply(more[i]);
+		ck_assert_msg(tu_qmpscan_agrees(r, strlen(r), &took, why,
+		    sizeof why), "%s: %s", more[i], why);
+		free(r);
+	}
+	/* 36 distinct names: taken; name k again at place j: refused */
+	for (j = -1; j < 36; j++)
+		for (k = 0; k < (j < 0 ? 1 : j); k++) {
+			struct qmpdiff_took took;
+			int m;
+
+			at = 0;
+			for (m = 0; m < 36; m++)
+				at += (size_t)snprintf(names + at,
+				    sizeof names - at, ", \"%s%d\": %d",
+				    m % 3 ? "k" : "name-", m == j ? k : m, m);
+			r = reply(names);
+			ck_assert_msg(tu_qmpscan_agrees(r, strlen(r), &took,
+			    why, sizeof why), "%d %d: %s", j, k, why);
+			if (j < 0)
+				ck_assert_msg(took.pci, "distinct names "
+				    "refused");
+			else if (k % 3 == j % 3)
+				ck_assert_msg(!took.pci, "name %d twice "
+				    "taken", k);
+			free(r);
+		}
+	/* a qdev_id of every length around what is kept (PCI_ID_MAX) */
+	for (len = 120; len < 136; len++) {
+		struct qmpdiff_took took;
+		char id[200];
+
+		memset(id, 'a' + len % 26, (size_t)len);
+		id[len] = '\0';
+		snprintf(names, sizeof names, ", \"qdev_id\": \"%s\"", id);
+		r = reply(names);
+		ck_assert_msg(tu_qmpscan_agrees(r, strlen(r), &took, why,
+		    sizeof why), "qdev_id of %d: %s", len, why);
+		free(r);
+	}
+}
+END_TEST
+
 START_TEST(ids_and_commands)
 {
 	static const char r[] = "{\"return\": {}, \"id\": \"ss-0badc0de-1\"}";
@@ -361,6 +433,7 @@ qmpscan_suite(void)
 	tcase_add_test(t, qom_list_in_place);
 	tcase_add_test(t, depth_is_bounded);
 	tcase_add_test(t, ids_and_commands);
+	tcase_add_test(t, names_and_strings_like_jansson);
 	suite_add_tcase(s, t);
 	return s;
 }
