@@ -96,6 +96,7 @@ fleet_free(struct fleet *f)
 	f->nunplugs = f->capunplugs = 0;
 	f->run = NULL;
 	f->nrun = f->caprun = f->nqueued = f->qlow = 0;
+	f->nrefreshing = 0;
 }
 
 static const char *
@@ -268,19 +269,14 @@ fleet_view(const struct fleet *f, size_t i, const struct store_rt *rt,
 	return 0;
 }
 
-/* Without instances of other backends every refresh is queued or has a
- * session open, and both are counted; another backend's refresh is
- * neither (fleetvirt.c), so with them the instances are walked. */
+/* Every backend's refreshes under way, counted as they start and end
+ * (fleet_set_refreshing): no walk of the instances at each wakeup, also
+ * with libvirt or agent instances, whose refreshes are neither queued nor
+ * a session of fleet.c's. */
 static size_t
 nrefreshing(const struct fleet *f)
 {
-	size_t i, n = 0;
-
-	if (f->nother == 0)
-		return f->nrun + f->nqueued;
-	for (i = 0; i < f->n; i++)
-		n += f->inst[i].refreshing != 0;
-	return n;
+	return f->nrefreshing;
 }
 
 size_t
@@ -492,7 +488,7 @@ queue_one(struct fleet *f, size_t i)
 
 	if (in->refreshing)
 		return;
-	in->refreshing = 1;
+	fleet_set_refreshing(f, i, 1);
 	if (in->conn == INST_NEW)
 		f->gen++;	/* "new" becomes "connecting" */
 	fleet_backend_of(f, i)->refresh(f, i);
@@ -665,7 +661,7 @@ fleet_refresh_cancel(struct fleet *f, size_t i)
 
 		if (!f->inst[k].refreshing)
 			continue;
-		f->inst[k].refreshing = 0;
+		fleet_set_refreshing(f, k, 0);
 		f->gen++;
 		if (b->cancel != NULL)
 			b->cancel(f, k);

@@ -98,7 +98,8 @@ struct instance {
 	double last_read;		/* when the bus was last read (the
 					 * last refresh that succeeded), wall
 					 * seconds; 0 = never */
-	int refreshing;			/* a refresh is under way */
+	int refreshing;			/* a refresh is under way; set and
+					 * cleared with fleet_set_refreshing */
 	int journal;			/* the last refresh found intents in
 					 * the runtime file, for
 					 * journal_resolve_reported; set and
@@ -218,6 +219,7 @@ struct fleet {
 	 * last_refresh time changes: fleet_view_hash leaves times out). */
 	unsigned long gen;
 	size_t njournal;		/* instances with journal set */
+	size_t nrefreshing;		/* instances with refreshing set */
 	/* the runtime file last parsed (store_load_cached): a command that
 	 * reads one instance's file several times parses it once; owned,
 	 * NULL when it could not be allocated (then every read parses) */
@@ -228,6 +230,10 @@ struct fleet {
  * caller looking for noted instances walks the fleet only when some
  * are). */
 void fleet_set_journal(struct fleet *f, size_t i, int on);
+
+/* Set or clear instance i's refreshing (keeps f->nrefreshing, so that
+ * what is pending is known without a walk of the fleet). */
+void fleet_set_refreshing(struct fleet *f, size_t i, int on);
 
 /* A hash of what instance in shows (not its times): equal views, equal
  * hashes. */

@@ -129,7 +129,7 @@ all_unreachable(struct fleet *f, struct fleethost *h, const char *msg,
 		in->conn = INST_UNREACHABLE;
 		fleet_set_msg(&in->error, msg);
 		f->gen++;
-		in->refreshing = 0;
+		fleet_set_refreshing(f, i, 0);
 		in->last_refresh = now;
 	}
 }
@@ -285,7 +285,7 @@ apply_one(struct fleet *f, size_t i, struct agentproto_inst *v, double now)
 	pci_info_free(&in->live);
 	in->live = v->live;
 	pci_info_init(&v->live);
-	in->refreshing = 0;
+	fleet_set_refreshing(f, i, 0);
 	in->last_refresh = now;
 	if (fleet_view_hash(in) != before)
 		f->gen++;
@@ -332,7 +332,7 @@ apply(struct fleet *f, struct fleethost *h, struct agentproto_reply *r,
 		snprintf(gone, sizeof gone, "no longer on host %s", h->name);
 		fleet_set_msg(&in->error, gone);
 		f->gen++;
-		in->refreshing = 0;
+		fleet_set_refreshing(f, i, 0);
 		in->last_refresh = now;
 	}
 	if (h->error[0] != '\0' || !h->answered)

@@ -124,7 +124,7 @@ fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
 	pci_info_init(live);
 	in->conn = INST_OK;
 	fleet_set_msg(&in->error, NULL);
-	in->refreshing = 0;
+	fleet_set_refreshing(f, i, 0);
 	in->last_refresh = now;
 	if (fleet_view_hash(in) != before)
 		f->gen++;

@@ -233,7 +233,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	mon_close(p->m);
 	fleet_poll_forget(p);
 	fleet_run_del(f, i);
-	in->refreshing = 0;
+	fleet_set_refreshing(f, i, 0);
 	in->last_refresh = now;
 	in->conn = conn;
 	fleet_set_msg(&in->error, msg);

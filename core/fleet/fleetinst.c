@@ -81,6 +81,21 @@ fleet_set_journal(struct fleet *f, size_t i, int on)
 		f->njournal--;
 }
 
+void
+fleet_set_refreshing(struct fleet *f, size_t i, int on)
+{
+	struct instance *in = &f->inst[i];
+
+	on = on != 0;
+	if (in->refreshing == on)
+		return;
+	in->refreshing = on;
+	if (on)
+		f->nrefreshing++;
+	else if (f->nrefreshing > 0)
+		f->nrefreshing--;
+}
+
 /* The flow's reply kept for the next refresh (fleet.c's ask_anon). */
 int
 fleet_session_anon(struct fleet *f, size_t i, const char *text)

@@ -53,8 +53,9 @@ find(const struct fleet *f, size_t k, const char *name)
 /* Not read: its slots are unknown (the last read view stays in last[],
  * live), as for a monitor that cannot be read. */
 static void
-unreachable(struct instance *in, const char *msg, double now)
+unreachable(struct fleet *f, size_t i, const char *msg, double now)
 {
+	struct instance *in = &f->inst[i];
 	struct slot_view nv[32];
 	struct store_rt rt;
 
@@ -65,7 +66,7 @@ unreachable(struct instance *in, const char *msg, double now)
 	in->capacity = -1;
 	in->conn = INST_UNREACHABLE;
 	fleet_set_msg(&in->error, msg);
-	in->refreshing = 0;
+	fleet_set_refreshing(f, i, 0);
 	in->last_refresh = now;
 }
 
@@ -230,14 +231,14 @@ apply_dom(struct fleet *f, size_t k, struct virtsrc_dom *d,
 	in = &f->inst[i];
 	strcopy(in->vstate, sizeof in->vstate, d->state);
 	if (d->error[0] != '\0') {
-		unreachable(in, d->error, now);
+		unreachable(f, (size_t)i, d->error, now);
 		in->conn = INST_ERROR;
 		return;
 	}
 	pci_info_init(&live);
 	if (domxml_pci(&d->xml, &live, &e) < 0 ||
 	    domxml_rt(&d->xml, in->name, &rt, &e) < 0) {
-		unreachable(in, e.msg, now);
+		unreachable(f, (size_t)i, e.msg, now);
 		in->conn = INST_ERROR;
 		pci_info_free(&live);
 		store_rt_free(&rt);
@@ -269,17 +270,18 @@ apply(struct fleet *f, size_t k, struct virtsrc_snap *sn, double now)
 		if (in->src != (int)k + 1)
 			continue;
 		if (!sn->ok) {
-			unreachable(in, sn->error, now);
+			unreachable(f, i, sn->error, now);
 			continue;
 		}
 		for (j = 0; j < sn->n && strcmp(sn->dom[j].name, in->vdom); j++)
 			;
 		if (j == sn->n) {
-			unreachable(in, "the domain is not running", now);
+			unreachable(f, i, "the domain is not running", now);
 			in->vstate[0] = '\0';
 		}
 		if (!done)
-			in->refreshing = 1;	/* the asked-for one is next */
+			fleet_set_refreshing(f, i, 1);	/* the asked-for
+							 * one is next */
 	}
 }
 

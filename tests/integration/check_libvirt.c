@@ -292,6 +292,19 @@ END_TEST
 	} \
 } while (0)
 
+/* The instances refreshing, walked: what f->nrefreshing (fleet.c's count,
+ * which fleet_npending and fleet_refresh_wait use without a walk) must
+ * say. */
+static size_t
+walked(const struct fleet *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		n += f->inst[i].refreshing != 0;
+	return n;
+}
+
 START_TEST(events_at_once)
 {
 	struct fleet f;
@@ -342,6 +355,13 @@ START_TEST(events_at_once)
 	POLL_UNTIL(f, f.inst[a].conn == INST_UNREACHABLE);
 	ck_assert_int_eq(f.inst[a].conn, INST_UNREACHABLE);
 	ck_assert_str_eq(f.inst[a].error, "the domain is not running");
+	/* a refresh of all: counted as it starts and as it ends */
+	fleet_refresh_start(&f, (size_t)-1, 0);
+	ck_assert_uint_eq(f.nrefreshing, walked(&f));
+	ck_assert_uint_gt(f.nrefreshing, 0);
+	fleet_refresh_wait(&f, (size_t)-1);
+	ck_assert_uint_eq(f.nrefreshing, walked(&f));
+	ck_assert_uint_eq(f.nrefreshing, 0);
 	fleet_free(&f);
 }
 END_TEST
