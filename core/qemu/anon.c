@@ -14,10 +14,12 @@
 int
 anon_queue_list(struct mon *m, struct err *e)
 {
-	return mon_add(m, &(struct mon_req){ .op = MON_OP_RAW,
-	    .hmp = "qom-list " ANON_PATH,
-	    .qmp = "{\"execute\": \"qom-list\", \"arguments\": "
-	    "{\"path\": \"" ANON_PATH "\"}}" }, e);
+	/* the lines as sent (.fixed): no check, copy or compacting per
+	 * refresh */
+	return mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .fixed = 1,
+	    .hmp = "qom-list " ANON_PATH "\n",
+	    .qmp = "{\"execute\":\"qom-list\",\"arguments\":"
+	    "{\"path\":\"" ANON_PATH "\"}}\n" }, e);
 }
 
 /* "device[N]" exactly (N at most 6 digits): N, else -1. */

@@ -234,6 +234,11 @@ struct mon_req {
 	const char *hmp, *qmp;
 	int pipe;	/* QMP: write it with the op before it
 			 * (PIPELINING above) */
+	int fixed;	/* MON_OP_RAW: hmp and qmp are constants of
+			 * slotscope's own, already the lines sent (HMP's
+			 * with its "\n", QMP's compact with its "\n" and
+			 * no id): used as they are, not checked, copied or
+			 * re-encoded (a refresh's qom-list, anon.c) */
 };
 
 /* Queue an operation; returns its index (for mon_result) or -1 with e set

@@ -340,7 +340,11 @@ mon_add(struct mon *m, const struct mon_req *req, struct err *e)
 	pci_info_init(&t->r.pci);
 	/* both forms now: the protocol is known only after the greeting */
 	for (p = MON_PROTO_HMP; p <= MON_PROTO_QMP; p++) {
-		if ((t->line[p] = fixed(req->op, p)) != NULL)
+		if (req->fixed && req->op == MON_OP_RAW)
+			t->line[p] = p == MON_PROTO_HMP ? req->hmp : req->qmp;
+		else
+			t->line[p] = fixed(req->op, p);
+		if (t->line[p] != NULL)
 			built++;
 		else if (d->build(p, req, &t->own[p], &pe) == 0) {
 			t->line[p] = t->own[p];

@@ -112,9 +112,7 @@ fast_greeting(struct mon *m, size_t len)
 	struct qmpscan_msg s;
 	struct err e;
 
-	if (qmpscan_msg(m->in, len, &s, &e) < 0 ||
-	    s.kind != QMP_MSG_GREETING ||
-	    qmpscan_greeting_version(s.qmp, s.qmplen, &m->greeting, &e) < 0)
+	if (qmpscan_greeting(m->in, len, &s, &m->greeting, &e) < 0)
 		return 0;
 	m->greeting_ok = 1;
 	greeted(m, len);
@@ -134,9 +132,15 @@ greet(struct mon *m)
 	size_t len;
 
 	for (;;) {
+		const char *nl = memchr(m->in, '\n', m->inlen);
 		int ok, stray;
 		size_t skip = 0;
 
+		/* the greeting on its first line (QEMU ends each message
+		 * with "\r\n"), framed and read in one pass, as frame()
+		 * does for replies; else framed by qmp_msg_len */
+		if (nl != NULL && fast_greeting(m, (size_t)(nl - m->in) + 1))
+			return;
 		if ((len = qmp_msg_len(m->in, m->inlen)) == 0) {
 			if (m->inlen > 65536)
 				mon_fail(m, MONERR_PROTOCOL, "the QMP greeting "

@@ -66,6 +66,11 @@ int qmpscan_pci(const char *buf, size_t len, struct pci_info *pi,
  * qmp_greeting_version(). */
 int qmpscan_greeting_version(const char *buf, size_t len,
     struct qemu_version *v, struct err *e);
+/* qmpscan_msg of a greeting and qmpscan_greeting_version of its "QMP"
+ * member in one pass: 0 only when buf is a greeting whose version this
+ * reader takes (m and v as those two give), else -1 (v zeroed). */
+int qmpscan_greeting(const char *buf, size_t len, struct qmpscan_msg *m,
+    struct qemu_version *v, struct err *e);
 
 /* A QMP command given as text (a JSON object with an "execute" string and
  * no "id"), written without the blanks between its tokens into out (outsz

@@ -9,12 +9,14 @@
 #include <string.h>
 
 static int pci_list(struct qs_cur *c, struct pci_info *pi, struct err *e);
+static int qmp_object(struct qs_cur *c, struct qemu_version *v, int *got);
 
 /* qmpscan_msg, with pi: a "return" value read as query-pci's into pi in
- * the same pass (else only checked). */
+ * the same pass (else only checked); with ver: a "QMP" object's version
+ * read into ver in the same pass, *got its parts (qmp_object). */
 static int
 msg(const char *buf, size_t len, struct qmpscan_msg *m, struct pci_info *pi,
-    struct err *e)
+    struct qemu_version *ver, int *got, struct err *e)
 {
 	struct qs_cur c;
 	struct qs_obj o;
@@ -36,6 +38,9 @@ msg(const char *buf, size_t len, struct qmpscan_msg *m, struct pci_info *pi,
 		if (ret && pi != NULL) {
 			if (pci_list(&c, pi, e) < 0)
 				return -1;
+		} else if (ver != NULL && qmpobj && QS_IS(k, kn, "QMP")) {
+			if (qmp_object(&c, ver, got) < 0)
+				return err_set(e, "not valid JSON");
 		} else if (qs_skip(&c) < 0)
 			return err_set(e, "not valid JSON");
 		if (ret) {
@@ -71,14 +76,14 @@ int
 qmpscan_msg(const char *buf, size_t len, struct qmpscan_msg *m,
     struct err *e)
 {
-	return msg(buf, len, m, NULL, e);
+	return msg(buf, len, m, NULL, NULL, NULL, e);
 }
 
 int
 qmpscan_msg_pci(const char *buf, size_t len, struct qmpscan_msg *m,
     struct pci_info *pi, struct err *e)
 {
-	return msg(buf, len, m, pi, e);
+	return msg(buf, len, m, pi, NULL, NULL, e);
 }
 
 int
@@ -407,31 +412,60 @@ version(struct qs_cur *c, struct qemu_version *v, int *got)
 	return rc;
 }
 
+/* The greeting's "QMP" object at c->p: its "version" into v (*got the
+ * parts read: 1 major, 2 minor, 4 micro), the rest checked; -1 when it is
+ * no object or not valid. */
+static int
+qmp_object(struct qs_cur *c, struct qemu_version *v, int *got)
+{
+	struct qs_obj o;
+	const char *k;
+	size_t kn;
+	int rc;
+
+	if (qs_obj_begin(c, &o) < 0)
+		return -1;
+	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
+		if (QS_IS(k, kn, "version") && qs_peek(c) == QS_OBJ)
+			rc = version(c, v, got);
+		else
+			rc = qs_skip(c);
+		if (rc < 0)
+			return -1;
+	}
+	return rc;
+}
+
 int
 qmpscan_greeting_version(const char *buf, size_t len, struct qemu_version *v,
     struct err *e)
 {
 	struct qs_cur c;
-	struct qs_obj o;
-	const char *k;
-	size_t kn;
-	int rc, got = 0;
+	int got = 0;
 
 	memset(v, 0, sizeof *v);
 	qs_start(&c, buf, len);
-	if (qs_obj_begin(&c, &o) < 0)
+	if (qs_peek(&c) != QS_OBJ)
 		return err_set(e, "the greeting's QMP member is not an object");
-	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (QS_IS(k, kn, "version") && qs_peek(&c) == QS_OBJ)
-			rc = version(&c, v, &got);
-		else
-			rc = qs_skip(&c);
-		if (rc < 0)
-			break;
-	}
-	if (rc < 0 || got != 7 || !qs_done(&c)) {
+	if (qmp_object(&c, v, &got) < 0 || got != 7 || !qs_done(&c)) {
 		memset(v, 0, sizeof *v);
 		return err_set(e, "the greeting has no version this reader "
+		    "takes");
+	}
+	return 0;
+}
+
+int
+qmpscan_greeting(const char *buf, size_t len, struct qmpscan_msg *m,
+    struct qemu_version *v, struct err *e)
+{
+	int got = 0;
+
+	memset(v, 0, sizeof *v);
+	if (msg(buf, len, m, NULL, v, &got, e) < 0 ||
+	    m->kind != QMP_MSG_GREETING || got != 7) {
+		memset(v, 0, sizeof *v);
+		return err_set(e, "not a greeting with a version this reader "
 		    "takes");
 	}
 	return 0;

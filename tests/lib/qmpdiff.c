@@ -242,6 +242,33 @@ done:
 	return ok;
 }
 
+/* qmpscan_greeting (one pass) takes what qmpscan_msg and then
+ * qmpscan_greeting_version of its "QMP" member take, and gives the same. */
+static int
+greeting_agrees(const char *buf, size_t len, char *why, size_t whysz)
+{
+	struct qmpscan_msg s, g;
+	struct qemu_version a, b;
+	struct err e;
+	int two = qmpscan_msg(buf, len, &s, &e) == 0 &&
+	    s.kind == QMP_MSG_GREETING &&
+	    qmpscan_greeting_version(s.qmp, s.qmplen, &a, &e) == 0;
+	int one = qmpscan_greeting(buf, len, &g, &b, &e) == 0;
+
+	if (one != two)
+		return differ(why, whysz, "greeting: the one pass %s it, the "
+		    "two steps %s", one ? "took" : "left", two ? "took" :
+		    "left");
+	if (one && (g.qmp != s.qmp || g.qmplen != s.qmplen ||
+	    a.major != b.major || a.minor != b.minor || a.micro != b.micro ||
+	    strcmp(a.package, b.package) != 0))
+		return differ(why, whysz, "greeting: the one pass read "
+		    "%d.%d.%d (%s), the two steps %d.%d.%d (%s)", b.major,
+		    b.minor, b.micro, b.package, a.major, a.minor, a.micro,
+		    a.package);
+	return 1;
+}
+
 int
 tu_qmpscan_agrees(const char *buf, size_t len, struct qmpdiff_took *took,
     char *why, size_t whysz)
@@ -256,7 +283,8 @@ tu_qmpscan_agrees(const char *buf, size_t len, struct qmpdiff_took *took,
 		took = &t0;
 	memset(took, 0, sizeof *took);
 	why[0] = '\0';
-	if (!cmd_agrees(buf, len, took, why, whysz))
+	if (!cmd_agrees(buf, len, took, why, whysz) ||
+	    !greeting_agrees(buf, len, why, whysz))
 		return 0;
 	if (qmpscan_msg(buf, len, &s, &e) < 0) {
 		struct pci_info p;

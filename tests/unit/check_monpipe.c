@@ -398,6 +398,60 @@ START_TEST(hmp_one_at_a_time)
 }
 END_TEST
 
+/* The refresh's qom-list (anon_queue_list, its lines fixed: sent as
+ * they are) goes out in the bytes the same command given as text gives
+ * (checked, compacted, HMP's line end added), in both protocols; the
+ * peer answers QMP so that both sessions end. */
+START_TEST(fixed_lines_are_the_built_ones)
+{
+	static const struct mon_req built = { .op = MON_OP_RAW,
+		.hmp = "qom-list /machine/peripheral-anon",
+		.qmp = "{\"execute\": \"qom-list\", \"arguments\": "
+		    "{\"path\": \"/machine/peripheral-anon\"}}" };
+	char sent[2][2][600], buf[4096], id[40], *l[4];
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct err e;
+		struct mon *m = qmp_session(NULL);
+		const char *h;
+		int op = k == 0 ? anon_queue_list(m, &e) : mon_add(m, &built,
+		    &e);
+
+		ck_assert_int_ge(op, 0);
+		ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 1);
+		id_of(l[0], id, sizeof id);
+		/* the line up to its id */
+		snprintf(sent[k][0], sizeof sent[k][0], "%.*s",
+		    (int)(strstr(l[0], ",\"id\":") - l[0]), l[0]);
+		answer("{\"return\": []}", id);
+		ck_assert_int_eq(tu_mon_run(m, 2000), MON_DONE);
+		ck_assert_int_eq(mon_result(m, op)->ok, 1);
+		mon_free(m);
+		tu_peer_free(&P);
+		tu_peer_listen(&P, NULL);
+		/* HMP */
+		m = mon_new(P.path, NULL, &e);
+		ck_assert_ptr_nonnull(m);
+		op = k == 0 ? anon_queue_list(m, &e) : mon_add(m, &built, &e);
+		ck_assert_int_ge(op, 0);
+		ck_assert_int_eq(mon_start(m), MON_RUNNING);
+		tu_peer_accept(&P);
+		say(BANNER);
+		h = tu_peer_line(&P, tu_mon_run_a_little, m);
+		snprintf(sent[k][1], sizeof sent[k][1], "%s", h);
+		mon_free(m);
+		tu_peer_free(&P);
+		tu_peer_listen(&P, NULL);
+	}
+	ck_assert_str_eq(sent[0][0], sent[1][0]);
+	ck_assert_str_eq(sent[0][0], "{\"execute\":\"qom-list\","
+	    "\"arguments\":{\"path\":\"/machine/peripheral-anon\"}");
+	ck_assert_str_eq(sent[0][1], sent[1][1]);
+	ck_assert_str_eq(sent[0][1], "qom-list /machine/peripheral-anon\n");
+}
+END_TEST
+
 /* --- against the simulator ---------------------------------------------- */
 
 /* Run m's session and the simulator in turn until m stops. */
@@ -510,6 +564,7 @@ monpipe_suite(void)
 	tcase_add_test(t, local_ops_end_a_run);
 	tcase_add_test(t, hmp_one_at_a_time);
 	tcase_add_test(t, simulator_reads_the_same_pipelined);
+	tcase_add_test(t, fixed_lines_are_the_built_ones);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -395,6 +395,52 @@ START_TEST(names_and_strings_like_jansson)
 }
 END_TEST
 
+/* The greeting read in one pass (qmpscan_greeting, what mon_qmp.c's
+ * greet uses) takes what the message reader and then the version reader
+ * take, with the same version (the oracle compares both), and nothing
+ * else: no version part missing, no QMP that is no object, no greeting
+ * with a return. */
+START_TEST(greeting_one_pass)
+{
+	static const struct {
+		const char *g;
+		int taken;
+	} t[] = {
+		{ "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, "
+		    "\"minor\": 2, \"major\": 7}, \"package\": \"Debian\"}, "
+		    "\"capabilities\": [\"oob\"]}}\r\n", 1 },
+		{ "{\"QMP\": {\"capabilities\": [], \"version\": {\"qemu\": "
+		    "{\"major\": 10, \"minor\": 0, \"micro\": 2}}}}", 1 },
+		{ "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7, "
+		    "\"minor\": 2}}}}", 0 },
+		{ "{\"QMP\": [], \"x\": 1}", 0 },
+		{ "{\"QMP\": {}, \"x\": {\"version\": {\"qemu\": {\"major\": "
+		    "7, \"minor\": 2, \"micro\": 0}}}}", 0 },
+		{ "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7, "
+		    "\"minor\": 2, \"micro\": 0}}}, \"return\": {}}", 0 },
+		{ "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7, "
+		    "\"minor\": 2, \"micro\": 0}}}, \"event\": \"X\"}", 0 },
+		{ "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7, "
+		    "\"minor\": 2, \"micro\": 0}}}} {}", 0 },
+	};
+	char why[300];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct qmpscan_msg m;
+		struct qemu_version v;
+		struct err e;
+		int rc = qmpscan_greeting(t[i].g, strlen(t[i].g), &m, &v, &e);
+
+		ck_assert_msg(tu_qmpscan_agrees(t[i].g, strlen(t[i].g), NULL,
+		    why, sizeof why), "%s: %s", t[i].g, why);
+		ck_assert_msg((rc == 0) == t[i].taken, "%s: %d", t[i].g, rc);
+		if (rc < 0)
+			ck_assert_int_eq(v.major + v.minor + v.micro, 0);
+	}
+}
+END_TEST
+
 START_TEST(ids_and_commands)
 {
 	static const char r[] = "{\"return\": {}, \"id\": \"ss-0badc0de-1\"}";
@@ -434,6 +480,7 @@ qmpscan_suite(void)
 	tcase_add_test(t, depth_is_bounded);
 	tcase_add_test(t, ids_and_commands);
 	tcase_add_test(t, names_and_strings_like_jansson);
+	tcase_add_test(t, greeting_one_pass);
 	suite_add_tcase(s, t);
 	return s;
 }
