@@ -263,7 +263,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		in->live = p->pci;
 		pci_info_init(&p->pci);
 		pci_info_fit(&in->live);	/* kept until the next read */
-		snprintf(in->protocol, sizeof in->protocol, "%s",
+		strcopy(in->protocol, sizeof in->protocol,
 		    mon_proto_name(mon_protocol(p->m)));
 		if (p->ver_ok)
 			in->version = p->ver;
