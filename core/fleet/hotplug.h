@@ -144,7 +144,7 @@ int hpopts_check_nic(struct hotplug_req *r, struct err *e);
 int hotplug_check_mac(const char *s, struct err *e);	/* unicast */
 int hotplug_check_driver(const char *s, struct err *e);
 int hotplug_check_ifname(const char *s, struct err *e);
-/* A random version-4 uuid (from /dev/urandom) into out[37]. */
+/* A random version-4 uuid (from getrandom(2), base/rnd.h) into out[37]. */
 int hotplug_gen_uuid(char out[37], struct err *e);
 /* A random locally administered QEMU-style MAC 52:54:00:xx:xx:xx. */
 int hotplug_gen_mac(char out[18], struct err *e);

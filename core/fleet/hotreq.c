@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/rnd.h"
 #include "fleet/hotplug.h"
 #include "model/devid.h"
 #include "model/imgfmt.h"
@@ -103,36 +104,12 @@ bad:
 	    s, IFNAMSIZ - 2);
 }
 
-static int
-urandom(unsigned char *buf, size_t n, struct err *e)
-{
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	size_t got = 0;
-
-	if (fd < 0)
-		return err_set(e, "cannot open /dev/urandom: %s",
-		    strerror(errno));
-	while (got < n) {
-		ssize_t k = read(fd, buf + got, n - got);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			close(fd);
-			return err_set(e, "cannot read /dev/urandom");
-		}
-		got += (size_t)k;
-	}
-	close(fd);
-	return 0;
-}
-
 int
 hotplug_gen_uuid(char out[37], struct err *e)
 {
 	unsigned char b[16];
 
-	if (urandom(b, sizeof b, e) < 0)
+	if (rnd_bytes(b, sizeof b, e) < 0)
 		return -1;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
@@ -147,7 +124,7 @@ hotplug_gen_mac(char out[18], struct err *e)
 {
 	unsigned char b[3];
 
-	if (urandom(b, sizeof b, e) < 0)
+	if (rnd_bytes(b, sizeof b, e) < 0)
 		return -1;
 	snprintf(out, 18, "52:54:00:%02x:%02x:%02x", b[0], b[1], b[2]);
 	return 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/rnd.h"
 #include "fleet/hostnet.h"
 #include "model/mac.h"
 #include "qemu/mon.h"
@@ -19,20 +20,6 @@
 #include "qemu/netinfo.h"
 
 #define TRIES 16
-
-static int
-rnd(unsigned char *b, size_t n, struct err *e)
-{
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t k = fd < 0 ? -1 : read(fd, b, n);
-
-	if (fd >= 0)
-		close(fd);
-	if (k != (ssize_t)n)
-		return err_set(e, "cannot read /dev/urandom: %s",
-		    strerror(errno));
-	return 0;
-}
 
 int
 hpnic_queue_macs(struct mon *m, struct err *e)
@@ -94,7 +81,7 @@ hpnic_pick_mac(const struct netinfo *live, const struct store_rt *rt,
 			    "is generated)", r->mac, who);
 		return 0;
 	}
-	if (rnd(b, sizeof b, e) < 0)
+	if (rnd_bytes(b, sizeof b, e) < 0)
 		return -1;
 	return mac_pick(&set, b, TRIES, r->mac, e);
 }
