@@ -4,14 +4,17 @@
  * bridge, vhost and queues; a disk's drive (block node), path, format,
  * protocol driver, read-only and cache; and whether QEMU has it so
  * (fleet/devcheck).  One line per device, shared by hotplug, unplug, show
- * and `list --devices` (its JSON object is cmd_json_device); and the
- * hotplug target those commands hand the fleet. */
+ * and `list --devices` (its JSON object is cmd_json_device); the hotplug
+ * target those commands hand the fleet; and whether a recorded device was
+ * on the bus the instance's last refresh read (list --devices, which asks
+ * no monitor: it goes by the slot views the grid and `show` show). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd_int.h"
 #include "fleet/devcheck.h"
 #include "fleet/hotplug.h"
+#include "model/pcitree.h"
 
 void
 cmd_target(const struct cmd_ctx *c, size_t i, struct hotplug_target *t)
@@ -70,4 +73,40 @@ cmd_dev_text(struct strbuf *s, const struct store_dev *d,
 		    "[DIFFERS: ", chk->match ? "" : chk->why);
 	if (chk != NULL && chk->checked && !chk->match)
 		strbuf_printf(s, "]");
+}
+
+const char *
+cmd_dev_bus_state(const struct cmd_ctx *c, size_t i,
+    const struct store_rt *rt, const struct slot_view root[32],
+    const struct store_dev *d)
+{
+	const struct instance *in = &c->fleet->inst[i];
+	const struct slot_view *v = NULL;
+	struct slot_view bv[32];
+	struct pcitree t;
+	int b;
+
+	if (!inst_read(in))
+		return NULL;
+	if (d->bus[0] == '\0') {
+		if (d->slot >= 0 && d->slot < 32)
+			v = &root[d->slot];
+	} else {
+		/* behind a bridge: that bus's views, as show's buses */
+		fleet_mgr_tree(in, &in->live, &t);
+		b = pcitree_find_path(&t, d->bus);
+		if (b <= PCITREE_ROOT || !t.bus[b].known)
+			return NULL;	/* QEMU may have it where no listing
+					 * shows */
+		fleet_mgr_bus(in, &in->live, &t, b, rt, bv);
+		if (d->slot >= 0 && d->slot < t.bus[b].nslots)
+			v = &bv[d->slot];
+	}
+	/* its place names it: the grid's verdict */
+	if (v != NULL && strcmp(v->id, d->id) == 0)
+		return v->state == SLOT_MISSING ? slot_state_name(SLOT_MISSING) :
+		    store_dev_state_name(d->state);
+	/* its place holds another device or none (an unplug confirmed) */
+	return pci_info_find_any(&in->live, d->id) != NULL ?
+	    store_dev_state_name(d->state) : slot_state_name(SLOT_MISSING);
 }

@@ -137,6 +137,17 @@ struct store_dev;
 void cmd_target(const struct cmd_ctx *c, size_t i, struct hotplug_target *t);
 void cmd_dev_text(struct strbuf *s, const struct store_dev *d,
     const struct devcheck *chk);
+/* Recorded device d of instance i (rt: its runtime view) against the bus
+ * i's last refresh read, root: fleet_view's states of i against rt:
+ * "missing" (the slots' word) when it is not on that bus, its recorded
+ * state ("plugged", "unplugging") when it is, NULL when that was not
+ * checked (the bus was not read, or d's bus behind a bridge is not
+ * known).  The string is static. */
+struct slot_view;
+struct store_rt;
+const char *cmd_dev_bus_state(const struct cmd_ctx *c, size_t i,
+    const struct store_rt *rt, const struct slot_view root[32],
+    const struct store_dev *d);
 
 /* cmd_util.c: results.  cmd_fail sets a one-line failure (newlines become
  * blanks) and returns -1; cmd_succeed takes b's text (trailing newlines

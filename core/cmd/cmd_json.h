@@ -31,8 +31,10 @@
  *                    "drive", "path", "format", "protocol", "read_only",
  *                    "cache", "aio", "discard", "serial", "created",
  *                    "vhost", "queues"}, "qemu": {"checked": bool,
- *                    "match": bool, "mismatch": string}}; keys without a
- *                    value are left out
+ *                    "match": bool, "mismatch": string}, and in
+ *                    list --devices "bus_checked": bool (the last refresh
+ *                    read its bus; then "state" is "missing" when it was
+ *                    not on it)}; keys without a value are left out
  *   a host           (list --json's "hosts", when there are ssh hosts)
  *                    {"host": name, "url": "ssh://...", "conn": "ok" or
  *                    "unreachable", "error": string|null, "instances":

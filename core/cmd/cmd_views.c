@@ -159,9 +159,42 @@ owned(struct strbuf *b, const struct cmd_ctx *c, size_t i, json_t *o)
 	return o;
 }
 
+/* Device d of instance i's row of list --devices: its line's end in b
+ * and its JSON object, its state what the last read of the bus says of
+ * it (cmd_dev_bus_state; root: fleet_view's).  Not checked: the recorded
+ * state, with a "?" in the text and "bus_checked" false.  A libvirt
+ * domain's devices are its live XML: neither. */
+static json_t *
+dev_row(struct strbuf *b, const struct cmd_ctx *c, size_t i,
+    const struct store_rt *rt, const struct slot_view root[32],
+    const struct store_dev *d)
+{
+	const char *st = NULL;
+	int virt = c->fleet->inst[i].back == FLEET_BACK_LIBVIRT;
+	int plugged = d->state == STORE_DEV_PLUGGED;
+	json_t *o;
+
+	if (!virt)
+		st = cmd_dev_bus_state(c, i, rt, root, d);
+	cmd_dev_text(b, d, NULL);	/* names a state other than plugged */
+	if (!virt && st == NULL)
+		strbuf_printf(b, "  [%snot checked: its bus was not read]",
+		    plugged ? "plugged?: " : "");
+	else if (!virt && strcmp(st, store_dev_state_name(d->state)) != 0)
+		strbuf_printf(b, "  [%s: recorded, not on the bus read]", st);
+	else if (!virt && plugged)
+		strbuf_printf(b, "  [%s]", st);
+	o = owned(b, c, i, cmd_json_device(c->fleet->inst[i].name, d, st,
+	    NULL));
+	if (o != NULL && !virt)
+		json_object_set_new(o, "bus_checked", json_boolean(st != NULL));
+	return o;
+}
+
 /* list --devices: one row per recorded device of every instance, like
  * virsh domiflist + domblklist (from the runtime files: no monitor is
- * asked). */
+ * asked), each against the bus its instance's last refresh read (the
+ * slot views the grid shows). */
 static int
 list_devices(struct cmd_ctx *c, struct cmd_result *r)
 {
@@ -171,6 +204,7 @@ list_devices(struct cmd_ctx *c, struct cmd_result *r)
 
 	for (i = 0; i < nin; i++) {
 		struct store_rt rt;
+		struct slot_view v[32];
 		struct err e;
 
 		if (fleet_load_rt(c->fleet, i, &rt, &e) < 0) {
@@ -179,11 +213,12 @@ list_devices(struct cmd_ctx *c, struct cmd_result *r)
 			store_rt_free(&rt);
 			continue;
 		}
+		if (rt.ndev > 0)
+			fleet_view(c->fleet, i, &rt, v);
 		for (k = 0; k < rt.ndev; k++, rows++) {
 			strbuf_printf(&b, "%s  ", c->fleet->inst[i].name);
-			cmd_dev_text(&b, &rt.dev[k], NULL);
-			json_array_append_new(arr, owned(&b, c, i, cmd_json_device(
-			    c->fleet->inst[i].name, &rt.dev[k], NULL, NULL)));
+			json_array_append_new(arr, dev_row(&b, c, i, &rt, v,
+			    &rt.dev[k]));
 			strbuf_printf(&b, "\n");
 		}
 		store_rt_free(&rt);
