@@ -29,9 +29,7 @@ static const struct cmd_entry table[] = {
 	  "list [--devices]: every instance with its monitor state, protocol, "
 	  "QEMU version, root-bus slots free, reserved and live (and "
 	  "unplugging, missing or foreign, when any) and capacity: devices "
-	  "it can take by hotplug now; --devices: each recorded device's "
-	  "backend, and whether the last refresh found it on the bus (missing "
-	  "when not; plugged? when the bus was not read).",
+	  "it can take by hotplug now; --devices: each device's backend.",
 	  cmd_list_exec, { 0 } },
 	{ "show", NULL, 1, 1, { "--json" }, CMD_F_OPTIONS,
 	  "show INST [--json]",
