@@ -191,10 +191,35 @@ dev_row(struct strbuf *b, const struct cmd_ctx *c, size_t i,
 	return o;
 }
 
+/* list's first step, with or without --devices: the instances never
+ * read yet (a fresh batch run, a new instance) are read, all at once,
+ * not one after another; the others are shown as their last read. */
+static void
+read_unseen(struct cmd_ctx *c)
+{
+	size_t i;
+	int wait = 0;
+
+	if (c->fleet == NULL)
+		return;
+	for (i = 0; i < c->fleet->n; i++) {
+		struct instance *in = &c->fleet->inst[i];
+
+		if (!in->refreshing && in->last_refresh == 0)
+			fleet_refresh_start(c->fleet, i, clock_wall_s());
+		wait |= in->refreshing;
+	}
+	if (wait) {
+		fleet_refresh_wait(c->fleet, (size_t)-1);
+		cmd_record_reported(c);
+	}
+}
+
 /* list --devices: one row per recorded device of every instance, like
- * virsh domiflist + domblklist (from the runtime files: no monitor is
- * asked), each against the bus its instance's last refresh read (the
- * slot views the grid shows). */
+ * virsh domiflist + domblklist (from the runtime files; a libvirt
+ * domain's from its live XML), each against the bus its instance's last
+ * refresh read (the slot views the grid shows; an instance never read
+ * is read first, as list does). */
 static int
 list_devices(struct cmd_ctx *c, struct cmd_result *r)
 {
@@ -202,6 +227,7 @@ list_devices(struct cmd_ctx *c, struct cmd_result *r)
 	json_t *arr = json_array();
 	size_t i, k, nin = c->fleet != NULL ? c->fleet->n : 0, rows = 0;
 
+	read_unseen(c);
 	for (i = 0; i < nin; i++) {
 		struct store_rt rt;
 		struct slot_view v[32];
@@ -270,23 +296,7 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (cmd_opt(ce, a, "--devices"))
 		return list_devices(c, r);
 	arr = json_array();
-	/* instances never seen are read all at once, not one after another */
-	if (c->fleet != NULL) {
-		int wait = 0;
-
-		for (i = 0; i < c->fleet->n; i++) {
-			struct instance *in = &c->fleet->inst[i];
-
-			if (!in->refreshing && in->last_refresh == 0)
-				fleet_refresh_start(c->fleet, i,
-				    clock_wall_s());
-			wait |= in->refreshing;
-		}
-		if (wait) {
-			fleet_refresh_wait(c->fleet, (size_t)-1);
-			cmd_record_reported(c);
-		}
-	}
+	read_unseen(c);
 	if (c->fleet == NULL || c->fleet->n == 0)
 		strbuf_printf(&b, "no instances (give NAME=ENDPOINT, "
 		    "--monitor-dir or a config file)\n");
