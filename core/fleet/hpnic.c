@@ -4,9 +4,6 @@
  * tap's fds; see hpnic.h. */
 #include "fleet/hpnic.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,20 +21,13 @@
 int
 hpnic_queue_macs(struct mon *m, struct err *e)
 {
-	/* the command netinfo_query sends */
-	return mon_add(m, &(struct mon_req){ .op = MON_OP_RAW,
-	    .hmp = "info network", .qmp = "{\"execute\": "
-	    "\"human-monitor-command\", \"arguments\": {\"command-line\": "
-	    "\"info network\"}}", .pipe = 1 }, e);
+	return netinfo_queue(m, 1, e);
 }
 
 int
 hpnic_take_macs(struct mon *m, int op, struct netinfo *ni, struct err *e)
 {
 	const struct mon_result *r = mon_result(m, op);
-	const char *text;
-	json_t *j = NULL;
-	int rc;
 
 	ni->n = 0;
 	if (r == NULL || !r->done) {
@@ -47,15 +37,7 @@ hpnic_take_macs(struct mon *m, int op, struct netinfo *ni, struct err *e)
 	}
 	if (!r->ok)
 		return err_set(e, "info network: %s", r->msg);
-	text = r->text;
-	if (text != NULL && mon_protocol(m) == MON_PROTO_QMP) {
-		j = json_loads(text, JSON_DECODE_ANY, NULL);
-		text = json_is_string(j) ? json_string_value(j) : NULL;
-	}
-	rc = text == NULL ? err_set(e, "info network gave no text") :
-	    netinfo_parse(text, strlen(text), ni, e);
-	json_decref(j);
-	return rc;
+	return netinfo_take(m, r->text, ni, e);
 }
 
 int

@@ -135,23 +135,32 @@ netinfo_find(const struct netinfo *ni, const char *name)
 	return NULL;
 }
 
-int
-netinfo_query(struct mon *m, struct netinfo *ni, struct err *e)
+/* The one request for `info network` (over QMP inside
+ * human-monitor-command); pipe as in struct mon_req. */
+static struct mon_req
+req(int pipe)
 {
-	struct mon_result res;
-	const char *text;
+	return (struct mon_req){ .op = MON_OP_RAW, .hmp = "info network",
+	    .qmp = "{\"execute\": \"human-monitor-command\", \"arguments\": "
+	    "{\"command-line\": \"info network\"}}", .pipe = pipe };
+}
+
+int
+netinfo_queue(struct mon *m, int pipe, struct err *e)
+{
+	struct mon_req r = req(pipe);
+
+	return mon_add(m, &r, e);
+}
+
+int
+netinfo_take(const struct mon *m, const char *text, struct netinfo *ni,
+    struct err *e)
+{
 	json_t *j = NULL;
 	int rc;
 
 	ni->n = 0;
-	if (mon_do(m, &(struct mon_req){ .op = MON_OP_RAW,
-	    .hmp = "info network", .qmp = "{\"execute\": "
-	    "\"human-monitor-command\", \"arguments\": {\"command-line\": "
-	    "\"info network\"}}" }, &res, e) < 0) {
-		mon_result_free(&res);
-		return err_prefix(e, "info network");
-	}
-	text = res.text;
 	if (text != NULL && mon_protocol(m) == MON_PROTO_QMP) {
 		j = json_loads(text, JSON_DECODE_ANY, NULL);
 		text = json_is_string(j) ? json_string_value(j) : NULL;
@@ -159,6 +168,22 @@ netinfo_query(struct mon *m, struct netinfo *ni, struct err *e)
 	rc = text == NULL ? err_set(e, "info network gave no text") :
 	    netinfo_parse(text, strlen(text), ni, e);
 	json_decref(j);
+	return rc;
+}
+
+int
+netinfo_query(struct mon *m, struct netinfo *ni, struct err *e)
+{
+	struct mon_result res;
+	struct mon_req r = req(0);
+	int rc;
+
+	ni->n = 0;
+	if (mon_do(m, &r, &res, e) < 0) {
+		mon_result_free(&res);
+		return err_prefix(e, "info network");
+	}
+	rc = netinfo_take(m, res.text, ni, e);
 	mon_result_free(&res);
 	return rc;
 }

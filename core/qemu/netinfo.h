@@ -49,5 +49,13 @@ const struct netinfo_nic *netinfo_find(const struct netinfo *ni,
     const char *name);
 /* Ask QEMU over m (HMP or QMP) and parse its answer into ni. */
 int netinfo_query(struct mon *m, struct netinfo *ni, struct err *e);
+/* The same request queued on m (mon_add; pipe as in struct mon_req), for
+ * a caller that steps m itself and then hands the reply's text to
+ * netinfo_take. */
+int netinfo_queue(struct mon *m, int pipe, struct err *e);
+/* Parse a reply's text (NULL: none) into ni: HMP's as it is, QMP's the
+ * JSON string human-monitor-command returned. */
+int netinfo_take(const struct mon *m, const char *text, struct netinfo *ni,
+    struct err *e);
 
 #endif
