@@ -5,7 +5,8 @@
  * with --json its JSON value too (the error object, or show's view of a
  * bus that could not be read: show fails then, core/cmd says so).  Every
  * command runs even after a failure; the exit status says whether all
- * succeeded.
+ * succeeded.  list's rows are made one at a time as the table or the
+ * JSON takes them (cmd_ctx.rows_later), never held as one JSON tree.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "batch.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_json.h"
 
 /* show's table comes after its first line of text (the instance, its
  * state and QEMU), which is a heading: --noheadings and --raw drop it. */
@@ -67,25 +69,66 @@ list_hosts(const struct cmd_result *r)
 	}
 }
 
+/* A result's rows, for table_rows and cmd_json_dump_rows. */
+struct rows_of {
+	struct cmd_ctx *c;
+	const struct cmd_result *r;
+};
+
+static json_t *
+row_at(void *arg, size_t k)
+{
+	struct rows_of *ro = arg;
+
+	return cmd_result_row(ro->c, ro->r, k);
+}
+
+/* --json: the value on one line; a table's rows left for later
+ * (cmd_ctx.rows_later) written as they are made. */
+static int
+print_json(struct cmd_ctx *c, const struct cmd_result *r,
+    const struct cmd_table *t)
+{
+	struct rows_of ro = { c, r };
+	char *s;
+
+	if (r->row != NULL) {
+		if (cmd_json_dump_rows(stdout, r->json, t->rows, r->nrows,
+		    row_at, &ro) < 0) {
+			printf("\n");
+			fprintf(stderr, "slotscope: cannot write the %s JSON "
+			    "(out of memory, or stdout failed)\n", r->cmd);
+			return -1;
+		}
+		printf("\n");
+		return 0;
+	}
+	s = json_dumps(r->json, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (s != NULL)
+		printf("%s\n", s);
+	free(s);
+	return 0;
+}
+
 /* 0, or -1 when a table could not be printed (its line on stderr). */
 static int
-print(const struct cmd_result *r, const struct batch_opts *o)
+print(struct cmd_ctx *c, const struct cmd_result *r,
+    const struct batch_opts *o)
 {
 	const struct cmd_table *t = cmd_table_find(r->cmd);
+	struct rows_of ro = { c, r };
+	struct table_rows rows = { 0, row_at, &ro };
 	struct err e;
 	int rc = 0;
 
-	if (o->json) {
-		char *s = json_dumps(r->json, JSON_COMPACT | JSON_ENCODE_ANY);
-
-		if (s != NULL)
-			printf("%s\n", s);
-		free(s);
-	} else if (t != NULL && !r->as_json &&
+	if (o->json)
+		rc = print_json(c, r, t);
+	else if (t != NULL && !r->as_json &&
 	    cmd_table_rows(t, r->json) != NULL) {
 		show_heading(r, &o->table);
 		fflush(stdout);
-		if (table_print(stdout, t, r->json, &o->table, &e) < 0) {
+		rows.n = cmd_result_nrows(r);
+		if (table_print(stdout, t, &rows, &o->table, &e) < 0) {
 			fprintf(stderr, "slotscope: %s\n", e.msg);
 			rc = -1;
 		} else if (!o->table.raw) {
@@ -137,6 +180,8 @@ batch_run(struct fleet *f, const char *audit_log, const char *const *cmds,
 	c.audit_log = audit_log;
 	c.unplug_wait_ms = o->unplug_wait_ms < 0 ? BATCH_UNPLUG_WAIT_MS :
 	    o->unplug_wait_ms;
+	/* list's rows are printed as they are made, never all held */
+	c.rows_later = 1;
 	for (i = 0; i < n; i++) {
 		struct cmd_result r;
 
@@ -146,8 +191,8 @@ batch_run(struct fleet *f, const char *audit_log, const char *const *cmds,
 			    r.text ? r.text : "failed");
 			failed = 1;
 			if (o->json && r.json != NULL)
-				print(&r, o);	/* its JSON value too */
-		} else if (print(&r, o) < 0)
+				print(&c, &r, o);	/* its JSON value too */
+		} else if (print(&c, &r, o) < 0)
 			failed = 1;
 		cmd_result_free(&r);
 		fflush(stdout);

@@ -19,11 +19,11 @@ table_check(const struct cmd_table *t, const struct table_opts *o,
 }
 
 int
-table_print(FILE *out, const struct cmd_table *t, const json_t *value,
-    const struct table_opts *o, struct err *e)
+table_print(FILE *out, const struct cmd_table *t,
+    const struct table_rows *rows, const struct table_opts *o,
+    struct err *e)
 {
 	size_t idx[CMD_TABLE_MAXCOLS], k, i;
-	const json_t *rows = cmd_table_rows(t, value), *row;
 	struct libscols_table *tb;
 	int n, rc = 0;
 
@@ -43,22 +43,21 @@ table_print(FILE *out, const struct cmd_table *t, const json_t *value,
 		    c->number ? SCOLS_FL_RIGHT : 0) == NULL)
 			rc = -1;
 	}
-	json_array_foreach(rows, i, row) {
+	/* one row's JSON at a time: the table keeps only its cells */
+	for (i = 0; i < rows->n && rc == 0; i++) {
+		json_t *row = rows->row(rows->arg, i);
 		struct libscols_line *ln;
 
-		if (rc != 0)
-			break;
-		ln = scols_table_new_line(tb, NULL);
-		if (ln == NULL) {
+		ln = row != NULL ? scols_table_new_line(tb, NULL) : NULL;
+		if (ln == NULL)
 			rc = -1;
-			break;
-		}
 		for (k = 0; k < (size_t)n && rc == 0; k++) {
 			char buf[512];
 
 			cmd_table_cell(&t->cols[idx[k]], row, buf, sizeof buf);
 			rc = scols_line_set_data(ln, k, buf) == 0 ? 0 : -1;
 		}
+		json_decref(row);
 	}
 	if (rc == 0 && scols_print_table(tb) != 0)
 		rc = -1;

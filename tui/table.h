@@ -27,9 +27,18 @@ struct table_opts {
 int table_check(const struct cmd_table *t, const struct table_opts *o,
     struct err *e);
 
-/* Print t's rows of a command's JSON value to out.  0, or -1 with e
- * filled (unknown column, out of memory, a write error). */
-int table_print(FILE *out, const struct cmd_table *t, const json_t *value,
-    const struct table_opts *o, struct err *e);
+/* Where a table's rows come from: n of them, the k-th a new reference
+ * from row(arg, k) (NULL: out of memory), taken one at a time. */
+struct table_rows {
+	size_t n;
+	json_t *(*row)(void *arg, size_t k);
+	void *arg;
+};
+
+/* Print t's rows to out.  0, or -1 with e filled (unknown column, out
+ * of memory, a write error). */
+int table_print(FILE *out, const struct cmd_table *t,
+    const struct table_rows *rows, const struct table_opts *o,
+    struct err *e);
 
 #endif

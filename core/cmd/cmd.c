@@ -304,6 +304,9 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 	res->inst = -1;
 	res->cmd = NULL;
 	res->as_json = 0;
+	res->row = NULL;
+	res->at = NULL;
+	res->nrows = 0;
 	if (line == NULL)
 		len = 0;
 	if (cmd_words_split(line ? line : "", len, &ws, 0, &e) < 0)

@@ -33,6 +33,12 @@ struct cmd_ctx {
 					 * its own (version); cmdjob.c sets
 					 * it, NULL */
 	void *on_connect_arg;
+	int rows_later;			/* 1 in batch mode: a table command
+					 * (list) leaves its rows out of the
+					 * result, which the caller then takes
+					 * one at a time (cmd_result_row), so
+					 * that 10,000 instances' rows are
+					 * never one JSON tree */
 };
 
 /* What the caller should do besides showing the result's text. */
@@ -64,6 +70,12 @@ struct cmd_result {
 	int as_json;			/* the command's own --json was given
 					 * (show INST --json): text is the JSON
 					 * value, not for a table */
+	/* Rows left for later (c->rows_later): json's rows array (its
+	 * table's, cmd_table.h) is empty and text has no line for them;
+	 * row(c, at[k]) makes the k-th of nrows.  row NULL: none left. */
+	json_t *(*row)(struct cmd_ctx *c, size_t at);
+	size_t *at;			/* malloc'd, nrows of them */
+	size_t nrows;
 };
 
 /* Parse and run one command line (len bytes; no NUL needed).  c NULL: no
@@ -72,6 +84,15 @@ struct cmd_result {
 int cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
     struct cmd_result *res);
 void cmd_result_free(struct cmd_result *res);
+
+/* The rows of a table command's result (cmd_table.h), the same either
+ * way: those left for later (res->row) made now, else the ones in
+ * res->json's rows array.  cmd_result_nrows says how many;
+ * cmd_result_row returns the k-th as a new reference (json_decref it),
+ * NULL when k is past the last or out of memory. */
+size_t cmd_result_nrows(const struct cmd_result *res);
+json_t *cmd_result_row(struct cmd_ctx *c, const struct cmd_result *res,
+    size_t k);
 
 /* "last read 12:03:01, 4 min ago" (or "never read" when last_read is 0):
  * the age of an instance's last good map (fleet.h: last_read). */

@@ -256,6 +256,65 @@ cmd_json_line(json_t *j)
 	return out;
 }
 
+/* The rows of cmd_json_dump_rows, separated by commas as jansson's
+ * compact form has them. */
+static int
+dump_rows(FILE *out, size_t n, json_t *(*row)(void *arg, size_t k),
+    void *arg)
+{
+	size_t k;
+	int rc = 0;
+
+	putc('[', out);
+	for (k = 0; k < n && rc == 0; k++) {
+		json_t *r = row(arg, k);
+
+		if (r == NULL)
+			return -1;
+		if (k > 0)
+			putc(',', out);
+		rc = json_dumpf(r, out, JSON_COMPACT);
+		json_decref(r);
+	}
+	putc(']', out);
+	return rc;
+}
+
+int
+cmd_json_dump_rows(FILE *out, const json_t *value, const char *rows_key,
+    size_t n, json_t *(*row)(void *arg, size_t k), void *arg)
+{
+	const char *key;
+	json_t *v;
+	int rc = 0, first = 1;
+
+	if (!json_is_object(value))
+		return -1;
+	putc('{', out);
+	/* in the object's own order, as json_dumps walks it */
+	json_object_foreach((json_t *)value, key, v) {
+		json_t *name = json_string(key);
+
+		if (!first)
+			putc(',', out);
+		first = 0;
+		if (name == NULL || json_dumpf(name, out, JSON_COMPACT |
+		    JSON_ENCODE_ANY) < 0)
+			rc = -1;
+		json_decref(name);
+		putc(':', out);
+		if (rc == 0 && strcmp(key, rows_key) == 0 &&
+		    json_is_array(v) && json_array_size(v) == 0)
+			rc = dump_rows(out, n, row, arg);
+		else if (rc == 0)
+			rc = json_dumpf(v, out, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (rc != 0)
+			return -1;
+	}
+	putc('}', out);
+	return ferror(out) ? -1 : 0;
+}
+
 char *
 cmd_json_probe_text(const struct probe *p)
 {

@@ -50,6 +50,7 @@
 #define SLOTSCOPE_CMD_JSON_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "fleet/fleet.h"
 #include "qemu/probe.h"
@@ -60,6 +61,16 @@
 /* A JSON value as one line of text with its newline (malloc'd), the
  * value's reference taken (decref'd); NULL when out of memory. */
 char *cmd_json_line(json_t *j);
+
+/* A table command's result written to out as it is formed: the bytes
+ * json_dumps(value, JSON_COMPACT) gives once value's member rows_key
+ * (an empty array in value) holds n rows, the k-th made by row(arg, k)
+ * (a new reference, freed once written), so only one row is in memory
+ * at a time (batch mode's list of 10,000).  Nothing more (no newline).
+ * 0, or -1 when value is no object, a row could not be made (out of
+ * memory) or out failed. */
+int cmd_json_dump_rows(FILE *out, const json_t *value, const char *rows_key,
+    size_t n, json_t *(*row)(void *arg, size_t k), void *arg);
 
 /* One PCI function. */
 json_t *cmd_json_fn(const struct pci_fn *fn);

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "cmd/cmd_int.h"
 #include "cmd/cmd_json.h"
+#include "cmd/cmd_table.h"
 #include "fleet/journal.h"
 #include "fleet/unplug.h"
 #include "model/slotmap.h"
@@ -98,6 +99,33 @@ cmd_result_free(struct cmd_result *res)
 	json_decref(res->json);
 	res->text = NULL;
 	res->json = NULL;
+	free(res->at);
+	res->at = NULL;
+	res->row = NULL;
+	res->nrows = 0;
+}
+
+size_t
+cmd_result_nrows(const struct cmd_result *res)
+{
+	const struct cmd_table *t;
+
+	if (res->row != NULL)
+		return res->nrows;
+	t = cmd_table_find(res->cmd);
+	return t != NULL ? json_array_size(cmd_table_rows(t, res->json)) : 0;
+}
+
+json_t *
+cmd_result_row(struct cmd_ctx *c, const struct cmd_result *res, size_t k)
+{
+	const struct cmd_table *t;
+
+	if (res->row != NULL)
+		return k < res->nrows ? res->row(c, res->at[k]) : NULL;
+	t = cmd_table_find(res->cmd);
+	return t != NULL ? json_incref(json_array_get(cmd_table_rows(t,
+	    res->json), k)) : NULL;
 }
 
 long

@@ -283,15 +283,83 @@ list_hosts(const struct fleet *f, struct strbuf *b)
 	return arr;
 }
 
+/* Instance in's line of list's text, its columns w wide. */
+static void
+list_line(struct strbuf *b, const struct instance *in,
+    const struct list_row *lr, const struct list_widths *w)
+{
+	char fr[16], rs[16], lv[16];
+
+	count_text(lr, lr->cnt[SLOT_FREE], fr, sizeof fr);
+	count_text(lr, lr->cnt[SLOT_RESERVED], rs, sizeof rs);
+	count_text(lr, lr->live, lv, sizeof lv);
+	strbuf_printf(b, "%-*s  %-*s  %-*s  free %*s  reserved %*s  "
+	    "live %*s", w->name, in->name, w->conn,
+	    inst_conn_name(in->conn), w->pq, lr->pq, w->free, fr,
+	    w->res, rs, w->live, lv);
+	if (lr->cnt[SLOT_UNPLUGGING])
+		strbuf_printf(b, "  unplugging %d", lr->cnt[SLOT_UNPLUGGING]);
+	if (lr->cnt[SLOT_MISSING])
+		strbuf_printf(b, "  missing %d", lr->cnt[SLOT_MISSING]);
+	if (lr->cnt[SLOT_FOREIGN])
+		strbuf_printf(b, "  foreign %d", lr->cnt[SLOT_FOREIGN]);
+	/* last, so the counts keep their columns */
+	if (lr->cap == 0)
+		strbuf_printf(b, "  capacity 0 (FULL: nothing can be "
+		    "hot-added)");
+	else if (lr->cap > 0)
+		strbuf_printf(b, "  capacity %d", lr->cap);
+	if (in->mgr->kind != MGR_NONE)
+		strbuf_printf(b, "  %s%s%s", mgr_kind_name(in->mgr->kind),
+		    in->mgr->vmid[0] ? " " : "", in->mgr->vmid);
+	if (in->error[0])
+		strbuf_printf(b, "  (%s)", in->error);
+	if (!lr->rtok)
+		strbuf_printf(b, "  (runtime file: %s)", lr->rterr);
+	strbuf_printf(b, "\n");
+}
+
+/* The rows of list, in order, into arr and their lines into b (the
+ * columns as wide as their widest value, so a line stays short enough
+ * for the TUI's event pane).  0, or -1 when out of memory. */
+static int
+list_all(struct cmd_ctx *c, const size_t *order, size_t nin, json_t *arr,
+    struct strbuf *b)
+{
+	struct list_widths w = { 0, 0, 0, 0, 0, 0 };
+	struct list_row *row = nin ? calloc(nin, sizeof *row) : NULL;
+	size_t o;
+
+	if (nin && row == NULL)
+		return -1;
+	for (o = 0; o < nin; o++)
+		json_array_append_new(arr, list_fill(c, order[o],
+		    &row[order[o]], &w));
+	for (o = 0; o < nin; o++)
+		list_line(b, &c->fleet->inst[order[o]], &row[order[o]], &w);
+	free(row);
+	return 0;
+}
+
+/* Instance i's row of list, made when the caller takes it (rows_later). */
+static json_t *
+list_row_of(struct cmd_ctx *c, size_t i)
+{
+	struct list_widths w = { 0, 0, 0, 0, 0, 0 };
+	struct list_row lr;
+
+	memset(&lr, 0, sizeof lr);
+	return list_fill(c, i, &lr, &w);
+}
+
 int
 cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
     const struct cmd_args *a, struct cmd_result *r)
 {
 	struct strbuf b = STRBUF_INIT;
 	json_t *arr, *j, *hosts;
-	struct list_row *row;
-	struct list_widths w = { 0, 0, 0, 0, 0, 0 };
-	size_t i, nin, o, *order;
+	size_t nin, *order;
+	int rc;
 
 	if (cmd_opt(ce, a, "--devices"))
 		return list_devices(c, r);
@@ -300,62 +368,20 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 	if (c->fleet == NULL || c->fleet->n == 0)
 		strbuf_printf(&b, "no instances (give NAME=ENDPOINT, "
 		    "--monitor-dir or a config file)\n");
-	/* the text's columns are as wide as their widest value, so a line
-	 * stays short enough for the TUI's event pane */
 	nin = c->fleet != NULL ? c->fleet->n : 0;
-	row = nin ? calloc(nin, sizeof *row) : NULL;
 	/* rows grouped by host: monitors, then each libvirt connection's */
 	order = nin ? calloc(nin, sizeof *order) : NULL;
-	if (nin && (row == NULL || order == NULL)) {
-		free(row);
-		free(order);
+	if (nin && order == NULL) {
 		json_decref(arr);
 		return cmd_fail(r, "out of memory");
 	}
 	if (nin)
 		fleet_display_order(c->fleet, order);
-	for (o = 0; o < nin; o++)
-		json_array_append_new(arr, list_fill(c, order[o],
-		    &row[order[o]], &w));
-	for (o = 0; o < nin; o++) {
-		const struct instance *in = &c->fleet->inst[i = order[o]];
-		const struct list_row *lr = &row[i];
-
-		char fr[16], rs[16], lv[16];
-
-		count_text(lr, lr->cnt[SLOT_FREE], fr, sizeof fr);
-		count_text(lr, lr->cnt[SLOT_RESERVED], rs, sizeof rs);
-		count_text(lr, lr->live, lv, sizeof lv);
-		strbuf_printf(&b, "%-*s  %-*s  %-*s  free %*s  reserved %*s  "
-		    "live %*s", w.name, in->name, w.conn,
-		    inst_conn_name(in->conn), w.pq, lr->pq, w.free, fr,
-		    w.res, rs, w.live, lv);
-		if (lr->cnt[SLOT_UNPLUGGING])
-			strbuf_printf(&b, "  unplugging %d",
-			    lr->cnt[SLOT_UNPLUGGING]);
-		if (lr->cnt[SLOT_MISSING])
-			strbuf_printf(&b, "  missing %d",
-			    lr->cnt[SLOT_MISSING]);
-		if (lr->cnt[SLOT_FOREIGN])
-			strbuf_printf(&b, "  foreign %d",
-			    lr->cnt[SLOT_FOREIGN]);
-		/* last, so the counts keep their columns */
-		if (lr->cap == 0)
-			strbuf_printf(&b, "  capacity 0 (FULL: nothing can be "
-			    "hot-added)");
-		else if (lr->cap > 0)
-			strbuf_printf(&b, "  capacity %d", lr->cap);
-		if (in->mgr->kind != MGR_NONE)
-			strbuf_printf(&b, "  %s%s%s", mgr_kind_name(in->mgr->kind),
-			    in->mgr->vmid[0] ? " " : "", in->mgr->vmid);
-		if (in->error[0])
-			strbuf_printf(&b, "  (%s)", in->error);
-		if (!lr->rtok)
-			strbuf_printf(&b, "  (runtime file: %s)", lr->rterr);
-		strbuf_printf(&b, "\n");
+	if (!c->rows_later && list_all(c, order, nin, arr, &b) < 0) {
+		free(order);
+		json_decref(arr);
+		return cmd_fail(r, "out of memory");
 	}
-	free(row);
-	free(order);
 	hosts = list_hosts(c->fleet, &b);
 	j = json_pack("{s:i, s:o}", "schema", CMD_JSON_SCHEMA, "instances",
 	    arr);
@@ -363,7 +389,15 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		json_object_set_new(j, "hosts", hosts);
 	else
 		json_decref(hosts);
-	return cmd_succeed(r, &b, j);
+	rc = cmd_succeed(r, &b, j);
+	if (rc == 0 && c->rows_later && nin > 0) {
+		/* the order is the result's now */
+		r->row = list_row_of;
+		r->at = order;
+		r->nrows = nin;
+	} else
+		free(order);
+	return rc;
 }
 
 /* After a bridge's id: its kind and what is behind it. */

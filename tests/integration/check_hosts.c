@@ -32,6 +32,7 @@
 
 #include "fleet/fleet.h"
 #include "fleet/fleetagent.h"
+#include "liststream.h"
 #include "nsproc.h"
 #include "sshd.h"
 #include "tmuxdrv.h"
@@ -284,6 +285,15 @@ START_TEST(one_ssh_per_host)
 	ck_assert(tu_pid_alive(p1) && tu_pid_alive(p2));
 	ck_assert_int_eq(logins(&hs[0]), 1);
 	ck_assert_int_eq(logins(&hs[1]), 1);
+	{
+		/* batch mode's list, its rows made as they are written, is
+		 * the tree's: both hosts' rows and "hosts" */
+		struct cmd_ctx c;
+
+		memset(&c, 0, sizeof c);
+		c.fleet = &f;
+		ck_assert_uint_eq(tu_list_streamed_same(&c), 2);
+	}
 	fleet_free(&f);
 	ck_assert(!tu_pid_alive(p1) && !tu_pid_alive(p2));
 }
@@ -549,6 +559,15 @@ START_TEST(not_installed)
 	ck_assert_msg(strstr(fleet_host_error(&f, 0), "slotscope is not "
 	    "installed on h1") != NULL, "%s", fleet_host_error(&f, 0));
 	ck_assert_uint_eq(f.n, 0);
+	{
+		/* no rows, the host's line and "hosts" after them: the
+		 * same when the rows are left for later */
+		struct cmd_ctx c;
+
+		memset(&c, 0, sizeof c);
+		c.fleet = &f;
+		ck_assert_uint_eq(tu_list_streamed_same(&c), 0);
+	}
 	fleet_free(&f);
 }
 END_TEST

@@ -18,6 +18,7 @@
 #include "cmd/cmd.h"
 #include "fleet/fleet.h"
 #include "fleet/fleetvirt.h"
+#include "liststream.h"
 #include "testutil.h"
 #include "virtd.h"
 
@@ -562,6 +563,26 @@ START_TEST(two_connections_grouped)
 	ck_assert_uint_eq(shown_cfg(cfg, name, 8, id, sizeof id) & (1u << 8),
 	    1u << 8);
 	ck_assert_str_eq(id, "net0");
+	{
+		/* batch mode's list, its rows made as they are written, is
+		 * the tree's: the libvirt rows, grouped by connection, after
+		 * a monitor's added last (its monitor is not there) */
+		struct cmd_ctx c;
+		struct fleet fl;
+		struct err e;
+
+		fleet_init(&fl, NULL);
+		ck_assert_msg(fleet_add_libvirt(&fl, vd.uri, 3600, 10000,
+		    &e) == 2, "%s", e.msg);
+		ck_assert_msg(fleet_add_libvirt(&fl, v2.uri, 3600, 10000,
+		    &e) == 1, "%s", e.msg);
+		ck_assert_int_eq(fleet_add(&fl, "tmon", "unix:/nonexistent/m",
+		    &e), 3);
+		memset(&c, 0, sizeof c);
+		c.fleet = &fl;
+		ck_assert_uint_eq(tu_list_streamed_same(&c), 4);
+		fleet_free(&fl);
+	}
 	tu_virtd_stop(&v2);
 }
 END_TEST

@@ -3,7 +3,8 @@
  * the simulator (tu_simfleet_start, as `slotscope --simulate DIR
  * --instances 5000` serves them) in a child, and
  * `slotscope --monitor-dir DIR -c list` must list every one of them,
- * each reached (conn "ok").  Lists were once refused beyond 1024.
+ * each reached (conn "ok"), and its --json the same rows as one value.
+ * Lists were once refused beyond 1024.
  * The same fleet through the library: one refresh of all never holds
  * more than max_parallel sessions (file descriptors) open at once, and
  * the fleet's heap stays within 8 KB an instance (issue 18: 10,000 must
@@ -15,6 +16,7 @@
  * it also dies with the runner (simfleet.h).
  */
 #include <check.h>
+#include <jansson.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -150,6 +152,54 @@ START_TEST(list_5000)
 }
 END_TEST
 
+/* --json -c list of the same 5000: one JSON value (its rows written as
+ * they are made, batch mode's way), every instance once, in the text's
+ * order (by name), each ok with a fresh pc's 28 free slots. */
+START_TEST(list_json_5000)
+{
+	char cmd[9000], *out = NULL, prev[64] = "";
+	char *seen = calloc(N + 1, 1);
+	json_t *j, *row;
+	json_error_t je;
+	size_t k;
+	int rc;
+
+	ck_assert_ptr_nonnull(seen);
+	ck_assert_msg(pid > 0 && last_up(), "the simulator did not come up: "
+	    "%s", sim_err.msg);
+	snprintf(cmd, sizeof cmd, "'%s' --config '%s/scale.conf' "
+	    "--runtime-dir '%s/rt' --monitor-dir '%s' --json -c list "
+	    "2>/dev/null", tu_bin(), dir, dir, sim);
+	rc = tu_run(cmd, &out);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(rc == 0, "list --json exited %d: %.300s", rc, out);
+	ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1, "not one "
+	    "line: %.300s", out);
+	j = json_loads(out, 0, &je);
+	ck_assert_msg(j != NULL, "%s: %.300s", je.text, out);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "schema")), 1);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "instances")), N);
+	json_array_foreach(json_object_get(j, "instances"), k, row) {
+		const char *name = json_string_value(json_object_get(row,
+		    "instance"));
+		int v;
+
+		ck_assert_msg(name != NULL && sscanf(name, "vm%d", &v) == 1 &&
+		    v >= 1 && v <= N && !seen[v], "row %zu: %s", k, name);
+		seen[v] = 1;
+		ck_assert_msg(strcmp(prev, name) < 0, "%s after %s", name, prev);
+		snprintf(prev, sizeof prev, "%s", name);
+		ck_assert_str_eq(json_string_value(json_object_get(row,
+		    "conn")), "ok");
+		ck_assert_int_eq(json_integer_value(json_object_get(
+		    json_object_get(row, "counts"), "free")), 28);
+	}
+	json_decref(j);
+	free(out);
+	free(seen);
+}
+END_TEST
+
 START_TEST(refresh_5000_bounded)
 {
 	struct instsrc_list l;
@@ -253,6 +303,7 @@ scale_suite(void)
 
 	tcase_add_unchecked_fixture(tc, sim_up, sim_down);
 	tcase_add_test(tc, list_5000);
+	tcase_add_test(tc, list_json_5000);
 	tcase_add_test(tc, refresh_5000_bounded);
 	tcase_add_test(tc, screen_5000);
 	tcase_set_timeout(tc, 60);

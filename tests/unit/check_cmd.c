@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cmd/cmd.h"
+#include "liststream.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -357,6 +358,50 @@ START_TEST(corrupt_runtime)
 	/* list still lists it, with the problem */
 	ck_assert_ptr_nonnull(strstr(ok(&x, "list"), "runtime file"));
 	fx_free(&x);
+}
+END_TEST
+
+/* list's rows left for later (batch mode) are the tree's, byte for byte:
+ * a runtime file that cannot be read, a manager, an error with quotes,
+ * a backslash, a tab, a slash and UTF-8, an instance never read (its
+ * monitor is not there), and no fleet or an empty one. */
+START_TEST(list_streamed)
+{
+	struct mgr_ref ref;
+	struct cmd_ctx none;
+	struct fleet empty;
+	struct fx x;
+	struct err e;
+	char p[8192];
+	FILE *fp;
+
+	fx_init(&x);
+	ok(&x, "reserve db1 7");
+	snprintf(p, sizeof p, "%s/web1.json", x.f.runtime_dir);
+	ck_assert_ptr_nonnull(fp = fopen(p, "w"));
+	fputs("{\"format\": 1, garbage", fp);
+	fclose(fp);
+	memset(&ref, 0, sizeof ref);
+	ref.kind = MGR_PROXMOX;
+	ref.forced = 1;
+	snprintf(ref.vmid, sizeof ref.vmid, "100");
+	snprintf(ref.file, sizeof ref.file, "%s/100.conf", x.dir);
+	fleet_set_manager(&x.f, 1, &ref);
+	fleet_set_msg(&x.f.inst[1].error, "monitor said \"no\" \\ at\t/run "
+	    "\xc3\xa9t\xc3\xa9");
+	ck_assert_int_eq(fleet_add(&x.f, "new1", "unix:/nonexistent/n", &e),
+	    2);
+	ck_assert_uint_eq(tu_list_streamed_same(&x.c), 3);
+	/* the never-read one was read (and failed) by the first list */
+	ck_assert_int_ne(x.f.inst[2].conn, INST_OK);
+	ck_assert_uint_eq(tu_list_streamed_same(&x.c), 3);
+	fx_free(&x);
+	memset(&none, 0, sizeof none);
+	ck_assert_uint_eq(tu_list_streamed_same(&none), 0);
+	fleet_init(&empty, NULL);
+	none.fleet = &empty;
+	ck_assert_uint_eq(tu_list_streamed_same(&none), 0);
+	fleet_free(&empty);
 }
 END_TEST
 
@@ -962,6 +1007,7 @@ cmd_suite(void)
 	tcase_add_test(tc, id_and_parse_id);
 	tcase_add_test(tc, reserve_free_next);
 	tcase_add_test(tc, corrupt_runtime);
+	tcase_add_test(tc, list_streamed);
 	tcase_add_test(tc, no_runtime_dir);
 	tcase_add_test(tc, show_json);
 	tcase_add_test(tc, list_devices_checked);
