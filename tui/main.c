@@ -208,6 +208,18 @@ add_hosts(struct fleet *f, const struct opts *o, const struct setup *s,
 	return 0;
 }
 
+/* The fleet holds each instance's name, endpoint and manager once
+ * fleet_add_list has run: the list (2.2 KB an instance) is freed before
+ * the refreshes, so the two are never both at their peak. */
+static int
+setup_add(struct setup *s, struct fleet *f, struct err *e)
+{
+	int rc = fleet_add_list(f, &s->list, e);
+
+	instsrc_list_free(&s->list);
+	return rc;
+}
+
 static void
 setup_free(struct setup *s)
 {
@@ -252,7 +264,7 @@ run_tui(const struct opts *o)
 	/* refreshes that complete an unplug log it there too */
 	setup_fleet(&s, &f);
 	enough_files(&f);
-	if (fleet_add_list(&f, &s.list, &e) < 0) {
+	if (setup_add(&s, &f, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;
 		goto out;
@@ -299,7 +311,7 @@ run_batch(const struct opts *o)
 	}
 	setup_fleet(&s, &f);
 	enough_files(&f);
-	if (fleet_add_list(&f, &s.list, &e) < 0) {
+	if (setup_add(&s, &f, &e) < 0) {
 		fprintf(stderr, "slotscope: %s\n", e.msg);
 		rc = EXIT_USAGE;
 	} else if (add_libvirt(&f, o, &s, &e) < 0) {
@@ -341,7 +353,7 @@ run_agent(const struct opts *o)
 		return EXIT_USAGE;
 	}
 	setup_fleet(&s, &f);
-	if (fleet_add_list(&f, &s.list, &e) < 0 ||
+	if (setup_add(&s, &f, &e) < 0 ||
 	    add_libvirt(&f, o, &s, &e) < 0) {
 		fprintf(stderr, "slotscope --agent: %s\n", e.msg);
 		rc = EXIT_USAGE;
