@@ -15,11 +15,20 @@
  * fleet's instances as the bare minimum a client must keep: name and
  * endpoint strings (what a raw client holding nothing else would take),
  * measured the same way in the same run.
+ *
+ * Beside it, the whole program: `slotscope --monitor-dir D -c list`
+ * (text, then --json) exec'd on 1, 1000, 5000 and 10,000 of the same
+ * instances (D holds hard links to that many of the simulator's
+ * sockets), its peak RSS from wait4's ru_maxrss; the figure is (peak at
+ * N - peak at 1) / (N - 1), the output checked to have N rows, all ok.
  */
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -110,6 +119,121 @@ run_child(const char *dir, int n, int ours, long *rss, size_t *heap)
 	return sscanf(buf, "%ld %zu", rss, heap) == 2 ? 0 : -1;
 }
 
+/* ---- the whole program: -c list ---------------------------------------- */
+
+/* dir/cN holding hard links to the simulator's vm1..vmN sockets (a
+ * socket is reached by any of its names), for --monitor-dir. */
+static void
+link_dir(const char *dir, int n, char *out, size_t outsz)
+{
+	char from[4200], to[4300];
+	int i;
+
+	snprintf(out, outsz, "%s/c%d", dir, n);
+	if (mkdir(out, 0700) < 0)
+		bench_fail("cli memory", "cannot make a dir of links");
+	for (i = 1; i <= n; i++) {
+		snprintf(from, sizeof from, "%s/vm%d.qmp", dir, i);
+		snprintf(to, sizeof to, "%s/vm%d.qmp", out, i);
+		if (link(from, to) < 0)
+			bench_fail("cli memory", "cannot link a socket");
+	}
+}
+
+/* How many times needle is in the file at path (-1: unreadable). */
+static long
+count_in(const char *path, const char *needle)
+{
+	size_t nl = strlen(needle), have = 0, got;
+	char buf[65536 + 64], *p;
+	long n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return -1;
+	while ((got = fread(buf + have, 1, sizeof buf - 1 - have, f)) > 0) {
+		have += got;
+		buf[have] = '\0';
+		for (p = buf; (p = strstr(p, needle)) != NULL; p += nl)
+			n++;
+		/* keep a tail that may start a needle cut by the read */
+		if (have >= nl) {
+			memmove(buf, buf + have - (nl - 1), nl - 1);
+			have = nl - 1;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* Run slotscope -c list (json: --json) on the n instances of mon, its
+ * stdout to a file; its peak RSS in KiB (ru_maxrss), after checking
+ * that it printed n rows, each ok. */
+static long
+cli_peak(const char *dir, const char *mon, int n, int json)
+{
+	char rt[4200], out[4200];
+	struct rusage ru;
+	pid_t pid;
+	int st, fd;
+
+	snprintf(rt, sizeof rt, "%s/rt%d%s", dir, n, json ? "j" : "");
+	snprintf(out, sizeof out, "%s/out%d%s", dir, n, json ? "j" : "");
+	if ((pid = bench_fork()) < 0)
+		bench_fail("cli memory", "fork");
+	if (pid == 0) {
+		const char *argv[] = { tu_bin(), "--monitor-dir", mon,
+			"--runtime-dir", rt, "--state-dir", rt, "-c", "list",
+			json ? "--json" : NULL, NULL };
+
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (wait4(pid, &st, 0, &ru) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		bench_fail("cli memory", "slotscope -c list failed");
+	/* text: a heading and a row each; JSON: a "conn" each, all ok */
+	if (count_in(out, json ? "\"conn\":\"ok\"" : "\n") !=
+	    (json ? n : n + 1) || (!json && count_in(out, " ok ") != n))
+		bench_fail("cli memory", "-c list did not show every "
+		    "instance ok");
+	unlink(out);
+	return ru.ru_maxrss;
+}
+
+static void
+cli_memory(const char *dir, const int *sizes, size_t nsizes)
+{
+	char mon[4200], what[64], detail[240];
+	long base[2], peak[2];
+	size_t k;
+	int j;
+
+	link_dir(dir, 1, mon, sizeof mon);
+	for (j = 0; j < 2; j++)
+		base[j] = cli_peak(dir, mon, 1, j);
+	for (k = 0; k < nsizes; k++) {
+		int n = sizes[k];
+
+		link_dir(dir, n, mon, sizeof mon);
+		for (j = 0; j < 2; j++)
+			peak[j] = cli_peak(dir, mon, n, j);
+		snprintf(detail, sizeof detail, "peak RSS of slotscope -c list "
+		    "%.1f MiB, %.1f MiB at 1 instance; --json %.2f KB per "
+		    "instance (%.1f MiB); goal <= 8 at 10000",
+		    (double)peak[0] / 1024, (double)base[0] / 1024,
+		    (double)(peak[1] - base[1]) / (n - 1),
+		    (double)peak[1] / 1024);
+		snprintf(what, sizeof what, "cli list memory %d qmp, per "
+		    "instance", n);
+		bench_report(what, (double)(peak[0] - base[0]) / (n - 1), "KB",
+		    detail);
+	}
+}
+
 int
 main(void)
 {
@@ -137,6 +261,7 @@ main(void)
 		    n);
 		bench_report(what, (double)rss / n, "KB", detail);
 	}
+	cli_memory(dir, sizes, sizeof sizes / sizeof *sizes);
 	tu_simfleet_stop(&sim);
 	return 0;
 }
