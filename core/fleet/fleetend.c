@@ -114,12 +114,14 @@ report_unplugs(struct fleet *f, size_t i, const struct store_rt *rt,
 	size_t s;
 
 	for (s = 0; s < 32 + rt->ndev; s++) {
-		const struct store_dev *d = s < 32 ?
-		    store_find_slot(rt, (int)s) : &rt->dev[s - 32];
+		const struct store_dev *d;
 		struct fleet_unplug *u;
 		size_t k;
 
-		if (s < 32 && (!(mask & (1u << s)) || d == NULL))
+		if (s < 32 && !(mask & (1u << s)))
+			continue;	/* (most refreshes confirm none) */
+		d = s < 32 ? store_find_slot(rt, (int)s) : &rt->dev[s - 32];
+		if (d == NULL)
 			continue;
 		if (s >= 32 && (d->bus[0] == '\0' ||
 		    d->state != STORE_DEV_UNPLUGGING))

@@ -32,15 +32,14 @@ places_count_bus(const struct pci_info *live, const struct pcitree *t,
 	int s, n = 0;
 
 	if (b == PCITREE_ROOT) {
-		/* places_is_free's test, the taken slots worked out once
-		 * rather than once a slot */
+		/* places_is_free's test for all 32 slots at once: a root bus
+		 * is hotpluggable everywhere or nowhere (pcitree.h), a place
+		 * is one neither taken nor held */
 		struct slotmap m = state_taken(live, rt);
 
-		for (s = 0; s < 32; s++)
-			n += pcitree_hotpluggable(t, b, s) &&
-			    !(t->bus[b].held & ((uint32_t)1 << s)) &&
-			    slotmap_is_free(&m, s) == 1;
-		return n;
+		if (t->nbus == 0 || !pcitree_hotpluggable(t, b, 0))
+			return 0;
+		return __builtin_popcount(~(m.bits | t->bus[b].held));
 	}
 	for (s = 0; s < 32; s++)
 		n += places_is_free(live, t, rt, b, s);

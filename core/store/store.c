@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #include "base/clock.h"
 #include "base/fileio.h"
+#include "base/strcopy.h"
 #include "model/devid.h"
 #include "store/storepriv.h"
 
@@ -91,8 +93,11 @@ store_check_name(const char *name, struct err *e)
 void
 store_rt_init(struct store_rt *rt, const char *inst)
 {
-	memset(rt, 0, sizeof *rt);
-	snprintf(rt->inst, sizeof rt->inst, "%s", inst ? inst : "");
+	/* the journal's entries past nintent are never read: not cleared
+	 * (they are most of the struct, and a refresh makes one each time) */
+	memset(rt, 0, offsetof(struct store_rt, intent));
+	rt->nintent = 0;
+	strcopy(rt->inst, sizeof rt->inst, inst);
 	slotmap_init_default(&rt->reserved);
 	rt->fresh = 1;
 }

@@ -237,7 +237,8 @@ int store_check_name(const char *name, struct err *e);
 const char *store_dev_state_name(enum store_dev_state s); /* "plugged" */
 const char *store_backend_kind_name(enum store_backend_kind k); /* "user" */
 
-/* A fresh runtime: default reservation (slots 0-3), no devices. */
+/* A fresh runtime: default reservation (slots 0-3), no devices, no
+ * intents (intent[] past nintent is left as it was: never read). */
 void store_rt_init(struct store_rt *rt, const char *inst);
 void store_rt_free(struct store_rt *rt);
 
