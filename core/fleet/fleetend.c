@@ -186,7 +186,9 @@ set_buses(struct instance *in, const struct pci_info *live,
 static uint64_t
 fnv_str(uint64_t h, const char *s)
 {
-	return fnv_bytes(h, s, strlen(s) + 1);
+	if (s[0] == '\0')
+		return fnv_word(h, 0);	/* fnv_words of "": most messages */
+	return fnv_words(h, s, strlen(s) + 1);
 }
 
 uint64_t
@@ -202,7 +204,9 @@ fleet_view_hash(const struct instance *in)
 	v[3] = in->version.minor;
 	v[4] = in->version.micro;
 	v[5] = (in->last_read > 0) | (in->journal << 1);
-	h = fnv_bytes(h, v, sizeof v);
+	h = fnv_words(h, v, sizeof v);
+/* s with its NUL, a word at a time (strings cannot hold a NUL, so
+ * different ones never pad alike) */
 	h = fnv_str(h, in->version.package);
 	h = fnv_str(h, in->protocol);
 	h = fnv_str(h, in->error);
@@ -210,14 +214,14 @@ fleet_view_hash(const struct instance *in)
 	h = fnv_str(h, in->mgr_error);
 	h = fnv_str(h, in->vstate);
 	h = slotpack_hash(&in->slots, h);
-	h = fnv_bytes(h, &in->nbus, sizeof in->nbus);
+	h = fnv_word(h, in->nbus);
 	for (k = 0; k < in->nbus; k++) {
 		const struct inst_bus *b = &in->bus[k];
 		int w[4] = { (int)b->kind, b->nslots, b->places, b->known };
 
 		h = fnv_str(h, b->path);
 		h = fnv_str(h, b->name);
-		h = fnv_bytes(h, w, sizeof w);
+		h = fnv_words(h, w, sizeof w);
 		h = slotpack_hash(&b->slots, h);
 	}
 	return h;

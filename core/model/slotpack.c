@@ -214,30 +214,24 @@ slotpack_all(const struct slotpack *p, struct slot_view out[32])
 		slotpack_get(p, s, &out[s]);
 }
 
+/* The small fields are hashed as they lie, a word at a time: every
+ * writer clears their padding (slotpack_init, slotpack_set), and their
+ * str offsets follow from the strings before them, so equal packs hash
+ * alike; then the string block, which str_size ends. */
+_Static_assert(sizeof(((struct slotpack *)0)->b) % sizeof(uint64_t) == 0,
+    "slotpack_hash reads the briefs as whole words");
+
 uint64_t
 slotpack_hash(const struct slotpack *p, uint64_t h)
 {
-	int s, k;
+	uint64_t w[(sizeof p->b) / 8];
+	size_t k;
 
-	for (s = 0; s < 32; s++) {
-		const struct slot_brief *b = &p->b[s];
-		const char *q, *q0;
-
-		/* its fields, not where its strings are (str) */
-		h = fnv_word(h, (uint64_t)b->state | (uint64_t)b->reserved << 8 |
-		    (uint64_t)b->anonymous << 16 | (uint64_t)b->bridge << 24 |
-		    (uint64_t)b->conflict << 32 | (uint64_t)b->nfn << 40);
-		h = fnv_word(h, (uint64_t)(uint16_t)b->behind |
-		    (uint64_t)(uint16_t)b->places << 16);
-		if (p->b[s].str == 0 || p->str == NULL) {
-			h = fnv_bytes(h, "", 1);	/* no strings (canonical: see need) */
-			continue;
-		}
-		q0 = q = p->str + p->b[s].str - 1;
-		for (k = 0; k < NFIELDS; k++)
-			q += strlen(q) + 1;
-		h = fnv_bytes(h, q0, (size_t)(q - q0));
-	}
+	memcpy(w, p->b, sizeof w);
+	for (k = 0; k < sizeof w / sizeof w[0]; k++)
+		h = fnv_word(h, w[k]);
+	if (p->str != NULL)
+		h = fnv_words(h, p->str, str_size(p));	/* ends with a NUL */
 	return h;
 }
 
