@@ -277,7 +277,7 @@ struct store_rt;
 struct pcitree;
 uint32_t fleet_mgr_view(struct fleet *f, size_t i,
     const struct pci_info *live, const struct store_rt *rt,
-    struct pcitree *t, struct slot_view out[32]);
+    struct pcitree *t, struct slotpack *out);
 /* The PCI tree of live with in's manager's places held (mgr_hold: they
  * are no free hotplug place), and the root-bus states of live against rt
  * with the manager's overlay (the bridges' free places counted on that
@@ -292,6 +292,11 @@ uint32_t fleet_mgr_root(const struct instance *in,
 void fleet_mgr_bus(const struct instance *in, const struct pci_info *live,
     const struct pcitree *t, int b, const struct store_rt *rt,
     struct slot_view out[32]);
+/* The same packed into out, its mask of confirmed unplugs returned
+ * (without a manager no slot_view is made: state_reconcile_res). */
+uint32_t fleet_mgr_pack(const struct instance *in,
+    const struct pci_info *live, const struct pcitree *t, int b,
+    const struct store_rt *rt, struct slotpack *out);
 /* Release instance i's manager info (mi; not its mgr ref). */
 void fleet_mgr_free(struct instance *in);
 /* What an instance no manager manages points at. */

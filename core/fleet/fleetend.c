@@ -5,6 +5,10 @@
  * was not read, unknown states and the error; the slot changes between
  * two reads, and the unplugs it saw confirmed, wait to be taken
  * (fleet_take_changes, fleet_take_unplugs).  Only reads the runtime file.
+ * It runs once an instance a refresh, thousands of times a refresh of
+ * all: the views are packed where they are kept (fleet_mgr_view,
+ * fleet_mgr_pack) without 32 wide slot_views in between, and the slot
+ * changes are found pack against pack.
  */
 #include "fleet/fleet.h"
 
@@ -61,6 +65,27 @@ fleet_add_changes(struct fleet *f, size_t i, const struct slot_view nv[32])
 			continue;
 		slotpack_get(last, s, &o);
 		fleet_add_change(f, i, s, &o, &nv[s]);
+	}
+}
+
+/* fleet_add_changes for a view already packed (nv): a slot whose
+ * strings are all "" on both sides has the same id without a look. */
+static void
+add_changes_pack(struct fleet *f, size_t i, const struct slotpack *nv)
+{
+	const struct slotpack *last = &f->inst[i].last;
+	int s;
+
+	for (s = 0; s < 32; s++) {
+		struct slot_view o, v;
+
+		if (nv->b[s].state == last->b[s].state &&
+		    ((nv->b[s].str | last->b[s].str) == 0 ||
+		    strcmp(slotpack_id(nv, s), slotpack_id(last, s)) == 0))
+			continue;
+		slotpack_get(last, s, &o);
+		slotpack_get(nv, s, &v);
+		fleet_add_change(f, i, s, &o, &v);
 	}
 }
 
@@ -162,7 +187,6 @@ set_buses(struct instance *in, const struct pci_info *live,
 {
 	size_t b, n = t->nbus > 1 ? t->nbus - 1 : 0;
 	struct inst_bus *v = n ? calloc(n, sizeof *v) : NULL;
-	struct slot_view nv[32];
 
 	for (b = 0; b < in->nbus; b++)
 		slotpack_free(&in->bus[b].slots);
@@ -178,11 +202,13 @@ set_buses(struct instance *in, const struct pci_info *live,
 		x->nslots = t->bus[b].nslots;
 		x->known = t->bus[b].known;
 		x->places = places_count_bus(live, t, rt, (int)b);
-		fleet_mgr_bus(in, live, t, (int)b, rt, nv);
-		slotpack_set(&x->slots, nv);
+		slotpack_init(&x->slots);
+		fleet_mgr_pack(in, live, t, (int)b, rt, &x->slots);
 	}
 }
 
+/* s with its NUL, a word at a time (strings cannot hold a NUL, so
+ * different ones never pad alike) */
 static uint64_t
 fnv_str(uint64_t h, const char *s)
 {
@@ -205,8 +231,6 @@ fleet_view_hash(const struct instance *in)
 	v[4] = in->version.micro;
 	v[5] = (in->last_read > 0) | (in->journal << 1);
 	h = fnv_words(h, v, sizeof v);
-/* s with its NUL, a word at a time (strings cannot hold a NUL, so
- * different ones never pad alike) */
 	h = fnv_str(h, in->version.package);
 	h = fnv_str(h, in->protocol);
 	h = fnv_str(h, in->error);
@@ -245,14 +269,15 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 	fleet_set_msg(&in->error, msg);
 	load_rt(f, in, &rt);
 	if (conn == INST_OK) {
-		struct slot_view nv[32];
 		uint32_t confirmed;
 
 		fleet_set_journal(f, i, rt.nintent > 0);
 		{
 			struct pcitree t;
 
-			confirmed = fleet_mgr_view(f, i, &p->pci, &rt, &t, nv);
+			/* packed where it is kept: no 32 wide views */
+			confirmed = fleet_mgr_view(f, i, &p->pci, &rt, &t,
+			    &in->slots);
 			in->capacity = places_count(&p->pci, &t, &rt);
 			set_buses(in, &p->pci, &t, &rt);
 		}
@@ -260,8 +285,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		/* changes between two reads; an unread spell in between
 		 * is no change */
 		if (p->have_view)
-			fleet_add_changes(f, i, nv);
-		slotpack_set(&in->slots, nv);
+			add_changes_pack(f, i, &in->slots);
 		slotpack_copy(&in->last, &in->slots);
 		in->last_read = now;
 		p->have_view = 1;

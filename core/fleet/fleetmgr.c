@@ -105,6 +105,35 @@ root_on(const struct instance *in, const struct pci_info *live,
 }
 
 uint32_t
+fleet_mgr_pack(const struct instance *in, const struct pci_info *live,
+    const struct pcitree *t, int b, const struct store_rt *rt,
+    struct slotpack *out)
+{
+	const struct mgr_info *mi = in != NULL ? in->mi : NULL;
+	struct slot_res r[32];
+	uint32_t done;
+	int s;
+
+	if (mi != NULL && mi->kind != MGR_NONE) {
+		/* a manager's overlay works on views */
+		struct slot_view v[32];
+
+		done = state_reconcile_bus(live, t, b, rt, v);
+		mgr_apply_bus(mi, live, t, b, v);
+		slotpack_set(out, v);
+		return done;
+	}
+	/* no manager: of its overlay only the owner of slotscope's own
+	 * devices (mgr_apply_bus's last rule), and no wide view at all */
+	done = state_reconcile_res(live, t, b, rt, r);
+	for (s = 0; s < 32; s++)
+		if (r[s].dev != NULL)	/* (the states that have an owner) */
+			r[s].owner = mgr_default_owner(r[s].state);
+	slotpack_set_res(out, r);
+	return done;
+}
+
+uint32_t
 fleet_mgr_root(const struct instance *in, const struct pci_info *live,
     const struct store_rt *rt, struct slot_view out[32])
 {
@@ -115,12 +144,19 @@ fleet_mgr_root(const struct instance *in, const struct pci_info *live,
 
 uint32_t
 fleet_mgr_view(struct fleet *f, size_t i, const struct pci_info *live,
-    const struct store_rt *rt, struct pcitree *t, struct slot_view out[32])
+    const struct store_rt *rt, struct pcitree *t, struct slotpack *out)
 {
 	if (i >= f->n) {
+		/* no instance: the bus alone, not even slotscope's owner */
+		struct slot_res r[32];
+		uint32_t done;
+
 		fleet_mgr_tree(NULL, live, t);
-		return state_reconcile(live, rt, out);
+		done = state_reconcile_res(live, t, PCITREE_ROOT, rt, r);
+		slotpack_set_res(out, r);
+		return done;
 	}
 	reload(&f->inst[i]);
-	return root_on(&f->inst[i], live, rt, t, out);
+	fleet_mgr_tree(&f->inst[i], live, t);
+	return fleet_mgr_pack(&f->inst[i], live, t, PCITREE_ROOT, rt, out);
 }

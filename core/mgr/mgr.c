@@ -309,11 +309,19 @@ mgr_apply_bus(const struct mgr_info *mi, const struct pci_info *live,
 			ganeti_next(mi, live, v);
 		kept(mi, t, b, v);
 	}
-	for (s = 0; s < 32; s++)
-		if (v[s].owner[0] == '\0' && (v[s].state == SLOT_USED ||
-		    v[s].state == SLOT_UNPLUGGING ||
-		    v[s].state == SLOT_MISSING))
-			snprintf(v[s].owner, sizeof v[s].owner, "slotscope");
+	for (s = 0; s < 32; s++) {
+		const char *o = mgr_default_owner(v[s].state);
+
+		if (v[s].owner[0] == '\0' && o != NULL)
+			snprintf(v[s].owner, sizeof v[s].owner, "%s", o);
+	}
+}
+
+const char *
+mgr_default_owner(enum slot_state st)
+{
+	return st == SLOT_USED || st == SLOT_UNPLUGGING ||
+	    st == SLOT_MISSING ? "slotscope" : NULL;
 }
 
 void

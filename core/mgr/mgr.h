@@ -133,6 +133,10 @@ void mgr_apply(const struct mgr_info *mi, const struct pci_info *live,
  * b = PCITREE_ROOT is mgr_apply. */
 void mgr_apply_bus(const struct mgr_info *mi, const struct pci_info *live,
     const struct pcitree *t, int b, struct slot_view v[32]);
+/* The last rule alone: the owner a slot in state st gets when no manager
+ * names one -- "slotscope" for its own devices (used, unplugging,
+ * missing), else NULL (nobody). */
+const char *mgr_default_owner(enum slot_state st);
 
 /* Slots a device slotscope adds with --force must avoid on a managed
  * root bus: the manager's reservations and recorded slots. */

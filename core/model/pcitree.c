@@ -176,27 +176,35 @@ pcitree_slot(const struct pcitree *t, const struct pci_info *pi, int b,
 	return n;
 }
 
-int
-pcitree_hotpluggable(const struct pcitree *t, int b, int slot)
+uint32_t
+pcitree_hot_mask(const struct pcitree *t, int b)
 {
 	const struct pcitree_bus *bus;
 
-	if (b < 0 || (size_t)b >= t->nbus || slot < 0 || slot > 31)
+	if (b < 0 || (size_t)b >= t->nbus)
 		return 0;
 	bus = &t->bus[b];
 	if (b == PCITREE_ROOT)
-		return !t->pcie;
+		return t->pcie ? 0 : 0xffffffffu;
 	if (!bus->known || bus->id[0] == '\0')
 		return 0;
 	switch (bus->kind) {
 	case PCI_BR_ROOT_PORT:
-		return slot == 0;
+		return 1u;		/* slot 0 only */
 	case PCI_BR_PCI:
 	case PCI_BR_PCIE_PCI:
-		return slot >= 1;
+		return 0xfffffffeu;	/* 1-31 */
 	default:
 		return 0;
 	}
+}
+
+int
+pcitree_hotpluggable(const struct pcitree *t, int b, int slot)
+{
+	if (slot < 0 || slot > 31)
+		return 0;
+	return (pcitree_hot_mask(t, b) >> slot) & 1;
 }
 
 const char *

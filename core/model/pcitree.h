@@ -89,6 +89,9 @@ size_t pcitree_slot(const struct pcitree *t, const struct pci_info *pi,
 /* 1 when slot `slot` of bus b may take a hot-added device at all (the
  * rules above, not whether it is free). */
 int pcitree_hotpluggable(const struct pcitree *t, int b, int slot);
+/* The same for all 32 slots of bus b at once: bit s set when slot s may
+ * take one (0 for a bus that is not there). */
+uint32_t pcitree_hot_mask(const struct pcitree *t, int b);
 
 /* The bus text a user types for bus b: the bridge's qdev id when it has
  * one, else its path. */

@@ -43,6 +43,15 @@ targets(struct slot_view *v, char *f[NFIELDS], size_t sz[NFIELDS])
 	f[8] = v->conflict, sz[8] = sizeof v->conflict;
 }
 
+/* The longest each field is kept: what fits its slot_view field. */
+#define VSZ(m) (sizeof ((struct slot_view *)0)->m - 1)
+static const size_t cut[NFIELDS] = {
+	VSZ(id), VSZ(type), VSZ(uuid), VSZ(backend), VSZ(owner), VSZ(mname),
+	VSZ(mac), VSZ(where), VSZ(conflict),
+};
+_Static_assert(VSZ(where) <= 255 && VSZ(backend) <= 255,
+    "a field's length fits the uint8_t pack() keeps it in");
+
 void
 slotpack_init(struct slotpack *p)
 {
@@ -60,65 +69,123 @@ slotpack_free(struct slotpack *p)
 	slotpack_init(p);
 }
 
-/* Bytes slot v's strings take in a pack; 0 when all are "". */
-static size_t
-need(const struct slot_view *v)
+/* The one packer of strings: slot s's strings f[s][0..NFIELDS) (NULL:
+ * all ""; a NULL field is ""), each cut as a view's field is, into a new
+ * block; p->b's small fields are the caller's (set, their padding
+ * cleared, str and conflict 0), their str and conflict are set here.  A
+ * slot whose strings are all "" takes no room (canonical: the hash
+ * relies on it). */
+static int
+pack(struct slotpack *p, const char *const *const f[32])
 {
-	const char *f[NFIELDS];
-	size_t n = 0, k, any = 0;
-
-	fields(v, f);
-	for (k = 0; k < NFIELDS; k++) {
-		/* most fields of most slots are "": no strnlen for them */
-		size_t len = f[k][0] != '\0' ? strnlen(f[k], 255) : 0;
-
-		n += len + 1;
-		any |= len;
-	}
-	return any ? n : 0;
-}
-
-int
-slotpack_set(struct slotpack *p, const struct slot_view v[32])
-{
-	size_t total = 0, at = 0, k, ns[32];
-	int s, rc = 0;
+	unsigned char len[32][NFIELDS];
+	size_t total = 0, at = 0, ns[32];
+	int s, k, rc = 0;
 	char *str;
 
-	for (s = 0; s < 32; s++)
-		total += ns[s] = need(&v[s]);
+	for (s = 0; s < 32; s++) {
+		size_t n = 0, any = 0;
+
+		ns[s] = 0;
+		if (f[s] == NULL)
+			continue;
+		for (k = 0; k < NFIELDS; k++) {
+			/* most fields of most slots are "": no strnlen for
+			 * them */
+			const char *q = f[s][k];
+			size_t l = q != NULL && q[0] != '\0' ?
+			    strnlen(q, cut[k]) : 0;
+
+			len[s][k] = (unsigned char)l;
+			n += l + 1;
+			any |= l;
+		}
+		total += ns[s] = any ? n : 0;
+	}
 	str = total && total < 65535 ? malloc(total) : NULL;
 	if (total && str == NULL)
 		rc = -1;
 	free(p->str);
 	p->str = str;
+	for (s = 0; s < 32; s++) {
+		struct slot_brief *b = &p->b[s];
+
+		if (ns[s] == 0)
+			continue;
+		b->conflict = len[s][8] > 0;
+		if (str == NULL)
+			continue;
+		b->str = (uint16_t)(at + 1);
+		for (k = 0; k < NFIELDS; k++) {
+			if (len[s][k] > 0)
+				memcpy(str + at, f[s][k], len[s][k]);
+			str[at + len[s][k]] = '\0';
+			at += len[s][k] + 1u;
+		}
+	}
+	return rc;
+}
+
+int
+slotpack_set(struct slotpack *p, const struct slot_view v[32])
+{
+	const char *fv[32][NFIELDS];
+	const char *const *f[32];
+	int s;
+
 	memset(p->b, 0, sizeof p->b);	/* no stray padding: they are hashed */
 	for (s = 0; s < 32; s++) {
 		struct slot_brief *b = &p->b[s];
-		const char *f[NFIELDS];
-		size_t n = str ? ns[s] : 0;
 
 		b->state = (uint8_t)v[s].state;
 		b->reserved = v[s].reserved != 0;
 		b->anonymous = v[s].anonymous != 0;
 		b->bridge = (uint8_t)v[s].bridge;
-		b->conflict = v[s].conflict[0] != '\0';
 		b->nfn = (uint16_t)v[s].nfn;
 		b->behind = (int16_t)v[s].behind;
 		b->places = (int16_t)v[s].places;
-		b->str = n ? (uint16_t)(at + 1) : 0;
-		if (n == 0)
-			continue;
-		fields(&v[s], f);
-		for (k = 0; k < NFIELDS; k++) {
-			size_t len = strnlen(f[k], 255);
-
-			memcpy(str + at, f[k], len);
-			str[at + len] = '\0';
-			at += len + 1;
-		}
+		fields(&v[s], fv[s]);
+		f[s] = fv[s];
 	}
-	return rc;
+	return pack(p, f);
+}
+
+int
+slotpack_set_res(struct slotpack *p, const struct slot_res r[32])
+{
+	const char *fv[32][NFIELDS];
+	const char *const *f[32];
+	char bk[32][VSZ(backend) + 1];
+	int s, k;
+
+	memset(p->b, 0, sizeof p->b);	/* as slotpack_set */
+	for (s = 0; s < 32; s++) {
+		const struct slot_res *x = &r[s];
+		struct slot_brief *b = &p->b[s];
+
+		b->state = (uint8_t)x->state;
+		b->reserved = x->reserved != 0;
+		b->anonymous = x->anonymous != 0;
+		b->bridge = (uint8_t)x->bridge;
+		b->nfn = (uint16_t)x->nfn;
+		b->behind = (int16_t)x->behind;
+		b->places = (int16_t)x->places;
+		f[s] = NULL;
+		if (x->id == NULL && x->dev == NULL && x->owner == NULL)
+			continue;	/* (most slots) */
+		for (k = 0; k < NFIELDS; k++)
+			fv[s][k] = NULL;
+		fv[s][0] = x->id;
+		fv[s][4] = x->owner;
+		if (x->dev != NULL) {
+			store_backend_text(x->dev, bk[s], sizeof bk[s]);
+			fv[s][1] = x->dev->type;
+			fv[s][2] = x->dev->uuid;
+			fv[s][3] = bk[s];
+		}
+		f[s] = fv[s];
+	}
+	return pack(p, f);
 }
 
 /* The size of the string block: the end of the last slot's strings. */
@@ -215,7 +282,7 @@ slotpack_all(const struct slotpack *p, struct slot_view out[32])
 }
 
 /* The small fields are hashed as they lie, a word at a time: every
- * writer clears their padding (slotpack_init, slotpack_set), and their
+ * writer clears their padding (slotpack_init, slotpack_set[_res]), their
  * str offsets follow from the strings before them, so equal packs hash
  * alike; then the string block, which str_size ends. */
 _Static_assert(sizeof(((struct slotpack *)0)->b) % sizeof(uint64_t) == 0,

@@ -48,6 +48,9 @@ void slotpack_free(struct slotpack *p);
 /* Pack v[0..31] (strings cut to slot_view's sizes).  -1 when out of
  * memory: the small fields are kept, the strings read as "". */
 int slotpack_set(struct slotpack *p, const struct slot_view v[32]);
+/* The same from the small slots state_reconcile_res gives: what
+ * slotpack_set packs of their views (state_res_view), without them. */
+int slotpack_set_res(struct slotpack *p, const struct slot_res r[32]);
 /* Copy src into dst (dst freed first); -1 as slotpack_set. */
 int slotpack_copy(struct slotpack *dst, const struct slotpack *src);
 /* Slot s (0..31) as a full view. */

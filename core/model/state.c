@@ -7,6 +7,7 @@
 
 #include "model/pcitree.h"
 #include "model/places.h"
+#include "base/strcopy.h"
 
 static const char *const names[SLOT_NSTATES] = {
 	"free", "reserved", "builtin", "used", "foreign", "missing",
@@ -41,7 +42,7 @@ slot_state_parse(const char *buf, size_t len, enum slot_state *out,
 static void
 copy(char *dst, size_t sz, const char *src)
 {
-	snprintf(dst, sz, "%s", src);
+	strcopy(dst, sz, src);
 }
 
 /* The live device of id on the bus a runtime device of bus `path` is
@@ -55,14 +56,14 @@ live_id(const struct pci_info *live, const char *path, const char *id)
 }
 
 /* One slot: its live functions fn[0..n-1] (n may exceed 8: only the
- * first 8 are there), the runtime's devices of bus `path`.  Returns 1
- * when the slot's pending unplug is confirmed (see state.h). */
+ * first 8 are there), d the runtime's device of this place
+ * (store_find_place's, or NULL) on bus `path`.  Returns 1 when the
+ * slot's pending unplug is confirmed (see state.h). */
 static int
-view_slot(const struct pci_fn *const *fn, size_t n,
+res_slot(const struct pci_fn *const *fn, size_t n,
     const struct pci_info *live, const struct store_rt *rt,
-    const char *path, int s, struct slot_view *v)
+    const char *path, const struct store_dev *d, struct slot_res *v)
 {
-	const struct store_dev *d = NULL;
 	const char *liveid = NULL;
 	int done = 0;
 	size_t k;
@@ -73,7 +74,6 @@ view_slot(const struct pci_fn *const *fn, size_t n,
 	if (n > 0) {
 		/* Another device took the slot of one whose unplug was
 		 * pending: that unplug is confirmed too. */
-		d = store_find_place(rt, path, s);
 		if (d != NULL && d->state == STORE_DEV_UNPLUGGING &&
 		    live_id(live, path, d->id) == NULL)
 			done = 1;
@@ -84,7 +84,8 @@ view_slot(const struct pci_fn *const *fn, size_t n,
 				continue;
 			if (liveid == NULL)
 				liveid = fn[k]->id;
-			if ((d = store_find_id(rt, fn[k]->id)) != NULL) {
+			if (rt->ndev > 0 &&
+			    (d = store_find_id(rt, fn[k]->id)) != NULL) {
 				liveid = fn[k]->id;
 				break;
 			}
@@ -97,25 +98,20 @@ view_slot(const struct pci_fn *const *fn, size_t n,
 			v->state = v->anonymous ? SLOT_FOREIGN : SLOT_BUILTIN;
 			return done;
 		}
-		copy(v->id, sizeof v->id, liveid);
+		v->id = liveid;
 		if (d == NULL) {
 			v->state = SLOT_FOREIGN;
 			return done;
 		}
 		v->state = d->state == STORE_DEV_UNPLUGGING ?
 		    SLOT_UNPLUGGING : SLOT_USED;
-		copy(v->type, sizeof v->type, d->type);
-		copy(v->uuid, sizeof v->uuid, d->uuid);
-		store_backend_text(d, v->backend, sizeof v->backend);
+		v->dev = d;
 		return done;
 	}
-	d = store_find_place(rt, path, s);
 	if (d != NULL && d->state == STORE_DEV_PLUGGED) {
 		v->state = SLOT_MISSING;
-		copy(v->id, sizeof v->id, d->id);
-		copy(v->type, sizeof v->type, d->type);
-		copy(v->uuid, sizeof v->uuid, d->uuid);
-		store_backend_text(d, v->backend, sizeof v->backend);
+		v->id = d->id;
+		v->dev = d;
 		return 0;
 	}
 	if (d != NULL && live_id(live, path, d->id) == NULL)
@@ -168,8 +164,8 @@ places_behind(const struct pcitree *t, const struct pci_info *live,
  * count every function's, and it is a port only when all of them are
  * empty root ports. */
 static void
-view_bridge(const struct pcitree *t, const struct pci_info *live,
-    const struct store_rt *rt, int k, struct slot_view *v)
+res_bridge(const struct pcitree *t, const struct pci_info *live,
+    const struct store_rt *rt, int k, struct slot_res *v)
 {
 	const struct pcitree_bus *bus = &t->bus[k];
 	int ports = 1;
@@ -190,47 +186,132 @@ view_bridge(const struct pcitree *t, const struct pci_info *live,
 		ports &= o->kind == PCI_BR_ROOT_PORT;
 	}
 	if (bus->id[0] != '\0')
-		copy(v->id, sizeof v->id, bus->id);
+		v->id = bus->id;
 	v->state = ports && v->behind == 0 && v->places > 0 ? SLOT_PORT :
 	    SLOT_BRIDGE;
+}
+
+/* What bus b holds, slot by slot, from one walk of each list (rather
+ * than one walk of each for every slot): its live functions in order
+ * (pcitree_slot's), the bridge whose bus is behind each slot
+ * (pcitree_bus_at's) and the runtime's device of each place
+ * (store_find_place's). */
+struct busmap {
+	const struct pci_fn *fn[32][8];
+	size_t nfn[32];
+	int bridge[32];			/* 0: none */
+	const struct store_dev *dev[32];
+};
+
+static void
+map_bus(const struct pci_info *live, const struct pcitree *t, int b,
+    const struct store_rt *rt, struct busmap *m)
+{
+	size_t i;
+
+	memset(m->nfn, 0, sizeof m->nfn);
+	memset(m->bridge, 0, sizeof m->bridge);
+	memset(m->dev, 0, sizeof m->dev);
+	for (i = 0; i < live->n; i++) {
+		const struct pci_fn *f = &live->fn[i];
+		int s = f->slot;
+
+		if (s < 0 || s > 31 || pcitree_bus_of(t, f) != b)
+			continue;
+		if (m->nfn[s] < 8)
+			m->fn[s][m->nfn[s]] = f;
+		m->nfn[s]++;
+	}
+	for (i = 1; i < t->nbus; i++) {
+		const struct pcitree_bus *k = &t->bus[i];
+		int *at;
+
+		if (k->parent != b || k->slot < 0 || k->slot > 31)
+			continue;
+		at = &m->bridge[k->slot];
+		if (*at == 0 || k->func < t->bus[*at].func)
+			*at = (int)i;
+	}
+	for (i = rt->ndev; i-- > 0; ) {	/* the first of a place wins */
+		const struct store_dev *d = &rt->dev[i];
+
+		if (d->slot >= 0 && d->slot <= 31 &&
+		    strcmp(d->bus, t->bus[b].path) == 0)
+			m->dev[d->slot] = d;
+	}
+}
+
+uint32_t
+state_reconcile_res(const struct pci_info *live, const struct pcitree *t,
+    int b, const struct store_rt *rt, struct slot_res out[32])
+{
+	const char *path = t->bus[b].path;
+	uint32_t done = 0, hot = pcitree_hot_mask(t, b), map = 0;
+	struct busmap m;
+	int s;
+
+	/* the map is of the root bus's hotplug slots: a PCIe root complex
+	 * (q35's pcie.0) has none, its root ports are the places, so the
+	 * map (its default 0-3 is i440fx's built-in devices) reserves
+	 * nothing there and is not shown */
+	if (b == PCITREE_ROOT && !t->pcie)
+		map = rt->reserved.bits;
+	map_bus(live, t, b, rt, &m);
+	for (s = 0; s < 32; s++) {
+		struct slot_res *v = &out[s];
+		size_t n = m.nfn[s];
+
+		memset(v, 0, sizeof *v);
+		v->reserved = (map >> s) & 1;
+		if (s >= t->bus[b].nslots) {
+			v->state = SLOT_CLOSED;
+			continue;
+		}
+		if (m.bridge[s] > 0) {
+			v->nfn = (int)n;
+			res_bridge(t, live, rt, m.bridge[s], v);
+			continue;
+		}
+		if (res_slot(m.fn[s], n, live, rt, path, m.dev[s], v))
+			done |= (uint32_t)1 << s;
+		if (v->state == SLOT_FREE && !((hot >> s) & 1))
+			v->state = SLOT_CLOSED;
+	}
+	return done;
+}
+
+void
+state_res_view(const struct slot_res *r, struct slot_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->state = r->state;
+	v->reserved = r->reserved;
+	v->nfn = r->nfn;
+	v->bridge = r->bridge;
+	v->behind = r->behind;
+	v->places = r->places;
+	v->anonymous = r->anonymous;
+	if (r->id != NULL)
+		copy(v->id, sizeof v->id, r->id);
+	if (r->owner != NULL)
+		copy(v->owner, sizeof v->owner, r->owner);
+	if (r->dev == NULL)
+		return;
+	copy(v->type, sizeof v->type, r->dev->type);
+	copy(v->uuid, sizeof v->uuid, r->dev->uuid);
+	store_backend_text(r->dev, v->backend, sizeof v->backend);
 }
 
 uint32_t
 state_reconcile_bus(const struct pci_info *live, const struct pcitree *t,
     int b, const struct store_rt *rt, struct slot_view out[32])
 {
-	const char *path = t->bus[b].path;
-	uint32_t done = 0;
+	struct slot_res r[32];
+	uint32_t done = state_reconcile_res(live, t, b, rt, r);
 	int s;
 
-	for (s = 0; s < 32; s++) {
-		struct slot_view *v = &out[s];
-		const struct pci_fn *fn[8];
-		size_t n;
-		int k;
-
-		memset(v, 0, sizeof *v);
-		/* the map is of the root bus's hotplug slots: a PCIe root
-		 * complex (q35's pcie.0) has none, its root ports are the
-		 * places, so the map (its default 0-3 is i440fx's built-in
-		 * devices) reserves nothing there and is not shown */
-		if (b == PCITREE_ROOT && !t->pcie)
-			v->reserved = slotmap_is_free(&rt->reserved, s) == 0;
-		if (s >= t->bus[b].nslots) {
-			v->state = SLOT_CLOSED;
-			continue;
-		}
-		n = pcitree_slot(t, live, b, s, fn, 8);
-		if ((k = pcitree_bus_at(t, b, s)) > 0) {
-			v->nfn = (int)n;
-			view_bridge(t, live, rt, k, v);
-			continue;
-		}
-		if (view_slot(fn, n, live, rt, path, s, v))
-			done |= (uint32_t)1 << s;
-		if (v->state == SLOT_FREE && !pcitree_hotpluggable(t, b, s))
-			v->state = SLOT_CLOSED;
-	}
+	for (s = 0; s < 32; s++)
+		state_res_view(&r[s], &out[s]);
 	return done;
 }
 

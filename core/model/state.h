@@ -114,6 +114,29 @@ uint32_t state_reconcile_bus(const struct pci_info *live,
     const struct pcitree *t, int b, const struct store_rt *rt,
     struct slot_view out[32]);
 
+/* The same, each slot kept small: slot_view's small fields, and where its
+ * strings come from rather than copies of them -- for a refresh of
+ * thousands that packs them (slotpack_set_res) without filling 32 wide
+ * views.  The pointers are into live, t and rt (valid while they are
+ * and unchanged).  state_res_view makes the view state_reconcile_bus
+ * gives of the slot; state_reconcile_bus is state_reconcile_res and
+ * state_res_view of each slot. */
+struct slot_res {
+	enum slot_state state;
+	int reserved, nfn, anonymous, behind, places;
+	enum pci_bridge_kind bridge;
+	const char *id;			/* slot_view.id, NULL for "" */
+	const struct store_dev *dev;	/* the runtime device whose type,
+					 * uuid and backend it shows, or
+					 * NULL */
+	const char *owner;		/* slot_view.owner, NULL for "" (the
+					 * caller's: NULL here) */
+};
+uint32_t state_reconcile_res(const struct pci_info *live,
+    const struct pcitree *t, int b, const struct store_rt *rt,
+    struct slot_res out[32]);
+void state_res_view(const struct slot_res *r, struct slot_view *v);
+
 /* One view per slot for an instance whose bus was not read on the last
  * refresh (busy, unreachable, garbage, never read): every state is
  * unknown; `reserved`, and the id, type and uuid of the runtime device of
