@@ -17,9 +17,10 @@
  * run at once (file descriptors, pollfd arrays); the other refreshes asked
  * for wait in PH_QUEUED and start, in instance order, as sessions end.
  * What a finished refresh publishes is fleetend.c's.
- * The open sessions are kept in f->run (sorted by instance) and in an
- * epoll set (fleetpoll.c): a wakeup steps the sessions the set says are
- * ready and those due, and walks only f->run for the deadlines; queued
+ * The open sessions are kept in f->run (sorted by instance), in an
+ * epoll set and in a heap of their deadlines (fleetpoll.c): a wakeup
+ * steps the sessions the set says are ready and those the heap says are
+ * due, without a walk of the open sessions; queued
  * refreshes are counted, and the search for the next starts at f->qlow,
  * below which none waits.
  */
@@ -459,6 +460,8 @@ pump(struct fleet *f, double now)
 		f->run = v;
 		f->caprun = cap;
 	}
+	if (fleet_poll_room(f, cap) < 0)
+		return;			/* the same */
 	mono = clock_mono_ms();
 	for (i = f->qlow; i < f->n && f->nqueued > 0 && f->nrun < cap; i++) {
 		struct ipriv *p = f->inst[i].priv;
@@ -548,32 +551,29 @@ step_one(struct fleet *f, size_t i, short rev, double now, int64_t mono)
 
 /* The monitor's step(): the sessions epoll says are ready, then those
  * due (a deadline, a command queued while idle) or outside the set (no
- * socket), then queued ones opened.  The others, most of them on most
- * wakeups, cost nothing. */
+ * socket), in instance order (fleet_poll_due names them: the deadlines'
+ * heap, or all open sessions while one is outside the set), then queued
+ * ones opened.  The others, most of them on most wakeups, cost nothing. */
 static void
 monitor_step(struct fleet *f, const struct pollfd *pfd, size_t n, double now)
 {
 	struct fleet_ready rd[FLEET_POLL_EVMAX];
 	int64_t mono = clock_mono_ms();
-	size_t k, nr;
+	const size_t *due;
+	size_t k, nr, nd;
 
 	f->turn++;
 	nr = fleet_poll_ready(f, pfd, n, rd);
 	for (k = 0; k < nr; k++)
 		step_one(f, rd[k].i, rd[k].rev, now, mono);
-	k = 0;
-	while (k < f->nrun) {
-		size_t i = f->run[k];
-		struct ipriv *p = f->inst[i].priv;
+	due = fleet_poll_due(f, mono, &nd);
+	for (k = 0; k < nd; k++) {
+		struct ipriv *p = f->inst[due[k]].priv;
 
-		if (p->turn == f->turn || (p->regser != 0 &&
-		    (p->due < 0 || p->due > mono))) {
-			k++;
-			continue;
-		}
-		step_one(f, i, 0, now, mono);
-		if (k < f->nrun && f->run[k] == i)
-			k++;		/* still open; else the next moved in */
+		if (p->phase != PH_IDLE && p->phase != PH_QUEUED &&
+		    p->turn != f->turn && (p->regser == 0 ||
+		    (p->due >= 0 && p->due <= mono)))
+			step_one(f, due[k], 0, now, mono);
 	}
 	pump(f, now);
 }

@@ -14,6 +14,13 @@
  * A forked child shares the parent's set (one kernel object): the first
  * fleet_refresh_start or fleet_refresh_cancel in another process lets go
  * of its copy without touching it and builds its own (fleet_poll_owner).
+ *
+ * The sessions' deadlines are in a min-heap (fleetdue.h), moved as each
+ * is synced: the nearest is its root, and those due are found below it,
+ * so neither the poll timeout nor a wakeup walks the open sessions.  A
+ * session that is loose (no registration: no socket, no set, or a
+ * forked child's; or no room in the heap) is stepped on every wakeup, as
+ * all were before the set: while one is, f->run is walked as then.
  * See fleetpriv.h.
  */
 #include "fleet/fleet.h"
@@ -24,36 +31,75 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "fleet/fleetdue.h"
 #include "fleet/fleetpriv.h"
 #include "qemu/mon.h"
 
 #define EVMAX FLEET_POLL_EVMAX	/* per epoll_wait; the rest next time */
+#define EP_LATER (-2)		/* the epoll fd is made on first use */
 
 struct fleetpoll {
-	int ep;			/* the epoll fd */
-	pid_t pid;		/* the process that made it */
+	int ep;			/* the epoll fd, EP_LATER, or -1: it could
+				 * not be made */
+	pid_t pid;		/* the process that owns it */
 	uint32_t ser;		/* the last registration's serial */
 	int npre;		/* events fleet_poll_wait took, not yet handed
 				 * out (-1: none taken) */
 	struct epoll_event ev[EVMAX];
+	struct fleetdue due;	/* the open sessions' deadlines */
+	size_t nloose;		/* open sessions with p->loose set */
+	size_t *cand, capcand;	/* fleet_poll_due's answer */
 };
 
-/* f's set, made on first use; NULL when it cannot be made (the sessions
- * are then stepped on every wakeup, as ones without an fd). */
+int
+fleet_poll_room(struct fleet *f, size_t cap)
+{
+	struct fleetpoll *s = f->fpoll;
+
+	if (s == NULL) {
+		if ((s = calloc(1, sizeof *s)) == NULL)
+			return -1;
+		s->ep = EP_LATER;
+		s->pid = getpid();
+		s->npre = -1;
+		fleetdue_init(&s->due);
+		f->fpoll = s;
+	}
+	if (s->capcand < cap) {
+		size_t *v = realloc(s->cand, cap * sizeof *v);
+
+		if (v == NULL)
+			return -1;
+		s->cand = v;
+		s->capcand = cap;
+	}
+	return 0;
+}
+
+/* f's set, its epoll fd made on first use; NULL when it cannot be made
+ * (the sessions are then loose: stepped on every wakeup). */
 static struct fleetpoll *
 set_of(struct fleet *f)
 {
 	struct fleetpoll *s = f->fpoll;
 
-	if (s != NULL)
-		return s->ep >= 0 ? s : NULL;
-	if ((s = calloc(1, sizeof *s)) == NULL)
+	if (s == NULL)
 		return NULL;
-	s->ep = epoll_create1(EPOLL_CLOEXEC);
-	s->pid = getpid();
-	s->npre = -1;
-	f->fpoll = s;
+	if (s->ep == EP_LATER)
+		s->ep = epoll_create1(EPOLL_CLOEXEC);
 	return s->ep >= 0 ? s : NULL;
+}
+
+static void
+set_loose(struct fleetpoll *s, struct ipriv *p, int on)
+{
+	if (p->loose == on)
+		return;
+	p->loose = on;
+	if (on)
+		s->nloose++;
+	else
+		s->nloose--;
 }
 
 void
@@ -64,25 +110,46 @@ fleet_poll_owner(struct fleet *f)
 
 	if (s == NULL || s->pid == getpid())
 		return;
-	/* a forked child: our copy of the parent's set goes, unchanged */
+	/* a forked child: our copy of the parent's set goes, unchanged;
+	 * the deadlines stay ours */
 	if (s->ep >= 0)
 		close(s->ep);
-	free(s);
-	f->fpoll = NULL;
+	s->ep = EP_LATER;
+	s->pid = getpid();
+	s->npre = -1;
 	for (k = 0; k < f->nrun; k++) {
 		struct ipriv *p = f->inst[f->run[k]].priv;
 
 		p->regser = 0;
+		set_loose(s, p, 1);
 	}
 }
 
 void
 fleet_poll_free(struct fleet *f)
 {
-	if (f->fpoll != NULL && f->fpoll->ep >= 0)
-		close(f->fpoll->ep);
-	free(f->fpoll);
+	struct fleetpoll *s = f->fpoll;
+
+	if (s == NULL)
+		return;
+	if (s->ep >= 0)
+		close(s->ep);
+	fleetdue_free(&s->due);
+	free(s->cand);
+	free(s);
 	f->fpoll = NULL;
+}
+
+void
+fleet_poll_drop(struct fleet *f, size_t i)
+{
+	struct fleetpoll *s = f->fpoll;
+	struct ipriv *p = f->inst[i].priv;
+
+	if (s == NULL)
+		return;
+	fleetdue_set(&s->due, i, &p->duepos, -1);
+	set_loose(s, p, 0);
 }
 
 void
@@ -92,16 +159,16 @@ fleet_poll_forget(struct ipriv *p)
 	p->due = -1;
 }
 
-void
-fleet_poll_sync(struct fleet *f, size_t i, int64_t mono)
+/* Session i's registration follows its socket and the events it waits
+ * for (p->regser 0 when it is in no set). */
+static void
+reg(struct fleet *f, size_t i, struct ipriv *p)
 {
-	struct ipriv *p = f->inst[i].priv;
-	int fd = mon_fd(p->m), t = mon_timeout_ms(p->m);
+	int fd = mon_fd(p->m);
 	short want = mon_poll_events(p->m);
 	struct fleetpoll *s;
 	struct epoll_event ev;
 
-	p->due = t >= 0 ? mono + t : -1;
 	if (fd < 0) {
 		p->regser = 0;	/* closed: epoll forgot it with the close */
 		return;
@@ -133,9 +200,42 @@ fleet_poll_sync(struct fleet *f, size_t i, int64_t mono)
 	p->regev = want;
 }
 
-size_t
-fleet_poll_fds(struct fleet *f, struct pollfd *pfd, size_t max,
-    int *timeout_ms, int64_t mono)
+void
+fleet_poll_sync(struct fleet *f, size_t i, int64_t mono)
+{
+	struct ipriv *p = f->inst[i].priv;
+	struct fleetpoll *s = f->fpoll;
+	int t = mon_timeout_ms(p->m);
+
+	p->due = t >= 0 ? mono + t : -1;
+	reg(f, i, p);
+	if (s == NULL)
+		return;		/* never: sessions start after a room */
+	fleetdue_set(&s->due, i, &p->duepos, p->due);	/* out when it fails */
+	set_loose(s, p, p->regser == 0 || (p->due >= 0 && p->duepos == 0));
+}
+
+/* The earliest deadline, the heap's first once entries a forget left
+ * behind are set right (-1: none). */
+static int64_t
+first_due(struct fleet *f, struct fleetpoll *s)
+{
+	int64_t d;
+	size_t i;
+
+	while ((d = fleetdue_first(&s->due, &i)) >= 0) {
+		struct ipriv *p = f->inst[i].priv;
+
+		if (p->due == d)
+			break;
+		fleetdue_set(&s->due, i, &p->duepos, p->due);
+	}
+	return d;
+}
+
+/* With loose sessions: the walk of all open ones, as before the heap. */
+static size_t
+walk_fds(struct fleet *f, int *timeout_ms, int64_t mono)
 {
 	size_t k, nreg = 0;
 
@@ -152,9 +252,36 @@ fleet_poll_fds(struct fleet *f, struct pollfd *pfd, size_t max,
 		if (*timeout_ms < 0 || t < *timeout_ms)
 			*timeout_ms = (int)t;
 	}
-	if (nreg == 0 || max == 0 || f->fpoll == NULL)
+	return nreg;
+}
+
+size_t
+fleet_poll_fds(struct fleet *f, struct pollfd *pfd, size_t max,
+    int *timeout_ms, int64_t mono)
+{
+	struct fleetpoll *s = f->fpoll;
+	size_t nreg;
+	int64_t d;
+
+	if (s == NULL)
+		return 0;	/* no session was ever opened */
+	if (s->nloose > 0)
+		nreg = walk_fds(f, timeout_ms, mono);
+	else {
+		/* none loose: every open session is in the set */
+		nreg = f->nrun;
+		if ((d = first_due(f, s)) >= 0) {
+			int64_t t = d > mono ? d - mono : 0;
+
+			if (t > 0x7fffffff)
+				t = 0x7fffffff;
+			if (*timeout_ms < 0 || t < *timeout_ms)
+				*timeout_ms = (int)t;
+		}
+	}
+	if (nreg == 0 || max == 0 || s->ep < 0)
 		return 0;
-	pfd[0].fd = f->fpoll->ep;
+	pfd[0].fd = s->ep;
 	pfd[0].events = POLLIN;
 	pfd[0].revents = 0;
 	return 1;
@@ -163,7 +290,7 @@ fleet_poll_fds(struct fleet *f, struct pollfd *pfd, size_t max,
 int
 fleet_poll_fd(const struct fleet *f)
 {
-	return f->fpoll != NULL ? f->fpoll->ep : -1;
+	return f->fpoll != NULL && f->fpoll->ep >= 0 ? f->fpoll->ep : -1;
 }
 
 int
@@ -229,4 +356,25 @@ fleet_poll_ready(struct fleet *f, const struct pollfd *pfd, size_t n,
 		nr = put(rd, nr, i, (short)(s->ev[e].events & 0xffff));
 	}
 	return nr;
+}
+
+const size_t *
+fleet_poll_due(struct fleet *f, int64_t mono, size_t *n)
+{
+	struct fleetpoll *s = f->fpoll;
+	size_t k;
+
+	*n = 0;
+	if (s == NULL)
+		return NULL;	/* no session was ever opened */
+	if (s->nloose == 0) {
+		*n = fleetdue_upto(&s->due, mono, s->cand, s->capcand);
+		return s->cand;
+	}
+	/* one is stepped on every wakeup: all are looked at, as before
+	 * the heap */
+	for (k = 0; k < f->nrun && k < s->capcand; k++)
+		s->cand[k] = f->run[k];
+	*n = k;
+	return s->cand;
 }

@@ -32,6 +32,11 @@ struct ipriv {
 	uint32_t regser;		/* that registration's serial; 0: not
 					 * in the set (fleetpoll.c) */
 	unsigned long turn;		/* the wakeup it was last stepped in */
+	unsigned duepos;		/* its place in the deadlines' heap
+					 * (fleetdue.h; 0: not in it) */
+	int loose;			/* stepped on every wakeup: not in the
+					 * set, or its deadline not in the heap
+					 * (fleetpoll.c counts them) */
 	struct pci_info pci;		/* this refresh's bus */
 	struct qemu_version ver;
 	int ver_ok;
@@ -85,26 +90,37 @@ void fleet_add_change(struct fleet *f, size_t i, int slot,
 void fleet_add_changes(struct fleet *f, size_t i,
     const struct slot_view nv[32]);
 
-/* The open sessions' epoll set (fleetpoll.c).  fleet_poll_sync: session
- * i was started or stepped and is still open: its registration follows
- * its socket and the events it waits for, its deadline (p->due) is read
- * (mono: now).  fleet_poll_forget: its socket was closed (mon_close,
- * mon_reset) or may have been.  fleet_poll_fds: the monitor's pollfds():
- * the set's fd (when a session is in it) and the nearest deadline.
- * fleet_poll_ready: the sessions the set says are ready, by instance
- * index, with their revents, into rd (FLEET_POLL_EVMAX at most); it
- * looks only when pfd[0..n) has the set's fd ready, or when
+/* The open sessions' epoll set and deadlines (fleetpoll.c).
+ * fleet_poll_room: before sessions start, room for cap of them (0, or
+ * -1: none starts now).  fleet_poll_sync: session i was started or
+ * stepped and is still open: its registration follows its socket and
+ * the events it waits for, its deadline (p->due) is read (mono: now)
+ * and kept in the deadlines' heap.  fleet_poll_forget: its socket was
+ * closed (mon_close, mon_reset) or may have been; a sync or a
+ * fleet_poll_drop follows.  fleet_poll_drop: session i ended
+ * (fleet_run_del): out of the heap.  fleet_poll_fds: the monitor's
+ * pollfds(): the set's fd (when a session is in it) and the nearest
+ * deadline.  fleet_poll_ready: the sessions the set says are ready, by
+ * instance index, with their revents, into rd (FLEET_POLL_EVMAX at
+ * most); it looks only when pfd[0..n) has the set's fd ready, or when
  * fleet_poll_wait (fleet_refresh_wait's way: the set alone, waited on
- * directly) took events; fleet_poll_fd is the set's fd (-1: none).  fleet_poll_owner: in a forked child, let go
- * of the parent's set (shared with it) for a new one.  fleet_poll_free:
- * the set goes (fleet_free). */
+ * directly) took events; fleet_poll_fd is the set's fd (-1: none).
+ * fleet_poll_due: the sessions that may be due at mono, by instance
+ * index (*n of them): those whose deadline has come, or all open ones
+ * while one is loose (not in the set or the heap); check each.
+ * fleet_poll_owner: in a forked child, let go of the parent's set
+ * (shared with it) for a new one.  fleet_poll_free: the set goes
+ * (fleet_free). */
 #define FLEET_POLL_EVMAX 64
 struct fleet_ready {
 	size_t i;
 	short rev;
 };
+int fleet_poll_room(struct fleet *f, size_t cap);
 void fleet_poll_sync(struct fleet *f, size_t i, int64_t mono);
 void fleet_poll_forget(struct ipriv *p);
+void fleet_poll_drop(struct fleet *f, size_t i);
+const size_t *fleet_poll_due(struct fleet *f, int64_t mono, size_t *n);
 size_t fleet_poll_fds(struct fleet *f, struct pollfd *pfd, size_t max,
     int *timeout_ms, int64_t mono);
 size_t fleet_poll_ready(struct fleet *f, const struct pollfd *pfd, size_t n,

@@ -39,7 +39,8 @@ fleet_run_add(struct fleet *f, size_t i)
 	f->nrun++;
 }
 
-/* Take instance i out of f->run (its session ended). */
+/* Take instance i out of f->run (its session ended), and its deadline
+ * out of the heap (fleetpoll.c). */
 void
 fleet_run_del(struct fleet *f, size_t i)
 {
@@ -47,6 +48,7 @@ fleet_run_del(struct fleet *f, size_t i)
 
 	if (k == f->nrun)
 		return;
+	fleet_poll_drop(f, i);
 	memmove(&f->run[k], &f->run[k + 1], (f->nrun - k - 1) * sizeof *f->run);
 	f->nrun--;
 }
