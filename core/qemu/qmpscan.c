@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* qmpscan.c - the lexer of the bounded in-place JSON reader for QMP's hot
  * messages (qmpscan_int.h; what it reads is qmpscan_msg.c's, the contract
- * qmpscan.h's: agree with jansson, or leave the bytes to jansson).
+ * qmpscan.h's: agree with jansson, or leave the bytes to jansson): the
+ * general path of every token, behind qmpscan_int.h's inline fast paths
+ * for QEMU's own form, which leave it whatever else they meet.
  * The grammar is RFC 8259's as jansson reads it: whitespace is space, tab,
  * CR and LF; strings are valid UTF-8 without raw control characters,
  * their \u escapes paired when surrogates and never \u0000; numbers
@@ -69,8 +71,8 @@ utf8_seq(const unsigned char *p, const unsigned char *end)
 }
 
 /* Bytes that stand for themselves in a string: printable ASCII but the
- * quote and the backslash (read in runs, the common case). */
-static const unsigned char plain[256] = {
+ * quote and the backslash (read in runs, the common case: qs_run). */
+const unsigned char qs_plain[256] = {
 	[0x20 ... 0x21] = 1,		/* '"' is 0x22 */
 	[0x23 ... 0x5b] = 1,		/* '\\' is 0x5c */
 	[0x5d ... 0x7f] = 1,
@@ -162,8 +164,7 @@ string_slow(struct qs_cur *c, char *out, size_t outsz, size_t *n, int *esc)
 		unsigned char b;
 		size_t k;
 
-		while (q < c->end && plain[(unsigned char)*q])
-			q++;
+		q = qs_run(q, c->end);
 		if (q > c->p) {
 			emit_n(out, outsz, &o, c->p, (size_t)(q - c->p));
 			c->p = q;
@@ -216,9 +217,8 @@ qs_string(struct qs_cur *c, char *out, size_t outsz, size_t *n, int *esc)
 	*esc = 0;
 	if (c->p >= end || *c->p != '"')
 		return -1;
-	s = q = c->p + 1;
-	while (q < end && plain[(unsigned char)*q])
-		q++;
+	s = c->p + 1;
+	q = qs_run(s, end);
 	if (q >= end || *q != '"')
 		return string_slow(c, out, outsz, n, esc);
 	len = (size_t)(q - s);
@@ -306,6 +306,13 @@ number(const char **pp, const char *end, int *isint, long long *v)
 int
 qs_number(struct qs_cur *c, int *isint, long long *v)
 {
+	const char *q = qs_int_fast(c->p, c->end, v);
+
+	if (q != NULL) {
+		*isint = 1;
+		c->p = q;
+		return 0;
+	}
 	return number(&c->p, c->end, isint, v);
 }
 
@@ -313,39 +320,24 @@ qs_number(struct qs_cur *c, int *isint, long long *v)
 int
 qs_literal(struct qs_cur *c)
 {
-	const char *w;
-	size_t n;
+	const char *p = c->p;
+	size_t left = (size_t)(c->end - p);
 
-	if (c->p >= c->end)
+	if (left >= 4 && (memcmp(p, "true", 4) == 0 ||
+	    memcmp(p, "null", 4) == 0))
+		c->p = p + 4;
+	else if (left >= 5 && memcmp(p, "false", 5) == 0)
+		c->p = p + 5;
+	else
 		return -1;
-	w = *c->p == 't' ? "true" : *c->p == 'f' ? "false" :
-	    *c->p == 'n' ? "null" : NULL;
-	if (w == NULL)
-		return -1;
-	n = strlen(w);
-	if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0)
-		return -1;
-	c->p += n;
 	return 0;
 }
 
-/* --- objects and arrays -------------------------------------------------- */
+/* --- objects ------------------------------------------------------------ */
 
-int
-qs_obj_begin(struct qs_cur *c, struct qs_obj *o)
-{
-	if (qs_peek(c) != QS_OBJ || ++c->depth > QMPSCAN_MAX_DEPTH)
-		return -1;
-	c->p++;
-	o->c = c;
-	o->n = 0;
-	o->seen = 0;
-	return 0;
-}
-
-/* Blanks from p on; where they end. */
-static const char *
-blanks(const char *p, const char *end)
+/* Blanks from p on, any number of them (qs_blanks' loop). */
+const char *
+qs_blanks_loop(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' ||
 	    *p == '\r'))
@@ -353,36 +345,48 @@ blanks(const char *p, const char *end)
 	return p;
 }
 
-/* The next member: 1 with its name (raw bytes, no escapes in it) and
- * c->p at its value, 0 at the closing brace, -1 on an error.  The cursor
- * is a local (p) until the member's colon is read. */
-int
-qs_obj_next(struct qs_obj *o, const char **name, size_t *nlen)
+/* The words qs_name_id takes of the name s[0..k): its bytes 0..7 and
+ * 8..15 (0 past its end, or w2 0 when it is longer), as qs_name_fast reads
+ * them. */
+static void
+name_words(const char *s, size_t k, uint64_t *w, uint64_t *w2)
 {
-	struct qs_cur *c = o->c;
-	const char *p, *end = c->end, *s;
-	uint64_t bit;
-	size_t n, k;
-	int esc, i;
+	size_t i;
 
-	p = blanks(c->p, end);
+	*w = *w2 = 0;
+	for (i = 0; i < k && i < 8; i++)
+		*w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	for (i = 8; k <= 16 && i < k; i++)
+		*w2 |= (uint64_t)(unsigned char)s[i] << (8 * (i - 8));
+}
+
+/* qs_obj_next's general path: the member at c->p, with blanks anywhere
+ * around its name and colon, and a name that is not plain ASCII read as
+ * a string (one with an escape is left to jansson). */
+static int
+member(struct qs_cur *c, int first, struct qs_mem *m)
+{
+	const char *p, *end = c->end, *s;
+	size_t n;
+	int esc;
+
+	p = qs_blanks_loop(c->p, end);
 	if (p >= end)
-		goto bad;
+		return -1;
 	if (*p == '}') {		/* at the start or after a member */
 		c->p = p + 1;
 		c->depth--;
 		return 0;
 	}
-	if (o->n > 0) {
+	if (!first) {
 		if (*p != ',')
-			goto bad;
-		p = blanks(p + 1, end);
+			return -1;
+		p = qs_blanks_loop(p + 1, end);
 	}
 	if (p >= end || *p != '"')
-		goto bad;
+		return -1;
 	s = p + 1;
-	for (p = s; p < end && plain[(unsigned char)*p]; p++)
-		;
+	p = qs_run(s, end);
 	if (p < end && *p == '"') {
 		p++;		/* plain ASCII: qs_string's fast case */
 	} else {
@@ -391,121 +395,37 @@ qs_obj_next(struct qs_obj *o, const char **name, size_t *nlen)
 			return -1;
 		p = c->p;
 	}
-	k = (size_t)(p - 1 - s);
-	if (o->n == QMPSCAN_MAX_MEMBERS)
-		goto bad;
-	bit = (uint64_t)1 << ((k + (k > 0 ? (unsigned char)s[0] * 3u +
-	    (unsigned char)s[k - 1] : 0)) & 63);
-	/* a duplicate: jansson refuses it */
-	if (o->seen & bit)
-		for (i = 0; i < o->n; i++)
-			if (o->len[i] == k && (k == 0 ||
-			    o->name[i][0] == s[0]) &&
-			    memcmp(o->name[i], s, k) == 0)
-				goto bad;	/* a duplicate */
-	o->seen |= bit;
-	o->name[o->n] = s;
-	o->len[o->n++] = k;
-	*name = s;
-	*nlen = k;
-	p = blanks(p, end);
+	m->s = s;
+	m->k = (size_t)(p - 1 - s);
+	name_words(s, m->k, &m->w, &m->w2);
+	p = qs_blanks_loop(p, end);
 	if (p >= end || *p != ':')
-		goto bad;
-	c->p = p + 1;
+		return -1;
+	m->val = p + 1;
 	return 1;
-bad:
-	c->p = p;
-	return -1;
 }
 
-int
-qs_arr_begin(struct qs_cur *c, int *n)
+struct qs_mem
+qs_member(struct qs_cur *c, int first, int *rc)
 {
-	if (qs_peek(c) != QS_ARR || ++c->depth > QMPSCAN_MAX_DEPTH)
-		return -1;
-	c->p++;
-	*n = 0;
+	struct qs_mem m = { NULL, NULL, 0, 0, 0 };
+
+	*rc = member(c, first, &m);
+	return m;
+}
+
+/* s[0..k) is one of the n names before it (the filter said it may be). */
+int
+qs_name_seen(const char *const *name, const size_t *len, int n,
+    const char *s, size_t k)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (len[i] == k && (k == 0 || name[i][0] == s[0]) &&
+		    memcmp(name[i], s, k) == 0)
+			return 1;
 	return 0;
-}
-
-/* 1 at the next element, 0 at the closing bracket, -1 on an error. */
-int
-qs_arr_next(struct qs_cur *c, int *n)
-{
-	qs_ws(c);
-	if (c->p >= c->end)
-		return -1;
-	if (*c->p == ']') {
-		c->p++;
-		c->depth--;
-		return 0;
-	}
-	if (*n > 0) {
-		if (*c->p != ',')
-			return -1;
-		c->p++;
-	}
-	(*n)++;
-	return 1;
-}
-
-static int
-skip_obj(struct qs_cur *c)
-{
-	struct qs_obj o;
-	const char *k;
-	size_t kn;
-	int rc;
-
-	if (qs_obj_begin(c, &o) < 0)
-		return -1;
-	while ((rc = qs_obj_next(&o, &k, &kn)) == 1)
-		if (qs_skip(c) < 0)
-			return -1;
-	return rc;
-}
-
-/* Read past one value, checking it. */
-int
-qs_skip(struct qs_cur *c)
-{
-	long long v;
-	size_t n;
-	int isint, esc, k, rc;
-
-	switch (qs_peek(c)) {
-	case QS_OBJ:
-		return skip_obj(c);
-	case QS_ARR:
-		if (qs_arr_begin(c, &k) < 0)
-			return -1;
-		while ((rc = qs_arr_next(c, &k)) == 1)
-			if (qs_skip(c) < 0)
-				return -1;
-		return rc;
-	case QS_STR:
-		return qs_string(c, NULL, 0, &n, &esc);
-	case QS_NUM:
-		return qs_number(c, &isint, &v);
-	case QS_LIT:
-		return qs_literal(c);
-	default:
-		return -1;
-	}
-}
-
-/* The value at c->p as an integer in lo..hi: 1 yes, 0 it is another
- * value (read past), -1 it is no valid JSON. */
-int
-qs_int_in(struct qs_cur *c, long long lo, long long hi, long long *v)
-{
-	int isint;
-
-	if (qs_peek(c) != QS_NUM)
-		return qs_skip(c) < 0 ? -1 : 0;
-	if (qs_number(c, &isint, v) < 0)
-		return -1;
-	return isint && *v >= lo && *v <= hi;
 }
 
 void

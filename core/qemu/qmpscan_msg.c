@@ -29,16 +29,16 @@ msg(const char *buf, size_t len, struct qmpscan_msg *m, struct pci_info *pi,
 	if (qs_obj_begin(&c, &o) < 0)
 		return err_set(e, "not a JSON object this reader takes");
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		int ret = QS_IS(k, kn, "return");
+		int ret = o.id == QS_N_RETURN, isqmp = o.id == QS_N_QMP;
 
 		qs_ws(&c);
 		v = c.p;
-		if (QS_IS(k, kn, "QMP"))
+		if (isqmp)
 			qmpobj = qs_peek(&c) == QS_OBJ;
 		if (ret && pi != NULL) {
 			if (pci_list(&c, pi, e) < 0)
 				return -1;
-		} else if (ver != NULL && qmpobj && QS_IS(k, kn, "QMP")) {
+		} else if (ver != NULL && qmpobj && isqmp) {
 			if (qmp_object(&c, ver, got) < 0)
 				return err_set(e, "not valid JSON");
 		} else if (qs_skip(&c) < 0)
@@ -46,15 +46,15 @@ msg(const char *buf, size_t len, struct qmpscan_msg *m, struct pci_info *pi,
 		if (ret) {
 			m->ret = v;
 			m->retlen = (size_t)(c.p - v);
-		} else if (QS_IS(k, kn, "id")) {
+		} else if (o.id == QS_N_ID) {
 			m->id = v;
 			m->idlen = (size_t)(c.p - v);
-		} else if (QS_IS(k, kn, "QMP")) {
+		} else if (isqmp) {
 			m->qmp = v;
 			m->qmplen = (size_t)(c.p - v);
-		} else if (QS_IS(k, kn, "error"))
+		} else if (o.id == QS_N_ERROR)
 			err = v;
-		else if (QS_IS(k, kn, "event"))
+		else if (o.id == QS_N_EVENT)
 			ev = v;
 	}
 	if (rc < 0 || !qs_done(&c))
@@ -115,7 +115,7 @@ static int devices(struct qs_cur *c, int depth, struct pci_info *pi,
     struct err *e);
 
 /* 1, 0 or -1 as qs_int_in; *has = 1 on 1. */
-static int
+QS_HOT int
 want_int(struct qs_cur *c, long long lo, long long hi, long long *v,
     int *has)
 {
@@ -140,8 +140,8 @@ ids(struct qs_cur *c, struct dev *d)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1)
-		if ((QS_IS(k, kn, "vendor") ? want_int(c, 0, 0xffff,
-		    &d->vendor, &d->has_ven) : QS_IS(k, kn, "device") ?
+		if ((o.id == QS_N_VENDOR ? want_int(c, 0, 0xffff,
+		    &d->vendor, &d->has_ven) : o.id == QS_N_DEVICE ?
 		    want_int(c, 0, 0xffff, &d->device, &d->has_dev) :
 		    qs_skip(c)) < 0)
 			return -1;
@@ -162,11 +162,11 @@ class_info(struct qs_cur *c, struct dev *d)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (QS_IS(k, kn, "desc") && qs_peek(c) == QS_STR) {
+		if (o.id == QS_N_DESC && qs_peek(c) == QS_STR) {
 			d->has_desc = 1;
 			rc = qs_string(c, d->fn.class_text,
 			    sizeof d->fn.class_text, &n, &esc);
-		} else if (QS_IS(k, kn, "class"))
+		} else if (o.id == QS_N_CLASS)
 			rc = want_int(c, 0, 0xffff, &d->cls, &d->has_cls);
 		else
 			rc = qs_skip(c);
@@ -192,14 +192,14 @@ bridge(struct qs_cur *c, struct dev *d)
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
 		qs_ws(c);
 		v = c->p;
-		if (QS_IS(k, kn, "devices")) {
+		if (o.id == QS_N_DEVICES) {
 			if (qs_skip(c) < 0)
 				return -1;
 			d->sub = v;
 			d->sublen = (size_t)(c->p - v);
 			continue;
 		}
-		if (!QS_IS(k, kn, "bus") || qs_peek(c) != QS_OBJ) {
+		if (o.id != QS_N_BUS || qs_peek(c) != QS_OBJ) {
 			if (qs_skip(c) < 0)
 				return -1;
 			continue;
@@ -207,7 +207,7 @@ bridge(struct qs_cur *c, struct dev *d)
 		if (qs_obj_begin(c, &ob) < 0)
 			return -1;
 		while ((rc = qs_obj_next(&ob, &k, &kn)) == 1)
-			if ((QS_IS(k, kn, "secondary") ? want_int(c, 0, 255,
+			if ((ob.id == QS_N_SECONDARY ? want_int(c, 0, 255,
 			    &d->sec, &d->has_sec) : qs_skip(c)) < 0)
 				return -1;
 		if (rc < 0)
@@ -228,22 +228,32 @@ members(struct qs_cur *c, struct dev *d)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (QS_IS(k, kn, "bus"))
+		switch (o.id) {
+		case QS_N_BUS:
 			rc = want_int(c, 0, 255, &d->bus, &d->has_bus);
-		else if (QS_IS(k, kn, "slot"))
+			break;
+		case QS_N_SLOT:
 			rc = want_int(c, 0, 31, &d->slot, &d->has_slot);
-		else if (QS_IS(k, kn, "function"))
+			break;
+		case QS_N_FUNCTION:
 			rc = want_int(c, 0, 7, &d->func, &d->has_func);
-		else if (QS_IS(k, kn, "id"))
+			break;
+		case QS_N_ID:
 			rc = ids(c, d);
-		else if (QS_IS(k, kn, "class_info"))
+			break;
+		case QS_N_CLASS_INFO:
 			rc = class_info(c, d);
-		else if (QS_IS(k, kn, "qdev_id") && qs_peek(c) == QS_STR)
-			rc = qs_string(c, d->fn.id, sizeof d->fn.id, &n, &esc);
-		else if (QS_IS(k, kn, "pci_bridge"))
+			break;
+		case QS_N_QDEV_ID:
+			rc = qs_peek(c) == QS_STR ? qs_string(c, d->fn.id,
+			    sizeof d->fn.id, &n, &esc) : qs_skip(c);
+			break;
+		case QS_N_PCI_BRIDGE:
 			rc = bridge(c, d);
-		else
+			break;
+		default:
 			rc = qs_skip(c);
+		}
 		if (rc < 0)
 			return -1;
 	}
@@ -316,7 +326,7 @@ bus(struct qs_cur *c, struct pci_info *pi, struct err *e)
 	if (qs_obj_begin(c, &o) < 0)
 		return err_set(e, "query-pci: a bus that is not an object");
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (QS_IS(k, kn, "devices")) {
+		if (o.id == QS_N_DEVICES) {
 			seen = 1;
 			if (devices(c, 0, pi, e) < 0)
 				return -1;
@@ -368,9 +378,9 @@ qemu_numbers(struct qs_cur *c, struct qemu_version *v, int *got)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		int *dst = QS_IS(k, kn, "major") ? &v->major :
-		    QS_IS(k, kn, "minor") ? &v->minor :
-		    QS_IS(k, kn, "micro") ? &v->micro : NULL;
+		int *dst = o.id == QS_N_MAJOR ? &v->major :
+		    o.id == QS_N_MINOR ? &v->minor :
+		    o.id == QS_N_MICRO ? &v->micro : NULL;
 
 		if (dst == NULL) {
 			if (qs_skip(c) < 0)
@@ -399,9 +409,9 @@ version(struct qs_cur *c, struct qemu_version *v, int *got)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (QS_IS(k, kn, "qemu") && qs_peek(c) == QS_OBJ)
+		if (o.id == QS_N_QEMU && qs_peek(c) == QS_OBJ)
 			rc = qemu_numbers(c, v, got);
-		else if (QS_IS(k, kn, "package") && qs_peek(c) == QS_STR)
+		else if (o.id == QS_N_PACKAGE && qs_peek(c) == QS_STR)
 			rc = qs_string(c, v->package, sizeof v->package, &n,
 			    &esc);
 		else
@@ -426,7 +436,7 @@ qmp_object(struct qs_cur *c, struct qemu_version *v, int *got)
 	if (qs_obj_begin(c, &o) < 0)
 		return -1;
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
-		if (QS_IS(k, kn, "version") && qs_peek(c) == QS_OBJ)
+		if (o.id == QS_N_VERSION && qs_peek(c) == QS_OBJ)
 			rc = version(c, v, got);
 		else
 			rc = qs_skip(c);
@@ -599,7 +609,7 @@ value(struct qs_cur *c, struct wr *w)
 		if (qs_obj_begin(c, &o) < 0 || put(w, "{", 1) < 0)
 			return -1;
 		while ((rc = qs_obj_next(&o, &k, &kn)) == 1)
-			if ((o.n > 1 && put(w, ",", 1) < 0) ||
+			if ((o.nm.n > 1 && put(w, ",", 1) < 0) ||
 			    put(w, k - 1, kn + 2) < 0 || put(w, ":", 1) < 0 ||
 			    value(c, w) < 0)
 				return -1;

@@ -40,9 +40,9 @@ element(struct qs_cur *c, qmpscan_qom_fn each, void *arg)
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
 		int r;
 
-		if (QS_IS(k, kn, "name"))
+		if (o.id == QS_N_NAME)
 			r = hn = str_member(c, name, sizeof name, &nn);
-		else if (QS_IS(k, kn, "type"))
+		else if (o.id == QS_N_TYPE)
 			r = ht = str_member(c, type, sizeof type, &tn);
 		else
 			r = qs_skip(c);

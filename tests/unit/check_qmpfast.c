@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* check_qmpfast.c - the bounded QMP reader's fast paths
+ * (core/qemu/qmpscan_int.h, qmpscan_skip.c) at their edges: runs of plain
+ * bytes found sixteen, eight or one at a time, with the byte that ends
+ * one at each place of a word and the input's end anywhere; QEMU's member
+ * names as numbers; names, strings, numbers and literals read and
+ * passed over with the end of the input near them; duplicates, member
+ * counts and depth in values nobody reads; and the same reply with its
+ * blanks changed everywhere (the general paths) read as it is read in
+ * QEMU's form.  Every message is also read by jansson through
+ * tests/lib/qmpdiff.c: whatever the reader takes, jansson takes the same
+ * way. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qemu/qmpscan_int.h"
+#include "qmpdiff.h"
+#include "testutil.h"
+
+/* The bytes a string holds as they are, by RFC 8259 and jansson. */
+static int
+plain(unsigned char b)
+{
+	return b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+}
+
+/* qs_run against plain(): a byte b at every place i of 40 plain bytes,
+ * with the input ending at every length (before b, at it, after it). */
+START_TEST(runs_end_where_the_table_says)
+{
+	char buf[48];
+	int b, i, len, k;
+
+	for (b = 0; b < 256; b++)
+		for (i = 0; i < 40; i++)
+			for (len = 0; len <= 40; len++) {
+				const char *q;
+
+				memset(buf, 'a', sizeof buf);
+				buf[i] = (char)b;
+				q = qs_run(buf, buf + len);
+				for (k = 0; k < len && plain((unsigned char)
+				    buf[k]); k++)
+					;
+				ck_assert_msg(q == buf + k, "byte %02x at %d, "
+				    "%d bytes: %td, not %d", b, i, len,
+				    q - buf, k);
+			}
+}
+END_TEST
+
+static const struct {
+	const char *name;
+	int id;
+} names[] = {
+	{ "return", QS_N_RETURN }, { "id", QS_N_ID }, { "QMP", QS_N_QMP },
+	{ "error", QS_N_ERROR }, { "event", QS_N_EVENT },
+	{ "execute", QS_N_EXECUTE }, { "arguments", QS_N_ARGUMENTS },
+	{ "version", QS_N_VERSION }, { "qemu", QS_N_QEMU },
+	{ "major", QS_N_MAJOR }, { "minor", QS_N_MINOR },
+	{ "micro", QS_N_MICRO }, { "package", QS_N_PACKAGE },
+	{ "capabilities", QS_N_CAPABILITIES }, { "bus", QS_N_BUS },
+	{ "devices", QS_N_DEVICES }, { "slot", QS_N_SLOT },
+	{ "function", QS_N_FUNCTION }, { "class_info", QS_N_CLASS_INFO },
+	{ "class", QS_N_CLASS }, { "desc", QS_N_DESC },
+	{ "vendor", QS_N_VENDOR }, { "device", QS_N_DEVICE },
+	{ "subsystem", QS_N_SUBSYSTEM },
+	{ "subsystem-vendor", QS_N_SUBSYSTEM_VENDOR }, { "irq", QS_N_IRQ },
+	{ "irq_pin", QS_N_IRQ_PIN }, { "qdev_id", QS_N_QDEV_ID },
+	{ "regions", QS_N_REGIONS }, { "pci_bridge", QS_N_PCI_BRIDGE },
+	{ "secondary", QS_N_SECONDARY }, { "primary", QS_N_PRIMARY },
+	{ "subordinate", QS_N_SUBORDINATE }, { "io_range", QS_N_IO_RANGE },
+	{ "memory_range", QS_N_MEMORY_RANGE }, { "base", QS_N_BASE },
+	{ "limit", QS_N_LIMIT }, { "bar", QS_N_BAR }, { "size", QS_N_SIZE },
+	{ "address", QS_N_ADDRESS }, { "type", QS_N_TYPE },
+	{ "prefetch", QS_N_PREFETCH }, { "mem_type_64", QS_N_MEM_TYPE_64 },
+	{ "name", QS_N_NAME },
+};
+
+/* qs_name_id of the name s (its words as the readers make them). */
+static int
+id_of(const char *s, size_t k)
+{
+	uint64_t w = 0, w2 = 0;
+	size_t i;
+
+	for (i = 0; i < k && i < 8; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	for (i = 8; k <= 16 && i < k; i++)
+		w2 |= (uint64_t)(unsigned char)s[i] << (8 * (i - 8));
+	return qs_name_id(w, w2, k);
+}
+
+/* Every name of enum qs_name is its number, once; the same name one byte
+ * shorter is another ("devices" less a byte is "device"), one byte
+ * longer or with a byte changed none of them. */
+START_TEST(qemu_names_are_numbers)
+{
+	uint64_t seen = 0;
+	size_t i, j, n = sizeof names / sizeof names[0];
+	char s[40];
+
+	ck_assert_int_eq(n, QS_N_COUNT - 1);
+	for (i = 0; i < n; i++) {
+		size_t k = strlen(names[i].name);
+
+		ck_assert_int_eq(id_of(names[i].name, k), names[i].id);
+		ck_assert(!(seen & (uint64_t)1 << names[i].id));
+		seen |= (uint64_t)1 << names[i].id;
+		ck_assert_int_ne(id_of(names[i].name, k - 1), names[i].id);
+		snprintf(s, sizeof s, "%sx", names[i].name);
+		ck_assert_int_eq(id_of(s, k + 1), QS_N_OTHER);
+		for (j = 0; j < k; j++) {
+			snprintf(s, sizeof s, "%s", names[i].name);
+			s[j] ^= 0x20;
+			ck_assert_msg(id_of(s, k) == QS_N_OTHER, "%s", s);
+		}
+	}
+	ck_assert_int_eq(id_of("", 0), QS_N_OTHER);
+}
+END_TEST
+
+static const char dev[] = "{\"bus\": 0, \"slot\": 5, \"function\": 0, "
+	"\"class_info\": {\"class\": 512}, \"id\": {\"vendor\": 6900, "
+	"\"device\": 4096}";
+
+/* {"return": [{"bus": 0, "devices": [DEV EXTRA}]}]} then pad blanks, in
+ * a buffer of exactly its length (read past it, ASan says so). */
+static char *
+reply(const char *extra, int pad, size_t *len)
+{
+	char *s, *b;
+	int n;
+
+	n = asprintf(&s, "{\"return\": [{\"bus\": 0, \"devices\": [%s%s}]}]}"
+	    "%*s", dev, extra, pad, "");
+	ck_assert_int_ge(n, 0);
+	b = malloc((size_t)n);
+	ck_assert_ptr_nonnull(b);
+	memcpy(b, s, (size_t)n);
+	free(s);
+	*len = (size_t)n;
+	return b;
+}
+
+/* The reply with extra, at every padding (so that what extra holds ends
+ * from right at the end of the input to 40 bytes before it): agrees
+ * with jansson, and the reader takes it (or not) as want says. */
+static void
+check_extra(const char *extra, int want, const char *what)
+{
+	char why[300];
+	int pad;
+
+	for (pad = 0; pad < 40; pad++) {
+		struct qmpdiff_took took;
+		size_t len;
+		char *r = reply(extra, pad, &len);
+
+		ck_assert_msg(tu_qmpscan_agrees(r, len, &took, why,
+		    sizeof why), "%s, pad %d: %s", what, pad, why);
+		ck_assert_msg(took.pci == want, "%s, pad %d: taken %d",
+		    what, pad, took.pci);
+		free(r);
+	}
+}
+
+/* A byte of each kind at every place of a name, of a string read (a
+ * qdev_id) and of one passed over, the string 0..20 bytes long: plain
+ * bytes and UTF-8 taken, an escape taken in a string and left to jansson
+ * in a name, a control byte, a lone 0x80 and 0xff refused, a quote
+ * ending the string (the rest is not JSON). */
+START_TEST(a_byte_at_every_place)
+{
+	static const struct {
+		const char *b;
+		int in_str, in_name;	/* taken there */
+	} kinds[] = {
+		{ "~", 1, 1 }, { "\x7f", 1, 1 }, { "\xc3\xa9", 1, 1 },
+		{ "\\n", 1, 0 }, { "\\u0041", 1, 0 }, { "\x01", 0, 0 },
+		{ "\x1f", 0, 0 }, { "\x80", 0, 0 }, { "\xff", 0, 0 },
+		{ "\"", 0, 0 },
+	};
+	static const char *const where[] = {
+		", \"qdev_id\": \"%s\"", ", \"x\": \"%s\"", ", \"%s\": 1",
+		", \"regions\": [{\"%s\": 1}]",
+	};
+	char s[64], extra[128], what[200];
+	size_t i, w;
+	int len, at;
+
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		for (w = 0; w < sizeof where / sizeof where[0]; w++)
+			for (len = 0; len <= 20; len++)
+				for (at = 0; at <= len; at++) {
+					int want = w < 2 ? kinds[i].in_str :
+					    kinds[i].in_name;
+
+					memset(s, 'k', (size_t)len);
+					s[len] = '\0';
+					if (at < len)
+						snprintf(s + at, sizeof s -
+						    (size_t)at, "%s%.*s",
+						    kinds[i].b, len - at - 1,
+						    "kkkkkkkkkkkkkkkkkkkkk");
+					else
+						want = 1;	/* none */
+					snprintf(extra, sizeof extra,
+					    where[w], s);
+					snprintf(what, sizeof what, "%s",
+					    extra);
+					check_extra(extra, want, what);
+				}
+}
+END_TEST
+
+/* Numbers read (a slot: 0..31 is one) and passed over, at the edges of
+ * the fast path (one digit, up to seven, eight and more, reals, signs,
+ * leading zeros) and of what is left to jansson (19 digits). */
+START_TEST(numbers_at_the_edges)
+{
+	static const struct {
+		const char *n;
+		int read, skipped;	/* taken as the slot / as "x" */
+	} t[] = {
+		{ "0", 1, 1 }, { "7", 1, 1 }, { "31", 1, 1 }, { "32", 0, 1 },
+		{ "-0", 1, 1 }, { "-1", 0, 1 }, { "1234567", 0, 1 },
+		{ "12345678", 0, 1 }, { "123456789012345678", 0, 1 },
+		{ "1234567890123456789", 0, 0 }, { "-123456789012345678", 0, 1 },
+		{ "00", 0, 0 }, { "01", 0, 0 }, { "-01", 0, 0 }, { "-", 0, 0 },
+		{ "1.0", 0, 1 }, { "1.", 0, 0 }, { "1e3", 0, 1 },
+		{ "1E+3", 0, 1 }, { "-1.5e-3", 0, 1 }, { "1e", 0, 0 },
+		{ "0.5", 0, 1 }, { "5x", 0, 0 }, { "1e400", 0, 0 },
+	};
+	char extra[128], what[200], body[200];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		snprintf(extra, sizeof extra, ", \"x\": %s", t[i].n);
+		check_extra(extra, t[i].skipped, extra);
+		snprintf(extra, sizeof extra, ", \"regions\": [%s, {\"x\": "
+		    "%s}]", t[i].n, t[i].n);
+		check_extra(extra, t[i].skipped, extra);
+		/* the slot itself: the device is kept only with a slot */
+		snprintf(body, sizeof body, "{\"return\": [{\"bus\": 0, "
+		    "\"devices\": [{\"bus\": 0, \"function\": 0, \"id\": "
+		    "{\"vendor\": 1, \"device\": 2}, \"slot\": %s}]}]}",
+		    t[i].n);
+		snprintf(what, sizeof what, "slot %s", t[i].n);
+		{
+			struct qmpdiff_took took;
+			char why[300];
+
+			ck_assert_msg(tu_qmpscan_agrees(body, strlen(body),
+			    &took, why, sizeof why), "%s: %s", what, why);
+			ck_assert_msg(took.pci == t[i].read, "%s: %d", what,
+			    took.pci);
+		}
+	}
+}
+END_TEST
+
+/* qs_int_fast's values, of every length it takes (one to seven digits,
+ * either sign), against strtoll, and what it leaves to qs_number. */
+START_TEST(short_integers_summed_right)
+{
+	static const char *const left[] = {
+		"12345678", "-12345678", "01", "-01", "00", "-", "x", "1.5",
+		"12e3", "7E1", "-", "",
+	};
+	char buf[32];
+	long long n, v, k;
+	size_t i;
+	int len;
+
+	for (n = -99999; n <= 9999999; n += n < 100000 && n > -100000 ? 1 :
+	    7919)
+		for (len = 0; len < 2; len++) {
+			const char *q;
+
+			memset(buf, ' ', sizeof buf);
+			k = snprintf(buf, sizeof buf, "%lld%s", n, len ? "}" :
+			    ",");
+			buf[k] = ' ';
+			q = qs_int_fast(buf, buf + sizeof buf, &v);
+			ck_assert_msg(q == buf + k - 1 && v == n, "%lld: %lld",
+			    n, v);
+		}
+	for (i = 0; i < sizeof left / sizeof left[0]; i++) {
+		memset(buf, ' ', sizeof buf);
+		memcpy(buf, left[i], strlen(left[i]));
+		ck_assert_msg(qs_int_fast(buf, buf + sizeof buf, &v) == NULL,
+		    "%s taken", left[i]);
+	}
+	/* fewer than 20 bytes left: all of it is qs_number's */
+	memcpy(buf, "5,                  ", 20);
+	ck_assert_ptr_null(qs_int_fast(buf, buf + 19, &v));
+	ck_assert_ptr_nonnull(qs_int_fast(buf, buf + 20, &v));
+}
+END_TEST
+
+/* Literals passed over, whole and cut, at every distance from the end. */
+START_TEST(literals_passed_over)
+{
+	static const struct {
+		const char *l;
+		int ok;
+	} t[] = {
+		{ "true", 1 }, { "false", 1 }, { "null", 1 }, { "tru", 0 },
+		{ "fals", 0 }, { "nul", 0 }, { "trux", 0 }, { "nulll", 0 },
+		{ "falsy", 0 }, { "f", 0 },
+	};
+	char extra[128];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		snprintf(extra, sizeof extra, ", \"prefetch\": %s", t[i].l);
+		check_extra(extra, t[i].ok, extra);
+		snprintf(extra, sizeof extra, ", \"regions\": [%s]", t[i].l);
+		check_extra(extra, t[i].ok, extra);
+	}
+}
+END_TEST
+
+/* In values passed over: duplicate names (QEMU's, others, one of them in
+ * QEMU's form and one not), the member count and the depth bounds. */
+START_TEST(skipped_values_checked_in_full)
+{
+	static const struct {
+		const char *e;
+		int ok;
+	} t[] = {
+		{ ", \"regions\": [{\"bar\": 0, \"size\": 1}]", 1 },
+		{ ", \"regions\": [{\"bar\": 0, \"bar\": 1}]", 0 },
+		{ ", \"regions\": [{\"bar\": 0, \"bar\" : 1}]", 0 },
+		{ ", \"regions\": [{\"bar\":0,\"bar\":1}]", 0 },
+		{ ", \"regions\": [{\"zz\": 0, \"zy\": 1, \"zz\": 2}]", 0 },
+		{ ", \"regions\": [{\"zz\": 0, \"zy\": 1, \"zz\"\t: 2}]", 0 },
+		{ ", \"regions\": [{\"z\\u007a\": 0}]", 0 },
+		{ ", \"regions\": [{\"bar\": {\"bar\": 1}, \"size\": [{\"bar\": "
+		    "2}]}]", 1 },
+		{ ", \"regions\": [{\"a\": 1}, {\"a\": 1}]", 1 },
+		{ ", \"irq\": 1, \"irq\": 1", 0 },
+		{ ", \"x\": 1, \"x\": 1", 0 },
+		{ ", \"regions\": [{\"bar\": 0,}]", 0 },
+		{ ", \"regions\": [{\"bar\": 0 \"size\": 1}]", 0 },
+		{ ", \"regions\": [{\"bar\" 0}]", 0 },
+		{ ", \"regions\": [{\"bar\"; 0}]", 0 },
+		{ ", \"x\"= 1", 0 },
+		{ ", \"regions\": [{,}]", 0 },
+		{ ", \"regions\": [1,]", 0 },
+		{ ", \"regions\": [,1]", 0 },
+		{ ", \"regions\": [1 2]", 0 },
+		{ ", \"regions\": [{}, [], \"\", {\"\": []}]", 1 },
+	};
+	char extra[4096];
+	size_t i, o;
+	int n, d;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		check_extra(t[i].e, t[i].ok, t[i].e);
+	/* 46 members with the device's own two before: 48 taken, 49 not */
+	for (n = 45; n <= 47; n++) {
+		o = (size_t)snprintf(extra, sizeof extra, ", \"regions\": [{");
+		for (d = 0; d < n + 2; d++)
+			o += (size_t)snprintf(extra + o, sizeof extra - o,
+			    "%s\"%s%d\": %d", d ? ", " : "", d % 2 ? "bar" :
+			    "k", d, d);
+		snprintf(extra + o, sizeof extra - o, "}]");
+		check_extra(extra, n + 2 <= QMPSCAN_MAX_MEMBERS, extra);
+	}
+	/* nested arrays and objects in a value passed over: the reply's
+	 * own five levels and the regions list leave 58 more */
+	for (d = 57; d <= 61; d++) {
+		int k;
+
+		o = (size_t)snprintf(extra, sizeof extra, ", \"regions\": [");
+		for (k = 0; k < d; k++)
+			o += (size_t)snprintf(extra + o, sizeof extra - o,
+			    k % 2 ? "[" : "{\"a\": ");
+		o += (size_t)snprintf(extra + o, sizeof extra - o, "1");
+		for (k = d - 1; k >= 0; k--)
+			o += (size_t)snprintf(extra + o, sizeof extra - o,
+			    k % 2 ? "]" : "}");
+		snprintf(extra + o, sizeof extra - o, "]");
+		check_extra(extra, 6 + d <= QMPSCAN_MAX_DEPTH, "depth");
+	}
+}
+END_TEST
+
+/* Replace every from in s by to (into a new string). */
+static char *
+subst(const char *s, size_t len, const char *from, const char *to,
+    size_t *outlen)
+{
+	size_t fl = strlen(from), tl = strlen(to), i, o = 0;
+	char *r = malloc(len * (tl + 1) + 1);
+
+	ck_assert_ptr_nonnull(r);
+	for (i = 0; i < len;) {
+		if (i + fl <= len && memcmp(s + i, from, fl) == 0) {
+			memcpy(r + o, to, tl);
+			o += tl;
+			i += fl;
+		} else
+			r[o++] = s[i++];
+	}
+	*outlen = o;
+	return r;
+}
+
+static void
+read_pci(const char *b, size_t len, struct pci_info *pi)
+{
+	struct qmpscan_msg m;
+	struct err e;
+
+	pci_info_init(pi);
+	ck_assert_msg(qmpscan_msg_pci(b, len, &m, pi, &e) == 0, "%s: %.80s",
+	    e.msg, b);
+}
+
+/* QEMU's query-pci reply with its blanks made otherwise everywhere (none,
+ * two, a tab, a line end, before colons and commas too) is read through
+ * the general paths to the same functions; cut anywhere it is not read
+ * at all. */
+START_TEST(other_blanks_same_functions)
+{
+	static const char *const forms[][2] = {
+		{ ", ", "," }, { ": ", ":" }, { ", ", ",  " }, { ": ", ":\t" },
+		{ ", ", "\r\n, " }, { ": ", " : " }, { "{", "{ " },
+		{ "}", " }" }, { "[", "[\n" }, { "]", " ]" },
+	};
+	size_t len, n, i, k;
+	char *b = tu_fixture("qmp/query-pci-default.json", &len), why[300];
+	struct pci_info want, got;
+
+	read_pci(b, len, &want);
+	ck_assert_int_eq(want.n, 6);
+	for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		char *o = subst(b, len, forms[i][0], forms[i][1], &n);
+
+		read_pci(o, n, &got);
+		ck_assert_int_eq(got.n, want.n);
+		for (k = 0; k < got.n; k++)
+			ck_assert_msg(memcmp(&got.fn[k], &want.fn[k],
+			    sizeof got.fn[k]) == 0, "%s: function %zu",
+			    forms[i][1], k);
+		ck_assert(tu_qmpscan_agrees(o, n, NULL, why, sizeof why));
+		pci_info_free(&got);
+		free(o);
+	}
+	/* a reply cut anywhere before its last brace is no reply */
+	for (n = 0; n < len - 2; n++) {
+		struct qmpscan_msg m;
+		struct err e;
+		char *c = malloc(n + 1);
+
+		ck_assert_ptr_nonnull(c);
+		memcpy(c, b, n);
+		pci_info_init(&got);
+		ck_assert_msg(qmpscan_msg_pci(c, n, &m, &got, &e) == -1,
+		    "cut at %zu taken", n);
+		pci_info_free(&got);
+		free(c);
+	}
+	pci_info_free(&want);
+	free(b);
+}
+END_TEST
+
+Suite *
+qmpfast_suite(void)
+{
+	Suite *s = suite_create("qmpfast");
+	TCase *t = tcase_create("qmpfast");
+
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, runs_end_where_the_table_says);
+	tcase_add_test(t, qemu_names_are_numbers);
+	tcase_add_test(t, a_byte_at_every_place);
+	tcase_add_test(t, numbers_at_the_edges);
+	tcase_add_test(t, short_integers_summed_right);
+	tcase_add_test(t, literals_passed_over);
+	tcase_add_test(t, skipped_values_checked_in_full);
+	tcase_add_test(t, other_blanks_same_functions);
+	suite_add_tcase(s, t);
+	return s;
+}
