@@ -14,7 +14,6 @@
 
 #include "batch.h"
 #include "cmd/cmd.h"
-#include "cmd/cmd_json.h"
 
 /* show's table comes after its first line of text (the instance, its
  * state and QEMU), which is a heading: --noheadings and --raw drop it. */
@@ -69,7 +68,7 @@ list_hosts(const struct cmd_result *r)
 	}
 }
 
-/* A result's rows, for table_rows and cmd_json_dump_rows. */
+/* A table's rows, for table_rows. */
 struct rows_of {
 	struct cmd_ctx *c;
 	const struct cmd_result *r;
@@ -83,18 +82,15 @@ row_at(void *arg, size_t k)
 	return cmd_result_row(ro->c, ro->r, k);
 }
 
-/* --json: the value on one line; a table's rows left for later
- * (cmd_ctx.rows_later) written as they are made. */
+/* --json: the value on one line; rows left for later (cmd_ctx.rows_later)
+ * written as they are made. */
 static int
-print_json(struct cmd_ctx *c, const struct cmd_result *r,
-    const struct cmd_table *t)
+print_json(struct cmd_ctx *c, const struct cmd_result *r)
 {
-	struct rows_of ro = { c, r };
 	char *s;
 
 	if (r->row != NULL) {
-		if (cmd_json_dump_rows(stdout, r->json, t->rows, r->nrows,
-		    row_at, &ro) < 0) {
+		if (cmd_result_dump(stdout, c, r) < 0) {
 			printf("\n");
 			fprintf(stderr, "slotscope: cannot write the %s JSON "
 			    "(out of memory, or stdout failed)\n", r->cmd);
@@ -122,7 +118,7 @@ print(struct cmd_ctx *c, const struct cmd_result *r,
 	int rc = 0;
 
 	if (o->json)
-		rc = print_json(c, r, t);
+		rc = print_json(c, r);
 	else if (t != NULL && !r->as_json &&
 	    cmd_table_rows(t, r->json) != NULL) {
 		show_heading(r, &o->table);

@@ -307,6 +307,8 @@ cmd_exec(struct cmd_ctx *c, const char *line, size_t len,
 	res->row = NULL;
 	res->at = NULL;
 	res->nrows = 0;
+	res->rows_key = NULL;
+	res->rows_flat = 0;
 	if (line == NULL)
 		len = 0;
 	if (cmd_words_split(line ? line : "", len, &ws, 0, &e) < 0)

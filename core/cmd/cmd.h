@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "fleet/fleet.h"
 
@@ -70,12 +71,16 @@ struct cmd_result {
 	int as_json;			/* the command's own --json was given
 					 * (show INST --json): text is the JSON
 					 * value, not for a table */
-	/* Rows left for later (c->rows_later): json's rows array (its
-	 * table's, cmd_table.h) is empty and text has no line for them;
-	 * row(c, at[k]) makes the k-th of nrows.  row NULL: none left. */
+	/* Rows left for later (c->rows_later): json's member rows_key is
+	 * an empty array; row(c, at[k]) makes the k-th of nrows, or with
+	 * rows_flat an array of rows (list --devices: an instance's
+	 * devices).  A table's (list, cmd_table.h) have no line in text
+	 * either.  row NULL: none left. */
 	json_t *(*row)(struct cmd_ctx *c, size_t at);
 	size_t *at;			/* malloc'd, nrows of them */
 	size_t nrows;
+	const char *rows_key;		/* static: "instances", "devices" */
+	int rows_flat;
 };
 
 /* Parse and run one command line (len bytes; no NUL needed).  c NULL: no
@@ -93,6 +98,13 @@ void cmd_result_free(struct cmd_result *res);
 size_t cmd_result_nrows(const struct cmd_result *res);
 json_t *cmd_result_row(struct cmd_ctx *c, const struct cmd_result *res,
     size_t k);
+
+/* res's JSON value to out, compact, as json_dumps would give it with
+ * the rows left for later in it, made now one at a time
+ * (cmd_json_dump_rows); no newline.  0, or -1 when out of memory or out
+ * failed. */
+int cmd_result_dump(FILE *out, struct cmd_ctx *c,
+    const struct cmd_result *res);
 
 /* "last read 12:03:01, 4 min ago" (or "never read" when last_read is 0):
  * the age of an instance's last good map (fleet.h: last_read). */

@@ -259,21 +259,28 @@ cmd_json_line(json_t *j)
 /* The rows of cmd_json_dump_rows, separated by commas as jansson's
  * compact form has them. */
 static int
-dump_rows(FILE *out, size_t n, json_t *(*row)(void *arg, size_t k),
-    void *arg)
+dump_rows(FILE *out, const struct cmd_json_rows *rows)
 {
-	size_t k;
+	size_t k, i, nout = 0;
 	int rc = 0;
 
 	putc('[', out);
-	for (k = 0; k < n && rc == 0; k++) {
-		json_t *r = row(arg, k);
+	for (k = 0; k < rows->n && rc == 0; k++) {
+		json_t *r = rows->row(rows->arg, k), *e;
 
 		if (r == NULL)
 			return -1;
-		if (k > 0)
-			putc(',', out);
-		rc = json_dumpf(r, out, JSON_COMPACT);
+		if (!rows->flat) {
+			if (nout++ > 0)
+				putc(',', out);
+			rc = json_dumpf(r, out, JSON_COMPACT);
+		} else
+			json_array_foreach(r, i, e) {
+				if (nout++ > 0)
+					putc(',', out);
+				if (rc == 0)
+					rc = json_dumpf(e, out, JSON_COMPACT);
+			}
 		json_decref(r);
 	}
 	putc(']', out);
@@ -281,8 +288,8 @@ dump_rows(FILE *out, size_t n, json_t *(*row)(void *arg, size_t k),
 }
 
 int
-cmd_json_dump_rows(FILE *out, const json_t *value, const char *rows_key,
-    size_t n, json_t *(*row)(void *arg, size_t k), void *arg)
+cmd_json_dump_rows(FILE *out, const json_t *value,
+    const struct cmd_json_rows *rows)
 {
 	const char *key;
 	json_t *v;
@@ -303,9 +310,9 @@ cmd_json_dump_rows(FILE *out, const json_t *value, const char *rows_key,
 			rc = -1;
 		json_decref(name);
 		putc(':', out);
-		if (rc == 0 && strcmp(key, rows_key) == 0 &&
+		if (rc == 0 && strcmp(key, rows->key) == 0 &&
 		    json_is_array(v) && json_array_size(v) == 0)
-			rc = dump_rows(out, n, row, arg);
+			rc = dump_rows(out, rows);
 		else if (rc == 0)
 			rc = json_dumpf(v, out, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (rc != 0)

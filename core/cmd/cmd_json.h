@@ -62,15 +62,27 @@
  * value's reference taken (decref'd); NULL when out of memory. */
 char *cmd_json_line(json_t *j);
 
-/* A table command's result written to out as it is formed: the bytes
- * json_dumps(value, JSON_COMPACT) gives once value's member rows_key
- * (an empty array in value) holds n rows, the k-th made by row(arg, k)
- * (a new reference, freed once written), so only one row is in memory
- * at a time (batch mode's list of 10,000).  Nothing more (no newline).
- * 0, or -1 when value is no object, a row could not be made (out of
- * memory) or out failed. */
-int cmd_json_dump_rows(FILE *out, const json_t *value, const char *rows_key,
-    size_t n, json_t *(*row)(void *arg, size_t k), void *arg);
+/* Rows made one at a time, for cmd_json_dump_rows. */
+struct cmd_json_rows {
+	const char *key;	/* the member of the value they go in, an
+				 * empty array there ("instances") */
+	size_t n;		/* how many values row makes */
+	json_t *(*row)(void *arg, size_t k);	/* the k-th, a new reference
+				 * (freed once written); NULL: out of memory */
+	void *arg;
+	int flat;		/* each value made is an array whose elements
+				 * are rows (list --devices: an instance's
+				 * devices), else one row */
+};
+
+/* A command's result written to out as it is formed: the bytes
+ * json_dumps(value, JSON_COMPACT) gives once value's member rows->key
+ * holds the rows rows->row makes, so that only one is in memory at a
+ * time (batch mode's list of 10,000).  Nothing more (no newline).  0, or
+ * -1 when value is no object, a row could not be made (out of memory) or
+ * out failed. */
+int cmd_json_dump_rows(FILE *out, const json_t *value,
+    const struct cmd_json_rows *rows);
 
 /* One PCI function. */
 json_t *cmd_json_fn(const struct pci_fn *fn);

@@ -103,6 +103,8 @@ cmd_result_free(struct cmd_result *res)
 	res->at = NULL;
 	res->row = NULL;
 	res->nrows = 0;
+	res->rows_key = NULL;
+	res->rows_flat = 0;
 }
 
 size_t
@@ -126,6 +128,36 @@ cmd_result_row(struct cmd_ctx *c, const struct cmd_result *res, size_t k)
 	t = cmd_table_find(res->cmd);
 	return t != NULL ? json_incref(json_array_get(cmd_table_rows(t,
 	    res->json), k)) : NULL;
+}
+
+struct later {
+	struct cmd_ctx *c;
+	const struct cmd_result *res;
+};
+
+static json_t *
+later_row(void *arg, size_t k)
+{
+	struct later *l = arg;
+
+	return l->res->row(l->c, l->res->at[k]);
+}
+
+int
+cmd_result_dump(FILE *out, struct cmd_ctx *c, const struct cmd_result *res)
+{
+	struct later l = { c, res };
+	struct cmd_json_rows rows;
+
+	if (res->row == NULL)
+		return json_dumpf(res->json, out, JSON_COMPACT |
+		    JSON_ENCODE_ANY) == 0 && !ferror(out) ? 0 : -1;
+	rows.key = res->rows_key;
+	rows.n = res->nrows;
+	rows.row = later_row;
+	rows.arg = &l;
+	rows.flat = res->rows_flat;
+	return cmd_json_dump_rows(out, res->json, &rows);
 }
 
 long

@@ -215,43 +215,91 @@ read_unseen(struct cmd_ctx *c)
 	}
 }
 
+/* Instance i's rows of list --devices: its lines into b (NULL: none)
+ * and its devices' objects into arr (NULL: none); how many. */
+static size_t
+devices_of(struct cmd_ctx *c, size_t i, struct strbuf *b, json_t *arr)
+{
+	struct strbuf none = STRBUF_INIT;
+	struct store_rt rt;
+	struct slot_view v[32];
+	struct err e;
+	size_t k, n = 0;
+
+	if (b == NULL)
+		b = &none;
+	if (fleet_load_rt(c->fleet, i, &rt, &e) < 0)
+		strbuf_printf(b, "%s  (runtime file: %s)\n",
+		    c->fleet->inst[i].name, e.msg);
+	else {
+		if (rt.ndev > 0)
+			fleet_view(c->fleet, i, &rt, v);
+		for (k = 0; k < rt.ndev; k++) {
+			json_t *o;
+
+			strbuf_printf(b, "%s  ", c->fleet->inst[i].name);
+			o = dev_row(b, c, i, &rt, v, &rt.dev[k]);
+			if (arr != NULL)
+				json_array_append_new(arr, o);
+			else
+				json_decref(o);
+			strbuf_printf(b, "\n");
+		}
+		n = rt.ndev;
+	}
+	store_rt_free(&rt);
+	strbuf_free(&none);
+	return n;
+}
+
+/* Instance i's devices as list --devices' JSON has them, made when the
+ * caller takes them (rows_later). */
+static json_t *
+devices_row(struct cmd_ctx *c, size_t i)
+{
+	json_t *arr = json_array();
+
+	if (arr != NULL)
+		devices_of(c, i, NULL, arr);
+	return arr;
+}
+
 /* list --devices: one row per recorded device of every instance, like
  * virsh domiflist + domblklist (from the runtime files; a libvirt
  * domain's from its live XML), each against the bus its instance's last
  * refresh read (the slot views the grid shows; an instance never read
- * is read first, as list does). */
+ * is read first, as list does).  With rows_later the JSON's devices are
+ * made an instance at a time when the caller takes them. */
 static int
 list_devices(struct cmd_ctx *c, struct cmd_result *r)
 {
 	struct strbuf b = STRBUF_INIT;
 	json_t *arr = json_array();
-	size_t i, k, nin = c->fleet != NULL ? c->fleet->n : 0, rows = 0;
+	size_t i, nin = c->fleet != NULL ? c->fleet->n : 0, rows = 0;
+	size_t *at = c->rows_later && nin ? calloc(nin, sizeof *at) : NULL;
+	int rc;
 
-	read_unseen(c);
-	for (i = 0; i < nin; i++) {
-		struct store_rt rt;
-		struct slot_view v[32];
-		struct err e;
-
-		if (fleet_load_rt(c->fleet, i, &rt, &e) < 0) {
-			strbuf_printf(&b, "%s  (runtime file: %s)\n",
-			    c->fleet->inst[i].name, e.msg);
-			store_rt_free(&rt);
-			continue;
-		}
-		if (rt.ndev > 0)
-			fleet_view(c->fleet, i, &rt, v);
-		for (k = 0; k < rt.ndev; k++, rows++) {
-			strbuf_printf(&b, "%s  ", c->fleet->inst[i].name);
-			json_array_append_new(arr, dev_row(&b, c, i, &rt, v,
-			    &rt.dev[k]));
-			strbuf_printf(&b, "\n");
-		}
-		store_rt_free(&rt);
+	if (c->rows_later && nin && at == NULL) {
+		json_decref(arr);
+		return cmd_fail(r, "out of memory");
 	}
+	read_unseen(c);
+	for (i = 0; i < nin; i++)
+		rows += devices_of(c, i, &b, at != NULL ? NULL : arr);
 	if (rows == 0)
 		strbuf_printf(&b, "no devices recorded\n");
-	return cmd_succeed(r, &b, json_pack("{s:o}", "devices", arr));
+	rc = cmd_succeed(r, &b, json_pack("{s:o}", "devices", arr));
+	if (rc == 0 && at != NULL) {
+		for (i = 0; i < nin; i++)
+			at[i] = i;
+		r->row = devices_row;
+		r->at = at;
+		r->nrows = nin;
+		r->rows_key = "devices";
+		r->rows_flat = 1;
+	} else
+		free(at);
+	return rc;
 }
 
 /* The ssh hosts for list: a line for each that never answered (it has
@@ -395,6 +443,7 @@ cmd_list_exec(struct cmd_ctx *c, const struct cmd_entry *ce,
 		r->row = list_row_of;
 		r->at = order;
 		r->nrows = nin;
+		r->rows_key = "instances";
 	} else
 		free(order);
 	return rc;

@@ -634,6 +634,9 @@ START_TEST(list_devices_checked)
 	ck_assert_str_eq(json_string_value(json_object_get(o, "state")),
 	    "plugged");
 	cmd_result_free(&r);
+	/* batch mode's list and list --devices, their rows made as they are
+	 * written: the tree's, these six devices too */
+	ck_assert_uint_eq(tu_list_streamed_same(&x.c), 2);
 	fx_free(&x);
 }
 END_TEST
