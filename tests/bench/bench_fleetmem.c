@@ -21,6 +21,9 @@
  * instances (D holds hard links to that many of the simulator's
  * sockets), its peak RSS from wait4's ru_maxrss; the figure is (peak at
  * N - peak at 1) / (N - 1), the output checked to have N rows, all ok.
+ * And `-c 'list --devices'` (text, --json) with one NIC recorded in each
+ * instance's runtime file (the simulator has none: each is missing),
+ * measured the same way.
  */
 #include <fcntl.h>
 #include <malloc.h>
@@ -35,6 +38,7 @@
 #include "bench.h"
 #include "fleet/fleet.h"
 #include "simfleet.h"
+#include "store/store.h"
 
 #define NMAX 10000
 
@@ -166,25 +170,79 @@ count_in(const char *path, const char *needle)
 	return n;
 }
 
-/* Run slotscope -c list (json: --json) on the n instances of mon, its
- * stdout to a file; its peak RSS in KiB (ru_maxrss), after checking
- * that it printed n rows, each ok. */
+/* A runtime dir rtdN where each of vm1..vmN has one NIC recorded (in
+ * slot 4, plugged; the simulator has none there: missing), for
+ * list --devices. */
+static void
+nic_dir(const char *dir, int n, char *out, size_t outsz)
+{
+	struct store_dev d;
+	char name[32], path[4300];
+	struct err e;
+	int i;
+
+	snprintf(out, outsz, "%s/rtd%d", dir, n);
+	if (mkdir(out, 0700) < 0)
+		bench_fail("cli memory", "cannot make a runtime dir");
+	memset(&d, 0, sizeof d);
+	snprintf(d.id, sizeof d.id, "nic-8d61a76f-pci-4");
+	snprintf(d.type, sizeof d.type, "nic");
+	snprintf(d.uuid, sizeof d.uuid, "8d61a76f-2eb1-4f65-8d82-0112458ca116");
+	d.slot = 4;
+	d.state = STORE_DEV_PLUGGED;
+	snprintf(d.driver, sizeof d.driver, "virtio-net-pci");
+	snprintf(d.mac, sizeof d.mac, "52:54:00:49:6d:96");
+	d.backend.kind = STORE_BK_USER;
+	snprintf(d.backend.netdev, sizeof d.backend.netdev,
+	    "hostnet-8d61a76f-pci-4");
+	for (i = 1; i <= n; i++) {
+		struct store_rt rt;
+		char *text;
+		FILE *f;
+
+		snprintf(name, sizeof name, "vm%d", i);
+		snprintf(path, sizeof path, "%s/%s.json", out, name);
+		store_rt_init(&rt, name);
+		if (store_add_dev(&rt, &d, &e) < 0 ||
+		    (text = store_format(&rt, &e)) == NULL)
+			bench_fail("cli memory", e.msg);
+		if ((f = fopen(path, "w")) == NULL || fputs(text, f) < 0 ||
+		    fclose(f) != 0)
+			bench_fail("cli memory", "cannot write a runtime file");
+		free(text);
+		store_rt_free(&rt);
+	}
+}
+
+/* What is measured: list or list --devices (dev), text or --json. */
+struct cli_mode {
+	int dev, json;
+};
+
+/* Run slotscope -c list (or list --devices, with rtdN's NICs) on the n
+ * instances of mon, its stdout to a file; its peak RSS in KiB
+ * (ru_maxrss), after checking that it printed n rows, each ok (or each
+ * instance's NIC). */
 static long
-cli_peak(const char *dir, const char *mon, int n, int json)
+cli_peak(const char *dir, const char *mon, int n, struct cli_mode m)
 {
 	char rt[4200], out[4200];
+	const char *want;
 	struct rusage ru;
+	long got;
 	pid_t pid;
 	int st, fd;
 
-	snprintf(rt, sizeof rt, "%s/rt%d%s", dir, n, json ? "j" : "");
-	snprintf(out, sizeof out, "%s/out%d%s", dir, n, json ? "j" : "");
+	snprintf(rt, sizeof rt, "%s/rt%s%d%s", dir, m.dev ? "d" : "", n,
+	    m.json && !m.dev ? "j" : "");
+	snprintf(out, sizeof out, "%s/out%d", dir, n);
 	if ((pid = bench_fork()) < 0)
 		bench_fail("cli memory", "fork");
 	if (pid == 0) {
 		const char *argv[] = { tu_bin(), "--monitor-dir", mon,
-			"--runtime-dir", rt, "--state-dir", rt, "-c", "list",
-			json ? "--json" : NULL, NULL };
+			"--runtime-dir", rt, "--state-dir", rt, "-c",
+			m.dev ? "list --devices" : "list",
+			m.json ? "--json" : NULL, NULL };
 
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0 || dup2(fd, 1) < 0)
@@ -195,11 +253,17 @@ cli_peak(const char *dir, const char *mon, int n, int json)
 	if (wait4(pid, &st, 0, &ru) != pid || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0)
 		bench_fail("cli memory", "slotscope -c list failed");
-	/* text: a heading and a row each; JSON: a "conn" each, all ok */
-	if (count_in(out, json ? "\"conn\":\"ok\"" : "\n") !=
-	    (json ? n : n + 1) || (!json && count_in(out, " ok ") != n))
+	/* list: a heading and a row each, or a "conn" each, all ok;
+	 * --devices: each instance's NIC once */
+	if (m.dev)
+		want = m.json ? "\"id\":\"nic-8d61a76f-pci-4\"" :
+		    "  nic-8d61a76f-pci-4  ";
+	else
+		want = m.json ? "\"conn\":\"ok\"" : " ok ";
+	got = count_in(out, want);
+	if (got != n || (!m.dev && !m.json && count_in(out, "\n") != n + 1))
 		bench_fail("cli memory", "-c list did not show every "
-		    "instance ok");
+		    "instance ok, or list --devices every NIC");
 	unlink(out);
 	return ru.ru_maxrss;
 }
@@ -207,30 +271,43 @@ cli_peak(const char *dir, const char *mon, int n, int json)
 static void
 cli_memory(const char *dir, const int *sizes, size_t nsizes)
 {
-	char mon[4200], what[64], detail[240];
-	long base[2], peak[2];
+	char mon[4200], rtd[4200], what[64], detail[300];
+	long base[4], peak[4];
 	size_t k;
 	int j;
 
 	link_dir(dir, 1, mon, sizeof mon);
-	for (j = 0; j < 2; j++)
-		base[j] = cli_peak(dir, mon, 1, j);
+	nic_dir(dir, 1, rtd, sizeof rtd);
+	for (j = 0; j < 4; j++)
+		base[j] = cli_peak(dir, mon, 1,
+		    (struct cli_mode){ j / 2, j % 2 });
 	for (k = 0; k < nsizes; k++) {
 		int n = sizes[k];
+		double per[4];
 
 		link_dir(dir, n, mon, sizeof mon);
-		for (j = 0; j < 2; j++)
-			peak[j] = cli_peak(dir, mon, n, j);
+		nic_dir(dir, n, rtd, sizeof rtd);
+		for (j = 0; j < 4; j++) {
+			peak[j] = cli_peak(dir, mon, n,
+			    (struct cli_mode){ j / 2, j % 2 });
+			per[j] = (double)(peak[j] - base[j]) / (n - 1);
+		}
 		snprintf(detail, sizeof detail, "peak RSS of slotscope -c list "
 		    "%.1f MiB, %.1f MiB at 1 instance; --json %.2f KB per "
 		    "instance (%.1f MiB); goal <= 8 at 10000",
-		    (double)peak[0] / 1024, (double)base[0] / 1024,
-		    (double)(peak[1] - base[1]) / (n - 1),
+		    (double)peak[0] / 1024, (double)base[0] / 1024, per[1],
 		    (double)peak[1] / 1024);
 		snprintf(what, sizeof what, "cli list memory %d qmp, per "
 		    "instance", n);
-		bench_report(what, (double)(peak[0] - base[0]) / (n - 1), "KB",
-		    detail);
+		bench_report(what, per[0], "KB", detail);
+		snprintf(detail, sizeof detail, "a NIC recorded for each: "
+		    "peak RSS of -c 'list --devices' %.1f MiB, %.1f MiB at 1 "
+		    "instance; --json %.2f KB per instance (%.1f MiB); goal "
+		    "<= 8 at 10000", (double)peak[2] / 1024,
+		    (double)base[2] / 1024, per[3], (double)peak[3] / 1024);
+		snprintf(what, sizeof what, "cli --devices memory %d, per "
+		    "instance", n);
+		bench_report(what, per[2], "KB", detail);
 	}
 }
 
