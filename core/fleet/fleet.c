@@ -404,7 +404,9 @@ launch(struct fleet *f, size_t i, double now, int64_t mono)
 	struct err e;
 
 	/* a session handed over by a flow (fleet_session) is read over;
-	 * otherwise a new one */
+	 * otherwise a new one; its buffers are handed on from session to
+	 * session (fleetpoll.c's pool) */
+	mon_set_pool(p->m, fleet_poll_pool(f));
 	mon_clear(p->m);
 	pci_info_free(&p->pci);
 	p->ver_ok = 0;
@@ -544,7 +546,8 @@ step_one(struct fleet *f, size_t i, short rev, double now, int64_t mono)
 	struct ipriv *p = f->inst[i].priv;
 
 	p->turn = f->turn;
-	advance(f, i, mon_step(p->m, rev), now);
+	/* the wakeup's clock for the deadlines it sets and checks */
+	advance(f, i, mon_step_at(p->m, rev, mono), now);
 	if (p->phase != PH_IDLE && p->phase != PH_QUEUED)
 		fleet_poll_sync(f, i, mono);
 }

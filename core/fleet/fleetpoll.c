@@ -34,6 +34,7 @@
 #include "fleet/fleetdue.h"
 #include "fleet/fleetpriv.h"
 #include "qemu/mon.h"
+#include "qemu/monpool.h"
 
 #define EVMAX FLEET_POLL_EVMAX	/* per epoll_wait; the rest next time */
 #define EP_LATER (-2)		/* the epoll fd is made on first use */
@@ -49,6 +50,7 @@ struct fleetpoll {
 	struct fleetdue due;	/* the open sessions' deadlines */
 	size_t nloose;		/* open sessions with p->loose set */
 	size_t *cand, capcand;	/* fleet_poll_due's answer */
+	struct monpool pool;	/* the sessions' buffers, handed on */
 };
 
 int
@@ -63,6 +65,7 @@ fleet_poll_room(struct fleet *f, size_t cap)
 		s->pid = getpid();
 		s->npre = -1;
 		fleetdue_init(&s->due);
+		monpool_init(&s->pool);
 		f->fpoll = s;
 	}
 	if (s->capcand < cap) {
@@ -135,6 +138,7 @@ fleet_poll_free(struct fleet *f)
 	if (s->ep >= 0)
 		close(s->ep);
 	fleetdue_free(&s->due);
+	monpool_free(&s->pool);	/* after the mons (fleet_free) */
 	free(s->cand);
 	free(s);
 	f->fpoll = NULL;
@@ -205,9 +209,10 @@ fleet_poll_sync(struct fleet *f, size_t i, int64_t mono)
 {
 	struct ipriv *p = f->inst[i].priv;
 	struct fleetpoll *s = f->fpoll;
-	int t = mon_timeout_ms(p->m);
+	int64_t d = mon_due_ms(p->m);
 
-	p->due = t >= 0 ? mono + t : -1;
+	/* the mon's own deadline (no clock read); at once: now */
+	p->due = d == 0 ? mono : d;
 	reg(f, i, p);
 	if (s == NULL)
 		return;		/* never: sessions start after a room */
@@ -285,6 +290,12 @@ fleet_poll_fds(struct fleet *f, struct pollfd *pfd, size_t max,
 	pfd[0].events = POLLIN;
 	pfd[0].revents = 0;
 	return 1;
+}
+
+struct monpool *
+fleet_poll_pool(struct fleet *f)
+{
+	return f->fpoll != NULL ? &f->fpoll->pool : NULL;
 }
 
 int

@@ -105,6 +105,8 @@ void fleet_add_changes(struct fleet *f, size_t i,
  * most); it looks only when pfd[0..n) has the set's fd ready, or when
  * fleet_poll_wait (fleet_refresh_wait's way: the set alone, waited on
  * directly) took events; fleet_poll_fd is the set's fd (-1: none).
+ * fleet_poll_pool: the buffers the sessions hand on (qemu/monpool.h),
+ * made with the room; freed by fleet_poll_free, after the mons.
  * fleet_poll_due: the sessions that may be due at mono, by instance
  * index (*n of them): those whose deadline has come, or all open ones
  * while one is loose (not in the set or the heap); check each.
@@ -127,6 +129,7 @@ size_t fleet_poll_ready(struct fleet *f, const struct pollfd *pfd, size_t n,
     struct fleet_ready *rd);
 int fleet_poll_wait(struct fleet *f, int timeout_ms);
 int fleet_poll_fd(const struct fleet *f);
+struct monpool *fleet_poll_pool(struct fleet *f);
 void fleet_poll_owner(struct fleet *f);
 void fleet_poll_free(struct fleet *f);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "qemu/monpool.h"
 #include "qemu/sockdiag.h"
 
 /* The backend of a known protocol. */
@@ -43,11 +44,12 @@ drop_conn(struct mon *m)
 		close(m->out_fd);
 	m->out_fd = -1;
 	/* no input or output buffer between sessions: a fleet of 1000 idle
-	 * mons would otherwise keep 1000 of each */
-	free(m->out);
+	 * mons would otherwise keep 1000 of each (a pool keeps a few for
+	 * the next sessions) */
+	monpool_give(m->pool, MONPOOL_OUT, m->out, m->outcap);
 	m->out = NULL;
 	m->outlen = m->outoff = m->outcap = 0;
-	free(m->in);
+	monpool_give(m->pool, MONPOOL_IN, m->in, m->incap);
 	m->in = NULL;
 	m->inlen = m->incap = 0;
 	m->wait = MON_W_NONE;
@@ -260,7 +262,7 @@ mon_advance(struct mon *m)
 		}
 		if (t->line[m->proto] == NULL) {
 			mon_task_finish(m, 0, MONERR_BAD_ARGUMENT, "%s",
-			    t->why[m->proto]);
+			    t->why[m->proto] != NULL ? t->why[m->proto] : "");
 			continue;
 		}
 		send_run(m);
@@ -419,15 +421,17 @@ free_ops(struct mon *m)
 	int p;
 
 	for (i = 0; i < m->nops; i++) {
-		for (p = 0; p < 3; p++)
+		for (p = 0; p < 3; p++) {
 			free(m->ops[i].own[p]);
+			free(m->ops[i].why[p]);
+		}
 		if (m->ops[i].fd >= 0)
 			close(m->ops[i].fd);
 		pci_info_free(&m->ops[i].r.pci);
 		free(m->ops[i].r.text);
 	}
 	m->nops = m->cur = m->sent = 0;
-	free(m->ops);
+	monpool_give(m->pool, MONPOOL_OPS, m->ops, m->capops * sizeof *m->ops);
 	m->ops = NULL;
 	m->capops = 0;
 }
@@ -523,6 +527,12 @@ mon_start(struct mon *m)
 	return mon_status(m);
 }
 
+void
+mon_set_pool(struct mon *m, struct monpool *pl)
+{
+	m->pool = pl;
+}
+
 int
 mon_fd(const struct mon *m)
 {
@@ -545,16 +555,24 @@ mon_poll_events(const struct mon *m)
 	return ev | POLLIN;
 }
 
-int
-mon_timeout_ms(const struct mon *m)
+int64_t
+mon_due_ms(const struct mon *m)
 {
-	int64_t d;
-
 	if (m->st == MON_S_IDLE && m->cur < m->nops)
 		return 0;
 	if (m->deadline < 0 || m->fd < 0)
 		return -1;
-	d = m->deadline - clock_mono_ms();
+	return m->deadline;
+}
+
+int
+mon_timeout_ms(const struct mon *m)
+{
+	int64_t d = mon_due_ms(m);
+
+	if (d <= 0)
+		return (int)d;
+	d -= clock_mono_ms();
 	if (d < 0)
 		return 0;
 	return d > 0x7fffffff ? 0x7fffffff : (int)d;

@@ -252,7 +252,17 @@ enum mon_status mon_start(struct mon *m);
 int mon_fd(const struct mon *m);
 short mon_poll_events(const struct mon *m);
 int mon_timeout_ms(const struct mon *m);
+/* What mon_timeout_ms counts down to, as a time (clock_mono_ms), without
+ * reading the clock: 0 when the mon wants a step at once (a task queued
+ * while idle), -1 when it has no deadline. */
+int64_t mon_due_ms(const struct mon *m);
 enum mon_status mon_step(struct mon *m, short revents);
+/* Take the session's buffers from pl and give them back to it when the
+ * session ends (qemu/monpool.h; NULL: malloc and free them), for a
+ * caller that runs many sessions one after another.  pl must outlive
+ * m's use of it: until m is freed, reset or given another pool. */
+struct monpool;
+void mon_set_pool(struct mon *m, struct monpool *pl);
 /* mon_step() with the caller's clock_mono_ms() of this wakeup (a loop
  * stepping many sessions reads the clock once, not once a session); the
  * deadlines this step sets and checks use it. */

@@ -58,7 +58,9 @@ struct mon_task {
 	const char *line[3];	/* by enum mon_proto; NULL = nothing to send
 				 * (refused when why[p] says why) */
 	char *own[3];		/* line[p] when malloc'd (else a constant) */
-	char why[3][sizeof(struct err)];	/* why line[p] was refused */
+	char *why[3];		/* why line[p] was refused (malloc'd), or
+				 * NULL: kept out of the task, which is
+				 * zeroed for every op queued */
 	int fd;			/* GETFD: our dup, else -1 */
 	char id[QEMU_ID_MAX + 1];	/* WAIT_DELETED */
 	int wait_ms;
@@ -111,6 +113,7 @@ struct mon {
 	 * query-pci op (mon_handed_pci) */
 	struct pci_info handed;
 	int handed_ok;
+	struct monpool *pool;		/* mon_set_pool's, or NULL */
 };
 
 /* --- the operations (mon_ops.c) ---------------------------------------- */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "qemu/monpool.h"
 
 #define IN_MAX (32u << 20)	/* more unanswered bytes than this: garbage */
 #define READS_PER_STEP 16	/* be fair to the other monitors of a loop */
@@ -88,6 +89,12 @@ grow_out(struct mon *m, size_t n)
 	cap = m->outcap ? m->outcap : 256;
 	while (cap - m->outlen < n)
 		cap *= 2;
+	if (m->out == NULL &&
+	    (p = monpool_take(m->pool, MONPOOL_OUT, cap, &cap)) != NULL) {
+		m->out = p;	/* a buffer an earlier session left */
+		m->outcap = cap;
+		return 0;
+	}
 	if ((p = realloc(m->out, cap)) == NULL) {
 		mon_fail(m, MONERR_PROTOCOL, "out of memory");
 		return -1;
@@ -134,6 +141,12 @@ grow_in(struct mon *m)
 
 	if (m->incap - m->inlen >= 4096)
 		return 0;
+	if (m->in == NULL &&
+	    (p = monpool_take(m->pool, MONPOOL_IN, cap, &cap)) != NULL) {
+		m->in = p;	/* a buffer an earlier session left */
+		m->incap = cap;
+		return 0;
+	}
 	if (cap > IN_MAX + 65536) {
 		mon_fail(m, MONERR_PROTOCOL, "the monitor sent more than %u "
 		    "bytes without finishing a reply", IN_MAX);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "qemu/hmp.h"
+#include "qemu/monpool.h"
 #include "qemu/qmp.h"
 #include "qemu/qmpscan.h"
 
@@ -285,11 +286,17 @@ grow(struct mon *m, struct err *e)
 	/* 3 first: a refresh has three ops (version, pci, the anonymous
 	 * devices: one malloc, no realloc), and the array is freed when the
 	 * session's ops are (a fleet keeps one mon per instance) */
-	size_t cap = m->capops ? m->capops * 2 : 3;
+	size_t cap = m->capops ? m->capops * 2 : 3, got;
 	struct mon_task *n;
 
 	if (m->nops < m->capops)
 		return 0;
+	if (m->ops == NULL && (n = monpool_take(m->pool, MONPOOL_OPS,
+	    cap * sizeof *n, &got)) != NULL) {
+		m->ops = n;	/* an array an earlier session left */
+		m->capops = got / sizeof *n;
+		return 0;
+	}
 	if ((n = realloc(m->ops, cap * sizeof *n)) == NULL)
 		return err_set(e, "out of memory");
 	m->ops = n;
@@ -300,8 +307,12 @@ grow(struct mon *m, struct err *e)
 static void
 free_lines(struct mon_task *t)
 {
-	free(t->own[MON_PROTO_HMP]);
-	free(t->own[MON_PROTO_QMP]);
+	int p;
+
+	for (p = 0; p < 3; p++) {
+		free(t->own[p]);
+		free(t->why[p]);
+	}
 }
 
 /* The line of an op without arguments in protocol p, a constant (the
@@ -349,15 +360,20 @@ mon_add(struct mon *m, const struct mon_req *req, struct err *e)
 		else if (d->build(p, req, &t->own[p], &pe) == 0) {
 			t->line[p] = t->own[p];
 			built++;
-		} else
-			snprintf(t->why[p], sizeof t->why[p], "%s", pe.msg);
+		} else if ((t->why[p] = strdup(pe.msg)) == NULL) {
+			free_lines(t);
+			return err_set(e, "out of memory");
+		}
 	}
-	if (built == 0)
-		return err_set(e, "%s", pe.msg);
-	if (m->proto != MON_PROTO_UNKNOWN && t->line[m->proto] == NULL &&
-	    t->why[m->proto][0] != '\0') {
+	if (built == 0) {
 		free_lines(t);
-		return err_set(e, "%s", t->why[m->proto]);
+		return err_set(e, "%s", pe.msg);
+	}
+	if (m->proto != MON_PROTO_UNKNOWN && t->line[m->proto] == NULL &&
+	    t->why[m->proto] != NULL && t->why[m->proto][0] != '\0') {
+		err_set(e, "%s", t->why[m->proto]);
+		free_lines(t);
+		return -1;
 	}
 	if (d->pass_fd && (t->fd = fcntl(req->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		free_lines(t);

@@ -51,24 +51,32 @@ next_id(struct mon *m, char *id)
 	return n;
 }
 
-/* Put {...}\n as {...,"id":"ss-SALT-SEQ"}\n, the id kept in id. */
+/* Put {...}\n as {...,"id":"ss-SALT-SEQ"}\n, the id kept in id: the
+ * line without its "}\n", then the id's part made here in one piece. */
 static int
 put_line(struct mon *m, const char *line, int fd, char *id)
 {
-	size_t n = strlen(line), idn;
+	size_t n = strlen(line), k = 0, idn;
+	char tail[7 + MON_QID_MAX + 3];
 
 	id[0] = '\0';
 	if (n < 3 || line[0] != '{' || line[n - 2] != '}' ||
 	    line[n - 1] != '\n')
 		return mon_io_put(m, line, n, fd);
-	idn = next_id(m, id);
 	/* {...  ,"id":"  QID  "}\n */
 	n -= 2;
-	if (mon_io_put(m, line, n, fd) < 0 ||
-	    mon_io_put(m, n > 1 ? ",\"id\":\"" : "\"id\":\"", n > 1 ? 7 : 6,
-	    -1) < 0 || mon_io_put(m, id, idn, -1) < 0)
+	if (n > 1)
+		tail[k++] = ',';
+	memcpy(tail + k, "\"id\":\"", 6);
+	k += 6;
+	idn = next_id(m, tail + k);
+	memcpy(id, tail + k, idn + 1);	/* with its NUL */
+	k += idn;
+	memcpy(tail + k, "\"}\n", 3);
+	k += 3;
+	if (mon_io_put(m, line, n, fd) < 0)
 		return -1;
-	return mon_io_put(m, "\"}\n", 3, -1);
+	return mon_io_put(m, tail, k, -1);
 }
 
 static int
