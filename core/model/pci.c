@@ -57,22 +57,43 @@ pci_info_has_unnumbered(const struct pci_info *pi)
 	return 0;
 }
 
-int
-pci_info_add(struct pci_info *pi, const struct pci_fn *fn, struct err *e)
+struct pci_fn *
+pci_info_room(struct pci_info *pi, struct err *e)
 {
-	if (pi->n >= PCI_MAX_FUNCTIONS)
-		return err_set(e, "the monitor listed more than %d PCI "
-		    "functions", PCI_MAX_FUNCTIONS);
+	struct pci_fn *f;
+
+	if (pi->n >= PCI_MAX_FUNCTIONS) {
+		err_set(e, "the monitor listed more than %d PCI functions",
+		    PCI_MAX_FUNCTIONS);
+		return NULL;
+	}
 	if (pi->n == pi->cap) {
-		size_t cap = pi->cap ? pi->cap * 2 : 8;	/* a fresh pc has 6 */
+		/* a fresh pc or q35 has 6: pci_info_fit then finds no room
+		 * to give back, and a refresh allocates once */
+		size_t cap = pi->cap ? pi->cap * 2 : 6;
 		struct pci_fn *p = realloc(pi->fn, cap * sizeof *p);
 
-		if (p == NULL)
-			return err_set(e, "out of memory");
+		if (p == NULL) {
+			err_set(e, "out of memory");
+			return NULL;
+		}
 		pi->fn = p;
 		pi->cap = cap;
 	}
-	pi->fn[pi->n++] = *fn;
+	f = &pi->fn[pi->n];
+	memset(f, 0, sizeof *f);
+	return f;
+}
+
+int
+pci_info_add(struct pci_info *pi, const struct pci_fn *fn, struct err *e)
+{
+	struct pci_fn *f = pci_info_room(pi, e);
+
+	if (f == NULL)
+		return -1;
+	*f = *fn;
+	pi->n++;
 	return 0;
 }
 

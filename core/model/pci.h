@@ -84,6 +84,12 @@ void pci_info_fit(struct pci_info *pi);
  * firmware ran): QEMU then lists nothing behind it. */
 int pci_info_has_unnumbered(const struct pci_info *pi);
 int pci_info_add(struct pci_info *pi, const struct pci_fn *fn, struct err *e);
+/* Room for one more function, built in place: a zeroed entry at
+ * pi->fn[pi->n], not counted (the caller keeps it with pi->n++; left
+ * uncounted it is scratch that the next add overwrites), or NULL with e
+ * set (PCI_MAX_FUNCTIONS reached, out of memory).  The pointer holds
+ * until the next call that grows pi. */
+struct pci_fn *pci_info_room(struct pci_info *pi, struct err *e);
 
 /* Bit i set when bus 0 slot i has at least one function. */
 uint32_t pci_info_bus0_mask(const struct pci_info *pi);

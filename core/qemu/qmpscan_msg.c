@@ -5,6 +5,7 @@
  * member by member, with the lexer of qmpscan.c. */
 #include "qemu/qmpscan_int.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,7 +109,7 @@ struct dev {
 	int has_desc, br, has_sec;
 	const char *sub;	/* pci_bridge.devices: its bytes, or NULL */
 	size_t sublen;
-	struct pci_fn fn;
+	struct pci_fn *fn;	/* read into: pi's room for it (in place) */
 };
 
 static int devices(struct qs_cur *c, int depth, struct pci_info *pi,
@@ -164,8 +165,8 @@ class_info(struct qs_cur *c, struct dev *d)
 	while ((rc = qs_obj_next(&o, &k, &kn)) == 1) {
 		if (o.id == QS_N_DESC && qs_peek(c) == QS_STR) {
 			d->has_desc = 1;
-			rc = qs_string(c, d->fn.class_text,
-			    sizeof d->fn.class_text, &n, &esc);
+			rc = qs_string(c, d->fn->class_text,
+			    sizeof d->fn->class_text, &n, &esc);
 		} else if (o.id == QS_N_CLASS)
 			rc = want_int(c, 0, 0xffff, &d->cls, &d->has_cls);
 		else
@@ -245,8 +246,8 @@ members(struct qs_cur *c, struct dev *d)
 			rc = class_info(c, d);
 			break;
 		case QS_N_QDEV_ID:
-			rc = qs_peek(c) == QS_STR ? qs_string(c, d->fn.id,
-			    sizeof d->fn.id, &n, &esc) : qs_skip(c);
+			rc = qs_peek(c) == QS_STR ? qs_string(c, d->fn->id,
+			    sizeof d->fn->id, &n, &esc) : qs_skip(c);
 			break;
 		case QS_N_PCI_BRIDGE:
 			rc = bridge(c, d);
@@ -261,13 +262,22 @@ members(struct qs_cur *c, struct dev *d)
 }
 
 /* One device: read, checked as qmp.c checks it, added, then the devices
- * behind it when it is a bridge. */
+ * behind it when it is a bridge.  It is read in place, into pi's room for
+ * one more function (pci_info_room), and counted only once checked: a
+ * device refused leaves pi's functions as they were.  When pi has no room
+ * (at PCI_MAX_FUNCTIONS, or out of memory) it is read into a local one
+ * and pci_info_add says why after the checks, as before. */
 static int
 device(struct qs_cur *c, int depth, struct pci_info *pi, struct err *e)
 {
+	struct pci_fn local;
 	struct dev d;
 
-	memset(&d, 0, sizeof d);
+	memset(&d, 0, offsetof(struct dev, fn));
+	if ((d.fn = pci_info_room(pi, NULL)) == NULL) {
+		memset(&local, 0, sizeof local);
+		d.fn = &local;
+	}
 	if (members(c, &d) < 0)
 		return err_set(e, "query-pci: a device this reader leaves to "
 		    "jansson");
@@ -276,19 +286,21 @@ device(struct qs_cur *c, int depth, struct pci_info *pi, struct err *e)
 	    (d.br && !d.has_sec))
 		return err_set(e, "query-pci: a device without what qmp.c "
 		    "needs");
-	d.fn.bus = (int)d.bus;
-	d.fn.slot = (int)d.slot;
-	d.fn.func = (int)d.func;
-	d.fn.vendor = (unsigned)d.vendor;
-	d.fn.device = (unsigned)d.device;
+	d.fn->bus = (int)d.bus;
+	d.fn->slot = (int)d.slot;
+	d.fn->func = (int)d.func;
+	d.fn->vendor = (unsigned)d.vendor;
+	d.fn->device = (unsigned)d.device;
 	if (!d.has_desc && d.has_cls)
-		snprintf(d.fn.class_text, sizeof d.fn.class_text,
+		snprintf(d.fn->class_text, sizeof d.fn->class_text,
 		    "Class %04llx", d.cls);
 	if (d.br) {
-		d.fn.bridge = pci_bridge_kind_of(d.fn.vendor, d.fn.device);
-		d.fn.sec_bus = (int)d.sec;
+		d.fn->bridge = pci_bridge_kind_of(d.fn->vendor, d.fn->device);
+		d.fn->sec_bus = (int)d.sec;
 	}
-	if (pci_info_add(pi, &d.fn, e) < 0)
+	if (d.fn != &local)
+		pi->n++;	/* d.fn is pi's: no copy */
+	else if (pci_info_add(pi, &local, e) < 0)
 		return -1;
 	if (d.sub != NULL) {
 		struct qs_cur sc = { d.sub, d.sub + d.sublen, c->depth };

@@ -471,6 +471,132 @@ START_TEST(other_blanks_same_functions)
 }
 END_TEST
 
+/* A reply of the devices devs (text), read into pi: the reader's rc. */
+static int
+read_devs(struct pci_info *pi, const char *devs)
+{
+	struct qmpscan_msg m;
+	struct err e;
+	char *s;
+	int n, rc;
+
+	n = asprintf(&s, "{\"return\": [{\"bus\": 0, \"devices\": [%s]}]}",
+	    devs);
+	ck_assert_int_ge(n, 0);
+	rc = qmpscan_msg_pci(s, (size_t)n, &m, pi, &e);
+	free(s);
+	return rc;
+}
+
+#define DEV_OK(slot, idm) "{\"bus\": 0, \"slot\": " #slot ", " \
+	"\"function\": 0, \"class_info\": {\"class\": 512, \"desc\": " \
+	"\"Ethernet controller\"}, \"id\": {\"vendor\": 6900, " \
+	"\"device\": 4096}" idm "}"
+
+/* Devices are read in place, into pi's room for one more: one refused
+ * halfway (after its strings were read) leaves pi's functions as they
+ * were, counted or not, and what it wrote is not seen by the next device
+ * read into the same room; a refresh with fewer functions than the last
+ * has just its own. */
+START_TEST(read_in_place_refused_halfway)
+{
+	static const char *const bad[] = {
+		/* no "function", its id and class read first */
+		"{\"bus\": 0, \"slot\": 7, \"class_info\": {\"desc\": "
+		"\"Stale class text\"}, \"qdev_id\": \"stale-id-stale-id\", "
+		"\"id\": {\"vendor\": 1, \"device\": 2}}",
+		/* not valid JSON after its id */
+		"{\"bus\": 0, \"slot\": 7, \"function\": 0, \"qdev_id\": "
+		"\"stale-id-stale-id\", \"id\": {\"vendor\": 1, \"device\": 2}, "
+		"\"class_info\": {\"desc\": \"Stale class text\"}, ]",
+	};
+	struct pci_info pi, want;
+	struct pci_fn f;
+	size_t i, k;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char devs[1024];
+
+		pci_info_init(&pi);
+		memset(&f, 0, sizeof f);
+		f.slot = 3;
+		snprintf(f.id, sizeof f.id, "kept");
+		ck_assert_int_eq(pci_info_add(&pi, &f, NULL), 0);
+		/* one read, then the refused one in the room after it */
+		snprintf(devs, sizeof devs, "%s, %s", DEV_OK(4, ""), bad[i]);
+		ck_assert_int_eq(read_devs(&pi, devs), -1);
+		ck_assert_int_eq(pi.n, 2);
+		ck_assert_str_eq(pi.fn[0].id, "kept");
+		ck_assert_int_eq(pi.fn[0].slot, 3);
+		ck_assert_int_eq(pi.fn[1].slot, 4);
+		ck_assert_str_eq(pi.fn[1].id, "");
+		/* the next device in that room has none of its bytes */
+		ck_assert_int_eq(read_devs(&pi, "{\"bus\": 0, \"slot\": 9, "
+		    "\"function\": 1, \"id\": {\"vendor\": 5, \"device\": 6}}"),
+		    0);
+		ck_assert_int_eq(pi.n, 3);
+		pci_info_init(&want);
+		memset(&f, 0, sizeof f);
+		f.slot = 9;
+		f.func = 1;
+		f.vendor = 5;
+		f.device = 6;
+		ck_assert(memcmp(&pi.fn[2], &f, sizeof f) == 0);
+		pci_info_free(&pi);
+	}
+	/* a refresh of 6 functions, then of 1 into the same pi */
+	pci_info_init(&pi);
+	ck_assert_int_eq(read_devs(&pi, DEV_OK(1, ", \"qdev_id\": \"a\"") ", "
+	    DEV_OK(2, "") ", " DEV_OK(3, "") ", " DEV_OK(4, "") ", "
+	    DEV_OK(5, "") ", " DEV_OK(6, ", \"qdev_id\": \"f\"")), 0);
+	ck_assert_int_eq(pi.n, 6);
+	ck_assert_str_eq(pi.fn[5].id, "f");
+	pci_info_clear(&pi);
+	ck_assert_int_eq(read_devs(&pi, DEV_OK(8, "")), 0);
+	pci_info_init(&want);
+	ck_assert_int_eq(read_devs(&want, DEV_OK(8, "")), 0);
+	ck_assert_int_eq(pi.n, 1);
+	ck_assert(memcmp(&pi.fn[0], &want.fn[0], sizeof want.fn[0]) == 0);
+	ck_assert_str_eq(pi.fn[0].class_text, "Ethernet controller");
+	for (k = 0; k < 2; k++) {
+		/* fit gives back the room of the 5 not read again */
+		pci_info_fit(k ? &want : &pi);
+		ck_assert_int_eq(k ? want.cap : pi.cap, 1);
+	}
+	pci_info_free(&pi);
+	pci_info_free(&want);
+}
+END_TEST
+
+/* At PCI_MAX_FUNCTIONS there is no room: a further device is refused
+ * (whole or not), the functions before it kept as they were. */
+START_TEST(no_room_past_the_limit)
+{
+	struct pci_info pi;
+	struct pci_fn f;
+	struct err e;
+	size_t i;
+
+	pci_info_init(&pi);
+	memset(&f, 0, sizeof f);
+	for (i = 0; i < PCI_MAX_FUNCTIONS; i++) {
+		f.slot = (int)(i % 32);
+		ck_assert_int_eq(pci_info_add(&pi, &f, NULL), 0);
+	}
+	ck_assert_ptr_null(pci_info_room(&pi, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "more than"));
+	ck_assert_int_eq(read_devs(&pi, DEV_OK(4, "")), -1);
+	ck_assert_int_eq(read_devs(&pi, "{\"bus\": 0}"), -1);
+	ck_assert_int_eq(pi.n, PCI_MAX_FUNCTIONS);
+	ck_assert_str_eq(pi.fn[PCI_MAX_FUNCTIONS - 1].class_text, "");
+	pci_info_clear(&pi);
+	ck_assert_int_eq(read_devs(&pi, DEV_OK(4, "")), 0);
+	ck_assert_int_eq(pi.n, 1);
+	ck_assert_int_eq(pi.fn[0].slot, 4);
+	pci_info_free(&pi);
+}
+END_TEST
+
 Suite *
 qmpfast_suite(void)
 {
@@ -486,6 +612,8 @@ qmpfast_suite(void)
 	tcase_add_test(t, literals_passed_over);
 	tcase_add_test(t, skipped_values_checked_in_full);
 	tcase_add_test(t, other_blanks_same_functions);
+	tcase_add_test(t, read_in_place_refused_halfway);
+	tcase_add_test(t, no_room_past_the_limit);
 	suite_add_tcase(s, t);
 	return s;
 }
