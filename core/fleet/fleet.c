@@ -425,7 +425,7 @@ launch(struct fleet *f, size_t i, double now, int64_t mono)
 		fleet_finish(f, i, INST_ERROR, e.msg, now);
 		return;
 	}
-	advance(f, i, mon_start(p->m), now);
+	advance(f, i, mon_start_at(p->m, mono), now);
 	if (p->phase != PH_IDLE && p->phase != PH_QUEUED)
 		fleet_poll_sync(f, i, mono);
 }

@@ -420,15 +420,23 @@ free_ops(struct mon *m)
 	size_t i;
 	int p;
 
+	/* a refresh's ops own nothing (constant lines, their results
+	 * handed on): free only what is there, not 9 NULLs an op */
 	for (i = 0; i < m->nops; i++) {
+		struct mon_task *t = &m->ops[i];
+
 		for (p = 0; p < 3; p++) {
-			free(m->ops[i].own[p]);
-			free(m->ops[i].why[p]);
+			if (t->own[p] != NULL)
+				free(t->own[p]);
+			if (t->why[p] != NULL)
+				free(t->why[p]);
 		}
-		if (m->ops[i].fd >= 0)
-			close(m->ops[i].fd);
-		pci_info_free(&m->ops[i].r.pci);
-		free(m->ops[i].r.text);
+		if (t->fd >= 0)
+			close(t->fd);
+		if (t->r.pci.fn != NULL)
+			pci_info_free(&t->r.pci);
+		if (t->r.text != NULL)
+			free(t->r.text);
 	}
 	m->nops = m->cur = m->sent = 0;
 	monpool_give(m->pool, MONPOOL_OPS, m->ops, m->capops * sizeof *m->ops);
@@ -525,6 +533,18 @@ mon_start(struct mon *m)
 		mon_advance(m);
 	}
 	return mon_status(m);
+}
+
+enum mon_status
+mon_start_at(struct mon *m, int64_t now)
+{
+	enum mon_status st;
+
+	m->in_step = 1;
+	m->now = now;
+	st = mon_start(m);
+	m->in_step = 0;
+	return st;
 }
 
 void

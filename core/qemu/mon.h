@@ -249,6 +249,9 @@ int mon_add(struct mon *m, const struct mon_req *req, struct err *e);
  * started.  Returns the status (MON_FAILED when the connect failed at
  * once). */
 enum mon_status mon_start(struct mon *m);
+/* mon_start() with the caller's clock_mono_ms() (as mon_step_at): the
+ * greeting's deadline counts from it, without a clock read. */
+enum mon_status mon_start_at(struct mon *m, int64_t now);
 int mon_fd(const struct mon *m);
 short mon_poll_events(const struct mon *m);
 int mon_timeout_ms(const struct mon *m);

@@ -7,6 +7,7 @@
 #include "qemu/mon_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +305,30 @@ grow(struct mon *m, struct err *e)
 	return 0;
 }
 
+/* A task zeroed as memset would, but for its three text buffers (the
+ * result's msg, the version's package, the WAIT_DELETED id: 480 of its
+ * bytes), each emptied by its first byte: they are read as strings
+ * only, and each is written whole before it holds more. */
+static void
+zero_task(struct mon_task *t)
+{
+	char *b = (char *)t;
+	size_t msg = offsetof(struct mon_task, r.msg),
+	    pci = offsetof(struct mon_task, r.pci),
+	    pkg = offsetof(struct mon_task, r.version.package),
+	    text = offsetof(struct mon_task, r.text),
+	    id = offsetof(struct mon_task, id),
+	    wait = offsetof(struct mon_task, wait_ms);
+
+	memset(b, 0, msg);
+	t->r.msg[0] = '\0';
+	memset(b + pci, 0, pkg - pci);
+	t->r.version.package[0] = '\0';
+	memset(b + text, 0, id - text);
+	t->id[0] = '\0';
+	memset(b + wait, 0, sizeof *t - wait);
+}
+
 static void
 free_lines(struct mon_task *t)
 {
@@ -344,7 +369,7 @@ mon_add(struct mon *m, const struct mon_req *req, struct err *e)
 	if (grow(m, e) < 0)
 		return -1;
 	t = &m->ops[m->nops];
-	memset(t, 0, sizeof *t);
+	zero_task(t);
 	t->r.op = req->op;
 	t->fd = -1;
 	t->pipe = req->pipe != 0;

@@ -38,8 +38,13 @@ next_id(struct mon *m, char *id)
 	int i;
 
 	memcpy(id, "ss-", 3);
-	for (i = 0; i < 8; i++)
-		id[3 + i] = hex[(m->qsalt >> (28 - 4 * i)) & 15];
+	/* a byte of the salt at a time: two digits a step */
+	for (i = 0; i < 4; i++) {
+		unsigned b = (m->qsalt >> (24 - 8 * i)) & 255;
+
+		id[3 + 2 * i] = hex[b >> 4];
+		id[4 + 2 * i] = hex[b & 15];
+	}
 	id[11] = '-';
 	do
 		dec[k++] = (char)('0' + v % 10);
@@ -248,6 +253,22 @@ str_is(const char *id, size_t n, const char *want)
 	return strlen(want) == n && memcmp(id, want, n) == 0;
 }
 
+/* Whether the id's raw bytes (a JSON string, n bytes) say want, one of
+ * our ids ("ss-SALT-SEQ" from next_id, or empty: no quote, backslash or
+ * control byte in it): the bytes "want" as QEMU echoes them are compared
+ * at once, anything else (escapes, a different id) is read as a string
+ * by qmpscan_str_is. */
+static int
+qid_is(const char *id, size_t n, const char *want)
+{
+	size_t w = strlen(want);
+
+	if (n == w + 2 && id[0] == '"' && id[n - 1] == '"' &&
+	    memcmp(id + 1, want, w) == 0)
+		return 1;
+	return qmpscan_str_is(id, n, want);
+}
+
 /* Whose reply an id says it is, is() comparing it: 0 the one due (the
  * negotiation's, or that of the oldest command in flight), 1 someone
  * else's (dropped, see struct mon's qsalt), -1 a later command of ours:
@@ -392,7 +413,7 @@ fast_reply(struct mon *m, const char *line, size_t len)
 	if (!pci && (qmpscan_msg(line, len, &s, &e) < 0 ||
 	    s.kind != QMP_MSG_RETURN))
 		return 0;
-	if (s.id != NULL && whose(m, qmpscan_str_is, s.id, s.idlen) != 0) {
+	if (s.id != NULL && whose(m, qid_is, s.id, s.idlen) != 0) {
 		if (pci)
 			pci_info_clear(&t->r.pci);
 		return 1;	/* not ours, or out of order (see whose) */

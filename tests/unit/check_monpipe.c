@@ -254,6 +254,45 @@ START_TEST(foreign_ids_dropped_on_both_readers)
 }
 END_TEST
 
+/* Our ids echoed with escapes (JSON says the same string) are still ours:
+ * the bytes compared at once miss them, the string reader matches them,
+ * and in the wrong order they still fail the session. */
+START_TEST(escaped_ids_still_ours)
+{
+	struct mon *m = qmp_session(NULL);
+	char buf[4096], id[2][40], rbuf[4096], *l[4];
+	struct err e;
+	int op[2];
+
+	queue_pci(m, op, 2);
+	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
+	id_of(l[0], id[0], sizeof id[0]);
+	id_of(l[1], id[1], sizeof id[1]);
+	/* "s" as \u0073, "-" as \u002d */
+	snprintf(rbuf, sizeof rbuf,
+	    "{\"return\": [], \"id\": \"\\u0073%s\"}\r\n"
+	    "{\"return\": [{\"bus\": 0, \"devices\": []}], "
+	    "\"id\": \"ss\\u002d%s\"}\r\n", id[0] + 1, id[1] + 3);
+	say(rbuf);
+	done(m);
+	ck_assert_int_eq(mon_result(m, op[0])->ok, 1);
+	ck_assert_int_eq(mon_result(m, op[1])->ok, 1);
+	mon_free(m);
+
+	m = qmp_session(NULL);
+	queue_pci(m, op, 2);
+	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
+	id_of(l[1], id[1], sizeof id[1]);
+	snprintf(rbuf, sizeof rbuf, "{\"return\": [], \"id\": "
+	    "\"\\u0073%s\"}\r\n", id[1] + 1);
+	say(rbuf);
+	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
+	mon_error(m, &e);
+	ck_assert_msg(strstr(e.msg, "out of the order") != NULL, "%s", e.msg);
+	mon_free(m);
+}
+END_TEST
+
 /* QEMU answers in order: the second's id first is a protocol failure. */
 START_TEST(out_of_order_fails)
 {
@@ -559,6 +598,7 @@ monpipe_suite(void)
 	tcase_add_test(t, run_written_together_matched_in_order);
 	tcase_add_test(t, foreign_ids_dropped_on_both_readers);
 	tcase_add_test(t, out_of_order_fails);
+	tcase_add_test(t, escaped_ids_still_ours);
 	tcase_add_test(t, time_out_fails_the_rest);
 	tcase_add_test(t, hang_up_fails_the_ones_in_flight);
 	tcase_add_test(t, local_ops_end_a_run);

@@ -10,9 +10,11 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "qemu/mon.h"
+#include "qemu/mon_int.h"
 #include "qemu/monpool.h"
 #include "monrun.h"
 #include "peer.h"
@@ -124,6 +126,71 @@ START_TEST(sessions_hand_on_their_buffers)
 }
 END_TEST
 
+/* An ops array an earlier session left (here: every byte 0xa5) is taken
+ * by mon_add, and its task reads as a new one: nothing done, no message,
+ * no devices, no version, no text (mon_add zeroes all but three text
+ * buffers, emptied by their first byte). */
+START_TEST(ops_taken_read_as_new)
+{
+	struct monpool pl;
+	const struct mon_result *r;
+	struct mon *m;
+	struct err e;
+	size_t sz = 3 * sizeof(struct mon_task);
+	void *old = malloc(sz);
+	int op;
+
+	ck_assert_ptr_nonnull(old);
+	memset(old, 0xa5, sz);
+	monpool_init(&pl);
+	monpool_give(&pl, MONPOOL_OPS, old, sz);
+	ck_assert_uint_eq(pl.n[MONPOOL_OPS], 1);
+	m = mon_new("unix:/nonexistent/qmp.sock", NULL, &e);
+	ck_assert_msg(m != NULL, "%s", e.msg);
+	mon_set_pool(m, &pl);
+	op = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
+	ck_assert_int_eq(op, 0);
+	ck_assert_uint_eq(pl.n[MONPOOL_OPS], 0);	/* it was taken */
+	r = mon_result(m, op);
+	ck_assert_int_eq(r->op, MON_OP_QUERY_VERSION);
+	ck_assert_int_eq(r->done, 0);
+	ck_assert_int_eq(r->ok, 0);
+	ck_assert_int_eq(r->kind, MONERR_NONE);
+	ck_assert_str_eq(r->msg, "");
+	ck_assert_ptr_null(r->pci.fn);
+	ck_assert_uint_eq(r->pci.n, 0);
+	ck_assert_int_eq(r->pci.qom_read, 0);
+	ck_assert_int_eq(r->version.major, 0);
+	ck_assert_int_eq(r->version.minor, 0);
+	ck_assert_int_eq(r->version.micro, 0);
+	ck_assert_str_eq(r->version.package, "");
+	ck_assert_ptr_null(r->text);
+	mon_free(m);
+	ck_assert_uint_eq(pl.n[MONPOOL_OPS], 1);	/* given back */
+	monpool_free(&pl);
+}
+END_TEST
+
+/* mon_start_at: the greeting's deadline counts from the time given. */
+START_TEST(start_at_counts_from_the_time_given)
+{
+	struct mon_opts o = { .greet_ms = 700 };
+	struct mon *m;
+	struct err e;
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	m = mon_new_fd(sv[0], &o, &e);
+	ck_assert_msg(m != NULL, "%s", e.msg);
+	ck_assert_int_ge(mon_add(m, &(struct mon_req){
+	    .op = MON_OP_QUERY_VERSION }, &e), 0);
+	ck_assert_int_eq(mon_start_at(m, 123456), MON_RUNNING);
+	ck_assert_int_eq(mon_due_ms(m), 123456 + 700);
+	mon_free(m);
+	close(sv[1]);
+}
+END_TEST
+
 Suite *
 monpool_suite(void)
 {
@@ -132,6 +199,8 @@ monpool_suite(void)
 
 	tcase_add_test(tc, last_given_first_taken);
 	tcase_add_test(tc, sessions_hand_on_their_buffers);
+	tcase_add_test(tc, ops_taken_read_as_new);
+	tcase_add_test(tc, start_at_counts_from_the_time_given);
 	suite_add_tcase(s, tc);
 	return s;
 }
