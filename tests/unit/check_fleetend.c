@@ -21,6 +21,7 @@
 #include "model/places.h"
 #include "model/slotpack.h"
 #include "peer.h"
+#include "slotfix.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -123,26 +124,6 @@ write_runtime(const char *dir)
 	ck_assert_msg(store_commit(&t, &e) == 0, "%s", e.msg);
 }
 
-static void
-same_packs(const struct slotpack *a, const struct slotpack *b,
-    const char *what)
-{
-	int s;
-
-	ck_assert_msg(memcmp(a->b, b->b, sizeof a->b) == 0, "%s: the small "
-	    "fields differ", what);
-	for (s = 0; s < 32; s++) {
-		struct slot_view x, y;
-
-		slotpack_get(a, s, &x);
-		slotpack_get(b, s, &y);
-		ck_assert_msg(memcmp(&x, &y, sizeof x) == 0, "%s slot %d: %s "
-		    "'%s', the views say %s '%s'", what, s,
-		    slot_state_name(x.state), x.id, slot_state_name(y.state),
-		    y.id);
-	}
-}
-
 /* What the slow path makes of instance 0's last read: its root bus
  * into root[], and every bus behind a bridge checked here; returns its
  * mask of confirmed unplugs. */
@@ -161,8 +142,8 @@ slow_path(struct fleet *f, const char *what, struct slot_view root[32])
 	done = fleet_view(f, 0, &rt, root);
 	slotpack_init(&want);
 	ck_assert_int_eq(slotpack_set(&want, root), 0);
-	same_packs(&in->slots, &want, what);
-	same_packs(&in->last, &want, what);
+	tu_same_packs(&in->slots, &want, what);
+	tu_same_packs(&in->last, &want, what);
 	fleet_mgr_tree(in, &in->live, &t);
 	ck_assert_int_eq(in->capacity, places_count(&in->live, &t, &rt));
 	ck_assert_uint_eq(in->nbus, t.nbus - 1);
@@ -176,7 +157,7 @@ slow_path(struct fleet *f, const char *what, struct slot_view root[32])
 		    places_count_bus(&in->live, &t, &rt, (int)b));
 		fleet_mgr_bus(in, &in->live, &t, (int)b, &rt, v);
 		ck_assert_int_eq(slotpack_set(&want, v), 0);
-		same_packs(&in->bus[b - 1].slots, &want, bw);
+		tu_same_packs(&in->bus[b - 1].slots, &want, bw);
 	}
 	slotpack_free(&want);
 	store_rt_free(&rt);

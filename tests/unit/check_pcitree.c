@@ -19,6 +19,7 @@
 #include "qemu/qmp.h"
 #include "qemu/qom.h"
 #include "fixparse.h"
+#include "slotfix.h"
 #include "testutil.h"
 
 /* The bus path and slot of the device with qdev id id. */
@@ -292,10 +293,7 @@ START_TEST(pc_bridge)
 		struct place p;
 		struct err e;
 
-		if (k == 0)
-			fixparse_hmp_pci(rel[k], &pi);
-		else
-			fixparse_qmp_pci(rel[k], &pi);
+		tu_fixture_bus(rel[k], &pi);
 		pcitree_build(&pi, &t);
 		ck_assert_int_eq(t.pcie, 0);
 		every_fn_placed(&t, &pi);
@@ -486,15 +484,12 @@ END_TEST
  * and held slots, on every fixture. */
 START_TEST(build_and_count_agree)
 {
-	static const struct {
-		const char *rel;
-		int qmp;
-	} fx[] = {
-		{ "hmp/info-pci-q35-ports.raw", 0 },
-		{ "qmp/query-pci-q35-ports.json", 1 },
-		{ "hmp/info-pci-q35-ports-paused.raw", 0 },
-		{ "hmp/info-pci-pc-bridge5.raw", 0 },
-		{ "qmp/query-pci-pc-bridge5.json", 1 },
+	static const char *const fx[] = {
+		"hmp/info-pci-q35-ports.raw",
+		"qmp/query-pci-q35-ports.json",
+		"hmp/info-pci-q35-ports-paused.raw",
+		"hmp/info-pci-pc-bridge5.raw",
+		"qmp/query-pci-pc-bridge5.json",
 	};
 	size_t k, b;
 
@@ -506,10 +501,7 @@ START_TEST(build_and_count_agree)
 		struct err e;
 		int s, h;
 
-		if (fx[k].qmp)
-			fixparse_qmp_pci(fx[k].rel, &pi);
-		else
-			fixparse_hmp_pci(fx[k].rel, &pi);
+		tu_fixture_bus(fx[k], &pi);
 		memset(&z, 0, sizeof z);
 		memset(&d, 0xa5, sizeof d);
 		pcitree_build(&pi, &z);
@@ -518,7 +510,7 @@ START_TEST(build_and_count_agree)
 		ck_assert_int_eq(d.pcie, z.pcie);
 		for (b = 0; b < z.nbus; b++)
 			ck_assert_msg(memcmp(&d.bus[b], &z.bus[b],
-			    sizeof z.bus[b]) == 0, "%s: bus %zu", fx[k].rel, b);
+			    sizeof z.bus[b]) == 0, "%s: bus %zu", fx[k], b);
 		store_rt_init(&rt, "a");
 		ck_assert_int_eq(slotmap_init_first(&rt.reserved, 0, &e), 0);
 		memset(&dev, 0, sizeof dev);

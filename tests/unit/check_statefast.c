@@ -21,7 +21,7 @@
 #include "model/places.h"
 #include "model/slotpack.h"
 #include "model/state.h"
-#include "fixparse.h"
+#include "slotfix.h"
 #include "testutil.h"
 
 /* ---- the reference: the reconcile as it was, one slot at a time ---- */
@@ -227,25 +227,22 @@ ref_reconcile_bus(const struct pci_info *live, const struct pcitree *t,
 
 /* ---- the fixtures and the runtime files ---- */
 
-static const struct {
-	const char *rel;
-	int qmp;
-} fx[] = {
-	{ "qmp/query-pci-default.json", 1 },
-	{ "qmp/query-pci-after-add.json", 1 },
-	{ "qmp/query-pci-after-del.json", 1 },
-	{ "qmp/query-pci-bridge.json", 1 },
-	{ "qmp/query-pci-e1000.json", 1 },
-	{ "qmp/query-pci-nodefaults.json", 1 },
-	{ "qmp/query-pci-pc-bridge-paused.json", 1 },
-	{ "qmp/query-pci-pc-bridge5.json", 1 },
-	{ "qmp/query-pci-q35-ports-paused.json", 1 },
-	{ "qmp/query-pci-q35-ports.json", 1 },
-	{ "qmp/query-pci-q35.json", 1 },
-	{ "qmp/query-pci-running-bios.json", 1 },
-	{ "hmp/info-pci-q35-ports.raw", 0 },
-	{ "hmp/info-pci-q35-ports-paused.raw", 0 },
-	{ "hmp/info-pci-pc-bridge5.raw", 0 },
+static const char *const fx[] = {
+	"qmp/query-pci-default.json",
+	"qmp/query-pci-after-add.json",
+	"qmp/query-pci-after-del.json",
+	"qmp/query-pci-bridge.json",
+	"qmp/query-pci-e1000.json",
+	"qmp/query-pci-nodefaults.json",
+	"qmp/query-pci-pc-bridge-paused.json",
+	"qmp/query-pci-pc-bridge5.json",
+	"qmp/query-pci-q35-ports-paused.json",
+	"qmp/query-pci-q35-ports.json",
+	"qmp/query-pci-q35.json",
+	"qmp/query-pci-running-bios.json",
+	"hmp/info-pci-q35-ports.raw",
+	"hmp/info-pci-q35-ports-paused.raw",
+	"hmp/info-pci-pc-bridge5.raw",
 };
 #define NFX (sizeof fx / sizeof *fx)
 
@@ -283,10 +280,11 @@ put(struct store_rt *rt, const char *id, const char *bus, int slot,
 	}
 }
 
-/* Runtime variant k (0..4) for bus b of t. */
+/* Runtime variant k (0..4) for bus b of t, the tree of fixture rel;
+ * what[160] gets the case's name for messages. */
 static void
-runtime(int k, const struct pci_info *pi, const struct pcitree *t, int b,
-    struct store_rt *rt)
+runtime(int k, const char *rel, const struct pci_info *pi,
+    const struct pcitree *t, int b, struct store_rt *rt, char *what)
 {
 	const char *path = t->bus[b].path;
 	int nid = 0, empty = 0, s;
@@ -294,6 +292,7 @@ runtime(int k, const struct pci_info *pi, const struct pcitree *t, int b,
 	char id[64];
 	struct err e;
 
+	snprintf(what, 160, "%s bus %d rt %d", rel, b, k);
 	store_rt_init(rt, "fx");
 	if (k == 0)
 		return;		/* fresh: the default reservation */
@@ -350,37 +349,6 @@ runtime(int k, const struct pci_info *pi, const struct pcitree *t, int b,
 
 #define NRT 5
 
-static void
-same_views(const struct slot_view *a, const struct slot_view *b,
-    const char *what, int s)
-{
-	ck_assert_msg(a->state == b->state, "%s slot %d: state %s, was %s",
-	    what, s, slot_state_name(a->state), slot_state_name(b->state));
-	ck_assert_msg(strcmp(a->id, b->id) == 0, "%s slot %d: id '%s', was "
-	    "'%s'", what, s, a->id, b->id);
-	ck_assert_msg(memcmp(a, b, sizeof *a) == 0, "%s slot %d: the views "
-	    "differ", what, s);
-}
-
-static void
-same_packs(const struct slotpack *a, const struct slotpack *b,
-    const char *what)
-{
-	int s;
-
-	ck_assert_msg(memcmp(a->b, b->b, sizeof a->b) == 0, "%s: the small "
-	    "fields differ", what);
-	for (s = 0; s < 32; s++) {
-		struct slot_view x, y;
-
-		slotpack_get(a, s, &x);
-		slotpack_get(b, s, &y);
-		same_views(&x, &y, what, s);
-	}
-	ck_assert_msg(slotpack_hash(a, 7) == slotpack_hash(b, 7), "%s: the "
-	    "hashes differ", what);
-}
-
 /* The reconcile gives what it gave, view for view, mask for mask; the
  * hotplug mask is the old per-slot rule. */
 START_TEST(reconcile_as_before)
@@ -392,10 +360,7 @@ START_TEST(reconcile_as_before)
 		struct pci_info pi;
 		struct pcitree t;
 
-		if (fx[k].qmp)
-			fixparse_qmp_pci(fx[k].rel, &pi);
-		else
-			fixparse_hmp_pci(fx[k].rel, &pi);
+		tu_fixture_bus(fx[k], &pi);
 		pcitree_build(&pi, &t);
 		for (b = 0; b < t.nbus; b++) {
 			uint32_t hot = pcitree_hot_mask(&t, (int)b);
@@ -409,9 +374,7 @@ START_TEST(reconcile_as_before)
 				char what[160];
 				uint32_t dw, dg;
 
-				runtime(r, &pi, &t, (int)b, &rt);
-				snprintf(what, sizeof what, "%s bus %zu rt %d",
-				    fx[k].rel, b, r);
+				runtime(r, fx[k], &pi, &t, (int)b, &rt, what);
 				memset(got, 0x5a, sizeof got);
 				dw = ref_reconcile_bus(&pi, &t, (int)b, &rt,
 				    want);
@@ -420,7 +383,7 @@ START_TEST(reconcile_as_before)
 				ck_assert_msg(dg == dw, "%s: confirmed %#x, was "
 				    "%#x", what, dg, dw);
 				for (s = 0; s < 32; s++)
-					same_views(&got[s], &want[s], what, s);
+					tu_same_views(&got[s], &want[s], what, s);
 				checked++;
 				store_rt_free(&rt);
 			}
@@ -444,10 +407,7 @@ START_TEST(pack_as_views)
 		struct pci_info pi;
 		struct pcitree t;
 
-		if (fx[k].qmp)
-			fixparse_qmp_pci(fx[k].rel, &pi);
-		else
-			fixparse_hmp_pci(fx[k].rel, &pi);
+		tu_fixture_bus(fx[k], &pi);
 		fleet_mgr_tree(NULL, &pi, &t);
 		for (b = 0; b < t.nbus; b++)
 			for (r = 0; r < NRT; r++) {
@@ -457,9 +417,7 @@ START_TEST(pack_as_views)
 				char what[160];
 				uint32_t dw, dg;
 
-				runtime(r, &pi, &t, (int)b, &rt);
-				snprintf(what, sizeof what, "%s bus %zu rt %d",
-				    fx[k].rel, b, r);
+				runtime(r, fx[k], &pi, &t, (int)b, &rt, what);
 				slotpack_init(&want);
 				slotpack_init(&got);
 				dw = state_reconcile_bus(&pi, &t, (int)b, &rt,
@@ -471,7 +429,7 @@ START_TEST(pack_as_views)
 				dg = fleet_mgr_pack(NULL, &pi, &t, (int)b,
 				    &rt, &got);
 				ck_assert_uint_eq(dg, dw);
-				same_packs(&got, &want, what);
+				tu_same_packs(&got, &want, what);
 				strings += want.str != NULL;
 				slotpack_free(&want);
 				slotpack_free(&got);
@@ -528,7 +486,7 @@ START_TEST(res_fields)
 	slotpack_init(&got);
 	ck_assert_int_eq(slotpack_set(&want, v), 0);
 	ck_assert_int_eq(slotpack_set_res(&got, r), 0);
-	same_packs(&got, &want, "by hand");
+	tu_same_packs(&got, &want, "by hand");
 	ck_assert_int_eq(got.b[11].str, 0);	/* "" takes no room */
 	ck_assert_int_ne(got.b[8].str, 0);
 	slotpack_free(&want);
