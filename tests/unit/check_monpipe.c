@@ -163,6 +163,18 @@ queue_pci(struct mon *m, int *op, int n)
 	}
 }
 
+/* A new session with n query-pci queued (queue_pci) and the run they
+ * make written in one write: its n lines into l[4] (kept in buf). */
+static struct mon *
+pci_run(int *op, int n, char *buf, size_t sz, char **l)
+{
+	struct mon *m = qmp_session(NULL);
+
+	queue_pci(m, op, n);
+	ck_assert_int_eq(one_write(m, buf, sz, l, 4), n);
+	return m;
+}
+
 /* Three ops in one write, each with its own id; the fourth (no pipe)
  * waits for their replies.  A reply with a foreign id among them is
  * dropped, an error fails only its op, all four replies arriving in one
@@ -225,32 +237,39 @@ START_TEST(run_written_together_matched_in_order)
 }
 END_TEST
 
+/* Two query-pci in one run, answered with what fmt makes of their ids
+ * (from byte from0 of the first, from1 of the second: fmt spells the
+ * bytes before): both end well. */
+static void
+both_answered(const char *fmt, size_t from0, size_t from1)
+{
+	char buf[4096], id[2][40], rbuf[4096], *l[4];
+	int op[2];
+	struct mon *m = pci_run(op, 2, buf, sizeof buf, l);
+
+	id_of(l[0], id[0], sizeof id[0]);
+	id_of(l[1], id[1], sizeof id[1]);
+	snprintf(rbuf, sizeof rbuf, fmt, id[0] + from0, id[1] + from1);
+	say(rbuf);
+	done(m);
+	ck_assert_int_eq(mon_result(m, op[0])->ok, 1);
+	ck_assert_int_eq(mon_result(m, op[1])->ok, 1);
+	mon_free(m);
+}
+
 /* The stale reply read by jansson (an error reply with a foreign id, and
  * a return the bounded reader leaves: an escape in a member name) is
  * dropped as well, between two replies of a run. */
 START_TEST(foreign_ids_dropped_on_both_readers)
 {
-	struct mon *m = qmp_session(NULL);
-	char buf[4096], id[2][40], rbuf[4096], *l[4];
-	int op[2];
-
-	queue_pci(m, op, 2);
-	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
-	id_of(l[0], id[0], sizeof id[0]);
-	id_of(l[1], id[1], sizeof id[1]);
-	snprintf(rbuf, sizeof rbuf,
+	both_answered(
 	    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"x\"}, "
 	    "\"id\": \"ss-0badc0de-2\"}\r\n"
 	    "{\"return\": [], \"id\": \"%s\"}\r\n"
 	    "{\"return\": {\"\\u0061\": 1}, \"id\": \"ss-0badc0de-3\"}\r\n"
 	    "{\"return\": [], \"id\": 7}\r\n"
 	    "{\"return\": [{\"bus\": 0, \"devices\": []}], \"id\": \"%s\"}\r\n",
-	    id[0], id[1]);
-	say(rbuf);
-	done(m);
-	ck_assert_int_eq(mon_result(m, op[0])->ok, 1);
-	ck_assert_int_eq(mon_result(m, op[1])->ok, 1);
-	mon_free(m);
+	    0, 0);
 }
 END_TEST
 
@@ -259,32 +278,20 @@ END_TEST
  * and in the wrong order they still fail the session. */
 START_TEST(escaped_ids_still_ours)
 {
-	struct mon *m = qmp_session(NULL);
-	char buf[4096], id[2][40], rbuf[4096], *l[4];
+	struct mon *m;
+	char buf[4096], id[40], rbuf[4096], *l[4];
 	struct err e;
 	int op[2];
 
-	queue_pci(m, op, 2);
-	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
-	id_of(l[0], id[0], sizeof id[0]);
-	id_of(l[1], id[1], sizeof id[1]);
 	/* "s" as \u0073, "-" as \u002d */
-	snprintf(rbuf, sizeof rbuf,
-	    "{\"return\": [], \"id\": \"\\u0073%s\"}\r\n"
+	both_answered("{\"return\": [], \"id\": \"\\u0073%s\"}\r\n"
 	    "{\"return\": [{\"bus\": 0, \"devices\": []}], "
-	    "\"id\": \"ss\\u002d%s\"}\r\n", id[0] + 1, id[1] + 3);
-	say(rbuf);
-	done(m);
-	ck_assert_int_eq(mon_result(m, op[0])->ok, 1);
-	ck_assert_int_eq(mon_result(m, op[1])->ok, 1);
-	mon_free(m);
+	    "\"id\": \"ss\\u002d%s\"}\r\n", 1, 3);
 
-	m = qmp_session(NULL);
-	queue_pci(m, op, 2);
-	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
-	id_of(l[1], id[1], sizeof id[1]);
+	m = pci_run(op, 2, buf, sizeof buf, l);
+	id_of(l[1], id, sizeof id);
 	snprintf(rbuf, sizeof rbuf, "{\"return\": [], \"id\": "
-	    "\"\\u0073%s\"}\r\n", id[1] + 1);
+	    "\"\\u0073%s\"}\r\n", id + 1);
 	say(rbuf);
 	ck_assert_int_eq(tu_mon_run(m, 2000), MON_FAILED);
 	mon_error(m, &e);
@@ -296,12 +303,10 @@ END_TEST
 /* QEMU answers in order: the second's id first is a protocol failure. */
 START_TEST(out_of_order_fails)
 {
-	struct mon *m = qmp_session(NULL);
 	char buf[4096], id[40], *l[4];
 	int op[2];
+	struct mon *m = pci_run(op, 2, buf, sizeof buf, l);
 
-	queue_pci(m, op, 2);
-	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 2);
 	answer("{\"return\": []}", id_of(l[1], id, sizeof id));
 	tu_mon_fails(m, MONERR_PROTOCOL, "answered query pci before query "
 	    "pci, out of the order");
@@ -344,12 +349,10 @@ END_TEST
 /* The peer hangs up after the first reply of three. */
 START_TEST(hang_up_fails_the_ones_in_flight)
 {
-	struct mon *m = qmp_session(NULL);
 	char buf[4096], id[40], *l[4];
 	int op[3];
+	struct mon *m = pci_run(op, 3, buf, sizeof buf, l);
 
-	queue_pci(m, op, 3);
-	ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 3);
 	answer("{\"return\": []}", id_of(l[0], id, sizeof id));
 	tu_mon_run(m, 50);
 	ck_assert_int_eq(mon_result(m, op[0])->ok, 1);
