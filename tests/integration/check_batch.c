@@ -23,6 +23,7 @@
 
 #include "qemu/mon.h"
 #include "store/store.h"
+#include "devrows.h"
 #include "testutil.h"
 
 /* [q]: one per QEMU (tu_qemu); a test's loop index _i is q. */
@@ -121,20 +122,6 @@ qemu_major_minor(json_t *j)
 	return mm;
 }
 
-/* The device of list --devices' JSON (j) in root-bus slot `slot`. */
-static json_t *
-listed(json_t *j, int slot)
-{
-	json_t *d;
-	size_t k;
-
-	json_array_foreach(json_object_get(j, "devices"), k, d)
-		if (json_integer_value(json_object_get(d, "slot")) == slot)
-			return d;
-	ck_abort_msg("no device in slot %d in list --devices", slot);
-	return NULL;
-}
-
 /* list --devices against a real QEMU: the runtime file gets a NIC QEMU
  * never had (as a file from before a reboot would); list --devices alone
  * reads the instance first (a fresh batch run has read nothing), and so
@@ -144,34 +131,27 @@ listed(json_t *j, int slot)
 static void
 list_devices_against(struct tu_vm *v, const char *sock)
 {
-	struct store_txn t;
 	struct store_dev d;
-	struct err e;
-	char rt[4200], *out, *err, *p, *q;
+	char rt[4200], *out, *err;
+	const char *l;
 	json_t *j;
 
 	snprintf(rt, sizeof rt, "%s/rt", v->dir);
-	ck_assert_msg(store_open_locked(rt, "vm", &t, 1000, &e) == 0, "%s",
-	    e.msg);
-	memset(&d, 0, sizeof d);
-	snprintf(d.id, sizeof d.id, "nic-77777777-pci-8");
-	snprintf(d.type, sizeof d.type, "nic");
-	snprintf(d.uuid, sizeof d.uuid, "77777777-1111-4222-8333-444444444444");
+	tu_rt_dev(&d, "nic-77777777-pci-8",
+	    "77777777-1111-4222-8333-444444444444", "", 8, STORE_DEV_PLUGGED);
 	snprintf(d.driver, sizeof d.driver, "virtio-net-pci");
-	d.slot = 8;
-	ck_assert_msg(store_add_dev(&t.rt, &d, &e) == 0, "%s", e.msg);
-	ck_assert_msg(store_commit(&t, &e) == 0, "%s", e.msg);
+	tu_rt_add(rt, "vm", &d);
 	/* no refresh asked: list --devices reads the bus itself */
 	ck_assert_int_eq(batch(v, sock, "--json -c 'list --devices'", &out,
 	    &err), 0);
 	j = last_json(out);
-	ck_assert_str_eq(json_string_value(json_object_get(listed(j, 8),
+	ck_assert_str_eq(json_string_value(json_object_get(tu_list_dev(j, NULL, 8),
 	    "state")), "missing");
-	ck_assert(json_is_true(json_object_get(listed(j, 8),
+	ck_assert(json_is_true(json_object_get(tu_list_dev(j, NULL, 8),
 	    "bus_checked")));
-	ck_assert_str_eq(json_string_value(json_object_get(listed(j, 5),
+	ck_assert_str_eq(json_string_value(json_object_get(tu_list_dev(j, NULL, 5),
 	    "state")), "plugged");
-	ck_assert(json_is_true(json_object_get(listed(j, 5),
+	ck_assert(json_is_true(json_object_get(tu_list_dev(j, NULL, 5),
 	    "bus_checked")));
 	json_decref(j);
 	free(out);
@@ -180,27 +160,24 @@ list_devices_against(struct tu_vm *v, const char *sock)
 	ck_assert_int_eq(batch(v, sock, "--json -c 'refresh vm' "
 	    "-c 'list --devices'", &out, &err), 0);
 	j = last_json(out);
-	ck_assert_str_eq(json_string_value(json_object_get(listed(j, 8),
+	ck_assert_str_eq(json_string_value(json_object_get(tu_list_dev(j, NULL, 8),
 	    "state")), "missing");
-	ck_assert_str_eq(json_string_value(json_object_get(listed(j, 5),
+	ck_assert_str_eq(json_string_value(json_object_get(tu_list_dev(j, NULL, 5),
 	    "state")), "plugged");
-	ck_assert_str_eq(json_string_value(json_object_get(listed(j, 4),
+	ck_assert_str_eq(json_string_value(json_object_get(tu_list_dev(j, NULL, 4),
 	    "state")), "unplugging");
-	ck_assert(json_is_true(json_object_get(listed(j, 8),
+	ck_assert(json_is_true(json_object_get(tu_list_dev(j, NULL, 8),
 	    "bus_checked")));
-	ck_assert(json_is_true(json_object_get(listed(j, 5),
+	ck_assert(json_is_true(json_object_get(tu_list_dev(j, NULL, 5),
 	    "bus_checked")));
 	json_decref(j);
 	free(out);
 	free(err);
 	ck_assert_int_eq(batch(v, sock, "-c 'refresh vm' -c 'list --devices'",
 	    &out, &err), 0);
-	p = strstr(out, "vm  nic-77777777-pci-8  slot 8  ");
-	ck_assert_msg(p != NULL, "%s", out);
-	if ((q = strchr(p, '\n')) != NULL)
-		*q = '\0';
-	ck_assert_msg(strstr(p, "  [missing: recorded, not on the bus read]  "
-	    "[slotscope]") != NULL, "%s", p);
+	l = tu_line_of(out, "vm  nic-77777777-pci-8  slot 8  ");
+	ck_assert_msg(strstr(l, "  [missing: recorded, not on the bus read]  "
+	    "[slotscope]") != NULL, "%s", l);
 	free(out);
 	free(err);
 }

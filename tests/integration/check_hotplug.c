@@ -22,6 +22,7 @@
 
 #include "cmd/cmd.h"
 #include "fleet/fleet.h"
+#include "devrows.h"
 #include "peer.h"
 #include "relay.h"
 
@@ -335,22 +336,15 @@ flow(struct tu_vm *v, const char *sock)
 	/* a recorded device that is not on the bus (missing): QEMU says
 	 * "not found", which confirms the unplug at once */
 	{
-		struct store_txn txn;
 		struct store_dev m;
 
-		ck_assert_int_eq(store_open_locked(g.rtdir, "vm1", &txn, 1000,
-		    &e), 0);
-		memset(&m, 0, sizeof m);
-		snprintf(m.id, sizeof m.id, "nic-dddddddd-pci-20");
-		snprintf(m.type, sizeof m.type, "nic");
-		snprintf(m.uuid, sizeof m.uuid,
-		    "dddddddd-1111-4222-8333-444444444444");
-		m.slot = 20;
+		tu_rt_dev(&m, "nic-dddddddd-pci-20",
+		    "dddddddd-1111-4222-8333-444444444444", "", 20,
+		    STORE_DEV_PLUGGED);
 		m.backend.kind = STORE_BK_USER;
 		snprintf(m.backend.netdev, sizeof m.backend.netdev,
 		    "hostnet-dddddddd-pci-20");
-		ck_assert_int_eq(store_add_dev(&txn.rt, &m, &e), 0);
-		ck_assert_int_eq(store_commit(&txn, &e), 0);
+		tu_rt_add(g.rtdir, "vm1", &m);
 		rc = hotplug_del(&g.t, "20", 0, &d, &e);
 		ck_assert_msg(rc == HOTPLUG_DELETED, "rc %d: %s", rc, e.msg);
 		ck_assert_int_eq(store_load(g.rtdir, "vm1", &rt, &e), 0);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cmd/cmd.h"
+#include "devrows.h"
 #include "liststream.h"
 #include "store/store.h"
 #include "testutil.h"
@@ -421,21 +422,23 @@ static void
 add_rt_dev(struct fx *x, const char *inst, const char *id, int slot,
     int unplugging)
 {
-	struct store_txn t;
 	struct store_dev d;
-	struct err e;
 
-	ck_assert_msg(store_open_locked(x->f.runtime_dir, inst, &t, 1000,
-	    &e) == 0, "%s", e.msg);
-	memset(&d, 0, sizeof d);
-	snprintf(d.id, sizeof d.id, "%s", id);
-	snprintf(d.type, sizeof d.type, "nic");
-	snprintf(d.uuid, sizeof d.uuid, "%.8s-0000-4000-8000-000000000000",
-	    id + 4);
-	d.slot = slot;
-	d.state = unplugging ? STORE_DEV_UNPLUGGING : STORE_DEV_PLUGGED;
-	ck_assert_msg(store_add_dev(&t.rt, &d, &e) == 0, "%s", e.msg);
-	ck_assert_msg(store_commit(&t, &e) == 0, "%s", e.msg);
+	tu_rt_dev(&d, id, NULL, "", slot, unplugging ? STORE_DEV_UNPLUGGING :
+	    STORE_DEV_PLUGGED);
+	tu_rt_add(x->f.runtime_dir, inst, &d);
+}
+
+/* web1's runtime: a used device (live in 5), a missing one (6), an
+ * unplugging one still live (7). */
+static void
+web1_devices(struct fx *x)
+{
+	addfn(&x->f.inst[0].live, 5, 0, "nic-11111111-pci-5");
+	addfn(&x->f.inst[0].live, 7, 0, "nic-33333333-pci-7");
+	add_rt_dev(x, "web1", "nic-11111111-pci-5", 5, 0);
+	add_rt_dev(x, "web1", "nic-22222222-pci-6", 6, 0);
+	add_rt_dev(x, "web1", "nic-33333333-pci-7", 7, 1);
 }
 
 START_TEST(show_json)
@@ -446,13 +449,7 @@ START_TEST(show_json)
 	const char *t;
 
 	fx_init(&x);
-	/* runtime: a used device (live in 5), a missing one (6), an
-	 * unplugging one still live (7) */
-	addfn(&x.f.inst[0].live, 5, 0, "nic-11111111-pci-5");
-	addfn(&x.f.inst[0].live, 7, 0, "nic-33333333-pci-7");
-	add_rt_dev(&x, "web1", "nic-11111111-pci-5", 5, 0);
-	add_rt_dev(&x, "web1", "nic-22222222-pci-6", 6, 0);
-	add_rt_dev(&x, "web1", "nic-33333333-pci-7", 7, 1);
+	web1_devices(&x);
 	ok(&x, "reserve web1 20");
 	ck_assert_int_eq(run(&x, "show web1", &r), 1);
 	slots = json_object_get(r.json, "slots");
@@ -518,35 +515,6 @@ START_TEST(show_json)
 }
 END_TEST
 
-/* The device of list --devices' JSON whose id is id (NULL if none). */
-static json_t *
-dev_of(json_t *j, const char *id)
-{
-	json_t *d;
-	size_t k;
-
-	json_array_foreach(json_object_get(j, "devices"), k, d)
-		if (strcmp(json_string_value(json_object_get(d, "id")), id) == 0)
-			return d;
-	return NULL;
-}
-
-/* The line of text that holds id, cut at its end (static copy). */
-static const char *
-line_of(const char *text, const char *id)
-{
-	static char line[1024];
-	const char *p = strstr(text, id), *q;
-
-	ck_assert_msg(p != NULL, "no %s in:\n%s", id, text);
-	while (p > text && p[-1] != '\n')
-		p--;
-	q = strchr(p, '\n');
-	snprintf(line, sizeof line, "%.*s", (int)(q ? q - p : (int)strlen(p)),
-	    p);
-	return line;
-}
-
 /* list --devices says what the last read of each bus found: a recorded
  * device not on it is missing (as show's grid says), one there is
  * plugged (or unplugging), and where the bus was not read (db1
@@ -555,69 +523,56 @@ START_TEST(list_devices_checked)
 {
 	struct fx x;
 	struct cmd_result r;
-	struct store_txn t;
 	struct store_dev d;
-	struct err e;
 	json_t *o;
 	const char *l;
 
 	fx_init(&x);
-	addfn(&x.f.inst[0].live, 5, 0, "nic-11111111-pci-5");
-	addfn(&x.f.inst[0].live, 7, 0, "nic-33333333-pci-7");
-	add_rt_dev(&x, "web1", "nic-11111111-pci-5", 5, 0);
-	add_rt_dev(&x, "web1", "nic-22222222-pci-6", 6, 0);
-	add_rt_dev(&x, "web1", "nic-33333333-pci-7", 7, 1);
+	web1_devices(&x);
 	add_rt_dev(&x, "web1", "nic-55555555-pci-8", 8, 1);
 	add_rt_dev(&x, "db1", "nic-66666666-pci-4", 4, 0);
-	ck_assert_msg(store_open_locked(x.f.runtime_dir, "web1", &t, 1000,
-	    &e) == 0, "%s", e.msg);
-	memset(&d, 0, sizeof d);
-	snprintf(d.id, sizeof d.id, "nic-44444444-pci-12-3");
-	snprintf(d.type, sizeof d.type, "nic");
-	snprintf(d.uuid, sizeof d.uuid, "44444444-0000-4000-8000-000000000000");
-	snprintf(d.bus, sizeof d.bus, "12");
-	d.slot = 3;
-	ck_assert_msg(store_add_dev(&t.rt, &d, &e) == 0, "%s", e.msg);
-	ck_assert_msg(store_commit(&t, &e) == 0, "%s", e.msg);
+	tu_rt_dev(&d, "nic-44444444-pci-12-3", NULL, "12", 3,
+	    STORE_DEV_PLUGGED);		/* uuid 44444444-0000-4000-... */
+	tu_rt_add(x.f.runtime_dir, "web1", &d);
 	x.f.inst[1].conn = INST_UNREACHABLE;
 	ck_assert_int_eq(run(&x, "list --devices", &r), 1);
 #define STATE(o) json_string_value(json_object_get(o, "state"))
 #define CHECKED(o) json_is_true(json_object_get(o, "bus_checked"))
 	/* live in its slot */
-	o = dev_of(r.json, "nic-11111111-pci-5");
+	o = tu_list_dev(r.json, "nic-11111111-pci-5", -1);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(STATE(o), "plugged");
 	ck_assert(CHECKED(o));
-	l = line_of(r.text, "nic-11111111-pci-5");
+	l = tu_line_of(r.text, "nic-11111111-pci-5");
 	ck_assert_msg(strstr(l, "  [plugged]  [slotscope]") != NULL, "%s", l);
 	/* recorded plugged, its slot empty on the bus read: missing */
-	o = dev_of(r.json, "nic-22222222-pci-6");
+	o = tu_list_dev(r.json, "nic-22222222-pci-6", -1);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(STATE(o), "missing");
 	ck_assert(CHECKED(o));
-	l = line_of(r.text, "nic-22222222-pci-6");
+	l = tu_line_of(r.text, "nic-22222222-pci-6");
 	ck_assert_msg(strstr(l, "  [missing: recorded, not on the bus read]")
 	    != NULL && strstr(l, "plugged") == NULL, "%s", l);
 	/* unplugging and still live; unplugging and gone */
-	o = dev_of(r.json, "nic-33333333-pci-7");
+	o = tu_list_dev(r.json, "nic-33333333-pci-7", -1);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(STATE(o), "unplugging");
 	ck_assert(CHECKED(o));
-	o = dev_of(r.json, "nic-55555555-pci-8");
+	o = tu_list_dev(r.json, "nic-55555555-pci-8", -1);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(STATE(o), "missing");
 	ck_assert(CHECKED(o));
 	/* the bridge's bus 12 is not on the bus read: not checked */
-	o = dev_of(r.json, "nic-44444444-pci-12-3");
+	o = tu_list_dev(r.json, "nic-44444444-pci-12-3", -1);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(STATE(o), "plugged");
 	ck_assert(json_is_false(json_object_get(o, "bus_checked")));
 	/* db1 unreachable: the recorded state, said to be unchecked */
-	o = dev_of(r.json, "nic-66666666-pci-4");
+	o = tu_list_dev(r.json, "nic-66666666-pci-4", -1);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(STATE(o), "plugged");
 	ck_assert(json_is_false(json_object_get(o, "bus_checked")));
-	l = line_of(r.text, "nic-66666666-pci-4");
+	l = tu_line_of(r.text, "nic-66666666-pci-4");
 	ck_assert_msg(strncmp(l, "db1  ", 5) == 0 && strstr(l, "  [plugged?: "
 	    "not checked: its bus was not read]  [slotscope]") != NULL, "%s",
 	    l);
@@ -629,7 +584,7 @@ START_TEST(list_devices_checked)
 	/* read again with the NIC back in slot 6: plugged */
 	addfn(&x.f.inst[0].live, 6, 0, "nic-22222222-pci-6");
 	ck_assert_int_eq(run(&x, "list --devices", &r), 1);
-	o = dev_of(r.json, "nic-22222222-pci-6");
+	o = tu_list_dev(r.json, "nic-22222222-pci-6", -1);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(json_string_value(json_object_get(o, "state")),
 	    "plugged");
