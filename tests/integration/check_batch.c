@@ -78,6 +78,21 @@ last_json(const char *text)
 	return j;
 }
 
+/* The JSON object where text's first {"schema" starts (the first
+ * show --json of a run). */
+static json_t *
+first_json(const char *text)
+{
+	const char *p = strstr(text, "{\"schema\"");
+	json_error_t je;
+	json_t *j;
+
+	ck_assert_msg(p != NULL, "no JSON object in '%s'", text);
+	j = json_loads(p, JSON_DISABLE_EOF_CHECK, &je);
+	ck_assert_msg(j != NULL, "no JSON in '%s': %s", p, je.text);
+	return j;
+}
+
 static const char *
 slot_field(json_t *show, int slot, const char *key)
 {
@@ -260,17 +275,10 @@ flow(struct tu_vm *v, const char *sock, const char *proto)
 	j = last_json(out);	/* next: a bare number is JSON too */
 	ck_assert_int_eq(json_integer_value(j), 6);
 	json_decref(j);
-	{
-		json_error_t je;
-		char *line = strstr(out, "{\"schema\"");
-
-		ck_assert_ptr_nonnull(line);
-		j = json_loads(line, JSON_DISABLE_EOF_CHECK, &je);
-		ck_assert_ptr_nonnull(j);
-		ck_assert_str_eq(slot_field(j, 4, "state"), "unplugging");
-		ck_assert_str_eq(slot_field(j, 5, "state"), "used");
-		json_decref(j);
-	}
+	j = first_json(out);
+	ck_assert_str_eq(slot_field(j, 4, "state"), "unplugging");
+	ck_assert_str_eq(slot_field(j, 5, "state"), "used");
+	json_decref(j);
 	free(out);
 	free(err);
 	after = tu_slurp(rtpath);
@@ -341,8 +349,6 @@ START_TEST(race)
 	struct mon *m;
 	struct err e;
 	char *cmd, *out, ep[4200];
-	uint32_t seen = 0;
-	size_t i;
 	int rc;
 
 	ck_assert_msg(v->up, "QEMU did not start");
@@ -367,16 +373,7 @@ START_TEST(race)
 	    &res, &e) == 0, "%s", e.msg);
 	pi = res.pci;
 	mon_free(m);
-	for (i = 0; i < rt.ndev; i++) {
-		const struct pci_fn *f = pci_info_find_id(&pi, rt.dev[i].id);
-
-		ck_assert_ptr_nonnull(f);
-		ck_assert_int_eq(f->slot, rt.dev[i].slot);
-		ck_assert_msg(!(seen & (1u << f->slot)), "slot %d twice",
-		    f->slot);
-		seen |= 1u << f->slot;
-	}
-	ck_assert_uint_eq(seen, 0x3f0u);	/* slots 4..9 */
+	ck_assert_uint_eq(tu_rt_all_live(&rt, &pi), 0x3f0u);	/* slots 4..9 */
 	pci_info_free(&pi);
 	store_rt_free(&rt);
 }
@@ -389,7 +386,6 @@ START_TEST(guest_unplug)
 	struct tu_vm *v = &vm_guest[_i];
 	char *out, *err, rtpath[4200];
 	json_t *j;
-	json_error_t je;
 	int rc;
 	const char *sock[2] = { "qmp.sock", "hmp.sock" };
 	char state[32];
@@ -404,9 +400,7 @@ START_TEST(guest_unplug)
 		ck_assert_ptr_nonnull(strstr(out, "plugged in slot 4"));
 		ck_assert_msg(strstr(out, "unplugged, slot 4 is free again") !=
 		    NULL, "%s", out);
-		j = json_loads(strstr(out, "{\"schema\""),
-		    JSON_DISABLE_EOF_CHECK, &je);
-		ck_assert_ptr_nonnull(j);
+		j = first_json(out);
 		ck_assert_str_eq(slot_field(j, 4, "state"), "free");
 		ck_assert_ptr_null(slot_field(j, 4, "id"));
 		json_decref(j);
@@ -439,9 +433,7 @@ START_TEST(guest_unplug)
 		rc = batch(v, "hmp.sock", "-c 'refresh vm' -c 'show vm "
 		    "--json'", &out, &err);
 		ck_assert_msg(rc == 0, "rc %d: %s / %s", rc, out, err);
-		j = json_loads(strstr(out, "{\"schema\""),
-		    JSON_DISABLE_EOF_CHECK, &je);
-		ck_assert_ptr_nonnull(j);
+		j = first_json(out);
 		st = slot_field(j, 4, "state");
 		snprintf(state, sizeof state, "%s", st ? st : "(none)");
 		json_decref(j);
@@ -505,9 +497,7 @@ START_TEST(guest_probe_hotplug_unplug)
 		ck_assert_ptr_nonnull(strstr(out, "plugged in slot 5"));
 		ck_assert_msg(strstr(out, "unplugged, slot 4 is free again") &&
 		    strstr(out, "unplugged, slot 5 is free again"), "%s", out);
-		j = json_loads(strstr(out, "{\"schema\""),
-		    JSON_DISABLE_EOF_CHECK, NULL);
-		ck_assert_ptr_nonnull(j);
+		j = first_json(out);
 		ck_assert_str_eq(slot_field(j, 4, "state"), "used");
 		ck_assert_int_eq(strncmp(slot_field(j, 4, "id"), "nic-", 4), 0);
 		ck_assert_str_eq(slot_field(j, 5, "state"), "used");

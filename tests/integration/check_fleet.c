@@ -628,16 +628,39 @@ START_TEST(garbage_and_silent_peers)
 }
 END_TEST
 
+/* A refresh of all f's instances driven by our own poll loop (20 s at
+ * most): a, b and c all read; returns the most sessions open at once. */
+static size_t
+most_at_once(struct fleet *f)
+{
+	struct pollfd pfd[8];
+	double t0 = now_s();
+	size_t most = 0;
+
+	fleet_refresh_start(f, (size_t)-1, now_s());
+	ck_assert_uint_eq(fleet_npending(f), 3);
+	while (fleet_npending(f) > 0 && now_s() - t0 < 20) {
+		int timeout = -1;
+		size_t n = fleet_pollfds(f, pfd, 8, &timeout);
+
+		if (f->nrun > most)
+			most = f->nrun;	/* sessions open at once */
+		poll(pfd, n, timeout);
+		fleet_step(f, pfd, n, now_s());
+	}
+	ck_assert_msg(f->inst[0].conn == INST_OK, "a: %s", f->inst[0].error);
+	ck_assert_msg(f->inst[1].conn == INST_OK, "b: %s", f->inst[1].error);
+	ck_assert_msg(f->inst[2].conn == INST_OK, "c: %s", f->inst[2].error);
+	return most;
+}
+
 /* max_parallel = 1: refreshes queue and run one after another, so two
  * instances on the SAME monitor socket (one client at a time) both
  * succeed, and never more than one session is open. */
 START_TEST(max_parallel_queues_sessions)
 {
-	struct pollfd pfd[8];
 	struct fleet f;
 	struct err e;
-	double t0 = now_s();
-	size_t most = 0;
 
 	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
 	fleet_init(&f, NULL);
@@ -645,42 +668,13 @@ START_TEST(max_parallel_queues_sessions)
 	ck_assert_int_eq(fleet_add(&f, "a", qpath("qmp.sock"), &e), 0);
 	ck_assert_int_eq(fleet_add(&f, "b", qpath("qmp.sock"), &e), 1);
 	ck_assert_int_eq(fleet_add(&f, "c", qpath("hmp.sock"), &e), 2);
-	fleet_refresh_start(&f, (size_t)-1, now_s());
-	ck_assert_uint_eq(fleet_npending(&f), 3);
-	while (fleet_npending(&f) > 0 && now_s() - t0 < 20) {
-		int timeout = -1;
-		size_t n = fleet_pollfds(&f, pfd, 8, &timeout);
-
-		if (f.nrun > most)
-			most = f.nrun;	/* sessions open at once */
-		poll(pfd, n, timeout);
-		fleet_step(&f, pfd, n, now_s());
-	}
-	ck_assert_uint_eq(most, 1);
-	ck_assert_msg(f.inst[0].conn == INST_OK, "a: %s", f.inst[0].error);
-	ck_assert_msg(f.inst[1].conn == INST_OK, "b: %s", f.inst[1].error);
-	ck_assert_msg(f.inst[2].conn == INST_OK, "c: %s", f.inst[2].error);
+	ck_assert_uint_eq(most_at_once(&f), 1);
 	ck_assert_int_eq(f.inst[1].slots.b[7].state, SLOT_FOREIGN);
 	/* the default lets them run at once: a and b are both connected
 	 * (QEMU queues b until a leaves, well within b's greeting
 	 * deadline), and both get their view */
 	f.max_parallel = 0;
-	most = 0;
-	t0 = now_s();
-	fleet_refresh_start(&f, (size_t)-1, now_s());
-	while (fleet_npending(&f) > 0 && now_s() - t0 < 20) {
-		int timeout = -1;
-		size_t n = fleet_pollfds(&f, pfd, 8, &timeout);
-
-		if (f.nrun > most)
-			most = f.nrun;	/* sessions open at once */
-		poll(pfd, n, timeout);
-		fleet_step(&f, pfd, n, now_s());
-	}
-	ck_assert_uint_eq(most, 3);
-	ck_assert_msg(f.inst[0].conn == INST_OK, "a: %s", f.inst[0].error);
-	ck_assert_msg(f.inst[1].conn == INST_OK, "b: %s", f.inst[1].error);
-	ck_assert_msg(f.inst[2].conn == INST_OK, "c: %s", f.inst[2].error);
+	ck_assert_uint_eq(most_at_once(&f), 3);
 	ck_assert_int_eq(f.inst[0].slots.b[7].state, SLOT_FOREIGN);
 	ck_assert_int_eq(f.inst[1].slots.b[7].state, SLOT_FOREIGN);
 	fleet_free(&f);

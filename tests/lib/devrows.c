@@ -39,6 +39,24 @@ tu_rt_add(const char *dir, const char *inst, const struct store_dev *d)
 	ck_assert_msg(store_commit(&t, &e) == 0, "%s", e.msg);
 }
 
+uint32_t
+tu_rt_all_live(const struct store_rt *rt, const struct pci_info *pi)
+{
+	uint32_t seen = 0;
+	size_t i;
+
+	for (i = 0; i < rt->ndev; i++) {
+		const struct pci_fn *f = pci_info_find_id(pi, rt->dev[i].id);
+
+		ck_assert_msg(f != NULL, "%s is not live", rt->dev[i].id);
+		ck_assert_int_eq(f->slot, rt->dev[i].slot);
+		ck_assert_msg(!(seen & (1u << f->slot)), "slot %d twice",
+		    f->slot);
+		seen |= 1u << f->slot;
+	}
+	return seen;
+}
+
 json_t *
 tu_list_dev(json_t *j, const char *id, int slot)
 {

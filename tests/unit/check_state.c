@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/state.h"
+#include "devrows.h"
 
 static void
 addfn(struct pci_info *pi, int bus, int slot, int func, const char *id)
@@ -40,13 +41,8 @@ adddev(struct store_rt *rt, const char *id, int slot, int unplugging)
 	struct store_dev d;
 	struct err e;
 
-	memset(&d, 0, sizeof d);
-	snprintf(d.id, sizeof d.id, "%s", id);
-	snprintf(d.type, sizeof d.type, "%.*s", (int)strcspn(id, "-"), id);
-	snprintf(d.uuid, sizeof d.uuid, "%.8s-0000-4000-8000-000000000000",
-	    id + strcspn(id, "-") + 1);
-	d.slot = slot;
-	d.state = unplugging ? STORE_DEV_UNPLUGGING : STORE_DEV_PLUGGED;
+	tu_rt_dev(&d, id, NULL, "", slot, unplugging ? STORE_DEV_UNPLUGGING :
+	    STORE_DEV_PLUGGED);
 	ck_assert_msg(store_add_dev(rt, &d, &e) == 0, "%s", e.msg);
 }
 
