@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "qemu/mon.h"
+#include "simspawn.h"
 #include "testutil.h"
 #include "tmuxdrv.h"
 
@@ -104,29 +105,19 @@ static pid_t
 sim_start(const char *dir, const char *sub, ...)
 {
 	char path[4300];
-	const char *argv[16] = { "slotscope", "--simulate", path,
-		"--instances", "1" };
+	const char *a[6] = { NULL };
 	va_list ap;
 	pid_t pid;
-	int n = 5;
+	int n = 0;
 
 	snprintf(path, sizeof path, "%s/%s", dir, sub);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	va_start(ap, sub);
-	while (n < 12 && (argv[n] = va_arg(ap, const char *)) != NULL)
+	while (n < 6 && (a[n] = va_arg(ap, const char *)) != NULL)
 		n++;
 	va_end(ap);
-	argv[n] = NULL;
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
+	pid = tu_sim_spawn(path, "--instances", "1", a[0], a[1], a[2], a[3],
+	    a[4], a[5], (char *)NULL);
 	tmx_reg_pid(&regs, (long)pid);
 	ck_assert_msg(tu_sim_serves(path, "vm1.qmp", 5000), "the simulator "
 	    "did not come up");

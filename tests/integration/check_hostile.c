@@ -31,6 +31,7 @@
 
 #include "qemu/backends.h"
 #include "qemu/mon.h"
+#include "simspawn.h"
 #include "testutil.h"
 
 static struct tu_vm vm = { .machine = "pc" };
@@ -181,17 +182,8 @@ START_TEST(full_after_device_accepted)
 	mkdir(sim, 0700);
 	snprintf(rt, sizeof rt, "%s/vm1.json", mnt);
 	snprintf(outp, sizeof outp, "%s/out", dir);
-	spid = fork();
-	ck_assert_int_ge(spid, 0);
-	if (spid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 2);
-		execl(tu_bin(), "slotscope", "--simulate", sim, "--instances",
-		    "1", "--guest", "ack=10", "--fault", "slow=300",
-		    (char *)NULL);
-		_exit(127);
-	}
+	spid = tu_sim_spawn(sim, "--instances", "1", "--guest", "ack=10",
+	    "--fault", "slow=300", (char *)NULL);
 	ck_assert_msg(tu_sim_serves(sim, "vm1.qmp", 5000), "the simulator "
 	    "did not come up");
 	hpid = fork();

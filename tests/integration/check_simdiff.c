@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "simspawn.h"
 #include "testutil.h"
 
 struct buf {
@@ -124,16 +125,7 @@ start_sim(struct peer *p, const char *dir, const char *machine)
 	snprintf(p->hmp, sizeof p->hmp, "%s/vm1.monitor", p->dir);
 	snprintf(p->qmp, sizeof p->qmp, "%s/vm1.qmp", p->dir);
 	p->qemu = 0;
-	p->pid = fork();
-	ck_assert_int_ge(p->pid, 0);
-	if (p->pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 2);
-		execl(tu_bin(), "slotscope", "--simulate", p->dir, "--machine",
-		    machine, (char *)NULL);
-		_exit(127);
-	}
+	p->pid = tu_sim_spawn(p->dir, "--machine", machine, (char *)NULL);
 	/* connect_unix() waits for the sockets */
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "qemu/mon.h"
+#include "simspawn.h"
 #include "testutil.h"
 
 static struct tu_vm paused = { .machine = "pc" };
@@ -99,17 +100,8 @@ START_TEST(guest_refuses)
 	ck_assert_ptr_nonnull(dir);
 	snprintf(sim, sizeof sim, "%s/sim", dir);
 	ck_assert_int_eq(mkdir(sim, 0700), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(tu_bin(), "slotscope", "--simulate", sim, "--instances",
-		    "1", "--guest", "refuse", (char *)NULL);
-		_exit(127);
-	}
+	pid = tu_sim_spawn(sim, "--instances", "1", "--guest", "refuse",
+	    (char *)NULL);
 	ck_assert_msg(tu_sim_serves(sim, "vm1.qmp", 5000), "the simulator "
 	    "did not come up");
 	snprintf(ep, sizeof ep, "unix:%s/vm1.qmp", sim);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "simspawn.h"
 #include "testutil.h"
 
 /* `slotscope ARGS` with stdin from /dev/null and at most 20 s (so that a
@@ -50,18 +51,9 @@ sim_up(struct sim *s)
 
 	s->dir = tu_tmpdir();
 	ck_assert_ptr_nonnull(s->dir);
-	s->pid = fork();
-	ck_assert_int_ge(s->pid, 0);
-	if (s->pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(null, 2);
-		/* the --opt=VALUE spelling, in the simulator's mode too */
-		execl(tu_bin(), "slotscope", "--simulate", s->dir,
-		    "--instances=2", "--machine=pc", (char *)NULL);
-		_exit(127);
-	}
+	/* the --opt=VALUE spelling, in the simulator's mode too */
+	s->pid = tu_sim_spawn(s->dir, "--instances=2", "--machine=pc",
+	    (char *)NULL);
 	for (k = 0; k < sizeof files / sizeof files[0]; k++) {
 		snprintf(path, sizeof path, "%s/%s", s->dir, files[k]);
 		for (i = 0; i < tu_ms(5000) / 10 &&

@@ -28,6 +28,7 @@
 #include "sim/simmon.h"
 #include "sim/simqmp.h"
 #include "sim/simscen.h"
+#include "simspawn.h"
 #include "testutil.h"
 
 /* ---- in-process HMP/QMP -------------------------------------------- */
@@ -1636,17 +1637,8 @@ static pid_t
 simulate_bg(const char *dir, const char *scenario)
 {
 	char path[400];
-	pid_t pid = fork();
+	pid_t pid = tu_sim_spawn(dir, "--scenario", scenario, (char *)NULL);
 
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 2);
-		execl(tu_bin(), "slotscope", "--simulate", dir, "--scenario",
-		    scenario, (char *)NULL);
-		_exit(127);
-	}
 	snprintf(path, sizeof path, "%s/vm1.qmp", dir);
 	ck_assert(wait_file(path, 5000));
 	snprintf(path, sizeof path, "%s/vm1.monitor", dir);

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "simspawn.h"
 #include "testutil.h"
 
 struct world {
@@ -34,16 +35,7 @@ start_args(struct world *w, const char *proto, const char *a1,
 
 	w->dir = tu_tmpdir();
 	ck_assert_ptr_nonnull(w->dir);
-	w->sim = fork();
-	ck_assert_int_ge(w->sim, 0);
-	if (w->sim == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 2);
-		execl(tu_bin(), "slotscope", "--simulate", w->dir, a1, a2, a3,
-		    a4, (char *)NULL);
-		_exit(127);
-	}
+	w->sim = tu_sim_spawn(w->dir, a1, a2, a3, a4, (char *)NULL);
 	snprintf(path, sizeof path, "%s/vm1.%s", w->dir, proto);
 	for (i = 0; i < tu_ms(5000) / 10 && access(path, F_OK) != 0; i++)
 		usleep(10000);
