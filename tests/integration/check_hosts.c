@@ -36,6 +36,7 @@
 #include "nsproc.h"
 #include "sshd.h"
 #include "tmuxdrv.h"
+#include "fleetcount.h"
 #include "testutil.h"
 
 struct host {
@@ -242,19 +243,6 @@ START_TEST(list_and_hotplug)
 }
 END_TEST
 
-/* The instances refreshing, walked: what f->nrefreshing (fleet.c's count,
- * which fleet_npending and fleet_refresh_wait use without a walk) must
- * say. */
-static size_t
-walked(const struct fleet *f)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < f->n; i++)
-		n += f->inst[i].refreshing != 0;
-	return n;
-}
-
 START_TEST(one_ssh_per_host)
 {
 	struct fleet f;
@@ -269,10 +257,10 @@ START_TEST(one_ssh_per_host)
 		double before = f.inst[find(&f, "h2/web")].last_refresh;
 
 		fleet_refresh_start(&f, (size_t)-1, 0);
-		ck_assert_uint_eq(f.nrefreshing, walked(&f));
+		tu_fleet_count_ok(&f);
 		ck_assert_uint_gt(f.nrefreshing, 0);
 		fleet_refresh_wait(&f, (size_t)-1);
-		ck_assert_uint_eq(f.nrefreshing, walked(&f));
+		tu_fleet_count_ok(&f);
 		ck_assert_uint_eq(fleet_npending(&f), 3 * 2);	/* the pipes */
 		ck_assert_int_eq(f.inst[find(&f, "h1/web")].conn, INST_OK);
 		ck_assert_int_eq(f.inst[find(&f, "h2/web")].conn, INST_OK);
@@ -309,7 +297,7 @@ refresh_all(struct fleet *f)
 	usleep(1100000);	/* stamps are whole seconds apart at least */
 	fleet_refresh_start(f, (size_t)-1, 0);
 	fleet_refresh_wait(f, (size_t)-1);
-	ck_assert_uint_eq(f->nrefreshing, walked(f));
+	tu_fleet_count_ok(f);
 	ck_assert_int_eq(f->inst[i].conn, INST_OK);
 	ck_assert(f->inst[i].last_refresh > before);
 }

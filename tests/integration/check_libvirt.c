@@ -19,6 +19,7 @@
 #include "fleet/fleet.h"
 #include "fleet/fleetvirt.h"
 #include "liststream.h"
+#include "fleetcount.h"
 #include "testutil.h"
 #include "virtd.h"
 
@@ -293,19 +294,6 @@ END_TEST
 	} \
 } while (0)
 
-/* The instances refreshing, walked: what f->nrefreshing (fleet.c's count,
- * which fleet_npending and fleet_refresh_wait use without a walk) must
- * say. */
-static size_t
-walked(const struct fleet *f)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < f->n; i++)
-		n += f->inst[i].refreshing != 0;
-	return n;
-}
-
 START_TEST(events_at_once)
 {
 	struct fleet f;
@@ -358,10 +346,10 @@ START_TEST(events_at_once)
 	ck_assert_str_eq(f.inst[a].error, "the domain is not running");
 	/* a refresh of all: counted as it starts and as it ends */
 	fleet_refresh_start(&f, (size_t)-1, 0);
-	ck_assert_uint_eq(f.nrefreshing, walked(&f));
+	tu_fleet_count_ok(&f);
 	ck_assert_uint_gt(f.nrefreshing, 0);
 	fleet_refresh_wait(&f, (size_t)-1);
-	ck_assert_uint_eq(f.nrefreshing, walked(&f));
+	tu_fleet_count_ok(&f);
 	ck_assert_uint_eq(f.nrefreshing, 0);
 	fleet_free(&f);
 }
