@@ -494,13 +494,32 @@ commit_dev(const char *d, int slot, int nbig, struct err *e)
 	return store_commit(&t, e);
 }
 
+/* commit_dev(m, slot, nbig) refused with a one-line error, and web1's
+ * file in tiny/ still the lb bytes before. */
+static void
+refused_intact(const char *m, int slot, int nbig, const char *before,
+    size_t lb)
+{
+	struct err e;
+	char *after;
+	size_t la;
+
+	ck_assert_int_eq(commit_dev(m, slot, nbig, &e), -1);
+	ck_assert_ptr_null(strchr(e.msg, '\n'));
+	after = slurp(dpath("tiny/web1.json"), &la);
+	ck_assert_ptr_nonnull(after);
+	ck_assert_int_eq(la, lb);
+	ck_assert_int_eq(memcmp(before, after, lb), 0);
+	free(after);
+}
+
 START_TEST(store_enospc_and_readonly)
 {
 	char m[4200];
-	char *before, *after;
-	size_t lb, la;
+	char *before;
+	size_t lb;
 	struct err e;
-	int rc, fill;
+	int fill;
 	char junk[4096];
 	FILE *f;
 
@@ -525,13 +544,7 @@ START_TEST(store_enospc_and_readonly)
 			break;
 	fclose(f);
 	/* a bigger file cannot be written: clear error, old file intact */
-	rc = commit_dev(m, 10, 20, &e);
-	ck_assert_int_eq(rc, -1);
-	ck_assert_ptr_null(strchr(e.msg, '\n'));
-	after = slurp(dpath("tiny/web1.json"), &la);
-	ck_assert_int_eq(la, lb);
-	ck_assert_int_eq(memcmp(before, after, lb), 0);
-	free(after);
+	refused_intact(m, 10, 20, before, lb);
 	/* nothing half-written is left behind */
 	{
 		char *ls;
@@ -547,13 +560,7 @@ START_TEST(store_enospc_and_readonly)
 	ck_assert_msg(mount("tmpfs", m, "tmpfs", MS_REMOUNT | MS_RDONLY,
 	    "size=64k,mode=0700") == 0, "remount read-only: %s",
 	    strerror(errno));
-	rc = commit_dev(m, 11, 0, &e);
-	ck_assert_int_eq(rc, -1);
-	ck_assert_ptr_null(strchr(e.msg, '\n'));
-	after = slurp(dpath("tiny/web1.json"), &la);
-	ck_assert_int_eq(la, lb);
-	ck_assert_int_eq(memcmp(before, after, lb), 0);
-	free(after);
+	refused_intact(m, 11, 0, before, lb);
 	free(before);
 	ck_assert_int_eq(umount(m), 0);
 }

@@ -117,6 +117,26 @@ reply(const char *extra)
 	return s;
 }
 
+/* Each of the n replies that extra[] makes agrees with jansson, and the
+ * reader took its devices (taken 1) or left them (0). */
+static void
+each_agrees(const char *const *extra, size_t n, int taken)
+{
+	char why[300];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *r = reply(extra[i]);
+		struct qmpdiff_took took;
+
+		ck_assert_msg(tu_qmpscan_agrees(r, strlen(r), &took, why,
+		    sizeof why), "%s: %s", extra[i], why);
+		ck_assert_msg(!took.pci == !taken, "%s %s", taken ? "not taken:"
+		    : "took", r);
+		free(r);
+	}
+}
+
 /* Forms the reader must not take (jansson refuses them, or they are left
  * to it), each agreeing with jansson. */
 START_TEST(refused_or_left_to_jansson)
@@ -140,18 +160,8 @@ START_TEST(refused_or_left_to_jansson)
 		", \"x\": {\"a\\u0062\": 1}",		/* escaped name */
 		", \"x\": \"\\x\"",			/* bad escape */
 	};
-	char why[300];
-	size_t i;
 
-	for (i = 0; i < sizeof extra / sizeof extra[0]; i++) {
-		char *r = reply(extra[i]);
-		struct qmpdiff_took took;
-
-		ck_assert_msg(tu_qmpscan_agrees(r, strlen(r), &took, why,
-		    sizeof why), "%s: %s", extra[i], why);
-		ck_assert_msg(!took.pci, "took %s", r);
-		free(r);
-	}
+	each_agrees(extra, sizeof extra / sizeof extra[0], 0);
 }
 END_TEST
 
@@ -167,18 +177,8 @@ START_TEST(taken_like_jansson)
 		    "[{\"bus\": 1, \"slot\": 2, \"function\": 0, \"id\": "
 		    "{\"vendor\": 1, \"device\": 2}}]}",
 	};
-	char why[300];
-	size_t i;
 
-	for (i = 0; i < sizeof extra / sizeof extra[0]; i++) {
-		char *r = reply(extra[i]);
-		struct qmpdiff_took took;
-
-		ck_assert_msg(tu_qmpscan_agrees(r, strlen(r), &took, why,
-		    sizeof why), "%s: %s", extra[i], why);
-		ck_assert_msg(took.pci, "not taken: %s", r);
-		free(r);
-	}
+	each_agrees(extra, sizeof extra / sizeof extra[0], 1);
 }
 END_TEST
 
