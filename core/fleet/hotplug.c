@@ -85,7 +85,7 @@ query_live(struct mon *m, struct pci_info *live, struct nics *nics,
 	int p, q = -1, l = -1;
 
 	if (anon != NULL)
-		l = anon_queue_list(m, NULL);
+		l = anon_queue_list_text(m, NULL);	/* handed on */
 	if ((p = mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI,
 	    .pipe = l >= 0 }, e)) < 0 || (nics != NULL &&
 	    (q = nics->rc = hpnic_queue_macs(m, &nics->e)) < 0))

@@ -11,15 +11,31 @@
 
 #define ANON_PATH "/machine/peripheral-anon"
 
-int
-anon_queue_list(struct mon *m, struct err *e)
+static int read_kids(const char *buf, size_t len, struct mon_kids *mk);
+
+/* The qom-list; its QMP reply read in place by read_kids (kids), or made
+ * text. */
+static int
+queue_list(struct mon *m, mon_kids_fn kids, struct err *e)
 {
 	/* the lines as sent (.fixed): no check, copy or compacting per
 	 * refresh */
 	return mon_add(m, &(struct mon_req){ .op = MON_OP_RAW, .fixed = 1,
 	    .hmp = "qom-list " ANON_PATH "\n",
 	    .qmp = "{\"execute\":\"qom-list\",\"arguments\":"
-	    "{\"path\":\"" ANON_PATH "\"}}\n" }, e);
+	    "{\"path\":\"" ANON_PATH "\"}}\n", .kids = kids }, e);
+}
+
+int
+anon_queue_list(struct mon *m, struct err *e)
+{
+	return queue_list(m, read_kids, e);
+}
+
+int
+anon_queue_list_text(struct mon *m, struct err *e)
+{
+	return queue_list(m, NULL, e);
 }
 
 /* "device[N]" exactly (N at most 6 digits): N, else -1. */
@@ -46,10 +62,11 @@ is_child(const char *t, size_t n)
 	return n > 7 && memcmp(t, "child<", 6) == 0 && t[n - 1] == '>';
 }
 
-/* The device[N] children found so far (qmpscan_qom_list's callback). */
+/* The device[N] children found so far (qmpscan_qom_list's callback):
+ * the first max of them in idx, all of them counted. */
 struct kids {
 	int *idx;
-	size_t n, max;
+	size_t n, max, all;
 };
 
 static void
@@ -60,8 +77,25 @@ kid(void *arg, const char *name, size_t nlen, const char *type, size_t tlen)
 
 	if (!is_child(type, tlen) || (v = dev_index(name, nlen)) < 0)
 		return;
+	k->all++;
 	if (k->n < k->max)
 		k->idx[k->n++] = v;
+}
+
+/* The refresh's reader of the reply (mon_req.kids): the device[N]
+ * children straight from the bytes of the "return" value, as the text
+ * would give them (anon_children), without the text; -1 leaves the reply
+ * to the text (a form the reader does not take, or more children than
+ * mon_kids holds). */
+static int
+read_kids(const char *buf, size_t len, struct mon_kids *mk)
+{
+	struct kids k = { mk->idx, 0, MON_KIDS_MAX, 0 };
+
+	if (qmpscan_qom_list(buf, len, kid, &k) < 0 || k.all > k.n)
+		return -1;
+	mk->n = (int)k.n;
+	return 0;
 }
 
 size_t
@@ -70,10 +104,18 @@ anon_children(const struct mon_result *r, enum mon_proto p, int *idx,
 {
 	size_t n = 0;
 
-	if (r == NULL || !r->ok || r->text == NULL)
+	if (r == NULL || !r->ok)
+		return 0;
+	if (p == MON_PROTO_QMP && r->kids_ok) {
+		/* read in place (read_kids) */
+		for (; n < max && n < (size_t)r->kids.n; n++)
+			idx[n] = r->kids.idx[n];
+		return n;
+	}
+	if (r->text == NULL)
 		return 0;
 	if (p == MON_PROTO_QMP) {
-		struct kids k = { idx, 0, max };
+		struct kids k = { idx, 0, max, 0 };
 		json_t *a, *c;
 		size_t i;
 

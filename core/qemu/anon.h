@@ -31,10 +31,15 @@
 
 #define ANON_MAX 32		/* anonymous devices looked at */
 
-/* Queue `qom-list /machine/peripheral-anon`: the op index, or -1. */
+/* Queue `qom-list /machine/peripheral-anon`: the op index, or -1.  Over
+ * QMP its reply is read in place for anon_children (the result's kids,
+ * mon.h: no text, no malloc); anon_queue_list_text keeps the reply's
+ * text (a flow hands it to the refresh after it, fleet_session_anon). */
 int anon_queue_list(struct mon *m, struct err *e);
-/* The N of each device[N] child in a qom-list result (protocol p): up to
- * max into idx; returns how many (0 for a failed op). */
+int anon_queue_list_text(struct mon *m, struct err *e);
+/* The N of each device[N] child in a qom-list result (protocol p), from
+ * its kids or its text: up to max into idx; returns how many (0 for a
+ * failed op). */
 size_t anon_children(const struct mon_result *r, enum mon_proto p, int *idx,
     size_t max);
 /* Queue qom-get of addr and of parent_bus for device[n]: the index of the

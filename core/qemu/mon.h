@@ -137,6 +137,15 @@ enum mon_op {
 	MON_OP_RAW,		/* a command given as text (an escape hatch) */
 };
 
+/* What a reply reader (mon_req.kids) took from a QMP reply in place: the
+ * numbers it named, up to MON_KIDS_MAX, in order. */
+#define MON_KIDS_MAX 32
+struct mon_kids {
+	int n;
+	int idx[MON_KIDS_MAX];
+};
+typedef int (*mon_kids_fn)(const char *buf, size_t len, struct mon_kids *k);
+
 struct mon_result {
 	enum mon_op op;
 	int done;			/* finished (ok or not) */
@@ -147,6 +156,10 @@ struct mon_result {
 	struct qemu_version version;	/* MON_OP_QUERY_VERSION */
 	char *text;			/* MON_OP_RAW: HMP reply text, or QMP
 					 * "return" as JSON; NULL if none */
+	int kids_ok;			/* MON_OP_RAW with mon_req.kids: its
+					 * QMP return was read in place into
+					 * kids, and text is NULL */
+	struct mon_kids kids;		/* kids.idx past kids.n: not set */
 };
 
 enum mon_status {
@@ -239,6 +252,13 @@ struct mon_req {
 			 * with its "\n", QMP's compact with its "\n" and
 			 * no id): used as they are, not checked, copied or
 			 * re-encoded (a refresh's qom-list, anon.c) */
+	mon_kids_fn kids;	/* MON_OP_RAW, or NULL: over QMP its "return"
+				 * value's bytes (len of them, no NUL) are
+				 * first given to kids(), which reads them in
+				 * place: 0 (what it took in k) makes the
+				 * result's kids (kids_ok, no text); -1 leaves
+				 * the reply to the text as ever (a form the
+				 * reader does not take, or too many) */
 };
 
 /* Queue an operation; returns its index (for mon_result) or -1 with e set

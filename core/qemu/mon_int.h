@@ -67,6 +67,7 @@ struct mon_task {
 	int64_t wait_end;
 	int pipe;		/* mon_req.pipe: may go in one write with the
 				 * task before it */
+	mon_kids_fn kids;	/* mon_req.kids (MON_OP_RAW), or NULL */
 	char qid[MON_QID_MAX];	/* QMP: the "id" it was sent with */
 };
 

@@ -308,7 +308,8 @@ grow(struct mon *m, struct err *e)
 /* A task zeroed as memset would, but for its three text buffers (the
  * result's msg, the version's package, the WAIT_DELETED id: 480 of its
  * bytes), each emptied by its first byte: they are read as strings
- * only, and each is written whole before it holds more. */
+ * only, and each is written whole before it holds more; and for the
+ * kids' numbers (128 bytes), read only below kids.n, which is zeroed. */
 static void
 zero_task(struct mon_task *t)
 {
@@ -317,6 +318,8 @@ zero_task(struct mon_task *t)
 	    pci = offsetof(struct mon_task, r.pci),
 	    pkg = offsetof(struct mon_task, r.version.package),
 	    text = offsetof(struct mon_task, r.text),
+	    kids = offsetof(struct mon_task, r.kids.idx),
+	    line = offsetof(struct mon_task, line),
 	    id = offsetof(struct mon_task, id),
 	    wait = offsetof(struct mon_task, wait_ms);
 
@@ -324,7 +327,8 @@ zero_task(struct mon_task *t)
 	t->r.msg[0] = '\0';
 	memset(b + pci, 0, pkg - pci);
 	t->r.version.package[0] = '\0';
-	memset(b + text, 0, id - text);
+	memset(b + text, 0, kids - text);
+	memset(b + line, 0, id - line);
 	t->id[0] = '\0';
 	memset(b + wait, 0, sizeof *t - wait);
 }
@@ -373,6 +377,7 @@ mon_add(struct mon *m, const struct mon_req *req, struct err *e)
 	t->r.op = req->op;
 	t->fd = -1;
 	t->pipe = req->pipe != 0;
+	t->kids = req->op == MON_OP_RAW ? req->kids : NULL;
 	pci_info_init(&t->r.pci);
 	/* both forms now: the protocol is known only after the greeting */
 	for (p = MON_PROTO_HMP; p <= MON_PROTO_QMP; p++) {

@@ -367,15 +367,26 @@ local(const struct mon *m, const struct mon_task *t)
 	    (t->r.op == MON_OP_QUERY_VERSION && m->greeting_ok);
 }
 
-/* A raw command's return, made compact without a tree (qmpscan.h: the
- * bytes r_raw's json_dumps gives): 0, or -1 to leave it to jansson. */
+/* A raw command's return: read in place by its reader (mon_req.kids)
+ * into the result's kids, no text made; else made compact without a
+ * tree (qmpscan.h: the bytes r_raw's json_dumps gives).  0, or -1 to
+ * leave it to jansson. */
 static int
 fast_text(struct mon_task *t, const struct qmpscan_msg *s)
 {
 	struct err e;
 	char *x;
 
-	if (t->r.op != MON_OP_RAW || (x = malloc(s->retlen + 1)) == NULL)
+	if (t->r.op != MON_OP_RAW)
+		return -1;
+	if (t->kids != NULL) {
+		if (t->kids(s->ret, s->retlen, &t->r.kids) == 0) {
+			t->r.kids_ok = 1;
+			return 0;
+		}
+		t->r.kids.n = 0;
+	}
+	if ((x = malloc(s->retlen + 1)) == NULL)
 		return -1;
 	if (qmpscan_compact_value(s->ret, s->retlen, x, s->retlen + 1,
 	    &e) < 0) {

@@ -90,8 +90,9 @@ int qmpscan_compact_value(const char *buf, size_t len, char *out,
 
 /* qom-list's return value (a list of objects): each(arg, name, nlen,
  * type, tlen) for every element that is an object whose "name" and
- * "type" members are strings, in order, with their decoded bytes
- * (NUL-terminated) and lengths; other elements are passed over, and a
+ * "type" members are strings, in order, with their decoded bytes (not
+ * always NUL-terminated: plain ones are given where they are in buf)
+ * and lengths; other elements are passed over, and a
  * value that is no list calls nothing.  0 when read; -1 when the bytes
  * are not read here (not valid, a form left to jansson, a string of
  * QMPSCAN_QOM_MAX bytes or more): each may have been called for some

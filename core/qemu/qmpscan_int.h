@@ -609,6 +609,13 @@ qs_arr_next(struct qs_cur *c, int *n)
 	return 1;
 }
 
+/* --- QEMU's own forms, whole --------------------------------------------- */
+
+/* An element of qom-list's return in QEMU's form at c->p (qmpscan_qom.c):
+ * 1 with each() called on its name and type in place and c->p past it; 0
+ * leaves it to the general path, c and each untouched. */
+int qs_qom_element_fast(struct qs_cur *c, qmpscan_qom_fn each, void *arg);
+
 /* A cursor over buf[0..len); after the value read from it, qs_done: 1
  * when only blanks are left (the value was all of buf). */
 void qs_start(struct qs_cur *c, const char *buf, size_t len);

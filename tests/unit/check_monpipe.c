@@ -494,6 +494,98 @@ START_TEST(fixed_lines_are_the_built_ones)
 }
 END_TEST
 
+/* The refresh's qom-list read in place (anon_queue_list: the result's
+ * kids, no text) names the same device[N] as its text (the flow's
+ * anon_queue_list_text, read by anon_children's text path) for QEMU's
+ * replies and for the forms left to the text: an escape, a name that is
+ * no device[N], more children than mon_kids holds. */
+START_TEST(qom_list_kids_as_its_text)
+{
+	static const struct {
+		const char *ret;
+		int kids;	/* read in place */
+		const char *want;
+	} t[] = {
+		{ "[{\"name\": \"type\", \"type\": \"string\"}]", 1, "" },
+		{ "[{\"name\": \"type\", \"type\": \"string\"}, {\"name\": "
+		    "\"device[0]\", \"type\": \"child<e1000>\"}, {\"name\": "
+		    "\"device[12]\", \"type\": \"child<virtio-net-pci>\"}]", 1,
+		    "0,12," },
+		{ "[{\"name\": \"device[3]\", \"type\": \"link<e1000>\"}, "
+		    "{\"name\": \"dev[2]\", \"type\": \"child<e1000>\"}]", 1,
+		    "" },
+		{ "[]", 1, "" },
+		/* blanks of another kind, an escape: the general path */
+		{ "[ {\"type\":\"child<e1000>\",\"name\":\"device[4]\"} ]", 1,
+		    "4," },
+		{ "[{\"name\": \"device\\u005b7]\", \"type\": "
+		    "\"child<e1000>\"}]", 1, "7," },
+		/* left to the text: an escaped member name */
+		{ "[{\"n\\u0061me\": \"device[2]\", \"type\": "
+		    "\"child<e1000>\"}]", 0, "2," },
+		{ NULL, 0, NULL },	/* 33 children: see below */
+	};
+	char many[2048], got[200], want[200], id[40], buf[4096], *l[4];
+	size_t i, o = 0, k;
+
+	o += (size_t)snprintf(many, sizeof many, "[");
+	for (k = 0; k < 33; k++)
+		o += (size_t)snprintf(many + o, sizeof many - o, "%s{\"name\": "
+		    "\"device[%zu]\", \"type\": \"child<e1000>\"}", k ? ", " :
+		    "", k);
+	snprintf(many + o, sizeof many - o, "]");
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const char *ret = t[i].ret != NULL ? t[i].ret : many;
+		char reply[2200];
+		int v;
+
+		snprintf(reply, sizeof reply, "{\"return\": %s}", ret);
+		for (v = 0; v < 2; v++) {
+			struct err e;
+			struct mon *m = qmp_session(NULL);
+			const struct mon_result *r;
+			int op = v == 0 ? anon_queue_list(m, &e) :
+			    anon_queue_list_text(m, &e), idx[ANON_MAX];
+			size_t n, g = 0;
+
+			ck_assert_int_ge(op, 0);
+			ck_assert_int_eq(one_write(m, buf, sizeof buf, l, 4), 1);
+			id_of(l[0], id, sizeof id);
+			answer(reply, id);
+			done(m);
+			r = mon_result(m, op);
+			ck_assert_int_eq(r->ok, 1);
+			/* read in place only when asked and taken */
+			ck_assert_int_eq(r->kids_ok, v == 0 && t[i].kids);
+			ck_assert_int_eq(r->text == NULL, r->kids_ok);
+			n = anon_children(r, MON_PROTO_QMP, idx, ANON_MAX);
+			got[0] = '\0';
+			for (k = 0; k < n; k++)
+				g += (size_t)snprintf(got + g, sizeof got - g,
+				    "%d,", idx[k]);
+			if (v == 0)
+				snprintf(want, sizeof want, "%s", got);
+			else
+				ck_assert_msg(strcmp(got, want) == 0, "%s: in "
+				    "place %s, text %s", ret, want, got);
+			if (t[i].want != NULL)
+				ck_assert_msg(strcmp(got, t[i].want) == 0,
+				    "%s: %s", ret, got);
+			else
+				ck_assert_uint_eq(n, ANON_MAX);
+			/* fewer asked for: the first ones */
+			ck_assert_uint_eq(anon_children(r, MON_PROTO_QMP, idx,
+			    1), n > 0);
+			if (n > 0)
+				ck_assert_int_eq(idx[0], atoi(want));
+			mon_free(m);
+			tu_peer_free(&P);
+			tu_peer_listen(&P, NULL);
+		}
+	}
+}
+END_TEST
+
 /* --- against the simulator ---------------------------------------------- */
 
 /* Run m's session and the simulator in turn until m stops. */
@@ -608,6 +700,7 @@ monpipe_suite(void)
 	tcase_add_test(t, hmp_one_at_a_time);
 	tcase_add_test(t, simulator_reads_the_same_pipelined);
 	tcase_add_test(t, fixed_lines_are_the_built_ones);
+	tcase_add_test(t, qom_list_kids_as_its_text);
 	suite_add_tcase(s, t);
 	return s;
 }

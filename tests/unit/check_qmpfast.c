@@ -597,6 +597,157 @@ START_TEST(no_room_past_the_limit)
 }
 END_TEST
 
+/* --- qom-list's elements in QEMU's form ---------------------------------- */
+
+/* name=type; pairs, as the qom-list reader gives them. */
+struct pairs {
+	char s[8192];
+	size_t n;
+};
+
+static void
+pair(void *arg, const char *name, size_t nlen, const char *type,
+    size_t tlen)
+{
+	struct pairs *p = arg;
+	int w = snprintf(p->s + p->n, sizeof p->s - p->n, "%.*s=%.*s;",
+	    (int)nlen, name, (int)tlen, type);
+
+	if (w > 0 && p->n + (size_t)w < sizeof p->s)
+		p->n += (size_t)w;
+}
+
+/* A qom-list return value (len bytes) with a blank after every '{': the
+ * same value, which the fast path never takes. */
+static char *
+spread(const char *v, size_t len, size_t *n)
+{
+	char *o = malloc(2 * len + 1);
+	size_t i;
+
+	ck_assert_ptr_nonnull(o);
+	for (i = *n = 0; i < len; i++) {
+		o[(*n)++] = v[i];
+		if (v[i] == '{')
+			o[(*n)++] = ' ';
+	}
+	return o;
+}
+
+/* Each element of the return v (QEMU's form) through the fast path
+ * alone: 1 when it took every one, their pairs in *p. */
+static int
+all_fast(const char *v, size_t len, struct pairs *p)
+{
+	struct qs_cur c;
+	int n, rc;
+
+	qs_start(&c, v, len);
+	if (qs_arr_begin(&c, &n) < 0)
+		return 0;
+	while ((rc = qs_arr_next(&c, &n)) == 1)
+		if (!qs_qom_element_fast(&c, pair, p))
+			return 0;
+	return rc == 0 && qs_done(&c);
+}
+
+/* QEMU's qom-list replies (every fixture): each element taken by the
+ * fast path, with the pairs the general path reads from the same value
+ * with other blanks; the anonymous devices' reply cut anywhere and with
+ * any byte changed read as jansson reads it; the forms near QEMU's left
+ * to the general path. */
+START_TEST(qom_elements_fast_as_general)
+{
+	static const char *const fix[] = { "qmp/qom-list-anon.json",
+	    "qmp/qom-list-peripheral.json", "qmp/qom-list-q35-ports.json",
+	    "qemu10/qmp/qom-list-peripheral.json" };
+	static const char subst[] = " \"\\{}[],:x\x01\xc3";
+	static const struct {
+		const char *el;
+		int fast;
+	} t[] = {
+		{ "{\"name\": \"type\", \"type\": \"string\"}", 1 },
+		{ " {\"name\": \"\", \"type\": \"\"}", 1 },
+		{ "  {\"name\": \"a\", \"type\": \"b\"}", 0 },
+		{ "{\"type\": \"string\", \"name\": \"type\"}", 0 },
+		{ "{\"name\": \"a\", \"type\": \"b\", \"x\": 1}", 0 },
+		{ "{\"name\": \"a\\u0062\", \"type\": \"b\"}", 0 },
+		{ "{\"name\": \"\xc3\xa9\", \"type\": \"b\"}", 0 },
+		{ "{\"name\": \"a\", \"type\": \"b\"", 0 },
+		{ "{\"name\": \"a\", \"type\": \"b\x01\"}", 0 },
+		{ "{\"name\": \"a\",\"type\": \"b\"}", 0 },
+	};
+	char b[2048], why[300], big[300];
+	size_t i, k, n, len;
+	struct err e;
+
+	for (k = 0; k < sizeof fix / sizeof fix[0]; k++) {
+		char *r = tu_fixture(fix[k], &len), *o;
+		struct pairs f = { "", 0 }, g = { "", 0 };
+		struct qmpscan_msg s;
+		size_t on;
+
+		ck_assert_int_eq(qmpscan_msg(r, len, &s, &e), 0);
+		ck_assert_msg(all_fast(s.ret, s.retlen, &f), "%s", fix[k]);
+		ck_assert_uint_gt(f.n, 0);
+		o = spread(s.ret, s.retlen, &on);
+		ck_assert_int_eq(all_fast(o, on, &g), 0);
+		g.n = 0;
+		ck_assert_int_eq(qmpscan_qom_list(o, on, pair, &g), 0);
+		ck_assert_msg(f.n == g.n && memcmp(f.s, g.s, f.n) == 0,
+		    "%s: %.*s, the general path %.*s", fix[k], (int)f.n, f.s,
+		    (int)g.n, g.s);
+		g.n = 0;
+		ck_assert_int_eq(qmpscan_qom_list(s.ret, s.retlen, pair, &g),
+		    0);
+		ck_assert(f.n == g.n && memcmp(f.s, g.s, f.n) == 0);
+		free(o);
+		if (k == 0) {
+			ck_assert_uint_lt(len, sizeof b);
+			for (n = 0; n <= len; n++)
+				ck_assert_msg(tu_qmpscan_agrees(r, n, NULL, why,
+				    sizeof why), "cut at %zu: %s", n, why);
+			for (i = 0; i < len; i++)
+				for (n = 0; n < sizeof subst - 1; n++) {
+					memcpy(b, r, len);
+					b[i] = subst[n];
+					ck_assert_msg(tu_qmpscan_agrees(b, len,
+					    NULL, why, sizeof why), "%.*s: %s",
+					    (int)len, b, why);
+				}
+		}
+		free(r);
+	}
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct pairs f = { "", 0 };
+		struct qs_cur c;
+
+		qs_start(&c, t[i].el, strlen(t[i].el));
+		ck_assert_msg(qs_qom_element_fast(&c, pair, &f) == t[i].fast,
+		    "%s", t[i].el);
+		ck_assert_uint_eq(f.n > 0, t[i].fast);
+		if (!t[i].fast)
+			ck_assert_ptr_eq(c.p, t[i].el);
+		snprintf(b, sizeof b, "{\"return\": [%s]}", t[i].el);
+		ck_assert_msg(tu_qmpscan_agrees(b, strlen(b), NULL, why,
+		    sizeof why), "%s: %s", b, why);
+	}
+	/* names up to QMPSCAN_QOM_MAX - 1 bytes in place; one more and the
+	 * reader leaves the list (each may have been called) */
+	for (n = QMPSCAN_QOM_MAX - 1; n <= QMPSCAN_QOM_MAX; n++) {
+		struct pairs f = { "", 0 };
+
+		memset(big, 'n', n);
+		big[n] = '\0';
+		snprintf(b, sizeof b, "[{\"name\": \"%s\", \"type\": \"t\"}]",
+		    big);
+		ck_assert_int_eq(qmpscan_qom_list(b, strlen(b), pair, &f),
+		    n < QMPSCAN_QOM_MAX ? 0 : -1);
+		ck_assert_uint_eq(f.n, n < QMPSCAN_QOM_MAX ? n + 3 : 0);
+	}
+}
+END_TEST
+
 Suite *
 qmpfast_suite(void)
 {
@@ -614,6 +765,7 @@ qmpfast_suite(void)
 	tcase_add_test(t, other_blanks_same_functions);
 	tcase_add_test(t, read_in_place_refused_halfway);
 	tcase_add_test(t, no_room_past_the_limit);
+	tcase_add_test(t, qom_elements_fast_as_general);
 	suite_add_tcase(s, t);
 	return s;
 }
