@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* qmpscan_int.h - the JSON reader's lexer (qmpscan.c, and the skipper of
  * the values nobody reads, qmpscan_skip.c) as the message readers
- * (qmpscan_msg.c, qmpscan_qom.c) use it; nothing else includes it.
+ * (qmpscan_msg.c, qmpscan_qom.c, qmpscan_greet.c) use it; nothing else
+ * includes it.
  * A cursor walks [p, end); every function returns -1 when the bytes are
  * not JSON as jansson reads it (or are a form left to jansson) and never
  * reads past end.  depth counts the objects and arrays open.
@@ -611,6 +612,11 @@ qs_arr_next(struct qs_cur *c, int *n)
 
 /* --- QEMU's own forms, whole --------------------------------------------- */
 
+/* QEMU's exact greeting (qmpscan_greet.c): 0 with m and v as the general
+ * path (qmpscan_msg, then qmpscan_greeting_version of its "QMP" member)
+ * gives them, -1 leaves buf to it with m and v untouched. */
+int qs_greeting_fast(const char *buf, size_t len, struct qmpscan_msg *m,
+    struct qemu_version *v);
 /* An element of qom-list's return in QEMU's form at c->p (qmpscan_qom.c):
  * 1 with each() called on its name and type in place and c->p past it; 0
  * leaves it to the general path, c and each untouched. */

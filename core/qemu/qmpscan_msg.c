@@ -484,6 +484,8 @@ qmpscan_greeting(const char *buf, size_t len, struct qmpscan_msg *m,
 	int got = 0;
 
 	memset(v, 0, sizeof *v);
+	if (qs_greeting_fast(buf, len, m, v) == 0)
+		return 0;
 	if (msg(buf, len, m, NULL, v, &got, e) < 0 ||
 	    m->kind != QMP_MSG_GREETING || got != 7) {
 		memset(v, 0, sizeof *v);

@@ -597,6 +597,139 @@ START_TEST(no_room_past_the_limit)
 }
 END_TEST
 
+/* --- QEMU's whole greeting ----------------------------------------------- */
+
+/* The greeting as the general path reads it: the message, then its "QMP"
+ * member's version (what qmpscan_greeting falls back to). */
+static int
+greeting_general(const char *b, size_t n, struct qmpscan_msg *m,
+    struct qemu_version *v)
+{
+	struct err e;
+
+	memset(v, 0, sizeof *v);
+	return qmpscan_msg(b, n, m, &e) == 0 && m->kind == QMP_MSG_GREETING &&
+	    qmpscan_greeting_version(m->qmp, m->qmplen, v, &e) == 0 ? 0 : -1;
+}
+
+/* b (n bytes): what the fast path takes, the general path takes and reads
+ * the same; what it leaves it leaves untouched; the reader as a whole
+ * agrees with jansson.  1 when the fast path took it. */
+static int
+greeting_same(const char *b, size_t n)
+{
+	struct qmpscan_msg fm, gm, m0;
+	struct qemu_version fv, gv, v0;
+	char why[300];
+	int f;
+
+	memset(&m0, 0x5a, sizeof m0);
+	memset(&v0, 0x5a, sizeof v0);
+	fm = m0;
+	fv = v0;
+	f = qs_greeting_fast(b, n, &fm, &fv);
+	if (f < 0) {
+		ck_assert(memcmp(&fm, &m0, sizeof fm) == 0);
+		ck_assert(memcmp(&fv, &v0, sizeof fv) == 0);
+	} else {
+		ck_assert_msg(greeting_general(b, n, &gm, &gv) == 0, "taken, "
+		    "the general path leaves it: %.*s", (int)n, b);
+		ck_assert_msg(fm.kind == gm.kind && fm.qmp == gm.qmp &&
+		    fm.qmplen == gm.qmplen && fm.ret == gm.ret &&
+		    fm.retlen == gm.retlen && fm.id == gm.id &&
+		    fm.idlen == gm.idlen, "another message: %.*s", (int)n, b);
+		ck_assert_msg(fv.major == gv.major && fv.minor == gv.minor &&
+		    fv.micro == gv.micro && strcmp(fv.package, gv.package) ==
+		    0, "%d.%d.%d (%s), the general path %d.%d.%d (%s)",
+		    fv.major, fv.minor, fv.micro, fv.package, gv.major,
+		    gv.minor, gv.micro, gv.package);
+	}
+	ck_assert_msg(tu_qmpscan_agrees(b, n, NULL, why, sizeof why),
+	    "%.*s: %s", (int)n, b, why);
+	return f == 0;
+}
+
+/* Both QEMUs' greetings are taken by the fast path, read as the general
+ * path reads them; cut anywhere, taken only once whole; any byte changed
+ * to one of a few, or the forms near QEMU's below, never taken otherwise
+ * than the general path takes them. */
+START_TEST(greeting_fast_as_general)
+{
+	static const char *const fix[] = { "qmp/greeting.json",
+	    "qemu10/qmp/greeting.json" };
+	static const char subst[] = " \"\\0-9,:}]x.\x01\xc3\t";
+#define G1 "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": "
+#define G2 "}, \"package\": \""
+	static const struct {
+		const char *g;
+		int fast;
+	} t[] = {
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": []}}", 1 },
+		{ G1 "0, \"minor\": 100000, \"major\": 0" G2 "\"}, "
+		    "\"capabilities\": [\"oob\", \"x\"]}}\r\n", 1 },
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": [\"oob\", ]}}", 0 },
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": [, \"oob\"]}}", 0 },
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": [\"oob\" \"x\"]}}", 0 },
+		{ G1 "22, \"minor\": 100001, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": []}}", 0 },
+		{ G1 "22, \"minor\": 02, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": []}}", 0 },
+		{ G1 "22, \"minor\": -2, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": []}}", 0 },
+		{ G1 "22, \"minor\": 2.0, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": []}}", 0 },
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "D\\u0041\"}, "
+		    "\"capabilities\": []}}", 0 },
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "\xc3\xa9\"}, "
+		    "\"capabilities\": []}}", 0 },
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": []}} x", 0 },
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": []}}{}", 0 },
+		{ G1 "22, \"minor\": 2, \"major\": 7" G2 "D\"}, "
+		    "\"capabilities\": [\"a\\\"\"]}}", 0 },
+	};
+	char b[400], pkg[120];
+	size_t i, k, len, n, whole;
+
+	for (k = 0; k < sizeof fix / sizeof fix[0]; k++) {
+		char *g = tu_fixture(fix[k], &len);
+
+		ck_assert_uint_lt(len, sizeof b);
+		ck_assert_msg(greeting_same(g, len), "%s not taken", fix[k]);
+		whole = (size_t)(strrchr(g, '}') - g) + 1;
+		for (n = 0; n < len; n++)
+			ck_assert_msg(greeting_same(g, n) == (n >= whole),
+			    "%s cut at %zu", fix[k], n);
+		for (i = 0; i < len; i++)
+			for (n = 0; n < sizeof subst - 1; n++) {
+				memcpy(b, g, len);
+				b[i] = subst[n];
+				greeting_same(b, len);
+			}
+		free(g);
+	}
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		ck_assert_msg(greeting_same(t[i].g, strlen(t[i].g)) ==
+		    t[i].fast, "%s", t[i].g);
+	/* a package of 95 bytes is taken, of 96 (cut by the general path)
+	 * left to it */
+	for (n = 95; n <= 96; n++) {
+		memset(pkg, 'p', n);
+		pkg[n] = '\0';
+		snprintf(b, sizeof b, G1 "1, \"minor\": 2, \"major\": 3" G2
+		    "%s\"}, \"capabilities\": []}}", pkg);
+		ck_assert_int_eq(greeting_same(b, strlen(b)), n == 95);
+	}
+#undef G1
+#undef G2
+}
+END_TEST
+
 /* --- qom-list's elements in QEMU's form ---------------------------------- */
 
 /* name=type; pairs, as the qom-list reader gives them. */
@@ -765,6 +898,7 @@ qmpfast_suite(void)
 	tcase_add_test(t, other_blanks_same_functions);
 	tcase_add_test(t, read_in_place_refused_halfway);
 	tcase_add_test(t, no_room_past_the_limit);
+	tcase_add_test(t, greeting_fast_as_general);
 	tcase_add_test(t, qom_elements_fast_as_general);
 	suite_add_tcase(s, t);
 	return s;
