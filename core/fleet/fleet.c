@@ -68,6 +68,7 @@ fleet_init(struct fleet *f, const char *runtime_dir)
 	f->max_parallel = FLEET_MAX_PARALLEL;
 	if ((f->rtc = malloc(sizeof *f->rtc)) != NULL)
 		store_cache_init(f->rtc);
+	fleet_seen_init(f);
 }
 
 void
@@ -324,8 +325,7 @@ queries_done(struct fleet *f, size_t i, double now)
 		fleet_finish(f, i, INST_ERROR, msg, now);
 		return;
 	}
-	pci_info_free(&p->pci);
-	if (mon_take_pci(p->m, p->opp, &p->pci) < 0) {
+	if (fleet_seen_take(f, i) < 0) {
 		fleet_finish(f, i, INST_ERROR, "query pci gave no bus", now);
 		return;
 	}
@@ -401,6 +401,7 @@ launch(struct fleet *f, size_t i, double now, int64_t mono)
 {
 	struct instance *in = &f->inst[i];
 	struct ipriv *p = in->priv;
+	struct mon_pci_seen seen;
 	struct err e;
 
 	/* a session handed over by a flow (fleet_session) is read over;
@@ -412,7 +413,9 @@ launch(struct fleet *f, size_t i, double now, int64_t mono)
 	p->ver_ok = 0;
 	p->opv = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION },
 	    &e);
-	p->opp = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	fleet_seen_ask(f, p, &seen);
+	p->opp = mon_add(p->m, &(struct mon_req){ .op = MON_OP_QUERY_PCI,
+	    .seen = &seen }, &e);
 	/* asked unless the flow that handed the session over read it */
 	p->opa = p->anon_text != NULL ? -1 : anon_queue_list(p->m, NULL);
 	p->asked = 0;

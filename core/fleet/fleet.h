@@ -224,6 +224,11 @@ struct fleet {
 	 * reads one instance's file several times parses it once; owned,
 	 * NULL when it could not be allocated (then every read parses) */
 	struct store_cache *rtc;
+	uint64_t pci_key[2];		/* fleetseen.c's siphash key, random
+					 * (all zero: none) */
+	unsigned long pci_seen;		/* reads whose query-pci reply was the
+					 * one read before (fleetseen.c): not
+					 * parsed again */
 };
 
 /* Set or clear instance i's journal note (keeps f->njournal, so that a

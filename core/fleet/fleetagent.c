@@ -282,6 +282,7 @@ apply_one(struct fleet *f, size_t i, struct agentproto_inst *v, double now)
 	in->nbus = v->nbus;
 	v->bus = NULL;
 	v->nbus = 0;
+	fleet_seen_forget(in);
 	pci_info_free(&in->live);
 	in->live = v->live;
 	pci_info_init(&v->live);

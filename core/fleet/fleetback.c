@@ -119,6 +119,7 @@ fleet_publish(struct fleet *f, size_t i, struct pci_info *live,
 	slotpack_set(&in->slots, nv);
 	slotpack_copy(&in->last, &in->slots);
 	in->last_read = now;
+	fleet_seen_forget(in);
 	pci_info_free(&in->live);
 	in->live = *live;
 	pci_info_init(live);

@@ -289,6 +289,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		slotpack_copy(&in->last, &in->slots);
 		in->last_read = now;
 		p->have_view = 1;
+		fleet_seen_keep(p);
 		pci_info_free(&in->live);
 		in->live = p->pci;
 		pci_info_init(&p->pci);

@@ -50,7 +50,25 @@ struct ipriv {
 					 * qom-list (fleet_session_anon),
 					 * used instead of asking; owned */
 	int nanon, anon_op[ANON_MAX];	/* device[N] -> first qom-get op */
+	/* fleetseen.c: the hash of the query-pci reply in->live is the
+	 * parse of (seen, when seen_ok), and this refresh's (next) */
+	uint64_t seen, next;
+	int seen_ok, next_ok;
 };
+
+/* fleetseen.c: a query-pci reply read before is not read again (see
+ * there).  fleet_seen_init: the fleet's key (fleet_init).  fleet_seen_ask:
+ * what instance p's query-pci goes with (mon_req.seen).  fleet_seen_take:
+ * the reply's bus into p->pci, read or the kept one copied; 0, or -1 when
+ * it gave none.  fleet_seen_keep: at the end of a read, when p->pci
+ * becomes in->live.  fleet_seen_forget: in->live was replaced by
+ * another's (other backends). */
+void fleet_seen_init(struct fleet *f);
+void fleet_seen_ask(const struct fleet *f, const struct ipriv *p,
+    struct mon_pci_seen *out);
+int fleet_seen_take(struct fleet *f, size_t i);
+void fleet_seen_keep(struct ipriv *p);
+void fleet_seen_forget(struct instance *in);
 
 /* The QOM phase (fleetqom.c).  fleet_qom_list: queue qom-list (0 when
  * queued).  fleet_qom_gets: qom-list answered, queue the qom-gets: 0

@@ -160,6 +160,27 @@ struct mon_result {
 					 * QMP return was read in place into
 					 * kids, and text is NULL */
 	struct mon_kids kids;		/* kids.idx past kids.n: not set */
+	/* MON_OP_QUERY_PCI asked with a mon_pci_seen (below), QMP: */
+	int pci_hashed;			/* pci_hash is the reply's */
+	uint64_t pci_hash;
+	int pci_same;			/* its hash was seen's: not read, pci
+					 * left empty (mon_take_pci says 1) */
+};
+
+/* MON_OP_QUERY_PCI's "same reply as before": a QMP reply in QEMU's own
+ * form -- one line ending in `, "id": "OURS"}` -- is hashed, but for that
+ * id, with siphash13 under key (base/siphash.h: the guest writes the BAR
+ * addresses in it, and whoever does not know the key cannot make two
+ * replies hash alike).  The hash is kept in the result (pci_hashed,
+ * pci_hash) when the reply is read.  When seen_ok and the hash is seen,
+ * the reply is the one whose parse the caller kept from an earlier
+ * session: it is not read again (pci_same).  The id is compared byte for
+ * byte, so a reply meant for someone else is dropped as ever; any other
+ * form is read as it always is.  key all zero: nothing hashed. */
+struct mon_pci_seen {
+	uint64_t key[2];
+	uint64_t seen;
+	int seen_ok;
 };
 
 enum mon_status {
@@ -247,6 +268,8 @@ struct mon_req {
 	const char *hmp, *qmp;
 	int pipe;	/* QMP: write it with the op before it
 			 * (PIPELINING above) */
+	const struct mon_pci_seen *seen;	/* MON_OP_QUERY_PCI: or NULL;
+						 * copied by mon_add */
 	int fixed;	/* MON_OP_RAW: hmp and qmp are constants of
 			 * slotscope's own, already the lines sent (HMP's
 			 * with its "\n", QMP's compact with its "\n" and
@@ -296,8 +319,9 @@ enum mon_proto mon_protocol(const struct mon *m);	/* after the banner */
 const char *mon_endpoint(const struct mon *m);		/* canonical text */
 size_t mon_nresults(const struct mon *m);
 const struct mon_result *mon_result(const struct mon *m, int op);
-/* Move op's pci_info to *out (the caller frees it); 0, or -1 if the op is
- * not a successful query. */
+/* Move op's pci_info to *out (the caller frees it); 0, 1 when the reply
+ * was the one seen (mon_pci_seen: *out untouched, the caller's earlier
+ * parse stands), or -1 if the op is not a successful query. */
 int mon_take_pci(struct mon *m, int op, struct pci_info *out);
 /* Transport failure: its kind and message (MONERR_NONE if none). */
 enum monerr_kind mon_error(const struct mon *m, struct err *e);

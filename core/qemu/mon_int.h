@@ -69,6 +69,7 @@ struct mon_task {
 				 * task before it */
 	mon_kids_fn kids;	/* mon_req.kids (MON_OP_RAW), or NULL */
 	char qid[MON_QID_MAX];	/* QMP: the "id" it was sent with */
+	struct mon_pci_seen seen;	/* QUERY_PCI: mon_req.seen's copy */
 };
 
 struct mon {

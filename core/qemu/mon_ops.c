@@ -410,6 +410,8 @@ mon_add(struct mon *m, const struct mon_req *req, struct err *e)
 		return err_set(e, "getfd: cannot duplicate fd %d: %s", req->fd,
 		    strerror(errno));
 	}
+	if (req->op == MON_OP_QUERY_PCI && req->seen != NULL)
+		t->seen = *req->seen;
 	if (req->op == MON_OP_WAIT_DELETED) {
 		snprintf(t->id, sizeof t->id, "%s", req->id);
 		t->wait_ms = req->timeout_ms > 0 ? req->timeout_ms : 0;

@@ -65,6 +65,8 @@ mon_take_pci(struct mon *m, int op, struct pci_info *out)
 	r = &m->ops[op].r;
 	if (!r->ok || r->op != MON_OP_QUERY_PCI)
 		return -1;
+	if (r->pci_same)
+		return 1;
 	*out = r->pci;
 	pci_info_init(&r->pci);
 	return 0;

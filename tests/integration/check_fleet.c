@@ -23,7 +23,9 @@
 
 #include "fleet/fleet.h"
 #include "fleet/unplug.h"
+#include "qemu/mon.h"
 #include "store/store.h"
+#include "monrun.h"
 #include "peer.h"
 #include "testutil.h"
 
@@ -741,6 +743,67 @@ START_TEST(add_refuses_bad_input)
 }
 END_TEST
 
+/* A bus read again unchanged is not parsed again (fleetseen.c): QEMU's
+ * own replies end in the form the hash needs, so the second refresh
+ * takes the reply as seen and shows what the first did; a device added
+ * changes the reply, and the next refresh reads and shows it. */
+static void
+seen_refresh(struct fleet *f)
+{
+	fleet_refresh_start(f, 0, now_s());
+	fleet_refresh_wait(f, 0);
+	ck_assert_msg(f->inst[0].conn == INST_OK, "%s", f->inst[0].error);
+}
+
+START_TEST(reread_bus_taken_as_seen)
+{
+	struct moncmd_device d = { "virtio-net-pci", "nic-44444444-pci-9",
+		"pci.0", 9, 0, NULL, 0 };
+	struct fleet f;
+	struct err e;
+	struct mon *m;
+	uint64_t v;
+	size_t n;
+	int op;
+
+	ck_assert_msg(qemu_err[0] == '\0', "%s", qemu_err);
+	fleet_init(&f, NULL);
+	ck_assert_int_eq(fleet_add(&f, "q", qpath("qmp.sock"), &e), 0);
+	seen_refresh(&f);
+	ck_assert_uint_eq(f.pci_seen, 0);
+	v = fleet_view_hash(&f.inst[0]);
+	n = f.inst[0].live.n;
+	ck_assert_int_eq(f.inst[0].slots.b[6].state, SLOT_FOREIGN);
+	seen_refresh(&f);
+	ck_assert_uint_eq(f.pci_seen, 1);
+	ck_assert_uint_eq(fleet_view_hash(&f.inst[0]), v);
+	ck_assert_uint_eq(f.inst[0].live.n, n);
+	ck_assert_int_eq(f.inst[0].slots.b[9].state, SLOT_FREE);
+
+	m = mon_new(qpath("qmp.sock"), NULL, &e);
+	ck_assert_msg(m != NULL, "%s", e.msg);
+	op = mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD,
+	    .device = &d }, &e);
+	ck_assert_int_ge(op, 0);
+	mon_start(m);
+	ck_assert_int_eq(tu_mon_run(m, 5000), MON_DONE);
+	ck_assert_msg(mon_result(m, op)->ok, "%s", mon_result(m, op)->msg);
+	mon_free(m);
+
+	seen_refresh(&f);
+	ck_assert_uint_eq(f.pci_seen, 1);	/* read: it changed */
+	ck_assert_uint_eq(f.inst[0].live.n, n + 1);
+	ck_assert_ptr_nonnull(pci_info_find_id(&f.inst[0].live, d.id));
+	ck_assert_int_ne(f.inst[0].slots.b[9].state, SLOT_FREE);
+	ck_assert_uint_ne(fleet_view_hash(&f.inst[0]), v);
+	seen_refresh(&f);
+	ck_assert_uint_eq(f.pci_seen, 2);
+	ck_assert_ptr_nonnull(pci_info_find_id(&f.inst[0].live, d.id));
+	ck_assert_int_ne(f.inst[0].slots.b[9].state, SLOT_FREE);
+	fleet_free(&f);
+}
+END_TEST
+
 /* The cases against QEMU q.  One QEMU per test case, started and killed
  * by the runner itself (unchecked fixtures), so a failing test cannot
  * leak it. */
@@ -766,6 +829,11 @@ add_cases(Suite *s, enum tu_qemu q)
 	tu_tcase_require(tq, tu_missing_qemu_v(q));
 	tcase_add_unchecked_fixture(tq, up, qemu_stop);
 	tcase_add_test(tq, unplug_completed_by_refresh);
+	tcase_set_timeout(tq, 60);
+	suite_add_tcase(s, tq);	tq = tcase_create(ten ? "fleet-seen-10.0" : "fleet-seen");
+	tu_tcase_require(tq, tu_missing_qemu_v(q));
+	tcase_add_unchecked_fixture(tq, up, qemu_stop);
+	tcase_add_test(tq, reread_bus_taken_as_seen);
 	tcase_set_timeout(tq, 60);
 	suite_add_tcase(s, tq);
 }

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fleetseen.c - a refresh that reads the bus it read last time: when
+ * query-pci's reply is, byte for byte but for its id, the one whose parse
+ * the instance keeps (in->live), it is not parsed again (qemu/mon.h's
+ * mon_pci_seen: a siphash13 under the fleet's key, so a guest, which
+ * writes the BAR addresses in it, cannot make another reply pass for it)
+ * and the kept parse is copied instead.  The same bytes give the same
+ * parse, so nothing shown is a guess.  The hash is kept only for a live
+ * that is the reply's parse alone: none when the anonymous devices' marks
+ * (qemu/anon.h) or QOM's look behind unnumbered bridges (fleetqom.c) went
+ * into it, and forgotten whenever another writer replaces in->live
+ * (fleet_seen_forget).  The reconcile after it runs as ever: the runtime
+ * file and the manager may have changed. */
+#include "fleet/fleetpriv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/rnd.h"
+
+void
+fleet_seen_init(struct fleet *f)
+{
+	struct err e;
+
+	/* no key, no hashing: every reply is read */
+	if (rnd_bytes(f->pci_key, sizeof f->pci_key, &e) < 0)
+		memset(f->pci_key, 0, sizeof f->pci_key);
+}
+
+void
+fleet_seen_ask(const struct fleet *f, const struct ipriv *p,
+    struct mon_pci_seen *out)
+{
+	memcpy(out->key, f->pci_key, sizeof out->key);
+	out->seen = p->seen;
+	out->seen_ok = p->seen_ok;
+}
+
+int
+fleet_seen_take(struct fleet *f, size_t i)
+{
+	struct instance *in = &f->inst[i];
+	struct ipriv *p = in->priv;
+	const struct mon_result *r = mon_result(p->m, p->opp);
+	int rc;
+
+	pci_info_free(&p->pci);
+	p->next_ok = 0;
+	if ((rc = mon_take_pci(p->m, p->opp, &p->pci)) < 0)
+		return -1;
+	if (rc == 1) {
+		size_t n = in->live.n;
+
+		/* the kept parse of these bytes, copied: what follows may
+		 * mark it (anon.h) */
+		if (n > 0 && (p->pci.fn = malloc(n * sizeof *p->pci.fn)) ==
+		    NULL)
+			return -1;
+		if (n > 0)
+			memcpy(p->pci.fn, in->live.fn, n * sizeof *p->pci.fn);
+		p->pci.n = p->pci.cap = n;
+		p->pci.qom_read = in->live.qom_read;
+		p->next = p->seen;
+		p->next_ok = 1;
+		f->pci_seen++;
+	} else if (r->pci_hashed) {
+		p->next = r->pci_hash;
+		p->next_ok = 1;
+	}
+	return 0;
+}
+
+void
+fleet_seen_keep(struct ipriv *p)
+{
+	/* only a parse nothing else went into */
+	p->seen_ok = p->next_ok && p->nanon == 0 && !p->pci.qom_read &&
+	    !pci_info_has_unnumbered(&p->pci);
+	p->seen = p->next;
+	p->next_ok = 0;
+}
+
+void
+fleet_seen_forget(struct instance *in)
+{
+	struct ipriv *p = in->priv;
+
+	if (p != NULL)
+		p->seen_ok = p->next_ok = 0;
+}
