@@ -17,6 +17,7 @@ tu_mon_session(const uint8_t *data, size_t size, const char *greet)
 		"pci.0", 5, 0, NULL, 0 };
 	struct moncmd_drive dr = { .id = "drive-1", .file = "/tmp/x.img",
 	    .format = "raw" };
+	const struct mon_pci_seen seen = { { 1, 2 }, 0x5eed, 1 };
 	struct err e;
 	struct mon *m;
 	char junk[4096];
@@ -31,7 +32,10 @@ tu_mon_session(const uint8_t *data, size_t size, const char *greet)
 		return;
 	}
 	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_VERSION }, &e);
-	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI }, &e);
+	/* with a key, so that every reply to it is looked at for the form
+	 * that is hashed (mon_pci_seen) */
+	mon_add(m, &(struct mon_req){ .op = MON_OP_QUERY_PCI, .seen = &seen },
+	    &e);
 	/* over QMP the next three go in one write with query-pci
 	 * (pipelined: mon.h) */
 	mon_add(m, &(struct mon_req){ .op = MON_OP_DEVICE_ADD, .device = &d,
