@@ -156,15 +156,15 @@ struct mon_result {
 	struct qemu_version version;	/* MON_OP_QUERY_VERSION */
 	char *text;			/* MON_OP_RAW: HMP reply text, or QMP
 					 * "return" as JSON; NULL if none */
-	int kids_ok;			/* MON_OP_RAW with mon_req.kids: its
-					 * QMP return was read in place into
-					 * kids, and text is NULL */
-	struct mon_kids kids;		/* kids.idx past kids.n: not set */
 	/* MON_OP_QUERY_PCI asked with a mon_pci_seen (below), QMP: */
 	int pci_hashed;			/* pci_hash is the reply's */
 	uint64_t pci_hash;
 	int pci_same;			/* its hash was seen's: not read, pci
 					 * left empty (mon_take_pci says 1) */
+	int kids_ok;			/* MON_OP_RAW with mon_req.kids: its
+					 * QMP return was read in place into
+					 * kids, and text is NULL */
+	struct mon_kids kids;		/* kids.idx past kids.n: not set */
 };
 
 /* MON_OP_QUERY_PCI's "same reply as before": a QMP reply in QEMU's own

@@ -310,6 +310,13 @@ grow(struct mon *m, struct err *e)
  * bytes), each emptied by its first byte: they are read as strings
  * only, and each is written whole before it holds more; and for the
  * kids' numbers (128 bytes), read only below kids.n, which is zeroed. */
+/* what the result says of query-pci's reply (mon_pci_seen) is zeroed
+ * with text, before kids */
+_Static_assert(offsetof(struct mon_result, pci_same) <
+    offsetof(struct mon_result, kids) && offsetof(struct mon_result,
+    pci_hashed) > offsetof(struct mon_result, text),
+    "mon_result's pci_hashed..pci_same lie between text and kids");
+
 static void
 zero_task(struct mon_task *t)
 {
