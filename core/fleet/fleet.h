@@ -229,6 +229,8 @@ struct fleet {
 	unsigned long pci_seen;		/* reads whose query-pci reply was the
 					 * one read before (fleetseen.c): not
 					 * parsed again */
+	unsigned long views_kept;	/* of those, the reads whose view was
+					 * kept as it was (fleetseen.c) */
 };
 
 /* Set or clear instance i's journal note (keeps f->njournal, so that a

@@ -123,6 +123,7 @@ all_unreachable(struct fleet *f, struct fleethost *h, const char *msg,
 
 		if (in->back != FLEET_BACK_AGENT || in->src != (int)k)
 			continue;
+		fleet_seen_unview(in);
 		for (s = 0; s < 32; s++)
 			in->slots.b[s].state = SLOT_UNKNOWN;
 		in->capacity = -1;
@@ -326,6 +327,7 @@ apply(struct fleet *f, struct fleethost *h, struct agentproto_reply *r,
 		if (in->back != FLEET_BACK_AGENT || in->src != (int)src ||
 		    in->last_refresh == now)
 			continue;
+		fleet_seen_unview(in);
 		for (sl = 0; sl < 32; sl++)
 			in->slots.b[sl].state = SLOT_UNKNOWN;
 		in->capacity = -1;

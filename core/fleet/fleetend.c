@@ -274,12 +274,18 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		fleet_set_journal(f, i, rt.nintent > 0);
 		{
 			struct pcitree t;
+			uint64_t rth;
 
-			/* packed where it is kept: no 32 wide views */
-			confirmed = fleet_mgr_view(f, i, &p->pci, &rt, &t,
-			    &in->slots);
-			in->capacity = places_count(&p->pci, &t, &rt);
-			set_buses(in, &p->pci, &t, &rt);
+			/* the same bus and runtime: the same view
+			 * (fleetseen.c); else packed where it is kept: no
+			 * 32 wide views */
+			if (!fleet_seen_view(f, i, &rt, &rth, &confirmed)) {
+				confirmed = fleet_mgr_view(f, i, &p->pci, &rt,
+				    &t, &in->slots);
+				in->capacity = places_count(&p->pci, &t, &rt);
+				set_buses(in, &p->pci, &t, &rt);
+				fleet_seen_view_made(f, i, rth, confirmed);
+			}
 		}
 		report_unplugs(f, i, &rt, confirmed, &p->pci);
 		/* changes between two reads; an unread spell in between
@@ -303,6 +309,7 @@ fleet_finish(struct fleet *f, size_t i, enum inst_conn conn, const char *msg,
 		size_t k;
 		int s;
 
+		fleet_seen_unview(in);	/* the view is written here */
 		state_unknown(&rt, &in->live, nv);	/* live: the last read's */
 		slotpack_set(&in->slots, nv);
 		in->capacity = -1;	/* unknown, as before a read */

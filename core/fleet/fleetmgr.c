@@ -12,6 +12,7 @@
 
 #include "mgr/mgr.h"
 #include "model/pcitree.h"
+#include "fleet/fleetpriv.h"
 
 const struct mgr_ref fleet_mgr_none = { .kind = MGR_NONE };
 
@@ -66,6 +67,7 @@ fleet_set_manager(struct fleet *f, size_t i, const struct mgr_ref *ref)
 		in->mgr = r;
 	}
 	*(struct mgr_ref *)in->mgr = *ref;
+	fleet_seen_unview(in);	/* its view is rewritten here */
 	reload(in);
 	slotpack_all(&in->slots, v);
 	mgr_apply(in->mi, &in->live, v);

@@ -54,6 +54,13 @@ struct ipriv {
 	 * parse of (seen, when seen_ok), and this refresh's (next) */
 	uint64_t seen, next;
 	int seen_ok, next_ok;
+	int hit;			/* this read's bus is in->live's copy */
+	/* the view (slots, capacity, buses) was made from in->live and a
+	 * runtime hashing to view_rt, with no manager: it stands for a
+	 * read that hits with the same runtime (fleet_seen_view) */
+	int view_ok;
+	uint64_t view_rt;
+	uint32_t view_confirmed;	/* the unplugs it saw confirmed */
 };
 
 /* fleetseen.c: a query-pci reply read before is not read again (see
@@ -69,6 +76,18 @@ void fleet_seen_ask(const struct fleet *f, const struct ipriv *p,
 int fleet_seen_take(struct fleet *f, size_t i);
 void fleet_seen_keep(struct ipriv *p);
 void fleet_seen_forget(struct instance *in);
+/* fleetseen.c: fleet_seen_view: 1 when instance i's view stands for this
+ * read (its bus the kept one, unmarked, no manager, rt hashing as the one
+ * the view was made from): *confirmed is what that view's read saw; 0
+ * when the view must be made; *rth is rt's hash either way.
+ * fleet_seen_view_made: the view was just made from p->pci and that rt.
+ * An instance's view written by anyone else is forgotten by
+ * fleet_seen_forget (or fleet_seen_unview: the view alone). */
+int fleet_seen_view(struct fleet *f, size_t i, const struct store_rt *rt,
+    uint64_t *rth, uint32_t *confirmed);
+void fleet_seen_view_made(struct fleet *f, size_t i, uint64_t rth,
+    uint32_t confirmed);
+void fleet_seen_unview(struct instance *in);
 
 /* The QOM phase (fleetqom.c).  fleet_qom_list: queue qom-list (0 when
  * queued).  fleet_qom_gets: qom-list answered, queue the qom-gets: 0

@@ -9,14 +9,23 @@
  * that is the reply's parse alone: none when the anonymous devices' marks
  * (qemu/anon.h) or QOM's look behind unnumbered bridges (fleetqom.c) went
  * into it, and forgotten whenever another writer replaces in->live
- * (fleet_seen_forget).  The reconcile after it runs as ever: the runtime
- * file and the manager may have changed. */
+ * (fleet_seen_forget).
+ *
+ * A read that hits may keep the view as well (fleet_seen_view): the slots,
+ * capacity and buses are made from the bus, the runtime file and the
+ * manager alone, so for an instance without a manager, whose bus is the
+ * kept one with nothing marked in it, and whose runtime hashes as the one
+ * the view was made from (store_rt_hash: every field), the view made then
+ * is the view that would be made now.  The runtime is read every time, as
+ * ever; a view written by anything else (a failed read's unknown states,
+ * a manager set, another backend) is no longer one to keep. */
 #include "fleet/fleetpriv.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/rnd.h"
+#include "store/store.h"
 
 void
 fleet_seen_init(struct fleet *f)
@@ -47,6 +56,7 @@ fleet_seen_take(struct fleet *f, size_t i)
 
 	pci_info_free(&p->pci);
 	p->next_ok = 0;
+	p->hit = 0;
 	if ((rc = mon_take_pci(p->m, p->opp, &p->pci)) < 0)
 		return -1;
 	if (rc == 1) {
@@ -63,6 +73,7 @@ fleet_seen_take(struct fleet *f, size_t i)
 		p->pci.qom_read = in->live.qom_read;
 		p->next = p->seen;
 		p->next_ok = 1;
+		p->hit = 1;
 		f->pci_seen++;
 	} else if (r->pci_hashed) {
 		p->next = r->pci_hash;
@@ -87,5 +98,50 @@ fleet_seen_forget(struct instance *in)
 	struct ipriv *p = in->priv;
 
 	if (p != NULL)
-		p->seen_ok = p->next_ok = 0;
+		p->seen_ok = p->next_ok = p->hit = p->view_ok = 0;
+}
+
+void
+fleet_seen_unview(struct instance *in)
+{
+	struct ipriv *p = in->priv;
+
+	if (p != NULL)
+		p->view_ok = 0;
+}
+
+/* The view of in may be kept or made from p->pci as it is: no manager,
+ * nothing marked in the bus. */
+static int
+plain(const struct instance *in, const struct ipriv *p)
+{
+	return in->mgr->kind == MGR_NONE && in->mi == NULL && p->nanon == 0 &&
+	    !p->pci.qom_read && !pci_info_has_unnumbered(&p->pci);
+}
+
+int
+fleet_seen_view(struct fleet *f, size_t i, const struct store_rt *rt,
+    uint64_t *rth, uint32_t *confirmed)
+{
+	struct instance *in = &f->inst[i];
+	struct ipriv *p = in->priv;
+
+	*rth = store_rt_hash(rt, f->pci_key);
+	if (!p->hit || !p->view_ok || *rth != p->view_rt || !plain(in, p))
+		return 0;
+	*confirmed = p->view_confirmed;
+	f->views_kept++;
+	return 1;
+}
+
+void
+fleet_seen_view_made(struct fleet *f, size_t i, uint64_t rth,
+    uint32_t confirmed)
+{
+	struct instance *in = &f->inst[i];
+	struct ipriv *p = in->priv;
+
+	p->view_ok = (f->pci_key[0] | f->pci_key[1]) != 0 && plain(in, p);
+	p->view_rt = rth;
+	p->view_confirmed = confirmed;
 }

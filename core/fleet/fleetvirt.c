@@ -10,6 +10,7 @@
 #include "base/strcopy.h"
 #include "fleet/fleet.h"
 #include "fleet/fleetback.h"
+#include "fleet/fleetpriv.h"
 #include "model/state.h"
 #include "virt/domxml.h"
 #include "virt/virtsrc.h"
@@ -61,6 +62,7 @@ unreachable(struct fleet *f, size_t i, const char *msg, double now)
 
 	store_rt_init(&rt, in->name);
 	state_unknown(&rt, &in->live, nv);
+	fleet_seen_unview(in);
 	slotpack_set(&in->slots, nv);
 	store_rt_free(&rt);
 	in->capacity = -1;

@@ -240,6 +240,9 @@ const char *store_backend_kind_name(enum store_backend_kind k); /* "user" */
 /* A fresh runtime: default reservation (slots 0-3), no devices, no
  * intents (intent[] past nintent is left as it was: never read). */
 void store_rt_init(struct store_rt *rt, const char *inst);
+/* A hash under key of all rt says (storehash.c): equal runtimes, equal
+ * hashes; different ones alike only by a 2^-64 chance. */
+uint64_t store_rt_hash(const struct store_rt *rt, const uint64_t key[2]);
 void store_rt_free(struct store_rt *rt);
 
 /* The text of a runtime file (storejson.c).  Parse a runtime file from

@@ -7,7 +7,9 @@
  * one byte, one in another form, one meant for someone else, and nothing
  * when it has no key; a fleet over the simulator keeps the hash of a bus
  * it read alone, shows what a later read finds, and keeps none when the
- * anonymous devices' marks went into the bus. */
+ * anonymous devices' marks went into the bus; its view is kept only with
+ * the same runtime and after a read, never after a failed one; the
+ * runtime's hash moves with every field. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,9 @@
 #include "qemu/mon.h"
 #include "monrun.h"
 #include "peer.h"
+#include "devrows.h"
 #include "simfleet.h"
+#include "store/store.h"
 #include "testutil.h"
 
 #define ALL ((size_t)-1)
@@ -366,6 +370,129 @@ START_TEST(fleet_reads_what_changed)
 }
 END_TEST
 
+/* With a runtime dir: the view of an unchanged bus and runtime is kept;
+ * a device recorded, the view is made again (the slot shows it missing);
+ * after a failed read, whose unknown states are the view then, the next
+ * read makes it again though its bus is the one seen. */
+START_TEST(fleet_keeps_the_view_it_may)
+{
+	char rt[4200];
+	struct store_dev d;
+	struct fleet f;
+	struct err e;
+	uint64_t v;
+
+	snprintf(rt, sizeof rt, "%s/rt", dir);
+	fleet_init(&f, rt);
+	ck_assert_msg(fleet_add(&f, "vm1", tu_path(dir, "vm1.qmp"), &e) >= 0,
+	    "%s", e.msg);
+	refresh(&f);
+	refresh(&f);
+	ck_assert_uint_eq(f.pci_seen, 1);
+	ck_assert_uint_eq(f.views_kept, 1);
+	v = fleet_view_hash(&f.inst[0]);
+	ck_assert_int_eq(f.inst[0].slots.b[9].state, SLOT_FREE);
+
+	tu_rt_dev(&d, "nic-99999999-pci-9", NULL, "", 9, STORE_DEV_PLUGGED);
+	tu_rt_add(rt, "vm1", &d);
+	refresh(&f);
+	ck_assert_uint_eq(f.pci_seen, 2);	/* the bus is the same */
+	ck_assert_uint_eq(f.views_kept, 1);	/* the runtime is not */
+	ck_assert_int_eq(f.inst[0].slots.b[9].state, SLOT_MISSING);
+	ck_assert_uint_ne(fleet_view_hash(&f.inst[0]), v);
+	v = fleet_view_hash(&f.inst[0]);
+	refresh(&f);
+	ck_assert_uint_eq(f.views_kept, 2);
+	ck_assert_int_eq(f.inst[0].slots.b[9].state, SLOT_MISSING);
+	ck_assert_uint_eq(fleet_view_hash(&f.inst[0]), v);
+
+	tu_simfleet_stop(&sim);
+	fleet_refresh_start(&f, ALL, 0);
+	fleet_refresh_wait(&f, ALL);
+	ck_assert_int_ne(f.inst[0].conn, INST_OK);
+	ck_assert_int_eq(f.inst[0].slots.b[0].state, SLOT_UNKNOWN);
+	ck_assert_msg(tu_simfleet_start(dir, 1, SIM_SOCK_DEFAULT, &sim,
+	    &e) == 0, "%s", e.msg);
+	refresh(&f);
+	ck_assert_uint_eq(f.pci_seen, 4);	/* the same bus again */
+	ck_assert_uint_eq(f.views_kept, 2);	/* but made anew */
+	ck_assert_int_ne(f.inst[0].slots.b[0].state, SLOT_UNKNOWN);
+	ck_assert_int_eq(f.inst[0].slots.b[9].state, SLOT_MISSING);
+	ck_assert_uint_eq(fleet_view_hash(&f.inst[0]), v);
+	fleet_free(&f);
+}
+END_TEST
+
+/* Every field of a runtime moves its hash, strings only to their NUL. */
+START_TEST(rt_hash_every_field)
+{
+	const uint64_t key[2] = { 3, 4 };
+	struct store_rt a, b;
+	struct store_dev d;
+	uint64_t h0;
+	int k;
+
+	store_rt_init(&a, "vm1");
+	tu_rt_dev(&d, "nic-12345678-pci-5", NULL, "", 5, STORE_DEV_PLUGGED);
+	ck_assert_int_eq(store_add_dev(&a, &d, &(struct err){ 0 }), 0);
+	a.nintent = 1;
+	memset(&a.intent[0], 0, sizeof a.intent[0]);	/* (init leaves it) */
+	a.intent[0].dev = d;
+	h0 = store_rt_hash(&a, key);
+	ck_assert_uint_ne(store_rt_hash(&a, (uint64_t[2]){ 3, 5 }), h0);
+	for (k = 0; k < 22; k++) {
+		struct store_dev *x, *y;
+
+		store_rt_init(&b, "vm1");
+		ck_assert_int_eq(store_add_dev(&b, &d, &(struct err){ 0 }), 0);
+		b.nintent = 1;
+		memset(&b.intent[0], 0, sizeof b.intent[0]);
+		b.intent[0].dev = d;
+		ck_assert_uint_eq(store_rt_hash(&b, key), h0);
+		x = &b.dev[0];
+		y = &b.intent[0].dev;
+		switch (k) {
+		case 0: b.inst[2] = '2'; break;
+		case 1: b.reserved.bits ^= 1u << 9; break;
+		case 2: b.fresh = !b.fresh; break;
+		case 3: b.nintent = 0; break;
+		case 4: x->id[3] = 'x'; break;
+		case 5: x->type[0] = 'd'; break;
+		case 6: x->uuid[0] = 'f'; break;
+		case 7: strcpy(x->bus, "2"); break;
+		case 8: x->slot = 6; break;
+		case 9: x->state = STORE_DEV_UNPLUGGING; break;
+		case 10: strcpy(x->driver, "e1000"); break;
+		case 11: strcpy(x->mac, "52:54:00:00:00:01"); break;
+		case 12: strcpy(x->backend.netdev, "hostnet-1"); break;
+		case 13: strcpy(x->backend.path, "/img"); break;
+		case 14: x->backend.readonly = 1; break;
+		case 15: x->backend.queues = 4; break;
+		case 16: strcpy(x->backend.serial, "s1"); break;
+		case 17: x->backend.vhost = 1; break;
+		case 18: b.intent[0].op = STORE_OP_UNPLUG; break;
+		case 19: b.intent[0].pid = 77; break;
+		case 20: b.intent[0].started = 1234; break;
+		case 21: y->slot = 7; break;
+		}
+		ck_assert_msg(store_rt_hash(&b, key) != h0, "change %d unseen",
+		    k);
+		store_rt_free(&b);
+	}
+	/* what lies past a string's NUL does not count */
+	store_rt_init(&b, "vm1");
+	ck_assert_int_eq(store_add_dev(&b, &d, &(struct err){ 0 }), 0);
+	b.nintent = 1;
+	memset(&b.intent[0], 0, sizeof b.intent[0]);
+	b.intent[0].dev = d;
+	b.dev[0].id[sizeof b.dev[0].id - 1] = 'z';
+	b.inst[sizeof b.inst - 1] = 'q';
+	ck_assert_uint_eq(store_rt_hash(&b, key), h0);
+	store_rt_free(&b);
+	store_rt_free(&a);
+}
+END_TEST
+
 Suite *
 pciseen_suite(void)
 {
@@ -374,6 +501,7 @@ pciseen_suite(void)
 
 	tcase_add_test(tc, siphash_vectors);
 	tcase_add_test(tc, siphash_every_byte_counts);
+	tcase_add_test(tc, rt_hash_every_field);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("session");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -384,6 +512,7 @@ pciseen_suite(void)
 	tc = tcase_create("fleet");
 	tcase_add_checked_fixture(tc, sim_up, sim_down);
 	tcase_add_test(tc, fleet_reads_what_changed);
+	tcase_add_test(tc, fleet_keeps_the_view_it_may);
 	suite_add_tcase(s, tc);
 	return s;
 }
