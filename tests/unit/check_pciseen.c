@@ -378,6 +378,7 @@ START_TEST(fleet_keeps_the_view_it_may)
 {
 	char rt[4200];
 	struct store_dev d;
+	struct mgr_ref ref;
 	struct fleet f;
 	struct err e;
 	uint64_t v;
@@ -419,6 +420,20 @@ START_TEST(fleet_keeps_the_view_it_may)
 	ck_assert_int_ne(f.inst[0].slots.b[0].state, SLOT_UNKNOWN);
 	ck_assert_int_eq(f.inst[0].slots.b[9].state, SLOT_MISSING);
 	ck_assert_uint_eq(fleet_view_hash(&f.inst[0]), v);
+
+	/* a manager (Proxmox, its file not there): its views are made
+	 * every time, its file read again each */
+	memset(&ref, 0, sizeof ref);
+	ref.kind = MGR_PROXMOX;
+	ref.forced = 1;
+	snprintf(ref.vmid, sizeof ref.vmid, "100");
+	snprintf(ref.file, sizeof ref.file, "%s/100.conf", dir);
+	fleet_set_manager(&f, 0, &ref);
+	refresh(&f);
+	refresh(&f);
+	ck_assert_uint_eq(f.pci_seen, 6);
+	ck_assert_uint_eq(f.views_kept, 2);
+	ck_assert_str_ne(f.inst[0].mgr_error, "");
 	fleet_free(&f);
 }
 END_TEST
