@@ -66,7 +66,8 @@ struct ipriv {
 /* fleetseen.c: a query-pci reply read before is not read again (see
  * there).  fleet_seen_init: the fleet's key (fleet_init).  fleet_seen_ask:
  * what instance p's query-pci goes with (mon_req.seen).  fleet_seen_take:
- * the reply's bus into p->pci, read or the kept one copied; 0, or -1 when
+ * the reply's bus into p->pci, read or the kept one taken (moved out of
+ * in->live until fleet_finish moves it back); 0, or -1 when
  * it gave none.  fleet_seen_keep: at the end of a read, when p->pci
  * becomes in->live.  fleet_seen_forget: in->live was replaced by
  * another's (other backends). */

@@ -4,7 +4,7 @@
  * the instance keeps (in->live), it is not parsed again (qemu/mon.h's
  * mon_pci_seen: a siphash13 under the fleet's key, so a guest, which
  * writes the BAR addresses in it, cannot make another reply pass for it)
- * and the kept parse is copied instead.  The same bytes give the same
+ * and the kept parse is taken instead (moved for the read and back).  The same bytes give the same
  * parse, so nothing shown is a guess.  The hash is kept only for a live
  * that is the reply's parse alone: none when the anonymous devices' marks
  * (qemu/anon.h) or QOM's look behind unnumbered bridges (fleetqom.c) went
@@ -21,7 +21,6 @@
  * a manager set, another backend) is no longer one to keep. */
 #include "fleet/fleetpriv.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/rnd.h"
@@ -60,17 +59,17 @@ fleet_seen_take(struct fleet *f, size_t i)
 	if ((rc = mon_take_pci(p->m, p->opp, &p->pci)) < 0)
 		return -1;
 	if (rc == 1) {
-		size_t n = in->live.n;
-
-		/* the kept parse of these bytes, copied: what follows may
-		 * mark it (anon.h) */
-		if (n > 0 && (p->pci.fn = malloc(n * sizeof *p->pci.fn)) ==
-		    NULL)
-			return -1;
-		if (n > 0)
-			memcpy(p->pci.fn, in->live.fn, n * sizeof *p->pci.fn);
-		p->pci.n = p->pci.cap = n;
-		p->pci.qom_read = in->live.qom_read;
+		/* the kept parse of these bytes, moved here until the end
+		 * of this read moves it back (what follows may mark it,
+		 * anon.h).  No hash is kept for a bus with an unnumbered
+		 * bridge (fleet_seen_keep), so no QOM phase comes between:
+		 * fleet_finish follows at once. */
+		if (pci_info_has_unnumbered(&in->live))
+			return -1;	/* (cannot be: see there) */
+		p->pci = in->live;
+		pci_info_init(&in->live);
+	}
+	if (rc == 1) {
 		p->next = p->seen;
 		p->next_ok = 1;
 		p->hit = 1;
