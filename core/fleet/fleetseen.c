@@ -4,9 +4,9 @@
  * the instance keeps (in->live), it is not parsed again (qemu/mon.h's
  * mon_pci_seen: a siphash13 under the fleet's key, so a guest, which
  * writes the BAR addresses in it, cannot make another reply pass for it)
- * and the kept parse is taken instead (moved for the read and back).  The same bytes give the same
- * parse, so nothing shown is a guess.  The hash is kept only for a live
- * that is the reply's parse alone: none when the anonymous devices' marks
+ * and the kept parse is taken instead (moved for the read and back).
+ * The same bytes give the same parse, so nothing shown is a guess.  The
+ * hash is kept only for a live that is the reply's parse alone: none when the anonymous devices' marks
  * (qemu/anon.h) or QOM's look behind unnumbered bridges (fleetqom.c) went
  * into it, and forgotten whenever another writer replaces in->live
  * (fleet_seen_forget).
@@ -68,8 +68,6 @@ fleet_seen_take(struct fleet *f, size_t i)
 			return -1;	/* (cannot be: see there) */
 		p->pci = in->live;
 		pci_info_init(&in->live);
-	}
-	if (rc == 1) {
 		p->next = p->seen;
 		p->next_ok = 1;
 		p->hit = 1;
@@ -81,12 +79,19 @@ fleet_seen_take(struct fleet *f, size_t i)
 	return 0;
 }
 
+/* Nothing but the reply went into p->pci: no anonymous device's mark,
+ * no QOM look behind an unnumbered bridge, nor any to come. */
+static int
+unmarked(const struct ipriv *p)
+{
+	return p->nanon == 0 && !p->pci.qom_read &&
+	    !pci_info_has_unnumbered(&p->pci);
+}
+
 void
 fleet_seen_keep(struct ipriv *p)
 {
-	/* only a parse nothing else went into */
-	p->seen_ok = p->next_ok && p->nanon == 0 && !p->pci.qom_read &&
-	    !pci_info_has_unnumbered(&p->pci);
+	p->seen_ok = p->next_ok && unmarked(p);
 	p->seen = p->next;
 	p->next_ok = 0;
 }
@@ -114,8 +119,7 @@ fleet_seen_unview(struct instance *in)
 static int
 plain(const struct instance *in, const struct ipriv *p)
 {
-	return in->mgr->kind == MGR_NONE && in->mi == NULL && p->nanon == 0 &&
-	    !p->pci.qom_read && !pci_info_has_unnumbered(&p->pci);
+	return in->mgr->kind == MGR_NONE && in->mi == NULL && unmarked(p);
 }
 
 int

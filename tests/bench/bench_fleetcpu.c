@@ -260,18 +260,19 @@ report(int n, const char *whom, double *r, int pairs, double a, double b)
 	report_as(n, "", whom, r, pairs, a, b);
 }
 
-/* n simulated instances vm1..vmN in dir (*pid serves them) and f, a
- * fleet of them (QMP), for one size's pairs. */
+/* f, a fleet of the n simulated instances vm1..vmN in dir (QMP); with
+ * keyed 0, without fleetseen's key, so that it reads every reply (a
+ * refresh of all in which every bus changed). */
 static void
-sim_fleet(const char *dir, int n, struct fleet *f, pid_t *pid)
+add_all(const char *dir, int n, struct fleet *f, int keyed)
 {
 	char ep[4200], name[32];
 	struct err e;
 	int i;
 
-	if (tu_simfleet_start(dir, n, SIM_SOCK_QMP, pid, &e) < 0)
-		bench_fail("fleet cpu", e.msg);
 	fleet_init(f, NULL);
+	if (!keyed)
+		memset(f->pci_key, 0, sizeof f->pci_key);
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof name, "vm%d", i + 1);
 		snprintf(ep, sizeof ep, "unix:%s/vm%d.qmp", dir, i + 1);
@@ -280,24 +281,16 @@ sim_fleet(const char *dir, int n, struct fleet *f, pid_t *pid)
 	}
 }
 
-/* A second fleet of the same instances that reads every reply: no key,
- * so no query-pci reply is taken as seen (core/fleet/fleetseen.c) -- the
- * cost of a refresh of all in which every bus changed. */
+/* n simulated instances vm1..vmN in dir (*pid serves them) and f, a
+ * fleet of them (QMP), for one size's pairs. */
 static void
-every_reply_fleet(const char *dir, int n, struct fleet *f)
+sim_fleet(const char *dir, int n, struct fleet *f, pid_t *pid)
 {
-	char ep[4200], name[32];
 	struct err e;
-	int i;
 
-	fleet_init(f, NULL);
-	memset(f->pci_key, 0, sizeof f->pci_key);
-	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "vm%d", i + 1);
-		snprintf(ep, sizeof ep, "unix:%s/vm%d.qmp", dir, i + 1);
-		if (fleet_add(f, name, ep, &e) < 0)
-			bench_fail("fleet cpu", e.msg);
-	}
+	if (tu_simfleet_start(dir, n, SIM_SOCK_QMP, pid, &e) < 0)
+		bench_fail("fleet cpu", e.msg);
+	add_all(dir, n, f, 1);
 }
 
 static void
@@ -311,7 +304,7 @@ one_size(int n, int pairs)
 	int k;
 
 	sim_fleet(dir, n, &f, &pid);
-	every_reply_fleet(dir, n, &g);
+	add_all(dir, n, &g, 0);	/* reads every reply */
 	ours_refresh(&f);	/* warm all up */
 	ours_refresh(&g);
 	raw_refresh(dir, n);
